@@ -48,7 +48,9 @@ export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
 /** Computes 1-based line/column for offsets; built once per source text. */
 export class LineMap {
   readonly lineStarts: number[];
-  constructor(readonly text: string) {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       if (text.charCodeAt(i) === 10) starts.push(i + 1);

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The kasper command. Kasper's sources are TypeScript run by Node's type stripping, which
+// needs Node 22.18 or later (Kasper targets Node 24 LTS).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `kasper needs Node.js 22.18 or later (24 LTS recommended); this is ${process.version}.\n` +
+      'Run it through npm (npx kasper …) after `npm ci` in the Kasper checkout, which brings Node 24.\n',
+  );
+  process.exit(1);
+}
+const { main } = await import('../src/main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,39 @@
+// The kasper command line: parses arguments and wires packages together. No logic lives here.
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { parserCommand } from './parser-command.ts';
+import { createOutput, type Output } from './output.ts';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function buildProgram(out: Output): Command {
+  const program = new Command('kasper')
+    .description('Kasper: configuration management that speaks the Puppet language')
+    .version(version(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
+    .exitOverride();
+  program.addCommand(parserCommand(out));
+  return program;
+}
+
+/** Runs kasper with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: string[], out: Output = createOutput()): Promise<number> {
+  const program = buildProgram(out);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return out.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : (e.exitCode || 1);
+    out.stderr(`kasper: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

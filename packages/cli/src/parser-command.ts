@@ -1,0 +1,79 @@
+// `kasper parser validate|dump`: wiring of @kasper/language to the terminal.
+import { Command } from 'commander';
+import { collectSourceFiles, errorCount, formatDiagnostic, parseFile, type Diagnostic } from '@kasper/language';
+import type { Output } from './output.ts';
+
+export function parserCommand(out: Output): Command {
+  const cmd = new Command('parser').description('check Puppet manifests and EPP templates');
+
+  cmd
+    .command('validate')
+    .description('report syntax errors in .pp and .epp files (folders are searched recursively)')
+    .argument('<paths...>', 'files or folders')
+    .option('--format <format>', 'text or json', 'text')
+    .action((paths: string[], opts: { format: string }) => {
+      if (opts.format !== 'text' && opts.format !== 'json') {
+        out.stderr(`kasper parser validate: unknown format '${opts.format}' (text or json)\n`);
+        out.exitCode = 1;
+        return;
+      }
+      const { files, missing } = collectSourceFiles(paths);
+      const all: Diagnostic[] = [];
+      let invalidFiles = 0;
+      const report: { file: string; diagnostics: Diagnostic[] }[] = [];
+      for (const m of missing) {
+        out.stderr(`kasper parser validate: no such file or folder: ${m}\n`);
+      }
+      for (const file of files) {
+        const r = parseFile(file);
+        if (!r.result) {
+          out.stderr(`${file}: cannot read: ${r.readError}\n`);
+          invalidFiles++;
+          continue;
+        }
+        const diags = r.result.diagnostics;
+        if (errorCount(diags) > 0) invalidFiles++;
+        all.push(...diags);
+        if (opts.format === 'json') report.push({ file, diagnostics: diags });
+        else for (const d of diags) out.stdout(formatDiagnostic(d, r.result.lineMap) + '\n\n');
+      }
+      const errors = errorCount(all);
+      if (opts.format === 'json') {
+        out.stdout(JSON.stringify({ files: files.length, invalidFiles, errors, results: report.filter((r) => r.diagnostics.length) }, null, 2) + '\n');
+      } else {
+        const noun = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+        out.stdout(`${noun(files.length, 'file')} checked: ${errors === 0 ? 'all valid' : `${noun(errors, 'error')} in ${noun(invalidFiles, 'file')}`}\n`);
+      }
+      out.exitCode = errors > 0 || invalidFiles > 0 || missing.length > 0 || files.length === 0 ? 1 : 0;
+      if (files.length === 0 && missing.length === 0) out.stderr('kasper parser validate: no .pp or .epp files found\n');
+    });
+
+  cmd
+    .command('dump')
+    .description('print the syntax tree of one .pp or .epp file as JSON')
+    .argument('<file>', 'a manifest or template')
+    .action((file: string) => {
+      const r = parseFile(file);
+      if (!r.result) {
+        out.stderr(`${file}: cannot read: ${r.readError}\n`);
+        out.exitCode = 1;
+        return;
+      }
+      const map = r.result.lineMap;
+      // Offsets become line:column so a reader can find each node in the file.
+      const json = JSON.stringify(r.result.program, (key, value) => {
+        if (value && typeof value === 'object' && typeof value.kind === 'string' && typeof value.start === 'number') {
+          const s = map.position(value.start);
+          const e = map.position(value.end);
+          const { start: _s, end: _e, ...rest } = value;
+          return { ...rest, range: `${s.line}:${s.column}-${e.line}:${e.column}` };
+        }
+        return value;
+      }, 2);
+      out.stdout(json + '\n');
+      for (const d of r.result.diagnostics) out.stderr(formatDiagnostic(d, map) + '\n');
+      out.exitCode = errorCount(r.result.diagnostics) > 0 ? 1 : 0;
+    });
+
+  return cmd;
+}

@@ -1,0 +1,87 @@
+// @kasper/language: Puppet manifests and EPP templates → AST + diagnostics.
+import type { Program } from './ast.ts';
+import { LineMap, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
+import { lex, type Comment, type SourceKind } from './lexer.ts';
+import { PuppetParser } from './parser.ts';
+import { validate } from './validator.ts';
+
+export * from './ast.ts';
+export * from './diagnostics.ts';
+export { lex, type Comment, type LexResult, type SourceKind } from './lexer.ts';
+export { STATEMENT_CALLS } from './parser.ts';
+
+export interface ParseResult {
+  program: Program;
+  diagnostics: Diagnostic[];
+  comments: Comment[];
+  lineMap: LineMap;
+}
+
+let sharedParser: PuppetParser | null = null;
+
+/** One parser serves every parse: building it analyses the grammar, which costs milliseconds. */
+function parser(): PuppetParser {
+  if (!sharedParser) sharedParser = new PuppetParser();
+  return sharedParser;
+}
+
+/** Parses a manifest (`.pp`). Never throws for any input: problems are diagnostics. */
+export function parseManifest(text: string, file = '<string>'): ParseResult {
+  return parse(text, file, 'manifest');
+}
+
+/** Parses an EPP template (`.epp`). */
+export function parseEpp(text: string, file = '<string>'): ParseResult {
+  return parse(text, file, 'epp');
+}
+
+/** Parses by file extension: `.epp` as a template, anything else as a manifest. */
+export function parseSource(text: string, file: string): ParseResult {
+  return parse(text, file, file.endsWith('.epp') ? 'epp' : 'manifest');
+}
+
+export function parse(text: string, file: string, kind: SourceKind): ParseResult {
+  const lexed = lex(text, file, kind);
+  const diagnostics: Diagnostic[] = [...lexed.diagnostics];
+  const map = lexed.lineMap;
+  const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
+    code, severity: 'error', message, file, start: map.position(start), end: map.position(Math.max(start, end)),
+  });
+  const p = parser();
+  p.problems = [];
+  p.input = lexed.tokens;
+  let program: Program | undefined;
+  try {
+    program = kind === 'epp' ? p.epp() : p.manifest();
+  } catch (e) {
+    // The grammar's actions are written to tolerate recovery; this is a last line of defence so
+    // that no input ever ends in a stack trace.
+    diagnostics.push(at('KSP-PARSE-001', `Internal parser error: ${(e as Error).message}`, 0, 0));
+  }
+  const fatalAt = lexed.fatalAt ?? Infinity;
+  let syntaxErrors = 0;
+  for (const err of p.errors) {
+    const tok = err.token;
+    const eof = !Number.isFinite(tok.startOffset);
+    const start = eof ? text.length : tok.startOffset;
+    if (start >= fatalAt) continue; // after a lexical error that ended the scan: only noise
+    const end = eof ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
+    diagnostics.push(at(eof ? 'KSP-PARSE-002' : 'KSP-PARSE-001', err.message, start, end));
+    syntaxErrors++;
+  }
+  for (const pr of p.problems) {
+    if (pr.start >= fatalAt) continue;
+    diagnostics.push(at('KSP-PARSE-001', pr.message, pr.start, pr.end));
+    syntaxErrors++;
+  }
+  p.input = [];
+  if (!program || typeof program !== 'object') program = { kind: 'Program', body: [], start: 0, end: text.length };
+  program.end = text.length;
+  // Puppet validates only what parsed; checks on a recovered tree would report phantoms.
+  if (syntaxErrors === 0 && lexed.diagnostics.length === 0) {
+    for (const v of validate(program, kind)) diagnostics.push(at(v.code, v.message, v.start, v.end));
+  }
+  diagnostics.sort((a, b) => a.start.offset - b.start.offset);
+  return { program, diagnostics, comments: lexed.comments, lineMap: map };
+}
+export { collectSourceFiles, parseFile, isSourceFile, errorCount, SOURCE_EXTENSIONS, type FileResult } from './files.ts';

@@ -1,0 +1,759 @@
+// The Puppet lexer: text → tokens, comments and lexical diagnostics.
+//
+// Puppet's tokens depend on context, which is why this is written by hand instead of with
+// chevrotain's regex lexer:
+//  - `/` starts a regex only where a value may start (after an operator, not after an operand);
+//  - `[` is an array start after whitespace and an access bracket otherwise;
+//  - `(` first on a line is not a call's parenthesis;
+//  - `{` after `?` opens a selector;
+//  - double-quoted strings and heredocs interpolate `$var` and `${expr}`; their parts become
+//    DQPRE/DQMID/DQPOST tokens with the expression's own tokens in between;
+//  - a heredoc's text starts on the line after `@(TAG)`, so the main scan jumps over it there;
+//  - EPP templates alternate between text and code.
+import {
+  type TokenType,
+} from 'chevrotain';
+import { LineMap, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
+import * as T from './tokens.ts';
+
+export interface Comment {
+  kind: 'line' | 'block';
+  /** The comment's text without `#`, `/*` and `*\/`. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface LexResult {
+  tokens: T.PToken[];
+  comments: Comment[];
+  diagnostics: Diagnostic[];
+  /** Offset of a lexical error after which the rest of the text could not be tokenized. */
+  fatalAt: number | null;
+  lineMap: LineMap;
+}
+
+export type SourceKind = 'manifest' | 'epp';
+
+/** Token types after which `/` is a division, not the start of a regex (Puppet's rule). */
+const NO_REGEX_AFTER = new Set<TokenType>([
+  T.RPAREN, T.RBRACK, T.RRCOLLECT, T.RCOLLECT, T.NAME, T.CLASSREF, T.NUMBER, T.STRING,
+  T.BOOLEAN, T.DQPRE, T.DQMID, T.DQPOST, T.HEREDOC, T.REGEX, T.VARIABLE, T.WORD,
+]);
+
+/** Tokens that `${name}`, `${name[…]}` and `${name.m}` turn into a variable. */
+const TO_VARIABLE = new Set<TokenType>([T.NUMBER, T.NAME, T.WORD, T.BOOLEAN, ...Object.values(T.KEYWORDS)]);
+
+const DQ_ESCAPES = new Set(['\\', '$', "'", '"', 'r', 'n', 't', 's', 'u', '\n', '\r\n']);
+const HEREDOC_ALL_ESCAPES = 'trnsuL$';
+
+const RE_BARE_WORD = /(?:(?:::)?[a-z_](?:[\w-]*\w)?)+/y;
+const RE_NAME = /^(?:::)?[a-z]\w*(?:::[a-z]\w*)*$/;
+const RE_CLASSREF = /(?:(?:::)?[A-Z]\w*)+/y;
+const RE_VARIABLE_NAME = /(?:::)?(?:\w+::)*\w+/y;
+const RE_NUMBER = /\b(?:0[xX][0-9A-Fa-f]+|0?\d+(?:\.\d+)?(?:[eE]-?\d+)?)\b/y;
+const RE_NON_WS = /\w+/y;
+const RE_HEREDOC_SPEC =
+  /^@\(([^:/\r\n)]+)(?::[ \t]*([a-z][a-zA-Z0-9_+]+)[ \t]*)?(?:\/((?:\w|[$])*)[ \t]*)?\)$/;
+
+class FatalLexError extends Error {}
+
+function isBlank(c: number): boolean {
+  // Puppet's [[:blank:]\r]: space, tab, CR and the Unicode space separators.
+  return c === 32 || c === 9 || c === 13 || c === 0xa0 || c === 0xfeff || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x1680 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+/** Shared state of one lexing job: the original text and everything produced. */
+class LexJob {
+  readonly tokens: T.PToken[] = [];
+  readonly comments: Comment[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  fatalAt: number | null = null;
+  readonly lineMap: LineMap;
+  readonly text: string;
+  readonly file: string;
+  constructor(text: string, file: string) {
+    this.text = text;
+    this.file = file;
+    this.lineMap = new LineMap(text);
+  }
+  error(code: DiagnosticCode, message: string, start: number, end = start + 1): void {
+    this.diagnostics.push({
+      code, severity: 'error', message, file: this.file,
+      start: this.lineMap.position(start), end: this.lineMap.position(Math.max(end, start)),
+    });
+  }
+}
+
+/** Maps offsets in a processed text (a heredoc body without its margin) back to the source. */
+interface OffsetMap {
+  (local: number): number;
+}
+
+const identity: OffsetMap = (o) => o;
+
+/**
+ * One scanner over one text. The main text has one; each heredoc body gets its own over the
+ * processed body, writing into the same job.
+ */
+class Scanner {
+  pos = 0;
+  private last: TokenType | null = null;
+  private braceCount = 0;
+  private lineLexicalStart = 0;
+  private newlineJump: number | null = null;
+  private eppMode: 'text' | 'epp' | 'expr' | null = null;
+  private eppOpenAt: number | null = null;
+
+  private readonly job: LexJob;
+  private readonly src: string;
+  private readonly map: OffsetMap;
+
+  constructor(job: LexJob, src: string, map: OffsetMap) {
+    this.job = job;
+    this.src = src;
+    this.map = map;
+  }
+
+  // ---- emitting ----
+
+  private emit(type: TokenType, start: number, end: number, value?: string): T.PToken {
+    const gs = this.map(start);
+    const ge = end > start ? this.map(end - 1) + 1 : gs;
+    const sp = this.job.lineMap.position(gs);
+    const ep = this.job.lineMap.position(Math.max(gs, ge - 1));
+    const token: T.PToken = {
+      image: this.job.text.slice(gs, ge),
+      startOffset: gs,
+      endOffset: Math.max(gs, ge - 1),
+      startLine: sp.line,
+      startColumn: sp.column,
+      endLine: ep.line,
+      endColumn: ep.column,
+      tokenType: type,
+      tokenTypeIdx: type.tokenTypeIdx!,
+      value,
+    };
+    this.job.tokens.push(token);
+    this.last = type;
+    return token;
+  }
+
+  private error(code: DiagnosticCode, message: string, start: number, end = start + 1): void {
+    this.job.error(code, message, this.map(start), this.map(Math.max(start, end - 1)) + 1);
+  }
+
+  private fatal(code: DiagnosticCode, message: string, start: number, end = start + 1): never {
+    this.error(code, message, start, end);
+    this.job.fatalAt = this.map(start);
+    throw new FatalLexError(message);
+  }
+
+  // ---- entry points ----
+
+  lexManifest(): void {
+    this.lexUntil(null);
+  }
+
+  lexEpp(): void {
+    this.emit(T.EPP_START, 0, 0);
+    this.eppMode = 'text';
+    this.eppText(false);
+    this.lexUntil(null);
+    if (this.eppOpenAt !== null) {
+      this.fatal('KSP-LEX-001', "Unbalanced epp tag: '<%' is never closed with '%>'", this.eppOpenAt - 2, this.eppOpenAt);
+    }
+  }
+
+  /**
+   * Lexes tokens until the end of text, or, when `closeAt` is a brace depth, until the `}` that
+   * closes an interpolation `${`.
+   */
+  private lexUntil(closeAt: number | null): void {
+    const src = this.src;
+    const n = src.length;
+    while (this.pos < n) {
+      const c = src.charCodeAt(this.pos);
+      if (isBlank(c)) {
+        this.pos++;
+        continue;
+      }
+      if (c === 10) {
+        if (this.newlineJump !== null) {
+          this.pos = this.newlineJump;
+          this.newlineJump = null;
+        } else {
+          this.pos++;
+        }
+        this.lineLexicalStart = this.pos;
+        continue;
+      }
+      if (c === 125 /* } */ && closeAt !== null && this.braceCount - 1 === closeAt) {
+        this.braceCount--;
+        this.pos++;
+        return;
+      }
+      this.lexToken(c);
+    }
+    if (closeAt !== null) throw new UnclosedInterpolation();
+  }
+
+  private lexToken(c: number): void {
+    const src = this.src;
+    const p = this.pos;
+    const c1 = src.charCodeAt(p + 1);
+    const c2 = src.charCodeAt(p + 2);
+    const op = (type: TokenType, len: number) => {
+      this.pos = p + len;
+      this.emit(type, p, p + len);
+    };
+    switch (c) {
+      case 46: return op(T.DOT, 1); // .
+      case 44: return op(T.COMMA, 1); // ,
+      case 91: { // [
+        const prev = p === 0 ? 10 : src.charCodeAt(p - 1);
+        return op(p === 0 || prev === 10 || isBlank(prev) ? T.LISTSTART : T.LBRACK, 1);
+      }
+      case 93: return op(T.RBRACK, 1);
+      case 40: { // (
+        const lineStart = this.lineLexicalStart;
+        let onlyBlank = true;
+        for (let i = lineStart; i < p; i++) {
+          if (!isBlank(src.charCodeAt(i))) {
+            onlyBlank = false;
+            break;
+          }
+        }
+        return op(onlyBlank ? T.WSLPAREN : T.LPAREN, 1);
+      }
+      case 41: return op(T.RPAREN, 1);
+      case 59: return op(T.SEMIC, 1);
+      case 63: return op(T.QMARK, 1);
+      case 42: return op(T.TIMES, 1);
+      case 37: // %
+        if (c1 === 62 /* > */ && this.eppMode) {
+          this.pos = p + 2;
+          if (this.eppMode === 'expr') this.emit(T.EPP_END, p, p + 2);
+          this.eppMode = 'text';
+          this.eppText(false);
+          return;
+        }
+        return op(T.MODULO, 1);
+      case 123: // {
+        this.braceCount++;
+        return op(this.last === T.QMARK ? T.SELBRACE : T.LBRACE, 1);
+      case 125: // }
+        this.braceCount--;
+        return op(T.RBRACE, 1);
+      case 64: // @
+        if (c1 === 64) return op(T.ATAT, 2);
+        if (c1 === 40) return this.heredoc();
+        return op(T.AT, 1);
+      case 124: // |
+        if (c1 === 62) return op(c2 === 62 ? T.RRCOLLECT : T.RCOLLECT, c2 === 62 ? 3 : 2);
+        return op(T.PIPE, 1);
+      case 61: // =
+        if (c1 === 61) return op(T.ISEQUAL, 2);
+        if (c1 === 62) return op(T.FARROW, 2);
+        if (c1 === 126) return op(T.MATCH, 2);
+        return op(T.EQUALS, 1);
+      case 43: // +
+        if (c1 === 61) return op(T.APPENDS, 2);
+        if (c1 === 62) return op(T.PARROW, 2);
+        return op(T.PLUS, 1);
+      case 45: // -
+        if (this.eppMode && c1 === 37 && c2 === 62) {
+          this.pos = p + 3;
+          if (this.eppMode === 'expr') this.emit(T.EPP_END_TRIM, p, p + 3);
+          this.eppMode = 'text';
+          this.eppText(true);
+          return;
+        }
+        if (c1 === 62) return op(T.IN_EDGE, 2);
+        if (c1 === 61) return op(T.DELETES, 2);
+        return op(T.MINUS, 1);
+      case 33: // !
+        if (c1 === 61) return op(T.NOTEQUAL, 2);
+        if (c1 === 126) return op(T.NOMATCH, 2);
+        return op(T.NOT, 1);
+      case 126: // ~
+        return op(c1 === 62 ? T.IN_EDGE_SUB : T.TILDE, c1 === 62 ? 2 : 1);
+      case 35: { // #
+        let e = src.indexOf('\n', p);
+        if (e < 0) e = src.length;
+        this.pos = e;
+        this.comment('line', p + 1, e, p, e);
+        return;
+      }
+      case 47: // /
+        if (c1 === 42) {
+          const e = src.indexOf('*/', p + 2);
+          if (e < 0) this.fatal('KSP-LEX-001', 'Unclosed comment: /* is never closed with */', p, p + 2);
+          this.pos = e + 2;
+          this.comment('block', p + 2, e, p, e + 2);
+          return;
+        }
+        if (this.last === null || !NO_REGEX_AFTER.has(this.last)) {
+          if (this.regex()) return;
+        }
+        return op(T.DIV, 1);
+      case 60: // <
+        if (c1 === 60) return c2 === 124 ? op(T.LLCOLLECT, 3) : op(T.LSHIFT, 2);
+        if (c1 === 61) return op(T.LESSEQUAL, 2);
+        if (c1 === 124) return op(T.LCOLLECT, 2);
+        if (c1 === 45) return op(T.OUT_EDGE, 2);
+        if (c1 === 126) return op(T.OUT_EDGE_SUB, 2);
+        return op(T.LESSTHAN, 1);
+      case 62: // >
+        if (c1 === 62) return op(T.RSHIFT, 2);
+        if (c1 === 61) return op(T.GREATEREQUAL, 2);
+        return op(T.GREATERTHAN, 1);
+      case 58: // :
+        if (c1 === 58) {
+          if (c2 >= 65 && c2 <= 90) return this.classref();
+          return this.bareWord(true);
+        }
+        return op(T.COLON, 1);
+      case 36: return this.variable(); // $
+      case 34: return this.dqString(); // "
+      case 39: return this.sqString(); // '
+    }
+    if (c >= 48 && c <= 57) return this.number();
+    if ((c >= 97 && c <= 122) || c === 95) return this.bareWord(false);
+    if (c >= 65 && c <= 90) return this.classref();
+    // A character no token starts with: the parser reports it where it stands.
+    const cp = src.codePointAt(p)!;
+    const len = cp > 0xffff ? 2 : 1;
+    this.pos = p + len;
+    this.emit(T.OTHER, p, p + len);
+  }
+
+  private comment(kind: Comment['kind'], textStart: number, textEnd: number, start: number, end: number): void {
+    if (this.map !== identity) return; // comments inside heredoc text are text
+    this.job.comments.push({ kind, text: this.src.slice(textStart, textEnd), start, end });
+  }
+
+  // ---- words, numbers, variables ----
+
+  private bareWord(qualifiedStart: boolean): void {
+    const p = this.pos;
+    RE_BARE_WORD.lastIndex = p;
+    const m = RE_BARE_WORD.exec(this.src);
+    if (!m) {
+      this.pos = p + (qualifiedStart ? 2 : 1);
+      this.error('KSP-LEX-005', qualifiedStart ? "Illegal fully qualified name: '::' must be followed by a name" : 'Illegal name or bare word', p, this.pos);
+      return;
+    }
+    const word = m[0];
+    this.pos = p + word.length;
+    if (RE_NAME.test(word)) {
+      const kw = qualifiedStart ? undefined : T.KEYWORDS[word];
+      this.emit(kw ?? T.NAME, p, this.pos, word);
+    } else {
+      this.emit(T.WORD, p, this.pos, word);
+    }
+  }
+
+  private classref(): void {
+    const p = this.pos;
+    RE_CLASSREF.lastIndex = p;
+    const m = RE_CLASSREF.exec(this.src);
+    const end = m ? p + m[0].length : p;
+    if (!m || this.src.startsWith('::', end)) {
+      // e.g. Foo::bar: every segment of a type name starts with an upper case letter
+      let e = end;
+      while (e < this.src.length && /[\w:]/.test(this.src[e])) e++;
+      this.pos = e;
+      this.error('KSP-LEX-005', `Illegal class reference '${this.src.slice(p, e)}': every segment of a type name must start with an upper case letter`, p, e);
+      return;
+    }
+    this.pos = end;
+    this.emit(T.CLASSREF, p, end, m[0]);
+  }
+
+  private number(): void {
+    const p = this.pos;
+    RE_NUMBER.lastIndex = p;
+    const m = RE_NUMBER.exec(this.src);
+    let value: string;
+    if (m) {
+      value = m[0];
+    } else {
+      RE_NON_WS.lastIndex = p;
+      const w = RE_NON_WS.exec(this.src);
+      value = w ? w[0] : this.src[p];
+    }
+    this.pos = p + value.length;
+    let problem: string | null = null;
+    if (!m) problem = `Illegal number '${value}'`;
+    else if (/^0[xX]/.test(value)) problem = /^0[xX][0-9A-Fa-f]+$/.test(value) ? null : `Not a valid hex number '${value}'`;
+    else if (/^0[^.]/.test(value)) problem = /^0[0-7]+$/.test(value) ? null : `Not a valid octal number '${value}'`;
+    else if (/^\d+[eE.]/.test(value)) problem = /^\d+(?:\.\d+)?(?:[eE]-?\d+)?$/.test(value) ? null : `Not a valid decimal number '${value}'`;
+    else if (!/^\d+$/.test(value)) problem = `Illegal number '${value}'`;
+    if (problem) {
+      this.error('KSP-LEX-003', problem, p, this.pos);
+    }
+    this.emit(T.NUMBER, p, this.pos, value);
+  }
+
+  private variable(): void {
+    const p = this.pos;
+    RE_VARIABLE_NAME.lastIndex = p + 1;
+    const m = RE_VARIABLE_NAME.exec(this.src);
+    if (m) {
+      this.pos = p + 1 + m[0].length;
+      this.emit(T.VARIABLE, p, this.pos, m[0]);
+    } else {
+      // A lone `$`: the parser says what is wrong where it is used.
+      this.pos = p + 1;
+      this.emit(T.VARIABLE, p, p + 1, '');
+    }
+  }
+
+  private regex(): boolean {
+    const src = this.src;
+    const p = this.pos;
+    let e = p + 1;
+    for (;;) {
+      const close = src.indexOf('/', e);
+      if (close < 0) return false;
+      // a slash preceded by an odd number of backslashes is escaped
+      let bs = 0;
+      for (let i = close - 1; i > p && src.charCodeAt(i) === 92; i--) bs++;
+      e = close + 1;
+      if (bs % 2 === 0) break;
+    }
+    this.pos = e;
+    this.emit(T.REGEX, p, e, src.slice(p + 1, e - 1).replace(/\\\//g, '/'));
+    return true;
+  }
+
+  // ---- strings ----
+
+  private sqString(): void {
+    const src = this.src;
+    const p = this.pos;
+    let i = p + 1;
+    let out = '';
+    let chunk = i;
+    for (;;) {
+      if (i >= src.length) this.fatal('KSP-LEX-001', "Unclosed quote after \"'\": the string that starts here never ends", p);
+      const c = src.charCodeAt(i);
+      if (c === 92) {
+        const n = src[i + 1];
+        if (n === '\\' || n === "'") {
+          out += src.slice(chunk, i) + n;
+          i += 2;
+          chunk = i;
+          continue;
+        }
+        i += n === undefined ? 1 : 2;
+        continue;
+      }
+      if (c === 39) break;
+      i++;
+    }
+    out += src.slice(chunk, i);
+    this.pos = i + 1;
+    this.emit(T.STRING, p, this.pos, out);
+  }
+
+  /**
+   * Reads string text up to an interpolation or the end, translating escapes.
+   * Returns the text and what stopped it: the closing quote, `$`, `${` or the end (`''`).
+   */
+  private slurp(quote: number, escapes: Set<string>, warnUnknown: boolean): { text: string; stop: '"' | '$' | '${' | '' } {
+    const src = this.src;
+    let i = this.pos;
+    let out = '';
+    for (;;) {
+      if (i >= src.length) {
+        this.pos = i;
+        return { text: out, stop: '' };
+      }
+      const c = src.charCodeAt(i);
+      if (c === 92 /* \ */) {
+        const n = src[i + 1];
+        if (n === undefined) {
+          out += '\\';
+          i++;
+          continue;
+        }
+        const crlf = n === '\r' && src[i + 2] === '\n';
+        const esc = crlf ? '\r\n' : n;
+        if (escapes.has(esc)) {
+          if (esc === 'u') {
+            const u = /^u(?:([\da-fA-F]{4})|\{([\da-fA-F]{1,6})\})/.exec(src.slice(i + 1, i + 11));
+            if (u) {
+              const cp = parseInt(u[1] ?? u[2], 16);
+              out += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\\' + u[0];
+              i += 1 + u[0].length;
+              continue;
+            }
+            out += '\\u';
+            i += 2;
+            continue;
+          }
+          out += esc === 'r' ? '\r' : esc === 'n' ? '\n' : esc === 't' ? '\t' : esc === 's' ? ' ' : esc === '\n' || esc === '\r\n' ? '' : esc;
+          i += 1 + esc.length;
+          continue;
+        }
+        void warnUnknown;
+        out += '\\' + n;
+        i += 2;
+        continue;
+      }
+      if (c === quote) {
+        this.pos = i + 1;
+        return { text: out, stop: '"' };
+      }
+      if (c === 36 /* $ */ && quote !== -2) {
+        if (src.charCodeAt(i + 1) === 123) {
+          this.pos = i + 2;
+          return { text: out, stop: '${' };
+        }
+        RE_VARIABLE_NAME.lastIndex = i + 1;
+        if (RE_VARIABLE_NAME.test(src)) {
+          this.pos = i + 1;
+          return { text: out, stop: '$' };
+        }
+      }
+      out += src[i];
+      i++;
+    }
+  }
+
+  private dqString(): void {
+    const p = this.pos;
+    this.pos = p + 1;
+    try {
+      this.interpolated(34, DQ_ESCAPES, p);
+    } catch (e) {
+      if (e instanceof UnclosedInterpolation) {
+        this.fatal('KSP-LEX-001', 'Unclosed quote after \'"\': the string that starts here never ends', p);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Emits a string that may interpolate: one STRING token, or DQPRE (VARIABLE | tokens…) DQMID …
+   * DQPOST. `quote` is the closing character, -1 for text that ends at the end (heredoc), -2 for
+   * text that does not interpolate at all.
+   */
+  private interpolated(quote: number, escapes: Set<string>, start: number): void {
+    let partStart = start;
+    let first = true;
+    for (;;) {
+      const { text, stop } = this.slurp(quote, escapes, true);
+      if (stop === '' && quote >= 0) throw new UnclosedInterpolation();
+      if (stop === '"' || stop === '') {
+        this.emit(first ? T.STRING : T.DQPOST, partStart, this.pos, text);
+        return;
+      }
+      const dollarAt = this.pos - (stop === '${' ? 2 : 1);
+      this.emit(first ? T.DQPRE : T.DQMID, partStart, this.pos, text);
+      first = false;
+      if (stop === '$') {
+        RE_VARIABLE_NAME.lastIndex = this.pos;
+        const m = RE_VARIABLE_NAME.exec(this.src)!;
+        this.emit(T.VARIABLE, dollarAt, this.pos + m[0].length, m[0]);
+        this.pos += m[0].length;
+      } else {
+        const depth = this.braceCount;
+        this.braceCount++;
+        const before = this.job.tokens.length;
+        this.lexUntil(depth);
+        const toks = this.job.tokens;
+        const count = toks.length - before;
+        const firstTok = toks[before];
+        if (count === 1 || (count > 1 && (toks[before + 1].tokenType === T.DOT || toks[before + 1].tokenType === T.LBRACK))) {
+          if (TO_VARIABLE.has(firstTok.tokenType)) {
+            firstTok.tokenType = T.VARIABLE;
+            firstTok.tokenTypeIdx = T.VARIABLE.tokenTypeIdx!;
+            firstTok.value = firstTok.value ?? firstTok.image;
+          }
+        }
+      }
+      partStart = this.pos;
+    }
+  }
+
+  // ---- heredoc ----
+
+  private heredoc(): void {
+    const src = this.src;
+    const p = this.pos;
+    const close = src.indexOf(')', p);
+    const eol = src.indexOf('\n', p);
+    if (close < 0 || (eol >= 0 && eol < close)) {
+      this.fatal('KSP-LEX-004', "Unclosed parenthesis after '@(': a heredoc tag looks like @(END) or @(\"END\":syntax/escapes)", p, p + 2);
+    }
+    const spec = src.slice(p, close + 1);
+    const m = RE_HEREDOC_SPEC.exec(spec);
+    if (!m) this.fatal('KSP-LEX-004', `Invalid heredoc syntax '${spec}': expected @(END), @("END"), @(END:syntax) or @(END/escapes)`, p, close + 1);
+    let tag = m[1].trim();
+    let interpolates = false;
+    const dq = /^"(.*)"$/.exec(tag);
+    if (dq) {
+      interpolates = true;
+      tag = dq[1].trim();
+    }
+    if (tag.length === 0) this.fatal('KSP-LEX-004', 'Heredoc tag is empty', p, close + 1);
+    const syntax = m[2] ?? '';
+    const escapes = new Set<string>();
+    if (m[3] !== undefined) {
+      const flags = m[3].length === 0 ? HEREDOC_ALL_ESCAPES : m[3];
+      if (new Set(flags).size !== flags.length) this.fatal('KSP-LEX-004', `Heredoc escape flags '${flags}' repeat a flag`, p, close + 1);
+      escapes.add('\\');
+      for (const f of flags) {
+        if ('trnsu$'.includes(f)) escapes.add(f);
+        else if (f === 'L') {
+          escapes.add('\n');
+          escapes.add('\r\n');
+        } else this.fatal('KSP-LEX-004', `Invalid heredoc escape '${f}': allowed are t r n s u L $`, p, close + 1);
+      }
+    }
+    this.pos = close + 1;
+    this.emit(T.HEREDOC, p, close + 1, syntax);
+
+    // The text starts on the next line, or after the previous heredoc of this line.
+    let bodyStart: number;
+    if (this.newlineJump !== null) bodyStart = this.newlineJump;
+    else {
+      const nl = src.indexOf('\n', close);
+      if (nl < 0) this.fatal('KSP-LEX-001', `Heredoc without any following lines of text: no line ends with '${tag}'`, p, close + 1);
+      bodyStart = nl + 1;
+    }
+    const escTag = tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const endLine = new RegExp(`([ \\t]*)(?:([|])[ \\t]*)?(?:(-)[ \\t]*)?${escTag}[ \\t]*\\r?$`);
+    const lines: { start: number; text: string }[] = [];
+    let at = bodyStart;
+    for (;;) {
+      if (at >= src.length) {
+        this.fatal('KSP-LEX-001', `Heredoc without end-tagged line: no line ends with '${tag}'`, p, close + 1);
+      }
+      let nl = src.indexOf('\n', at);
+      const lineEnd = nl < 0 ? src.length : nl + 1;
+      const raw = src.slice(at, lineEnd);
+      const em = endLine.exec(nl < 0 ? raw : raw.slice(0, -1));
+      if (em) {
+        this.newlineJump = lineEnd;
+        const leading = em[1];
+        const margin = em[2] === '|';
+        const trimBreak = em[3] === '-';
+        // Build the processed text and the offsets of its lines in the source.
+        let body = '';
+        const starts: { local: number; source: number }[] = [];
+        for (const line of lines) {
+          let cut = 0;
+          if (margin && leading.length > 0 && line.text.startsWith(leading)) cut = leading.length;
+          starts.push({ local: body.length, source: this.map(line.start + cut) });
+          body += line.text.slice(cut);
+        }
+        if (trimBreak) body = body.replace(/\r?\n$/, '');
+        const outer = this.map;
+        const mapBody: OffsetMap = (local) => {
+          if (starts.length === 0) return outer(bodyStart);
+          let lo = 0;
+          let hi = starts.length - 1;
+          while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (starts[mid].local <= local) lo = mid;
+            else hi = mid - 1;
+          }
+          return starts[lo].source + (local - starts[lo].local);
+        };
+        const sub = new Scanner(this.job, body, mapBody);
+        sub.interpolated(interpolates ? -1 : -2, escapes, 0);
+        return;
+      }
+      lines.push({ start: at, text: raw });
+      if (nl < 0) nl = src.length;
+      at = nl + 1;
+    }
+  }
+
+  // ---- EPP ----
+
+  /** Scans template text up to the next `<%` tag, emitting it, and sets the mode for what follows. */
+  private eppText(trimLeading: boolean): void {
+    const src = this.src;
+    let skipLeading = trimLeading;
+    let text = '';
+    const start = this.pos;
+    for (;;) {
+      const open = src.indexOf('<%', this.pos);
+      let part = open < 0 ? src.slice(this.pos) : src.slice(this.pos, open + 2);
+      this.pos = open < 0 ? src.length : open + 2;
+      if (skipLeading) {
+        part = part.replace(/^[ \t]*\r?(?:\n|$)?/, '');
+        skipLeading = false;
+      }
+      text += part.replace(/%%>/g, '%>');
+      if (open < 0) {
+        this.emit(T.RENDER_STRING, start, this.pos, text);
+        this.eppOpenAt = null;
+        this.eppMode = 'text';
+        return;
+      }
+      const next = src[this.pos];
+      if (next === undefined) {
+        this.fatal('KSP-LEX-001', "Unbalanced epp tag: '<%' at the end of the template", open, open + 2);
+      }
+      if (next === '%') {
+        this.pos++; // `<%%` is a literal `<%`
+        continue;
+      }
+      if (next === '#') {
+        text = text.slice(0, -2);
+        const end = /[^%]%>/g;
+        end.lastIndex = this.pos;
+        const cm = end.exec(src);
+        if (!cm) this.fatal('KSP-LEX-001', "Unbalanced epp comment: '<%#' is never closed with '%>'", open, open + 3);
+        const commentText = src.slice(this.pos, cm.index + 3);
+        if (commentText[1] === '-') text = text.replace(/[ \t]*$/, '');
+        this.comment('block', this.pos + 1, cm.index + 1, open, cm.index + 3);
+        this.pos = cm.index + 3;
+        if (commentText.endsWith('-%>')) skipLeading = true;
+        continue;
+      }
+      text = text.slice(0, -2);
+      let mode: 'epp' | 'expr' = 'epp';
+      if (next === '-') {
+        this.pos++;
+        text = text.replace(/[ \t]*$/, '');
+      } else if (next === '=') {
+        this.pos++;
+        mode = 'expr';
+      }
+      if (text.length > 0) this.emit(T.RENDER_STRING, start, open, text);
+      if (mode === 'expr') this.emit(T.RENDER_EXPR, open, this.pos);
+      this.eppMode = mode;
+      this.eppOpenAt = this.pos;
+      this.lineLexicalStart = this.pos;
+      return;
+    }
+  }
+}
+
+class UnclosedInterpolation extends Error {}
+
+/** Tokenizes Puppet source. Lexical errors are diagnostics; a fatal one stops the scan there. */
+export function lex(text: string, file = '<string>', kind: SourceKind = 'manifest'): LexResult {
+  const job = new LexJob(text, file);
+  const scanner = new Scanner(job, text, identity);
+  try {
+    if (kind === 'epp') scanner.lexEpp();
+    else scanner.lexManifest();
+  } catch (e) {
+    if (e instanceof UnclosedInterpolation) {
+      job.error('KSP-LEX-001', 'Unclosed interpolation: "${" is never closed with "}"', scanner.pos);
+      job.fatalAt = scanner.pos;
+    } else if (!(e instanceof FatalLexError)) {
+      throw e;
+    }
+  }
+  return { tokens: job.tokens, comments: job.comments, diagnostics: job.diagnostics, fatalAt: job.fatalAt, lineMap: job.lineMap };
+}
