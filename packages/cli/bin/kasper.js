@@ -9,5 +9,15 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
+// Cache compiled code between runs: most of a short command's time is start-up.
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+// A reader that stops early (`kasper … | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 const { main } = await import('../src/main.ts');
 process.exitCode = await main(process.argv.slice(2));

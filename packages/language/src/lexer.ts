@@ -10,9 +10,7 @@
 //    DQPRE/DQMID/DQPOST tokens with the expression's own tokens in between;
 //  - a heredoc's text starts on the line after `@(TAG)`, so the main scan jumps over it there;
 //  - EPP templates alternate between text and code.
-import {
-  type TokenType,
-} from 'chevrotain';
+import type { TokenType } from './chevrotain.ts';
 import { LineMap, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
 import * as T from './tokens.ts';
 

@@ -10,7 +10,7 @@
 //   primary         literals, names, variables, arrays, hashes, control flow, definitions
 // Resource bodies are only allowed at the resource level, exactly as in Puppet, which is what
 // lets `if $x {` and `case $x {` take their brace as a block.
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.ts';
 import type * as A from './ast.ts';
 import * as T from './tokens.ts';
 

@@ -2,7 +2,7 @@
 // context: regex versus division, `[` after whitespace, string interpolation, heredoc bodies on
 // the following lines, EPP text), so these token types carry no patterns; they exist for the
 // chevrotain parser and for readable error messages.
-import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { createToken, Lexer, type IToken, type TokenType } from './chevrotain.ts';
 
 const NA = Lexer.NA;
 
