@@ -60,11 +60,16 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   }
   const fatalAt = lexed.fatalAt ?? Infinity;
   let syntaxErrors = 0;
+  // After an error, recovery often trips again on the same line; one report per line is the cause.
+  const linesWithError = new Set<number>();
   for (const err of p.errors) {
     const tok = err.token;
     const eof = !Number.isFinite(tok.startOffset);
     const start = eof ? text.length : tok.startOffset;
     if (start >= fatalAt) continue; // after a lexical error that ended the scan: only noise
+    const line = map.position(start).line;
+    if (linesWithError.has(line)) continue;
+    linesWithError.add(line);
     const end = eof ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
     diagnostics.push(at(eof ? 'KSP-PARSE-002' : 'KSP-PARSE-001', err.message, start, end));
     syntaxErrors++;

@@ -160,7 +160,9 @@ class Scanner {
     this.eppText(false);
     this.lexUntil(null);
     if (this.eppOpenAt !== null) {
-      this.fatal('KSP-LEX-001', "Unbalanced epp tag: '<%' is never closed with '%>'", this.eppOpenAt - 2, this.eppOpenAt);
+      // Reported where the text ends, as Puppet does; the message says where the tag opened.
+      const opened = this.job.lineMap.position(this.map(this.eppOpenAt));
+      this.fatal('KSP-LEX-001', `Unbalanced epp tag: reached the end of the template without a '%>' closing the tag opened at line ${opened.line}, column ${opened.column}`, this.src.length, this.src.length);
     }
   }
 
@@ -729,7 +731,7 @@ class Scanner {
       if (text.length > 0) this.emit(T.RENDER_STRING, start, open, text);
       if (mode === 'expr') this.emit(T.RENDER_EXPR, open, this.pos);
       this.eppMode = mode;
-      this.eppOpenAt = this.pos;
+      this.eppOpenAt = open;
       this.lineLexicalStart = this.pos;
       return;
     }
