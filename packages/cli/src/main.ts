@@ -18,6 +18,16 @@ export function buildProgram(out: Output): Command {
     .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
     .exitOverride();
   program.addCommand(parserCommand(out));
+  // Commands attached with addCommand do not inherit these settings: every level writes through
+  // `out` and reports its exit instead of ending the process.
+  const configure = (cmd: Command) => {
+    cmd
+      .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
+      .showHelpAfterError('(run with --help for usage)')
+      .exitOverride();
+    cmd.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   return program;
 }
 

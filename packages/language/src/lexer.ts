@@ -683,6 +683,9 @@ class Scanner {
     let skipLeading = trimLeading;
     let text = '';
     const start = this.pos;
+    this.eppMode = 'text';
+    this.eppOpenAt = null;
+    if (this.pos >= src.length) return; // a template that ends with a tag has no trailing text
     for (;;) {
       const open = src.indexOf('<%', this.pos);
       let part = open < 0 ? src.slice(this.pos) : src.slice(this.pos, open + 2);

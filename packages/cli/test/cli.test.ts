@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/main.ts';
+import { captureOutput } from '../src/output.ts';
+
+const bin = fileURLToPath(new URL('../bin/kasper.js', import.meta.url));
+
+async function run(...argv: string[]) {
+  const out = captureOutput();
+  const code = await main(argv, out);
+  return { code, out: out.out, err: out.err };
+}
+
+function fixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-cli-'));
+  mkdirSync(join(dir, 'good', 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'good', 'init.pp'), "class good { notify { 'hi': } }\n");
+  writeFileSync(join(dir, 'good', 'templates', 't.epp'), '<%- | $x | -%>\n<%= $x %>\n');
+  writeFileSync(join(dir, 'good', 'README.txt'), 'not puppet {');
+  writeFileSync(join(dir, 'bad.pp'), "class bad {\n  file { '/x' ensure => file }\n}\n");
+  return dir;
+}
+
+test('parser validate: valid folders exit 0 with a summary; other files are ignored', async () => {
+  const dir = fixture();
+  const r = await run('parser', 'validate', join(dir, 'good'));
+  assert.equal(r.code, 0);
+  assert.equal(r.out, '2 files checked: all valid\n');
+});
+
+test('parser validate: an invalid file exits 1 with file:line:column, the line and a caret', async () => {
+  const dir = fixture();
+  const r = await run('parser', 'validate', dir);
+  assert.equal(r.code, 1);
+  const file = join(dir, 'bad.pp');
+  assert.equal(r.out.split('\n').slice(0, 3).join('\n'), [
+    `${file}:2:15: error: Syntax error at 'ensure': expected ':' [KSP-PARSE-001]`,
+    "2 |   file { '/x' ensure => file }",
+    '                  ^~~~~~',
+  ].join('\n'));
+  assert.match(r.out, /3 files checked: 1 error in 1 file\n$/);
+});
+
+test('parser validate --format json lists diagnostics per file', async () => {
+  const dir = fixture();
+  const r = await run('parser', 'validate', '--format', 'json', dir);
+  assert.equal(r.code, 1);
+  const j = JSON.parse(r.out);
+  assert.equal(j.files, 3);
+  assert.equal(j.errors, 1);
+  assert.equal(j.results[0].diagnostics[0].start.line, 2);
+});
+
+test('parser validate: a missing path is reported and fails', async () => {
+  const r = await run('parser', 'validate', '/nonexistent/site.pp');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /no such file or folder: \/nonexistent\/site.pp/);
+});
+
+test('parser dump prints the syntax tree with line:column ranges', async () => {
+  const dir = fixture();
+  const r = await run('parser', 'dump', join(dir, 'good', 'init.pp'));
+  assert.equal(r.code, 0);
+  const tree = JSON.parse(r.out);
+  assert.equal(tree.kind, 'Program');
+  assert.equal(tree.body[0].kind, 'HostClassDefinition');
+  assert.equal(tree.body[0].range, '1:1-1:32');
+});
+
+test('--help, --version, help for subcommands, and unknown commands', async () => {
+  const help = await run('--help');
+  assert.equal(help.code, 0);
+  assert.match(help.out, /parser/);
+  const version = await run('--version');
+  assert.match(version.out, /^\d+\.\d+\.\d+\n$/);
+  const sub = await run('parser', 'validate', '--help');
+  assert.match(sub.out, /Usage: kasper parser validate/);
+  const bad = await run('frobnicate');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /unknown command/);
+});
+
+test('the installed bin runs under this Node and never prints a stack trace for bad input', () => {
+  const dir = fixture();
+  writeFileSync(join(dir, 'garbage.pp'), '}}}{{{ @("x \u0000 """ ${ <| |>> /* ');
+  const r = spawnSync(process.execPath, [bin, 'parser', 'validate', dir], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.doesNotMatch(r.stdout + r.stderr, /at .*\.ts:\d+|node:internal/);
+  assert.match(r.stdout, /garbage\.pp:1:1: error/);
+  assert.equal(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim().length > 0, true);
+});
