@@ -9,4 +9,4 @@ const bundle = new URL('../chevrotain.min.mjs', entry).href;
 const chevrotain = (await import(bundle)) as typeof Chevrotain;
 
 export const { EmbeddedActionsParser, createToken, Lexer, EOF } = chevrotain;
-export type { IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';
+export type { IOrAlt, IParserErrorMessageProvider, IToken, TokenType } from 'chevrotain';

@@ -57,8 +57,20 @@ export class LineMap {
     }
     this.lineStarts = starts;
   }
+  /** The line searched last: tokens arrive in order, so most look-ups hit it or the next one. */
+  private cursor = 0;
+
   position(offset: number): SourcePosition {
     const o = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    const c = this.cursor;
+    if (starts[c] <= o && (c + 1 >= starts.length || o < starts[c + 1])) {
+      return { offset: o, line: c + 1, column: o - starts[c] + 1 };
+    }
+    if (c + 1 < starts.length && starts[c + 1] <= o && (c + 2 >= starts.length || o < starts[c + 2])) {
+      this.cursor = c + 1;
+      return { offset: o, line: c + 2, column: o - starts[c + 1] + 1 };
+    }
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -66,6 +78,7 @@ export class LineMap {
       if (this.lineStarts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
+    this.cursor = lo;
     return { offset: o, line: lo + 1, column: o - this.lineStarts[lo] + 1 };
   }
   lineText(line: number): string {

@@ -119,16 +119,14 @@ class Scanner {
   private emit(type: TokenType, start: number, end: number, value?: string): T.PToken {
     const gs = this.map(start);
     const ge = end > start ? this.map(end - 1) + 1 : gs;
+    // Only the start's line and column are kept: diagnostics are computed from offsets.
     const sp = this.job.lineMap.position(gs);
-    const ep = this.job.lineMap.position(Math.max(gs, ge - 1));
     const token: T.PToken = {
       image: this.job.text.slice(gs, ge),
       startOffset: gs,
       endOffset: Math.max(gs, ge - 1),
       startLine: sp.line,
       startColumn: sp.column,
-      endLine: ep.line,
-      endColumn: ep.column,
       tokenType: type,
       tokenTypeIdx: type.tokenTypeIdx!,
       value,

@@ -10,7 +10,7 @@
 //   primary         literals, names, variables, arrays, hashes, control flow, definitions
 // Resource bodies are only allowed at the resource level, exactly as in Puppet, which is what
 // lets `if $x {` and `case $x {` take their brace as a block.
-import { EmbeddedActionsParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.ts';
+import { EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.ts';
 import type * as A from './ast.ts';
 import * as T from './tokens.ts';
 
@@ -92,6 +92,8 @@ type Item = A.Expression | A.Expression[];
 export class PuppetParser extends EmbeddedActionsParser {
   /** Problems found by the grammar's actions (not by chevrotain), such as a resource without title. */
   problems: SyntaxProblem[] = [];
+  private primaryAlternatives: IOrAlt<A.Expression>[] | undefined = undefined;
+  private unaryAlternatives: IOrAlt<A.Expression>[] | undefined = undefined;
 
   constructor(options: { validateGrammar?: boolean } = {}) {
     super(T.allTokens, {
@@ -460,7 +462,7 @@ export class PuppetParser extends EmbeddedActionsParser {
   });
 
   unary = this.RULE('unary', (): A.Expression => {
-    return this.OR([
+    return this.OR(this.unaryAlternatives ??= [
       {
         ALT: () => {
           const op = this.CONSUME(T.MINUS);
@@ -674,7 +676,9 @@ export class PuppetParser extends EmbeddedActionsParser {
   // ---------------------------------------------------------------- primaries
 
   primary = this.RULE('primary', (): A.Expression => {
-    return this.OR([
+    // The alternatives capture no locals, so one array serves every call (chevrotain's advice:
+    // building 29 closures per primary expression was a tenth of the parse time).
+    return this.OR(this.primaryAlternatives ??= [
       { ALT: () => { const t = this.CONSUME(T.VARIABLE); return this.ACTION(() => variable(t)); } },
       { ALT: () => { const t = this.CONSUME(T.NUMBER); return this.ACTION(() => numberLiteral(t)); } },
       { ALT: () => { const t = this.CONSUME(T.STRING); return this.ACTION(() => ({ kind: 'LiteralString', value: val(t) ?? '', ...span(t, t) }) as A.LiteralString); } },
