@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -16,8 +16,12 @@ async function run(...argv: string[]) {
   return { code, out: out.out, err: out.err };
 }
 
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function fixture(): string {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-cli-'));
+  made.push(dir);
   mkdirSync(join(dir, 'good', 'templates'), { recursive: true });
   writeFileSync(join(dir, 'good', 'init.pp'), "class good { notify { 'hi': } }\n");
   writeFileSync(join(dir, 'good', 'templates', 't.epp'), '<%- | $x | -%>\n<%= $x %>\n');
