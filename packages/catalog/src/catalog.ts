@@ -1,0 +1,71 @@
+// The catalog: what a node should look like. Resources with their parameters and tags, the
+// relationship and containment edges between them, and the classes that were evaluated.
+import { refKey } from './refs.ts';
+
+/** A catalog value: what survives into JSON. Undef parameters are left out. */
+export type CatalogValue =
+  | string
+  | number
+  | boolean
+  | null
+  | CatalogFloat
+  | CatalogValue[]
+  | { [key: string]: CatalogValue };
+
+/** A float that must print as a float (`1.0`) even when it has no fraction. */
+export class CatalogFloat {
+  readonly value: number;
+  constructor(value: number) {
+    this.value = value;
+  }
+}
+
+export interface CatalogResource {
+  /** Capitalised type: `File`, `Class`, `Apt::Source`. */
+  type: string;
+  title: string;
+  tags: string[];
+  file?: string;
+  line?: number;
+  exported: boolean;
+  /** Parameters in declaration order; metaparameters (require, before…) included. */
+  parameters: Map<string, CatalogValue>;
+}
+
+export interface CatalogEdge {
+  source: string;
+  target: string;
+}
+
+export class Catalog {
+  name: string;
+  environment: string;
+  version: number | string;
+  /** Catalog-level tags: every tag of every evaluated class, and the node's. */
+  tags: string[] = [];
+  classes: string[] = [];
+  readonly resources: CatalogResource[] = [];
+  readonly edges: CatalogEdge[] = [];
+  private readonly index = new Map<string, CatalogResource>();
+
+  constructor(name: string, environment = 'production', version: number | string = Math.floor(Date.now() / 1000)) {
+    this.name = name;
+    this.environment = environment;
+    this.version = version;
+  }
+
+  add(resource: CatalogResource): void {
+    const key = refKey(resource.type, resource.title);
+    if (this.index.has(key)) throw new Error(`duplicate resource ${key} in catalog`);
+    this.index.set(key, resource);
+    this.resources.push(resource);
+  }
+
+  find(type: string, title: string): CatalogResource | undefined {
+    return this.index.get(refKey(type, title));
+  }
+
+  addEdge(source: string, target: string): void {
+    this.edges.push({ source, target });
+  }
+}

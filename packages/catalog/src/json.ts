@@ -1,0 +1,100 @@
+// Puppet's catalog JSON format (the shape `puppet catalog compile --render-as json` prints and the
+// v3 catalog endpoint serves; Puppet publishes its schema as api/schemas/catalog.json).
+import { Catalog, CatalogFloat, type CatalogResource, type CatalogValue } from './catalog.ts';
+
+export interface CatalogJson {
+  tags: string[];
+  name: string;
+  version: number | string;
+  code_id: string | null;
+  catalog_uuid: string;
+  catalog_format: number;
+  environment: string;
+  resources: ResourceJson[];
+  edges: { source: string; target: string }[];
+  classes: string[];
+}
+
+export interface ResourceJson {
+  type: string;
+  title: string;
+  tags: string[];
+  file?: string;
+  line?: number;
+  exported: boolean;
+  parameters?: Record<string, unknown>;
+}
+
+function plain(v: CatalogValue): unknown {
+  if (v instanceof CatalogFloat) return v;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = plain(x);
+    return o;
+  }
+  return v;
+}
+
+export function resourceToJson(r: CatalogResource): ResourceJson {
+  // Key order as Puppet prints it: type, title, tags, file, line, exported, parameters.
+  const out = { type: r.type, title: r.title, tags: r.tags } as ResourceJson;
+  if (r.file !== undefined) out.file = r.file;
+  if (r.line !== undefined) out.line = r.line;
+  out.exported = r.exported;
+  if (r.parameters.size > 0) {
+    const p: Record<string, unknown> = {};
+    for (const [k, v] of r.parameters) p[k] = plain(v);
+    out.parameters = p;
+  }
+  return out;
+}
+
+export function catalogToJson(c: Catalog, uuid = '00000000-0000-0000-0000-000000000000'): CatalogJson {
+  return {
+    tags: c.tags,
+    name: c.name,
+    version: c.version,
+    code_id: null,
+    catalog_uuid: uuid,
+    catalog_format: 2,
+    environment: c.environment,
+    resources: c.resources.map(resourceToJson),
+    edges: c.edges.map((e) => ({ source: e.source, target: e.target })),
+    classes: c.classes,
+  };
+}
+
+/**
+ * JSON text for a catalog. Floats keep a fraction (`1.0`), as Ruby prints them, so a float
+ * parameter survives a round trip as a float.
+ */
+export function stringifyCatalog(c: Catalog, indent = 2): string {
+  const marker = '\u0000float:';
+  const text = JSON.stringify(catalogToJson(c), (_k, v) => {
+    if (v instanceof CatalogFloat) return `${marker}${Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value)}`;
+    return v;
+  }, indent);
+  return text.replace(/"\\u0000float:([^"]*)"/g, '$1');
+}
+
+/** Reads catalog JSON (ours or Puppet's) back into the model. */
+export function parseCatalog(text: string): Catalog {
+  const j = JSON.parse(text) as CatalogJson;
+  const c = new Catalog(j.name, j.environment, j.version);
+  c.tags = j.tags ?? [];
+  c.classes = j.classes ?? [];
+  for (const r of j.resources ?? []) {
+    c.add({
+      type: r.type,
+      title: r.title,
+      tags: r.tags ?? [],
+      file: r.file,
+      line: r.line,
+      exported: Boolean(r.exported),
+      parameters: new Map(Object.entries(r.parameters ?? {}) as [string, CatalogValue][]),
+    });
+  }
+  for (const e of j.edges ?? []) c.addEdge(e.source, e.target);
+  return c;
+}
