@@ -1,0 +1,171 @@
+// Puppet values as JavaScript values.
+//
+//   Puppet      JavaScript
+//   Undef       undefined
+//   String      string
+//   Integer     bigint          (Puppet keeps 1 and 1.0 apart; bigint vs number does too, and
+//   Float       number           mixing them by accident throws instead of silently rounding)
+//   Boolean     boolean
+//   Default     DEFAULT         (a unique object)
+//   Regexp      PRegexp
+//   Array       Value[]
+//   Hash        Map<Value, Value> (insertion ordered; keys compare by value for scalars)
+//   Sensitive   PSensitive
+//   types       PType subclasses (types/), resource references included: File['/x']
+//
+// Values are treated as immutable once created: operations build new arrays and maps.
+
+export type Value =
+  | undefined
+  | string
+  | bigint
+  | number
+  | boolean
+  | DefaultValue
+  | PRegexp
+  | PSensitive
+  | TypeValue
+  | Value[]
+  | Map<Value, Value>;
+
+/**
+ * What a type value must offer to the value layer. The type system (types/) implements it;
+ * declaring it here keeps values.ts free of an import cycle.
+ */
+export interface TypeValue {
+  readonly isType: true;
+  toString(): string;
+}
+
+export interface DefaultValue {
+  readonly isDefault: true;
+}
+
+export const DEFAULT: DefaultValue = Object.freeze({ isDefault: true as const });
+
+export class PRegexp {
+  /** The pattern as written in Puppet (Ruby syntax). */
+  readonly pattern: string;
+  /** The pattern compiled for JavaScript (see toJsRegExp for the translation). */
+  readonly regexp: RegExp;
+  constructor(pattern: string) {
+    this.pattern = pattern;
+    this.regexp = toJsRegExp(pattern);
+  }
+  toString(): string {
+    return `/${this.pattern}/`;
+  }
+}
+
+export class PSensitive {
+  readonly value: Value;
+  constructor(value: Value) {
+    this.value = value;
+  }
+  toString(): string {
+    return 'Sensitive [value redacted]';
+  }
+}
+
+/**
+ * Ruby regexes and JavaScript's agree on most syntax. The differences Puppet code meets:
+ * `\A`, `\z`, `\Z` anchors, `(?i)`-style leading inline options, and `\h` (hex digit).
+ */
+export function toJsRegExp(pattern: string, extraFlags = ''): RegExp {
+  let src = pattern;
+  let flags = extraFlags;
+  const inline = /^\(\?([imx]+)\)/.exec(src);
+  if (inline) {
+    src = src.slice(inline[0].length);
+    if (inline[1].includes('i') && !flags.includes('i')) flags += 'i';
+    if (inline[1].includes('m') && !flags.includes('s')) flags += 's';
+  }
+  src = src
+    .replace(/\\A/g, '^')
+    .replace(/\\[zZ]/g, '$')
+    .replace(/\\h/g, '[0-9a-fA-F]')
+    .replace(/\(\?<([a-zA-Z_]\w*)>/g, '(?<$1>');
+  try {
+    return new RegExp(src, flags);
+  } catch {
+    // Leave the decision to the caller when the translation is not valid JavaScript.
+    return new RegExp(src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
+  }
+}
+
+export function isHash(v: Value): v is Map<Value, Value> {
+  return v instanceof Map;
+}
+
+export function isArray(v: Value): v is Value[] {
+  return Array.isArray(v);
+}
+
+export function isType(v: Value): v is TypeValue {
+  return typeof v === 'object' && v !== null && (v as TypeValue).isType === true;
+}
+
+export function isDefault(v: Value): v is DefaultValue {
+  return v === DEFAULT;
+}
+
+/** Puppet's truthiness: only undef and false are false. */
+export function isTruthy(v: Value): boolean {
+  return v !== undefined && v !== false;
+}
+
+/** Builds a Hash from entries, as a Map. */
+export function hashOf(entries: Iterable<[Value, Value]>): Map<Value, Value> {
+  return new Map(entries);
+}
+
+/**
+ * Puppet's `==`: strings compare case-insensitively, numbers by value whatever their kind,
+ * arrays and hashes deeply, regexes by pattern, types structurally.
+ */
+export function puppetEquals(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (typeof a === 'string' && typeof b === 'string') return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
+    // eslint-disable-next-line eqeqeq
+    return a == b;
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((x, i) => puppetEquals(x, b[i]));
+  }
+  if (a instanceof Map && b instanceof Map) {
+    if (a.size !== b.size) return false;
+    for (const [k, v] of a) {
+      const other = hashGet(b, k);
+      if (other === NOT_FOUND || !puppetEquals(v, other)) return false;
+    }
+    return true;
+  }
+  if (a instanceof PRegexp && b instanceof PRegexp) return a.pattern === b.pattern;
+  if (isType(a) && isType(b)) return a.toString() === b.toString();
+  return false;
+}
+
+const NOT_FOUND = Symbol('not found');
+
+/** Looks a key up: scalars by value; arrays and hashes used as keys by deep equality. */
+export function hashGet(h: Map<Value, Value>, key: Value): Value | typeof NOT_FOUND {
+  if (h.has(key)) return h.get(key);
+  if (typeof key === 'object' && key !== null) {
+    for (const [k, v] of h) if (typeof k === 'object' && puppetEquals(k, key) && strictKeyEquals(k, key)) return v;
+  }
+  return NOT_FOUND;
+}
+
+/** Keys differ by case and by number kind (`'A'` and `'a'`, `1` and `1.0` are different keys). */
+function strictKeyEquals(a: Value, b: Value): boolean {
+  return JSON.stringify(a, keyReplacer) === JSON.stringify(b, keyReplacer);
+}
+
+function keyReplacer(_k: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return `${v}n`;
+  if (v instanceof Map) return [...v.entries()];
+  return v;
+}
+
+export { NOT_FOUND };
