@@ -28,6 +28,8 @@ export interface CatalogResource {
   file?: string;
   line?: number;
   exported: boolean;
+  /** Puppet's resource kind: 'compilable_type' (built-in and module types), 'defined_type', 'unknown' (classes, nodes). */
+  kind?: string;
   /** Parameters in declaration order; metaparameters (require, before…) included. */
   parameters: Map<string, CatalogValue>;
 }

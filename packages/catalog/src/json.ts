@@ -22,6 +22,7 @@ export interface ResourceJson {
   file?: string;
   line?: number;
   exported: boolean;
+  kind?: string;
   parameters?: Record<string, unknown>;
 }
 
@@ -37,11 +38,12 @@ function plain(v: CatalogValue): unknown {
 }
 
 export function resourceToJson(r: CatalogResource): ResourceJson {
-  // Key order as Puppet prints it: type, title, tags, file, line, exported, parameters.
+  // Key order as Puppet prints it: type, title, tags, file, line, exported, kind, parameters.
   const out = { type: r.type, title: r.title, tags: r.tags } as ResourceJson;
   if (r.file !== undefined) out.file = r.file;
   if (r.line !== undefined) out.line = r.line;
   out.exported = r.exported;
+  if (r.kind !== undefined) out.kind = r.kind;
   if (r.parameters.size > 0) {
     const p: Record<string, unknown> = {};
     for (const [k, v] of r.parameters) p[k] = plain(v);
@@ -92,6 +94,7 @@ export function parseCatalog(text: string): Catalog {
       file: r.file,
       line: r.line,
       exported: Boolean(r.exported),
+      kind: r.kind,
       parameters: new Map(Object.entries(r.parameters ?? {}) as [string, CatalogValue][]),
     });
   }
