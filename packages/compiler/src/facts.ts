@@ -1,0 +1,41 @@
+// Facts files for compiling: JSON or YAML maps of fact names to values. Integers become bigints
+// (Puppet's Integer) while parsing, numbers with a fraction or exponent floats, objects Hashes.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { Value } from './values.ts';
+
+/** Converts plain JSON/YAML data into Puppet values. */
+export function fromData(v: unknown): Value {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  // parseJsonData and parseYamlData already made integers bigints; a number here is a Float.
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v)) return v.map(fromData);
+  if (v instanceof Map) return new Map([...v.entries()].map(([k, x]) => [fromData(k), fromData(x)]));
+  if (typeof v === 'object') return new Map(Object.entries(v as object).map(([k, x]) => [k, fromData(x)]));
+  return String(v);
+}
+
+/** Parses JSON keeping `1.0` a float and `1` an Integer (JSON.parse alone cannot tell them apart). */
+export function parseJsonData(text: string): unknown {
+  return JSON.parse(text, (_k, v, ctx?: { source?: string }) => {
+    if (typeof v === 'number' && Number.isInteger(v) && ctx?.source && !/[.eE]/.test(ctx.source)) {
+      return Number.isSafeInteger(v) ? BigInt(v) : BigInt(ctx.source);
+    }
+    return v;
+  });
+}
+
+export function parseYamlData(text: string): unknown {
+  return parseYaml(text, { intAsBigInt: true });
+}
+
+/** Reads a facts file (.json, .yaml or .yml). A Puppet facts YAML (`values:` under a `!ruby/object`) is unwrapped. */
+export function loadFactsFile(path: string): Map<string, Value> {
+  const text = readFileSync(path, 'utf8');
+  const data = path.endsWith('.json') ? parseJsonData(text) : parseYamlData(text.replace(/^--- !ruby\/object:Puppet::Node::Facts/m, '---'));
+  let obj = data as Record<string, unknown>;
+  if (obj && typeof obj === 'object' && 'values' in obj && 'name' in obj && typeof obj.values === 'object') obj = obj.values as Record<string, unknown>;
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`${path}: facts must be a map of names to values`);
+  return fromData(obj) as Map<string, Value>;
+}

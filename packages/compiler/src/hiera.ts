@@ -1,0 +1,419 @@
+// Hiera 5: hierarchical data for `lookup()` and automatic class parameter lookup.
+//
+// Layers are searched in order: the global/environment hiera.yaml, then the hiera.yaml of the
+// module a key belongs to (`ntp::servers` → module ntp). Each layer's hierarchy lists data files
+// whose paths interpolate facts and variables (`nodes/%{trusted.certname}.yaml`). A key's merge
+// strategy (first, unique, hash, deep) comes from the call or from `lookup_options` in the data.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fromData, parseJsonData, parseYamlData } from './facts.ts';
+import { hashGet, NOT_FOUND, PRegexp, type Value } from './values.ts';
+
+export type MergeStrategy = 'first' | 'unique' | 'hash' | 'deep';
+
+export interface MergeOptions {
+  strategy: MergeStrategy;
+  /** deep merge: arrays inside hashes are merged (unique) rather than replaced. */
+  mergeHashArrays?: boolean;
+  sortMergedArrays?: boolean;
+  knockoutPrefix?: string;
+}
+
+export class HieraError extends Error {}
+
+interface Level {
+  name: string;
+  paths: string[];
+  globs: string[];
+  mappedPaths: [string, string, string] | null;
+  datadir: string;
+  backend: 'yaml_data' | 'json_data';
+}
+
+interface Layer {
+  configPath: string;
+  /** For module layers: keys must start with `<module>::`. */
+  module: string | null;
+  levels: Level[];
+}
+
+/** How a key's value is found: the variable resolver interpolations use. */
+export interface HieraScope {
+  /** `%{var}` and `%{facts.x.y}`: a variable by name (without `$`), undefined if unknown. */
+  variable(name: string): Value;
+}
+
+export interface LookupResult {
+  found: boolean;
+  value: Value;
+}
+
+export class Hiera {
+  private readonly layers: Layer[] = [];
+  private readonly fileCache = new Map<string, Map<Value, Value> | null>();
+  private readonly modulePaths: (module: string) => string | undefined;
+  private readonly moduleLayers = new Map<string, Layer | null>();
+
+  /**
+   * @param configs the global/environment hiera.yaml files, searched first to last
+   * @param moduleDir finds a module's folder, for module-level hiera.yaml
+   */
+  constructor(configs: string[], moduleDir: (module: string) => string | undefined) {
+    for (const c of configs) if (existsSync(c)) this.layers.push(readConfig(c, null));
+    this.modulePaths = moduleDir;
+  }
+
+  private moduleLayer(module: string): Layer | null {
+    if (!this.moduleLayers.has(module)) {
+      const dir = this.modulePaths(module);
+      const cfg = dir ? join(dir, 'hiera.yaml') : undefined;
+      this.moduleLayers.set(module, cfg && existsSync(cfg) ? readConfig(cfg, module) : null);
+    }
+    return this.moduleLayers.get(module) ?? null;
+  }
+
+  /** The layers that may hold `key`, in priority order. */
+  private layersFor(key: string): Layer[] {
+    const out = [...this.layers];
+    const i = key.indexOf('::');
+    if (i > 0) {
+      const m = this.moduleLayer(key.slice(0, i));
+      if (m) out.push(m);
+    }
+    return out;
+  }
+
+  /**
+   * Looks a key up. `merge` overrides lookup_options. Keys with dots dig into hashes:
+   * `lookup('a.b')` is the `b` entry of the hash found for `a`.
+   */
+  lookup(key: string, scope: HieraScope, merge?: MergeOptions): LookupResult {
+    const [root, ...path] = splitKey(key);
+    const options = merge ?? this.mergeOptionsFor(root, scope);
+    const found: Value[] = [];
+    for (const layer of this.layersFor(root)) {
+      if (layer.module && !root.startsWith(`${layer.module}::`)) continue;
+      for (const file of this.dataFiles(layer, scope)) {
+        const data = this.readData(file);
+        if (!data) continue;
+        const v = hashGet(data, root);
+        if (v === NOT_FOUND) continue;
+        found.push(this.interpolateValue(v, scope));
+        if (options.strategy === 'first') break;
+      }
+      if (options.strategy === 'first' && found.length) break;
+    }
+    if (found.length === 0) return { found: false, value: undefined };
+    let value = mergeValues(found, options);
+    for (const p of path) {
+      if (value instanceof Map) {
+        const v = hashGet(value, p);
+        if (v === NOT_FOUND) return { found: false, value: undefined };
+        value = v;
+      } else if (Array.isArray(value) && /^\d+$/.test(p)) {
+        value = value[Number(p)];
+      } else {
+        return { found: false, value: undefined };
+      }
+    }
+    return { found: true, value };
+  }
+
+  /** The merge for a key from `lookup_options` (merged across all layers, first match wins). */
+  private mergeOptionsFor(key: string, scope: HieraScope): MergeOptions {
+    const optionSets: Map<Value, Value>[] = [];
+    for (const layer of this.layersFor(key)) {
+      for (const file of this.dataFiles(layer, scope)) {
+        const data = this.readData(file);
+        const lo = data ? hashGet(data, 'lookup_options') : NOT_FOUND;
+        if (lo instanceof Map) optionSets.push(lo);
+      }
+    }
+    for (const set of optionSets) {
+      let opts = hashGet(set, key);
+      if (opts === NOT_FOUND) {
+        for (const [k, v] of set) {
+          if (typeof k === 'string' && k.startsWith('^') && new PRegexp(k).regexp.test(key)) {
+            opts = v;
+            break;
+          }
+        }
+      }
+      if (opts instanceof Map) {
+        const merge = hashGet(opts, 'merge');
+        if (merge !== NOT_FOUND) return parseMerge(merge);
+      }
+    }
+    return { strategy: 'first' };
+  }
+
+  private dataFiles(layer: Layer, scope: HieraScope): string[] {
+    const out: string[] = [];
+    for (const level of layer.levels) {
+      for (const p of level.paths) out.push(join(level.datadir, this.interpolateString(p, scope)));
+      for (const g of level.globs) out.push(...expandGlob(join(level.datadir, this.interpolateString(g, scope))));
+      if (level.mappedPaths) {
+        const [varName, key, template] = level.mappedPaths;
+        const list = scope.variable(varName);
+        if (Array.isArray(list)) {
+          for (const item of list) {
+            const sub: HieraScope = { variable: (n) => (n === key ? item : scope.variable(n)) };
+            out.push(join(level.datadir, this.interpolateString(template, sub)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private readData(file: string): Map<Value, Value> | null {
+    if (this.fileCache.has(file)) return this.fileCache.get(file)!;
+    let data: Map<Value, Value> | null = null;
+    if (existsSync(file) && statSync(file).isFile()) {
+      const text = readFileSync(file, 'utf8');
+      let raw: unknown;
+      try {
+        raw = file.endsWith('.json') ? parseJsonData(text) : parseYamlData(text);
+      } catch (e) {
+        throw new HieraError(`Unable to parse Hiera data ${file}: ${(e as Error).message}`);
+      }
+      if (raw === null || raw === undefined) data = new Map();
+      else {
+        const v = fromData(raw);
+        if (!(v instanceof Map)) throw new HieraError(`Hiera data ${file} must be a hash of keys to values`);
+        data = v;
+      }
+    }
+    this.fileCache.set(file, data);
+    return data;
+  }
+
+  /** Interpolates `%{…}` in strings inside a found value, recursively. */
+  interpolateValue(v: Value, scope: HieraScope): Value {
+    if (typeof v === 'string') {
+      // `%{alias('k')}` alone keeps the aliased value's type.
+      const alias = /^%\{alias\(['"]([^'"]+)['"]\)\}$/.exec(v);
+      if (alias) {
+        const r = this.lookup(alias[1], scope);
+        if (!r.found) throw new HieraError(`alias('${alias[1]}'): no value found`);
+        return r.value;
+      }
+      return this.interpolateString(v, scope);
+    }
+    if (Array.isArray(v)) return v.map((x) => this.interpolateValue(x, scope));
+    if (v instanceof Map) return new Map([...v].map(([k, x]) => [typeof k === 'string' ? this.interpolateString(k, scope) : k, this.interpolateValue(x, scope)]));
+    return v;
+  }
+
+  interpolateString(s: string, scope: HieraScope): string {
+    if (!s.includes('%{')) return s;
+    return s.replace(/%\{([^}]*)\}/g, (_m, expr: string) => {
+      const e = expr.trim();
+      if (e === '') return '';
+      const call = /^(lookup|hiera|alias|literal|scope)\(\s*['"]([^'"]*)['"]\s*\)$/.exec(e);
+      if (call) {
+        const [, fn, arg] = call;
+        if (fn === 'literal') return arg;
+        if (fn === 'scope') return stringify(this.variablePath(arg, scope));
+        const r = this.lookup(arg, scope);
+        if (!r.found) throw new HieraError(`${fn}('${arg}'): no value found`);
+        return stringify(r.value);
+      }
+      return stringify(this.variablePath(e, scope));
+    });
+  }
+
+  /** `facts.os.family` → $facts['os']['family']; `::fqdn` → $fqdn. */
+  private variablePath(expr: string, scope: HieraScope): Value {
+    const [name, ...rest] = splitKey(expr.replace(/^::/, ''));
+    let v = scope.variable(name);
+    for (const k of rest) {
+      if (v instanceof Map) {
+        const x = hashGet(v, k);
+        v = x === NOT_FOUND ? undefined : x;
+      } else if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
+      else return undefined;
+    }
+    return v;
+  }
+}
+
+function stringify(v: Value): string {
+  if (v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x instanceof Map ? Object.fromEntries(x) : x));
+}
+
+/** Splits `a.b."c.d"` into ['a', 'b', 'c.d']. */
+function splitKey(key: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  for (const ch of key) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      else cur += ch;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '.') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+export function parseMerge(v: Value): MergeOptions {
+  if (typeof v === 'string') {
+    if (v === 'first' || v === 'unique' || v === 'hash' || v === 'deep') return { strategy: v };
+    throw new HieraError(`Unknown merge strategy '${v}': use first, unique, hash or deep`);
+  }
+  if (v instanceof Map) {
+    const s = hashGet(v, 'strategy');
+    const base = parseMerge(s === NOT_FOUND ? 'first' : s);
+    const mha = hashGet(v, 'merge_hash_arrays');
+    const sma = hashGet(v, 'sort_merged_arrays');
+    const kp = hashGet(v, 'knockout_prefix');
+    return {
+      ...base,
+      mergeHashArrays: mha === true,
+      sortMergedArrays: sma === true,
+      knockoutPrefix: typeof kp === 'string' ? kp : undefined,
+    };
+  }
+  return { strategy: 'first' };
+}
+
+/** Merges the values found, highest priority first. */
+export function mergeValues(found: Value[], o: MergeOptions): Value {
+  switch (o.strategy) {
+    case 'first':
+      return found[0];
+    case 'unique': {
+      const out: Value[] = [];
+      for (const v of found) for (const x of Array.isArray(v) ? v.flat(Infinity as 1) : [v]) if (!out.some((y) => sameValue(x, y))) out.push(x);
+      if (o.sortMergedArrays) out.sort((a, b) => String(a).localeCompare(String(b)));
+      return out;
+    }
+    case 'hash': {
+      const out = new Map<Value, Value>();
+      for (const v of [...found].reverse()) {
+        if (!(v instanceof Map)) throw new HieraError('A hash merge found a value that is not a hash');
+        for (const [k, x] of v) out.set(k, x);
+      }
+      return reorder(out, found);
+    }
+    case 'deep': {
+      let acc: Value = found[found.length - 1];
+      for (let i = found.length - 2; i >= 0; i--) acc = deepMerge(acc, found[i], o);
+      return acc;
+    }
+  }
+}
+
+/** Keys in the order of the highest-priority hash first, as Puppet's merged hashes read. */
+function reorder(merged: Map<Value, Value>, found: Value[]): Map<Value, Value> {
+  const out = new Map<Value, Value>();
+  for (const h of found) if (h instanceof Map) for (const k of h.keys()) if (!out.has(k)) out.set(k, merged.get(k));
+  return out;
+}
+
+function deepMerge(low: Value, high: Value, o: MergeOptions): Value {
+  if (low instanceof Map && high instanceof Map) {
+    const out = new Map<Value, Value>();
+    for (const [k, v] of high) out.set(k, low.has(k) ? deepMerge(low.get(k), v, o) : v);
+    for (const [k, v] of low) {
+      if (out.has(k)) continue;
+      if (o.knockoutPrefix && typeof k === 'string' && high.has(`${o.knockoutPrefix}${k}`)) continue;
+      out.set(k, v);
+    }
+    return out;
+  }
+  if (Array.isArray(low) && Array.isArray(high) && o.mergeHashArrays !== false) {
+    const out = [...high];
+    for (const x of low) if (!out.some((y) => sameValue(x, y))) out.push(x);
+    return o.sortMergedArrays ? out.sort((a, b) => String(a).localeCompare(String(b))) : out;
+  }
+  return high;
+}
+
+function sameValue(a: Value, b: Value): boolean {
+  return stringify(a) === stringify(b) && typeof a === typeof b;
+}
+
+function readConfig(path: string, module: string | null): Layer {
+  let raw: unknown;
+  try {
+    raw = parseYamlData(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new HieraError(`Unable to parse ${path}: ${(e as Error).message}`);
+  }
+  const cfg = fromData(raw);
+  if (!(cfg instanceof Map)) throw new HieraError(`${path}: a hiera.yaml is a hash with version: 5`);
+  const version = hashGet(cfg, 'version');
+  if (version !== 5n) throw new HieraError(`${path}: only Hiera version 5 configurations are supported (version: 5)`);
+  const dir = dirname(path);
+  const defaults = asMap(hashGet(cfg, 'defaults'));
+  const defDatadir = str(hashGet(defaults, 'datadir')) ?? 'data';
+  const defBackend = str(hashGet(defaults, 'data_hash')) ?? 'yaml_data';
+  let hierarchy = hashGet(cfg, 'hierarchy');
+  if (hierarchy === NOT_FOUND) {
+    hierarchy = [new Map<Value, Value>([['name', 'Common'], ['path', 'common.yaml']])];
+  }
+  if (!Array.isArray(hierarchy)) throw new HieraError(`${path}: 'hierarchy' must be a list of levels`);
+  const levels: Level[] = hierarchy.map((h) => {
+    const m = asMap(h);
+    const name = str(hashGet(m, 'name')) ?? '(unnamed)';
+    const backend = str(hashGet(m, 'data_hash')) ?? defBackend;
+    if (hashGet(m, 'lookup_key') !== NOT_FOUND || hashGet(m, 'data_dig') !== NOT_FOUND) {
+      throw new HieraError(`${path}: level '${name}' uses a Ruby backend (lookup_key/data_dig), which Kasper cannot run; yaml_data and json_data are supported`);
+    }
+    if (backend !== 'yaml_data' && backend !== 'json_data') {
+      throw new HieraError(`${path}: level '${name}' uses data_hash '${backend}'; yaml_data and json_data are supported`);
+    }
+    const datadir = str(hashGet(m, 'datadir')) ?? defDatadir;
+    const list = (k: string) => {
+      const v = hashGet(m, k);
+      return v === NOT_FOUND ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x));
+    };
+    const mp = hashGet(m, 'mapped_paths');
+    return {
+      name,
+      backend,
+      datadir: isAbsolute(datadir) ? datadir : join(dir, datadir),
+      paths: [...list('path'), ...list('paths')],
+      globs: [...list('glob'), ...list('globs')],
+      mappedPaths: Array.isArray(mp) && mp.length === 3 ? (mp.map(String) as [string, string, string]) : null,
+    };
+  });
+  return { configPath: path, module, levels };
+}
+
+function asMap(v: Value | typeof NOT_FOUND): Map<Value, Value> {
+  return v instanceof Map ? v : new Map();
+}
+
+function str(v: Value | typeof NOT_FOUND): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Expands `*` and `**` in a path (Hiera's glob levels), sorted. */
+function expandGlob(pattern: string): string[] {
+  const parts = pattern.split('/');
+  let bases = [parts[0] === '' ? '/' : parts[0]];
+  for (const part of parts.slice(1)) {
+    if (!part.includes('*')) {
+      bases = bases.map((b) => join(b, part));
+      continue;
+    }
+    const re = new RegExp(`^${part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    const next: string[] = [];
+    for (const b of bases) {
+      if (!existsSync(b) || !statSync(b).isDirectory()) continue;
+      for (const e of readdirSync(b).sort()) if (re.test(e)) next.push(join(b, e));
+    }
+    bases = next;
+  }
+  return bases.filter((p) => existsSync(p));
+}

@@ -1,0 +1,261 @@
+// Finds Puppet code on disk: the site manifest(s) and, on demand, classes, defined types,
+// functions and type aliases in the modules of the modulepath, the way Puppet autoloads them.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import {
+  parseSource,
+  type Expression, type FunctionDefinition, type HostClassDefinition, type LineMap, type NodeDefinition,
+  type Program, type ResourceTypeDefinition, type TypeAlias,
+} from '@kasper/language';
+import { CompileError } from './errors.ts';
+
+export interface EnvironmentConfig {
+  /** The environment's name, e.g. 'production'. */
+  name: string;
+  /** The site manifest: one file, or a folder whose .pp files are read in alphabetical order. */
+  manifest: string;
+  /** Folders holding modules, searched in order. */
+  modulepath: string[];
+  /** The environment's hiera.yaml, if any. */
+  hieraConfig?: string;
+}
+
+/** A parsed source file with what is needed to report positions in it. */
+export interface SourceFile {
+  path: string;
+  program: Program;
+  lineMap: LineMap;
+  /** The module the file belongs to, if it is inside one. */
+  module: string | undefined;
+}
+
+export interface Definition<T> {
+  node: T;
+  file: SourceFile;
+  /** Fully qualified, lower-case name. */
+  name: string;
+}
+
+export type ClassDefinition = Definition<HostClassDefinition>;
+export type DefineDefinition = Definition<ResourceTypeDefinition>;
+export type FunctionDef = Definition<FunctionDefinition>;
+export type TypeAliasDef = Definition<TypeAlias>;
+export type NodeDef = Definition<NodeDefinition>;
+
+export class Loader {
+  readonly env: EnvironmentConfig;
+  private readonly files = new Map<string, SourceFile>();
+  readonly classes = new Map<string, ClassDefinition>();
+  readonly defines = new Map<string, DefineDefinition>();
+  readonly functions = new Map<string, FunctionDef>();
+  readonly typeAliases = new Map<string, TypeAliasDef>();
+  readonly nodes: NodeDef[] = [];
+  private readonly moduleDirs = new Map<string, string | null>();
+
+  constructor(env: EnvironmentConfig) {
+    this.env = env;
+  }
+
+  /** The site manifest files, in evaluation order. */
+  siteFiles(): string[] {
+    const m = this.env.manifest;
+    if (!existsSync(m)) throw new CompileError('KSP-LOAD-001', `The manifest '${m}' does not exist`);
+    if (!statSync(m).isDirectory()) return [m];
+    const out: string[] = [];
+    const visit = (dir: string) => {
+      for (const e of readdirSync(dir).sort()) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) visit(p);
+        else if (e.endsWith('.pp')) out.push(p);
+      }
+    };
+    visit(m);
+    return out;
+  }
+
+  /** Parses a file once; a syntax error becomes a CompileError at its position. */
+  load(path: string): SourceFile {
+    const cached = this.files.get(path);
+    if (cached) return cached;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new CompileError('KSP-LOAD-001', `Cannot read '${path}': ${(e as Error).message}`);
+    }
+    const r = parseSource(text, path);
+    const err = r.diagnostics.find((d) => d.severity === 'error');
+    if (err) {
+      throw new CompileError('KSP-LOAD-001', `Could not parse: ${err.message}`, { file: path, line: err.start.line, column: err.start.column });
+    }
+    const file: SourceFile = { path, program: r.program, lineMap: r.lineMap, module: this.moduleOfPath(path) };
+    this.files.set(path, file);
+    this.register(file);
+    return file;
+  }
+
+  /** Registers every definition a file holds, including classes and defines nested in classes. */
+  private register(file: SourceFile): void {
+    const visit = (body: Expression[], prefix: string) => {
+      for (const e of body) {
+        switch (e.kind) {
+          case 'HostClassDefinition': {
+            const name = qualify(e.name, prefix);
+            if (!this.classes.has(name)) this.classes.set(name, { node: e, file, name });
+            visit(e.body, name);
+            break;
+          }
+          case 'ResourceTypeDefinition': {
+            const name = qualify(e.name, prefix);
+            if (!this.defines.has(name)) this.defines.set(name, { node: e, file, name });
+            break;
+          }
+          case 'FunctionDefinition': {
+            const name = e.name.toLowerCase().replace(/^::/, '');
+            if (!this.functions.has(name)) this.functions.set(name, { node: e, file, name });
+            break;
+          }
+          case 'TypeAlias': {
+            const name = e.name.toLowerCase().replace(/^::/, '');
+            if (!this.typeAliases.has(name)) this.typeAliases.set(name, { node: e, file, name });
+            break;
+          }
+          case 'NodeDefinition':
+            this.nodes.push({ node: e, file, name: '' });
+            break;
+          default:
+            break;
+        }
+      }
+    };
+    visit(file.program.body, '');
+  }
+
+  /** The folder of a module on the modulepath, or undefined. */
+  moduleDir(name: string): string | undefined {
+    if (!this.moduleDirs.has(name)) {
+      let found: string | null = null;
+      for (const dir of this.env.modulepath) {
+        const p = join(dir, name);
+        if (existsSync(p) && statSync(p).isDirectory()) {
+          found = p;
+          break;
+        }
+      }
+      this.moduleDirs.set(name, found);
+    }
+    return this.moduleDirs.get(name) ?? undefined;
+  }
+
+  /** The module a file belongs to: the folder under a modulepath entry. */
+  moduleOfPath(path: string): string | undefined {
+    for (const dir of this.env.modulepath) {
+      const rel = relative(dir, path);
+      if (!rel.startsWith('..') && !rel.startsWith(sep) && rel.includes(sep)) return rel.split(sep)[0];
+    }
+    return undefined;
+  }
+
+  /**
+   * Puppet's autoload: for `a::b::c` it tries a/manifests/b/c.pp, then a/manifests/b.pp, then
+   * a/manifests/init.pp, and takes the definition from whichever file holds it.
+   */
+  private autoload<T>(name: string, registry: Map<string, T>, subdir: 'manifests' | 'functions' | 'types'): T | undefined {
+    const hit = registry.get(name);
+    if (hit) return hit;
+    const segments = name.split('::');
+    const module = segments[0];
+    const dir = this.moduleDir(module);
+    if (!dir) return undefined;
+    const candidates: string[] = [];
+    if (subdir === 'manifests') {
+      for (let n = segments.length; n >= 1; n--) {
+        const rest = segments.slice(1, n);
+        candidates.push(rest.length ? join(dir, 'manifests', ...rest.slice(0, -1), `${rest[rest.length - 1]}.pp`) : join(dir, 'manifests', 'init.pp'));
+      }
+    } else if (segments.length >= 2) {
+      const rest = segments.slice(1);
+      candidates.push(join(dir, subdir, ...rest.slice(0, -1), `${rest[rest.length - 1]}.pp`));
+    }
+    for (const c of candidates) {
+      if (!existsSync(c)) continue;
+      this.load(c);
+      const found = registry.get(name);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  findClass(name: string): ClassDefinition | undefined {
+    return this.autoload(normalizeName(name), this.classes, 'manifests');
+  }
+
+  findDefine(name: string): DefineDefinition | undefined {
+    return this.autoload(normalizeName(name), this.defines, 'manifests');
+  }
+
+  findFunction(name: string): FunctionDef | undefined {
+    return this.autoload(normalizeName(name), this.functions, 'functions');
+  }
+
+  findTypeAlias(name: string): TypeAliasDef | undefined {
+    return this.autoload(normalizeName(name), this.typeAliases, 'types');
+  }
+
+  /** `mod/path` → modules/mod/<subdir>/path (templates for epp(), files for file()). */
+  moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined {
+    const slash = spec.indexOf('/');
+    if (slash <= 0) return undefined;
+    const dir = this.moduleDir(spec.slice(0, slash));
+    if (!dir) return undefined;
+    const p = join(dir, subdir, spec.slice(slash + 1));
+    return existsSync(p) ? p : undefined;
+  }
+
+  private readonly customTypes = new Map<string, boolean>();
+
+  /**
+   * A resource type a module ships in Ruby (lib/puppet/type/NAME.rb, e.g. concat_fragment):
+   * Kasper cannot run Ruby, but knows the type exists, so declaring it compiles.
+   */
+  customTypeExists(name: string): boolean {
+    const n = normalizeName(name);
+    const cached = this.customTypes.get(n);
+    if (cached !== undefined) return cached;
+    let found = false;
+    for (const dir of this.env.modulepath) {
+      if (!existsSync(dir)) continue;
+      for (const mod of readdirSync(dir)) {
+        if (existsSync(join(dir, mod, 'lib', 'puppet', 'type', `${n}.rb`))) {
+          found = true;
+          break;
+        }
+      }
+      if (found) break;
+    }
+    this.customTypes.set(n, found);
+    return found;
+  }
+
+  /** All Puppet definitions named in a module's files, e.g. for listing. */
+  static moduleNameOf(dir: string): string {
+    return basename(dir);
+  }
+}
+
+export function normalizeName(name: string): string {
+  return name.replace(/^::/, '').toLowerCase();
+}
+
+function qualify(name: string, prefix: string): string {
+  const n = normalizeName(name);
+  if (!prefix || n.includes('::')) return n;
+  return `${prefix}::${n}`;
+}
+
+/** Offsets to line and column in a source file. */
+export function locate(file: SourceFile, offset: number): { file: string; line: number; column: number } {
+  const p = file.lineMap.position(offset);
+  return { file: file.path, line: p.line, column: p.column };
+}
+

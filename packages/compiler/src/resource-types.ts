@@ -1,0 +1,9 @@
+// Resource types Puppet 7 ships (its lib/puppet/type), known to the compiler so that declaring
+// them is not an "unknown resource type". Their attributes are checked by the agent's types.
+export const BUILTIN_RESOURCE_TYPES = new Set([
+  'augeas', 'computer', 'cron', 'exec', 'file', 'filebucket', 'group', 'host', 'interface',
+  'k5login', 'macauthorization', 'mailalias', 'maillist', 'mcx', 'mount', 'nagios_command',
+  'notify', 'package', 'resources', 'router', 'schedule', 'scheduled_task', 'selboolean',
+  'selmodule', 'service', 'ssh_authorized_key', 'sshkey', 'stage', 'tidy', 'user', 'vlan',
+  'whit', 'yumrepo', 'zfs', 'zone', 'zpool',
+]);

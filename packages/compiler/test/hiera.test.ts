@@ -1,0 +1,119 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Hiera, HieraError, mergeValues } from '../src/hiera.ts';
+import { fromData } from '../src/facts.ts';
+import type { Value } from '../src/values.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'kasper-hiera-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+function write(path: string, text: string) {
+  mkdirSync(join(root, path, '..'), { recursive: true });
+  writeFileSync(join(root, path), text);
+}
+
+write('env/hiera.yaml', `---
+version: 5
+defaults:
+  datadir: data
+  data_hash: yaml_data
+hierarchy:
+  - name: node
+    path: "nodes/%{trusted.certname}.yaml"
+  - name: os
+    path: "os/%{facts.os.family}.yaml"
+  - name: json
+    path: "extra.json"
+    data_hash: json_data
+  - name: common
+    path: common.yaml
+`);
+write('env/data/nodes/web1.example.com.yaml', `---
+ntp::servers: [a.example.com]
+users: { alice: { uid: 1001, groups: [admin] } }
+packages: [vim]
+message: "hello %{facts.os.family} from %{::hostname}"
+port: 8080
+`);
+write('env/data/os/Debian.yaml', `---
+ntp::servers: [b.example.com]
+users: { bob: { uid: 1002 }, alice: { groups: [dev], shell: /bin/zsh } }
+packages: [curl, vim]
+aliased: "%{alias('users')}"
+`);
+write('env/data/extra.json', '{ "ratio": 1.5, "count": 3, "whole": 2.0 }');
+write('env/data/common.yaml', `---
+lookup_options:
+  packages:
+    merge: unique
+  "^user.*":
+    merge: { strategy: deep, merge_hash_arrays: true }
+packages: [git]
+`);
+write('modules/ntp/hiera.yaml', 'version: 5\nhierarchy:\n  - name: common\n    path: common.yaml\n');
+write('modules/ntp/data/common.yaml', 'ntp::servers: [pool.ntp.org]\nntp::iburst: true\nother::key: ignored\n');
+
+const facts = fromData({ os: { family: 'Debian' }, hostname: 'web1' }) as Map<Value, Value>;
+const vars: Record<string, Value> = {
+  facts,
+  hostname: 'web1',
+  trusted: fromData({ certname: 'web1.example.com' }),
+};
+const scope = { variable: (n: string) => vars[n] };
+const hiera = new Hiera([join(root, 'env/hiera.yaml')], (m) => (m === 'ntp' || m === 'other' ? join(root, 'modules', m) : undefined));
+
+test('first found wins along the hierarchy, paths interpolate facts and trusted data', () => {
+  assert.deepEqual(hiera.lookup('ntp::servers', scope), { found: true, value: ['a.example.com'] });
+  assert.deepEqual(hiera.lookup('missing', scope), { found: false, value: undefined });
+});
+
+test('module data is found for keys in the module namespace only', () => {
+  assert.deepEqual(hiera.lookup('ntp::iburst', scope), { found: true, value: true });
+  assert.equal(hiera.lookup('other::key', scope).found, false);
+});
+
+test('lookup_options pick the merge: unique by name, deep by regex', () => {
+  assert.deepEqual(hiera.lookup('packages', scope).value, ['vim', 'curl', 'git']);
+  const users = hiera.lookup('users', scope).value as Map<Value, Value>;
+  const alice = users.get('alice') as Map<Value, Value>;
+  assert.deepEqual([...users.keys()], ['alice', 'bob']);
+  assert.equal(alice.get('uid'), 1001n);
+  assert.equal(alice.get('shell'), '/bin/zsh');
+  assert.deepEqual(alice.get('groups'), ['admin', 'dev']);
+});
+
+test('an explicit merge overrides lookup_options; hash merge is shallow', () => {
+  const users = hiera.lookup('users', scope, { strategy: 'hash' }).value as Map<Value, Value>;
+  assert.equal((users.get('alice') as Map<Value, Value>).get('shell'), undefined);
+  assert.deepEqual(hiera.lookup('packages', scope, { strategy: 'first' }).value, ['vim']);
+});
+
+test('values interpolate variables; alias() keeps the type; dotted keys dig', () => {
+  assert.equal(hiera.lookup('message', scope).value, 'hello Debian from web1');
+  assert.ok(hiera.lookup('aliased', scope).value instanceof Map);
+  assert.equal(hiera.lookup('users.alice.uid', scope).value, 1001n);
+  assert.equal(hiera.lookup('port', scope).value, 8080n);
+});
+
+test('JSON data keeps integers and floats apart', () => {
+  assert.equal(hiera.lookup('count', scope).value, 3n);
+  assert.equal(hiera.lookup('ratio', scope).value, 1.5);
+  assert.equal(hiera.lookup('whole', scope).value, 2);
+});
+
+test('bad configuration is a clear error', () => {
+  write('bad/hiera.yaml', 'version: 3\n');
+  assert.throws(() => new Hiera([join(root, 'bad/hiera.yaml')], () => undefined), HieraError);
+  write('ruby/hiera.yaml', 'version: 5\nhierarchy:\n  - name: vault\n    lookup_key: vault_lookup\n');
+  assert.throws(() => new Hiera([join(root, 'ruby/hiera.yaml')], () => undefined), /Ruby backend/);
+});
+
+test('merge strategies on plain values', () => {
+  assert.deepEqual(mergeValues([['a'], 'b', ['a', 'c']], { strategy: 'unique' }), ['a', 'b', 'c']);
+  const deep = mergeValues([fromData({ a: { x: 1n } }), fromData({ a: { y: 2n }, b: 3n })], { strategy: 'deep' }) as Map<Value, Value>;
+  assert.deepEqual([...(deep.get('a') as Map<Value, Value>).entries()], [['x', 1n], ['y', 2n]]);
+  assert.equal(deep.get('b'), 3n);
+});
