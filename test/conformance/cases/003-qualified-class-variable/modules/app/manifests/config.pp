@@ -1,0 +1,4 @@
+class app::config {
+  $port = 8080
+  $names = ['a', 'b']
+}

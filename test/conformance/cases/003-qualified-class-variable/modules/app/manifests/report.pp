@@ -1,0 +1,4 @@
+class app::report {
+  notify { 'port': message => "port is ${app::config::port}" }
+  notify { 'names': message => $::app::config::names }
+}

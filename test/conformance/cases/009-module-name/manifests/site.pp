@@ -1,0 +1,3 @@
+include alpha
+alpha::widget { 'w': }
+notify { 'site': message => "site module_name=[${module_name}]" }

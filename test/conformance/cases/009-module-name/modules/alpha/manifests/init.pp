@@ -1,0 +1,3 @@
+class alpha {
+  notify { 'alpha': message => "module=${module_name}" }
+}

@@ -1,0 +1,3 @@
+define alpha::widget {
+  notify { "widget-${title}": message => "module=${module_name}" }
+}
