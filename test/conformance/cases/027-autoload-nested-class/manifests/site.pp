@@ -1,0 +1,3 @@
+include deep::one::two
+include deep
+deep::one::thing { 'x': }

@@ -1,0 +1,1 @@
+define deep::one::thing { notify { "thing-${title}": } }

@@ -1,0 +1,1 @@
+class deep::one::two { notify { 'two': message => $title } }

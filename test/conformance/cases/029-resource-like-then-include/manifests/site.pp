@@ -1,0 +1,3 @@
+class once($v = 'default') { notify { 'once': message => $v } }
+class { 'once': v => 'explicit' }
+include once

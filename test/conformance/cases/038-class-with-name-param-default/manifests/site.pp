@@ -1,0 +1,4 @@
+class selfref(String $label = "${title}-label", String $n = $name) {
+  notify { 'selfref': message => "${label} ${n}" }
+}
+include selfref

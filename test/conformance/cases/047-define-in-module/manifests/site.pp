@@ -1,0 +1,1 @@
+apache::vhost { 'www': port => 8080 }

@@ -1,0 +1,3 @@
+define apache::vhost(Integer $port) {
+  notify { "apache-vhost-${title}": message => "listen ${port}" }
+}

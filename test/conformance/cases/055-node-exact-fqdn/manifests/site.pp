@@ -1,0 +1,2 @@
+node 'web01.example.com' { notify { 'matched': message => 'exact fqdn' } }
+node default { notify { 'matched': message => 'default' } }

@@ -1,0 +1,2 @@
+node default { notify { 'matched': message => 'default' } }
+node /cache/ { notify { 'matched': message => 'regex' } }

@@ -1,0 +1,2 @@
+node 'build-agent-3.ci.example.com' { notify { 'matched': message => 'hyphenated' } }
+node default { notify { 'matched': message => 'default' } }

@@ -1,0 +1,3 @@
+Notify { message => 'from default', withpath => false }
+notify { 'uses-default': }
+notify { 'explicit': message => 'explicit' }

@@ -1,0 +1,2 @@
+notify { ['x', 'y', 'z']: }
+Notify['x', 'y'] { message => 'overridden' }

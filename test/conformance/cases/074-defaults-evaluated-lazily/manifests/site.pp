@@ -1,0 +1,5 @@
+class lazy {
+  notify { 'declared-first': }
+  Notify { message => 'late default' }
+}
+include lazy

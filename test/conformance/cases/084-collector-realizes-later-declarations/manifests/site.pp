@@ -1,0 +1,3 @@
+Notify <| tag == 'late' |>
+class later { @notify { 'declared-after-collector': tag => 'late' } }
+include later

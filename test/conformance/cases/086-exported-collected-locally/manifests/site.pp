@@ -1,0 +1,3 @@
+@@notify { 'mine-a': tag => 'cluster' }
+@@notify { 'mine-b': tag => 'other' }
+Notify <<| tag == 'cluster' |>>

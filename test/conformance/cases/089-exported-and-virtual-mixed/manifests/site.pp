@@ -1,0 +1,5 @@
+@@notify { 'exported': }
+@notify { 'virtual-unrealized': }
+@notify { 'virtual-realized': }
+notify { 'plain': }
+realize(Notify['virtual-realized'])

@@ -1,0 +1,2 @@
+notify { 'single': tag => 'alpha' }
+notify { 'multi': tag => ['beta', 'gamma::delta'] }

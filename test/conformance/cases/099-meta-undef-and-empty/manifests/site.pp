@@ -1,0 +1,2 @@
+notify { 'a': require => undef, tag => [] }
+notify { 'b': before => [], noop => undef }

@@ -1,0 +1,3 @@
+package { 'openssh-server': ensure => installed }
+service { 'ssh': ensure => running }
+Package['openssh-server'] -> Service['ssh']

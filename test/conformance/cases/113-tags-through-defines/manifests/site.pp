@@ -1,0 +1,3 @@
+define mymod::vhost { notify { "vhost-${title}": } }
+class mymod { mymod::vhost { 'www': } }
+include mymod

@@ -1,0 +1,3 @@
+notify { 'UPPER': tag => ['MixedCase', 'with.dot', 'with-dash', 'colons::too'] }
+notify { 'has space': }
+notify { '/path/title': }

@@ -1,0 +1,3 @@
+define d { notify { "in-${title}": } }
+class holder { d { 'x': } }
+include holder

@@ -1,0 +1,4 @@
+class empty {}
+define nothing {}
+include empty
+nothing { 'n': }

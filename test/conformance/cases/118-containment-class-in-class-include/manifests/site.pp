@@ -1,0 +1,3 @@
+class inner { notify { 'inner': } }
+class outer { include inner notify { 'outer': } }
+include outer

@@ -1,0 +1,4 @@
+class declarer { @notify { 'v': } }
+class realizer { realize(Notify['v']) }
+include declarer
+include realizer
