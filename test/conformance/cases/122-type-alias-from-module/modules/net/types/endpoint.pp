@@ -1,0 +1,1 @@
+type Net::Endpoint = Struct[{ port => Net::Port, proto => Net::Proto }]

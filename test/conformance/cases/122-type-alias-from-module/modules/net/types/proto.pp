@@ -1,0 +1,1 @@
+type Net::Proto = Enum['tcp', 'udp']

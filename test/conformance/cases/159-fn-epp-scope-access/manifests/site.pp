@@ -1,0 +1,2 @@
+$site_name = 'dc-east'
+include app

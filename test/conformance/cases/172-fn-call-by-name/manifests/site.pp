@@ -1,0 +1,1 @@
+notify { 'call': message => [call('upcase', 'abc'), call('map', [1, 2]) |$x| { $x + 1 }] }

@@ -1,0 +1,1 @@
+notify { 'fn': message => [mylib::double(21), 5.mylib::double] }

@@ -1,0 +1,2 @@
+notify { 'greeting': message => text::greet('world') }
+notify { 'greeting-upper': message => text::greet('world', true) }

@@ -1,0 +1,3 @@
+function environment::tagline(String $s) >> String {
+  "env-${s}-${environment}"
+}

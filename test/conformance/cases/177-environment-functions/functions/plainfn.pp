@@ -1,0 +1,1 @@
+function plainfn(String $s) >> String { "plain ${s}" }

@@ -1,0 +1,3 @@
+function fns::count_args(String *$args) >> String {
+  "${args.length}: ${args.join('|')}"
+}

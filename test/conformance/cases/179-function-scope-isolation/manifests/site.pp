@@ -1,0 +1,6 @@
+$top_value = 'top'
+class caller {
+  $local_value = 'caller local'
+  notify { 'fn-scope': message => scopes::probe() }
+}
+include caller

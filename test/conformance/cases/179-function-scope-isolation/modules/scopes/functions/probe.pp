@@ -1,0 +1,3 @@
+function scopes::probe() >> String {
+  "top=${top_value} local=[${local_value}] fact=${facts['hostname']} cert=${trusted['certname']}"
+}

@@ -1,0 +1,1 @@
+notify { 'ws': message => epp('tpl/ws.epp') }

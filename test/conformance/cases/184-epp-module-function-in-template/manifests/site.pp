@@ -1,0 +1,1 @@
+notify { 'tpl': message => epp('tplfn/t.epp') }

@@ -1,0 +1,1 @@
+function tplfn::label(String $s) >> String { "[${s.upcase}]" }
