@@ -33,7 +33,7 @@
 //
 // Error decisions: Puppet logs a failed compile several times (the evaluation error, then
 // "Could not call 'find' on 'catalog': " wrapping it, then a usage hint). The first `Error:`
-// line is kept. Its trailing " on node NAME" and its location "(file: F, line: L, column: C)"
+// message is kept, with its continuation lines if it has any. Its trailing " on node NAME" and its location "(file: F, line: L, column: C)"
 // (or any part of it) are cut off into `file`, `line` and `column` (null when Puppet gave
 // none); `message` is the rest, with paths under CASE_DIR made relative.
 import { readFileSync } from 'node:fs';
@@ -170,10 +170,16 @@ const LOCATION = /\s*\(((?:file: [^()]*?)?(?:(?:, )?line: \d+)?(?:(?:, )?column:
 /** The first error of a failed compile's log (stderr), in the stable form. */
 export function normalizeError(log: string, caseDir: string): ExpectedError {
   const rel = stripDir(caseDir);
-  const first = log
-    .split('\n')
-    .find((l) => l.startsWith('Error: ') && !l.startsWith("Error: Could not call 'find' on 'catalog'") && !l.startsWith('Error: Try '));
-  if (first === undefined) throw new Error(`no error found in Puppet's output:\n${log}`);
+  // A message may span several lines (e.g. the signatures a function accepts): it ends where
+  // the next log line (Error:, Warning:, Notice:, Info:, Debug:) starts.
+  const lines = log.split('\n');
+  const start = lines.findIndex(
+    (l) => l.startsWith('Error: ') && !l.startsWith("Error: Could not call 'find' on 'catalog'") && !l.startsWith('Error: Try '),
+  );
+  if (start < 0) throw new Error(`no error found in Puppet's output:\n${log}`);
+  let end = start + 1;
+  while (end < lines.length && lines[end] !== '' && !/^(Error|Warning|Notice|Info|Debug): /.test(lines[end])) end++;
+  const first = lines.slice(start, end).join('\n');
   let message = first.slice('Error: '.length).replace(/ on node \S+$/, '');
   let file: string | null = null;
   let line: number | null = null;

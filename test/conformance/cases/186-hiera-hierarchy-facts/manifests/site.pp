@@ -1,0 +1,3 @@
+notify { 'ntp': message => lookup('ntp::servers') }
+notify { 'pkg': message => lookup('web::package') }
+notify { 'motd': message => lookup('motd::text') }

@@ -1,0 +1,1 @@
+notify { 'hash': message => lookup('app::config', Hash, 'hash') }

@@ -1,0 +1,2 @@
+include redisish
+notify { 'module-key': message => lookup('redisish::maxmemory') }

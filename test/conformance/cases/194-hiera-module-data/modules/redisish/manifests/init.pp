@@ -1,0 +1,3 @@
+class redisish(String $bind, Integer $port, String $maxmemory) {
+  notify { 'redis': message => "${bind}:${port} ${maxmemory}" }
+}

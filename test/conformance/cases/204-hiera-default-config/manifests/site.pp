@@ -1,0 +1,1 @@
+notify { 'default-hierarchy': message => lookup('defaults::value', undef, undef, 'not found') }
