@@ -27,6 +27,11 @@
 //   paths outside it (the Debian modules in /usr/share/puppet/modules) stay absolute. Any
 //   string value that contains `CASE_DIR/` has that prefix removed too, so the temporary
 //   directory never leaks into a golden file.
+// - Numbers are kept exactly as Puppet printed them: a Float stays `6.0` (not `6`), `1.0e+21`
+//   keeps its spelling, and 64-bit Integers keep every digit. JavaScript's JSON.parse would
+//   turn 6.0 into 6 and round large integers, so the catalog is parsed with `parseJsonExact`.
+//   A reader of expected.json that needs Integer and Float apart should parse it with
+//   `parseJsonTyped` (Integers become bigint, Floats number), as the compiler's values are.
 // - Exported resources are kept with `"exported": true` (see puppet-compile.rb); an agent's
 //   view of the catalog is this one without them and without the edges that touch them
 //   (`agentView` below).
@@ -74,6 +79,32 @@ export interface ExpectedError {
   column: number | null;
 }
 
+interface RawJson {
+  readonly rawJSON: string;
+}
+interface JsonWithRaw {
+  rawJSON(text: string): RawJson;
+  isRawJSON(value: unknown): value is RawJson;
+}
+type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
+const RawJSON = JSON as unknown as JsonWithRaw;
+
+/** JSON.parse, but every number stays the exact text Puppet wrote (JSON.stringify prints it back verbatim). */
+export function parseJsonExact(text: string): unknown {
+  const reviver: Reviver = (_key, value, context) =>
+    typeof value === 'number' && context?.source !== undefined ? RawJSON.rawJSON(context.source) : value;
+  return JSON.parse(text, reviver as (key: string, value: unknown) => unknown);
+}
+
+/** JSON.parse for golden files: integer literals become bigint, others (with '.', 'e') number. */
+export function parseJsonTyped(text: string): unknown {
+  const reviver: Reviver = (_key, value, context) => {
+    if (typeof value !== 'number' || context?.source === undefined) return value;
+    return /^-?\d+$/.test(context.source) ? BigInt(context.source) : value;
+  };
+  return JSON.parse(text, reviver as (key: string, value: unknown) => unknown);
+}
+
 const RESOURCE_KEYS = ['type', 'title', 'tags', 'file', 'line', 'exported', 'kind', 'parameters', 'sensitive_parameters'];
 
 /** Compares by UTF-16 code units, the same everywhere (no locale). */
@@ -82,7 +113,7 @@ function cmp(a: string, b: string): number {
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !RawJSON.isRawJSON(v);
 }
 
 function stripDir(dir: string): (s: string) => string {
@@ -107,8 +138,12 @@ function stringArray(v: unknown, what: string): string[] {
   return v as string[];
 }
 
-/** Puppet's catalog JSON (as `puppet catalog compile --render-as json` prints it) in the stable form. */
-export function normalizeCatalog(json: unknown, caseDir: string): NormalizedCatalog {
+/**
+ * Puppet's catalog JSON (as `puppet catalog compile --render-as json` prints it) in the stable
+ * form. Pass the text (or a value from `parseJsonExact`) to keep numbers exact.
+ */
+export function normalizeCatalog(catalog: unknown, caseDir: string): NormalizedCatalog {
+  const json = typeof catalog === 'string' ? parseJsonExact(catalog) : catalog;
   if (!isObject(json) || !Array.isArray(json.resources)) throw new Error('not a Puppet catalog: no resources array');
   const rel = stripDir(caseDir);
   const resources = json.resources.map((raw): CatalogResource => {
@@ -123,7 +158,7 @@ export function normalizeCatalog(json: unknown, caseDir: string): NormalizedCata
       tags: [...stringArray(raw.tags, 'tags')].sort(cmp),
     } as CatalogResource;
     if (typeof raw.file === 'string') r.file = rel(raw.file);
-    if (typeof raw.line === 'number') r.line = raw.line;
+    if (raw.line !== undefined) r.line = Number(RawJSON.isRawJSON(raw.line) ? raw.line.rawJSON : raw.line);
     r.exported = raw.exported === true;
     if (typeof raw.kind === 'string') r.kind = raw.kind;
     if (isObject(raw.parameters)) {
@@ -210,7 +245,7 @@ function main(argv: string[]): number {
   }
   const text = readFileSync(input === '-' ? 0 : input, 'utf8');
   if (mode === 'catalog') {
-    process.stdout.write(toText(normalizeCatalog(JSON.parse(text), caseDir)));
+    process.stdout.write(toText(normalizeCatalog(text, caseDir)));
   } else {
     process.stdout.write(toText(normalizeError(text, caseDir)));
   }

@@ -1,0 +1,6 @@
+$env = 'prod'
+$role = 'db'
+notify { 'nested': message => $env ? {
+  'prod'  => $role ? { 'db' => 'prod-db', default => 'prod-other' },
+  default => 'nonprod',
+} }

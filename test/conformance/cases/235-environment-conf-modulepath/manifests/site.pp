@@ -1,0 +1,2 @@
+include role::web
+include shared

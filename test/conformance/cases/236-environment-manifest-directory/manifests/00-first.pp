@@ -1,0 +1,2 @@
+$order = 'first'
+notify { 'a-file': message => $order }

@@ -1,0 +1,1 @@
+notify { 'b-file': message => "second sees ${order}" }

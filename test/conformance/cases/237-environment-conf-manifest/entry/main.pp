@@ -1,0 +1,1 @@
+notify { 'custom-manifest': message => $environment }

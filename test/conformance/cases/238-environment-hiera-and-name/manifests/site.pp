@@ -1,0 +1,1 @@
+notify { 'env-data': message => lookup('env::label') }
