@@ -1,0 +1,3 @@
+notify { 'dup': message => 'first' }
+notify { 'other': }
+notify { 'dup': message => 'second' }

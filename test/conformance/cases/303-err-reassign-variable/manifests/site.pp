@@ -1,0 +1,3 @@
+$x = 1
+notify { 'x': message => $x }
+$x = 2

@@ -1,0 +1,3 @@
+class present {}
+include present
+include absent::klass

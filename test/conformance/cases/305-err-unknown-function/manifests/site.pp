@@ -1,0 +1,1 @@
+$v = no_such_function('a', 1)

@@ -1,0 +1,2 @@
+$settings = undef
+notify { 'x': message => $settings['key'] }

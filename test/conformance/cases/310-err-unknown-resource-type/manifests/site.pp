@@ -1,0 +1,1 @@
+nosuchtype { 'x': ensure => present }

@@ -1,0 +1,3 @@
+define vhost(Integer $port) {}
+vhost { 'a': port => 80 }
+vhost { 'b': port => 'eighty' }

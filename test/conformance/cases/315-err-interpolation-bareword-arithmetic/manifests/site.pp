@@ -1,0 +1,2 @@
+$n = 5
+notify { 'x': message => "${n + 1}" }

@@ -1,0 +1,2 @@
+node 'other.example.com' {}
+node /^db/ {}

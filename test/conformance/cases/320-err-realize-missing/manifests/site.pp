@@ -1,0 +1,2 @@
+@notify { 'exists': }
+realize(Notify['exists'], Notify['missing'])

@@ -1,0 +1,1 @@
+class { 'net::server': port => 70000 }

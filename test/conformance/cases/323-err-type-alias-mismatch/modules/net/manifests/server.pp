@@ -1,0 +1,1 @@
+class net::server(Net::Port $port) {}

@@ -1,0 +1,1 @@
+type Net::Port = Integer[1, 65535]

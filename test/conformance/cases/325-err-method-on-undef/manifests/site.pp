@@ -1,0 +1,2 @@
+$h = {}
+notify { 'x': message => $h['missing'].upcase }

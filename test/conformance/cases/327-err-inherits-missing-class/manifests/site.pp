@@ -1,0 +1,2 @@
+class child inherits no_such_parent {}
+include child

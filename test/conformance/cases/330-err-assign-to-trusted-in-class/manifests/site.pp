@@ -1,0 +1,2 @@
+class c { $trusted = 'x' }
+include c

@@ -1,0 +1,2 @@
+node 'base' {}
+node 'web01.example.com' inherits 'base' {}

@@ -1,0 +1,1 @@
+notify { 'x': message => split(42, ',') }

@@ -1,0 +1,2 @@
+$s = 'hello'
+notify { 'x': message => $s['key'] }

@@ -1,0 +1,1 @@
+notify { 'x': message => lookup('any::key', undef, undef, 'dflt') }

@@ -1,0 +1,2 @@
+define svc(String $command) {}
+svc { 'x': }

@@ -1,0 +1,1 @@
+notify { 'x': message => checks::positive(-1) }

@@ -1,0 +1,6 @@
+function checks::positive(Integer $n) >> Integer {
+  if $n < 0 {
+    fail("negative: ${n}")
+  }
+  $n
+}

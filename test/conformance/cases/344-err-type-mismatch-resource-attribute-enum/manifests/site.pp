@@ -1,0 +1,2 @@
+define pkg(Enum['present', 'absent'] $ensure = 'present') {}
+pkg { 'x': ensure => 'latest' }
