@@ -18,16 +18,19 @@ root=$(cd "$here/../.." && pwd)
 node="$root/node_modules/.bin/node"
 
 one() {
-  local dir=$1 name work envdir rc=0
+  local dir=$1 name envdir rc=0
   name=$(basename "$dir")
   [ "$(basename "$(dirname "$dir")")" = modules-corpus ] && name="modules-corpus/$name"
   work=$(mktemp -d /tmp/kasper-conformance.XXXXXX)
-  trap 'rm -rf "$work"' RETURN
+  trap 'rm -rf "$work"' EXIT
   ruby "$here/puppet-compile.rb" "$dir" "$work" >"$work/catalog.json" 2>"$work/log.txt" || rc=$?
   envdir=$(echo "$work"/code/environments/*)
   if [ "${VERBOSE:-0}" = 1 ]; then grep '^Warning: ' "$work/log.txt" | sed "s|$envdir/||g; s|^|  $name: |" || true; fi
   if [ "$rc" = 0 ] && [ -s "$work/catalog.json" ]; then
-    "$node" "$here/normalize.ts" catalog "$work/catalog.json" "$envdir" >"$work/expected.json"
+    if ! "$node" "$here/normalize.ts" catalog "$work/catalog.json" "$envdir" >"$work/expected.json" 2>"$work/normalize.txt"; then
+      echo "FAIL $name: normalize.ts could not read the catalog: $(head -c 300 "$work/normalize.txt")"
+      return
+    fi
     mv "$work/expected.json" "$dir/expected.json"
     rm -f "$dir/expected-error.json"
     case $name in
@@ -87,10 +90,13 @@ else
 fi
 
 echo "$version" >"$here/PUPPET_VERSION"
-results=$(printf '%s\0' "${dirs[@]}" | xargs -0 -n1 -P "$jobs" "$0" --one | sort -k2)
+results=$(printf '%s\0' "${dirs[@]}" | xargs -0 -n1 -P "$jobs" "$0" --one | sort -k2) || true
 printf '%s\n' "$results" | grep -v '^catalog \|^error ' || true
 catalogs=$(printf '%s\n' "$results" | grep -c '^catalog ' || true)
 errors=$(printf '%s\n' "$results" | grep -c '^error ' || true)
 failed=$(printf '%s\n' "$results" | grep -c '^FAIL ' || true)
+missing=$((${#dirs[@]} - catalogs - errors - failed))
+[ "$missing" = 0 ] || echo "regenerate.sh: $missing cases gave no result" >&2
+failed=$((failed + missing))
 echo "Puppet $version: ${#dirs[@]} cases, $catalogs catalogs, $errors expected errors, $failed failed"
 [ "$failed" = 0 ]
