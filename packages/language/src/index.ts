@@ -1,6 +1,6 @@
 // @kasper/language: Puppet manifests and EPP templates → AST + diagnostics.
 import type { Program } from './ast.ts';
-import { LineMap, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
+import { LineMap, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.ts';
 import { lex, type Comment, type SourceKind } from './lexer.ts';
 import { PuppetParser } from './parser.ts';
 import { validate } from './validator.ts';
@@ -44,8 +44,8 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   const lexed = lex(text, file, kind);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const map = lexed.lineMap;
-  const at = (code: DiagnosticCode, message: string, start: number, end: number): Diagnostic => ({
-    code, severity: 'error', message, file, start: map.position(start), end: map.position(Math.max(start, end)),
+  const at = (code: DiagnosticCode, message: string, start: number, end: number, severity: Severity = 'error'): Diagnostic => ({
+    code, severity, message, file, start: map.position(start), end: map.position(Math.max(start, end)),
   });
   const p = parser();
   p.problems = [];
@@ -84,7 +84,7 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   program.end = text.length;
   // Puppet validates only what parsed; checks on a recovered tree would report phantoms.
   if (syntaxErrors === 0 && lexed.diagnostics.length === 0) {
-    for (const v of validate(program, kind)) diagnostics.push(at(v.code, v.message, v.start, v.end));
+    for (const v of validate(program, kind)) diagnostics.push(at(v.code, v.message, v.start, v.end, v.severity));
   }
   diagnostics.sort((a, b) => a.start.offset - b.start.offset);
   return { program, diagnostics, comments: lexed.comments, lineMap: map };

@@ -1,0 +1,4 @@
+node 'base' {}
+node 'web' inherits 'base' {
+  notice('x')
+}

@@ -1,0 +1,3 @@
+class foo {
+  function bar() { 1 }
+}

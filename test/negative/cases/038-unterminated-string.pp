@@ -1,0 +1,3 @@
+notice('a')
+$x = 'never closed
+notice('b')

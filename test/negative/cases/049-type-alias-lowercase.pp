@@ -1,0 +1,1 @@
+type myalias = Integer

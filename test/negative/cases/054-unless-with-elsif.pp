@@ -1,0 +1,3 @@
+unless true {
+} elsif false {
+}
