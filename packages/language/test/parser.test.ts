@@ -92,12 +92,14 @@ test('strings: interpolation segments and heredocs', () => {
 });
 
 test('resources: titles, several bodies, defaults, overrides, virtual and exported', () => {
-  const r = first("file { ['/a', '/b']: ensure => file; '/c': ensure => directory, mode +> '0644' }");
+  const r = first("file { ['/a', '/b']: ensure => file; '/c': ensure => directory, mode => '0644' }");
   assert.equal(r.kind, 'ResourceExpression');
   if (r.kind !== 'ResourceExpression') return;
   assert.equal(r.bodies.length, 2);
   assert.equal(sx(r.bodies[0].title), "['/a' '/b']");
-  assert.deepEqual(r.bodies[1].operations.map((o) => (o.kind === 'AttributeOperation' ? `${o.name}${o.operator}` : '*')), ['ensure=>', 'mode+>']);
+  assert.deepEqual(r.bodies[1].operations.map((o) => (o.kind === 'AttributeOperation' ? `${o.name}${o.operator}` : '*')), ['ensure=>', 'mode=>']);
+  const o = first("File['/a'] { require +> File['/b'] }");
+  assert.equal(o.kind === 'ResourceOverrideExpression' && o.operations[0].kind === 'AttributeOperation' && o.operations[0].operator, '+>');
   assert.equal(first("File { mode => '0644' }").kind, 'ResourceDefaultsExpression');
   assert.equal(first("File['/a'] { owner => root }").kind, 'ResourceOverrideExpression');
   const v = first("@user { 'bob': }");
@@ -142,8 +144,8 @@ test('definitions: classes, defines, nodes, functions, type aliases', () => {
     assert.equal(c.parent, 'a');
     assert.deepEqual(c.parameters.map((p) => `${p.typeExpr ? sx(p.typeExpr) + ' ' : ''}$${p.name}=${sx(p.value)}`), ["String $x='d'", 'Optional[Array[String[1] 1]] $y=undef']);
   }
-  const d = first('define a::d ($x, *$rest) { }');
-  assert.equal(d.kind === 'ResourceTypeDefinition' && d.parameters[1].capturesRest, true);
+  const d = first('function a::d ($x, *$rest) { }');
+  assert.equal(d.kind === 'FunctionDefinition' && d.parameters[1].capturesRest, true);
   const n = first("node 'a.example.com', /^web\\d+$/, db.example.com, default { }");
   assert.equal(n.kind === 'NodeDefinition' && n.hostMatches.map(sx).join(' '), "'a.example.com' /^web\\d+$/ 'db.example.com' default");
   const f = first('function m::f(Integer $x) >> Integer { $x + 1 }');
@@ -189,4 +191,13 @@ test('a resource body without a title is a clear error', () => {
   const d = parseManifest("notify { message => 'x' }", 't.pp').diagnostics;
   assert.equal(d.length, 1);
   assert.match(d[0].message, /no title/);
+});
+
+test('the validator reports what parses but Puppet forbids, warnings apart from errors', () => {
+  const r = parseManifest("class a($x, $x) { }\n$h = { k => 1, k => 2 }\nnotice($h)\n", 'v.pp');
+  assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.start.line} ${d.code}`), [
+    'error 1 KSP-VALID-005', 'warning 2 KSP-VALID-005',
+  ]);
+  // A file with syntax errors gets no validation: checks on a recovered tree report phantoms.
+  assert.ok(parseManifest('$a += [1\n', 'v.pp').diagnostics.every((d) => d.code.startsWith('KSP-PARSE')));
 });
