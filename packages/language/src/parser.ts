@@ -994,13 +994,13 @@ export class PuppetParser extends EmbeddedActionsParser {
     this.OPTION2(() => {
       this.CONSUME(T.INHERITS);
       parent = this.OR([
-        { ALT: () => this.SUBRULE2(this.className).image },
+        { ALT: () => this.SUBRULE2(this.className)?.image ?? '' },
         { ALT: () => this.CONSUME(T.DEFAULT).image },
       ]);
     });
     const b = this.SUBRULE(this.block);
     return this.ACTION(() => ({
-      kind: 'HostClassDefinition', name: name.image, nameRange: span(name, name), parameters, parent,
+      kind: 'HostClassDefinition', name: name?.image ?? '', nameRange: span(name ?? kw, name ?? kw), parameters, parent,
       body: b?.body ?? [], ...span(kw, b?.close),
     }) as A.HostClassDefinition);
   });
@@ -1012,7 +1012,7 @@ export class PuppetParser extends EmbeddedActionsParser {
     this.OPTION(() => { parameters = this.SUBRULE(this.parameterParens); });
     const b = this.SUBRULE(this.block);
     return this.ACTION(() => ({
-      kind: 'ResourceTypeDefinition', name: name.image, nameRange: span(name, name), parameters,
+      kind: 'ResourceTypeDefinition', name: name?.image ?? '', nameRange: span(name ?? kw, name ?? kw), parameters,
       body: b?.body ?? [], ...span(kw, b?.close),
     }) as A.ResourceTypeDefinition);
   });
@@ -1061,7 +1061,7 @@ export class PuppetParser extends EmbeddedActionsParser {
     const returnType = this.SUBRULE(this.optReturnType);
     const b = this.SUBRULE(this.block);
     return this.ACTION(() => ({
-      kind: 'FunctionDefinition', name: name.image, nameRange: span(name, name), parameters, returnType,
+      kind: 'FunctionDefinition', name: name?.image ?? '', nameRange: span(name ?? kw, name ?? kw), parameters, returnType,
       body: b?.body ?? [], ...span(kw, b?.close),
     }) as A.FunctionDefinition);
   });
