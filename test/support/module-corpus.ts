@@ -2,7 +2,7 @@
 // folder named by KASPER_MODULE_CORPUS, or fetched as .deb files and unpacked (no install, no
 // Puppet needed) into a cache folder.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, isRoot } from './host.ts';
@@ -34,22 +34,34 @@ export function moduleCorpus(): { dir: string } | { reason: string } {
   const unpacked = join(CACHE, 'usr/share/puppet/modules.available');
   if (complete(unpacked)) return { dir: unpacked };
   if (!hasCommand('apt-get') || !hasCommand('dpkg-deb')) return { reason: 'the module corpus needs Debian packages (apt-get, dpkg-deb)' };
-  const debs = join(CACHE, 'debs');
+  // Tests run in parallel processes: each unpacks into its own folder and renames it into place,
+  // so none ever reads a half-unpacked cache.
+  const work = `${CACHE}.${process.pid}`;
+  const debs = join(work, 'debs');
   mkdirSync(debs, { recursive: true });
   const download = () => execFileSync('apt-get', ['download', ...CORPUS_PACKAGES], { cwd: debs, stdio: 'pipe' });
   try {
-    download();
-  } catch (first) {
-    if (!isRoot) return { reason: `apt-get download failed and package lists cannot be refreshed without root: ${(first as Error).message}` };
     try {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
       download();
-    } catch (e) {
-      return { reason: `could not download the module packages: ${(e as Error).message}` };
+    } catch (first) {
+      if (!isRoot) return { reason: `apt-get download failed and package lists cannot be refreshed without root: ${(first as Error).message}` };
+      try {
+        execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
+        download();
+      } catch (e) {
+        return { reason: `could not download the module packages: ${(e as Error).message}` };
+      }
     }
-  }
-  for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
-    execFileSync('dpkg-deb', ['-x', join(debs, deb), CACHE]);
+    for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
+      execFileSync('dpkg-deb', ['-x', join(debs, deb), work]);
+    }
+    try {
+      renameSync(work, CACHE);
+    } catch {
+      // another process won the race; its copy is complete
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
   return complete(unpacked) ? { dir: unpacked } : { reason: `the downloaded packages did not hold ${CORPUS_MODULES.join(', ')}` };
 }
