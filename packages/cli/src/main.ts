@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parserCommand } from './parser-command.ts';
+import { compileCommand } from './compile-command.ts';
 import { createOutput, type Output } from './output.ts';
 
 function version(): string {
@@ -18,6 +19,7 @@ export function buildProgram(out: Output): Command {
     .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
     .exitOverride();
   program.addCommand(parserCommand(out));
+  program.addCommand(compileCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through
   // `out` and reports its exit instead of ending the process.
   const configure = (cmd: Command) => {

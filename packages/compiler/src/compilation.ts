@@ -1,0 +1,910 @@
+// One compilation: a node's facts + an environment's code → a catalog.
+//
+// The phases follow Puppet's compiler:
+//   1. main: the site manifest's top-level code, in Class[main] (top scope);
+//   2. node: the node definition that matches the node's name, in Node[...] (node scope);
+//   3. generators, until nothing changes: evaluate declared defined types, run collectors;
+//   4. finish: resource overrides left pending, defaults, relationships;
+//   5. the catalog: resources in declaration order, containment edges.
+import type * as A from '@kasper/language';
+import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
+import { CompileError, type CompileErrorCode } from './errors.ts';
+import { BreakSignal, Evaluator, NextSignal, ReturnSignal, describe, type Frame, type Lambda } from './evaluator.ts';
+import { locate, normalizeName, type ClassDefinition, type Loader, type NodeDef, type SourceFile } from './loader.ts';
+import {
+  METAPARAMETERS, RELATIONSHIP_PARAMETERS, ResourceState, addTag, buildCatalog, referenceString, type ResourceKind,
+} from './resources.ts';
+import { Scope } from './scope.ts';
+import { DEFAULT, PRegexp, isTruthy, isType, puppetEquals, type Value } from './values.ts';
+import { PType, TypeAliasType, classType, describeMismatch, formatValue, resourceType } from './types/index.ts';
+import { BUILTIN_FUNCTIONS, type CallContext } from './functions/index.ts';
+import { BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
+import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
+
+export interface NodeInfo {
+  /** The certname. */
+  name: string;
+  facts: Map<string, Value>;
+  /** `$trusted`: certname, authenticated, extensions … */
+  trusted?: Map<string, Value>;
+}
+
+export interface CompileOptions {
+  loader: Loader;
+  node: NodeInfo;
+  /** Hiera data for automatic class parameter lookup and lookup(). */
+  hiera?: Hiera;
+  /** Called for notice/warning/… so the caller decides where logs go. */
+  log?: (level: string, message: string, where: string) => void;
+  /** The catalog version; defaults to the current time in seconds. */
+  version?: number;
+}
+
+type PendingRelation = { op: '->' | '~>' | '<-' | '<~'; left: Value; right: Value; frame: Frame; at: A.Range };
+type PendingOverride = { target: Value; ops: A.AttributeOp[]; frame: Frame; at: A.Range; collector: boolean };
+type Collector = { e: A.CollectExpression; frame: Frame; found: Set<ResourceState> };
+
+export class Compilation {
+  readonly loader: Loader;
+  readonly node: NodeInfo;
+  readonly evaluator: Evaluator;
+  readonly topScope: Scope;
+  nodeScope: Scope | null = null;
+  private readonly options: CompileOptions;
+
+  /** Every resource in declaration order, and by `Type[title]`. */
+  readonly resources: ResourceState[] = [];
+  private readonly byRef = new Map<string, ResourceState>();
+  private readonly aliases = new Map<string, ResourceState>();
+  /** Evaluated classes by name, with their scope (for `$class::var` and inheritance). */
+  private readonly classScopes = new Map<string, Scope>();
+  private readonly classResources = new Map<string, ResourceState>();
+  /** Class names in the order they were evaluated: the catalog's `classes`. */
+  private readonly classOrder: string[] = [];
+  /** Resource defaults per scope: type → parameter → value. */
+  private readonly defaults = new Map<Scope, Map<string, Map<string, Value>>>();
+  /** The scope that declared a class or define: defaults are looked up along this chain. */
+  private readonly dynamicParent = new Map<Scope, Scope>();
+  private readonly relations: PendingRelation[] = [];
+  private readonly overrides: PendingOverride[] = [];
+  private readonly collectors: Collector[] = [];
+  private readonly stage: ResourceState;
+  private readonly mainClass: ResourceState;
+  /** Output of the EPP template being rendered (a stack: templates can render templates). */
+  private readonly renderBuffers: string[][] = [];
+
+  constructor(options: CompileOptions) {
+    this.options = options;
+    this.loader = options.loader;
+    this.node = options.node;
+    this.evaluator = new Evaluator(this);
+    this.topScope = new Scope('top', null, '');
+    this.classScopes.set('', this.topScope);
+    this.classScopes.set('main', this.topScope);
+    this.stage = this.newResource('Stage', 'main', 'stage', this.topScope, null, false);
+    this.stage.tags.add('stage');
+    this.stage.params.set('name', 'main');
+    const settings = this.newResource('Class', 'Settings', 'class', this.topScope, this.stage);
+    settings.tags.clear();
+    settings.tags.add('class').add('settings');
+    this.classOrder.push('settings');
+    this.mainClass = this.newResource('Class', 'main', 'class', this.topScope, this.stage);
+    this.mainClass.params.set('name', 'main');
+    this.mainClass.tags.clear();
+    this.mainClass.tags.add('class');
+    this.initTopScope();
+  }
+
+  private initTopScope(): void {
+    const { facts, trusted, name } = this.node;
+    for (const [k, v] of facts) if (typeof k === 'string') this.topScope.set(k, v);
+    this.topScope.set('facts', facts);
+    const t = trusted ?? new Map<Value, Value>([
+      ['authenticated', 'local'], ['certname', name], ['domain', facts.get('domain')], ['extensions', new Map()],
+      ['hostname', facts.get('hostname')],
+    ]);
+    this.topScope.set('trusted', t);
+    this.topScope.set('environment', this.loader.env.name);
+    this.topScope.set('clientcert', name);
+    this.topScope.set('server_facts', new Map<Value, Value>([['environment', this.loader.env.name]]));
+  }
+
+  // ---------------------------------------------------------------- the phases
+
+  compile(): Catalog {
+    const mainFrames: Frame[] = [];
+    for (const path of this.loader.siteFiles()) {
+      const file = this.loader.load(path);
+      mainFrames.push({ scope: this.topScope, file, container: this.mainClass });
+    }
+    for (const frame of mainFrames) this.evaluator.evaluateBlock(frame.file.program.body, frame);
+    this.evaluateNode();
+    this.runGenerators();
+    this.finish();
+    return buildCatalog(this.node.name, this.loader.env.name, this.resources, this.classOrder, this.options.version ?? Math.floor(Date.now() / 1000));
+  }
+
+  private evaluateNode(): void {
+    if (this.loader.nodes.length === 0) return;
+    const match = this.matchNode();
+    if (!match) {
+      throw new CompileError('KSP-NODE-001', `Could not find node statement with name 'default' or '${this.nodeNames().join(', ')}'`);
+    }
+    const { def, title } = match;
+    const scope = new Scope('node', this.topScope, title);
+    this.nodeScope = scope;
+    const res = this.newResource('Node', title, 'node', scope, this.mainClass);
+    res.tags.clear();
+    addTag(res.tags, 'node');
+    addTag(res.tags, title);
+    res.tags.add('class');
+    this.classOrder.push(title);
+    const frame: Frame = { scope, file: def.file, container: res };
+    this.evaluator.evaluateBlock(def.node.body, frame);
+  }
+
+  /** The names Puppet tries for a node: the certname, then shorter by domain parts. */
+  private nodeNames(): string[] {
+    const names: string[] = [];
+    const parts = this.node.name.split('.');
+    for (let n = parts.length; n >= 1; n--) names.push(parts.slice(0, n).join('.'));
+    return names;
+  }
+
+  private matchNode(): { def: NodeDef; title: string } | null {
+    const names = this.nodeNames();
+    // exact names first (longest first), then regexes, then default
+    for (const name of names) {
+      for (const def of this.loader.nodes) {
+        for (const h of def.node.hostMatches) {
+          if (h.kind === 'LiteralString' && h.value.toLowerCase() === name.toLowerCase()) return { def, title: h.value.toLowerCase() };
+        }
+      }
+    }
+    for (const def of this.loader.nodes) {
+      for (const h of def.node.hostMatches) {
+        if (h.kind === 'LiteralRegex' && new PRegexp(h.pattern).regexp.test(this.node.name)) {
+          return { def, title: `__node_regexp__${h.pattern.replace(/[^-\w.]/g, '').replace(/^\.+/, '')}` };
+        }
+      }
+    }
+    for (const def of this.loader.nodes) {
+      if (def.node.hostMatches.some((h) => h.kind === 'LiteralDefault')) return { def, title: 'default' };
+    }
+    return null;
+  }
+
+  /** Evaluates declared defined types and runs collectors until nothing new appears. */
+  private runGenerators(): void {
+    for (let round = 0; round < 1000; round++) {
+      let changed = false;
+      for (let i = 0; i < this.resources.length; i++) {
+        const r = this.resources[i];
+        if (r.kind === 'define' && !r.evaluated && !r.virtual) {
+          this.evaluateDefine(r);
+          changed = true;
+        }
+      }
+      for (const c of this.collectors) if (this.runCollector(c)) changed = true;
+      if (!changed) return;
+    }
+    throw new CompileError('KSP-EVAL-001', 'Evaluation did not settle: defined types keep declaring more (infinite recursion?)');
+  }
+
+  private finish(): void {
+    for (const o of this.overrides.splice(0)) this.applyOverride(o, true);
+    for (const c of this.collectors) this.runCollector(c);
+    this.applyDefaults();
+    for (const rel of this.relations) this.applyRelation(rel);
+    for (const r of this.resources) if (!r.virtual) this.checkReferences(r);
+  }
+
+  // ---------------------------------------------------------------- variables
+
+  lookupVariable(name: string, frame: Frame): { found: boolean; value: Value } {
+    if (name.includes('::')) {
+      const n = name.replace(/^::/, '');
+      const i = n.lastIndexOf('::');
+      if (i < 0) return this.topScope.lookup(n);
+      const cls = n.slice(0, i).toLowerCase();
+      const v = n.slice(i + 2);
+      const scope = this.classScopes.get(cls);
+      if (!scope) {
+        this.warn(`Could not look up qualified variable '$${name}': class ${cls} has not been evaluated`, frame);
+        return { found: false, value: undefined };
+      }
+      return scope.hasLocal(v) ? { found: true, value: scope.getLocal(v) } : scope.lookup(v);
+    }
+    return frame.scope.lookup(name);
+  }
+
+  noteUnknownVariable(name: string, frame: Frame, at: A.Range): void {
+    void name;
+    void frame;
+    void at;
+  }
+
+  setVariable(name: string, value: Value, frame: Frame, at: A.Range): void {
+    const scope = frame.scope;
+    if (name.includes('::')) throw this.error('KSP-EVAL-003', `Cannot assign to a fully qualified variable '$${name}'`, frame, at);
+    if (/^\d+$/.test(name)) throw this.error('KSP-EVAL-003', `Cannot assign to a numeric match result variable '$${name}'`, frame, at);
+    if (scope.hasLocal(name)) {
+      const where = scope.setWhere(name);
+      throw this.error('KSP-EVAL-003', `Cannot reassign variable '$${name}'${where ? ` (it was set at ${where})` : ''}`, frame, at);
+    }
+    if (scope === this.topScope && this.node.facts.has(name)) {
+      throw this.error('KSP-EVAL-003', `Cannot reassign variable '$${name}': it is a fact`, frame, at);
+    }
+    const p = locate(frame.file, at.start);
+    scope.set(name, value, `${p.file}:${p.line}`);
+  }
+
+  // ---------------------------------------------------------------- functions
+
+  callFunction(name: string, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
+    const n = normalizeName(name);
+    const ctx: CallContext = {
+      compilation: this, evaluator: this.evaluator, frame, at, name: n,
+      error: (code: CompileErrorCode, message: string) => this.error(code, message, frame, at),
+    };
+    const builtin = BUILTIN_FUNCTIONS.get(n);
+    if (builtin) return builtin(ctx, args, lambda);
+    const def = this.loader.findFunction(n);
+    if (def) return this.callPuppetFunction(def.node, def.file, args, lambda, frame, at);
+    throw this.error('KSP-EVAL-006', `Unknown function: '${name}'`, frame, at);
+  }
+
+  private callPuppetFunction(f: A.FunctionDefinition, file: SourceFile, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
+    void lambda;
+    const scope = new Scope('function', this.topScope, f.name);
+    const inner: Frame = { scope, file, container: frame.container };
+    // Argument errors point at the call; type errors name the function.
+    try {
+      this.evaluator.bindParameters(f.parameters, args, inner, `function '${f.name}'`, f);
+    } catch (e) {
+      if (e instanceof CompileError && e.code === 'KSP-EVAL-007') throw this.error('KSP-EVAL-007', e.message, frame, at);
+      throw e;
+    }
+    let v: Value;
+    try {
+      v = this.evaluator.evaluateBlock(f.body, inner);
+    } catch (s) {
+      if (s instanceof ReturnSignal) v = s.value;
+      else throw s;
+    }
+    if (f.returnType) {
+      const t = this.evaluator.evaluate(f.returnType, inner);
+      if (isType(t) && !(t as unknown as PType).isInstance(v)) {
+        throw this.error('KSP-EVAL-005', `function '${f.name}' returned a value that ${describeMismatch(t as unknown as PType, v)}`, frame, at);
+      }
+    }
+    return v;
+  }
+
+  /** `break`, `next` and `return` as the functions of those names raise them. */
+  static signals = { BreakSignal, NextSignal, ReturnSignal };
+
+  // ---------------------------------------------------------------- types
+
+  private readonly aliasTypes = new Map<string, PType>();
+
+  resolveTypeReference(name: string, frame: Frame, at: A.Range): Value {
+    const n = normalizeName(name);
+    const cached = this.aliasTypes.get(n);
+    if (cached) return cached;
+    const alias = this.loader.findTypeAlias(n);
+    if (alias) {
+      const t = new TypeAliasType(capitalizeType(n), () => {
+        const aliasFrame: Frame = { scope: this.topScope, file: alias.file, container: this.mainClass };
+        const v = this.evaluator.evaluate(alias.node.typeExpr, aliasFrame);
+        if (!isType(v)) throw this.error('KSP-EVAL-005', `The type alias ${name} does not resolve to a type`, aliasFrame, alias.node);
+        return v as unknown as PType;
+      });
+      this.aliasTypes.set(n, t);
+      return t;
+    }
+    void frame;
+    void at;
+    // Any other capitalised name is a resource type: File, Apt::Source.
+    return resourceType(n);
+  }
+
+  // ---------------------------------------------------------------- resources
+
+  private newResource(type: string, title: string, kind: ResourceKind, scope: Scope, container: ResourceState | null, autoTags = true): ResourceState {
+    const r = new ResourceState(type, title, kind, scope, container);
+    if (autoTags) r.addAutomaticTags();
+    this.resources.push(r);
+    this.byRef.set(r.ref, r);
+    return r;
+  }
+
+  findResource(type: string, title: string): ResourceState | undefined {
+    const key = refKey(capitalizeType(type), title);
+    return this.byRef.get(key) ?? this.aliases.get(key);
+  }
+
+  resourceKind(typeName: string): ResourceKind | null {
+    const n = normalizeName(typeName);
+    if (BUILTIN_RESOURCE_TYPES.has(n)) return 'builtin';
+    if (this.loader.findDefine(n)) return 'define';
+    if (this.customTypeExists(n)) return 'custom';
+    return null;
+  }
+
+  /** Resource types written in Ruby in a module (lib/puppet/type/NAME.rb): known, not run. */
+  private customTypeExists(name: string): boolean {
+    return this.loader.customTypeExists(name);
+  }
+
+  /** `type { title: … }`: declares resources and returns references to them. */
+  declareResources(e: A.ResourceExpression, frame: Frame): Value {
+    const typeValue = this.evaluator.evaluate(e.typeName, frame);
+    let typeName: string;
+    if (typeof typeValue === 'string') typeName = typeValue;
+    else if (isType(typeValue) && (typeValue as unknown as { typeName?: string }).typeName) typeName = (typeValue as unknown as { typeName: string }).typeName;
+    else throw this.error('KSP-RES-002', `${describe(typeValue)} is not a resource type`, frame, e.typeName);
+    typeName = normalizeName(typeName);
+    const refs: Value[] = [];
+    // `default:` bodies give defaults to the other bodies of the same expression.
+    const defaultBody = e.bodies.find((b) => b.title.kind === 'LiteralDefault');
+    for (const body of e.bodies) {
+      if (body === defaultBody) continue;
+      const titleValue = this.evaluator.evaluate(body.title, frame);
+      const titles = Array.isArray(titleValue) ? titleValue : [titleValue];
+      for (const t of titles) {
+        if (typeof t !== 'string') {
+          throw this.error('KSP-RES-003', `A resource title must be a String, not ${describe(t)}`, frame, body.title);
+        }
+        if (typeName === 'class') {
+          const params = this.evaluateOperations(body.operations, frame, defaultBody?.operations);
+          this.declareClass(t, params, frame, body, e.form);
+          refs.push(classType(normalizeName(t)) as unknown as Value);
+          continue;
+        }
+        const r = this.declareOne(typeName, t, e.form, frame, body, defaultBody?.operations);
+        refs.push(resourceType(typeName, r.title) as unknown as Value);
+      }
+    }
+    return refs.length === 1 ? refs[0] : refs;
+  }
+
+  private evaluateOperations(ops: A.AttributeOp[], frame: Frame, defaults?: A.AttributeOp[]): Map<string, Value> {
+    const out = new Map<string, Value>();
+    const apply = (list: A.AttributeOp[]) => {
+      for (const op of list) {
+        if (op.kind === 'AttributesOperation') {
+          const h = this.evaluator.evaluate(op.value, frame);
+          if (h === undefined) continue;
+          if (!(h instanceof Map)) throw this.error('KSP-RES-004', `'* =>' needs a Hash of attributes, got ${describe(h)}`, frame, op);
+          for (const [k, v] of h) {
+            if (typeof k !== 'string') throw this.error('KSP-RES-004', `An attribute name must be a String, got ${describe(k)}`, frame, op);
+            out.set(k, v);
+          }
+        } else {
+          out.set(op.name, this.evaluator.evaluate(op.value, frame));
+        }
+      }
+    };
+    if (defaults) apply(defaults);
+    apply(ops);
+    return out;
+  }
+
+  private declareOne(typeName: string, title: string, form: A.ResourceForm, frame: Frame, body: A.ResourceBody, defaults?: A.AttributeOp[]): ResourceState {
+    const kind = this.resourceKind(typeName);
+    if (!kind) throw this.error('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
+    const type = capitalizeType(typeName);
+    const params = this.evaluateOperations(body.operations, frame, defaults);
+    const existing = this.byRef.get(refKey(type, title));
+    if (existing) {
+      const where = existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : '';
+      throw this.error('KSP-RES-001', `Duplicate declaration: ${type}[${title}] is already declared${where}; cannot redeclare`, frame, body);
+    }
+    // Tags from a `tag` parameter come first, then the automatic ones, then the container's.
+    const r = this.newResource(type, title, kind, frame.scope, this.containerOf(frame), false);
+    const loc = locate(frame.file, body.start);
+    r.file = loc.file;
+    r.line = loc.line;
+    r.virtual = form !== 'regular';
+    r.exported = form === 'exported';
+    for (const [k, v] of params) this.setParam(r, k, v, frame, body);
+    r.addAutomaticTags();
+    this.inheritTags(r);
+    if (kind === 'define') this.checkDefineParams(r, frame, body);
+    return r;
+  }
+
+  private setParam(r: ResourceState, name: string, value: Value, frame: Frame, at: A.Range): void {
+    if (name === 'tag') {
+      const tags = Array.isArray(value) ? value : [value];
+      for (const t of tags) if (typeof t === 'string') addTag(r.tags, t);
+    }
+    if (name === 'alias') {
+      const names = Array.isArray(value) ? value : [value];
+      for (const a of names) if (typeof a === 'string') this.aliases.set(refKey(r.type, a), r);
+    }
+    r.params.set(name, value);
+    const p = locate(frame.file, at.start);
+    r.paramSetBy.set(name, `${p.file}:${p.line}`);
+  }
+
+  /** Resources get the tags of what contains them (class names, node, define types). */
+  private inheritTags(r: ResourceState): void {
+    const c = r.container;
+    if (!c) return;
+    for (const t of c.tags) r.tags.add(t);
+  }
+
+  private containerOf(frame: Frame): ResourceState {
+    return this.byRef.get(refKey(frame.container.type, frame.container.title)) ?? this.mainClass;
+  }
+
+  private checkDefineParams(r: ResourceState, frame: Frame, at: A.Range): void {
+    const def = this.loader.findDefine(r.type.toLowerCase())!;
+    const allowed = new Set(def.node.parameters.map((p) => p.name));
+    for (const k of r.params.keys()) {
+      if (!allowed.has(k) && !METAPARAMETERS.has(k) && k !== 'name') {
+        throw this.error('KSP-RES-004', `${r.ref}: has no parameter named '${k}'`, frame, at);
+      }
+    }
+  }
+
+  resourceDefaults(e: A.ResourceDefaultsExpression, frame: Frame): Value {
+    const t = this.evaluator.evaluate(e.typeRef, frame);
+    const typeName = isType(t) ? (t as unknown as { typeName?: string }).typeName : undefined;
+    if (!typeName) throw this.error('KSP-RES-002', `Resource defaults need a resource type, not ${describe(t)}`, frame, e.typeRef);
+    let perScope = this.defaults.get(frame.scope);
+    if (!perScope) this.defaults.set(frame.scope, (perScope = new Map()));
+    const key = normalizeName(typeName);
+    const params = perScope.get(key) ?? new Map<string, Value>();
+    for (const [k, v] of this.evaluateOperations(e.operations, frame)) params.set(k, v);
+    perScope.set(key, params);
+    return undefined;
+  }
+
+  /** Defaults apply at the end, from the declaring scope outwards along the dynamic chain. */
+  private applyDefaults(): void {
+    for (const r of this.resources) {
+      if (r.kind === 'class' || r.kind === 'node' || r.kind === 'stage') continue;
+      const type = r.type.toLowerCase();
+      for (let s: Scope | null = r.scope; s; s = this.dynamicParent.get(s) ?? s.parent) {
+        const d = this.defaults.get(s)?.get(type);
+        if (!d) continue;
+        for (const [k, v] of d) if (!r.params.has(k)) r.params.set(k, v);
+      }
+    }
+  }
+
+  resourceOverride(e: A.ResourceOverrideExpression, frame: Frame): Value {
+    if (e.resources.kind === 'CollectExpression') {
+      this.collect(e.resources, frame, e.operations);
+      return undefined;
+    }
+    const target = this.evaluator.evaluate(e.resources, frame);
+    this.overrides.push({ target, ops: e.operations, frame, at: e, collector: false });
+    this.applyOverride(this.overrides[this.overrides.length - 1], false);
+    return undefined;
+  }
+
+  /** Applies an override now if its resources exist; otherwise keeps it for the end. */
+  private applyOverride(o: PendingOverride, final: boolean): void {
+    const targets = this.referencedResources(o.target, o.frame, o.at, final);
+    if (targets === null) return;
+    const i = this.overrides.indexOf(o);
+    if (i >= 0) this.overrides.splice(i, 1);
+    for (const r of targets) {
+      for (const op of o.ops) {
+        if (op.kind === 'AttributesOperation') {
+          const h = this.evaluator.evaluate(op.value, o.frame);
+          if (h instanceof Map) for (const [k, v] of h) if (typeof k === 'string') this.setParam(r, k, v, o.frame, op);
+          continue;
+        }
+        const v = this.evaluator.evaluate(op.value, o.frame);
+        if (op.operator === '+>') {
+          const old = r.params.get(op.name);
+          const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
+          this.setParam(r, op.name, [...list, ...(Array.isArray(v) ? v : [v])], o.frame, op);
+        } else {
+          this.setParam(r, op.name, v, o.frame, op);
+        }
+      }
+    }
+  }
+
+  /**
+   * The resources a value refers to: references, arrays of them, or collected resources.
+   * Returns null when some do not exist yet (and `final` is false).
+   */
+  private referencedResources(v: Value, frame: Frame, at: A.Range, final: boolean): ResourceState[] | null {
+    const out: ResourceState[] = [];
+    const visit = (x: Value): boolean => {
+      if (Array.isArray(x)) return x.every(visit);
+      const ref = referenceString(x);
+      if (!ref) {
+        throw this.error('KSP-RES-003', `${describe(x)} is not a resource reference`, frame, at);
+      }
+      const r = this.byRef.get(ref) ?? this.aliases.get(ref);
+      if (!r) {
+        if (final) throw this.error('KSP-RES-003', `Could not find resource '${ref}' for overriding`, frame, at);
+        return false;
+      }
+      out.push(r);
+      return true;
+    };
+    return visit(v) ? out : null;
+  }
+
+  collect(e: A.CollectExpression, frame: Frame, overrideOps?: A.AttributeOp[]): Value {
+    const c: Collector = { e: overrideOps ? { ...e, operations: [...e.operations, ...overrideOps] } : e, frame, found: new Set() };
+    this.collectors.push(c);
+    this.runCollector(c);
+    // The value only matters as a relationship operand (`Package <| |> -> File <| |>`), where it
+    // stands for every resource the collector finds by the end, so the collector itself is passed.
+    return c as unknown as Value;
+  }
+
+  /** Realizes the virtual (or exported) resources a collector's query selects. */
+  private runCollector(c: Collector): boolean {
+    const t = this.evaluator.evaluate(c.e.typeRef, c.frame);
+    const typeName = isType(t) ? (t as unknown as { typeName?: string }).typeName : undefined;
+    if (!typeName) throw this.error('KSP-RES-002', `A collector needs a resource type, not ${describe(t)}`, c.frame, c.e.typeRef);
+    const type = capitalizeType(typeName);
+    let changed = false;
+    for (const r of this.resources) {
+      if (r.type !== type || c.found.has(r)) continue;
+      if (c.e.query.kind === 'ExportedQuery' && !r.exported) continue;
+      if (c.e.query.expr && !this.queryMatches(c.e.query.expr, r, c.frame)) continue;
+      c.found.add(r);
+      if (r.virtual) {
+        r.virtual = false;
+        changed = true;
+      }
+      if (c.e.operations.length) {
+        this.applyOverride({ target: resourceType(typeName, r.title) as unknown as Value, ops: c.e.operations, frame: c.frame, at: c.e, collector: true }, true);
+      }
+    }
+    return changed;
+  }
+
+  private queryMatches(q: A.Expression, r: ResourceState, frame: Frame): boolean {
+    switch (q.kind) {
+      case 'ParenthesizedExpression': return this.queryMatches(q.expr, r, frame);
+      case 'BinaryExpression': {
+        if (q.operator === 'and') return this.queryMatches(q.left, r, frame) && this.queryMatches(q.right, r, frame);
+        if (q.operator === 'or') return this.queryMatches(q.left, r, frame) || this.queryMatches(q.right, r, frame);
+        if (q.operator !== '==' && q.operator !== '!=') throw this.error('KSP-EVAL-004', `A collector query can only use ==, !=, and, or`, frame, q);
+        if (q.left.kind !== 'QualifiedName') throw this.error('KSP-EVAL-004', 'A collector query compares an attribute name with a value', frame, q.left);
+        const attr = q.left.value;
+        const want = this.evaluator.evaluate(q.right, frame);
+        const have: Value = attr === 'title' ? r.title : attr === 'tag' ? [...r.tags] : r.params.get(attr);
+        const eq = attr === 'tag'
+          ? (have as Value[]).some((x) => typeof want === 'string' && x === want.toLowerCase())
+          : Array.isArray(have) ? have.some((x) => puppetEquals(x, want)) : puppetEquals(have, want);
+        return q.operator === '==' ? eq : !eq;
+      }
+      default:
+        throw this.error('KSP-EVAL-004', 'A collector query compares attributes with == or !=, joined by and/or', frame, q);
+    }
+  }
+
+  /** Realizes virtual resources by reference (the realize function). */
+  realize(refs: Value[], frame: Frame, at: A.Range): void {
+    for (const x of refs.flat(Infinity as 1)) {
+      const ref = referenceString(x);
+      if (!ref) throw this.error('KSP-RES-003', `realize() needs resource references, got ${describe(x)}`, frame, at);
+      const r = this.byRef.get(ref);
+      if (!r) throw this.error('KSP-RES-003', `Failed to realize virtual resources ${ref}`, frame, at);
+      r.virtual = false;
+    }
+  }
+
+  // ---------------------------------------------------------------- relationships
+
+  relationship(e: A.RelationshipExpression, frame: Frame): Value {
+    const left = this.evaluator.evaluate(e.left, frame);
+    const right = this.evaluator.evaluate(e.right, frame);
+    this.relations.push({ op: e.operator, left, right, frame, at: e });
+    return right;
+  }
+
+  private relationTargets(v: Value, rel: PendingRelation): ResourceState[] {
+    if (v && typeof v === 'object' && 'found' in (v as object) && 'e' in (v as object)) {
+      return [...(v as unknown as Collector).found];
+    }
+    const list = Array.isArray(v) ? v.flat(Infinity as 1) : [v];
+    const out: ResourceState[] = [];
+    for (const x of list) {
+      if (x && typeof x === 'object' && 'found' in (x as object)) {
+        out.push(...(x as unknown as Collector).found);
+        continue;
+      }
+      const ref = referenceString(x);
+      if (!ref) throw this.error('KSP-RES-003', `A relationship needs resource references, got ${describe(x)}`, rel.frame, rel.at);
+      const r = this.byRef.get(ref) ?? this.aliases.get(ref);
+      if (!r) throw this.error('KSP-RES-003', `Could not find resource '${ref}' for relationship`, rel.frame, rel.at);
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** `a -> b` adds b to a's `before`; `~>` to `notify`; the arrows pointing left swap sides. */
+  private applyRelation(rel: PendingRelation): void {
+    const l = this.relationTargets(rel.left, rel);
+    const r = this.relationTargets(rel.right, rel);
+    const [sources, targets] = rel.op === '->' || rel.op === '~>' ? [l, r] : [r, l];
+    const param = rel.op === '->' || rel.op === '<-' ? 'before' : 'notify';
+    for (const s of sources) {
+      if (s.virtual) continue;
+      for (const t of targets) {
+        if (t.virtual) continue;
+        const old = s.params.get(param);
+        const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
+        s.params.set(param, [...list, t.kind === 'class' ? classType(t.title.toLowerCase()) as unknown as Value : resourceType(t.type.toLowerCase(), t.title) as unknown as Value]);
+      }
+    }
+  }
+
+  /** Relationship metaparameters must name resources in the catalog. */
+  private checkReferences(r: ResourceState): void {
+    for (const p of RELATIONSHIP_PARAMETERS) {
+      const v = r.params.get(p);
+      if (v === undefined) continue;
+      for (const x of (Array.isArray(v) ? v : [v]).flat(Infinity as 1)) {
+        const ref = referenceString(x);
+        if (!ref) continue;
+        const target = this.byRef.get(ref) ?? this.aliases.get(ref);
+        if (!target || target.virtual) {
+          throw new CompileError('KSP-RES-003', `Could not find resource '${ref}' in parameter '${p}' of ${r.ref}`,
+            r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : null);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- classes
+
+  /** include/require/contain and `class { 'x': }`. Returns the class resource. */
+  declareClass(name: string, params: Map<string, Value> | null, frame: Frame, at: A.Range, form: A.ResourceForm = 'regular'): ResourceState {
+    const n = normalizeName(name);
+    if (form !== 'regular') throw this.error('KSP-CLASS-001', `Classes cannot be virtual or exported: Class[${capitalizeType(n)}]`, frame, at);
+    const existing = this.classResources.get(n);
+    if (existing) {
+      if (params) {
+        throw this.error('KSP-CLASS-002', `Duplicate declaration: Class[${capitalizeType(n)}] is already declared${existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : ''}; cannot redeclare`, frame, at);
+      }
+      return existing;
+    }
+    const def = this.loader.findClass(n);
+    if (!def) throw this.error('KSP-CLASS-001', `Could not find class ::${n} for ${this.node.name}`, frame, at);
+    return this.evaluateClass(def, params, frame, at);
+  }
+
+  private evaluateClass(def: ClassDefinition, params: Map<string, Value> | null, frame: Frame, at: A.Range): ResourceState {
+    const n = def.name;
+    let parentScope: Scope = this.nodeScope ?? this.topScope;
+    if (def.node.parent) {
+      const parentName = normalizeName(def.node.parent);
+      if (parentName === n) throw this.error('KSP-CLASS-001', `Class '${n}' cannot inherit from itself`, frame, at);
+      const parent = this.classResources.get(parentName) ?? this.declareClass(parentName, null, frame, at);
+      parentScope = this.classScopes.get(normalizeName(parent.title)) ?? parentScope;
+    }
+    const scope = new Scope('class', parentScope, n);
+    this.dynamicParent.set(scope, frame.scope);
+    const title = capitalizeType(n);
+    const res = this.newResource('Class', title, 'class', scope, this.stage);
+    res.tags.clear();
+    res.tags.add('class');
+    addTag(res.tags, n);
+    for (const t of this.containerOf(frame).tags) res.tags.add(t);
+    // Class resources carry no file and line in Puppet's catalogs.
+    this.classResources.set(n, res);
+    this.classScopes.set(n, scope);
+    this.classOrder.push(n);
+    const classFrame: Frame = { scope, file: def.file, container: res };
+    scope.set('title', n);
+    scope.set('name', n);
+    scope.set('module_name', def.file.module ?? '');
+    this.bindDefinitionParameters(def.node.parameters, params ?? new Map(), res, classFrame, frame, at, `Class[${title}]`, n);
+    try {
+      this.evaluator.evaluateBlock(def.node.body, classFrame);
+    } catch (s) {
+      if (!(s instanceof ReturnSignal)) throw s;
+    }
+    return res;
+  }
+
+  /**
+   * Binds a class's or define's parameters: given values, then (for classes) Hiera's
+   * `<class>::<param>`, then the default; checks types; records them on the resource.
+   */
+  private bindDefinitionParameters(
+    params: A.Parameter[], given: Map<string, Value>, res: ResourceState, inner: Frame, outer: Frame, at: A.Range,
+    what: string, lookupPrefix: string | null,
+  ): void {
+    const known = new Set(params.map((p) => p.name));
+    for (const [k, v] of given) {
+      if (METAPARAMETERS.has(k)) {
+        this.setParam(res, k, v, outer, at);
+        continue;
+      }
+      if (!known.has(k)) throw this.error('KSP-CLASS-003', `${what}: has no parameter named '${k}'`, outer, at);
+    }
+    for (const p of params) {
+      let v: Value;
+      let have = false;
+      if (given.has(p.name)) {
+        v = given.get(p.name);
+        have = true;
+        if (v === undefined && p.value) have = false;
+      }
+      if (!have && lookupPrefix && this.options.hiera) {
+        const r = this.hieraLookup(`${lookupPrefix}::${p.name}`, inner, at);
+        if (r.found) {
+          v = r.value;
+          have = true;
+        }
+      }
+      if (!have) {
+        if (p.value) v = this.evaluator.evaluate(p.value, inner);
+        else if (p.typeExpr && this.acceptsUndef(p.typeExpr, inner)) v = undefined;
+        else throw this.error('KSP-CLASS-003', `${what}: expects a value for parameter '${p.name}'`, outer, at);
+      }
+      if (p.typeExpr) {
+        const t = this.evaluator.evaluate(p.typeExpr, inner);
+        if (isType(t) && !(t as unknown as PType).isInstance(v)) {
+          throw this.error('KSP-CLASS-003', `${what}: parameter '${p.name}' ${describeMismatch(t as unknown as PType, v)}`, outer, at);
+        }
+      }
+      inner.scope.set(p.name, v);
+      if (v !== undefined) res.params.set(p.name, v);
+    }
+  }
+
+  private acceptsUndef(typeExpr: A.Expression, frame: Frame): boolean {
+    const t = this.evaluator.evaluate(typeExpr, frame);
+    return isType(t) && (t as unknown as PType).isInstance(undefined);
+  }
+
+  /** Evaluates one declared defined-type resource: its body in a new scope. */
+  private evaluateDefine(r: ResourceState): void {
+    r.evaluated = true;
+    const def = this.loader.findDefine(r.type.toLowerCase())!;
+    const scope = new Scope('define', this.nodeScope ?? this.topScope, def.name);
+    this.dynamicParent.set(scope, r.scope);
+    const frame: Frame = { scope, file: def.file, container: r };
+    scope.set('title', r.title);
+    scope.set('name', r.params.has('name') ? r.params.get('name') : r.title);
+    scope.set('module_name', def.file.module ?? '');
+    const given = new Map([...r.params].filter(([k]) => k !== 'name'));
+    for (const k of [...r.params.keys()]) if (!METAPARAMETERS.has(k) && k !== 'name') r.params.delete(k);
+    const at = { start: def.node.start, end: def.node.end };
+    const outer: Frame = { scope: r.scope, file: this.loader.load(r.file ?? def.file.path), container: r };
+    this.bindDefinitionParameters(def.node.parameters, given, r, frame, outer, { start: 0, end: 0 }, r.ref, null);
+    void at;
+    try {
+      this.evaluator.evaluateBlock(def.node.body, frame);
+    } catch (s) {
+      if (!(s instanceof ReturnSignal)) throw s;
+    }
+  }
+
+  /** `contain`: the current class also contains the class (Puppet adds an edge; the stage keeps its own). */
+  containClass(res: ResourceState, frame: Frame): void {
+    const container = this.containerOf(frame);
+    if (container === res || res.alsoContainedBy.includes(container)) return;
+    res.alsoContainedBy.push(container);
+  }
+
+  /** `require`: the current class or define requires the class (a `require` metaparameter). */
+  addRequire(frame: Frame, classRes: ResourceState): void {
+    const c = this.containerOf(frame);
+    if (c === this.mainClass || c.kind === 'node') return;
+    const old = c.params.get('require');
+    const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
+    c.params.set('require', [...list, classType(classRes.title.toLowerCase()) as unknown as Value]);
+  }
+
+  /**
+   * `defined(x)`: a name is defined when a class, defined type, resource type or function of
+   * that name exists; `'$var'` when the variable is set; a reference when the resource (or
+   * class) is declared.
+   */
+  isDefined(v: Value, frame: Frame): boolean {
+    if (typeof v === 'string') {
+      if (v.startsWith('$')) return this.lookupVariable(v.slice(1), frame).found;
+      const n = normalizeName(v);
+      return this.classExists(n) || this.resourceKind(n) !== null || BUILTIN_FUNCTIONS.has(n) || this.loader.findFunction(n) !== undefined;
+    }
+    if (isType(v)) {
+      const t = v as unknown as { name: string; className?: string; typeName?: string; title?: string };
+      if (t.name === 'Class') return t.className ? this.classResources.has(normalizeName(t.className)) : true;
+      if (t.name === 'Resource' && t.typeName) {
+        if (t.title === undefined) return this.resourceKind(t.typeName) !== null;
+        return this.findResource(t.typeName, t.title) !== undefined;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  isClassDeclared(name: string): boolean {
+    return this.classResources.has(normalizeName(name));
+  }
+
+  // ---------------------------------------------------------------- hiera
+
+  /** Looks a key up in Hiera; `%{…}` interpolations see the variables visible in `frame`. */
+  hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions): { found: boolean; value: Value } {
+    const hiera = this.options.hiera;
+    if (!hiera) return { found: false, value: undefined };
+    try {
+      return hiera.lookup(key, { variable: (n) => this.lookupVariable(n, frame).value }, merge);
+    } catch (e) {
+      if (e instanceof HieraError) throw this.error('KSP-HIERA-001', e.message, frame, at);
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- templates
+
+  /** Renders an EPP template's text into the innermost render buffer. */
+  render(text: string, frame: Frame): Value {
+    void frame;
+    const buf = this.renderBuffers[this.renderBuffers.length - 1];
+    if (buf) buf.push(text);
+    return undefined;
+  }
+
+  withRenderBuffer(fn: () => void): string {
+    const buf: string[] = [];
+    this.renderBuffers.push(buf);
+    try {
+      fn();
+    } finally {
+      this.renderBuffers.pop();
+    }
+    return buf.join('');
+  }
+
+  // ---------------------------------------------------------------- logging and errors
+
+  log(level: string, message: string, frame: Frame, at: A.Range): void {
+    const p = locate(frame.file, at.start);
+    this.options.log?.(level, message, `${p.file}:${p.line}:${p.column}`);
+  }
+
+  private warn(message: string, frame: Frame): void {
+    this.options.log?.('warning', message, frame.file.path);
+  }
+
+  error(code: CompileErrorCode, message: string, frame: Frame, at: A.Range): CompileError {
+    return new CompileError(code, message, locate(frame.file, at.start));
+  }
+
+  /** Tags of the current container (for tagged()). */
+  containerTags(frame: Frame): Set<string> {
+    return this.containerOf(frame).tags;
+  }
+
+  addTags(frame: Frame, tags: string[]): void {
+    const c = this.containerOf(frame);
+    for (const t of tags) addTag(c.tags, t);
+  }
+
+  /** Used by `defined()`. */
+  isDefinedType(name: string): boolean {
+    return this.resourceKind(name) !== null;
+  }
+
+  classExists(name: string): boolean {
+    return this.loader.findClass(normalizeName(name)) !== undefined;
+  }
+
+  truthy(v: Value): boolean {
+    return isTruthy(v);
+  }
+
+  static DEFAULT = DEFAULT;
+  static formatValue = formatValue;
+}

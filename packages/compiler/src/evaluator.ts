@@ -1,0 +1,615 @@
+// The evaluator: one method per AST node kind, dispatched on `kind`.
+// Expressions produce values; resource, class and relationship expressions hand their work to
+// the Compilation, which owns the catalog being built.
+import type * as A from '@kasper/language';
+import { CompileError, type CompileErrorCode } from './errors.ts';
+import { locate, type SourceFile } from './loader.ts';
+import { Scope } from './scope.ts';
+import {
+  DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
+} from './values.ts';
+import {
+  PType, describeMismatch, formatValue, inferType, parameterize, typeByName,
+} from './types/index.ts';
+import type { Compilation } from './compilation.ts';
+
+/** Where evaluation is: the scope, the file (for positions) and the container of new resources. */
+export interface Frame {
+  scope: Scope;
+  file: SourceFile;
+  /** The class, define or node resource that contains resources declared here. */
+  container: ContainerRef;
+}
+
+/** The catalog key of a containing resource, e.g. `Class[Foo]`; resources.ts owns the states. */
+export interface ContainerRef {
+  type: string;
+  title: string;
+}
+
+/** A callable lambda, as functions receive it. */
+export interface Lambda {
+  parameters: A.Parameter[];
+  /** Calls the lambda with positional arguments. */
+  call(args: Value[]): Value;
+}
+
+// Control flow out of loops, lambdas and functions.
+export class BreakSignal {}
+export class NextSignal {
+  readonly value: Value;
+  constructor(value: Value) {
+    this.value = value;
+  }
+}
+export class ReturnSignal {
+  readonly value: Value;
+  constructor(value: Value) {
+    this.value = value;
+  }
+}
+
+export class Evaluator {
+  readonly compilation: Compilation;
+
+  constructor(compilation: Compilation) {
+    this.compilation = compilation;
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  error(code: CompileErrorCode, message: string, frame: Frame, node: A.Range): CompileError {
+    return new CompileError(code, message, locate(frame.file, node.start));
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  /** Evaluates a block of statements; the value is the last statement's. */
+  evaluateBlock(body: A.Expression[], frame: Frame): Value {
+    let last: Value = undefined;
+    for (const e of body) last = this.evaluate(e, frame);
+    return last;
+  }
+
+  evaluate(e: A.Expression, frame: Frame): Value {
+    switch (e.kind) {
+      case 'LiteralString': return e.value;
+      case 'LiteralNumber': return e.float ? e.value : BigInt(e.radix === 10 ? e.text : e.value);
+      case 'LiteralBoolean': return e.value;
+      case 'LiteralUndef': return undefined;
+      case 'LiteralDefault': return DEFAULT;
+      case 'LiteralRegex': return new PRegexp(e.pattern);
+      case 'QualifiedName': return e.value;
+      case 'ReservedWord': return e.word;
+      case 'QualifiedReference': return this.resolveTypeName(e.value, frame, e);
+      case 'ConcatenatedString': return this.concatenated(e, frame);
+      case 'TextExpression': return formatValue(this.evaluate(e.expr, frame));
+      case 'Heredoc': return this.evaluate(e.text, frame);
+      case 'VariableExpression': return this.variable(e, frame);
+      case 'LiteralList': return this.list(e.values, frame);
+      case 'LiteralHash': return this.hash(e, frame);
+      case 'KeyedEntry': throw this.error('KSP-EVAL-001', 'A key => value pair is only allowed in a hash or as arguments', frame, e);
+      case 'ParenthesizedExpression': return this.evaluate(e.expr, frame);
+      case 'NotExpression': return !isTruthy(this.evaluate(e.expr, frame));
+      case 'UnaryMinusExpression': return this.negate(this.evaluate(e.expr, frame), frame, e);
+      case 'UnfoldExpression': return this.unfoldValue(this.evaluate(e.expr, frame));
+      case 'BinaryExpression': return this.binary(e, frame);
+      case 'AssignmentExpression': return this.assign(e, frame);
+      case 'AccessExpression': return this.access(e, frame);
+      case 'SelectorExpression': return this.selector(e, frame);
+      case 'IfExpression': return this.ifExpression(e, frame);
+      case 'UnlessExpression':
+        return isTruthy(this.evaluate(e.test, frame)) ? (e.else ? this.evaluateBlock(e.else, frame) : undefined) : this.evaluateBlock(e.then, frame);
+      case 'CaseExpression': return this.caseExpression(e, frame);
+      case 'CallNamedFunctionExpression': return this.callNamed(e, frame);
+      case 'CallMethodExpression': return this.callMethod(e, frame);
+      case 'NamedAccessExpression': throw this.error('KSP-EVAL-001', `'.${e.name}' must be a method call`, frame, e);
+      case 'LambdaExpression': throw this.error('KSP-EVAL-001', 'A lambda can only be given to a function call', frame, e);
+      case 'RelationshipExpression': return this.compilation.relationship(e, frame);
+      case 'ResourceExpression': return this.compilation.declareResources(e, frame);
+      case 'ResourceDefaultsExpression': return this.compilation.resourceDefaults(e, frame);
+      case 'ResourceOverrideExpression': return this.compilation.resourceOverride(e, frame);
+      case 'CollectExpression': return this.compilation.collect(e, frame);
+      // Definitions were registered by the loader when their file was read.
+      case 'HostClassDefinition':
+      case 'ResourceTypeDefinition':
+      case 'FunctionDefinition':
+      case 'TypeAlias':
+      case 'TypeDefinition':
+      case 'NodeDefinition':
+        return undefined;
+      case 'RenderStringExpression': return this.compilation.render(e.value, frame);
+      case 'RenderExpression': return this.compilation.render(formatValue(this.evaluate(e.expr, frame)), frame);
+    }
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private concatenated(e: A.ConcatenatedString, frame: Frame): string {
+    let out = '';
+    for (const s of e.segments) {
+      out += s.kind === 'LiteralString' ? s.value : formatValue(this.evaluate(s.expr, frame));
+    }
+    return out;
+  }
+
+  private variable(e: A.VariableExpression, frame: Frame): Value {
+    const name = e.name;
+    if (name === '') throw this.error('KSP-EVAL-001', "A '$' must be followed by a variable name", frame, e);
+    const r = this.compilation.lookupVariable(name, frame);
+    if (r.found) return r.value;
+    // Puppet evaluates an unknown variable to undef (strict_variables is off by default).
+    this.compilation.noteUnknownVariable(name, frame, e);
+    return undefined;
+  }
+
+  private list(values: A.Expression[], frame: Frame): Value[] {
+    const out: Value[] = [];
+    for (const v of values) {
+      if (v.kind === 'UnfoldExpression') out.push(...this.unfold(this.evaluate(v.expr, frame)));
+      else out.push(this.evaluate(v, frame));
+    }
+    return out;
+  }
+
+  private unfold(v: Value): Value[] {
+    if (Array.isArray(v)) return v;
+    if (v instanceof Map) return [...v.entries()].map(([k, x]) => [k, x]);
+    return [v];
+  }
+
+  private unfoldValue(v: Value): Value {
+    return Array.isArray(v) ? v : v instanceof Map ? [...v.entries()].map(([k, x]) => [k, x]) : [v];
+  }
+
+  private hash(e: A.LiteralHash, frame: Frame): Map<Value, Value> {
+    const m = new Map<Value, Value>();
+    for (const entry of e.entries) {
+      m.set(this.evaluate(entry.key, frame), this.evaluate(entry.value, frame));
+    }
+    return m;
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  private negate(v: Value, frame: Frame, e: A.Range): Value {
+    if (typeof v === 'bigint') return -v;
+    if (typeof v === 'number') return -v;
+    if (typeof v === 'string') {
+      const n = toNumber(v);
+      if (n !== undefined) return typeof n === 'bigint' ? -n : -n;
+    }
+    throw this.error('KSP-EVAL-004', `The unary minus operator '-' is not applicable to ${describe(v)}`, frame, e);
+  }
+
+  private binary(e: A.BinaryExpression, frame: Frame): Value {
+    const op = e.operator;
+    if (op === 'and') return isTruthy(this.evaluate(e.left, frame)) && isTruthy(this.evaluate(e.right, frame));
+    if (op === 'or') return isTruthy(this.evaluate(e.left, frame)) || isTruthy(this.evaluate(e.right, frame));
+    const left = this.evaluate(e.left, frame);
+    const right = this.evaluate(e.right, frame);
+    switch (op) {
+      case '==': return puppetEquals(left, right);
+      case '!=': return !puppetEquals(left, right);
+      case '=~': return this.match(left, right, frame, e);
+      case '!~': return !this.match(left, right, frame, e);
+      case 'in': return this.isIn(left, right);
+      case '<': case '<=': case '>': case '>=': return this.compare(op, left, right, frame, e);
+      case '+': return this.plus(left, right, frame, e);
+      case '-': return this.minus(left, right, frame, e);
+      case '*': case '/': case '%': return this.arithmetic(op, left, right, frame, e);
+      case '<<': return this.shift('<<', left, right, frame, e);
+      case '>>': return this.shift('>>', left, right, frame, e);
+    }
+  }
+
+  /** `=~`: a regex (or a string taken as one) against a string, or a type against any value. */
+  match(left: Value, right: Value, frame: Frame, e: A.Range): boolean {
+    if (isType(right)) return (right as unknown as PType).isInstance(left);
+    let re: RegExp;
+    if (right instanceof PRegexp) re = right.regexp;
+    else if (typeof right === 'string') re = new PRegexp(right).regexp;
+    else throw this.error('KSP-EVAL-004', `The right side of '=~' must be a regular expression, a string or a type, not ${describe(right)}`, frame, e);
+    if (typeof left !== 'string') {
+      throw this.error('KSP-EVAL-004', `A regular expression can only be matched against a String, not ${describe(left)}`, frame, e);
+    }
+    const m = re.exec(left);
+    frame.scope.setMatch(m ? [...m].map((x) => x ?? undefined) : null);
+    return m !== null;
+  }
+
+  private isIn(left: Value, right: Value): boolean {
+    if (typeof right === 'string') {
+      if (typeof left === 'string') return right.toLowerCase().includes(left.toLowerCase());
+      if (left instanceof PRegexp) return left.regexp.test(right);
+      return false;
+    }
+    const matches = (x: Value) => {
+      if (left instanceof PRegexp) return typeof x === 'string' && left.regexp.test(x);
+      if (isType(left)) return (left as unknown as PType).isInstance(x);
+      return puppetEquals(left, x);
+    };
+    if (Array.isArray(right)) return right.some(matches);
+    if (right instanceof Map) return [...right.keys()].some(matches);
+    return false;
+  }
+
+  private compare(op: '<' | '<=' | '>' | '>=', l: Value, r: Value, frame: Frame, e: A.Range): boolean {
+    let c: number;
+    if (isNumeric(l) && isNumeric(r)) {
+      c = l < r ? -1 : l > r ? 1 : 0;
+    } else if (typeof l === 'string' && typeof r === 'string') {
+      const a = l.toLowerCase();
+      const b = r.toLowerCase();
+      c = a < b ? -1 : a > b ? 1 : 0;
+    } else if (isType(l) && isType(r)) {
+      const lt = l as unknown as PType;
+      const rt = r as unknown as PType;
+      // Types compare by assignability: A < B when A is a strict subtype of B.
+      switch (op) {
+        case '<': return rt.isAssignable(lt) && !lt.equals(rt);
+        case '<=': return rt.isAssignable(lt);
+        case '>': return lt.isAssignable(rt) && !lt.equals(rt);
+        case '>=': return lt.isAssignable(rt);
+      }
+    } else {
+      throw this.error('KSP-EVAL-004', `Comparison of: ${describe(l)} ${op} ${describe(r)}, is not possible`, frame, e);
+    }
+    switch (op) {
+      case '<': return c < 0;
+      case '<=': return c <= 0;
+      case '>': return c > 0;
+      case '>=': return c >= 0;
+    }
+  }
+
+  private plus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
+    if (Array.isArray(l)) {
+      if (Array.isArray(r)) return [...l, ...r];
+      if (r instanceof Map) return [...l, ...[...r.entries()].map(([k, v]) => [k, v])];
+      return [...l, r];
+    }
+    if (l instanceof Map) {
+      const out = new Map(l);
+      if (r instanceof Map) {
+        for (const [k, v] of r) out.set(k, v);
+        return out;
+      }
+      if (Array.isArray(r)) {
+        const pairs = r.length === 2 && !Array.isArray(r[0]) ? [r] : r;
+        for (const p of pairs) {
+          if (!Array.isArray(p) || p.length !== 2) throw this.error('KSP-EVAL-004', 'Only an Array of [key, value] pairs can be added to a Hash', frame, e);
+          out.set(p[0], p[1]);
+        }
+        return out;
+      }
+      throw this.error('KSP-EVAL-004', `${describe(r)} cannot be added to a Hash`, frame, e);
+    }
+    return this.arithmetic('+', l, r, frame, e);
+  }
+
+  private minus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
+    if (Array.isArray(l)) {
+      const remove = Array.isArray(r) ? r : r instanceof Map ? [...r.entries()].map(([k, v]) => [k, v]) : [r];
+      return l.filter((x) => !remove.some((y) => puppetEquals(x, y)));
+    }
+    if (l instanceof Map) {
+      const keys = r instanceof Map ? [...r.keys()] : Array.isArray(r) ? r : [r];
+      const out = new Map(l);
+      for (const [k] of l) if (keys.some((x) => puppetEquals(x, k))) out.delete(k);
+      return out;
+    }
+    return this.arithmetic('-', l, r, frame, e);
+  }
+
+  private arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame: Frame, e: A.Range): Value {
+    const l = typeof l0 === 'string' ? toNumber(l0) : l0;
+    const r = typeof r0 === 'string' ? toNumber(r0) : r0;
+    if (!isNumeric(l) || !isNumeric(r)) {
+      const bad = isNumeric(l) ? r0 : l0;
+      throw this.error('KSP-EVAL-004', `The value ${describe(bad)} cannot be converted to Numeric for '${op}'`, frame, e);
+    }
+    if (typeof l === 'bigint' && typeof r === 'bigint') {
+      switch (op) {
+        case '+': return checkInteger(l + r, frame, e, this);
+        case '-': return checkInteger(l - r, frame, e, this);
+        case '*': return checkInteger(l * r, frame, e, this);
+        case '/':
+          if (r === 0n) throw this.error('KSP-EVAL-004', 'Division by 0', frame, e);
+          // Ruby's integer division floors.
+          return (l / r) - ((l % r !== 0n && (l < 0n) !== (r < 0n)) ? 1n : 0n);
+        case '%':
+          if (r === 0n) throw this.error('KSP-EVAL-004', 'Division by 0', frame, e);
+          return ((l % r) + r) % r;
+      }
+    }
+    if (op === '%') throw this.error('KSP-EVAL-004', "The operator '%' is only applicable to Integer values", frame, e);
+    const a = Number(l);
+    const b = Number(r);
+    switch (op) {
+      case '+': return a + b;
+      case '-': return a - b;
+      case '*': return a * b;
+      case '/':
+        if (b === 0) throw this.error('KSP-EVAL-004', 'Division by 0', frame, e);
+        return a / b;
+    }
+  }
+
+  private shift(op: '<<' | '>>', l: Value, r: Value, frame: Frame, e: A.Range): Value {
+    if (op === '<<' && Array.isArray(l)) return [...l, r];
+    if (typeof l === 'bigint' && typeof r === 'bigint') {
+      const n = r < 0n ? -r : r;
+      const left = op === '<<' ? r >= 0n : r < 0n;
+      return left ? l << n : l >> n;
+    }
+    throw this.error('KSP-EVAL-004', `The operator '${op}' is not applicable to ${describe(l)}`, frame, e);
+  }
+
+  // ---------------------------------------------------------------- assignment
+
+  private assign(e: A.AssignmentExpression, frame: Frame): Value {
+    if (e.operator !== '=') throw this.error('KSP-EVAL-001', `The operator '${e.operator}' is no longer supported`, frame, e);
+    const value = this.evaluate(e.right, frame);
+    this.assignTo(e.left, value, frame);
+    return value;
+  }
+
+  private assignTo(target: A.Expression, value: Value, frame: Frame): void {
+    if (target.kind === 'VariableExpression') {
+      this.compilation.setVariable(target.name, value, frame, target);
+      return;
+    }
+    if (target.kind === 'LiteralList') {
+      // [$a, $b] = [1, 2] or = { a => 1, b => 2 }
+      if (Array.isArray(value)) {
+        if (value.length !== target.values.length) {
+          throw this.error('KSP-EVAL-001', `Mismatched number of assignable entries and values, expected ${target.values.length}, got ${value.length}`, frame, target);
+        }
+        target.values.forEach((t, i) => this.assignTo(t, value[i], frame));
+        return;
+      }
+      if (value instanceof Map) {
+        for (const t of target.values) {
+          if (t.kind !== 'VariableExpression') throw this.error('KSP-EVAL-001', 'Only variables can be assigned from a Hash', frame, t);
+          const v = hashGet(value, t.name);
+          if (v === NOT_FOUND) throw this.error('KSP-EVAL-001', `No value for required variable '$${t.name}' in hash`, frame, t);
+          this.compilation.setVariable(t.name, v, frame, t);
+        }
+        return;
+      }
+      throw this.error('KSP-EVAL-001', `Cannot assign ${describe(value)} to several variables`, frame, target);
+    }
+    throw this.error('KSP-EVAL-001', `Illegal attempt to assign to ${target.kind}`, frame, target);
+  }
+
+  // ---------------------------------------------------------------- access
+
+  private access(e: A.AccessExpression, frame: Frame): Value {
+    const target = this.evaluate(e.target, frame);
+    const keys = this.list(e.keys, frame);
+    if (typeof target === 'string') return this.sliceLike(target, keys, frame, e, (s, a, b) => s.slice(a, b));
+    if (Array.isArray(target)) return this.sliceLike(target, keys, frame, e, (s, a, b) => s.slice(a, b));
+    if (target instanceof Map) {
+      if (keys.length === 1) {
+        const v = hashGet(target, keys[0]);
+        return v === NOT_FOUND ? undefined : v;
+      }
+      return keys.map((k) => hashGet(target, k)).filter((v) => v !== NOT_FOUND) as Value[];
+    }
+    if (isType(target)) {
+      try {
+        return parameterize(target as unknown as PType, keys);
+      } catch (err) {
+        if (err instanceof CompileError) throw err;
+        throw this.error('KSP-EVAL-005', (err as Error).message, frame, e);
+      }
+    }
+    const what = e.target.kind === 'VariableExpression'
+      ? `The variable '$${e.target.name}' is ${describe(target)}`
+      : `The value is ${describe(target)}`;
+    throw this.error('KSP-EVAL-004', `${what}, so it cannot be indexed with [${keys.map((k) => formatValue(k)).join(', ')}]: the operator '[]' applies to strings, arrays, hashes and types`, frame, e);
+  }
+
+  private sliceLike<T extends string | Value[]>(target: T, keys: Value[], frame: Frame, e: A.Range, slice: (t: T, a: number, b: number) => T): Value {
+    const len = target.length;
+    const idx = (v: Value) => {
+      if (typeof v !== 'bigint') throw this.error('KSP-EVAL-004', `An index must be an Integer, not ${describe(v)}`, frame, e);
+      return Number(v);
+    };
+    if (keys.length === 1) {
+      let i = idx(keys[0]);
+      if (i < 0) i += len;
+      if (i < 0 || i >= len) return typeof target === 'string' ? '' : undefined;
+      return typeof target === 'string' ? target[i] : (target as Value[])[i];
+    }
+    if (keys.length === 2) {
+      let start = idx(keys[0]);
+      let count = idx(keys[1]);
+      if (start < 0) start += len;
+      if (start < 0 || start > len) return typeof target === 'string' ? '' : [];
+      const end = count < 0 ? len + count + 1 : start + count;
+      count = Math.max(0, end - start);
+      return slice(target, start, start + count);
+    }
+    throw this.error('KSP-EVAL-004', `An index takes one or two arguments, got ${keys.length}`, frame, e);
+  }
+
+  // ---------------------------------------------------------------- conditionals
+
+  private ifExpression(e: A.IfExpression, frame: Frame): Value {
+    if (isTruthy(this.evaluate(e.test, frame))) return this.evaluateBlock(e.then, frame);
+    return e.else ? this.evaluateBlock(e.else, frame) : undefined;
+  }
+
+  /** Does a case option or selector entry match the value? (regexes and types match, the rest compares) */
+  private caseMatches(option: Value, value: Value, frame: Frame, e: A.Range): boolean {
+    if (option === DEFAULT) return true;
+    if (option instanceof PRegexp) return typeof value === 'string' && this.match(value, option, frame, e);
+    if (isType(option)) return (option as unknown as PType).isInstance(value);
+    if (Array.isArray(option) && Array.isArray(value)) {
+      return option.length === value.length && option.every((o, i) => this.caseMatches(o, value[i], frame, e));
+    }
+    return puppetEquals(option, value);
+  }
+
+  private caseExpression(e: A.CaseExpression, frame: Frame): Value {
+    const value = this.evaluate(e.test, frame);
+    let fallback: A.CaseOption | null = null;
+    for (const option of e.options) {
+      for (const v of option.values) {
+        if (v.kind === 'LiteralDefault') {
+          fallback = option;
+          continue;
+        }
+        const candidates = v.kind === 'UnfoldExpression' ? this.unfold(this.evaluate(v.expr, frame)) : [this.evaluate(v, frame)];
+        if (candidates.some((c) => this.caseMatches(c, value, frame, v))) return this.evaluateBlock(option.body, frame);
+      }
+    }
+    return fallback ? this.evaluateBlock(fallback.body, frame) : undefined;
+  }
+
+  private selector(e: A.SelectorExpression, frame: Frame): Value {
+    const value = this.evaluate(e.left, frame);
+    let fallback: A.SelectorEntry | null = null;
+    for (const entry of e.entries) {
+      if (entry.matching.kind === 'LiteralDefault') {
+        fallback = entry;
+        continue;
+      }
+      const m = entry.matching;
+      const candidates = m.kind === 'UnfoldExpression' ? this.unfold(this.evaluate(m.expr, frame)) : [this.evaluate(m, frame)];
+      if (candidates.some((c) => this.caseMatches(c, value, frame, m))) return this.evaluate(entry.value, frame);
+    }
+    if (fallback) return this.evaluate(fallback.value, frame);
+    throw this.error('KSP-EVAL-001', `No matching entry for selector parameter with value '${formatValue(value)}'`, frame, e);
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** Arguments: `*$array` spreads into several. */
+  evaluateArgs(args: A.Expression[], frame: Frame): Value[] {
+    return this.list(args, frame);
+  }
+
+  private callNamed(e: A.CallNamedFunctionExpression, frame: Frame): Value {
+    const f = e.functor;
+    let name: string;
+    if (f.kind === 'QualifiedName') name = f.value;
+    else if (f.kind === 'QualifiedReference' || f.kind === 'AccessExpression') {
+      // Type(args) is Type.new(args)
+      const type = this.evaluate(f, frame);
+      return this.compilation.callFunction('new', [type, ...this.evaluateArgs(e.args, frame)], this.makeLambda(e.lambda, frame), frame, e);
+    } else {
+      throw this.error('KSP-EVAL-001', 'Only a name can be called as a function', frame, f);
+    }
+    const args = this.evaluateArgs(e.args, frame);
+    return this.compilation.callFunction(name, args, this.makeLambda(e.lambda, frame), frame, e);
+  }
+
+  private callMethod(e: A.CallMethodExpression, frame: Frame): Value {
+    const receiver = this.evaluate(e.functor.left, frame);
+    const args = this.evaluateArgs(e.args, frame);
+    return this.compilation.callFunction(e.functor.name, [receiver, ...args], this.makeLambda(e.lambda, frame), frame, e);
+  }
+
+  makeLambda(l: A.LambdaExpression | null, frame: Frame): Lambda | null {
+    if (!l) return null;
+    return {
+      parameters: l.parameters,
+      call: (args: Value[]) => {
+        const scope = new Scope('lambda', frame.scope);
+        const inner: Frame = { ...frame, scope };
+        this.bindParameters(l.parameters, args, inner, 'lambda', l);
+        try {
+          const v = this.evaluateBlock(l.body, inner);
+          if (l.returnType) this.checkReturn(l.returnType, v, inner, l);
+          return v;
+        } catch (s) {
+          if (s instanceof NextSignal) return s.value;
+          throw s;
+        }
+      },
+    };
+  }
+
+  private checkReturn(typeExpr: A.Expression, v: Value, frame: Frame, at: A.Range): void {
+    const t = this.evaluate(typeExpr, frame);
+    if (isType(t) && !(t as unknown as PType).isInstance(v)) {
+      throw this.error('KSP-EVAL-005', `value returned ${describeMismatch(t as unknown as PType, v)}`, frame, at);
+    }
+  }
+
+  /**
+   * Binds call arguments to parameters in `frame.scope`: positional values, defaults evaluated
+   * in the new scope (so a default can use earlier parameters), a captures-rest last parameter,
+   * and type checks with Puppet's wording.
+   */
+  bindParameters(params: A.Parameter[], args: Value[], frame: Frame, what: string, at: A.Range): void {
+    const required = params.filter((p) => !p.value && !p.capturesRest).length;
+    const rest = params.length > 0 && params[params.length - 1].capturesRest;
+    const max = rest ? Infinity : params.length;
+    if (args.length < required || args.length > max) {
+      const expect = rest ? `at least ${required}` : required === params.length ? `${required}` : `between ${required} and ${params.length}`;
+      throw this.error('KSP-EVAL-007', `${what} expects ${expect} argument${required === 1 && !rest ? '' : 's'}, got ${args.length}`, frame, at);
+    }
+    params.forEach((p, i) => {
+      let v: Value;
+      if (p.capturesRest) v = args.slice(i);
+      else if (i < args.length) v = args[i];
+      else v = p.value ? this.evaluate(p.value, frame) : undefined;
+      if (p.typeExpr) {
+        const t = this.evaluate(p.typeExpr, frame);
+        const check = p.capturesRest && Array.isArray(v) ? v : [v];
+        for (const x of check) {
+          if (isType(t) && !(t as unknown as PType).isInstance(x)) {
+            throw this.error('KSP-EVAL-005', `${what} parameter '${p.name}' ${describeMismatch(t as unknown as PType, x)}`, frame, at);
+          }
+        }
+      }
+      frame.scope.set(p.name, v);
+    });
+  }
+
+  // ---------------------------------------------------------------- types
+
+  resolveTypeName(name: string, frame: Frame, at: A.Range): Value {
+    const builtin = typeByName(name);
+    if (builtin) return builtin;
+    return this.compilation.resolveTypeReference(name, frame, at);
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+
+export function isNumeric(v: Value): v is bigint | number {
+  return typeof v === 'bigint' || typeof v === 'number';
+}
+
+/** Puppet converts numeric strings in arithmetic: '10' → 10, '1.5' → 1.5, '0x1F' → 31. */
+export function toNumber(s: string): bigint | number | undefined {
+  const t = s.trim();
+  if (/^[+-]?\d+$/.test(t)) return BigInt(t);
+  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t.replace(/^([+-]?)0[xX]/, '$10x')) ;
+  if (/^[+-]?(\d+\.\d+([eE][+-]?\d+)?|\d+[eE][+-]?\d+)$/.test(t)) return Number(t);
+  return undefined;
+}
+
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+
+function checkInteger(v: bigint, frame: Frame, e: A.Range, ev: Evaluator): bigint {
+  if (v > INT64_MAX || v < INT64_MIN) throw ev.error('KSP-EVAL-004', `The result ${v} is larger than Puppet's 64-bit Integer`, frame, e);
+  return v;
+}
+
+/** "an Undef Value", "a String value 'x'": how errors name a value. */
+export function describe(v: Value): string {
+  if (v === undefined) return 'undef';
+  try {
+    const t = inferType(v);
+    return `a ${t.name} ('${formatValue(v)}')`;
+  } catch {
+    return `'${String(v)}'`;
+  }
+}

@@ -1,0 +1,190 @@
+// Core functions about the catalog itself: declaring classes, realizing, tagging, logging,
+// failing, templates and files.
+import { readFileSync } from 'node:fs';
+import { parseEpp } from '@kasper/language';
+import { BreakSignal, NextSignal, ReturnSignal } from '../evaluator.ts';
+import { Scope } from '../scope.ts';
+import { isType, type Value } from '../values.ts';
+import { formatValue } from '../types/index.ts';
+import type { CallContext, PuppetFunction } from './index.ts';
+import { expectArgs } from './index.ts';
+
+/** Class names from include/require/contain arguments: strings, Class['x'] references, arrays. */
+function classNames(ctx: CallContext, args: Value[]): string[] {
+  const out: string[] = [];
+  for (const a of args.flat(Infinity as 1)) {
+    if (typeof a === 'string') out.push(a);
+    else if (isType(a) && (a as unknown as { className?: string }).className) out.push((a as unknown as { className: string }).className);
+    else if (isType(a) && (a as unknown as { name: string }).name === 'Resource' && (a as unknown as { typeName?: string }).typeName === 'class') {
+      out.push((a as unknown as { title: string }).title);
+    } else throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects class names, got ${formatValue(a)}`);
+  }
+  return out;
+}
+
+const include: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  for (const n of classNames(ctx, args)) ctx.compilation.declareClass(n, null, ctx.frame, ctx.at);
+  return undefined;
+};
+
+/** require: include, and make the current container depend on the class. */
+const requireClass: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  for (const n of classNames(ctx, args)) {
+    const res = ctx.compilation.declareClass(n, null, ctx.frame, ctx.at);
+    ctx.compilation.addRequire(ctx.frame, res);
+  }
+  return undefined;
+};
+
+const contain: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  for (const n of classNames(ctx, args)) {
+    const res = ctx.compilation.declareClass(n, null, ctx.frame, ctx.at);
+    ctx.compilation.containClass(res, ctx.frame);
+  }
+  return undefined;
+};
+
+const realize: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  ctx.compilation.realize(args, ctx.frame, ctx.at);
+  return undefined;
+};
+
+const tag: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  ctx.compilation.addTags(ctx.frame, args.flat(Infinity as 1).map((x) => formatValue(x)));
+  return undefined;
+};
+
+const tagged: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  const tags = ctx.compilation.containerTags(ctx.frame);
+  return args.flat(Infinity as 1).every((t) => typeof t === 'string' && tags.has(t.toLowerCase()));
+};
+
+const defined: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  return args.some((a) => ctx.compilation.isDefined(a, ctx.frame));
+};
+
+const fail: PuppetFunction = (ctx, args) => {
+  throw ctx.error('KSP-EVAL-008', args.map((a) => formatValue(a)).join(' '));
+};
+
+function logger(level: string): PuppetFunction {
+  return (ctx, args) => {
+    ctx.compilation.log(level, args.map((a) => formatValue(a)).join(' '), ctx.frame, ctx.at);
+    return undefined;
+  };
+}
+
+const breakFn: PuppetFunction = () => {
+  throw new BreakSignal();
+};
+const nextFn: PuppetFunction = (_ctx, args) => {
+  throw new NextSignal(args[0]);
+};
+const returnFn: PuppetFunction = (_ctx, args) => {
+  throw new ReturnSignal(args[0]);
+};
+
+/** Renders EPP source with parameters, in a scope that sees only top scope and its parameters. */
+export function renderEpp(ctx: CallContext, source: string, file: string, params: Value): string {
+  const parsed = parseEpp(source, file);
+  const err = parsed.diagnostics.find((d) => d.severity === 'error');
+  if (err) throw ctx.error('KSP-TEMPLATE-001', `Syntax error in template ${file}:${err.start.line}:${err.start.column}: ${err.message}`);
+  const given = params instanceof Map ? params : new Map<Value, Value>();
+  const scope = new Scope('epp', ctx.compilation.topScope, file);
+  const frame = { scope, file: { path: file, program: parsed.program, lineMap: parsed.lineMap, module: undefined }, container: ctx.frame.container };
+  const declared = parsed.program.eppParameters;
+  if (declared) {
+    for (const k of given.keys()) {
+      if (typeof k !== 'string' || !declared.some((p) => p.name === k)) {
+        throw ctx.error('KSP-TEMPLATE-001', `The template ${file} has no parameter named '${formatValue(k)}'`);
+      }
+    }
+    for (const p of declared) {
+      let v: Value;
+      if (given.has(p.name)) v = given.get(p.name);
+      else if (p.value) v = ctx.evaluator.evaluate(p.value, frame);
+      else throw ctx.error('KSP-TEMPLATE-001', `The template ${file} expects a value for parameter '${p.name}'`);
+      if (p.typeExpr) {
+        const t = ctx.evaluator.evaluate(p.typeExpr, frame) as unknown as { isInstance(v: Value): boolean };
+        if (!t.isInstance(v)) throw ctx.error('KSP-TEMPLATE-001', `The template ${file} parameter '${p.name}' has the wrong type: ${formatValue(v)}`);
+      }
+      scope.set(p.name, v);
+    }
+  } else {
+    for (const [k, v] of given) if (typeof k === 'string') scope.set(k, v);
+  }
+  return ctx.compilation.withRenderBuffer(() => {
+    ctx.evaluator.evaluateBlock(parsed.program.body, frame);
+  });
+}
+
+const epp: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, 2);
+  const spec = args[0];
+  if (typeof spec !== 'string') throw ctx.error('KSP-EVAL-007', `'epp' expects a template name like 'module/file.epp'`);
+  const path = ctx.compilation.loader.moduleFile(spec, 'templates');
+  if (!path) throw ctx.error('KSP-TEMPLATE-001', `Could not find template '${spec}'`);
+  return renderEpp(ctx, readFileSync(path, 'utf8'), path, args[1]);
+};
+
+const inlineEpp: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, 2);
+  if (typeof args[0] !== 'string') throw ctx.error('KSP-EVAL-007', `'inline_epp' expects the template text as a String`);
+  return renderEpp(ctx, args[0], '<inline_epp>', args[1]);
+};
+
+/** ERB needs Ruby, which Kasper does not run. */
+const template: PuppetFunction = (ctx, args) => {
+  const names = args.map((a) => formatValue(a)).join(', ');
+  throw ctx.error('KSP-TEMPLATE-001', `template(${names}): ERB templates need Ruby, which Kasper does not run; convert the template to EPP and use epp() instead`);
+};
+
+/** file(): the first of the named files that exists, as text. */
+const file: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  for (const a of args) {
+    if (typeof a !== 'string') continue;
+    const path = a.startsWith('/') ? a : ctx.compilation.loader.moduleFile(a, 'files');
+    if (!path) continue;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      continue;
+    }
+  }
+  throw ctx.error('KSP-EVAL-001', `Could not find any files from ${args.map((a) => formatValue(a)).join(', ')}`);
+};
+
+export const CORE_FUNCTIONS: [string, PuppetFunction][] = [
+  ['include', include],
+  ['require', requireClass],
+  ['contain', contain],
+  ['realize', realize],
+  ['tag', tag],
+  ['tagged', tagged],
+  ['defined', defined],
+  ['fail', fail],
+  ['debug', logger('debug')],
+  ['info', logger('info')],
+  ['notice', logger('notice')],
+  ['warning', logger('warning')],
+  ['err', logger('err')],
+  ['alert', logger('alert')],
+  ['crit', logger('crit')],
+  ['emerg', logger('emerg')],
+  ['break', breakFn],
+  ['next', nextFn],
+  ['return', returnFn],
+  ['epp', epp],
+  ['inline_epp', inlineEpp],
+  ['template', template],
+  ['inline_template', template],
+  ['file', file],
+];

@@ -1,0 +1,156 @@
+// Iteration and flow functions that take a lambda: each, map, filter, reduce, slice, with,
+// then, lest, any, all, step, reverse_each.
+import { BreakSignal } from '../evaluator.ts';
+import { isTruthy, type Value } from '../values.ts';
+import { formatValue } from '../types/index.ts';
+import type { CallContext, PuppetFunction } from './index.ts';
+import { expectArgs, expectLambda } from './index.ts';
+
+/** The elements a function iterates: array items, hash [key, value] pairs, 0…n-1, string chars. */
+function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean } {
+  if (Array.isArray(v)) return { items: v, isHash: false };
+  if (v instanceof Map) return { items: [...v.entries()].map(([k, x]) => [k, x]), isHash: true };
+  if (typeof v === 'bigint') {
+    const items: Value[] = [];
+    for (let i = 0n; i < v; i++) items.push(i);
+    return { items, isHash: false };
+  }
+  if (typeof v === 'string') return { items: [...v], isHash: false };
+  throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects an Iterable value, got ${formatValue(v)}`);
+}
+
+/** Calls the lambda the way Puppet does: one parameter gets the element, two get index/key and value. */
+function callWith(lambda: { parameters: unknown[]; call(a: Value[]): Value }, item: Value, index: number, isHash: boolean): Value {
+  if (lambda.parameters.length >= 2) {
+    if (isHash) return lambda.call(item as Value[]);
+    return lambda.call([BigInt(index), item]);
+  }
+  return lambda.call([item]);
+}
+
+/** Runs a loop body; `break` ends the loop early. */
+function loop(fn: () => void): void {
+  try {
+    fn();
+  } catch (s) {
+    if (!(s instanceof BreakSignal)) throw s;
+  }
+}
+
+const each: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  const l = expectLambda(ctx, lambda);
+  const { items, isHash } = elements(ctx, args[0]);
+  loop(() => items.forEach((x, i) => callWith(l, x, i, isHash)));
+  return args[0];
+};
+
+const map: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  const l = expectLambda(ctx, lambda);
+  const { items, isHash } = elements(ctx, args[0]);
+  const out: Value[] = [];
+  loop(() => items.forEach((x, i) => out.push(callWith(l, x, i, isHash))));
+  return out;
+};
+
+const filter: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  const l = expectLambda(ctx, lambda);
+  const { items, isHash } = elements(ctx, args[0]);
+  const keep: Value[] = [];
+  loop(() => items.forEach((x, i) => { if (isTruthy(callWith(l, x, i, isHash))) keep.push(x); }));
+  if (isHash) return new Map(keep.map((p) => [(p as Value[])[0], (p as Value[])[1]]));
+  return keep;
+};
+
+const reduce: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1, 2);
+  const l = expectLambda(ctx, lambda);
+  const { items } = elements(ctx, args[0]);
+  let acc: Value;
+  let rest: Value[];
+  if (args.length === 2) {
+    acc = args[1];
+    rest = items;
+  } else {
+    if (items.length === 0) return undefined;
+    acc = items[0];
+    rest = items.slice(1);
+  }
+  loop(() => { for (const x of rest) acc = l.call([acc, x]); });
+  return acc;
+};
+
+const slice: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 2);
+  const n = args[1];
+  if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-EVAL-007', `'slice' expects a slice size of at least 1`);
+  const { items } = elements(ctx, args[0]);
+  const chunks: Value[][] = [];
+  for (let i = 0; i < items.length; i += Number(n)) chunks.push(items.slice(i, i + Number(n)));
+  if (!lambda) return chunks;
+  loop(() => chunks.forEach((c) => (lambda.parameters.length > 1 ? lambda.call(c) : lambda.call([c]))));
+  return args[0];
+};
+
+const withFn: PuppetFunction = (ctx, args, lambda) => expectLambda(ctx, lambda).call(args);
+
+const then: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  return args[0] === undefined ? undefined : expectLambda(ctx, lambda).call([args[0]]);
+};
+
+const lest: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  return args[0] === undefined ? expectLambda(ctx, lambda).call([]) : args[0];
+};
+
+const any: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  const l = expectLambda(ctx, lambda);
+  const { items, isHash } = elements(ctx, args[0]);
+  return items.some((x, i) => isTruthy(callWith(l, x, i, isHash)));
+};
+
+const all: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  const l = expectLambda(ctx, lambda);
+  const { items, isHash } = elements(ctx, args[0]);
+  return items.every((x, i) => isTruthy(callWith(l, x, i, isHash)));
+};
+
+const step: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 2);
+  const n = args[1];
+  if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-EVAL-007', `'step' expects a step of at least 1`);
+  const { items } = elements(ctx, args[0]);
+  const picked = items.filter((_x, i) => BigInt(i) % n === 0n);
+  if (!lambda) return picked;
+  loop(() => picked.forEach((x) => lambda.call([x])));
+  return undefined;
+};
+
+const reverseEach: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  const { items } = elements(ctx, args[0]);
+  const reversed = [...items].reverse();
+  if (!lambda) return reversed;
+  loop(() => reversed.forEach((x) => lambda.call([x])));
+  return undefined;
+};
+
+export const ITERATION_FUNCTIONS: [string, PuppetFunction][] = [
+  ['each', each],
+  ['map', map],
+  ['filter', filter],
+  ['reduce', reduce],
+  ['slice', slice],
+  ['with', withFn],
+  ['then', then],
+  ['lest', lest],
+  ['any', any],
+  ['all', all],
+  ['step', step],
+  ['reverse_each', reverseEach],
+];

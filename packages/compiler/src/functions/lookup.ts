@@ -1,0 +1,57 @@
+// lookup(): Hiera data from Puppet code.
+//   lookup(name, [value_type], [merge], [default_value])
+//   lookup(name, { value_type, merge, default_value, default_values_hash })
+//   lookup(name, …) |$key| { default }
+import { parseMerge } from '../hiera.ts';
+import { hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { describeMismatch, formatValue, type PType } from '../types/index.ts';
+import type { PuppetFunction } from './index.ts';
+import { expectArgs } from './index.ts';
+
+const lookup: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1, 4);
+  let names = args[0];
+  let valueType: Value;
+  let merge: Value;
+  let hasDefault = false;
+  let dflt: Value;
+  if (args[1] instanceof Map && args.length === 2) {
+    const o = args[1];
+    const get = (k: string) => hashGet(o, k);
+    const vt = get('value_type');
+    if (vt !== NOT_FOUND) valueType = vt;
+    const m = get('merge');
+    if (m !== NOT_FOUND) merge = m;
+    const d = get('default_value');
+    if (d !== NOT_FOUND) {
+      hasDefault = true;
+      dflt = d;
+    }
+  } else {
+    valueType = args[1];
+    merge = args[2];
+    if (args.length >= 4) {
+      hasDefault = true;
+      dflt = args[3];
+    }
+  }
+  if (!Array.isArray(names)) names = [names];
+  const mergeOpts = merge === undefined ? undefined : parseMerge(merge);
+  for (const n of names) {
+    if (typeof n !== 'string') throw ctx.error('KSP-EVAL-007', `'lookup' expects a key name as a String, got ${formatValue(n)}`);
+    const r = ctx.compilation.hieraLookup(n, ctx.frame, ctx.at, mergeOpts);
+    if (r.found) return check(r.value);
+  }
+  if (lambda) return check(lambda.call([(names as Value[])[0]]));
+  if (hasDefault) return check(dflt);
+  throw ctx.error('KSP-HIERA-001', `Function lookup() did not find a value for the name '${(names as Value[]).map((x) => formatValue(x)).join("', '")}'`);
+
+  function check(v: Value): Value {
+    if (valueType !== undefined && isType(valueType) && !(valueType as unknown as PType).isInstance(v)) {
+      throw ctx.error('KSP-EVAL-005', `Found value for '${formatValue(args[0])}' ${describeMismatch(valueType as unknown as PType, v)}`);
+    }
+    return v;
+  }
+};
+
+export const LOOKUP_FUNCTIONS: [string, PuppetFunction][] = [['lookup', lookup]];

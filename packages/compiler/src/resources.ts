@@ -1,0 +1,138 @@
+// Resources while a catalog is being compiled, and their conversion into the catalog.
+import { Catalog, CatalogFloat, capitalizeType, refKey, type CatalogValue } from '@kasper/catalog';
+import type { Scope } from './scope.ts';
+import { DEFAULT, PRegexp, PSensitive, isType, type Value } from './values.ts';
+import { formatValue } from './types/index.ts';
+
+/** Puppet's metaparameters: allowed on every resource, understood by the agent. */
+export const METAPARAMETERS = new Set([
+  'alias', 'audit', 'before', 'loglevel', 'noop', 'notify', 'require', 'schedule', 'stage', 'subscribe', 'tag',
+]);
+
+/** Relationship metaparameters, whose values are resource references. */
+export const RELATIONSHIP_PARAMETERS = ['before', 'notify', 'require', 'subscribe'] as const;
+
+export type ResourceKind = 'builtin' | 'define' | 'class' | 'node' | 'stage' | 'custom';
+
+export class ResourceState {
+  /** Capitalised type: File, Class, Apt::Source. */
+  readonly type: string;
+  readonly title: string;
+  readonly kind: ResourceKind;
+  readonly params = new Map<string, Value>();
+  /** Where each parameter was set, to report conflicting overrides. */
+  readonly paramSetBy = new Map<string, string>();
+  readonly tags = new Set<string>();
+  file: string | undefined;
+  line: number | undefined;
+  exported = false;
+  virtual = false;
+  /** The scope the resource was declared in: its defaults come from there (dynamically). */
+  readonly scope: Scope;
+  /** The class, define or node containing it (null for Stage[main]). */
+  container: ResourceState | null;
+  /** Classes that `contain` this class, in addition to its stage. */
+  readonly alsoContainedBy: ResourceState[] = [];
+  /** Defined types are evaluated after declaration, once. */
+  evaluated = false;
+
+  constructor(type: string, title: string, kind: ResourceKind, scope: Scope, container: ResourceState | null) {
+    this.type = type;
+    this.title = title;
+    this.kind = kind;
+    this.scope = scope;
+    this.container = container;
+  }
+
+  get ref(): string {
+    return refKey(this.type, this.title);
+  }
+
+  /** Tags as Puppet adds them: the type, the title when it is a valid tag, then given ones. */
+  addAutomaticTags(): void {
+    addTag(this.tags, this.type.toLowerCase());
+    if (this.kind !== 'class' && this.kind !== 'node') addTag(this.tags, this.title);
+  }
+}
+
+const TAG = /^[\p{L}\p{N}_][\p{L}\p{N}_\-:.]*$/u;
+
+/** Adds a tag (lower-cased) and, for qualified names, each of their segments, as Puppet does. */
+export function addTag(tags: Set<string>, tag: string): void {
+  const t = tag.toLowerCase();
+  if (!TAG.test(t)) return;
+  tags.add(t);
+  if (t.includes('::')) for (const seg of t.split('::')) if (seg) tags.add(seg);
+}
+
+export function isValidTag(tag: string): boolean {
+  return TAG.test(tag.toLowerCase());
+}
+
+/** Resource references in parameters: File['/x'] → "File[/x]". */
+export function referenceString(v: Value): string | undefined {
+  if (!isType(v)) return undefined;
+  const t = v as unknown as { name: string; typeName?: string; title?: string; className?: string };
+  if (t.name === 'Resource' && t.typeName && t.title !== undefined) return refKey(capitalizeType(t.typeName), t.title);
+  if (t.name === 'Class' && t.className) return refKey('Class', capitalizeType(t.className));
+  return undefined;
+}
+
+/** A compiled value as it goes into the catalog JSON. */
+export function toCatalogValue(v: Value): CatalogValue | undefined {
+  if (v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? new CatalogFloat(v) : v;
+  if (v === DEFAULT) return 'default';
+  if (v instanceof PRegexp) return v.toString();
+  if (v instanceof PSensitive) return toCatalogValue(v.value) ?? null;
+  if (Array.isArray(v)) return v.map((x) => toCatalogValue(x) ?? null);
+  if (v instanceof Map) {
+    const o: { [k: string]: CatalogValue } = {};
+    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = toCatalogValue(x) ?? null;
+    return o;
+  }
+  const ref = referenceString(v);
+  if (ref) return ref;
+  return formatValue(v);
+}
+
+/** Puppet's `kind` of a catalog resource. */
+const CATALOG_KIND: Record<ResourceKind, string> = {
+  builtin: 'compilable_type', custom: 'compilable_type', stage: 'compilable_type',
+  define: 'defined_type', class: 'unknown', node: 'unknown',
+};
+
+/** Builds the catalog from the compiled resources (in declaration order) and edges. */
+export function buildCatalog(
+  name: string, environment: string, resources: ResourceState[], classes: string[], version: number,
+): Catalog {
+  const catalog = new Catalog(name, environment, version);
+  const tags = new Set<string>();
+  for (const r of resources) {
+    if (r.virtual) continue;
+    const parameters = new Map<string, CatalogValue>();
+    for (const [k, v] of r.params) {
+      if (v === undefined) continue;
+      const cv = toCatalogValue(v);
+      if (cv !== undefined) parameters.set(k, cv);
+    }
+    catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: CATALOG_KIND[r.kind], parameters });
+  }
+  // Puppet tags the catalog with each class name it adds (and its segments), and with the tags
+  // of every class and node resource it evaluates (main and Settings are not evaluated so).
+  for (const c of classes) addTag(tags, c);
+  for (const r of resources) {
+    if (r.virtual || !(r.type === 'Node' || (r.type === 'Class' && r.title !== 'main' && r.title !== 'Settings'))) continue;
+    for (const t of r.tags) tags.add(t);
+  }
+  for (const r of resources) {
+    if (r.virtual || !r.container) continue;
+    catalog.addEdge(r.container.ref, r.ref);
+    for (const c of r.alsoContainedBy) catalog.addEdge(c.ref, r.ref);
+  }
+  catalog.classes = classes;
+  catalog.tags = [...tags];
+  return catalog;
+}
