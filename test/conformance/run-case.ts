@@ -3,9 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { parse as parseYaml } from 'yaml';
 import { stringifyCatalog } from '../../packages/catalog/src/index.ts';
-import { CompileError, compileCatalog, fromData, type Value } from '../../packages/compiler/src/index.ts';
+import { CompileError, compileCatalog, fromData, parseYamlData, type Value } from '../../packages/compiler/src/index.ts';
 import { normalizeCatalog, parseJsonExact, type ExpectedError, type NormalizedCatalog } from './normalize.ts';
 
 export interface CaseSpec {
@@ -42,7 +41,7 @@ function manifestOf(dir: string): string {
 
 export function runCase(dir: string): CaseResult {
   const spec = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as CaseSpec;
-  const facts = fromData(parseYaml(readFileSync(join(dir, 'facts.yaml'), 'utf8')) ?? {}) as Map<string, Value>;
+  const facts = fromData(parseYamlData(readFileSync(join(dir, 'facts.yaml'), 'utf8')) ?? {}) as Map<string, Value>;
   const trusted = new Map<string, Value>([
     ['authenticated', 'remote'], ['certname', spec.node], ['domain', spec.node.split('.').slice(1).join('.')],
     ['extensions', new Map()], ['external', new Map()], ['hostname', spec.node.split('.')[0]],

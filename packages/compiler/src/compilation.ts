@@ -697,7 +697,13 @@ export class Compilation {
     res.tags.add('class');
     addTag(res.tags, n);
     for (const t of this.containerOf(frame).tags) res.tags.add(t);
-    // Class resources carry no file and line in Puppet's catalogs.
+    // Included classes carry no file and line in Puppet's catalogs; resource-like ones do.
+    if (params) {
+      const loc = locate(frame.file, at.start);
+      res.file = loc.file;
+      res.line = loc.line;
+      res.declaredAsResource = true;
+    }
     this.classResources.set(n, res);
     this.classScopes.set(n, scope);
     this.classOrder.push(n);

@@ -35,6 +35,8 @@ export class ResourceState {
   readonly alsoContainedBy: ResourceState[] = [];
   /** Defined types are evaluated after declaration, once. */
   evaluated = false;
+  /** A class declared resource-like (`class { 'x': }`): Puppet gives it a file, line and kind. */
+  declaredAsResource = false;
 
   constructor(type: string, title: string, kind: ResourceKind, scope: Scope, container: ResourceState | null) {
     this.type = type;
@@ -118,14 +120,15 @@ export function buildCatalog(
       const cv = toCatalogValue(v);
       if (cv !== undefined) parameters.set(k, cv);
     }
-    catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: CATALOG_KIND[r.kind], parameters });
+    catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters });
   }
   // Puppet tags the catalog with each class name it adds (and its segments), and with the tags
   // of every class and node resource it evaluates (main and Settings are not evaluated so).
   for (const c of classes) addTag(tags, c);
   for (const r of resources) {
-    if (r.virtual || !(r.type === 'Node' || (r.type === 'Class' && r.title !== 'main' && r.title !== 'Settings'))) continue;
-    for (const t of r.tags) tags.add(t);
+    if (r.virtual) continue;
+    if (r.type === 'Class' && r.title !== 'main' && r.title !== 'Settings') for (const t of r.tags) tags.add(t);
+    if (r.type === 'Node') for (const t of r.tags) if (t !== 'class') tags.add(t);
   }
   for (const r of resources) {
     if (r.virtual || !r.container) continue;

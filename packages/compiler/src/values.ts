@@ -125,7 +125,7 @@ export function hashOf(entries: Iterable<[Value, Value]>): Map<Value, Value> {
  */
 export function puppetEquals(a: Value, b: Value): boolean {
   if (a === b) return true;
-  if (typeof a === 'string' && typeof b === 'string') return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+  if (typeof a === 'string' && typeof b === 'string') return a.length === b.length && asciiLower(a) === asciiLower(b);
   if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) {
     // eslint-disable-next-line eqeqeq
     return a == b;
@@ -147,6 +147,11 @@ export function puppetEquals(a: Value, b: Value): boolean {
 }
 
 const NOT_FOUND = Symbol('not found');
+
+/** Puppet compares strings case-insensitively in ASCII only (Ruby's casecmp): 'Ä' != 'ä'. */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
 
 /** Looks a key up: scalars by value; arrays and hashes used as keys by deep equality. */
 export function hashGet(h: Map<Value, Value>, key: Value): Value | typeof NOT_FOUND {

@@ -8,6 +8,7 @@ import type { Value } from '../values.ts';
 import { CORE_FUNCTIONS } from './core.ts';
 import { ITERATION_FUNCTIONS } from './iteration.ts';
 import { LOOKUP_FUNCTIONS } from './lookup.ts';
+import { DATA_FUNCTIONS } from './data.ts';
 
 export interface CallContext {
   compilation: Compilation;
@@ -26,6 +27,7 @@ export const BUILTIN_FUNCTIONS = new Map<string, PuppetFunction>([
   ...CORE_FUNCTIONS,
   ...ITERATION_FUNCTIONS,
   ...LOOKUP_FUNCTIONS,
+  ...DATA_FUNCTIONS,
 ]);
 
 /** Checks the argument count: `expectArgs(ctx, args, 1, 2)`. */

@@ -2,7 +2,7 @@
 // then, lest, any, all, step, reverse_each.
 import { BreakSignal } from '../evaluator.ts';
 import { isTruthy, type Value } from '../values.ts';
-import { formatValue } from '../types/index.ts';
+import { IntegerType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './index.ts';
 import { expectArgs, expectLambda } from './index.ts';
 
@@ -16,6 +16,12 @@ function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean
     return { items, isHash: false };
   }
   if (typeof v === 'string') return { items: [...v], isHash: false };
+  // Integer[1, 5] iterates 1…5.
+  if (v instanceof IntegerType && v.min !== null && v.max !== null) {
+    const items: Value[] = [];
+    for (let i = v.min; i <= v.max; i++) items.push(i);
+    return { items, isHash: false };
+  }
   throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects an Iterable value, got ${formatValue(v)}`);
 }
 
