@@ -66,6 +66,8 @@ export class Compilation {
   /** The scope that declared a class or define: defaults are looked up along this chain. */
   private readonly dynamicParent = new Map<Scope, Scope>();
   private readonly relations: PendingRelation[] = [];
+  /** The catalog's own tags, gathered as Puppet does while classes and the node are evaluated. */
+  private readonly catalogTags = new Set<string>();
   private readonly overrides: PendingOverride[] = [];
   private readonly collectors: Collector[] = [];
   private readonly stage: ResourceState;
@@ -121,7 +123,7 @@ export class Compilation {
     this.evaluateNode();
     this.runGenerators();
     this.finish();
-    return buildCatalog(this.node.name, this.loader.env.name, this.resources, this.classOrder, this.options.version ?? Math.floor(Date.now() / 1000));
+    return buildCatalog(this.node.name, this.loader.env.name, this.resources, this.classOrder, this.catalogTags, this.options.version ?? Math.floor(Date.now() / 1000));
   }
 
   private evaluateNode(): void {
@@ -139,6 +141,8 @@ export class Compilation {
     addTag(res.tags, title);
     res.tags.add('class');
     this.classOrder.push(title);
+    this.catalogTags.add('node');
+    addTag(this.catalogTags, title);
     const frame: Frame = { scope, file: def.file, container: res };
     this.evaluator.evaluateBlock(def.node.body, frame);
   }
@@ -666,21 +670,58 @@ export class Compilation {
 
   /** include/require/contain and `class { 'x': }`. Returns the class resource. */
   declareClass(name: string, params: Map<string, Value> | null, frame: Frame, at: A.Range, form: A.ResourceForm = 'regular'): ResourceState {
-    const n = normalizeName(name);
-    if (form !== 'regular') throw this.error('KSP-CLASS-001', `Classes cannot be virtual or exported: Class[${capitalizeType(n)}]`, frame, at);
-    const existing = this.classResources.get(n);
-    if (existing) {
-      if (params) {
-        throw this.error('KSP-CLASS-002', `Duplicate declaration: Class[${capitalizeType(n)}] is already declared${existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : ''}; cannot redeclare`, frame, at);
-      }
-      return existing;
-    }
-    const def = this.loader.findClass(n);
-    if (!def) throw this.error('KSP-CLASS-001', `Could not find class ::${n} for ${this.node.name}`, frame, at);
-    return this.evaluateClass(def, params, frame, at);
+    return this.declareClasses([name], params, frame, at, form)[0];
   }
 
-  private evaluateClass(def: ClassDefinition, params: Map<string, Value> | null, frame: Frame, at: A.Range): ResourceState {
+  /**
+   * Declares classes the way Puppet's include does: every class resource is added to the catalog
+   * first (from the including scope, whose tags it takes), then each is evaluated in turn. So in
+   * `include a, b` where a includes b, Class[B] is created by the include, not by a.
+   */
+  declareClasses(names: string[], params: Map<string, Value> | null, frame: Frame, at: A.Range, form: A.ResourceForm = 'regular'): ResourceState[] {
+    const pending: { def: ClassDefinition; res: ResourceState }[] = [];
+    const out: ResourceState[] = [];
+    for (const name of names) {
+      const n = normalizeName(name);
+      if (form !== 'regular') throw this.error('KSP-CLASS-001', `Classes cannot be virtual or exported: Class[${capitalizeType(n)}]`, frame, at);
+      const existing = this.classResources.get(n);
+      if (existing) {
+        if (params) {
+          throw this.error('KSP-CLASS-002', `Duplicate declaration: Class[${capitalizeType(n)}] is already declared${existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : ''}; cannot redeclare`, frame, at);
+        }
+        out.push(existing);
+        continue;
+      }
+      const def = this.loader.findClass(n);
+      if (!def) throw this.error('KSP-CLASS-001', `Could not find class ::${n} for ${this.node.name}`, frame, at);
+      const res = this.createClassResource(def, params, frame, at);
+      pending.push({ def, res });
+      out.push(res);
+    }
+    for (const { def, res } of pending) this.evaluateClass(def, res, params, frame, at);
+    return out;
+  }
+
+  private createClassResource(def: ClassDefinition, params: Map<string, Value> | null, frame: Frame, at: A.Range): ResourceState {
+    const n = def.name;
+    const title = capitalizeType(n);
+    const res = this.newResource('Class', title, 'class', this.topScope, this.stage);
+    res.tags.clear();
+    res.tags.add('class');
+    addTag(res.tags, n);
+    // Included classes carry no file and line in Puppet's catalogs; resource-like ones do.
+    if (params) {
+      const loc = locate(frame.file, at.start);
+      res.file = loc.file;
+      res.line = loc.line;
+      res.declaredAsResource = true;
+    }
+    this.classResources.set(n, res);
+    this.classOrder.push(n);
+    return res;
+  }
+
+  private evaluateClass(def: ClassDefinition, res: ResourceState, params: Map<string, Value> | null, frame: Frame, at: A.Range): void {
     const n = def.name;
     let parentScope: Scope = this.nodeScope ?? this.topScope;
     if (def.node.parent) {
@@ -691,33 +732,21 @@ export class Compilation {
     }
     const scope = new Scope('class', parentScope, n);
     this.dynamicParent.set(scope, frame.scope);
-    const title = capitalizeType(n);
-    const res = this.newResource('Class', title, 'class', scope, this.stage);
-    res.tags.clear();
-    res.tags.add('class');
-    addTag(res.tags, n);
-    for (const t of this.containerOf(frame).tags) res.tags.add(t);
-    // Included classes carry no file and line in Puppet's catalogs; resource-like ones do.
-    if (params) {
-      const loc = locate(frame.file, at.start);
-      res.file = loc.file;
-      res.line = loc.line;
-      res.declaredAsResource = true;
-    }
-    this.classResources.set(n, res);
     this.classScopes.set(n, scope);
-    this.classOrder.push(n);
     const classFrame: Frame = { scope, file: def.file, container: res };
     scope.set('title', n);
     scope.set('name', n);
     scope.set('module_name', def.file.module ?? '');
-    this.bindDefinitionParameters(def.node.parameters, params ?? new Map(), res, classFrame, frame, at, `Class[${title}]`, n);
+    this.bindDefinitionParameters(def.node.parameters, params ?? new Map(), res, classFrame, frame, at, `Class[${res.title}]`, n);
+    // The catalog takes the class's own tags (name, `tag` metaparameter) as it is evaluated;
+    // the tags of the scope that declared it are added to the resource only.
+    for (const t of res.tags) this.catalogTags.add(t);
+    for (const t of this.containerOf(frame).tags) res.tags.add(t);
     try {
       this.evaluator.evaluateBlock(def.node.body, classFrame);
     } catch (s) {
       if (!(s instanceof ReturnSignal)) throw s;
     }
-    return res;
   }
 
   /**

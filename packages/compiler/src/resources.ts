@@ -108,10 +108,10 @@ const CATALOG_KIND: Record<ResourceKind, string> = {
 
 /** Builds the catalog from the compiled resources (in declaration order) and edges. */
 export function buildCatalog(
-  name: string, environment: string, resources: ResourceState[], classes: string[], version: number,
+  name: string, environment: string, resources: ResourceState[], classes: string[], catalogTags: Set<string>, version: number,
 ): Catalog {
   const catalog = new Catalog(name, environment, version);
-  const tags = new Set<string>();
+  const tags = new Set<string>(catalogTags);
   for (const r of resources) {
     if (r.virtual) continue;
     const parameters = new Map<string, CatalogValue>();
@@ -122,14 +122,8 @@ export function buildCatalog(
     }
     catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters });
   }
-  // Puppet tags the catalog with each class name it adds (and its segments), and with the tags
-  // of every class and node resource it evaluates (main and Settings are not evaluated so).
+  // Puppet also tags the catalog with each class name it adds (and its segments).
   for (const c of classes) addTag(tags, c);
-  for (const r of resources) {
-    if (r.virtual) continue;
-    if (r.type === 'Class' && r.title !== 'main' && r.title !== 'Settings') for (const t of r.tags) tags.add(t);
-    if (r.type === 'Node') for (const t of r.tags) if (t !== 'class') tags.add(t);
-  }
   for (const r of resources) {
     if (r.virtual || !r.container) continue;
     catalog.addEdge(r.container.ref, r.ref);

@@ -24,26 +24,20 @@ function classNames(ctx: CallContext, args: Value[]): string[] {
 
 const include: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  for (const n of classNames(ctx, args)) ctx.compilation.declareClass(n, null, ctx.frame, ctx.at);
+  ctx.compilation.declareClasses(classNames(ctx, args), null, ctx.frame, ctx.at);
   return undefined;
 };
 
 /** require: include, and make the current container depend on the class. */
 const requireClass: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  for (const n of classNames(ctx, args)) {
-    const res = ctx.compilation.declareClass(n, null, ctx.frame, ctx.at);
-    ctx.compilation.addRequire(ctx.frame, res);
-  }
+  for (const res of ctx.compilation.declareClasses(classNames(ctx, args), null, ctx.frame, ctx.at)) ctx.compilation.addRequire(ctx.frame, res);
   return undefined;
 };
 
 const contain: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  for (const n of classNames(ctx, args)) {
-    const res = ctx.compilation.declareClass(n, null, ctx.frame, ctx.at);
-    ctx.compilation.containClass(res, ctx.frame);
-  }
+  for (const res of ctx.compilation.declareClasses(classNames(ctx, args), null, ctx.frame, ctx.at)) ctx.compilation.containClass(res, ctx.frame);
   return undefined;
 };
 

@@ -977,20 +977,28 @@ function quoteRefTitle(s: string): string {
 }
 
 /**
- * A value as Puppet turns it into a string: in interpolation, `notice`, `join`. Strings are bare
- * at the top level and quoted inside collections; undef is empty at the top level.
+ * A value as Puppet turns it into a string: in interpolation, `notice`, `join`. Collections print
+ * their elements the same way, without quotes (`[1, two, {k => v}]`), and undef is empty.
  */
-export function formatValue(v: Value, nested = false): string {
-  if (v === undefined) return nested ? 'undef' : '';
-  if (typeof v === 'string') return nested ? quote(v) : v;
+export function formatValue(v: Value): string {
+  if (v === undefined) return '';
+  if (typeof v === 'string') return v;
   if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return formatFloat(v);
   if (typeof v === 'boolean') return String(v);
   if (v === DEFAULT) return 'default';
   if (v instanceof PRegexp) return v.toString();
   if (v instanceof PSensitive) return v.toString();
-  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x, true)).join(', ')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k, true)} => ${formatValue(x, true)}`).join(', ')}}`;
-  if (isType(v)) return String(v);
+  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)} => ${formatValue(x)}`).join(', ')}}`;
   return String(v);
+}
+
+/** A value as code would write it, for messages: strings quoted (`['a', 1]`), undef as undef. */
+export function inspectValue(v: Value): string {
+  if (v === undefined) return 'undef';
+  if (typeof v === 'string') return quote(v);
+  if (Array.isArray(v)) return `[${v.map(inspectValue).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${inspectValue(k)} => ${inspectValue(x)}`).join(', ')}}`;
+  return formatValue(v);
 }
