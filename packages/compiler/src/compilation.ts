@@ -201,6 +201,58 @@ export class Compilation {
     this.applyDefaults();
     for (const rel of this.relations) this.applyRelation(rel);
     for (const r of this.resources) if (!r.virtual) this.checkReferences(r);
+    this.placeClassesInStages();
+    this.inheritMetaparameters();
+  }
+
+  /** A class with `stage => x` is contained by Stage[x] instead of Stage[main]. */
+  private placeClassesInStages(): void {
+    for (const r of this.resources) {
+      if (r.kind === 'stage' && r.container === this.mainClass) r.container = null;
+      if (r.type !== 'Class' || r === this.mainClass || r.title === 'Settings') continue;
+      const stage = r.params.get('stage');
+      if (typeof stage !== 'string' || stage === 'main') continue;
+      const s = this.byRef.get(refKey('Stage', stage));
+      if (!s) throw new CompileError('KSP-CLASS-004', `Could not find stage ${stage} specified by Class[${r.title}]`);
+      r.container = s;
+    }
+  }
+
+  /**
+   * Puppet's last step: from Class[main] down the containment edges, non-relationship
+   * metaparameters (noop, tag, schedule, loglevel, audit) a container sets flow to what it
+   * contains unless set there, and tags flow down. Classes hang off Stage[main], so this reaches
+   * the top level, nodes and what they declare, not the contents of classes.
+   */
+  private inheritMetaparameters(): void {
+    const children = new Map<ResourceState, ResourceState[]>();
+    for (const r of this.resources) {
+      if (r.virtual) continue;
+      for (const c of [r.container, ...r.alsoContainedBy]) {
+        if (!c) continue;
+        const list = children.get(c) ?? [];
+        list.push(r);
+        children.set(c, list);
+      }
+    }
+    const names = ['audit', 'loglevel', 'noop', 'schedule', 'tag'];
+    const data = new Map<ResourceState, Map<string, Value>>();
+    const own = (r: ResourceState) => new Map(names.filter((n) => r.params.get(n) !== undefined).map((n) => [n, r.params.get(n)] as [string, Value]));
+    const queue: ResourceState[] = [this.mainClass];
+    const seen = new Set<ResourceState>(queue);
+    while (queue.length) {
+      const source = queue.shift()!;
+      const sourceData = data.get(source) ?? own(source);
+      for (const target of children.get(source) ?? []) {
+        for (const [k, v] of sourceData) if (target.params.get(k) === undefined) target.params.set(k, v);
+        data.set(target, new Map([...sourceData, ...own(target)]));
+        for (const t of source.tags) target.tags.add(t);
+        if (!seen.has(target)) {
+          seen.add(target);
+          queue.push(target);
+        }
+      }
+    }
   }
 
   // ---------------------------------------------------------------- variables
@@ -230,6 +282,9 @@ export class Compilation {
 
   setVariable(name: string, value: Value, frame: Frame, at: A.Range): void {
     const scope = frame.scope;
+    if (name === 'facts' || name === 'trusted' || name === 'server_facts') {
+      throw this.error('KSP-EVAL-003', `Attempt to assign to a reserved variable name: '$${name}'`, frame, at);
+    }
     if (name.includes('::')) throw this.error('KSP-EVAL-003', `Cannot assign to a fully qualified variable '$${name}'`, frame, at);
     if (/^\d+$/.test(name)) throw this.error('KSP-EVAL-003', `Cannot assign to a numeric match result variable '$${name}'`, frame, at);
     if (scope.hasLocal(name)) {
@@ -366,7 +421,7 @@ export class Compilation {
           refs.push(classType(normalizeName(t)) as unknown as Value);
           continue;
         }
-        const r = this.declareOne(typeName, t, e.form, frame, body, defaultBody?.operations);
+        const r = this.declareOne(typeName, t, e.form, frame, body, defaultBody?.operations, e.start);
         refs.push(resourceType(typeName, r.title) as unknown as Value);
       }
     }
@@ -395,7 +450,7 @@ export class Compilation {
     return out;
   }
 
-  private declareOne(typeName: string, title: string, form: A.ResourceForm, frame: Frame, body: A.ResourceBody, defaults?: A.AttributeOp[]): ResourceState {
+  private declareOne(typeName: string, title: string, form: A.ResourceForm, frame: Frame, body: A.ResourceBody, defaults?: A.AttributeOp[], expressionStart = body.start): ResourceState {
     const kind = this.resourceKind(typeName);
     if (!kind) throw this.error('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
     const type = capitalizeType(typeName);
@@ -407,7 +462,8 @@ export class Compilation {
     }
     // Tags from a `tag` parameter come first, then the automatic ones, then the container's.
     const r = this.newResource(type, title, kind, frame.scope, this.containerOf(frame), false);
-    const loc = locate(frame.file, body.start);
+    // Puppet gives every resource of one expression the line where the expression starts.
+    const loc = locate(frame.file, expressionStart);
     r.file = loc.file;
     r.line = loc.line;
     r.virtual = form !== 'regular';

@@ -18,6 +18,7 @@ export const COMPILE_ERROR_CODES = {
   'KSP-CLASS-001': 'unknown class',
   'KSP-CLASS-002': 'class declared twice with parameters',
   'KSP-CLASS-003': 'class parameter error',
+  'KSP-CLASS-004': 'a class placed in a run stage that does not exist',
   'KSP-LOAD-001': 'cannot read or parse a manifest',
   'KSP-TEMPLATE-001': 'template error',
   'KSP-HIERA-001': 'hiera configuration or data error',
