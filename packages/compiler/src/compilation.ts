@@ -134,6 +134,8 @@ export class Compilation {
     }
     const { def, title } = match;
     const scope = new Scope('node', this.topScope, title);
+    // A regex node's captures are $0, $1, … in its body.
+    if (match.match) scope.setMatch([...match.match].map((x) => x ?? undefined));
     this.nodeScope = scope;
     const res = this.newResource('Node', title, 'node', scope, this.mainClass);
     res.tags.clear();
@@ -147,15 +149,15 @@ export class Compilation {
     this.evaluator.evaluateBlock(def.node.body, frame);
   }
 
-  /** The names Puppet tries for a node: the certname, then shorter by domain parts. */
+  /**
+   * The names Puppet 7 tries for a node: the certname only (strict_hostname_checking is on by
+   * default, so `node 'web01'` does not match web01.example.com).
+   */
   private nodeNames(): string[] {
-    const names: string[] = [];
-    const parts = this.node.name.split('.');
-    for (let n = parts.length; n >= 1; n--) names.push(parts.slice(0, n).join('.'));
-    return names;
+    return [this.node.name];
   }
 
-  private matchNode(): { def: NodeDef; title: string } | null {
+  private matchNode(): { def: NodeDef; title: string; match?: RegExpExecArray } | null {
     const names = this.nodeNames();
     // exact names first (longest first), then regexes, then default
     for (const name of names) {
@@ -167,8 +169,9 @@ export class Compilation {
     }
     for (const def of this.loader.nodes) {
       for (const h of def.node.hostMatches) {
-        if (h.kind === 'LiteralRegex' && new PRegexp(h.pattern).regexp.test(this.node.name)) {
-          return { def, title: `__node_regexp__${h.pattern.replace(/[^-\w.]/g, '').replace(/^\.+/, '')}` };
+        const m = h.kind === 'LiteralRegex' ? new PRegexp(h.pattern).regexp.exec(this.node.name) : null;
+        if (h.kind === 'LiteralRegex' && m) {
+          return { def, title: `__node_regexp__${h.pattern.replace(/[^-\w.]/g, '').replace(/^\.+/, '')}`, match: m };
         }
       }
     }
@@ -198,7 +201,6 @@ export class Compilation {
   private finish(): void {
     for (const o of this.overrides.splice(0)) this.applyOverride(o, true);
     for (const c of this.collectors) this.runCollector(c);
-    this.applyDefaults();
     for (const rel of this.relations) this.applyRelation(rel);
     for (const r of this.resources) if (!r.virtual) this.checkReferences(r);
     this.placeClassesInStages();
@@ -469,6 +471,9 @@ export class Compilation {
     r.virtual = form !== 'regular';
     r.exported = form === 'exported';
     for (const [k, v] of params) this.setParam(r, k, v, frame, body);
+    // Resource defaults (`File { … }`) that are in effect now, in this scope and the scopes
+    // that declared it: Puppet applies them when the resource is created.
+    for (const [k, v] of this.defaultsFor(type.toLowerCase(), frame.scope)) if (!r.params.has(k)) this.setParam(r, k, v, frame, body);
     r.addAutomaticTags();
     this.inheritTags(r);
     if (kind === 'define') this.checkDefineParams(r, frame, body);
@@ -524,16 +529,14 @@ export class Compilation {
   }
 
   /** Defaults apply at the end, from the declaring scope outwards along the dynamic chain. */
-  private applyDefaults(): void {
-    for (const r of this.resources) {
-      if (r.kind === 'class' || r.kind === 'node' || r.kind === 'stage') continue;
-      const type = r.type.toLowerCase();
-      for (let s: Scope | null = r.scope; s; s = this.dynamicParent.get(s) ?? s.parent) {
-        const d = this.defaults.get(s)?.get(type);
-        if (!d) continue;
-        for (const [k, v] of d) if (!r.params.has(k)) r.params.set(k, v);
-      }
+  /** The defaults for a type seen from a scope, nearest scope first (dynamic scoping). */
+  private defaultsFor(type: string, scope: Scope): Map<string, Value> {
+    const out = new Map<string, Value>();
+    for (let s: Scope | null = scope; s; s = this.dynamicParent.get(s) ?? s.parent) {
+      const d = this.defaults.get(s)?.get(type);
+      if (d) for (const [k, v] of d) if (!out.has(k)) out.set(k, v);
     }
+    return out;
   }
 
   resourceOverride(e: A.ResourceOverrideExpression, frame: Frame): Value {

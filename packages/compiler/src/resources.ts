@@ -112,8 +112,10 @@ export function buildCatalog(
 ): Catalog {
   const catalog = new Catalog(name, environment, version);
   const tags = new Set<string>(catalogTags);
+  // Exported resources stay in the catalog, marked, for storeconfigs; virtual ones do not.
+  const inCatalog = (r: ResourceState) => !r.virtual || r.exported;
   for (const r of resources) {
-    if (r.virtual) continue;
+    if (!inCatalog(r)) continue;
     const parameters = new Map<string, CatalogValue>();
     for (const [k, v] of r.params) {
       if (v === undefined) continue;
@@ -125,7 +127,7 @@ export function buildCatalog(
   // Puppet also tags the catalog with each class name it adds (and its segments).
   for (const c of classes) addTag(tags, c);
   for (const r of resources) {
-    if (r.virtual || !r.container) continue;
+    if (!inCatalog(r) || !r.container) continue;
     catalog.addEdge(r.container.ref, r.ref);
     for (const c of r.alsoContainedBy) catalog.addEdge(c.ref, r.ref);
   }
