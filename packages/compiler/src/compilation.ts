@@ -203,6 +203,7 @@ export class Compilation {
     for (const c of this.collectors) this.runCollector(c);
     for (const rel of this.relations) this.applyRelation(rel);
     for (const r of this.resources) if (!r.virtual) this.checkReferences(r);
+    this.inheritScopeTags();
     this.placeClassesInStages();
     this.inheritMetaparameters();
   }
@@ -210,7 +211,7 @@ export class Compilation {
   /** A class with `stage => x` is contained by Stage[x] instead of Stage[main]. */
   private placeClassesInStages(): void {
     for (const r of this.resources) {
-      if (r.kind === 'stage' && r.container === this.mainClass) r.container = null;
+      if (r.type === 'Stage' && r.container === this.mainClass) r.container = null;
       if (r.type !== 'Class' || r === this.mainClass || r.title === 'Settings') continue;
       const stage = r.params.get('stage');
       if (typeof stage !== 'string' || stage === 'main') continue;
@@ -475,7 +476,7 @@ export class Compilation {
     // that declared it: Puppet applies them when the resource is created.
     for (const [k, v] of this.defaultsFor(type.toLowerCase(), frame.scope)) if (!r.params.has(k)) this.setParam(r, k, v, frame, body);
     r.addAutomaticTags();
-    this.inheritTags(r);
+    r.declaredIn = this.containerOf(frame);
     if (kind === 'define') this.checkDefineParams(r, frame, body);
     return r;
   }
@@ -494,11 +495,22 @@ export class Compilation {
     r.paramSetBy.set(name, `${p.file}:${p.line}`);
   }
 
-  /** Resources get the tags of what contains them (class names, node, define types). */
-  private inheritTags(r: ResourceState): void {
-    const c = r.container;
-    if (!c) return;
-    for (const t of c.tags) r.tags.add(t);
+  /**
+   * Resources get the tags of the class, define or node that declared them, as those are at the
+   * end of compilation (a `tag()` call after a resource still tags it). Parents come first in
+   * creation order, so tags flow down nested declarations.
+   */
+  /** A resource's tags including those it will get from its declaring scopes. */
+  private effectiveTags(r: ResourceState): Set<string> {
+    const out = new Set(r.tags);
+    for (let d = r.declaredIn; d; d = d.declaredIn) for (const t of d.tags) out.add(t);
+    return out;
+  }
+
+  private inheritScopeTags(): void {
+    for (const r of this.resources) {
+      if (r.declaredIn) for (const t of r.declaredIn.tags) r.tags.add(t);
+    }
   }
 
   private containerOf(frame: Frame): ResourceState {
@@ -640,7 +652,7 @@ export class Compilation {
         if (q.left.kind !== 'QualifiedName') throw this.error('KSP-EVAL-004', 'A collector query compares an attribute name with a value', frame, q.left);
         const attr = q.left.value;
         const want = this.evaluator.evaluate(q.right, frame);
-        const have: Value = attr === 'title' ? r.title : attr === 'tag' ? [...r.tags] : r.params.get(attr);
+        const have: Value = attr === 'title' ? r.title : attr === 'tag' ? [...this.effectiveTags(r)] : r.params.get(attr);
         const eq = attr === 'tag'
           ? (have as Value[]).some((x) => typeof want === 'string' && x === want.toLowerCase())
           : Array.isArray(have) ? have.some((x) => puppetEquals(x, want)) : puppetEquals(have, want);
@@ -800,7 +812,7 @@ export class Compilation {
     // The catalog takes the class's own tags (name, `tag` metaparameter) as it is evaluated;
     // the tags of the scope that declared it are added to the resource only.
     for (const t of res.tags) this.catalogTags.add(t);
-    for (const t of this.containerOf(frame).tags) res.tags.add(t);
+    res.declaredIn = this.containerOf(frame);
     try {
       this.evaluator.evaluateBlock(def.node.body, classFrame);
     } catch (s) {

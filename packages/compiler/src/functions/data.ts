@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT, PRegexp, PSensitive, asciiLower, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, toJsRegExp, type Value } from '../values.ts';
 import {
-  ArrayType, BooleanT, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, SensitiveType, StringType,
+  ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, SensitiveType, StringType,
   TypeAliasType, VariantType, describeMismatch, formatValue, generalize, inferType,
 } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './index.ts';
@@ -450,7 +450,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     if (typeof v === 'string') result = v;
     else if (args.length > 1 && typeof args[1] === 'string' && (typeof v === 'bigint' || typeof v === 'number')) result = sprintf(args[1], [v]);
     else result = formatValue(v);
-  } else if (t === BooleanT) {
+  } else if (t instanceof BooleanType) {
     if (typeof v === 'boolean') result = v;
     else if (typeof v === 'string' && /^(true|yes|y)$/i.test(v)) result = true;
     else if (typeof v === 'string' && /^(false|no|n|)$/i.test(v)) result = false;

@@ -74,7 +74,6 @@ function isRichData(v: Value): boolean {
 export const Any = new SimpleType('Any', () => true, ['*']);
 export const Undef = new SimpleType('Undef', (v) => v === undefined);
 export const Default = new SimpleType('Default', (v) => v === DEFAULT);
-export const BooleanT = new SimpleType('Boolean', (v) => typeof v === 'boolean');
 export const Unit = new SimpleType('Unit', () => true, ['*']);
 const NUMBERS = ['Integer', 'Float', 'Numeric'];
 const SCALAR_DATA = [...NUMBERS, 'String', 'Boolean', 'Enum', 'Pattern', 'ScalarData'];
@@ -98,6 +97,28 @@ export const TypeSet = new SimpleType('TypeSet', () => false);
 export const Error_ = new SimpleType('Error', () => false);
 export const URI = new SimpleType('URI', () => false);
 export const Init = new SimpleType('Init', () => true);
+
+/** `Boolean`, and `Boolean[true]` as `type()` infers it for one value. */
+export class BooleanType extends PType {
+  readonly name = 'Boolean';
+  readonly value: boolean | undefined;
+  constructor(value?: boolean) {
+    super();
+    this.value = value;
+  }
+  isInstance(v: Value): boolean {
+    return typeof v === 'boolean' && (this.value === undefined || v === this.value);
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    return o instanceof BooleanType && (this.value === undefined || o.value === this.value);
+  }
+  protected override params(): string[] {
+    return this.value === undefined ? [] : [String(this.value)];
+  }
+}
+export const BooleanT = new BooleanType();
 
 // ---------------------------------------------------------------- ranges
 
@@ -662,7 +683,7 @@ export class TypeAliasType extends PType {
 // ---------------------------------------------------------------- names and parameters
 
 const BY_NAME: Record<string, () => PType> = {
-  Any: () => Any, Undef: () => Undef, Default: () => Default, Boolean: () => BooleanT, Unit: () => Unit,
+  Any: () => Any, Undef: () => Undef, Default: () => Default, Boolean: () => new BooleanType(), Unit: () => Unit,
   Numeric: () => Numeric, Scalar: () => Scalar, ScalarData: () => ScalarData, Data: () => Data, RichData: () => RichData,
   Integer: () => new IntegerType(), Float: () => new FloatType(), String: () => new StringType(),
   Enum: () => new EnumType([]), Pattern: () => new PatternType([]), Regexp: () => new RegexpType(),
@@ -698,6 +719,8 @@ export function parameterize(base: PType, args: Value[]): Value {
   const name = t.name;
   const a = args.length === 1 && Array.isArray(args[0]) && (name === 'Resource' || name === 'Class') ? args[0] : args;
   switch (name) {
+    case 'Boolean':
+      return new BooleanType(typeof a[0] === 'boolean' ? a[0] : undefined);
     case 'Integer': {
       const [lo, hi] = [intArg(a[0], 'Integer'), a.length > 1 ? intArg(a[1], 'Integer') : null];
       return new IntegerType(lo, hi);
@@ -835,10 +858,10 @@ export function classType(className?: string): PType {
 /** The most specific type of a value, as Puppet's `type()` gives it. */
 export function inferType(v: Value): PType {
   if (v === undefined) return Undef;
-  if (typeof v === 'string') return new StringType(new Size(BigInt([...v].length), BigInt([...v].length)));
+  if (typeof v === 'string') return new StringType(ANY_SIZE, v);
   if (typeof v === 'bigint') return new IntegerType(v, v);
   if (typeof v === 'number') return new FloatType(v, v);
-  if (typeof v === 'boolean') return BooleanT;
+  if (typeof v === 'boolean') return new BooleanType(v);
   if (v === DEFAULT) return Default;
   if (v instanceof PRegexp) return new RegexpType(v);
   if (v instanceof PSensitive) return new SensitiveType(inferType(v.value));
@@ -864,13 +887,12 @@ export function generalize(t: PType): PType {
   if (r instanceof IntegerType) return new IntegerType();
   if (r instanceof FloatType) return new FloatType();
   if (r instanceof StringType) return new StringType();
-  if (r instanceof RegexpType) return new RegexpType();
+  if (r instanceof BooleanType) return BooleanT;
   if (r instanceof ArrayType) return new ArrayType(generalize(r.element));
   if (r instanceof TupleType) return new ArrayType(commonType(r.types.map(generalize)));
   if (r instanceof HashType) return new HashType(generalize(r.key), generalize(r.value));
   if (r instanceof StructType) return new HashType(new StringType(), commonType(r.entries.map((e) => generalize(e.type))));
   if (r instanceof SensitiveType) return new SensitiveType(generalize(r.type));
-  if (r instanceof TypeType) return new TypeType();
   return r;
 }
 
@@ -883,7 +905,7 @@ function commonType(types: PType[]): PType {
   if (types.every((t) => isDataType(t))) return Data;
   return RichData;
 }
-const isScalarType = (t: PType) => t instanceof IntegerType || t instanceof FloatType || t instanceof StringType || t === BooleanT || t instanceof RegexpType;
+const isScalarType = (t: PType) => t instanceof IntegerType || t instanceof FloatType || t instanceof StringType || t instanceof BooleanType || t instanceof RegexpType;
 const isDataType = (t: PType): boolean => isScalarType(t) || t === Undef || t instanceof ArrayType || t instanceof TupleType || t instanceof HashType || t instanceof StructType;
 
 // ---------------------------------------------------------------- mismatch messages
