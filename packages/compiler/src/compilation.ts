@@ -68,6 +68,8 @@ export class Compilation {
   private readonly relations: PendingRelation[] = [];
   /** The catalog's own tags, gathered as Puppet does while classes and the node are evaluated. */
   private readonly catalogTags = new Set<string>();
+  private readonly settingsClass: ResourceState;
+  private settingsEvaluated = false;
   private readonly overrides: PendingOverride[] = [];
   private readonly collectors: Collector[] = [];
   private readonly stage: ResourceState;
@@ -87,6 +89,7 @@ export class Compilation {
     this.stage.tags.add('stage');
     this.stage.params.set('name', 'main');
     const settings = this.newResource('Class', 'Settings', 'class', this.topScope, this.stage);
+    this.settingsClass = settings;
     settings.tags.clear();
     settings.tags.add('class').add('settings');
     this.classOrder.push('settings');
@@ -469,6 +472,7 @@ export class Compilation {
     const loc = locate(frame.file, expressionStart);
     r.file = loc.file;
     r.line = loc.line;
+    r.declaredAt = expressionStart;
     r.virtual = form !== 'regular';
     r.exported = form === 'exported';
     for (const [k, v] of params) this.setParam(r, k, v, frame, body);
@@ -755,6 +759,14 @@ export class Compilation {
     for (const name of names) {
       const n = normalizeName(name);
       if (form !== 'regular') throw this.error('KSP-CLASS-001', `Classes cannot be virtual or exported: Class[${capitalizeType(n)}]`, frame, at);
+      // A class named `settings` in the code is evaluated into Puppet's own Class[Settings].
+      if (n === 'settings' && !this.settingsEvaluated) {
+        const def = this.loader.findClass(n);
+        this.settingsEvaluated = true;
+        if (def) pending.push({ def, res: this.settingsClass });
+        out.push(this.settingsClass);
+        continue;
+      }
       const existing = this.classResources.get(n);
       if (existing) {
         if (params) {
@@ -886,7 +898,7 @@ export class Compilation {
     for (const k of [...r.params.keys()]) if (!METAPARAMETERS.has(k) && k !== 'name') r.params.delete(k);
     const at = { start: def.node.start, end: def.node.end };
     const outer: Frame = { scope: r.scope, file: this.loader.load(r.file ?? def.file.path), container: r };
-    this.bindDefinitionParameters(def.node.parameters, given, r, frame, outer, { start: 0, end: 0 }, r.ref, null);
+    this.bindDefinitionParameters(def.node.parameters, given, r, frame, outer, { start: r.declaredAt, end: r.declaredAt }, r.ref, null);
     void at;
     try {
       this.evaluator.evaluateBlock(def.node.body, frame);

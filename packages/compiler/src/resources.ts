@@ -35,6 +35,8 @@ export class ResourceState {
   readonly alsoContainedBy: ResourceState[] = [];
   /** Defined types are evaluated after declaration, once. */
   evaluated = false;
+  /** Offset of the declaring expression in its file, for errors found when a define is evaluated. */
+  declaredAt = 0;
   /** The class, define or node whose scope declared it: its tags end up on this resource. */
   declaredIn: ResourceState | null = null;
   /** A class declared resource-like (`class { 'x': }`): Puppet gives it a file, line and kind. */

@@ -1,6 +1,7 @@
 // Core functions on data: strings, collections, numbers, types and conversions, as Puppet 7
 // ships them without stdlib (split, join, length, sort, sprintf, regsubst, versioncmp, new, …).
 import { createHash } from 'node:crypto';
+import { parseManifest } from '@kasper/language';
 import { DEFAULT, PRegexp, PSensitive, asciiLower, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, toJsRegExp, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, SensitiveType, StringType,
@@ -380,10 +381,22 @@ function reduce(t: PType): PType {
   return t;
 }
 
+/** A type written as a string (`'Array[String]'`), as assert_type and lookup accept it. */
+export function parseTypeString(ctx: CallContext, text: string): Value {
+  const parsed = parseManifest(text, '<type string>');
+  const expr = parsed.program.body[0];
+  if (parsed.diagnostics.some((d) => d.severity === 'error') || parsed.program.body.length !== 1 || !expr) {
+    throw fail(ctx, `'${text}' is not a type`);
+  }
+  const t = ctx.evaluator.evaluate(expr, ctx.frame);
+  if (!isType(t)) throw fail(ctx, `'${text}' is not a type`);
+  return t;
+}
+
 const assertType: PuppetFunction = (ctx, args, lambda) => {
   expectArgs(ctx, args, 2);
   let t = args[0];
-  if (typeof t === 'string') t = ctx.evaluator.resolveTypeName(t, ctx.frame, ctx.at);
+  if (typeof t === 'string') t = parseTypeString(ctx, t);
   if (!isType(t)) throw fail(ctx, `'assert_type' parameter 'type' expects a Type value, got ${describeArg(t)}`);
   const type = t as unknown as PType;
   if (type.isInstance(args[1])) return args[1];
