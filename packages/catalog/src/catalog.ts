@@ -32,6 +32,8 @@ export interface CatalogResource {
   kind?: string;
   /** Parameters in declaration order; metaparameters (require, before…) included. */
   parameters: Map<string, CatalogValue>;
+  /** Parameters whose values were Sensitive: the agent must not log or show them. */
+  sensitiveParameters?: string[];
 }
 
 export interface CatalogEdge {

@@ -24,6 +24,7 @@ export interface ResourceJson {
   exported: boolean;
   kind?: string;
   parameters?: Record<string, unknown>;
+  sensitive_parameters?: string[];
 }
 
 function plain(v: CatalogValue): unknown {
@@ -49,6 +50,7 @@ export function resourceToJson(r: CatalogResource): ResourceJson {
     for (const [k, v] of r.parameters) p[k] = plain(v);
     out.parameters = p;
   }
+  if (r.sensitiveParameters?.length) out.sensitive_parameters = r.sensitiveParameters;
   return out;
 }
 
@@ -96,6 +98,7 @@ export function parseCatalog(text: string): Catalog {
       exported: Boolean(r.exported),
       kind: r.kind,
       parameters: new Map(Object.entries(r.parameters ?? {}) as [string, CatalogValue][]),
+      sensitiveParameters: r.sensitive_parameters,
     });
   }
   for (const e of j.edges ?? []) c.addEdge(e.source, e.target);

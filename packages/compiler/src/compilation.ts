@@ -957,7 +957,10 @@ export class Compilation {
     const hiera = this.options.hiera;
     if (!hiera) return { found: false, value: undefined };
     try {
-      return hiera.lookup(key, { variable: (n) => this.lookupVariable(n, frame).value }, merge);
+      return hiera.lookup(key, {
+        variable: (n) => this.lookupVariable(n, frame).value,
+        convert: (value, typeName, args) => this.callFunction('new', [this.evaluator.resolveTypeName(typeName, frame, at), value, ...args], null, frame, at),
+      }, merge);
     } catch (e) {
       if (e instanceof HieraError) throw this.error('KSP-HIERA-001', e.message, frame, at);
       throw e;

@@ -41,6 +41,8 @@ interface Layer {
 export interface HieraScope {
   /** `%{var}` and `%{facts.x.y}`: a variable by name (without `$`), undefined if unknown. */
   variable(name: string): Value;
+  /** Converts a found value for lookup_options' convert_to (type name, arguments to new). */
+  convert?(value: Value, typeName: string, args: Value[]): Value;
 }
 
 export interface LookupResult {
@@ -89,7 +91,8 @@ export class Hiera {
    */
   lookup(key: string, scope: HieraScope, merge?: MergeOptions): LookupResult {
     const [root, ...path] = splitKey(key);
-    const options = merge ?? this.mergeOptionsFor(root, scope);
+    const keyOptions = this.optionsFor(root, scope);
+    const options = merge ?? keyOptions.merge;
     const found: Value[] = [];
     for (const layer of this.layersFor(root)) {
       if (layer.module && !root.startsWith(`${layer.module}::`)) continue;
@@ -116,11 +119,16 @@ export class Hiera {
         return { found: false, value: undefined };
       }
     }
+    // lookup_options' convert_to: 'Sensitive', or ['Type', args…], converts the found value.
+    if (keyOptions.convertTo !== undefined && scope.convert) {
+      const spec = Array.isArray(keyOptions.convertTo) ? keyOptions.convertTo : [keyOptions.convertTo];
+      value = scope.convert(value, String(spec[0]), spec.slice(1));
+    }
     return { found: true, value };
   }
 
-  /** The merge for a key from `lookup_options` (merged across all layers, first match wins). */
-  private mergeOptionsFor(key: string, scope: HieraScope): MergeOptions {
+  /** A key's `lookup_options` (merged across all layers, first match wins): merge and convert_to. */
+  private optionsFor(key: string, scope: HieraScope): { merge: MergeOptions; convertTo?: Value } {
     const optionSets: Map<Value, Value>[] = [];
     for (const layer of this.layersFor(key)) {
       for (const file of this.dataFiles(layer, scope)) {
@@ -141,10 +149,14 @@ export class Hiera {
       }
       if (opts instanceof Map) {
         const merge = hashGet(opts, 'merge');
-        if (merge !== NOT_FOUND) return parseMerge(merge);
+        const convertTo = hashGet(opts, 'convert_to');
+        return {
+          merge: merge !== NOT_FOUND ? parseMerge(merge) : { strategy: 'first' },
+          convertTo: convertTo !== NOT_FOUND ? convertTo : undefined,
+        };
       }
     }
-    return { strategy: 'first' };
+    return { merge: { strategy: 'first' } };
   }
 
   private dataFiles(layer: Layer, scope: HieraScope): string[] {

@@ -121,12 +121,14 @@ export function buildCatalog(
   for (const r of resources) {
     if (!inCatalog(r)) continue;
     const parameters = new Map<string, CatalogValue>();
+    const sensitive: string[] = [];
     for (const [k, v] of r.params) {
       if (v === undefined) continue;
+      if (v instanceof PSensitive) sensitive.push(k);
       const cv = toCatalogValue(v);
       if (cv !== undefined) parameters.set(k, cv);
     }
-    catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters });
+    catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters, sensitiveParameters: sensitive.length ? sensitive : undefined });
   }
   // Puppet also tags the catalog with each class name it adds (and its segments).
   for (const c of classes) addTag(tags, c);

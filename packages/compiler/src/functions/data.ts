@@ -548,6 +548,28 @@ const getvar: PuppetFunction = (ctx, args) => {
   return v === undefined && args.length > 1 ? args[1] : v;
 };
 
+const unwrap: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1);
+  const v = args[0] instanceof PSensitive ? args[0].value : args[0];
+  return lambda ? lambda.call([v]) : v;
+};
+
+/** tree_each: every container and leaf of a nested structure, depth first, with its path. */
+const treeEach: PuppetFunction = (ctx, args, lambda) => {
+  expectArgs(ctx, args, 1, 2);
+  const entries: Value[] = [];
+  const visit = (v: Value, path: Value[]) => {
+    if (!lambda) entries.push([path, v]);
+    else if (lambda.parameters.length > 1) lambda.call([path, v]);
+    else lambda.call([[path, v]]);
+    if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, BigInt(i)]));
+    else if (v instanceof Map) for (const [k, x] of v) visit(x, [...path, k]);
+  };
+  visit(args[0], []);
+  // Without a block it is an iterator; as a value, its entries.
+  return lambda ? args[0] : entries;
+};
+
 export const DATA_FUNCTIONS: [string, PuppetFunction][] = [
   ['split', split], ['join', join], ['sprintf', sprintfFn], ['regsubst', regsubst], ['versioncmp', versioncmpFn],
   ['match', match], ['upcase', stringFn((s) => s.toUpperCase())], ['downcase', stringFn((s) => s.toLowerCase())],
@@ -561,5 +583,5 @@ export const DATA_FUNCTIONS: [string, PuppetFunction][] = [
   ['unique', unique], ['flatten', flatten], ['dig', dig], ['min', minMax(-1)], ['max', minMax(1)], ['index', index],
   ['abs', abs], ['round', numberFn(Math.round, false)], ['ceiling', numberFn(Math.ceil, false)], ['floor', numberFn(Math.floor, false)],
   ['type', typeFn], ['assert_type', assertType], ['new', newFn], ['convert_to', convertTo], ['call', call],
-  ['compare', compare], ['getvar', getvar],
+  ['compare', compare], ['getvar', getvar], ['unwrap', unwrap], ['tree_each', treeEach],
 ];

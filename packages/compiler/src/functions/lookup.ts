@@ -15,8 +15,13 @@ const lookup: PuppetFunction = (ctx, args, lambda) => {
   let merge: Value;
   let hasDefault = false;
   let dflt: Value;
-  if (args[1] instanceof Map && args.length === 2) {
-    const o = args[1];
+  const options = args.length === 1 && args[0] instanceof Map ? args[0] : args.length === 2 && args[1] instanceof Map ? args[1] : null;
+  if (options) {
+    const o = options;
+    if (o === args[0]) {
+      const n = hashGet(o, 'name');
+      names = n === NOT_FOUND ? undefined : n;
+    }
     const get = (k: string) => hashGet(o, k);
     const vt = get('value_type');
     if (vt !== NOT_FOUND) valueType = vt;
