@@ -65,11 +65,13 @@ const join: PuppetFunction = (ctx, args) => {
 /** Ruby's sprintf, the directives Puppet code uses: %s %d %i %f %e %g %x %X %o %b %c %% with flags and widths. */
 export function sprintf(format: string, args: Value[]): string {
   let i = 0;
-  return format.replace(/%([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdifeEgGxXobBcp%])|%<(\w+)>([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifeEgGxXobBp])|%\{(\w+)\}/g,
-    (_m, flags0, width0, prec0, conv0, name, flags1, width1, prec1, conv1, braceName) => {
+  return format.replace(/%(?:(\d+)\$)?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdifeEgGxXobBcp%])|%<(\w+)>([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifeEgGxXobBp])|%\{(\w+)\}/g,
+    (_m, position, flags0, width0, prec0, conv0, name, flags1, width1, prec1, conv1, braceName) => {
       if (conv0 === '%') return '%';
       let arg: Value;
-      if (braceName !== undefined || name !== undefined) {
+      if (position !== undefined) {
+        arg = args[Number(position) - 1];
+      } else if (braceName !== undefined || name !== undefined) {
         const h = args[0];
         arg = h instanceof Map ? h.get(braceName ?? name) : undefined;
         if (braceName !== undefined) return formatValue(arg);
@@ -86,7 +88,8 @@ export function sprintf(format: string, args: Value[]): string {
       const int = (v: Value): bigint => { const n = num(v); return typeof n === 'bigint' ? n : BigInt(Math.trunc(n)); };
       const signed = (s: string, neg: boolean) => (neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + s;
       switch (conv) {
-        case 's': case 'p': body = formatValue(arg); if (prec !== undefined) body = body.slice(0, Number(prec)); break;
+        case 's': body = Array.isArray(arg) || arg instanceof Map ? rubyInspect(arg) : formatValue(arg); if (prec !== undefined) body = body.slice(0, Number(prec)); break;
+        case 'p': body = rubyInspect(arg); break;
         case 'd': case 'i': { const n = int(arg); body = signed((n < 0n ? -n : n).toString(), n < 0n); break; }
         case 'f': { const n = Number(num(arg)); body = signed(Math.abs(n).toFixed(prec === undefined ? 6 : Number(prec)), n < 0); break; }
         case 'e': case 'E': {
@@ -113,6 +116,15 @@ export function sprintf(format: string, args: Value[]): string {
       }
       return body;
     });
+}
+
+/** Ruby's inspect, which `%p` prints: strings in double quotes, nil for undef. */
+function rubyInspect(v: Value): string {
+  if (v === undefined) return 'nil';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(rubyInspect).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${rubyInspect(k)}=>${rubyInspect(x)}`).join(', ')}}`;
+  return formatValue(v);
 }
 
 const sprintfFn: PuppetFunction = (ctx, args) => {
@@ -477,6 +489,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     else if (v instanceof Map) result = [...v].map(([k, x]) => [k, x]);
     else if (typeof v === 'string') result = [...v];
     else if (typeof v === 'bigint') result = Array.from({ length: Number(v) }, (_x, i) => BigInt(i));
+    else if (v instanceof IntegerType && v.min !== null && v.max !== null) result = Array.from({ length: Number(v.max - v.min + 1n) }, (_x, i) => v.min! + BigInt(i));
     else result = [v];
   } else if (t instanceof HashType) {
     if (v instanceof Map) result = v;
@@ -581,7 +594,7 @@ export const DATA_FUNCTIONS: [string, PuppetFunction][] = [
   ['sha1', digest('sha1')], ['sha256', digest('sha256')], ['md5', digest('md5')],
   ['length', length], ['size', length], ['empty', empty], ['keys', keys], ['values', values], ['sort', sort],
   ['unique', unique], ['flatten', flatten], ['dig', dig], ['min', minMax(-1)], ['max', minMax(1)], ['index', index],
-  ['abs', abs], ['round', numberFn(Math.round, false)], ['ceiling', numberFn(Math.ceil, false)], ['floor', numberFn(Math.floor, false)],
+  ['abs', abs], ['round', numberFn((n) => Math.sign(n) * Math.round(Math.abs(n)), false)], ['ceiling', numberFn(Math.ceil, false)], ['floor', numberFn(Math.floor, false)],
   ['type', typeFn], ['assert_type', assertType], ['new', newFn], ['convert_to', convertTo], ['call', call],
   ['compare', compare], ['getvar', getvar], ['unwrap', unwrap], ['tree_each', treeEach],
 ];
