@@ -54,6 +54,8 @@ export function runCase(dir: string): CaseResult {
         manifest: manifestOf(dir),
         modulepath: modulepathOf(dir),
         hieraConfig: existsSync(join(dir, 'hiera.yaml')) ? join(dir, 'hiera.yaml') : undefined,
+        globalHieraConfig: spec.hiera_config ? join(dir, spec.hiera_config) : undefined,
+        directory: dir,
       },
       node: spec.node,
       facts,

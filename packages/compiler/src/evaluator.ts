@@ -99,8 +99,8 @@ export class Evaluator {
       case 'SelectorExpression': return this.selector(e, frame);
       case 'IfExpression': return this.ifExpression(e, frame);
       case 'UnlessExpression':
-        return isTruthy(this.evaluate(e.test, frame)) ? (e.else ? this.evaluateBlock(e.else, frame) : undefined) : this.evaluateBlock(e.then, frame);
-      case 'CaseExpression': return this.caseExpression(e, frame);
+        return this.withEphemeralMatch(frame, () => (isTruthy(this.evaluate(e.test, frame)) ? (e.else ? this.evaluateBlock(e.else, frame) : undefined) : this.evaluateBlock(e.then, frame)));
+      case 'CaseExpression': return this.withEphemeralMatch(frame, () => this.caseExpression(e, frame));
       case 'CallNamedFunctionExpression': return this.callNamed(e, frame);
       case 'CallMethodExpression': return this.callMethod(e, frame);
       case 'NamedAccessExpression': throw this.error('KSP-EVAL-001', `'.${e.name}' must be a method call`, frame, e);
@@ -291,7 +291,8 @@ export class Evaluator {
   private minus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
     if (Array.isArray(l)) {
       const remove = Array.isArray(r) ? r : r instanceof Map ? [...r.entries()].map(([k, v]) => [k, v]) : [r];
-      return l.filter((x) => !remove.some((y) => puppetEquals(x, y)));
+      // Removal compares exactly (Ruby's eql?): 'B' is not removed by 'b'.
+      return l.filter((x) => !remove.some((y) => exactEquals(x, y)));
     }
     if (l instanceof Map) {
       const keys = r instanceof Map ? [...r.keys()] : Array.isArray(r) ? r : [r];
@@ -438,8 +439,20 @@ export class Evaluator {
   // ---------------------------------------------------------------- conditionals
 
   private ifExpression(e: A.IfExpression, frame: Frame): Value {
-    if (isTruthy(this.evaluate(e.test, frame))) return this.evaluateBlock(e.then, frame);
-    return e.else ? this.evaluateBlock(e.else, frame) : undefined;
+    return this.withEphemeralMatch(frame, () => {
+      if (isTruthy(this.evaluate(e.test, frame))) return this.evaluateBlock(e.then, frame);
+      return e.else ? this.evaluateBlock(e.else, frame) : undefined;
+    });
+  }
+
+  /** Match results ($0, $1 …) set by a conditional's test live only until the conditional ends. */
+  private withEphemeralMatch(frame: Frame, fn: () => Value): Value {
+    const saved = frame.scope.getMatch();
+    try {
+      return fn();
+    } finally {
+      frame.scope.setMatch(saved);
+    }
   }
 
   /** Does a case option or selector entry match the value? (regexes and types match, the rest compares) */
@@ -581,6 +594,12 @@ export class Evaluator {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** Equality without Puppet's case folding of strings. */
+function exactEquals(a: Value, b: Value): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return puppetEquals(a, b);
+}
 
 export function isNumeric(v: Value): v is bigint | number {
   return typeof v === 'bigint' || typeof v === 'number';

@@ -30,6 +30,19 @@ export function parseYamlData(text: string): unknown {
   return parseYaml(text, { intAsBigInt: true });
 }
 
+/** Hiera data is read as Puppet's Ruby reads it: YAML 1.1, where `yes`/`no`/`on`/`off` are booleans. */
+export function parseYaml11Data(text: string): unknown {
+  return parseYaml(text, { intAsBigInt: true, customTags: [RUBY_YAML_BOOLEANS] });
+}
+
+/** Ruby's Psych reads yes/no/on/off as booleans (but not y/n, unlike strict YAML 1.1). */
+const RUBY_YAML_BOOLEANS = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  test: /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/,
+  resolve: (s: string) => /^(?:yes|on)$/i.test(s),
+};
+
 /** Reads a facts file (.json, .yaml or .yml). A Puppet facts YAML (`values:` under a `!ruby/object`) is unwrapped. */
 export function loadFactsFile(path: string): Map<string, Value> {
   const text = readFileSync(path, 'utf8');

@@ -6,7 +6,7 @@
 // strategy (first, unique, hash, deep) comes from the call or from `lookup_options` in the data.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { fromData, parseJsonData, parseYamlData } from './facts.ts';
+import { fromData, parseJsonData, parseYaml11Data, parseYamlData } from './facts.ts';
 import { hashGet, NOT_FOUND, PRegexp, type Value } from './values.ts';
 
 export type MergeStrategy = 'first' | 'unique' | 'hash' | 'deep';
@@ -185,7 +185,7 @@ export class Hiera {
       const text = readFileSync(file, 'utf8');
       let raw: unknown;
       try {
-        raw = file.endsWith('.json') ? parseJsonData(text) : parseYamlData(text);
+        raw = file.endsWith('.json') ? parseJsonData(text) : parseYaml11Data(text);
       } catch (e) {
         throw new HieraError(`Unable to parse Hiera data ${file}: ${(e as Error).message}`);
       }
@@ -366,9 +366,11 @@ function readConfig(path: string, module: string | null): Layer {
   const version = hashGet(cfg, 'version');
   if (version !== 5n) throw new HieraError(`${path}: only Hiera version 5 configurations are supported (version: 5)`);
   const dir = dirname(path);
+  const defaultsGiven = hashGet(cfg, 'defaults') !== NOT_FOUND;
   const defaults = asMap(hashGet(cfg, 'defaults'));
   const defDatadir = str(hashGet(defaults, 'datadir')) ?? 'data';
-  const defBackend = str(hashGet(defaults, 'data_hash')) ?? 'yaml_data';
+  // Without a `defaults` key Hiera uses yaml_data; a `defaults` key must name the backend itself.
+  const defBackend = str(hashGet(defaults, 'data_hash')) ?? (defaultsGiven ? undefined : 'yaml_data');
   let hierarchy = hashGet(cfg, 'hierarchy');
   if (hierarchy === NOT_FOUND) {
     hierarchy = [new Map<Value, Value>([['name', 'Common'], ['path', 'common.yaml']])];
@@ -378,6 +380,9 @@ function readConfig(path: string, module: string | null): Layer {
     const m = asMap(h);
     const name = str(hashGet(m, 'name')) ?? '(unnamed)';
     const backend = str(hashGet(m, 'data_hash')) ?? defBackend;
+    if (backend === undefined && hashGet(m, 'lookup_key') === NOT_FOUND && hashGet(m, 'data_dig') === NOT_FOUND) {
+      throw new HieraError(`One of data_hash, lookup_key, data_dig, or hiera3_backend must be defined in hierarchy '${name}' (in ${path})`);
+    }
     if (hashGet(m, 'lookup_key') !== NOT_FOUND || hashGet(m, 'data_dig') !== NOT_FOUND) {
       throw new HieraError(`${path}: level '${name}' uses a Ruby backend (lookup_key/data_dig), which Kasper cannot run; yaml_data and json_data are supported`);
     }

@@ -2,7 +2,8 @@
 import type { Catalog } from '@kasper/catalog';
 import { Compilation, type NodeInfo } from './compilation.ts';
 import { Loader, type EnvironmentConfig } from './loader.ts';
-import { Hiera } from './hiera.ts';
+import { Hiera, HieraError } from './hiera.ts';
+import { CompileError } from './errors.ts';
 import type { Value } from './values.ts';
 
 export { CompileError, COMPILE_ERROR_CODES, type CompileErrorCode } from './errors.ts';
@@ -25,6 +26,13 @@ export interface CompileRequest {
 export function compileCatalog(req: CompileRequest): Catalog {
   const loader = new Loader(req.environment);
   const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted };
-  const hiera = new Hiera(req.environment.hieraConfig ? [req.environment.hieraConfig] : [], (m) => loader.moduleDir(m));
+  let hiera: Hiera;
+  const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
+  try {
+    hiera = new Hiera(configs, (m) => loader.moduleDir(m));
+  } catch (e) {
+    if (e instanceof HieraError) throw new CompileError('KSP-HIERA-001', e.message);
+    throw e;
+  }
   return new Compilation({ loader, node, hiera, log: req.log, version: req.version }).compile();
 }

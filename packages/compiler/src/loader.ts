@@ -18,6 +18,10 @@ export interface EnvironmentConfig {
   modulepath: string[];
   /** The environment's hiera.yaml, if any. */
   hieraConfig?: string;
+  /** The environment's own folder: `environment::x` functions live in its functions/. */
+  directory?: string;
+  /** The global hiera.yaml (Puppet's hiera_config), consulted before the environment's. */
+  globalHieraConfig?: string;
 }
 
 /** A parsed source file with what is needed to report positions in it. */
@@ -195,7 +199,19 @@ export class Loader {
   }
 
   findFunction(name: string): FunctionDef | undefined {
-    return this.autoload(normalizeName(name), this.functions, 'functions');
+    const n = normalizeName(name);
+    const found = this.autoload(n, this.functions, 'functions');
+    if (found || !this.env.directory) return found;
+    // The environment's own functions: `environment::x` (and plain `x`) in <env>/functions/.
+    const local = n.replace(/^environment::/, '');
+    if (local.includes('::')) return undefined;
+    for (const c of [join(this.env.directory, 'functions', `${local}.pp`), join(this.env.directory, 'functions', 'environment', `${local}.pp`)]) {
+      if (!existsSync(c)) continue;
+      this.load(c);
+      const hit = this.functions.get(n);
+      if (hit) return hit;
+    }
+    return undefined;
   }
 
   findTypeAlias(name: string): TypeAliasDef | undefined {

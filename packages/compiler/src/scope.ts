@@ -59,6 +59,10 @@ export class Scope {
     if (where) this.setAt.set(name, where);
   }
 
+  getMatch(): Value[] | null {
+    return this.matchData;
+  }
+
   setMatch(captures: Value[] | null): void {
     this.matchData = captures;
   }
