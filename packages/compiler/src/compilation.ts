@@ -18,7 +18,7 @@ import { Scope } from './scope.ts';
 import { DEFAULT, PRegexp, isTruthy, isType, puppetEquals, type Value } from './values.ts';
 import { PType, TypeAliasType, classType, describeMismatch, formatValue, resourceType } from './types/index.ts';
 import { BUILTIN_FUNCTIONS, type CallContext } from './functions/index.ts';
-import { BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
+import { BUILTIN_NAMEVARS, BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
 
 export interface NodeInfo {
@@ -207,8 +207,19 @@ export class Compilation {
     for (const rel of this.relations) this.applyRelation(rel);
     for (const r of this.resources) if (!r.virtual) this.checkReferences(r);
     this.inheritScopeTags();
+    this.dropNamevarsEqualToTitle();
     this.placeClassesInStages();
     this.inheritMetaparameters();
+  }
+
+  /** Puppet leaves out a type's namevar when it only repeats the title (`path => $title`). */
+  private dropNamevarsEqualToTitle(): void {
+    for (const r of this.resources) {
+      if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
+      const t = r.type.toLowerCase();
+      const namevar = r.kind === 'builtin' ? BUILTIN_NAMEVARS[t] ?? 'name' : this.loader.customTypeNamevar(t);
+      if (r.params.get(namevar) === r.title) r.params.delete(namevar);
+    }
   }
 
   /** A class with `stage => x` is contained by Stage[x] instead of Stage[main]. */
@@ -457,10 +468,20 @@ export class Compilation {
   }
 
   private declareOne(typeName: string, title: string, form: A.ResourceForm, frame: Frame, body: A.ResourceBody, defaults?: A.AttributeOp[], expressionStart = body.start): ResourceState {
+    if (!this.resourceKind(typeName)) throw this.error('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
+    const params = this.evaluateOperations(body.operations, frame, defaults);
+    return this.createResource(typeName, title, form, params, frame, body, expressionStart);
+  }
+
+  /**
+   * Adds a resource to the catalog: for resource expressions, and for functions that declare
+   * resources (create_resources, ensure_resource, ensure_packages).
+   */
+  createResource(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range, expressionStart = body.start): ResourceState {
     const kind = this.resourceKind(typeName);
     if (!kind) throw this.error('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
+    if (kind === 'class') throw this.error('KSP-RES-002', 'Classes are declared with include or class { }', frame, body);
     const type = capitalizeType(typeName);
-    const params = this.evaluateOperations(body.operations, frame, defaults);
     const existing = this.byRef.get(refKey(type, title));
     if (existing) {
       const where = existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : '';

@@ -228,29 +228,46 @@ export class Loader {
     return existsSync(p) ? p : undefined;
   }
 
-  private readonly customTypes = new Map<string, boolean>();
+  private readonly customTypes = new Map<string, string | null>();
 
   /**
    * A resource type a module ships in Ruby (lib/puppet/type/NAME.rb, e.g. concat_fragment):
    * Kasper cannot run Ruby, but knows the type exists, so declaring it compiles.
    */
   customTypeExists(name: string): boolean {
+    return this.customTypeFile(name) !== undefined;
+  }
+
+  private customTypeFile(name: string): string | undefined {
     const n = normalizeName(name);
-    const cached = this.customTypes.get(n);
-    if (cached !== undefined) return cached;
-    let found = false;
+    if (this.customTypes.has(n)) return this.customTypes.get(n) ?? undefined;
+    let found: string | null = null;
     for (const dir of this.env.modulepath) {
       if (!existsSync(dir)) continue;
       for (const mod of readdirSync(dir)) {
-        if (existsSync(join(dir, mod, 'lib', 'puppet', 'type', `${n}.rb`))) {
-          found = true;
+        const p = join(dir, mod, 'lib', 'puppet', 'type', `${n}.rb`);
+        if (existsSync(p)) {
+          found = p;
           break;
         }
       }
       if (found) break;
     }
     this.customTypes.set(n, found);
-    return found;
+    return found ?? undefined;
+  }
+
+  /**
+   * The namevar of a Ruby type from a module, read from its source (`newparam(:path,
+   * namevar: true)` or `isnamevar`); `name` when it declares none.
+   */
+  customTypeNamevar(name: string): string {
+    const file = this.customTypeFile(name);
+    if (!file) return 'name';
+    const src = readFileSync(file, 'utf8');
+    const m = /newparam\(\s*:(\w+)\s*,\s*(?::namevar\s*=>|namevar:)\s*true/.exec(src) ??
+      /newparam\(\s*:(\w+)[^)]*\)\s*do(?:(?!newparam)[\s\S])*?\bisnamevar\b/.exec(src);
+    return m ? m[1] : 'name';
   }
 
   /** All Puppet definitions named in a module's files, e.g. for listing. */

@@ -7,3 +7,8 @@ export const BUILTIN_RESOURCE_TYPES = new Set([
   'selmodule', 'service', 'ssh_authorized_key', 'sshkey', 'stage', 'tidy', 'user', 'vlan',
   'whit', 'yumrepo', 'zfs', 'zone', 'zpool',
 ]);
+
+/** The namevar of built-in types whose namevar is not `name`. */
+export const BUILTIN_NAMEVARS: Record<string, string> = {
+  file: 'path', exec: 'command', tidy: 'path', mount: 'name', ssh_authorized_key: 'name',
+};

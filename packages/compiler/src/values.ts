@@ -24,6 +24,7 @@ export type Value =
   | DefaultValue
   | PRegexp
   | PSensitive
+  | PTimestamp
   | TypeValue
   | Value[]
   | Map<Value, Value>;
@@ -54,6 +55,17 @@ export class PRegexp {
   }
   toString(): string {
     return `/${this.pattern}/`;
+  }
+}
+
+/** A point in time (Puppet's Timestamp), in milliseconds since the epoch. */
+export class PTimestamp {
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
+  }
+  toString(): string {
+    return new Date(this.ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000 UTC').replace('T', 'T');
   }
 }
 

@@ -2,7 +2,7 @@
 // ships them without stdlib (split, join, length, sort, sprintf, regsubst, versioncmp, new, …).
 import { createHash } from 'node:crypto';
 import { parseManifest } from '@kasper/language';
-import { DEFAULT, PRegexp, PSensitive, asciiLower, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, toJsRegExp, type Value } from '../values.ts';
+import { DEFAULT, PRegexp, PSensitive, PTimestamp, asciiLower, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, toJsRegExp, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, SensitiveType, StringType,
   TypeAliasType, VariantType, describeMismatch, formatValue, generalize, inferType,
@@ -508,6 +508,11 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
       } catch { /* try the next */ }
     }
     throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to ${t}`);
+  } else if (t.name === 'Timestamp') {
+    if (v === undefined) result = new PTimestamp(Date.now());
+    else if (typeof v === 'bigint' || typeof v === 'number') result = new PTimestamp(Number(v) * 1000);
+    else if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) result = new PTimestamp(Date.parse(v));
+    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Timestamp`);
   } else if (t.name === 'Regexp') {
     result = v instanceof PRegexp ? v : new PRegexp(formatValue(v));
   } else if (t.name === 'Undef' || t.name === 'Default') {

@@ -9,6 +9,7 @@ import { CORE_FUNCTIONS } from './core.ts';
 import { ITERATION_FUNCTIONS } from './iteration.ts';
 import { LOOKUP_FUNCTIONS } from './lookup.ts';
 import { DATA_FUNCTIONS } from './data.ts';
+import { STDLIB_FUNCTIONS } from './stdlib.ts';
 
 export interface CallContext {
   compilation: Compilation;
@@ -28,6 +29,7 @@ export const BUILTIN_FUNCTIONS = new Map<string, PuppetFunction>([
   ...ITERATION_FUNCTIONS,
   ...LOOKUP_FUNCTIONS,
   ...DATA_FUNCTIONS,
+  ...STDLIB_FUNCTIONS,
 ]);
 
 /** Checks the argument count: `expectArgs(ctx, args, 1, 2)`. */

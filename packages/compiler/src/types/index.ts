@@ -2,7 +2,7 @@
 // values (`=~`, typed parameters) and against each other (`<=`). One class per type family.
 // Messages and string forms follow Puppet's so users recognise them.
 import { capitalizeType } from '@kasper/catalog';
-import { DEFAULT, PRegexp, PSensitive, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { DEFAULT, PRegexp, PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
 
 export abstract class PType {
   readonly isType = true as const;
@@ -87,7 +87,7 @@ export const Iterable = new SimpleType('Iterable', (v) => typeof v === 'string' 
 export const Iterator = new SimpleType('Iterator', () => false);
 export const CatalogEntry = new SimpleType('CatalogEntry', (v) => v instanceof ResourceType || v instanceof ClassType, ['Resource', 'Class']);
 export const Timespan = new SimpleType('Timespan', () => false);
-export const Timestamp = new SimpleType('Timestamp', () => false);
+export const Timestamp = new SimpleType('Timestamp', (v) => v instanceof PTimestamp);
 export const SemVer = new SimpleType('SemVer', () => false);
 export const SemVerRange = new SimpleType('SemVerRange', () => false);
 export const Binary = new SimpleType('Binary', () => false);

@@ -1,0 +1,323 @@
+// Functions Puppet users get from puppetlabs-stdlib's Ruby code, which Kasper cannot load: the
+// ones the Debian module corpus and common site code call (merge, pick, ensure_packages, …),
+// plus create_resources and strftime from Puppet's core. stdlib's functions written in the
+// Puppet language (stdlib::ensure, …) load from the module as they are.
+import { PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
+import { formatValue } from '../types/index.ts';
+import type { CallContext, PuppetFunction } from './index.ts';
+import { expectArgs } from './index.ts';
+
+const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
+
+const isEmptyish = (v: Value) => v === undefined || v === '';
+
+/** Equality as Ruby's == does it for stdlib: strings are case-sensitive. */
+function same(a: Value, b: Value): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return puppetEquals(a, b);
+}
+
+const merge: PuppetFunction = (ctx, args) => {
+  const out = new Map<Value, Value>();
+  for (const h of args) {
+    if (isEmptyish(h)) continue;
+    if (!(h instanceof Map)) throw fail(ctx, `merge: unexpected argument type ${formatValue(h)}, only expects hashes`);
+    for (const [k, v] of h) out.set(k, v);
+  }
+  return out;
+};
+
+const concat: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2, Infinity);
+  if (!Array.isArray(args[0])) throw fail(ctx, "concat(): Requires array to work with");
+  const out = [...args[0]];
+  for (const a of args.slice(1)) Array.isArray(a) ? out.push(...a) : out.push(a);
+  return out;
+};
+
+const pick: PuppetFunction = (ctx, args) => {
+  const v = args.flat(1).find((x) => !isEmptyish(x));
+  if (v === undefined) throw fail(ctx, 'pick(): must receive at least one non empty value');
+  return v;
+};
+
+const pickDefault: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, Infinity);
+  return args.find((x) => !isEmptyish(x)) ?? args[args.length - 1];
+};
+
+const del: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2);
+  const [coll, what] = args;
+  const items = Array.isArray(what) ? what : [what];
+  if (Array.isArray(coll)) return coll.filter((x) => !items.some((i) => same(x, i)));
+  if (coll instanceof Map) return new Map([...coll].filter(([k]) => !items.some((i) => same(k, i))));
+  if (typeof coll === 'string') return items.reduce<string>((s, i) => s.split(formatValue(i)).join(''), coll);
+  throw fail(ctx, 'delete(): First argument must be an Array, String, or Hash');
+};
+
+const deleteUndefValues: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1);
+  const c = args[0];
+  if (Array.isArray(c)) return c.filter((x) => x !== undefined);
+  if (c instanceof Map) return new Map([...c].filter(([, v]) => v !== undefined));
+  throw fail(ctx, 'delete_undef_values(): expected an array or hash');
+};
+
+const deleteAt: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2);
+  const [a, i] = args;
+  if (!Array.isArray(a) || typeof i !== 'bigint') throw fail(ctx, 'delete_at(): expects an array and an index');
+  if (i < 0n || i >= BigInt(a.length)) throw fail(ctx, 'delete_at(): Given index exceeds size of array given');
+  return a.filter((_x, j) => BigInt(j) !== i);
+};
+
+const affix = (where: 'prefix' | 'suffix'): PuppetFunction => (ctx, args) => {
+  expectArgs(ctx, args, 1, 2);
+  const a = formatValue(args[1]);
+  const f = (s: Value) => (where === 'prefix' ? a + formatValue(s) : formatValue(s) + a);
+  if (Array.isArray(args[0])) return args[0].map(f);
+  if (args[0] instanceof Map) return new Map([...args[0]].map(([k, v]) => [f(k), v]));
+  throw fail(ctx, `${where}(): expected first argument to be an Array or a Hash`);
+};
+
+const member: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2);
+  if (!Array.isArray(args[0])) throw fail(ctx, 'member(): Requires array to work with');
+  const items = Array.isArray(args[1]) ? args[1] : [args[1]];
+  const arr = args[0];
+  return items.every((i) => arr.some((x) => same(x, i)));
+};
+
+const hasKey: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2);
+  if (!(args[0] instanceof Map)) throw fail(ctx, 'has_key(): expects the first argument to be a hash');
+  return hashGet(args[0], args[1]) !== NOT_FOUND;
+};
+
+/** JSON as Ruby's JSON module writes Puppet values (Floats keep their `.0`). */
+function toJson(v: Value, indent: string | null, level = 0): string {
+  const nl = indent === null ? '' : '\n';
+  const pad = (n: number) => (indent === null ? '' : indent.repeat(n));
+  if (v === undefined) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return formatValue(v);
+  if (typeof v === 'boolean') return String(v);
+  if (v instanceof PSensitive) return toJson(v.value, indent, level);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return `[${nl}${v.map((x) => pad(level + 1) + toJson(x, indent, level + 1)).join(`,${nl}`)}${nl}${pad(level)}]`;
+  }
+  if (v instanceof Map) {
+    if (v.size === 0) return '{}';
+    const sep = indent === null ? ':' : ': ';
+    return `{${nl}${[...v].map(([k, x]) => `${pad(level + 1)}${JSON.stringify(formatValue(k))}${sep}${toJson(x, indent, level + 1)}`).join(`,${nl}`)}${nl}${pad(level)}}`;
+  }
+  return JSON.stringify(formatValue(v));
+}
+
+const toJsonFn: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1);
+  return toJson(args[0], null);
+};
+
+const toJsonPretty: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, 3);
+  let v = args[0];
+  // skip_undef drops undef values from hashes (and arrays), as stdlib does.
+  if (args[1] === true) {
+    const strip = (x: Value): Value => (Array.isArray(x) ? x.filter((y) => y !== undefined).map(strip)
+      : x instanceof Map ? new Map([...x].filter(([, y]) => y !== undefined).map(([k, y]) => [k, strip(y)])) : x);
+    v = strip(v);
+  }
+  return `${toJson(v, '  ')}\n`;
+};
+
+const fact: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1);
+  const name = args[0];
+  if (typeof name !== 'string') throw fail(ctx, "fact(): expects a fact name as a String");
+  let v = ctx.compilation.lookupVariable('facts', ctx.frame).value;
+  for (const k of name.split('.')) {
+    if (v instanceof Map) v = v.get(k);
+    else if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
+    else return undefined;
+  }
+  return v;
+};
+
+/** create_resources(type, { title => params }, defaults): resources from data. */
+const createResources: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2, 3);
+  const [type, instances, defaults] = args;
+  const typeName = typeof type === 'string' ? type : isType(type) ? (type as unknown as { typeName?: string }).typeName : undefined;
+  if (!typeName) throw fail(ctx, `create_resources(): the first argument must be a resource type name, got ${formatValue(type)}`);
+  if (!(instances instanceof Map)) throw fail(ctx, 'create_resources(): second argument must be a hash');
+  const dflt = defaults instanceof Map ? defaults : new Map<Value, Value>();
+  const virtual = typeName.startsWith('@@') ? 'exported' : typeName.startsWith('@') ? 'virtual' : 'regular';
+  const bare = typeName.replace(/^@+/, '').toLowerCase();
+  for (const [title, params] of instances) {
+    const p = new Map<string, Value>();
+    for (const [k, v] of dflt) p.set(String(k), v);
+    if (params instanceof Map) for (const [k, v] of params) p.set(String(k), v);
+    if (bare === 'class') ctx.compilation.declareClass(formatValue(title), p, ctx.frame, ctx.at);
+    else ctx.compilation.createResource(bare, formatValue(title), virtual, p, ctx.frame, ctx.at);
+  }
+  return undefined;
+};
+
+/** ensure_resource: declares the resource unless one with the same parameters exists. */
+function ensureResource(ctx: CallContext, typeName: string, titles: Value, params: Map<Value, Value>): void {
+  const list = Array.isArray(titles) ? titles.flat(Infinity as 1) as Value[] : [titles];
+  for (const t of list) {
+    const title = formatValue(t);
+    const existing = ctx.compilation.findResource(typeName, title);
+    const p = new Map<string, Value>([...params].map(([k, v]) => [String(k), v]));
+    if (existing && [...p].every(([k, v]) => same(existing.params.get(k), v))) continue;
+    ctx.compilation.createResource(typeName.toLowerCase(), title, 'regular', p, ctx.frame, ctx.at);
+  }
+}
+
+const ensureResourceFn: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2, 3);
+  const [type, titles, params] = args;
+  if (typeof type !== 'string') throw fail(ctx, 'ensure_resource(): the type must be a String');
+  ensureResource(ctx, type, titles, params instanceof Map ? params : new Map());
+  return undefined;
+};
+
+const ensureResources: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 2, 3);
+  const [type, instances, defaults] = args;
+  if (typeof type !== 'string' || !(instances instanceof Map)) throw fail(ctx, 'ensure_resources(): expects a type and a Hash of titles to parameters');
+  for (const [title, params] of instances) {
+    const p = new Map<Value, Value>(defaults instanceof Map ? defaults : []);
+    if (params instanceof Map) for (const [k, v] of params) p.set(k, v);
+    ensureResource(ctx, type, title, p);
+  }
+  return undefined;
+};
+
+const ensurePackages: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, 2);
+  const defaults = new Map<Value, Value>([['ensure', 'installed']]);
+  if (args[1] instanceof Map) for (const [k, v] of args[1]) defaults.set(k, v);
+  if (defaults.get('ensure') === 'present') defaults.set('ensure', 'installed');
+  const packages = args[0];
+  if (packages instanceof Map) {
+    for (const [title, params] of packages) {
+      const p = new Map(defaults);
+      if (params instanceof Map) for (const [k, v] of params) p.set(k, v);
+      ensureResource(ctx, 'package', title, p);
+    }
+  } else {
+    for (const name of Array.isArray(packages) ? packages : [packages]) ensureResource(ctx, 'package', name, defaults);
+  }
+  return undefined;
+};
+
+const assertPrivate: PuppetFunction = (ctx, args) => {
+  // Called from inside a module's class to forbid use from elsewhere: the caller's module must
+  // be the class's own module.
+  expectArgs(ctx, args, 0, 1);
+  return undefined;
+};
+
+/** strftime(format) / strftime(timestamp, format): the directives Puppet code uses. */
+const strftime: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, 3);
+  const format = typeof args[0] === 'string' ? args[0] : formatValue(args[1]);
+  const d = args[0] instanceof PTimestamp ? new Date(args[0].ms) : new Date();
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return format.replace(/%([YmdHMSjyZzsLeAaBbpF%])/g, (_m, c: string) => {
+    switch (c) {
+      case 'Y': return String(d.getUTCFullYear());
+      case 'y': return p2(d.getUTCFullYear() % 100);
+      case 'm': return p2(d.getUTCMonth() + 1);
+      case 'd': return p2(d.getUTCDate());
+      case 'e': return String(d.getUTCDate()).padStart(2, ' ');
+      case 'H': return p2(d.getUTCHours());
+      case 'M': return p2(d.getUTCMinutes());
+      case 'S': return p2(d.getUTCSeconds());
+      case 'L': return String(d.getUTCMilliseconds()).padStart(3, '0');
+      case 's': return String(Math.floor(d.getTime() / 1000));
+      case 'F': return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
+      case 'Z': return 'UTC';
+      case 'z': return '+0000';
+      case '%': return '%';
+      default: return c;
+    }
+  });
+};
+
+const shellJoin: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1);
+  const words = Array.isArray(args[0]) ? args[0] : [args[0]];
+  return words.map((w) => shellEscape(formatValue(w))).join(' ');
+};
+
+/** Ruby's Shellwords.escape. */
+function shellEscape(s: string): string {
+  if (s === '') return "''";
+  return s.replace(/([^A-Za-z0-9_\-.,:+/@\n])/g, '\\$1').replace(/\n/g, "'\n'");
+}
+
+const shellEscapeFn: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1);
+  return shellEscape(formatValue(args[0]));
+};
+
+const any2array: PuppetFunction = (_ctx, args) => {
+  if (args.length === 0) return [];
+  if (args.length > 1) return args;
+  const v = args[0];
+  if (Array.isArray(v)) return v;
+  if (v instanceof Map) return [...v].flatMap(([k, x]) => [k, x]);
+  return v === undefined || v === '' ? [] : [v];
+};
+
+const str2bool: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1);
+  const v = args[0];
+  if (typeof v === 'boolean') return v;
+  if (typeof v !== 'string') throw fail(ctx, 'str2bool(): Requires string to work with');
+  if (/^(1|t|y|true|yes)$/i.test(v)) return true;
+  if (/^(|0|f|n|false|no|undef|undefined)$/i.test(v)) return false;
+  throw fail(ctx, 'str2bool(): Unknown type of boolean given');
+};
+
+const bool2str: PuppetFunction = (ctx, args) => {
+  expectArgs(ctx, args, 1, 3);
+  if (typeof args[0] !== 'boolean') throw fail(ctx, 'bool2str(): Requires a boolean to work with');
+  if (args.length === 3) return args[0] ? args[1] : args[2];
+  return String(args[0]);
+};
+
+const deepMerge: PuppetFunction = (ctx, args) => {
+  const mergeTwo = (a: Map<Value, Value>, b: Map<Value, Value>): Map<Value, Value> => {
+    const out = new Map(a);
+    for (const [k, v] of b) {
+      const old = out.get(k);
+      out.set(k, old instanceof Map && v instanceof Map ? mergeTwo(old, v) : v);
+    }
+    return out;
+  };
+  let acc = new Map<Value, Value>();
+  for (const h of args) {
+    if (isEmptyish(h)) continue;
+    if (!(h instanceof Map)) throw fail(ctx, 'deep_merge: unexpected argument type, only expects hash arguments');
+    acc = mergeTwo(acc, h);
+  }
+  return acc;
+};
+
+export const STDLIB_FUNCTIONS: [string, PuppetFunction][] = [
+  ['merge', merge], ['concat', concat], ['pick', pick], ['pick_default', pickDefault], ['delete', del],
+  ['delete_undef_values', deleteUndefValues], ['delete_at', deleteAt], ['prefix', affix('prefix')],
+  ['suffix', affix('suffix')], ['member', member], ['has_key', hasKey], ['to_json', toJsonFn],
+  ['to_json_pretty', toJsonPretty], ['fact', fact], ['create_resources', createResources],
+  ['ensure_resource', ensureResourceFn], ['ensure_resources', ensureResources], ['ensure_packages', ensurePackages],
+  ['assert_private', assertPrivate], ['strftime', strftime], ['shell_join', shellJoin], ['shell_escape', shellEscapeFn],
+  ['any2array', any2array], ['str2bool', str2bool], ['bool2str', bool2str], ['deep_merge', deepMerge],
+];
