@@ -513,11 +513,20 @@ export class Compilation {
     }
     if (name === 'alias') {
       const names = Array.isArray(value) ? value : [value];
-      for (const a of names) if (typeof a === 'string') this.aliases.set(refKey(r.type, a), r);
+      for (const a of names) {
+        if (typeof a !== 'string') continue;
+        const key = refKey(r.type, a);
+        const other = this.aliases.get(key) ?? this.byRef.get(key);
+        if (other && other !== r) {
+          throw this.error('KSP-RES-001', `Cannot alias ${r.ref} to "${a}": ${key} is already declared${other.file ? ` (file: ${other.file}, line: ${other.line})` : ''}`, frame, at);
+        }
+        this.aliases.set(key, r);
+      }
     }
     r.params.set(name, value);
     const p = locate(frame.file, at.start);
     r.paramSetBy.set(name, `${p.file}:${p.line}`);
+    r.paramSource.set(name, this.sourceOf(frame));
   }
 
   /**
@@ -606,10 +615,39 @@ export class Compilation {
           const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
           this.setParam(r, op.name, [...list, ...(Array.isArray(v) ? v : [v])], o.frame, op);
         } else {
+          if (!o.collector) this.checkOverrideSource(r, op.name, o.frame, op);
           this.setParam(r, op.name, v, o.frame, op);
         }
       }
     }
+  }
+
+  /** The class or defined type whose code is running: Puppet's "source" of what it sets. */
+  private sourceOf(frame: Frame): string {
+    const c = this.containerOf(frame);
+    if (c.type === 'Class') return c.title.toLowerCase();
+    if (c.type === 'Node') return '';
+    return c.type.toLowerCase();
+  }
+
+  /** Whether class `child` is `parent` or inherits from it. */
+  private isSubclassOf(child: string, parent: string): boolean {
+    for (let n: string | null = child, guard = 0; n && guard < 100; guard++) {
+      if (n === parent) return true;
+      const def = this.loader.findClass(n);
+      n = def?.node.parent ? normalizeName(def.node.parent) : null;
+    }
+    return false;
+  }
+
+  /** Overriding a parameter already set elsewhere is only allowed from a subclass. */
+  private checkOverrideSource(r: ResourceState, param: string, frame: Frame, at: A.Range): void {
+    if (r.params.get(param) === undefined) return;
+    const setBy = r.paramSource.get(param);
+    const here = this.sourceOf(frame);
+    if (setBy === undefined || setBy === here || this.isSubclassOf(here, setBy)) return;
+    const where = r.paramSetBy.get(param);
+    throw this.error('KSP-RES-004', `Only subclasses can override parameters: ${r.ref} parameter '${param}' was set${where ? ` at ${where}` : ''} by ${setBy ? `class ${setBy}` : 'the main manifest'}`, frame, at);
   }
 
   /**
@@ -831,6 +869,10 @@ export class Compilation {
     if (def.node.parent) {
       const parentName = normalizeName(def.node.parent);
       if (parentName === n) throw this.error('KSP-CLASS-001', `Class '${n}' cannot inherit from itself`, frame, at);
+      if (!this.classResources.has(parentName) && !this.loader.findClass(parentName)) {
+        const defFrame: Frame = { scope: this.topScope, file: def.file, container: this.mainClass };
+        throw this.error('KSP-CLASS-001', `Could not find parent class '${parentName}' of class '${n}'`, defFrame, def.node);
+      }
       const parent = this.classResources.get(parentName) ?? this.declareClass(parentName, null, frame, at);
       parentScope = this.classScopes.get(normalizeName(parent.title)) ?? parentScope;
     }

@@ -22,6 +22,8 @@ export class ResourceState {
   readonly params = new Map<string, Value>();
   /** Where each parameter was set, to report conflicting overrides. */
   readonly paramSetBy = new Map<string, string>();
+  /** The class or define whose code set each parameter, for override rules. */
+  readonly paramSource = new Map<string, string>();
   readonly tags = new Set<string>();
   file: string | undefined;
   line: number | undefined;
