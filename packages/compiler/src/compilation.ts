@@ -987,7 +987,7 @@ export class Compilation {
   }
 
   /**
-   * `defined(x)`: a name is defined when a class, defined type, resource type or function of
+   * `defined(x)`: a name is defined when a class, defined type or resource type of
    * that name exists; `'$var'` when the variable is set; a reference when the resource (or
    * class) is declared.
    */
@@ -995,7 +995,7 @@ export class Compilation {
     if (typeof v === 'string') {
       if (v.startsWith('$')) return this.lookupVariable(v.slice(1), frame).found;
       const n = normalizeName(v);
-      return this.classExists(n) || this.resourceKind(n) !== null || BUILTIN_FUNCTIONS.has(n) || this.loader.findFunction(n) !== undefined;
+      return this.classExists(n) || this.resourceKind(n) !== null;
     }
     if (isType(v)) {
       const t = v as unknown as { name: string; className?: string; typeName?: string; title?: string };

@@ -331,20 +331,39 @@ function reorder(merged: Map<Value, Value>, found: Value[]): Map<Value, Value> {
   return out;
 }
 
+/**
+ * Puppet's deep merge (the deep_merge gem): the lower-priority hash keeps its key order and the
+ * higher one's values win or merge in; arrays are concatenated without duplicates (low first),
+ * or with merge_hash_arrays merged element by element when they hold hashes. With a
+ * knockout_prefix, `--x` in the higher value removes `x`.
+ */
 function deepMerge(low: Value, high: Value, o: MergeOptions): Value {
+  const ko = o.knockoutPrefix;
   if (low instanceof Map && high instanceof Map) {
-    const out = new Map<Value, Value>();
-    for (const [k, v] of high) out.set(k, low.has(k) ? deepMerge(low.get(k), v, o) : v);
-    for (const [k, v] of low) {
-      if (out.has(k)) continue;
-      if (o.knockoutPrefix && typeof k === 'string' && high.has(`${o.knockoutPrefix}${k}`)) continue;
-      out.set(k, v);
+    const out = new Map<Value, Value>(low);
+    for (const [k, v] of high) {
+      if (ko && typeof k === 'string' && k.startsWith(ko)) {
+        out.delete(k.slice(ko.length));
+        continue;
+      }
+      out.set(k, out.has(k) ? deepMerge(out.get(k), v, o) : v);
     }
     return out;
   }
-  if (Array.isArray(low) && Array.isArray(high) && o.mergeHashArrays !== false) {
-    const out = [...high];
-    for (const x of low) if (!out.some((y) => sameValue(x, y))) out.push(x);
+  if (Array.isArray(low) && Array.isArray(high)) {
+    if (o.mergeHashArrays && low.every((x) => x instanceof Map) && high.every((x) => x instanceof Map)) {
+      const out: Value[] = [];
+      for (let i = 0; i < Math.max(low.length, high.length); i++) {
+        out.push(i < low.length && i < high.length ? deepMerge(low[i], high[i], o) : i < high.length ? high[i] : low[i]);
+      }
+      return out;
+    }
+    let out: Value[] = [...low];
+    for (const x of high) if (!out.some((y) => sameValue(x, y))) out.push(x);
+    if (ko) {
+      const knocked = high.filter((x): x is string => typeof x === 'string' && x.startsWith(ko)).map((x) => x.slice(ko.length));
+      out = out.filter((x) => !(typeof x === 'string' && (x.startsWith(ko) || knocked.includes(x))));
+    }
     return o.sortMergedArrays ? out.sort((a, b) => String(a).localeCompare(String(b))) : out;
   }
   return high;

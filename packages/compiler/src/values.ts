@@ -36,6 +36,8 @@ export type Value =
 export interface TypeValue {
   readonly isType: true;
   toString(): string;
+  /** Types are equal when each accepts everything the other does. */
+  equals?(other: TypeValue): boolean;
 }
 
 export interface DefaultValue {
@@ -154,7 +156,7 @@ export function puppetEquals(a: Value, b: Value): boolean {
     return true;
   }
   if (a instanceof PRegexp && b instanceof PRegexp) return a.pattern === b.pattern;
-  if (isType(a) && isType(b)) return a.toString() === b.toString();
+  if (isType(a) && isType(b)) return a.equals ? a.equals(b) : a.toString() === b.toString();
   return false;
 }
 

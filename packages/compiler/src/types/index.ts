@@ -2,7 +2,7 @@
 // values (`=~`, typed parameters) and against each other (`<=`). One class per type family.
 // Messages and string forms follow Puppet's so users recognise them.
 import { capitalizeType } from '@kasper/catalog';
-import { DEFAULT, PRegexp, PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { DEFAULT, PRegexp, PSensitive, PTimestamp, hashGet, type TypeValue, isType, NOT_FOUND, type Value } from '../values.ts';
 
 export abstract class PType {
   readonly isType = true as const;
@@ -18,8 +18,10 @@ export abstract class PType {
     const p = this.params();
     return p.length ? `${this.name}[${p.join(', ')}]` : this.name;
   }
-  equals(other: PType): boolean {
-    return resolve(this).toString() === resolve(other).toString();
+  equals(other: TypeValue): boolean {
+    const o = other as unknown as PType;
+    if (resolve(this).toString() === resolve(o).toString()) return true;
+    return this.isAssignable(o) && o.isAssignable(this);
   }
   /** Whether the type carries constraints worth showing when a value does not match. */
   get constrained(): boolean {
