@@ -25,6 +25,7 @@ export type Value =
   | PRegexp
   | PSensitive
   | PTimestamp
+  | PBinary
   | TypeValue
   | Value[]
   | Map<Value, Value>;
@@ -68,6 +69,17 @@ export class PTimestamp {
   }
   toString(): string {
     return new Date(this.ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000 UTC').replace('T', 'T');
+  }
+}
+
+/** Puppet's Binary: bytes, written as base64 in strings. */
+export class PBinary {
+  readonly bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+  toString(): string {
+    return Buffer.from(this.bytes).toString('base64');
   }
 }
 

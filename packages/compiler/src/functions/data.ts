@@ -2,7 +2,7 @@
 // ships them without stdlib (split, join, length, sort, sprintf, regsubst, versioncmp, new, …).
 import { createHash } from 'node:crypto';
 import { parseManifest } from '@kasper/language';
-import { DEFAULT, PRegexp, PSensitive, PTimestamp, asciiLower, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, toJsRegExp, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, asciiLower, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, toJsRegExp, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, SensitiveType, StringType,
   TypeAliasType, VariantType, describeMismatch, formatValue, generalize, inferType,
@@ -212,6 +212,7 @@ const digest = (algo: string): PuppetFunction => (ctx, args) => {
 // ---------------------------------------------------------------- collections
 
 function size(ctx: CallContext, v: Value): bigint {
+  if (v instanceof PBinary) return BigInt(v.bytes.length);
   if (typeof v === 'string') return BigInt([...v].length);
   if (Array.isArray(v)) return BigInt(v.length);
   if (v instanceof Map) return BigInt(v.size);
@@ -508,6 +509,13 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
       } catch { /* try the next */ }
     }
     throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to ${t}`);
+  } else if (t.name === 'Binary') {
+    // Binary(str) reads base64 (format '%B' strict, '%b' lenient), '%s'/'%r' take the text's bytes.
+    const fmt = typeof args[1] === 'string' ? args[1] : '%B';
+    if (v instanceof PBinary) result = v;
+    else if (typeof v === 'string') result = new PBinary(fmt === '%s' || fmt === '%r' ? Buffer.from(v, 'utf8') : Buffer.from(v, 'base64'));
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) result = new PBinary(Uint8Array.from(v.map(Number)));
+    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Binary`);
   } else if (t.name === 'Timestamp') {
     if (v === undefined) result = new PTimestamp(Date.now());
     else if (typeof v === 'bigint' || typeof v === 'number') result = new PTimestamp(Number(v) * 1000);

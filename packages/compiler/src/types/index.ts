@@ -2,7 +2,7 @@
 // values (`=~`, typed parameters) and against each other (`<=`). One class per type family.
 // Messages and string forms follow Puppet's so users recognise them.
 import { capitalizeType } from '@kasper/catalog';
-import { DEFAULT, PRegexp, PSensitive, PTimestamp, hashGet, type TypeValue, isType, NOT_FOUND, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, hashGet, type TypeValue, isType, NOT_FOUND, type Value } from '../values.ts';
 
 export abstract class PType {
   readonly isType = true as const;
@@ -92,7 +92,7 @@ export const Timespan = new SimpleType('Timespan', () => false);
 export const Timestamp = new SimpleType('Timestamp', (v) => v instanceof PTimestamp);
 export const SemVer = new SimpleType('SemVer', () => false);
 export const SemVerRange = new SimpleType('SemVerRange', () => false);
-export const Binary = new SimpleType('Binary', () => false);
+export const Binary = new SimpleType('Binary', (v) => v instanceof PBinary);
 export const Runtime = new SimpleType('Runtime', () => false);
 export const ObjectT = new SimpleType('Object', () => false);
 export const TypeSet = new SimpleType('TypeSet', () => false);
