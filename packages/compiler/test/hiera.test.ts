@@ -83,7 +83,7 @@ test('lookup_options pick the merge: unique by name, deep by regex', () => {
   assert.deepEqual([...users.keys()], ['bob', 'alice']);
   assert.equal(alice.get('uid'), 1001n);
   assert.equal(alice.get('shell'), '/bin/zsh');
-  assert.deepEqual(alice.get('groups'), ['admin', 'dev']);
+  assert.deepEqual(alice.get('groups'), ['dev', 'admin']);
 });
 
 test('an explicit merge overrides lookup_options; hash merge is shallow', () => {
