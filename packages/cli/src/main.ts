@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parserCommand } from './parser-command.ts';
-import { compileCommand } from './compile-command.ts';
+import { compileCommand, lookupCommand } from './compile-command.ts';
 import { createOutput, type Output } from './output.ts';
 
 function version(): string {
@@ -20,6 +20,7 @@ export function buildProgram(out: Output): Command {
     .exitOverride();
   program.addCommand(parserCommand(out));
   program.addCommand(compileCommand(out));
+  program.addCommand(lookupCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through
   // `out` and reports its exit instead of ending the process.
   const configure = (cmd: Command) => {

@@ -43,6 +43,8 @@ export interface HieraScope {
   variable(name: string): Value;
   /** Converts a found value for lookup_options' convert_to (type name, arguments to new). */
   convert?(value: Value, typeName: string, args: Value[]): Value;
+  /** Receives each step of the search, for `kasper lookup --explain`. */
+  explain?(line: string): void;
 }
 
 export interface LookupResult {
@@ -94,18 +96,30 @@ export class Hiera {
     const keyOptions = this.optionsFor(root, scope);
     const options = merge ?? keyOptions.merge;
     const found: Value[] = [];
+    const explain = scope.explain;
+    explain?.(`Searching for "${key}" (merge: ${options.strategy})`);
     for (const layer of this.layersFor(root)) {
       if (layer.module && !root.startsWith(`${layer.module}::`)) continue;
+      explain?.(`  ${layer.module ? `Module "${layer.module}"` : 'Environment'} data: ${layer.configPath}`);
       for (const file of this.dataFiles(layer, scope)) {
         const data = this.readData(file);
-        if (!data) continue;
+        if (!data) {
+          explain?.(`    Path "${file}": not found`);
+          continue;
+        }
         const v = hashGet(data, root);
-        if (v === NOT_FOUND) continue;
-        found.push(this.interpolateValue(v, scope));
+        if (v === NOT_FOUND) {
+          explain?.(`    Path "${file}": no key "${root}"`);
+          continue;
+        }
+        const value = this.interpolateValue(v, scope);
+        explain?.(`    Path "${file}": found ${stringify(value)}`);
+        found.push(value);
         if (options.strategy === 'first') break;
       }
       if (options.strategy === 'first' && found.length) break;
     }
+    if (found.length === 0) explain?.('  No value found');
     if (found.length === 0) return { found: false, value: undefined };
     let value = mergeValues(found, options);
     for (const p of path) {

@@ -2,14 +2,14 @@
 import type { Catalog } from '@kasper/catalog';
 import { Compilation, type NodeInfo } from './compilation.ts';
 import { Loader, type EnvironmentConfig } from './loader.ts';
-import { Hiera, HieraError } from './hiera.ts';
+import { Hiera, HieraError, type MergeOptions } from './hiera.ts';
 import { CompileError } from './errors.ts';
 import type { Value } from './values.ts';
 
 export { CompileError, COMPILE_ERROR_CODES, type CompileErrorCode } from './errors.ts';
 export { Loader, type EnvironmentConfig } from './loader.ts';
 export { Compilation, type NodeInfo, type CompileOptions } from './compilation.ts';
-export { Hiera, HieraError, type MergeOptions, type MergeStrategy } from './hiera.ts';
+export { Hiera, HieraError, parseMerge, type MergeOptions, type MergeStrategy } from './hiera.ts';
 export { loadFactsFile, fromData, parseJsonData, parseYamlData } from './facts.ts';
 export * from './values.ts';
 
@@ -35,4 +35,39 @@ export function compileCatalog(req: CompileRequest): Catalog {
     throw e;
   }
   return new Compilation({ loader, node, hiera, log: req.log, version: req.version }).compile();
+}
+
+export interface LookupRequest {
+  environment: EnvironmentConfig;
+  node: string;
+  facts: Map<string, Value>;
+  trusted?: Map<string, Value>;
+  key: string;
+  merge?: MergeOptions;
+  /** Called with each step of the search (`kasper lookup --explain`). */
+  explain?: (line: string) => void;
+}
+
+/**
+ * Looks a key up in Hiera for a node, as `puppet lookup` does without compiling: the hierarchy
+ * interpolates facts, `$trusted` and the node's top-scope variables.
+ */
+export function lookupKey(req: LookupRequest): { found: boolean; value: Value } {
+  const loader = new Loader(req.environment);
+  const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
+  const trusted = req.trusted ?? new Map<string, Value>([['authenticated', 'local'], ['certname', req.node], ['extensions', new Map()]]);
+  const variable = (name: string): Value => {
+    if (name === 'facts') return req.facts;
+    if (name === 'trusted') return trusted;
+    if (name === 'environment') return req.environment.name;
+    if (name === 'clientcert') return req.node;
+    return req.facts.get(name);
+  };
+  try {
+    const hiera = new Hiera(configs, (m) => loader.moduleDir(m));
+    return hiera.lookup(req.key, { variable, explain: req.explain }, req.merge);
+  } catch (e) {
+    if (e instanceof HieraError) throw new CompileError('KSP-HIERA-001', e.message);
+    throw e;
+  }
 }

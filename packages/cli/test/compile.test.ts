@@ -1,0 +1,70 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { main } from '../src/main.ts';
+import { captureOutput } from '../src/output.ts';
+
+async function run(...argv: string[]) {
+  const out = captureOutput();
+  const code = await main(argv, out);
+  return { code, out: out.out, err: out.err };
+}
+
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** An environment: environments/production/{manifests,modules,data,hiera.yaml} and facts. */
+function site(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'kasper-compile-'));
+  made.push(root);
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+const env = {
+  'environments/production/manifests/site.pp': "node default { include app }\n",
+  'environments/production/modules/app/manifests/init.pp':
+    "class app(Integer $port = 80) {\n  file { '/etc/app.conf': content => \"port=${port} os=${facts['os']['family']}\\n\" }\n}\n",
+  'environments/production/hiera.yaml': 'version: 5\nhierarchy:\n  - name: common\n    path: common.yaml\n',
+  'environments/production/data/common.yaml': 'app::port: 8080\nusers: [alice, bob]\n',
+  'facts.yaml': 'os:\n  family: Debian\n',
+};
+
+test('compile prints the catalog as JSON, with Hiera class parameters and facts', async () => {
+  const root = site(env);
+  const r = await run('compile', '--node', 'web01', '--environmentpath', join(root, 'environments'), '--facts', join(root, 'facts.yaml'));
+  assert.equal(r.code, 0, r.err);
+  const catalog = JSON.parse(r.out);
+  const file = catalog.resources.find((x: { type: string }) => x.type === 'File');
+  assert.equal(file.parameters.content, 'port=8080 os=Debian\n');
+  assert.deepEqual(catalog.edges.find((e: { target: string }) => e.target === 'File[/etc/app.conf]'), { source: 'Class[App]', target: 'File[/etc/app.conf]' });
+  assert.ok(catalog.classes.includes('app'));
+});
+
+test('a compile error names file:line:column, shows the line with a caret, exits 1', async () => {
+  const root = site({ ...env, 'environments/production/manifests/site.pp': "node default {\n  include nope\n}\n" });
+  const r = await run('compile', '--node', 'web01', '--environmentpath', join(root, 'environments'));
+  assert.equal(r.code, 1);
+  assert.match(r.err, /site\.pp:2:3: error: Could not find class ::nope for web01 \[KSP-CLASS-001\]/);
+  assert.match(r.err, /2 \|   include nope\n {6}\^/);
+  assert.equal(r.out, '');
+});
+
+test('lookup prints YAML like puppet lookup; --explain shows the search; a missing key exits 1', async () => {
+  const root = site(env);
+  const base = ['--node', 'web01', '--environmentpath', join(root, 'environments')];
+  const scalar = await run('lookup', 'app::port', ...base);
+  assert.equal(scalar.out, '--- 8080\n');
+  const list = await run('lookup', 'users', ...base, '--render-as', 'json');
+  assert.deepEqual(JSON.parse(list.out), ['alice', 'bob']);
+  const explained = await run('lookup', 'app::port', ...base, '--explain');
+  assert.match(explained.out, /common\.yaml": found 8080/);
+  const missing = await run('lookup', 'no::such', ...base);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /no value found for 'no::such'/);
+});
