@@ -1,6 +1,8 @@
 // Generates a large, realistic site for benchmarks: classes with parameters, defaults, many
 // resources with attributes, relationships, conditionals, interpolation and a defined type.
 // Deterministic, so every run measures the same input.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface GeneratedSite {
   text: string;
@@ -47,4 +49,79 @@ export function generateManifest(resources = 5000): GeneratedSite {
   out.push('}', '');
   const text = out.join('\n');
   return { text, resources: count, lines: out.length };
+}
+
+/**
+ * Writes a whole environment for compile benchmarks into `dir`: a site with one node including
+ * 100 classes of ~50 resources each (files rendered from EPP templates, packages, services,
+ * execs and defined-type instances), class parameters from Hiera (automatic lookup) and explicit
+ * lookup() calls. Also writes case.json and facts.yaml, so Puppet can compile the same folder
+ * with test/conformance/puppet-compile.rb.
+ */
+export function generateEnvironment(dir: string, resources = 5000): { classes: number; resources: number } {
+  const write = (rel: string, text: string) => {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  };
+  const perClass = 50;
+  const classes = Math.ceil(resources / perClass);
+  const data: string[] = ['---', 'bench::common::domain: example.com', 'bench::common::admins: [alice, bob, carol]'];
+  write('modules/bench/manifests/vhost.pp', [
+    'define bench::vhost(String $docroot, Integer[1, 65535] $port = 80, Array[String] $admins = []) {',
+    "  file { \"/etc/bench/vhosts/${title}.conf\":",
+    '    ensure  => file,',
+    "    content => epp('bench/vhost.conf.epp', { 'name' => $title, 'port' => $port, 'docroot' => $docroot, 'admins' => $admins }),",
+    '  }',
+    '}', '',
+  ].join('\n'));
+  write('modules/bench/templates/vhost.conf.epp', [
+    '<%- | String $name, Integer $port, String $docroot, Array[String] $admins | -%>',
+    'server {',
+    '  listen <%= $port %>;',
+    '  server_name <%= $name %>;',
+    '  root <%= $docroot %>;',
+    '<% $admins.each |$a| { -%>',
+    '  # admin: <%= $a %>',
+    '<% } -%>',
+    '}', '',
+  ].join('\n'));
+  write('modules/bench/templates/service.conf.epp', [
+    '<%- | String $service, Hash $limits | -%>',
+    '[<%= $service %>]',
+    '<% $limits.each |$k, $v| { -%>',
+    '<%= $k %> = <%= $v %>',
+    '<% } -%>', '',
+  ].join('\n'));
+  let count = 0;
+  for (let c = 0; c < classes; c++) {
+    data.push(`bench::c${c}::port: ${8000 + c}`, `bench::c${c}::limits: { nofile: ${1024 + c}, nproc: 512 }`);
+    const out: string[] = [
+      `class bench::c${c} (`,
+      '  Integer $port,',
+      '  Hash[String, Integer] $limits,',
+      `  String $owner = 'root',`,
+      ') {',
+      "  $domain = lookup('bench::common::domain')",
+      "  $admins = lookup('bench::common::admins')",
+      "  File { owner => $owner, group => 'root', mode => '0644' }",
+      `  $dir = "/etc/bench/c${c}"`,
+    ];
+    for (let r = 0; r < perClass && count < resources; r++, count++) {
+      switch (r % 5) {
+        case 0: out.push(`  package { 'pkg-${c}-${r}': ensure => installed, tag => ['bench', 'c${c}'] }`); break;
+        case 1: out.push(`  file { "\${dir}/svc${r}.conf": ensure => file, content => epp('bench/service.conf.epp', { 'service' => "svc-${c}-${r}", 'limits' => $limits }), require => Package['pkg-${c}-${r - 1}'] }`); break;
+        case 2: out.push(`  service { 'svc-${c}-${r}': ensure => running, enable => true, subscribe => File["\${dir}/svc${r - 1}.conf"] }`); break;
+        case 3: out.push(`  exec { 'cmd-${c}-${r}': command => "/bin/echo ${r} > /tmp/bench-${c}-${r}", creates => '/tmp/bench-${c}-${r}', path => ['/bin', '/usr/bin'] }`); break;
+        default: out.push(`  bench::vhost { "site${c}-${r}.\${domain}": docroot => "/srv/\${owner}/${r}", port => $port, admins => $admins }`);
+      }
+    }
+    out.push(`  Package['pkg-${c}-0'] -> Service['svc-${c}-2']`, '}', '');
+    write(`modules/bench/manifests/c${c}.pp`, out.join('\n'));
+  }
+  write('manifests/site.pp', ['node default {', ...Array.from({ length: classes }, (_x, c) => `  include bench::c${c}`), '}', ''].join('\n'));
+  write('hiera.yaml', 'version: 5\nhierarchy:\n  - name: node\n    path: "nodes/%{trusted.certname}.yaml"\n  - name: common\n    path: common.yaml\n');
+  write('data/common.yaml', data.join('\n') + '\n');
+  write('case.json', JSON.stringify({ node: 'bench01.example.com', description: 'generated benchmark site' }) + '\n');
+  write('facts.yaml', 'networking:\n  fqdn: bench01.example.com\n  hostname: bench01\nos:\n  family: Debian\n  name: Debian\n  release: { major: "12", full: "12.5" }\n');
+  return { classes, resources: count };
 }

@@ -27,8 +27,16 @@ export interface ResourceJson {
   sensitive_parameters?: string[];
 }
 
+/** JSON.rawJSON (Node 21+): lets a Float print as `1.0` without a slow replacer function. */
+const rawJSON = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
+
+function floatText(n: number): string {
+  if (!Number.isFinite(n)) return 'null';
+  return Number.isInteger(n) ? n.toFixed(1) : String(n);
+}
+
 function plain(v: CatalogValue): unknown {
-  if (v instanceof CatalogFloat) return v;
+  if (v instanceof CatalogFloat) return rawJSON(floatText(v.value));
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
@@ -74,12 +82,7 @@ export function catalogToJson(c: Catalog, uuid = '00000000-0000-0000-0000-000000
  * parameter survives a round trip as a float.
  */
 export function stringifyCatalog(c: Catalog, indent = 2): string {
-  const marker = '\u0000float:';
-  const text = JSON.stringify(catalogToJson(c), (_k, v) => {
-    if (v instanceof CatalogFloat) return `${marker}${Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value)}`;
-    return v;
-  }, indent);
-  return text.replace(/"\\u0000float:([^"]*)"/g, '$1');
+  return JSON.stringify(catalogToJson(c), null, indent || undefined);
 }
 
 /** Reads catalog JSON (ours or Puppet's) back into the model. */

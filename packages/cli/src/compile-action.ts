@@ -13,6 +13,7 @@ export interface CompileOpts {
   environmentpath?: string;
   modulepath?: string;
   hieraConfig?: string;
+  pretty?: boolean;
 }
 
 /** The environment's layout: `<environmentpath>/<env>/{manifests,modules,hiera.yaml}`, or flags. */
@@ -44,7 +45,8 @@ export function runCompile(manifest: string | undefined, opts: CompileOpts, out:
       facts,
       log: (level, message, where) => out.stderr(`${level === 'err' ? 'error' : level}: ${message} (${where})\n`),
     });
-    out.stdout(stringifyCatalog(catalog) + '\n');
+    // Indented for a person at a terminal (or --pretty), compact for programs, as Puppet prints it.
+    out.stdout(stringifyCatalog(catalog, out.isTTY || opts.pretty ? 2 : 0) + '\n');
   } catch (e) {
     if (e instanceof CompileError) {
       printCompileError(e, out);

@@ -13,6 +13,7 @@ export function compileCommand(out: Output): Command {
     .option('--environmentpath <dir>', 'a folder of environments: <dir>/<environment>/{manifests,modules,hiera.yaml}')
     .option('--modulepath <paths>', 'module folders, separated by ":" (default: ./modules)')
     .option('--hiera-config <file>', 'the hiera.yaml to use')
+    .option('--pretty', 'indent the JSON (the default on a terminal)')
     .action(async (manifest: string | undefined, opts: CompileOpts) => {
       // Loaded on use: the compiler is not needed to start `kasper parser …`.
       const { runCompile } = await import('./compile-action.ts');

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import {
-  parseSource,
+  parseSource, type ParseResult,
   type Expression, type FunctionDefinition, type HostClassDefinition, type LineMap, type NodeDefinition,
   type Program, type ResourceTypeDefinition, type TypeAlias,
 } from '@kasper/language';
@@ -87,7 +87,7 @@ export class Loader {
     } catch (e) {
       throw new CompileError('KSP-LOAD-001', `Cannot read '${path}': ${(e as Error).message}`);
     }
-    const r = parseSource(text, path);
+    const r = parseCached(text, path);
     const err = r.diagnostics.find((d) => d.severity === 'error');
     if (err) {
       throw new CompileError('KSP-LOAD-001', `Could not parse: ${err.message}`, { file: path, line: err.start.line, column: err.start.column });
@@ -218,6 +218,13 @@ export class Loader {
     return this.autoload(normalizeName(name), this.typeAliases, 'types');
   }
 
+  /** A file's text, read once per compilation (templates are rendered many times). */
+  readText(path: string): string {
+    let t = this.texts.get(path);
+    if (t === undefined) this.texts.set(path, (t = readFileSync(path, 'utf8')));
+    return t;
+  }
+
   /** `mod/path` → modules/mod/<subdir>/path (templates for epp(), files for file()). */
   moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined {
     const slash = spec.indexOf('/');
@@ -225,10 +232,14 @@ export class Loader {
     const dir = this.moduleDir(spec.slice(0, slash));
     if (!dir) return undefined;
     const p = join(dir, subdir, spec.slice(slash + 1));
-    return existsSync(p) ? p : undefined;
+    let known = this.fileExists.get(p);
+    if (known === undefined) this.fileExists.set(p, (known = existsSync(p)));
+    return known ? p : undefined;
   }
 
   private readonly customTypes = new Map<string, string | null>();
+  private readonly fileExists = new Map<string, boolean>();
+  private readonly texts = new Map<string, string>();
 
   /**
    * A resource type a module ships in Ruby (lib/puppet/type/NAME.rb, e.g. concat_fragment):
@@ -274,6 +285,21 @@ export class Loader {
   static moduleNameOf(dir: string): string {
     return basename(dir);
   }
+}
+
+/**
+ * Parsed sources shared by every compilation in the process: a master or `kasper diff` compiles
+ * many nodes from the same code, and parsing is the largest part of a cold compile. An entry is
+ * reused only while the file's text is unchanged.
+ */
+const parseCache = new Map<string, { text: string; result: ParseResult }>();
+
+export function parseCached(text: string, path: string): ParseResult {
+  const hit = parseCache.get(path);
+  if (hit && hit.text === text) return hit.result;
+  const result = parseSource(text, path);
+  parseCache.set(path, { text, result });
+  return result;
 }
 
 export function normalizeName(name: string): string {

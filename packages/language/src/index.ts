@@ -17,12 +17,17 @@ export interface ParseResult {
   lineMap: LineMap;
 }
 
-let sharedParser: PuppetParser | null = null;
+let fastParser: PuppetParser | null = null;
+let recoveringParser: PuppetParser | null = null;
 
-/** One parser serves every parse: building it analyses the grammar, which costs milliseconds. */
-function parser(): PuppetParser {
-  if (!sharedParser) sharedParser = new PuppetParser();
-  return sharedParser;
+/**
+ * Two parsers serve every parse (building one analyses the grammar, which costs milliseconds):
+ * a fast one without error recovery for the common case of valid code, and one that recovers
+ * to report every error, used only for files with errors.
+ */
+function parser(recovery: boolean): PuppetParser {
+  if (recovery) return (recoveringParser ??= new PuppetParser({ recovery: true }));
+  return (fastParser ??= new PuppetParser({ recovery: false }));
 }
 
 /** Parses a manifest (`.pp`). Never throws for any input: problems are diagnostics. */
@@ -47,16 +52,24 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   const at = (code: DiagnosticCode, message: string, start: number, end: number, severity: Severity = 'error'): Diagnostic => ({
     code, severity, message, file, start: map.position(start), end: map.position(Math.max(start, end)),
   });
-  const p = parser();
-  p.problems = [];
-  p.input = lexed.tokens;
+  let p = parser(false);
   let program: Program | undefined;
-  try {
-    program = kind === 'epp' ? p.epp() : p.manifest();
-  } catch (e) {
-    // The grammar's actions are written to tolerate recovery; this is a last line of defence so
-    // that no input ever ends in a stack trace.
-    diagnostics.push(at('KSP-PARSE-001', `Internal parser error: ${(e as Error).message}`, 0, 0));
+  const run = () => {
+    p.problems = [];
+    p.input = lexed.tokens;
+    try {
+      program = kind === 'epp' ? p.epp() : p.manifest();
+    } catch (e) {
+      // The grammar's actions are written to tolerate recovery; this is a last line of defence
+      // so that no input ever ends in a stack trace.
+      diagnostics.push(at('KSP-PARSE-001', `Internal parser error: ${(e as Error).message}`, 0, 0));
+    }
+  };
+  run();
+  if (p.errors.length > 0 || p.problems.length > 0) {
+    p.input = [];
+    p = parser(true);
+    run();
   }
   const fatalAt = lexed.fatalAt ?? Infinity;
   let syntaxErrors = 0;

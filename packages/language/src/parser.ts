@@ -95,9 +95,9 @@ export class PuppetParser extends EmbeddedActionsParser {
   private primaryAlternatives: IOrAlt<A.Expression>[] | undefined = undefined;
   private unaryAlternatives: IOrAlt<A.Expression>[] | undefined = undefined;
 
-  constructor(options: { validateGrammar?: boolean } = {}) {
+  constructor(options: { validateGrammar?: boolean; recovery?: boolean } = {}) {
     super(T.allTokens, {
-      recoveryEnabled: true,
+      recoveryEnabled: options.recovery ?? true,
       maxLookahead: 4,
       errorMessageProvider: errorMessages,
       skipValidations: !options.validateGrammar,
@@ -675,6 +675,30 @@ export class PuppetParser extends EmbeddedActionsParser {
 
   // ---------------------------------------------------------------- primaries
 
+  // `class` and `type` start both a definition and an expression (`class { 'x': }`,
+  // `type(…)`). Deciding between them needs a GATE; keeping it in these small rules instead of
+  // in primary matters, because chevrotain re-collects the gates of every alternative of an
+  // alternation with any gate, on every call, and primary is the busiest rule.
+  classKeyword = this.RULE('classKeyword', (): A.Expression => {
+    return this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.LBRACE,
+        ALT: () => { const t = this.CONSUME(T.CLASS); return this.ACTION(() => ({ kind: 'QualifiedName', value: 'class', ...span(t, t) }) as A.QualifiedName); },
+      },
+      { ALT: () => this.SUBRULE(this.classDefinition) },
+    ]);
+  });
+
+  typeKeyword = this.RULE('typeKeyword', (): A.Expression => {
+    return this.OR([
+      {
+        GATE: () => this.LA(2).tokenType === T.LPAREN,
+        ALT: () => { const t = this.CONSUME(T.TYPE); return this.ACTION(() => ({ kind: 'QualifiedName', value: 'type', ...span(t, t) }) as A.QualifiedName); },
+      },
+      { ALT: () => this.SUBRULE(this.typeDefinitionOrAlias) },
+    ]);
+  });
+
   primary = this.RULE('primary', (): A.Expression => {
     // The alternatives capture no locals, so one array serves every call (chevrotain's advice:
     // building 29 closures per primary expression was a tenth of the parse time).
@@ -699,20 +723,11 @@ export class PuppetParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.ifExpression) },
       { ALT: () => this.SUBRULE(this.unlessExpression) },
       { ALT: () => this.SUBRULE(this.caseExpression) },
-      {
-        // `class { 'name': … }` declares a class like a resource
-        GATE: () => this.LA(2).tokenType === T.LBRACE,
-        ALT: () => { const t = this.CONSUME(T.CLASS); return this.ACTION(() => ({ kind: 'QualifiedName', value: 'class', ...span(t, t) }) as A.QualifiedName); },
-      },
-      { ALT: () => this.SUBRULE(this.classDefinition) },
+      { ALT: () => this.SUBRULE(this.classKeyword) },
       { ALT: () => this.SUBRULE(this.defineDefinition) },
       { ALT: () => this.SUBRULE(this.nodeDefinition) },
       { ALT: () => this.SUBRULE(this.functionDefinition) },
-      {
-        GATE: () => this.LA(2).tokenType === T.LPAREN,
-        ALT: () => { const t = this.CONSUME2(T.TYPE); return this.ACTION(() => ({ kind: 'QualifiedName', value: 'type', ...span(t, t) }) as A.QualifiedName); },
-      },
-      { ALT: () => this.SUBRULE(this.typeDefinitionOrAlias) },
+      { ALT: () => this.SUBRULE(this.typeKeyword) },
       { ALT: () => { const t = this.CONSUME(T.RENDER_STRING); return this.ACTION(() => ({ kind: 'RenderStringExpression', value: val(t) ?? '', ...span(t, t) }) as A.RenderStringExpression); } },
       {
         ALT: () => {

@@ -2,6 +2,7 @@
 // failing, templates and files.
 import { readFileSync } from 'node:fs';
 import { parseEpp } from '@kasper/language';
+import { parseCached } from '../loader.ts';
 import { BreakSignal, NextSignal, ReturnSignal } from '../evaluator.ts';
 import { Scope } from '../scope.ts';
 import { isType, type Value } from '../values.ts';
@@ -87,7 +88,7 @@ const returnFn: PuppetFunction = (_ctx, args) => {
 
 /** Renders EPP source with parameters, in a scope that sees only top scope and its parameters. */
 export function renderEpp(ctx: CallContext, source: string, file: string, params: Value): string {
-  const parsed = parseEpp(source, file);
+  const parsed = file.startsWith('<') ? parseEpp(source, file) : parseCached(source, file);
   const err = parsed.diagnostics.find((d) => d.severity === 'error');
   if (err) throw ctx.error('KSP-TEMPLATE-001', `Syntax error in template ${file}:${err.start.line}:${err.start.column}: ${err.message}`);
   const given = params instanceof Map ? params : new Map<Value, Value>();
@@ -125,7 +126,7 @@ const epp: PuppetFunction = (ctx, args) => {
   if (typeof spec !== 'string') throw ctx.error('KSP-EVAL-007', `'epp' expects a template name like 'module/file.epp'`);
   const path = ctx.compilation.loader.moduleFile(spec, 'templates');
   if (!path) throw ctx.error('KSP-TEMPLATE-001', `Could not find template '${spec}'`);
-  return renderEpp(ctx, readFileSync(path, 'utf8'), path, args[1]);
+  return renderEpp(ctx, ctx.compilation.loader.readText(path), path, args[1]);
 };
 
 const inlineEpp: PuppetFunction = (ctx, args) => {
