@@ -11,7 +11,7 @@ import { generateManifest } from './generate.ts';
 import { measure, type Measurement } from './measure.ts';
 
 const root = join(import.meta.dirname, '../..');
-const kasper = (args: string[]) => [process.execPath, join(root, 'packages/cli/bin/kasper.js'), ...args];
+const kasper = (args: string[]) => [join(root, 'packages/cli/bin/kasper.js'), ...args];
 
 export interface BenchReport {
   name: string;

@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runParserBench, type BenchReport } from './parser.bench.ts';
+import { runCompileBench } from './compile.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -13,6 +14,7 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   parser: runParserBench,
+  compile: runCompileBench,
 };
 
 function puppetVersion(): string {

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// (A smaller young generation: compiles allocate many short-lived objects, and V8's default
+// lets it grow to tens of MiB for no gain in speed here; measured: about 25% less peak memory.)
 // The kasper command. Kasper's sources are TypeScript run by Node's type stripping, which
 // needs Node 22.18 or later (Kasper targets Node 24 LTS).
 const [major, minor] = process.versions.node.split('.').map(Number);

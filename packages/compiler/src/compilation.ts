@@ -548,6 +548,8 @@ export class Compilation {
   }
 
   private containerOf(frame: Frame): ResourceState {
+    // Frames usually carry the container's state itself; a plain reference is looked up.
+    if (frame.container instanceof ResourceState) return frame.container;
     return this.byRef.get(refKey(frame.container.type, frame.container.title)) ?? this.mainClass;
   }
 

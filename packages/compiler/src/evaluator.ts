@@ -406,9 +406,16 @@ export class Evaluator {
         throw this.error('KSP-EVAL-005', (err as Error).message, frame, e);
       }
     }
-    const what = e.target.kind === 'VariableExpression'
-      ? `The variable '$${e.target.name}' is ${describe(target)}`
-      : `The value is ${describe(target)}`;
+    let what = `The value is ${describe(target)}`;
+    if (e.target.kind === 'VariableExpression') {
+      // Say where the value came from: most often a fact, parameter or lookup that is missing.
+      const name = e.target.name;
+      const known = this.compilation.lookupVariable(name, frame).found;
+      const origin = known ? frame.scope.origin(name.replace(/^::/, '')) : undefined;
+      const from = !known ? ' (it was never set: check its name, or the class that should set it)'
+        : origin ? ` (it was assigned at ${origin})` : '';
+      what = `The variable '$${name}' is ${describe(target)}${from}`;
+    }
     throw this.error('KSP-EVAL-004', `${what}, so it cannot be indexed with [${keys.map((k) => formatValue(k)).join(', ')}]: the operator '[]' applies to strings, arrays, hashes and types`, frame, e);
   }
 

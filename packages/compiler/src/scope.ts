@@ -53,6 +53,14 @@ export class Scope {
     return this.setAt.get(name);
   }
 
+  /** Where a variable visible from this scope was assigned (file:line), if it was by code. */
+  origin(name: string): string | undefined {
+    for (let s: Scope | null = this; s; s = s.parent) {
+      if (s.vars.has(name)) return s.setAt.get(name);
+    }
+    return undefined;
+  }
+
   /** Sets a variable; the caller checks for reassignment to report it with locations. */
   set(name: string, value: Value, where = ''): void {
     this.vars.set(name, value);
