@@ -46,6 +46,17 @@ test('compile prints the catalog as JSON, with Hiera class parameters and facts'
   assert.ok(catalog.classes.includes('app'));
 });
 
+test('the same input compiles to the same bytes; changed code gets a new version', async () => {
+  const root = site(env);
+  const args = ['compile', '--node', 'web01', '--environmentpath', join(root, 'environments'), '--facts', join(root, 'facts.yaml')];
+  const a = await run(...args);
+  const b = await run(...args);
+  assert.equal(a.out, b.out);
+  writeFileSync(join(root, 'environments/production/manifests/site.pp'), "node default { include app }\nnotify { 'changed': }\n");
+  const c = await run(...args);
+  assert.notEqual(JSON.parse(c.out).version, JSON.parse(a.out).version);
+});
+
 test('a compile error names file:line:column, shows the line with a caret, exits 1', async () => {
   const root = site({ ...env, 'environments/production/manifests/site.pp': "node default {\n  include nope\n}\n" });
   const r = await run('compile', '--node', 'web01', '--environmentpath', join(root, 'environments'));

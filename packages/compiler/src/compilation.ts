@@ -36,8 +36,12 @@ export interface CompileOptions {
   hiera?: Hiera;
   /** Called for notice/warning/… so the caller decides where logs go. */
   log?: (level: string, message: string, where: string) => void;
-  /** The catalog version; defaults to the current time in seconds. */
-  version?: number;
+  /**
+   * The catalog version. By default a digest of the code that was read (manifests and
+   * templates), so the same input gives the same catalog, byte for byte, and changed code a new
+   * version (Puppet's default is the compile time).
+   */
+  version?: number | string;
 }
 
 type PendingRelation = { op: '->' | '~>' | '<-' | '<~'; left: Value; right: Value; frame: Frame; at: A.Range };
@@ -126,7 +130,7 @@ export class Compilation {
     this.evaluateNode();
     this.runGenerators();
     this.finish();
-    return buildCatalog(this.node.name, this.loader.env.name, this.resources, this.classOrder, this.catalogTags, this.options.version ?? Math.floor(Date.now() / 1000));
+    return buildCatalog(this.node.name, this.loader.env.name, this.resources, this.classOrder, this.catalogTags, this.options.version ?? this.loader.codeDigest());
   }
 
   private evaluateNode(): void {

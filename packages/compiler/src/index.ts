@@ -19,7 +19,7 @@ export interface CompileRequest {
   facts: Map<string, Value>;
   trusted?: Map<string, Value>;
   log?: (level: string, message: string, where: string) => void;
-  version?: number;
+  version?: number | string;
 }
 
 /** Compiles one node's catalog. Errors are CompileErrors with a position in the Puppet code. */

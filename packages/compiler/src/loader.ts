@@ -1,5 +1,6 @@
 // Finds Puppet code on disk: the site manifest(s) and, on demand, classes, defined types,
 // functions and type aliases in the modules of the modulepath, the way Puppet autoloads them.
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import {
@@ -216,6 +217,15 @@ export class Loader {
 
   findTypeAlias(name: string): TypeAliasDef | undefined {
     return this.autoload(normalizeName(name), this.typeAliases, 'types');
+  }
+
+  /** A digest of every file this loader read, in path order: the code's version. */
+  codeDigest(): string {
+    const h = createHash('sha256');
+    const seen = new Map<string, string>(this.texts);
+    for (const f of this.files.values()) if (!seen.has(f.path)) seen.set(f.path, f.lineMap.text);
+    for (const path of [...seen.keys()].sort()) h.update(path).update('\0').update(seen.get(path)!).update('\0');
+    return h.digest('hex').slice(0, 16);
   }
 
   /** A file's text, read once per compilation (templates are rendered many times). */

@@ -114,7 +114,7 @@ const CATALOG_KIND: Record<ResourceKind, string> = {
 
 /** Builds the catalog from the compiled resources (in declaration order) and edges. */
 export function buildCatalog(
-  name: string, environment: string, resources: ResourceState[], classes: string[], catalogTags: Set<string>, version: number,
+  name: string, environment: string, resources: ResourceState[], classes: string[], catalogTags: Set<string>, version: number | string,
 ): Catalog {
   const catalog = new Catalog(name, environment, version);
   const tags = new Set<string>(catalogTags);
