@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCase } from './run-case.ts';
 import { needs } from '../support/host.ts';
-import { moduleCorpus } from '../support/module-corpus.ts';
+import { corpusModulepath } from '../support/module-corpus.ts';
 
 const here = import.meta.dirname;
 const gaps = new Map<string, string>();
@@ -24,11 +24,11 @@ for (const id of cases('cases')) {
   test(id, () => check(id));
 }
 
-// The module corpus compiles the Debian packages' modules from /usr/share/puppet/modules.
+// The module corpus compiles the Debian packages' modules (installed, or fetched and unpacked).
 for (const id of cases('modules-corpus')) {
   test(id, (t) => {
-    const corpus = moduleCorpus();
-    if (!needs(t, 'dir' in corpus && corpus.dir === '/usr/share/puppet/modules.available', 'the module corpus cases need the Debian module packages installed (/usr/share/puppet/modules)')) return;
+    const corpus = corpusModulepath();
+    if (!needs(t, 'dir' in corpus, 'reason' in corpus ? corpus.reason : '')) return;
     check(id);
   });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { stringifyCatalog } from '../../packages/catalog/src/index.ts';
 import { CompileError, compileCatalog, fromData, parseYamlData, type Value } from '../../packages/compiler/src/index.ts';
+import { DEBIAN_MODULEPATH, corpusModulepath } from '../support/module-corpus.ts';
 import { normalizeCatalog, parseJsonExact, type ExpectedError, type NormalizedCatalog } from './normalize.ts';
 
 export interface CaseSpec {
@@ -17,6 +18,20 @@ export interface CaseSpec {
 
 export type CaseResult = { catalog: NormalizedCatalog } | { error: ExpectedError };
 
+/**
+ * The Debian modules' folder as this machine has it: /usr/share/puppet/modules when the packages
+ * are installed, else links into the unpacked packages (test/support/module-corpus.ts).
+ */
+let debianModules: string | undefined;
+function debianModulepath(): string {
+  if (debianModules === undefined) {
+    const found = corpusModulepath();
+    if (!('dir' in found)) throw new Error(`the module corpus is not available: ${found.reason}`);
+    debianModules = found.dir;
+  }
+  return debianModules;
+}
+
 /** environment.conf's `modulepath` (with $basemodulepath empty, as regenerate.sh runs Puppet). */
 function modulepathOf(dir: string): string[] {
   const conf = join(dir, 'environment.conf');
@@ -24,7 +39,7 @@ function modulepathOf(dir: string): string[] {
     const m = /^\s*modulepath\s*=\s*(.+)$/m.exec(readFileSync(conf, 'utf8'));
     if (m) {
       return m[1].trim().split(':').map((p) => p.trim()).filter((p) => p && p !== '$basemodulepath')
-        .map((p) => (p.startsWith('/') ? p : join(dir, p)));
+        .map((p) => (p === DEBIAN_MODULEPATH ? debianModulepath() : p.startsWith('/') ? p : join(dir, p)));
     }
   }
   return [join(dir, 'modules')];
@@ -61,7 +76,10 @@ export function runCase(dir: string): CaseResult {
       facts,
       trusted,
     });
-    return { catalog: normalizeCatalog(stringifyCatalog(catalog), dir) };
+    let json = stringifyCatalog(catalog);
+    // The goldens name the Debian modules by their installed path, wherever they are here.
+    if (debianModules !== undefined && debianModules !== DEBIAN_MODULEPATH) json = json.split(`${debianModules}/`).join(`${DEBIAN_MODULEPATH}/`);
+    return { catalog: normalizeCatalog(json, dir) };
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
     const l = e.location;

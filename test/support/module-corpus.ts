@@ -2,7 +2,7 @@
 // folder named by KASPER_MODULE_CORPUS, or fetched as .deb files and unpacked (no install, no
 // Puppet needed) into a cache folder.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, isRoot } from './host.ts';
@@ -64,4 +64,30 @@ export function moduleCorpus(): { dir: string } | { reason: string } {
     rmSync(work, { recursive: true, force: true });
   }
   return complete(unpacked) ? { dir: unpacked } : { reason: `the downloaded packages did not hold ${CORPUS_MODULES.join(', ')}` };
+}
+
+/** Where Debian's alternatives system links the installed modules by their short names. */
+export const DEBIAN_MODULEPATH = '/usr/share/puppet/modules';
+
+/**
+ * A modulepath holding the corpus modules under their module names (`apt`, `ntp`, …), as
+ * `/usr/share/puppet/modules` does once the packages are installed; made of symlinks into the
+ * unpacked packages when they are not.
+ */
+export function corpusModulepath(): { dir: string } | { reason: string } {
+  const names = CORPUS_MODULES.map((m) => m.replace(/^puppetlabs-/, ''));
+  if (names.every((n) => existsSync(join(DEBIAN_MODULEPATH, n)))) return { dir: DEBIAN_MODULEPATH };
+  const corpus = moduleCorpus();
+  if (!('dir' in corpus)) return corpus;
+  const dir = `${CACHE}-modulepath`;
+  if (names.every((n) => existsSync(join(dir, n)))) return { dir };
+  const work = `${dir}.${process.pid}`;
+  mkdirSync(work, { recursive: true });
+  for (const n of names) symlinkSync(join(corpus.dir, `puppetlabs-${n}`), join(work, n));
+  try {
+    renameSync(work, dir);
+  } catch {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { dir };
 }
