@@ -1,0 +1,142 @@
+// The contract between the transaction engine and what manages things on a host. As in
+// Puppet, a *type* says what can be managed (its attributes, validation, namevar, what it
+// requires implicitly) and a *provider* says how, on a given kind of host (retrieve the
+// current state, change it). A type has one or more providers; the most suitable is chosen.
+import type { Executor } from './executor.ts';
+import type { FileBucket } from './filebucket.ts';
+
+/** A resource as the agent manages it: the catalog's resource with plain parameter values. */
+export interface Resource {
+  /** Lower-case type name: `file`, `package`. */
+  type: string;
+  title: string;
+  /** `File[/etc/motd]`. */
+  ref: string;
+  /** The namevar's value: the title unless the parameter is given (`path`, `name`, `command`). */
+  name: string;
+  params: Record<string, unknown>;
+  file?: string;
+  line?: number;
+  tags: string[];
+}
+
+/** What a provider needs from the host to decide whether it fits. */
+export interface Host {
+  /** `Debian`, `RedHat` … (facts os.family). */
+  osFamily: string;
+  /** Whether a command is on PATH. */
+  hasCommand(name: string): boolean;
+  /** What runs as PID 1: `systemd`, `init`, … */
+  initSystem: string;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+/** Everything a provider may use while it works. */
+export interface ProviderContext {
+  noop: boolean;
+  exec: Executor;
+  bucket: FileBucket;
+  log: Logger;
+  host: Host;
+  /** Reads a `puppet:///modules/m/f` source (from the module path or the master). */
+  readSource?(source: string): Promise<Buffer | undefined>;
+  /** Per-run scratch space a provider may fill in prefetch and read in retrieve. */
+  cache: Map<string, unknown>;
+}
+
+/** One property that is not in sync, and what will be (or was) done about it. */
+export interface Change {
+  property: string;
+  is: unknown;
+  should: unknown;
+  /** A human message: `content changed '{md5}a' to '{md5}b'`, `ensure changed 'absent' to 'present'`. */
+  message: string;
+  /** A unified diff for content changes, shown in noop and logs. */
+  diff?: string;
+}
+
+export interface PropertyDef {
+  name: string;
+  /** Whether the current value satisfies the desired one; default: equal after String(). */
+  insync?(is: unknown, should: unknown, r: Resource): boolean;
+  /** How a value appears in messages (e.g. a checksum instead of file content). */
+  format?(v: unknown, r: Resource): string;
+  /** Content-like properties get a diff in messages. */
+  diff?(is: unknown, should: unknown, r: Resource): string | undefined;
+}
+
+export interface TypeDefinition {
+  name: string;
+  namevar: string;
+  /** Managed properties, `ensure` first; their order is the order changes are reported. */
+  properties: PropertyDef[];
+  /** Other accepted parameters (not properties, not metaparameters). */
+  parameters: string[];
+  /** Fills defaults and normalises values; throws an Error with a clear message on bad input. */
+  validate?(r: Resource): void;
+  /** References this resource requires implicitly when they are in the catalog. */
+  autorequire?(r: Resource): string[];
+  /** Whether the desired state only applies once refreshed (exec refreshonly). */
+  refreshable?: boolean;
+  /**
+   * Properties to manage: those given, and for some types implied ones (a file with content
+   * is ensured `file`). Default: every property with a parameter value.
+   */
+  desired?(r: Resource): Record<string, unknown>;
+  /** Completes desired values that need I/O (a file's `source` read into content). */
+  prepare?(r: Resource, desired: Record<string, unknown>, ctx: ProviderContext): Promise<void>;
+}
+
+export interface Provider {
+  name: string;
+  type: string;
+  /** Whether this provider can work on the host at all. */
+  suitable(host: Host): boolean;
+  /** Whether it is the one to use on this host when several are suitable. */
+  isDefault?(host: Host): boolean;
+  /** Reads the state of all resources of its type at once (one `dpkg-query` for all packages). */
+  prefetch?(resources: Resource[], ctx: ProviderContext): Promise<void>;
+  /** The current value of each managed property; `ensure: 'absent'` when the thing does not exist. */
+  retrieve(r: Resource, ctx: ProviderContext): Promise<Record<string, unknown>>;
+  /** Brings the resource to the desired state for the given changes. Throws on failure. */
+  sync(r: Resource, changes: Change[], ctx: ProviderContext): Promise<void>;
+  /** Reacts to a refresh event (restart a service, run a refreshonly exec). */
+  refresh?(r: Resource, ctx: ProviderContext): Promise<void>;
+  /**
+   * Several resources' changes at once where order allows (one apt-get install for many
+   * packages). The engine calls it with resources whose dependencies are all done.
+   */
+  syncBatch?(items: { r: Resource; changes: Change[] }[], ctx: ProviderContext): Promise<void>;
+}
+
+/** A type with its providers, as registered. */
+export interface RegisteredType {
+  definition: TypeDefinition;
+  providers: Provider[];
+}
+
+export class ResourceError extends Error {}
+
+/** Values from the catalog: a single value or a list (Puppet writes both). */
+export function asList(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+export function asString(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  return String(v);
+}
+
+export function asBool(v: unknown, dflt: boolean): boolean {
+  if (v === undefined || v === null) return dflt;
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'yes') return true;
+  if (v === 'false' || v === 'no') return false;
+  return dflt;
+}

@@ -1,0 +1,86 @@
+// The types and providers a run can use: Kasper's own, plus any a module ships in
+// `lib/kasper/types/*.ts` (exporting `type`, a TypeDefinition) or `lib/kasper/providers/*.ts`
+// (exporting `provider`, a Provider), so users add their own without touching Kasper.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Host, Provider, RegisteredType, Resource, TypeDefinition } from './api.ts';
+import { fileType } from './types/file.ts';
+import { notifyType, notifyProvider } from './types/notify.ts';
+import { execType } from './types/exec.ts';
+import { groupType, userType } from './types/user.ts';
+import { packageType } from './types/package.ts';
+import { serviceType } from './types/service.ts';
+import { filePosix } from './providers/file-posix.ts';
+import { execPosix } from './providers/exec-posix.ts';
+import { groupadd, useradd } from './providers/useradd.ts';
+import { apt } from './providers/apt.ts';
+import { dpkg } from './providers/dpkg.ts';
+import { serviceDebian } from './providers/service-debian.ts';
+import { serviceSystemd } from './providers/service-systemd.ts';
+
+export class Registry {
+  private readonly types = new Map<string, RegisteredType>();
+
+  constructor() {
+    for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType]) this.addType(t);
+    for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd]) this.addProvider(p);
+  }
+
+  addType(t: TypeDefinition): void {
+    const existing = this.types.get(t.name);
+    this.types.set(t.name, { definition: t, providers: existing?.providers ?? [] });
+  }
+
+  addProvider(p: Provider): void {
+    const t = this.types.get(p.type);
+    if (!t) throw new Error(`Provider ${p.name} is for unknown type ${p.type}`);
+    t.providers = [...t.providers.filter((x) => x.name !== p.name), p];
+  }
+
+  type(name: string): RegisteredType | undefined {
+    return this.types.get(name);
+  }
+
+  typeNames(): string[] {
+    return [...this.types.keys()].sort();
+  }
+
+  /** The provider for a resource: the one it names, else the host's default, else the first suitable. */
+  providerFor(r: Resource, host: Host): Provider {
+    const t = this.types.get(r.type);
+    if (!t) throw new Error(`Kasper has no resource type '${r.type}'`);
+    const wanted = r.params.provider;
+    if (typeof wanted === 'string') {
+      const p = t.providers.find((x) => x.name === wanted);
+      if (!p) throw new Error(`Invalid provider '${wanted}' for ${r.type}: known are ${t.providers.map((x) => x.name).join(', ')}`);
+      if (!p.suitable(host)) throw new Error(`Provider ${wanted} is not functional on this host`);
+      return p;
+    }
+    const suitable = t.providers.filter((p) => p.suitable(host));
+    const chosen = suitable.find((p) => p.isDefault?.(host)) ?? suitable[0];
+    if (!chosen) throw new Error(`No suitable provider for ${r.type} on this host (tried ${t.providers.map((x) => x.name).join(', ')})`);
+    return chosen;
+  }
+
+  /** Loads types and providers shipped in modules' lib/kasper folders. */
+  async loadFromModules(modulepath: string[]): Promise<string[]> {
+    const loaded: string[] = [];
+    for (const dir of modulepath) {
+      if (!existsSync(dir)) continue;
+      for (const mod of readdirSync(dir).sort()) {
+        for (const kind of ['types', 'providers'] as const) {
+          const folder = join(dir, mod, 'lib', 'kasper', kind);
+          if (!existsSync(folder)) continue;
+          for (const f of readdirSync(folder).filter((x) => /\.(ts|js|mjs)$/.test(x)).sort()) {
+            const m = (await import(pathToFileURL(join(folder, f)).href)) as { type?: TypeDefinition; provider?: Provider };
+            if (kind === 'types' && m.type) this.addType(m.type);
+            if (kind === 'providers' && m.provider) this.addProvider(m.provider);
+            loaded.push(`${mod}/${kind}/${f}`);
+          }
+        }
+      }
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,35 @@
+// exec: runs a command when its checks say so (creates, onlyif, unless), or on refresh.
+import { asBool, asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+
+export const execType: TypeDefinition = {
+  name: 'exec',
+  namevar: 'command',
+  // `returns` is in sync when the command need not run; syncing it runs the command.
+  properties: [{ name: 'returns', insync: (is) => is !== 'notrun', format: (v) => String(v) }],
+  parameters: ['command', 'creates', 'onlyif', 'unless', 'refreshonly', 'path', 'cwd', 'environment', 'user', 'group',
+    'timeout', 'logoutput', 'tries', 'try_sleep', 'umask', 'provider'],
+  refreshable: true,
+  validate(r: Resource) {
+    const command = r.name;
+    const path = asList(r.params.path);
+    if (!command.startsWith('/') && path.length === 0 && asString(r.params.provider) !== 'shell') {
+      throw new Error(`'${command}' is not qualified and no path was specified. Please qualify the command or specify a path.`);
+    }
+    const t = r.params.timeout;
+    if (t !== undefined && !(Number(t) >= 0)) throw new Error(`The timeout must be a number of seconds, not '${t}'`);
+    const creates = asList(r.params.creates).map(String);
+    for (const c of creates) if (!c.startsWith('/')) throw new Error(`creates must be a fully qualified path, not '${c}'`);
+  },
+  desired(r: Resource) {
+    // A refreshonly exec only runs on refresh: in a normal run it is always in sync.
+    if (asBool(r.params.refreshonly, false)) return {};
+    return { returns: asList(r.params.returns ?? 0).map(String).join(', ') };
+  },
+  autorequire(r: Resource) {
+    const out: string[] = [];
+    if (asString(r.params.cwd)) out.push(`File[${asString(r.params.cwd)}]`);
+    if (r.name.startsWith('/')) out.push(`File[${r.name.split(/\s+/)[0]}]`);
+    if (asString(r.params.user)) out.push(`User[${asString(r.params.user)}]`);
+    return out;
+  },
+};

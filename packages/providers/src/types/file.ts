@@ -1,0 +1,114 @@
+// The file type: files, directories and symlinks with content, mode, owner and group.
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { asBool, asList, asString, type ProviderContext, type Resource, type TypeDefinition } from '../api.ts';
+
+/** A `source`: `puppet:///modules/m/f` through the context, a local path or `file://` URL. */
+export async function readSource(source: string, ctx: ProviderContext): Promise<Buffer | undefined> {
+  if (source.startsWith('puppet://')) return ctx.readSource ? ctx.readSource(source) : undefined;
+  const path = source.startsWith('file://') ? source.slice('file://'.length) : source;
+  return existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined;
+}
+
+export function md5(content: Buffer | string): string {
+  return `{md5}${createHash('md5').update(content).digest('hex')}`;
+}
+
+function isBinary(b: Buffer): boolean {
+  return b.subarray(0, 8000).includes(0);
+}
+
+/** A unified diff of two contents, as `show_diff` prints it; none for binary content. */
+export function contentDiff(path: string, is: unknown, should: unknown): string | undefined {
+  const a = Buffer.isBuffer(is) ? is : Buffer.from(String(is ?? ''));
+  const b = Buffer.isBuffer(should) ? should : Buffer.from(String(should ?? ''));
+  if (isBinary(a) || isBinary(b)) return undefined;
+  return createTwoFilesPatch(path, path, a.toString('utf8'), b.toString('utf8'), 'current', 'desired', { context: 3 });
+}
+
+const ENSURES = ['present', 'absent', 'file', 'directory', 'link'];
+
+export const fileType: TypeDefinition = {
+  name: 'file',
+  namevar: 'path',
+  properties: [
+    {
+      name: 'ensure',
+      // `present` accepts any existing kind.
+      insync: (is, should) => (should === 'present' ? is !== 'absent' : is === should),
+    },
+    { name: 'target' },
+    {
+      name: 'content',
+      insync: (is, should) => Buffer.isBuffer(is) && is.equals(toBuffer(should)),
+      format: (v) => (v === undefined || v === 'absent' ? 'absent' : md5(toBuffer(v))),
+      diff: (is, should, r) => (asBool(r.params.show_diff, true) ? contentDiff(r.name, is ?? '', should) : undefined),
+    },
+    { name: 'mode' },
+    { name: 'owner' },
+    { name: 'group' },
+    // A recursive directory copied from a source folder: whether its tree matches the source.
+    { name: 'tree' },
+  ],
+  parameters: ['path', 'source', 'backup', 'replace', 'recurse', 'purge', 'force', 'show_diff', 'checksum', 'links', 'source_permissions', 'validate_cmd', 'selinux_ignore_defaults', 'ignore', 'recurselimit', 'sourceselect'],
+  validate(r: Resource) {
+    if (!r.name.startsWith('/')) throw new Error(`File paths must be fully qualified, not '${r.name}'`);
+    const ensure = asString(r.params.ensure);
+    if (ensure !== undefined && !ENSURES.includes(ensure) && !ensure.startsWith('/')) {
+      throw new Error(`Invalid value '${ensure}' for ensure: use present, absent, file, directory or link`);
+    }
+    if (r.params.content !== undefined && r.params.source !== undefined) throw new Error('You cannot specify both content and source');
+    const mode = asString(r.params.mode);
+    if (mode !== undefined && !/^[0-7]{3,4}$/.test(mode) && !/^([ugoa]*[-+=]([rwxXst]*|[ugo]))(,[ugoa]*[-+=]([rwxXst]*|[ugo]))*$/.test(mode)) {
+      throw new Error(`The file mode specification is invalid: '${mode}'`);
+    }
+  },
+  desired(r: Resource) {
+    const d: Record<string, unknown> = {};
+    let ensure = asString(r.params.ensure);
+    // `ensure => '/target'` is a link to that target.
+    if (ensure?.startsWith('/')) {
+      d.target = ensure;
+      ensure = 'link';
+    }
+    if (ensure === undefined && (r.params.content !== undefined || r.params.source !== undefined)) ensure = 'file';
+    if (ensure === undefined && r.params.target !== undefined) ensure = 'link';
+    if (ensure !== undefined) d.ensure = ensure;
+    if (ensure === 'absent') return d;
+    if (r.params.target !== undefined && ensure === 'link') d.target = String(r.params.target);
+    if (r.params.content !== undefined) d.content = r.params.content;
+    if (r.params.source !== undefined && ensure !== 'directory') d.content = { source: asString(r.params.source) };
+    if (ensure === 'directory' && r.params.source !== undefined && asBool(r.params.recurse, false)) d.tree = 'in sync';
+    if (r.params.mode !== undefined && ensure !== 'link') d.mode = String(r.params.mode);
+    if (r.params.owner !== undefined) d.owner = String(r.params.owner);
+    if (r.params.group !== undefined) d.group = String(r.params.group);
+    return d;
+  },
+  async prepare(r: Resource, desired: Record<string, unknown>, ctx: ProviderContext) {
+    const c = desired.content as { source?: string } | undefined;
+    if (!c || typeof c !== 'object' || Buffer.isBuffer(c) || c.source === undefined) return;
+    const sources = asList(r.params.source).map(String);
+    for (const source of sources) {
+      const data = await readSource(source, ctx);
+      if (data !== undefined) {
+        desired.content = data;
+        return;
+      }
+    }
+    throw new Error(`Could not retrieve information from environment: none of the sources exist: ${sources.join(', ')}`);
+  },
+  autorequire(r: Resource) {
+    const out: string[] = [];
+    const parent = dirname(r.name);
+    if (parent !== r.name) out.push(`File[${parent}]`);
+    if (r.params.owner !== undefined) out.push(`User[${r.params.owner}]`);
+    if (r.params.group !== undefined) out.push(`Group[${r.params.group}]`);
+    return out;
+  },
+};
+
+function toBuffer(v: unknown): Buffer {
+  return Buffer.isBuffer(v) ? v : Buffer.from(String(v ?? ''));
+}

@@ -1,0 +1,22 @@
+// notify: logs a message on every run (it is never "in sync", as in Puppet).
+import { asString, type Provider, type TypeDefinition } from '../api.ts';
+
+export const notifyType: TypeDefinition = {
+  name: 'notify',
+  namevar: 'name',
+  properties: [{ name: 'message', insync: () => false }],
+  parameters: ['name', 'withpath'],
+  desired: (r) => ({ message: asString(r.params.message) ?? r.title }),
+};
+
+export const notifyProvider: Provider = {
+  name: 'notify',
+  type: 'notify',
+  suitable: () => true,
+  async retrieve() {
+    return { message: 'absent' };
+  },
+  async sync(r, changes, ctx) {
+    for (const c of changes) ctx.log.info(String(c.should));
+  },
+};
