@@ -58,6 +58,9 @@ export interface Change {
   message: string;
   /** A unified diff for content changes, shown in noop and logs. */
   diff?: string;
+  /** The values as messages show them (content as a checksum). */
+  isText?: string;
+  shouldText?: string;
 }
 
 export interface PropertyDef {

@@ -1,7 +1,7 @@
 // Files on a POSIX file system. Content is replaced atomically (temporary file + rename) and
 // the previous content kept in the file bucket first, unless `backup => false`.
 import {
-  chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync,
+  chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -94,16 +94,20 @@ export const filePosix: Provider = {
     }
     const now = stat(path);
     if (!now) return;
-    if (want('mode')) {
-      const m = desiredMode(String(want('mode')!.should), now.mode, now.isDirectory());
-      if (m === undefined) throw new Error(`Invalid mode '${want('mode')!.should}'`);
+    // Just created: the engine compared only `ensure`; apply the other attributes as well.
+    const created = Boolean(ensure) && !st;
+    const modeSpec = want('mode')?.should ?? (created && !now.isSymbolicLink() ? r.params.mode : undefined);
+    if (modeSpec !== undefined) {
+      const m = desiredMode(String(modeSpec), now.mode, now.isDirectory());
+      if (m === undefined) throw new Error(`Invalid mode '${modeSpec}'`);
       chmodSync(path, m);
     }
-    if (want('owner') || want('group')) {
+    if (want('owner') || want('group') || (created && (r.params.owner !== undefined || r.params.group !== undefined))) {
       const o = owner(r);
-      if (want('owner') && o.uid === undefined) throw new Error(`Could not find user ${r.params.owner}`);
-      if (want('group') && o.gid === undefined) throw new Error(`Could not find group ${r.params.group}`);
-      chownSync(path, o.uid ?? now.uid, o.gid ?? now.gid);
+      if (r.params.owner !== undefined && o.uid === undefined) throw new Error(`Could not find user ${r.params.owner}`);
+      if (r.params.group !== undefined && o.gid === undefined) throw new Error(`Could not find group ${r.params.group}`);
+      if (now.isSymbolicLink()) lchownSync(path, o.uid ?? now.uid, o.gid ?? now.gid);
+      else chownSync(path, o.uid ?? now.uid, o.gid ?? now.gid);
     }
     if (asBool(r.params.recurse, false) && now.isDirectory()) await syncTree(r, ctx);
   },

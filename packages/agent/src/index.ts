@@ -1,0 +1,4 @@
+// @kasper/agent: applies a catalog to this host and reports what happened.
+export { Transaction, type TransactionOptions } from './transaction.ts';
+export { Report, type ResourceStatus, type ReportEvent, type LogEntry, type LogLevel, type RunStatus } from './report.ts';
+export { buildGraph, CycleError, type Graph, type GraphNode } from './graph.ts';

@@ -1,0 +1,376 @@
+// The transaction: applies a catalog to this host in dependency order. Each resource is
+// retrieved, compared with what the catalog wants and synced; a failure skips what depends on
+// it and nothing else; changes send refresh events along notify/subscribe; noop compares and
+// reports without changing anything.
+import { CatalogFloat, type Catalog, type CatalogResource } from '@kasper/catalog';
+import {
+  type Change, type Host, type Logger, type Provider, type ProviderContext, type Registry, type Resource,
+  FileBucket,
+} from '@kasper/providers';
+import { buildGraph, type Graph } from './graph.ts';
+import { Report, type ResourceStatus, type LogLevel } from './report.ts';
+
+export interface TransactionOptions {
+  noop?: boolean;
+  registry: Registry;
+  host: Host;
+  exec: ProviderContext['exec'];
+  bucketDir: string;
+  readSource?: ProviderContext['readSource'];
+  /** Receives every log line as it happens (the CLI prints them). */
+  onLog?: (level: LogLevel, source: string, message: string) => void;
+  /** Checked between resources: when it returns true the run stops after the one in hand. */
+  shouldStop?: () => boolean;
+}
+
+/** The catalog's parameters as plain values, metaparameters included. */
+function toResource(r: CatalogResource, namevar: string): Resource {
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of r.parameters) params[k] = plainValue(v);
+  const type = r.type.toLowerCase();
+  const name = params[namevar] !== undefined ? String(params[namevar]) : r.title;
+  return { type, title: r.title, ref: `${r.type}[${r.title}]`, name, params, file: r.file, line: r.line, tags: r.tags };
+}
+
+/** Catalog values as providers take them: Floats as numbers, hashes as objects. */
+function plainValue(v: unknown): unknown {
+  if (v instanceof CatalogFloat) return v.value;
+  if (Array.isArray(v)) return v.map(plainValue);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainValue(x)]));
+  return v;
+}
+
+const METAPARAMETERS = new Set(['alias', 'audit', 'before', 'loglevel', 'noop', 'notify', 'require', 'schedule', 'stage', 'subscribe', 'tag']);
+
+export class Transaction {
+  private readonly options: TransactionOptions;
+  readonly report: Report;
+  private readonly ctx: ProviderContext;
+  private graph!: Graph;
+  private readonly resources = new Map<string, Resource>();
+  private readonly statusOf = new Map<string, ResourceStatus>();
+  private readonly pendingRefresh = new Map<string, number>();
+  private readonly containment = new Map<string, string>();
+
+  constructor(catalog: Catalog, options: TransactionOptions) {
+    this.options = options;
+    this.report = new Report(catalog, Boolean(options.noop));
+    const log: Logger = {
+      info: (m) => this.log('notice', 'Kasper', m),
+      warn: (m) => this.log('warning', 'Kasper', m),
+      debug: (m) => this.log('debug', 'Kasper', m),
+    };
+    this.ctx = {
+      noop: Boolean(options.noop),
+      exec: options.exec,
+      bucket: new FileBucket(options.bucketDir),
+      log,
+      host: options.host,
+      readSource: options.readSource,
+      cache: new Map(),
+    };
+    for (const e of catalog.edges) this.containment.set(e.target, e.source);
+    this.catalog = catalog;
+  }
+
+  private readonly catalog: Catalog;
+
+  private log(level: LogLevel, source: string, message: string, r?: Resource): void {
+    this.report.log(level, source, message, r);
+    this.options.onLog?.(level, source, message);
+  }
+
+  /** Puppet's path of a resource: `/Stage[main]/Base/File[/etc/motd]`. */
+  private path(ref: string): string {
+    const parts: string[] = [];
+    for (let cur: string | undefined = ref; cur; cur = this.containment.get(cur)) {
+      const m = /^Class\[(.*)\]$/.exec(cur);
+      parts.unshift(m ? (m[1] === 'main' ? 'Main' : m[1]) : cur);
+    }
+    return `/${parts.join('/')}`;
+  }
+
+  async run(): Promise<Report> {
+    const started = performance.now();
+    const { registry, host } = this.options;
+    const autorequire = (cr: CatalogResource) => {
+      const t = registry.type(cr.type.toLowerCase());
+      if (!t?.definition.autorequire) return [];
+      return t.definition.autorequire(toResource(cr, t.definition.namevar));
+    };
+    try {
+      this.graph = buildGraph(this.catalog, autorequire);
+    } catch (e) {
+      this.log('err', 'Kasper', (e as Error).message);
+      this.report.fail();
+      this.report.finish(performance.now() - started);
+      return this.report;
+    }
+    // Resources of types Kasper does not know fail alone; the rest of the catalog still applies.
+    const byProvider = new Map<Provider, Resource[]>();
+    const providers = new Map<string, Provider>();
+    for (const ref of this.graph.order) {
+      const cr = this.graph.nodes.get(ref)!.resource;
+      const t = registry.type(cr.type.toLowerCase());
+      if (!t) continue;
+      const r = toResource(cr, t.definition.namevar);
+      this.resources.set(ref, r);
+      try {
+        const p = registry.providerFor(r, host);
+        providers.set(ref, p);
+        const list = byProvider.get(p) ?? [];
+        list.push(r);
+        byProvider.set(p, list);
+      } catch {
+        // reported when the resource is evaluated
+      }
+    }
+    const prefetchStart = performance.now();
+    for (const [p, list] of byProvider) {
+      if (!p.prefetch) continue;
+      try {
+        await p.prefetch(list, this.ctx);
+      } catch (e) {
+        this.log('warning', `Kasper`, `Could not prefetch ${p.type} provider '${p.name}': ${(e as Error).message}`);
+      }
+    }
+    this.report.addTime('prefetch', performance.now() - prefetchStart);
+
+    for (const ref of this.graph.order) {
+      if (this.statusOf.has(ref)) continue; // done early in a batch
+      if (this.options.shouldStop?.()) {
+        this.log('notice', 'Kasper', 'Stopping: the run was asked to end; the remaining resources were not applied');
+        break;
+      }
+      await this.evaluate(ref, providers.get(ref));
+    }
+    this.report.finish(performance.now() - started);
+    return this.report;
+  }
+
+  private failedDependency(ref: string): string | undefined {
+    for (const d of this.graph.nodes.get(ref)!.before) {
+      const s = this.statusOf.get(d);
+      if (s && (s.failed || s.skipped)) return d;
+    }
+    return undefined;
+  }
+
+  private async evaluate(ref: string, provider: Provider | undefined): Promise<void> {
+    const node = this.graph.nodes.get(ref)!;
+    const cr = node.resource;
+    const status = this.report.newStatus(cr, this.path(ref), provider?.name);
+    this.statusOf.set(ref, status);
+    const started = performance.now();
+    const source = this.path(ref);
+    const r = this.resources.get(ref);
+    try {
+      const failed = this.failedDependency(ref);
+      if (failed) {
+        status.skipped = true;
+        this.log('warning', source, `Skipping because of failed dependencies`, r);
+        return;
+      }
+      if (!r) throw new Error(`Kasper has no resource type '${cr.type.toLowerCase()}'`);
+      const type = this.options.registry.type(r.type)!;
+      if (!provider) provider = this.options.registry.providerFor(r, this.options.host);
+      for (const k of Object.keys(r.params)) {
+        if (k !== type.definition.namevar && !METAPARAMETERS.has(k) && k !== 'provider' &&
+          !type.definition.parameters.includes(k) && !type.definition.properties.some((p) => p.name === k)) {
+          throw new Error(`no parameter named '${k}'`);
+        }
+      }
+      type.definition.validate?.(r);
+      const noop = this.ctx.noop || r.params.noop === true;
+      // A batch-capable provider (apt) takes every ready resource it manages at once.
+      if (provider.syncBatch && !noop) {
+        await this.evaluateBatch(ref, r, provider);
+        return;
+      }
+      const changes = await this.changesFor(r, provider);
+      await this.applyChanges(r, provider, changes, status, noop);
+      await this.maybeRefresh(ref, r, provider, status, noop);
+    } catch (e) {
+      status.failed = true;
+      this.log('err', source, (e as Error).message, r);
+    } finally {
+      status.evaluation_time = (performance.now() - started) / 1000;
+    }
+  }
+
+  /** What is out of sync: each managed property whose current value is not the desired one. */
+  private async changesFor(r: Resource, provider: Provider): Promise<Change[]> {
+    const type = this.options.registry.type(r.type)!.definition;
+    const desired = type.desired ? type.desired(r) : Object.fromEntries(type.properties.filter((p) => r.params[p.name] !== undefined).map((p) => [p.name, r.params[p.name]]));
+    await type.prepare?.(r, desired, this.ctx);
+    const current = await provider.retrieve(r, this.ctx);
+    const changes: Change[] = [];
+    // When the thing does not exist (or is to be removed) only `ensure` matters.
+    const ensureDef = type.properties.find((p) => p.name === 'ensure');
+    for (const prop of type.properties) {
+      if (!(prop.name in desired)) continue;
+      const should = desired[prop.name];
+      const is = current[prop.name];
+      if (prop.name !== 'ensure' && ensureDef && (current.ensure === 'absent' || desired.ensure === 'absent')) continue;
+      const insync = prop.insync ? prop.insync(is, should, r) : String(is) === String(should);
+      if (insync) continue;
+      const fmt = (v: unknown) => (prop.format ? prop.format(v, r) : v === undefined ? 'absent' : String(v));
+      const message = is === undefined || is === 'absent'
+        ? (prop.name === 'ensure' ? `${ensureCreated(r.type)}` : `defined '${prop.name}' as '${fmt(should)}'`)
+        : prop.name === 'ensure' && should === 'absent' ? 'removed'
+          : `${prop.name} changed '${fmt(is)}' to '${fmt(should)}'`;
+      const change: Change = { property: prop.name, is, should, message, isText: fmt(is), shouldText: fmt(should) };
+      if (prop.diff) change.diff = prop.diff(is, should, r);
+      changes.push(change);
+    }
+    // A new file with content: its ensure message says what was created (content is implied).
+    if (changes.some((c) => c.property === 'ensure') && current.ensure === 'absent' && desired.content !== undefined) {
+      const c = changes.find((x) => x.property === 'ensure')!;
+      c.message = `defined content as '${type.properties.find((p) => p.name === 'content')?.format?.(desired.content, r) ?? ''}'`;
+    }
+    return changes;
+  }
+
+  private async applyChanges(r: Resource, provider: Provider, changes: Change[], status: ResourceStatus, noop: boolean): Promise<void> {
+    if (changes.length === 0) return;
+    const source = this.path(r.ref);
+    status.out_of_sync = true;
+    status.out_of_sync_count = changes.length;
+    if (noop) {
+      for (const c of changes) {
+        this.log('notice', `${source}/${c.property}`, `${c.diff ? `${c.diff}\n` : ''}current_value '${c.isText ?? short(c.is)}', should be '${c.shouldText ?? short(c.should)}' (noop)`, r);
+        this.report.event(status, c, 'noop');
+      }
+      // Subscribers say what they would have done.
+      this.sendRefresh(r.ref);
+      return;
+    }
+    try {
+      if (changes.some((c) => c.diff)) for (const c of changes) if (c.diff) this.log('notice', `${source}/${c.property}`, `\n${c.diff}`, r);
+      await provider.sync(r, changes, this.ctx);
+    } catch (e) {
+      for (const c of changes) this.report.event(status, c, 'failure', `change from '${c.isText ?? short(c.is)}' to '${c.shouldText ?? short(c.should)}' failed: ${(e as Error).message}`);
+      throw e;
+    }
+    for (const c of changes) {
+      this.log('notice', `${source}/${c.property}`, c.message, r);
+      this.report.event(status, c, 'success');
+    }
+    status.changed = true;
+    status.change_count = changes.length;
+    this.sendRefresh(r.ref);
+  }
+
+  private sendRefresh(ref: string): void {
+    for (const t of this.graph.nodes.get(ref)?.notifies ?? []) this.pendingRefresh.set(t, (this.pendingRefresh.get(t) ?? 0) + 1);
+  }
+
+  private async maybeRefresh(ref: string, r: Resource, provider: Provider, status: ResourceStatus, noop: boolean): Promise<void> {
+    const events = this.pendingRefresh.get(ref);
+    if (!events) return;
+    this.pendingRefresh.delete(ref);
+    const source = this.path(ref);
+    if (!provider.refresh) return;
+    if (noop) {
+      this.log('notice', source, `Would have triggered 'refresh' from ${events} event${events > 1 ? 's' : ''}`, r);
+      return;
+    }
+    try {
+      await provider.refresh(r, this.ctx);
+      this.log('notice', source, `Triggered 'refresh' from ${events} event${events > 1 ? 's' : ''}`, r);
+      this.sendRefresh(ref);
+    } catch (e) {
+      status.failed = true;
+      status.failed_to_restart = true;
+      throw e;
+    }
+  }
+
+  /**
+   * One sync call for this resource and every other resource of the same provider that is
+   * ready now (all of its dependencies done): packages installed by one apt-get.
+   */
+  private async evaluateBatch(ref: string, r: Resource, provider: Provider): Promise<void> {
+    const items: { ref: string; r: Resource; changes: Change[]; status: ResourceStatus }[] = [];
+    const mine = this.statusOf.get(ref)!;
+    items.push({ ref, r, changes: await this.changesFor(r, provider), status: mine });
+    for (const other of this.graph.order) {
+      if (other === ref || this.statusOf.has(other)) continue;
+      const o = this.resources.get(other);
+      if (!o || o.type !== r.type || o.params.noop === true) continue;
+      let p: Provider;
+      try {
+        p = this.options.registry.providerFor(o, this.options.host);
+      } catch {
+        continue;
+      }
+      if (p !== provider) continue;
+      const deps = [...this.graph.nodes.get(other)!.before];
+      if (!deps.every((d) => this.statusOf.has(d) && !this.statusOf.get(d)!.failed && !this.statusOf.get(d)!.skipped)) continue;
+      if (this.pendingRefresh.has(other)) continue;
+      try {
+        this.options.registry.type(o.type)!.definition.validate?.(o);
+        const changes = await this.changesFor(o, p);
+        if (changes.length === 0) continue;
+        const status = this.report.newStatus(this.graph.nodes.get(other)!.resource, this.path(other), p.name);
+        this.statusOf.set(other, status);
+        items.push({ ref: other, r: o, changes, status });
+      } catch {
+        // it will be evaluated (and fail) on its own turn
+      }
+    }
+    const work = items.filter((i) => i.changes.length > 0);
+    if (work.length > 0) {
+      try {
+        for (const i of work) if (i.changes.some((c) => c.diff)) this.log('notice', this.path(i.ref), `\n${i.changes.map((c) => c.diff).join('\n')}`, i.r);
+        await provider.syncBatch!(work.map((i) => ({ r: i.r, changes: i.changes })), this.ctx);
+        for (const i of work) {
+          i.status.out_of_sync = true;
+          i.status.out_of_sync_count = i.changes.length;
+          for (const c of i.changes) {
+            this.log('notice', `${this.path(i.ref)}/${c.property}`, c.message, i.r);
+            this.report.event(i.status, c, 'success');
+          }
+          i.status.changed = true;
+          i.status.change_count = i.changes.length;
+          this.sendRefresh(i.ref);
+        }
+      } catch (e) {
+        // The batch failed: apply one by one, so one bad package fails alone.
+        for (const i of work) {
+          if (i.ref !== ref) this.statusOf.delete(i.ref);
+        }
+        this.report.dropStatuses(work.filter((i) => i.ref !== ref).map((i) => i.ref));
+        const first = work.find((i) => i.ref === ref);
+        if (first) {
+          try {
+            await provider.sync(first.r, first.changes, this.ctx);
+            for (const c of first.changes) {
+              this.log('notice', `${this.path(ref)}/${c.property}`, c.message, first.r);
+              this.report.event(mine, c, 'success');
+            }
+            mine.changed = true;
+            mine.change_count = first.changes.length;
+            this.sendRefresh(ref);
+          } catch (e2) {
+            for (const c of first.changes) this.report.event(mine, c, 'failure', (e2 as Error).message);
+            throw e2;
+          }
+        }
+        void e;
+      }
+    }
+    await this.maybeRefresh(ref, r, provider, mine, false);
+  }
+}
+
+function ensureCreated(type: string): string {
+  return type === 'file' ? 'created' : 'created';
+}
+
+/** Values in log lines: content as its checksum, long values cut. */
+function short(v: unknown): string {
+  if (Buffer.isBuffer(v)) return `{${v.length} bytes}`;
+  const s = v === undefined ? 'absent' : String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
