@@ -108,6 +108,8 @@ export interface Provider {
   retrieve(r: Resource, ctx: ProviderContext): Promise<Record<string, unknown>>;
   /** Brings the resource to the desired state for the given changes. Throws on failure. */
   sync(r: Resource, changes: Change[], ctx: ProviderContext): Promise<void>;
+  /** The names of every instance on the host (`kasper resource user`). */
+  instances?(ctx: ProviderContext): Promise<string[]>;
   /** Reacts to a refresh event (restart a service, run a refreshonly exec). */
   refresh?(r: Resource, ctx: ProviderContext): Promise<void>;
   /**

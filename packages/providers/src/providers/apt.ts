@@ -31,6 +31,9 @@ export const apt: Provider = {
   type: 'package',
   suitable: (host) => host.hasCommand('apt-get') && host.hasCommand('dpkg-query'),
   isDefault: (host) => host.osFamily === 'Debian',
+  async instances(ctx) {
+    return [...(await dpkgState(ctx, true))].filter(([, v]) => v !== 'absent').map(([k]) => k);
+  },
   async prefetch(_resources, ctx) {
     await dpkgState(ctx, true);
   },

@@ -1,4 +1,5 @@
 // Local users and groups with the shadow utilities (useradd, usermod, userdel, groupadd …).
+import { readFileSync } from 'node:fs';
 import { asBool, asString, type Provider } from '../api.ts';
 import { runChecked } from '../executor.ts';
 import { groupEntry, groupName, passwdEntry, shadowEntry, supplementaryGroups } from '../posix.ts';
@@ -8,6 +9,9 @@ export const useradd: Provider = {
   type: 'user',
   suitable: (host) => host.hasCommand('useradd'),
   isDefault: (host) => host.osFamily !== 'Darwin',
+  async instances() {
+    return readFileSync('/etc/passwd', 'utf8').split('\n').filter(Boolean).map((l) => l.split(':')[0]);
+  },
   async retrieve(r) {
     const e = passwdEntry(r.name);
     if (!e) return { ensure: 'absent' };
@@ -71,6 +75,9 @@ export const groupadd: Provider = {
   type: 'group',
   suitable: (host) => host.hasCommand('groupadd'),
   isDefault: (host) => host.osFamily !== 'Darwin',
+  async instances() {
+    return readFileSync('/etc/group', 'utf8').split('\n').filter(Boolean).map((l) => l.split(':')[0]);
+  },
   async retrieve(r) {
     const e = groupEntry(r.name);
     if (!e) return { ensure: 'absent' };
