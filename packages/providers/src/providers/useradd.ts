@@ -1,6 +1,6 @@
 // Local users and groups with the shadow utilities (useradd, usermod, userdel, groupadd …).
 import { readFileSync } from 'node:fs';
-import { asBool, asString, type Provider } from '../api.ts';
+import { asBool, asList, asString, type Change, type Provider } from '../api.ts';
 import { runChecked } from '../executor.ts';
 import { groupEntry, groupName, passwdEntry, shadowEntry, supplementaryGroups } from '../posix.ts';
 
@@ -27,7 +27,8 @@ export const useradd: Provider = {
       password: shadowEntry(r.name)?.[1],
     };
   },
-  async sync(r, changes, ctx) {
+  async sync(r, requested, ctx) {
+    let changes = requested;
     const ensure = changes.find((c) => c.property === 'ensure');
     const args = (forCreate: boolean) => {
       const a: string[] = [];
@@ -57,6 +58,14 @@ export const useradd: Provider = {
       return;
     }
     if (ensure) {
+      // Creating: every attribute the resource gives, not only the changes the engine listed.
+      const given: Change[] = [];
+      for (const prop of ['uid', 'gid', 'comment', 'home', 'shell', 'password', 'groups']) {
+        const v = r.params[prop];
+        if (v === undefined) continue;
+        given.push({ property: prop, is: undefined, should: prop === 'groups' ? asList(v).map(String).join(',') : String(v), message: '' });
+      }
+      changes = given;
       const a = args(true);
       if (asBool(r.params.managehome, false)) a.push('-m');
       if (asBool(r.params.system, false)) a.push('-r');
@@ -92,13 +101,14 @@ export const groupadd: Provider = {
     const gid = changes.find((c) => c.property === 'gid');
     if (ensure) {
       const a: string[] = [];
-      if (gid) a.push('-g', String(gid.should));
+      if (r.params.gid !== undefined) a.push('-g', String(r.params.gid));
       if (asBool(r.params.system, false)) a.push('-r');
       await runChecked(ctx.exec, 'groupadd', [...a, r.name]);
     } else if (gid) {
       await runChecked(ctx.exec, 'groupmod', ['-g', String(gid.should), r.name]);
     }
-    const members = changes.find((c) => c.property === 'members');
+    const members = changes.find((c) => c.property === 'members') ?? (ensure && r.params.members !== undefined
+      ? { should: asList(r.params.members).map(String).join(',') } : undefined);
     if (members) {
       const want = String(members.should).split(',').filter(Boolean);
       const list = asBool(r.params.auth_membership, true) ? want : [...new Set([...(groupEntry(r.name)?.[3] ?? '').split(',').filter(Boolean), ...want])];
