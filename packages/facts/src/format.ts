@@ -1,0 +1,18 @@
+// Facts for people (YAML) and programs (JSON), whole or one by dotted name.
+import { stringify } from 'yaml';
+
+function dig(facts: Record<string, unknown>, name: string): unknown {
+  let v: unknown = facts;
+  for (const k of name.split('.')) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && k in (v as object)) v = (v as Record<string, unknown>)[k];
+    else if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
+    else throw new Error(`no fact named '${name}'`);
+  }
+  return v;
+}
+
+export function formatFacts(facts: Record<string, unknown>, options: { format: 'json' | 'yaml'; name?: string }): string {
+  const value = options.name ? dig(facts, options.name) : facts;
+  if (options.format === 'yaml') return typeof value === 'object' && value !== null ? stringify(value) : `${String(value)}\n`;
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

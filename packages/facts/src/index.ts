@@ -1,0 +1,359 @@
+// Facts about this host, in Facter 4's structured shape (os, networking, processors, memory,
+// disks, mountpoints, …) plus the legacy flat names modules still read. Each group has its own
+// resolver; only the groups asked for are computed, in parallel. Sources are the OS itself
+// (/etc/os-release, /proc, Node's os module) and systeminformation where it knows more.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statfsSync } from 'node:fs';
+import { promises as dns } from 'node:dns';
+import * as os from 'node:os';
+import { promisify } from 'node:util';
+import { loadExternalFacts } from './external.ts';
+
+export { formatFacts } from './format.ts';
+export { loadExternalFacts } from './external.ts';
+
+const run = promisify(execFile);
+
+export type Facts = Record<string, unknown>;
+type Resolver = () => Promise<Facts>;
+
+function read(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Facter's human sizes: `15.52 GiB`. */
+export function humanSize(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${bytes} bytes` : `${v.toFixed(2)} ${units[i]}`;
+}
+
+function osRelease(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of (read('/etc/os-release') ?? '').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (m) out[m[1]] = m[2].replace(/^"(.*)"$/, '$1');
+  }
+  return out;
+}
+
+const FAMILIES: Record<string, string> = {
+  debian: 'Debian', ubuntu: 'Debian', raspbian: 'Debian', linuxmint: 'Debian',
+  rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat', amzn: 'RedHat',
+  sles: 'Suse', opensuse: 'Suse', arch: 'Archlinux', alpine: 'Alpine', gentoo: 'Gentoo',
+};
+
+const resolveOs: Resolver = async () => {
+  const rel = osRelease();
+  const id = rel.ID ?? os.platform();
+  const family = FAMILIES[id] ?? (rel.ID_LIKE ?? '').split(' ').map((x) => FAMILIES[x]).find(Boolean) ?? (id[0]?.toUpperCase() + id.slice(1));
+  const name = id === 'debian' ? 'Debian' : id === 'ubuntu' ? 'Ubuntu' : (rel.NAME ?? id).split(' ')[0];
+  // Debian's point release lives in /etc/debian_version (12.5); os-release has only 12.
+  const full = (id === 'debian' ? read('/etc/debian_version')?.trim() : undefined) ?? rel.VERSION_ID ?? os.release();
+  const [major, minor] = full.split('.');
+  const arch = os.arch() === 'x64' ? (family === 'Debian' ? 'amd64' : 'x86_64') : os.arch() === 'arm64' ? (family === 'Debian' ? 'arm64' : 'aarch64') : os.arch();
+  const hardware = os.machine();
+  const distro = {
+    codename: rel.VERSION_CODENAME ?? '',
+    id: name,
+    description: rel.PRETTY_NAME ?? '',
+    release: { full, major, ...(minor !== undefined ? { minor } : {}) },
+  };
+  const osFact = { name, family, release: { full, major, ...(minor !== undefined ? { minor } : {}) }, distro, architecture: arch, hardware, selinux: { enabled: existsSync('/sys/fs/selinux/enforce') } };
+  return {
+    os: osFact,
+    osfamily: family, operatingsystem: name, operatingsystemrelease: full, operatingsystemmajrelease: major,
+    lsbdistcodename: distro.codename, lsbdistid: name, lsbdistrelease: full, lsbmajdistrelease: major,
+    architecture: arch, hardwaremodel: hardware,
+  };
+};
+
+const resolveKernel: Resolver = async () => {
+  const release = os.release();
+  const version = release.split('-')[0];
+  return {
+    kernel: os.type(), kernelrelease: release, kernelversion: version,
+    kernelmajversion: version.split('.').slice(0, 2).join('.'),
+  };
+};
+
+function prefixToMask(bits: number, v6: boolean): string {
+  if (v6) {
+    const parts: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const b = Math.max(0, Math.min(16, bits - i * 16));
+      parts.push((b === 0 ? 0 : (0xffff << (16 - b)) & 0xffff).toString(16));
+    }
+    return parts.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
+  }
+  const n = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+}
+
+function network4(ip: string, mask: string): string {
+  const a = ip.split('.').map(Number);
+  const m = mask.split('.').map(Number);
+  return a.map((x, i) => x & m[i]).join('.');
+}
+
+const resolveHost: Resolver = async () => {
+  const hostname = os.hostname().split('.')[0];
+  let fqdn = os.hostname().includes('.') ? os.hostname() : '';
+  if (!fqdn) {
+    try {
+      const { stdout } = await run('hostname', ['-f'], { timeout: 2000 });
+      fqdn = stdout.trim();
+    } catch {
+      // no resolver answer: fall back below
+    }
+  }
+  if (!fqdn || !fqdn.includes('.')) {
+    const domainLine = (read('/etc/resolv.conf') ?? '').split('\n').find((l) => /^(domain|search)\s/.test(l));
+    const domain = domainLine?.split(/\s+/)[1];
+    fqdn = domain ? `${hostname}.${domain}` : fqdn || hostname;
+  }
+  const domain = fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : '';
+  return { hostname, fqdn, domain };
+};
+
+const resolveNetworking: Resolver = async () => {
+  const { hostname, fqdn, domain } = await resolveHost();
+  const ifaces = os.networkInterfaces();
+  const interfaces: Record<string, unknown> = {};
+  for (const [name, addrs] of Object.entries(ifaces)) {
+    const list = addrs ?? [];
+    const v4 = list.filter((a) => a.family === 'IPv4');
+    const v6 = list.filter((a) => a.family === 'IPv6');
+    const entry: Record<string, unknown> = {};
+    const mtu = Number(read(`/sys/class/net/${name}/mtu`));
+    if (mtu) entry.mtu = mtu;
+    const mac = list.find((a) => a.mac && a.mac !== '00:00:00:00:00:00')?.mac;
+    if (mac) entry.mac = mac;
+    if (v4.length) {
+      entry.bindings = v4.map((a) => ({ address: a.address, netmask: a.netmask, network: network4(a.address, a.netmask) }));
+      entry.ip = v4[0].address;
+      entry.netmask = v4[0].netmask;
+      entry.network = network4(v4[0].address, v4[0].netmask);
+    }
+    if (v6.length) {
+      entry.bindings6 = v6.map((a) => ({ address: a.address, netmask: prefixToMask(Number(a.cidr?.split('/')[1] ?? 64), true), scope6: a.scopeid === 0 ? 'global' : 'link' }));
+      entry.ip6 = v6[0].address;
+      entry.scope6 = v6[0].scopeid === 0 ? 'global' : 'link';
+    }
+    interfaces[name] = entry;
+  }
+  // The primary interface carries the default route.
+  let primary: string | undefined;
+  for (const line of (read('/proc/net/route') ?? '').split('\n').slice(1)) {
+    const [iface, dest] = line.split('\t');
+    if (dest === '00000000') {
+      primary = iface;
+      break;
+    }
+  }
+  primary ??= Object.keys(interfaces).find((n) => n !== 'lo');
+  const p = (primary ? interfaces[primary] : undefined) as Record<string, unknown> | undefined;
+  const networking = {
+    hostname, fqdn, domain, primary, interfaces,
+    ...(p?.ip ? { ip: p.ip, netmask: p.netmask, network: p.network } : {}),
+    ...(p?.ip6 ? { ip6: p.ip6 } : {}),
+    ...(p?.mac ? { mac: p.mac } : {}),
+    ...(p?.mtu ? { mtu: p.mtu } : {}),
+  };
+  void dns;
+  return {
+    networking, hostname, fqdn, domain,
+    ipaddress: p?.ip, ipaddress6: p?.ip6, macaddress: p?.mac, netmask: p?.netmask, network: p?.network,
+    interfaces: Object.keys(interfaces).join(','),
+  };
+};
+
+const resolveProcessors: Resolver = async () => {
+  const cpus = os.cpus();
+  const cpuinfo = read('/proc/cpuinfo') ?? '';
+  const physical = new Set(cpuinfo.split('\n').filter((l) => l.startsWith('physical id')).map((l) => l.split(':')[1].trim()));
+  const speed = cpus[0]?.speed ? `${(cpus[0].speed / 1000).toFixed(2)} GHz` : undefined;
+  return {
+    processors: { count: cpus.length, physicalcount: Math.max(1, physical.size), models: cpus.map((c) => c.model), isa: os.machine(), ...(speed ? { speed } : {}) },
+    processorcount: cpus.length,
+  };
+};
+
+function meminfo(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of (read('/proc/meminfo') ?? '').split('\n')) {
+    const m = /^(\w+):\s+(\d+)\s*kB/.exec(line);
+    if (m) out[m[1]] = Number(m[2]) * 1024;
+  }
+  return out;
+}
+
+function usage(total: number, available: number) {
+  const used = total - available;
+  return {
+    total: humanSize(total), total_bytes: total, available: humanSize(available), available_bytes: available,
+    used: humanSize(used), used_bytes: used, capacity: total ? `${((used / total) * 100).toFixed(2)}%` : '0%',
+  };
+}
+
+const resolveMemory: Resolver = async () => {
+  const m = meminfo();
+  const total = m.MemTotal ?? os.totalmem();
+  const available = m.MemAvailable ?? os.freemem();
+  const memory: Record<string, unknown> = { system: usage(total, available) };
+  if (m.SwapTotal) memory.swap = usage(m.SwapTotal, m.SwapFree ?? 0);
+  return {
+    memory,
+    memorysize: humanSize(total), memorysize_mb: Math.round((total / 1048576) * 100) / 100,
+    memoryfree: humanSize(available), memoryfree_mb: Math.round((available / 1048576) * 100) / 100,
+  };
+};
+
+const resolveDisks: Resolver = async () => {
+  const disks: Record<string, unknown> = {};
+  try {
+    for (const name of readdirSync('/sys/block')) {
+      if (/^(loop|ram|zram)/.test(name)) continue;
+      const sectors = Number(read(`/sys/block/${name}/size`) ?? 0);
+      const size = sectors * 512;
+      const entry: Record<string, unknown> = { size: humanSize(size), size_bytes: size };
+      const model = read(`/sys/block/${name}/device/model`)?.trim();
+      const vendor = read(`/sys/block/${name}/device/vendor`)?.trim();
+      if (model) entry.model = model;
+      if (vendor) entry.vendor = vendor;
+      entry.type = read(`/sys/block/${name}/queue/rotational`)?.trim() === '1' ? 'hdd' : 'ssd';
+      disks[name] = entry;
+    }
+  } catch {
+    // no sysfs (a container may hide it)
+  }
+  if (Object.keys(disks).length === 0) {
+    // Ask systeminformation, which knows other sources.
+    try {
+      const si = await import('systeminformation');
+      for (const d of await si.blockDevices()) if (d.type === 'disk') disks[d.name] = { size: humanSize(d.size), size_bytes: d.size, model: d.model || undefined };
+    } catch {
+      // leave disks empty
+    }
+  }
+  return { disks, blockdevices: Object.keys(disks).join(',') };
+};
+
+const PSEUDO = new Set(['proc', 'sysfs', 'devpts', 'cgroup', 'cgroup2', 'securityfs', 'debugfs', 'tracefs', 'pstore', 'bpf', 'mqueue', 'hugetlbfs', 'configfs', 'fusectl', 'autofs', 'binfmt_misc', 'nsfs', 'rpc_pipefs']);
+
+const resolveMounts: Resolver = async () => {
+  const mountpoints: Record<string, unknown> = {};
+  const filesystems = new Set<string>();
+  for (const line of (read('/proc/mounts') ?? '').split('\n')) {
+    const [device, path, fs, options] = line.split(' ');
+    if (!path || PSEUDO.has(fs)) continue;
+    filesystems.add(fs);
+    const mp = path.replace(/\\040/g, ' ');
+    try {
+      const st = statfsSync(mp);
+      const total = st.blocks * st.bsize;
+      const available = st.bavail * st.bsize;
+      mountpoints[mp] = { device, filesystem: fs, options: options.split(','), ...usage(total, available), size: humanSize(total), size_bytes: total };
+    } catch {
+      mountpoints[mp] = { device, filesystem: fs, options: options.split(',') };
+    }
+  }
+  const fsList = (read('/proc/filesystems') ?? '').split('\n').filter((l) => l && !l.startsWith('nodev')).map((l) => l.trim());
+  return { mountpoints, filesystems: (fsList.length ? fsList : [...filesystems]).sort().join(',') };
+};
+
+const resolveVirtual: Resolver = async () => {
+  let virtual = 'physical';
+  const cgroup = read('/proc/1/cgroup') ?? '';
+  const product = (read('/sys/class/dmi/id/product_name') ?? '').trim().toLowerCase();
+  const vendor = (read('/sys/class/dmi/id/sys_vendor') ?? '').trim().toLowerCase();
+  if (existsSync('/.dockerenv') || /docker/.test(cgroup)) virtual = 'docker';
+  else if (/lxc/.test(cgroup) || existsSync('/dev/lxd') || (read('/proc/1/environ') ?? '').includes('container=lxc')) virtual = 'lxc';
+  else if (/kvm|qemu/.test(product) || /qemu/.test(vendor)) virtual = 'kvm';
+  else if (/vmware/.test(product)) virtual = 'vmware';
+  else if (/virtualbox/.test(product)) virtual = 'virtualbox';
+  else if (/google/.test(product)) virtual = 'gce';
+  else if (/amazon/.test(vendor)) virtual = 'kvm';
+  else if (/microsoft/.test(vendor)) virtual = 'hyperv';
+  else if (existsSync('/proc/xen')) virtual = 'xenu';
+  else if (/hypervisor/.test(read('/proc/cpuinfo') ?? '')) virtual = 'kvm';
+  return { virtual, is_virtual: virtual !== 'physical' };
+};
+
+const resolveIdentity: Resolver = async () => {
+  const info = os.userInfo();
+  const group = (read('/etc/group') ?? '').split('\n').find((l) => l.split(':')[2] === String(info.gid))?.split(':')[0] ?? String(info.gid);
+  return {
+    identity: { user: info.username, uid: info.uid, gid: info.gid, group, privileged: info.uid === 0 },
+    id: info.username, gid: group,
+  };
+};
+
+const resolveTime: Resolver = async () => {
+  const seconds = Math.floor(Number((read('/proc/uptime') ?? String(os.uptime())).split(' ')[0]));
+  const hours = Math.floor(seconds / 3600);
+  const days = Math.floor(seconds / 86400);
+  const uptime = days > 0 ? `${days} day${days === 1 ? '' : 's'}` : `${hours}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')} hours`;
+  const tz = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+  const [l1, l5, l15] = os.loadavg();
+  return {
+    system_uptime: { seconds, hours, days, uptime },
+    uptime_seconds: seconds, uptime_hours: hours, uptime_days: days, uptime,
+    timezone: tz,
+    load_averages: { '1m': l1, '5m': l5, '15m': l15 },
+    path: process.env.PATH ?? '',
+  };
+};
+
+/** Which resolver provides each top-level fact. */
+const RESOLVERS: [string[], Resolver][] = [
+  [['os', 'osfamily', 'operatingsystem', 'operatingsystemrelease', 'operatingsystemmajrelease', 'lsbdistcodename', 'lsbdistid', 'lsbdistrelease', 'lsbmajdistrelease', 'architecture', 'hardwaremodel'], resolveOs],
+  [['kernel', 'kernelrelease', 'kernelversion', 'kernelmajversion'], resolveKernel],
+  [['networking', 'hostname', 'fqdn', 'domain', 'ipaddress', 'ipaddress6', 'macaddress', 'netmask', 'network', 'interfaces'], resolveNetworking],
+  [['processors', 'processorcount'], resolveProcessors],
+  [['memory', 'memorysize', 'memorysize_mb', 'memoryfree', 'memoryfree_mb'], resolveMemory],
+  [['disks', 'blockdevices'], resolveDisks],
+  [['mountpoints', 'filesystems'], resolveMounts],
+  [['virtual', 'is_virtual'], resolveVirtual],
+  [['identity', 'id', 'gid'], resolveIdentity],
+  [['system_uptime', 'uptime_seconds', 'uptime_hours', 'uptime_days', 'uptime', 'timezone', 'load_averages', 'path'], resolveTime],
+];
+
+/** The resolvers that ran in the last collection (for tests of laziness). */
+export const lastResolved: string[] = [];
+
+export interface CollectOptions {
+  /** Only these facts (dotted names allowed: `os.release.major` needs `os`). */
+  names?: string[];
+  /** Folders of external facts; default /etc/kasper/facts.d. */
+  externalDirs?: string[];
+}
+
+export async function collectFacts(options: CollectOptions = {}): Promise<Facts> {
+  const wanted = options.names?.map((n) => n.split('.')[0]);
+  const chosen = RESOLVERS.filter(([names]) => !wanted || names.some((n) => wanted.includes(n)));
+  lastResolved.length = 0;
+  const results = await Promise.all(chosen.map(async ([names, resolve]) => {
+    lastResolved.push(names[0]);
+    try {
+      return await resolve();
+    } catch {
+      return {};
+    }
+  }));
+  const facts: Facts = Object.assign({}, ...results);
+  for (const k of Object.keys(facts)) if (facts[k] === undefined) delete facts[k];
+  const external = await loadExternalFacts(options.externalDirs ?? ['/etc/kasper/facts.d']);
+  for (const [k, v] of Object.entries(external)) if (!wanted || wanted.includes(k)) facts[k] = v;
+  if (wanted) for (const k of Object.keys(facts)) if (!wanted.includes(k)) delete facts[k];
+  return facts;
+}
