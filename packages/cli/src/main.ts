@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { parserCommand } from './parser-command.ts';
 import { compileCommand, lookupCommand } from './compile-command.ts';
+import { applyCommand, factsCommand, filebucketCommand, resourceCommand } from './apply-command.ts';
 import { createOutput, type Output } from './output.ts';
 
 function version(): string {
@@ -21,6 +22,10 @@ export function buildProgram(out: Output): Command {
   program.addCommand(parserCommand(out));
   program.addCommand(compileCommand(out));
   program.addCommand(lookupCommand(out));
+  program.addCommand(applyCommand(out));
+  program.addCommand(factsCommand(out));
+  program.addCommand(resourceCommand(out));
+  program.addCommand(filebucketCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through
   // `out` and reports its exit instead of ending the process.
   const configure = (cmd: Command) => {

@@ -1,0 +1,228 @@
+// The work behind `kasper apply`, `kasper facts`, `kasper resource` and `kasper filebucket`,
+// loaded only when those commands run. Wiring only: facts from @kasper/facts, the catalog from
+// @kasper/compiler, the run from @kasper/agent with @kasper/providers.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, hostname, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import pino from 'pino';
+import { stringifyCatalog } from '@kasper/catalog';
+import { CompileError, compileCatalog, fromData, type Value } from '@kasper/compiler';
+import { collectFacts, formatFacts } from '@kasper/facts';
+import { FileBucket, Registry, SystemExecutor, detectHost, writeFileAtomic } from '@kasper/providers';
+import { Transaction, type LogLevel } from '@kasper/agent';
+import { environmentFrom, printCompileError, type CompileOpts } from './compile-action.ts';
+import type { Output } from './output.ts';
+
+export interface ApplyOpts extends Omit<CompileOpts, 'node'> {
+  execute?: string;
+  noop?: boolean;
+  factsOverride?: string;
+  detailedExitcodes?: boolean;
+  report?: string;
+  vardir?: string;
+  logdest?: string;
+  catalog?: string;
+}
+
+/** Where Kasper keeps its state: /var/lib/kasper as root, ~/.kasper/var otherwise. */
+export function defaultVardir(): string {
+  return process.getuid?.() === 0 ? '/var/lib/kasper' : join(homedir(), '.kasper', 'var');
+}
+
+const LABEL: Record<LogLevel, string> = { debug: 'Debug', info: 'Info', notice: 'Notice', warning: 'Warning', err: 'Error' };
+
+/** Facts for this host, with a file's values layered on top (`--facts-override`). */
+async function hostFacts(override: string | undefined): Promise<Map<string, Value>> {
+  const facts = fromData(await collectFacts()) as Map<string, Value>;
+  if (override) {
+    const { loadFactsFile } = await import('@kasper/compiler');
+    for (const [k, v] of loadFactsFile(override)) facts.set(k, v);
+  }
+  return facts;
+}
+
+/** `puppet:///modules/NAME/PATH` → `<modulepath>/NAME/files/PATH`. */
+function sourceReader(modulepath: string[]) {
+  return async (source: string): Promise<Buffer | undefined> => {
+    const m = /^puppet:\/\/[^/]*\/modules\/([^/]+)\/(.+)$/.exec(source);
+    if (!m) return undefined;
+    for (const dir of modulepath) {
+      const p = join(dir, m[1], 'files', m[2]);
+      if (existsSync(p)) return readFileSync(p);
+    }
+    return undefined;
+  };
+}
+
+export async function runApply(manifest: string | undefined, opts: ApplyOpts, out: Output): Promise<void> {
+  let work: string | undefined;
+  try {
+    if (opts.execute !== undefined) {
+      work = mkdtempSync(join(tmpdir(), 'kasper-apply-'));
+      manifest = join(work, 'apply.pp');
+      writeFileSync(manifest, opts.execute);
+    }
+    if (!manifest) {
+      out.stderr('kasper apply: give a manifest file or folder, or code with -e\n');
+      out.exitCode = 1;
+      return;
+    }
+    if (!existsSync(manifest)) {
+      out.stderr(`kasper apply: ${manifest} does not exist\n`);
+      out.exitCode = 1;
+      return;
+    }
+    const vardir = resolve(opts.vardir ?? defaultVardir());
+    mkdirSync(vardir, { recursive: true, mode: 0o750 });
+    const logFile = opts.logdest ?? join(vardir, 'log', 'kasper.log');
+    mkdirSync(dirname(logFile), { recursive: true });
+    const logger = pino({ base: { command: 'apply' } }, pino.destination({ dest: logFile, sync: true, append: true }));
+
+    const facts = await hostFacts(opts.factsOverride);
+    const networking = facts.get('networking');
+    const node = networking instanceof Map && typeof networking.get('fqdn') === 'string' ? String(networking.get('fqdn')) : hostname();
+    // Without --modulepath, modules sit beside the manifest (`./modules` for `manifests/site.pp`).
+    const env = environmentFrom({ ...opts, node, modulepath: opts.modulepath ?? defaultModulepath(manifest) }, manifest);
+    let catalog;
+    try {
+      catalog = compileCatalog({
+        environment: env,
+        node,
+        facts,
+        log: (level, message, where) => out.stderr(`${level === 'err' ? 'Error' : level[0].toUpperCase() + level.slice(1)}: ${message} (${where})\n`),
+      });
+    } catch (e) {
+      if (e instanceof CompileError) {
+        logger.error({ code: e.code, location: e.location }, e.message);
+        printCompileError(e, out);
+        if (opts.detailedExitcodes) out.exitCode = 1;
+        return;
+      }
+      throw e;
+    }
+    if (opts.catalog) writeFileAtomic(opts.catalog, stringifyCatalog(catalog) + '\n');
+
+    const registry = new Registry();
+    await registry.loadFromModules(env.modulepath);
+    const color = out.isTTY && !process.env.NO_COLOR;
+    const paint = (level: LogLevel, s: string) => {
+      if (!color) return s;
+      const code = level === 'err' ? 31 : level === 'warning' ? 33 : level === 'notice' ? 36 : 0;
+      return code ? `\u001b[${code}m${s}\u001b[0m` : s;
+    };
+    const transaction = new Transaction(catalog, {
+      noop: opts.noop,
+      registry,
+      host: detectHost(String((facts.get('os') as Map<Value, Value> | undefined)?.get('family') ?? '') || undefined),
+      exec: new SystemExecutor(),
+      bucketDir: join(vardir, 'bucket'),
+      readSource: sourceReader(env.modulepath),
+      onLog: (level, source, message) => {
+        logger[level === 'err' ? 'error' : level === 'warning' ? 'warn' : level === 'notice' ? 'info' : level]({ source }, message);
+        if (level === 'debug') return;
+        const text = source === 'Kasper' ? message : `${source}: ${message}`;
+        (level === 'err' || level === 'warning' ? out.stderr : out.stdout)(paint(level, `${LABEL[level]}: ${text}`) + '\n');
+      },
+    });
+    const report = await transaction.run();
+    out.stdout(paint('notice', `Notice: ${report.summary()}`) + '\n');
+    logger.info({ status: report.status, metrics: report.metrics().resources.values }, report.summary());
+    const json = JSON.stringify(report, null, 2) + '\n';
+    mkdirSync(join(vardir, 'state'), { recursive: true });
+    writeFileAtomic(join(vardir, 'state', 'last_run_report.json'), json, 0o640);
+    if (opts.report) writeFileAtomic(resolve(opts.report), json, 0o640);
+    out.exitCode = opts.detailedExitcodes ? report.detailedExitCode : report.failed ? 1 : 0;
+  } finally {
+    if (work) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function defaultModulepath(manifest: string): string {
+  const abs = resolve(manifest);
+  const base = abs.endsWith('.pp') ? dirname(abs) : abs;
+  // manifests/site.pp → ../modules; a lone file → modules beside it.
+  const candidates = [join(dirname(base), 'modules'), join(base, 'modules')];
+  return candidates.find((c) => existsSync(c)) ?? candidates[0];
+}
+
+export async function runFacts(name: string | undefined, opts: { format: string; externalDir?: string[] }, out: Output): Promise<void> {
+  const facts = await collectFacts({ names: name ? [name] : undefined, externalDirs: opts.externalDir });
+  try {
+    out.stdout(formatFacts(facts, { format: opts.format === 'yaml' ? 'yaml' : 'json', name }));
+  } catch (e) {
+    out.stderr(`kasper facts: ${(e as Error).message}\n`);
+    out.exitCode = 1;
+  }
+}
+
+export async function runResource(type: string, name: string | undefined, opts: { format: string }, out: Output): Promise<void> {
+  const registry = new Registry();
+  const t = registry.type(type.toLowerCase());
+  if (!t) {
+    out.stderr(`kasper resource: unknown type '${type}' (known: ${registry.typeNames().join(', ')})\n`);
+    out.exitCode = 1;
+    return;
+  }
+  const host = detectHost();
+  const ctx = {
+    noop: true, exec: new SystemExecutor(), bucket: new FileBucket(join(defaultVardir(), 'bucket')), host, cache: new Map(),
+    log: { info: () => {}, warn: () => {}, debug: () => {} },
+  };
+  const names = name ? [name] : [];
+  if (!name) {
+    const p = registry.providerFor({ type: t.definition.name, title: '', ref: '', name: '', params: {}, tags: [] }, host);
+    if (!p.instances) {
+      out.stderr(`kasper resource: listing every ${type} is not supported; name one\n`);
+      out.exitCode = 1;
+      return;
+    }
+    names.push(...(await p.instances(ctx)));
+  }
+  const blocks: string[] = [];
+  const all: Record<string, unknown>[] = [];
+  for (const n of names) {
+    const r = { type: t.definition.name, title: n, ref: `${type}[${n}]`, name: n, params: {}, tags: [] };
+    const p = registry.providerFor(r, host);
+    const state = await p.retrieve(r, ctx);
+    const shown: Record<string, unknown> = {};
+    for (const prop of t.definition.properties) {
+      const v = state[prop.name];
+      if (v === undefined || prop.name === 'password') continue;
+      shown[prop.name] = Buffer.isBuffer(v) ? (prop.format ? prop.format(v, r) : v.toString()) : v;
+    }
+    all.push({ type: t.definition.name, title: n, ...shown });
+    const width = Math.max(0, ...Object.keys(shown).map((k) => k.length));
+    const lines = Object.entries(shown).map(([k, v]) => `  ${k.padEnd(width)} => ${typeof v === 'string' ? `'${v.replace(/'/g, "\\'")}'` : JSON.stringify(v)},`);
+    blocks.push(`${t.definition.name} { '${n.replace(/'/g, "\\'")}':\n${lines.join('\n')}\n}`);
+  }
+  out.stdout(opts.format === 'json' ? `${JSON.stringify(all, null, 2)}\n` : `${blocks.join('\n')}\n`);
+}
+
+export async function runFilebucket(action: string, args: string[], opts: { vardir?: string }, out: Output): Promise<void> {
+  const bucket = new FileBucket(join(resolve(opts.vardir ?? defaultVardir()), 'bucket'));
+  if (action === 'list') {
+    for (const e of bucket.list()) out.stdout(`${e.checksum} ${e.paths.join(' ')}\n`);
+    return;
+  }
+  if (action === 'get' || action === 'restore') {
+    const [first, second] = args;
+    const sum = action === 'get' ? first : second;
+    const content = sum ? bucket.get(sum) : undefined;
+    if (!content) {
+      out.stderr(`kasper filebucket: no content with checksum ${sum ?? '(none given)'}\n`);
+      out.exitCode = 1;
+      return;
+    }
+    if (action === 'get') {
+      out.stdout(content.toString());
+      return;
+    }
+    // Restoring keeps what is there now in the bucket too, so nothing is lost.
+    if (existsSync(first)) bucket.backup(readFileSync(first), first);
+    writeFileAtomic(first, content);
+    out.stdout(`Restored ${first} from ${sum}\n`);
+    return;
+  }
+  out.stderr(`kasper filebucket: unknown action '${action}' (list, get CHECKSUM, restore PATH CHECKSUM)\n`);
+  out.exitCode = 1;
+}

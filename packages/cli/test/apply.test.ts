@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../src/main.ts';
+import { captureOutput } from '../src/output.ts';
+
+async function run(...argv: string[]) {
+  const out = captureOutput();
+  const code = await main(argv, out);
+  return { code, out: out.out, err: out.err };
+}
+
+test('apply converges, reports, and a second run changes nothing (detailed exit codes 2 then 0)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-'));
+  writeFileSync(join(dir, 'site.pp'), `file { '${dir}/out.txt': content => "os=\${facts['os']['family']}\\n" }\n`);
+  const args = ['apply', join(dir, 'site.pp'), '--vardir', join(dir, 'var'), '--detailed-exitcodes'];
+  const first = await run(...args, '--report', join(dir, 'report.json'));
+  assert.equal(first.code, 2, first.err);
+  assert.match(first.out, /File\[.*out\.txt\]\/ensure: defined content as '\{md5\}/);
+  assert.match(first.out, /Applied catalog in [\d.]+ seconds: 1 resources, 1 changed/);
+  assert.match(readFileSync(join(dir, 'out.txt'), 'utf8'), /^os=\w+\n$/);
+  const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+  assert.equal(report.status, 'changed');
+  assert.ok(existsSync(join(dir, 'var/state/last_run_report.json')));
+  assert.ok(readFileSync(join(dir, 'var/log/kasper.log'), 'utf8').includes('"msg"'));
+  const second = await run(...args);
+  assert.equal(second.code, 0, second.out);
+});
+
+test('apply -e, --noop changes nothing, and failures give exit code 4 with --detailed-exitcodes', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-'));
+  const noop = await run('apply', '--noop', '--vardir', join(dir, 'var'), '-e', `file { '${dir}/x': content => 'x' }`);
+  assert.equal(noop.code, 0);
+  assert.equal(existsSync(join(dir, 'x')), false);
+  assert.match(noop.out, /\(noop\)/);
+  const failing = await run('apply', '--detailed-exitcodes', '--vardir', join(dir, 'var'), '-e', "exec { 'no': command => '/bin/false' }");
+  assert.equal(failing.code, 4);
+  assert.match(failing.err, /Error: \/Stage\[main\]\/Main\/Exec\[no\]: '\/bin\/false' returned 1/);
+});
+
+test('a compile error in apply points at the code', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-'));
+  const r = await run('apply', '--vardir', join(dir, 'var'), '-e', 'include nope');
+  assert.equal(r.code, 1);
+  assert.match(r.err, /apply\.pp:1:1: error: Could not find class ::nope/);
+});
+
+test('facts prints one fact by dotted name; filebucket lists and restores', async () => {
+  const f = await run('facts', 'os.family');
+  assert.equal(f.code, 0);
+  assert.match(f.out, /^"\w+"\n$/);
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-bucket-'));
+  writeFileSync(join(dir, 'f'), 'first\n');
+  await run('apply', '--vardir', join(dir, 'var'), '-e', `file { '${dir}/f': content => "second\\n" }`);
+  const list = await run('filebucket', 'list', '--vardir', join(dir, 'var'));
+  const [sum] = list.out.trim().split(' ');
+  assert.match(list.out, new RegExp(`${dir}/f`));
+  const restored = await run('filebucket', 'restore', join(dir, 'f'), sum, '--vardir', join(dir, 'var'));
+  assert.equal(restored.code, 0);
+  assert.equal(readFileSync(join(dir, 'f'), 'utf8'), 'first\n');
+});
