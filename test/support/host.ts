@@ -23,3 +23,25 @@ export function hasCommand(name: string): boolean {
     return false;
   }
 }
+
+/**
+ * Makes sure Debian packages providing these commands are installed (as root, with apt-get,
+ * refreshing the package lists once if needed). Returns a reason when they cannot be.
+ */
+export function ensureCommands(packages: Record<string, string>): string | null {
+  const missing = Object.entries(packages).filter(([cmd]) => !hasCommand(cmd));
+  if (missing.length === 0) return null;
+  if (!isRoot || !hasCommand('apt-get')) return `missing ${missing.map(([c]) => c).join(', ')} (install ${missing.map(([, p]) => p).join(' ')})`;
+  const install = () => execFileSync('apt-get', ['install', '-y', '-q', ...new Set(missing.map(([, p]) => p))], { stdio: 'pipe', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  try {
+    install();
+  } catch {
+    try {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
+      install();
+    } catch (e) {
+      return `could not install ${missing.map(([, p]) => p).join(' ')}: ${(e as Error).message}`;
+    }
+  }
+  return missing.every(([cmd]) => hasCommand(cmd)) ? null : `installed, but still missing ${missing.map(([c]) => c).join(', ')}`;
+}

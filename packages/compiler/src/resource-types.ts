@@ -6,6 +6,8 @@ export const BUILTIN_RESOURCE_TYPES = new Set([
   'notify', 'package', 'resources', 'router', 'schedule', 'scheduled_task', 'selboolean',
   'selmodule', 'service', 'ssh_authorized_key', 'sshkey', 'stage', 'tidy', 'user', 'vlan',
   'whit', 'yumrepo', 'zfs', 'zone', 'zpool',
+  // Kasper's agent manages packet filters itself (Puppet needs puppetlabs-firewall for these).
+  'firewall', 'firewallchain',
 ]);
 
 /** The namevar of built-in types whose namevar is not `name`. */

@@ -8,3 +8,6 @@ export { writeFileAtomic } from './atomic.ts';
 export { md5, contentDiff } from './types/file.ts';
 export { splitCommand } from './providers/exec-posix.ts';
 export { parseIsEnabled, unitName } from './providers/service-systemd.ts';
+export { ruleOf, fingerprint, type FirewallRule } from './types/firewall.ts';
+export { nftExpression, TABLE as NFT_TABLE } from './providers/firewall-nftables.ts';
+export { iptablesArgs } from './providers/firewall-iptables.ts';

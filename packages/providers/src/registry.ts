@@ -11,6 +11,9 @@ import { execType } from './types/exec.ts';
 import { groupType, userType } from './types/user.ts';
 import { packageType } from './types/package.ts';
 import { serviceType } from './types/service.ts';
+import { firewallType, firewallchainType } from './types/firewall.ts';
+import { firewallNftables, firewallchainNftables } from './providers/firewall-nftables.ts';
+import { firewallIptables, firewallchainIptables } from './providers/firewall-iptables.ts';
 import { filePosix } from './providers/file-posix.ts';
 import { execPosix } from './providers/exec-posix.ts';
 import { groupadd, useradd } from './providers/useradd.ts';
@@ -23,8 +26,9 @@ export class Registry {
   private readonly types = new Map<string, RegisteredType>();
 
   constructor() {
-    for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType]) this.addType(t);
-    for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd]) this.addProvider(p);
+    for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType]) this.addType(t);
+    for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd,
+      firewallNftables, firewallchainNftables, firewallIptables, firewallchainIptables]) this.addProvider(p);
   }
 
   addType(t: TypeDefinition): void {

@@ -1,0 +1,118 @@
+// firewall and firewallchain: packet filter rules with the attributes Puppet users know from
+// puppetlabs-firewall. A rule is named like '100 allow ssh': the number orders the rules, the
+// name identifies the rule on the host (it is kept as the rule's comment). The providers
+// (nftables, iptables) translate a rule into their own syntax.
+import { createHash } from 'node:crypto';
+import { asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+
+export interface FirewallRule {
+  name: string;
+  chain: string;
+  table: string;
+  family: 'IPv4' | 'IPv6';
+  proto?: string;
+  dport?: string[];
+  sport?: string[];
+  source?: string;
+  destination?: string;
+  iniface?: string;
+  outiface?: string;
+  state?: string[];
+  action: 'accept' | 'drop' | 'reject';
+}
+
+const ACTIONS = ['accept', 'drop', 'reject'];
+const PROTOS = ['tcp', 'udp', 'icmp', 'ipv6-icmp', 'icmpv6', 'all', 'sctp', 'gre', 'esp', 'ah'];
+const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'];
+
+/** Reads a firewall resource's attributes into a rule, checking each as puppetlabs-firewall does. */
+export function ruleOf(r: Resource): FirewallRule {
+  const name = r.name;
+  if (!/^\d+[^\S\n]/.test(name)) throw new Error(`Invalid value "${name}": a rule name begins with a number to order it, e.g. '100 allow ssh'`);
+  if (name.length > 100) throw new Error(`The rule name is longer than 100 characters: '${name}'`);
+  const p = r.params;
+  const action = (asString(p.action) ?? (asString(p.jump) ?? 'accept')).toLowerCase();
+  if (!ACTIONS.includes(action)) throw new Error(`Invalid value "${action}" for action: use accept, drop or reject`);
+  const proto = asString(p.proto)?.toLowerCase();
+  if (proto !== undefined && !PROTOS.includes(proto)) throw new Error(`Invalid value "${proto}" for proto`);
+  const ports = (v: unknown, what: string) => {
+    const list = asList(v).flatMap((x) => String(x).split(',')).map((x) => x.trim().replace(':', '-')).filter(Boolean);
+    for (const x of list) if (!/^\d+(-\d+)?$/.test(x) || x.split('-').some((n) => Number(n) > 65535)) throw new Error(`Invalid port '${x}' for ${what}`);
+    if (list.length && (!proto || !['tcp', 'udp', 'sctp'].includes(proto))) throw new Error(`${what} needs proto => tcp, udp or sctp`);
+    return list.length ? list : undefined;
+  };
+  const fam = asString(p.protocol) ?? (asString(p.provider) === 'ip6tables' ? 'IPv6' : 'IPv4');
+  const family = /6/.test(fam) ? 'IPv6' : 'IPv4';
+  const cidr = (v: unknown, what: string) => {
+    const s = asString(v);
+    if (s === undefined) return undefined;
+    const ok = family === 'IPv4' ? /^!?\s*\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s) : /^!?\s*[0-9a-fA-F:]+(\/\d{1,3})?$/.test(s);
+    if (!ok) throw new Error(`Invalid ${what} '${s}' for ${family}`);
+    return s.replace(/\s+/g, '');
+  };
+  const states = asList(p.ctstate ?? p.state).map((x) => String(x).toUpperCase());
+  for (const s of states) if (!STATES.includes(s)) throw new Error(`Invalid state '${s}': use ${STATES.join(', ')}`);
+  return {
+    name,
+    chain: (asString(p.chain) ?? 'INPUT').toUpperCase(),
+    table: asString(p.table) ?? 'filter',
+    family,
+    proto: proto === 'all' ? undefined : proto,
+    dport: ports(p.dport, 'dport'),
+    sport: ports(p.sport, 'sport'),
+    source: cidr(p.source, 'source'),
+    destination: cidr(p.destination, 'destination'),
+    iniface: asString(p.iniface),
+    outiface: asString(p.outiface),
+    state: states.length ? [...new Set(states)].sort() : undefined,
+    action: action as FirewallRule['action'],
+  };
+}
+
+/**
+ * A rule's fingerprint, kept in its comment next to the name: the provider reads it back to
+ * tell a rule as Kasper wrote it from one that has to be rewritten.
+ */
+export function fingerprint(rule: FirewallRule): string {
+  return createHash('sha256').update(JSON.stringify(rule)).digest('hex').slice(0, 12);
+}
+
+export const firewallType: TypeDefinition = {
+  name: 'firewall',
+  namevar: 'name',
+  properties: [{ name: 'ensure' }, { name: 'rule' }],
+  parameters: ['name', 'chain', 'table', 'proto', 'dport', 'sport', 'source', 'destination', 'iniface', 'outiface', 'state', 'ctstate',
+    'action', 'jump', 'protocol', 'provider', 'icmp'],
+  validate(r: Resource) {
+    ruleOf(r);
+    const e = asString(r.params.ensure);
+    if (e !== undefined && e !== 'present' && e !== 'absent') throw new Error(`Invalid value '${e}' for ensure: use present or absent`);
+  },
+  desired(r: Resource) {
+    const ensure = asString(r.params.ensure) ?? 'present';
+    if (ensure === 'absent') return { ensure };
+    return { ensure, rule: fingerprint(ruleOf(r)) };
+  },
+};
+
+export const firewallchainType: TypeDefinition = {
+  name: 'firewallchain',
+  namevar: 'name',
+  // `purge => true`: no rule that Kasper does not manage stays in the chain.
+  properties: [{ name: 'ensure' }, { name: 'purge', format: (v) => String(v) }],
+  parameters: ['name', 'ignore', 'policy', 'provider'],
+  validate(r: Resource) {
+    if (!/^[A-Za-z0-9_-]+:(filter|nat|mangle|raw|security):(IPv4|IPv6|ethernet)$/.test(r.name)) {
+      throw new Error(`Invalid firewallchain name '${r.name}': use CHAIN:TABLE:PROTOCOL, e.g. INPUT:filter:IPv4`);
+    }
+  },
+  desired(r: Resource) {
+    const d: Record<string, unknown> = { ensure: asString(r.params.ensure) ?? 'present' };
+    if (r.params.purge === true || r.params.purge === 'true') d.purge = 'no unmanaged rules';
+    return d;
+  },
+  autorequire: () => [],
+};
+
+/** Names of the firewall rules this run manages (filled by the providers' prefetch). */
+export const MANAGED_RULES = 'firewall:managed';
