@@ -1,4 +1,7 @@
-# An example site: every node gets the base profile; web nodes also serve a page.
+# An example site. Every node gets the base profile: admin accounts, a message of the day,
+# hardened SSH, time synchronisation and a packet filter. Web nodes also serve a page.
+# Try it on any Debian machine without changing anything:
+#   npx kasper apply --noop manifests/site.pp
 node default {
   include base
 }

@@ -1,4 +1,4 @@
-# The base profile: an admin group and user, and a message of the day.
+# The base profile: an admin group and users, a message of the day, SSH, time and a firewall.
 class base (
   String $admin         = 'ops',
   Array[String] $admins = ['alice', 'bob'],
@@ -11,6 +11,7 @@ class base (
     user { $name:
       ensure     => present,
       groups     => [$admin],
+      shell      => '/bin/bash',
       managehome => true,
       require    => Group[$admin],
     }
@@ -21,4 +22,8 @@ class base (
     mode    => '0644',
     content => epp('base/motd.epp', { 'admins' => $admins }),
   }
+
+  include ssh
+  include timesync
+  include base::firewall
 }

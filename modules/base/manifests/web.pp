@@ -1,4 +1,4 @@
-# A small web server on a chosen port.
+# A small web server on a chosen port, let through the firewall.
 class base::web (
   Integer[1, 65535] $port = 80,
 ) {
@@ -17,5 +17,11 @@ class base::web (
   ~> service { 'nginx':
     ensure => running,
     enable => true,
+  }
+
+  firewall { "200 allow http on ${port}":
+    proto  => tcp,
+    dport  => $port,
+    action => accept,
   }
 }

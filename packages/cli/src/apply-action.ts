@@ -82,7 +82,11 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
     const networking = facts.get('networking');
     const node = networking instanceof Map && typeof networking.get('fqdn') === 'string' ? String(networking.get('fqdn')) : hostname();
     // Without --modulepath, modules sit beside the manifest (`./modules` for `manifests/site.pp`).
-    const env = environmentFrom({ ...opts, node, modulepath: opts.modulepath ?? defaultModulepath(manifest) }, manifest);
+    const modulepath = opts.modulepath ?? defaultModulepath(manifest);
+    // Without --hiera-config, a hiera.yaml beside the modules folder (the site's root) is used.
+    const siteHiera = join(dirname(modulepath.split(':')[0]), 'hiera.yaml');
+    const hieraConfig = opts.hieraConfig ?? (existsSync(siteHiera) ? siteHiera : undefined);
+    const env = environmentFrom({ ...opts, node, modulepath, hieraConfig }, manifest);
     let catalog;
     try {
       catalog = compileCatalog({

@@ -1,0 +1,25 @@
+# A packet filter: replies, loopback and SSH are let in; everything else is dropped.
+# Web nodes open their port in base::web. Rules live in Kasper's own nftables table.
+class base::firewall (
+  Array[String] $ssh_sources = ['0.0.0.0/0'],
+) {
+  firewall { '000 accept replies':
+    state  => ['ESTABLISHED', 'RELATED'],
+    action => accept,
+  }
+  firewall { '010 accept loopback':
+    iniface => 'lo',
+    action  => accept,
+  }
+  $ssh_sources.each |Integer $i, String $source| {
+    firewall { "100 allow ssh from ${source}":
+      proto  => tcp,
+      dport  => 22,
+      source => $source,
+      action => accept,
+    }
+  }
+  firewall { '999 drop everything else':
+    action => drop,
+  }
+}
