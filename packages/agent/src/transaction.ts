@@ -203,6 +203,7 @@ export class Transaction {
     const type = this.options.registry.type(r.type)!.definition;
     const desired = type.desired ? type.desired(r) : Object.fromEntries(type.properties.filter((p) => r.params[p.name] !== undefined).map((p) => [p.name, r.params[p.name]]));
     await type.prepare?.(r, desired, this.ctx);
+    r.desired = desired;
     const current = await provider.retrieve(r, this.ctx);
     const changes: Change[] = [];
     // When the thing does not exist (or is to be removed) only `ensure` matters.

@@ -18,6 +18,8 @@ export interface Resource {
   file?: string;
   line?: number;
   tags: string[];
+  /** Every desired property value, prepared (a file's source read): set before sync. */
+  desired?: Record<string, unknown>;
 }
 
 /** What a provider needs from the host to decide whether it fits. */

@@ -77,7 +77,7 @@ export const filePosix: Provider = {
       if (!st) {
         if (should === 'directory') mkdirSync(path, { mode: 0o755 });
         else if (should === 'link') makeLink(path, String(r.params.target ?? asString(r.params.ensure)));
-        else writeFileAtomic(path, contentOf(want('content')?.should ?? r.params.content ?? ''), modeFor(r, 0o644, false), owner(r));
+        else writeFileAtomic(path, contentOf(want('content')?.should ?? r.desired?.content ?? r.params.content ?? ''), modeFor(r, 0o644, false), owner(r));
       }
     }
     const target = want('target');
