@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { runParserBench, type BenchReport } from './parser.bench.ts';
 import { runCompileBench } from './compile.bench.ts';
+import { runApplyBench } from './apply.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -15,6 +16,7 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   parser: runParserBench,
   compile: runCompileBench,
+  apply: runApplyBench,
 };
 
 function puppetVersion(): string {

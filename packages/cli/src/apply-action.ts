@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import pino from 'pino';
 import { stringifyCatalog } from '@kasper/catalog';
 import { CompileError, compileCatalog, fromData, type Value } from '@kasper/compiler';
-import { collectFacts, formatFacts } from '@kasper/facts';
+import { collectFacts } from '@kasper/facts';
 import { FileBucket, Registry, SystemExecutor, detectHost, writeFileAtomic } from '@kasper/providers';
 import { Transaction, type LogLevel } from '@kasper/agent';
 import { environmentFrom, printCompileError, type CompileOpts } from './compile-action.ts';
@@ -147,16 +147,6 @@ function defaultModulepath(manifest: string): string {
   // manifests/site.pp → ../modules; a lone file → modules beside it.
   const candidates = [join(dirname(base), 'modules'), join(base, 'modules')];
   return candidates.find((c) => existsSync(c)) ?? candidates[0];
-}
-
-export async function runFacts(name: string | undefined, opts: { format: string; externalDir?: string[] }, out: Output): Promise<void> {
-  const facts = await collectFacts({ names: name ? [name] : undefined, externalDirs: opts.externalDir });
-  try {
-    out.stdout(formatFacts(facts, { format: opts.format === 'yaml' ? 'yaml' : 'json', name }));
-  } catch (e) {
-    out.stderr(`kasper facts: ${(e as Error).message}\n`);
-    out.exitCode = 1;
-  }
 }
 
 export async function runResource(type: string, name: string | undefined, opts: { format: string }, out: Output): Promise<void> {

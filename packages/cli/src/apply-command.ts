@@ -33,7 +33,7 @@ export function factsCommand(out: Output): Command {
     .option('--format <format>', 'json or yaml', 'json')
     .option('--external-dir <dir>', 'a folder of external facts (repeatable; default /etc/kasper/facts.d)', collect)
     .action(async (name: string | undefined, opts: { format: string; externalDir?: string[] }) => {
-      const { runFacts } = await import('./apply-action.ts');
+      const { runFacts } = await import('./facts-action.ts');
       await runFacts(name, opts, out);
     });
 }
