@@ -266,8 +266,11 @@ export class Loader {
     for (const dir of this.env.modulepath) {
       if (!existsSync(dir)) continue;
       for (const mod of readdirSync(dir)) {
-        const p = join(dir, mod, 'lib', 'puppet', 'type', `${n}.rb`);
-        if (existsSync(p)) {
+        // A Ruby type (Puppet's) or a Kasper type shipped in the module's lib/kasper/types.
+        const candidates = [join(dir, mod, 'lib', 'puppet', 'type', `${n}.rb`),
+          ...['ts', 'js', 'mjs'].map((ext) => join(dir, mod, 'lib', 'kasper', 'types', `${n}.${ext}`))];
+        const p = candidates.find((c) => existsSync(c));
+        if (p) {
           found = p;
           break;
         }
