@@ -61,3 +61,18 @@ test('facts prints one fact by dotted name; filebucket lists and restores', asyn
   assert.equal(restored.code, 0);
   assert.equal(readFileSync(join(dir, 'f'), 'utf8'), 'first\n');
 });
+
+test('resource shows current state as Puppet code, or JSON', async () => {
+  const r = await run('resource', 'user', 'root');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^user \{ 'root':\n {2}ensure +=> 'present',\n {2}uid +=> '0',/);
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-res-'));
+  writeFileSync(join(dir, 'f'), 'x');
+  const j = await run('resource', 'file', join(dir, 'f'), '--format', 'json');
+  const [state] = JSON.parse(j.out);
+  assert.equal(state.ensure, 'file');
+  assert.match(state.content, /^\{md5\}/);
+  const bad = await run('resource', 'nosuchtype');
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /unknown type 'nosuchtype'/);
+});
