@@ -1,0 +1,2 @@
+// @kasper/ca: Kasper's certificate authority.
+export * from './ca.ts';

@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+import { CAError, CertificateAuthority, certificateExtensions, generateKey, globMatches, makeCsr, readCsr } from '../src/index.ts';
+
+function freshCa() {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-ca-'));
+  const ca = new CertificateAuthority(dir);
+  ca.setup();
+  return { dir, ca };
+}
+
+test('setup makes a CA certificate, a private key only root can read, and an empty CRL', () => {
+  const { ca } = freshCa();
+  const cert = new X509Certificate(ca.caCertPem());
+  assert.equal(cert.ca, true);
+  assert.equal(statSync(join(ca.dir, 'ca_key.pem')).mode & 0o777, 0o600);
+  assert.match(ca.crlPem(), /BEGIN X509 CRL/);
+});
+
+test('a CSR is pending until signed; the certificate carries the right extensions', () => {
+  const { ca } = freshCa();
+  const key = generateKey();
+  const csr = makeCsr('web01.example.com', key.keyPem, key.publicPem, { extensions: { pp_role: 'web' }, challengePassword: 's3cret' });
+  assert.deepEqual(readCsr(csr).extensions, { pp_role: 'web' });
+  assert.equal(readCsr(csr).challengePassword, 's3cret');
+  ca.submit(csr);
+  assert.deepEqual(ca.list().map((c) => `${c.name} ${c.state}`), ['web01.example.com requested']);
+  assert.match(ca.list()[0].fingerprint, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  const pem = ca.sign('web01.example.com');
+  const cert = new X509Certificate(pem);
+  assert.equal(cert.subject, 'CN=web01.example.com');
+  assert.ok(cert.verify(new X509Certificate(ca.caCertPem()).publicKey));
+  assert.match(cert.subjectAltName ?? '', /DNS:web01\.example\.com/);
+  assert.equal(cert.ca, false);
+  assert.deepEqual(certificateExtensions(pem), { pp_role: 'web' });
+  assert.deepEqual(ca.list(true).map((c) => `${c.name} ${c.state}`), ['web01.example.com signed']);
+  // Serials come from the inventory, one after the other.
+  ca.submit(makeCsr('db01', key.keyPem, key.publicPem));
+  const second = new X509Certificate(ca.sign('db01'));
+  assert.equal(BigInt(`0x${second.serialNumber}`), BigInt(`0x${cert.serialNumber}`) + 1n);
+});
+
+test('DNS alt names need explicit approval; names and CSRs are checked', () => {
+  const { ca } = freshCa();
+  const key = generateKey();
+  ca.submit(makeCsr('alt.example.com', key.keyPem, key.publicPem, { dnsAltNames: ['puppet', 'alt'] }));
+  assert.throws(() => ca.sign('alt.example.com'), /DNS alt names/);
+  assert.match(new X509Certificate(ca.sign('alt.example.com', { allowDnsAltNames: true })).subjectAltName!, /DNS:puppet/);
+  assert.throws(() => ca.submit('-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----\n'), CAError);
+  assert.throws(() => ca.submit(makeCsr('Bad Name', key.keyPem, key.publicPem)), /Invalid certname/);
+  assert.throws(() => ca.submit(makeCsr('alt.example.com', key.keyPem, key.publicPem)), /already has a signed certificate/);
+});
+
+test('revocation lands in a CRL that TLS itself enforces', async () => {
+  const { ca } = freshCa();
+  const server = ca.generate('master.example.com', ['localhost']);
+  const client = ca.generate('agent.example.com');
+  const listen = async (crl: string) => {
+    const s = tls.createServer({ key: server.keyPem, cert: server.certPem, ca: ca.caCertPem(), crl, requestCert: true, rejectUnauthorized: true }, (sock) => sock.end('ok'));
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return s;
+  };
+  const connect = (port: number) => new Promise<string>((resolve) => {
+    const sock = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', key: client.keyPem, cert: client.certPem, ca: ca.caCertPem() }, () => {});
+    let data = '';
+    sock.on('data', (d) => (data += d));
+    sock.on('end', () => resolve(data || 'closed'));
+    sock.on('error', (e) => resolve(`error: ${e.message}`));
+  });
+  const before = await listen(ca.crlPem());
+  assert.equal(await connect((before.address() as { port: number }).port), 'ok');
+  before.close();
+  ca.revoke('agent.example.com');
+  assert.equal(ca.info('agent.example.com')!.state, 'revoked');
+  const after = await listen(ca.crlPem());
+  assert.notEqual(await connect((after.address() as { port: number }).port), 'ok');
+  after.close();
+  // OpenSSL reads the CRL and finds the serial.
+  const crlFile = join(ca.dir, 'ca_crl.pem');
+  const text = execFileSync('openssl', ['crl', '-in', crlFile, '-noout', '-text'], { encoding: 'utf8' });
+  assert.match(text, new RegExp(`Serial Number: ${new X509Certificate(client.certPem).serialNumber}`, 'i'));
+});
+
+test('clean removes a node so it can ask again; autosign by glob and by policy executable', async () => {
+  const { ca, dir } = freshCa();
+  const key = generateKey();
+  ca.submit(makeCsr('old.example.com', key.keyPem, key.publicPem));
+  ca.sign('old.example.com');
+  ca.clean('old.example.com');
+  assert.equal(ca.info('old.example.com'), undefined);
+  ca.submit(makeCsr('old.example.com', key.keyPem, key.publicPem));
+  assert.equal(globMatches('*.example.com', 'a.example.com'), true);
+  assert.equal(globMatches('*.example.com', 'example.com'), false);
+  const policy = join(dir, 'policy.sh');
+  writeFileSync(policy, '#!/bin/sh\ngrep -q "BEGIN CERTIFICATE REQUEST" && [ "$1" = "vm-42.cloud" ]\n', { mode: 0o755 });
+  const runPolicy = async (exe: string, name: string, pem: string) => {
+    try {
+      execFileSync(exe, [name], { input: pem });
+      return 0;
+    } catch (e) {
+      return (e as { status: number }).status ?? 1;
+    }
+  };
+  const csr = makeCsr('vm-42.cloud', key.keyPem, key.publicPem);
+  ca.submit(csr);
+  assert.equal(await ca.autosign('vm-42.cloud', csr, { policyExecutable: policy }, runPolicy), true);
+  assert.equal(ca.info('vm-42.cloud')!.state, 'signed');
+  const other = makeCsr('intruder.cloud', key.keyPem, key.publicPem);
+  ca.submit(other);
+  assert.equal(await ca.autosign('intruder.cloud', other, { policyExecutable: policy, allow: ['*.example.com'] }, runPolicy), false);
+  assert.equal(ca.info('intruder.cloud')!.state, 'requested');
+});
