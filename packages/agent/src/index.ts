@@ -2,3 +2,4 @@
 export { Transaction, type TransactionOptions } from './transaction.ts';
 export { Report, type ResourceStatus, type ReportEvent, type LogEntry, type LogLevel, type RunStatus } from './report.ts';
 export { buildGraph, CycleError, type Graph, type GraphNode } from './graph.ts';
+export { MasterClient, agentRun, acquireLock, AgentError, type AgentConfig, type RunOutcome } from './daemon.ts';

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parserCommand } from './parser-command.ts';
 import { compileCommand, lookupCommand } from './compile-command.ts';
 import { applyCommand, factsCommand, filebucketCommand, resourceCommand } from './apply-command.ts';
+import { agentCommand, caCommand, masterCommand, nodeCommand, reportCommand } from './fleet-command.ts';
 import { createOutput, type Output } from './output.ts';
 
 function version(): string {
@@ -26,6 +27,11 @@ export function buildProgram(out: Output): Command {
   program.addCommand(factsCommand(out));
   program.addCommand(resourceCommand(out));
   program.addCommand(filebucketCommand(out));
+  program.addCommand(masterCommand(out));
+  program.addCommand(agentCommand(out));
+  program.addCommand(caCommand(out));
+  program.addCommand(nodeCommand(out));
+  program.addCommand(reportCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through
   // `out` and reports its exit instead of ending the process.
   const configure = (cmd: Command) => {

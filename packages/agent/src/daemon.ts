@@ -1,0 +1,216 @@
+// The agent daemon: bootstraps its certificate with the master's CA, then on every run gets a
+// fresh catalog over mutual TLS, applies it and sends the report. When the master cannot give
+// a catalog it applies the last one it had, and says so: the report records it.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { join } from 'node:path';
+import { parseCatalog, type Catalog } from '@kasper/catalog';
+import { generateKey, makeCsr, type CsrOptions } from '@kasper/ca';
+import { Registry, SystemExecutor, detectHost, writeFileAtomic } from '@kasper/providers';
+import { Transaction } from './transaction.ts';
+import type { Report, LogLevel } from './report.ts';
+
+export interface AgentConfig {
+  server: string;
+  port: number;
+  certname: string;
+  confdir: string;
+  vardir: string;
+  environment: string;
+  noop: boolean;
+  /** Seconds between certificate checks while waiting for signing; 0 exits at once. */
+  waitforcert: number;
+  csr?: CsrOptions;
+  /** Collects this host's facts (plain JSON). */
+  facts: () => Promise<Record<string, unknown>>;
+  onLog?: (level: LogLevel, source: string, message: string) => void;
+  /** Checked between resources: true ends the run after the resource in hand. */
+  shouldStop?: () => boolean;
+}
+
+export class AgentError extends Error {}
+
+interface HttpResult {
+  status: number;
+  body: Buffer;
+}
+
+export class MasterClient {
+  private readonly config: AgentConfig;
+  constructor(config: AgentConfig) {
+    this.config = config;
+  }
+
+  private ssl(...p: string[]): string {
+    return join(this.config.confdir, 'ssl', ...p);
+  }
+
+  get keyPath() { return this.ssl('private_keys', `${this.config.certname}.pem`); }
+  get certPath() { return this.ssl('certs', `${this.config.certname}.pem`); }
+  get caPath() { return this.ssl('certs', 'ca.pem'); }
+
+  /** One HTTPS request; with `auth`, our certificate and key go along. */
+  call(method: string, path: string, body?: string | Buffer, contentType = 'application/json', auth = true): Promise<HttpResult> {
+    const { server, port } = this.config;
+    const haveCa = existsSync(this.caPath);
+    return new Promise((resolve, reject) => {
+      const req = request({
+        host: server, port, method, path,
+        headers: { 'content-type': contentType, accept: 'application/json, text/plain' },
+        ca: haveCa ? readFileSync(this.caPath) : undefined,
+        // Before the CA is pinned there is nothing to verify the master against (first contact).
+        rejectUnauthorized: haveCa,
+        key: auth && existsSync(this.keyPath) ? readFileSync(this.keyPath) : undefined,
+        cert: auth && existsSync(this.certPath) ? readFileSync(this.certPath) : undefined,
+        timeout: 120_000,
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      });
+      req.on('timeout', () => req.destroy(new Error('the master did not answer in time')));
+      req.on('error', reject);
+      if (body !== undefined) req.end(body);
+      else req.end();
+    });
+  }
+
+  /**
+   * Key, CSR, signed certificate, pinned CA: what an agent needs before its first run. Waits
+   * for the operator to sign when `waitforcert` > 0.
+   */
+  async bootstrap(log: (m: string) => void): Promise<void> {
+    const { certname } = this.config;
+    mkdirSync(this.ssl('private_keys'), { recursive: true, mode: 0o750 });
+    mkdirSync(this.ssl('certs'), { recursive: true });
+    if (!existsSync(this.caPath)) {
+      const ca = await this.call('GET', '/puppet-ca/v1/certificate/ca', undefined, 'text/plain', false);
+      if (ca.status !== 200) throw new AgentError(`Could not get the CA certificate from ${this.config.server}: HTTP ${ca.status}`);
+      writeFileAtomic(this.caPath, ca.body);
+      log(`Pinned the CA certificate of ${this.config.server}`);
+    }
+    if (existsSync(this.certPath)) return;
+    if (!existsSync(this.keyPath)) {
+      const key = generateKey();
+      writeFileAtomic(this.keyPath, key.keyPem, 0o600);
+      writeFileAtomic(this.ssl('public_keys.pem'), key.publicPem);
+    }
+    const fetchCert = async () => {
+      const r = await this.call('GET', `/puppet-ca/v1/certificate/${certname}`, undefined, 'text/plain', false);
+      if (r.status === 200) {
+        writeFileAtomic(this.certPath, r.body);
+        return true;
+      }
+      return false;
+    };
+    if (await fetchCert()) return;
+    const csrPath = this.ssl('certificate_requests.pem');
+    if (!existsSync(csrPath)) {
+      const pub = readFileSync(this.ssl('public_keys.pem'), 'utf8');
+      writeFileAtomic(csrPath, makeCsr(certname, readFileSync(this.keyPath, 'utf8'), pub, this.config.csr));
+      const r = await this.call('PUT', `/puppet-ca/v1/certificate_request/${certname}`, readFileSync(csrPath), 'text/plain', false);
+      if (r.status >= 300) {
+        rmSync(csrPath, { force: true });
+        throw new AgentError(`The master refused the certificate request: ${r.body.toString().trim()}`);
+      }
+      log(`Submitted a certificate request for ${certname} (${r.body.toString().trim()})`);
+    }
+    if (await fetchCert()) return;
+    if (this.config.waitforcert <= 0) {
+      throw new AgentError(`No certificate for ${certname} yet and waitforcert is 0: sign it on the master ('kasper ca sign ${certname}') and run again`);
+    }
+    for (;;) {
+      log(`Waiting ${this.config.waitforcert} s for the certificate of ${certname} to be signed`);
+      await new Promise((r) => setTimeout(r, this.config.waitforcert * 1000));
+      if (await fetchCert()) return;
+    }
+  }
+}
+
+/** Where the last good catalog is kept, for runs when the master cannot give one. */
+function cachedCatalogPath(config: AgentConfig): string {
+  return join(config.vardir, 'client_data', 'catalog', `${config.certname}.json`);
+}
+
+/** A lock file with our pid; a lock whose process is gone is stale and taken over. */
+export function acquireLock(path: string): boolean {
+  mkdirSync(join(path, '..'), { recursive: true });
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = pid !== process.pid;
+    } catch {
+      alive = false;
+    }
+    if (alive) return false;
+  }
+  writeFileSync(path, String(process.pid));
+  return true;
+}
+
+export interface RunOutcome {
+  report: Report | null;
+  /** Why the run applied the cached catalog, when it did. */
+  usedCache?: string;
+  error?: string;
+}
+
+/** One agent run: facts → catalog (or the cached one) → apply → report. */
+export async function agentRun(config: AgentConfig, client: MasterClient): Promise<RunOutcome> {
+  const lock = join(config.vardir, 'state', 'agent_catalog_run.lock');
+  if (!acquireLock(lock)) return { report: null, error: 'Another agent run is in progress (lock held); skipping this one' };
+  try {
+    const facts = await config.facts();
+    let catalog: Catalog | undefined;
+    let usedCache: string | undefined;
+    try {
+      const r = await client.call('POST', `/puppet/v3/catalog/${config.certname}?environment=${encodeURIComponent(config.environment)}`,
+        JSON.stringify({ facts: { name: config.certname, values: facts }, environment: config.environment }));
+      if (r.status !== 200) throw new AgentError(`the master answered HTTP ${r.status}: ${r.body.toString().slice(0, 500)}`);
+      const text = r.body.toString();
+      catalog = parseCatalog(text);
+      mkdirSync(join(cachedCatalogPath(config), '..'), { recursive: true });
+      writeFileAtomic(cachedCatalogPath(config), text, 0o640);
+    } catch (e) {
+      const why = (e as Error).message;
+      if (!existsSync(cachedCatalogPath(config))) return { report: null, error: `Could not get a catalog (${why}) and there is no cached catalog` };
+      usedCache = why;
+      config.onLog?.('warning', 'Kasper', `Could not get a catalog from ${config.server} (${why}): APPLYING THE CACHED CATALOG`);
+      catalog = parseCatalog(readFileSync(cachedCatalogPath(config), 'utf8'));
+    }
+    const transaction = new Transaction(catalog, {
+      noop: config.noop,
+      registry: new Registry(),
+      host: detectHost(),
+      exec: new SystemExecutor(),
+      bucketDir: join(config.vardir, 'bucket'),
+      onLog: config.onLog,
+      shouldStop: config.shouldStop,
+      readSource: async (source) => {
+        const m = /^puppet:\/\/[^/]*\/(modules\/.+)$/.exec(source);
+        if (!m) return undefined;
+        const r = await client.call('GET', `/puppet/v3/file_content/${m[1]}?environment=${encodeURIComponent(config.environment)}`);
+        return r.status === 200 ? r.body : undefined;
+      },
+    });
+    const report = await transaction.run();
+    if (usedCache) {
+      report.cachedCatalogStatus = 'on_failure';
+      report.log('err', 'Kasper', `Applied the cached catalog because a fresh one could not be had: ${usedCache}`);
+    }
+    const json = JSON.stringify(report);
+    mkdirSync(join(config.vardir, 'state'), { recursive: true });
+    writeFileAtomic(join(config.vardir, 'state', 'last_run_report.json'), json, 0o640);
+    try {
+      const r = await client.call('PUT', `/puppet/v3/report/${config.certname}`, json);
+      if (r.status >= 300) config.onLog?.('warning', 'Kasper', `The master did not store the report: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+    } catch (e) {
+      config.onLog?.('warning', 'Kasper', `Could not send the report: ${(e as Error).message}`);
+    }
+    return { report, usedCache };
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}

@@ -1,0 +1,79 @@
+// Compiles catalogs in worker threads, so one slow compile does not stall the others. Each
+// worker keeps its own parse cache, so a warm worker compiles a further node quickly.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+
+export interface CompileJob {
+  environment: { name: string; manifest: string; modulepath: string[]; hieraConfig?: string; directory?: string };
+  node: string;
+  /** Facts as JSON text (integers stay integers: the worker parses it). */
+  factsJson: string;
+  trusted: Record<string, unknown>;
+}
+
+export type CompileResult = { catalog: string; version: string } | { error: string; location?: { file: string; line: number; column: number } | null };
+
+interface Pending {
+  job: CompileJob;
+  resolve: (r: CompileResult) => void;
+}
+
+const WORKER_SOURCE = new URL('./compile-worker.ts', import.meta.url);
+
+export class CompilePool {
+  private readonly workers: { worker: Worker; busy: Pending | null }[] = [];
+  private readonly queue: Pending[] = [];
+  compiled = 0;
+  failed = 0;
+
+  constructor(size = Math.max(1, availableParallelism())) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const worker = new Worker(WORKER_SOURCE);
+    const slot = { worker, busy: null as Pending | null };
+    worker.on('message', (r: CompileResult) => {
+      const p = slot.busy;
+      slot.busy = null;
+      if ('error' in r) this.failed++;
+      else this.compiled++;
+      p?.resolve(r);
+      this.next();
+    });
+    worker.on('error', (e) => {
+      // A crashed worker fails its job and is replaced; the others keep going.
+      slot.busy?.resolve({ error: `compiler crashed: ${e.message}` });
+      slot.busy = null;
+      this.workers.splice(this.workers.indexOf(slot), 1);
+      this.spawn();
+      this.next();
+    });
+    worker.unref();
+    this.workers.push(slot);
+  }
+
+  compile(job: CompileJob): Promise<CompileResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ job, resolve });
+      this.next();
+    });
+  }
+
+  private next(): void {
+    for (const slot of this.workers) {
+      if (slot.busy || this.queue.length === 0) continue;
+      const p = this.queue.shift()!;
+      slot.busy = p;
+      slot.worker.postMessage(p.job);
+    }
+  }
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}
