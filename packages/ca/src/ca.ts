@@ -237,7 +237,9 @@ export class CertificateAuthority {
     cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
     cert.setSubject([{ name: 'commonName', value: name }]);
     cert.setIssuer(caCert.subject.attributes);
-    const altNames = [name, ...csr.dnsAltNames.filter((d) => d !== name)].map((d) => ({ type: 2, value: d }));
+    // IP addresses among the alt names become IP entries, so agents can reach a master by address.
+    const altNames = [name, ...csr.dnsAltNames.filter((d) => d !== name)].map((d) =>
+      /^\d{1,3}(\.\d{1,3}){3}$/.test(d) ? { type: 7, ip: d } : { type: 2, value: d });
     const exts: object[] = [
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
