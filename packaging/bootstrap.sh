@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q git npm ca-certificates
 if [ ! -d /opt/kasper ]; then git clone --depth 1 "$REPO" /opt/kasper; fi
-cd /opt/kasper && npm ci --omit=dev=false
+cd /opt/kasper && npm ci
 mkdir -p /etc/kasper /var/lib/kasper
 if [ ! -f /etc/kasper/kasper.conf ]; then
   printf 'server = %s\nport = 8140\nruninterval = 1800\nsplay = 300\n' "$MASTER" > /etc/kasper/kasper.conf
