@@ -1,7 +1,7 @@
 // External facts: files an administrator drops in /etc/kasper/facts.d. YAML and JSON files
 // hold maps of facts; .txt files `key=value` lines; executables print either form.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
@@ -37,26 +37,58 @@ function executable(path: string): boolean {
   }
 }
 
-/** Reads every external fact in the folders (later folders and files win). */
-export async function loadExternalFacts(dirs: string[]): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const dir of dirs) {
-    if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      try {
-        if (/\.(ya?ml)$/.test(name)) Object.assign(out, parseYaml(readFileSync(path, 'utf8')) ?? {});
-        else if (name.endsWith('.json')) Object.assign(out, JSON.parse(readFileSync(path, 'utf8')));
-        else if (name.endsWith('.txt')) Object.assign(out, keyValues(readFileSync(path, 'utf8')));
-        else if (executable(path)) {
-          const { stdout } = await run(path, [], { timeout: 10_000 });
-          const s = /^\s*[{]|^\s*\w+:\s/m.test(stdout) && !/^\s*\w+\s*=/m.test(stdout) ? structured(stdout) : undefined;
-          Object.assign(out, s ?? keyValues(stdout));
-        }
-      } catch (e) {
-        process.emitWarning(`Could not read external facts from ${path}: ${(e as Error).message}`);
-      }
+function asMap(v: unknown): Record<string, unknown> {
+  if (v === null || v === undefined) return {};
+  if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  throw new Error(`it holds a ${Array.isArray(v) ? 'list' : typeof v}, not a map of facts`);
+}
+
+/** Output of an executable fact: JSON or YAML if it looks structured, else `key=value` lines. */
+export function parseExecutableOutput(stdout: string): Record<string, unknown> {
+  const looksStructured = /^\s*[{]|^---|^\s*[\w.-]+:(\s|$)/m.test(stdout) && !/^\s*[\w.-]+\s*=/m.test(stdout);
+  return (looksStructured ? structured(stdout) : undefined) ?? keyValues(stdout);
+}
+
+async function readOne(path: string, name: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  if (/\.(ya?ml)$/.test(name)) return asMap(parseYaml(readFileSync(path, 'utf8')));
+  if (name.endsWith('.json')) return asMap(JSON.parse(readFileSync(path, 'utf8')));
+  if (name.endsWith('.txt')) return keyValues(readFileSync(path, 'utf8'));
+  if (executable(path)) {
+    try {
+      const { stdout } = await run(path, [], { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 });
+      return parseExecutableOutput(stdout);
+    } catch (e) {
+      const err = e as Error & { killed?: boolean; code?: unknown; stderr?: string };
+      if (err.killed) throw new Error(`timed out after ${timeoutMs} ms`);
+      throw new Error(`exited with ${String(err.code)}${err.stderr?.trim() ? `: ${err.stderr.trim().split('\n')[0]}` : ''}`);
     }
   }
-  return out;
+  return {};
+}
+
+/**
+ * Reads every external fact in the folders. Files are read (and executables run, each within
+ * `timeoutMs`, 10 s by default) all at once, then merged in order: later folders win, and within
+ * a folder later names in sorted order. A file that cannot be read is warned about and skipped.
+ */
+export async function loadExternalFacts(dirs: string[], timeoutMs = 10_000): Promise<Record<string, unknown>> {
+  const files: { path: string; name: string }[] = [];
+  for (const dir of dirs) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      continue; // no such folder: no external facts from it
+    }
+    for (const name of names) if (!name.startsWith('.')) files.push({ path: join(dir, name), name });
+  }
+  const parts = await Promise.all(files.map(async ({ path, name }) => {
+    try {
+      return await readOne(path, name, timeoutMs);
+    } catch (e) {
+      process.emitWarning(`Could not read external facts from ${path}: ${(e as Error).message}`);
+      return {};
+    }
+  }));
+  return Object.assign({}, ...parts);
 }

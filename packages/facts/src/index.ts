@@ -4,7 +4,6 @@
 // (/etc/os-release, /proc, Node's os module) and systeminformation where it knows more.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statfsSync } from 'node:fs';
-import { promises as dns } from 'node:dns';
 import * as os from 'node:os';
 import { promisify } from 'node:util';
 import { loadExternalFacts } from './external.ts';
@@ -87,14 +86,7 @@ const resolveKernel: Resolver = async () => {
 };
 
 function prefixToMask(bits: number, v6: boolean): string {
-  if (v6) {
-    const parts: string[] = [];
-    for (let i = 0; i < 8; i++) {
-      const b = Math.max(0, Math.min(16, bits - i * 16));
-      parts.push((b === 0 ? 0 : (0xffff << (16 - b)) & 0xffff).toString(16));
-    }
-    return parts.join(':').replace(/(^|:)0(:0)+(:|$)/, '::');
-  }
+  if (v6) return fromBig6(bits === 0 ? 0n : ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - bits)) - 1n));
   const n = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
   return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
 }
@@ -105,19 +97,56 @@ function network4(ip: string, mask: string): string {
   return a.map((x, i) => x & m[i]).join('.');
 }
 
+/** An IPv6 address as a 128-bit number (the zone id, `%eth0`, dropped). */
+function toBig6(ip: string): bigint {
+  const [head, tail] = ip.split('%')[0].split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+
+/** The canonical (RFC 5952) text of a 128-bit number: the longest run of zero groups as `::`. */
+function fromBig6(n: bigint): string {
+  const g = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - i * 16)) & 0xffffn));
+  let best = -1, bestLen = 1;
+  for (let i = 0; i < 8; i++) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+}
+
+/** Facter's scope6: host for ::1, link for fe80::/10, site for fec0::/10, else global. */
+function scope6(ip: string): string {
+  const n = toBig6(ip);
+  if (n === 1n) return 'host';
+  const top10 = n >> 118n;
+  if (top10 === 0x3fan) return 'link';
+  if (top10 === 0x3fbn) return 'site';
+  return 'global';
+}
+
 const resolveHost: Resolver = async () => {
   const hostname = os.hostname().split('.')[0];
   let fqdn = os.hostname().includes('.') ? os.hostname() : '';
   if (!fqdn) {
+    // `hostname -f` asks the resolver (getaddrinfo with AI_CANONNAME), as Facter does.
     try {
       const { stdout } = await run('hostname', ['-f'], { timeout: 2000 });
       fqdn = stdout.trim();
     } catch {
-      // no resolver answer: fall back below
+      // no hostname binary or no resolver answer: fall back below
     }
   }
   if (!fqdn || !fqdn.includes('.')) {
-    const domainLine = (read('/etc/resolv.conf') ?? '').split('\n').find((l) => /^(domain|search)\s/.test(l));
+    // Then the domain (or first search domain) of /etc/resolv.conf, as Facter does.
+    const lines = (read('/etc/resolv.conf') ?? '').split('\n');
+    const domainLine = lines.find((l) => /^domain\s/.test(l)) ?? lines.find((l) => /^search\s/.test(l));
     const domain = domainLine?.split(/\s+/)[1];
     fqdn = domain ? `${hostname}.${domain}` : fqdn || hostname;
   }
@@ -125,14 +154,29 @@ const resolveHost: Resolver = async () => {
   return { hostname, fqdn, domain };
 };
 
+/** The interface of the default route: IPv4's first, else IPv6's (skipping reject routes on lo). */
+function defaultRouteInterface(): string | undefined {
+  for (const line of (read('/proc/net/route') ?? '').split('\n').slice(1)) {
+    const [iface, dest, , , , , , mask] = line.split('\t');
+    if (dest === '00000000' && mask === '00000000') return iface;
+  }
+  for (const line of (read('/proc/net/ipv6_route') ?? '').split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10) continue;
+    const flags = parseInt(f[8], 16);
+    if (/^0+$/.test(f[0]) && f[1] === '00' && !(flags & 0x0200) && f[9] !== 'lo') return f[9];
+  }
+  return undefined;
+}
+
 const resolveNetworking: Resolver = async () => {
   const { hostname, fqdn, domain } = await resolveHost();
-  const ifaces = os.networkInterfaces();
-  const interfaces: Record<string, unknown> = {};
-  for (const [name, addrs] of Object.entries(ifaces)) {
+  const interfaces: Record<string, Record<string, unknown>> = {};
+  for (const [name, addrs] of Object.entries(os.networkInterfaces())) {
     const list = addrs ?? [];
     const v4 = list.filter((a) => a.family === 'IPv4');
-    const v6 = list.filter((a) => a.family === 'IPv6');
+    // The first global IPv6 address is the interface's ip6, as in Facter; link-local ones last.
+    const v6 = list.filter((a) => a.family === 'IPv6').sort((a, b) => Number(scope6(a.address) === 'link') - Number(scope6(b.address) === 'link'));
     const entry: Record<string, unknown> = {};
     const mtu = Number(read(`/sys/class/net/${name}/mtu`));
     if (mtu) entry.mtu = mtu;
@@ -145,31 +189,26 @@ const resolveNetworking: Resolver = async () => {
       entry.network = network4(v4[0].address, v4[0].netmask);
     }
     if (v6.length) {
-      entry.bindings6 = v6.map((a) => ({ address: a.address, netmask: prefixToMask(Number(a.cidr?.split('/')[1] ?? 64), true), scope6: a.scopeid === 0 ? 'global' : 'link' }));
-      entry.ip6 = v6[0].address;
-      entry.scope6 = v6[0].scopeid === 0 ? 'global' : 'link';
+      entry.bindings6 = v6.map((a) => {
+        const bits = Number(a.cidr?.split('/')[1] ?? 64);
+        const mask = ((1n << 128n) - 1n) ^ ((1n << BigInt(128 - bits)) - 1n);
+        return { address: a.address, netmask: prefixToMask(bits, true), network: fromBig6(toBig6(a.address) & mask), scope6: scope6(a.address) };
+      });
+      const first = (entry.bindings6 as Record<string, string>[])[0];
+      entry.ip6 = first.address;
+      entry.netmask6 = first.netmask;
+      entry.network6 = first.network;
+      entry.scope6 = first.scope6;
     }
     interfaces[name] = entry;
   }
-  // The primary interface carries the default route.
-  let primary: string | undefined;
-  for (const line of (read('/proc/net/route') ?? '').split('\n').slice(1)) {
-    const [iface, dest] = line.split('\t');
-    if (dest === '00000000') {
-      primary = iface;
-      break;
-    }
-  }
-  primary ??= Object.keys(interfaces).find((n) => n !== 'lo');
-  const p = (primary ? interfaces[primary] : undefined) as Record<string, unknown> | undefined;
+  const primary = defaultRouteInterface() ?? Object.keys(interfaces).find((n) => n !== 'lo');
+  const p = primary ? interfaces[primary] : undefined;
+  const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => p?.[k] !== undefined).map((k) => [k, p![k]]));
   const networking = {
-    hostname, fqdn, domain, primary, interfaces,
-    ...(p?.ip ? { ip: p.ip, netmask: p.netmask, network: p.network } : {}),
-    ...(p?.ip6 ? { ip6: p.ip6 } : {}),
-    ...(p?.mac ? { mac: p.mac } : {}),
-    ...(p?.mtu ? { mtu: p.mtu } : {}),
+    hostname, fqdn, domain, ...(primary ? { primary } : {}), interfaces,
+    ...pick('ip', 'netmask', 'network', 'ip6', 'netmask6', 'network6', 'scope6', 'mac', 'mtu'),
   };
-  void dns;
   return {
     networking, hostname, fqdn, domain,
     ipaddress: p?.ip, ipaddress6: p?.ip6, macaddress: p?.mac, netmask: p?.netmask, network: p?.network,
@@ -250,42 +289,98 @@ const resolveDisks: Resolver = async () => {
 
 const PSEUDO = new Set(['proc', 'sysfs', 'devpts', 'cgroup', 'cgroup2', 'securityfs', 'debugfs', 'tracefs', 'pstore', 'bpf', 'mqueue', 'hugetlbfs', 'configfs', 'fusectl', 'autofs', 'binfmt_misc', 'nsfs', 'rpc_pipefs']);
 
+/** /proc/mounts escapes space, tab, newline and backslash as octal (`\040`). */
+function unescapeMount(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
 const resolveMounts: Resolver = async () => {
   const mountpoints: Record<string, unknown> = {};
   const filesystems = new Set<string>();
   for (const line of (read('/proc/mounts') ?? '').split('\n')) {
-    const [device, path, fs, options] = line.split(' ');
-    if (!path || PSEUDO.has(fs)) continue;
+    const [rawDevice, rawPath, fs, options] = line.split(' ');
+    if (!rawPath || PSEUDO.has(fs)) continue;
     filesystems.add(fs);
-    const mp = path.replace(/\\040/g, ' ');
+    const mp = unescapeMount(rawPath);
+    const base = { device: unescapeMount(rawDevice), filesystem: fs, options: (options ?? '').split(',') };
     try {
+      // As Facter: size from all blocks, used from blocks not free, available as a non-root
+      // user sees it, capacity = used / (used + available).
       const st = statfsSync(mp);
-      const total = st.blocks * st.bsize;
+      const size = st.blocks * st.bsize;
       const available = st.bavail * st.bsize;
-      mountpoints[mp] = { device, filesystem: fs, options: options.split(','), ...usage(total, available), size: humanSize(total), size_bytes: total };
+      const used = (st.blocks - st.bfree) * st.bsize;
+      mountpoints[mp] = {
+        ...base,
+        size: humanSize(size), size_bytes: size,
+        available: humanSize(available), available_bytes: available,
+        used: humanSize(used), used_bytes: used,
+        capacity: used + available ? `${((used / (used + available)) * 100).toFixed(2)}%` : '0%',
+      };
     } catch {
-      mountpoints[mp] = { device, filesystem: fs, options: options.split(',') };
+      mountpoints[mp] = base;
     }
   }
   const fsList = (read('/proc/filesystems') ?? '').split('\n').filter((l) => l && !l.startsWith('nodev')).map((l) => l.trim());
   return { mountpoints, filesystems: (fsList.length ? fsList : [...filesystems]).sort().join(',') };
 };
 
-const resolveVirtual: Resolver = async () => {
-  let virtual = 'physical';
+/** systemd-detect-virt's names in Facter's words. */
+const SYSTEMD_VIRT: Record<string, string> = {
+  kvm: 'kvm', qemu: 'kvm', amazon: 'kvm', vmware: 'vmware', oracle: 'virtualbox', microsoft: 'hyperv',
+  xen: 'xenu', bochs: 'bochs', parallels: 'parallels', bhyve: 'bhyve', powervm: 'powervm',
+  docker: 'docker', podman: 'podman', lxc: 'lxc', 'lxc-libvirt': 'lxc', 'systemd-nspawn': 'systemd_nspawn',
+  openvz: 'openvz', wsl: 'wsl', rkt: 'rkt',
+};
+
+/** A container first (the innermost layer is the one Facter names), then a hypervisor. */
+function virtualFromFiles(): string | undefined {
   const cgroup = read('/proc/1/cgroup') ?? '';
+  const environ = read('/proc/1/environ') ?? '';
+  if (existsSync('/.dockerenv') || /docker/.test(cgroup)) return 'docker';
+  if (existsSync('/run/.containerenv') || environ.includes('container=podman')) return 'podman';
+  if (/lxc/.test(cgroup) || existsSync('/dev/lxd') || environ.includes('container=lxc')) return 'lxc';
+  if (environ.includes('container=systemd-nspawn')) return 'systemd_nspawn';
+  if (existsSync('/proc/vz') && !existsSync('/proc/bc')) return 'openvz';
+  if (/microsoft/i.test(read('/proc/sys/kernel/osrelease') ?? '')) return 'wsl';
   const product = (read('/sys/class/dmi/id/product_name') ?? '').trim().toLowerCase();
   const vendor = (read('/sys/class/dmi/id/sys_vendor') ?? '').trim().toLowerCase();
-  if (existsSync('/.dockerenv') || /docker/.test(cgroup)) virtual = 'docker';
-  else if (/lxc/.test(cgroup) || existsSync('/dev/lxd') || (read('/proc/1/environ') ?? '').includes('container=lxc')) virtual = 'lxc';
-  else if (/kvm|qemu/.test(product) || /qemu/.test(vendor)) virtual = 'kvm';
-  else if (/vmware/.test(product)) virtual = 'vmware';
-  else if (/virtualbox/.test(product)) virtual = 'virtualbox';
-  else if (/google/.test(product)) virtual = 'gce';
-  else if (/amazon/.test(vendor)) virtual = 'kvm';
-  else if (/microsoft/.test(vendor)) virtual = 'hyperv';
-  else if (existsSync('/proc/xen')) virtual = 'xenu';
-  else if (/hypervisor/.test(read('/proc/cpuinfo') ?? '')) virtual = 'kvm';
+  const bios = (read('/sys/class/dmi/id/bios_vendor') ?? '').trim().toLowerCase();
+  if (/kvm|qemu|bochs/.test(product) || /qemu/.test(vendor) || /seabios/.test(bios)) return 'kvm';
+  if (/vmware/.test(product) || /vmware/.test(vendor)) return 'vmware';
+  if (/virtualbox/.test(product) || /innotek/.test(vendor)) return 'virtualbox';
+  if (/google/.test(product)) return 'gce';
+  if (/amazon/.test(vendor) || /amazon/.test(bios)) return 'kvm';
+  if (/microsoft/.test(vendor) && /virtual machine/.test(product)) return 'hyperv';
+  if (/parallels/.test(product)) return 'parallels';
+  if (/xen/.test(vendor) || existsSync('/proc/xen')) return existsSync('/proc/xen/capabilities') && /control_d/.test(read('/proc/xen/capabilities') ?? '') ? 'xen0' : 'xenu';
+  return undefined;
+}
+
+const resolveVirtual: Resolver = async () => {
+  let virtual = virtualFromFiles();
+  if (!virtual) {
+    // systemd-detect-virt knows CPUID leaves and more; it exits 1 ("none") on bare metal.
+    try {
+      const { stdout } = await run('systemd-detect-virt', [], { timeout: 2000 });
+      const v = stdout.trim();
+      if (v && v !== 'none') virtual = SYSTEMD_VIRT[v] ?? v;
+    } catch {
+      // absent, or "none"
+    }
+  }
+  if (!virtual && /^flags\s*:.*\bhypervisor\b/m.test(read('/proc/cpuinfo') ?? '')) {
+    // Some hypervisor, unnamed so far: systeminformation reads more places (dmidecode, lspci).
+    try {
+      const si = await import('systeminformation');
+      const sys = await si.system();
+      const host = (sys.virtualHost ?? '').toLowerCase();
+      virtual = /kvm|qemu/.test(host) ? 'kvm' : /vmware/.test(host) ? 'vmware' : /virtualbox/.test(host) ? 'virtualbox' : /hyper-v|microsoft/.test(host) ? 'hyperv' : /xen/.test(host) ? 'xenu' : 'kvm';
+    } catch {
+      virtual = 'kvm';
+    }
+  }
+  virtual ??= 'physical';
   return { virtual, is_virtual: virtual !== 'physical' };
 };
 
@@ -328,7 +423,7 @@ const RESOLVERS: [string[], Resolver][] = [
   [['system_uptime', 'uptime_seconds', 'uptime_hours', 'uptime_days', 'uptime', 'timezone', 'load_averages', 'path'], resolveTime],
 ];
 
-/** The resolvers that ran in the last collection (for tests of laziness). */
+/** The resolvers that ran in the latest collection (prefer the per-call `trace` option). */
 export const lastResolved: string[] = [];
 
 export interface CollectOptions {
@@ -336,23 +431,36 @@ export interface CollectOptions {
   names?: string[];
   /** Folders of external facts; default /etc/kasper/facts.d. */
   externalDirs?: string[];
+  /** Instrumentation: the name of each resolver that runs is pushed here. */
+  trace?: string[];
+}
+
+/** The resolvers (named by their first fact) that collecting these names runs. */
+export function resolversFor(names?: string[]): string[] {
+  const wanted = names?.map((n) => n.split('.')[0]);
+  return RESOLVERS.filter(([provides]) => !wanted || provides.some((n) => wanted.includes(n))).map(([provides]) => provides[0]);
 }
 
 export async function collectFacts(options: CollectOptions = {}): Promise<Facts> {
   const wanted = options.names?.map((n) => n.split('.')[0]);
   const chosen = RESOLVERS.filter(([names]) => !wanted || names.some((n) => wanted.includes(n)));
   lastResolved.length = 0;
-  const results = await Promise.all(chosen.map(async ([names, resolve]) => {
-    lastResolved.push(names[0]);
-    try {
-      return await resolve();
-    } catch {
-      return {};
-    }
-  }));
+  // Core resolvers and external facts all at once; a resolver that fails leaves its facts out.
+  const [results, external] = await Promise.all([
+    Promise.all(chosen.map(async ([names, resolve]) => {
+      lastResolved.push(names[0]);
+      options.trace?.push(names[0]);
+      try {
+        return await resolve();
+      } catch {
+        return {};
+      }
+    })),
+    loadExternalFacts(options.externalDirs ?? ['/etc/kasper/facts.d']),
+  ]);
   const facts: Facts = Object.assign({}, ...results);
   for (const k of Object.keys(facts)) if (facts[k] === undefined) delete facts[k];
-  const external = await loadExternalFacts(options.externalDirs ?? ['/etc/kasper/facts.d']);
+  // External facts override core facts of the same name.
   for (const [k, v] of Object.entries(external)) if (!wanted || wanted.includes(k)) facts[k] = v;
   if (wanted) for (const k of Object.keys(facts)) if (!wanted.includes(k)) delete facts[k];
   return facts;
