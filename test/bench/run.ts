@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { runParserBench, type BenchReport } from './parser.bench.ts';
 import { runCompileBench } from './compile.bench.ts';
 import { runApplyBench } from './apply.bench.ts';
+import { runMasterBench } from './master.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -17,6 +18,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   parser: runParserBench,
   compile: runCompileBench,
   apply: runApplyBench,
+  master: runMasterBench,
 };
 
 function puppetVersion(): string {

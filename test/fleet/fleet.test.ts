@@ -144,6 +144,12 @@ test('a fleet: requests, signing, runs, reports, revocation, and who may see wha
   const own = await call('POST', `/puppet/v3/catalog/${a1.name}`, a1.name, JSON.stringify({ facts: { values: { os: { family: 'Debian' } } } }));
   assert.equal(own.status, 200);
   assert.equal(JSON.parse(own.text).name, a1.name);
+  // What Puppet's own agent sends: URL-encoded facts.
+  const form = new URLSearchParams({ facts_format: 'application/json', facts: JSON.stringify({ values: { os: { family: 'Debian' } } }) }).toString();
+  const formed = await call('POST', `/puppet/v3/catalog/${a1.name}`, a1.name, form, 'application/x-www-form-urlencoded');
+  assert.equal(formed.status, 200);
+  assert.equal(JSON.parse(formed.text).name, a1.name);
+  assert.equal((await call('POST', `/puppet/v3/catalog/${a1.name}`, a1.name, 'facts=%7Bnope', 'application/x-www-form-urlencoded')).status, 400);
   const anonymous = await call('POST', `/puppet/v3/catalog/${a1.name}`, null, JSON.stringify({ facts: {} }));
   assert.equal(anonymous.status, 401);
   // 4. Revoke agent 2: its next run is refused (it says it applied its cached catalog); the others go on.

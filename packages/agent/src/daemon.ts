@@ -3,6 +3,7 @@
 // a catalog it applies the last one it had, and says so: the report records it.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseCatalog, type Catalog } from '@kasper/catalog';
 import { generateKey, makeCsr, type CsrOptions } from '@kasper/ca';
@@ -56,7 +57,7 @@ export class MasterClient {
     return new Promise((resolve, reject) => {
       const req = request({
         host: server, port, method, path,
-        headers: { 'content-type': contentType, accept: 'application/json, text/plain' },
+        headers: { 'content-type': contentType, accept: 'application/json, text/plain', 'accept-encoding': 'gzip' },
         ca: haveCa ? readFileSync(this.caPath) : undefined,
         // Before the CA is pinned there is nothing to verify the master against (first contact).
         rejectUnauthorized: haveCa,
@@ -66,7 +67,15 @@ export class MasterClient {
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => {
+          // A catalog is twenty times smaller gzipped; the master sends it so when asked.
+          try {
+            const raw = Buffer.concat(chunks);
+            resolve({ status: res.statusCode ?? 0, body: res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw });
+          } catch (e) {
+            reject(new Error(`the master's answer could not be inflated: ${(e as Error).message}`));
+          }
+        });
       });
       req.on('timeout', () => req.destroy(new Error('the master did not answer in time')));
       req.on('error', reject);

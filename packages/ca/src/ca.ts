@@ -283,6 +283,11 @@ export class CertificateAuthority {
     return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as { serial: string; date: string; name?: string }[]).map((r) => ({ ...r, date: new Date(r.date) })) : [];
   }
 
+  /** Serial numbers of revoked certificates, as hex without leading zeros, upper case. */
+  revokedSerialNumbers(): Set<string> {
+    return new Set(this.revokedSerials().map((r) => normalizeSerial(r.serial)));
+  }
+
   /** Revokes a signed certificate and publishes a new CRL. */
   revoke(name: string): void {
     const pem = this.certificatePem(name);
@@ -433,6 +438,11 @@ export function certificateExtensions(pem: string): Record<string, string> {
 }
 
 /** The certname (CN) of a certificate. */
+/** Serials compare as hex numbers: `00AB` and `ab` are one serial. */
+export function normalizeSerial(hex: string): string {
+  return hex.replace(/:/g, '').toUpperCase().replace(/^0+(?=.)/, '');
+}
+
 export function certificateName(pem: string): string {
   return String(pki.certificateFromPem(pem).subject.getField('CN')?.value ?? '');
 }

@@ -66,7 +66,9 @@ export async function runMaster(opts: MasterOpts, out: Output): Promise<void> {
       allow: (opts.autosign ?? conf.autosign) ? (opts.autosign ?? conf.autosign)!.split(',').map((s) => s.trim()) : undefined,
       policyExecutable: opts.autosignPolicy ?? conf.autosign_policy,
     },
-    compileWorkers: opts.workers ? Number(opts.workers) : undefined,
+    compileWorkers: opts.workers ? Number(opts.workers) : conf.compile_workers ? Number(conf.compile_workers) : undefined,
+    compileHeapMb: conf.compile_heap_mb ? Number(conf.compile_heap_mb) : undefined,
+    catalogCacheBytes: conf.catalog_cache_mb ? Number(conf.catalog_cache_mb) * 1024 * 1024 : undefined,
   });
   out.stdout(`Kasper master ${certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);
   await new Promise<void>((resolveStop) => {
@@ -230,7 +232,7 @@ export async function runAgent(opts: AgentOpts, out: Output): Promise<void> {
   out.stdout('Notice: Kasper agent stopped\n');
 }
 
-function storageFor(opts: FleetOpts & { storage?: string }) {
+export function storageFor(opts: FleetOpts & { storage?: string }) {
   const { confdir, vardir } = dirs(opts);
   return openStorage(opts.storage ?? readConf(confdir).storage ?? join(vardir, 'kasper.db'));
 }

@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
-import type { TLSSocket } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { CAError, CertificateAuthority, certificateExtensions, certificateName, type AutosignPolicy } from '@kasper/ca';
+import { CAError, CertificateAuthority, certificateExtensions, normalizeSerial, type AutosignPolicy } from '@kasper/ca';
 import { openStorage, type Storage } from '@kasper/storage';
 import { CompilePool } from './compile-pool.ts';
 
@@ -33,6 +33,10 @@ export interface MasterConfig {
   logFile?: string;
   /** Largest accepted request body, bytes. */
   bodyLimit?: number;
+  /** Heap of each compile worker in MiB (default 512). */
+  compileHeapMb?: number;
+  /** Bytes of compiled catalogs kept in memory (default 128 MiB). */
+  catalogCacheBytes?: number;
 }
 
 export interface Master {
@@ -65,6 +69,58 @@ function fingerprint(path: string): string {
   return h.digest('hex');
 }
 
+/**
+ * The code version, looked at most once a second per environment: walking the tree on every
+ * request would cost more than serving a cached catalog. A change shows within a second.
+ */
+const codeVersions = new Map<string, { at: number; value: string }>();
+function codeVersion(dir: string): string {
+  const now = Date.now();
+  const c = codeVersions.get(dir);
+  if (c && now - c.at < 1000) return c.value;
+  const value = fingerprint(dir);
+  codeVersions.set(dir, { at: now, value });
+  return value;
+}
+
+/**
+ * Compiled catalogs by (node, code version, facts, trusted data): one entry per node (new facts
+ * replace its old catalog), the least recently used dropped past a size in bytes.
+ */
+interface CachedCatalog {
+  catalog: string;
+  gzip: Uint8Array;
+  version: string;
+}
+
+class CatalogCache {
+  private readonly entries = new Map<string, { key: string; value: CachedCatalog }>();
+  private bytes = 0;
+  private readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+  get(node: string, key: string): CachedCatalog | undefined {
+    const e = this.entries.get(node);
+    if (!e || e.key !== key) return undefined;
+    this.entries.delete(node);
+    this.entries.set(node, e);
+    return e.value;
+  }
+  set(node: string, key: string, value: CachedCatalog): void {
+    this.drop(node);
+    this.entries.set(node, { key, value });
+    this.bytes += value.catalog.length + value.gzip.byteLength;
+    while (this.bytes > this.limit && this.entries.size > 1) this.drop(this.entries.keys().next().value!);
+  }
+  private drop(node: string): void {
+    const e = this.entries.get(node);
+    if (!e) return;
+    this.bytes -= e.value.catalog.length + e.value.gzip.byteLength;
+    this.entries.delete(node);
+  }
+}
+
 function runPolicy(exe: string, name: string, pem: string): Promise<number> {
   return new Promise((res) => {
     const child = execFile(exe, [name], { timeout: 30_000 }, (err) => res(err ? (typeof err.code === 'number' ? err.code : 1) : 0));
@@ -90,7 +146,7 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
   mkdirSync(config.vardir, { recursive: true });
   const storage = openStorage(config.storage ?? join(config.vardir, 'kasper.db'));
   await storage.init();
-  const pool = new CompilePool(config.compileWorkers);
+  const pool = new CompilePool(config.compileWorkers, config.compileHeapMb);
   const logFile = config.logFile ?? join(config.vardir, 'log', 'master.log');
   mkdirSync(join(logFile, '..'), { recursive: true });
 
@@ -102,20 +158,49 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
     connectionTimeout: 60_000,
   });
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // What Puppet's own agents send: facts as URL-encoded JSON (`facts_format=application/json&facts=…`).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      const form = new URLSearchParams(body as string);
+      const facts = form.get('facts');
+      done(null, { facts: facts ? JSON.parse(facts) : undefined, environment: form.get('environment') ?? undefined });
+    } catch (e) {
+      done(Object.assign(new Error(`Invalid facts in the form body: ${(e as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
   app.addContentTypeParser('application/x-pem-file', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   // Revocation and a new CRL reach new connections at once, whoever wrote them (the CLI too).
   let crlMtime = statSync(join(ca.dir, 'ca_crl.pem')).mtimeMs;
+  let revoked = ca.revokedSerialNumbers();
   const refreshCrl = () => {
     const m = statSync(join(ca.dir, 'ca_crl.pem')).mtimeMs;
     if (m !== crlMtime) {
       crlMtime = m;
+      revoked = ca.revokedSerialNumbers();
       app.server.setSecureContext(tlsOptions());
     }
   };
 
   const metrics = { requests: 0, catalogs: 0, cacheHits: 0, compileErrors: 0, reports: 0, refused: 0 };
-  const catalogCache = new Map<string, { catalog: string; version: string }>();
+  const catalogCache = new CatalogCache(config.catalogCacheBytes ?? 128 * 1024 * 1024);
+  // Parsing a certificate's extensions is slow; a client shows the same certificate every run.
+  const trustedByCert = new Map<string, Record<string, unknown>>();
+  const trustedFacts = (name: string, peer: PeerCertificate): Record<string, unknown> => {
+    let t = trustedByCert.get(peer.fingerprint256);
+    if (!t) {
+      const pem = `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+      t = {
+        authenticated: 'remote', certname: name, domain: name.split('.').slice(1).join('.'), hostname: name.split('.')[0],
+        extensions: certificateExtensions(pem), external: {},
+      };
+      if (trustedByCert.size >= 10_000) trustedByCert.delete(trustedByCert.keys().next().value!);
+      trustedByCert.set(peer.fingerprint256, t);
+    }
+    return t;
+  };
+  // Facts unchanged since the last save within a minute are not written again.
+  const factsSaved = new Map<string, { digest: string; at: number }>();
 
   /** The client's certname when its certificate is valid and not revoked; else undefined. */
   const clientName = (req: FastifyRequest): string | undefined => {
@@ -123,9 +208,9 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
     if (!sock.authorized) return undefined;
     const peer = sock.getPeerCertificate(false);
     if (!peer?.raw) return undefined;
-    const pem = `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-    if (ca.isRevoked(pem)) return undefined;
-    return certificateName(pem);
+    if (revoked.has(normalizeSerial(peer.serialNumber))) return undefined;
+    const cn = peer.subject?.CN;
+    return Array.isArray(cn) ? cn[0] : cn;
   };
 
   const requireClient = (req: FastifyRequest, reply: FastifyReply): string | undefined => {
@@ -191,16 +276,15 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
     const environment = req.query.environment ?? (body as { environment?: string }).environment ?? 'production';
     const dir = envDir(environment);
     const factsJson = JSON.stringify(facts);
-    await storage.saveFacts(name, facts, environment);
-    const sock = req.raw.socket as TLSSocket;
-    const peer = sock.getPeerCertificate(false);
-    const pem = `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-    const trusted = {
-      authenticated: 'remote', certname: name, domain: name.split('.').slice(1).join('.'), hostname: name.split('.')[0],
-      extensions: certificateExtensions(pem), external: {},
-    };
-    const key = createHash('sha256').update(`${environment}\0${fingerprint(dir)}\0${name}\0${factsJson}\0${JSON.stringify(trusted)}`).digest('hex');
-    let result = catalogCache.get(key);
+    const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
+    const saved = factsSaved.get(name);
+    if (!saved || saved.digest !== factsDigest || Date.now() - saved.at > 60_000) {
+      await storage.saveFacts(name, facts, environment);
+      factsSaved.set(name, { digest: factsDigest, at: Date.now() });
+    }
+    const trusted = trustedFacts(name, (req.raw.socket as TLSSocket).getPeerCertificate(false));
+    const key = createHash('sha256').update(`${environment}\0${codeVersion(dir)}\0${name}\0${factsDigest}\0${JSON.stringify(trusted)}`).digest('hex');
+    let result = catalogCache.get(name, key);
     if (result) metrics.cacheHits++;
     else {
       const modulepath = [join(dir, 'modules'), ...config.basemodulepath];
@@ -218,12 +302,15 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
         return reply.code(500).send({ error: `Compile failed for ${name}: ${out.error}${where}` });
       }
       result = out;
-      if (catalogCache.size > 5000) catalogCache.delete(catalogCache.keys().next().value!);
-      catalogCache.set(key, result);
+      catalogCache.set(name, key, result);
       await storage.saveCatalog(name, result.catalog, result.version);
     }
     metrics.catalogs++;
-    return reply.type('application/json').send(result.catalog);
+    reply.type('application/json').header('vary', 'accept-encoding');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      return reply.header('content-encoding', 'gzip').send(Buffer.from(result.gzip.buffer, result.gzip.byteOffset, result.gzip.byteLength));
+    }
+    return reply.send(result.catalog);
   });
 
   app.put<{ Params: { node: string } }>('/puppet/v3/report/:node', async (req, reply) => {
