@@ -1,0 +1,133 @@
+// The work behind `kasper diff`: wires fact sources (a folder or the master's storage), code
+// versions and a renderer to @kasper/diff.
+import { resolve } from 'node:path';
+import { parseCatalog } from '@kasper/catalog';
+import {
+  DiffInputError, checkout, diffCatalogs, diffNodes, environmentOf, exitCodeOf, factFiles,
+  renderHtml, renderJson, renderMarkdown, renderTerminal, type CodeVersion, type DiffReport, type NodeFacts,
+} from '@kasper/diff';
+import { writeFileAtomic } from '@kasper/providers';
+import { storageFor } from './fleet-action.ts';
+import type { Output } from './output.ts';
+
+export interface DiffOpts {
+  from?: string;
+  to?: string;
+  repo: string;
+  node?: string[];
+  allNodes?: boolean;
+  facts?: string;
+  environment: string;
+  stored?: boolean;
+  ignore: string[];
+  ignoreParam: string[];
+  ignoreTags?: boolean;
+  format?: 'terminal' | 'json' | 'markdown' | 'html';
+  output?: string;
+  color?: boolean;
+  workers?: string;
+  confdir?: string;
+  vardir?: string;
+  storage?: string;
+}
+
+export async function runDiff(opts: DiffOpts, out: Output): Promise<void> {
+  const fail = (message: string) => {
+    out.stderr(`kasper diff: ${message}\n`);
+    out.exitCode = 1;
+  };
+  const options = { ignore: opts.ignore, ignoreParams: opts.ignoreParam, ignoreTags: opts.ignoreTags };
+  let report: DiffReport;
+  try {
+    if (opts.stored) {
+      if (opts.node?.length !== 1) return fail('--stored compares the stored catalogs of one node: give --node NAME');
+      report = await storedDiff(opts.node[0], opts, options);
+    } else {
+      if (!opts.from || !opts.to) return fail('give --from REF and --to REF (a git revision or a folder each), or --stored');
+      if (!opts.node?.length && !opts.allNodes) return fail('give --node NAME… or --all-nodes');
+      const nodes = await nodeFacts(opts);
+      if (nodes.length === 0) return fail(opts.facts ? `no fact files in ${opts.facts}` : 'the master has no stored facts for any node');
+      report = await compiledDiff(opts, nodes, options, out);
+    }
+  } catch (e) {
+    if (e instanceof DiffInputError) return fail(e.message);
+    if (e instanceof Error && /^--ignore/.test(e.message)) return fail(e.message);
+    throw e;
+  }
+  const format = opts.format ?? 'terminal';
+  const text = format === 'json' ? renderJson(report)
+    : format === 'markdown' ? renderMarkdown(report)
+    : format === 'html' ? renderHtml(report)
+    : renderTerminal(report, opts.color ?? (out.isTTY && !opts.output && !process.env.NO_COLOR));
+  if (opts.output) {
+    writeFileAtomic(resolve(opts.output), text);
+    out.stderr(`kasper diff: ${report.summary.nodes} nodes, report written to ${opts.output}\n`);
+  } else out.stdout(text);
+  out.exitCode = exitCodeOf(report);
+}
+
+/** Facts from a folder of fact files, else from what the master stored. */
+async function nodeFacts(opts: DiffOpts): Promise<NodeFacts[]> {
+  if (opts.facts) {
+    return factFiles(resolve(opts.facts), opts.allNodes ? undefined : opts.node).map((f) => ({ node: f.node, facts: { path: f.path } }));
+  }
+  const db = storageFor(opts);
+  await db.init();
+  try {
+    const names = opts.allNodes ? (await db.listNodes()).map((n) => n.name) : opts.node!;
+    const out: NodeFacts[] = [];
+    const missing: string[] = [];
+    for (const node of names) {
+      const facts = await db.getFacts(node);
+      if (facts === undefined) missing.push(node);
+      else out.push({ node, facts: { json: JSON.stringify(facts) } });
+    }
+    if (missing.length) throw new DiffInputError(`the master has no stored facts for ${missing.join(', ')} (give --facts DIR with <node>.json or <node>.yaml)`);
+    return out;
+  } finally {
+    await db.close();
+  }
+}
+
+async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object, out: Output): Promise<DiffReport> {
+  const repo = resolve(opts.repo);
+  const versions: CodeVersion[] = [];
+  try {
+    versions.push(checkout(opts.from!, repo));
+    versions.push(checkout(opts.to!, repo));
+    const [from, to] = versions;
+    // A progress bar on a terminal (stderr), nothing when piped.
+    const bar = process.stderr.isTTY && out.isTTY
+      ? (done: number, total: number) => {
+        const width = 30;
+        const filled = Math.round((done / total) * width);
+        process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} nodes${done === total ? '\n' : ''}`);
+      }
+      : undefined;
+    return await diffNodes({
+      from: { info: { ref: from.ref, resolved: from.resolved }, environment: environmentOf(from.dir, opts.environment) },
+      to: { info: { ref: to.ref, resolved: to.resolved }, environment: environmentOf(to.dir, opts.environment) },
+      nodes, options, progress: bar,
+      workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
+    });
+  } finally {
+    for (const v of versions) v.dispose();
+  }
+}
+
+async function storedDiff(node: string, opts: DiffOpts, options: object): Promise<DiffReport> {
+  const db = storageFor(opts);
+  await db.init();
+  try {
+    const [newer, older] = await db.catalogs(node, 2);
+    if (!older) throw new DiffInputError(`the master stored ${newer ? 'only one catalog' : 'no catalogs'} for ${node}: --stored needs two`);
+    return diffCatalogs(
+      { info: { ref: `stored ${older.time}`, resolved: older.version }, catalog: parseCatalog(older.catalog) },
+      { info: { ref: `stored ${newer.time}`, resolved: newer.version }, catalog: parseCatalog(newer.catalog) },
+      options,
+    );
+  } finally {
+    await db.close();
+  }
+}
+

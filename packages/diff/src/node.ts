@@ -1,0 +1,65 @@
+// One node's diff: compile under both versions (a failure is kept as data), then compare.
+import type { Catalog } from '@kasper/catalog';
+import { CompileError, compileCatalog, fromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
+import { Comparer, type DiffOptions } from './compare.ts';
+import { emptyChangeSet, isEmpty, type CompileFailure, type NodeResult } from './model.ts';
+import { sourceReader } from './source.ts';
+
+export type NodeFactsSource = { path: string } | { json: string };
+
+/** Facts as the compiler takes them; JSON text keeps integers integers. */
+function readFacts(src: NodeFactsSource): Map<string, Value> {
+  if ('path' in src) return loadFactsFile(src.path);
+  let data = parseJsonData(src.json) as Record<string, unknown>;
+  if (data && typeof data === 'object' && 'values' in data && 'name' in data) data = data.values as Record<string, unknown>;
+  return fromData(data) as Map<string, Value>;
+}
+
+export interface NodeJob {
+  node: string;
+  /** A fact file (JSON or YAML, plain or Puppet's `{name, values}`), or facts as JSON text. */
+  facts: NodeFactsSource;
+  from: EnvironmentConfig;
+  to: EnvironmentConfig;
+  options: DiffOptions;
+}
+
+function compileSide(job: NodeJob, side: 'from' | 'to'): Catalog | CompileFailure {
+  const facts = readFacts(job.facts);
+  try {
+    // A fixed version: the catalogs' own version numbers are not a change.
+    const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0 });
+    for (const r of catalog.resources) if (r.file) r.file = relativeTo(job[side].directory, r.file);
+    return catalog;
+  } catch (e) {
+    const dir = job[side].directory;
+    const failure: CompileFailure = { side, message: dir ? (e as Error).message.replaceAll(`${dir}/`, '') : (e as Error).message };
+    if (e instanceof CompileError && e.location) {
+      failure.file = relativeTo(dir, e.location.file);
+      failure.line = e.location.line;
+      failure.column = e.location.column;
+    } else if (!(e instanceof CompileError)) failure.message = `internal compiler error: ${failure.message}`;
+    return failure;
+  }
+}
+
+/** Paths inside the code version, relative to it: the two sides live in different folders. */
+function relativeTo(dir: string | undefined, file: string): string {
+  return dir && file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file;
+}
+
+export function compileNode(job: NodeJob): NodeResult {
+  const t0 = performance.now();
+  const a = compileSide(job, 'from');
+  const b = compileSide(job, 'to');
+  const t1 = performance.now();
+  let changes = emptyChangeSet();
+  if ('message' in a || 'message' in b) {
+    for (const x of [a, b]) if ('message' in x) changes.failures.push(x);
+  } else {
+    changes = new Comparer(job.options).compare(a, b, sourceReader(job.from), sourceReader(job.to));
+  }
+  const t2 = performance.now();
+  const status = changes.failures.length ? 'failed' : isEmpty(changes) ? 'unchanged' : 'changed';
+  return { node: job.node, status, changes, compileMs: t1 - t0, diffMs: t2 - t1 };
+}

@@ -1,0 +1,122 @@
+// Runs a diff over many nodes: one job per node, spread over worker threads, then grouped into
+// a report.
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { Catalog } from '@kasper/catalog';
+import type { EnvironmentConfig } from '@kasper/compiler';
+import { Comparer, type DiffOptions } from './compare.ts';
+import { compileNode, type NodeFactsSource, type NodeJob } from './node.ts';
+import {
+  SCHEMA_ID, countChanges, canonicalChangeSet, isEmpty, type DiffReport, type NodeGroup, type NodeResult, type SideInfo,
+} from './model.ts';
+
+export interface NodeFacts {
+  node: string;
+  facts: NodeFactsSource;
+}
+
+export interface DiffRequest {
+  from: { info: SideInfo; environment: EnvironmentConfig };
+  to: { info: SideInfo; environment: EnvironmentConfig };
+  nodes: NodeFacts[];
+  options?: DiffOptions;
+  /** Worker threads; 0 compiles in this thread. Defaults to the cores there are. */
+  workers?: number;
+  /** Called after each node with how many are done. */
+  progress?: (done: number, total: number) => void;
+}
+
+const WORKER = new URL('./worker.ts', import.meta.url);
+
+export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
+  const started = performance.now();
+  const jobs: NodeJob[] = req.nodes.map((n) => ({ node: n.node, facts: n.facts, from: req.from.environment, to: req.to.environment, options: req.options ?? {} }));
+  const size = Math.min(req.workers ?? availableParallelism(), jobs.length);
+  const results: NodeResult[] = [];
+  let done = 0;
+  const finished = (r: NodeResult) => {
+    results.push(r);
+    req.progress?.(++done, jobs.length);
+  };
+  if (size <= 0) {
+    for (const job of jobs) finished(compileNode(job));
+  } else {
+    let next = 0;
+    await Promise.all(Array.from({ length: size }, () => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(WORKER);
+      const feed = () => {
+        if (next >= jobs.length) {
+          void worker.terminate().then(() => resolve());
+          return;
+        }
+        worker.postMessage(jobs[next++]);
+      };
+      worker.on('message', (r: NodeResult) => {
+        finished(r);
+        feed();
+      });
+      worker.on('error', reject);
+      feed();
+    })));
+  }
+  return buildReport(req.from.info, req.to.info, req.from.environment.name, results, performance.now() - started, size);
+}
+
+/** Compares two catalogs already made (the last two a master stored for a node). */
+export function diffCatalogs(from: { info: SideInfo; catalog: Catalog }, to: { info: SideInfo; catalog: Catalog }, options: DiffOptions = {}): DiffReport {
+  const started = performance.now();
+  const changes = new Comparer(options).compare(from.catalog, to.catalog);
+  const diffMs = performance.now() - started;
+  const result: NodeResult = { node: to.catalog.name, status: isEmpty(changes) ? 'unchanged' : 'changed', changes, compileMs: 0, diffMs };
+  return buildReport(from.info, to.info, to.catalog.environment, [result], diffMs, 0);
+}
+
+/** Groups nodes with the same change-set; failed groups first, then the largest. */
+export function buildReport(from: SideInfo, to: SideInfo, environment: string, results: NodeResult[], wallMs: number, workers: number): DiffReport {
+  results.sort((a, b) => a.node.localeCompare(b.node));
+  const groups = new Map<string, NodeGroup>();
+  const unchanged: string[] = [];
+  for (const r of results) {
+    if (r.status === 'unchanged') {
+      unchanged.push(r.node);
+      continue;
+    }
+    const key = canonicalChangeSet(r.changes);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { status: r.status, nodes: [], changes: r.changes, counts: countChanges(r.changes) }));
+    g.nodes.push(r.node);
+  }
+  const ordered = [...groups.values()].sort((a, b) =>
+    (a.status === 'failed' ? 0 : 1) - (b.status === 'failed' ? 0 : 1) || b.nodes.length - a.nodes.length || a.nodes[0].localeCompare(b.nodes[0]));
+  const groupOf = new Map<string, number>();
+  ordered.forEach((g, i) => g.nodes.forEach((n) => groupOf.set(n, i)));
+  const failed = results.filter((r) => r.status === 'failed');
+  return {
+    schema: SCHEMA_ID,
+    from,
+    to,
+    environment,
+    summary: {
+      nodes: results.length,
+      unchanged: unchanged.length,
+      changed: results.filter((r) => r.status === 'changed').length,
+      failed: failed.length,
+      brokenByChange: failed.filter((r) => r.changes.failures.some((f) => f.side === 'to') && !r.changes.failures.some((f) => f.side === 'from')).length,
+    },
+    groups: ordered,
+    unchanged,
+    nodes: results.map((r) => ({ node: r.node, status: r.status, group: groupOf.get(r.node) ?? null, counts: countChanges(r.changes) })),
+    timing: {
+      compileMs: Math.round(results.reduce((s, r) => s + r.compileMs, 0)),
+      diffMs: Math.round(results.reduce((s, r) => s + r.diffMs, 0)),
+      wallMs: Math.round(wallMs),
+      workers,
+    },
+  };
+}
+
+/** 0 no differences, 2 differences; 1 (an error) when the new code fails to compile a node. */
+export function exitCodeOf(report: DiffReport): number {
+  if (report.groups.some((g) => g.changes.failures.some((f) => f.side === 'to'))) return 1;
+  return report.groups.length ? 2 : 0;
+}

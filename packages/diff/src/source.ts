@@ -1,0 +1,159 @@
+// Where each side's code comes from: a folder, or a git revision checked out into a temporary
+// worktree that is removed afterwards. Either holds one environment: manifests/ (or
+// manifests/site.pp), modules/, and optionally hiera.yaml with data/.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { EnvironmentConfig } from '@kasper/compiler';
+import type { SourceContent, SourceReader } from './compare.ts';
+
+export class DiffInputError extends Error {}
+
+export interface CodeVersion {
+  /** What the user named. */
+  ref: string;
+  /** The commit id, or the absolute folder. */
+  resolved: string;
+  dir: string;
+  /** Removes the worktree, if one was made. */
+  dispose(): void;
+}
+
+function git(repo: string, args: string[]): string {
+  return execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+}
+
+/**
+ * A folder when REF names one, else a revision of the git repository at `repo`. A revision is
+ * checked out with `git worktree add --detach` so the user's own checkout is never touched.
+ */
+export function checkout(ref: string, repo: string): CodeVersion {
+  const folder = isAbsolute(ref) ? ref : resolve(repo, ref);
+  if (existsSync(folder) && statSync(folder).isDirectory()) {
+    return { ref, resolved: folder, dir: folder, dispose() {} };
+  }
+  let top: string;
+  let prefix: string;
+  try {
+    top = git(repo, ['rev-parse', '--show-toplevel']);
+    prefix = git(repo, ['rev-parse', '--show-prefix']);
+  } catch {
+    throw new DiffInputError(`'${ref}' is not a folder, and ${repo} is not a git repository to look it up in`);
+  }
+  let commit: string;
+  try {
+    commit = git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  } catch {
+    throw new DiffInputError(`'${ref}' is neither a folder nor a revision of the git repository ${top}`);
+  }
+  const parent = mkdtempSync(join(tmpdir(), 'kasper-diff-'));
+  const dir = join(parent, commit.slice(0, 12));
+  try {
+    git(top, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+  } catch (e) {
+    rmSync(parent, { recursive: true, force: true });
+    throw new DiffInputError(`cannot check out '${ref}': ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`);
+  }
+  // The environment may live in a folder of the repository (the same one the user ran from).
+  return {
+    ref, resolved: commit, dir: join(dir, prefix),
+    dispose() {
+      try {
+        git(top, ['worktree', 'remove', '--force', dir]);
+      } catch { /* removed below */ }
+      rmSync(parent, { recursive: true, force: true });
+      try {
+        git(top, ['worktree', 'prune']);
+      } catch { /* nothing to prune */ }
+    },
+  };
+}
+
+/**
+ * The environment a code version holds. `environment.conf` may set a modulepath (entries
+ * relative to the environment; `$basemodulepath` is left out, there is none outside it).
+ */
+export function environmentOf(dir: string, name: string): EnvironmentConfig {
+  const site = join(dir, 'manifests', 'site.pp');
+  const manifests = join(dir, 'manifests');
+  const manifest = existsSync(manifests) && statSync(manifests).isDirectory() ? manifests : site;
+  let modulepath = [join(dir, 'modules')];
+  const conf = join(dir, 'environment.conf');
+  if (existsSync(conf)) {
+    const m = /^\s*modulepath\s*=\s*(.+)$/m.exec(readFileSync(conf, 'utf8'));
+    if (m) {
+      modulepath = m[1].trim().split(':').filter((p) => p && !p.startsWith('$')).map((p) => resolve(dir, p));
+    }
+  }
+  const hiera = join(dir, 'hiera.yaml');
+  return { name, manifest, modulepath, hieraConfig: existsSync(hiera) ? hiera : undefined, directory: dir };
+}
+
+const MAX_TEXT = 1024 * 1024;
+
+/**
+ * Reads what `puppet:///modules/MOD/PATH` serves in an environment: MOD/files/PATH from the
+ * first modulepath entry that has it. A folder (for `recurse`) reads as a listing of its files
+ * with their digests, so a changed file inside it shows.
+ */
+export function sourceReader(env: EnvironmentConfig): SourceReader {
+  const cache = new Map<string, SourceContent | undefined>();
+  return (url) => {
+    if (cache.has(url)) return cache.get(url);
+    let content: SourceContent | undefined;
+    const m = /^puppet:\/\/[^/]*\/modules\/([^/]+)\/(.*)$/.exec(url);
+    if (m) {
+      for (const base of env.modulepath) {
+        const path = join(base, m[1], 'files', m[2]);
+        if (!existsSync(path)) continue;
+        content = readContent(path);
+        break;
+      }
+    }
+    cache.set(url, content);
+    return content;
+  };
+}
+
+function readContent(path: string): SourceContent {
+  if (statSync(path).isDirectory()) {
+    const lines: string[] = [];
+    const visit = (dir: string, prefix: string) => {
+      for (const e of readdirSync(dir).sort()) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) visit(p, `${prefix}${e}/`);
+        else lines.push(`${prefix}${e}  ${readContent(p).digest}`);
+      }
+    };
+    visit(path, '');
+    const text = lines.join('\n') + '\n';
+    return { text, digest: sha256(Buffer.from(text)) };
+  }
+  const bytes = readFileSync(path);
+  const digest = sha256(bytes);
+  if (bytes.length > MAX_TEXT || bytes.includes(0)) return { digest };
+  return { text: bytes.toString('utf8'), digest };
+}
+
+const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex').slice(0, 16)}`;
+
+/**
+ * The fact files of a folder, `<node>.json`, `<node>.yaml` or `<node>.yml`: for the nodes named,
+ * or all of them. Nodes named without a file are an error that names every one of them.
+ */
+export function factFiles(dir: string, nodes?: string[]): { node: string; path: string }[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DiffInputError(`the facts folder ${dir} does not exist`);
+  const byNode = new Map<string, string>();
+  for (const f of readdirSync(dir).sort()) {
+    const m = /^(.+)\.(json|ya?ml)$/.exec(f);
+    if (m && !byNode.has(m[1])) byNode.set(m[1], join(dir, f));
+  }
+  if (!nodes?.length) return [...byNode].map(([node, path]) => ({ node, path }));
+  const missing = nodes.filter((n) => !byNode.has(n));
+  if (missing.length) {
+    throw new DiffInputError(`no facts for ${missing.length === 1 ? 'node' : 'nodes'} ${missing.join(', ')}: expected ${missing.map((n) => `${n}.json or ${n}.yaml`).slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} in ${dir}`);
+  }
+  return nodes.map((node) => ({ node, path: byNode.get(node)! }));
+}
