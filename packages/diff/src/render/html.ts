@@ -18,14 +18,14 @@ code, pre { font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, mon
 h1 { margin-bottom: .25rem; } .muted { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr.failed td:first-child { border-left: 4px solid var(--del); } tr.changed td:first-child { border-left: 4px solid var(--chg); }
 .status-failed { color: var(--del); font-weight: 600; } .status-changed { color: var(--chg); }
 section.group { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem 1rem; margin: 1.5rem 0; }
 section.group.failed { border-color: var(--del); }
 ul.changes { list-style: none; padding-left: 0; } ul.changes > li { margin: .3rem 0; }
-.added::before { content: "+ "; color: var(--add); font-weight: 700; } .removed::before { content: "− "; color: var(--del); font-weight: 700; }
-.changed::before { content: "~ "; color: var(--chg); font-weight: 700; } .failure { color: var(--del); }
+ul.changes > li.added::before { content: "+ "; color: var(--add); font-weight: 700; } ul.changes > li.removed::before { content: "− "; color: var(--del); font-weight: 700; }
+ul.changes > li.changed::before { content: "~ "; color: var(--chg); font-weight: 700; } ul.changes > li.failure { color: var(--del); }
 ul.params { margin: .2rem 0 .4rem 1.2rem; padding-left: .5rem; }
 details.textdiff > summary { cursor: pointer; color: var(--muted); }
 pre.diff { border: 1px solid var(--line); border-radius: 4px; padding: .4rem 0; overflow-x: auto; }
@@ -41,7 +41,7 @@ export function renderHtml(r: DiffReport): string {
   out.push(`<p class="sides"><code>${esc(sideLabel(r.from))}</code> → <code>${esc(sideLabel(r.to))}</code>, environment <code>${esc(r.environment)}</code></p>`);
   out.push(`<p class="headline"><strong>${esc(headline(r))}</strong></p>`, '</header>');
   // The summary table: every node that differs, then one line for the unchanged ones.
-  out.push('<section id="summary">', '<table id="nodes">', '<thead><tr><th>node</th><th>status</th><th>group</th><th>added</th><th>removed</th><th>changed</th><th>edges</th><th>classes</th></tr></thead>', '<tbody>');
+  out.push('<section id="summary">', '<table id="nodes">', '<thead><tr><th>node</th><th>status</th><th>group</th><th class="n">added</th><th class="n">removed</th><th class="n">changed</th><th class="n">edges</th><th class="n">classes</th></tr></thead>', '<tbody>');
   const differing = r.nodes.filter((n) => n.status !== 'unchanged')
     .sort((a, b) => (a.status === 'failed' ? 0 : 1) - (b.status === 'failed' ? 0 : 1) || a.node.localeCompare(b.node));
   for (const n of differing) {
