@@ -9,6 +9,7 @@ import { runParserBench, type BenchReport } from './parser.bench.ts';
 import { runCompileBench } from './compile.bench.ts';
 import { runApplyBench } from './apply.bench.ts';
 import { runMasterBench } from './master.bench.ts';
+import { runDiffBench } from './diff.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -19,6 +20,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   compile: runCompileBench,
   apply: runApplyBench,
   master: runMasterBench,
+  diff: runDiffBench,
 };
 
 function puppetVersion(): string {
