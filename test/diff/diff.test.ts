@@ -208,3 +208,22 @@ test('--stored compares the last two catalogs the master stored for a node', asy
   assert.equal(one.code, 1);
   assert.match(one.err, /stored no catalogs for web2: --stored needs two/);
 });
+
+test('without --facts, facts come from what the master stored', async () => {
+  const db = join(fx.root, 'facts.db');
+  const storage = openStorage(db);
+  await storage.init();
+  await storage.saveFacts('web1', { networking: { hostname: 'web1' }, os: { family: 'Debian' }, role: 'web' }, 'production');
+  await storage.saveFacts('static1', { networking: { hostname: 'static1' }, os: { family: 'Debian' } }, 'production');
+  await storage.close();
+  const r = await kasper('diff', '--repo', fx.repo, '--from', 'old', '--to', 'main', '--all-nodes', '--storage', db, '--format', 'json');
+  assert.equal(r.code, 2, r.err);
+  const report = JSON.parse(r.out) as DiffReport;
+  assert.deepEqual(report.groups.map((g) => g.nodes), [['web1']]);
+  assert.deepEqual(report.unchanged, ['static1']);
+  assert.ok(changed(report, 0, 'Service[nginx]'));
+  const missing = await kasper('diff', '--repo', fx.repo, '--from', 'old', '--to', 'main', '--node', 'web1', 'ghost', '--storage', db);
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /the master has no stored facts for ghost/);
+});
+
