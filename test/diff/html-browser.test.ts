@@ -12,6 +12,9 @@ import { captureOutput } from '../../packages/cli/src/output.ts';
 import { ensureCommands, isRoot, needs } from '../support/host.ts';
 import { makeFixture } from './fixture.ts';
 
+// Runs in the page; the project's TypeScript has no DOM library.
+declare const getComputedStyle: (el: unknown, pseudo?: string) => { content: string; backgroundColor: string };
+
 const OUTPUT = join(import.meta.dirname, '../output/diff');
 
 test('the HTML report opens in headless Chromium: summary table, one expanded diff, a screenshot', async (t) => {

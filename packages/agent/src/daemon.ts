@@ -1,7 +1,7 @@
 // The agent daemon: bootstraps its certificate with the master's CA, then on every run gets a
 // fresh catalog over mutual TLS, applies it and sends the report. When the master cannot give
 // a catalog it applies the last one it had, and says so: the report records it.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -141,22 +141,36 @@ function cachedCatalogPath(config: AgentConfig): string {
   return join(config.vardir, 'client_data', 'catalog', `${config.certname}.json`);
 }
 
-/** A lock file with our pid; a lock whose process is gone is stale and taken over. */
+/**
+ * A lock file with our pid, made with O_EXCL so two runs starting together cannot both take it.
+ * A lock whose process is gone is stale: it is removed and taken over.
+ */
 export function acquireLock(path: string): boolean {
   mkdirSync(join(path, '..'), { recursive: true });
-  if (existsSync(path)) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o644);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
     const pid = Number(readFileSync(path, 'utf8').trim());
     let alive = false;
-    try {
-      process.kill(pid, 0);
-      alive = pid !== process.pid;
-    } catch {
-      alive = false;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        alive = true;
+      } catch (e) {
+        // EPERM: the process exists but is not ours to signal; it is alive all the same.
+        alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+      }
     }
     if (alive) return false;
+    rmSync(path, { force: true });
   }
-  writeFileSync(path, String(process.pid));
-  return true;
+  return false;
 }
 
 export interface RunOutcome {

@@ -72,12 +72,15 @@ export async function runMaster(opts: MasterOpts, out: Output): Promise<void> {
   });
   out.stdout(`Kasper master ${certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);
   await new Promise<void>((resolveStop) => {
+    let stopped = false;
     const stop = () => {
+      if (stopped) return;
+      stopped = true;
       out.stdout('Kasper master stopping\n');
       void master.close().then(resolveStop);
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }
 
@@ -212,7 +215,9 @@ export async function runAgent(opts: AgentOpts, out: Output): Promise<void> {
   const interval = Number(opts.runinterval ?? conf.runinterval ?? 1800);
   const splay = Number(opts.splay ?? conf.splay ?? 0);
   process.on('SIGHUP', () => runNow?.());
-  process.once('SIGTERM', () => {
+  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left,
+  // which would kill the daemon in the middle of a resource.
+  process.on('SIGTERM', () => {
     stopping = true;
     runNow?.();
   });

@@ -1,0 +1,95 @@
+// The agent daemon against a real master on loopback: runs on an interval, SIGHUP starts a run
+// now, SIGTERM lets the resource in hand finish and stops cleanly; the run lock keeps a second
+// run out while its holder lives, and a stale lock (its process gone) is taken over.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const node = process.execPath;
+const kasper = join(import.meta.dirname, '../../packages/cli/bin/kasper.js');
+const work = mkdtempSync(join(tmpdir(), 'kasper-daemon-'));
+const PORT = 18150 + (process.pid % 500);
+const procs: ChildProcess[] = [];
+after(() => {
+  for (const p of procs) p.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function until(what: string, ok: () => boolean, seconds = 30): Promise<void> {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function start(args: string[]): { proc: ChildProcess; log: () => string } {
+  let log = '';
+  const proc = spawn(node, [kasper, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stdout!.on('data', (d) => (log += d));
+  proc.stderr!.on('data', (d) => (log += d));
+  procs.push(proc);
+  return { proc, log: () => log };
+}
+
+const runs = () => (existsSync(join(work, 'runs')) ? readFileSync(join(work, 'runs'), 'utf8').trim().split('\n').length : 0);
+
+test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are taken over', async () => {
+  const mconf = join(work, 'master');
+  mkdirSync(join(mconf, 'environments/production/manifests'), { recursive: true });
+  // Each run appends to `runs` and sleeps a little; `after` is made once the slow step is done.
+  writeFileSync(join(mconf, 'environments/production/manifests/site.pp'), `node default {
+  exec { 'slow step': command => "/bin/sh -c 'echo run >> ${work}/runs; sleep 2'", path => ['/bin', '/usr/bin'] }
+  -> file { '${work}/after': content => "made after the slow step\\n" }
+}
+`);
+  const master = start(['master', '--confdir', mconf, '--vardir', join(mconf, 'var'), '--bind', '127.0.0.1', '--port', String(PORT),
+    '--certname', 'localhost', '--autosign', '*.test']);
+  await until('the master', () => master.log().includes('listening'));
+
+  const agentArgs = ['--server', 'localhost', '--port', String(PORT), '--certname', 'd1.test', '--confdir', join(work, 'agent/conf'), '--vardir', join(work, 'agent/var')];
+  const daemon = start(['agent', ...agentArgs, '--runinterval', '3600', '--waitforcert', '10']);
+  const summaries = () => (daemon.log().match(/^Notice: Applied catalog/gm) ?? []).length;
+  await until('the first run', () => summaries() === 1).catch((e: Error) => { throw new Error(`${e.message}: ${daemon.log()}`); });
+  assert.equal(runs(), 1);
+  assert.ok(existsSync(join(work, 'after')));
+  // The interval is an hour: only SIGHUP can start the second run now.
+  daemon.proc.kill('SIGHUP');
+  await until('the run SIGHUP asked for', () => summaries() === 2);
+  assert.equal(runs(), 2);
+
+  // SIGTERM while the slow step runs: it finishes, nothing after it is applied, the daemon exits 0.
+  rmSync(join(work, 'after'));
+  daemon.proc.kill('SIGHUP');
+  await until('the third run to reach the slow step', () => runs() === 3);
+  daemon.proc.kill('SIGTERM');
+  const code = await new Promise<number | null>((r) => daemon.proc.once('exit', (c) => r(c)));
+  assert.equal(code, 0, daemon.log());
+  assert.match(daemon.log(), /Stopping: the run was asked to end; the remaining resources were not applied/);
+  assert.match(daemon.log(), /Notice: Kasper agent stopped/);
+  assert.equal(existsSync(join(work, 'after')), false, 'nothing after the resource in hand');
+  // The interrupted run still reported, and its lock is gone.
+  const lock = join(work, 'agent/var/state/agent_catalog_run.lock');
+  assert.equal(existsSync(lock), false);
+  const reports = spawnSync(node, [kasper, 'report', 'list', '--node', 'd1.test', '--confdir', mconf, '--vardir', join(mconf, 'var')], { encoding: 'utf8' });
+  assert.equal(reports.stdout.trim().split('\n').length, 3, reports.stdout + reports.stderr);
+
+  // A lock held by a live process keeps a run out …
+  const holder = spawn('sleep', ['30']);
+  procs.push(holder);
+  writeFileSync(lock, String(holder.pid));
+  const refused = spawnSync(node, [kasper, 'agent', '--onetime', ...agentArgs], { encoding: 'utf8' });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /Another agent run is in progress \(lock held\)/);
+  assert.equal(runs(), 3);
+  // … and once that process is gone the lock is stale: the next run takes it over.
+  holder.kill('SIGKILL');
+  await new Promise((r) => holder.once('exit', r));
+  const ran = spawnSync(node, [kasper, 'agent', '--onetime', ...agentArgs], { encoding: 'utf8' });
+  assert.equal(ran.status, 0, ran.stderr);
+  assert.equal(runs(), 4);
+  assert.equal(existsSync(lock), false);
+});
