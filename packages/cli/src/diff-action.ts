@@ -92,6 +92,13 @@ async function nodeFacts(opts: DiffOpts): Promise<NodeFacts[]> {
 async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object, out: Output): Promise<DiffReport> {
   const repo = resolve(opts.repo);
   const versions: CodeVersion[] = [];
+  // Interrupted (Ctrl-C), the worktrees are still removed: the user's repository keeps no trace.
+  const interrupted = (signal: NodeJS.Signals) => {
+    for (const v of versions) v.dispose();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', interrupted);
+  process.on('SIGTERM', interrupted);
   try {
     versions.push(checkout(opts.from!, repo));
     versions.push(checkout(opts.to!, repo));
@@ -111,6 +118,8 @@ async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object,
       workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
     });
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     for (const v of versions) v.dispose();
   }
 }
