@@ -1,7 +1,7 @@
 // Compares two catalogs of one node. Pure: the catalogs and, for `puppet:///` sources, a way to
 // read the file each side would serve.
 import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
-import { CatalogFloat } from '@kasper/catalog';
+import { CatalogFloat, formatRef, parseRef } from '@kasper/catalog';
 import { structuredPatch } from 'diff';
 import {
   emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
@@ -181,12 +181,8 @@ function edgesOf(c: Catalog, resources: Map<string, CatalogResource>): Map<strin
 
 /** `file[/x]` and `File['/x']` name the same resource as `File[/x]`. */
 function normalizeRef(text: string): string {
-  const m = /^((?:::)?[A-Za-z][\w]*(?:::[A-Za-z]\w*)*)\[(.*)\]$/s.exec(text.trim());
-  if (!m) return text;
-  let title = m[2];
-  if ((title.startsWith("'") && title.endsWith("'")) || (title.startsWith('"') && title.endsWith('"'))) title = title.slice(1, -1);
-  const type = m[1].replace(/^::/, '').split('::').map((s) => s[0].toUpperCase() + s.slice(1)).join('::');
-  return `${type}[${title}]`;
+  const ref = parseRef(text);
+  return ref ? formatRef(ref) : text;
 }
 
 export function toJson(v: CatalogValue): JsonValue {
