@@ -302,17 +302,14 @@ export class CertificateAuthority {
   /** Removes every trace of a node (revoking a signed certificate first), so it can ask anew. */
   clean(name: string): void {
     checkName(name);
-    if (this.certificatePem(name)) {
-      const serial = pki.certificateFromPem(this.certificatePem(name)!).serialNumber.toUpperCase();
-      if (!this.revokedSerials().some((r) => r.serial === serial)) this.revoke(name);
-    }
+    const pem = this.certificatePem(name);
+    if (pem && !this.isRevoked(pem)) this.revoke(name);
     rmSync(this.path('signed', `${name}.pem`), { force: true });
     rmSync(this.path('requests', `${name}.pem`), { force: true });
   }
 
   isRevoked(certPem: string): boolean {
-    const serial = pki.certificateFromPem(certPem).serialNumber.toUpperCase();
-    return this.revokedSerials().some((r) => r.serial === serial);
+    return this.revokedSerialNumbers().has(normalizeSerial(pki.certificateFromPem(certPem).serialNumber));
   }
 
   list(all = false): CertInfo[] {
@@ -437,12 +434,7 @@ export function certificateExtensions(pem: string): Record<string, string> {
   return out;
 }
 
-/** The certname (CN) of a certificate. */
 /** Serials compare as hex numbers: `00AB` and `ab` are one serial. */
 export function normalizeSerial(hex: string): string {
   return hex.replace(/:/g, '').toUpperCase().replace(/^0+(?=.)/, '');
-}
-
-export function certificateName(pem: string): string {
-  return String(pki.certificateFromPem(pem).subject.getField('CN')?.value ?? '');
 }
