@@ -83,16 +83,16 @@ function codeVersion(dir: string): string {
   return value;
 }
 
-/**
- * Compiled catalogs by (node, code version, facts, trusted data): one entry per node (new facts
- * replace its old catalog), the least recently used dropped past a size in bytes.
- */
 interface CachedCatalog {
   catalog: string;
   gzip: Uint8Array;
   version: string;
 }
 
+/**
+ * Compiled catalogs by (node, code version, facts, trusted data): one entry per node (new facts
+ * replace its old catalog), the least recently used dropped past a size in bytes.
+ */
 class CatalogCache {
   private readonly entries = new Map<string, { key: string; value: CachedCatalog }>();
   private bytes = 0;
@@ -185,15 +185,16 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
   const metrics = { requests: 0, catalogs: 0, cacheHits: 0, compileErrors: 0, reports: 0, refused: 0 };
   const catalogCache = new CatalogCache(config.catalogCacheBytes ?? 128 * 1024 * 1024);
   // Parsing a certificate's extensions is slow; a client shows the same certificate every run.
-  const trustedByCert = new Map<string, Record<string, unknown>>();
-  const trustedFacts = (name: string, peer: PeerCertificate): Record<string, unknown> => {
+  const trustedByCert = new Map<string, { facts: Record<string, unknown>; json: string }>();
+  const trustedFacts = (name: string, peer: PeerCertificate): { facts: Record<string, unknown>; json: string } => {
     let t = trustedByCert.get(peer.fingerprint256);
     if (!t) {
       const pem = `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-      t = {
+      const facts = {
         authenticated: 'remote', certname: name, domain: name.split('.').slice(1).join('.'), hostname: name.split('.')[0],
         extensions: certificateExtensions(pem), external: {},
       };
+      t = { facts, json: JSON.stringify(facts) };
       if (trustedByCert.size >= 10_000) trustedByCert.delete(trustedByCert.keys().next().value!);
       trustedByCert.set(peer.fingerprint256, t);
     }
@@ -283,7 +284,7 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
       factsSaved.set(name, { digest: factsDigest, at: Date.now() });
     }
     const trusted = trustedFacts(name, (req.raw.socket as TLSSocket).getPeerCertificate(false));
-    const key = createHash('sha256').update(`${environment}\0${codeVersion(dir)}\0${name}\0${factsDigest}\0${JSON.stringify(trusted)}`).digest('hex');
+    const key = createHash('sha256').update(`${environment}\0${codeVersion(dir)}\0${name}\0${factsDigest}\0${trusted.json}`).digest('hex');
     let result = catalogCache.get(name, key);
     if (result) metrics.cacheHits++;
     else {
@@ -293,7 +294,7 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
           name: environment, manifest: join(dir, 'manifests'), modulepath,
           hieraConfig: existsSync(join(dir, 'hiera.yaml')) ? join(dir, 'hiera.yaml') : undefined, directory: dir,
         },
-        node: name, factsJson, trusted,
+        node: name, factsJson, trusted: trusted.facts,
       });
       if ('error' in out) {
         metrics.compileErrors++;
