@@ -47,8 +47,13 @@ const RUBY_YAML_BOOLEANS = {
 export function loadFactsFile(path: string): Map<string, Value> {
   const text = readFileSync(path, 'utf8');
   const data = path.endsWith('.json') ? parseJsonData(text) : parseYamlData(text.replace(/^--- !ruby\/object:Puppet::Node::Facts/m, '---'));
+  return factsFromData(data, path);
+}
+
+/** Facts from parsed data: a map of names to values, or Puppet's `{name, values}` around one. */
+export function factsFromData(data: unknown, where: string): Map<string, Value> {
   let obj = data as Record<string, unknown>;
   if (obj && typeof obj === 'object' && 'values' in obj && 'name' in obj && typeof obj.values === 'object') obj = obj.values as Record<string, unknown>;
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`${path}: facts must be a map of names to values`);
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`${where}: facts must be a map of names to values`);
   return fromData(obj) as Map<string, Value>;
 }

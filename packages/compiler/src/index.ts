@@ -10,7 +10,7 @@ export { CompileError, COMPILE_ERROR_CODES, type CompileErrorCode } from './erro
 export { Loader, type EnvironmentConfig } from './loader.ts';
 export { Compilation, type NodeInfo, type CompileOptions } from './compilation.ts';
 export { Hiera, HieraError, parseMerge, type MergeOptions, type MergeStrategy } from './hiera.ts';
-export { loadFactsFile, fromData, parseJsonData, parseYamlData } from './facts.ts';
+export { loadFactsFile, factsFromData, fromData, parseJsonData, parseYamlData } from './facts.ts';
 export * from './values.ts';
 
 export interface CompileRequest {

@@ -1,21 +1,37 @@
 // One node's diff: compile under both versions (a failure is kept as data), then compare.
 import type { Catalog } from '@kasper/catalog';
-import { CompileError, compileCatalog, fromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
-import { Comparer, type DiffOptions } from './compare.ts';
+import { CompileError, compileCatalog, factsFromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
+import { Comparer, type DiffOptions, type SourceReader } from './compare.ts';
 import { emptyChangeSet, isEmpty, type CompileFailure, type NodeResult } from './model.ts';
 import { sourceReader } from './source.ts';
 
 export type NodeFactsSource = { path: string } | { json: string };
 
 /** Facts as the compiler takes them; JSON text keeps integers integers. */
-function readFacts(src: NodeFactsSource): Map<string, Value> {
-  if ('path' in src) return loadFactsFile(src.path);
-  let data = parseJsonData(src.json) as Record<string, unknown>;
-  if (data && typeof data === 'object' && 'values' in data && 'name' in data) data = data.values as Record<string, unknown>;
-  return fromData(data) as Map<string, Value>;
+function readFacts(node: string, src: NodeFactsSource): Map<string, Value> {
+  return 'path' in src ? loadFactsFile(src.path) : factsFromData(parseJsonData(src.json), `the stored facts of ${node}`);
+}
+
+/**
+ * One reader per code version for a whole diff run: every node reads the same module files, so
+ * each is read once. A new run starts afresh (a folder's files may have changed since).
+ */
+const readers = new Map<string, SourceReader>();
+let readersRun = '';
+function readerFor(run: string, env: EnvironmentConfig): SourceReader {
+  if (run !== readersRun) {
+    readers.clear();
+    readersRun = run;
+  }
+  const key = env.modulepath.join('\0');
+  let r = readers.get(key);
+  if (!r) readers.set(key, (r = sourceReader(env)));
+  return r;
 }
 
 export interface NodeJob {
+  /** Which diff run the job belongs to. */
+  run: string;
   node: string;
   /** A fact file (JSON or YAML, plain or Puppet's `{name, values}`), or facts as JSON text. */
   facts: NodeFactsSource;
@@ -24,8 +40,7 @@ export interface NodeJob {
   options: DiffOptions;
 }
 
-function compileSide(job: NodeJob, side: 'from' | 'to'): Catalog | CompileFailure {
-  const facts = readFacts(job.facts);
+function compileSide(job: NodeJob, side: 'from' | 'to', facts: Map<string, Value>): Catalog | CompileFailure {
   try {
     // A fixed version: the catalogs' own version numbers are not a change.
     const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0 });
@@ -50,14 +65,15 @@ function relativeTo(dir: string | undefined, file: string): string {
 
 export function compileNode(job: NodeJob): NodeResult {
   const t0 = performance.now();
-  const a = compileSide(job, 'from');
-  const b = compileSide(job, 'to');
+  const facts = readFacts(job.node, job.facts);
+  const a = compileSide(job, 'from', facts);
+  const b = compileSide(job, 'to', facts);
   const t1 = performance.now();
   let changes = emptyChangeSet();
   if ('message' in a || 'message' in b) {
     for (const x of [a, b]) if ('message' in x) changes.failures.push(x);
   } else {
-    changes = new Comparer(job.options).compare(a, b, sourceReader(job.from), sourceReader(job.to));
+    changes = new Comparer(job.options).compare(a, b, readerFor(job.run, job.from), readerFor(job.run, job.to));
   }
   const t2 = performance.now();
   const status = changes.failures.length ? 'failed' : isEmpty(changes) ? 'unchanged' : 'changed';
