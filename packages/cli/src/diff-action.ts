@@ -51,7 +51,6 @@ export async function runDiff(opts: DiffOpts, out: Output): Promise<void> {
     }
   } catch (e) {
     if (e instanceof DiffInputError) return fail(e.message);
-    if (e instanceof Error && /^--ignore/.test(e.message)) return fail(e.message);
     throw e;
   }
   const format = opts.format ?? 'terminal';

@@ -4,7 +4,7 @@ import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
 import { CatalogFloat, formatRef, parseRef } from '@kasper/catalog';
 import { structuredPatch } from 'diff';
 import {
-  emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
+  DiffInputError, canonical, emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
 } from './model.ts';
 
 export interface DiffOptions {
@@ -43,13 +43,13 @@ export class Comparer {
     this.ignoreRefs = (options.ignore ?? []).map((g) => {
       // Types compare without regard to case, as Puppet's references do.
       const m = /^([^[]+)\[(.*)\]$/s.exec(g);
-      if (!m) throw new Error(`--ignore '${g}': expected a resource reference such as 'File[/tmp/*]'`);
+      if (!m) throw new DiffInputError(`--ignore '${g}': expected a resource reference such as 'File[/tmp/*]'`);
       const type = m[1].split('::').map((s) => (s === '*' ? s : s[0].toUpperCase() + s.slice(1).toLowerCase())).join('::');
       return globToRegExp(`${type}[${m[2]}]`);
     });
     this.ignoreParams = (options.ignoreParams ?? []).map((p) => {
       const i = p.lastIndexOf('.');
-      if (i <= 0 || i === p.length - 1) throw new Error(`--ignore-param '${p}': expected TYPE.param such as 'File.mode' or '*.loglevel'`);
+      if (i <= 0 || i === p.length - 1) throw new DiffInputError(`--ignore-param '${p}': expected TYPE.param such as 'File.mode' or '*.loglevel'`);
       return { type: new RegExp(globToRegExp(p.slice(0, i)).source, 'i'), param: p.slice(i + 1).toLowerCase() };
     });
     this.ignoreTags = options.ignoreTags ?? false;
@@ -194,13 +194,6 @@ export function toJson(v: CatalogValue): JsonValue {
     return o;
   }
   return v;
-}
-
-/** JSON with sorted keys: two hashes that differ only in key order are the same value. */
-export function canonical(v: JsonValue): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
-  return JSON.stringify(v);
 }
 
 const isText = (v: JsonValue | undefined): boolean => typeof v === 'string' && v.includes('\n');

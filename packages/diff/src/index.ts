@@ -1,7 +1,7 @@
 // @kasper/diff: compile two versions of the code for many nodes and show what would change.
 export * from './model.ts';
-export { Comparer, canonical, unifiedDiff, type DiffOptions, type SourceContent, type SourceReader } from './compare.ts';
-export { checkout, environmentOf, factFiles, sourceReader, DiffInputError, type CodeVersion } from './source.ts';
+export { Comparer, unifiedDiff, type DiffOptions, type SourceContent, type SourceReader } from './compare.ts';
+export { checkout, environmentOf, factFiles, sourceReader, type CodeVersion } from './source.ts';
 export type { NodeFactsSource } from './node.ts';
 export { diffNodes, diffCatalogs, buildReport, exitCodeOf, type DiffRequest, type NodeFacts } from './run.ts';
 export { renderTerminal } from './render/terminal.ts';

@@ -4,6 +4,9 @@
 
 export const SCHEMA_ID = 'kasper.catalog-diff/v1';
 
+/** Input the user can fix (a REF, a facts folder, an option): a clear message, exit 1. */
+export class DiffInputError extends Error {}
+
 /** A value as it appears in catalog JSON. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -133,16 +136,14 @@ export function isEmpty(c: ChangeSet): boolean {
   return c.failures.length === 0 && n.added + n.removed + n.changed + n.edges + n.classes === 0;
 }
 
+/** JSON with sorted keys: two hashes that differ only in key order are the same value. */
+export function canonical(v: JsonValue): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  return JSON.stringify(v);
+}
+
 /** A key equal for equal change-sets, whatever the order of keys in parameter values. */
 export function canonicalChangeSet(c: ChangeSet): string {
-  const sortKeys = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (v && typeof v === 'object') {
-      const o: Record<string, unknown> = {};
-      for (const k of Object.keys(v).sort()) o[k] = sortKeys((v as Record<string, unknown>)[k]);
-      return o;
-    }
-    return v;
-  };
-  return JSON.stringify(sortKeys(c));
+  return canonical(c as unknown as JsonValue);
 }

@@ -2,6 +2,7 @@
 // a report.
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import type { Catalog } from '@kasper/catalog';
 import type { EnvironmentConfig } from '@kasper/compiler';
 import { Comparer, type DiffOptions } from './compare.ts';
@@ -30,7 +31,10 @@ const WORKER = new URL('./worker.ts', import.meta.url);
 
 export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
   const started = performance.now();
-  const jobs: NodeJob[] = req.nodes.map((n) => ({ node: n.node, facts: n.facts, from: req.from.environment, to: req.to.environment, options: req.options ?? {} }));
+  // Options checked here, in this thread, before any worker starts: a bad one is a clear error.
+  new Comparer(req.options);
+  const run = randomUUID();
+  const jobs: NodeJob[] = req.nodes.map((n) => ({ run, node: n.node, facts: n.facts, from: req.from.environment, to: req.to.environment, options: req.options ?? {} }));
   const size = Math.min(req.workers ?? availableParallelism(), jobs.length);
   const results: NodeResult[] = [];
   let done = 0;

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { EnvironmentConfig } from '@kasper/compiler';
 import type { SourceContent, SourceReader } from './compare.ts';
-
-export class DiffInputError extends Error {}
+import { DiffInputError } from './model.ts';
 
 export interface CodeVersion {
   /** What the user named. */

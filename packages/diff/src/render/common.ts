@@ -1,5 +1,5 @@
 // What every format shares: how values and node lists read, and the headline.
-import type { ChangeCounts, DiffReport, JsonValue, ParameterChange } from '../model.ts';
+import type { ChangeCounts, CompileFailure, DiffReport, EdgeEntry, JsonValue, ParameterChange, ResourceChange } from '../model.ts';
 
 /** A value the way Puppet code writes it: 'text', [a, b], {k => v}. */
 export function formatValue(v: JsonValue | undefined): string {
@@ -63,4 +63,25 @@ export function where(file?: string, line?: number): string {
 /** Lines as an editor counts them: a final newline ends the last line, it does not start one. */
 export function lineCount(text: string): number {
   return text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+}
+
+const ARROW: Record<EdgeEntry['kind'], string> = { before: '->', notify: '~>', contains: 'contains' };
+
+/** `Package[curl] -> Service[cron]`, as Puppet code writes a relationship. */
+export function edgeText(e: EdgeEntry): string {
+  return `${e.source} ${ARROW[e.kind]} ${e.target}`;
+}
+
+/** `+new -old`. */
+export function tagText(tags: NonNullable<ResourceChange['tags']>): string[] {
+  return [...tags.added.map((t) => `+${t}`), ...tags.removed.map((t) => `-${t}`)];
+}
+
+/** `file:line:column` of a compile failure, or '' when it has no place. */
+export function failureAt(f: CompileFailure): string {
+  return f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}` : '';
+}
+
+export function timingText(r: DiffReport): string {
+  return `Compiled in ${(r.timing.compileMs / 1000).toFixed(1)} s of CPU, compared in ${(r.timing.diffMs / 1000).toFixed(2)} s, ${(r.timing.wallMs / 1000).toFixed(1)} s in all.`;
 }

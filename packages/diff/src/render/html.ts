@@ -2,9 +2,7 @@
 // nodes with their counts, then each group of nodes with its changes; text diffs fold with
 // <details>, so the page works wherever it is opened, mail attachments included.
 import type { ChangeSet, DiffReport } from '../model.ts';
-import { describeCounts, describeParameter, headline, plural, sideLabel, where } from './common.ts';
-
-const ARROW = { before: '->', notify: '~>', contains: 'contains' } as const;
+import { describeCounts, describeParameter, edgeText, failureAt, headline, plural, sideLabel, tagText, timingText, where } from './common.ts';
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -61,7 +59,7 @@ export function renderHtml(r: DiffReport): string {
     out.push(...changeItems(g.changes));
     out.push('</section>');
   });
-  out.push(`<footer class="muted">Compiled in ${(r.timing.compileMs / 1000).toFixed(1)} s of CPU, compared in ${(r.timing.diffMs / 1000).toFixed(2)} s, ${(r.timing.wallMs / 1000).toFixed(1)} s in all. Made by kasper diff.</footer>`);
+  out.push(`<footer class="muted">${esc(timingText(r))} Made by kasper diff.</footer>`);
   out.push('</body>', '</html>');
   return out.join('\n') + '\n';
 }
@@ -77,7 +75,7 @@ function diffBlock(name: string, diff: string): string {
 function changeItems(c: ChangeSet): string[] {
   const out: string[] = ['<ul class="changes">'];
   for (const f of c.failures) {
-    const at = f.file ? ` at <code>${esc(`${f.file}${f.line ? `:${f.line}` : ''}${f.column ? `:${f.column}` : ''}`)}</code>` : '';
+    const at = f.file ? ` at <code>${esc(failureAt(f))}</code>` : '';
     out.push(`<li class="failure"><strong>${f.side === 'to' ? 'The new code' : 'The old code'} fails to compile</strong>${at}: ${esc(f.message)}</li>`);
   }
   const at = (file?: string, line?: number) => (file ? ` <span class="muted">${esc(where(file, line))}</span>` : '');
@@ -88,11 +86,11 @@ function changeItems(c: ChangeSet): string[] {
     for (const p of ch.parameters) {
       out.push(`<li><code>${esc(describeParameter(p))}</code>${p.diff ? diffBlock(p.name, p.diff) : ''}</li>`);
     }
-    if (ch.tags) out.push(`<li>tags: <code>${esc([...ch.tags.added.map((t) => `+${t}`), ...ch.tags.removed.map((t) => `-${t}`)].join(' '))}</code></li>`);
+    if (ch.tags) out.push(`<li>tags: <code>${esc(tagText(ch.tags).join(' '))}</code></li>`);
     out.push('</ul></li>');
   }
-  for (const e of c.edges.added) out.push(`<li class="added">edge <code>${esc(`${e.source} ${ARROW[e.kind]} ${e.target}`)}</code></li>`);
-  for (const e of c.edges.removed) out.push(`<li class="removed">edge <code>${esc(`${e.source} ${ARROW[e.kind]} ${e.target}`)}</code></li>`);
+  for (const e of c.edges.added) out.push(`<li class="added">edge <code>${esc(edgeText(e))}</code></li>`);
+  for (const e of c.edges.removed) out.push(`<li class="removed">edge <code>${esc(edgeText(e))}</code></li>`);
   for (const k of c.classes.added) out.push(`<li class="added">class <code>${esc(k)}</code></li>`);
   for (const k of c.classes.removed) out.push(`<li class="removed">class <code>${esc(k)}</code></li>`);
   out.push('</ul>');

@@ -1,9 +1,7 @@
 // Markdown for a merge request comment: a summary table, then each group of nodes with its
 // changes; text diffs in ```diff fences inside <details>, which GitHub and GitLab fold.
 import type { ChangeSet, DiffReport } from '../model.ts';
-import { describeCounts, describeParameter, headline, nodeList, plural, sideLabel, where } from './common.ts';
-
-const ARROW = { before: '->', notify: '~>', contains: 'contains' } as const;
+import { describeCounts, describeParameter, edgeText, failureAt, headline, nodeList, plural, sideLabel, tagText, timingText, where } from './common.ts';
 
 function code(s: string): string {
   const ticks = s.includes('`') ? '``' : '`';
@@ -33,14 +31,14 @@ export function renderMarkdown(r: DiffReport): string {
     out.push(...changeLines(g.changes));
   });
   if (r.unchanged.length) out.push('', `Unchanged: ${plural(r.unchanged.length, 'node')} (${nodeList(r.unchanged)}).`);
-  out.push('', `<sub>Compiled in ${(r.timing.compileMs / 1000).toFixed(1)} s of CPU, compared in ${(r.timing.diffMs / 1000).toFixed(2)} s, ${(r.timing.wallMs / 1000).toFixed(1)} s in all.</sub>`);
+  out.push('', `<sub>${timingText(r)}</sub>`);
   return out.join('\n') + '\n';
 }
 
 function changeLines(c: ChangeSet): string[] {
   const out: string[] = [];
   for (const f of c.failures) {
-    const at = f.file ? ` at ${code(`${f.file}${f.line ? `:${f.line}` : ''}${f.column ? `:${f.column}` : ''}`)}` : '';
+    const at = f.file ? ` at ${code(failureAt(f))}` : '';
     out.push(`- ❌ **${f.side === 'to' ? 'new' : 'old'} code fails**${at}: ${f.message}`);
   }
   for (const a of c.resources.added) out.push(`- ➕ ${code(a.ref)}${a.file ? ` (${where(a.file, a.line)})` : ''}`);
@@ -54,10 +52,10 @@ function changeLines(c: ChangeSet): string[] {
         out.push('', `    <details><summary>${p.name} diff</summary>`, '', `    ${fence}diff`, ...p.diff.split('\n').map((l) => `    ${l}`), `    ${fence}`, '', '    </details>', '');
       }
     }
-    if (ch.tags) out.push(`  - tags: ${[...ch.tags.added.map((t) => `+${t}`), ...ch.tags.removed.map((t) => `-${t}`)].map(code).join(' ')}`);
+    if (ch.tags) out.push(`  - tags: ${tagText(ch.tags).map(code).join(' ')}`);
   }
-  for (const e of c.edges.added) out.push(`- ➕ edge ${code(`${e.source} ${ARROW[e.kind]} ${e.target}`)}`);
-  for (const e of c.edges.removed) out.push(`- ➖ edge ${code(`${e.source} ${ARROW[e.kind]} ${e.target}`)}`);
+  for (const e of c.edges.added) out.push(`- ➕ edge ${code(edgeText(e))}`);
+  for (const e of c.edges.removed) out.push(`- ➖ edge ${code(edgeText(e))}`);
   for (const k of c.classes.added) out.push(`- ➕ class ${code(k)}`);
   for (const k of c.classes.removed) out.push(`- ➖ class ${code(k)}`);
   return out;

@@ -1,8 +1,6 @@
 // Text for a terminal: colored when it is one, plain otherwise (the same words either way).
-import type { ChangeSet, DiffReport, EdgeEntry } from '../model.ts';
-import { describeCounts, describeParameter, headline, nodeList, plural, sideLabel, where } from './common.ts';
-
-const ARROW: Record<EdgeEntry['kind'], string> = { before: '->', notify: '~>', contains: 'contains' };
+import type { ChangeSet, DiffReport } from '../model.ts';
+import { describeCounts, describeParameter, edgeText, failureAt, headline, nodeList, plural, sideLabel, tagText, timingText, where } from './common.ts';
 
 export function renderTerminal(r: DiffReport, color = false): string {
   const c = (code: string) => (s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -27,7 +25,7 @@ export function renderTerminal(r: DiffReport, color = false): string {
     out.push(dim(`Unchanged: ${plural(r.unchanged.length, 'node')} (${nodeList(r.unchanged)})`));
   }
   out.push('');
-  out.push(dim(`Compiled in ${(r.timing.compileMs / 1000).toFixed(1)} s of CPU, compared in ${(r.timing.diffMs / 1000).toFixed(2)} s, ${(r.timing.wallMs / 1000).toFixed(1)} s in all.`));
+  out.push(dim(timingText(r)));
   return out.join('\n') + '\n';
 }
 
@@ -36,7 +34,7 @@ type Paint = Record<'red' | 'green' | 'yellow' | 'cyan' | 'dim', (s: string) => 
 function changeLines(c: ChangeSet, p: Paint): string[] {
   const out: string[] = [];
   for (const f of c.failures) {
-    const at = f.file ? ` (${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''})` : '';
+    const at = f.file ? ` (${failureAt(f)})` : '';
     out.push(p.red(`  ${f.side === 'to' ? 'new code' : 'old code'}: ${f.message}${at}`));
   }
   for (const a of c.resources.added) out.push(p.green(`  + ${a.ref}`) + p.dim(atText(a.file, a.line)));
@@ -53,12 +51,11 @@ function changeLines(c: ChangeSet, p: Paint): string[] {
       }
     }
     if (ch.tags) {
-      const t = [...ch.tags.added.map((x) => `+${x}`), ...ch.tags.removed.map((x) => `-${x}`)];
-      out.push(`      tags: ${t.join(' ')}`);
+      out.push(`      tags: ${tagText(ch.tags).join(' ')}`);
     }
   }
-  for (const e of c.edges.added) out.push(p.green(`  + edge ${e.source} ${ARROW[e.kind]} ${e.target}`));
-  for (const e of c.edges.removed) out.push(p.red(`  - edge ${e.source} ${ARROW[e.kind]} ${e.target}`));
+  for (const e of c.edges.added) out.push(p.green(`  + edge ${edgeText(e)}`));
+  for (const e of c.edges.removed) out.push(p.red(`  - edge ${edgeText(e)}`));
   for (const k of c.classes.added) out.push(p.green(`  + class ${k}`));
   for (const k of c.classes.removed) out.push(p.red(`  - class ${k}`));
   return out;
