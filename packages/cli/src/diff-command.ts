@@ -1,11 +1,13 @@
 // `kasper diff`: arguments only; the work is in diff-action.ts and @kasper/diff.
 import { Command, Option } from 'commander';
+import { dirs } from './fleet-command.ts';
 import type { Output } from './output.ts';
 
 const collect = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function diffCommand(out: Output): Command {
-  return new Command('diff')
+  // --confdir/--vardir find the master's storage, as for `kasper node`.
+  return dirs(new Command('diff'))
     .description('compile two versions of the code for many nodes and show what would change')
     .option('--from <ref>', 'the old code: a git revision of --repo, or a folder')
     .option('--to <ref>', 'the new code: a git revision of --repo, or a folder (e.g. ".")')
@@ -23,9 +25,7 @@ export function diffCommand(out: Output): Command {
     .option('--color', 'color terminal output even when not on a terminal')
     .option('--no-color', 'never color terminal output')
     .option('--workers <n>', 'worker threads (default: one per core)')
-    .option('--confdir <dir>', "the master's configuration (for --all-nodes and --stored)")
-    .option('--vardir <dir>', "the master's state (for --all-nodes and --stored)")
-    .option('--storage <url>', "the master's storage (default: as the master)")
+    .option('--storage <url>', "the master's storage, for facts without --facts and --stored (default: as the master)")
     .addHelpText('after', '\nExit codes: 0 no differences, 2 differences, 1 an error (including new code that fails to compile a node).')
     .action(async (opts) => {
       const { runDiff } = await import('./diff-action.ts');

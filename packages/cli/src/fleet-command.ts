@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Output } from './output.ts';
 
-const dirs = (c: Command) => c
+export const dirs = (c: Command) => c
   .option('--confdir <dir>', 'configuration and certificates (default /etc/kasper as root, ~/.kasper/etc)')
   .option('--vardir <dir>', 'state: storage, caches, reports (default /var/lib/kasper as root, ~/.kasper/var)');
 
