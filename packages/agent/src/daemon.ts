@@ -1,7 +1,7 @@
 // The agent daemon: bootstraps its certificate with the master's CA, then on every run gets a
 // fresh catalog over mutual TLS, applies it and sends the report. When the master cannot give
 // a catalog it applies the last one it had, and says so: the report records it.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
