@@ -269,11 +269,13 @@ export class CertificateAuthority {
   }
 
   certificatePem(name: string): string | undefined {
+    checkName(name);
     const p = this.path('signed', `${name}.pem`);
     return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
   }
 
   requestPem(name: string): string | undefined {
+    checkName(name);
     const p = this.path('requests', `${name}.pem`);
     return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
   }

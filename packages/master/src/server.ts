@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { CAError, CertificateAuthority, certificateExtensions, normalizeSerial, type AutosignPolicy } from '@kasper/ca';
+import { CAError, CertificateAuthority, certificateExtensions, checkName, normalizeSerial, type AutosignPolicy } from '@kasper/ca';
 import { openStorage, type Storage } from '@kasper/storage';
 import { CompilePool } from './compile-pool.ts';
 
@@ -248,6 +248,8 @@ export async function startMaster(config: MasterConfig): Promise<Master> {
     return reply.type('text/plain').send(signed ? 'signed' : 'pending');
   });
   app.get<{ Params: { name: string } }>('/puppet-ca/v1/certificate/:name', async (req, reply) => {
+    // The name becomes a file name under the CA folder: anything but a certname is refused here.
+    checkName(req.params.name);
     const pem = ca.certificatePem(req.params.name);
     if (!pem) return reply.code(404).send({ error: `No signed certificate for ${req.params.name}` });
     return reply.type('text/plain').send(pem);
