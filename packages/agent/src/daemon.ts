@@ -7,7 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseCatalog, type Catalog } from '@kasper/catalog';
 import { generateKey, makeCsr, type CsrOptions } from '@kasper/ca';
-import { Registry, SystemExecutor, detectHost, writeFileAtomic } from '@kasper/providers';
+import { Registry, SystemExecutor, detectHost } from '@kasper/providers';
+import { writeFileAtomic } from '@kasper/files';
 import { Transaction } from './transaction.ts';
 import type { Report, LogLevel } from './report.ts';
 

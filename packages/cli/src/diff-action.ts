@@ -6,7 +6,7 @@ import {
   DiffInputError, checkout, diffCatalogs, diffNodes, environmentOf, exitCodeOf, factFiles,
   renderHtml, renderJson, renderMarkdown, renderTerminal, type CodeVersion, type DiffReport, type NodeFacts,
 } from '@kasper/diff';
-import { writeFileAtomic } from '@kasper/providers';
+import { writeFileAtomic } from '@kasper/files';
 import { storageFor } from './fleet-action.ts';
 import type { Output } from './output.ts';
 

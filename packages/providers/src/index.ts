@@ -4,7 +4,6 @@ export { Registry } from './registry.ts';
 export { detectHost } from './host.ts';
 export { SystemExecutor, RecordedExecutor, runChecked, type Executor, type CommandResult, type RunOptions } from './executor.ts';
 export { FileBucket, type BucketEntry } from './filebucket.ts';
-export { writeFileAtomic } from './atomic.ts';
 export { md5, contentDiff } from './types/file.ts';
 export { splitCommand } from './providers/exec-posix.ts';
 export { parseIsEnabled, unitName } from './providers/service-systemd.ts';

@@ -7,7 +7,7 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { asBool, asString, type Change, type Provider, type ProviderContext, type Resource } from '../api.ts';
-import { writeFileAtomic } from '../atomic.ts';
+import { writeFileAtomic } from '@kasper/files';
 import { desiredMode, formatMode, gidOf, groupName, uidOf, userName } from '../posix.ts';
 import { readSource } from '../types/file.ts';
 

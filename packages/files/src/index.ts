@@ -1,0 +1,2 @@
+export { safeJoin, printable, UnsafePathError, type SafeJoinOptions } from './safe-join.ts';
+export { writeFileAtomic } from './atomic.ts';
