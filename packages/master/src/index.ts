@@ -1,3 +1,3 @@
-// @kasper/master: the server side of a Kasper fleet.
-export { startMaster, type Master, type MasterConfig } from './server.ts';
-export { CompilePool, type CompileJob, type CompileResult } from './compile-pool.ts';
+export { buildMaster, startMaster, type BuiltMaster, type BuildOptions, type Master, type RouteInfo } from './app.ts';
+export type { MasterConfig } from './config.ts';
+export type { Identity, Identify } from './identity.ts';

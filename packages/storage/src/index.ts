@@ -1,6 +1,7 @@
 // What the master keeps per node: its latest facts, its catalogs and its reports. Two
 // backends with one interface and one test suite: embedded SQLite (node:sqlite, the default)
 // and PostgreSQL (pg), for several masters sharing one store.
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 
@@ -174,6 +175,12 @@ class SqlStorage implements Storage {
 
 /** SQLite in one file (WAL mode, so readers never wait for the writer). */
 export function sqliteStorage(path: string): Storage {
+  // Facts and reports are private to the master: the file (and so SQLite's -wal and -shm files,
+  // which take its mode) is 0600 however it was made.
+  if (path !== ':memory:') {
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
+  }
   const db = new DatabaseSync(path);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
   let depth = 0;

@@ -1,0 +1,166 @@
+// The master: a fastify server over HTTPS that asks every client for a certificate, built from
+// three encapsulated plugins — the CA's open routes, the v3 routes for agents with a
+// certificate, and status/metrics. Every route has a JSON schema for what it takes and answers;
+// a name that does not match its grammar is refused (400) before any handler runs.
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { CAError, CertificateAuthority } from '@kasper/ca';
+import { printable, safeJoin, UnsafePathError, writeFileAtomic } from '@kasper/files';
+import { openStorage, type Storage } from '@kasper/storage';
+import { CatalogCache, CodeVersions } from './catalog-cache.ts';
+import { CompilePool } from './compile-pool.ts';
+import type { MasterConfig } from './config.ts';
+import { HttpError, type MasterContext } from './context.ts';
+import { Revocations, tlsIdentify, type Identify } from './identity.ts';
+import { caPlugin } from './plugins/ca.ts';
+import { statusPlugin } from './plugins/status.ts';
+import { v3Plugin } from './plugins/v3.ts';
+
+export interface BuiltMaster {
+  app: FastifyInstance;
+  ca: CertificateAuthority;
+  storage: Storage;
+  /** Every route the master serves, as registered: method, URL pattern, query parameters its schema takes. */
+  routes: RouteInfo[];
+  close(): Promise<void>;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  query: string[];
+}
+
+export interface Master extends BuiltMaster {
+  url: string;
+}
+
+export interface BuildOptions {
+  /** How a request's identity is established; by default the TLS client certificate. Tests may replace it. */
+  identify?: Identify;
+}
+
+/** A state folder only its owner can enter. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/** The master's own key and certificate, made by its CA on first start. */
+function ownCertificate(config: MasterConfig, ca: CertificateAuthority): { keyPath: string; certPath: string } {
+  const ssl = join(config.confdir, 'ssl');
+  privateDir(join(ssl, 'private_keys'));
+  mkdirSync(join(ssl, 'certs'), { recursive: true });
+  const keyPath = safeJoin(join(ssl, 'private_keys'), `${config.certname}.pem`);
+  const certPath = safeJoin(join(ssl, 'certs'), `${config.certname}.pem`);
+  if (!existsSync(keyPath) || !existsSync(certPath)) {
+    if (ca.certificatePem(config.certname)) ca.clean(config.certname);
+    const { keyPem, certPem } = ca.generate(config.certname, config.dnsAltNames);
+    writeFileAtomic(keyPath, keyPem, 0o600);
+    writeFileAtomic(certPath, certPem, 0o644);
+  }
+  return { keyPath, certPath };
+}
+
+/** Builds the master, not yet listening: `app.inject()` reaches every route. */
+export async function buildMaster(config: MasterConfig, options: BuildOptions = {}): Promise<BuiltMaster> {
+  const ca = new CertificateAuthority(config.confdir);
+  ca.setup();
+  const { keyPath, certPath } = ownCertificate(config, ca);
+  privateDir(config.vardir);
+  const storage = openStorage(config.storage ?? join(config.vardir, 'kasper.db'));
+  await storage.init();
+  const logFile = config.logFile ?? join(config.vardir, 'log', 'master.log');
+  privateDir(join(logFile, '..'));
+
+  const tlsOptions = () => ({ key: readFileSync(keyPath), cert: readFileSync(certPath), ca: ca.caCertPem(), crl: ca.crlPem() });
+  const app = Fastify({
+    https: { ...tlsOptions(), requestCert: true, rejectUnauthorized: false, handshakeTimeout: 10_000 },
+    bodyLimit: config.bodyLimit ?? 16 * 1024 * 1024,
+    logger: { level: 'info', file: logFile },
+    connectionTimeout: 60_000,
+    // Longer names than this are refused by the router (414) before any schema sees them.
+    routerOptions: { maxParamLength: 2048 },
+  });
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (r) => {
+    const query = Object.keys((r.schema?.querystring as { properties?: object } | undefined)?.properties ?? {});
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, query });
+  });
+
+  // Revocation and a new CRL reach new connections at once, whoever wrote them (the CLI too).
+  const revocations = new Revocations(ca, () => app.server.setSecureContext(tlsOptions()));
+  const pool = new CompilePool(config.compileWorkers, config.compileHeapMb);
+  const ctx: MasterContext = {
+    config, ca, storage, pool,
+    catalogCache: new CatalogCache(config.catalogCacheBytes ?? 128 * 1024 * 1024),
+    codeVersions: new CodeVersions(),
+    metrics: { requests: 0, catalogs: 0, cacheHits: 0, compileErrors: 0, reports: 0, refused: 0 },
+    identify: options.identify ?? tlsIdentify(revocations),
+  };
+
+  app.decorateRequest('identity', null);
+  registerBodyParsers(app);
+  app.addHook('onRequest', async () => {
+    ctx.metrics.requests++;
+    revocations.refresh();
+  });
+  app.setErrorHandler((err: FastifyError | HttpError | CAError | UnsafePathError, req, reply) => {
+    let status = err instanceof CAError ? err.status : 'statusCode' in err && err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
+    let message = err.message;
+    if ((err as FastifyError).validation) {
+      status = 400;
+      message = `Invalid request: ${printable(err.message)}`;
+    } else if (status >= 500 && !(err instanceof HttpError)) {
+      // Unexpected failures are logged in full and answered without internals.
+      req.log.error({ err }, 'request failed');
+      message = `Internal error (request ${req.id})`;
+    }
+    const kind = err instanceof HttpError ? err.kind : status === 404 ? 'NOT_FOUND' : status < 500 ? 'BAD_REQUEST' : 'RUNTIME_ERROR';
+    void reply.code(status).type('application/json').send({ message, issue_kind: kind });
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).type('application/json').send({ message: `No route for ${req.method} ${printable(req.url.split('?')[0])}`, issue_kind: 'NOT_FOUND' });
+  });
+
+  await app.register(caPlugin, ctx);
+  await app.register(v3Plugin, ctx);
+  await app.register(statusPlugin, ctx);
+  // A client that hangs up mid-handshake is only a log line.
+  app.server.on('tlsClientError', (err) => app.log.info({ err: err.message }, 'TLS client error'));
+  await app.ready();
+
+  return {
+    app, ca, storage, routes,
+    async close() {
+      await app.close();
+      await pool.close();
+      await storage.close();
+    },
+  };
+}
+
+/** The body formats agents send besides JSON. */
+function registerBodyParsers(app: FastifyInstance): void {
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/x-pem-file', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // What Puppet's own agents send: facts as URL-encoded JSON (`facts_format=application/json&facts=…`).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      const form = new URLSearchParams(body as string);
+      const facts = form.get('facts');
+      done(null, { facts: facts ? JSON.parse(facts) : undefined, environment: form.get('environment') ?? undefined });
+    } catch (e) {
+      done(new HttpError(400, `Invalid facts in the form body: ${(e as Error).message}`), undefined);
+    }
+  });
+}
+
+/** Builds the master and listens on the configured address. */
+export async function startMaster(config: MasterConfig, options: BuildOptions = {}): Promise<Master> {
+  const built = await buildMaster(config, options);
+  await built.app.listen({ host: config.bind, port: config.port });
+  const address = built.app.server.address() as { port: number };
+  return { ...built, url: `https://${config.bind}:${address.port}` };
+}

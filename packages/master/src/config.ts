@@ -1,0 +1,27 @@
+import type { AutosignPolicy } from '@kasper/ca';
+
+export interface MasterConfig {
+  confdir: string;
+  vardir: string;
+  bind: string;
+  port: number;
+  /** The master's own certname and the names agents may reach it by. */
+  certname: string;
+  dnsAltNames: string[];
+  /** Folder of environments: <dir>/<env>/{manifests,modules,hiera.yaml,data}. */
+  environmentpath: string;
+  /** Module folders shared by every environment. */
+  basemodulepath: string[];
+  /** `sqlite:/path` or `postgres://…`; default SQLite in the vardir. */
+  storage?: string;
+  autosign?: AutosignPolicy;
+  compileWorkers?: number;
+  /** Log to this file (JSON lines); default the vardir's log/master.log. */
+  logFile?: string;
+  /** Largest accepted request body, bytes. */
+  bodyLimit?: number;
+  /** Heap of each compile worker in MiB (default 512). */
+  compileHeapMb?: number;
+  /** Bytes of compiled catalogs kept in memory (default 128 MiB). */
+  catalogCacheBytes?: number;
+}

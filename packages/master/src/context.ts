@@ -1,0 +1,46 @@
+// What the master's plugins share: configuration, the CA, storage, the compile pool, caches,
+// counters, and how a request's identity is established.
+import type { CertificateAuthority } from '@kasper/ca';
+import type { Storage } from '@kasper/storage';
+import type { CatalogCache, CodeVersions } from './catalog-cache.ts';
+import type { CompilePool } from './compile-pool.ts';
+import type { MasterConfig } from './config.ts';
+import type { Identify, Identity } from './identity.ts';
+
+export interface Metrics {
+  requests: number;
+  catalogs: number;
+  cacheHits: number;
+  compileErrors: number;
+  reports: number;
+  refused: number;
+}
+
+export interface MasterContext {
+  config: MasterConfig;
+  ca: CertificateAuthority;
+  storage: Storage;
+  pool: CompilePool;
+  catalogCache: CatalogCache;
+  codeVersions: CodeVersions;
+  metrics: Metrics;
+  identify: Identify;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authenticated plugins' hook: who sent this request. */
+    identity: Identity | null;
+  }
+}
+
+/** An error with the HTTP status and Puppet's issue kind it answers with. */
+export class HttpError extends Error {
+  readonly statusCode: number;
+  readonly kind: string;
+  constructor(statusCode: number, message: string, kind = 'RUNTIME_ERROR') {
+    super(message);
+    this.statusCode = statusCode;
+    this.kind = kind;
+  }
+}

@@ -1,0 +1,59 @@
+// Who is asking: the certname of a client certificate signed by this master's CA and not
+// revoked. Revocation is read from the CA's CRL file whenever it changes, whoever wrote it.
+import { statSync } from 'node:fs';
+import type { TLSSocket } from 'node:tls';
+import type { FastifyRequest } from 'fastify';
+import { normalizeSerial, type CertificateAuthority } from '@kasper/ca';
+
+export interface Identity {
+  certname: string;
+  /** SHA-256 fingerprint of the certificate (a cache key for its trusted data). */
+  fingerprint: string;
+  /** The certificate, DER. */
+  der: Buffer;
+}
+
+/** An identity, or why there is none. */
+export type Identify = (req: FastifyRequest) => Identity | { refused: string };
+
+/** Tracks the CA's CRL file: the revoked serials, and a callback when it changes (new TLS context). */
+export class Revocations {
+  private mtime: number;
+  private serials: Set<string>;
+  private readonly crlPath: string;
+  private readonly ca: CertificateAuthority;
+  private readonly onChange: () => void;
+  constructor(ca: CertificateAuthority, onChange: () => void) {
+    this.ca = ca;
+    this.onChange = onChange;
+    this.crlPath = `${ca.dir}/ca_crl.pem`;
+    this.mtime = statSync(this.crlPath).mtimeMs;
+    this.serials = ca.revokedSerialNumbers();
+  }
+  refresh(): void {
+    const m = statSync(this.crlPath).mtimeMs;
+    if (m === this.mtime) return;
+    this.mtime = m;
+    this.serials = this.ca.revokedSerialNumbers();
+    this.onChange();
+  }
+  has(serial: string): boolean {
+    return this.serials.has(normalizeSerial(serial));
+  }
+}
+
+/** The identity TLS proves: the peer certificate verified against the CA, then the CRL. */
+export function tlsIdentify(revocations: Revocations): Identify {
+  return (req) => {
+    const sock = req.raw.socket as TLSSocket;
+    if (typeof sock.getPeerCertificate !== 'function') return { refused: 'not a TLS connection' };
+    if (!sock.authorized) return { refused: sock.authorizationError ? String(sock.authorizationError) : 'no client certificate' };
+    const peer = sock.getPeerCertificate(false);
+    if (!peer?.raw) return { refused: 'no client certificate' };
+    if (revocations.has(peer.serialNumber)) return { refused: 'the certificate is revoked' };
+    const cn = peer.subject?.CN;
+    const certname = Array.isArray(cn) ? cn[0] : cn;
+    if (!certname) return { refused: 'the certificate has no common name' };
+    return { certname, fingerprint: peer.fingerprint256, der: peer.raw };
+  };
+}

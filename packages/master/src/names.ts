@@ -1,0 +1,32 @@
+// The grammar of every name a request can carry, as JSON-schema fragments: a route's schema
+// refuses a bad name with 400 before any handler sees it.
+
+/** Puppet's certname: lower-case letters, digits, '.', '-', '_'; not starting with '.'. */
+export const CERTNAME = { type: 'string', pattern: '^[a-z0-9_-][a-z0-9._-]{0,254}$' } as const;
+/** Puppet's environment name. */
+export const ENVIRONMENT = { type: 'string', pattern: '^[a-z0-9_]{1,100}$' } as const;
+/** Puppet's module name. */
+export const MODULE = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,99}$' } as const;
+/** A path below a module's files/: relative segments, no `..`, no NUL or control characters. */
+export const MODULE_FILE = {
+  type: 'string', minLength: 1, maxLength: 1024,
+  pattern: '^(?!.*(?:^|/)\\.\\.?(?:/|$))[^\\u0000-\\u001f\\\\]+$',
+} as const;
+
+/** What every error answer looks like: Puppet's `message` and `issue_kind`. */
+export const ERROR_BODY = {
+  type: 'object',
+  properties: { message: { type: 'string' }, issue_kind: { type: 'string' } },
+  required: ['message'],
+} as const;
+
+/** The error answers every route may give. */
+export const ERROR_RESPONSES = { '4xx': ERROR_BODY, '5xx': ERROR_BODY } as const;
+
+export const NODE_PARAMS = {
+  type: 'object', properties: { node: CERTNAME }, required: ['node'], additionalProperties: false,
+} as const;
+
+export const ENVIRONMENT_QUERY = {
+  type: 'object', properties: { environment: ENVIRONMENT }, additionalProperties: true,
+} as const;

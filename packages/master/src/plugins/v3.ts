@@ -1,0 +1,170 @@
+// Puppet's v3 routes for agents with a certificate: catalogs (compiled in workers, cached),
+// reports, facts, and the files of modules behind `puppet:///modules/…`.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { X509Certificate } from 'node:crypto';
+import { certificateExtensions } from '@kasper/ca';
+import { safeJoin } from '@kasper/files';
+import { HttpError, type MasterContext } from '../context.ts';
+import { nestsDeeperThan, MAX_DEPTH } from '../depth.ts';
+import type { Identity } from '../identity.ts';
+import { ENVIRONMENT, ENVIRONMENT_QUERY, ERROR_RESPONSES, MODULE, MODULE_FILE, NODE_PARAMS } from '../names.ts';
+import { requireCertificate } from './authenticated.ts';
+
+const FACTS = { type: 'object' } as const;
+const CATALOG_BODY = {
+  type: 'object',
+  properties: { facts: FACTS, environment: ENVIRONMENT },
+  required: ['facts'],
+} as const;
+const REPORT_BODY = {
+  type: 'object',
+  properties: { status: { type: 'string' }, time: { type: 'string' } },
+  required: ['status', 'time'],
+} as const;
+const FILE_PARAMS = {
+  type: 'object', properties: { module: MODULE, '*': MODULE_FILE }, required: ['module', '*'], additionalProperties: false,
+} as const;
+
+interface Trusted {
+  facts: Record<string, unknown>;
+  json: string;
+}
+
+export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
+  const { config, storage, pool, metrics, catalogCache, codeVersions } = ctx;
+  requireCertificate(app, ctx);
+
+  app.addHook('preValidation', async (req) => {
+    if (req.body && typeof req.body === 'object' && nestsDeeperThan(req.body, MAX_DEPTH)) {
+      throw new HttpError(400, `The request body nests deeper than ${MAX_DEPTH} levels`);
+    }
+  });
+
+  /** An environment's folder: the name is checked by the schema; it must exist. */
+  const envDir = (name: string): string => {
+    const dir = safeJoin(config.environmentpath, name);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new HttpError(404, `Could not find environment '${name}'`, 'NOT_FOUND');
+    return dir;
+  };
+
+  // Parsing a certificate's extensions is slow; a client shows the same certificate every run.
+  const trustedByCert = new Map<string, Trusted>();
+  const trustedFacts = (id: Identity): Trusted => {
+    let t = trustedByCert.get(id.fingerprint);
+    if (!t) {
+      const name = id.certname;
+      const facts = {
+        authenticated: 'remote', certname: name, domain: name.split('.').slice(1).join('.'), hostname: name.split('.')[0],
+        extensions: certificateExtensions(new X509Certificate(id.der).toString()), external: {},
+      };
+      t = { facts, json: JSON.stringify(facts) };
+      if (trustedByCert.size >= 10_000) trustedByCert.delete(trustedByCert.keys().next().value!);
+      trustedByCert.set(id.fingerprint, t);
+    }
+    return t;
+  };
+  // Facts unchanged since the last save within a minute are not written again.
+  const factsSaved = new Map<string, { digest: string; at: number }>();
+
+  app.post<{ Params: { node: string }; Querystring: { environment?: string }; Body: { facts: Record<string, unknown>; environment?: string } }>(
+    '/puppet/v3/catalog/:node', {
+      config: { serves: 'the catalog' },
+      schema: { params: NODE_PARAMS, querystring: ENVIRONMENT_QUERY, body: CATALOG_BODY, response: { ...ERROR_RESPONSES } },
+    }, async (req, reply) => {
+      const name = req.identity!.certname;
+      const factsIn = req.body.facts;
+      const facts = 'values' in factsIn ? factsIn.values : factsIn;
+      if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw new HttpError(400, 'The facts must be a JSON object');
+      const environment = req.query.environment ?? req.body.environment ?? 'production';
+      const dir = envDir(environment);
+      const factsJson = JSON.stringify(facts);
+      const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
+      const saved = factsSaved.get(name);
+      if (!saved || saved.digest !== factsDigest || Date.now() - saved.at > 60_000) {
+        await storage.saveFacts(name, facts, environment);
+        factsSaved.set(name, { digest: factsDigest, at: Date.now() });
+      }
+      const trusted = trustedFacts(req.identity!);
+      const key = createHash('sha256').update(`${environment}\0${codeVersions.get(dir)}\0${name}\0${factsDigest}\0${trusted.json}`).digest('hex');
+      let result = catalogCache.get(name, key);
+      if (result) metrics.cacheHits++;
+      else {
+        const modulepath = [join(dir, 'modules'), ...config.basemodulepath];
+        const out = await pool.compile({
+          environment: {
+            name: environment, manifest: join(dir, 'manifests'), modulepath,
+            hieraConfig: existsSync(join(dir, 'hiera.yaml')) ? join(dir, 'hiera.yaml') : undefined, directory: dir,
+          },
+          node: name, factsJson, trusted: trusted.facts,
+        });
+        if ('error' in out) {
+          metrics.compileErrors++;
+          const where = out.location ? ` (file: ${out.location.file}, line: ${out.location.line}, column: ${out.location.column})` : '';
+          req.log.warn({ node: name, error: out.error }, 'compile failed');
+          throw new HttpError(500, `Compile failed for ${name}: ${out.error}${where}`);
+        }
+        result = out;
+        catalogCache.set(name, key, result);
+        await storage.saveCatalog(name, result.catalog, result.version);
+      }
+      metrics.catalogs++;
+      reply.type('application/json').header('vary', 'accept-encoding');
+      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+        return reply.header('content-encoding', 'gzip').send(Buffer.from(result.gzip.buffer, result.gzip.byteOffset, result.gzip.byteLength));
+      }
+      return reply.send(result.catalog);
+    });
+
+  app.put<{ Params: { node: string }; Body: Record<string, unknown> }>('/puppet/v3/report/:node', {
+    config: { serves: 'the reports' },
+    schema: {
+      params: NODE_PARAMS, body: REPORT_BODY,
+      response: { 200: { type: 'object', properties: { id: { type: ['string', 'number'] } } }, ...ERROR_RESPONSES },
+    },
+  }, async (req, reply) => {
+    const name = req.identity!.certname;
+    const id = await storage.saveReport(name, { ...req.body, host: name } as never);
+    metrics.reports++;
+    return reply.send({ id });
+  });
+
+  app.put<{ Params: { node: string }; Body: Record<string, unknown> }>('/puppet/v3/facts/:node', {
+    config: { serves: 'the facts' },
+    schema: { params: NODE_PARAMS, body: FACTS, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, ...ERROR_RESPONSES } },
+  }, async (req, reply) => {
+    const body = req.body;
+    const values = 'values' in body ? body.values : body;
+    if (!values || typeof values !== 'object' || Array.isArray(values)) throw new HttpError(400, 'The facts must be a JSON object');
+    await storage.saveFacts(req.identity!.certname, values);
+    return reply.send({ ok: true });
+  });
+
+  /**
+   * `puppet:///modules/m/path`: a file under module m's files/ in the environment's modulepath.
+   * Links inside a modulepath or a module's files/ are followed, as Puppet's file server does.
+   */
+  const moduleFile = (environment: string, module: string, rest: string): string => {
+    const dir = envDir(environment);
+    for (const base of [join(dir, 'modules'), ...config.basemodulepath]) {
+      const p = safeJoin(base, [module, 'files', rest], { links: 'follow' });
+      if (statSync(p, { throwIfNoEntry: false })?.isFile()) return p;
+    }
+    throw new HttpError(404, `Not found: puppet:///modules/${module}/${rest}`, 'NOT_FOUND');
+  };
+  type FileRoute = { Params: { module: string; '*': string }; Querystring: { environment?: string } };
+  const fileSchema = { params: FILE_PARAMS, querystring: ENVIRONMENT_QUERY, response: { ...ERROR_RESPONSES } };
+
+  app.get<FileRoute>('/puppet/v3/file_content/modules/:module/*', { schema: fileSchema }, async (req, reply) => {
+    const p = moduleFile(req.query.environment ?? 'production', req.params.module, req.params['*']);
+    return reply.type('application/octet-stream').send(readFileSync(p));
+  });
+
+  app.get<FileRoute>('/puppet/v3/file_metadata/modules/:module/*', { schema: fileSchema }, async (req, reply) => {
+    const p = moduleFile(req.query.environment ?? 'production', req.params.module, req.params['*']);
+    const st = statSync(p);
+    return reply.send({ path: p, type: 'file', mode: st.mode & 0o7777, checksum: { type: 'sha256', value: `{sha256}${createHash('sha256').update(readFileSync(p)).digest('hex')}` } });
+  });
+}
