@@ -15,8 +15,8 @@ import {
   METAPARAMETERS, RELATIONSHIP_PARAMETERS, ResourceState, addTag, buildCatalog, referenceString, type ResourceKind,
 } from './resources.ts';
 import { Scope } from './scope.ts';
-import { DEFAULT, PRegexp, isTruthy, isType, puppetEquals, type Value } from './values.ts';
-import { PType, TypeAliasType, classType, describeMismatch, formatValue, resourceType } from './types/index.ts';
+import { DEFAULT, PRegexp, isTruthy, isType, puppetEquals, type CollectorValue, type Value } from './values.ts';
+import { ClassType, PType, ResourceType, TypeAliasType, classType, describeMismatch, formatValue, resourceType } from './types/index.ts';
 import { BUILTIN_FUNCTIONS, type CallContext } from './functions/index.ts';
 import { BUILTIN_NAMEVARS, BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
@@ -46,7 +46,17 @@ export interface CompileOptions {
 
 type PendingRelation = { op: '->' | '~>' | '<-' | '<~'; left: Value; right: Value; frame: Frame; at: A.Range };
 type PendingOverride = { target: Value; ops: A.AttributeOp[]; frame: Frame; at: A.Range; collector: boolean };
-type Collector = { e: A.CollectExpression; frame: Frame; found: Set<ResourceState> };
+/** A collector (`File <| … |>`): its query, where it was written, and what it found so far. */
+class Collector implements CollectorValue {
+  readonly isCollector = true as const;
+  readonly e: A.CollectExpression;
+  readonly frame: Frame;
+  readonly found = new Set<ResourceState>();
+  constructor(e: A.CollectExpression, frame: Frame) {
+    this.e = e;
+    this.frame = frame;
+  }
+}
 
 export class Compilation {
   readonly loader: Loader;
@@ -354,8 +364,8 @@ export class Compilation {
     }
     if (f.returnType) {
       const t = this.evaluator.evaluate(f.returnType, inner);
-      if (isType(t) && !(t as unknown as PType).isInstance(v)) {
-        throw this.error('KSP-EVAL-005', `function '${f.name}' returned a value that ${describeMismatch(t as unknown as PType, v)}`, frame, at);
+      if (isType(t) && !t.isInstance(v)) {
+        throw this.error('KSP-EVAL-005', `function '${f.name}' returned a value that ${describeMismatch(t, v)}`, frame, at);
       }
     }
     return v;
@@ -378,7 +388,7 @@ export class Compilation {
         const aliasFrame: Frame = { scope: this.topScope, file: alias.file, container: this.mainClass };
         const v = this.evaluator.evaluate(alias.node.typeExpr, aliasFrame);
         if (!isType(v)) throw this.error('KSP-EVAL-005', `The type alias ${name} does not resolve to a type`, aliasFrame, alias.node);
-        return v as unknown as PType;
+        return v;
       });
       this.aliasTypes.set(n, t);
       return t;
@@ -422,7 +432,7 @@ export class Compilation {
     const typeValue = this.evaluator.evaluate(e.typeName, frame);
     let typeName: string;
     if (typeof typeValue === 'string') typeName = typeValue;
-    else if (isType(typeValue) && (typeValue as unknown as { typeName?: string }).typeName) typeName = (typeValue as unknown as { typeName: string }).typeName;
+    else if (typeValue instanceof ResourceType && typeValue.typeName) typeName = typeValue.typeName;
     else throw this.error('KSP-RES-002', `${describe(typeValue)} is not a resource type`, frame, e.typeName);
     typeName = normalizeName(typeName);
     const refs: Value[] = [];
@@ -439,11 +449,11 @@ export class Compilation {
         if (typeName === 'class') {
           const params = this.evaluateOperations(body.operations, frame, defaultBody?.operations);
           this.declareClass(t, params, frame, body, e.form);
-          refs.push(classType(normalizeName(t)) as unknown as Value);
+          refs.push(classType(normalizeName(t)));
           continue;
         }
         const r = this.declareOne(typeName, t, e.form, frame, body, defaultBody?.operations, e.start);
-        refs.push(resourceType(typeName, r.title) as unknown as Value);
+        refs.push(resourceType(typeName, r.title));
       }
     }
     return refs.length === 1 ? refs[0] : refs;
@@ -569,7 +579,7 @@ export class Compilation {
 
   resourceDefaults(e: A.ResourceDefaultsExpression, frame: Frame): Value {
     const t = this.evaluator.evaluate(e.typeRef, frame);
-    const typeName = isType(t) ? (t as unknown as { typeName?: string }).typeName : undefined;
+    const typeName = t instanceof ResourceType ? t.typeName : undefined;
     if (!typeName) throw this.error('KSP-RES-002', `Resource defaults need a resource type, not ${describe(t)}`, frame, e.typeRef);
     let perScope = this.defaults.get(frame.scope);
     if (!perScope) this.defaults.set(frame.scope, (perScope = new Map()));
@@ -680,18 +690,18 @@ export class Compilation {
   }
 
   collect(e: A.CollectExpression, frame: Frame, overrideOps?: A.AttributeOp[]): Value {
-    const c: Collector = { e: overrideOps ? { ...e, operations: [...e.operations, ...overrideOps] } : e, frame, found: new Set() };
+    const c = new Collector(overrideOps ? { ...e, operations: [...e.operations, ...overrideOps] } : e, frame);
     this.collectors.push(c);
     this.runCollector(c);
     // The value only matters as a relationship operand (`Package <| |> -> File <| |>`), where it
     // stands for every resource the collector finds by the end, so the collector itself is passed.
-    return c as unknown as Value;
+    return c;
   }
 
   /** Realizes the virtual (or exported) resources a collector's query selects. */
   private runCollector(c: Collector): boolean {
     const t = this.evaluator.evaluate(c.e.typeRef, c.frame);
-    const typeName = isType(t) ? (t as unknown as { typeName?: string }).typeName : undefined;
+    const typeName = t instanceof ResourceType ? t.typeName : undefined;
     if (!typeName) throw this.error('KSP-RES-002', `A collector needs a resource type, not ${describe(t)}`, c.frame, c.e.typeRef);
     const type = capitalizeType(typeName);
     let changed = false;
@@ -705,7 +715,7 @@ export class Compilation {
         changed = true;
       }
       if (c.e.operations.length) {
-        this.applyOverride({ target: resourceType(typeName, r.title) as unknown as Value, ops: c.e.operations, frame: c.frame, at: c.e, collector: true }, true);
+        this.applyOverride({ target: resourceType(typeName, r.title), ops: c.e.operations, frame: c.frame, at: c.e, collector: true }, true);
       }
     }
     return changed;
@@ -753,14 +763,12 @@ export class Compilation {
   }
 
   private relationTargets(v: Value, rel: PendingRelation): ResourceState[] {
-    if (v && typeof v === 'object' && 'found' in (v as object) && 'e' in (v as object)) {
-      return [...(v as unknown as Collector).found];
-    }
+    if (v instanceof Collector) return [...v.found];
     const list = Array.isArray(v) ? v.flat(Infinity as 1) : [v];
     const out: ResourceState[] = [];
     for (const x of list) {
-      if (x && typeof x === 'object' && 'found' in (x as object)) {
-        out.push(...(x as unknown as Collector).found);
+      if (x instanceof Collector) {
+        out.push(...x.found);
         continue;
       }
       const ref = referenceString(x);
@@ -784,7 +792,7 @@ export class Compilation {
         if (t.virtual) continue;
         const old = s.params.get(param);
         const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
-        s.params.set(param, [...list, t.kind === 'class' ? classType(t.title.toLowerCase()) as unknown as Value : resourceType(t.type.toLowerCase(), t.title) as unknown as Value]);
+        s.params.set(param, [...list, t.kind === 'class' ? classType(t.title.toLowerCase()) : resourceType(t.type.toLowerCase(), t.title)]);
       }
     }
   }
@@ -939,8 +947,8 @@ export class Compilation {
       }
       if (p.typeExpr) {
         const t = this.evaluator.evaluate(p.typeExpr, inner);
-        if (isType(t) && !(t as unknown as PType).isInstance(v)) {
-          throw this.error('KSP-CLASS-003', `${what}: parameter '${p.name}' ${describeMismatch(t as unknown as PType, v)}`, outer, at);
+        if (isType(t) && !t.isInstance(v)) {
+          throw this.error('KSP-CLASS-003', `${what}: parameter '${p.name}' ${describeMismatch(t, v)}`, outer, at);
         }
       }
       inner.scope.set(p.name, v);
@@ -950,7 +958,7 @@ export class Compilation {
 
   private acceptsUndef(typeExpr: A.Expression, frame: Frame): boolean {
     const t = this.evaluator.evaluate(typeExpr, frame);
-    return isType(t) && (t as unknown as PType).isInstance(undefined);
+    return isType(t) && t.isInstance(undefined);
   }
 
   /** Evaluates one declared defined-type resource: its body in a new scope. */
@@ -989,7 +997,7 @@ export class Compilation {
     if (c === this.mainClass || c.kind === 'node') return;
     const old = c.params.get('require');
     const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
-    c.params.set('require', [...list, classType(classRes.title.toLowerCase()) as unknown as Value]);
+    c.params.set('require', [...list, classType(classRes.title.toLowerCase())]);
   }
 
   /**
@@ -1003,15 +1011,12 @@ export class Compilation {
       const n = normalizeName(v);
       return this.classExists(n) || this.resourceKind(n) !== null;
     }
-    if (isType(v)) {
-      const t = v as unknown as { name: string; className?: string; typeName?: string; title?: string };
-      if (t.name === 'Class') return t.className ? this.classResources.has(normalizeName(t.className)) : true;
-      if (t.name === 'Resource' && t.typeName) {
-        if (t.title === undefined) return this.resourceKind(t.typeName) !== null;
-        return this.findResource(t.typeName, t.title) !== undefined;
-      }
-      return true;
+    if (v instanceof ClassType) return v.className ? this.classResources.has(normalizeName(v.className)) : true;
+    if (v instanceof ResourceType && v.typeName) {
+      if (v.title === undefined) return this.resourceKind(v.typeName) !== null;
+      return this.findResource(v.typeName, v.title) !== undefined;
     }
+    if (isType(v)) return true;
     return false;
   }
 

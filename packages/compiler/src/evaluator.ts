@@ -9,7 +9,7 @@ import {
   DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
 } from './values.ts';
 import {
-  PType, describeMismatch, formatValue, inferType, parameterize, typeByName,
+  describeMismatch, formatValue, inferType, parameterize, typeByName,
 } from './types/index.ts';
 import type { Compilation } from './compilation.ts';
 
@@ -205,7 +205,7 @@ export class Evaluator {
 
   /** `=~`: a regex (or a string taken as one) against a string, or a type against any value. */
   match(left: Value, right: Value, frame: Frame, e: A.Range): boolean {
-    if (isType(right)) return (right as unknown as PType).isInstance(left);
+    if (isType(right)) return right.isInstance(left);
     let re: RegExp;
     if (right instanceof PRegexp) re = right.regexp;
     else if (typeof right === 'string') re = new PRegexp(right).regexp;
@@ -226,7 +226,7 @@ export class Evaluator {
     }
     const matches = (x: Value) => {
       if (left instanceof PRegexp) return typeof x === 'string' && left.regexp.test(x);
-      if (isType(left)) return (left as unknown as PType).isInstance(x);
+      if (isType(left)) return left.isInstance(x);
       return puppetEquals(left, x);
     };
     if (Array.isArray(right)) return right.some(matches);
@@ -243,14 +243,12 @@ export class Evaluator {
       const b = r.toLowerCase();
       c = a < b ? -1 : a > b ? 1 : 0;
     } else if (isType(l) && isType(r)) {
-      const lt = l as unknown as PType;
-      const rt = r as unknown as PType;
       // Types compare by assignability: A < B when A is a strict subtype of B.
       switch (op) {
-        case '<': return rt.isAssignable(lt) && !lt.equals(rt);
-        case '<=': return rt.isAssignable(lt);
-        case '>': return lt.isAssignable(rt) && !lt.equals(rt);
-        case '>=': return lt.isAssignable(rt);
+        case '<': return r.isAssignable(l) && !l.equals(r);
+        case '<=': return r.isAssignable(l);
+        case '>': return l.isAssignable(r) && !l.equals(r);
+        case '>=': return l.isAssignable(r);
       }
     } else {
       throw this.error('KSP-EVAL-004', `Comparison of: ${describe(l)} ${op} ${describe(r)}, is not possible`, frame, e);
@@ -400,7 +398,7 @@ export class Evaluator {
     }
     if (isType(target)) {
       try {
-        return parameterize(target as unknown as PType, keys);
+        return parameterize(target, keys);
       } catch (err) {
         if (err instanceof CompileError) throw err;
         throw this.error('KSP-EVAL-005', (err as Error).message, frame, e);
@@ -466,7 +464,7 @@ export class Evaluator {
   private caseMatches(option: Value, value: Value, frame: Frame, e: A.Range): boolean {
     if (option === DEFAULT) return true;
     if (option instanceof PRegexp) return typeof value === 'string' && this.match(value, option, frame, e);
-    if (isType(option)) return (option as unknown as PType).isInstance(value);
+    if (isType(option)) return option.isInstance(value);
     if (Array.isArray(option) && Array.isArray(value)) {
       return option.length === value.length && option.every((o, i) => this.caseMatches(o, value[i], frame, e));
     }
@@ -555,8 +553,8 @@ export class Evaluator {
 
   private checkReturn(typeExpr: A.Expression, v: Value, frame: Frame, at: A.Range): void {
     const t = this.evaluate(typeExpr, frame);
-    if (isType(t) && !(t as unknown as PType).isInstance(v)) {
-      throw this.error('KSP-EVAL-005', `value returned ${describeMismatch(t as unknown as PType, v)}`, frame, at);
+    if (isType(t) && !t.isInstance(v)) {
+      throw this.error('KSP-EVAL-005', `value returned ${describeMismatch(t, v)}`, frame, at);
     }
   }
 
@@ -582,8 +580,8 @@ export class Evaluator {
         const t = this.evaluate(p.typeExpr, frame);
         const check = p.capturesRest && Array.isArray(v) ? v : [v];
         for (const x of check) {
-          if (isType(t) && !(t as unknown as PType).isInstance(x)) {
-            throw this.error('KSP-EVAL-005', `${what} parameter '${p.name}' ${describeMismatch(t as unknown as PType, x)}`, frame, at);
+          if (isType(t) && !t.isInstance(x)) {
+            throw this.error('KSP-EVAL-005', `${what} parameter '${p.name}' ${describeMismatch(t, x)}`, frame, at);
           }
         }
       }

@@ -1,8 +1,8 @@
 // Resources while a catalog is being compiled, and their conversion into the catalog.
 import { Catalog, CatalogFloat, capitalizeType, refKey, type CatalogValue } from '@kasper/catalog';
 import type { Scope } from './scope.ts';
-import { DEFAULT, PRegexp, PSensitive, isType, type Value } from './values.ts';
-import { formatValue } from './types/index.ts';
+import { DEFAULT, PRegexp, PSensitive, type Value } from './values.ts';
+import { ClassType, ResourceType, formatValue } from './types/index.ts';
 
 /** Puppet's metaparameters: allowed on every resource, understood by the agent. */
 export const METAPARAMETERS = new Set([
@@ -79,10 +79,8 @@ export function isValidTag(tag: string): boolean {
 
 /** Resource references in parameters: File['/x'] → "File[/x]". */
 export function referenceString(v: Value): string | undefined {
-  if (!isType(v)) return undefined;
-  const t = v as unknown as { name: string; typeName?: string; title?: string; className?: string };
-  if (t.name === 'Resource' && t.typeName && t.title !== undefined) return refKey(capitalizeType(t.typeName), t.title);
-  if (t.name === 'Class' && t.className) return refKey('Class', capitalizeType(t.className));
+  if (v instanceof ResourceType && v.typeName && v.title !== undefined) return refKey(capitalizeType(v.typeName), v.title);
+  if (v instanceof ClassType && v.className) return refKey('Class', capitalizeType(v.className));
   return undefined;
 }
 

@@ -14,6 +14,9 @@
 //   types       PType subclasses (types/), resource references included: File['/x']
 //
 // Values are treated as immutable once created: operations build new arrays and maps.
+// The type system imports this file; this file names its types for the compiler only
+// (`import type`), so there is no cycle at run time.
+import type { PType } from './types/index.ts';
 
 export type Value =
   | undefined
@@ -26,19 +29,18 @@ export type Value =
   | PSensitive
   | PTimestamp
   | PBinary
-  | TypeValue
+  | PType
+  | CollectorValue
   | Value[]
   | Map<Value, Value>;
 
 /**
- * What a type value must offer to the value layer. The type system (types/) implements it;
- * declaring it here keeps values.ts free of an import cycle.
+ * What a collector expression (`File <| tag == 'x' |>`) evaluates to: the resources it will have
+ * found by the end of compilation. Only relationships (`Package <| |> -> File <| |>`) look
+ * inside; the compiler's collectors implement it.
  */
-export interface TypeValue {
-  readonly isType: true;
-  toString(): string;
-  /** Types are equal when each accepts everything the other does. */
-  equals?(other: TypeValue): boolean;
+export interface CollectorValue {
+  readonly isCollector: true;
 }
 
 export interface DefaultValue {
@@ -127,8 +129,9 @@ export function isArray(v: Value): v is Value[] {
   return Array.isArray(v);
 }
 
-export function isType(v: Value): v is TypeValue {
-  return typeof v === 'object' && v !== null && (v as TypeValue).isType === true;
+/** Types are values; they carry `isType` so this test needs no import of the type system. */
+export function isType(v: Value): v is PType {
+  return typeof v === 'object' && v !== null && (v as { isType?: unknown }).isType === true;
 }
 
 export function isDefault(v: Value): v is DefaultValue {
@@ -168,7 +171,7 @@ export function puppetEquals(a: Value, b: Value): boolean {
     return true;
   }
   if (a instanceof PRegexp && b instanceof PRegexp) return a.pattern === b.pattern;
-  if (isType(a) && isType(b)) return a.equals ? a.equals(b) : a.toString() === b.toString();
+  if (isType(a) && isType(b)) return a.equals(b);
   return false;
 }
 

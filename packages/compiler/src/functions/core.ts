@@ -6,7 +6,7 @@ import { parseCached } from '../loader.ts';
 import { BreakSignal, NextSignal, ReturnSignal } from '../evaluator.ts';
 import { Scope } from '../scope.ts';
 import { isType, type Value } from '../values.ts';
-import { formatValue } from '../types/index.ts';
+import { ClassType, ResourceType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './index.ts';
 import { expectArgs } from './index.ts';
 
@@ -15,10 +15,9 @@ function classNames(ctx: CallContext, args: Value[]): string[] {
   const out: string[] = [];
   for (const a of args.flat(Infinity as 1)) {
     if (typeof a === 'string') out.push(a);
-    else if (isType(a) && (a as unknown as { className?: string }).className) out.push((a as unknown as { className: string }).className);
-    else if (isType(a) && (a as unknown as { name: string }).name === 'Resource' && (a as unknown as { typeName?: string }).typeName === 'class') {
-      out.push((a as unknown as { title: string }).title);
-    } else throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects class names, got ${formatValue(a)}`);
+    else if (a instanceof ClassType && a.className) out.push(a.className);
+    else if (a instanceof ResourceType && a.typeName === 'class' && a.title !== undefined) out.push(a.title);
+    else throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects class names, got ${formatValue(a)}`);
   }
   return out;
 }
@@ -107,8 +106,8 @@ export function renderEpp(ctx: CallContext, source: string, file: string, params
       else if (p.value) v = ctx.evaluator.evaluate(p.value, frame);
       else throw ctx.error('KSP-TEMPLATE-001', `The template ${file} expects a value for parameter '${p.name}'`);
       if (p.typeExpr) {
-        const t = ctx.evaluator.evaluate(p.typeExpr, frame) as unknown as { isInstance(v: Value): boolean };
-        if (!t.isInstance(v)) throw ctx.error('KSP-TEMPLATE-001', `The template ${file} parameter '${p.name}' has the wrong type: ${formatValue(v)}`);
+        const t = ctx.evaluator.evaluate(p.typeExpr, frame);
+        if (isType(t) && !t.isInstance(v)) throw ctx.error('KSP-TEMPLATE-001', `The template ${file} parameter '${p.name}' has the wrong type: ${formatValue(v)}`);
       }
       scope.set(p.name, v);
     }

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { parseManifest } from '@kasper/language';
 import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, asciiLower, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, toJsRegExp, type Value } from '../values.ts';
 import {
-  ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, SensitiveType, StringType,
-  TypeAliasType, VariantType, describeMismatch, formatValue, generalize, inferType,
+  ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
+  TypeAliasType, VariantType, Binary, Default, Timestamp, Undef, describeMismatch, formatValue, generalize, inferType,
 } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './index.ts';
 import { expectArgs } from './index.ts';
@@ -46,7 +46,7 @@ const split: PuppetFunction = (ctx, args) => {
   let re: RegExp;
   if (p instanceof PRegexp) re = p.regexp;
   else if (typeof p === 'string') re = toJsRegExp(p);
-  else if (isType(p) && (p as unknown as { pattern?: PRegexp }).pattern) re = (p as unknown as { pattern: PRegexp }).pattern.regexp;
+  else if (p instanceof RegexpType && p.pattern) re = p.pattern.regexp;
   else throw fail(ctx, `'split' parameter 'pattern' expects a String or Regexp value, got ${describeArg(p)}`);
   if (str === '') return [];
   const parts = re.source === '(?:)' ? [...str] : str.split(new RegExp(re.source, re.flags.replace('g', '') + 'g'));
@@ -195,7 +195,7 @@ const match: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 2);
   const p = args[1];
   const re = p instanceof PRegexp ? p.regexp : typeof p === 'string' ? toJsRegExp(p)
-    : isType(p) && (p as unknown as { pattern?: PRegexp }).pattern ? (p as unknown as { pattern: PRegexp }).pattern.regexp : null;
+    : p instanceof RegexpType && p.pattern ? p.pattern.regexp : null;
   if (!re) throw fail(ctx, `'match' parameter 'pattern' expects a String, Regexp or Pattern value, got ${describeArg(p)}`);
   const one = (s: Value): Value => {
     const m = re.exec(expectString(ctx, s, 'string'));
@@ -384,9 +384,9 @@ const typeFn: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, 2);
   const mode = args[1] ?? 'detailed';
   const t = inferType(args[0]);
-  if (mode === 'generalized') return generalize(t) as unknown as Value;
-  if (mode === 'reduced') return reduce(t) as unknown as Value;
-  return t as unknown as Value;
+  if (mode === 'generalized') return generalize(t);
+  if (mode === 'reduced') return reduce(t);
+  return t;
 };
 
 /** `type($x, 'reduced')`: collections keep their element types but lose exact sizes. */
@@ -411,10 +411,9 @@ const assertType: PuppetFunction = (ctx, args, lambda) => {
   let t = args[0];
   if (typeof t === 'string') t = parseTypeString(ctx, t);
   if (!isType(t)) throw fail(ctx, `'assert_type' parameter 'type' expects a Type value, got ${describeArg(t)}`);
-  const type = t as unknown as PType;
-  if (type.isInstance(args[1])) return args[1];
-  if (lambda) return lambda.call([type as unknown as Value, inferType(args[1]) as unknown as Value]);
-  throw fail(ctx, `assert_type(): ${describeMismatch(type, args[1])}`);
+  if (t.isInstance(args[1])) return args[1];
+  if (lambda) return lambda.call([t, inferType(args[1])]);
+  throw fail(ctx, `assert_type(): ${describeMismatch(t, args[1])}`);
 };
 
 // ---------------------------------------------------------------- conversions (new)
@@ -509,22 +508,22 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
       } catch { /* try the next */ }
     }
     throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to ${t}`);
-  } else if (t.name === 'Binary') {
+  } else if (t === Binary) {
     // Binary(str) reads base64 (format '%B' strict, '%b' lenient), '%s'/'%r' take the text's bytes.
     const fmt = typeof args[1] === 'string' ? args[1] : '%B';
     if (v instanceof PBinary) result = v;
     else if (typeof v === 'string') result = new PBinary(fmt === '%s' || fmt === '%r' ? Buffer.from(v, 'utf8') : Buffer.from(v, 'base64'));
     else if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) result = new PBinary(Uint8Array.from(v.map(Number)));
     else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Binary`);
-  } else if (t.name === 'Timestamp') {
+  } else if (t === Timestamp) {
     if (v === undefined) result = new PTimestamp(Date.now());
     else if (typeof v === 'bigint' || typeof v === 'number') result = new PTimestamp(Number(v) * 1000);
     else if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) result = new PTimestamp(Date.parse(v));
     else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Timestamp`);
-  } else if (t.name === 'Regexp') {
+  } else if (t instanceof RegexpType) {
     result = v instanceof PRegexp ? v : new PRegexp(formatValue(v));
-  } else if (t.name === 'Undef' || t.name === 'Default') {
-    result = t.name === 'Undef' ? undefined : DEFAULT;
+  } else if (t === Undef || t === Default) {
+    result = t === Undef ? undefined : DEFAULT;
   } else {
     throw fail(ctx, `Creation of new instance of type '${t}' is not supported`);
   }
@@ -536,7 +535,7 @@ const newFn: PuppetFunction = (ctx, args, lambda) => {
   expectArgs(ctx, args, 1, Infinity);
   const t = args[0];
   if (!isType(t)) throw fail(ctx, `'new' parameter 'type' expects a Type value, got ${describeArg(t)}`);
-  const v = convert(ctx, t as unknown as PType, args.slice(1));
+  const v = convert(ctx, t, args.slice(1));
   return lambda ? lambda.call([v]) : v;
 };
 
@@ -544,7 +543,7 @@ const convertTo: PuppetFunction = (ctx, args, lambda) => {
   expectArgs(ctx, args, 2, Infinity);
   const t = args[1];
   if (!isType(t)) throw fail(ctx, `'convert_to' parameter 'type' expects a Type value, got ${describeArg(t)}`);
-  const v = convert(ctx, t as unknown as PType, [args[0], ...args.slice(2)]);
+  const v = convert(ctx, t, [args[0], ...args.slice(2)]);
   return lambda ? lambda.call([v]) : v;
 };
 

@@ -4,7 +4,7 @@
 //   lookup(name, …) |$key| { default }
 import { parseMerge } from '../hiera.ts';
 import { hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
-import { describeMismatch, formatValue, type PType } from '../types/index.ts';
+import { describeMismatch, formatValue } from '../types/index.ts';
 import type { PuppetFunction } from './index.ts';
 import { expectArgs } from './index.ts';
 
@@ -52,8 +52,8 @@ const lookup: PuppetFunction = (ctx, args, lambda) => {
   throw ctx.error('KSP-HIERA-001', `Function lookup() did not find a value for the name '${(names as Value[]).map((x) => formatValue(x)).join("', '")}'`);
 
   function check(v: Value): Value {
-    if (valueType !== undefined && isType(valueType) && !(valueType as unknown as PType).isInstance(v)) {
-      throw ctx.error('KSP-EVAL-005', `Found value for '${formatValue(args[0])}' ${describeMismatch(valueType as unknown as PType, v)}`);
+    if (valueType !== undefined && isType(valueType) && !valueType.isInstance(v)) {
+      throw ctx.error('KSP-EVAL-005', `Found value for '${formatValue(args[0])}' ${describeMismatch(valueType, v)}`);
     }
     return v;
   }

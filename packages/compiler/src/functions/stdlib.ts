@@ -2,8 +2,8 @@
 // ones the Debian module corpus and common site code call (merge, pick, ensure_packages, …),
 // plus create_resources and strftime from Puppet's core. stdlib's functions written in the
 // Puppet language (stdlib::ensure, …) load from the module as they are.
-import { PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
-import { formatValue } from '../types/index.ts';
+import { PSensitive, PTimestamp, hashGet, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
+import { ResourceType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './index.ts';
 import { expectArgs } from './index.ts';
 
@@ -151,7 +151,7 @@ const fact: PuppetFunction = (ctx, args) => {
 const createResources: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 2, 3);
   const [type, instances, defaults] = args;
-  const typeName = typeof type === 'string' ? type : isType(type) ? (type as unknown as { typeName?: string }).typeName : undefined;
+  const typeName = typeof type === 'string' ? type : type instanceof ResourceType ? type.typeName : undefined;
   if (!typeName) throw fail(ctx, `create_resources(): the first argument must be a resource type name, got ${formatValue(type)}`);
   if (!(instances instanceof Map)) throw fail(ctx, 'create_resources(): second argument must be a hash');
   const dflt = defaults instanceof Map ? defaults : new Map<Value, Value>();

@@ -2,7 +2,7 @@
 // values (`=~`, typed parameters) and against each other (`<=`). One class per type family.
 // Messages and string forms follow Puppet's so users recognise them.
 import { capitalizeType } from '@kasper/catalog';
-import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, hashGet, type TypeValue, isType, NOT_FOUND, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
 
 export abstract class PType {
   readonly isType = true as const;
@@ -18,10 +18,10 @@ export abstract class PType {
     const p = this.params();
     return p.length ? `${this.name}[${p.join(', ')}]` : this.name;
   }
-  equals(other: TypeValue): boolean {
-    const o = other as unknown as PType;
-    if (resolve(this).toString() === resolve(o).toString()) return true;
-    return this.isAssignable(o) && o.isAssignable(this);
+  /** Types are equal when each accepts everything the other does. */
+  equals(other: PType): boolean {
+    if (resolve(this).toString() === resolve(other).toString()) return true;
+    return this.isAssignable(other) && other.isAssignable(this);
   }
   /** Whether the type carries constraints worth showing when a value does not match. */
   get constrained(): boolean {
@@ -564,7 +564,7 @@ export class TypeType extends PType {
     this.type = type;
   }
   isInstance(v: Value): boolean {
-    return isType(v) && this.type.isAssignable(v as unknown as PType);
+    return isType(v) && this.type.isAssignable(v);
   }
   isAssignable(other: PType): boolean {
     const o = resolve(other);
@@ -607,7 +607,7 @@ export class ResourceType extends PType {
     this.typeName = typeName?.replace(/^::/, '').toLowerCase();
     this.title = title;
   }
-  isInstance(v: Value): boolean {
+  isInstance(_v: Value): boolean {
     return false;
   }
   isAssignable(other: PType): boolean {
@@ -635,7 +635,7 @@ export class ClassType extends PType {
     super();
     this.className = className?.replace(/^::/, '').toLowerCase();
   }
-  isInstance(v: Value): boolean {
+  isInstance(_v: Value): boolean {
     return false;
   }
   isAssignable(other: PType): boolean {
@@ -706,7 +706,7 @@ export function typeByName(name: string): PType | undefined {
 }
 
 function asType(v: Value, what: string): PType {
-  if (isType(v)) return v as unknown as PType;
+  if (isType(v)) return v;
   // A string names a resource type in Resource['file'] and is a literal in Enum; elsewhere an error.
   throw new Error(`${what} expects a Type, got ${formatValue(v)}`);
 }
@@ -766,7 +766,7 @@ export function parameterize(base: PType, args: Value[]): Value {
     case 'Tuple': {
       const types: PType[] = [];
       const ints: Value[] = [];
-      for (const v of a) (isType(v) ? types.push(v as unknown as PType) : ints.push(v));
+      for (const v of a) (isType(v) ? types.push(v) : ints.push(v));
       if (ints.length === 0) return new TupleType(types);
       const min = intArg(ints[0], 'Tuple');
       const max = ints.length > 1 ? intArg(ints[1], 'Tuple') : null;
@@ -830,7 +830,7 @@ export function parameterize(base: PType, args: Value[]): Value {
         if (v instanceof ClassType && v.className) return v.className;
         throw new Error(`Class[] expects class names, got ${formatValue(v)}`);
       });
-      return names.length === 1 ? new ClassType(names[0]) : names.map((n) => new ClassType(n) as unknown as Value);
+      return names.length === 1 ? new ClassType(names[0]) : names.map((n) => new ClassType(n));
     }
     default:
       if (t instanceof TypeAliasType) return parameterize(t.resolved, args);
@@ -842,7 +842,7 @@ function titles(typeName: string, args: Value[]): Value {
   const list = args.flat(Infinity as 1) as Value[];
   const refs = list.map((v) => {
     if (typeof v !== 'string') throw new Error(`A resource title must be a String, got ${formatValue(v)}`);
-    return new ResourceType(typeName, v) as unknown as Value;
+    return new ResourceType(typeName, v);
   });
   return refs.length === 1 ? refs[0] : refs;
 }
@@ -867,7 +867,7 @@ export function inferType(v: Value): PType {
   if (v === DEFAULT) return Default;
   if (v instanceof PRegexp) return new RegexpType(v);
   if (v instanceof PSensitive) return new SensitiveType(inferType(v.value));
-  if (isType(v)) return new TypeType(v as unknown as PType);
+  if (isType(v)) return new TypeType(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return new ArrayType(Unit, new Size(0n, 0n));
     return new TupleType(v.map(inferType));
