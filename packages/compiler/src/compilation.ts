@@ -9,14 +9,14 @@
 import type * as A from '@kasper/language';
 import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
 import { CompileError, type CompileErrorCode } from './errors.ts';
-import { BreakSignal, Evaluator, NextSignal, ReturnSignal, describe, type Frame, type Lambda } from './evaluator.ts';
+import { Evaluator, ReturnSignal, describe, type Frame, type Lambda } from './evaluator.ts';
 import { locate, normalizeName, type ClassDefinition, type Loader, type NodeDef, type SourceFile } from './loader.ts';
 import {
   METAPARAMETERS, RELATIONSHIP_PARAMETERS, ResourceState, addTag, buildCatalog, referenceString, type ResourceKind,
 } from './resources.ts';
 import { Scope } from './scope.ts';
-import { DEFAULT, PRegexp, isTruthy, isType, puppetEquals, type CollectorValue, type Value } from './values.ts';
-import { ClassType, PType, ResourceType, TypeAliasType, classType, describeMismatch, formatValue, resourceType } from './types/index.ts';
+import { PRegexp, isType, puppetEquals, type CollectorValue, type Value } from './values.ts';
+import { ClassType, PType, ResourceType, TypeAliasType, classType, describeMismatch, resourceType } from './types/index.ts';
 import { BUILTIN_FUNCTIONS, type CallContext } from './functions/index.ts';
 import { BUILTIN_NAMEVARS, BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
@@ -305,12 +305,6 @@ export class Compilation {
     return frame.scope.lookup(name);
   }
 
-  noteUnknownVariable(name: string, frame: Frame, at: A.Range): void {
-    void name;
-    void frame;
-    void at;
-  }
-
   setVariable(name: string, value: Value, frame: Frame, at: A.Range): void {
     const scope = frame.scope;
     if (name === 'facts' || name === 'trusted' || name === 'server_facts') {
@@ -340,12 +334,11 @@ export class Compilation {
     const builtin = BUILTIN_FUNCTIONS.get(n);
     if (builtin) return builtin(ctx, args, lambda);
     const def = this.loader.findFunction(n);
-    if (def) return this.callPuppetFunction(def.node, def.file, args, lambda, frame, at);
+    if (def) return this.callPuppetFunction(def.node, def.file, args, frame, at);
     throw this.error('KSP-EVAL-006', `Unknown function: '${name}'`, frame, at);
   }
 
-  private callPuppetFunction(f: A.FunctionDefinition, file: SourceFile, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
-    void lambda;
+  private callPuppetFunction(f: A.FunctionDefinition, file: SourceFile, args: Value[], frame: Frame, at: A.Range): Value {
     const scope = new Scope('function', this.topScope, f.name);
     const inner: Frame = { scope, file, container: frame.container };
     // Argument errors point at the call; type errors name the function.
@@ -371,14 +364,11 @@ export class Compilation {
     return v;
   }
 
-  /** `break`, `next` and `return` as the functions of those names raise them. */
-  static signals = { BreakSignal, NextSignal, ReturnSignal };
-
   // ---------------------------------------------------------------- types
 
   private readonly aliasTypes = new Map<string, PType>();
 
-  resolveTypeReference(name: string, frame: Frame, at: A.Range): Value {
+  resolveTypeReference(name: string): Value {
     const n = normalizeName(name);
     const cached = this.aliasTypes.get(n);
     if (cached) return cached;
@@ -393,8 +383,6 @@ export class Compilation {
       this.aliasTypes.set(n, t);
       return t;
     }
-    void frame;
-    void at;
     // Any other capitalised name is a resource type: File, Apt::Source.
     return resourceType(n);
   }
@@ -418,13 +406,9 @@ export class Compilation {
     const n = normalizeName(typeName);
     if (BUILTIN_RESOURCE_TYPES.has(n)) return 'builtin';
     if (this.loader.findDefine(n)) return 'define';
-    if (this.customTypeExists(n)) return 'custom';
+    // Resource types written in Ruby in a module (lib/puppet/type/NAME.rb): known, not run.
+    if (this.loader.customTypeExists(n)) return 'custom';
     return null;
-  }
-
-  /** Resource types written in Ruby in a module (lib/puppet/type/NAME.rb): known, not run. */
-  private customTypeExists(name: string): boolean {
-    return this.loader.customTypeExists(name);
   }
 
   /** `type { title: … }`: declares resources and returns references to them. */
@@ -543,11 +527,6 @@ export class Compilation {
     r.paramSource.set(name, this.sourceOf(frame));
   }
 
-  /**
-   * Resources get the tags of the class, define or node that declared them, as those are at the
-   * end of compilation (a `tag()` call after a resource still tags it). Parents come first in
-   * creation order, so tags flow down nested declarations.
-   */
   /** A resource's tags including those it will get from its declaring scopes. */
   private effectiveTags(r: ResourceState): Set<string> {
     const out = new Set(r.tags);
@@ -555,6 +534,11 @@ export class Compilation {
     return out;
   }
 
+  /**
+   * Resources get the tags of the class, define or node that declared them, as those are at the
+   * end of compilation (a `tag()` call after a resource still tags it). Parents come first in
+   * creation order, so tags flow down nested declarations.
+   */
   private inheritScopeTags(): void {
     for (const r of this.resources) {
       if (r.declaredIn) for (const t of r.declaredIn.tags) r.tags.add(t);
@@ -590,7 +574,6 @@ export class Compilation {
     return undefined;
   }
 
-  /** Defaults apply at the end, from the declaring scope outwards along the dynamic chain. */
   /** The defaults for a type seen from a scope, nearest scope first (dynamic scoping). */
   private defaultsFor(type: string, scope: Scope): Map<string, Value> {
     const out = new Map<string, Value>();
@@ -973,10 +956,8 @@ export class Compilation {
     scope.set('module_name', def.file.module ?? '');
     const given = new Map([...r.params].filter(([k]) => k !== 'name'));
     for (const k of [...r.params.keys()]) if (!METAPARAMETERS.has(k) && k !== 'name') r.params.delete(k);
-    const at = { start: def.node.start, end: def.node.end };
     const outer: Frame = { scope: r.scope, file: this.loader.load(r.file ?? def.file.path), container: r };
     this.bindDefinitionParameters(def.node.parameters, given, r, frame, outer, { start: r.declaredAt, end: r.declaredAt }, r.ref, null);
-    void at;
     try {
       this.evaluator.evaluateBlock(def.node.body, frame);
     } catch (s) {
@@ -1020,10 +1001,6 @@ export class Compilation {
     return false;
   }
 
-  isClassDeclared(name: string): boolean {
-    return this.classResources.has(normalizeName(name));
-  }
-
   // ---------------------------------------------------------------- hiera
 
   /** Looks a key up in Hiera; `%{…}` interpolations see the variables visible in `frame`. */
@@ -1033,7 +1010,7 @@ export class Compilation {
     try {
       return hiera.lookup(key, {
         variable: (n) => this.lookupVariable(n, frame).value,
-        convert: (value, typeName, args) => this.callFunction('new', [this.evaluator.resolveTypeName(typeName, frame, at), value, ...args], null, frame, at),
+        convert: (value, typeName, args) => this.callFunction('new', [this.evaluator.resolveTypeName(typeName), value, ...args], null, frame, at),
       }, merge);
     } catch (e) {
       if (e instanceof HieraError) throw this.error('KSP-HIERA-001', e.message, frame, at);
@@ -1044,8 +1021,7 @@ export class Compilation {
   // ---------------------------------------------------------------- templates
 
   /** Renders an EPP template's text into the innermost render buffer. */
-  render(text: string, frame: Frame): Value {
-    void frame;
+  render(text: string): Value {
     const buf = this.renderBuffers[this.renderBuffers.length - 1];
     if (buf) buf.push(text);
     return undefined;
@@ -1087,19 +1063,7 @@ export class Compilation {
     for (const t of tags) addTag(c.tags, t);
   }
 
-  /** Used by `defined()`. */
-  isDefinedType(name: string): boolean {
-    return this.resourceKind(name) !== null;
-  }
-
   classExists(name: string): boolean {
     return this.loader.findClass(normalizeName(name)) !== undefined;
   }
-
-  truthy(v: Value): boolean {
-    return isTruthy(v);
-  }
-
-  static DEFAULT = DEFAULT;
-  static formatValue = formatValue;
 }

@@ -81,7 +81,7 @@ export class Evaluator {
       case 'LiteralRegex': return new PRegexp(e.pattern);
       case 'QualifiedName': return e.value;
       case 'ReservedWord': return e.word;
-      case 'QualifiedReference': return this.resolveTypeName(e.value, frame, e);
+      case 'QualifiedReference': return this.resolveTypeName(e.value);
       case 'ConcatenatedString': return this.concatenated(e, frame);
       case 'TextExpression': return formatValue(this.evaluate(e.expr, frame));
       case 'Heredoc': return this.evaluate(e.text, frame);
@@ -118,8 +118,8 @@ export class Evaluator {
       case 'TypeDefinition':
       case 'NodeDefinition':
         return undefined;
-      case 'RenderStringExpression': return this.compilation.render(e.value, frame);
-      case 'RenderExpression': return this.compilation.render(formatValue(this.evaluate(e.expr, frame)), frame);
+      case 'RenderStringExpression': return this.compilation.render(e.value);
+      case 'RenderExpression': return this.compilation.render(formatValue(this.evaluate(e.expr, frame)));
     }
   }
 
@@ -137,10 +137,8 @@ export class Evaluator {
     const name = e.name;
     if (name === '') throw this.error('KSP-EVAL-001', "A '$' must be followed by a variable name", frame, e);
     const r = this.compilation.lookupVariable(name, frame);
-    if (r.found) return r.value;
     // Puppet evaluates an unknown variable to undef (strict_variables is off by default).
-    this.compilation.noteUnknownVariable(name, frame, e);
-    return undefined;
+    return r.value;
   }
 
   private list(values: A.Expression[], frame: Frame): Value[] {
@@ -177,7 +175,7 @@ export class Evaluator {
     if (typeof v === 'number') return -v;
     if (typeof v === 'string') {
       const n = toNumber(v);
-      if (n !== undefined) return typeof n === 'bigint' ? -n : -n;
+      if (n !== undefined) return -n;
     }
     throw this.error('KSP-EVAL-004', `The unary minus operator '-' is not applicable to ${describe(v)}`, frame, e);
   }
@@ -591,10 +589,10 @@ export class Evaluator {
 
   // ---------------------------------------------------------------- types
 
-  resolveTypeName(name: string, frame: Frame, at: A.Range): Value {
+  resolveTypeName(name: string): Value {
     const builtin = typeByName(name);
     if (builtin) return builtin;
-    return this.compilation.resolveTypeReference(name, frame, at);
+    return this.compilation.resolveTypeReference(name);
   }
 }
 

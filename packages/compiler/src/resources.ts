@@ -73,10 +73,6 @@ export function addTag(tags: Set<string>, tag: string): void {
   if (t.includes('::')) for (const seg of t.split('::')) if (seg) tags.add(seg);
 }
 
-export function isValidTag(tag: string): boolean {
-  return TAG.test(tag.toLowerCase());
-}
-
 /** Resource references in parameters: File['/x'] → "File[/x]". */
 export function referenceString(v: Value): string | undefined {
   if (v instanceof ResourceType && v.typeName && v.title !== undefined) return refKey(capitalizeType(v.typeName), v.title);

@@ -360,7 +360,7 @@ const index: PuppetFunction = (ctx, args, lambda) => {
 const numberFn = (fn: (n: number) => number, keepInt: boolean): PuppetFunction => (ctx, args) => {
   expectArgs(ctx, args, 1);
   const v = args[0];
-  if (typeof v === 'bigint') return keepInt ? v : v;
+  if (typeof v === 'bigint') return v;
   if (typeof v === 'number') {
     const r = fn(v);
     return keepInt ? r : BigInt(r);

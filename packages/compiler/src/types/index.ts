@@ -620,7 +620,7 @@ export class ResourceType extends PType {
   override toString(): string {
     if (this.typeName === undefined) return 'Resource';
     const t = capitalizeType(this.typeName);
-    return this.title === undefined ? t : `${t}[${quoteRefTitle(this.title)}]`;
+    return this.title === undefined ? t : `${t}[${this.title}]`;
   }
   override get constrained(): boolean {
     return this.typeName !== undefined;
@@ -716,8 +716,7 @@ function intArg(v: Value, what: string): bigint | null {
 }
 
 /** Applies `[...]` to a type: `Integer[1, 10]`, `File['/x']`, `Optional[String]`. */
-export function parameterize(base: PType, args: Value[]): Value {
-  const t = base instanceof TypeAliasType ? base : base;
+export function parameterize(t: PType, args: Value[]): Value {
   const name = t.name;
   const a = args.length === 1 && Array.isArray(args[0]) && (name === 'Resource' || name === 'Class') ? args[0] : args;
   switch (name) {
@@ -995,11 +994,6 @@ function quote(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** Resource titles print bare inside a reference unless they need quotes (`File[/x]`). */
-function quoteRefTitle(s: string): string {
-  return s;
-}
-
 /**
  * A value as Puppet turns it into a string: in interpolation, `notice`, `join`. Collections print
  * their elements the same way, without quotes (`[1, two, {k => v}]`), and undef is empty.
@@ -1016,13 +1010,4 @@ export function formatValue(v: Value): string {
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(', ')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)} => ${formatValue(x)}`).join(', ')}}`;
   return String(v);
-}
-
-/** A value as code would write it, for messages: strings quoted (`['a', 1]`), undef as undef. */
-export function inspectValue(v: Value): string {
-  if (v === undefined) return 'undef';
-  if (typeof v === 'string') return quote(v);
-  if (Array.isArray(v)) return `[${v.map(inspectValue).join(', ')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${inspectValue(k)} => ${inspectValue(x)}`).join(', ')}}`;
-  return formatValue(v);
 }
