@@ -1,42 +1,24 @@
 // The certificate authority. Files under `<confdir>/ca`, as Puppet lays them out:
-//   ca_crt.pem, ca_key.pem (0600), ca_crl.pem, serial, inventory.txt,
-//   requests/NAME.pem (pending CSRs), signed/NAME.pem (issued certificates).
-// Keys are made with Node's crypto (native, fast); certificates, CSRs and the CRL with node-forge.
-import { generateKeyPairSync, X509Certificate, createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
-import { join } from 'node:path';
+//   ca_crt.pem, ca_crl.pem (public, 0644), ca_key.pem, serial, inventory.txt, revoked.json,
+//   crl_number (0600), requests/NAME.pem (pending CSRs), signed/NAME.pem (issued certificates),
+//   the folders 0700, and ca.lock while a process changes any of it.
+// Keys and signatures are made with Node's crypto; certificates and the CRL are laid out with node-forge.
+import { createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import {
+  chmodSync, chownSync, closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, realpathSync, rmSync, statSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import forge from 'node-forge';
+import { writeFileAtomic } from '@kasper/files';
+import { globMatches, runAutosignPolicy, type AutosignPolicy } from './autosign.ts';
+import {
+  certificateExtensions, csrParts, generateKey, isAuthorizationExtension, makeCsr, nodeSigner, oidOf, readCsr, sameRequest, samePublicKey,
+  sha256Fingerprint, utf8Extension,
+} from './csr.ts';
+import { withFileLock } from './lock.ts';
+import { CAError, certnamePath, checkName } from './names.ts';
 
-const { pki, asn1, md } = forge;
-
-/** Puppet's OIDs for CSR extension requests (pp_role, pp_environment, …) under 1.3.6.1.4.1.34380.1.1. */
-export const PP_EXTENSIONS: Record<string, string> = {
-  pp_uuid: '1.3.6.1.4.1.34380.1.1.1', pp_instance_id: '1.3.6.1.4.1.34380.1.1.2', pp_image_name: '1.3.6.1.4.1.34380.1.1.3',
-  pp_preshared_key: '1.3.6.1.4.1.34380.1.1.4', pp_cost_center: '1.3.6.1.4.1.34380.1.1.5', pp_product: '1.3.6.1.4.1.34380.1.1.6',
-  pp_project: '1.3.6.1.4.1.34380.1.1.7', pp_application: '1.3.6.1.4.1.34380.1.1.8', pp_service: '1.3.6.1.4.1.34380.1.1.9',
-  pp_employee: '1.3.6.1.4.1.34380.1.1.10', pp_created_by: '1.3.6.1.4.1.34380.1.1.11', pp_environment: '1.3.6.1.4.1.34380.1.1.12',
-  pp_role: '1.3.6.1.4.1.34380.1.1.13', pp_software_version: '1.3.6.1.4.1.34380.1.1.14', pp_department: '1.3.6.1.4.1.34380.1.1.15',
-  pp_cluster: '1.3.6.1.4.1.34380.1.1.16', pp_provisioner: '1.3.6.1.4.1.34380.1.1.17', pp_region: '1.3.6.1.4.1.34380.1.1.18',
-  pp_datacenter: '1.3.6.1.4.1.34380.1.1.19', pp_zone: '1.3.6.1.4.1.34380.1.1.20', pp_network: '1.3.6.1.4.1.34380.1.1.21',
-  pp_securitypolicy: '1.3.6.1.4.1.34380.1.1.22', pp_cloudplatform: '1.3.6.1.4.1.34380.1.1.23', pp_apptier: '1.3.6.1.4.1.34380.1.1.24',
-  pp_hostname: '1.3.6.1.4.1.34380.1.1.25',
-};
-const OID_NAMES = Object.fromEntries(Object.entries(PP_EXTENSIONS).map(([k, v]) => [v, k]));
-
-export class CAError extends Error {
-  readonly status: number;
-  constructor(message: string, status = 400) {
-    super(message);
-    this.status = status;
-  }
-}
-
-/** A certname: lower-case letters, digits, dots, dashes, underscores (Puppet's rule). */
-export function checkName(name: string): void {
-  if (!/^[a-z0-9._-]+$/.test(name) || name.length > 255 || name.startsWith('.')) {
-    throw new CAError(`Invalid certname '${name}': use lower-case letters, digits, '.', '-' and '_'`);
-  }
-}
+const { pki, asn1 } = forge;
 
 export interface CertInfo {
   name: string;
@@ -48,113 +30,129 @@ export interface CertInfo {
   extensions: Record<string, string>;
 }
 
-export interface GeneratedKey {
-  keyPem: string;
-  publicPem: string;
-}
+const PUBLIC_FILES = new Set(['ca_crt.pem', 'ca_crl.pem']);
 
-export function generateKey(bits = 2048): GeneratedKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-    modulusLength: bits,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
-  });
-  return { keyPem: privateKey, publicPem: publicKey };
-}
-
-/** Writes a file atomically with a mode (private keys 0600). */
-function writeSecure(path: string, content: string, mode = 0o644): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
-}
-
-function sha256Fingerprint(pem: string): string {
+/**
+ * Who CA files belong to: the owner of the CA folder when root writes into another user's CA (the
+ * master runs as an unprivileged user; `kasper ca` run as root must not leave files it cannot read).
+ */
+function ownerOf(dir: string): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
   try {
-    return new X509Certificate(pem).fingerprint256;
+    const st = statSync(dir);
+    return st.uid !== 0 ? { uid: st.uid, gid: st.gid } : undefined;
   } catch {
-    const der = asn1.toDer(pki.certificationRequestToAsn1(pki.certificationRequestFromPem(pem))).getBytes();
-    return createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex').toUpperCase().match(/../g)!.join(':');
+    return undefined;
   }
 }
 
-export interface CsrOptions {
-  dnsAltNames?: string[];
-  /** pp_role and friends, or raw OIDs, requested as certificate extensions. */
-  extensions?: Record<string, string>;
-  challengePassword?: string;
-}
-
-/** A certificate signing request for `name` with the given key. */
-export function makeCsr(name: string, keyPem: string, publicPem: string, options: CsrOptions = {}): string {
-  const csr = pki.createCertificationRequest();
-  csr.publicKey = pki.publicKeyFromPem(publicPem);
-  csr.setSubject([{ name: 'commonName', value: name }]);
-  const attrs: forge.pki.CertificateField[] = [];
-  if (options.challengePassword) attrs.push({ name: 'challengePassword', value: options.challengePassword } as forge.pki.CertificateField);
-  const exts: object[] = [];
-  if (options.dnsAltNames?.length) exts.push({ name: 'subjectAltName', altNames: options.dnsAltNames.map((d) => ({ type: 2, value: d })) });
-  for (const [k, v] of Object.entries(options.extensions ?? {})) {
-    const oid = PP_EXTENSIONS[k] ?? k;
-    exts.push({ id: oid, critical: false, value: asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, v)).getBytes() });
-  }
-  if (exts.length) attrs.push({ name: 'extensionRequest', extensions: exts } as unknown as forge.pki.CertificateField);
-  if (attrs.length) csr.setAttributes(attrs);
-  csr.sign(pki.privateKeyFromPem(keyPem), md.sha256.create());
-  return pki.certificationRequestToPem(csr);
-}
-
-/** Reads a CSR: its name, requested alt names and extensions; throws CAError on anything malformed. */
-export function readCsr(pem: string): { name: string; dnsAltNames: string[]; extensions: Record<string, string>; challengePassword?: string; csr: forge.pki.CertificateSigningRequest } {
-  let csr: forge.pki.CertificateSigningRequest;
+/** Flushes a folder, so a rename in it survives a crash (the serial counter, issued certificates). */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
   try {
-    csr = pki.certificationRequestFromPem(pem);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Sets a mode if it differs; a file that vanished or that this user may not change is left alone. */
+function ensureMode(path: string, mode: number): void {
+  try {
+    const st = lstatSync(path);
+    if (!st.isSymbolicLink() && (st.mode & 0o777) !== mode) chmodSync(path, mode);
   } catch (e) {
-    throw new CAError(`Malformed certificate request: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'EPERM') throw e;
   }
-  if (!csr.verify()) throw new CAError('The certificate request signature does not verify');
-  const cn = csr.subject.getField('CN')?.value as string | undefined;
-  if (!cn) throw new CAError('The certificate request has no common name');
-  const dnsAltNames: string[] = [];
-  const extensions: Record<string, string> = {};
-  const req = csr.getAttribute({ name: 'extensionRequest' }) as unknown as { extensions?: { name?: string; id?: string; altNames?: { type: number; value: string }[]; value?: string }[] } | null;
-  for (const e of req?.extensions ?? []) {
-    if (e.name === 'subjectAltName') {
-      for (const a of e.altNames ?? []) if (a.type === 2) dnsAltNames.push(a.value);
-    } else if (e.id && e.id.startsWith('1.3.6.1.4.1.34380.1')) {
-      let value = e.value ?? '';
-      try {
-        value = String(asn1.fromDer(value).value);
-      } catch { /* raw value */ }
-      extensions[OID_NAMES[e.id] ?? e.id] = value;
-    }
-  }
-  const cp = csr.getAttribute({ name: 'challengePassword' }) as { value?: string } | null;
-  return { name: cn, dnsAltNames, extensions, challengePassword: cp?.value, csr };
 }
 
-export interface AutosignPolicy {
-  /** Globs like `*.example.com`; `true` signs everything (for tests only). */
-  allow?: string[] | boolean;
-  /** An executable: gets the name as its argument and the CSR PEM on stdin; exit 0 signs. */
-  policyExecutable?: string;
+export interface CAOptions {
+  /** How long to wait for another process's lock on the CA before giving up (default 60 s). */
+  lockTimeoutMs?: number;
+  /** A lock older than this is stale even if its process seems alive (a reused pid; default 10 min). */
+  lockStaleMs?: number;
 }
 
-export function globMatches(glob: string, name: string): boolean {
-  const re = new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^.]*(?:\\.[^.]+)*?')}$`);
-  if (glob.startsWith('*.')) return name.endsWith(glob.slice(1)) && name.length > glob.length - 1;
-  return re.test(name);
+export interface SignOptions {
+  /** Sign although the request asks for DNS alt names (other than its own name). */
+  allowDnsAltNames?: boolean;
+  /** Sign although the request asks for authorization extensions (pp_cli_auth, pp_auth_role, …). */
+  allowAuthorizationExtensions?: boolean;
+  /** Sign this CSR rather than the pending request (`generate`, the master's own certificate). */
+  csrPem?: string;
+  /** A server certificate made by the CA itself: its alt names need no approval. */
+  server?: boolean;
 }
 
 export class CertificateAuthority {
   readonly dir: string;
-  constructor(confdir: string) {
+  private readonly lockTimeoutMs: number;
+  private readonly lockStaleMs: number;
+  private key?: KeyObject;
+
+  constructor(confdir: string, options: CAOptions = {}) {
     this.dir = join(confdir, 'ca');
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+    this.lockStaleMs = options.lockStaleMs ?? 10 * 60_000;
+    this.secureModes();
   }
 
-  private path(...p: string[]): string {
-    return join(this.dir, ...p);
+  private path(file: string): string {
+    return join(this.dir, file);
+  }
+
+  /** Writes a CA file atomically (temporary file, fsync, rename), 0600 unless it is public, owned as the CA folder. */
+  private write(path: string, content: string, mode = 0o600): void {
+    writeFileAtomic(path, content, mode, ownerOf(this.dir));
+  }
+
+  /** requests/NAME.pem or signed/NAME.pem, through the one safe join. */
+  private namePath(folder: 'requests' | 'signed', name: string): string {
+    return certnamePath(this.dir, folder, name);
+  }
+
+  private readNamed(folder: 'requests' | 'signed', name: string): string | undefined {
+    const p = this.namePath(folder, name);
+    try {
+      return readFileSync(p, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  /** Folders 0700, files 0600, the CA certificate and CRL 0644 — also for a CA an older Kasper made. */
+  private secureModes(): void {
+    const entries = (dir: string) => {
+      try {
+        return readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return []; // not there yet, or not ours to read: what follows says so
+      }
+    };
+    if (!existsSync(this.dir)) return;
+    ensureMode(this.dir, 0o700);
+    for (const entry of entries(this.dir)) {
+      const p = join(this.dir, entry.name);
+      if (entry.isDirectory()) {
+        ensureMode(p, 0o700);
+        for (const f of entries(p)) if (f.isFile()) ensureMode(join(p, f.name), 0o600);
+      } else if (entry.isFile()) {
+        ensureMode(p, PUBLIC_FILES.has(entry.name) ? 0o644 : 0o600);
+      }
+    }
+  }
+
+  /**
+   * Runs `fn` holding the CA's lock, `ca.lock` (see lock.ts): one lock for every process that changes
+   * the CA (the master, `kasper ca …`); serials, the inventory and the request/signed folders
+   * change under it only. A live holder is waited for up to lockTimeoutMs, then 503.
+   */
+  private withLock<T>(fn: () => T): T {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const lockPath = join(realpathSync(this.dir), 'ca.lock');
+    return withFileLock(lockPath, { timeoutMs: this.lockTimeoutMs, staleMs: this.lockStaleMs, owner: ownerOf(this.dir) }, fn);
   }
 
   get initialized(): boolean {
@@ -163,28 +161,41 @@ export class CertificateAuthority {
 
   /** Creates the CA key, its self-signed certificate and an empty CRL. Idempotent. */
   setup(commonName = 'Kasper CA'): void {
-    if (this.initialized) return;
-    for (const d of ['requests', 'signed']) mkdirSync(this.path(d), { recursive: true, mode: 0o750 });
-    const key = generateKey(2048);
-    const cert = pki.createCertificate();
-    cert.publicKey = pki.publicKeyFromPem(key.publicPem);
-    cert.serialNumber = '01';
-    cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
-    cert.validity.notAfter = new Date(Date.now() + 15 * 365 * 24 * 3600 * 1000);
-    const subject = [{ name: 'commonName', value: `${commonName}: ${new Date().toISOString()}` }];
-    cert.setSubject(subject);
-    cert.setIssuer(subject);
-    cert.setExtensions([
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-      { name: 'subjectKeyIdentifier' },
-    ]);
-    cert.sign(pki.privateKeyFromPem(key.keyPem), md.sha256.create());
-    writeSecure(this.path('ca_key.pem'), key.keyPem, 0o600);
-    writeSecure(this.path('ca_crt.pem'), pki.certificateToPem(cert));
-    writeSecure(this.path('serial'), '02\n');
-    writeSecure(this.path('inventory.txt'), '');
-    this.writeCrl([]);
+    mkdirSync(dirname(this.dir), { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    this.withLock(() => {
+      const owner = ownerOf(this.dir);
+      for (const d of ['requests', 'signed']) {
+        if (existsSync(this.path(d))) continue;
+        mkdirSync(this.path(d), { mode: 0o700 });
+        if (owner) chownSync(this.path(d), owner.uid, owner.gid);
+      }
+      this.secureModes();
+      if (this.initialized) return;
+      const key = generateKey(2048);
+      const cert = pki.createCertificate();
+      cert.publicKey = pki.publicKeyFromPem(key.publicPem);
+      cert.serialNumber = '01';
+      cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
+      cert.validity.notAfter = new Date(Date.now() + 15 * 365 * 24 * 3600 * 1000);
+      const subject = [{ name: 'commonName', value: `${commonName}: ${new Date().toISOString()}` }];
+      cert.setSubject(subject);
+      cert.setIssuer(subject);
+      cert.setExtensions([
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+        { name: 'subjectKeyIdentifier' },
+      ]);
+      const s = nodeSigner(key.keyPem);
+      cert.sign(s.key, s.md);
+      this.write(this.path('ca_key.pem'), key.keyPem, 0o600);
+      this.write(this.path('serial'), '02\n');
+      this.write(this.path('inventory.txt'), '');
+      this.write(this.path('ca_crt.pem'), pki.certificateToPem(cert), 0o644);
+      this.key = undefined;
+      this.writeCrl([]);
+      syncDir(this.dir);
+    });
   }
 
   caCertPem(): string {
@@ -195,89 +206,129 @@ export class CertificateAuthority {
     return readFileSync(this.path('ca_crl.pem'), 'utf8');
   }
 
-  private caKey(): forge.pki.rsa.PrivateKey {
-    return pki.privateKeyFromPem(readFileSync(this.path('ca_key.pem'), 'utf8')) as forge.pki.rsa.PrivateKey;
+  private caKey(): KeyObject {
+    this.key ??= createPrivateKey(readFileSync(this.path('ca_key.pem'), 'utf8'));
+    return this.key;
   }
 
+  /** The next serial, the counter moved on and flushed first: a crash may skip a serial, never repeat one. Under the lock. */
   private nextSerial(): string {
     const s = readFileSync(this.path('serial'), 'utf8').trim();
-    const next = (BigInt(`0x${s}`) + 1n).toString(16).toUpperCase().padStart(2, '0');
-    writeSecure(this.path('serial'), `${next.length % 2 ? `0${next}` : next}\n`);
-    return s.length % 2 ? `0${s}` : s;
+    if (!/^[0-9A-Fa-f]+$/.test(s)) throw new CAError(`The serial file ${this.path('serial')} is damaged`, 500);
+    const next = (BigInt(`0x${s}`) + 1n).toString(16).toUpperCase();
+    this.write(this.path('serial'), `${next.length % 2 ? `0${next}` : next}\n`);
+    syncDir(this.dir);
+    return positiveSerial(s);
   }
 
-  /** Stores a CSR as pending. A name with a signed certificate must be cleaned first. */
-  submit(pem: string): { name: string } {
+  /**
+   * Stores a CSR as pending. `urlName`, the name the request was sent for, must be its subject;
+   * every check happens before anything is written. The same request again (same subject, key
+   * and attributes: agents submit until they get a certificate) is accepted and changes nothing;
+   * another request for a name that has a pending request or a certificate is refused with 400,
+   * in puppetserver's words.
+   */
+  submit(pem: string, urlName?: string): { name: string } {
     if (pem.length > 64 * 1024) throw new CAError('The certificate request is too large');
     const { name } = readCsr(pem);
     checkName(name);
-    if (existsSync(this.path('signed', `${name}.pem`))) {
-      throw new CAError(`${name} already has a signed certificate; ask the CA operator to run 'kasper ca clean ${name}'`, 409);
+    if (urlName !== undefined) {
+      checkName(urlName);
+      if (urlName !== name) throw new CAError(`Instance name "${name}" does not match requested key "${urlName}"`);
     }
-    writeSecure(this.path('requests', `${name}.pem`), pem);
-    return { name };
+    const stored = csrParts(pem).pem;
+    return this.withLock(() => {
+      const cert = this.readNamed('signed', name);
+      if (cert) {
+        throw new CAError(`${name} already has a ${this.isRevoked(cert) ? 'revoked' : 'signed'} certificate; ignoring certificate request`);
+      }
+      const pending = this.readNamed('requests', name);
+      if (pending !== undefined) {
+        if (sameRequest(pending, stored)) return { name };
+        throw new CAError(`${name} already has a requested certificate; ignoring certificate request`);
+      }
+      this.write(this.namePath('requests', name), stored);
+      return { name };
+    });
   }
 
   /** Signs a pending request (or a CSR given directly, for the master's own certificate). */
-  sign(name: string, options: { allowDnsAltNames?: boolean; csrPem?: string; server?: boolean } = {}): string {
+  sign(name: string, options: SignOptions = {}): string {
+    return this.issue(name, options);
+  }
+
+  /** sign(), and with `approvedPem` only if the pending request is still the one approved. */
+  private issue(name: string, options: SignOptions, approvedPem?: string): string {
     checkName(name);
-    const reqPath = this.path('requests', `${name}.pem`);
-    const pem = options.csrPem ?? (existsSync(reqPath) ? readFileSync(reqPath, 'utf8') : undefined);
-    if (!pem) throw new CAError(`Could not find a certificate request for ${name}`, 404);
-    const csr = readCsr(pem);
-    if (csr.name !== name) throw new CAError(`The request's name ${csr.name} is not ${name}`);
-    if (csr.dnsAltNames.length && !options.allowDnsAltNames && !options.server) {
-      throw new CAError(`The request for ${name} asks for DNS alt names (${csr.dnsAltNames.join(', ')}); sign it with --allow-dns-alt-names if they are wanted`);
-    }
-    const caCert = pki.certificateFromPem(this.caCertPem());
-    const cert = pki.createCertificate();
-    cert.publicKey = csr.csr.publicKey!;
-    cert.serialNumber = this.nextSerial();
-    cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
-    cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
-    cert.setSubject([{ name: 'commonName', value: name }]);
-    cert.setIssuer(caCert.subject.attributes);
-    // IP addresses among the alt names become IP entries, so agents can reach a master by address.
-    const altNames = [name, ...csr.dnsAltNames.filter((d) => d !== name)].map((d) =>
-      /^\d{1,3}(\.\d{1,3}){3}$/.test(d) ? { type: 7, ip: d } : { type: 2, value: d });
-    const exts: object[] = [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-      { name: 'subjectKeyIdentifier' },
-      { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-      { name: 'subjectAltName', altNames },
-    ];
-    for (const [k, v] of Object.entries(csr.extensions)) {
-      exts.push({ id: PP_EXTENSIONS[k] ?? k, critical: false, value: asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, v)).getBytes() });
-    }
-    cert.setExtensions(exts);
-    cert.sign(this.caKey(), md.sha256.create());
-    const certPem = pki.certificateToPem(cert);
-    writeSecure(this.path('signed', `${name}.pem`), certPem);
-    const line = `0x${cert.serialNumber} ${cert.validity.notBefore.toISOString()} ${cert.validity.notAfter.toISOString()} /CN=${name}\n`;
-    writeFileSync(this.path('inventory.txt'), line, { flag: 'a' });
-    rmSync(reqPath, { force: true });
-    return certPem;
+    return this.withLock(() => {
+      if (this.readNamed('signed', name) !== undefined) {
+        throw new CAError(`${name} already has a signed certificate; 'kasper ca clean ${name}' first to replace it`, 409);
+      }
+      const reqPath = this.namePath('requests', name);
+      const pem = options.csrPem ?? this.readNamed('requests', name);
+      if (!pem) throw new CAError(`Could not find a certificate request for ${name}`, 404);
+      if (approvedPem !== undefined && !sameRequest(pem, approvedPem)) {
+        throw new CAError(`The pending request for ${name} is not the one the autosign policy approved`, 409);
+      }
+      const csr = readCsr(pem);
+      if (csr.name !== name) throw new CAError(`The request's name ${csr.name} is not ${name}`);
+      const extraAltNames = csr.dnsAltNames.filter((d) => d !== name);
+      if (extraAltNames.length && !options.allowDnsAltNames && !options.server) {
+        throw new CAError(`The request for ${name} asks for DNS alt names (${extraAltNames.join(', ')}); sign it with --allow-dns-alt-names if they are wanted`);
+      }
+      const auth = Object.keys(csr.extensions).filter(isAuthorizationExtension);
+      if (auth.length && !options.allowAuthorizationExtensions) {
+        throw new CAError(`The request for ${name} asks for authorization extensions (${auth.join(', ')}), which grant rights beyond a node's; sign it with --allow-authorization-extensions if they are wanted`);
+      }
+      const caCert = pki.certificateFromPem(this.caCertPem());
+      const cert = pki.createCertificate();
+      cert.publicKey = csr.csr.publicKey!;
+      cert.serialNumber = this.nextSerial();
+      cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
+      cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
+      cert.setSubject([{ name: 'commonName', value: name }]);
+      cert.setIssuer(caCert.subject.attributes);
+      // IP addresses among the alt names become IP entries, so agents can reach a master by address.
+      const altNames = [name, ...extraAltNames].map((d) =>
+        /^\d{1,3}(\.\d{1,3}){3}$/.test(d) ? { type: 7, ip: d } : { type: 2, value: d });
+      const exts: object[] = [
+        { name: 'basicConstraints', cA: false, critical: true },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+        { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+        { name: 'subjectKeyIdentifier' },
+        { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+        { name: 'subjectAltName', altNames },
+      ];
+      for (const [k, v] of Object.entries(csr.extensions)) exts.push(utf8Extension(oidOf(k), v));
+      cert.setExtensions(exts);
+      const s = nodeSigner(this.caKey());
+      cert.sign(s.key, s.md);
+      const certPem = pki.certificateToPem(cert);
+      this.write(this.namePath('signed', name), certPem);
+      const inventory = this.path('inventory.txt');
+      const before = existsSync(inventory) ? readFileSync(inventory, 'utf8') : '';
+      const line = `0x${cert.serialNumber} ${cert.validity.notBefore.toISOString()} ${cert.validity.notAfter.toISOString()} /CN=${name}\n`;
+      this.write(inventory, `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}`);
+      rmSync(reqPath, { force: true });
+      syncDir(join(this.dir, 'signed'));
+      return certPem;
+    });
   }
 
   /** Generates a key and a signed certificate in one step (`kasper ca generate`, the master's own). */
   generate(name: string, dnsAltNames: string[] = []): { keyPem: string; certPem: string } {
+    checkName(name);
     const key = generateKey(2048);
     const csr = makeCsr(name, key.keyPem, key.publicPem, { dnsAltNames });
     return { keyPem: key.keyPem, certPem: this.sign(name, { csrPem: csr, server: true }) };
   }
 
   certificatePem(name: string): string | undefined {
-    checkName(name);
-    const p = this.path('signed', `${name}.pem`);
-    return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    return this.readNamed('signed', name);
   }
 
   requestPem(name: string): string | undefined {
-    checkName(name);
-    const p = this.path('requests', `${name}.pem`);
-    return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    return this.readNamed('requests', name);
   }
 
   private revokedSerials(): { serial: string; date: Date; name?: string }[] {
@@ -292,45 +343,68 @@ export class CertificateAuthority {
 
   /** Revokes a signed certificate and publishes a new CRL. */
   revoke(name: string): void {
-    const pem = this.certificatePem(name);
-    if (!pem) throw new CAError(`Could not find a signed certificate for ${name}`, 404);
-    const serial = pki.certificateFromPem(pem).serialNumber.toUpperCase();
-    const revoked = this.revokedSerials();
-    if (!revoked.some((r) => r.serial === serial)) revoked.push({ serial, date: new Date(), name });
-    writeSecure(this.path('revoked.json'), JSON.stringify(revoked.map((r) => ({ ...r, date: r.date.toISOString() })), null, 2));
-    this.writeCrl(revoked);
+    checkName(name);
+    this.withLock(() => {
+      const pem = this.certificatePem(name);
+      if (!pem) throw new CAError(`Could not find a signed certificate for ${name}`, 404);
+      const serial = pki.certificateFromPem(pem).serialNumber.toUpperCase();
+      const revoked = this.revokedSerials();
+      if (!revoked.some((r) => normalizeSerial(r.serial) === normalizeSerial(serial))) revoked.push({ serial, date: new Date(), name });
+      this.write(this.path('revoked.json'), JSON.stringify(revoked.map((r) => ({ ...r, date: r.date.toISOString() })), null, 2));
+      this.writeCrl(revoked);
+    });
   }
 
   /** Removes every trace of a node (revoking a signed certificate first), so it can ask anew. */
   clean(name: string): void {
     checkName(name);
-    const pem = this.certificatePem(name);
-    if (pem && !this.isRevoked(pem)) this.revoke(name);
-    rmSync(this.path('signed', `${name}.pem`), { force: true });
-    rmSync(this.path('requests', `${name}.pem`), { force: true });
+    this.withLock(() => {
+      const pem = this.certificatePem(name);
+      if (pem && !this.isRevoked(pem)) this.revoke(name);
+      rmSync(this.namePath('signed', name), { force: true });
+      rmSync(this.namePath('requests', name), { force: true });
+    });
   }
 
   isRevoked(certPem: string): boolean {
     return this.revokedSerialNumbers().has(normalizeSerial(pki.certificateFromPem(certPem).serialNumber));
   }
 
+  /** Pending requests (and with `all`, signed and revoked certificates), by name. Unreadable entries are left out. */
   list(all = false): CertInfo[] {
     const out: CertInfo[] = [];
-    const revoked = new Set(this.revokedSerials().map((r) => r.serial));
-    for (const f of readdirSync(this.path('requests')).filter((x) => x.endsWith('.pem')).sort()) {
-      const pem = readFileSync(this.path('requests', f), 'utf8');
-      const csr = readCsr(pem);
-      out.push({ name: csr.name, state: 'requested', fingerprint: sha256Fingerprint(pem), dnsAltNames: csr.dnsAltNames, extensions: csr.extensions });
+    const names = (folder: string) => {
+      try {
+        return readdirSync(this.path(folder)).filter((f) => f.endsWith('.pem')).map((f) => f.slice(0, -4)).filter((n) => /^[a-z0-9._-]+$/.test(n) && !n.startsWith('.')).sort();
+      } catch {
+        return [];
+      }
+    };
+    for (const name of names('requests')) {
+      try {
+        const pem = this.requestPem(name);
+        if (pem === undefined) continue; // signed meanwhile
+        const csr = readCsr(pem);
+        out.push({ name: csr.name, state: 'requested', fingerprint: sha256Fingerprint(pem), dnsAltNames: csr.dnsAltNames, extensions: csr.extensions });
+      } catch (e) {
+        if (!(e instanceof CAError)) throw e;
+      }
     }
     if (all) {
-      for (const f of readdirSync(this.path('signed')).filter((x) => x.endsWith('.pem')).sort()) {
-        out.push(this.info(f.slice(0, -4), revoked)!);
+      const revoked = this.revokedSerialNumbers();
+      for (const name of names('signed')) {
+        try {
+          const info = this.info(name, revoked);
+          if (info) out.push(info);
+        } catch (e) {
+          if (!(e instanceof CAError)) throw e;
+        }
       }
     }
     return out;
   }
 
-  info(name: string, revoked = new Set(this.revokedSerials().map((r) => r.serial))): CertInfo | undefined {
+  info(name: string, revoked = this.revokedSerialNumbers()): CertInfo | undefined {
     const pem = this.certificatePem(name);
     if (!pem) {
       const req = this.requestPem(name);
@@ -342,34 +416,58 @@ export class CertificateAuthority {
     const serial = cert.serialNumber.toUpperCase();
     const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value: string }[] } | null;
     return {
-      name, state: revoked.has(serial) ? 'revoked' : 'signed', fingerprint: sha256Fingerprint(pem), serial,
+      name, state: revoked.has(normalizeSerial(serial)) ? 'revoked' : 'signed', fingerprint: sha256Fingerprint(pem), serial,
       notAfter: cert.validity.notAfter.toISOString(),
       dnsAltNames: (san?.altNames ?? []).filter((a) => a.type === 2).map((a) => a.value),
       extensions: certificateExtensions(pem),
     };
   }
 
-  /** Decides about a freshly submitted CSR: signs it when the autosign policy says so. */
-  async autosign(name: string, pem: string, policy: AutosignPolicy, runPolicy: (exe: string, name: string, pem: string) => Promise<number>): Promise<boolean> {
-    let ok = false;
-    if (policy.allow === true) ok = true;
-    else if (Array.isArray(policy.allow)) ok = policy.allow.some((g) => globMatches(g, name));
-    if (!ok && policy.policyExecutable) ok = (await runPolicy(policy.policyExecutable, name, pem)) === 0;
-    if (ok) this.sign(name);
-    return ok;
+  /**
+   * Decides about a freshly submitted CSR and signs it when the policy says so: a glob of
+   * `policy.allow`, else the policy executable (run by the CA itself: its own process group, at
+   * most MAX_POLICY_PROCESSES at once, killed with its children after policyTimeoutMs). A request
+   * that asks for alt names or authorization extensions is never autosigned; it stays pending for
+   * the operator. The reason says which rule decided, or why the request stays pending.
+   * (A fourth argument, the runner the master passed before the CA ran policies itself, is ignored.)
+   */
+  async autosign(name: string, pem: string, policy: AutosignPolicy, _formerRunner?: unknown): Promise<{ signed: boolean; reason: string }> {
+    checkName(name);
+    let reason: string | undefined;
+    if (policy.allow === true) reason = 'autosign allows every name';
+    else if (Array.isArray(policy.allow)) {
+      const glob = policy.allow.find((g) => globMatches(g, name));
+      if (glob !== undefined) reason = glob === name ? `matched name ${glob}` : `matched glob ${glob}`;
+    }
+    if (reason === undefined) {
+      if (!policy.policyExecutable) return { signed: false, reason: Array.isArray(policy.allow) && policy.allow.length ? `no autosign glob matches ${name}` : 'no autosign rule' };
+      const verdict = await runAutosignPolicy(policy.policyExecutable, name, pem, policy.policyTimeoutMs ?? 30_000);
+      if (!verdict.ok) return { signed: false, reason: verdict.reason };
+      reason = verdict.reason;
+    }
+    try {
+      this.issue(name, {}, pem);
+      return { signed: true, reason };
+    } catch (e) {
+      if (!(e instanceof CAError)) throw e;
+      // Signed meanwhile by another process (`kasper ca sign --all`): the same key has its certificate.
+      const cert = this.certificatePem(name);
+      if (cert && samePublicKey(cert, pem)) return { signed: true, reason: `${reason}; already signed` };
+      return { signed: false, reason: `${reason}, but not signed: ${e.message}` };
+    }
   }
 
-  /** A CRL (v2, sha256WithRSA) listing the revoked serials, signed by the CA key. */
+  /** A CRL (v2, sha256WithRSA) listing the revoked serials, signed by the CA key. Under the lock. */
   private writeCrl(revoked: { serial: string; date: Date }[]): void {
     const caCert = pki.certificateFromPem(this.caCertPem());
     const now = new Date();
     const next = new Date(now.getTime() + 5 * 365 * 24 * 3600 * 1000);
     const crlNumberFile = this.path('crl_number');
     const crlNumber = existsSync(crlNumberFile) ? Number(readFileSync(crlNumberFile, 'utf8')) + 1 : 1;
-    writeSecure(crlNumberFile, String(crlNumber));
+    this.write(crlNumberFile, String(crlNumber));
     const time = (d: Date) => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(d));
     const sigAlg = () => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(pki.oids.sha256WithRSAEncryption).getBytes()),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(pki.oids.sha256WithRSAEncryption!).getBytes()),
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
     ]);
     const intBytes = (hex: string) => {
@@ -408,32 +506,24 @@ export class CertificateAuthority {
       ]),
     ]));
     const tbs = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, tbsItems);
-    const digest = md.sha256.create();
-    digest.update(asn1.toDer(tbs).getBytes());
-    const signature = this.caKey().sign(digest);
+    const signature = cryptoSign('sha256', Buffer.from(asn1.toDer(tbs).getBytes(), 'binary'), this.caKey()).toString('binary');
     const crl = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
       tbs,
       sigAlg(),
       asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${signature}`),
     ]);
     const pem = forge.pem.encode({ type: 'X509 CRL', body: asn1.toDer(crl).getBytes() });
-    writeSecure(this.path('ca_crl.pem'), pem.replace(/\r\n/g, '\n'));
+    this.write(this.path('ca_crl.pem'), pem.replace(/\r\n/g, '\n'), 0o644);
   }
 }
 
-/** pp_* extensions carried by a certificate (what `$trusted.extensions` shows). */
-export function certificateExtensions(pem: string): Record<string, string> {
-  const cert = pki.certificateFromPem(pem);
-  const out: Record<string, string> = {};
-  for (const e of cert.extensions as { id: string; value: string }[]) {
-    if (!e.id?.startsWith('1.3.6.1.4.1.34380.1')) continue;
-    let value = e.value;
-    try {
-      value = String(asn1.fromDer(e.value).value);
-    } catch { /* raw */ }
-    out[OID_NAMES[e.id] ?? e.id] = value;
-  }
-  return out;
+/**
+ * A serial as the certificate's DER INTEGER bytes: an even number of hex digits, and a leading 00
+ * when the first byte has its top bit set — else 0x80…0xFF, 0x8000… would be negative numbers.
+ */
+function positiveSerial(hex: string): string {
+  const even = (hex.length % 2 ? `0${hex}` : hex).toUpperCase();
+  return Number.parseInt(even.slice(0, 2), 16) >= 0x80 ? `00${even}` : even;
 }
 
 /** Serials compare as hex numbers: `00AB` and `ab` are one serial. */

@@ -1,2 +1,8 @@
 // @kasper/ca: Kasper's certificate authority.
-export * from './ca.ts';
+export { CertificateAuthority, normalizeSerial, type CAOptions, type CertInfo, type SignOptions } from './ca.ts';
+export { CAError, certnamePath, checkName } from './names.ts';
+export {
+  PP_AUTH_EXTENSIONS, PP_EXTENSIONS, certificateExtensions, generateKey, isAuthorizationExtension, makeCsr, readCsr,
+  type CsrOptions, type GeneratedKey, type ReadCsr,
+} from './csr.ts';
+export { MAX_POLICY_PROCESSES, globMatches, type AutosignPolicy } from './autosign.ts';

@@ -96,23 +96,31 @@ test('clean removes a node so it can ask again; autosign by glob and by policy e
   assert.equal(ca.info('old.example.com'), undefined);
   ca.submit(makeCsr('old.example.com', key.keyPem, key.publicPem));
   assert.equal(globMatches('*.example.com', 'a.example.com'), true);
-  assert.equal(globMatches('*.example.com', 'example.com'), false);
+  // As puppetserver: the domain itself matches its glob too.
+  assert.equal(globMatches('*.example.com', 'example.com'), true);
+  assert.equal(globMatches('*.example.com', 'badexample.com'), false);
   const policy = join(dir, 'policy.sh');
   writeFileSync(policy, '#!/bin/sh\ngrep -q "BEGIN CERTIFICATE REQUEST" && [ "$1" = "vm-42.cloud" ]\n', { mode: 0o755 });
-  const runPolicy = async (exe: string, name: string, pem: string) => {
-    try {
-      execFileSync(exe, [name], { input: pem });
-      return 0;
-    } catch (e) {
-      return (e as { status: number }).status ?? 1;
-    }
-  };
   const csr = makeCsr('vm-42.cloud', key.keyPem, key.publicPem);
-  ca.submit(csr);
-  assert.equal(await ca.autosign('vm-42.cloud', csr, { policyExecutable: policy }, runPolicy), true);
+  ca.submit(csr, 'vm-42.cloud');
+  assert.deepEqual(await ca.autosign('vm-42.cloud', csr, { policyExecutable: policy }), { signed: true, reason: 'policy exited 0' });
   assert.equal(ca.info('vm-42.cloud')!.state, 'signed');
   const other = makeCsr('intruder.cloud', key.keyPem, key.publicPem);
-  ca.submit(other);
-  assert.equal(await ca.autosign('intruder.cloud', other, { policyExecutable: policy, allow: ['*.example.com'] }, runPolicy), false);
+  ca.submit(other, 'intruder.cloud');
+  assert.deepEqual(await ca.autosign('intruder.cloud', other, { policyExecutable: policy, allow: ['*.example.com'] }), { signed: false, reason: 'policy exited 1' });
   assert.equal(ca.info('intruder.cloud')!.state, 'requested');
+});
+
+test('serials stay positive past 0x7F (a leading 00 byte where the top bit is set)', () => {
+  const { ca } = freshCa();
+  writeFileSync(join(ca.dir, 'serial'), '7F\n');
+  const key = generateKey();
+  const serials = ['a.test', 'b.test'].map((n) => {
+    ca.submit(makeCsr(n, key.keyPem, key.publicPem), n);
+    return new X509Certificate(ca.sign(n)).serialNumber;
+  });
+  assert.deepEqual(serials.map((s) => BigInt(`0x${s}`)), [0x7fn, 0x80n]);
+  ca.revoke('b.test');
+  const text = execFileSync('openssl', ['crl', '-in', join(ca.dir, 'ca_crl.pem'), '-noout', '-text'], { encoding: 'utf8' });
+  assert.match(text, /Serial Number: 80\b/);
 });
