@@ -2,8 +2,9 @@
 // `kasper report …`: wiring of @kasper/master, @kasper/ca, @kasper/agent and @kasper/storage.
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readFileSync, existsSync } from 'node:fs';
-import { CertificateAuthority, CAError } from '@kasper/ca';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { CertificateAuthority, CAError, certnamePath } from '@kasper/ca';
+import { writeFileAtomic } from '@kasper/files';
 import { openStorage } from '@kasper/storage';
 import type { Output } from './output.ts';
 
@@ -84,30 +85,134 @@ export async function runMaster(opts: MasterOpts, out: Output): Promise<void> {
   });
 }
 
-export async function runCa(action: string, names: string[], opts: FleetOpts & { all?: boolean; dnsAltNames?: string; allowDnsAltNames?: boolean; format?: string }, out: Output): Promise<void> {
+/**
+ * Text from a CSR or certificate (names, alt names, extension values) as it may reach a terminal:
+ * control characters (C0, DEL, C1), bidirectional overrides and line separators become escapes —
+ * `\x1b`, `\n`, `\u202e` — and a backslash is doubled, so a value cannot draw a fake line.
+ */
+export function terminalSafe(s: string): string {
+  return s.replace(/[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    if (c === '\\') return '\\\\';
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** JSON whose strings carry no raw terminal controls: JSON.stringify leaves DEL, C1 and bidi characters as they are. */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export interface CaOpts extends FleetOpts {
+  all?: boolean;
+  certname?: string;
+  dnsAltNames?: string;
+  allowDnsAltNames?: boolean;
+  allowAuthorizationExtensions?: boolean;
+  format?: string;
+}
+
+/**
+ * Writes a node's key (0600, in a 0700 folder) and certificate where the master and agent look for
+ * them; run as root for a CA that belongs to another user (the master's), they belong to that user.
+ */
+function writeCredentials(ca: CertificateAuthority, confdir: string, name: string, keyPem: string, certPem: string): { keyPath: string; certPath: string } {
+  const st = statSync(ca.dir);
+  const owner = process.getuid?.() === 0 && st.uid !== 0 ? { uid: st.uid, gid: st.gid } : undefined;
+  const ssl = join(confdir, 'ssl');
+  for (const [dir, mode] of [[ssl, 0o755], [join(ssl, 'private_keys'), 0o700], [join(ssl, 'certs'), 0o755]] as const) {
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { mode });
+      if (owner) chownSync(dir, owner.uid, owner.gid);
+    }
+  }
+  chmodSync(join(ssl, 'private_keys'), 0o700);
+  const keyPath = certnamePath(ssl, 'private_keys', name);
+  const certPath = certnamePath(ssl, 'certs', name);
+  writeFileAtomic(keyPath, keyPem, 0o600, owner);
+  writeFileAtomic(certPath, certPem, 0o644, owner);
+  return { keyPath, certPath };
+}
+
+export async function runCa(action: string, names: string[], opts: CaOpts, out: Output): Promise<void> {
   const { confdir } = dirs(opts);
   const ca = new CertificateAuthority(confdir);
   try {
     if (action === 'setup') {
       ca.setup();
       out.stdout(`CA ready in ${ca.dir}\n`);
+      if (opts.dnsAltNames !== undefined) {
+        // As `puppetserver ca setup --subject-alt-names`: the master's own key and certificate,
+        // with these alt names; the master uses an existing pair rather than making its own.
+        const certname = opts.certname ?? readConf(confdir).certname ?? hostname();
+        const altNames = opts.dnsAltNames.split(',').map((s) => s.trim()).filter(Boolean);
+        const ssl = join(confdir, 'ssl');
+        const keyPath = certnamePath(ssl, 'private_keys', certname);
+        const certPath = certnamePath(ssl, 'certs', certname);
+        const existing = [keyPath, certPath].filter((p) => existsSync(p));
+        if (existing.length || ca.certificatePem(certname)) {
+          throw new CAError(`${certname} already has a ${existing.length ? `key or certificate (${existing.join(', ')})` : 'signed certificate'}; to give it other alt names: 'kasper ca clean ${certname}', remove ${keyPath} and ${certPath}, then run 'kasper ca setup --dns-alt-names …' again`);
+        }
+        const { keyPem, certPem } = ca.generate(certname, altNames);
+        writeCredentials(ca, confdir, certname, keyPem, certPem);
+        out.stdout(`Generated the master's key and certificate for ${certname}${altNames.length ? ` (alt names ${altNames.join(', ')})` : ''} in ${ssl}\n`);
+      }
       return;
     }
+    if (opts.certname !== undefined) throw new CAError('--certname is for setup (with --dns-alt-names)');
     if (!ca.initialized) throw new CAError(`No CA in ${ca.dir}: run 'kasper ca setup' (or start the master) first`);
     switch (action) {
       case 'list': {
         const list = ca.list(Boolean(opts.all));
-        if (opts.format === 'json') out.stdout(`${JSON.stringify(list, null, 2)}\n`);
+        if (opts.format === 'json') out.stdout(`${terminalSafeJson(list)}\n`);
         else if (list.length === 0) out.stdout(opts.all ? 'No certificates\n' : 'No pending certificate requests (--all lists signed and revoked ones too)\n');
-        else for (const c of list) out.stdout(`${c.state === 'requested' ? ' ' : c.state === 'signed' ? '+' : '-'} ${c.name.padEnd(36)} (SHA256) ${c.fingerprint}${c.dnsAltNames.length ? ` alt names: ${c.dnsAltNames.join(', ')}` : ''}${Object.keys(c.extensions).length ? ` ${Object.entries(c.extensions).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}${c.state === 'revoked' ? ' (revoked)' : ''}\n`);
+        else for (const c of list) {
+          const alt = c.dnsAltNames.length ? ` alt names: ${c.dnsAltNames.map(terminalSafe).join(', ')}` : '';
+          const exts = Object.keys(c.extensions).length ? ` ${Object.entries(c.extensions).map(([k, v]) => `${terminalSafe(k)}=${terminalSafe(v)}`).join(' ')}` : '';
+          out.stdout(`${c.state === 'requested' ? ' ' : c.state === 'signed' ? '+' : '-'} ${terminalSafe(c.name).padEnd(36)} (SHA256) ${c.fingerprint}${alt}${exts}${c.state === 'revoked' ? ' (revoked)' : ''}\n`);
+        }
         return;
       }
       case 'sign': {
-        const targets = opts.all ? ca.list().map((c) => c.name) : names;
-        if (targets.length === 0) throw new CAError(opts.all ? 'No pending certificate requests' : 'Name the nodes to sign, or use --all');
-        for (const n of targets) {
-          ca.sign(n, { allowDnsAltNames: opts.allowDnsAltNames });
-          out.stdout(`Signed certificate for ${n}\n`);
+        const options = { allowDnsAltNames: opts.allowDnsAltNames, allowAuthorizationExtensions: opts.allowAuthorizationExtensions };
+        if (!opts.all) {
+          if (names.length === 0) throw new CAError('Name the nodes to sign, or use --all');
+          for (const n of names) {
+            ca.sign(n, options);
+            out.stdout(`Signed certificate for ${n}\n`);
+          }
+          return;
+        }
+        // --all: as puppetserver's `ca sign --all`, every request that can be signed is, the
+        // others are named with the reason, and the exit code is 1 if any was left.
+        const pending = ca.list().map((c) => c.name);
+        if (pending.length === 0) throw new CAError('No pending certificate requests');
+        const skipped: string[] = [];
+        for (const n of pending) {
+          try {
+            ca.sign(n, options);
+            out.stdout(`Signed certificate for ${n}\n`);
+          } catch (e) {
+            if (!(e instanceof CAError)) throw e;
+            // The master may have autosigned it between the listing and now.
+            if (e.status === 404 || e.status === 409) {
+              if (ca.certificatePem(n)) {
+                out.stdout(`${n} was signed meanwhile by another process\n`);
+                continue;
+              }
+              if (e.status === 404) continue; // cleaned meanwhile
+            }
+            skipped.push(n);
+            out.stderr(`kasper ca: not signed: ${terminalSafe(e.message)}\n`);
+          }
+        }
+        if (skipped.length) {
+          out.stderr(`kasper ca: ${skipped.length} of ${pending.length} requests not signed (${skipped.join(', ')})\n`);
+          out.exitCode = 1;
         }
         return;
       }
@@ -125,12 +230,8 @@ export async function runCa(action: string, names: string[], opts: FleetOpts & {
         return;
       case 'generate':
         for (const n of names) {
-          const { keyPem, certPem } = ca.generate(n, (opts.dnsAltNames ?? '').split(',').filter(Boolean));
-          const { writeFileSync, mkdirSync } = await import('node:fs');
-          mkdirSync(join(confdir, 'ssl', 'private_keys'), { recursive: true });
-          mkdirSync(join(confdir, 'ssl', 'certs'), { recursive: true });
-          writeFileSync(join(confdir, 'ssl', 'private_keys', `${n}.pem`), keyPem, { mode: 0o600 });
-          writeFileSync(join(confdir, 'ssl', 'certs', `${n}.pem`), certPem);
+          const { keyPem, certPem } = ca.generate(n, (opts.dnsAltNames ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+          writeCredentials(ca, confdir, n, keyPem, certPem);
           out.stdout(`Generated a key and signed certificate for ${n} in ${join(confdir, 'ssl')}\n`);
         }
         return;
@@ -138,7 +239,7 @@ export async function runCa(action: string, names: string[], opts: FleetOpts & {
         for (const n of names) {
           const info = ca.info(n);
           if (!info) throw new CAError(`Nothing known about ${n}`, 404);
-          out.stdout(`${JSON.stringify(info, null, 2)}\n`);
+          out.stdout(`${terminalSafeJson(info)}\n`);
         }
         return;
       default:
@@ -146,7 +247,7 @@ export async function runCa(action: string, names: string[], opts: FleetOpts & {
     }
   } catch (e) {
     if (!(e instanceof CAError)) throw e;
-    out.stderr(`kasper ca: ${e.message}\n`);
+    out.stderr(`kasper ca: ${terminalSafe(e.message)}\n`);
     out.exitCode = 1;
   }
 }

@@ -16,8 +16,11 @@ export function masterCommand(out: Output): Command {
     .option('--environmentpath <dir>', 'folder of environments (default <confdir>/environments)')
     .option('--basemodulepath <paths>', 'module folders shared by all environments, ":"-separated')
     .option('--storage <url>', 'sqlite:/path (default <vardir>/kasper.db) or postgres://…')
-    .option('--autosign <globs>', 'sign requests whose names match, e.g. "*.example.com" (off by default)')
-    .option('--autosign-policy <exe>', 'sign when this executable (name as argument, CSR on stdin) exits 0')
+    .option('--autosign <globs>', 'sign requests whose names match, comma-separated, as lines of Puppet\'s '
+      + 'autosign.conf: an exact certname; "*.example.com" (example.com and every name under it; the "*" '
+      + 'only as the whole leftmost label); or "*" (everyone). A "*" anywhere else never matches (off by default)')
+    .option('--autosign-policy <exe>', 'sign when this executable (name as argument, CSR on stdin) exits 0; '
+      + 'run in its own process group, at most 4 at once, killed with its children after 30 s (the request then stays pending)')
     .option('--workers <n>', 'compile worker threads (default: one per core)')
     .action(async (opts) => {
       const { runMaster } = await import('./fleet-action.ts');
@@ -50,9 +53,15 @@ export function caCommand(out: Output): Command {
     .description('the certificate authority: setup, list, sign, revoke, clean, generate, show'))
     .argument('<action>', 'setup | list | sign | revoke | clean | generate | show')
     .argument('[names...]', 'certnames')
-    .option('--all', 'list: signed and revoked too; sign: every pending request')
+    .option('--all', 'list: signed and revoked too; sign: every pending request that can be signed — '
+      + 'as puppetserver\'s `ca sign --all`, the others (alt names or authorization extensions not '
+      + 'allowed) are named with the reason and left pending, and the exit code is then 1')
     .option('--allow-dns-alt-names', 'sign requests that ask for DNS alt names')
-    .option('--dns-alt-names <names>', 'generate: alt names, comma-separated')
+    .option('--allow-authorization-extensions', 'sign requests that ask for authorization extensions '
+      + '(pp_cli_auth, pp_authorization, pp_auth_role: rights beyond a node\'s)')
+    .option('--dns-alt-names <names>', 'setup: also make the master\'s own key and certificate with these alt names '
+      + '(comma-separated), in <confdir>/ssl, where the master uses them; generate: alt names')
+    .option('--certname <name>', 'setup with --dns-alt-names: the master\'s certname (default: certname in kasper.conf, else this host\'s name)')
     .option('--format <format>', 'list: text or json', 'text')
     .action(async (action: string, names: string[], opts) => {
       const { runCa } = await import('./fleet-action.ts');
