@@ -4,22 +4,29 @@
 //   1. main: the site manifest's top-level code, in Class[main] (top scope);
 //   2. node: the node definition that matches the node's name, in Node[...] (node scope);
 //   3. generators, until nothing changes: evaluate declared defined types, run collectors;
-//   4. finish: resource overrides left pending, defaults, relationships;
+//   4. finish: resource overrides left pending, collectors once more, relationships; then tags,
+//      namevars, stages and metaparameters as Puppet leaves them;
 //   5. the catalog: resources in declaration order, containment edges.
+// The work is shared out: classes.ts (classes and defines), declarations.ts (resource
+// expressions), overrides.ts (defaults and overrides), collectors.ts, relationships.ts.
 import type * as A from '@kasper/language';
 import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
 import { CompileError, type CompileErrorCode } from './errors.ts';
-import { Evaluator, ReturnSignal, describe, type Frame, type Lambda } from './evaluator.ts';
-import { locate, normalizeName, type ClassDefinition, type Loader, type NodeDef, type SourceFile } from './loader.ts';
-import {
-  METAPARAMETERS, RELATIONSHIP_PARAMETERS, ResourceState, addTag, buildCatalog, referenceString, type ResourceKind,
-} from './resources.ts';
+import { Evaluator, type EvaluationHost } from './evaluator.ts';
+import { ReturnSignal, errorAt, type Frame, type Lambda } from './frame.ts';
+import { locate, normalizeName, type Loader, type NodeDef, type SourceFile } from './loader.ts';
+import { ResourceTable, addTag, buildCatalog, type ResourceState } from './resources.ts';
 import { Scope } from './scope.ts';
-import { PRegexp, isType, puppetEquals, type CollectorValue, type Value } from './values.ts';
-import { ClassType, PType, ResourceType, TypeAliasType, classType, describeMismatch, resourceType } from './types/index.ts';
+import { PRegexp, isType, type Value } from './values.ts';
+import { ClassType, PType, ResourceType, TypeAliasType, describeMismatch, resourceType } from './types/index.ts';
 import { BUILTIN_FUNCTIONS, type CallContext } from './functions/index.ts';
-import { BUILTIN_NAMEVARS, BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
+import { BUILTIN_NAMEVARS } from './resource-types.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
+import { Classes } from './classes.ts';
+import { Declarations } from './declarations.ts';
+import { Overrides, ResourceDefaults } from './overrides.ts';
+import { Collectors } from './collectors.ts';
+import { Relationships } from './relationships.ts';
 
 export interface NodeInfo {
   /** The certname. */
@@ -44,49 +51,22 @@ export interface CompileOptions {
   version?: number | string;
 }
 
-type PendingRelation = { op: '->' | '~>' | '<-' | '<~'; left: Value; right: Value; frame: Frame; at: A.Range };
-type PendingOverride = { target: Value; ops: A.AttributeOp[]; frame: Frame; at: A.Range; collector: boolean };
-/** A collector (`File <| … |>`): its query, where it was written, and what it found so far. */
-class Collector implements CollectorValue {
-  readonly isCollector = true as const;
-  readonly e: A.CollectExpression;
-  readonly frame: Frame;
-  readonly found = new Set<ResourceState>();
-  constructor(e: A.CollectExpression, frame: Frame) {
-    this.e = e;
-    this.frame = frame;
-  }
-}
-
-export class Compilation {
+export class Compilation implements EvaluationHost {
   readonly loader: Loader;
   readonly node: NodeInfo;
   readonly evaluator: Evaluator;
   readonly topScope: Scope;
-  nodeScope: Scope | null = null;
   private readonly options: CompileOptions;
-
-  /** Every resource in declaration order, and by `Type[title]`. */
-  readonly resources: ResourceState[] = [];
-  private readonly byRef = new Map<string, ResourceState>();
-  private readonly aliases = new Map<string, ResourceState>();
-  /** Evaluated classes by name, with their scope (for `$class::var` and inheritance). */
-  private readonly classScopes = new Map<string, Scope>();
-  private readonly classResources = new Map<string, ResourceState>();
-  /** Class names in the order they were evaluated: the catalog's `classes`. */
-  private readonly classOrder: string[] = [];
-  /** Resource defaults per scope: type → parameter → value. */
-  private readonly defaults = new Map<Scope, Map<string, Map<string, Value>>>();
-  /** The scope that declared a class or define: defaults are looked up along this chain. */
-  private readonly dynamicParent = new Map<Scope, Scope>();
-  private readonly relations: PendingRelation[] = [];
+  /** Every resource in declaration order, by `Type[title]` and by alias. */
+  private readonly table = new ResourceTable();
+  private readonly defaults: ResourceDefaults;
+  private readonly overrides: Overrides;
+  private readonly collectors: Collectors;
+  private readonly relationships: Relationships;
+  private readonly classes: Classes;
+  private readonly declarations: Declarations;
   /** The catalog's own tags, gathered as Puppet does while classes and the node are evaluated. */
   private readonly catalogTags = new Set<string>();
-  private readonly settingsClass: ResourceState;
-  private settingsEvaluated = false;
-  private readonly overrides: PendingOverride[] = [];
-  private readonly collectors: Collector[] = [];
-  private readonly stage: ResourceState;
   private readonly mainClass: ResourceState;
   /** Output of the EPP template being rendered (a stack: templates can render templates). */
   private readonly renderBuffers: string[][] = [];
@@ -97,20 +77,27 @@ export class Compilation {
     this.node = options.node;
     this.evaluator = new Evaluator(this);
     this.topScope = new Scope('top', null, '');
-    this.classScopes.set('', this.topScope);
-    this.classScopes.set('main', this.topScope);
-    this.stage = this.newResource('Stage', 'main', 'stage', this.topScope, null, false);
-    this.stage.tags.add('stage');
-    this.stage.params.set('name', 'main');
-    const settings = this.newResource('Class', 'Settings', 'class', this.topScope, this.stage);
-    this.settingsClass = settings;
+    const stage = this.table.create('Stage', 'main', 'stage', this.topScope, null, false);
+    stage.tags.add('stage');
+    stage.params.set('name', 'main');
+    const settings = this.table.create('Class', 'Settings', 'class', this.topScope, stage);
     settings.tags.clear();
     settings.tags.add('class').add('settings');
-    this.classOrder.push('settings');
-    this.mainClass = this.newResource('Class', 'main', 'class', this.topScope, this.stage);
+    this.mainClass = this.table.create('Class', 'main', 'class', this.topScope, stage);
     this.mainClass.params.set('name', 'main');
     this.mainClass.tags.clear();
     this.mainClass.tags.add('class');
+    const { evaluator, table, loader } = this;
+    this.defaults = new ResourceDefaults(evaluator);
+    this.overrides = new Overrides(evaluator, table, loader);
+    this.collectors = new Collectors(evaluator, table, this.overrides);
+    this.relationships = new Relationships(evaluator, table);
+    this.classes = new Classes({
+      loader, evaluator, table, defaults: this.defaults, topScope: this.topScope, stage, mainClass: this.mainClass, settings,
+      nodeName: this.node.name, catalogTags: this.catalogTags,
+      lookup: options.hiera ? (key, frame, at) => this.hieraLookup(key, frame, at) : null,
+    });
+    this.declarations = new Declarations(evaluator, table, this.defaults, this.classes, loader);
     this.initTopScope();
   }
 
@@ -140,7 +127,7 @@ export class Compilation {
     this.evaluateNode();
     this.runGenerators();
     this.finish();
-    return buildCatalog(this.node.name, this.loader.env.name, this.resources, this.classOrder, this.catalogTags, this.options.version ?? this.loader.codeDigest());
+    return buildCatalog(this.node.name, this.loader.env.name, this.table.all, this.classes.order, this.catalogTags, this.options.version ?? this.loader.codeDigest());
   }
 
   private evaluateNode(): void {
@@ -153,13 +140,13 @@ export class Compilation {
     const scope = new Scope('node', this.topScope, title);
     // A regex node's captures are $0, $1, … in its body.
     if (match.match) scope.setMatch([...match.match].map((x) => x ?? undefined));
-    this.nodeScope = scope;
-    const res = this.newResource('Node', title, 'node', scope, this.mainClass);
+    this.classes.nodeScope = scope;
+    const res = this.table.create('Node', title, 'node', scope, this.mainClass);
     res.tags.clear();
     addTag(res.tags, 'node');
     addTag(res.tags, title);
     res.tags.add('class');
-    this.classOrder.push(title);
+    this.classes.order.push(title);
     this.catalogTags.add('node');
     addTag(this.catalogTags, title);
     const frame: Frame = { scope, file: def.file, container: res };
@@ -202,33 +189,45 @@ export class Compilation {
   private runGenerators(): void {
     for (let round = 0; round < 1000; round++) {
       let changed = false;
-      for (let i = 0; i < this.resources.length; i++) {
-        const r = this.resources[i];
+      const resources = this.table.all;
+      for (let i = 0; i < resources.length; i++) {
+        const r = resources[i];
         if (r.kind === 'define' && !r.evaluated && !r.virtual) {
-          this.evaluateDefine(r);
+          this.classes.evaluateDefine(r);
           changed = true;
         }
       }
-      for (const c of this.collectors) if (this.runCollector(c)) changed = true;
+      if (this.collectors.runAll()) changed = true;
       if (!changed) return;
     }
     throw new CompileError('KSP-EVAL-001', 'Evaluation did not settle: defined types keep declaring more (infinite recursion?)');
   }
 
   private finish(): void {
-    for (const o of this.overrides.splice(0)) this.applyOverride(o, true);
-    for (const c of this.collectors) this.runCollector(c);
-    for (const rel of this.relations) this.applyRelation(rel);
-    for (const r of this.resources) if (!r.virtual) this.checkReferences(r);
+    this.overrides.applyPending();
+    this.collectors.runAll();
+    this.relationships.applyAll();
+    for (const r of this.table.all) if (!r.virtual) this.relationships.checkReferences(r);
     this.inheritScopeTags();
     this.dropNamevarsEqualToTitle();
     this.placeClassesInStages();
     this.inheritMetaparameters();
   }
 
+  /**
+   * Resources get the tags of the class, define or node that declared them, as those are at the
+   * end of compilation (a `tag()` call after a resource still tags it). Parents come first in
+   * creation order, so tags flow down nested declarations.
+   */
+  private inheritScopeTags(): void {
+    for (const r of this.table.all) {
+      if (r.declaredIn) for (const t of r.declaredIn.tags) r.tags.add(t);
+    }
+  }
+
   /** Puppet leaves out a type's namevar when it only repeats the title (`path => $title`). */
   private dropNamevarsEqualToTitle(): void {
-    for (const r of this.resources) {
+    for (const r of this.table.all) {
       if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
       const t = r.type.toLowerCase();
       const namevar = r.kind === 'builtin' ? BUILTIN_NAMEVARS[t] ?? 'name' : this.loader.customTypeNamevar(t);
@@ -238,12 +237,12 @@ export class Compilation {
 
   /** A class with `stage => x` is contained by Stage[x] instead of Stage[main]. */
   private placeClassesInStages(): void {
-    for (const r of this.resources) {
+    for (const r of this.table.all) {
       if (r.type === 'Stage' && r.container === this.mainClass) r.container = null;
       if (r.type !== 'Class' || r === this.mainClass || r.title === 'Settings') continue;
       const stage = r.params.get('stage');
       if (typeof stage !== 'string' || stage === 'main') continue;
-      const s = this.byRef.get(refKey('Stage', stage));
+      const s = this.table.declared(refKey('Stage', stage));
       if (!s) throw new CompileError('KSP-CLASS-004', `Could not find stage ${stage} specified by Class[${r.title}]`);
       r.container = s;
     }
@@ -257,7 +256,7 @@ export class Compilation {
    */
   private inheritMetaparameters(): void {
     const children = new Map<ResourceState, ResourceState[]>();
-    for (const r of this.resources) {
+    for (const r of this.table.all) {
       if (r.virtual) continue;
       for (const c of [r.container, ...r.alsoContainedBy]) {
         if (!c) continue;
@@ -295,7 +294,7 @@ export class Compilation {
       if (i < 0) return this.topScope.lookup(n);
       const cls = n.slice(0, i).toLowerCase();
       const v = n.slice(i + 2);
-      const scope = this.classScopes.get(cls);
+      const scope = this.classes.scopeOf(cls);
       if (!scope) {
         this.warn(`Could not look up qualified variable '$${name}': class ${cls} has not been evaluated`, frame);
         return { found: false, value: undefined };
@@ -387,598 +386,59 @@ export class Compilation {
     return resourceType(n);
   }
 
-  // ---------------------------------------------------------------- resources
+  // ---------------------------------------------------------------- catalog expressions
 
-  private newResource(type: string, title: string, kind: ResourceKind, scope: Scope, container: ResourceState | null, autoTags = true): ResourceState {
-    const r = new ResourceState(type, title, kind, scope, container);
-    if (autoTags) r.addAutomaticTags();
-    this.resources.push(r);
-    this.byRef.set(r.ref, r);
-    return r;
-  }
-
-  findResource(type: string, title: string): ResourceState | undefined {
-    const key = refKey(capitalizeType(type), title);
-    return this.byRef.get(key) ?? this.aliases.get(key);
-  }
-
-  resourceKind(typeName: string): ResourceKind | null {
-    const n = normalizeName(typeName);
-    if (BUILTIN_RESOURCE_TYPES.has(n)) return 'builtin';
-    if (this.loader.findDefine(n)) return 'define';
-    // Resource types written in Ruby in a module (lib/puppet/type/NAME.rb): known, not run.
-    if (this.loader.customTypeExists(n)) return 'custom';
-    return null;
-  }
-
-  /** `type { title: … }`: declares resources and returns references to them. */
   declareResources(e: A.ResourceExpression, frame: Frame): Value {
-    const typeValue = this.evaluator.evaluate(e.typeName, frame);
-    let typeName: string;
-    if (typeof typeValue === 'string') typeName = typeValue;
-    else if (typeValue instanceof ResourceType && typeValue.typeName) typeName = typeValue.typeName;
-    else throw this.error('KSP-RES-002', `${describe(typeValue)} is not a resource type`, frame, e.typeName);
-    typeName = normalizeName(typeName);
-    const refs: Value[] = [];
-    // `default:` bodies give defaults to the other bodies of the same expression.
-    const defaultBody = e.bodies.find((b) => b.title.kind === 'LiteralDefault');
-    for (const body of e.bodies) {
-      if (body === defaultBody) continue;
-      const titleValue = this.evaluator.evaluate(body.title, frame);
-      const titles = Array.isArray(titleValue) ? titleValue : [titleValue];
-      for (const t of titles) {
-        if (typeof t !== 'string') {
-          throw this.error('KSP-RES-003', `A resource title must be a String, not ${describe(t)}`, frame, body.title);
-        }
-        if (typeName === 'class') {
-          const params = this.evaluateOperations(body.operations, frame, defaultBody?.operations);
-          this.declareClass(t, params, frame, body, e.form);
-          refs.push(classType(normalizeName(t)));
-          continue;
-        }
-        const r = this.declareOne(typeName, t, e.form, frame, body, defaultBody?.operations, e.start);
-        refs.push(resourceType(typeName, r.title));
-      }
-    }
-    return refs.length === 1 ? refs[0] : refs;
-  }
-
-  private evaluateOperations(ops: A.AttributeOp[], frame: Frame, defaults?: A.AttributeOp[]): Map<string, Value> {
-    const out = new Map<string, Value>();
-    const apply = (list: A.AttributeOp[]) => {
-      for (const op of list) {
-        if (op.kind === 'AttributesOperation') {
-          const h = this.evaluator.evaluate(op.value, frame);
-          if (h === undefined) continue;
-          if (!(h instanceof Map)) throw this.error('KSP-RES-004', `'* =>' needs a Hash of attributes, got ${describe(h)}`, frame, op);
-          for (const [k, v] of h) {
-            if (typeof k !== 'string') throw this.error('KSP-RES-004', `An attribute name must be a String, got ${describe(k)}`, frame, op);
-            out.set(k, v);
-          }
-        } else {
-          out.set(op.name, this.evaluator.evaluate(op.value, frame));
-        }
-      }
-    };
-    if (defaults) apply(defaults);
-    apply(ops);
-    return out;
-  }
-
-  private declareOne(typeName: string, title: string, form: A.ResourceForm, frame: Frame, body: A.ResourceBody, defaults?: A.AttributeOp[], expressionStart = body.start): ResourceState {
-    if (!this.resourceKind(typeName)) throw this.error('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
-    const params = this.evaluateOperations(body.operations, frame, defaults);
-    return this.createResource(typeName, title, form, params, frame, body, expressionStart);
-  }
-
-  /**
-   * Adds a resource to the catalog: for resource expressions, and for functions that declare
-   * resources (create_resources, ensure_resource, ensure_packages).
-   */
-  createResource(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range, expressionStart = body.start): ResourceState {
-    const kind = this.resourceKind(typeName);
-    if (!kind) throw this.error('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
-    if (kind === 'class') throw this.error('KSP-RES-002', 'Classes are declared with include or class { }', frame, body);
-    const type = capitalizeType(typeName);
-    const existing = this.byRef.get(refKey(type, title));
-    if (existing) {
-      const where = existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : '';
-      throw this.error('KSP-RES-001', `Duplicate declaration: ${type}[${title}] is already declared${where}; cannot redeclare`, frame, body);
-    }
-    // Tags from a `tag` parameter come first, then the automatic ones, then the container's.
-    const r = this.newResource(type, title, kind, frame.scope, this.containerOf(frame), false);
-    // Puppet gives every resource of one expression the line where the expression starts.
-    const loc = locate(frame.file, expressionStart);
-    r.file = loc.file;
-    r.line = loc.line;
-    r.declaredAt = expressionStart;
-    r.virtual = form !== 'regular';
-    r.exported = form === 'exported';
-    for (const [k, v] of params) this.setParam(r, k, v, frame, body);
-    // Resource defaults (`File { … }`) that are in effect now, in this scope and the scopes
-    // that declared it: Puppet applies them when the resource is created.
-    for (const [k, v] of this.defaultsFor(type.toLowerCase(), frame.scope)) if (!r.params.has(k)) this.setParam(r, k, v, frame, body);
-    r.addAutomaticTags();
-    r.declaredIn = this.containerOf(frame);
-    if (kind === 'define') this.checkDefineParams(r, frame, body);
-    return r;
-  }
-
-  private setParam(r: ResourceState, name: string, value: Value, frame: Frame, at: A.Range): void {
-    if (name === 'tag') {
-      const tags = Array.isArray(value) ? value : [value];
-      for (const t of tags) if (typeof t === 'string') addTag(r.tags, t);
-    }
-    if (name === 'alias') {
-      const names = Array.isArray(value) ? value : [value];
-      for (const a of names) {
-        if (typeof a !== 'string') continue;
-        const key = refKey(r.type, a);
-        const other = this.aliases.get(key) ?? this.byRef.get(key);
-        if (other && other !== r) {
-          throw this.error('KSP-RES-001', `Cannot alias ${r.ref} to "${a}": ${key} is already declared${other.file ? ` (file: ${other.file}, line: ${other.line})` : ''}`, frame, at);
-        }
-        this.aliases.set(key, r);
-      }
-    }
-    r.params.set(name, value);
-    const p = locate(frame.file, at.start);
-    r.paramSetBy.set(name, `${p.file}:${p.line}`);
-    r.paramSource.set(name, this.sourceOf(frame));
-  }
-
-  /** A resource's tags including those it will get from its declaring scopes. */
-  private effectiveTags(r: ResourceState): Set<string> {
-    const out = new Set(r.tags);
-    for (let d = r.declaredIn; d; d = d.declaredIn) for (const t of d.tags) out.add(t);
-    return out;
-  }
-
-  /**
-   * Resources get the tags of the class, define or node that declared them, as those are at the
-   * end of compilation (a `tag()` call after a resource still tags it). Parents come first in
-   * creation order, so tags flow down nested declarations.
-   */
-  private inheritScopeTags(): void {
-    for (const r of this.resources) {
-      if (r.declaredIn) for (const t of r.declaredIn.tags) r.tags.add(t);
-    }
-  }
-
-  private containerOf(frame: Frame): ResourceState {
-    // Frames usually carry the container's state itself; a plain reference is looked up.
-    if (frame.container instanceof ResourceState) return frame.container;
-    return this.byRef.get(refKey(frame.container.type, frame.container.title)) ?? this.mainClass;
-  }
-
-  private checkDefineParams(r: ResourceState, frame: Frame, at: A.Range): void {
-    const def = this.loader.findDefine(r.type.toLowerCase())!;
-    const allowed = new Set(def.node.parameters.map((p) => p.name));
-    for (const k of r.params.keys()) {
-      if (!allowed.has(k) && !METAPARAMETERS.has(k) && k !== 'name') {
-        throw this.error('KSP-RES-004', `${r.ref}: has no parameter named '${k}'`, frame, at);
-      }
-    }
+    return this.declarations.declare(e, frame);
   }
 
   resourceDefaults(e: A.ResourceDefaultsExpression, frame: Frame): Value {
-    const t = this.evaluator.evaluate(e.typeRef, frame);
-    const typeName = t instanceof ResourceType ? t.typeName : undefined;
-    if (!typeName) throw this.error('KSP-RES-002', `Resource defaults need a resource type, not ${describe(t)}`, frame, e.typeRef);
-    let perScope = this.defaults.get(frame.scope);
-    if (!perScope) this.defaults.set(frame.scope, (perScope = new Map()));
-    const key = normalizeName(typeName);
-    const params = perScope.get(key) ?? new Map<string, Value>();
-    for (const [k, v] of this.evaluateOperations(e.operations, frame)) params.set(k, v);
-    perScope.set(key, params);
-    return undefined;
-  }
-
-  /** The defaults for a type seen from a scope, nearest scope first (dynamic scoping). */
-  private defaultsFor(type: string, scope: Scope): Map<string, Value> {
-    const out = new Map<string, Value>();
-    for (let s: Scope | null = scope; s; s = this.dynamicParent.get(s) ?? s.parent) {
-      const d = this.defaults.get(s)?.get(type);
-      if (d) for (const [k, v] of d) if (!out.has(k)) out.set(k, v);
-    }
-    return out;
+    return this.defaults.add(e, frame);
   }
 
   resourceOverride(e: A.ResourceOverrideExpression, frame: Frame): Value {
-    if (e.resources.kind === 'CollectExpression') {
-      this.collect(e.resources, frame, e.operations);
-      return undefined;
-    }
-    const target = this.evaluator.evaluate(e.resources, frame);
-    this.overrides.push({ target, ops: e.operations, frame, at: e, collector: false });
-    this.applyOverride(this.overrides[this.overrides.length - 1], false);
+    if (e.resources.kind === 'CollectExpression') this.collectors.collect(e.resources, frame, e.operations);
+    else this.overrides.add(e, frame);
     return undefined;
   }
 
-  /** Applies an override now if its resources exist; otherwise keeps it for the end. */
-  private applyOverride(o: PendingOverride, final: boolean): void {
-    const targets = this.referencedResources(o.target, o.frame, o.at, final);
-    if (targets === null) return;
-    const i = this.overrides.indexOf(o);
-    if (i >= 0) this.overrides.splice(i, 1);
-    for (const r of targets) {
-      for (const op of o.ops) {
-        if (op.kind === 'AttributesOperation') {
-          const h = this.evaluator.evaluate(op.value, o.frame);
-          if (h instanceof Map) for (const [k, v] of h) if (typeof k === 'string') this.setParam(r, k, v, o.frame, op);
-          continue;
-        }
-        const v = this.evaluator.evaluate(op.value, o.frame);
-        if (op.operator === '+>') {
-          const old = r.params.get(op.name);
-          const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
-          this.setParam(r, op.name, [...list, ...(Array.isArray(v) ? v : [v])], o.frame, op);
-        } else {
-          if (!o.collector) this.checkOverrideSource(r, op.name, o.frame, op);
-          this.setParam(r, op.name, v, o.frame, op);
-        }
-      }
-    }
+  collect(e: A.CollectExpression, frame: Frame): Value {
+    return this.collectors.collect(e, frame);
   }
-
-  /** The class or defined type whose code is running: Puppet's "source" of what it sets. */
-  private sourceOf(frame: Frame): string {
-    const c = this.containerOf(frame);
-    if (c.type === 'Class') return c.title.toLowerCase();
-    if (c.type === 'Node') return '';
-    return c.type.toLowerCase();
-  }
-
-  /** Whether class `child` is `parent` or inherits from it. */
-  private isSubclassOf(child: string, parent: string): boolean {
-    for (let n: string | null = child, guard = 0; n && guard < 100; guard++) {
-      if (n === parent) return true;
-      const def = this.loader.findClass(n);
-      n = def?.node.parent ? normalizeName(def.node.parent) : null;
-    }
-    return false;
-  }
-
-  /** Overriding a parameter already set elsewhere is only allowed from a subclass. */
-  private checkOverrideSource(r: ResourceState, param: string, frame: Frame, at: A.Range): void {
-    if (r.params.get(param) === undefined) return;
-    const setBy = r.paramSource.get(param);
-    const here = this.sourceOf(frame);
-    if (setBy === undefined || setBy === here || this.isSubclassOf(here, setBy)) return;
-    const where = r.paramSetBy.get(param);
-    throw this.error('KSP-RES-004', `Only subclasses can override parameters: ${r.ref} parameter '${param}' was set${where ? ` at ${where}` : ''} by ${setBy ? `class ${setBy}` : 'the main manifest'}`, frame, at);
-  }
-
-  /**
-   * The resources a value refers to: references, arrays of them, or collected resources.
-   * Returns null when some do not exist yet (and `final` is false).
-   */
-  private referencedResources(v: Value, frame: Frame, at: A.Range, final: boolean): ResourceState[] | null {
-    const out: ResourceState[] = [];
-    const visit = (x: Value): boolean => {
-      if (Array.isArray(x)) return x.every(visit);
-      const ref = referenceString(x);
-      if (!ref) {
-        throw this.error('KSP-RES-003', `${describe(x)} is not a resource reference`, frame, at);
-      }
-      const r = this.byRef.get(ref) ?? this.aliases.get(ref);
-      if (!r) {
-        if (final) throw this.error('KSP-RES-003', `Could not find resource '${ref}' for overriding`, frame, at);
-        return false;
-      }
-      out.push(r);
-      return true;
-    };
-    return visit(v) ? out : null;
-  }
-
-  collect(e: A.CollectExpression, frame: Frame, overrideOps?: A.AttributeOp[]): Value {
-    const c = new Collector(overrideOps ? { ...e, operations: [...e.operations, ...overrideOps] } : e, frame);
-    this.collectors.push(c);
-    this.runCollector(c);
-    // The value only matters as a relationship operand (`Package <| |> -> File <| |>`), where it
-    // stands for every resource the collector finds by the end, so the collector itself is passed.
-    return c;
-  }
-
-  /** Realizes the virtual (or exported) resources a collector's query selects. */
-  private runCollector(c: Collector): boolean {
-    const t = this.evaluator.evaluate(c.e.typeRef, c.frame);
-    const typeName = t instanceof ResourceType ? t.typeName : undefined;
-    if (!typeName) throw this.error('KSP-RES-002', `A collector needs a resource type, not ${describe(t)}`, c.frame, c.e.typeRef);
-    const type = capitalizeType(typeName);
-    let changed = false;
-    for (const r of this.resources) {
-      if (r.type !== type || c.found.has(r)) continue;
-      if (c.e.query.kind === 'ExportedQuery' && !r.exported) continue;
-      if (c.e.query.expr && !this.queryMatches(c.e.query.expr, r, c.frame)) continue;
-      c.found.add(r);
-      if (r.virtual) {
-        r.virtual = false;
-        changed = true;
-      }
-      if (c.e.operations.length) {
-        this.applyOverride({ target: resourceType(typeName, r.title), ops: c.e.operations, frame: c.frame, at: c.e, collector: true }, true);
-      }
-    }
-    return changed;
-  }
-
-  private queryMatches(q: A.Expression, r: ResourceState, frame: Frame): boolean {
-    switch (q.kind) {
-      case 'ParenthesizedExpression': return this.queryMatches(q.expr, r, frame);
-      case 'BinaryExpression': {
-        if (q.operator === 'and') return this.queryMatches(q.left, r, frame) && this.queryMatches(q.right, r, frame);
-        if (q.operator === 'or') return this.queryMatches(q.left, r, frame) || this.queryMatches(q.right, r, frame);
-        if (q.operator !== '==' && q.operator !== '!=') throw this.error('KSP-EVAL-004', `A collector query can only use ==, !=, and, or`, frame, q);
-        if (q.left.kind !== 'QualifiedName') throw this.error('KSP-EVAL-004', 'A collector query compares an attribute name with a value', frame, q.left);
-        const attr = q.left.value;
-        const want = this.evaluator.evaluate(q.right, frame);
-        const have: Value = attr === 'title' ? r.title : attr === 'tag' ? [...this.effectiveTags(r)] : r.params.get(attr);
-        const eq = attr === 'tag'
-          ? (have as Value[]).some((x) => typeof want === 'string' && x === want.toLowerCase())
-          : Array.isArray(have) ? have.some((x) => puppetEquals(x, want)) : puppetEquals(have, want);
-        return q.operator === '==' ? eq : !eq;
-      }
-      default:
-        throw this.error('KSP-EVAL-004', 'A collector query compares attributes with == or !=, joined by and/or', frame, q);
-    }
-  }
-
-  /** Realizes virtual resources by reference (the realize function). */
-  realize(refs: Value[], frame: Frame, at: A.Range): void {
-    for (const x of refs.flat(Infinity as 1)) {
-      const ref = referenceString(x);
-      if (!ref) throw this.error('KSP-RES-003', `realize() needs resource references, got ${describe(x)}`, frame, at);
-      const r = this.byRef.get(ref);
-      if (!r) throw this.error('KSP-RES-003', `Failed to realize virtual resources ${ref}`, frame, at);
-      r.virtual = false;
-    }
-  }
-
-  // ---------------------------------------------------------------- relationships
 
   relationship(e: A.RelationshipExpression, frame: Frame): Value {
-    const left = this.evaluator.evaluate(e.left, frame);
-    const right = this.evaluator.evaluate(e.right, frame);
-    this.relations.push({ op: e.operator, left, right, frame, at: e });
-    return right;
+    return this.relationships.add(e, frame);
   }
 
-  private relationTargets(v: Value, rel: PendingRelation): ResourceState[] {
-    if (v instanceof Collector) return [...v.found];
-    const list = Array.isArray(v) ? v.flat(Infinity as 1) : [v];
-    const out: ResourceState[] = [];
-    for (const x of list) {
-      if (x instanceof Collector) {
-        out.push(...x.found);
-        continue;
-      }
-      const ref = referenceString(x);
-      if (!ref) throw this.error('KSP-RES-003', `A relationship needs resource references, got ${describe(x)}`, rel.frame, rel.at);
-      const r = this.byRef.get(ref) ?? this.aliases.get(ref);
-      if (!r) throw this.error('KSP-RES-003', `Could not find resource '${ref}' for relationship`, rel.frame, rel.at);
-      out.push(r);
-    }
-    return out;
-  }
-
-  /** `a -> b` adds b to a's `before`; `~>` to `notify`; the arrows pointing left swap sides. */
-  private applyRelation(rel: PendingRelation): void {
-    const l = this.relationTargets(rel.left, rel);
-    const r = this.relationTargets(rel.right, rel);
-    const [sources, targets] = rel.op === '->' || rel.op === '~>' ? [l, r] : [r, l];
-    const param = rel.op === '->' || rel.op === '<-' ? 'before' : 'notify';
-    for (const s of sources) {
-      if (s.virtual) continue;
-      for (const t of targets) {
-        if (t.virtual) continue;
-        const old = s.params.get(param);
-        const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
-        s.params.set(param, [...list, t.kind === 'class' ? classType(t.title.toLowerCase()) : resourceType(t.type.toLowerCase(), t.title)]);
-      }
-    }
-  }
-
-  /** Relationship metaparameters must name resources in the catalog. */
-  private checkReferences(r: ResourceState): void {
-    for (const p of RELATIONSHIP_PARAMETERS) {
-      const v = r.params.get(p);
-      if (v === undefined) continue;
-      for (const x of (Array.isArray(v) ? v : [v]).flat(Infinity as 1)) {
-        const ref = referenceString(x);
-        if (!ref) continue;
-        const target = this.byRef.get(ref) ?? this.aliases.get(ref);
-        if (!target || target.virtual) {
-          throw new CompileError('KSP-RES-003', `Could not find resource '${ref}' in parameter '${p}' of ${r.ref}`,
-            r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : null);
-        }
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- classes
+  // ---------------------------------------------------------------- for functions
 
   /** include/require/contain and `class { 'x': }`. Returns the class resource. */
   declareClass(name: string, params: Map<string, Value> | null, frame: Frame, at: A.Range, form: A.ResourceForm = 'regular'): ResourceState {
-    return this.declareClasses([name], params, frame, at, form)[0];
+    return this.classes.declare(name, params, frame, at, form);
   }
 
-  /**
-   * Declares classes the way Puppet's include does: every class resource is added to the catalog
-   * first (from the including scope, whose tags it takes), then each is evaluated in turn. So in
-   * `include a, b` where a includes b, Class[B] is created by the include, not by a.
-   */
   declareClasses(names: string[], params: Map<string, Value> | null, frame: Frame, at: A.Range, form: A.ResourceForm = 'regular'): ResourceState[] {
-    const pending: { def: ClassDefinition; res: ResourceState }[] = [];
-    const out: ResourceState[] = [];
-    for (const name of names) {
-      const n = normalizeName(name);
-      if (form !== 'regular') throw this.error('KSP-CLASS-001', `Classes cannot be virtual or exported: Class[${capitalizeType(n)}]`, frame, at);
-      // A class named `settings` in the code is evaluated into Puppet's own Class[Settings].
-      if (n === 'settings' && !this.settingsEvaluated) {
-        const def = this.loader.findClass(n);
-        this.settingsEvaluated = true;
-        if (def) pending.push({ def, res: this.settingsClass });
-        out.push(this.settingsClass);
-        continue;
-      }
-      const existing = this.classResources.get(n);
-      if (existing) {
-        if (params) {
-          throw this.error('KSP-CLASS-002', `Duplicate declaration: Class[${capitalizeType(n)}] is already declared${existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : ''}; cannot redeclare`, frame, at);
-        }
-        out.push(existing);
-        continue;
-      }
-      const def = this.loader.findClass(n);
-      if (!def) throw this.error('KSP-CLASS-001', `Could not find class ::${n} for ${this.node.name}`, frame, at);
-      const res = this.createClassResource(def, params, frame, at);
-      pending.push({ def, res });
-      out.push(res);
-    }
-    for (const { def, res } of pending) this.evaluateClass(def, res, params, frame, at);
-    return out;
+    return this.classes.declareAll(names, params, frame, at, form);
   }
 
-  private createClassResource(def: ClassDefinition, params: Map<string, Value> | null, frame: Frame, at: A.Range): ResourceState {
-    const n = def.name;
-    const title = capitalizeType(n);
-    const res = this.newResource('Class', title, 'class', this.topScope, this.stage);
-    res.tags.clear();
-    res.tags.add('class');
-    addTag(res.tags, n);
-    // Included classes carry no file and line in Puppet's catalogs; resource-like ones do.
-    if (params) {
-      const loc = locate(frame.file, at.start);
-      res.file = loc.file;
-      res.line = loc.line;
-      res.declaredAsResource = true;
-    }
-    this.classResources.set(n, res);
-    this.classOrder.push(n);
-    return res;
-  }
-
-  private evaluateClass(def: ClassDefinition, res: ResourceState, params: Map<string, Value> | null, frame: Frame, at: A.Range): void {
-    const n = def.name;
-    let parentScope: Scope = this.nodeScope ?? this.topScope;
-    if (def.node.parent) {
-      const parentName = normalizeName(def.node.parent);
-      if (parentName === n) throw this.error('KSP-CLASS-001', `Class '${n}' cannot inherit from itself`, frame, at);
-      if (!this.classResources.has(parentName) && !this.loader.findClass(parentName)) {
-        const defFrame: Frame = { scope: this.topScope, file: def.file, container: this.mainClass };
-        throw this.error('KSP-CLASS-001', `Could not find parent class '${parentName}' of class '${n}'`, defFrame, def.node);
-      }
-      const parent = this.classResources.get(parentName) ?? this.declareClass(parentName, null, frame, at);
-      parentScope = this.classScopes.get(normalizeName(parent.title)) ?? parentScope;
-    }
-    const scope = new Scope('class', parentScope, n);
-    this.dynamicParent.set(scope, frame.scope);
-    this.classScopes.set(n, scope);
-    const classFrame: Frame = { scope, file: def.file, container: res };
-    scope.set('title', n);
-    scope.set('name', n);
-    scope.set('module_name', def.file.module ?? '');
-    this.bindDefinitionParameters(def.node.parameters, params ?? new Map(), res, classFrame, frame, at, `Class[${res.title}]`, n);
-    // The catalog takes the class's own tags (name, `tag` metaparameter) as it is evaluated;
-    // the tags of the scope that declared it are added to the resource only.
-    for (const t of res.tags) this.catalogTags.add(t);
-    res.declaredIn = this.containerOf(frame);
-    try {
-      this.evaluator.evaluateBlock(def.node.body, classFrame);
-    } catch (s) {
-      if (!(s instanceof ReturnSignal)) throw s;
-    }
-  }
-
-  /**
-   * Binds a class's or define's parameters: given values, then (for classes) Hiera's
-   * `<class>::<param>`, then the default; checks types; records them on the resource.
-   */
-  private bindDefinitionParameters(
-    params: A.Parameter[], given: Map<string, Value>, res: ResourceState, inner: Frame, outer: Frame, at: A.Range,
-    what: string, lookupPrefix: string | null,
-  ): void {
-    const known = new Set(params.map((p) => p.name));
-    for (const [k, v] of given) {
-      if (METAPARAMETERS.has(k)) {
-        this.setParam(res, k, v, outer, at);
-        continue;
-      }
-      if (!known.has(k)) throw this.error('KSP-CLASS-003', `${what}: has no parameter named '${k}'`, outer, at);
-    }
-    for (const p of params) {
-      let v: Value;
-      let have = false;
-      if (given.has(p.name)) {
-        v = given.get(p.name);
-        have = true;
-        if (v === undefined && p.value) have = false;
-      }
-      if (!have && lookupPrefix && this.options.hiera) {
-        const r = this.hieraLookup(`${lookupPrefix}::${p.name}`, inner, at);
-        if (r.found) {
-          v = r.value;
-          have = true;
-        }
-      }
-      if (!have) {
-        if (p.value) v = this.evaluator.evaluate(p.value, inner);
-        else if (p.typeExpr && this.acceptsUndef(p.typeExpr, inner)) v = undefined;
-        else throw this.error('KSP-CLASS-003', `${what}: expects a value for parameter '${p.name}'`, outer, at);
-      }
-      if (p.typeExpr) {
-        const t = this.evaluator.evaluate(p.typeExpr, inner);
-        if (isType(t) && !t.isInstance(v)) {
-          throw this.error('KSP-CLASS-003', `${what}: parameter '${p.name}' ${describeMismatch(t, v)}`, outer, at);
-        }
-      }
-      inner.scope.set(p.name, v);
-      if (v !== undefined) res.params.set(p.name, v);
-    }
-  }
-
-  private acceptsUndef(typeExpr: A.Expression, frame: Frame): boolean {
-    const t = this.evaluator.evaluate(typeExpr, frame);
-    return isType(t) && t.isInstance(undefined);
-  }
-
-  /** Evaluates one declared defined-type resource: its body in a new scope. */
-  private evaluateDefine(r: ResourceState): void {
-    r.evaluated = true;
-    const def = this.loader.findDefine(r.type.toLowerCase())!;
-    const scope = new Scope('define', this.nodeScope ?? this.topScope, def.name);
-    this.dynamicParent.set(scope, r.scope);
-    const frame: Frame = { scope, file: def.file, container: r };
-    scope.set('title', r.title);
-    scope.set('name', r.params.has('name') ? r.params.get('name') : r.title);
-    scope.set('module_name', def.file.module ?? '');
-    const given = new Map([...r.params].filter(([k]) => k !== 'name'));
-    for (const k of [...r.params.keys()]) if (!METAPARAMETERS.has(k) && k !== 'name') r.params.delete(k);
-    const outer: Frame = { scope: r.scope, file: this.loader.load(r.file ?? def.file.path), container: r };
-    this.bindDefinitionParameters(def.node.parameters, given, r, frame, outer, { start: r.declaredAt, end: r.declaredAt }, r.ref, null);
-    try {
-      this.evaluator.evaluateBlock(def.node.body, frame);
-    } catch (s) {
-      if (!(s instanceof ReturnSignal)) throw s;
-    }
-  }
-
-  /** `contain`: the current class also contains the class (Puppet adds an edge; the stage keeps its own). */
   containClass(res: ResourceState, frame: Frame): void {
-    const container = this.containerOf(frame);
-    if (container === res || res.alsoContainedBy.includes(container)) return;
-    res.alsoContainedBy.push(container);
+    this.classes.contain(res, frame);
   }
 
-  /** `require`: the current class or define requires the class (a `require` metaparameter). */
   addRequire(frame: Frame, classRes: ResourceState): void {
-    const c = this.containerOf(frame);
-    if (c === this.mainClass || c.kind === 'node') return;
-    const old = c.params.get('require');
-    const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
-    c.params.set('require', [...list, classType(classRes.title.toLowerCase())]);
+    this.classes.require(frame, classRes);
+  }
+
+  createResource(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range): ResourceState {
+    return this.declarations.create(typeName, title, form, params, frame, body);
+  }
+
+  findResource(type: string, title: string): ResourceState | undefined {
+    return this.declarations.find(type, title);
+  }
+
+  realize(refs: Value[], frame: Frame, at: A.Range): void {
+    this.collectors.realize(refs, frame, at);
   }
 
   /**
@@ -990,11 +450,11 @@ export class Compilation {
     if (typeof v === 'string') {
       if (v.startsWith('$')) return this.lookupVariable(v.slice(1), frame).found;
       const n = normalizeName(v);
-      return this.classExists(n) || this.resourceKind(n) !== null;
+      return this.classExists(n) || this.declarations.kindOf(n) !== null;
     }
-    if (v instanceof ClassType) return v.className ? this.classResources.has(normalizeName(v.className)) : true;
+    if (v instanceof ClassType) return v.className ? this.classes.isDeclared(normalizeName(v.className)) : true;
     if (v instanceof ResourceType && v.typeName) {
-      if (v.title === undefined) return this.resourceKind(v.typeName) !== null;
+      if (v.title === undefined) return this.declarations.kindOf(v.typeName) !== null;
       return this.findResource(v.typeName, v.title) !== undefined;
     }
     if (isType(v)) return true;
@@ -1050,17 +510,16 @@ export class Compilation {
   }
 
   error(code: CompileErrorCode, message: string, frame: Frame, at: A.Range): CompileError {
-    return new CompileError(code, message, locate(frame.file, at.start));
+    return errorAt(code, message, frame, at);
   }
 
   /** Tags of the current container (for tagged()). */
   containerTags(frame: Frame): Set<string> {
-    return this.containerOf(frame).tags;
+    return frame.container.tags;
   }
 
   addTags(frame: Frame, tags: string[]): void {
-    const c = this.containerOf(frame);
-    for (const t of tags) addTag(c.tags, t);
+    for (const t of tags) addTag(frame.container.tags, t);
   }
 
   classExists(name: string): boolean {

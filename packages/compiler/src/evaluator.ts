@@ -3,63 +3,43 @@
 // the Compilation, which owns the catalog being built.
 import type * as A from '@kasper/language';
 import { CompileError, type CompileErrorCode } from './errors.ts';
-import { locate, type SourceFile } from './loader.ts';
 import { Scope } from './scope.ts';
 import {
   DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
 } from './values.ts';
-import {
-  describeMismatch, formatValue, inferType, parameterize, typeByName,
-} from './types/index.ts';
-import type { Compilation } from './compilation.ts';
+import { describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
+import { NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
 
-/** Where evaluation is: the scope, the file (for positions) and the container of new resources. */
-export interface Frame {
-  scope: Scope;
-  file: SourceFile;
-  /** The class, define or node resource that contains resources declared here. */
-  container: ContainerRef;
-}
-
-/** The catalog key of a containing resource, e.g. `Class[Foo]`; resources.ts owns the states. */
-export interface ContainerRef {
-  type: string;
-  title: string;
-}
-
-/** A callable lambda, as functions receive it. */
-export interface Lambda {
-  parameters: A.Parameter[];
-  /** Calls the lambda with positional arguments. */
-  call(args: Value[]): Value;
-}
-
-// Control flow out of loops, lambdas and functions.
-export class BreakSignal {}
-export class NextSignal {
-  readonly value: Value;
-  constructor(value: Value) {
-    this.value = value;
-  }
-}
-export class ReturnSignal {
-  readonly value: Value;
-  constructor(value: Value) {
-    this.value = value;
-  }
+/**
+ * What the evaluator hands on: variables, calls, type names it does not know, and the
+ * expressions that change the catalog. The Compilation provides it.
+ */
+export interface EvaluationHost {
+  lookupVariable(name: string, frame: Frame): { found: boolean; value: Value };
+  setVariable(name: string, value: Value, frame: Frame, at: A.Range): void;
+  callFunction(name: string, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value;
+  /** A capitalised name that is not a built-in type: a type alias or a resource type. */
+  resolveTypeReference(name: string): Value;
+  declareResources(e: A.ResourceExpression, frame: Frame): Value;
+  resourceDefaults(e: A.ResourceDefaultsExpression, frame: Frame): Value;
+  resourceOverride(e: A.ResourceOverrideExpression, frame: Frame): Value;
+  collect(e: A.CollectExpression, frame: Frame): Value;
+  relationship(e: A.RelationshipExpression, frame: Frame): Value;
+  /** EPP text, into the template being rendered. */
+  render(text: string): Value;
 }
 
 export class Evaluator {
-  readonly compilation: Compilation;
+  private readonly host: EvaluationHost;
 
-  constructor(compilation: Compilation) {
-    this.compilation = compilation;
+  constructor(host: EvaluationHost) {
+    this.host = host;
   }
 
   // ---------------------------------------------------------------- errors
 
   error(code: CompileErrorCode, message: string, frame: Frame, node: A.Range): CompileError {
-    return new CompileError(code, message, locate(frame.file, node.start));
+    return errorAt(code, message, frame, node);
   }
 
   // ---------------------------------------------------------------- statements
@@ -105,11 +85,11 @@ export class Evaluator {
       case 'CallMethodExpression': return this.callMethod(e, frame);
       case 'NamedAccessExpression': throw this.error('KSP-EVAL-001', `'.${e.name}' must be a method call`, frame, e);
       case 'LambdaExpression': throw this.error('KSP-EVAL-001', 'A lambda can only be given to a function call', frame, e);
-      case 'RelationshipExpression': return this.compilation.relationship(e, frame);
-      case 'ResourceExpression': return this.compilation.declareResources(e, frame);
-      case 'ResourceDefaultsExpression': return this.compilation.resourceDefaults(e, frame);
-      case 'ResourceOverrideExpression': return this.compilation.resourceOverride(e, frame);
-      case 'CollectExpression': return this.compilation.collect(e, frame);
+      case 'RelationshipExpression': return this.host.relationship(e, frame);
+      case 'ResourceExpression': return this.host.declareResources(e, frame);
+      case 'ResourceDefaultsExpression': return this.host.resourceDefaults(e, frame);
+      case 'ResourceOverrideExpression': return this.host.resourceOverride(e, frame);
+      case 'CollectExpression': return this.host.collect(e, frame);
       // Definitions were registered by the loader when their file was read.
       case 'HostClassDefinition':
       case 'ResourceTypeDefinition':
@@ -118,8 +98,8 @@ export class Evaluator {
       case 'TypeDefinition':
       case 'NodeDefinition':
         return undefined;
-      case 'RenderStringExpression': return this.compilation.render(e.value);
-      case 'RenderExpression': return this.compilation.render(formatValue(this.evaluate(e.expr, frame)));
+      case 'RenderStringExpression': return this.host.render(e.value);
+      case 'RenderExpression': return this.host.render(formatValue(this.evaluate(e.expr, frame)));
     }
   }
 
@@ -136,7 +116,7 @@ export class Evaluator {
   private variable(e: A.VariableExpression, frame: Frame): Value {
     const name = e.name;
     if (name === '') throw this.error('KSP-EVAL-001', "A '$' must be followed by a variable name", frame, e);
-    const r = this.compilation.lookupVariable(name, frame);
+    const r = this.host.lookupVariable(name, frame);
     // Puppet evaluates an unknown variable to undef (strict_variables is off by default).
     return r.value;
   }
@@ -166,6 +146,32 @@ export class Evaluator {
       m.set(this.evaluate(entry.key, frame), this.evaluate(entry.value, frame));
     }
     return m;
+  }
+
+  /**
+   * Attribute operations (`name => value`, `* => $hash`) as a map, after those of a `default:`
+   * body when given.
+   */
+  attributes(ops: A.AttributeOp[], frame: Frame, defaults?: A.AttributeOp[]): Map<string, Value> {
+    const out = new Map<string, Value>();
+    const apply = (list: A.AttributeOp[]) => {
+      for (const op of list) {
+        if (op.kind === 'AttributesOperation') {
+          const h = this.evaluate(op.value, frame);
+          if (h === undefined) continue;
+          if (!(h instanceof Map)) throw this.error('KSP-RES-004', `'* =>' needs a Hash of attributes, got ${describe(h)}`, frame, op);
+          for (const [k, v] of h) {
+            if (typeof k !== 'string') throw this.error('KSP-RES-004', `An attribute name must be a String, got ${describe(k)}`, frame, op);
+            out.set(k, v);
+          }
+        } else {
+          out.set(op.name, this.evaluate(op.value, frame));
+        }
+      }
+    };
+    if (defaults) apply(defaults);
+    apply(ops);
+    return out;
   }
 
   // ---------------------------------------------------------------- operators
@@ -354,7 +360,7 @@ export class Evaluator {
 
   private assignTo(target: A.Expression, value: Value, frame: Frame): void {
     if (target.kind === 'VariableExpression') {
-      this.compilation.setVariable(target.name, value, frame, target);
+      this.host.setVariable(target.name, value, frame, target);
       return;
     }
     if (target.kind === 'LiteralList') {
@@ -371,7 +377,7 @@ export class Evaluator {
           if (t.kind !== 'VariableExpression') throw this.error('KSP-EVAL-001', 'Only variables can be assigned from a Hash', frame, t);
           const v = hashGet(value, t.name);
           if (v === NOT_FOUND) throw this.error('KSP-EVAL-001', `No value for required variable '$${t.name}' in hash`, frame, t);
-          this.compilation.setVariable(t.name, v, frame, t);
+          this.host.setVariable(t.name, v, frame, t);
         }
         return;
       }
@@ -406,7 +412,7 @@ export class Evaluator {
     if (e.target.kind === 'VariableExpression') {
       // Say where the value came from: most often a fact, parameter or lookup that is missing.
       const name = e.target.name;
-      const known = this.compilation.lookupVariable(name, frame).found;
+      const known = this.host.lookupVariable(name, frame).found;
       const origin = known ? frame.scope.origin(name.replace(/^::/, '')) : undefined;
       const from = !known ? ' (it was never set: check its name, or the class that should set it)'
         : origin ? ` (it was assigned at ${origin})` : '';
@@ -515,18 +521,18 @@ export class Evaluator {
     else if (f.kind === 'QualifiedReference' || f.kind === 'AccessExpression') {
       // Type(args) is Type.new(args)
       const type = this.evaluate(f, frame);
-      return this.compilation.callFunction('new', [type, ...this.evaluateArgs(e.args, frame)], this.makeLambda(e.lambda, frame), frame, e);
+      return this.host.callFunction('new', [type, ...this.evaluateArgs(e.args, frame)], this.makeLambda(e.lambda, frame), frame, e);
     } else {
       throw this.error('KSP-EVAL-001', 'Only a name can be called as a function', frame, f);
     }
     const args = this.evaluateArgs(e.args, frame);
-    return this.compilation.callFunction(name, args, this.makeLambda(e.lambda, frame), frame, e);
+    return this.host.callFunction(name, args, this.makeLambda(e.lambda, frame), frame, e);
   }
 
   private callMethod(e: A.CallMethodExpression, frame: Frame): Value {
     const receiver = this.evaluate(e.functor.left, frame);
     const args = this.evaluateArgs(e.args, frame);
-    return this.compilation.callFunction(e.functor.name, [receiver, ...args], this.makeLambda(e.lambda, frame), frame, e);
+    return this.host.callFunction(e.functor.name, [receiver, ...args], this.makeLambda(e.lambda, frame), frame, e);
   }
 
   makeLambda(l: A.LambdaExpression | null, frame: Frame): Lambda | null {
@@ -592,7 +598,7 @@ export class Evaluator {
   resolveTypeName(name: string): Value {
     const builtin = typeByName(name);
     if (builtin) return builtin;
-    return this.compilation.resolveTypeReference(name);
+    return this.host.resolveTypeReference(name);
   }
 }
 
@@ -623,15 +629,4 @@ const INT64_MIN = -(1n << 63n);
 function checkInteger(v: bigint, frame: Frame, e: A.Range, ev: Evaluator): bigint {
   if (v > INT64_MAX || v < INT64_MIN) throw ev.error('KSP-EVAL-004', `The result ${v} is larger than Puppet's 64-bit Integer`, frame, e);
   return v;
-}
-
-/** "an Undef Value", "a String value 'x'": how errors name a value. */
-export function describe(v: Value): string {
-  if (v === undefined) return 'undef';
-  try {
-    const t = inferType(v);
-    return `a ${t.name} ('${formatValue(v)}')`;
-  } catch {
-    return `'${String(v)}'`;
-  }
 }

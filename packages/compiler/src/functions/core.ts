@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseEpp } from '@kasper/language';
 import { parseCached } from '../loader.ts';
-import { BreakSignal, NextSignal, ReturnSignal } from '../evaluator.ts';
+import { BreakSignal, NextSignal, ReturnSignal } from '../frame.ts';
 import { Scope } from '../scope.ts';
 import { isType, type Value } from '../values.ts';
 import { ClassType, ResourceType, formatValue } from '../types/index.ts';

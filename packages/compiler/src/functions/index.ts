@@ -3,7 +3,8 @@
 import type * as A from '@kasper/language';
 import type { Compilation } from '../compilation.ts';
 import type { CompileError, CompileErrorCode } from '../errors.ts';
-import type { Evaluator, Frame, Lambda } from '../evaluator.ts';
+import type { Evaluator } from '../evaluator.ts';
+import type { Frame, Lambda } from '../frame.ts';
 import type { Value } from '../values.ts';
 import { CORE_FUNCTIONS } from './core.ts';
 import { ITERATION_FUNCTIONS } from './iteration.ts';

@@ -1,6 +1,6 @@
 // Iteration and flow functions that take a lambda: each, map, filter, reduce, slice, with,
 // then, lest, any, all, step, reverse_each.
-import { BreakSignal } from '../evaluator.ts';
+import { BreakSignal } from '../frame.ts';
 import { isTruthy, type Value } from '../values.ts';
 import { IntegerType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './index.ts';

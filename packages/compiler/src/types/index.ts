@@ -980,6 +980,17 @@ export function describeMismatch(expected: PType, v: Value): string {
   return `expects ${article(expectedName(expected))} value, got ${actualName(expected, v)}`;
 }
 
+/** How errors name a value: "undef", "a String ('x')". */
+export function describe(v: Value): string {
+  if (v === undefined) return 'undef';
+  try {
+    const t = inferType(v);
+    return `a ${t.name} ('${formatValue(v)}')`;
+  } catch {
+    return `'${String(v)}'`;
+  }
+}
+
 // ---------------------------------------------------------------- string forms
 
 function formatFloat(n: number): string {

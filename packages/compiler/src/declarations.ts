@@ -1,0 +1,122 @@
+// Resource declarations: `type { 'title': … }` expressions (with `default:` bodies and arrays of
+// titles), and the resources functions declare (create_resources, ensure_resource, …).
+import type * as A from '@kasper/language';
+import { capitalizeType, refKey } from '@kasper/catalog';
+import { errorAt, type Frame } from './frame.ts';
+import type { Evaluator } from './evaluator.ts';
+import type { Classes } from './classes.ts';
+import { locate, normalizeName, type Loader } from './loader.ts';
+import type { ResourceDefaults } from './overrides.ts';
+import { METAPARAMETERS, type ResourceState, type ResourceTable } from './resources.ts';
+import { BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
+import { ResourceType, classType, describe, resourceType } from './types/index.ts';
+import type { Value } from './values.ts';
+
+/** What a resource type name is: built in, a defined type, or a module's Ruby type. */
+export type DeclarableKind = 'builtin' | 'define' | 'custom';
+
+export class Declarations {
+  private readonly evaluator: Evaluator;
+  private readonly table: ResourceTable;
+  private readonly defaults: ResourceDefaults;
+  private readonly classes: Classes;
+  private readonly loader: Loader;
+
+  constructor(evaluator: Evaluator, table: ResourceTable, defaults: ResourceDefaults, classes: Classes, loader: Loader) {
+    this.evaluator = evaluator;
+    this.table = table;
+    this.defaults = defaults;
+    this.classes = classes;
+    this.loader = loader;
+  }
+
+  kindOf(typeName: string): DeclarableKind | null {
+    const n = normalizeName(typeName);
+    if (BUILTIN_RESOURCE_TYPES.has(n)) return 'builtin';
+    if (this.loader.findDefine(n)) return 'define';
+    // Resource types written in Ruby in a module (lib/puppet/type/NAME.rb): known, not run.
+    if (this.loader.customTypeExists(n)) return 'custom';
+    return null;
+  }
+
+  /** The resource `Type[title]`, by title or alias. */
+  find(type: string, title: string): ResourceState | undefined {
+    return this.table.find(refKey(capitalizeType(type), title));
+  }
+
+  /** `type { title: … }`: declares resources and returns references to them. */
+  declare(e: A.ResourceExpression, frame: Frame): Value {
+    const typeValue = this.evaluator.evaluate(e.typeName, frame);
+    let typeName: string;
+    if (typeof typeValue === 'string') typeName = typeValue;
+    else if (typeValue instanceof ResourceType && typeValue.typeName) typeName = typeValue.typeName;
+    else throw errorAt('KSP-RES-002', `${describe(typeValue)} is not a resource type`, frame, e.typeName);
+    typeName = normalizeName(typeName);
+    const refs: Value[] = [];
+    // `default:` bodies give defaults to the other bodies of the same expression.
+    const defaultBody = e.bodies.find((b) => b.title.kind === 'LiteralDefault');
+    for (const body of e.bodies) {
+      if (body === defaultBody) continue;
+      const titleValue = this.evaluator.evaluate(body.title, frame);
+      const titles = Array.isArray(titleValue) ? titleValue : [titleValue];
+      for (const t of titles) {
+        if (typeof t !== 'string') {
+          throw errorAt('KSP-RES-003', `A resource title must be a String, not ${describe(t)}`, frame, body.title);
+        }
+        if (typeName === 'class') {
+          const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
+          this.classes.declare(t, params, frame, body, e.form);
+          refs.push(classType(normalizeName(t)));
+          continue;
+        }
+        if (!this.kindOf(typeName)) throw errorAt('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
+        const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
+        const r = this.create(typeName, t, e.form, params, frame, body, e.start);
+        refs.push(resourceType(typeName, r.title));
+      }
+    }
+    return refs.length === 1 ? refs[0] : refs;
+  }
+
+  /**
+   * Adds a resource to the catalog: for resource expressions, and for functions that declare
+   * resources (create_resources, ensure_resource, ensure_packages).
+   */
+  create(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range, expressionStart = body.start): ResourceState {
+    const kind = this.kindOf(typeName);
+    if (!kind) throw errorAt('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
+    const type = capitalizeType(typeName);
+    const existing = this.table.declared(refKey(type, title));
+    if (existing) {
+      const where = existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : '';
+      throw errorAt('KSP-RES-001', `Duplicate declaration: ${type}[${title}] is already declared${where}; cannot redeclare`, frame, body);
+    }
+    // Tags from a `tag` parameter come first, then the automatic ones, then the container's.
+    const r = this.table.create(type, title, kind, frame.scope, frame.container, false);
+    // Puppet gives every resource of one expression the line where the expression starts.
+    const loc = locate(frame.file, expressionStart);
+    r.file = loc.file;
+    r.line = loc.line;
+    r.declaredAt = expressionStart;
+    r.virtual = form !== 'regular';
+    r.exported = form === 'exported';
+    for (const [k, v] of params) this.table.setParam(r, k, v, frame, body);
+    // Resource defaults (`File { … }`) that are in effect now, in this scope and the scopes
+    // that declared it: Puppet applies them when the resource is created.
+    for (const [k, v] of this.defaults.for(type.toLowerCase(), frame.scope)) if (!r.params.has(k)) this.table.setParam(r, k, v, frame, body);
+    r.addAutomaticTags();
+    r.declaredIn = frame.container;
+    if (kind === 'define') this.checkDefineParams(r, frame, body);
+    return r;
+  }
+
+  private checkDefineParams(r: ResourceState, frame: Frame, at: A.Range): void {
+    const def = this.loader.findDefine(r.type.toLowerCase())!;
+    const allowed = new Set(def.node.parameters.map((p) => p.name));
+    for (const k of r.params.keys()) {
+      if (!allowed.has(k) && !METAPARAMETERS.has(k) && k !== 'name') {
+        throw errorAt('KSP-RES-004', `${r.ref}: has no parameter named '${k}'`, frame, at);
+      }
+    }
+  }
+}

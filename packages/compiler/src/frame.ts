@@ -1,0 +1,43 @@
+// Where evaluation is, and what unwinds it: the frame code runs in, the lambdas functions
+// receive, the signals of break/next/return, and errors placed at a position in that code.
+import type * as A from '@kasper/language';
+import { CompileError, type CompileErrorCode } from './errors.ts';
+import { locate, type SourceFile } from './loader.ts';
+import type { ResourceState } from './resources.ts';
+import type { Scope } from './scope.ts';
+import type { Value } from './values.ts';
+
+/** Where evaluation is: the scope, the file (for positions) and the container of new resources. */
+export interface Frame {
+  scope: Scope;
+  file: SourceFile;
+  /** The class, define or node resource that contains resources declared here. */
+  container: ResourceState;
+}
+
+/** A callable lambda, as functions receive it. */
+export interface Lambda {
+  parameters: A.Parameter[];
+  /** Calls the lambda with positional arguments. */
+  call(args: Value[]): Value;
+}
+
+// Control flow out of loops, lambdas and functions.
+export class BreakSignal {}
+export class NextSignal {
+  readonly value: Value;
+  constructor(value: Value) {
+    this.value = value;
+  }
+}
+export class ReturnSignal {
+  readonly value: Value;
+  constructor(value: Value) {
+    this.value = value;
+  }
+}
+
+/** An error at a position in the code a frame runs. */
+export function errorAt(code: CompileErrorCode, message: string, frame: Frame, at: A.Range): CompileError {
+  return new CompileError(code, message, locate(frame.file, at.start));
+}

@@ -1,0 +1,164 @@
+// Attribute operations applied to resources away from where they are declared: resource
+// defaults (`File { mode => '0644' }`), which resources take when they are created, and
+// overrides (`File['/x'] { mode => '0600' }`, collector bodies), which change resources that
+// exist, or wait until the end for those that do not yet.
+import type * as A from '@kasper/language';
+import { errorAt, type Frame } from './frame.ts';
+import type { Evaluator } from './evaluator.ts';
+import { normalizeName, type Loader } from './loader.ts';
+import { referenceString, sourceOf, type ResourceState, type ResourceTable } from './resources.ts';
+import type { Scope } from './scope.ts';
+import { ResourceType, describe } from './types/index.ts';
+import type { Value } from './values.ts';
+
+/** Resource defaults per scope, looked up dynamically: from a scope to the scopes that declared it. */
+export class ResourceDefaults {
+  private readonly evaluator: Evaluator;
+  /** Per scope: type → parameter → value. */
+  private readonly defaults = new Map<Scope, Map<string, Map<string, Value>>>();
+  /** The scope that declared a class or define: defaults are looked up along this chain. */
+  private readonly dynamicParent = new Map<Scope, Scope>();
+
+  constructor(evaluator: Evaluator) {
+    this.evaluator = evaluator;
+  }
+
+  /** Notes that the class or define whose scope is `scope` was declared from `declarer`. */
+  declaredFrom(scope: Scope, declarer: Scope): void {
+    this.dynamicParent.set(scope, declarer);
+  }
+
+  /** `Type { … }`: defaults for the type in this frame's scope. */
+  add(e: A.ResourceDefaultsExpression, frame: Frame): Value {
+    const t = this.evaluator.evaluate(e.typeRef, frame);
+    const typeName = t instanceof ResourceType ? t.typeName : undefined;
+    if (!typeName) throw errorAt('KSP-RES-002', `Resource defaults need a resource type, not ${describe(t)}`, frame, e.typeRef);
+    let perScope = this.defaults.get(frame.scope);
+    if (!perScope) this.defaults.set(frame.scope, (perScope = new Map()));
+    const key = normalizeName(typeName);
+    const params = perScope.get(key) ?? new Map<string, Value>();
+    for (const [k, v] of this.evaluator.attributes(e.operations, frame)) params.set(k, v);
+    perScope.set(key, params);
+    return undefined;
+  }
+
+  /** The defaults for a type seen from a scope, nearest scope first (dynamic scoping). */
+  for(type: string, scope: Scope): Map<string, Value> {
+    const out = new Map<string, Value>();
+    for (let s: Scope | null = scope; s; s = this.dynamicParent.get(s) ?? s.parent) {
+      const d = this.defaults.get(s)?.get(type);
+      if (d) for (const [k, v] of d) if (!out.has(k)) out.set(k, v);
+    }
+    return out;
+  }
+}
+
+interface PendingOverride {
+  target: Value;
+  ops: A.AttributeOp[];
+  frame: Frame;
+  at: A.Range;
+  /** A collector's override: it may change what others set. */
+  collector: boolean;
+}
+
+/** Resource overrides, applied when their resources exist. */
+export class Overrides {
+  private readonly evaluator: Evaluator;
+  private readonly table: ResourceTable;
+  private readonly loader: Loader;
+  private readonly pending: PendingOverride[] = [];
+
+  constructor(evaluator: Evaluator, table: ResourceTable, loader: Loader) {
+    this.evaluator = evaluator;
+    this.table = table;
+    this.loader = loader;
+  }
+
+  /** `Type['title'] { … }`: applied now if its resources exist, else kept for the end. */
+  add(e: A.ResourceOverrideExpression, frame: Frame): void {
+    const target = this.evaluator.evaluate(e.resources, frame);
+    const o: PendingOverride = { target, ops: e.operations, frame, at: e, collector: false };
+    this.pending.push(o);
+    this.apply(o, false);
+  }
+
+  /** A collector's body, on a resource it found. */
+  applyCollected(target: Value, ops: A.AttributeOp[], frame: Frame, at: A.Range): void {
+    this.apply({ target, ops, frame, at, collector: true }, true);
+  }
+
+  /** At the end: the overrides still waiting, whose resources must exist by now. */
+  applyPending(): void {
+    for (const o of this.pending.splice(0)) this.apply(o, true);
+  }
+
+  /** Applies an override now if its resources exist; otherwise keeps it for the end. */
+  private apply(o: PendingOverride, final: boolean): void {
+    const targets = this.referencedResources(o.target, o.frame, o.at, final);
+    if (targets === null) return;
+    const i = this.pending.indexOf(o);
+    if (i >= 0) this.pending.splice(i, 1);
+    for (const r of targets) {
+      for (const op of o.ops) {
+        if (op.kind === 'AttributesOperation') {
+          const h = this.evaluator.evaluate(op.value, o.frame);
+          if (h instanceof Map) for (const [k, v] of h) if (typeof k === 'string') this.table.setParam(r, k, v, o.frame, op);
+          continue;
+        }
+        const v = this.evaluator.evaluate(op.value, o.frame);
+        if (op.operator === '+>') {
+          const old = r.params.get(op.name);
+          const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
+          this.table.setParam(r, op.name, [...list, ...(Array.isArray(v) ? v : [v])], o.frame, op);
+        } else {
+          if (!o.collector) this.checkOverrideSource(r, op.name, o.frame, op);
+          this.table.setParam(r, op.name, v, o.frame, op);
+        }
+      }
+    }
+  }
+
+  /** Whether class `child` is `parent` or inherits from it. */
+  private isSubclassOf(child: string, parent: string): boolean {
+    for (let n: string | null = child, guard = 0; n && guard < 100; guard++) {
+      if (n === parent) return true;
+      const def = this.loader.findClass(n);
+      n = def?.node.parent ? normalizeName(def.node.parent) : null;
+    }
+    return false;
+  }
+
+  /** Overriding a parameter already set elsewhere is only allowed from a subclass. */
+  private checkOverrideSource(r: ResourceState, param: string, frame: Frame, at: A.Range): void {
+    if (r.params.get(param) === undefined) return;
+    const setBy = r.paramSource.get(param);
+    const here = sourceOf(frame.container);
+    if (setBy === undefined || setBy === here || this.isSubclassOf(here, setBy)) return;
+    const where = r.paramSetBy.get(param);
+    throw errorAt('KSP-RES-004', `Only subclasses can override parameters: ${r.ref} parameter '${param}' was set${where ? ` at ${where}` : ''} by ${setBy ? `class ${setBy}` : 'the main manifest'}`, frame, at);
+  }
+
+  /**
+   * The resources a value refers to: references, arrays of them, or collected resources.
+   * Returns null when some do not exist yet (and `final` is false).
+   */
+  private referencedResources(v: Value, frame: Frame, at: A.Range, final: boolean): ResourceState[] | null {
+    const out: ResourceState[] = [];
+    const visit = (x: Value): boolean => {
+      if (Array.isArray(x)) return x.every(visit);
+      const ref = referenceString(x);
+      if (!ref) {
+        throw errorAt('KSP-RES-003', `${describe(x)} is not a resource reference`, frame, at);
+      }
+      const r = this.table.find(ref);
+      if (!r) {
+        if (final) throw errorAt('KSP-RES-003', `Could not find resource '${ref}' for overriding`, frame, at);
+        return false;
+      }
+      out.push(r);
+      return true;
+    };
+    return visit(v) ? out : null;
+  }
+}

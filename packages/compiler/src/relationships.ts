@@ -1,0 +1,95 @@
+// Relationships: the arrows (`->`, `~>`, `<-`, `<~`), gathered while the code runs and turned
+// into `before`/`notify` parameters at the end, when every resource they name must exist; and
+// the check that relationship metaparameters name resources in the catalog.
+import type * as A from '@kasper/language';
+import { CompileError } from './errors.ts';
+import { errorAt, type Frame } from './frame.ts';
+import type { Evaluator } from './evaluator.ts';
+import { Collector } from './collectors.ts';
+import { RELATIONSHIP_PARAMETERS, referenceString, type ResourceState, type ResourceTable } from './resources.ts';
+import { classType, describe, resourceType } from './types/index.ts';
+import type { Value } from './values.ts';
+
+interface PendingRelation {
+  op: '->' | '~>' | '<-' | '<~';
+  left: Value;
+  right: Value;
+  frame: Frame;
+  at: A.Range;
+}
+
+export class Relationships {
+  private readonly evaluator: Evaluator;
+  private readonly table: ResourceTable;
+  private readonly pending: PendingRelation[] = [];
+
+  constructor(evaluator: Evaluator, table: ResourceTable) {
+    this.evaluator = evaluator;
+    this.table = table;
+  }
+
+  /** `a -> b`: noted for the end; the value is the right side, so arrows chain. */
+  add(e: A.RelationshipExpression, frame: Frame): Value {
+    const left = this.evaluator.evaluate(e.left, frame);
+    const right = this.evaluator.evaluate(e.right, frame);
+    this.pending.push({ op: e.operator, left, right, frame, at: e });
+    return right;
+  }
+
+  /** At the end: every arrow becomes a parameter of its source resources. */
+  applyAll(): void {
+    for (const rel of this.pending) this.apply(rel);
+  }
+
+  /** Relationship metaparameters must name resources in the catalog. */
+  checkReferences(r: ResourceState): void {
+    for (const p of RELATIONSHIP_PARAMETERS) {
+      const v = r.params.get(p);
+      if (v === undefined) continue;
+      for (const x of (Array.isArray(v) ? v : [v]).flat(Infinity as 1)) {
+        const ref = referenceString(x);
+        if (!ref) continue;
+        const target = this.table.find(ref);
+        if (!target || target.virtual) {
+          throw new CompileError('KSP-RES-003', `Could not find resource '${ref}' in parameter '${p}' of ${r.ref}`,
+            r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : null);
+        }
+      }
+    }
+  }
+
+  private targets(v: Value, rel: PendingRelation): ResourceState[] {
+    if (v instanceof Collector) return [...v.found];
+    const list = Array.isArray(v) ? v.flat(Infinity as 1) : [v];
+    const out: ResourceState[] = [];
+    for (const x of list) {
+      if (x instanceof Collector) {
+        out.push(...x.found);
+        continue;
+      }
+      const ref = referenceString(x);
+      if (!ref) throw errorAt('KSP-RES-003', `A relationship needs resource references, got ${describe(x)}`, rel.frame, rel.at);
+      const r = this.table.find(ref);
+      if (!r) throw errorAt('KSP-RES-003', `Could not find resource '${ref}' for relationship`, rel.frame, rel.at);
+      out.push(r);
+    }
+    return out;
+  }
+
+  /** `a -> b` adds b to a's `before`; `~>` to `notify`; the arrows pointing left swap sides. */
+  private apply(rel: PendingRelation): void {
+    const l = this.targets(rel.left, rel);
+    const r = this.targets(rel.right, rel);
+    const [sources, targets] = rel.op === '->' || rel.op === '~>' ? [l, r] : [r, l];
+    const param = rel.op === '->' || rel.op === '<-' ? 'before' : 'notify';
+    for (const s of sources) {
+      if (s.virtual) continue;
+      for (const t of targets) {
+        if (t.virtual) continue;
+        const old = s.params.get(param);
+        const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
+        s.params.set(param, [...list, t.kind === 'class' ? classType(t.title.toLowerCase()) : resourceType(t.type.toLowerCase(), t.title)]);
+      }
+    }
+  }
+}
