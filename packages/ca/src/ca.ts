@@ -431,7 +431,7 @@ export class CertificateAuthority {
    * the operator. The reason says which rule decided, or why the request stays pending.
    * (A fourth argument, the runner the master passed before the CA ran policies itself, is ignored.)
    */
-  async autosign(name: string, pem: string, policy: AutosignPolicy, _formerRunner?: unknown): Promise<{ signed: boolean; reason: string }> {
+  async autosign(name: string, pem: string, policy: AutosignPolicy): Promise<{ signed: boolean; reason: string }> {
     checkName(name);
     let reason: string | undefined;
     if (policy.allow === true) reason = 'autosign allows every name';

@@ -1,5 +1,5 @@
 // Certnames, the errors the CA answers with, and the one way a certname becomes a path.
-import { safeJoin, UnsafePathError } from '@kasper/files';
+import { printable, safeJoin, UnsafePathError } from '@kasper/files';
 
 export class CAError extends Error {
   readonly status: number;
@@ -9,10 +9,16 @@ export class CAError extends Error {
   }
 }
 
-/** A certname: lower-case letters, digits, dots, dashes, underscores (Puppet's rule). */
+/**
+ * A certname: lower-case letters, digits, dots, dashes, underscores (Puppet's rule), not starting
+ * with a dot, at most 255 characters. The master's route schemas use the same pattern.
+ */
+export const CERTNAME_PATTERN = '^[a-z0-9_-][a-z0-9._-]{0,254}$';
+const CERTNAME = new RegExp(CERTNAME_PATTERN);
+
 export function checkName(name: string): void {
-  if (!/^[a-z0-9._-]+$/.test(name) || name.length > 255 || name.startsWith('.')) {
-    throw new CAError(`Invalid certname '${name.length > 100 ? `${name.slice(0, 100)}…` : name}': use lower-case letters, digits, '.', '-' and '_'`);
+  if (!CERTNAME.test(name)) {
+    throw new CAError(`Invalid certname '${printable(name, 100)}': use lower-case letters, digits, '.', '-' and '_'`);
   }
 }
 

@@ -66,6 +66,7 @@ export async function runMaster(opts: MasterOpts, out: Output): Promise<void> {
     autosign: {
       allow: (opts.autosign ?? conf.autosign) ? (opts.autosign ?? conf.autosign)!.split(',').map((s) => s.trim()) : undefined,
       policyExecutable: opts.autosignPolicy ?? conf.autosign_policy,
+      policyTimeoutMs: conf.autosign_policy_timeout ? Number(conf.autosign_policy_timeout) * 1000 : undefined,
     },
     compileWorkers: opts.workers ? Number(opts.workers) : conf.compile_workers ? Number(conf.compile_workers) : undefined,
     compileHeapMb: conf.compile_heap_mb ? Number(conf.compile_heap_mb) : undefined,

@@ -5,8 +5,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { CAError, CertificateAuthority } from '@kasper/ca';
-import { printable, safeJoin, UnsafePathError, writeFileAtomic } from '@kasper/files';
+import { CAError, CertificateAuthority, certnamePath } from '@kasper/ca';
+import { printable, UnsafePathError, writeFileAtomic } from '@kasper/files';
 import { openStorage, type Storage } from '@kasper/storage';
 import { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import { CompilePool } from './compile-pool.ts';
@@ -52,8 +52,8 @@ function ownCertificate(config: MasterConfig, ca: CertificateAuthority): { keyPa
   const ssl = join(config.confdir, 'ssl');
   privateDir(join(ssl, 'private_keys'));
   mkdirSync(join(ssl, 'certs'), { recursive: true });
-  const keyPath = safeJoin(join(ssl, 'private_keys'), `${config.certname}.pem`);
-  const certPath = safeJoin(join(ssl, 'certs'), `${config.certname}.pem`);
+  const keyPath = certnamePath(ssl, 'private_keys', config.certname);
+  const certPath = certnamePath(ssl, 'certs', config.certname);
   if (!existsSync(keyPath) || !existsSync(certPath)) {
     if (ca.certificatePem(config.certname)) ca.clean(config.certname);
     const { keyPem, certPem } = ca.generate(config.certname, config.dnsAltNames);

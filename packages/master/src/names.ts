@@ -1,8 +1,10 @@
 // The grammar of every name a request can carry, as JSON-schema fragments: a route's schema
 // refuses a bad name with 400 before any handler sees it.
 
-/** Puppet's certname: lower-case letters, digits, '.', '-', '_'; not starting with '.'. */
-export const CERTNAME = { type: 'string', pattern: '^[a-z0-9_-][a-z0-9._-]{0,254}$' } as const;
+import { CERTNAME_PATTERN } from '@kasper/ca';
+
+/** Puppet's certname, the CA's own grammar. */
+export const CERTNAME = { type: 'string', pattern: CERTNAME_PATTERN } as const;
 /** Puppet's environment name. */
 export const ENVIRONMENT = { type: 'string', pattern: '^[a-z0-9_]{1,100}$' } as const;
 /** Puppet's module name. */

@@ -5,6 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKey, makeCsr } from '@kasper/ca';
 import { buildMaster, type BuiltMaster } from '../src/index.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kasper-defects-'));
@@ -75,4 +76,21 @@ test('errors answer in Puppet\'s shape: message and issue_kind', async () => {
   assert.deepEqual(Object.keys(JSON.parse(res.body)).sort(), ['issue_kind', 'message']);
   const anon = await master.app.inject({ method: 'GET', url: '/metrics' });
   assert.equal(anon.statusCode, 401);
+});
+
+test('3. the CSR route stores nothing for a CSR that names someone else, and says pending when it is', async () => {
+  const key = generateKey(2048);
+  const put = (url: string, csr: string) => master.app.inject({ method: 'PUT', url, payload: csr, headers: { 'content-type': 'text/plain' } });
+  const other = await put('/puppet-ca/v1/certificate_request/victim.test', makeCsr('attacker.test', key.keyPem, key.publicPem));
+  assert.equal(other.statusCode, 400);
+  assert.equal(master.ca.requestPem('attacker.test'), undefined);
+  assert.equal(master.ca.requestPem('victim.test'), undefined);
+  const own = await put('/puppet-ca/v1/certificate_request/pending.test', makeCsr('pending.test', key.keyPem, key.publicPem));
+  assert.equal(own.statusCode, 200);
+  assert.equal(own.body, 'pending');
+  // 2. Another key for the same pending name is refused, with puppetserver's wording.
+  const key2 = generateKey(2048);
+  const again = await put('/puppet-ca/v1/certificate_request/pending.test', makeCsr('pending.test', key2.keyPem, key2.publicPem));
+  assert.equal(again.statusCode, 400);
+  assert.match(JSON.parse(again.body).message, /already has a requested certificate; ignoring certificate request/);
 });

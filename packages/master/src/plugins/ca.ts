@@ -1,19 +1,11 @@
 // The CA's routes, open to everyone, as a new agent needs them before it has a certificate:
 // the CA certificate, the CRL, submitting a CSR, fetching its signed certificate.
-import { execFile } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { CERTNAME, ERROR_RESPONSES } from '../names.ts';
 import { HttpError, type MasterContext } from '../context.ts';
 
 const PEM = { type: 'string' } as const;
 const NAME_PARAMS = { type: 'object', properties: { name: CERTNAME }, required: ['name'], additionalProperties: false } as const;
-
-function runPolicy(exe: string, name: string, pem: string): Promise<number> {
-  return new Promise((res) => {
-    const child = execFile(exe, [name], { timeout: 30_000 }, (err) => res(err ? (typeof err.code === 'number' ? err.code : 1) : 0));
-    child.stdin?.end(pem);
-  });
-}
 
 export async function caPlugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
   const { ca } = ctx;
@@ -26,10 +18,10 @@ export async function caPlugin(app: FastifyInstance, ctx: MasterContext): Promis
   app.put<{ Params: { name: string }; Body: string }>('/puppet-ca/v1/certificate_request/:name', {
     schema: { params: NAME_PARAMS, body: { type: 'string', maxLength: 64 * 1024 }, response: { 200: PEM, ...ERROR_RESPONSES } },
   }, async (req, reply) => {
-    const { name } = ca.submit(req.body);
-    if (name !== req.params.name) throw new HttpError(400, `The CSR is for ${name}, not ${req.params.name}`);
-    const signed = await ca.autosign(name, req.body, ctx.config.autosign ?? {}, runPolicy);
-    req.log.info({ node: name, autosigned: signed }, 'certificate request');
+    // Refused (and nothing stored) when the CSR names someone else or replaces a pending key.
+    const { name } = ca.submit(req.body, req.params.name);
+    const { signed, reason } = await ca.autosign(name, req.body, ctx.config.autosign ?? {});
+    req.log.info({ node: name, autosigned: signed, reason }, 'certificate request');
     return reply.type('text/plain').send(signed ? 'signed' : 'pending');
   });
 
