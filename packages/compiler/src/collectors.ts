@@ -6,7 +6,8 @@ import { capitalizeType } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { Overrides } from './overrides.ts';
-import { effectiveTags, referenceString, type ResourceState, type ResourceTable } from './resources.ts';
+import { effectiveTags, referenceString, type ResourceState } from './resources.ts';
+import type { ResourceTable } from './resource-table.ts';
 import { ResourceType, describe, resourceType } from './types/index.ts';
 import { puppetEquals, type CollectorValue, type Value } from './values.ts';
 

@@ -11,15 +11,15 @@
 // expressions), overrides.ts (defaults and overrides), collectors.ts, relationships.ts.
 import type * as A from '@kasper/language';
 import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
-import { CompileError, type CompileErrorCode } from './errors.ts';
+import { CompileError } from './errors.ts';
 import { Evaluator, type EvaluationHost } from './evaluator.ts';
-import { ReturnSignal, errorAt, type Frame, type Lambda } from './frame.ts';
-import { locate, normalizeName, type Loader, type NodeDef, type SourceFile } from './loader.ts';
-import { ResourceTable, addTag, buildCatalog, type ResourceState } from './resources.ts';
+import { errorAt, type Frame, type Lambda } from './frame.ts';
+import { locate, normalizeName, type Loader, type NodeDef } from './loader.ts';
+import { addTag, buildCatalog, type ResourceState } from './resources.ts';
+import { ResourceTable } from './resource-table.ts';
 import { Scope } from './scope.ts';
 import { PRegexp, isType, type Value } from './values.ts';
-import { ClassType, PType, ResourceType, TypeAliasType, describeMismatch, resourceType } from './types/index.ts';
-import { BUILTIN_FUNCTIONS, type CallContext } from './functions/index.ts';
+import { PType, TypeAliasType, resourceType } from './types/index.ts';
 import { BUILTIN_NAMEVARS } from './resource-types.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
 import { Classes } from './classes.ts';
@@ -27,6 +27,8 @@ import { Declarations } from './declarations.ts';
 import { Overrides, ResourceDefaults } from './overrides.ts';
 import { Collectors } from './collectors.ts';
 import { Relationships } from './relationships.ts';
+import { Templates } from './templates.ts';
+import { FunctionCalls } from './calls.ts';
 
 export interface NodeInfo {
   /** The certname. */
@@ -65,11 +67,11 @@ export class Compilation implements EvaluationHost {
   private readonly relationships: Relationships;
   private readonly classes: Classes;
   private readonly declarations: Declarations;
+  private readonly templates: Templates;
+  private readonly calls: FunctionCalls;
   /** The catalog's own tags, gathered as Puppet does while classes and the node are evaluated. */
   private readonly catalogTags = new Set<string>();
   private readonly mainClass: ResourceState;
-  /** Output of the EPP template being rendered (a stack: templates can render templates). */
-  private readonly renderBuffers: string[][] = [];
 
   constructor(options: CompileOptions) {
     this.options = options;
@@ -98,6 +100,14 @@ export class Compilation implements EvaluationHost {
       lookup: options.hiera ? (key, frame, at) => this.hieraLookup(key, frame, at) : null,
     });
     this.declarations = new Declarations(evaluator, table, this.defaults, this.classes, loader);
+    this.templates = new Templates(evaluator, this.topScope);
+    this.calls = new FunctionCalls({
+      loader, evaluator, topScope: this.topScope, classes: this.classes, declarations: this.declarations,
+      collectors: this.collectors, templates: this.templates,
+      lookupVariable: (name, frame) => this.lookupVariable(name, frame),
+      hieraLookup: (key, frame, at, merge) => this.hieraLookup(key, frame, at, merge),
+      log: (level, message, frame, at) => this.log(level, message, frame, at),
+    });
     this.initTopScope();
   }
 
@@ -307,16 +317,16 @@ export class Compilation implements EvaluationHost {
   setVariable(name: string, value: Value, frame: Frame, at: A.Range): void {
     const scope = frame.scope;
     if (name === 'facts' || name === 'trusted' || name === 'server_facts') {
-      throw this.error('KSP-EVAL-003', `Attempt to assign to a reserved variable name: '$${name}'`, frame, at);
+      throw errorAt('KSP-EVAL-003', `Attempt to assign to a reserved variable name: '$${name}'`, frame, at);
     }
-    if (name.includes('::')) throw this.error('KSP-EVAL-003', `Cannot assign to a fully qualified variable '$${name}'`, frame, at);
-    if (/^\d+$/.test(name)) throw this.error('KSP-EVAL-003', `Cannot assign to a numeric match result variable '$${name}'`, frame, at);
+    if (name.includes('::')) throw errorAt('KSP-EVAL-003', `Cannot assign to a fully qualified variable '$${name}'`, frame, at);
+    if (/^\d+$/.test(name)) throw errorAt('KSP-EVAL-003', `Cannot assign to a numeric match result variable '$${name}'`, frame, at);
     if (scope.hasLocal(name)) {
       const where = scope.setWhere(name);
-      throw this.error('KSP-EVAL-003', `Cannot reassign variable '$${name}'${where ? ` (it was set at ${where})` : ''}`, frame, at);
+      throw errorAt('KSP-EVAL-003', `Cannot reassign variable '$${name}'${where ? ` (it was set at ${where})` : ''}`, frame, at);
     }
     if (scope === this.topScope && this.node.facts.has(name)) {
-      throw this.error('KSP-EVAL-003', `Cannot reassign variable '$${name}': it is a fact`, frame, at);
+      throw errorAt('KSP-EVAL-003', `Cannot reassign variable '$${name}': it is a fact`, frame, at);
     }
     const p = locate(frame.file, at.start);
     scope.set(name, value, `${p.file}:${p.line}`);
@@ -325,42 +335,7 @@ export class Compilation implements EvaluationHost {
   // ---------------------------------------------------------------- functions
 
   callFunction(name: string, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
-    const n = normalizeName(name);
-    const ctx: CallContext = {
-      compilation: this, evaluator: this.evaluator, frame, at, name: n,
-      error: (code: CompileErrorCode, message: string) => this.error(code, message, frame, at),
-    };
-    const builtin = BUILTIN_FUNCTIONS.get(n);
-    if (builtin) return builtin(ctx, args, lambda);
-    const def = this.loader.findFunction(n);
-    if (def) return this.callPuppetFunction(def.node, def.file, args, frame, at);
-    throw this.error('KSP-EVAL-006', `Unknown function: '${name}'`, frame, at);
-  }
-
-  private callPuppetFunction(f: A.FunctionDefinition, file: SourceFile, args: Value[], frame: Frame, at: A.Range): Value {
-    const scope = new Scope('function', this.topScope, f.name);
-    const inner: Frame = { scope, file, container: frame.container };
-    // Argument errors point at the call; type errors name the function.
-    try {
-      this.evaluator.bindParameters(f.parameters, args, inner, `function '${f.name}'`, f);
-    } catch (e) {
-      if (e instanceof CompileError && e.code === 'KSP-EVAL-007') throw this.error('KSP-EVAL-007', e.message, frame, at);
-      throw e;
-    }
-    let v: Value;
-    try {
-      v = this.evaluator.evaluateBlock(f.body, inner);
-    } catch (s) {
-      if (s instanceof ReturnSignal) v = s.value;
-      else throw s;
-    }
-    if (f.returnType) {
-      const t = this.evaluator.evaluate(f.returnType, inner);
-      if (isType(t) && !t.isInstance(v)) {
-        throw this.error('KSP-EVAL-005', `function '${f.name}' returned a value that ${describeMismatch(t, v)}`, frame, at);
-      }
-    }
-    return v;
+    return this.calls.call(name, args, lambda, frame, at);
   }
 
   // ---------------------------------------------------------------- types
@@ -376,7 +351,7 @@ export class Compilation implements EvaluationHost {
       const t = new TypeAliasType(capitalizeType(n), () => {
         const aliasFrame: Frame = { scope: this.topScope, file: alias.file, container: this.mainClass };
         const v = this.evaluator.evaluate(alias.node.typeExpr, aliasFrame);
-        if (!isType(v)) throw this.error('KSP-EVAL-005', `The type alias ${name} does not resolve to a type`, aliasFrame, alias.node);
+        if (!isType(v)) throw errorAt('KSP-EVAL-005', `The type alias ${name} does not resolve to a type`, aliasFrame, alias.node);
         return v;
       });
       this.aliasTypes.set(n, t);
@@ -410,61 +385,10 @@ export class Compilation implements EvaluationHost {
     return this.relationships.add(e, frame);
   }
 
-  // ---------------------------------------------------------------- for functions
-
-  /** include/require/contain and `class { 'x': }`. Returns the class resource. */
-  declareClass(name: string, params: Map<string, Value> | null, frame: Frame, at: A.Range, form: A.ResourceForm = 'regular'): ResourceState {
-    return this.classes.declare(name, params, frame, at, form);
-  }
-
-  declareClasses(names: string[], params: Map<string, Value> | null, frame: Frame, at: A.Range, form: A.ResourceForm = 'regular'): ResourceState[] {
-    return this.classes.declareAll(names, params, frame, at, form);
-  }
-
-  containClass(res: ResourceState, frame: Frame): void {
-    this.classes.contain(res, frame);
-  }
-
-  addRequire(frame: Frame, classRes: ResourceState): void {
-    this.classes.require(frame, classRes);
-  }
-
-  createResource(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range): ResourceState {
-    return this.declarations.create(typeName, title, form, params, frame, body);
-  }
-
-  findResource(type: string, title: string): ResourceState | undefined {
-    return this.declarations.find(type, title);
-  }
-
-  realize(refs: Value[], frame: Frame, at: A.Range): void {
-    this.collectors.realize(refs, frame, at);
-  }
-
-  /**
-   * `defined(x)`: a name is defined when a class, defined type or resource type of
-   * that name exists; `'$var'` when the variable is set; a reference when the resource (or
-   * class) is declared.
-   */
-  isDefined(v: Value, frame: Frame): boolean {
-    if (typeof v === 'string') {
-      if (v.startsWith('$')) return this.lookupVariable(v.slice(1), frame).found;
-      const n = normalizeName(v);
-      return this.classExists(n) || this.declarations.kindOf(n) !== null;
-    }
-    if (v instanceof ClassType) return v.className ? this.classes.isDeclared(normalizeName(v.className)) : true;
-    if (v instanceof ResourceType && v.typeName) {
-      if (v.title === undefined) return this.declarations.kindOf(v.typeName) !== null;
-      return this.findResource(v.typeName, v.title) !== undefined;
-    }
-    if (isType(v)) return true;
-    return false;
-  }
-
   // ---------------------------------------------------------------- hiera
 
   /** Looks a key up in Hiera; `%{…}` interpolations see the variables visible in `frame`. */
-  hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions): { found: boolean; value: Value } {
+  private hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions): { found: boolean; value: Value } {
     const hiera = this.options.hiera;
     if (!hiera) return { found: false, value: undefined };
     try {
@@ -473,56 +397,26 @@ export class Compilation implements EvaluationHost {
         convert: (value, typeName, args) => this.callFunction('new', [this.evaluator.resolveTypeName(typeName), value, ...args], null, frame, at),
       }, merge);
     } catch (e) {
-      if (e instanceof HieraError) throw this.error('KSP-HIERA-001', e.message, frame, at);
+      if (e instanceof HieraError) throw errorAt('KSP-HIERA-001', e.message, frame, at);
       throw e;
     }
   }
 
   // ---------------------------------------------------------------- templates
 
-  /** Renders an EPP template's text into the innermost render buffer. */
   render(text: string): Value {
-    const buf = this.renderBuffers[this.renderBuffers.length - 1];
-    if (buf) buf.push(text);
+    this.templates.write(text);
     return undefined;
   }
 
-  withRenderBuffer(fn: () => void): string {
-    const buf: string[] = [];
-    this.renderBuffers.push(buf);
-    try {
-      fn();
-    } finally {
-      this.renderBuffers.pop();
-    }
-    return buf.join('');
-  }
+  // ---------------------------------------------------------------- logging
 
-  // ---------------------------------------------------------------- logging and errors
-
-  log(level: string, message: string, frame: Frame, at: A.Range): void {
+  private log(level: string, message: string, frame: Frame, at: A.Range): void {
     const p = locate(frame.file, at.start);
     this.options.log?.(level, message, `${p.file}:${p.line}:${p.column}`);
   }
 
   private warn(message: string, frame: Frame): void {
     this.options.log?.('warning', message, frame.file.path);
-  }
-
-  error(code: CompileErrorCode, message: string, frame: Frame, at: A.Range): CompileError {
-    return errorAt(code, message, frame, at);
-  }
-
-  /** Tags of the current container (for tagged()). */
-  containerTags(frame: Frame): Set<string> {
-    return frame.container.tags;
-  }
-
-  addTags(frame: Frame, tags: string[]): void {
-    for (const t of tags) addTag(frame.container.tags, t);
-  }
-
-  classExists(name: string): boolean {
-    return this.loader.findClass(normalizeName(name)) !== undefined;
   }
 }

@@ -71,3 +71,4 @@ export function lookupKey(req: LookupRequest): { found: boolean; value: Value } 
     throw e;
   }
 }
+export { MOUNTS, listMount, parsePuppetUrl, resolveMountPath, type ListOptions, type ListedEntry, type MountEntry, type MountName } from './file-mounts.ts';

@@ -6,7 +6,8 @@ import { CompileError } from './errors.ts';
 import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { Collector } from './collectors.ts';
-import { RELATIONSHIP_PARAMETERS, referenceString, type ResourceState, type ResourceTable } from './resources.ts';
+import { RELATIONSHIP_PARAMETERS, referenceString, type ResourceState } from './resources.ts';
+import type { ResourceTable } from './resource-table.ts';
 import { classType, describe, resourceType } from './types/index.ts';
 import type { Value } from './values.ts';
 

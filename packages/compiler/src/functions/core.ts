@@ -1,14 +1,11 @@
 // Core functions about the catalog itself: declaring classes, realizing, tagging, logging,
 // failing, templates and files.
 import { readFileSync } from 'node:fs';
-import { parseEpp } from '@kasper/language';
-import { parseCached } from '../loader.ts';
 import { BreakSignal, NextSignal, ReturnSignal } from '../frame.ts';
-import { Scope } from '../scope.ts';
-import { isType, type Value } from '../values.ts';
+import type { Value } from '../values.ts';
 import { ClassType, ResourceType, formatValue } from '../types/index.ts';
-import type { CallContext, PuppetFunction } from './index.ts';
-import { expectArgs } from './index.ts';
+import type { CallContext, PuppetFunction } from './context.ts';
+import { expectArgs } from './context.ts';
 
 /** Class names from include/require/contain arguments: strings, Class['x'] references, arrays. */
 function classNames(ctx: CallContext, args: Value[]): string[] {
@@ -24,44 +21,44 @@ function classNames(ctx: CallContext, args: Value[]): string[] {
 
 const include: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  ctx.compilation.declareClasses(classNames(ctx, args), null, ctx.frame, ctx.at);
+  ctx.include(classNames(ctx, args));
   return undefined;
 };
 
 /** require: include, and make the current container depend on the class. */
 const requireClass: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  for (const res of ctx.compilation.declareClasses(classNames(ctx, args), null, ctx.frame, ctx.at)) ctx.compilation.addRequire(ctx.frame, res);
+  ctx.require(classNames(ctx, args));
   return undefined;
 };
 
 const contain: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  for (const res of ctx.compilation.declareClasses(classNames(ctx, args), null, ctx.frame, ctx.at)) ctx.compilation.containClass(res, ctx.frame);
+  ctx.contain(classNames(ctx, args));
   return undefined;
 };
 
 const realize: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  ctx.compilation.realize(args, ctx.frame, ctx.at);
+  ctx.realize(args);
   return undefined;
 };
 
 const tag: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  ctx.compilation.addTags(ctx.frame, args.flat(Infinity as 1).map((x) => formatValue(x)));
+  ctx.tag(args.flat(Infinity as 1).map((x) => formatValue(x)));
   return undefined;
 };
 
 const tagged: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  const tags = ctx.compilation.containerTags(ctx.frame);
+  const tags = ctx.tags();
   return args.flat(Infinity as 1).every((t) => typeof t === 'string' && tags.has(t.toLowerCase()));
 };
 
 const defined: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
-  return args.some((a) => ctx.compilation.isDefined(a, ctx.frame));
+  return args.some((a) => ctx.isDefined(a));
 };
 
 const fail: PuppetFunction = (ctx, args) => {
@@ -70,7 +67,7 @@ const fail: PuppetFunction = (ctx, args) => {
 
 function logger(level: string): PuppetFunction {
   return (ctx, args) => {
-    ctx.compilation.log(level, args.map((a) => formatValue(a)).join(' '), ctx.frame, ctx.at);
+    ctx.log(level, args.map((a) => formatValue(a)).join(' '));
     return undefined;
   };
 }
@@ -85,53 +82,19 @@ const returnFn: PuppetFunction = (_ctx, args) => {
   throw new ReturnSignal(args[0]);
 };
 
-/** Renders EPP source with parameters, in a scope that sees only top scope and its parameters. */
-export function renderEpp(ctx: CallContext, source: string, file: string, params: Value): string {
-  const parsed = file.startsWith('<') ? parseEpp(source, file) : parseCached(source, file);
-  const err = parsed.diagnostics.find((d) => d.severity === 'error');
-  if (err) throw ctx.error('KSP-TEMPLATE-001', `Syntax error in template ${file}:${err.start.line}:${err.start.column}: ${err.message}`);
-  const given = params instanceof Map ? params : new Map<Value, Value>();
-  const scope = new Scope('epp', ctx.compilation.topScope, file);
-  const frame = { scope, file: { path: file, program: parsed.program, lineMap: parsed.lineMap, module: undefined }, container: ctx.frame.container };
-  const declared = parsed.program.eppParameters;
-  if (declared) {
-    for (const k of given.keys()) {
-      if (typeof k !== 'string' || !declared.some((p) => p.name === k)) {
-        throw ctx.error('KSP-TEMPLATE-001', `The template ${file} has no parameter named '${formatValue(k)}'`);
-      }
-    }
-    for (const p of declared) {
-      let v: Value;
-      if (given.has(p.name)) v = given.get(p.name);
-      else if (p.value) v = ctx.evaluator.evaluate(p.value, frame);
-      else throw ctx.error('KSP-TEMPLATE-001', `The template ${file} expects a value for parameter '${p.name}'`);
-      if (p.typeExpr) {
-        const t = ctx.evaluator.evaluate(p.typeExpr, frame);
-        if (isType(t) && !t.isInstance(v)) throw ctx.error('KSP-TEMPLATE-001', `The template ${file} parameter '${p.name}' has the wrong type: ${formatValue(v)}`);
-      }
-      scope.set(p.name, v);
-    }
-  } else {
-    for (const [k, v] of given) if (typeof k === 'string') scope.set(k, v);
-  }
-  return ctx.compilation.withRenderBuffer(() => {
-    ctx.evaluator.evaluateBlock(parsed.program.body, frame);
-  });
-}
-
 const epp: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, 2);
   const spec = args[0];
   if (typeof spec !== 'string') throw ctx.error('KSP-EVAL-007', `'epp' expects a template name like 'module/file.epp'`);
-  const path = ctx.compilation.loader.moduleFile(spec, 'templates');
+  const path = ctx.moduleFile(spec, 'templates');
   if (!path) throw ctx.error('KSP-TEMPLATE-001', `Could not find template '${spec}'`);
-  return renderEpp(ctx, ctx.compilation.loader.readText(path), path, args[1]);
+  return ctx.renderEpp(ctx.readText(path), path, args[1]);
 };
 
 const inlineEpp: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, 2);
   if (typeof args[0] !== 'string') throw ctx.error('KSP-EVAL-007', `'inline_epp' expects the template text as a String`);
-  return renderEpp(ctx, args[0], '<inline_epp>', args[1]);
+  return ctx.renderEpp(args[0], '<inline_epp>', args[1]);
 };
 
 /** ERB needs Ruby, which Kasper does not run. */
@@ -145,7 +108,7 @@ const file: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, Infinity);
   for (const a of args) {
     if (typeof a !== 'string') continue;
-    const path = a.startsWith('/') ? a : ctx.compilation.loader.moduleFile(a, 'files');
+    const path = a.startsWith('/') ? a : ctx.moduleFile(a, 'files');
     if (!path) continue;
     try {
       return readFileSync(path, 'utf8');

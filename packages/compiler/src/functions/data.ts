@@ -7,8 +7,8 @@ import {
   ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
   TypeAliasType, VariantType, Binary, Default, Timestamp, Undef, describeMismatch, formatValue, generalize, inferType,
 } from '../types/index.ts';
-import type { CallContext, PuppetFunction } from './index.ts';
-import { expectArgs } from './index.ts';
+import type { CallContext, PuppetFunction } from './context.ts';
+import { expectArgs } from './context.ts';
 
 const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
 
@@ -401,7 +401,7 @@ export function parseTypeString(ctx: CallContext, text: string): Value {
   if (parsed.diagnostics.some((d) => d.severity === 'error') || parsed.program.body.length !== 1 || !expr) {
     throw fail(ctx, `'${text}' is not a type`);
   }
-  const t = ctx.evaluator.evaluate(expr, ctx.frame);
+  const t = ctx.evaluate(expr);
   if (!isType(t)) throw fail(ctx, `'${text}' is not a type`);
   return t;
 }
@@ -549,7 +549,7 @@ const convertTo: PuppetFunction = (ctx, args, lambda) => {
 
 const call: PuppetFunction = (ctx, args, lambda) => {
   expectArgs(ctx, args, 1, Infinity);
-  return ctx.compilation.callFunction(expectString(ctx, args[0], 'function_name'), args.slice(1), lambda, ctx.frame, ctx.at);
+  return ctx.call(expectString(ctx, args[0], 'function_name'), args.slice(1), lambda);
 };
 
 const compare: PuppetFunction = (ctx, args) => {
@@ -564,7 +564,7 @@ const compare: PuppetFunction = (ctx, args) => {
 const getvar: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1, 2);
   const [name, ...path] = expectString(ctx, args[0], 'variable').replace(/^\$/, '').split('.');
-  let v = ctx.compilation.lookupVariable(name, ctx.frame).value;
+  let v = ctx.variable(name);
   for (const k of path) {
     if (v instanceof Map) v = v.get(k);
     else if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];

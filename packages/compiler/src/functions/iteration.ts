@@ -3,8 +3,8 @@
 import { BreakSignal } from '../frame.ts';
 import { isTruthy, type Value } from '../values.ts';
 import { IntegerType, formatValue } from '../types/index.ts';
-import type { CallContext, PuppetFunction } from './index.ts';
-import { expectArgs, expectLambda } from './index.ts';
+import type { CallContext, PuppetFunction } from './context.ts';
+import { expectArgs, expectLambda } from './context.ts';
 
 /** The elements a function iterates: array items, hash [key, value] pairs, 0…n-1, string chars. */
 function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean } {

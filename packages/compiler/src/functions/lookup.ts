@@ -5,8 +5,8 @@
 import { parseMerge } from '../hiera.ts';
 import { hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
 import { describeMismatch, formatValue } from '../types/index.ts';
-import type { PuppetFunction } from './index.ts';
-import { expectArgs } from './index.ts';
+import type { PuppetFunction } from './context.ts';
+import { expectArgs } from './context.ts';
 
 const lookup: PuppetFunction = (ctx, args, lambda) => {
   expectArgs(ctx, args, 1, 4);
@@ -44,7 +44,7 @@ const lookup: PuppetFunction = (ctx, args, lambda) => {
   const mergeOpts = merge === undefined ? undefined : parseMerge(merge);
   for (const n of names) {
     if (typeof n !== 'string') throw ctx.error('KSP-EVAL-007', `'lookup' expects a key name as a String, got ${formatValue(n)}`);
-    const r = ctx.compilation.hieraLookup(n, ctx.frame, ctx.at, mergeOpts);
+    const r = ctx.lookup(n, mergeOpts);
     if (r.found) return check(r.value);
   }
   if (lambda) return check(lambda.call([(names as Value[])[0]]));

@@ -4,8 +4,8 @@
 // Puppet language (stdlib::ensure, …) load from the module as they are.
 import { PSensitive, PTimestamp, hashGet, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { ResourceType, formatValue } from '../types/index.ts';
-import type { CallContext, PuppetFunction } from './index.ts';
-import { expectArgs } from './index.ts';
+import type { CallContext, PuppetFunction } from './context.ts';
+import { expectArgs } from './context.ts';
 
 const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
 
@@ -138,7 +138,7 @@ const fact: PuppetFunction = (ctx, args) => {
   expectArgs(ctx, args, 1);
   const name = args[0];
   if (typeof name !== 'string') throw fail(ctx, "fact(): expects a fact name as a String");
-  let v = ctx.compilation.lookupVariable('facts', ctx.frame).value;
+  let v = ctx.variable('facts');
   for (const k of name.split('.')) {
     if (v instanceof Map) v = v.get(k);
     else if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
@@ -161,8 +161,8 @@ const createResources: PuppetFunction = (ctx, args) => {
     const p = new Map<string, Value>();
     for (const [k, v] of dflt) p.set(String(k), v);
     if (params instanceof Map) for (const [k, v] of params) p.set(String(k), v);
-    if (bare === 'class') ctx.compilation.declareClass(formatValue(title), p, ctx.frame, ctx.at);
-    else ctx.compilation.createResource(bare, formatValue(title), virtual, p, ctx.frame, ctx.at);
+    if (bare === 'class') ctx.declareClass(formatValue(title), p);
+    else ctx.declareResource(bare, formatValue(title), virtual, p);
   }
   return undefined;
 };
@@ -172,10 +172,10 @@ function ensureResource(ctx: CallContext, typeName: string, titles: Value, param
   const list = Array.isArray(titles) ? titles.flat(Infinity as 1) as Value[] : [titles];
   for (const t of list) {
     const title = formatValue(t);
-    const existing = ctx.compilation.findResource(typeName, title);
+    const existing = ctx.findResource(typeName, title);
     const p = new Map<string, Value>([...params].map(([k, v]) => [String(k), v]));
     if (existing && [...p].every(([k, v]) => same(existing.params.get(k), v))) continue;
-    ctx.compilation.createResource(typeName.toLowerCase(), title, 'regular', p, ctx.frame, ctx.at);
+    ctx.declareResource(typeName.toLowerCase(), title, 'regular', p);
   }
 }
 

@@ -1,0 +1,78 @@
+// What a function sees of the compilation: its CallContext, what it may read and do. And the
+// checks every function makes of its arguments.
+import type * as A from '@kasper/language';
+import type { CompileError, CompileErrorCode } from '../errors.ts';
+import type { Lambda } from '../frame.ts';
+import type { MergeOptions } from '../hiera.ts';
+import type { Value } from '../values.ts';
+
+/** What a function may see of a resource in the catalog. */
+export interface ResourceView {
+  readonly ref: string;
+  readonly params: ReadonlyMap<string, Value>;
+}
+
+/**
+ * One call of a function: its name, and what it may read and do, always from the place of the
+ * call (its scope, its container, its position for errors).
+ */
+export interface CallContext {
+  /** The function's name as called (lower case). */
+  readonly name: string;
+  /** An error at the call. */
+  error(code: CompileErrorCode, message: string): CompileError;
+
+  /** A variable as the calling code sees it (`x`, `facts`, `mod::cls::y`); undef if unknown. */
+  variable(name: string): Value;
+  /** Evaluates an expression (a type written as a string, parsed) in the caller's scope. */
+  evaluate(e: A.Expression): Value;
+  /** Calls another function from the same place. */
+  call(name: string, args: Value[], lambda: Lambda | null): Value;
+  /** Looks a key up in Hiera, interpolating with the caller's variables. */
+  lookup(key: string, merge?: MergeOptions): { found: boolean; value: Value };
+  /** Logs at a level (notice, warning, …) with the call's position. */
+  log(level: string, message: string): void;
+
+  /** include: declares classes, each evaluated once. */
+  include(names: string[]): void;
+  /** require: include, and the calling class or define depends on the classes. */
+  require(names: string[]): void;
+  /** contain: include, and the calling class contains the classes. */
+  contain(names: string[]): void;
+  /** `class { name: … }` with parameters (create_resources('class', …)). */
+  declareClass(name: string, params: Map<string, Value>): void;
+  /** Declares a resource as an expression would at the call. */
+  declareResource(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>): void;
+  /** The resource `Type[title]`, by title or alias. */
+  findResource(typeName: string, title: string): ResourceView | undefined;
+  /** Makes virtual resources real (realize). */
+  realize(refs: Value[]): void;
+  /** Whether a name, variable (`'$x'`) or reference is defined (defined()). */
+  isDefined(v: Value): boolean;
+  /** Tags the calling class, define or node. */
+  tag(tags: string[]): void;
+  /** The tags of the calling class, define or node. */
+  tags(): ReadonlySet<string>;
+
+  /** `mod/path` → the file in the module's `templates` or `files` folder, if it exists. */
+  moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined;
+  /** A template's text (read once per compilation; part of the catalog version). */
+  readText(path: string): string;
+  /** Renders EPP source with parameters, in a scope that sees only top scope. */
+  renderEpp(source: string, file: string, params: Value): string;
+}
+
+export type PuppetFunction = (ctx: CallContext, args: Value[], lambda: Lambda | null) => Value;
+
+/** Checks the argument count: `expectArgs(ctx, args, 1, 2)`. */
+export function expectArgs(ctx: CallContext, args: Value[], min: number, max = min): void {
+  if (args.length < min || args.length > max) {
+    const expect = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `between ${min} and ${max}`;
+    throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects ${expect} argument${expect === '1' ? '' : 's'}, got ${args.length}`);
+  }
+}
+
+export function expectLambda(ctx: CallContext, lambda: Lambda | null): Lambda {
+  if (!lambda) throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects a block (a lambda like |$x| { … })`);
+  return lambda;
+}

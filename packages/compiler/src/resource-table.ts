@@ -1,0 +1,58 @@
+// The resources declared so far: in declaration order, by reference and by alias; and how a
+// parameter is set on one (tags, aliases, and who set what, for the override rules).
+import type * as A from '@kasper/language';
+import { refKey } from '@kasper/catalog';
+import { errorAt, type Frame } from './frame.ts';
+import { locate } from './loader.ts';
+import { ResourceState, addTag, sourceOf, type ResourceKind } from './resources.ts';
+import type { Scope } from './scope.ts';
+import type { Value } from './values.ts';
+
+/** Every resource declared so far, in declaration order, by `Type[title]` and by alias. */
+export class ResourceTable {
+  readonly all: ResourceState[] = [];
+  private readonly byRef = new Map<string, ResourceState>();
+  private readonly aliases = new Map<string, ResourceState>();
+
+  create(type: string, title: string, kind: ResourceKind, scope: Scope, container: ResourceState | null, autoTags = true): ResourceState {
+    const r = new ResourceState(type, title, kind, scope, container);
+    if (autoTags) r.addAutomaticTags();
+    this.all.push(r);
+    this.byRef.set(r.ref, r);
+    return r;
+  }
+
+  /** The resource declared with this reference (`File[/x]`), not one of that alias. */
+  declared(ref: string): ResourceState | undefined {
+    return this.byRef.get(ref);
+  }
+
+  /** The resource with this reference or alias. */
+  find(ref: string): ResourceState | undefined {
+    return this.byRef.get(ref) ?? this.aliases.get(ref);
+  }
+
+  /** Sets a parameter, noting where and by whom; `tag` adds tags and `alias` registers names. */
+  setParam(r: ResourceState, name: string, value: Value, frame: Frame, at: A.Range): void {
+    if (name === 'tag') {
+      const tags = Array.isArray(value) ? value : [value];
+      for (const t of tags) if (typeof t === 'string') addTag(r.tags, t);
+    }
+    if (name === 'alias') {
+      const names = Array.isArray(value) ? value : [value];
+      for (const a of names) {
+        if (typeof a !== 'string') continue;
+        const key = refKey(r.type, a);
+        const other = this.aliases.get(key) ?? this.byRef.get(key);
+        if (other && other !== r) {
+          throw errorAt('KSP-RES-001', `Cannot alias ${r.ref} to "${a}": ${key} is already declared${other.file ? ` (file: ${other.file}, line: ${other.line})` : ''}`, frame, at);
+        }
+        this.aliases.set(key, r);
+      }
+    }
+    r.params.set(name, value);
+    const p = locate(frame.file, at.start);
+    r.paramSetBy.set(name, `${p.file}:${p.line}`);
+    r.paramSource.set(name, sourceOf(frame.container));
+  }
+}

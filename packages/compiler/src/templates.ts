@@ -1,0 +1,69 @@
+// EPP templates: rendering one (its parameters bound in a scope that sees only top scope), and
+// the output buffers its text goes into (a stack: templates can render templates).
+import type * as A from '@kasper/language';
+import { parseEpp } from '@kasper/language';
+import { errorAt, type Frame } from './frame.ts';
+import type { Evaluator } from './evaluator.ts';
+import { parseCached } from './loader.ts';
+import { Scope } from './scope.ts';
+import { formatValue } from './types/index.ts';
+import { isType, type Value } from './values.ts';
+
+export class Templates {
+  private readonly evaluator: Evaluator;
+  private readonly topScope: Scope;
+  private readonly buffers: string[][] = [];
+
+  constructor(evaluator: Evaluator, topScope: Scope) {
+    this.evaluator = evaluator;
+    this.topScope = topScope;
+  }
+
+  /** EPP text, into the innermost template being rendered. */
+  write(text: string): void {
+    const buf = this.buffers[this.buffers.length - 1];
+    if (buf) buf.push(text);
+  }
+
+  /**
+   * Renders EPP source (`file` names it; `<inline_epp>` for inline source) with parameters.
+   * Errors point at the call, `caller` at `at`.
+   */
+  render(source: string, file: string, params: Value, caller: Frame, at: A.Range): string {
+    const parsed = file.startsWith('<') ? parseEpp(source, file) : parseCached(source, file);
+    const err = parsed.diagnostics.find((d) => d.severity === 'error');
+    if (err) throw errorAt('KSP-TEMPLATE-001', `Syntax error in template ${file}:${err.start.line}:${err.start.column}: ${err.message}`, caller, at);
+    const given = params instanceof Map ? params : new Map<Value, Value>();
+    const scope = new Scope('epp', this.topScope, file);
+    const frame: Frame = { scope, file: { path: file, program: parsed.program, lineMap: parsed.lineMap, module: undefined }, container: caller.container };
+    const declared = parsed.program.eppParameters;
+    if (declared) {
+      for (const k of given.keys()) {
+        if (typeof k !== 'string' || !declared.some((p) => p.name === k)) {
+          throw errorAt('KSP-TEMPLATE-001', `The template ${file} has no parameter named '${formatValue(k)}'`, caller, at);
+        }
+      }
+      for (const p of declared) {
+        let v: Value;
+        if (given.has(p.name)) v = given.get(p.name);
+        else if (p.value) v = this.evaluator.evaluate(p.value, frame);
+        else throw errorAt('KSP-TEMPLATE-001', `The template ${file} expects a value for parameter '${p.name}'`, caller, at);
+        if (p.typeExpr) {
+          const t = this.evaluator.evaluate(p.typeExpr, frame);
+          if (isType(t) && !t.isInstance(v)) throw errorAt('KSP-TEMPLATE-001', `The template ${file} parameter '${p.name}' has the wrong type: ${formatValue(v)}`, caller, at);
+        }
+        scope.set(p.name, v);
+      }
+    } else {
+      for (const [k, v] of given) if (typeof k === 'string') scope.set(k, v);
+    }
+    const buf: string[] = [];
+    this.buffers.push(buf);
+    try {
+      this.evaluator.evaluateBlock(parsed.program.body, frame);
+    } finally {
+      this.buffers.pop();
+    }
+    return buf.join('');
+  }
+}
