@@ -69,13 +69,13 @@ function bodyFor(method: string, url: string): { payload?: string; contentType?:
 
 /** The URL with each parameter replaced: good names first, then one hostile name at a time. */
 function fill(url: string, values: Record<string, string>): string {
-  return url.replace(/:(\w+)/g, (_m, p: string) => values[p] ?? 'agent.test').replace(/\*$/, values['*'] ?? 'ok.txt');
+  return url.replace(/:(\w+)/g, (_m, p: string) => values[p] ?? 'agent.test').replace(/\*$/, values['*'] ?? 'm/ok.txt');
 }
-const GOOD: Record<string, string> = { name: 'agent.test', node: 'agent.test', module: 'm', '*': 'ok.txt' };
+const GOOD: Record<string, string> = { name: 'agent.test', node: 'agent.test', mount: 'modules', '*': 'm/ok.txt' };
 
 test('the route list comes from the server and covers every plugin', () => {
   const urls = new Set(master.routes.map((r) => r.url));
-  for (const u of ['/puppet-ca/v1/certificate/:name', '/puppet/v3/catalog/:node', '/puppet/v3/file_content/modules/:module/*', '/metrics']) {
+  for (const u of ['/puppet-ca/v1/certificate/:name', '/puppet/v3/catalog/:node', '/puppet/v3/file_content/:mount/*', '/puppet/v3/file_metadatas/:mount', '/metrics']) {
     assert.ok(urls.has(u), `${u} is served`);
   }
 });

@@ -14,6 +14,7 @@ import type { MasterConfig } from './config.ts';
 import { HttpError, type MasterContext } from './context.ts';
 import { Revocations, tlsIdentify, type Identify } from './identity.ts';
 import { caPlugin } from './plugins/ca.ts';
+import { filesPlugin } from './plugins/files.ts';
 import { statusPlugin } from './plugins/status.ts';
 import { v3Plugin } from './plugins/v3.ts';
 
@@ -126,6 +127,7 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
 
   await app.register(caPlugin, ctx);
   await app.register(v3Plugin, ctx);
+  await app.register(filesPlugin, ctx);
   await app.register(statusPlugin, ctx);
   // A client that hangs up mid-handshake is only a log line.
   app.server.on('tlsClientError', (err) => app.log.info({ err: err.message }, 'TLS client error'));
@@ -145,12 +147,16 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
 function registerBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/x-pem-file', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  // What Puppet's own agents send: facts as URL-encoded JSON (`facts_format=application/json&facts=…`).
+  // What Puppet's own agents send: the catalog request's parameters as a form, the facts
+  // document among them. Puppet 7 encodes the facts twice (once itself, once as a form value);
+  // a value still percent-encoded after the form's decoding is decoded once more.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     try {
-      const form = new URLSearchParams(body as string);
-      const facts = form.get('facts');
-      done(null, { facts: facts ? JSON.parse(facts) : undefined, environment: form.get('environment') ?? undefined });
+      const form: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body as string));
+      let facts = form.facts as string | undefined;
+      if (facts !== undefined && /^%7b/i.test(facts)) facts = decodeURIComponent(facts);
+      form.facts = facts === undefined || facts === '' ? undefined : JSON.parse(facts);
+      done(null, form);
     } catch (e) {
       done(new HttpError(400, `Invalid facts in the form body: ${(e as Error).message}`), undefined);
     }

@@ -7,12 +7,10 @@ import { CERTNAME_PATTERN } from '@kasper/ca';
 export const CERTNAME = { type: 'string', pattern: CERTNAME_PATTERN } as const;
 /** Puppet's environment name. */
 export const ENVIRONMENT = { type: 'string', pattern: '^[a-z0-9_]{1,100}$' } as const;
-/** Puppet's module name. */
-export const MODULE = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,99}$' } as const;
-/** A path below a module's files/: relative segments, no `..`, no NUL or control characters. */
-export const MODULE_FILE = {
-  type: 'string', minLength: 1, maxLength: 1024,
-  pattern: '^(?!.*(?:^|/)\\.\\.?(?:/|$))[^\\u0000-\\u001f\\\\]+$',
+/** A path below a file server mount: relative segments, no `.` or `..`, no NUL or control characters. */
+export const MOUNT_PATH = {
+  type: 'string', maxLength: 1024,
+  pattern: '^(?!.*(?:^|/)\\.\\.?(?:/|$))[^\\u0000-\\u001f\\\\]*$',
 } as const;
 
 /** What every error answer looks like: Puppet's `message` and `issue_kind`. */

@@ -1,16 +1,16 @@
 // Puppet's v3 routes for agents with a certificate: catalogs (compiled in workers, cached),
-// reports, facts, and the files of modules behind `puppet:///modules/…`.
+// reports and facts. Files are served by the files plugin.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { X509Certificate } from 'node:crypto';
 import { certificateExtensions } from '@kasper/ca';
-import { safeJoin } from '@kasper/files';
 import { HttpError, type MasterContext } from '../context.ts';
 import { nestsDeeperThan, MAX_DEPTH } from '../depth.ts';
+import { environmentDir, environmentModulepath } from '../environments.ts';
 import type { Identity } from '../identity.ts';
-import { ENVIRONMENT, ENVIRONMENT_QUERY, ERROR_RESPONSES, MODULE, MODULE_FILE, NODE_PARAMS } from '../names.ts';
+import { ENVIRONMENT, ENVIRONMENT_QUERY, ERROR_RESPONSES, NODE_PARAMS } from '../names.ts';
 import { requireCertificate } from './authenticated.ts';
 
 const FACTS = { type: 'object' } as const;
@@ -23,9 +23,6 @@ const REPORT_BODY = {
   type: 'object',
   properties: { status: { type: 'string' }, time: { type: 'string' } },
   required: ['status', 'time'],
-} as const;
-const FILE_PARAMS = {
-  type: 'object', properties: { module: MODULE, '*': MODULE_FILE }, required: ['module', '*'], additionalProperties: false,
 } as const;
 
 interface Trusted {
@@ -43,12 +40,6 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     }
   });
 
-  /** An environment's folder: the name is checked by the schema; it must exist. */
-  const envDir = (name: string): string => {
-    const dir = safeJoin(config.environmentpath, name);
-    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new HttpError(404, `Could not find environment '${name}'`, 'NOT_FOUND');
-    return dir;
-  };
 
   // Parsing a certificate's extensions is slow; a client shows the same certificate every run.
   const trustedByCert = new Map<string, Trusted>();
@@ -79,7 +70,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
       const facts = 'values' in factsIn ? factsIn.values : factsIn;
       if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw new HttpError(400, 'The facts must be a JSON object');
       const environment = req.query.environment ?? req.body.environment ?? 'production';
-      const dir = envDir(environment);
+      const dir = environmentDir(config, environment);
       const factsJson = JSON.stringify(facts);
       const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
       const saved = factsSaved.get(name);
@@ -92,7 +83,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
       let result = catalogCache.get(name, key);
       if (result) metrics.cacheHits++;
       else {
-        const modulepath = [join(dir, 'modules'), ...config.basemodulepath];
+        const modulepath = environmentModulepath(config, dir);
         const out = await pool.compile({
           environment: {
             name: environment, manifest: join(dir, 'manifests'), modulepath,
@@ -122,13 +113,15 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     config: { serves: 'the reports' },
     schema: {
       params: NODE_PARAMS, body: REPORT_BODY,
-      response: { 200: { type: 'object', properties: { id: { type: ['string', 'number'] } } }, ...ERROR_RESPONSES },
+      response: { 200: { type: 'array', items: { type: 'string' } }, ...ERROR_RESPONSES },
     },
   }, async (req, reply) => {
     const name = req.identity!.certname;
     const id = await storage.saveReport(name, { ...req.body, host: name } as never);
     metrics.reports++;
-    return reply.send({ id });
+    req.log.info({ node: name, report: id }, 'report stored');
+    // Puppet's agent reads the answer as the list of report processors that ran (puppetserver's shape).
+    return reply.send(['store']);
   });
 
   app.put<{ Params: { node: string }; Body: Record<string, unknown> }>('/puppet/v3/facts/:node', {
@@ -140,31 +133,5 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     if (!values || typeof values !== 'object' || Array.isArray(values)) throw new HttpError(400, 'The facts must be a JSON object');
     await storage.saveFacts(req.identity!.certname, values);
     return reply.send({ ok: true });
-  });
-
-  /**
-   * `puppet:///modules/m/path`: a file under module m's files/ in the environment's modulepath.
-   * Links inside a modulepath or a module's files/ are followed, as Puppet's file server does.
-   */
-  const moduleFile = (environment: string, module: string, rest: string): string => {
-    const dir = envDir(environment);
-    for (const base of [join(dir, 'modules'), ...config.basemodulepath]) {
-      const p = safeJoin(base, [module, 'files', rest], { links: 'follow' });
-      if (statSync(p, { throwIfNoEntry: false })?.isFile()) return p;
-    }
-    throw new HttpError(404, `Not found: puppet:///modules/${module}/${rest}`, 'NOT_FOUND');
-  };
-  type FileRoute = { Params: { module: string; '*': string }; Querystring: { environment?: string } };
-  const fileSchema = { params: FILE_PARAMS, querystring: ENVIRONMENT_QUERY, response: { ...ERROR_RESPONSES } };
-
-  app.get<FileRoute>('/puppet/v3/file_content/modules/:module/*', { schema: fileSchema }, async (req, reply) => {
-    const p = moduleFile(req.query.environment ?? 'production', req.params.module, req.params['*']);
-    return reply.type('application/octet-stream').send(readFileSync(p));
-  });
-
-  app.get<FileRoute>('/puppet/v3/file_metadata/modules/:module/*', { schema: fileSchema }, async (req, reply) => {
-    const p = moduleFile(req.query.environment ?? 'production', req.params.module, req.params['*']);
-    const st = statSync(p);
-    return reply.send({ path: p, type: 'file', mode: st.mode & 0o7777, checksum: { type: 'sha256', value: `{sha256}${createHash('sha256').update(readFileSync(p)).digest('hex')}` } });
   });
 }

@@ -1,0 +1,16 @@
+// An environment's folder and modulepath, from its name (already checked by a route schema).
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { safeJoin } from '@kasper/files';
+import type { MasterConfig } from './config.ts';
+import { HttpError } from './context.ts';
+
+export function environmentDir(config: MasterConfig, name: string): string {
+  const dir = safeJoin(config.environmentpath, name);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new HttpError(404, `Could not find environment '${name}'`, 'NOT_FOUND');
+  return dir;
+}
+
+export function environmentModulepath(config: MasterConfig, dir: string): string[] {
+  return [join(dir, 'modules'), ...config.basemodulepath];
+}
