@@ -49,6 +49,8 @@ class SimpleType extends PType {
     return this.test(v);
   }
   isAssignable(other: PType): boolean {
+    // Any and Unit (`*`) take every type.
+    if (this.includes[0] === '*') return true;
     const o = resolve(other);
     if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
     if (o instanceof OptionalType) return this.isInstance(undefined) && this.isAssignable(o.type);
