@@ -9,12 +9,13 @@
 //   5. the catalog: resources in declaration order, containment edges.
 // The work is shared out: classes.ts (classes and defines), declarations.ts (resource
 // expressions), overrides.ts (defaults and overrides), collectors.ts, relationships.ts.
+import { LineMap } from '@kasper/language';
 import type * as A from '@kasper/language';
 import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
 import { CompileError } from './errors.ts';
 import { Evaluator, type EvaluationHost } from './evaluator.ts';
 import { errorAt, type Frame, type Lambda } from './frame.ts';
-import { locate, normalizeName, type Loader, type NodeDef } from './loader.ts';
+import { locate, normalizeName, type Loader, type NodeDef, type SourceFile } from './loader.ts';
 import { addTag, buildCatalog, type ResourceState } from './resources.ts';
 import { ResourceTable } from './resource-table.ts';
 import { Scope } from './scope.ts';
@@ -36,6 +37,10 @@ export interface NodeInfo {
   facts: Map<string, Value>;
   /** `$trusted`: certname, authenticated, extensions … */
   trusted?: Map<string, Value>;
+  /** From a node classifier (ENC): classes to declare, with parameters (a hash: resource-like) or not (include-like). */
+  classes?: Map<string, Map<string, Value> | null>;
+  /** From a node classifier: top-scope variables. */
+  parameters?: Map<string, Value>;
 }
 
 export interface CompileOptions {
@@ -123,6 +128,7 @@ export class Compilation implements EvaluationHost {
     this.topScope.set('environment', this.loader.env.name);
     this.topScope.set('clientcert', name);
     this.topScope.set('server_facts', new Map<Value, Value>([['environment', this.loader.env.name]]));
+    for (const [k, v] of this.node.parameters ?? []) this.topScope.set(k, v);
   }
 
   // ---------------------------------------------------------------- the phases
@@ -135,9 +141,22 @@ export class Compilation implements EvaluationHost {
     }
     for (const frame of mainFrames) this.evaluator.evaluateBlock(frame.file.program.body, frame);
     this.evaluateNode();
+    this.evaluateNodeClasses(mainFrames[0]?.file);
     this.runGenerators();
     this.finish();
     return buildCatalog(this.node.name, this.loader.env.name, this.table.all, this.classes.order, this.catalogTags, this.options.version ?? this.loader.codeDigest());
+  }
+
+  /**
+   * A classifier's classes, declared after the node definition as Puppet does: with parameters
+   * like `class { 'x': … }`, without like `include x`, in the node's scope when one matched.
+   */
+  private evaluateNodeClasses(file: SourceFile | undefined): void {
+    if (!this.node.classes?.size) return;
+    const site = file ?? { path: '(node classifier)', program: { kind: 'Program', start: 0, end: 0, body: [] } as never, lineMap: new LineMap(''), module: undefined };
+    const frame: Frame = { scope: this.classes.nodeScope ?? this.topScope, file: site, container: this.mainClass };
+    const at = { start: 0, end: 0 };
+    for (const [name, params] of this.node.classes) this.classes.declare(name, params, frame, at);
   }
 
   private evaluateNode(): void {

@@ -10,7 +10,7 @@ export { CompileError, COMPILE_ERROR_CODES, type CompileErrorCode } from './erro
 export { Loader, type EnvironmentConfig } from './loader.ts';
 export { Compilation, type NodeInfo, type CompileOptions } from './compilation.ts';
 export { Hiera, HieraError, parseMerge, type MergeOptions, type MergeStrategy } from './hiera.ts';
-export { loadFactsFile, factsFromData, fromData, parseJsonData, parseYamlData } from './facts.ts';
+export { loadFactsFile, factsFromData, fromData, parseJsonData, parseYamlData, parseYaml11Data } from './facts.ts';
 export * from './values.ts';
 
 export interface CompileRequest {
@@ -18,6 +18,9 @@ export interface CompileRequest {
   node: string;
   facts: Map<string, Value>;
   trusted?: Map<string, Value>;
+  /** From a node classifier: classes (parameters for resource-like, null for include-like) and top-scope variables. */
+  classes?: Map<string, Map<string, Value> | null>;
+  parameters?: Map<string, Value>;
   log?: (level: string, message: string, where: string) => void;
   version?: number | string;
 }
@@ -25,7 +28,7 @@ export interface CompileRequest {
 /** Compiles one node's catalog. Errors are CompileErrors with a position in the Puppet code. */
 export function compileCatalog(req: CompileRequest): Catalog {
   const loader = new Loader(req.environment);
-  const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted };
+  const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted, classes: req.classes, parameters: req.parameters };
   let hiera: Hiera;
   const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
   try {

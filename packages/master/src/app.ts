@@ -12,6 +12,7 @@ import { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import { CompilePool } from './compile-pool.ts';
 import type { MasterConfig } from './config.ts';
 import { HttpError, type MasterContext } from './context.ts';
+import { parseFactsParam } from './facts-param.ts';
 import { Revocations, tlsIdentify, type Identify } from './identity.ts';
 import { caPlugin } from './plugins/ca.ts';
 import { filesPlugin } from './plugins/files.ts';
@@ -148,17 +149,14 @@ function registerBodyParsers(app: FastifyInstance): void {
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('application/x-pem-file', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   // What Puppet's own agents send: the catalog request's parameters as a form, the facts
-  // document among them. Puppet 7 encodes the facts twice (once itself, once as a form value);
-  // a value still percent-encoded after the form's decoding is decoded once more.
+  // document among them (see parseFactsParam).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     try {
       const form: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body as string));
-      let facts = form.facts as string | undefined;
-      if (facts !== undefined && /^%7b/i.test(facts)) facts = decodeURIComponent(facts);
-      form.facts = facts === undefined || facts === '' ? undefined : JSON.parse(facts);
+      form.facts = parseFactsParam(form.facts as string | undefined);
       done(null, form);
     } catch (e) {
-      done(new HttpError(400, `Invalid facts in the form body: ${(e as Error).message}`), undefined);
+      done(e as Error, undefined);
     }
   });
 }

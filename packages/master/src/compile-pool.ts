@@ -9,6 +9,8 @@ export interface CompileJob {
   /** Facts as JSON text (integers stay integers: the worker parses it). */
   factsJson: string;
   trusted: Record<string, unknown>;
+  /** The node classifier's YAML (its classes and parameters; checked by the master). */
+  classifierYaml?: string;
 }
 
 export type CompileResult = { catalog: string; gzip: Uint8Array; version: string } | { error: string; location?: { file: string; line: number; column: number } | null };

@@ -15,6 +15,8 @@ export interface MasterConfig {
   /** `sqlite:/path` or `postgres://…`; default SQLite in the vardir. */
   storage?: string;
   autosign?: AutosignPolicy;
+  /** Puppet's external node classifier: an executable printing a node's environment, classes and parameters as YAML. */
+  externalNodes?: string;
   compileWorkers?: number;
   /** Log to this file (JSON lines); default the vardir's log/master.log. */
   logFile?: string;

@@ -24,7 +24,7 @@ const QUERY = {
     source_permissions: { type: 'string', enum: ['ignore', 'use', 'use_when_creating'] },
     recurse: BOOLEANISH,
     recurselimit: { type: 'integer', minimum: 0, maximum: 10_000 },
-    max_files: { type: 'integer', minimum: 0 },
+    max_files: { type: 'integer', minimum: -1 },
     ignore: { anyOf: [{ type: 'string', maxLength: 1024 }, { type: 'array', items: { type: 'string', maxLength: 1024 }, maxItems: 100 }] },
   },
   additionalProperties: true,

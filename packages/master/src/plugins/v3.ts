@@ -1,14 +1,16 @@
 // Puppet's v3 routes for agents with a certificate: catalogs (compiled in workers, cached),
 // reports and facts. Files are served by the files plugin.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { X509Certificate } from 'node:crypto';
 import { certificateExtensions } from '@kasper/ca';
 import { HttpError, type MasterContext } from '../context.ts';
 import { nestsDeeperThan, MAX_DEPTH } from '../depth.ts';
+import { classify } from '../classifier.ts';
 import { environmentDir, environmentModulepath } from '../environments.ts';
+import { parseFactsParam } from '../facts-param.ts';
 import type { Identity } from '../identity.ts';
 import { ENVIRONMENT, ENVIRONMENT_QUERY, ERROR_RESPONSES, NODE_PARAMS } from '../names.ts';
 import { requireCertificate } from './authenticated.ts';
@@ -18,6 +20,18 @@ const CATALOG_BODY = {
   type: 'object',
   properties: { facts: FACTS, environment: ENVIRONMENT },
   required: ['facts'],
+} as const;
+const CATALOG_QUERY = {
+  type: 'object', properties: { environment: ENVIRONMENT, facts: { type: 'string' }, facts_format: { type: 'string' } }, additionalProperties: true,
+} as const;
+const NODE_ANSWER = {
+  type: 'object',
+  properties: { name: { type: 'string' }, environment: { type: 'string' }, classes: { type: 'object', additionalProperties: true }, parameters: { type: 'object', additionalProperties: true } },
+  required: ['name', 'environment'],
+} as const;
+const ENVIRONMENTS_ANSWER = {
+  type: 'object',
+  properties: { search_paths: { type: 'array', items: { type: 'string' } }, environments: { type: 'object', additionalProperties: true } },
 } as const;
 const REPORT_BODY = {
   type: 'object',
@@ -60,54 +74,92 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
   // Facts unchanged since the last save within a minute are not written again.
   const factsSaved = new Map<string, { digest: string; at: number }>();
 
+  /**
+   * A node's catalog: classified (the classifier's environment wins over the one asked for),
+   * its facts saved, compiled in a worker or taken from the cache, sent gzipped when accepted.
+   */
+  const serveCatalog = async (req: FastifyRequest, reply: FastifyReply, factsIn: unknown, asked: string | undefined) => {
+    const name = req.identity!.certname;
+    const facts = factsIn && typeof factsIn === 'object' && 'values' in factsIn ? (factsIn as { values: unknown }).values : factsIn;
+    if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw new HttpError(400, 'The facts must be a JSON object');
+    const classification = await classify(config.externalNodes, name);
+    const environment = classification.environment ?? asked ?? 'production';
+    const dir = environmentDir(config, environment);
+    const factsJson = JSON.stringify(facts);
+    const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
+    const saved = factsSaved.get(name);
+    if (!saved || saved.digest !== factsDigest || Date.now() - saved.at > 60_000) {
+      await storage.saveFacts(name, facts as Record<string, unknown>, environment);
+      factsSaved.set(name, { digest: factsDigest, at: Date.now() });
+    }
+    const trusted = trustedFacts(req.identity!);
+    const classJson = config.externalNodes ? JSON.stringify(classification) : '';
+    const key = createHash('sha256').update(`${environment}\0${codeVersions.get(dir)}\0${name}\0${factsDigest}\0${trusted.json}\0${classJson}`).digest('hex');
+    let result = catalogCache.get(name, key);
+    if (result) metrics.cacheHits++;
+    else {
+      const out = await pool.compile({
+        environment: {
+          name: environment, manifest: join(dir, 'manifests'), modulepath: environmentModulepath(config, dir),
+          hieraConfig: existsSync(join(dir, 'hiera.yaml')) ? join(dir, 'hiera.yaml') : undefined, directory: dir,
+        },
+        node: name, factsJson, trusted: trusted.facts, classifierYaml: classification.yaml,
+      });
+      if ('error' in out) {
+        metrics.compileErrors++;
+        const where = out.location ? ` (file: ${out.location.file}, line: ${out.location.line}, column: ${out.location.column})` : '';
+        req.log.warn({ node: name, error: out.error }, 'compile failed');
+        throw new HttpError(500, `Compile failed for ${name}: ${out.error}${where}`);
+      }
+      result = out;
+      catalogCache.set(name, key, result);
+      await storage.saveCatalog(name, result.catalog, result.version);
+    }
+    metrics.catalogs++;
+    reply.type('application/json').header('vary', 'accept-encoding');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      return reply.header('content-encoding', 'gzip').send(Buffer.from(result.gzip.buffer, result.gzip.byteOffset, result.gzip.byteLength));
+    }
+    return reply.send(result.catalog);
+  };
+
+  // Puppet 7 agents POST the facts as a form (see the body parser); Kasper's agent as JSON.
   app.post<{ Params: { node: string }; Querystring: { environment?: string }; Body: { facts: Record<string, unknown>; environment?: string } }>(
     '/puppet/v3/catalog/:node', {
       config: { serves: 'the catalog' },
       schema: { params: NODE_PARAMS, querystring: ENVIRONMENT_QUERY, body: CATALOG_BODY, response: { ...ERROR_RESPONSES } },
-    }, async (req, reply) => {
-      const name = req.identity!.certname;
-      const factsIn = req.body.facts;
-      const facts = 'values' in factsIn ? factsIn.values : factsIn;
-      if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw new HttpError(400, 'The facts must be a JSON object');
-      const environment = req.query.environment ?? req.body.environment ?? 'production';
-      const dir = environmentDir(config, environment);
-      const factsJson = JSON.stringify(facts);
-      const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
-      const saved = factsSaved.get(name);
-      if (!saved || saved.digest !== factsDigest || Date.now() - saved.at > 60_000) {
-        await storage.saveFacts(name, facts, environment);
-        factsSaved.set(name, { digest: factsDigest, at: Date.now() });
-      }
-      const trusted = trustedFacts(req.identity!);
-      const key = createHash('sha256').update(`${environment}\0${codeVersions.get(dir)}\0${name}\0${factsDigest}\0${trusted.json}`).digest('hex');
-      let result = catalogCache.get(name, key);
-      if (result) metrics.cacheHits++;
-      else {
-        const modulepath = environmentModulepath(config, dir);
-        const out = await pool.compile({
-          environment: {
-            name: environment, manifest: join(dir, 'manifests'), modulepath,
-            hieraConfig: existsSync(join(dir, 'hiera.yaml')) ? join(dir, 'hiera.yaml') : undefined, directory: dir,
-          },
-          node: name, factsJson, trusted: trusted.facts,
-        });
-        if ('error' in out) {
-          metrics.compileErrors++;
-          const where = out.location ? ` (file: ${out.location.file}, line: ${out.location.line}, column: ${out.location.column})` : '';
-          req.log.warn({ node: name, error: out.error }, 'compile failed');
-          throw new HttpError(500, `Compile failed for ${name}: ${out.error}${where}`);
-        }
-        result = out;
-        catalogCache.set(name, key, result);
-        await storage.saveCatalog(name, result.catalog, result.version);
-      }
-      metrics.catalogs++;
-      reply.type('application/json').header('vary', 'accept-encoding');
-      if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-        return reply.header('content-encoding', 'gzip').send(Buffer.from(result.gzip.buffer, result.gzip.byteOffset, result.gzip.byteLength));
-      }
-      return reply.send(result.catalog);
+    }, async (req, reply) => serveCatalog(req, reply, req.body.facts, req.query.environment ?? req.body.environment));
+
+  // The older form: the same parameters in the query string.
+  app.get<{ Params: { node: string }; Querystring: { environment?: string; facts?: string } }>('/puppet/v3/catalog/:node', {
+    config: { serves: 'the catalog' },
+    schema: { params: NODE_PARAMS, querystring: CATALOG_QUERY, response: { ...ERROR_RESPONSES } },
+  }, async (req, reply) => serveCatalog(req, reply, parseFactsParam(req.query.facts), req.query.environment));
+
+  // What the agent asks first: its environment (the classifier's wins), classes and parameters.
+  app.get<{ Params: { node: string }; Querystring: { environment?: string } }>('/puppet/v3/node/:node', {
+    config: { serves: 'the node definition' },
+    schema: { params: NODE_PARAMS, querystring: ENVIRONMENT_QUERY, response: { 200: NODE_ANSWER, ...ERROR_RESPONSES } },
+  }, async (req, reply) => {
+    const c = await classify(config.externalNodes, req.identity!.certname);
+    const environment = c.environment ?? req.query.environment ?? 'production';
+    environmentDir(config, environment); // 404 for an environment that does not exist
+    return reply.send({
+      name: req.identity!.certname, environment,
+      ...(Object.keys(c.classes).length ? { classes: c.classes } : {}),
+      ...(Object.keys(c.parameters).length ? { parameters: c.parameters } : {}),
     });
+  });
+
+  app.get('/puppet/v3/environments', { schema: { response: { 200: ENVIRONMENTS_ANSWER, ...ERROR_RESPONSES } } }, async (_req, reply) => {
+    const environments: Record<string, unknown> = {};
+    for (const name of readdirSync(config.environmentpath).sort()) {
+      if (!/^[a-z0-9_]+$/.test(name) || !statSync(join(config.environmentpath, name), { throwIfNoEntry: false })?.isDirectory()) continue;
+      const dir = environmentDir(config, name);
+      environments[name] = { settings: { modulepath: environmentModulepath(config, dir), manifest: join(dir, 'manifests'), environment_timeout: 0, config_version: '' } };
+    }
+    return reply.send({ search_paths: [config.environmentpath], environments });
+  });
 
   app.put<{ Params: { node: string }; Body: Record<string, unknown> }>('/puppet/v3/report/:node', {
     config: { serves: 'the reports' },

@@ -1,0 +1,113 @@
+// The routes stock Puppet 7 agents use, as they use them (inject, no network): node
+// classification, catalogs from forms with twice-encoded facts and from query strings, the file
+// server's mounts with recursion, reports answered as puppetserver does, environments.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildMaster, type BuiltMaster } from '../src/index.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'kasper-puppet-api-'));
+let master: BuiltMaster;
+const H = { 'x-test-certname': 'agent.test' };
+/** Puppet::Util.uri_query_encode: CGI.escape with %20 for spaces. */
+const puppetEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+before(async () => {
+  for (const env of ['production', 'staging']) {
+    mkdirSync(join(work, 'envs', env, 'manifests'), { recursive: true });
+    writeFileSync(join(work, 'envs', env, 'manifests/site.pp'), `notify { "env=\${environment} role=\${role}": }\n`);
+  }
+  const mod = join(work, 'envs/production/modules/web');
+  mkdirSync(join(mod, 'manifests'), { recursive: true });
+  writeFileSync(join(mod, 'manifests/init.pp'), "class web($port = 80) { notify { \"port=${port}\": } }\n");
+  mkdirSync(join(mod, 'files/conf.d/.git'), { recursive: true });
+  writeFileSync(join(mod, 'files/conf.d/a.conf'), 'a\n');
+  writeFileSync(join(mod, 'files/conf.d/.git/HEAD'), 'x\n');
+  mkdirSync(join(mod, 'lib/facter'), { recursive: true });
+  writeFileSync(join(mod, 'lib/facter/web_fact.rb'), "Facter.add(:web_fact) { setcode { 'yes' } }\n");
+  mkdirSync(join(mod, 'facts.d'), { recursive: true });
+  writeFileSync(join(mod, 'facts.d/role.txt'), 'role=web\n');
+  const enc = join(work, 'enc.sh');
+  writeFileSync(enc, '#!/bin/sh\ncase "$1" in\n  staged.test) printf "environment: staging\\nparameters:\\n  role: db\\n" ;;\n  *) printf "classes:\\n  web:\\n    port: 8080\\nparameters:\\n  role: web\\n" ;;\nesac\n');
+  chmodSync(enc, 0o755);
+  master = await buildMaster({
+    confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
+    dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1, externalNodes: enc,
+  }, {
+    identify: (req) => {
+      const name = req.headers['x-test-certname'];
+      if (typeof name !== 'string') return { refused: 'no client certificate' };
+      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca.certificatePem('master.test')!).raw };
+    },
+  });
+});
+after(async () => {
+  await master?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('node: the classifier\'s environment, classes and parameters', async () => {
+  const res = await master.app.inject({ method: 'GET', url: '/puppet/v3/node/agent.test?environment=production&configured_environment=production&transaction_uuid=x', headers: H });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(JSON.parse(res.body), { name: 'agent.test', environment: 'production', classes: { web: { port: 8080 } }, parameters: { role: 'web' } });
+  const staged = await master.app.inject({ method: 'GET', url: '/puppet/v3/node/staged.test?environment=production', headers: { 'x-test-certname': 'staged.test' } });
+  assert.equal(JSON.parse(staged.body).environment, 'staging');
+  assert.equal((await master.app.inject({ method: 'GET', url: '/puppet/v3/node/other.test', headers: H })).statusCode, 403);
+});
+
+test('catalog: a Puppet 7 form with twice-encoded facts, compiled with the classifier\'s classes', async () => {
+  const facts = JSON.stringify({ name: 'agent.test', values: { os: { family: 'Debian' }, note: 'a b+c%d' }, timestamp: '2026-01-01T00:00:00Z' });
+  const form = { facts_format: 'application/json', facts: puppetEncode(facts), environment: 'production', configured_environment: 'production', check_environment: 'false', transaction_uuid: 'u', job_uuid: '', static_catalog: 'true', checksum_type: 'sha256.md5' };
+  const payload = Object.entries(form).map(([k, v]) => `${k}=${puppetEncode(v)}`).join('&');
+  const res = await master.app.inject({ method: 'POST', url: '/puppet/v3/catalog/agent.test?environment=production', payload, headers: { ...H, 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(res.statusCode, 200, res.body);
+  const titles = JSON.parse(res.body).resources.map((r: { title: string }) => r.title);
+  assert.ok(titles.includes('port=8080'), titles.join(', '));
+  assert.ok(titles.includes('env=production role=web'), titles.join(', '));
+  // The facts arrived decoded, with their spaces, pluses and percent signs.
+  const stored = await master.storage.getFacts('agent.test');
+  assert.equal((stored as { note?: string } | undefined)?.note, 'a b+c%d');
+});
+
+test('catalog: the classifier\'s environment wins; the query-string form works too', async () => {
+  const q = `facts_format=application%2Fjson&facts=${puppetEncode(puppetEncode(JSON.stringify({ values: {} })))}&environment=production`;
+  const res = await master.app.inject({ method: 'GET', url: `/puppet/v3/catalog/staged.test?${q}`, headers: { 'x-test-certname': 'staged.test' } });
+  assert.equal(res.statusCode, 200, res.body);
+  const catalog = JSON.parse(res.body);
+  assert.equal(catalog.environment, 'staging');
+  assert.ok(catalog.resources.some((r: { title: string }) => r.title === 'env=staging role=db'));
+});
+
+test('file server: pluginsync, pluginfacts and a recursive module source with ignore', async () => {
+  const get = (url: string) => master.app.inject({ method: 'GET', url, headers: H });
+  const probe = await get('/puppet/v3/file_metadatas/plugins?recurse=false&links=follow&checksum_type=sha256&source_permissions=ignore&environment=production&max_files=-1');
+  assert.equal(probe.statusCode, 200, probe.body);
+  assert.equal(JSON.parse(probe.body)[0].relative_path, '.');
+  const plugins = JSON.parse((await get('/puppet/v3/file_metadatas/plugins?recurse=true&ignore=.svn&ignore=CVS&ignore=.git&links=follow&checksum_type=sha256&environment=production')).body);
+  const file = plugins.find((m: { relative_path: string }) => m.relative_path === 'facter/web_fact.rb');
+  assert.ok(file, JSON.stringify(plugins));
+  assert.equal(file.type, 'file');
+  assert.match(file.checksum.value, /^\{sha256\}[0-9a-f]{64}$/);
+  assert.equal((await get('/puppet/v3/file_content/plugins/facter/web_fact.rb?environment=production')).body, "Facter.add(:web_fact) { setcode { 'yes' } }\n");
+  const facts = JSON.parse((await get('/puppet/v3/file_metadatas/pluginfacts?recurse=true&environment=production')).body);
+  assert.deepEqual(facts.map((m: { relative_path: string }) => m.relative_path), ['.', 'role.txt']);
+  const dir = JSON.parse((await get('/puppet/v3/file_metadatas/modules/web/conf.d?recurse=true&ignore=.git&links=manage&checksum_type=md5&environment=production')).body);
+  assert.deepEqual(dir.map((m: { relative_path: string; type: string }) => `${m.relative_path}:${m.type}`), ['.:directory', 'a.conf:file']);
+  assert.equal(dir[1].checksum.value, '{md5}60b725f10c9c85c70d97880dfe8191b3');
+  assert.equal((await get('/puppet/v3/file_metadata/modules/web/nope?environment=production')).statusCode, 404);
+});
+
+test('report: stored, and answered as the list puppetserver sends', async () => {
+  const res = await master.app.inject({ method: 'PUT', url: '/puppet/v3/report/agent.test?environment=production', payload: JSON.stringify({ host: 'agent.test', status: 'changed', time: '2026-01-01T00:00:00Z' }), headers: { ...H, 'content-type': 'application/json' } });
+  assert.equal(res.statusCode, 200);
+  assert.ok(Array.isArray(JSON.parse(res.body)));
+});
+
+test('environments: every environment with its modulepath', async () => {
+  const res = JSON.parse((await master.app.inject({ method: 'GET', url: '/puppet/v3/environments', headers: H })).body);
+  assert.deepEqual(Object.keys(res.environments), ['production', 'staging']);
+  assert.equal(res.environments.production.settings.modulepath[0], join(work, 'envs/production/modules'));
+});
