@@ -5,12 +5,11 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { parseCatalog, type Catalog } from '@kasper/catalog';
+import { parseCatalog, type Catalog, type LogLevel, type Report } from '@kasper/catalog';
 import { generateKey, makeCsr, type CsrOptions } from '@kasper/ca';
 import { Registry, SystemExecutor, detectHost } from '@kasper/providers';
 import { writeFileAtomic } from '@kasper/files';
 import { Transaction } from './transaction.ts';
-import type { Report, LogLevel } from './report.ts';
 
 export interface AgentConfig {
   server: string;

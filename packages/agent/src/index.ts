@@ -1,5 +1,6 @@
 // @kasper/agent: applies a catalog to this host and reports what happened.
 export { Transaction, type TransactionOptions } from './transaction.ts';
-export { Report, type ResourceStatus, type ReportEvent, type LogEntry, type LogLevel, type RunStatus } from './report.ts';
+// The report model is @kasper/catalog's; it is re-exported here for code that took it from the agent.
+export { Report, type ResourceStatus, type ReportEvent, type LogEntry, type LogLevel, type RunStatus } from '@kasper/catalog';
 export { buildGraph, CycleError, type Graph, type GraphNode } from './graph.ts';
 export { MasterClient, agentRun, acquireLock, AgentError, type AgentConfig, type RunOutcome } from './daemon.ts';

@@ -2,13 +2,13 @@
 // retrieved, compared with what the catalog wants and synced; a failure skips what depends on
 // it and nothing else; changes send refresh events along notify/subscribe; noop compares and
 // reports without changing anything.
-import { CatalogFloat, type Catalog, type CatalogResource } from '@kasper/catalog';
+import { CatalogFloat, Report, type Catalog, type CatalogResource, type LogLevel, type ResourceStatus } from '@kasper/catalog';
 import {
   type Change, type Host, type Logger, type Provider, type ProviderContext, type Registry, type Resource,
   FileBucket,
 } from '@kasper/providers';
 import { buildGraph, type Graph } from './graph.ts';
-import { Report, type ResourceStatus, type LogLevel } from './report.ts';
+import { recordChange, redacted, sensitiveProperties } from './report.ts';
 
 export interface TransactionOptions {
   noop?: boolean;
@@ -51,6 +51,7 @@ export class Transaction {
   private readonly statusOf = new Map<string, ResourceStatus>();
   private readonly pendingRefresh = new Map<string, number>();
   private readonly containment = new Map<string, string>();
+  private readonly sensitive: Map<string, Set<string>>;
 
   constructor(catalog: Catalog, options: TransactionOptions) {
     this.options = options;
@@ -70,6 +71,7 @@ export class Transaction {
       cache: new Map(),
     };
     for (const e of catalog.edges) this.containment.set(e.target, e.source);
+    this.sensitive = sensitiveProperties(catalog);
     this.catalog = catalog;
   }
 
@@ -80,14 +82,19 @@ export class Transaction {
     this.options.onLog?.(level, source, message);
   }
 
-  /** Puppet's path of a resource: `/Stage[main]/Base/File[/etc/motd]`. */
-  private path(ref: string): string {
+  /** Puppet's containment path of a resource: `Stage[main]`, `Base`, `File[/etc/motd]`. */
+  private containmentPath(ref: string): string[] {
     const parts: string[] = [];
     for (let cur: string | undefined = ref; cur; cur = this.containment.get(cur)) {
       const m = /^Class\[(.*)\]$/.exec(cur);
       parts.unshift(m ? (m[1] === 'main' ? 'Main' : m[1]) : cur);
     }
-    return `/${parts.join('/')}`;
+    return parts;
+  }
+
+  /** The same as log lines show it: `/Stage[main]/Base/File[/etc/motd]`. */
+  private path(ref: string): string {
+    return `/${this.containmentPath(ref).join('/')}`;
   }
 
   async run(): Promise<Report> {
@@ -159,10 +166,11 @@ export class Transaction {
   private async evaluate(ref: string, provider: Provider | undefined): Promise<void> {
     const node = this.graph.nodes.get(ref)!;
     const cr = node.resource;
-    const status = this.report.newStatus(cr, this.path(ref), provider?.name);
+    const containmentPath = this.containmentPath(ref);
+    const status = this.report.newStatus(cr, containmentPath, provider?.name);
     this.statusOf.set(ref, status);
     const started = performance.now();
-    const source = this.path(ref);
+    const source = `/${containmentPath.join('/')}`;
     const r = this.resources.get(ref);
     try {
       const failed = this.failedDependency(ref);
@@ -229,18 +237,18 @@ export class Transaction {
       const c = changes.find((x) => x.property === 'ensure')!;
       c.message = `defined content as '${type.properties.find((p) => p.name === 'content')?.format?.(desired.content, r) ?? ''}'`;
     }
-    return changes;
+    // Sensitive values are hidden here, once: every message, log line and event is made from these.
+    const hidden = this.sensitive.get(r.ref);
+    return hidden ? changes.map((c) => (hidden.has(c.property) ? redacted(c) : c)) : changes;
   }
 
   private async applyChanges(r: Resource, provider: Provider, changes: Change[], status: ResourceStatus, noop: boolean): Promise<void> {
     if (changes.length === 0) return;
     const source = this.path(r.ref);
-    status.out_of_sync = true;
-    status.out_of_sync_count = changes.length;
     if (noop) {
       for (const c of changes) {
         this.log('notice', `${source}/${c.property}`, `${c.diff ? `${c.diff}\n` : ''}current_value '${c.isText ?? short(c.is)}', should be '${c.shouldText ?? short(c.should)}' (noop)`, r);
-        this.report.event(status, c, 'noop');
+        this.event(status, c, 'noop');
       }
       // Subscribers say what they would have done.
       this.sendRefresh(r.ref);
@@ -250,16 +258,19 @@ export class Transaction {
       if (changes.some((c) => c.diff)) for (const c of changes) if (c.diff) this.log('notice', `${source}/${c.property}`, `\n${c.diff}`, r);
       await provider.sync(r, changes, this.ctx);
     } catch (e) {
-      for (const c of changes) this.report.event(status, c, 'failure', `change from '${c.isText ?? short(c.is)}' to '${c.shouldText ?? short(c.should)}' failed: ${(e as Error).message}`);
+      for (const c of changes) this.event(status, c, 'failure', `change from '${c.isText ?? short(c.is)}' to '${c.shouldText ?? short(c.should)}' failed: ${(e as Error).message}`);
       throw e;
     }
     for (const c of changes) {
       this.log('notice', `${source}/${c.property}`, c.message, r);
-      this.report.event(status, c, 'success');
+      this.event(status, c, 'success');
     }
-    status.changed = true;
-    status.change_count = changes.length;
     this.sendRefresh(r.ref);
+  }
+
+  /** The one way an event gets into the report: the status's counters follow from its events. */
+  private event(status: ResourceStatus, c: Change, outcome: 'success' | 'failure' | 'noop', message?: string): void {
+    recordChange(status, c, outcome, this.sensitive.get(status.resource)?.has(c.property) ?? false, message);
   }
 
   private sendRefresh(ref: string): void {
@@ -281,7 +292,6 @@ export class Transaction {
       this.log('notice', source, `Triggered 'refresh' from ${events} event${events > 1 ? 's' : ''}`, r);
       this.sendRefresh(ref);
     } catch (e) {
-      status.failed = true;
       status.failed_to_restart = true;
       throw e;
     }
@@ -313,7 +323,7 @@ export class Transaction {
         this.options.registry.type(o.type)!.definition.validate?.(o);
         const changes = await this.changesFor(o, p);
         if (changes.length === 0) continue;
-        const status = this.report.newStatus(this.graph.nodes.get(other)!.resource, this.path(other), p.name);
+        const status = this.report.newStatus(this.graph.nodes.get(other)!.resource, this.containmentPath(other), p.name);
         this.statusOf.set(other, status);
         items.push({ ref: other, r: o, changes, status });
       } catch {
@@ -326,14 +336,10 @@ export class Transaction {
         for (const i of work) if (i.changes.some((c) => c.diff)) this.log('notice', this.path(i.ref), `\n${i.changes.map((c) => c.diff).join('\n')}`, i.r);
         await provider.syncBatch!(work.map((i) => ({ r: i.r, changes: i.changes })), this.ctx);
         for (const i of work) {
-          i.status.out_of_sync = true;
-          i.status.out_of_sync_count = i.changes.length;
           for (const c of i.changes) {
             this.log('notice', `${this.path(i.ref)}/${c.property}`, c.message, i.r);
-            this.report.event(i.status, c, 'success');
+            this.event(i.status, c, 'success');
           }
-          i.status.changed = true;
-          i.status.change_count = i.changes.length;
           this.sendRefresh(i.ref);
         }
       } catch (e) {
@@ -348,13 +354,11 @@ export class Transaction {
             await provider.sync(first.r, first.changes, this.ctx);
             for (const c of first.changes) {
               this.log('notice', `${this.path(ref)}/${c.property}`, c.message, first.r);
-              this.report.event(mine, c, 'success');
+              this.event(mine, c, 'success');
             }
-            mine.changed = true;
-            mine.change_count = first.changes.length;
             this.sendRefresh(ref);
           } catch (e2) {
-            for (const c of first.changes) this.report.event(mine, c, 'failure', (e2 as Error).message);
+            for (const c of first.changes) this.event(mine, c, 'failure', (e2 as Error).message);
             throw e2;
           }
         }

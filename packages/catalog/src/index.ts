@@ -1,4 +1,6 @@
-// @kasper/catalog: the catalog model and Puppet's catalog JSON format.
+// @kasper/catalog: the contract between compiling and converging — the catalog model and
+// Puppet's catalog JSON format, and the report model and Puppet's report JSON format.
 export * from './catalog.ts';
 export * from './json.ts';
 export * from './refs.ts';
+export * from './report.ts';
