@@ -280,36 +280,67 @@ export class CertificateAuthority {
       if (auth.length && !options.allowAuthorizationExtensions) {
         throw new CAError(`The request for ${name} asks for authorization extensions (${auth.join(', ')}), which grant rights beyond a node's; sign it with --allow-authorization-extensions if they are wanted`);
       }
-      const caCert = pki.certificateFromPem(this.caCertPem());
-      const cert = pki.createCertificate();
-      cert.publicKey = csr.csr.publicKey!;
-      cert.serialNumber = this.nextSerial();
-      cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
-      cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
-      cert.setSubject([{ name: 'commonName', value: name }]);
-      cert.setIssuer(caCert.subject.attributes);
-      // IP addresses among the alt names become IP entries, so agents can reach a master by address.
-      const altNames = [name, ...extraAltNames].map((d) =>
-        /^\d{1,3}(\.\d{1,3}){3}$/.test(d) ? { type: 7, ip: d } : { type: 2, value: d });
-      const exts: object[] = [
-        { name: 'basicConstraints', cA: false, critical: true },
-        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-        { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
-        { name: 'subjectKeyIdentifier' },
-        { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-        { name: 'subjectAltName', altNames },
-      ];
-      for (const [k, v] of Object.entries(csr.extensions)) exts.push(utf8Extension(oidOf(k), v));
-      cert.setExtensions(exts);
-      const s = nodeSigner(this.caKey());
-      cert.sign(s.key, s.md);
-      const certPem = pki.certificateToPem(cert);
-      this.write(this.namePath('signed', name), certPem);
-      const inventory = this.path('inventory.txt');
-      const before = existsSync(inventory) ? readFileSync(inventory, 'utf8') : '';
-      const line = `0x${cert.serialNumber} ${cert.validity.notBefore.toISOString()} ${cert.validity.notAfter.toISOString()} /CN=${name}\n`;
-      this.write(inventory, `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}`);
+      const certPem = this.mint(name, csr.csr.publicKey as forge.pki.rsa.PublicKey, extraAltNames, csr.extensions);
       rmSync(reqPath, { force: true });
+      syncDir(join(this.dir, 'signed'));
+      return certPem;
+    });
+  }
+
+  /**
+   * Makes, stores and inventories a certificate for `name` (under the lock): the key usages every
+   * Kasper certificate has, the alt names (IP addresses as IP entries, so agents can reach a
+   * master by address) and the extensions given.
+   */
+  private mint(name: string, publicKey: forge.pki.rsa.PublicKey, altNames: string[], extensions: Record<string, string>): string {
+    const caCert = pki.certificateFromPem(this.caCertPem());
+    const cert = pki.createCertificate();
+    cert.publicKey = publicKey;
+    cert.serialNumber = this.nextSerial();
+    cert.validity.notBefore = new Date(Date.now() - 24 * 3600 * 1000);
+    cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
+    cert.setSubject([{ name: 'commonName', value: name }]);
+    cert.setIssuer(caCert.subject.attributes);
+    const sans = [name, ...altNames.filter((d) => d !== name)].map((d) =>
+      /^\d{1,3}(\.\d{1,3}){3}$/.test(d) ? { type: 7, ip: d } : { type: 2, value: d });
+    const exts: object[] = [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+      { name: 'subjectKeyIdentifier' },
+      { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+      { name: 'subjectAltName', altNames: sans },
+    ];
+    for (const [k, v] of Object.entries(extensions)) exts.push(utf8Extension(oidOf(k), v));
+    cert.setExtensions(exts);
+    const s = nodeSigner(this.caKey());
+    cert.sign(s.key, s.md);
+    const certPem = pki.certificateToPem(cert);
+    this.write(this.namePath('signed', name), certPem);
+    const inventory = this.path('inventory.txt');
+    const before = existsSync(inventory) ? readFileSync(inventory, 'utf8') : '';
+    const line = `0x${cert.serialNumber} ${cert.validity.notBefore.toISOString()} ${cert.validity.notAfter.toISOString()} /CN=${name}\n`;
+    this.write(inventory, `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}`);
+    return certPem;
+  }
+
+  /**
+   * A new certificate for the key, names and extensions of `currentPem`, which must be `name`'s
+   * current certificate and not revoked (Puppet 7 agents renew before expiry, over mutual TLS).
+   * The old certificate stays valid until it expires, as with puppetserver.
+   */
+  renew(name: string, currentPem: string): string {
+    checkName(name);
+    return this.withLock(() => {
+      const stored = this.readNamed('signed', name);
+      if (!stored || sha256Fingerprint(stored) !== sha256Fingerprint(currentPem)) {
+        throw new CAError(`The certificate presented is not ${name}'s current certificate`, 403);
+      }
+      if (this.isRevoked(stored)) throw new CAError(`The certificate of ${name} is revoked`, 403);
+      const cert = pki.certificateFromPem(stored);
+      const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null;
+      const altNames = (san?.altNames ?? []).map((a) => (a.type === 7 ? a.ip! : a.value!)).filter(Boolean);
+      const certPem = this.mint(name, cert.publicKey as forge.pki.rsa.PublicKey, altNames, certificateExtensions(stored));
       syncDir(join(this.dir, 'signed'));
       return certPem;
     });

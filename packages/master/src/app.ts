@@ -14,7 +14,9 @@ import type { MasterConfig } from './config.ts';
 import { HttpError, type MasterContext } from './context.ts';
 import { parseFactsParam } from './facts-param.ts';
 import { Revocations, tlsIdentify, type Identify } from './identity.ts';
+import { bucketPlugin } from './plugins/bucket.ts';
 import { caPlugin } from './plugins/ca.ts';
+import { caAdminPlugin } from './plugins/ca-admin.ts';
 import { filesPlugin } from './plugins/files.ts';
 import { statusPlugin } from './plugins/status.ts';
 import { v3Plugin } from './plugins/v3.ts';
@@ -129,6 +131,8 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
   await app.register(caPlugin, ctx);
   await app.register(v3Plugin, ctx);
   await app.register(filesPlugin, ctx);
+  await app.register(bucketPlugin, ctx);
+  await app.register(caAdminPlugin, ctx);
   await app.register(statusPlugin, ctx);
   // A client that hangs up mid-handshake is only a log line.
   app.server.on('tlsClientError', (err) => app.log.info({ err: err.message }, 'TLS client error'));

@@ -3,10 +3,11 @@
 // server's mounts with recursion, reports answered as puppetserver does, environments.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKey, makeCsr } from '@kasper/ca';
 import { buildMaster, type BuiltMaster } from '../src/index.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kasper-puppet-api-'));
@@ -40,7 +41,9 @@ before(async () => {
     identify: (req) => {
       const name = req.headers['x-test-certname'];
       if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca.certificatePem('master.test')!).raw };
+      // A node with a certificate of its own presents it; the others borrow the master's.
+      const pem = master.ca.certificatePem(name) ?? master.ca.certificatePem('master.test')!;
+      return { certname: name, fingerprint: name, der: new X509Certificate(pem).raw };
     },
   });
 });
@@ -110,4 +113,55 @@ test('environments: every environment with its modulepath', async () => {
   const res = JSON.parse((await master.app.inject({ method: 'GET', url: '/puppet/v3/environments', headers: H })).body);
   assert.deepEqual(Object.keys(res.environments), ['production', 'staging']);
   assert.equal(res.environments.production.settings.modulepath[0], join(work, 'envs/production/modules'));
+});
+
+test('file bucket: a backup is stored by checksum, found again, and a wrong checksum is refused', async () => {
+  const content = 'old contents\n';
+  const sum = createHash('sha256').update(content).digest('hex');
+  const url = `/puppet/v3/file_bucket_file/sha256/${sum}//etc/app.conf?environment=production`;
+  const put = await master.app.inject({ method: 'PUT', url, payload: content, headers: { ...H, 'content-type': 'application/octet-stream' } });
+  assert.equal(put.statusCode, 200, put.body);
+  assert.equal((await master.app.inject({ method: 'HEAD', url: `/puppet/v3/file_bucket_file/sha256/${sum}//etc/app.conf`, headers: H })).statusCode, 200);
+  assert.equal((await master.app.inject({ method: 'GET', url: `/puppet/v3/file_bucket_file/sha256/${sum}`, headers: H })).body, content);
+  const other = createHash('sha256').update('x').digest('hex');
+  assert.equal((await master.app.inject({ method: 'HEAD', url: `/puppet/v3/file_bucket_file/sha256/${other}`, headers: H })).statusCode, 404);
+  const lie = await master.app.inject({ method: 'PUT', url: `/puppet/v3/file_bucket_file/sha256/${other}`, payload: content, headers: { ...H, 'content-type': 'application/octet-stream' } });
+  assert.equal(lie.statusCode, 400);
+  assert.equal((await master.app.inject({ method: 'GET', url: `/puppet/v3/file_bucket_file/sha256/${sum}` })).statusCode, 401);
+});
+
+test('certificate_status: the master (or a pp_cli_auth certificate) lists, signs, revokes and cleans; nodes may not', async () => {
+  const key = generateKey(2048);
+  const csr = makeCsr('new.test', key.keyPem, key.publicPem);
+  assert.equal((await master.app.inject({ method: 'PUT', url: '/puppet-ca/v1/certificate_request/new.test', payload: csr, headers: { 'content-type': 'text/plain' } })).body, 'pending');
+  const admin = { 'x-test-certname': 'master.test' };
+  const pending = JSON.parse((await master.app.inject({ method: 'GET', url: '/puppet-ca/v1/certificate_status/new.test', headers: admin })).body);
+  assert.equal(pending.state, 'requested');
+  assert.match(pending.fingerprints.SHA256, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.equal((await master.app.inject({ method: 'GET', url: '/puppet-ca/v1/certificate_status/new.test', headers: H })).statusCode, 403);
+  const sign = await master.app.inject({ method: 'PUT', url: '/puppet-ca/v1/certificate_status/new.test', payload: { desired_state: 'signed' }, headers: admin });
+  assert.equal(sign.statusCode, 204, sign.body);
+  const listed = JSON.parse((await master.app.inject({ method: 'GET', url: '/puppet-ca/v1/certificate_statuses/any?state=signed', headers: admin })).body);
+  assert.ok(listed.some((c: { name: string }) => c.name === 'new.test'));
+  assert.equal((await master.app.inject({ method: 'PUT', url: '/puppet-ca/v1/certificate_status/new.test', payload: { desired_state: 'revoked' }, headers: admin })).statusCode, 204);
+  assert.equal(JSON.parse((await master.app.inject({ method: 'GET', url: '/puppet-ca/v1/certificate_status/new.test', headers: admin })).body).state, 'revoked');
+  assert.equal((await master.app.inject({ method: 'DELETE', url: '/puppet-ca/v1/certificate_status/new.test', headers: admin })).statusCode, 204);
+  assert.equal((await master.app.inject({ method: 'GET', url: '/puppet-ca/v1/certificate_status/new.test', headers: admin })).statusCode, 404);
+});
+
+test('certificate_renewal: a node gets a new certificate for its own key', async () => {
+  const { certPem } = master.ca.generate('renew.test');
+  const res = await master.app.inject({ method: 'POST', url: '/puppet-ca/v1/certificate_renewal', headers: { 'x-test-certname': 'renew.test' } });
+  assert.equal(res.statusCode, 200, res.body);
+  const before = new X509Certificate(certPem);
+  const after = new X509Certificate(res.body);
+  assert.equal(after.subject, before.subject);
+  assert.notEqual(after.serialNumber, before.serialNumber);
+  assert.ok(after.publicKey.equals(before.publicKey));
+  assert.ok(after.checkIssued(new X509Certificate(master.ca.caCertPem())));
+});
+
+test('status services answer for monitoring without a certificate', async () => {
+  const res = JSON.parse((await master.app.inject({ method: 'GET', url: '/status/v1/services' })).body);
+  assert.equal(res.master.state, 'running');
 });

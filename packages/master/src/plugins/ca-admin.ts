@@ -1,0 +1,120 @@
+// The CA's administrative routes as puppetserver has them, for `puppetserver ca`-style tools:
+// certificate_status(es) to list, sign, revoke and clean — allowed only to certificates that
+// carry Puppet's pp_cli_auth extension (signed only with --allow-authorization-extensions) and to
+// the master's own — and certificate_renewal, for any node renewing its own certificate.
+import { X509Certificate, createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { certificateExtensions, isAuthorizationExtension, type CertificateAuthority } from '@kasper/ca';
+import { HttpError, type MasterContext } from '../context.ts';
+import { CERTNAME, ERROR_RESPONSES } from '../names.ts';
+import { requireCertificate } from './authenticated.ts';
+
+const NAME_PARAMS = { type: 'object', properties: { name: CERTNAME }, required: ['name'], additionalProperties: false } as const;
+const STATUS = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' }, state: { type: 'string' }, fingerprint: { type: 'string' },
+    fingerprints: { type: 'object', additionalProperties: { type: 'string' } },
+    dns_alt_names: { type: 'array', items: { type: 'string' } }, subject_alt_names: { type: 'array', items: { type: 'string' } },
+    authorization_extensions: { type: 'object', additionalProperties: { type: 'string' } },
+    serial_number: { type: 'integer' }, not_before: { type: 'string' }, not_after: { type: 'string' },
+  },
+  additionalProperties: true,
+} as const;
+
+const colonHex = (buf: Buffer) => buf.toString('hex').toUpperCase().match(/../g)!.join(':');
+const derOf = (pem: string) => Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+
+/** puppetserver's certificate status document for a name, or undefined. */
+function status(ca: CertificateAuthority, name: string): Record<string, unknown> | undefined {
+  const info = ca.info(name);
+  if (!info) return undefined;
+  const pem = info.state === 'requested' ? ca.requestPem(name)! : ca.certificatePem(name)!;
+  const der = derOf(pem);
+  const fp = (alg: string) => colonHex(createHash(alg).update(der).digest());
+  const auth = Object.fromEntries(Object.entries(info.extensions).filter(([k]) => isAuthorizationExtension(k)));
+  const out: Record<string, unknown> = {
+    name, state: info.state, fingerprint: fp('sha256'),
+    fingerprints: { SHA1: fp('sha1'), SHA256: fp('sha256'), SHA512: fp('sha512'), default: fp('sha256') },
+    dns_alt_names: info.dnsAltNames.map((d) => `DNS:${d}`), subject_alt_names: info.dnsAltNames.map((d) => `DNS:${d}`),
+    authorization_extensions: auth,
+  };
+  if (info.state !== 'requested') {
+    const x = new X509Certificate(pem);
+    out.serial_number = Number.parseInt(x.serialNumber, 16);
+    out.not_before = new Date(x.validFrom).toISOString();
+    out.not_after = new Date(x.validTo).toISOString();
+  }
+  return out;
+}
+
+export async function caAdminPlugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
+  const { ca, config } = ctx;
+
+  // Renewal: any node, for its own certificate.
+  await app.register(async (renewal) => {
+    requireCertificate(renewal, ctx);
+    renewal.post('/puppet-ca/v1/certificate_renewal', { schema: { response: { 200: { type: 'string' }, ...ERROR_RESPONSES } } }, async (req, reply) => {
+      const id = req.identity!;
+      const pem = new X509Certificate(id.der).toString();
+      const renewed = ca.renew(id.certname, pem);
+      req.log.info({ node: id.certname }, 'certificate renewed');
+      return reply.type('text/plain').send(renewed);
+    });
+  });
+
+  // Administration: pp_cli_auth certificates and the master's own.
+  await app.register(async (admin) => {
+    requireCertificate(admin, ctx);
+    admin.addHook('preHandler', async (req) => {
+      const id = req.identity!;
+      if (id.certname === config.certname) return;
+      const ext = certificateExtensions(new X509Certificate(id.der).toString());
+      if (ext.pp_cli_auth !== 'true') {
+        ctx.metrics.refused++;
+        throw new HttpError(403, `${id.certname} may not administer the CA (it needs the pp_cli_auth extension)`, 'FORBIDDEN');
+      }
+    });
+
+    admin.get<{ Params: { name: string } }>('/puppet-ca/v1/certificate_status/:name', {
+      schema: { params: NAME_PARAMS, response: { 200: STATUS, ...ERROR_RESPONSES } },
+    }, async (req, reply) => {
+      const s = status(ca, req.params.name);
+      if (!s) throw new HttpError(404, `Invalid certificate subject: no certificate or request for ${req.params.name}`, 'NOT_FOUND');
+      return reply.send(s);
+    });
+
+    admin.get<{ Querystring: { state?: string } }>('/puppet-ca/v1/certificate_statuses/:any', {
+      schema: {
+        params: { type: 'object', properties: { any: { type: 'string', maxLength: 255 } } },
+        querystring: { type: 'object', properties: { state: { type: 'string', enum: ['requested', 'signed', 'revoked'] } } },
+        response: { 200: { type: 'array', items: STATUS }, ...ERROR_RESPONSES },
+      },
+    }, async (req, reply) => {
+      const all = ca.list(true).map((c) => status(ca, c.name)!).filter(Boolean);
+      return reply.send(req.query.state ? all.filter((s) => s.state === req.query.state) : all);
+    });
+
+    admin.put<{ Params: { name: string }; Body: { desired_state: 'signed' | 'revoked' } }>('/puppet-ca/v1/certificate_status/:name', {
+      schema: {
+        params: NAME_PARAMS,
+        body: { type: 'object', properties: { desired_state: { type: 'string', enum: ['signed', 'revoked'] }, cert_ttl: { type: 'integer' } }, required: ['desired_state'] },
+        response: { ...ERROR_RESPONSES },
+      },
+    }, async (req, reply) => {
+      if (req.body.desired_state === 'signed') ca.sign(req.params.name);
+      else ca.revoke(req.params.name);
+      req.log.info({ node: req.params.name, state: req.body.desired_state, by: req.identity!.certname }, 'certificate status changed');
+      return reply.code(204).send();
+    });
+
+    admin.delete<{ Params: { name: string } }>('/puppet-ca/v1/certificate_status/:name', {
+      schema: { params: NAME_PARAMS, response: { ...ERROR_RESPONSES } },
+    }, async (req, reply) => {
+      if (!ca.info(req.params.name)) throw new HttpError(404, `Invalid certificate subject: no certificate or request for ${req.params.name}`, 'NOT_FOUND');
+      ca.clean(req.params.name);
+      req.log.info({ node: req.params.name, by: req.identity!.certname }, 'certificate cleaned');
+      return reply.code(204).send();
+    });
+  });
+}
