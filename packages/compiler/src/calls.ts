@@ -16,6 +16,7 @@ import type { Templates } from './templates.ts';
 import { ClassType, ResourceType, describeMismatch } from './types/index.ts';
 import { isType, type Value } from './values.ts';
 import { BUILTIN_FUNCTIONS } from './functions/index.ts';
+import { checkCall } from './functions/signature.ts';
 import type { CallContext, ResourceView } from './functions/context.ts';
 
 /** The parts of the compilation that calls reach. */
@@ -43,7 +44,11 @@ export class FunctionCalls {
   call(name: string, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
     const n = normalizeName(name);
     const builtin = BUILTIN_FUNCTIONS.get(n);
-    if (builtin) return builtin(new Call(this.parts, this, frame, at, n), args, lambda);
+    if (builtin) {
+      const ctx = new Call(this.parts, this, frame, at, n);
+      checkCall(ctx, builtin.signature, args, lambda);
+      return builtin.call(ctx, args, lambda);
+    }
     const def = this.parts.loader.findFunction(n);
     if (def) return this.callPuppetFunction(def.node, def.file, args, frame, at);
     throw errorAt('KSP-EVAL-006', `Unknown function: '${name}'`, frame, at);

@@ -1,5 +1,4 @@
-// What a function sees of the compilation: its CallContext, what it may read and do. And the
-// checks every function makes of its arguments.
+// What a function sees of the compilation: its CallContext, what it may read and do.
 import type * as A from '@kasper/language';
 import type { CompileError, CompileErrorCode } from '../errors.ts';
 import type { Lambda } from '../frame.ts';
@@ -63,16 +62,3 @@ export interface CallContext {
 }
 
 export type PuppetFunction = (ctx: CallContext, args: Value[], lambda: Lambda | null) => Value;
-
-/** Checks the argument count: `expectArgs(ctx, args, 1, 2)`. */
-export function expectArgs(ctx: CallContext, args: Value[], min: number, max = min): void {
-  if (args.length < min || args.length > max) {
-    const expect = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `between ${min} and ${max}`;
-    throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects ${expect} argument${expect === '1' ? '' : 's'}, got ${args.length}`);
-  }
-}
-
-export function expectLambda(ctx: CallContext, lambda: Lambda | null): Lambda {
-  if (!lambda) throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects a block (a lambda like |$x| { … })`);
-  return lambda;
-}

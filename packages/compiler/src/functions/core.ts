@@ -5,7 +5,7 @@ import { BreakSignal, NextSignal, ReturnSignal } from '../frame.ts';
 import type { Value } from '../values.ts';
 import { ClassType, ResourceType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
-import { expectArgs } from './context.ts';
+import { fn, type BuiltinFunction } from './signature.ts';
 
 /** Class names from include/require/contain arguments: strings, Class['x'] references, arrays. */
 function classNames(ctx: CallContext, args: Value[]): string[] {
@@ -20,44 +20,37 @@ function classNames(ctx: CallContext, args: Value[]): string[] {
 }
 
 const include: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   ctx.include(classNames(ctx, args));
   return undefined;
 };
 
 /** require: include, and make the current container depend on the class. */
 const requireClass: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   ctx.require(classNames(ctx, args));
   return undefined;
 };
 
 const contain: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   ctx.contain(classNames(ctx, args));
   return undefined;
 };
 
 const realize: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   ctx.realize(args);
   return undefined;
 };
 
 const tag: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   ctx.tag(args.flat(Infinity as 1).map((x) => formatValue(x)));
   return undefined;
 };
 
 const tagged: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   const tags = ctx.tags();
   return args.flat(Infinity as 1).every((t) => typeof t === 'string' && tags.has(t.toLowerCase()));
 };
 
 const defined: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   return args.some((a) => ctx.isDefined(a));
 };
 
@@ -83,7 +76,6 @@ const returnFn: PuppetFunction = (_ctx, args) => {
 };
 
 const epp: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, 2);
   const spec = args[0];
   if (typeof spec !== 'string') throw ctx.error('KSP-EVAL-007', `'epp' expects a template name like 'module/file.epp'`);
   const path = ctx.moduleFile(spec, 'templates');
@@ -92,7 +84,6 @@ const epp: PuppetFunction = (ctx, args) => {
 };
 
 const inlineEpp: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, 2);
   if (typeof args[0] !== 'string') throw ctx.error('KSP-EVAL-007', `'inline_epp' expects the template text as a String`);
   return ctx.renderEpp(args[0], '<inline_epp>', args[1]);
 };
@@ -105,7 +96,6 @@ const template: PuppetFunction = (ctx, args) => {
 
 /** file(): the first of the named files that exists, as text. */
 const file: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
   for (const a of args) {
     if (typeof a !== 'string') continue;
     const path = a.startsWith('/') ? a : ctx.moduleFile(a, 'files');
@@ -119,29 +109,22 @@ const file: PuppetFunction = (ctx, args) => {
   throw ctx.error('KSP-EVAL-001', `Could not find any files from ${args.map((a) => formatValue(a)).join(', ')}`);
 };
 
-export const CORE_FUNCTIONS: [string, PuppetFunction][] = [
-  ['include', include],
-  ['require', requireClass],
-  ['contain', contain],
-  ['realize', realize],
-  ['tag', tag],
-  ['tagged', tagged],
-  ['defined', defined],
-  ['fail', fail],
-  ['debug', logger('debug')],
-  ['info', logger('info')],
-  ['notice', logger('notice')],
-  ['warning', logger('warning')],
-  ['err', logger('err')],
-  ['alert', logger('alert')],
-  ['crit', logger('crit')],
-  ['emerg', logger('emerg')],
-  ['break', breakFn],
-  ['next', nextFn],
-  ['return', returnFn],
-  ['epp', epp],
-  ['inline_epp', inlineEpp],
-  ['template', template],
-  ['inline_template', template],
-  ['file', file],
+export const CORE_FUNCTIONS: BuiltinFunction[] = [
+  fn('include', 'Any +names', 'Undef', include),
+  fn('require', 'Any +names', 'Undef', requireClass),
+  fn('contain', 'Any +names', 'Undef', contain),
+  fn('realize', 'Any +references', 'Undef', realize),
+  fn('tag', 'Any +tags', 'Undef', tag),
+  fn('tagged', 'Any +tags', 'Boolean', tagged),
+  fn('defined', 'Any +names', 'Boolean', defined),
+  fn('fail', 'Any *message', 'Undef', fail),
+  ...['debug', 'info', 'notice', 'warning', 'err', 'alert', 'crit', 'emerg'].map((level) => fn(level, 'Any *values', 'Undef', logger(level))),
+  fn('break', 'Any *unused', 'Undef', breakFn),
+  fn('next', 'Any *value', 'Undef', nextFn),
+  fn('return', 'Any *value', 'Undef', returnFn),
+  fn('epp', 'Any template, Any parameters?', 'String', epp),
+  fn('inline_epp', 'Any template, Any parameters?', 'String', inlineEpp),
+  fn('template', 'Any *templates', 'Undef', template),
+  fn('inline_template', 'Any *templates', 'Undef', template),
+  fn('file', 'Any +files', 'String', file),
 ];

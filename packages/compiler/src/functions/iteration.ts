@@ -1,10 +1,10 @@
 // Iteration and flow functions that take a lambda: each, map, filter, reduce, slice, with,
-// then, lest, any, all, step, reverse_each.
+// then, lest, any, all, step, reverse_each, tree_each.
 import { BreakSignal } from '../frame.ts';
 import { isTruthy, type Value } from '../values.ts';
 import { IntegerType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
-import { expectArgs, expectLambda } from './context.ts';
+import { expectLambda, fn, type BuiltinFunction } from './signature.ts';
 
 /** The elements a function iterates: array items, hash [key, value] pairs, 0…n-1, string chars. */
 function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean } {
@@ -44,16 +44,14 @@ function loop(fn: () => void): void {
 }
 
 const each: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
-  const l = expectLambda(ctx, lambda);
+  const l = lambda!;
   const { items, isHash } = elements(ctx, args[0]);
   loop(() => items.forEach((x, i) => callWith(l, x, i, isHash)));
   return args[0];
 };
 
 const map: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
-  const l = expectLambda(ctx, lambda);
+  const l = lambda!;
   const { items, isHash } = elements(ctx, args[0]);
   const out: Value[] = [];
   loop(() => items.forEach((x, i) => out.push(callWith(l, x, i, isHash))));
@@ -61,8 +59,7 @@ const map: PuppetFunction = (ctx, args, lambda) => {
 };
 
 const filter: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
-  const l = expectLambda(ctx, lambda);
+  const l = lambda!;
   const { items, isHash } = elements(ctx, args[0]);
   const keep: Value[] = [];
   loop(() => items.forEach((x, i) => { if (isTruthy(callWith(l, x, i, isHash))) keep.push(x); }));
@@ -71,8 +68,7 @@ const filter: PuppetFunction = (ctx, args, lambda) => {
 };
 
 const reduce: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1, 2);
-  const l = expectLambda(ctx, lambda);
+  const l = lambda!;
   const { items } = elements(ctx, args[0]);
   let acc: Value;
   let rest: Value[];
@@ -89,7 +85,6 @@ const reduce: PuppetFunction = (ctx, args, lambda) => {
 };
 
 const slice: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 2);
   const n = args[1];
   if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-EVAL-007', `'slice' expects a slice size of at least 1`);
   const { items } = elements(ctx, args[0]);
@@ -100,34 +95,29 @@ const slice: PuppetFunction = (ctx, args, lambda) => {
   return args[0];
 };
 
-const withFn: PuppetFunction = (ctx, args, lambda) => expectLambda(ctx, lambda).call(args);
+const withFn: PuppetFunction = (_ctx, args, lambda) => lambda!.call(args);
 
 const then: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
   return args[0] === undefined ? undefined : expectLambda(ctx, lambda).call([args[0]]);
 };
 
 const lest: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
   return args[0] === undefined ? expectLambda(ctx, lambda).call([]) : args[0];
 };
 
 const any: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
-  const l = expectLambda(ctx, lambda);
+  const l = lambda!;
   const { items, isHash } = elements(ctx, args[0]);
   return items.some((x, i) => isTruthy(callWith(l, x, i, isHash)));
 };
 
 const all: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
-  const l = expectLambda(ctx, lambda);
+  const l = lambda!;
   const { items, isHash } = elements(ctx, args[0]);
   return items.every((x, i) => isTruthy(callWith(l, x, i, isHash)));
 };
 
 const step: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 2);
   const n = args[1];
   if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-EVAL-007', `'step' expects a step of at least 1`);
   const { items } = elements(ctx, args[0]);
@@ -138,7 +128,6 @@ const step: PuppetFunction = (ctx, args, lambda) => {
 };
 
 const reverseEach: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1);
   const { items } = elements(ctx, args[0]);
   const reversed = [...items].reverse();
   if (!lambda) return reversed;
@@ -146,17 +135,34 @@ const reverseEach: PuppetFunction = (ctx, args, lambda) => {
   return undefined;
 };
 
-export const ITERATION_FUNCTIONS: [string, PuppetFunction][] = [
-  ['each', each],
-  ['map', map],
-  ['filter', filter],
-  ['reduce', reduce],
-  ['slice', slice],
-  ['with', withFn],
-  ['then', then],
-  ['lest', lest],
-  ['any', any],
-  ['all', all],
-  ['step', step],
-  ['reverse_each', reverseEach],
+/** tree_each: every container and leaf of a nested structure, depth first, with its path. */
+const treeEach: PuppetFunction = (_ctx, args, lambda) => {
+  const entries: Value[] = [];
+  const visit = (v: Value, path: Value[]) => {
+    if (!lambda) entries.push([path, v]);
+    else if (lambda.parameters.length > 1) lambda.call([path, v]);
+    else lambda.call([[path, v]]);
+    if (Array.isArray(v)) v.forEach((x, i) => visit(x, [...path, BigInt(i)]));
+    else if (v instanceof Map) for (const [k, x] of v) visit(x, [...path, k]);
+  };
+  visit(args[0], []);
+  // Without a block it is an iterator; as a value, its entries.
+  return lambda ? args[0] : entries;
+};
+
+// A block the signature requires is always there when the function runs (`lambda!`).
+export const ITERATION_FUNCTIONS: BuiltinFunction[] = [
+  fn('each', 'Any collection, Callable &block', 'Any', each),
+  fn('map', 'Any collection, Callable &block', 'Array', map),
+  fn('filter', 'Any collection, Callable &block', 'Variant[Array, Hash]', filter),
+  fn('reduce', 'Any collection, Any memo?, Callable &block', 'Any', reduce),
+  fn('slice', 'Any collection, Any size, Callable &block?', 'Any', slice),
+  fn('with', 'Any *args, Callable &block', 'Any', withFn),
+  fn('then', 'Any value, Callable &block?', 'Any', then),
+  fn('lest', 'Any value, Callable &block?', 'Any', lest),
+  fn('any', 'Any collection, Callable &block', 'Boolean', any),
+  fn('all', 'Any collection, Callable &block', 'Boolean', all),
+  fn('step', 'Any collection, Any step, Callable &block?', 'Optional[Array]', step),
+  fn('reverse_each', 'Any collection, Callable &block?', 'Optional[Array]', reverseEach),
+  fn('tree_each', 'Any tree, Any options?, Callable &block?', 'Any', treeEach),
 ];

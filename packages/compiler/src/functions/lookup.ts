@@ -6,10 +6,9 @@ import { parseMerge } from '../hiera.ts';
 import { hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
 import { describeMismatch, formatValue } from '../types/index.ts';
 import type { PuppetFunction } from './context.ts';
-import { expectArgs } from './context.ts';
+import { fn, type BuiltinFunction } from './signature.ts';
 
 const lookup: PuppetFunction = (ctx, args, lambda) => {
-  expectArgs(ctx, args, 1, 4);
   let names = args[0];
   let valueType: Value;
   let merge: Value;
@@ -59,4 +58,6 @@ const lookup: PuppetFunction = (ctx, args, lambda) => {
   }
 };
 
-export const LOOKUP_FUNCTIONS: [string, PuppetFunction][] = [['lookup', lookup]];
+export const LOOKUP_FUNCTIONS: BuiltinFunction[] = [
+  fn('lookup', 'Any name, Any value_type?, Any merge?, Any default_value?, Callable &block?', 'Any', lookup),
+];

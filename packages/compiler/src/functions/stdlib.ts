@@ -5,7 +5,7 @@
 import { PSensitive, PTimestamp, hashGet, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { ResourceType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
-import { expectArgs } from './context.ts';
+import { fn, type BuiltinFunction } from './signature.ts';
 
 const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
 
@@ -28,7 +28,6 @@ const merge: PuppetFunction = (ctx, args) => {
 };
 
 const concat: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2, Infinity);
   if (!Array.isArray(args[0])) throw fail(ctx, "concat(): Requires array to work with");
   const out = [...args[0]];
   for (const a of args.slice(1)) Array.isArray(a) ? out.push(...a) : out.push(a);
@@ -41,13 +40,11 @@ const pick: PuppetFunction = (ctx, args) => {
   return v;
 };
 
-const pickDefault: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, Infinity);
+const pickDefault: PuppetFunction = (_ctx, args) => {
   return args.find((x) => !isEmptyish(x)) ?? args[args.length - 1];
 };
 
 const del: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2);
   const [coll, what] = args;
   const items = Array.isArray(what) ? what : [what];
   if (Array.isArray(coll)) return coll.filter((x) => !items.some((i) => same(x, i)));
@@ -57,7 +54,6 @@ const del: PuppetFunction = (ctx, args) => {
 };
 
 const deleteUndefValues: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1);
   const c = args[0];
   if (Array.isArray(c)) return c.filter((x) => x !== undefined);
   if (c instanceof Map) return new Map([...c].filter(([, v]) => v !== undefined));
@@ -65,7 +61,6 @@ const deleteUndefValues: PuppetFunction = (ctx, args) => {
 };
 
 const deleteAt: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2);
   const [a, i] = args;
   if (!Array.isArray(a) || typeof i !== 'bigint') throw fail(ctx, 'delete_at(): expects an array and an index');
   if (i < 0n || i >= BigInt(a.length)) throw fail(ctx, 'delete_at(): Given index exceeds size of array given');
@@ -73,7 +68,6 @@ const deleteAt: PuppetFunction = (ctx, args) => {
 };
 
 const affix = (where: 'prefix' | 'suffix'): PuppetFunction => (ctx, args) => {
-  expectArgs(ctx, args, 1, 2);
   const a = formatValue(args[1]);
   const f = (s: Value) => (where === 'prefix' ? a + formatValue(s) : formatValue(s) + a);
   if (Array.isArray(args[0])) return args[0].map(f);
@@ -82,7 +76,6 @@ const affix = (where: 'prefix' | 'suffix'): PuppetFunction => (ctx, args) => {
 };
 
 const member: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2);
   if (!Array.isArray(args[0])) throw fail(ctx, 'member(): Requires array to work with');
   const items = Array.isArray(args[1]) ? args[1] : [args[1]];
   const arr = args[0];
@@ -90,7 +83,6 @@ const member: PuppetFunction = (ctx, args) => {
 };
 
 const hasKey: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2);
   if (!(args[0] instanceof Map)) throw fail(ctx, 'has_key(): expects the first argument to be a hash');
   return hashGet(args[0], args[1]) !== NOT_FOUND;
 };
@@ -117,13 +109,11 @@ function toJson(v: Value, indent: string | null, level = 0): string {
   return JSON.stringify(formatValue(v));
 }
 
-const toJsonFn: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1);
+const toJsonFn: PuppetFunction = (_ctx, args) => {
   return toJson(args[0], null);
 };
 
-const toJsonPretty: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, 3);
+const toJsonPretty: PuppetFunction = (_ctx, args) => {
   let v = args[0];
   // skip_undef drops undef values from hashes (and arrays), as stdlib does.
   if (args[1] === true) {
@@ -135,7 +125,6 @@ const toJsonPretty: PuppetFunction = (ctx, args) => {
 };
 
 const fact: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1);
   const name = args[0];
   if (typeof name !== 'string') throw fail(ctx, "fact(): expects a fact name as a String");
   let v = ctx.variable('facts');
@@ -149,7 +138,6 @@ const fact: PuppetFunction = (ctx, args) => {
 
 /** create_resources(type, { title => params }, defaults): resources from data. */
 const createResources: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2, 3);
   const [type, instances, defaults] = args;
   const typeName = typeof type === 'string' ? type : type instanceof ResourceType ? type.typeName : undefined;
   if (!typeName) throw fail(ctx, `create_resources(): the first argument must be a resource type name, got ${formatValue(type)}`);
@@ -180,7 +168,6 @@ function ensureResource(ctx: CallContext, typeName: string, titles: Value, param
 }
 
 const ensureResourceFn: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2, 3);
   const [type, titles, params] = args;
   if (typeof type !== 'string') throw fail(ctx, 'ensure_resource(): the type must be a String');
   ensureResource(ctx, type, titles, params instanceof Map ? params : new Map());
@@ -188,7 +175,6 @@ const ensureResourceFn: PuppetFunction = (ctx, args) => {
 };
 
 const ensureResources: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 2, 3);
   const [type, instances, defaults] = args;
   if (typeof type !== 'string' || !(instances instanceof Map)) throw fail(ctx, 'ensure_resources(): expects a type and a Hash of titles to parameters');
   for (const [title, params] of instances) {
@@ -200,7 +186,6 @@ const ensureResources: PuppetFunction = (ctx, args) => {
 };
 
 const ensurePackages: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, 2);
   const defaults = new Map<Value, Value>([['ensure', 'installed']]);
   if (args[1] instanceof Map) for (const [k, v] of args[1]) defaults.set(k, v);
   if (defaults.get('ensure') === 'present') defaults.set('ensure', 'installed');
@@ -217,16 +202,14 @@ const ensurePackages: PuppetFunction = (ctx, args) => {
   return undefined;
 };
 
-const assertPrivate: PuppetFunction = (ctx, args) => {
-  // Called from inside a module's class to forbid use from elsewhere: the caller's module must
-  // be the class's own module.
-  expectArgs(ctx, args, 0, 1);
-  return undefined;
-};
+/**
+ * assert_private: called inside a module's class to forbid its use from elsewhere. Kasper does
+ * not check the caller's module; the call is accepted.
+ */
+const assertPrivate: PuppetFunction = () => undefined;
 
 /** strftime(format) / strftime(timestamp, format): the directives Puppet code uses. */
-const strftime: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, 3);
+const strftime: PuppetFunction = (_ctx, args) => {
   const format = typeof args[0] === 'string' ? args[0] : formatValue(args[1]);
   const d = args[0] instanceof PTimestamp ? new Date(args[0].ms) : new Date();
   const p2 = (n: number) => String(n).padStart(2, '0');
@@ -251,8 +234,7 @@ const strftime: PuppetFunction = (ctx, args) => {
   });
 };
 
-const shellJoin: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1);
+const shellJoin: PuppetFunction = (_ctx, args) => {
   const words = Array.isArray(args[0]) ? args[0] : [args[0]];
   return words.map((w) => shellEscape(formatValue(w))).join(' ');
 };
@@ -263,8 +245,7 @@ function shellEscape(s: string): string {
   return s.replace(/([^A-Za-z0-9_\-.,:+/@\n])/g, '\\$1').replace(/\n/g, "'\n'");
 }
 
-const shellEscapeFn: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1);
+const shellEscapeFn: PuppetFunction = (_ctx, args) => {
   return shellEscape(formatValue(args[0]));
 };
 
@@ -278,7 +259,6 @@ const any2array: PuppetFunction = (_ctx, args) => {
 };
 
 const str2bool: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1);
   const v = args[0];
   if (typeof v === 'boolean') return v;
   if (typeof v !== 'string') throw fail(ctx, 'str2bool(): Requires string to work with');
@@ -288,7 +268,6 @@ const str2bool: PuppetFunction = (ctx, args) => {
 };
 
 const bool2str: PuppetFunction = (ctx, args) => {
-  expectArgs(ctx, args, 1, 3);
   if (typeof args[0] !== 'boolean') throw fail(ctx, 'bool2str(): Requires a boolean to work with');
   if (args.length === 3) return args[0] ? args[1] : args[2];
   return String(args[0]);
@@ -312,12 +291,31 @@ const deepMerge: PuppetFunction = (ctx, args) => {
   return acc;
 };
 
-export const STDLIB_FUNCTIONS: [string, PuppetFunction][] = [
-  ['merge', merge], ['concat', concat], ['pick', pick], ['pick_default', pickDefault], ['delete', del],
-  ['delete_undef_values', deleteUndefValues], ['delete_at', deleteAt], ['prefix', affix('prefix')],
-  ['suffix', affix('suffix')], ['member', member], ['has_key', hasKey], ['to_json', toJsonFn],
-  ['to_json_pretty', toJsonPretty], ['fact', fact], ['create_resources', createResources],
-  ['ensure_resource', ensureResourceFn], ['ensure_resources', ensureResources], ['ensure_packages', ensurePackages],
-  ['assert_private', assertPrivate], ['strftime', strftime], ['shell_join', shellJoin], ['shell_escape', shellEscapeFn],
-  ['any2array', any2array], ['str2bool', str2bool], ['bool2str', bool2str], ['deep_merge', deepMerge],
+export const STDLIB_FUNCTIONS: BuiltinFunction[] = [
+  fn('merge', 'Any *hashes', 'Hash', merge),
+  fn('concat', 'Any array, Any +values', 'Array', concat),
+  fn('pick', 'Any *values', 'Any', pick),
+  fn('pick_default', 'Any +values', 'Any', pickDefault),
+  fn('delete', 'Any collection, Any item', 'Variant[Array, Hash, String]', del),
+  fn('delete_undef_values', 'Any collection', 'Variant[Array, Hash]', deleteUndefValues),
+  fn('delete_at', 'Any array, Any index', 'Array', deleteAt),
+  fn('prefix', 'Any collection, Any prefix?', 'Variant[Array, Hash]', affix('prefix')),
+  fn('suffix', 'Any collection, Any suffix?', 'Variant[Array, Hash]', affix('suffix')),
+  fn('member', 'Any array, Any item', 'Boolean', member),
+  fn('has_key', 'Any hash, Any key', 'Boolean', hasKey),
+  fn('to_json', 'Any data', 'String', toJsonFn),
+  fn('to_json_pretty', 'Any data, Any skip_undef?, Any opts?', 'String', toJsonPretty),
+  fn('fact', 'Any fact_name', 'Any', fact),
+  fn('create_resources', 'Any type, Any instances, Any defaults?', 'Undef', createResources),
+  fn('ensure_resource', 'Any type, Any title, Any params?', 'Undef', ensureResourceFn),
+  fn('ensure_resources', 'Any type, Any instances, Any defaults?', 'Undef', ensureResources),
+  fn('ensure_packages', 'Any packages, Any default_attributes?', 'Undef', ensurePackages),
+  fn('assert_private', 'Any message?', 'Undef', assertPrivate),
+  fn('strftime', 'Any time_or_format, Any format?, Any timezone?', 'String', strftime),
+  fn('shell_join', 'Any words', 'String', shellJoin),
+  fn('shell_escape', 'Any string', 'String', shellEscapeFn),
+  fn('any2array', 'Any *values', 'Array', any2array),
+  fn('str2bool', 'Any string', 'Boolean', str2bool),
+  fn('bool2str', 'Any value, Any true_string?, Any false_string?', 'Any', bool2str),
+  fn('deep_merge', 'Any *hashes', 'Hash', deepMerge),
 ];

@@ -936,11 +936,25 @@ function actualName(expected: PType, v: Value): string {
   return v === undefined ? 'Undef' : g.name === 'Array' || g.name === 'Hash' ? g.toString() : g.name;
 }
 
+/** A value's type by name alone, as function errors name what they were given: String, Array, Undef. */
+export function typeNameOf(v: Value): string {
+  return v === undefined ? 'Undef' : generalize(inferType(v)).name;
+}
+
+/**
+ * Why a function's argument does not match its parameter's type: as describeMismatch, with what
+ * was given named by its type's name alone ("got Array", not "got Array[Integer]").
+ */
+export function describeArgumentMismatch(expected: PType, v: Value): string {
+  return describeMismatch(expected, v, typeNameOf(v));
+}
+
 /**
  * Why `v` is not an instance of `expected`, in Puppet's words: "expects an Integer value, got
  * String", "index 1 expects …", "entry 'k' expects …", "expects a match for Enum['a'], got 'b'".
+ * `given` names what was given instead of the detail the expected type makes relevant.
  */
-export function describeMismatch(expected: PType, v: Value): string {
+export function describeMismatch(expected: PType, v: Value, given?: string): string {
   const e = resolve(expected);
   // Look inside collections to point at the element that is wrong.
   if (e instanceof ArrayType && Array.isArray(v) && e.size.test(v.length)) {
@@ -970,16 +984,16 @@ export function describeMismatch(expected: PType, v: Value): string {
       if (x !== NOT_FOUND && !entry.type.isInstance(x)) return `entry '${entry.key}' ${describeMismatch(entry.type, x)}`;
     }
   }
-  if (e instanceof OptionalType && v !== undefined) return describeMismatch(e.type, v);
+  if (e instanceof OptionalType && v !== undefined) return describeMismatch(e.type, v, given);
   if (e instanceof EnumType || e instanceof PatternType) {
     if (typeof v === 'string') return `expects a match for ${expectedName(expected)}, got '${v}'`;
   }
   if (e instanceof VariantType) {
     const names = e.types.map((t) => expectedName(t));
     const list = names.length <= 2 ? names.join(' or ') : `${names.slice(0, -1).join(', ')}, or ${names[names.length - 1]}`;
-    return `expects a value of type ${list}, got ${actualName(e, v)}`;
+    return `expects a value of type ${list}, got ${given ?? actualName(e, v)}`;
   }
-  return `expects ${article(expectedName(expected))} value, got ${actualName(expected, v)}`;
+  return `expects ${article(expectedName(expected))} value, got ${given ?? actualName(expected, v)}`;
 }
 
 /** How errors name a value: "undef", "a String ('x')". */

@@ -1,0 +1,181 @@
+// Functions on collections and numbers, as Puppet 7 ships them: length, empty, keys, values,
+// sort, unique, flatten, dig, min, max, index, compare; abs, round, ceiling, floor.
+import { PBinary, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
+import { Numeric, formatValue, typeNameOf } from '../types/index.ts';
+import type { CallContext, PuppetFunction } from './context.ts';
+import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
+
+const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
+const SIZED = parseType('Variant[Collection, String]');
+
+function size(ctx: CallContext, v: Value): bigint {
+  if (v instanceof PBinary) return BigInt(v.bytes.length);
+  if (typeof v === 'string') return BigInt([...v].length);
+  if (Array.isArray(v)) return BigInt(v.length);
+  if (v instanceof Map) return BigInt(v.size);
+  throw argumentError(ctx, 'arg', SIZED, v);
+}
+
+const length: PuppetFunction = (ctx, args) => size(ctx, args[0]);
+
+const empty: PuppetFunction = (ctx, args) => {
+  const v = args[0];
+  if (v === undefined) return true;
+  if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return false;
+  return size(ctx, v) === 0n;
+};
+
+const keys: PuppetFunction = (_ctx, args) => [...(args[0] as Map<Value, Value>).keys()];
+
+const values: PuppetFunction = (_ctx, args) => [...(args[0] as Map<Value, Value>).values()];
+
+/** Puppet's compare(): numbers, strings (case-insensitive unless asked), versions, types. */
+export function compareValues(a: Value, b: Value, ignoreCase = true): number {
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') {
+    const x = ignoreCase ? asciiLower(a) : a;
+    const y = ignoreCase ? asciiLower(b) : b;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  throw new Error(`Can only compare values of the same kind: ${typeNameOf(a)} and ${typeNameOf(b)}`);
+}
+
+const sort: PuppetFunction = (ctx, args, lambda) => {
+  const v = args[0];
+  if (typeof v === 'string') return [...v].sort().join('');
+  const copy = [...(v as Value[])];
+  try {
+    if (lambda) copy.sort((a, b) => Number(lambda.call([a, b]) as bigint));
+    else copy.sort((a, b) => compareValues(a, b, false));
+  } catch (e) {
+    if (e instanceof Error && !('code' in e)) throw fail(ctx, `'sort' ${e.message}`);
+    throw e;
+  }
+  return copy;
+};
+
+const unique: PuppetFunction = (ctx, args) => {
+  const v = args[0];
+  if (typeof v === 'string') return [...new Set(v)].join('');
+  if (Array.isArray(v)) {
+    const out: Value[] = [];
+    for (const x of v) if (!out.some((y) => strictEqual(x, y))) out.push(x);
+    return out;
+  }
+  if (v instanceof Map) {
+    const out = new Map<Value, Value>();
+    const seen: Value[] = [];
+    for (const [k, x] of v) if (!seen.some((y) => strictEqual(x, y))) { seen.push(x); out.set(k, x); }
+    return out;
+  }
+  throw fail(ctx, `'unique' expects a String, Array or Hash, got ${typeNameOf(v)}`);
+};
+
+/** Equality without Puppet's case folding: what `unique` and hash keys use. */
+function strictEqual(a: Value, b: Value): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (typeof a !== typeof b && !(typeof a === 'object' && typeof b === 'object')) return false;
+  return puppetEquals(a, b);
+}
+
+const flatten: PuppetFunction = (_ctx, args) => {
+  const v = args.length === 1 ? args[0] : args;
+  return Array.isArray(v) ? (v.flat(Infinity as 1) as Value[]) : [v];
+};
+
+const dig: PuppetFunction = (ctx, args) => {
+  let v = args[0];
+  for (const k of args.slice(1)) {
+    if (v === undefined) return undefined;
+    if (Array.isArray(v)) {
+      if (typeof k !== 'bigint') throw fail(ctx, `'dig' an Array can only be dug into with an Integer, got ${typeNameOf(k)}`);
+      v = v[Number(k < 0n ? BigInt(v.length) + k : k)];
+    } else if (v instanceof Map) {
+      const x = hashGet(v, k);
+      v = x === NOT_FOUND ? undefined : x;
+    } else {
+      throw fail(ctx, `'dig' cannot dig into ${typeNameOf(v)}`);
+    }
+  }
+  return v;
+};
+
+const minMax = (sign: 1 | -1): PuppetFunction => (_ctx, args, lambda) => {
+  const list = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
+  if (list.length === 0) return undefined;
+  const cmp = (a: Value, b: Value): number => {
+    if (lambda) return Number(lambda.call([a, b]) as bigint);
+    // Numbers and numeric strings compare as numbers, otherwise as strings (deprecated in Puppet).
+    const na = toNumeric(a);
+    const nb = toNumeric(b);
+    if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
+    return compareValues(formatValue(a), formatValue(b), false);
+  };
+  return list.reduce((best, x) => (cmp(x, best) * sign > 0 ? x : best));
+};
+
+export function toNumeric(v: Value): bigint | number | undefined {
+  if (typeof v === 'bigint' || typeof v === 'number') return v;
+  if (typeof v === 'string' && /^\s*[-+]?(\d+(\.\d+)?([eE][-+]?\d+)?)\s*$/.test(v)) return v.includes('.') || /e/i.test(v) ? Number(v) : BigInt(v.trim());
+  return undefined;
+}
+
+const index: PuppetFunction = (_ctx, args, lambda) => {
+  const v = args[0];
+  if (typeof v === 'string' && args.length === 2) {
+    const i = v.indexOf(formatValue(args[1]));
+    return i < 0 ? undefined : BigInt(i);
+  }
+  const entries: [Value, Value][] = Array.isArray(v) ? v.map((x, i) => [BigInt(i), x]) : v instanceof Map ? [...v] : [];
+  for (const [k, x] of entries) {
+    if (lambda ? isTruthy(lambda.parameters.length > 1 ? lambda.call([k, x]) : lambda.call([x])) : puppetEquals(x, args[1])) return k;
+  }
+  return undefined;
+};
+
+// ---------------------------------------------------------------- numbers
+
+/** round, ceiling, floor: an Integer stays as it is, a Float becomes an Integer. */
+const toInteger = (f: (n: number) => number): PuppetFunction => (_ctx, args) => {
+  const v = args[0] as bigint | number;
+  return typeof v === 'bigint' ? v : BigInt(f(v));
+};
+
+const abs: PuppetFunction = (ctx, args) => {
+  const v = args[0];
+  if (typeof v === 'bigint') return v < 0n ? -v : v;
+  if (typeof v === 'number') return Math.abs(v);
+  const n = typeof v === 'string' ? toNumeric(v) : undefined;
+  if (n === undefined) throw argumentError(ctx, 'val', Numeric, v);
+  return typeof n === 'bigint' ? (n < 0n ? -n : n) : Math.abs(n);
+};
+
+// ---------------------------------------------------------------- comparing
+
+const compare: PuppetFunction = (ctx, args) => {
+  try {
+    return BigInt(compareValues(args[0], args[1], args[2] !== false));
+  } catch (e) {
+    throw fail(ctx, `'compare' ${(e as Error).message}`);
+  }
+};
+
+export const COLLECTION_FUNCTIONS: BuiltinFunction[] = [
+  fn('length', 'Any arg', 'Integer', length),
+  fn('size', 'Any arg', 'Integer', length),
+  fn('empty', 'Any arg', 'Boolean', empty),
+  fn('keys', 'Hash hsh', 'Array', keys),
+  fn('values', 'Hash hsh', 'Array', values),
+  fn('sort', 'Variant[String, Array] arg, Callable &block?', 'Variant[String, Array]', sort),
+  fn('unique', 'Any arg', 'Variant[String, Array, Hash]', unique),
+  fn('flatten', 'Any +args', 'Array', flatten),
+  fn('dig', 'Any +args', 'Any', dig),
+  fn('min', 'Any +values, Callable &block?', 'Any', minMax(-1)),
+  fn('max', 'Any +values, Callable &block?', 'Any', minMax(1)),
+  fn('index', 'Any collection, Any value?, Callable &block?', 'Any', index),
+  fn('compare', 'Any a, Any b, Any ignore_case?', 'Integer', compare),
+  fn('abs', 'Any val', 'Numeric', abs),
+  fn('round', 'Numeric val', 'Integer', toInteger((n) => Math.sign(n) * Math.round(Math.abs(n)))),
+  fn('ceiling', 'Numeric val', 'Integer', toInteger(Math.ceil)),
+  fn('floor', 'Numeric val', 'Integer', toInteger(Math.floor)),
+];

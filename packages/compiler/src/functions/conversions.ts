@@ -1,0 +1,204 @@
+// Functions on types and values, as Puppet 7 ships them: type, assert_type, new (and Type(…)),
+// convert_to, unwrap; call and getvar, which reach other functions and variables by name.
+import { parseManifest } from '@kasper/language';
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, type Value } from '../values.ts';
+import {
+  ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
+  TypeAliasType, VariantType, Binary, Default, Timestamp, Undef, describeMismatch, formatValue, generalize, inferType,
+} from '../types/index.ts';
+import type { CallContext, PuppetFunction } from './context.ts';
+import { toNumeric } from './collections.ts';
+import { sprintf } from './strings.ts';
+import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
+
+const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
+const TYPE = parseType('Type');
+
+const typeFn: PuppetFunction = (_ctx, args) => {
+  const mode = args[1] ?? 'detailed';
+  const t = inferType(args[0]);
+  if (mode === 'generalized') return generalize(t);
+  if (mode === 'reduced') return reduce(t);
+  return t;
+};
+
+/** `type($x, 'reduced')`: collections keep their element types but lose exact sizes. */
+function reduce(t: PType): PType {
+  return t;
+}
+
+/** A type written as a string (`'Array[String]'`), as assert_type and lookup accept it. */
+export function parseTypeString(ctx: CallContext, text: string): Value {
+  const parsed = parseManifest(text, '<type string>');
+  const expr = parsed.program.body[0];
+  if (parsed.diagnostics.some((d) => d.severity === 'error') || parsed.program.body.length !== 1 || !expr) {
+    throw fail(ctx, `'${text}' is not a type`);
+  }
+  const t = ctx.evaluate(expr);
+  if (!isType(t)) throw fail(ctx, `'${text}' is not a type`);
+  return t;
+}
+
+const assertType: PuppetFunction = (ctx, args, lambda) => {
+  let t = args[0];
+  if (typeof t === 'string') t = parseTypeString(ctx, t);
+  if (!isType(t)) throw argumentError(ctx, 'type', TYPE, t);
+  if (t.isInstance(args[1])) return args[1];
+  if (lambda) return lambda.call([t, inferType(args[1])]);
+  throw fail(ctx, `assert_type(): ${describeMismatch(t, args[1])}`);
+};
+
+// ---------------------------------------------------------------- conversions (new)
+
+function toInteger(ctx: CallContext, v: Value, radix?: number): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(Math.trunc(v));
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'string') {
+    const s = v.trim().replace(/_/g, '');
+    const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]+|\d+)$/.exec(s);
+    if (m && radix === undefined) {
+      const body = m[2];
+      const n = /^0[xX]/.test(body) ? BigInt(body) : /^0[bB]/.test(body) ? BigInt(body) : /^0[0-7]+$/.test(body) ? BigInt('0o' + body.slice(1)) : BigInt(body);
+      return m[1] === '-' ? -n : n;
+    }
+    if (radix !== undefined) {
+      const digits = s.replace(/^([-+]?)0[xXbBoO]?/, '$1');
+      const n = parseInt(digits || '0', radix);
+      if (!Number.isNaN(n) && new RegExp(`^[-+]?[0-9a-z]+$`, 'i').test(digits)) return BigInt(n);
+    }
+    const f = /^[-+]?\d+\.\d+([eE][-+]?\d+)?$/.test(s) ? Number(s) : NaN;
+    if (!Number.isNaN(f)) return BigInt(Math.trunc(f));
+  }
+  throw fail(ctx, `The string '${formatValue(v)}' cannot be converted to Integer`);
+}
+
+function toFloat(ctx: CallContext, v: Value): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (/^[-+]?0[xX][0-9a-fA-F]+$/.test(s)) return Number(BigInt(s));
+    if (/^[-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|\.\d+)$/.test(s)) return Number(s);
+  }
+  throw fail(ctx, `The string '${formatValue(v)}' cannot be converted to Float`);
+}
+
+export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
+  const t = type instanceof TypeAliasType ? type.resolved : type;
+  const v = args[0];
+  let result: Value;
+  if (t instanceof OptionalType) return v === undefined ? undefined : convert(ctx, t.type, args);
+  if (t instanceof IntegerType) {
+    const radix = typeof args[1] === 'bigint' ? Number(args[1]) : undefined;
+    result = toInteger(ctx, v, radix);
+  } else if (t instanceof FloatType) {
+    result = toFloat(ctx, v);
+  } else if (t === Numeric) {
+    if (typeof v === 'bigint' || typeof v === 'number') result = v;
+    else if (typeof v === 'boolean') result = v ? 1n : 0n;
+    else {
+      const n = typeof v === 'string' ? toNumeric(v.trim()) ?? (/^[-+]?0[xX][0-9a-fA-F]+$/.test(v.trim()) ? BigInt(v.trim()) : undefined) : undefined;
+      if (n === undefined) throw ctx.error('KSP-EVAL-004', `The value '${formatValue(v)}' cannot be converted to Numeric.`);
+      result = n;
+    }
+  } else if (t instanceof StringType) {
+    if (typeof v === 'string') result = v;
+    else if (args.length > 1 && typeof args[1] === 'string' && (typeof v === 'bigint' || typeof v === 'number')) result = sprintf(args[1], [v]);
+    else result = formatValue(v);
+  } else if (t instanceof BooleanType) {
+    if (typeof v === 'boolean') result = v;
+    else if (typeof v === 'string' && /^(true|yes|y)$/i.test(v)) result = true;
+    else if (typeof v === 'string' && /^(false|no|n|)$/i.test(v)) result = false;
+    else if (typeof v === 'bigint') result = v !== 0n;
+    else if (typeof v === 'number') result = v !== 0;
+    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Boolean`);
+  } else if (t instanceof ArrayType) {
+    const wrap = args[1] === true;
+    if (Array.isArray(v)) result = v;
+    else if (wrap) result = [v];
+    else if (v instanceof Map) result = [...v].map(([k, x]) => [k, x]);
+    else if (typeof v === 'string') result = [...v];
+    else if (typeof v === 'bigint') result = Array.from({ length: Number(v) }, (_x, i) => BigInt(i));
+    else if (v instanceof IntegerType && v.min !== null && v.max !== null) result = Array.from({ length: Number(v.max - v.min + 1n) }, (_x, i) => v.min! + BigInt(i));
+    else result = [v];
+  } else if (t instanceof HashType) {
+    if (v instanceof Map) result = v;
+    else if (Array.isArray(v)) {
+      const h = new Map<Value, Value>();
+      if (v.every((x) => Array.isArray(x) && x.length === 2)) for (const x of v as Value[][]) h.set(x[0], x[1]);
+      else for (let i = 0; i + 1 < v.length; i += 2) h.set(v[i], v[i + 1]);
+      result = h;
+    } else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Hash`);
+  } else if (t instanceof SensitiveType) {
+    result = v instanceof PSensitive ? v : new PSensitive(v);
+  } else if (t instanceof VariantType) {
+    for (const member of t.types) {
+      try {
+        return convert(ctx, member, args);
+      } catch { /* try the next */ }
+    }
+    throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to ${t}`);
+  } else if (t === Binary) {
+    // Binary(str) reads base64 (format '%B' strict, '%b' lenient), '%s'/'%r' take the text's bytes.
+    const fmt = typeof args[1] === 'string' ? args[1] : '%B';
+    if (v instanceof PBinary) result = v;
+    else if (typeof v === 'string') result = new PBinary(fmt === '%s' || fmt === '%r' ? Buffer.from(v, 'utf8') : Buffer.from(v, 'base64'));
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) result = new PBinary(Uint8Array.from(v.map(Number)));
+    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Binary`);
+  } else if (t === Timestamp) {
+    if (v === undefined) result = new PTimestamp(Date.now());
+    else if (typeof v === 'bigint' || typeof v === 'number') result = new PTimestamp(Number(v) * 1000);
+    else if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) result = new PTimestamp(Date.parse(v));
+    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Timestamp`);
+  } else if (t instanceof RegexpType) {
+    result = v instanceof PRegexp ? v : new PRegexp(formatValue(v));
+  } else if (t === Undef || t === Default) {
+    result = t === Undef ? undefined : DEFAULT;
+  } else {
+    throw fail(ctx, `Creation of new instance of type '${t}' is not supported`);
+  }
+  if (!type.isInstance(result)) throw fail(ctx, `Converted value from ${t.name}.new() has wrong type, ${describeMismatch(type, result)}`);
+  return result;
+}
+
+const newFn: PuppetFunction = (ctx, args, lambda) => {
+  const v = convert(ctx, args[0] as PType, args.slice(1));
+  return lambda ? lambda.call([v]) : v;
+};
+
+const convertTo: PuppetFunction = (ctx, args, lambda) => {
+  const v = convert(ctx, args[1] as PType, [args[0], ...args.slice(2)]);
+  return lambda ? lambda.call([v]) : v;
+};
+
+const call: PuppetFunction = (ctx, args, lambda) => {
+  return ctx.call(args[0] as string, args.slice(1), lambda);
+};
+
+const getvar: PuppetFunction = (ctx, args) => {
+  const [name, ...path] = (args[0] as string).replace(/^\$/, '').split('.');
+  let v = ctx.variable(name);
+  for (const k of path) {
+    if (v instanceof Map) v = v.get(k);
+    else if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
+    else v = undefined;
+  }
+  return v === undefined && args.length > 1 ? args[1] : v;
+};
+
+const unwrap: PuppetFunction = (_ctx, args, lambda) => {
+  const v = args[0] instanceof PSensitive ? args[0].value : args[0];
+  return lambda ? lambda.call([v]) : v;
+};
+
+export const CONVERSION_FUNCTIONS: BuiltinFunction[] = [
+  fn('type', 'Any value, Any inference_method?', 'Type', typeFn),
+  fn('assert_type', 'Any type, Any value, Callable &block?', 'Any', assertType),
+  fn('new', 'Type type, Any *args, Callable &block?', 'Any', newFn),
+  fn('convert_to', 'Any value, Type type, Any *args, Callable &block?', 'Any', convertTo),
+  fn('call', 'String function_name, Any *args, Callable &block?', 'Any', call),
+  fn('getvar', 'String variable, Any default?', 'Any', getvar),
+  fn('unwrap', 'Any arg, Callable &block?', 'Any', unwrap),
+];

@@ -1,0 +1,213 @@
+// Functions on strings, as Puppet 7 ships them: split, join, sprintf, regsubst, versioncmp,
+// match, case and whitespace functions, digests.
+import { createHash } from 'node:crypto';
+import { PRegexp, toJsRegExp, type Value } from '../values.ts';
+import { RegexpType, formatValue, typeNameOf } from '../types/index.ts';
+import type { CallContext, PuppetFunction } from './context.ts';
+import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
+
+const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
+
+const STRING = parseType('String');
+const STRINGS = parseType('Variant[Numeric, String, Array, Hash]');
+
+/** For values the signature leaves to the function: inside arrays, or after other checks. */
+function expectString(ctx: CallContext, v: Value, param: string): string {
+  if (typeof v !== 'string') throw argumentError(ctx, param, STRING, v);
+  return v;
+}
+
+/** Applies a string function to a string, or to every string in an array or hash (values). */
+function mapStrings(ctx: CallContext, v: Value, fn: (s: string) => string): Value {
+  if (typeof v === 'string') return fn(v);
+  if (Array.isArray(v)) return v.map((x) => mapStrings(ctx, x, fn));
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [mapStrings(ctx, k, fn), mapStrings(ctx, x, fn)]));
+  if (typeof v === 'bigint' || typeof v === 'number') return v;
+  throw argumentError(ctx, 'arg', STRINGS, v);
+}
+
+const stringFn = (fn: (s: string) => string): PuppetFunction => (ctx, args) => mapStrings(ctx, args[0], fn);
+
+const capitalize = (s: string) => (s.length ? s[0].toUpperCase() + s.slice(1).toLowerCase() : s);
+
+const split: PuppetFunction = (ctx, args) => {
+  const str = args[0] as string;
+  const p = args[1];
+  let re: RegExp;
+  if (p instanceof PRegexp) re = p.regexp;
+  else if (typeof p === 'string') re = toJsRegExp(p);
+  else if (p instanceof RegexpType && p.pattern) re = p.pattern.regexp;
+  else throw fail(ctx, `'split' parameter 'pattern' expects a String or Regexp value, got ${typeNameOf(p)}`);
+  if (str === '') return [];
+  const parts = re.source === '(?:)' ? [...str] : str.split(new RegExp(re.source, re.flags.replace('g', '') + 'g'));
+  // Ruby's split drops trailing empty fields.
+  while (parts.length && parts[parts.length - 1] === '') parts.pop();
+  return parts.filter((x) => x !== undefined);
+};
+
+const join: PuppetFunction = (_ctx, args) => {
+  const sep = args.length > 1 ? args[1] as string : '';
+  return ((args[0] as Value[]).flat(Infinity as 1) as Value[]).map((x) => formatValue(x)).join(sep);
+};
+
+/** Ruby's sprintf, the directives Puppet code uses: %s %d %i %f %e %g %x %X %o %b %c %% with flags and widths. */
+export function sprintf(format: string, args: Value[]): string {
+  let i = 0;
+  return format.replace(/%(?:(\d+)\$)?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdifeEgGxXobBcp%])|%<(\w+)>([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifeEgGxXobBp])|%\{(\w+)\}/g,
+    (_m, position, flags0, width0, prec0, conv0, name, flags1, width1, prec1, conv1, braceName) => {
+      if (conv0 === '%') return '%';
+      let arg: Value;
+      if (position !== undefined) {
+        arg = args[Number(position) - 1];
+      } else if (braceName !== undefined || name !== undefined) {
+        const h = args[0];
+        arg = h instanceof Map ? h.get(braceName ?? name) : undefined;
+        if (braceName !== undefined) return formatValue(arg);
+      } else {
+        arg = args[i++];
+      }
+      const flags: string = (flags0 ?? flags1 ?? '') as string;
+      let width = width0 ?? width1;
+      if (width === '*') { width = String(arg); arg = args[i++]; }
+      const prec = prec0 ?? prec1;
+      const conv: string = conv0 ?? conv1;
+      let body: string;
+      const num = (v: Value): number | bigint => (typeof v === 'bigint' || typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : 0);
+      const int = (v: Value): bigint => { const n = num(v); return typeof n === 'bigint' ? n : BigInt(Math.trunc(n)); };
+      const signed = (s: string, neg: boolean) => (neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + s;
+      switch (conv) {
+        case 's': body = Array.isArray(arg) || arg instanceof Map ? rubyInspect(arg) : formatValue(arg); if (prec !== undefined) body = body.slice(0, Number(prec)); break;
+        case 'p': body = rubyInspect(arg); break;
+        case 'd': case 'i': { const n = int(arg); body = signed((n < 0n ? -n : n).toString(), n < 0n); break; }
+        case 'f': { const n = Number(num(arg)); body = signed(Math.abs(n).toFixed(prec === undefined ? 6 : Number(prec)), n < 0); break; }
+        case 'e': case 'E': {
+          const n = Number(num(arg));
+          let s = Math.abs(n).toExponential(prec === undefined ? 6 : Number(prec)).replace(/e([+-])(\d)$/, 'e$10$2');
+          if (conv === 'E') s = s.toUpperCase();
+          body = signed(s, n < 0);
+          break;
+        }
+        case 'g': case 'G': { const n = Number(num(arg)); body = signed(String(Number(Math.abs(n).toPrecision(prec === undefined ? 6 : Number(prec) || 1))), n < 0); break; }
+        case 'x': case 'X': { const n = int(arg); body = (flags.includes('#') ? '0x' : '') + (n < 0n ? '-' + (-n).toString(16) : n.toString(16)); if (conv === 'X') body = body.toUpperCase(); break; }
+        case 'o': { const n = int(arg); body = (flags.includes('#') ? '0' : '') + n.toString(8); break; }
+        case 'b': case 'B': { const n = int(arg); body = (flags.includes('#') ? '0b' : '') + n.toString(2); break; }
+        case 'c': body = typeof arg === 'bigint' ? String.fromCodePoint(Number(arg)) : formatValue(arg).slice(0, 1); break;
+        default: body = formatValue(arg);
+      }
+      const w = width ? Number(width) : 0;
+      if (body.length < w) {
+        if (flags.includes('-')) body = body.padEnd(w);
+        else if (flags.includes('0') && /[difeEgGxXob]/.test(conv)) {
+          const sign = /^[-+ ]/.test(body) ? body[0] : '';
+          body = sign + body.slice(sign.length).padStart(w - sign.length, '0');
+        } else body = body.padStart(w);
+      }
+      return body;
+    });
+}
+
+/** Ruby's inspect, which `%p` prints: strings in double quotes, nil for undef. */
+function rubyInspect(v: Value): string {
+  if (v === undefined) return 'nil';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(rubyInspect).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${rubyInspect(k)}=>${rubyInspect(x)}`).join(', ')}}`;
+  return formatValue(v);
+}
+
+const sprintfFn: PuppetFunction = (_ctx, args) => {
+  return sprintf(args[0] as string, args.slice(1));
+};
+
+/** Ruby replacement strings use \0, \1, \k<name>; JavaScript's use $&, $1, $<name>. */
+function rubyReplacement(r: string): string {
+  return r.replace(/\$/g, '$$$$').replace(/\\(\d)|\\k<(\w+)>|\\&|\\\\/g, (m, d, name) => {
+    if (d !== undefined) return d === '0' ? '$&' : `$${d}`;
+    if (name !== undefined) return `$<${name}>`;
+    if (m === '\\&') return '$&';
+    return '\\';
+  });
+}
+
+const regsubst: PuppetFunction = (ctx, args) => {
+  const [target, pattern, replacement] = args;
+  const flags = args.length > 3 && typeof args[3] === 'string' ? args[3] : '';
+  let jsFlags = '';
+  if (flags.includes('G')) jsFlags += 'g';
+  if (flags.includes('I')) jsFlags += 'i';
+  if (flags.includes('M')) jsFlags += 's';
+  const re = pattern instanceof PRegexp ? new RegExp(pattern.regexp.source, pattern.regexp.flags + jsFlags) : toJsRegExp(expectString(ctx, pattern, 'pattern'), jsFlags);
+  if (typeof replacement !== 'string' && !(replacement instanceof Map)) throw fail(ctx, `'regsubst' parameter 'replacement' expects a String or Hash value, got ${typeNameOf(replacement)}`);
+  const one = (s: Value): Value => {
+    const str = expectString(ctx, s, 'target');
+    if (replacement instanceof Map) return str.replace(re, (m) => formatValue(replacement.get(m)));
+    return str.replace(re, rubyReplacement(replacement));
+  };
+  return Array.isArray(target) ? target.map(one) : one(target);
+};
+
+/** Puppet's version comparison (Puppet::Util::Package.versioncmp). */
+export function versioncmp(a: string, b: string): number {
+  const scan = (s: string) => s.match(/[-.]|\d+|[^-.\d]+/g) ?? [];
+  const ax = scan(a);
+  const bx = scan(b);
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  while (ax.length && bx.length) {
+    const x = ax.shift()!;
+    const y = bx.shift()!;
+    if (x === y) continue;
+    if (x === '-' && y === '-') continue;
+    if (x === '-') return -1;
+    if (y === '-') return 1;
+    if (x === '.' && y === '.') continue;
+    if (x === '.') return -1;
+    if (y === '.') return 1;
+    if (/^\d+$/.test(x) && /^\d+$/.test(y)) {
+      if (x.startsWith('0') || y.startsWith('0')) return cmp(x.toUpperCase(), y.toUpperCase());
+      const d = BigInt(x) - BigInt(y);
+      return d < 0n ? -1 : d > 0n ? 1 : 0;
+    }
+    return cmp(x.toUpperCase(), y.toUpperCase());
+  }
+  return cmp(a, b);
+}
+
+const versioncmpFn: PuppetFunction = (_ctx, args) => {
+  return BigInt(versioncmp(args[0] as string, args[1] as string));
+};
+
+const match: PuppetFunction = (ctx, args) => {
+  const p = args[1];
+  const re = p instanceof PRegexp ? p.regexp : typeof p === 'string' ? toJsRegExp(p)
+    : p instanceof RegexpType && p.pattern ? p.pattern.regexp : null;
+  if (!re) throw fail(ctx, `'match' parameter 'pattern' expects a String, Regexp or Pattern value, got ${typeNameOf(p)}`);
+  const one = (s: Value): Value => {
+    const m = re.exec(expectString(ctx, s, 'string'));
+    return m ? [...m].map((x) => x ?? undefined) : undefined;
+  };
+  return Array.isArray(args[0]) ? args[0].map(one) : one(args[0]);
+};
+
+const digest = (algo: string): PuppetFunction => (_ctx, args) => createHash(algo).update(args[0] as string).digest('hex');
+
+export const STRING_FUNCTIONS: BuiltinFunction[] = [
+  fn('split', 'String str, Any pattern', 'Array[String]', split),
+  fn('join', 'Array arg, String delimiter?', 'String', join),
+  fn('sprintf', 'String format, Any *args', 'String', sprintfFn),
+  fn('regsubst', 'Any target, Any pattern, Any replacement, Any flags?, Any encoding?', 'Variant[String, Array]', regsubst),
+  fn('versioncmp', 'String a, String b, Any ignore_trailing_zeroes?', 'Integer', versioncmpFn),
+  fn('match', 'Any string, Any pattern', 'Optional[Array]', match),
+  ...([
+    ['upcase', (s) => s.toUpperCase()],
+    ['downcase', (s) => s.toLowerCase()],
+    ['capitalize', capitalize],
+    ['strip', (s) => s.trim()],
+    ['lstrip', (s) => s.trimStart()],
+    ['rstrip', (s) => s.trimEnd()],
+    ['chomp', (s) => s.replace(/\r?\n$|\r$/, '')],
+    ['chop', (s) => (s.endsWith('\r\n') ? s.slice(0, -2) : s.slice(0, -1))],
+    ['camelcase', (s) => s.split('_').map(capitalize).join('')],
+    ['snakecase', (s) => s.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/::/g, '/').toLowerCase()],
+  ] as [string, (s: string) => string][]).map(([name, f]) => fn(name, 'Variant[Numeric, String, Array, Hash] arg', 'Variant[Numeric, String, Array, Hash]', stringFn(f))),
+  ...['sha1', 'sha256', 'md5'].map((algo) => fn(algo, 'String str', 'String', digest(algo))),
+];
