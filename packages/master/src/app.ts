@@ -4,6 +4,8 @@
 // a name that does not match its grammar is refused (400) before any handler runs.
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CAError, CertificateAuthority, certnamePath } from '@kasper/ca';
 import { printable, UnsafePathError, writeFileAtomic } from '@kasper/files';
@@ -43,6 +45,20 @@ export interface Master extends BuiltMaster {
 export interface BuildOptions {
   /** How a request's identity is established; by default the TLS client certificate. Tests may replace it. */
   identify?: Identify;
+  /** Called with every request and its answer (interop fixtures are recorded this way). */
+  record?: (exchange: Exchange) => void;
+}
+
+/** One request and its answer, bodies as text (a gzipped answer inflated). */
+export interface Exchange {
+  method: string;
+  url: string;
+  certname: string | null;
+  requestType: string | undefined;
+  requestBody: string;
+  status: number;
+  responseType: string | undefined;
+  responseBody: string;
 }
 
 /** A state folder only its owner can enter. */
@@ -105,6 +121,7 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
   };
 
   app.decorateRequest('identity', null);
+  if (options.record) recordExchanges(app, options.record);
   registerBodyParsers(app);
   app.addHook('onRequest', async () => {
     ctx.metrics.requests++;
@@ -146,6 +163,28 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
       await storage.close();
     },
   };
+}
+
+function recordExchanges(app: FastifyInstance, record: (e: Exchange) => void): void {
+  const rawBodies = new WeakMap<object, string>();
+  app.addHook('preParsing', async (req, _reply, payload) => {
+    const chunks: Buffer[] = [];
+    for await (const c of payload) chunks.push(Buffer.from(c as Buffer));
+    const body = Buffer.concat(chunks);
+    rawBodies.set(req, body.toString('utf8'));
+    return Readable.from([body]);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    let text = '';
+    if (typeof payload === 'string') text = payload;
+    else if (Buffer.isBuffer(payload)) text = (reply.getHeader('content-encoding') === 'gzip' ? gunzipSync(payload) : payload).toString('utf8');
+    record({
+      method: req.method, url: req.url, certname: req.identity?.certname ?? null,
+      requestType: req.headers['content-type'], requestBody: rawBodies.get(req) ?? '',
+      status: reply.statusCode, responseType: String(reply.getHeader('content-type') ?? '') || undefined, responseBody: text,
+    });
+    return payload;
+  });
 }
 
 /** The body formats agents send besides JSON. */

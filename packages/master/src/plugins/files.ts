@@ -63,13 +63,19 @@ export async function filesPlugin(app: FastifyInstance, ctx: MasterContext): Pro
     app.get<FileRoute>(`/puppet/v3/file_metadatas/:mount${suffix}`, { schema }, async (req, reply) => {
       const q = req.query;
       const path = req.params['*'] ?? '';
-      const listed = listMount(modulepath(q), req.params.mount, path, {
+      const dir = environmentDir(config, q.environment ?? 'production');
+      const listed = listMount(environmentModulepath(config, dir), req.params.mount, path, {
         recurse: q.recurse === 'true' || q.recurse === 'remote' || q.recurse === 'inf',
         recurselimit: q.recurselimit, maxFiles: q.max_files,
         ignore: q.ignore === undefined ? [] : [q.ignore].flat().flatMap((i) => i.split(/\s+/)).filter(Boolean),
       });
-      if (listed.length === 0) throw notFound(req.params.mount, path);
       const o = options(q);
+      // An environment whose modules have no lib/ (or facts.d/) still has a plugins mount: its
+      // root is an empty listing, as Puppet answers, so pluginsync finds nothing rather than fails.
+      if (listed.length === 0 && req.params.mount !== 'modules' && path === '') {
+        return reply.type('application/json').send([{ ...fileMetadata(dir, dir, '.', o), path: dir }]);
+      }
+      if (listed.length === 0) throw notFound(req.params.mount, path);
       return reply.type('application/json').send(listed.map((l) => fileMetadata(l.entry.root, l.entry.path, l.relative, o)));
     });
   }
