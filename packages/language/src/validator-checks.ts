@@ -1,0 +1,449 @@
+// The validator's checks, one per kind of node (CHECKS), and the checks they share. Each
+// reports through a CheckContext, which also says where in the tree the node is.
+import type * as A from './ast.ts';
+import type { DiagnosticCode, Severity } from './diagnostics.ts';
+import { NOT_LITERAL, aAn, aAnUc, idem, label, literal } from './validator-labels.ts';
+
+/** What a check sees: where to report, and the node's ancestors. */
+export interface CheckContext {
+  report(code: DiagnosticCode, node: A.Range, message: string, severity?: Severity): void;
+  /** The parent of the node being checked. */
+  readonly parent: A.Node | undefined;
+  /** Ancestors of the node being checked, nearest last. */
+  readonly path: readonly A.Node[];
+}
+
+// Name rules (Puppet's Patterns).
+const CLASSREF_DECL = /^[a-z]\w*(?:::[a-z]\w*)*$/;
+const CLASSREF_EXT_DECL = /^[A-Z]\w*(?:::[A-Z]\w*)*$/;
+const CLASSREF_EXT = /^(?:(?:::)?[A-Z]\w*)+$/;
+const VAR_NAME = /^(?:::)?(?:[a-z]\w*::)*[a-z_]\w*$/;
+const NUMERIC_VAR_NAME = /^(?:0|[1-9][0-9]*)$/;
+const PARAM_NAME = /^[a-z_]\w*$/;
+const ILLEGAL_HOSTNAME_CHARS = /[^-\w.]/;
+
+/** Type names Puppet defines itself: no class, define or function may take them. */
+const RESERVED_TYPE_NAMES = new Set([
+  'type', 'any', 'unit', 'scalar', 'boolean', 'numeric', 'integer', 'float', 'collection', 'array',
+  'hash', 'tuple', 'struct', 'variant', 'optional', 'enum', 'regexp', 'pattern', 'runtime', 'init',
+  'object', 'sensitive', 'semver', 'semverrange', 'string', 'timestamp', 'timespan', 'typeset',
+]);
+const RESERVED_PARAMETERS = new Set(['name', 'title']);
+const MAX_INTEGER = 0x7fffffffffffffffn;
+const MIN_INTEGER = -0x8000000000000000n;
+
+type Check<K extends A.Node['kind']> = (c: CheckContext, n: Extract<A.Node, { kind: K }>) => void;
+
+/** The checks of each kind of node, made before its children are visited. */
+export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
+  Program(c, n) {
+    block(c, n.body);
+  },
+  AssignmentExpression(c, n) {
+    if (n.operator === '=') {
+      assign(c, n.left, false);
+      rvalue(c, n.right);
+    } else {
+      c.report('KSP-VALID-002', n, `The operator '${n.operator}' is no longer supported. See http://links.puppet.com/remove-plus-equals`);
+    }
+  },
+  AttributeOperation(c, n) {
+    if (n.operator === '+>') {
+      const p = c.parent;
+      // The operation sits in a ResourceBody for regular resources; defaults/overrides/collectors hold it directly.
+      if (p && p.kind !== 'CollectExpression' && p.kind !== 'ResourceOverrideExpression') {
+        c.report('KSP-VALID-008', n, `Illegal +> operation on attribute ${n.name}. This operator can not be used in ${aAn(p)}`);
+      }
+    }
+    rvalue(c, n.value);
+  },
+  AttributesOperation(c, n) {
+    rvalue(c, n.value);
+  },
+  BinaryExpression(c, n) {
+    rvalue(c, n.left);
+    rvalue(c, n.right);
+  },
+  NotExpression: unaryOperand,
+  UnaryMinusExpression: unaryOperand,
+  UnfoldExpression: unaryOperand,
+  AccessExpression(c, n) {
+    if (n.keys.length === 0) c.report('KSP-VALID-010', n, 'Syntax error, [] accesses collection content and must have at least one key');
+  },
+  CallNamedFunctionExpression(c, n) {
+    const f = n.functor;
+    const ok = f.kind === 'QualifiedName' || f.kind === 'QualifiedReference' ||
+      (f.kind === 'AccessExpression' && f.target.kind === 'QualifiedReference');
+    if (!ok) {
+      if (f.kind === 'RenderStringExpression') {
+        c.report('KSP-VALID-004', n, "Ambiguous EPP parameter expression. Probably missing '<%-' before parameters to remove leading whitespace");
+      } else {
+        c.report('KSP-VALID-004', f, `Illegal expression. ${aAnUc(f)} is unacceptable as function name in ${aAn(n)}`);
+      }
+    }
+  },
+  CaseExpression(c, n) {
+    rvalue(c, n.test);
+    let seenDefault = false;
+    for (const option of n.options) {
+      for (const value of option.values) {
+        if (value.kind !== 'LiteralDefault') continue;
+        if (seenDefault) c.report('KSP-VALID-005', value, "This 'case' statement already has a 'default' entry - this is a duplicate");
+        seenDefault = true;
+      }
+    }
+  },
+  CaseOption(c, n) {
+    for (const v of n.values) rvalue(c, v);
+    block(c, n.body);
+  },
+  SelectorExpression(c, n) {
+    rvalue(c, n.left);
+    const defaults = n.entries.filter((e) => e.matching.kind === 'LiteralDefault');
+    if (defaults.length > 1) c.report('KSP-VALID-005', defaults[1].matching, "This Selector Expression already has a 'default' entry - this is a duplicate");
+  },
+  SelectorEntry(c, n) {
+    rvalue(c, n.matching);
+  },
+  IfExpression: conditional,
+  UnlessExpression: conditional,
+  CollectExpression(c, n) {
+    if (n.typeRef.kind !== 'QualifiedReference') {
+      c.report('KSP-VALID-010', n.typeRef, `Illegal expression. ${aAnUc(n.typeRef)} is unacceptable as type name in ${aAn(n)}`);
+    }
+    if (n.query.expr) query(c, n.query.expr);
+  },
+  HostClassDefinition(c, n) {
+    namedDefinition(c, n);
+    noCapturesRest(c, n.parameters, aAn(n));
+    uniqueParameters(c, n.parameters);
+    reservedParameters(c, n);
+    noIdemLast(c, n, n.body);
+    for (const p of n.parameters) {
+      if (p.typeExpr && literal(p.typeExpr) === NOT_LITERAL) {
+        c.report('KSP-VALID-007', p, `The parameter '$${p.name}' must be a literal type, not ${aAn(p.typeExpr)}`, 'warning');
+      }
+    }
+    block(c, n.body);
+  },
+  ResourceTypeDefinition(c, n) {
+    namedDefinition(c, n);
+    noCapturesRest(c, n.parameters, aAn(n));
+    uniqueParameters(c, n.parameters);
+    reservedParameters(c, n);
+    noIdemLast(c, n, n.body);
+    block(c, n.body);
+  },
+  FunctionDefinition(c, n) {
+    namedDefinition(c, n);
+    if (n.returnType) typeRef(c, n, n.returnType);
+    uniqueParameters(c, n.parameters);
+    capturesRestLast(c, n.parameters);
+    block(c, n.body);
+  },
+  TypeAlias(c, n) {
+    top(c, n);
+    if (!CLASSREF_EXT_DECL.test(n.name)) {
+      c.report('KSP-VALID-003', n, `Unacceptable name. The name '${n.name}' is unacceptable as the name of ${aAn(n)}`);
+    }
+    if (RESERVED_TYPE_NAMES.has(n.name.toLowerCase())) {
+      c.report('KSP-VALID-006', n, `The name: '${n.name}' is already defined by Puppet and can not be used as the name of ${aAn(n)}.`);
+    }
+    typeRef(c, n, n.typeExpr);
+  },
+  TypeDefinition(c, n) {
+    top(c, n);
+    c.report('KSP-VALID-010', n, `Expressions of type ${aAn(n)} are not supported in this version of Puppet`);
+  },
+  NodeDefinition(c, n) {
+    for (const h of n.hostMatches) hostname(c, h, n);
+    top(c, n);
+    noIdemLast(c, n, n.body);
+    if (n.parent) {
+      c.report('KSP-VALID-009', n.parent, 'Node inheritance is not supported in Puppet >= 4.0.0. See http://links.puppet.com/puppet-node-inheritance-deprecation');
+    }
+    block(c, n.body);
+  },
+  LambdaExpression(c, n) {
+    capturesRestLast(c, n.parameters);
+    uniqueParameters(c, n.parameters);
+    if (n.returnType) typeRef(c, n, n.returnType);
+    block(c, n.body);
+  },
+  LiteralList(c, n) {
+    for (const v of n.values) rvalue(c, v);
+  },
+  KeyedEntry(c, n) {
+    rvalue(c, n.key);
+    rvalue(c, n.value);
+  },
+  LiteralHash(c, n) {
+    const seen = new Set<string>();
+    for (const entry of n.entries) {
+      const key = literal(entry.key);
+      if (key === NOT_LITERAL) continue;
+      const id = JSON.stringify(key);
+      if (seen.has(id)) c.report('KSP-VALID-005', entry, `The key '${String(key)}' is declared more than once`, 'warning');
+      seen.add(id);
+    }
+  },
+  LiteralNumber(c, n) {
+    if (!n.float) {
+      let v: bigint | null = null;
+      try {
+        v = BigInt(n.radix === 8 ? '0o' + n.text.replace(/^0+/, '') : n.text);
+      } catch { /* the lexer already reported malformed numbers */ }
+      if (v !== null && v > MAX_INTEGER) {
+        c.report('KSP-VALID-010', n, `${aAnUc(n)} resulted in a value outside of Puppet Integer max range, got '+0x${v.toString(16)}'`);
+      }
+      if (v !== null && v < MIN_INTEGER) {
+        c.report('KSP-VALID-010', n, `${aAnUc(n)} resulted in a value outside of Puppet Integer min range, got '-0x${(-v).toString(16)}'`);
+      }
+    }
+  },
+  QualifiedReference(c, n) {
+    if (!CLASSREF_EXT.test(n.value)) {
+      c.report('KSP-VALID-003', n, `Illegal type reference. The given name '${n.value}' does not conform to the naming rule`);
+    }
+  },
+  Parameter(c, n) {
+    if (/^(?:0x)?[0-9]+$/.test(n.name)) {
+      c.report('KSP-VALID-007', n, `The numeric parameter name '$${n.name}' cannot be used (clashes with numeric match result variables)`);
+    }
+    if (!PARAM_NAME.test(n.name)) {
+      c.report('KSP-VALID-007', n, `Illegal parameter name. The given name '${n.name}' does not conform to the naming rule /^[a-z_]\\w*$/`);
+    }
+    if (n.value) noAssignment(c, n.value);
+  },
+  RelationshipExpression(c, n) {
+    for (const side of [n.left, n.right]) {
+      if (side.kind !== 'CollectExpression' && side.kind !== 'RelationshipExpression') rvalue(c, side);
+    }
+  },
+  ResourceExpression(c, n) {
+    if (n.form !== 'regular' && n.typeName.kind === 'QualifiedName' && n.typeName.value === 'class') {
+      c.report('KSP-VALID-010', n, 'Classes are not virtualizable');
+    }
+  },
+  ResourceBody(c, n) {
+    let unfolded = false;
+    for (const op of n.operations) {
+      if (op.kind !== 'AttributesOperation') continue;
+      if (unfolded) c.report('KSP-VALID-008', op, 'Unfolding of attributes from Hash can only be used once per resource body');
+      unfolded = true;
+    }
+  },
+  ResourceDefaultsExpression(c, n) {
+    if (n.form !== 'regular') c.report('KSP-VALID-010', n, 'Resource Defaults are not virtualizable');
+  },
+  ResourceOverrideExpression(c, n) {
+    if (n.form !== 'regular') c.report('KSP-VALID-010', n, 'Resource Defaults are not virtualizable');
+  },
+  ReservedWord(c, n) {
+    c.report('KSP-VALID-006', n, `Use of reserved word: ${n.word}, must be quoted if intended to be a String value`);
+  },
+  VariableExpression(c, n) {
+    if (/^[0-9]/.test(n.name)) {
+      if (!NUMERIC_VAR_NAME.test(n.name)) {
+        c.report('KSP-VALID-007', n, `Illegal numeric variable name, The given name '${n.name}' must be a decimal value if it starts with a digit 0-9`);
+      }
+    } else if (!VAR_NAME.test(n.name)) {
+      c.report('KSP-VALID-007', n, `Illegal variable name, The given name '${n.name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/`);
+    }
+  },
+};
+
+function unaryOperand(c: CheckContext, n: A.NotExpression | A.UnaryMinusExpression | A.UnfoldExpression): void {
+  rvalue(c, n.expr);
+}
+
+function conditional(c: CheckContext, n: A.IfExpression | A.UnlessExpression): void {
+  rvalue(c, n.test);
+  block(c, n.then);
+  if (n.else) block(c, n.else);
+}
+
+/** A statement list: a value computed and dropped before the last statement is a mistake. */
+function block(c: CheckContext, body: A.Expression[]): void {
+  if (body.length < 2) return;
+  for (const s of body.slice(0, -1)) {
+    if (idem(s)) {
+      c.report('KSP-VALID-001', s, `This ${label(s)} has no effect. A value was produced and then forgotten (one or more preceding expressions may have the wrong form)`);
+      break; // the first is the cause; the rest are usually its echo
+    }
+  }
+}
+
+function noIdemLast(c: CheckContext, container: A.Node, body: A.Expression[]): void {
+  const last = body[body.length - 1];
+  if (last && idem(last)) {
+    c.report('KSP-VALID-001', last, `This ${label(last)} has no effect. ${aAnUc(container)} can not end with a value-producing expression without other effect`);
+  }
+}
+
+function assign(c: CheckContext, n: A.Expression, viaIndex: boolean): void {
+  switch (n.kind) {
+    case 'VariableExpression':
+      if (NUMERIC_VAR_NAME.test(n.name)) {
+        c.report('KSP-VALID-002', n, `Illegal attempt to assign to the numeric match result variable '$${n.name}'. Numeric variables are not assignable`);
+      }
+      if (n.name.includes('::')) {
+        c.report('KSP-VALID-002', n, `Illegal attempt to assign to '${n.name}'. Cannot assign to variables in other namespaces`);
+      }
+      break;
+    case 'AccessExpression':
+      c.report('KSP-VALID-002', n, 'Illegal attempt to assign via [index/key]. Not an assignable reference');
+      break;
+    case 'LiteralList':
+      for (const v of n.values) assign(c, v, false);
+      break;
+    default:
+      c.report('KSP-VALID-002', n, viaIndex
+        ? `Illegal attempt to assign to ${aAn(n)} via [index/key]. Not an assignable reference`
+        : `Illegal attempt to assign to '${aAn(n)}'. Not an assignable reference`);
+  }
+}
+
+/** Definitions produce no value: using one as a value is an error. */
+function rvalue(c: CheckContext, n: A.Expression): void {
+  switch (n.kind) {
+    case 'CollectExpression': case 'HostClassDefinition': case 'ResourceTypeDefinition':
+    case 'FunctionDefinition': case 'NodeDefinition': case 'TypeAlias': case 'TypeDefinition':
+      c.report('KSP-VALID-001', n, `Invalid use of expression. ${aAnUc(n)} does not produce a value`);
+      break;
+    case 'NotExpression': case 'UnaryMinusExpression': case 'UnfoldExpression':
+      rvalue(c, n.expr);
+      break;
+    default:
+      break;
+  }
+}
+
+/** A collector's query compares attributes with `==`/`!=`, joined by `and`/`or`. */
+function query(c: CheckContext, n: A.Expression): void {
+  switch (n.kind) {
+    case 'BinaryExpression':
+      if (n.operator === 'and' || n.operator === 'or') {
+        query(c, n.left);
+        query(c, n.right);
+      } else if (n.operator !== '==' && n.operator !== '!=') {
+        c.report('KSP-VALID-010', n, `Illegal query expression. ${aAnUc(n)} cannot be used in a query`);
+      }
+      break;
+    case 'ParenthesizedExpression':
+      query(c, n.expr);
+      break;
+    case 'VariableExpression': case 'QualifiedName': case 'LiteralNumber': case 'LiteralString': case 'LiteralBoolean':
+      break;
+    default:
+      c.report('KSP-VALID-010', n, `Illegal query expression. ${aAnUc(n)} cannot be used in a query`);
+  }
+}
+
+function hostname(c: CheckContext, h: A.Expression, node: A.NodeDefinition): void {
+  const checkChars = (text: string, at: A.Range) => {
+    if (ILLEGAL_HOSTNAME_CHARS.test(text)) {
+      c.report('KSP-VALID-003', at, `The hostname '${text}' contains illegal characters (only letters, digits, '_', '-', and '.' are allowed)`);
+    }
+  };
+  switch (h.kind) {
+    case 'LiteralString': case 'QualifiedName': case 'QualifiedReference':
+      checkChars(h.value, h);
+      break;
+    case 'ConcatenatedString': {
+      const interpolated = h.segments.find((s) => s.kind === 'TextExpression');
+      if (interpolated) c.report('KSP-VALID-010', interpolated, 'An interpolated expression is not allowed in a hostname of a node');
+      else if (h.segments.length === 1) checkChars((h.segments[0] as A.LiteralString).value, h);
+      break;
+    }
+    case 'LiteralNumber': case 'LiteralDefault': case 'LiteralRegex':
+      break;
+    default:
+      c.report('KSP-VALID-010', h, `Illegal expression. ${aAnUc(h)} is unacceptable as hostname in ${aAn(node)}`);
+  }
+}
+
+/**
+ * Classes, defines and nodes live at top level or directly inside a class; functions and type
+ * aliases only at top level.
+ */
+function top(c: CheckContext, def: A.Node): void {
+  const absolute = def.kind === 'FunctionDefinition' || def.kind === 'TypeAlias' || def.kind === 'TypeDefinition';
+  for (let i = c.path.length - 1; i >= 0; i--) {
+    const outer = c.path[i];
+    if (outer.kind === 'Program') return;
+    if (outer.kind === 'HostClassDefinition' && !absolute) continue;
+    if (absolute && outer.kind === 'HostClassDefinition') {
+      c.report('KSP-VALID-009', def, `${aAnUc(def)} may only appear at toplevel`);
+    } else {
+      c.report('KSP-VALID-009', def, 'Classes, definitions, and nodes may only appear at toplevel or inside other classes');
+    }
+    return;
+  }
+}
+
+function namedDefinition(c: CheckContext, n: A.HostClassDefinition | A.ResourceTypeDefinition | A.FunctionDefinition): void {
+  top(c, n);
+  if (!CLASSREF_DECL.test(n.name)) {
+    c.report('KSP-VALID-003', n, `Unacceptable name. The name '${n.name}' is unacceptable as the name of ${aAn(n)}`);
+  }
+  if (RESERVED_TYPE_NAMES.has(n.name)) {
+    c.report('KSP-VALID-006', n, `The name: '${n.name}' is already defined by Puppet and can not be used as the name of ${aAn(n)}.`);
+  }
+}
+
+function typeRef(c: CheckContext, container: A.Node, r: A.Expression): void {
+  const n = r.kind === 'AccessExpression' ? r.target : r;
+  if (n.kind !== 'QualifiedReference') {
+    c.report('KSP-VALID-010', r, `Illegal expression. ${aAnUc(r)} is unacceptable as a type reference in ${aAn(container)}`);
+  }
+}
+
+export function noCapturesRest(c: CheckContext, params: A.Parameter[], container: string): void {
+  for (const p of params) {
+    if (p.capturesRest) c.report('KSP-VALID-007', p, `Parameter $${p.name} has 'captures rest' - not supported in ${container}`);
+  }
+}
+
+function capturesRestLast(c: CheckContext, params: A.Parameter[]): void {
+  params.forEach((p, i) => {
+    if (p.capturesRest && i !== params.length - 1) c.report('KSP-VALID-007', p, `Parameter $${p.name} is not last, and has 'captures rest'`);
+  });
+}
+
+export function uniqueParameters(c: CheckContext, params: A.Parameter[]): void {
+  const seen = new Set<string>();
+  for (const p of params) {
+    if (seen.has(p.name)) c.report('KSP-VALID-005', p, `The parameter '${p.name}' is declared more than once in the parameter list`);
+    seen.add(p.name);
+  }
+}
+
+function reservedParameters(c: CheckContext, def: A.HostClassDefinition | A.ResourceTypeDefinition): void {
+  for (const p of def.parameters) {
+    if (RESERVED_PARAMETERS.has(p.name)) {
+      const what = def.kind === 'HostClassDefinition' ? 'the Host Class Definition' : "the 'define' expression";
+      c.report('KSP-VALID-007', p, `The parameter $${p.name} redefines a built in parameter in ${what}`);
+    }
+  }
+}
+
+/** A parameter's default value may not assign (a lambda inside it may). */
+function noAssignment(c: CheckContext, n: A.Node): void {
+  if (n.kind === 'AssignmentExpression') {
+    c.report('KSP-VALID-002', n, 'Assignment not allowed here');
+    return;
+  }
+  if (n.kind === 'LambdaExpression') return;
+  for (const key in n) {
+    if (key === 'kind' || key === 'start' || key === 'end') continue;
+    const v = (n as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(v)) for (const item of v) { if (isNode(item)) noAssignment(c, item); }
+    else if (isNode(v)) noAssignment(c, v);
+  }
+}
+
+export function isNode(v: unknown): v is A.Node {
+  return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string' &&
+    (v as { kind: string }).kind !== 'VirtualQuery' && (v as { kind: string }).kind !== 'ExportedQuery';
+}
