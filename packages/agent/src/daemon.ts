@@ -1,26 +1,21 @@
 // The agent daemon: bootstraps its certificate with the master's CA, then on every run gets a
-// fresh catalog over mutual TLS, applies it and sends the report. When the master cannot give
-// a catalog it applies the last one it had, and says so: the report records it.
+// fresh catalog over mutual TLS, applies it and sends the report; every runinterval, or once.
+// When the master cannot give a catalog it applies the last one it had, and says so: the report
+// records it.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseCatalog, type Catalog, type LogLevel, type Report } from '@kasper/catalog';
-import { generateKey, makeCsr, type CsrOptions } from '@kasper/ca';
-import { Registry, SystemExecutor, detectHost } from '@kasper/providers';
+// The agent's one use of the CA package: making its key and CSR, the client side of the CA's
+// protocol (docs/architecture.md records the exception). Loaded only when a key or CSR is made.
+import type { CsrOptions } from '@kasper/ca';
+import type { SettingsFor } from '@kasper/settings';
 import { writeFileAtomic } from '@kasper/files';
-import { Transaction } from './transaction.ts';
+import { applyCatalog, exitCodeOf, openRunLog } from './apply.ts';
 
-export interface AgentConfig {
-  server: string;
-  port: number;
-  certname: string;
-  confdir: string;
-  vardir: string;
-  environment: string;
-  noop: boolean;
-  /** Seconds between certificate checks while waiting for signing; 0 exits at once. */
-  waitforcert: number;
+/** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
+export interface AgentConfig extends SettingsFor<'agent'> {
   csr?: CsrOptions;
   /** Collects this host's facts (plain JSON). */
   facts: () => Promise<Record<string, unknown>>;
@@ -99,6 +94,7 @@ export class MasterClient {
       log(`Pinned the CA certificate of ${this.config.server}`);
     }
     if (existsSync(this.certPath)) return;
+    const { generateKey, makeCsr } = await import('@kasper/ca');
     if (!existsSync(this.keyPath)) {
       const key = generateKey();
       writeFileAtomic(this.keyPath, key.keyPem, 0o600);
@@ -134,6 +130,11 @@ export class MasterClient {
       if (await fetchCert()) return;
     }
   }
+}
+
+function osFamilyOf(facts: Record<string, unknown>): string | undefined {
+  const family = (facts.os as Record<string, unknown> | undefined)?.family;
+  return typeof family === 'string' ? family : undefined;
 }
 
 /** Where the last good catalog is kept, for runs when the master cannot give one. */
@@ -203,14 +204,15 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       config.onLog?.('warning', 'Kasper', `Could not get a catalog from ${config.server} (${why}): APPLYING THE CACHED CATALOG`);
       catalog = parseCatalog(readFileSync(cachedCatalogPath(config), 'utf8'));
     }
-    const transaction = new Transaction(catalog, {
+    const report = await applyCatalog(catalog, {
+      vardir: config.vardir,
       noop: config.noop,
-      registry: new Registry(),
-      host: detectHost(),
-      exec: new SystemExecutor(),
-      bucketDir: join(config.vardir, 'bucket'),
+      // Types and providers modules ship come to an agent in its plugindest.
+      modulepath: [config.plugindest],
+      osFamily: osFamilyOf(facts),
       onLog: config.onLog,
       shouldStop: config.shouldStop,
+      cachedCatalog: usedCache,
       readSource: async (source) => {
         const m = /^puppet:\/\/[^/]*\/(modules\/.+)$/.exec(source);
         if (!m) return undefined;
@@ -218,14 +220,7 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
         return r.status === 200 ? r.body : undefined;
       },
     });
-    const report = await transaction.run();
-    if (usedCache) {
-      report.cachedCatalogStatus = 'on_failure';
-      report.log('err', 'Kasper', `Applied the cached catalog because a fresh one could not be had: ${usedCache}`);
-    }
     const json = JSON.stringify(report);
-    mkdirSync(join(config.vardir, 'state'), { recursive: true });
-    writeFileAtomic(join(config.vardir, 'state', 'last_run_report.json'), json, 0o640);
     try {
       const r = await client.call('PUT', `/puppet/v3/report/${config.certname}`, json);
       if (r.status >= 300) config.onLog?.('warning', 'Kasper', `The master did not store the report: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
@@ -236,4 +231,69 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
   } finally {
     rmSync(lock, { force: true });
   }
+}
+
+/**
+ * `kasper agent`: bootstraps the certificate, then runs once (`onetime`) or every
+ * `runinterval` (plus up to `splay`) seconds until SIGTERM. SIGHUP starts a run now; SIGTERM
+ * lets the resource in hand finish and ends the run there. Everything said goes to `onLog` and
+ * to the JSON log at `logdest`. Resolves to the exit code: the run's with `onetime`, else 0.
+ */
+export async function runDaemon(settings: AgentConfig): Promise<number> {
+  const fileLog = openRunLog(settings.logdest, 'agent');
+  const log = (level: LogLevel, source: string, message: string) => {
+    fileLog(level, source, message);
+    settings.onLog?.(level, source, message);
+  };
+  let stopping = false;
+  const config: AgentConfig = { ...settings, onLog: log, shouldStop: () => stopping || Boolean(settings.shouldStop?.()) };
+  const client = new MasterClient(config);
+  try {
+    await client.bootstrap((m) => log('notice', 'Kasper', m));
+  } catch (e) {
+    if (!(e instanceof AgentError)) throw e;
+    log('err', 'Kasper', e.message);
+    return 1;
+  }
+  const once = async (): Promise<number> => {
+    const r = await agentRun(config, client);
+    if (!r.report) {
+      log('err', 'Kasper', r.error ?? 'the run failed');
+      return 1;
+    }
+    log('notice', 'Kasper', `${r.report.summary()}${r.usedCache ? ' (CACHED CATALOG)' : ''}`);
+    return exitCodeOf(r.report, config.detailed_exitcodes);
+  };
+  if (config.onetime) return once();
+
+  let runNow: (() => void) | null = null;
+  const onHup = () => runNow?.();
+  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left,
+  // which would kill the daemon in the middle of a resource.
+  const onTerm = () => {
+    stopping = true;
+    runNow?.();
+  };
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', onTerm);
+  try {
+    while (!stopping) {
+      await once();
+      if (stopping) break;
+      const wait = (config.runinterval + Math.random() * config.splay) * 1000;
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, wait);
+        runNow = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+      runNow = null;
+    }
+  } finally {
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onTerm);
+  }
+  log('notice', 'Kasper', 'Kasper agent stopped');
+  return 0;
 }

@@ -1,6 +1,7 @@
-// @kasper/agent: applies a catalog to this host and reports what happened.
+// @kasper/agent: applies a catalog to this host and reports what happened; the agent daemon.
+export { applyCatalog, exitCodeOf, openRunLog, type ApplyOptions, type RunLog } from './apply.ts';
 export { Transaction, type TransactionOptions } from './transaction.ts';
 // The report model is @kasper/catalog's; it is re-exported here for code that took it from the agent.
 export { Report, type ResourceStatus, type ReportEvent, type LogEntry, type LogLevel, type RunStatus } from '@kasper/catalog';
 export { buildGraph, CycleError, type Graph, type GraphNode } from './graph.ts';
-export { MasterClient, agentRun, acquireLock, AgentError, type AgentConfig, type RunOutcome } from './daemon.ts';
+export { MasterClient, agentRun, runDaemon, acquireLock, AgentError, type AgentConfig, type RunOutcome } from './daemon.ts';

@@ -1,36 +1,28 @@
 // The work behind `kasper apply`, `kasper facts`, `kasper resource` and `kasper filebucket`,
-// loaded only when those commands run. Wiring only: facts from @kasper/facts, the catalog from
-// @kasper/compiler, the run from @kasper/agent with @kasper/providers.
+// loaded only when those commands run. Wiring only: settings from @kasper/settings, facts from
+// @kasper/facts, the catalog from @kasper/compiler, the run from @kasper/agent's applyCatalog.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, hostname, tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import pino from 'pino';
 import { stringifyCatalog } from '@kasper/catalog';
 import { CompileError, compileCatalog, fromData, type Value } from '@kasper/compiler';
 import { collectFacts } from '@kasper/facts';
 import { FileBucket, Registry, SystemExecutor, detectHost } from '@kasper/providers';
 import { writeFileAtomic } from '@kasper/files';
-import { Transaction, type LogLevel } from '@kasper/agent';
-import { environmentFrom, printCompileError, type CompileOpts } from './compile-action.ts';
-import type { Output } from './output.ts';
+import { applyCatalog, exitCodeOf, openRunLog } from '@kasper/agent';
+import { resolveSettings } from '@kasper/settings';
+import { environmentFrom, printCompileError } from './compile-action.ts';
+import { printLog, type Output } from './output.ts';
+import { fromFlags } from './settings.ts';
 
-export interface ApplyOpts extends Omit<CompileOpts, 'node'> {
+/** The flags of `kasper apply` that are not settings: what to apply and where else its results go. */
+export interface ApplyOpts {
   execute?: string;
-  noop?: boolean;
   factsOverride?: string;
-  detailedExitcodes?: boolean;
   report?: string;
-  vardir?: string;
-  logdest?: string;
   catalog?: string;
+  [setting: string]: unknown;
 }
-
-/** Where Kasper keeps its state: /var/lib/kasper as root, ~/.kasper/var otherwise. */
-export function defaultVardir(): string {
-  return process.getuid?.() === 0 ? '/var/lib/kasper' : join(homedir(), '.kasper', 'var');
-}
-
-const LABEL: Record<LogLevel, string> = { debug: 'Debug', info: 'Info', notice: 'Notice', warning: 'Warning', err: 'Error' };
 
 /** Facts for this host, with a file's values layered on top (`--facts-override`). */
 async function hostFacts(override: string | undefined): Promise<Map<string, Value>> {
@@ -73,21 +65,20 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       out.exitCode = 1;
       return;
     }
-    const vardir = resolve(opts.vardir ?? defaultVardir());
+    const settings = await resolveSettings('apply', fromFlags(opts));
+    const { vardir } = settings;
     mkdirSync(vardir, { recursive: true, mode: 0o750 });
-    const logFile = opts.logdest ?? join(vardir, 'log', 'kasper.log');
-    mkdirSync(dirname(logFile), { recursive: true });
-    const logger = pino({ base: { command: 'apply' } }, pino.destination({ dest: logFile, sync: true, append: true }));
+    const fileLog = openRunLog(settings.logdest, 'apply');
 
     const facts = await hostFacts(opts.factsOverride);
     const networking = facts.get('networking');
     const node = networking instanceof Map && typeof networking.get('fqdn') === 'string' ? String(networking.get('fqdn')) : hostname();
-    // Without --modulepath, modules sit beside the manifest (`./modules` for `manifests/site.pp`).
-    const modulepath = opts.modulepath ?? defaultModulepath(manifest);
-    // Without --hiera-config, a hiera.yaml beside the modules folder (the site's root) is used.
-    const siteHiera = join(dirname(modulepath.split(':')[0]), 'hiera.yaml');
-    const hieraConfig = opts.hieraConfig ?? (existsSync(siteHiera) ? siteHiera : undefined);
-    const env = environmentFrom({ ...opts, node, modulepath, hieraConfig }, manifest);
+    // Without a modulepath, modules sit beside the manifest (`./modules` for `manifests/site.pp`).
+    const modulepath = settings.modulepath ?? [defaultModulepath(manifest)];
+    // Without hiera_config, a hiera.yaml beside the modules folder (the site's root) is used.
+    const siteHiera = join(dirname(modulepath[0] ?? '.'), 'hiera.yaml');
+    const hieraConfig = settings.hiera_config ?? (existsSync(siteHiera) ? siteHiera : undefined);
+    const env = environmentFrom({ environment: settings.environment, node, modulepath: modulepath.join(':'), hieraConfig }, manifest);
     let catalog;
     try {
       catalog = compileCatalog({
@@ -98,45 +89,32 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       });
     } catch (e) {
       if (e instanceof CompileError) {
-        logger.error({ code: e.code, location: e.location }, e.message);
+        fileLog('err', 'Kasper', e.message, { code: e.code, location: e.location });
         printCompileError(e, out);
-        if (opts.detailedExitcodes) out.exitCode = 1;
+        if (settings.detailed_exitcodes) out.exitCode = 1;
         return;
       }
       throw e;
     }
     if (opts.catalog) writeFileAtomic(opts.catalog, stringifyCatalog(catalog) + '\n');
 
-    const registry = new Registry();
-    await registry.loadFromModules(env.modulepath);
-    const color = out.isTTY && !process.env.NO_COLOR;
-    const paint = (level: LogLevel, s: string) => {
-      if (!color) return s;
-      const code = level === 'err' ? 31 : level === 'warning' ? 33 : level === 'notice' ? 36 : 0;
-      return code ? `\u001b[${code}m${s}\u001b[0m` : s;
-    };
-    const transaction = new Transaction(catalog, {
-      noop: opts.noop,
-      registry,
-      host: detectHost(String((facts.get('os') as Map<Value, Value> | undefined)?.get('family') ?? '') || undefined),
-      exec: new SystemExecutor(),
-      bucketDir: join(vardir, 'bucket'),
+    const print = printLog(out, out.isTTY && !process.env.NO_COLOR);
+    const osFamily = (facts.get('os') as Map<Value, Value> | undefined)?.get('family');
+    const report = await applyCatalog(catalog, {
+      vardir,
+      noop: settings.noop,
+      modulepath: env.modulepath,
+      osFamily: typeof osFamily === 'string' ? osFamily : undefined,
       readSource: sourceReader(env.modulepath),
       onLog: (level, source, message) => {
-        logger[level === 'err' ? 'error' : level === 'warning' ? 'warn' : level === 'notice' ? 'info' : level]({ source }, message);
-        if (level === 'debug') return;
-        const text = source === 'Kasper' ? message : `${source}: ${message}`;
-        (level === 'err' || level === 'warning' ? out.stderr : out.stdout)(paint(level, `${LABEL[level]}: ${text}`) + '\n');
+        fileLog(level, source, message);
+        print(level, source, message);
       },
     });
-    const report = await transaction.run();
-    out.stdout(paint('notice', `Notice: ${report.summary()}`) + '\n');
-    logger.info({ status: report.status, metrics: report.metrics().resources.values }, report.summary());
-    const json = JSON.stringify(report, null, 2) + '\n';
-    mkdirSync(join(vardir, 'state'), { recursive: true });
-    writeFileAtomic(join(vardir, 'state', 'last_run_report.json'), json, 0o640);
-    if (opts.report) writeFileAtomic(resolve(opts.report), json, 0o640);
-    out.exitCode = opts.detailedExitcodes ? report.detailedExitCode : report.failed ? 1 : 0;
+    print('notice', 'Kasper', report.summary());
+    fileLog('notice', 'Kasper', report.summary(), { status: report.status, metrics: report.metrics().resources.values });
+    if (opts.report) writeFileAtomic(resolve(opts.report), `${JSON.stringify(report, null, 2)}\n`, 0o640);
+    out.exitCode = exitCodeOf(report, settings.detailed_exitcodes);
   } finally {
     if (work) rmSync(work, { recursive: true, force: true });
   }
@@ -150,7 +128,7 @@ function defaultModulepath(manifest: string): string {
   return candidates.find((c) => existsSync(c)) ?? candidates[0];
 }
 
-export async function runResource(type: string, name: string | undefined, opts: { format: string }, out: Output): Promise<void> {
+export async function runResource(type: string, name: string | undefined, opts: { format: string; vardir?: string }, out: Output): Promise<void> {
   const registry = new Registry();
   const t = registry.type(type.toLowerCase());
   if (!t) {
@@ -159,8 +137,9 @@ export async function runResource(type: string, name: string | undefined, opts: 
     return;
   }
   const host = detectHost();
+  const { vardir } = await resolveSettings('resource', fromFlags(opts));
   const ctx = {
-    noop: true, exec: new SystemExecutor(), bucket: new FileBucket(join(defaultVardir(), 'bucket')), host, cache: new Map(),
+    noop: true, exec: new SystemExecutor(), bucket: new FileBucket(join(vardir, 'bucket')), host, cache: new Map(),
     log: { info: () => {}, warn: () => {}, debug: () => {} },
   };
   const names = name ? [name] : [];
@@ -194,7 +173,8 @@ export async function runResource(type: string, name: string | undefined, opts: 
 }
 
 export async function runFilebucket(action: string, args: string[], opts: { vardir?: string }, out: Output): Promise<void> {
-  const bucket = new FileBucket(join(resolve(opts.vardir ?? defaultVardir()), 'bucket'));
+  const { vardir } = await resolveSettings('filebucket', fromFlags(opts));
+  const bucket = new FileBucket(join(vardir, 'bucket'));
   if (action === 'list') {
     for (const e of bucket.list()) out.stdout(`${e.checksum} ${e.paths.join(' ')}\n`);
     return;

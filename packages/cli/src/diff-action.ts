@@ -70,7 +70,7 @@ async function nodeFacts(opts: DiffOpts): Promise<NodeFacts[]> {
   if (opts.facts) {
     return factFiles(resolve(opts.facts), opts.allNodes ? undefined : opts.node).map((f) => ({ node: f.node, facts: { path: f.path } }));
   }
-  const db = storageFor(opts);
+  const db = await storageFor(opts);
   await db.init();
   try {
     const names = opts.allNodes ? (await db.listNodes()).map((n) => n.name) : opts.node!;
@@ -124,7 +124,7 @@ async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object,
 }
 
 async function storedDiff(node: string, opts: DiffOpts, options: object): Promise<DiffReport> {
-  const db = storageFor(opts);
+  const db = await storageFor(opts);
   await db.init();
   try {
     const [newer, older] = await db.catalogs(node, 2);

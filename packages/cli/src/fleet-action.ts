@@ -1,78 +1,39 @@
 // The work behind `kasper master`, `kasper agent`, `kasper ca …`, `kasper node …` and
 // `kasper report …`: wiring of @kasper/master, @kasper/ca, @kasper/agent and @kasper/storage.
-import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { CertificateAuthority, CAError, certnamePath } from '@kasper/ca';
 import { writeFileAtomic } from '@kasper/files';
 import { openStorage } from '@kasper/storage';
-import type { Output } from './output.ts';
+import { Resolver, resolveSettings } from '@kasper/settings';
+import { printLog, type Output } from './output.ts';
+import { fromFlags } from './settings.ts';
 
+/** The flags every fleet command takes (the rest of a command's flags are its settings'). */
 export interface FleetOpts {
   confdir?: string;
   vardir?: string;
 }
 
-/** Defaults as Puppet's: /etc/kasper and /var/lib/kasper as root, ~/.kasper otherwise. */
-export function dirs(opts: FleetOpts): { confdir: string; vardir: string } {
-  const root = process.getuid?.() === 0;
-  const home = process.env.HOME ?? '/tmp';
-  return {
-    confdir: resolve(opts.confdir ?? (root ? '/etc/kasper' : join(home, '.kasper', 'etc'))),
-    vardir: resolve(opts.vardir ?? (root ? '/var/lib/kasper' : join(home, '.kasper', 'var'))),
-  };
-}
-
-/** `key = value` lines of <confdir>/kasper.conf (flags win over it). */
-export function readConf(confdir: string): Record<string, string> {
-  const p = join(confdir, 'kasper.conf');
-  const out: Record<string, string> = {};
-  if (!existsSync(p)) return out;
-  for (const line of readFileSync(p, 'utf8').split('\n')) {
-    const m = /^\s*([a-z_]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m && !line.trim().startsWith('#')) out[m[1]] = m[2];
-  }
-  return out;
-}
-
-export interface MasterOpts extends FleetOpts {
-  bind?: string;
-  port?: string;
-  certname?: string;
-  dnsAltNames?: string;
-  environmentpath?: string;
-  basemodulepath?: string;
-  storage?: string;
-  autosign?: string;
-  autosignPolicy?: string;
-  workers?: string;
-}
-
-export async function runMaster(opts: MasterOpts, out: Output): Promise<void> {
-  const { confdir, vardir } = dirs(opts);
-  const conf = readConf(confdir);
+export async function runMaster(opts: Record<string, unknown>, out: Output): Promise<void> {
+  const s = await resolveSettings('master', fromFlags(opts));
   const { startMaster } = await import('@kasper/master');
-  const certname = opts.certname ?? conf.certname ?? hostname();
   const started = performance.now();
   const master = await startMaster({
-    confdir, vardir,
-    bind: opts.bind ?? conf.bind ?? '0.0.0.0',
-    port: Number(opts.port ?? conf.port ?? 8140),
-    certname,
-    dnsAltNames: (opts.dnsAltNames ?? conf.dns_alt_names ?? `${certname},localhost`).split(',').map((s) => s.trim()).filter(Boolean),
-    environmentpath: resolve(opts.environmentpath ?? conf.environmentpath ?? join(confdir, 'environments')),
-    basemodulepath: (opts.basemodulepath ?? conf.basemodulepath ?? '').split(':').filter(Boolean).map((p) => resolve(p)),
-    storage: opts.storage ?? conf.storage,
+    confdir: s.confdir, vardir: s.vardir, bind: s.bind, port: s.port, certname: s.certname,
+    dnsAltNames: s.dns_alt_names, environmentpath: s.environmentpath, basemodulepath: s.basemodulepath,
+    storage: s.storage,
     autosign: {
-      allow: (opts.autosign ?? conf.autosign) ? (opts.autosign ?? conf.autosign)!.split(',').map((s) => s.trim()) : undefined,
-      policyExecutable: opts.autosignPolicy ?? conf.autosign_policy,
-      policyTimeoutMs: conf.autosign_policy_timeout ? Number(conf.autosign_policy_timeout) * 1000 : undefined,
+      allow: s.autosign,
+      policyExecutable: s.autosign_policy,
+      policyTimeoutMs: s.autosign_policy_timeout !== undefined ? s.autosign_policy_timeout * 1000 : undefined,
     },
-    compileWorkers: opts.workers ? Number(opts.workers) : conf.compile_workers ? Number(conf.compile_workers) : undefined,
-    compileHeapMb: conf.compile_heap_mb ? Number(conf.compile_heap_mb) : undefined,
-    catalogCacheBytes: conf.catalog_cache_mb ? Number(conf.catalog_cache_mb) * 1024 * 1024 : undefined,
+    externalNodes: s.external_nodes,
+    compileWorkers: s.compile_workers,
+    compileHeapMb: s.compile_heap_mb,
+    catalogCacheBytes: s.catalog_cache_mb !== undefined ? s.catalog_cache_mb * 1024 * 1024 : undefined,
   });
-  out.stdout(`Kasper master ${certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);
+  out.stdout(`Kasper master ${s.certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);
   await new Promise<void>((resolveStop) => {
     let stopped = false;
     const stop = () => {
@@ -140,7 +101,9 @@ function writeCredentials(ca: CertificateAuthority, confdir: string, name: strin
 }
 
 export async function runCa(action: string, names: string[], opts: CaOpts, out: Output): Promise<void> {
-  const { confdir } = dirs(opts);
+  // The CA belongs to the master: its settings are the [master] section's.
+  const settings = new Resolver('master', fromFlags(opts));
+  const confdir = await settings.get('confdir');
   const ca = new CertificateAuthority(confdir);
   try {
     if (action === 'setup') {
@@ -149,7 +112,7 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
       if (opts.dnsAltNames !== undefined) {
         // As `puppetserver ca setup --subject-alt-names`: the master's own key and certificate,
         // with these alt names; the master uses an existing pair rather than making its own.
-        const certname = opts.certname ?? readConf(confdir).certname ?? hostname();
+        const certname = await settings.get('certname');
         const altNames = opts.dnsAltNames.split(',').map((s) => s.trim()).filter(Boolean);
         const ssl = join(confdir, 'ssl');
         const keyPath = certnamePath(ssl, 'private_keys', certname);
@@ -253,99 +216,23 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
   }
 }
 
-export interface AgentOpts extends FleetOpts {
-  server?: string;
-  port?: string;
-  certname?: string;
-  environment?: string;
-  waitforcert?: string;
-  onetime?: boolean;
-  noop?: boolean;
-  test?: boolean;
-  runinterval?: string;
-  splay?: string;
-  detailedExitcodes?: boolean;
-}
-
-export async function runAgent(opts: AgentOpts, out: Output): Promise<void> {
-  const { confdir, vardir } = dirs(opts);
-  const conf = readConf(confdir);
-  const { MasterClient, agentRun, AgentError } = await import('@kasper/agent');
+/** `kasper agent`: the settings resolved, the terminal wired; the daemon is @kasper/agent's. */
+export async function runAgent(opts: Record<string, unknown>, out: Output): Promise<void> {
+  // --test is --onetime --detailed-exitcodes (and verbose, which the agent always is).
+  const flags = opts.test ? { ...opts, onetime: true, detailedExitcodes: true } : opts;
+  const settings = await resolveSettings('agent', fromFlags(flags));
+  const { runDaemon } = await import('@kasper/agent');
   const { collectFacts } = await import('@kasper/facts');
-  const onetime = Boolean(opts.onetime || opts.test);
-  let stopping = false;
-  let runNow: (() => void) | null = null;
-  const config = {
-    server: opts.server ?? conf.server ?? 'kasper',
-    port: Number(opts.port ?? conf.port ?? 8140),
-    certname: opts.certname ?? conf.certname ?? (await collectFacts({ names: ['fqdn'] })).fqdn as string ?? hostname(),
-    confdir, vardir,
-    environment: opts.environment ?? conf.environment ?? 'production',
-    noop: Boolean(opts.noop),
-    waitforcert: Number(opts.waitforcert ?? conf.waitforcert ?? (onetime ? 0 : 120)),
-    facts: () => collectFacts(),
-    onLog: (level: string, source: string, message: string) => {
-      if (level === 'debug') return;
-      const label = { info: 'Info', notice: 'Notice', warning: 'Warning', err: 'Error' }[level] ?? level;
-      const text = `${label}: ${source === 'Kasper' ? message : `${source}: ${message}`}\n`;
-      (level === 'err' || level === 'warning' ? out.stderr : out.stdout)(text);
-    },
-    shouldStop: () => stopping,
-  };
-  const client = new MasterClient(config);
-  try {
-    await client.bootstrap((m) => out.stdout(`Notice: ${m}\n`));
-  } catch (e) {
-    if (!(e instanceof AgentError)) throw e;
-    out.stderr(`Error: ${e.message}\n`);
-    out.exitCode = 1;
-    return;
-  }
-  const once = async () => {
-    const r = await agentRun(config, client);
-    if (r.error) {
-      out.stderr(`Error: ${r.error}\n`);
-      return opts.detailedExitcodes ? 1 : 1;
-    }
-    out.stdout(`Notice: ${r.report!.summary()}${r.usedCache ? ' (CACHED CATALOG)' : ''}\n`);
-    return opts.detailedExitcodes || opts.test ? r.report!.detailedExitCode : r.report!.failed ? 1 : 0;
-  };
-  if (onetime) {
-    out.exitCode = await once();
-    return;
-  }
-  const interval = Number(opts.runinterval ?? conf.runinterval ?? 1800);
-  const splay = Number(opts.splay ?? conf.splay ?? 0);
-  process.on('SIGHUP', () => runNow?.());
-  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left,
-  // which would kill the daemon in the middle of a resource.
-  process.on('SIGTERM', () => {
-    stopping = true;
-    runNow?.();
-  });
-  while (!stopping) {
-    await once();
-    if (stopping) break;
-    const wait = (interval + Math.random() * splay) * 1000;
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, wait);
-      runNow = () => {
-        clearTimeout(t);
-        r();
-      };
-    });
-    runNow = null;
-  }
-  out.stdout('Notice: Kasper agent stopped\n');
+  out.exitCode = await runDaemon({ ...settings, facts: () => collectFacts(), onLog: printLog(out, false) });
 }
 
-export function storageFor(opts: FleetOpts & { storage?: string }) {
-  const { confdir, vardir } = dirs(opts);
-  return openStorage(opts.storage ?? readConf(confdir).storage ?? join(vardir, 'kasper.db'));
+/** The master's storage, as its settings name it (`kasper node`, `kasper report`, `kasper diff`). */
+export async function storageFor(opts: FleetOpts & { storage?: string }) {
+  return openStorage(await new Resolver('master', fromFlags(opts)).get('storage'));
 }
 
 export async function runNode(action: string, name: string | undefined, opts: FleetOpts & { storage?: string; format?: string }, out: Output): Promise<void> {
-  const db = storageFor(opts);
+  const db = await storageFor(opts);
   await db.init();
   try {
     if (action === 'list') {
@@ -375,7 +262,7 @@ export async function runNode(action: string, name: string | undefined, opts: Fl
 }
 
 export async function runReport(action: string, arg: string | undefined, opts: FleetOpts & { storage?: string; node?: string }, out: Output): Promise<void> {
-  const db = storageFor(opts);
+  const db = await storageFor(opts);
   await db.init();
   try {
     if (action === 'list') {

@@ -1,27 +1,15 @@
-// `kasper master`, `kasper agent`, `kasper ca`, `kasper node`, `kasper report`: arguments only.
+// `kasper master`, `kasper agent`, `kasper ca`, `kasper node`, `kasper report`: arguments only;
+// the settings' flags come from @kasper/settings' table.
 import { Command } from 'commander';
 import type { Output } from './output.ts';
+import { settingOptions } from './settings.ts';
 
-export const dirs = (c: Command) => c
-  .option('--confdir <dir>', 'configuration and certificates (default /etc/kasper as root, ~/.kasper/etc)')
-  .option('--vardir <dir>', 'state: storage, caches, reports (default /var/lib/kasper as root, ~/.kasper/var)');
+/** --confdir and --vardir, as the settings table defines them (kasper diff uses these too). */
+export const dirs = (c: Command) => settingOptions(c, ['confdir', 'vardir']);
 
 export function masterCommand(out: Output): Command {
-  return dirs(new Command('master')
-    .description('run the master: catalogs for agents over mutual TLS, the CA, stored facts and reports'))
-    .option('--bind <address>', 'address to listen on (default 0.0.0.0)')
-    .option('--port <port>', 'port (default 8140)')
-    .option('--certname <name>', "the master's certname (default this host's name)")
-    .option('--dns-alt-names <names>', 'other names agents reach the master by, comma-separated')
-    .option('--environmentpath <dir>', 'folder of environments (default <confdir>/environments)')
-    .option('--basemodulepath <paths>', 'module folders shared by all environments, ":"-separated')
-    .option('--storage <url>', 'sqlite:/path (default <vardir>/kasper.db) or postgres://…')
-    .option('--autosign <globs>', 'sign requests whose names match, comma-separated, as lines of Puppet\'s '
-      + 'autosign.conf: an exact certname; "*.example.com" (example.com and every name under it; the "*" '
-      + 'only as the whole leftmost label); or "*" (everyone). A "*" anywhere else never matches (off by default)')
-    .option('--autosign-policy <exe>', 'sign when this executable (name as argument, CSR on stdin) exits 0; '
-      + 'run in its own process group, at most 4 at once, killed with its children after 30 s (the request then stays pending)')
-    .option('--workers <n>', 'compile worker threads (default: one per core)')
+  return settingOptions(new Command('master')
+    .description('run the master: catalogs for agents over mutual TLS, the CA, stored facts and reports'), 'master')
     .action(async (opts) => {
       const { runMaster } = await import('./fleet-action.ts');
       await runMaster(opts, out);
@@ -29,19 +17,9 @@ export function masterCommand(out: Output): Command {
 }
 
 export function agentCommand(out: Output): Command {
-  return dirs(new Command('agent')
-    .description('fetch this node\'s catalog from the master over mutual TLS, apply it, send the report; every runinterval'))
-    .option('--server <host>', 'the master (default: server in kasper.conf, else "kasper")')
-    .option('--port <port>', "the master's port (default 8140)")
-    .option('--certname <name>', "this node's certname (default its fqdn)")
-    .option('--environment <name>', 'the environment to ask for (default production)')
-    .option('--waitforcert <seconds>', 'while the certificate is not signed, check again this often (0: exit)')
-    .option('--onetime', 'one run, then exit')
-    .option('--test', 'one run, verbose, detailed exit codes')
-    .option('--noop', 'report what would change and change nothing')
-    .option('--runinterval <seconds>', 'seconds between runs (default 1800)')
-    .option('--splay <seconds>', 'up to this many random seconds added to each interval')
-    .option('--detailed-exitcodes', 'with --onetime: exit 0, 2, 4 or 6 as Puppet')
+  return settingOptions(new Command('agent')
+    .description('fetch this node\'s catalog from the master over mutual TLS, apply it, send the report; every runinterval'), 'agent')
+    .option('--test', 'one run, verbose, detailed exit codes (--onetime --detailed-exitcodes)')
     .action(async (opts) => {
       const { runAgent } = await import('./fleet-action.ts');
       await runAgent(opts, out);
@@ -70,10 +48,9 @@ export function caCommand(out: Output): Command {
 }
 
 export function nodeCommand(out: Output): Command {
-  return dirs(new Command('node').description("nodes the master knows: list, or show NAME (facts, reports)"))
+  return settingOptions(new Command('node').description("nodes the master knows: list, or show NAME (facts, reports)"), 'node')
     .argument('<action>', 'list | show')
     .argument('[name]', 'a node')
-    .option('--storage <url>', 'the master\'s storage (default: as the master)')
     .option('--format <format>', 'list: text or json', 'text')
     .action(async (action: string, name: string | undefined, opts) => {
       const { runNode } = await import('./fleet-action.ts');
@@ -82,11 +59,10 @@ export function nodeCommand(out: Output): Command {
 }
 
 export function reportCommand(out: Output): Command {
-  return dirs(new Command('report').description('stored run reports: list [--node NAME], or show ID'))
+  return settingOptions(new Command('report').description('stored run reports: list [--node NAME], or show ID'), 'report')
     .argument('<action>', 'list | show')
     .argument('[id]', 'a report id')
     .option('--node <name>', 'only this node\'s reports')
-    .option('--storage <url>', 'the master\'s storage (default: as the master)')
     .action(async (action: string, id: string | undefined, opts) => {
       const { runReport } = await import('./fleet-action.ts');
       await runReport(action, id, opts, out);

@@ -1,6 +1,6 @@
 // The evaluator: one method per AST node kind, dispatched on `kind`.
-// Expressions produce values; resource, class and relationship expressions hand their work to
-// the Compilation, which owns the catalog being built.
+// Expressions produce values (operators.ts has the operators); resource, class and relationship
+// expressions hand their work to an EvaluationHost: the Compilation, which owns the catalog.
 import type * as A from '@kasper/language';
 import { CompileError, type CompileErrorCode } from './errors.ts';
 import { Scope } from './scope.ts';
@@ -9,6 +9,7 @@ import {
 } from './values.ts';
 import { describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
 import { NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
+import { binaryOperation, match, negate } from './operators.ts';
 
 /**
  * What the evaluator hands on: variables, calls, type names it does not know, and the
@@ -71,7 +72,7 @@ export class Evaluator {
       case 'KeyedEntry': throw this.error('KSP-EVAL-001', 'A key => value pair is only allowed in a hash or as arguments', frame, e);
       case 'ParenthesizedExpression': return this.evaluate(e.expr, frame);
       case 'NotExpression': return !isTruthy(this.evaluate(e.expr, frame));
-      case 'UnaryMinusExpression': return this.negate(this.evaluate(e.expr, frame), frame, e);
+      case 'UnaryMinusExpression': return negate(this.evaluate(e.expr, frame), frame, e);
       case 'UnfoldExpression': return this.unfoldValue(this.evaluate(e.expr, frame));
       case 'BinaryExpression': return this.binary(e, frame);
       case 'AssignmentExpression': return this.assign(e, frame);
@@ -176,177 +177,11 @@ export class Evaluator {
 
   // ---------------------------------------------------------------- operators
 
-  private negate(v: Value, frame: Frame, e: A.Range): Value {
-    if (typeof v === 'bigint') return -v;
-    if (typeof v === 'number') return -v;
-    if (typeof v === 'string') {
-      const n = toNumber(v);
-      if (n !== undefined) return -n;
-    }
-    throw this.error('KSP-EVAL-004', `The unary minus operator '-' is not applicable to ${describe(v)}`, frame, e);
-  }
-
   private binary(e: A.BinaryExpression, frame: Frame): Value {
     const op = e.operator;
     if (op === 'and') return isTruthy(this.evaluate(e.left, frame)) && isTruthy(this.evaluate(e.right, frame));
     if (op === 'or') return isTruthy(this.evaluate(e.left, frame)) || isTruthy(this.evaluate(e.right, frame));
-    const left = this.evaluate(e.left, frame);
-    const right = this.evaluate(e.right, frame);
-    switch (op) {
-      case '==': return puppetEquals(left, right);
-      case '!=': return !puppetEquals(left, right);
-      case '=~': return this.match(left, right, frame, e);
-      case '!~': return !this.match(left, right, frame, e);
-      case 'in': return this.isIn(left, right);
-      case '<': case '<=': case '>': case '>=': return this.compare(op, left, right, frame, e);
-      case '+': return this.plus(left, right, frame, e);
-      case '-': return this.minus(left, right, frame, e);
-      case '*': case '/': case '%': return this.arithmetic(op, left, right, frame, e);
-      case '<<': return this.shift('<<', left, right, frame, e);
-      case '>>': return this.shift('>>', left, right, frame, e);
-    }
-  }
-
-  /** `=~`: a regex (or a string taken as one) against a string, or a type against any value. */
-  match(left: Value, right: Value, frame: Frame, e: A.Range): boolean {
-    if (isType(right)) return right.isInstance(left);
-    let re: RegExp;
-    if (right instanceof PRegexp) re = right.regexp;
-    else if (typeof right === 'string') re = new PRegexp(right).regexp;
-    else throw this.error('KSP-EVAL-004', `The right side of '=~' must be a regular expression, a string or a type, not ${describe(right)}`, frame, e);
-    if (typeof left !== 'string') {
-      throw this.error('KSP-EVAL-004', `A regular expression can only be matched against a String, not ${describe(left)}`, frame, e);
-    }
-    const m = re.exec(left);
-    frame.scope.setMatch(m ? [...m].map((x) => x ?? undefined) : null);
-    return m !== null;
-  }
-
-  private isIn(left: Value, right: Value): boolean {
-    if (typeof right === 'string') {
-      if (typeof left === 'string') return right.toLowerCase().includes(left.toLowerCase());
-      if (left instanceof PRegexp) return left.regexp.test(right);
-      return false;
-    }
-    const matches = (x: Value) => {
-      if (left instanceof PRegexp) return typeof x === 'string' && left.regexp.test(x);
-      if (isType(left)) return left.isInstance(x);
-      return puppetEquals(left, x);
-    };
-    if (Array.isArray(right)) return right.some(matches);
-    if (right instanceof Map) return [...right.keys()].some(matches);
-    return false;
-  }
-
-  private compare(op: '<' | '<=' | '>' | '>=', l: Value, r: Value, frame: Frame, e: A.Range): boolean {
-    let c: number;
-    if (isNumeric(l) && isNumeric(r)) {
-      c = l < r ? -1 : l > r ? 1 : 0;
-    } else if (typeof l === 'string' && typeof r === 'string') {
-      const a = l.toLowerCase();
-      const b = r.toLowerCase();
-      c = a < b ? -1 : a > b ? 1 : 0;
-    } else if (isType(l) && isType(r)) {
-      // Types compare by assignability: A < B when A is a strict subtype of B.
-      switch (op) {
-        case '<': return r.isAssignable(l) && !l.equals(r);
-        case '<=': return r.isAssignable(l);
-        case '>': return l.isAssignable(r) && !l.equals(r);
-        case '>=': return l.isAssignable(r);
-      }
-    } else {
-      throw this.error('KSP-EVAL-004', `Comparison of: ${describe(l)} ${op} ${describe(r)}, is not possible`, frame, e);
-    }
-    switch (op) {
-      case '<': return c < 0;
-      case '<=': return c <= 0;
-      case '>': return c > 0;
-      case '>=': return c >= 0;
-    }
-  }
-
-  private plus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
-    if (Array.isArray(l)) {
-      if (Array.isArray(r)) return [...l, ...r];
-      if (r instanceof Map) return [...l, ...[...r.entries()].map(([k, v]) => [k, v])];
-      return [...l, r];
-    }
-    if (l instanceof Map) {
-      const out = new Map(l);
-      if (r instanceof Map) {
-        for (const [k, v] of r) out.set(k, v);
-        return out;
-      }
-      if (Array.isArray(r)) {
-        const pairs = r.length === 2 && !Array.isArray(r[0]) ? [r] : r;
-        for (const p of pairs) {
-          if (!Array.isArray(p) || p.length !== 2) throw this.error('KSP-EVAL-004', 'Only an Array of [key, value] pairs can be added to a Hash', frame, e);
-          out.set(p[0], p[1]);
-        }
-        return out;
-      }
-      throw this.error('KSP-EVAL-004', `${describe(r)} cannot be added to a Hash`, frame, e);
-    }
-    return this.arithmetic('+', l, r, frame, e);
-  }
-
-  private minus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
-    if (Array.isArray(l)) {
-      const remove = Array.isArray(r) ? r : r instanceof Map ? [...r.entries()].map(([k, v]) => [k, v]) : [r];
-      // Removal compares exactly (Ruby's eql?): 'B' is not removed by 'b'.
-      return l.filter((x) => !remove.some((y) => exactEquals(x, y)));
-    }
-    if (l instanceof Map) {
-      const keys = r instanceof Map ? [...r.keys()] : Array.isArray(r) ? r : [r];
-      const out = new Map(l);
-      for (const [k] of l) if (keys.some((x) => puppetEquals(x, k))) out.delete(k);
-      return out;
-    }
-    return this.arithmetic('-', l, r, frame, e);
-  }
-
-  private arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame: Frame, e: A.Range): Value {
-    const l = typeof l0 === 'string' ? toNumber(l0) : l0;
-    const r = typeof r0 === 'string' ? toNumber(r0) : r0;
-    if (!isNumeric(l) || !isNumeric(r)) {
-      const bad = isNumeric(l) ? r0 : l0;
-      throw this.error('KSP-EVAL-004', `The value ${describe(bad)} cannot be converted to Numeric for '${op}'`, frame, e);
-    }
-    if (typeof l === 'bigint' && typeof r === 'bigint') {
-      switch (op) {
-        case '+': return checkInteger(l + r, frame, e, this);
-        case '-': return checkInteger(l - r, frame, e, this);
-        case '*': return checkInteger(l * r, frame, e, this);
-        case '/':
-          if (r === 0n) throw this.error('KSP-EVAL-004', 'Division by 0', frame, e);
-          // Ruby's integer division floors.
-          return (l / r) - ((l % r !== 0n && (l < 0n) !== (r < 0n)) ? 1n : 0n);
-        case '%':
-          if (r === 0n) throw this.error('KSP-EVAL-004', 'Division by 0', frame, e);
-          return ((l % r) + r) % r;
-      }
-    }
-    if (op === '%') throw this.error('KSP-EVAL-004', "The operator '%' is only applicable to Integer values", frame, e);
-    const a = Number(l);
-    const b = Number(r);
-    switch (op) {
-      case '+': return a + b;
-      case '-': return a - b;
-      case '*': return a * b;
-      case '/':
-        if (b === 0) throw this.error('KSP-EVAL-004', 'Division by 0', frame, e);
-        return a / b;
-    }
-  }
-
-  private shift(op: '<<' | '>>', l: Value, r: Value, frame: Frame, e: A.Range): Value {
-    if (op === '<<' && Array.isArray(l)) return [...l, r];
-    if (typeof l === 'bigint' && typeof r === 'bigint') {
-      const n = r < 0n ? -r : r;
-      const left = op === '<<' ? r >= 0n : r < 0n;
-      return left ? l << n : l >> n;
-    }
-    throw this.error('KSP-EVAL-004', `The operator '${op}' is not applicable to ${describe(l)}`, frame, e);
+    return binaryOperation(op, this.evaluate(e.left, frame), this.evaluate(e.right, frame), frame, e);
   }
 
   // ---------------------------------------------------------------- assignment
@@ -467,7 +302,7 @@ export class Evaluator {
   /** Does a case option or selector entry match the value? (regexes and types match, the rest compares) */
   private caseMatches(option: Value, value: Value, frame: Frame, e: A.Range): boolean {
     if (option === DEFAULT) return true;
-    if (option instanceof PRegexp) return typeof value === 'string' && this.match(value, option, frame, e);
+    if (option instanceof PRegexp) return typeof value === 'string' && match(value, option, frame, e);
     if (isType(option)) return option.isInstance(value);
     if (Array.isArray(option) && Array.isArray(value)) {
       return option.length === value.length && option.every((o, i) => this.caseMatches(o, value[i], frame, e));
@@ -600,33 +435,4 @@ export class Evaluator {
     if (builtin) return builtin;
     return this.host.resolveTypeReference(name);
   }
-}
-
-// ---------------------------------------------------------------- helpers
-
-/** Equality without Puppet's case folding of strings. */
-function exactEquals(a: Value, b: Value): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return puppetEquals(a, b);
-}
-
-export function isNumeric(v: Value): v is bigint | number {
-  return typeof v === 'bigint' || typeof v === 'number';
-}
-
-/** Puppet converts numeric strings in arithmetic: '10' → 10, '1.5' → 1.5, '0x1F' → 31. */
-export function toNumber(s: string): bigint | number | undefined {
-  const t = s.trim();
-  if (/^[+-]?\d+$/.test(t)) return BigInt(t);
-  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t.replace(/^([+-]?)0[xX]/, '$10x')) ;
-  if (/^[+-]?(\d+\.\d+([eE][+-]?\d+)?|\d+[eE][+-]?\d+)$/.test(t)) return Number(t);
-  return undefined;
-}
-
-const INT64_MAX = (1n << 63n) - 1n;
-const INT64_MIN = -(1n << 63n);
-
-function checkInteger(v: bigint, frame: Frame, e: A.Range, ev: Evaluator): bigint {
-  if (v > INT64_MAX || v < INT64_MIN) throw ev.error('KSP-EVAL-004', `The result ${v} is larger than Puppet's 64-bit Integer`, frame, e);
-  return v;
 }

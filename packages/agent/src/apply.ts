@@ -1,0 +1,74 @@
+// The one way a catalog is applied to this host, whoever compiled it: `kasper apply` (compiled
+// here) and the agent (compiled by the master) both come through applyCatalog. It loads the
+// resource types and providers modules ship, runs the transaction, and keeps the report in the
+// state folder; the caller decides where the catalog came from and where the report goes next.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Catalog, LogLevel, Report } from '@kasper/catalog';
+import { Registry, SystemExecutor, detectHost, type Executor, type ProviderContext } from '@kasper/providers';
+import { writeFileAtomic } from '@kasper/files';
+import { Transaction } from './transaction.ts';
+
+export interface ApplyOptions {
+  /** The state folder: the file bucket (`bucket/`) and the last report (`state/last_run_report.json`). */
+  vardir: string;
+  noop: boolean;
+  /** Module folders whose `lib/kasper/{types,providers}` join Kasper's own types and providers. */
+  modulepath: string[];
+  /** This host's os.family fact, which picks default providers; detected when not given. */
+  osFamily?: string;
+  /** Reads `puppet:///modules/…` sources: from the module path, or from the master. */
+  readSource?: ProviderContext['readSource'];
+  /** Every log line as it happens. */
+  onLog?: (level: LogLevel, source: string, message: string) => void;
+  /** Checked between resources: true ends the run after the resource in hand. */
+  shouldStop?: () => boolean;
+  /** Why a cached catalog is being applied, when it is: the report says so and counts as failed. */
+  cachedCatalog?: string;
+  /** Where providers' commands go (a recorder in tests); the system by default. */
+  exec?: Executor;
+  /** Types and providers to start from (tests); Kasper's own by default. */
+  registry?: Registry;
+}
+
+export async function applyCatalog(catalog: Catalog, options: ApplyOptions): Promise<Report> {
+  const registry = options.registry ?? new Registry();
+  for (const loaded of await registry.loadFromModules(options.modulepath)) options.onLog?.('debug', 'Kasper', `Loaded ${loaded}`);
+  const transaction = new Transaction(catalog, {
+    noop: options.noop,
+    registry,
+    host: detectHost(options.osFamily || undefined),
+    exec: options.exec ?? new SystemExecutor(),
+    bucketDir: join(options.vardir, 'bucket'),
+    readSource: options.readSource,
+    onLog: options.onLog,
+    shouldStop: options.shouldStop,
+  });
+  const report = await transaction.run();
+  if (options.cachedCatalog !== undefined) {
+    report.cachedCatalogStatus = 'on_failure';
+    report.log('err', 'Kasper', `Applied the cached catalog because a fresh one could not be had: ${options.cachedCatalog}`);
+  }
+  mkdirSync(join(options.vardir, 'state'), { recursive: true });
+  writeFileAtomic(join(options.vardir, 'state', 'last_run_report.json'), `${JSON.stringify(report, null, 2)}\n`, 0o640);
+  return report;
+}
+
+/** A run's exit code: Puppet's detailed ones (0, 2, 4, 6) when asked, else 1 for a failure and 0 otherwise. */
+export function exitCodeOf(report: Report, detailed: boolean): number {
+  return detailed ? report.detailedExitCode : report.failed ? 1 : 0;
+}
+
+export interface RunLog {
+  (level: LogLevel, source: string, message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A run's log as JSON lines (pino), appended to `file`: what `logdest` names. */
+export function openRunLog(file: string, command: string): RunLog {
+  mkdirSync(join(file, '..'), { recursive: true });
+  const logger = pino({ base: { command } }, pino.destination({ dest: file, sync: true, append: true }));
+  return (level, source, message, fields) => {
+    logger[level === 'err' ? 'error' : level === 'warning' ? 'warn' : level === 'notice' ? 'info' : level]({ source, ...fields }, message);
+  };
+}

@@ -1,0 +1,203 @@
+// Puppet's operators on values: comparison and matching, arithmetic (Integers are 64-bit and
+// checked), concatenation and removal on arrays and hashes, shifts, unary minus. `and`/`or`
+// short-circuit, so the evaluator keeps them.
+import type * as A from '@kasper/language';
+import { errorAt, type Frame } from './frame.ts';
+import { describe } from './types/index.ts';
+import { PRegexp, isType, puppetEquals, type Value } from './values.ts';
+
+/** A binary operator other than `and`/`or`, on evaluated operands. */
+export function binaryOperation(op: Exclude<A.BinaryExpression['operator'], 'and' | 'or'>, left: Value, right: Value, frame: Frame, e: A.Range): Value {
+  switch (op) {
+    case '==': return puppetEquals(left, right);
+    case '!=': return !puppetEquals(left, right);
+    case '=~': return match(left, right, frame, e);
+    case '!~': return !match(left, right, frame, e);
+    case 'in': return isIn(left, right);
+    case '<': case '<=': case '>': case '>=': return compare(op, left, right, frame, e);
+    case '+': return plus(left, right, frame, e);
+    case '-': return minus(left, right, frame, e);
+    case '*': case '/': case '%': return arithmetic(op, left, right, frame, e);
+    case '<<': return shift('<<', left, right, frame, e);
+    case '>>': return shift('>>', left, right, frame, e);
+  }
+}
+
+/** Unary minus: numbers, and strings that are numbers. */
+export function negate(v: Value, frame: Frame, e: A.Range): Value {
+  if (typeof v === 'bigint' || typeof v === 'number') return -v;
+  if (typeof v === 'string') {
+    const n = toNumber(v);
+    if (n !== undefined) return -n;
+  }
+  throw errorAt('KSP-EVAL-004', `The unary minus operator '-' is not applicable to ${describe(v)}`, frame, e);
+}
+
+/** `=~`: a regex (or a string taken as one) against a string, or a type against any value. */
+export function match(left: Value, right: Value, frame: Frame, e: A.Range): boolean {
+  if (isType(right)) return right.isInstance(left);
+  let re: RegExp;
+  if (right instanceof PRegexp) re = right.regexp;
+  else if (typeof right === 'string') re = new PRegexp(right).regexp;
+  else throw errorAt('KSP-EVAL-004', `The right side of '=~' must be a regular expression, a string or a type, not ${describe(right)}`, frame, e);
+  if (typeof left !== 'string') {
+    throw errorAt('KSP-EVAL-004', `A regular expression can only be matched against a String, not ${describe(left)}`, frame, e);
+  }
+  const m = re.exec(left);
+  frame.scope.setMatch(m ? [...m].map((x) => x ?? undefined) : null);
+  return m !== null;
+}
+
+function isIn(left: Value, right: Value): boolean {
+  if (typeof right === 'string') {
+    if (typeof left === 'string') return right.toLowerCase().includes(left.toLowerCase());
+    if (left instanceof PRegexp) return left.regexp.test(right);
+    return false;
+  }
+  const matches = (x: Value) => {
+    if (left instanceof PRegexp) return typeof x === 'string' && left.regexp.test(x);
+    if (isType(left)) return left.isInstance(x);
+    return puppetEquals(left, x);
+  };
+  if (Array.isArray(right)) return right.some(matches);
+  if (right instanceof Map) return [...right.keys()].some(matches);
+  return false;
+}
+
+function compare(op: '<' | '<=' | '>' | '>=', l: Value, r: Value, frame: Frame, e: A.Range): boolean {
+  let c: number;
+  if (isNumeric(l) && isNumeric(r)) {
+    c = l < r ? -1 : l > r ? 1 : 0;
+  } else if (typeof l === 'string' && typeof r === 'string') {
+    const a = l.toLowerCase();
+    const b = r.toLowerCase();
+    c = a < b ? -1 : a > b ? 1 : 0;
+  } else if (isType(l) && isType(r)) {
+    // Types compare by assignability: A < B when A is a strict subtype of B.
+    switch (op) {
+      case '<': return r.isAssignable(l) && !l.equals(r);
+      case '<=': return r.isAssignable(l);
+      case '>': return l.isAssignable(r) && !l.equals(r);
+      case '>=': return l.isAssignable(r);
+    }
+  } else {
+    throw errorAt('KSP-EVAL-004', `Comparison of: ${describe(l)} ${op} ${describe(r)}, is not possible`, frame, e);
+  }
+  switch (op) {
+    case '<': return c < 0;
+    case '<=': return c <= 0;
+    case '>': return c > 0;
+    case '>=': return c >= 0;
+  }
+}
+
+function plus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
+  if (Array.isArray(l)) {
+    if (Array.isArray(r)) return [...l, ...r];
+    if (r instanceof Map) return [...l, ...[...r.entries()].map(([k, v]) => [k, v])];
+    return [...l, r];
+  }
+  if (l instanceof Map) {
+    const out = new Map(l);
+    if (r instanceof Map) {
+      for (const [k, v] of r) out.set(k, v);
+      return out;
+    }
+    if (Array.isArray(r)) {
+      const pairs = r.length === 2 && !Array.isArray(r[0]) ? [r] : r;
+      for (const p of pairs) {
+        if (!Array.isArray(p) || p.length !== 2) throw errorAt('KSP-EVAL-004', 'Only an Array of [key, value] pairs can be added to a Hash', frame, e);
+        out.set(p[0], p[1]);
+      }
+      return out;
+    }
+    throw errorAt('KSP-EVAL-004', `${describe(r)} cannot be added to a Hash`, frame, e);
+  }
+  return arithmetic('+', l, r, frame, e);
+}
+
+function minus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
+  if (Array.isArray(l)) {
+    const remove = Array.isArray(r) ? r : r instanceof Map ? [...r.entries()].map(([k, v]) => [k, v]) : [r];
+    // Removal compares exactly (Ruby's eql?): 'B' is not removed by 'b'.
+    return l.filter((x) => !remove.some((y) => exactEquals(x, y)));
+  }
+  if (l instanceof Map) {
+    const keys = r instanceof Map ? [...r.keys()] : Array.isArray(r) ? r : [r];
+    const out = new Map(l);
+    for (const [k] of l) if (keys.some((x) => puppetEquals(x, k))) out.delete(k);
+    return out;
+  }
+  return arithmetic('-', l, r, frame, e);
+}
+
+function arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame: Frame, e: A.Range): Value {
+  const l = typeof l0 === 'string' ? toNumber(l0) : l0;
+  const r = typeof r0 === 'string' ? toNumber(r0) : r0;
+  if (!isNumeric(l) || !isNumeric(r)) {
+    const bad = isNumeric(l) ? r0 : l0;
+    throw errorAt('KSP-EVAL-004', `The value ${describe(bad)} cannot be converted to Numeric for '${op}'`, frame, e);
+  }
+  if (typeof l === 'bigint' && typeof r === 'bigint') {
+    switch (op) {
+      case '+': return checkInteger(l + r, frame, e);
+      case '-': return checkInteger(l - r, frame, e);
+      case '*': return checkInteger(l * r, frame, e);
+      case '/':
+        if (r === 0n) throw errorAt('KSP-EVAL-004', 'Division by 0', frame, e);
+        // Ruby's integer division floors.
+        return (l / r) - ((l % r !== 0n && (l < 0n) !== (r < 0n)) ? 1n : 0n);
+      case '%':
+        if (r === 0n) throw errorAt('KSP-EVAL-004', 'Division by 0', frame, e);
+        return ((l % r) + r) % r;
+    }
+  }
+  if (op === '%') throw errorAt('KSP-EVAL-004', "The operator '%' is only applicable to Integer values", frame, e);
+  const a = Number(l);
+  const b = Number(r);
+  switch (op) {
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/':
+      if (b === 0) throw errorAt('KSP-EVAL-004', 'Division by 0', frame, e);
+      return a / b;
+  }
+}
+
+function shift(op: '<<' | '>>', l: Value, r: Value, frame: Frame, e: A.Range): Value {
+  if (op === '<<' && Array.isArray(l)) return [...l, r];
+  if (typeof l === 'bigint' && typeof r === 'bigint') {
+    const n = r < 0n ? -r : r;
+    const left = op === '<<' ? r >= 0n : r < 0n;
+    return left ? l << n : l >> n;
+  }
+  throw errorAt('KSP-EVAL-004', `The operator '${op}' is not applicable to ${describe(l)}`, frame, e);
+}
+
+/** Equality without Puppet's case folding of strings. */
+function exactEquals(a: Value, b: Value): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return puppetEquals(a, b);
+}
+
+function isNumeric(v: Value): v is bigint | number {
+  return typeof v === 'bigint' || typeof v === 'number';
+}
+
+/** Puppet converts numeric strings in arithmetic: '10' → 10, '1.5' → 1.5, '0x1F' → 31. */
+function toNumber(s: string): bigint | number | undefined {
+  const t = s.trim();
+  if (/^[+-]?\d+$/.test(t)) return BigInt(t);
+  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t.replace(/^([+-]?)0[xX]/, '$10x'));
+  if (/^[+-]?(\d+\.\d+([eE][+-]?\d+)?|\d+[eE][+-]?\d+)$/.test(t)) return Number(t);
+  return undefined;
+}
+
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+
+function checkInteger(v: bigint, frame: Frame, e: A.Range): bigint {
+  if (v > INT64_MAX || v < INT64_MIN) throw errorAt('KSP-EVAL-004', `The result ${v} is larger than Puppet's 64-bit Integer`, frame, e);
+  return v;
+}
