@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { Catalog, LogLevel, Report } from '@kasper/catalog';
 import { Registry, SystemExecutor, detectHost, type Executor, type ProviderContext } from '@kasper/providers';
 import { writeFileAtomic } from '@kasper/files';
+import { loadPlugins } from './plugins.ts';
 import { Transaction } from './transaction.ts';
 
 export interface ApplyOptions {
@@ -16,6 +17,8 @@ export interface ApplyOptions {
   noop: boolean;
   /** Module folders whose `lib/kasper/{types,providers}` join Kasper's own types and providers. */
   modulepath: string[];
+  /** A folder of synced plugins (`kasper/{types,providers}`), loaded after the modules' (an agent's plugindest). */
+  libdir?: string;
   /** This host's os.family fact, which picks default providers; detected when not given. */
   osFamily?: string;
   /** Reads `puppet:///modules/…` sources: from the module path, or from the master. */
@@ -34,7 +37,9 @@ export interface ApplyOptions {
 
 export async function applyCatalog(catalog: Catalog, options: ApplyOptions): Promise<Report> {
   const registry = options.registry ?? new Registry();
-  for (const loaded of await registry.loadFromModules(options.modulepath)) options.onLog?.('debug', 'Kasper', `Loaded ${loaded}`);
+  const loaded = await registry.loadFromModules(options.modulepath);
+  if (options.libdir) loaded.push(...await loadPlugins(registry, options.libdir));
+  for (const l of loaded) options.onLog?.('debug', 'Kasper', `Loaded ${l}`);
   const transaction = new Transaction(catalog, {
     noop: options.noop,
     registry,

@@ -13,6 +13,7 @@ import type { CsrOptions } from '@kasper/ca';
 import type { SettingsFor } from '@kasper/settings';
 import { writeFileAtomic } from '@kasper/files';
 import { applyCatalog, exitCodeOf, openRunLog } from './apply.ts';
+import { pluginsync } from './plugins.ts';
 
 /** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
 export interface AgentConfig extends SettingsFor<'agent'> {
@@ -181,11 +182,20 @@ export interface RunOutcome {
   error?: string;
 }
 
-/** One agent run: facts → catalog (or the cached one) → apply → report. */
+/** One agent run: plugins → facts → catalog (or the cached one) → apply → report. */
 export async function agentRun(config: AgentConfig, client: MasterClient): Promise<RunOutcome> {
   const lock = join(config.vardir, 'state', 'agent_catalog_run.lock');
   if (!acquireLock(lock)) return { report: null, error: 'Another agent run is in progress (lock held); skipping this one' };
   try {
+    if (config.pluginsync) {
+      try {
+        for (const rel of await pluginsync({ get: (path) => client.call('GET', path) }, config.plugindest, config.environment)) {
+          config.onLog?.('notice', 'Kasper', `Synced plugin ${rel}`);
+        }
+      } catch (e) {
+        config.onLog?.('warning', 'Kasper', `Could not sync plugins from ${config.server} (${(e as Error).message}); using those synced before`);
+      }
+    }
     const facts = await config.facts();
     let catalog: Catalog | undefined;
     let usedCache: string | undefined;
@@ -207,8 +217,9 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
     const report = await applyCatalog(catalog, {
       vardir: config.vardir,
       noop: config.noop,
-      // Types and providers modules ship come to an agent in its plugindest.
-      modulepath: [config.plugindest],
+      // Types and providers modules ship come to an agent by pluginsync, into its plugindest.
+      modulepath: [],
+      libdir: config.plugindest,
       osFamily: osFamilyOf(facts),
       onLog: config.onLog,
       shouldStop: config.shouldStop,

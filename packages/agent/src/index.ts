@@ -1,5 +1,6 @@
 // @kasper/agent: applies a catalog to this host and reports what happened; the agent daemon.
 export { applyCatalog, exitCodeOf, openRunLog, type ApplyOptions, type RunLog } from './apply.ts';
+export { pluginsync, loadPlugins, type PluginSource } from './plugins.ts';
 export { Transaction, type TransactionOptions } from './transaction.ts';
 // The report model is @kasper/catalog's; it is re-exported here for code that took it from the agent.
 export { Report, type ResourceStatus, type ReportEvent, type LogEntry, type LogLevel, type RunStatus } from '@kasper/catalog';

@@ -1,33 +1,38 @@
 // applyCatalog, the one pipeline `kasper apply` and the agent share: module-shipped types and
-// providers are loaded, the report is kept in the state folder; and an agent run that cannot
-// reach its master applies its cached catalog through it, plugins included.
+// providers are loaded, the report is kept in the state folder; an agent run that cannot reach
+// its master applies its cached catalog through it, plugins included; pluginsync mirrors the
+// master's plugins.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { stringifyCatalog } from '@kasper/catalog';
-import { MasterClient, agentRun, applyCatalog, exitCodeOf, type AgentConfig } from '../src/index.ts';
+import { Registry } from '@kasper/providers';
+import { MasterClient, agentRun, applyCatalog, exitCodeOf, loadPlugins, pluginsync, type AgentConfig } from '../src/index.ts';
 import { catalogOf, recorder, registry } from './fixtures.ts';
 
-/** A module shipping a `line` type whose provider writes `value` to the file `path`. */
-function moduleWithType(modules: string): void {
-  mkdirSync(join(modules, 'lines/lib/kasper/types'), { recursive: true });
-  mkdirSync(join(modules, 'lines/lib/kasper/providers'), { recursive: true });
-  writeFileSync(join(modules, 'lines/lib/kasper/types/line.mjs'),
-    "export const type = { name: 'line', namevar: 'path', properties: [{ name: 'value' }], parameters: ['path'] };\n");
-  writeFileSync(join(modules, 'lines/lib/kasper/providers/line_file.mjs'), `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+const LINE_TYPE = "export const type = { name: 'line', namevar: 'path', properties: [{ name: 'value' }], parameters: ['path'] };\n";
+const LINE_PROVIDER = `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 export const provider = {
   name: 'line_file', type: 'line', suitable: () => true,
   async retrieve(r) { return { value: existsSync(r.name) ? readFileSync(r.name, 'utf8') : 'absent' }; },
   async sync(r, changes) { writeFileSync(r.name, String(changes[0].should)); },
 };
-`);
+`;
+
+/** A `line` type whose provider writes `value` to the file `path`, in a lib/kasper folder. */
+function linePlugin(kasperDir: string): void {
+  mkdirSync(join(kasperDir, 'types'), { recursive: true });
+  mkdirSync(join(kasperDir, 'providers'), { recursive: true });
+  writeFileSync(join(kasperDir, 'types/line.mjs'), LINE_TYPE);
+  writeFileSync(join(kasperDir, 'providers/line_file.mjs'), LINE_PROVIDER);
 }
 
 test('applyCatalog loads the types modules ship and keeps the report in the state folder', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-unit-'));
-  moduleWithType(join(dir, 'modules'));
+  linePlugin(join(dir, 'modules/lines/lib/kasper'));
   const catalog = catalogOf([{ type: 'Line', title: join(dir, 'out'), params: { value: 'hello' } }, { title: 'k', params: { value: '1' } }]);
   const logs: string[] = [];
   const report = await applyCatalog(catalog, {
@@ -45,10 +50,10 @@ test('applyCatalog loads the types modules ship and keeps the report in the stat
   assert.equal(exitCodeOf(report, false), 0);
 });
 
-test('an agent run that cannot reach its master applies the cached catalog, with the types in its plugindest', async () => {
+test('an agent run that cannot reach its master applies the cached catalog, with the plugins it synced before', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-agent-unit-'));
   const vardir = join(dir, 'var');
-  moduleWithType(join(vardir, 'plugins'));
+  linePlugin(join(vardir, 'lib/kasper'));
   mkdirSync(join(vardir, 'client_data/catalog'), { recursive: true });
   const target = join(dir, 'motd');
   writeFileSync(join(vardir, 'client_data/catalog/node1.test.json'),
@@ -57,7 +62,7 @@ test('an agent run that cannot reach its master applies the cached catalog, with
   const config: AgentConfig = {
     server: '127.0.0.1', port: 1, certname: 'node1.test', confdir: join(dir, 'conf'), vardir, environment: 'production',
     noop: false, waitforcert: 0, runinterval: 1800, splay: 0, onetime: true, detailed_exitcodes: true,
-    logdest: join(vardir, 'log/kasper.log'), plugindest: join(vardir, 'plugins'),
+    logdest: join(vardir, 'log/kasper.log'), pluginsync: true, plugindest: join(vardir, 'lib'),
     facts: async () => ({ os: { family: 'Debian' } }),
     onLog: (level, _source, message) => logs.push(`${level}: ${message}`),
   };
@@ -69,6 +74,46 @@ test('an agent run that cannot reach its master applies the cached catalog, with
   assert.equal(outcome.report.status, 'failed', 'a run on a cached catalog is a failed run');
   assert.ok(logs.some((l) => /^warning: Could not get a catalog from 127\.0\.0\.1 .*APPLYING THE CACHED CATALOG$/.test(l)), logs.join('\n'));
   assert.ok(logs.some((l) => l.startsWith('warning: Could not send the report')), logs.join('\n'));
+  assert.ok(logs.some((l) => /^warning: Could not sync plugins from 127\.0\.0\.1 .*using those synced before$/.test(l)), logs.join('\n'));
   assert.equal(JSON.parse(readFileSync(join(vardir, 'state/last_run_report.json'), 'utf8')).cached_catalog_status, 'on_failure');
   assert.equal(existsSync(join(vardir, 'state/agent_catalog_run.lock')), false);
+});
+
+test('pluginsync mirrors the master\'s lib/kasper into plugindest, and keeps names from the master inside it', async () => {
+  const dest = join(mkdtempSync(join(tmpdir(), 'kasper-plugins-')), 'lib');
+  const sum = (text: string) => `{sha256}${createHash('sha256').update(text).digest('hex')}`;
+  let served: Record<string, string> = { 'kasper/types/line.mjs': LINE_TYPE, 'kasper/providers/line_file.mjs': LINE_PROVIDER, 'facter/role.rb': 'Facter.add(:role) {}' };
+  const fetched: string[] = [];
+  const master = {
+    async get(path: string) {
+      if (path.startsWith('/puppet/v3/file_metadatas/plugins?')) {
+        assert.match(path, /environment=production&recurse=true/);
+        const listing = [{ relative_path: '.', type: 'directory', checksum: { type: 'ctime', value: 'x' } },
+          { relative_path: 'kasper', type: 'directory' },
+          ...Object.entries(served).map(([rel, text]) => ({ relative_path: rel, type: 'file', checksum: { type: 'sha256', value: sum(text) } }))];
+        return { status: 200, body: Buffer.from(JSON.stringify(listing)) };
+      }
+      const rel = decodeURIComponent(/^\/puppet\/v3\/file_content\/plugins\/(.*)\?/.exec(path)![1]);
+      fetched.push(rel);
+      return served[rel] === undefined ? { status: 404, body: Buffer.from('') } : { status: 200, body: Buffer.from(served[rel]) };
+    },
+  };
+  assert.deepEqual((await pluginsync(master, dest, 'production')).sort(), ['kasper/providers/line_file.mjs', 'kasper/types/line.mjs']);
+  assert.equal(readFileSync(join(dest, 'kasper/types/line.mjs'), 'utf8'), LINE_TYPE);
+  assert.equal(existsSync(join(dest, 'facter')), false, 'only what Kasper loads');
+  const registry = new Registry();
+  assert.deepEqual(await loadPlugins(registry, dest), ['kasper/types/line.mjs', 'kasper/providers/line_file.mjs']);
+  assert.ok(registry.type('line'));
+
+  // Nothing changed: nothing fetched. A plugin the master dropped is removed.
+  fetched.length = 0;
+  assert.deepEqual(await pluginsync(master, dest, 'production'), []);
+  assert.deepEqual(fetched, []);
+  served = { 'kasper/types/line.mjs': LINE_TYPE };
+  assert.deepEqual(await pluginsync(master, dest, 'production'), ['kasper/providers/line_file.mjs']);
+  assert.equal(existsSync(join(dest, 'kasper/providers/line_file.mjs')), false);
+
+  served = { 'kasper/../../escape.mjs': 'bad' };
+  await assert.rejects(pluginsync(master, dest, 'production'), /leaves its folder/);
+  assert.equal(existsSync(join(dest, '../escape.mjs')), false);
 });

@@ -16,7 +16,7 @@
 // Values are treated as immutable once created: operations build new arrays and maps.
 // The type system imports this file; this file names its types for the compiler only
 // (`import type`), so there is no cycle at run time.
-import type { PType } from './types/index.ts';
+import type { PType } from './types/base.ts';
 
 export type Value =
   | undefined

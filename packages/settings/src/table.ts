@@ -74,6 +74,7 @@ export interface SettingValues {
   noop: boolean;
   detailed_exitcodes: boolean;
   logdest: string;
+  pluginsync: boolean;
   plugindest: string;
   modulepath: string[] | undefined;
   hiera_config: string | undefined;
@@ -205,10 +206,15 @@ export const SETTINGS = {
     description: "the run's log, JSON lines", default: async (c) => join(await c.get('vardir'), 'log', 'kasper.log'),
     defaultText: '<vardir>/log/kasper.log',
   },
+  pluginsync: {
+    kind: 'boolean', commands: ['agent'],
+    description: "before each run, fetch the resource types and providers modules ship (their lib/kasper/) from the master's plugins mount",
+    default: () => true, defaultText: 'true',
+  },
   plugindest: {
     kind: 'path', commands: ['agent'],
-    description: 'a folder of modules (NAME/lib/kasper/{types,providers}) whose resource types and providers agent runs load',
-    default: async (c) => join(await c.get('vardir'), 'plugins'), defaultText: '<vardir>/plugins',
+    description: 'where pluginsync keeps them (kasper/types, kasper/providers), and agent runs load them from',
+    default: async (c) => join(await c.get('vardir'), 'lib'), defaultText: '<vardir>/lib',
   },
   modulepath: {
     kind: 'pathlist', flag: '--modulepath <paths>', commands: ['apply'],

@@ -44,7 +44,8 @@ test('defaults follow the host and other settings', async () => {
   const agent = await resolveSettings('agent', { host, flags: { confdir: dir } });
   assert.equal(agent.certname, 'box.example.com', "an agent's certname is its fqdn");
   assert.equal(agent.logdest, '/srv/kasper/log/kasper.log');
-  assert.equal(agent.plugindest, '/srv/kasper/plugins');
+  assert.equal(agent.plugindest, '/srv/kasper/lib');
+  assert.equal(agent.pluginsync, true);
   assert.equal(agent.waitforcert, 120);
   assert.equal((await resolveSettings('agent', { host, flags: { confdir: dir, onetime: true } })).waitforcert, 0);
   const master = await resolveSettings('master', { host, flags: { confdir: dir, certname: 'puppet' } });

@@ -1,0 +1,317 @@
+// The base of the type system: PType, the simple types (Any, Undef, Numeric, Data …), the
+// combinators (Optional, NotUndef, Variant, Sensitive, Type, Callable), type aliases, and the
+// size and range parameters the other types share. It imports none of the other files.
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, type Value } from '../values.ts';
+
+export abstract class PType {
+  readonly isType = true as const;
+  abstract readonly name: string;
+  abstract isInstance(v: Value): boolean;
+  /** Whether every instance of `other` is an instance of this type. */
+  abstract isAssignable(other: PType): boolean;
+  /** Parameters as Puppet prints them; empty when all are defaults. */
+  protected params(): string[] {
+    return [];
+  }
+  toString(): string {
+    const p = this.params();
+    return p.length ? `${this.name}[${p.join(', ')}]` : this.name;
+  }
+  /** Types are equal when each accepts everything the other does. */
+  equals(other: PType): boolean {
+    if (resolve(this).toString() === resolve(other).toString()) return true;
+    return this.isAssignable(other) && other.isAssignable(this);
+  }
+  /** Whether the type carries constraints worth showing when a value does not match. */
+  get constrained(): boolean {
+    return this.params().length > 0;
+  }
+}
+
+export function resolve(t: PType): PType {
+  return t instanceof TypeAliasType ? resolve(t.resolved) : t;
+}
+
+// ---------------------------------------------------------------- the simple ones
+
+export class SimpleType extends PType {
+  readonly name: string;
+  private readonly test: (v: Value) => boolean;
+  private readonly includes: string[];
+  constructor(name: string, test: (v: Value) => boolean, includes: string[] = []) {
+    super();
+    this.name = name;
+    this.test = test;
+    this.includes = includes;
+  }
+  isInstance(v: Value): boolean {
+    return this.test(v);
+  }
+  isAssignable(other: PType): boolean {
+    // Any and Unit (`*`) take every type.
+    if (this.includes[0] === '*') return true;
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (o instanceof OptionalType) return this.isInstance(undefined) && this.isAssignable(o.type);
+    if (o.name === this.name || this.includes.includes(o.name)) return true;
+    return o instanceof SimpleType && o.includes.length > 0 && o.includes.every((n) => this.includes.includes(n));
+  }
+}
+
+const isScalar = (v: Value) => typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' ||
+  typeof v === 'boolean' || v instanceof PRegexp;
+const isScalarData = (v: Value) => typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
+function isData(v: Value): boolean {
+  if (v === undefined || isScalarData(v)) return true;
+  if (Array.isArray(v)) return v.every(isData);
+  if (v instanceof Map) return [...v].every(([k, x]) => typeof k === 'string' && isData(x));
+  return false;
+}
+function isRichData(v: Value): boolean {
+  if (v === undefined || isScalar(v) || v === DEFAULT || isType(v) || v instanceof PSensitive) return true;
+  if (Array.isArray(v)) return v.every(isRichData);
+  if (v instanceof Map) return [...v].every(([k, x]) => isRichData(k) && isRichData(x));
+  return false;
+}
+
+export const Any = new SimpleType('Any', () => true, ['*']);
+export const Undef = new SimpleType('Undef', (v) => v === undefined);
+export const Default = new SimpleType('Default', (v) => v === DEFAULT);
+export const Unit = new SimpleType('Unit', () => true, ['*']);
+const NUMBERS = ['Integer', 'Float', 'Numeric'];
+const SCALAR_DATA = [...NUMBERS, 'String', 'Boolean', 'Enum', 'Pattern', 'ScalarData'];
+export const Numeric = new SimpleType('Numeric', (v) => typeof v === 'bigint' || typeof v === 'number', NUMBERS);
+export const ScalarData = new SimpleType('ScalarData', isScalarData, SCALAR_DATA);
+export const Scalar = new SimpleType('Scalar', isScalar, [...SCALAR_DATA, 'Regexp', 'Scalar']);
+export const Data = new SimpleType('Data', isData, [...SCALAR_DATA, 'Undef', 'Data']);
+export const RichData = new SimpleType('RichData', isRichData, [...SCALAR_DATA, 'Undef', 'Data', 'Scalar', 'Regexp', 'Default', 'Type', 'Sensitive', 'RichData']);
+export const Iterator = new SimpleType('Iterator', () => false);
+export const Timespan = new SimpleType('Timespan', () => false);
+export const Timestamp = new SimpleType('Timestamp', (v) => v instanceof PTimestamp);
+export const SemVer = new SimpleType('SemVer', () => false);
+export const SemVerRange = new SimpleType('SemVerRange', () => false);
+export const Binary = new SimpleType('Binary', (v) => v instanceof PBinary);
+export const Runtime = new SimpleType('Runtime', () => false);
+export const ObjectT = new SimpleType('Object', () => false);
+export const TypeSet = new SimpleType('TypeSet', () => false);
+export const Error_ = new SimpleType('Error', () => false);
+export const URI = new SimpleType('URI', () => false);
+export const Init = new SimpleType('Init', () => true);
+
+// ---------------------------------------------------------------- sizes and ranges
+
+export type Bound = bigint | number;
+export function boundOf(v: Value, what: string, allowFloat: boolean): Bound | null {
+  if (v === DEFAULT || v === undefined) return null;
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && allowFloat) return v;
+  throw new Error(`${what} parameters must be Integer or default, got ${v}`);
+}
+const fmtBound = (b: Bound | null) => (b === null ? 'default' : typeof b === 'number' ? formatFloat(b) : String(b));
+
+export function rangeParams(min: Bound | null, max: Bound | null): string[] {
+  if (min === null && max === null) return [];
+  if (max === null) return [fmtBound(min)];
+  return [fmtBound(min), fmtBound(max)];
+}
+
+/** Size constraints shared by String, Collection, Array, Hash. */
+export class Size {
+  readonly min: bigint | null;
+  readonly max: bigint | null;
+  constructor(min: bigint | null, max: bigint | null) {
+    this.min = min;
+    this.max = max;
+  }
+  test(n: number): boolean {
+    return (this.min === null || BigInt(n) >= this.min) && (this.max === null || BigInt(n) <= this.max);
+  }
+  within(o: Size): boolean {
+    const omin = o.min ?? 0n;
+    return (this.min === null || omin >= this.min) && (this.max === null || (o.max !== null && o.max <= this.max));
+  }
+  get unbounded(): boolean {
+    return this.min === null && this.max === null;
+  }
+  params(): string[] {
+    return rangeParams(this.min, this.max);
+  }
+}
+export const ANY_SIZE = new Size(null, null);
+
+export function sizeOf(v: Value): number {
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof Map) return v.size;
+  return -1;
+}
+
+// ---------------------------------------------------------------- combinators
+
+export class OptionalType extends PType {
+  readonly name = 'Optional';
+  readonly type: PType;
+  constructor(type: PType) {
+    super();
+    this.type = type;
+  }
+  isInstance(v: Value): boolean {
+    return v === undefined || this.type.isInstance(v);
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o === Undef) return true;
+    if (o instanceof OptionalType) return this.type.isAssignable(o.type);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    return this.type.isAssignable(o);
+  }
+  protected override params(): string[] {
+    return [this.type.toString()];
+  }
+}
+
+export class NotUndefType extends PType {
+  readonly name = 'NotUndef';
+  readonly type: PType;
+  constructor(type: PType = Any) {
+    super();
+    this.type = type;
+  }
+  isInstance(v: Value): boolean {
+    return v !== undefined && this.type.isInstance(v);
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    return !o.isInstance(undefined) && this.type.isAssignable(o);
+  }
+  protected override params(): string[] {
+    return resolve(this.type) === Any ? [] : [this.type.toString()];
+  }
+}
+
+export class VariantType extends PType {
+  readonly name = 'Variant';
+  readonly types: PType[];
+  constructor(types: PType[]) {
+    super();
+    this.types = types;
+  }
+  isInstance(v: Value): boolean {
+    return this.types.some((t) => t.isInstance(v));
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (o instanceof OptionalType) return this.isInstance(undefined) && this.isAssignable(o.type);
+    return this.types.some((t) => t.isAssignable(o));
+  }
+  protected override params(): string[] {
+    return this.types.map(String);
+  }
+}
+
+export class SensitiveType extends PType {
+  readonly name = 'Sensitive';
+  readonly type: PType;
+  constructor(type: PType = Any) {
+    super();
+    this.type = type;
+  }
+  isInstance(v: Value): boolean {
+    return v instanceof PSensitive && this.type.isInstance(v.value);
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    return o instanceof SensitiveType && this.type.isAssignable(o.type);
+  }
+  protected override params(): string[] {
+    return resolve(this.type) === Any ? [] : [this.type.toString()];
+  }
+}
+
+/** `Type[T]`: the type of types. */
+export class TypeType extends PType {
+  readonly name = 'Type';
+  readonly type: PType;
+  constructor(type: PType = Any) {
+    super();
+    this.type = type;
+  }
+  isInstance(v: Value): boolean {
+    return isType(v) && this.type.isAssignable(v);
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    return o instanceof TypeType && this.type.isAssignable(o.type);
+  }
+  protected override params(): string[] {
+    return resolve(this.type) === Any ? [] : [this.type.toString()];
+  }
+}
+
+/** `Callable`: a lambda or function. Kasper does not check signatures statically. */
+export class CallableType extends PType {
+  readonly name = 'Callable';
+  readonly args: string[];
+  constructor(args: string[] = []) {
+    super();
+    this.args = args;
+  }
+  isInstance(v: Value): boolean {
+    return typeof v === 'function';
+  }
+  isAssignable(other: PType): boolean {
+    return resolve(other) instanceof CallableType;
+  }
+  protected override params(): string[] {
+    return this.args;
+  }
+}
+
+/** A type alias from a module (`type Net::Port = Integer[1, 65535]`), resolved on first use. */
+export class TypeAliasType extends PType {
+  readonly name: string;
+  private readonly resolver: () => PType;
+  private target: PType | undefined;
+  private resolving = false;
+  constructor(name: string, resolver: () => PType) {
+    super();
+    this.name = name;
+    this.resolver = resolver;
+  }
+  get resolved(): PType {
+    if (!this.target) {
+      // A self-referencing alias (`type Tree = Array[Variant[String, Tree]]`) sees Any while resolving.
+      if (this.resolving) return Any;
+      this.resolving = true;
+      try {
+        this.target = this.resolver();
+      } finally {
+        this.resolving = false;
+      }
+    }
+    return this.target;
+  }
+  isInstance(v: Value): boolean {
+    return this.resolved.isInstance(v);
+  }
+  isAssignable(other: PType): boolean {
+    return this.resolved.isAssignable(other);
+  }
+  override get constrained(): boolean {
+    return true;
+  }
+}
+
+// ---------------------------------------------------------------- string forms
+
+export function formatFloat(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`;
+  if (!Number.isFinite(n)) return String(n);
+  const s = String(n);
+  // Ruby prints 1.0e+20 where JavaScript prints 1e+20.
+  return s.replace(/^(-?\d+)e/, '$1.0e');
+}
+
+export function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

@@ -1,0 +1,157 @@
+// Collection types: Collection, Array, Hash, Tuple, Struct.
+import type { Value } from '../values.ts';
+import { ANY_SIZE, Any, OptionalType, PType, Size, VariantType, quote, resolve, sizeOf } from './base.ts';
+
+export class CollectionType extends PType {
+  readonly name = 'Collection';
+  readonly size: Size;
+  constructor(size: Size = ANY_SIZE) {
+    super();
+    this.size = size;
+  }
+  isInstance(v: Value): boolean {
+    return (Array.isArray(v) || v instanceof Map) && this.size.test(sizeOf(v));
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (o instanceof CollectionType || o instanceof ArrayType || o instanceof HashType) return this.size.within(o.size);
+    if (o instanceof TupleType || o instanceof StructType) return this.size.unbounded;
+    return false;
+  }
+  protected override params(): string[] {
+    return this.size.params();
+  }
+}
+
+export class ArrayType extends PType {
+  readonly name = 'Array';
+  readonly element: PType;
+  readonly size: Size;
+  constructor(element: PType = Any, size: Size = ANY_SIZE) {
+    super();
+    this.element = element;
+    this.size = size;
+  }
+  isInstance(v: Value): boolean {
+    return Array.isArray(v) && this.size.test(v.length) && v.every((x) => this.element.isInstance(x));
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (o instanceof ArrayType) return this.element.isAssignable(o.element) && this.size.within(o.size);
+    if (o instanceof TupleType) return o.types.every((t) => this.element.isAssignable(t)) && this.size.within(o.size);
+    return false;
+  }
+  protected override params(): string[] {
+    const p: string[] = [];
+    const anyElement = resolve(this.element) === Any;
+    if (!anyElement || !this.size.unbounded) p.push(this.element.toString());
+    return [...p, ...this.size.params()];
+  }
+}
+
+export class HashType extends PType {
+  readonly name = 'Hash';
+  readonly key: PType;
+  readonly value: PType;
+  readonly size: Size;
+  constructor(key: PType = Any, value: PType = Any, size: Size = ANY_SIZE) {
+    super();
+    this.key = key;
+    this.value = value;
+    this.size = size;
+  }
+  isInstance(v: Value): boolean {
+    if (!(v instanceof Map) || !this.size.test(v.size)) return false;
+    for (const [k, x] of v) if (!this.key.isInstance(k) || !this.value.isInstance(x)) return false;
+    return true;
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (o instanceof HashType) return this.key.isAssignable(o.key) && this.value.isAssignable(o.value) && this.size.within(o.size);
+    if (o instanceof StructType) return o.entries.every((e) => this.key.isInstance(e.key) && this.value.isAssignable(e.type)) && this.size.unbounded;
+    return false;
+  }
+  protected override params(): string[] {
+    const anyKV = resolve(this.key) === Any && resolve(this.value) === Any;
+    const p = anyKV && this.size.unbounded ? [] : [this.key.toString(), this.value.toString()];
+    return [...p, ...this.size.params()];
+  }
+}
+
+export class TupleType extends PType {
+  readonly name = 'Tuple';
+  readonly types: PType[];
+  readonly size: Size;
+  constructor(types: PType[], size?: Size) {
+    super();
+    this.types = types;
+    this.size = size ?? new Size(BigInt(types.length), BigInt(types.length));
+  }
+  private explicitSize = false;
+  static withSize(types: PType[], size: Size): TupleType {
+    const t = new TupleType(types, size);
+    t.explicitSize = true;
+    return t;
+  }
+  typeAt(i: number): PType | undefined {
+    return this.types[Math.min(i, this.types.length - 1)];
+  }
+  isInstance(v: Value): boolean {
+    if (!Array.isArray(v) || !this.size.test(v.length)) return false;
+    if (v.length < this.types.length && !this.explicitSize) return false;
+    return v.every((x, i) => this.typeAt(i)?.isInstance(x) ?? false);
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (o instanceof TupleType) return o.types.length === this.types.length && o.types.every((t, i) => this.types[i].isAssignable(t));
+    return false;
+  }
+  protected override params(): string[] {
+    return [...this.types.map(String), ...(this.explicitSize ? this.size.params() : [])];
+  }
+}
+
+export interface StructEntry {
+  key: string;
+  optional: boolean;
+  type: PType;
+}
+
+export class StructType extends PType {
+  readonly name = 'Struct';
+  readonly entries: StructEntry[];
+  constructor(entries: StructEntry[]) {
+    super();
+    this.entries = entries;
+  }
+  isInstance(v: Value): boolean {
+    if (!(v instanceof Map)) return false;
+    for (const k of v.keys()) if (typeof k !== 'string' || !this.entries.some((e) => e.key === k)) return false;
+    for (const e of this.entries) {
+      const x = v.has(e.key) ? v.get(e.key) : undefined;
+      if (!v.has(e.key) && e.optional) continue;
+      if (!e.type.isInstance(x)) return false;
+    }
+    return true;
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (!(o instanceof StructType)) return false;
+    return this.entries.every((e) => {
+      const oe = o.entries.find((x) => x.key === e.key);
+      return oe ? e.type.isAssignable(oe.type) : e.optional;
+    }) && o.entries.every((oe) => this.entries.some((e) => e.key === oe.key));
+  }
+  protected override params(): string[] {
+    const inner = this.entries.map((e) => `${e.optional && !(resolve(e.type) instanceof OptionalType) ? `Optional[${quote(e.key)}]` : quote(e.key)} => ${e.type}`);
+    return [`{${inner.join(', ')}}`];
+  }
+  override get constrained(): boolean {
+    return true;
+  }
+}

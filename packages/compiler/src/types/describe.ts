@@ -1,0 +1,177 @@
+// What the type system says about values: the type of a value (inference, generalization), why
+// a value does not match a type (Puppet's "expects … got …"), and values as strings.
+import { DEFAULT, PRegexp, PSensitive, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { ANY_SIZE, Any, CallableType, Data, Default, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, resolve, sizeOf } from './base.ts';
+import { BooleanT, BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
+import { ArrayType, CollectionType, HashType, StructType, TupleType } from './collections.ts';
+
+// ---------------------------------------------------------------- inference
+
+/** The most specific type of a value, as Puppet's `type()` gives it. */
+export function inferType(v: Value): PType {
+  if (v === undefined) return Undef;
+  if (typeof v === 'string') return new StringType(ANY_SIZE, v);
+  if (typeof v === 'bigint') return new IntegerType(v, v);
+  if (typeof v === 'number') return new FloatType(v, v);
+  if (typeof v === 'boolean') return new BooleanType(v);
+  if (v === DEFAULT) return Default;
+  if (v instanceof PRegexp) return new RegexpType(v);
+  if (v instanceof PSensitive) return new SensitiveType(inferType(v.value));
+  if (isType(v)) return new TypeType(v);
+  if (Array.isArray(v)) {
+    if (v.length === 0) return new ArrayType(Unit, new Size(0n, 0n));
+    return new TupleType(v.map(inferType));
+  }
+  if (v instanceof Map) {
+    if (v.size === 0) return new HashType(Unit, Unit, new Size(0n, 0n));
+    if ([...v.keys()].every((k) => typeof k === 'string')) {
+      return new StructType([...v].map(([k, x]) => ({ key: k as string, optional: false, type: inferType(x) })));
+    }
+    return new HashType(commonType([...v.keys()].map(inferType)), commonType([...v.values()].map(inferType)), new Size(BigInt(v.size), BigInt(v.size)));
+  }
+  if (typeof v === 'function') return new CallableType();
+  return Any;
+}
+
+/** The type without value-specific detail: `String` for `String[3, 3]`. */
+export function generalize(t: PType): PType {
+  const r = t;
+  if (r instanceof IntegerType) return new IntegerType();
+  if (r instanceof FloatType) return new FloatType();
+  if (r instanceof StringType) return new StringType();
+  if (r instanceof BooleanType) return BooleanT;
+  if (r instanceof ArrayType) return new ArrayType(generalize(r.element));
+  if (r instanceof TupleType) return new ArrayType(commonType(r.types.map(generalize)));
+  if (r instanceof HashType) return new HashType(generalize(r.key), generalize(r.value));
+  if (r instanceof StructType) return new HashType(new StringType(), commonType(r.entries.map((e) => generalize(e.type))));
+  if (r instanceof SensitiveType) return new SensitiveType(generalize(r.type));
+  return r;
+}
+
+function commonType(types: PType[]): PType {
+  if (types.length === 0) return Unit;
+  const first = generalize(types[0]);
+  if (types.every((t) => generalize(t).toString() === first.toString())) return first;
+  if (types.every((t) => t instanceof IntegerType || t instanceof FloatType)) return Numeric;
+  if (types.every((t) => isScalarType(t))) return Scalar;
+  if (types.every((t) => isDataType(t))) return Data;
+  return RichData;
+}
+const isScalarType = (t: PType) => t instanceof IntegerType || t instanceof FloatType || t instanceof StringType || t instanceof BooleanType || t instanceof RegexpType;
+const isDataType = (t: PType): boolean => isScalarType(t) || t === Undef || t instanceof ArrayType || t instanceof TupleType || t instanceof HashType || t instanceof StructType;
+
+// ---------------------------------------------------------------- mismatch messages
+
+function article(s: string): string {
+  return /^[AEIOU]/.test(s) ? `an ${s}` : `a ${s}`;
+}
+
+function expectedName(t: PType): string {
+  if (t instanceof TypeAliasType) return `${t.name} = ${t.resolved}`;
+  return t.toString();
+}
+
+/** What was given, in the detail the expected type makes relevant. */
+function actualName(expected: PType, v: Value): string {
+  const e = resolve(expected);
+  const inferred = inferType(v);
+  const detailed = (e instanceof IntegerType || e instanceof FloatType) && e.constrained;
+  if (detailed) return inferred.toString();
+  if (e instanceof StringType && e.constrained && typeof v === 'string') return inferred.toString();
+  if ((e instanceof ArrayType || e instanceof HashType || e instanceof CollectionType) && e.size && !e.size.unbounded && sizeOf(v) >= 0) {
+    return `${generalize(inferred).name} with ${sizeOf(v)} ${Array.isArray(v) ? 'elements' : 'entries'}`;
+  }
+  const g = generalize(inferred);
+  return v === undefined ? 'Undef' : g.name === 'Array' || g.name === 'Hash' ? g.toString() : g.name;
+}
+
+/** A value's type by name alone, as function errors name what they were given: String, Array, Undef. */
+export function typeNameOf(v: Value): string {
+  return v === undefined ? 'Undef' : generalize(inferType(v)).name;
+}
+
+/**
+ * Why a function's argument does not match its parameter's type: as describeMismatch, with what
+ * was given named by its type's name alone ("got Array", not "got Array[Integer]").
+ */
+export function describeArgumentMismatch(expected: PType, v: Value): string {
+  return describeMismatch(expected, v, typeNameOf(v));
+}
+
+/**
+ * Why `v` is not an instance of `expected`, in Puppet's words: "expects an Integer value, got
+ * String", "index 1 expects …", "entry 'k' expects …", "expects a match for Enum['a'], got 'b'".
+ * `given` names what was given instead of the detail the expected type makes relevant.
+ */
+export function describeMismatch(expected: PType, v: Value, given?: string): string {
+  const e = resolve(expected);
+  // Look inside collections to point at the element that is wrong.
+  if (e instanceof ArrayType && Array.isArray(v) && e.size.test(v.length)) {
+    const i = v.findIndex((x) => !e.element.isInstance(x));
+    if (i >= 0) return `index ${i} ${describeMismatch(e.element, v[i])}`;
+  }
+  if (e instanceof TupleType && Array.isArray(v) && e.size.test(v.length)) {
+    const i = v.findIndex((x, j) => !(e.typeAt(j)?.isInstance(x) ?? false));
+    if (i >= 0) return `index ${i} ${describeMismatch(e.typeAt(i)!, v[i])}`;
+  }
+  if (e instanceof HashType && v instanceof Map && e.size.test(v.size)) {
+    for (const [k, x] of v) {
+      if (!e.key.isInstance(k)) return `key '${formatValue(k)}' ${describeMismatch(e.key, k)}`;
+      if (!e.value.isInstance(x)) return `entry '${formatValue(k)}' ${describeMismatch(e.value, x)}`;
+    }
+  }
+  if (e instanceof StructType && v instanceof Map) {
+    for (const k of v.keys()) {
+      if (typeof k !== 'string' || !e.entries.some((x) => x.key === k)) return `unrecognized key '${formatValue(k)}'`;
+    }
+    for (const entry of e.entries) {
+      if (!v.has(entry.key)) {
+        if (!entry.optional) return `expects a value for key '${entry.key}'`;
+        continue;
+      }
+      const x = hashGet(v, entry.key);
+      if (x !== NOT_FOUND && !entry.type.isInstance(x)) return `entry '${entry.key}' ${describeMismatch(entry.type, x)}`;
+    }
+  }
+  if (e instanceof OptionalType && v !== undefined) return describeMismatch(e.type, v, given);
+  if (e instanceof EnumType || e instanceof PatternType) {
+    if (typeof v === 'string') return `expects a match for ${expectedName(expected)}, got '${v}'`;
+  }
+  if (e instanceof VariantType) {
+    const names = e.types.map((t) => expectedName(t));
+    const list = names.length <= 2 ? names.join(' or ') : `${names.slice(0, -1).join(', ')}, or ${names[names.length - 1]}`;
+    return `expects a value of type ${list}, got ${given ?? actualName(e, v)}`;
+  }
+  return `expects ${article(expectedName(expected))} value, got ${given ?? actualName(expected, v)}`;
+}
+
+/** How errors name a value: "undef", "a String ('x')". */
+export function describe(v: Value): string {
+  if (v === undefined) return 'undef';
+  try {
+    const t = inferType(v);
+    return `a ${t.name} ('${formatValue(v)}')`;
+  } catch {
+    return `'${String(v)}'`;
+  }
+}
+
+// ---------------------------------------------------------------- string forms
+
+/**
+ * A value as Puppet turns it into a string: in interpolation, `notice`, `join`. Collections print
+ * their elements the same way, without quotes (`[1, two, {k => v}]`), and undef is empty.
+ */
+export function formatValue(v: Value): string {
+  if (v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return formatFloat(v);
+  if (typeof v === 'boolean') return String(v);
+  if (v === DEFAULT) return 'default';
+  if (v instanceof PRegexp) return v.toString();
+  if (v instanceof PSensitive) return v.toString();
+  if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)} => ${formatValue(x)}`).join(', ')}}`;
+  return String(v);
+}

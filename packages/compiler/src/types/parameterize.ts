@@ -1,0 +1,177 @@
+// Types by name, and `Type[…]` parameters: `Integer[1, 10]`, `File['/x']`, `Optional[String]`.
+import { DEFAULT, PRegexp, isType, type Value } from '../values.ts';
+import { ANY_SIZE, Any, Binary, CallableType, Data, Default, Error_, Init, Iterator, NotUndefType, Numeric, ObjectT, OptionalType, PType, RichData, Runtime, Scalar, ScalarData, SemVer, SemVerRange, SensitiveType, Size, Timespan, Timestamp, TypeAliasType, TypeSet, TypeType, URI, Undef, Unit, VariantType, boundOf } from './base.ts';
+import { BooleanType, EnumType, FloatType, IntegerType, Iterable, PatternType, RegexpType, StringType } from './scalars.ts';
+import { ArrayType, CollectionType, HashType, type StructEntry, StructType, TupleType } from './collections.ts';
+import { CatalogEntry, ClassType, ResourceType } from './catalog.ts';
+import { formatValue } from './describe.ts';
+
+const BY_NAME: Record<string, () => PType> = {
+  Any: () => Any, Undef: () => Undef, Default: () => Default, Boolean: () => new BooleanType(), Unit: () => Unit,
+  Numeric: () => Numeric, Scalar: () => Scalar, ScalarData: () => ScalarData, Data: () => Data, RichData: () => RichData,
+  Integer: () => new IntegerType(), Float: () => new FloatType(), String: () => new StringType(),
+  Enum: () => new EnumType([]), Pattern: () => new PatternType([]), Regexp: () => new RegexpType(),
+  Collection: () => new CollectionType(), Array: () => new ArrayType(), Hash: () => new HashType(),
+  Tuple: () => new TupleType([], new Size(0n, null)), Struct: () => new StructType([]),
+  Optional: () => new OptionalType(Any), NotUndef: () => new NotUndefType(), Variant: () => new VariantType([]),
+  Sensitive: () => new SensitiveType(), Type: () => new TypeType(), Callable: () => new CallableType(),
+  Resource: () => new ResourceType(), Class: () => new ClassType(), CatalogEntry: () => CatalogEntry,
+  Iterable: () => Iterable, Iterator: () => Iterator, Timespan: () => Timespan, Timestamp: () => Timestamp,
+  SemVer: () => SemVer, SemVerRange: () => SemVerRange, Binary: () => Binary, Runtime: () => Runtime,
+  Object: () => ObjectT, TypeSet: () => TypeSet, Error: () => Error_, URI: () => URI, Init: () => Init,
+};
+
+/** A built-in type by its name (`Integer`), or undefined for resource types and aliases. */
+export function typeByName(name: string): PType | undefined {
+  const make = BY_NAME[name.replace(/^::/, '')];
+  return make ? make() : undefined;
+}
+
+function asType(v: Value, what: string): PType {
+  if (isType(v)) return v;
+  // A string names a resource type in Resource['file'] and is a literal in Enum; elsewhere an error.
+  throw new Error(`${what} expects a Type, got ${formatValue(v)}`);
+}
+
+function intArg(v: Value, what: string): bigint | null {
+  return boundOf(v, what, false) as bigint | null;
+}
+
+/** Applies `[...]` to a type: `Integer[1, 10]`, `File['/x']`, `Optional[String]`. */
+export function parameterize(t: PType, args: Value[]): Value {
+  const name = t.name;
+  const a = args.length === 1 && Array.isArray(args[0]) && (name === 'Resource' || name === 'Class') ? args[0] : args;
+  switch (name) {
+    case 'Boolean':
+      return new BooleanType(typeof a[0] === 'boolean' ? a[0] : undefined);
+    case 'Integer': {
+      const [lo, hi] = [intArg(a[0], 'Integer'), a.length > 1 ? intArg(a[1], 'Integer') : null];
+      return new IntegerType(lo, hi);
+    }
+    case 'Float': {
+      const f = (v: Value) => { const b = boundOf(v, 'Float', true); return b === null ? null : Number(b); };
+      return new FloatType(f(a[0]), a.length > 1 ? f(a[1]) : null);
+    }
+    case 'String':
+      return new StringType(new Size(intArg(a[0], 'String'), a.length > 1 ? intArg(a[1], 'String') : null));
+    case 'Collection':
+      return new CollectionType(new Size(intArg(a[0], 'Collection'), a.length > 1 ? intArg(a[1], 'Collection') : null));
+    case 'Enum': {
+      const ci = a.length > 0 && typeof a[a.length - 1] === 'boolean';
+      const vals = (ci ? a.slice(0, -1) : a).flat() as Value[];
+      return new EnumType(vals.map((v) => { if (typeof v !== 'string') throw new Error(`Enum parameters must be String, got ${formatValue(v)}`); return v; }), ci && a[a.length - 1] === true);
+    }
+    case 'Pattern':
+      return new PatternType(a.flat().map((v) => {
+        if (v instanceof PRegexp) return v;
+        if (typeof v === 'string') return new PRegexp(v);
+        if (v instanceof PatternType) return v.patterns[0];
+        if (v instanceof RegexpType && v.pattern) return v.pattern;
+        throw new Error(`Pattern parameters must be regular expressions or strings, got ${formatValue(v)}`);
+      }));
+    case 'Regexp': {
+      const v = a[0];
+      return new RegexpType(v instanceof PRegexp ? v : typeof v === 'string' ? new PRegexp(v) : null);
+    }
+    case 'Array': {
+      if (a.length === 0) return new ArrayType();
+      if (typeof a[0] === 'bigint' || a[0] === DEFAULT) return new ArrayType(Any, new Size(intArg(a[0], 'Array'), a.length > 1 ? intArg(a[1], 'Array') : null));
+      return new ArrayType(asType(a[0], 'Array'), new Size(a.length > 1 ? intArg(a[1], 'Array') : null, a.length > 2 ? intArg(a[2], 'Array') : null));
+    }
+    case 'Hash': {
+      if (a.length === 0) return new HashType();
+      if (typeof a[0] === 'bigint' || a[0] === DEFAULT) return new HashType(Any, Any, new Size(intArg(a[0], 'Hash'), a.length > 1 ? intArg(a[1], 'Hash') : null));
+      if (a.length === 1) throw new Error('Hash-Type[] accepts 2 to 4 arguments. Got 1');
+      return new HashType(asType(a[0], 'Hash'), asType(a[1], 'Hash'), new Size(a.length > 2 ? intArg(a[2], 'Hash') : null, a.length > 3 ? intArg(a[3], 'Hash') : null));
+    }
+    case 'Tuple': {
+      const types: PType[] = [];
+      const ints: Value[] = [];
+      for (const v of a) (isType(v) ? types.push(v) : ints.push(v));
+      if (ints.length === 0) return new TupleType(types);
+      const min = intArg(ints[0], 'Tuple');
+      const max = ints.length > 1 ? intArg(ints[1], 'Tuple') : null;
+      return TupleType.withSize(types, new Size(min, max));
+    }
+    case 'Struct': {
+      const h = a[0];
+      if (!(h instanceof Map)) throw new Error(`Struct expects a Hash of keys to types, got ${formatValue(h)}`);
+      const entries: StructEntry[] = [];
+      for (const [k, v] of h) {
+        let key: string;
+        let optional = false;
+        if (typeof k === 'string') key = k;
+        else if (k instanceof OptionalType && k.type instanceof StringType && k.type.value !== undefined) { key = k.type.value; optional = true; }
+        else if (k instanceof EnumType && k.values.length === 1) key = k.values[0];
+        else if (k instanceof OptionalType && k.type instanceof EnumType && k.type.values.length === 1) { key = k.type.values[0]; optional = true; }
+        else if (k instanceof NotUndefType && k.type instanceof StringType && k.type.value !== undefined) key = k.type.value;
+        else throw new Error(`Struct keys must be strings, got ${formatValue(k)}`);
+        const type = asType(v, 'Struct');
+        if (!optional && type.isInstance(undefined)) optional = true;
+        entries.push({ key, optional, type });
+      }
+      return new StructType(entries);
+    }
+    case 'Optional': {
+      const v = a[0];
+      if (typeof v === 'string') return new OptionalType(new StringType(ANY_SIZE, v));
+      return new OptionalType(asType(v, 'Optional'));
+    }
+    case 'NotUndef': {
+      const v = a[0];
+      if (typeof v === 'string') return new NotUndefType(new StringType(ANY_SIZE, v));
+      return new NotUndefType(a.length ? asType(v, 'NotUndef') : Any);
+    }
+    case 'Variant':
+      return new VariantType(a.map((v) => asType(v, 'Variant')));
+    case 'Sensitive':
+      return new SensitiveType(a.length ? asType(a[0], 'Sensitive') : Any);
+    case 'Type':
+      return new TypeType(a.length ? asType(a[0], 'Type') : Any);
+    case 'Callable':
+      return new CallableType(a.map((v) => formatValue(v)));
+    case 'Resource': {
+      const r = t as ResourceType;
+      if (r.typeName === undefined) {
+        // Resource['file'], Resource['file', '/x'], Resource[File]
+        const first = a[0];
+        const typeName = typeof first === 'string' ? first : first instanceof ResourceType ? first.typeName : undefined;
+        if (!typeName) throw new Error(`Resource[] expects a type name, got ${formatValue(first)}`);
+        if (a.length === 1) return new ResourceType(typeName);
+        return titles(typeName, a.slice(1));
+      }
+      if (r.title !== undefined) throw new Error(`Cannot specialize an already specialized resource type: ${r}`);
+      return titles(r.typeName, a);
+    }
+    case 'Class': {
+      const c = t as ClassType;
+      if (c.className !== undefined) throw new Error(`Cannot specialize an already specialized Class type: ${c}`);
+      const names = a.flat().map((v) => {
+        if (typeof v === 'string') return v;
+        if (v instanceof ClassType && v.className) return v.className;
+        throw new Error(`Class[] expects class names, got ${formatValue(v)}`);
+      });
+      return names.length === 1 ? new ClassType(names[0]) : names.map((n) => new ClassType(n));
+    }
+    default:
+      if (t instanceof TypeAliasType) return parameterize(t.resolved, args);
+      throw new Error(`${name}-Type[] does not accept parameters`);
+  }
+}
+
+function titles(typeName: string, args: Value[]): Value {
+  const list = args.flat(Infinity as 1) as Value[];
+  const refs = list.map((v) => {
+    if (typeof v !== 'string') throw new Error(`A resource title must be a String, got ${formatValue(v)}`);
+    return new ResourceType(typeName, v);
+  });
+  return refs.length === 1 ? refs[0] : refs;
+}
+
+export function resourceType(typeName?: string, title?: string): PType {
+  return new ResourceType(typeName, title);
+}
+
+export function classType(className?: string): PType {
+  return new ClassType(className);
+}
