@@ -1,12 +1,14 @@
 // One suite for every storage backend: embedded SQLite and a real PostgreSQL server.
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '../../packages/storage/src/index.ts';
 import { needs } from '../support/host.ts';
 import { startPostgres, type PgServer } from '../support/postgres.ts';
+import type { Fleet } from '../puppetdb/fleet.ts';
 
 let pgServer: PgServer | { reason: string } | undefined;
 before(() => {
@@ -66,3 +68,130 @@ for (const b of backends) {
     });
   });
 }
+
+// What the query API reads, derived when documents are stored; retention; migration of a
+// database made before these rows existed.
+const fleet = JSON.parse(readFileSync(join(import.meta.dirname, '../puppetdb/fixtures/fleet.json'), 'utf8')) as Fleet;
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, '../puppetdb/golden/answers.json'), 'utf8')) as Record<string, unknown>;
+
+for (const b of backends) {
+  describe(`storage for queries: ${b.name}`, () => {
+    const open = async (t: TestContext): Promise<Storage | undefined> => {
+      const s = b.open();
+      if (!needs(t, !('reason' in s), 'reason' in s ? s.reason : '')) return undefined;
+      await (s as Storage).init();
+      return s as Storage;
+    };
+    const prefix = `q${Date.now().toString(36)}${b.name[0]}`;
+
+    test('reports get PuppetDB\'s hash, run times and events', async (t) => {
+      const db = await open(t);
+      if (!db) return;
+      const hashes = new Set((golden.reports_extract as { hash: string }[]).map((r) => r.hash));
+      for (const n of fleet.nodes) {
+        for (const r of n.reports) await db.saveReport(n.certname, r.report as never, { producerTimestamp: r.producer_timestamp, producer: fleet.master });
+      }
+      const rows = await db.select('SELECT node, hash, start_time, end_time, producer_timestamp, status FROM reports WHERE node IN (?, ?, ?, ?, ?) ORDER BY id', fleet.nodes.map((n) => n.certname));
+      for (const r of rows.filter((x) => x.node !== 'old01.example.com')) assert.ok(hashes.has(String(r.hash)), `${r.node}: ${r.hash} is the hash PuppetDB gave`);
+      const web02 = rows.find((r) => r.node === 'web02.example.com')!;
+      assert.equal(web02.start_time, '2025-03-10T10:05:02.000Z');
+      assert.equal(web02.end_time, '2025-03-10T10:05:05.250Z');
+      const events = await db.select(`SELECT e.status, e.resource_title, e.old_value, e.new_value, e.containing_class FROM resource_events e JOIN reports r ON r.id = e.report_id
+        WHERE r.hash = ? ORDER BY e.id`, [web02.hash]);
+      assert.deepEqual(events.map((e) => [e.status, e.resource_title, e.old_value, e.new_value, e.containing_class]), [
+        ['failure', 'nginx', '"stopped"', '"running"', 'Nginx'],
+        ['skipped', '/etc/motd', null, null, 'Base'],
+        ['success', 'deploy', '"www-data"', '"[\\"www-data\\", \\"adm\\"]"', 'Base'],
+      ]);
+      const node = await db.select('SELECT n.latest_report_id, r.status FROM nodes n JOIN reports r ON r.id = n.latest_report_id WHERE n.name = ?', ['web01.example.com']);
+      assert.equal(node[0].status, 'unchanged', 'the latest report is the one produced last');
+      await db.close();
+    });
+
+    test('facts become rows, with the trusted data as the `trusted` fact', async (t) => {
+      const db = await open(t);
+      if (!db) return;
+      const node = `${prefix}-facts.example.com`;
+      await db.saveFacts(node, { os: { family: 'Debian' }, uptime: 5 }, 'production', { trusted: { certname: node, extensions: { pp_role: 'web' } } });
+      const rows = await db.select(`SELECT name, ${db.dialect === 'postgres' ? 'value::text' : 'value'} AS value FROM fact_values WHERE node = ? ORDER BY name`, [node]);
+      assert.deepEqual(rows.map((r) => [r.name, JSON.parse(String(r.value))]), [['os', { family: 'Debian' }], ['trusted', { certname: node, extensions: { pp_role: 'web' } }], ['uptime', 5]]);
+      // New facts replace the old rows; the trusted data stays when none comes with them.
+      await db.saveFacts(node, { uptime: 6 });
+      const again = await db.select('SELECT name FROM fact_values WHERE node = ? ORDER BY name', [node]);
+      assert.deepEqual(again.map((r) => r.name), ['trusted', 'uptime']);
+      assert.deepEqual(await db.getFacts(node), { uptime: 6 });
+      assert.deepEqual((await db.select('SELECT name FROM environments WHERE name = ?', ['production'])).length, 1);
+      await db.close();
+    });
+
+    test('the latest catalog\'s resources and edges, relationships included', async (t) => {
+      const db = await open(t);
+      if (!db) return;
+      const web01 = fleet.nodes.find((n) => n.certname === 'web01.example.com')!;
+      const node = `${prefix}-cat.example.com`;
+      await db.saveCatalog(node, JSON.stringify(web01.catalog!.catalog), '1', { transactionUuid: web01.catalog!.transaction_uuid, producer: fleet.master });
+      const resources = await db.select('SELECT type, title, exported FROM catalog_resources WHERE node = ? ORDER BY type, title', [node]);
+      assert.equal(resources.length, 12);
+      assert.ok(resources.some((r) => r.type === 'Host' && Number(r.exported) === 1));
+      const edges = JSON.parse(String((await db.select('SELECT edges FROM catalogs WHERE node = ?', [node]))[0].edges)) as { relationship: string; source_title: string; target_title: string }[];
+      const fromGolden = (golden.catalog_web01 as { edges: { relationship: string; source: string; target: string }[] }).edges;
+      assert.deepEqual(edges.map((e) => e.relationship).sort(), fromGolden.map((e) => e.relationship).sort());
+      // A new catalog replaces the resource rows.
+      await db.saveCatalog(node, JSON.stringify({ resources: [{ type: 'Notify', title: 'x', tags: [], exported: false }], edges: [] }), '2');
+      assert.equal((await db.select('SELECT type FROM catalog_resources WHERE node = ?', [node])).length, 1);
+      await db.close();
+    });
+
+    test('deactivation, expiry, purge and report retention', async (t) => {
+      const db = await open(t);
+      if (!db) return;
+      const gone = `${prefix}-gone.example.com`;
+      const idle = `${prefix}-idle.example.com`;
+      await db.saveFacts(gone, { a: 1 });
+      await db.saveFacts(idle, { a: 1 });
+      const old = new Date(Date.now() - 20 * 86_400_000).toISOString();
+      for (let i = 0; i < 7; i++) await db.saveReport(idle, { host: idle, time: old, status: 'changed' }, { producerTimestamp: new Date(Date.parse(old) + i).toISOString() });
+      await db.saveReport(idle, { host: idle, time: new Date().toISOString(), status: 'unchanged' });
+      assert.equal(await db.deactivateNode(gone, new Date(Date.now() - 15 * 86_400_000).toISOString()), true);
+      assert.equal(await db.deactivateNode(`${prefix}-nosuch`), false);
+      const day = 86_400_000;
+      const result = await db.gc({ reportTtl: 14 * day, nodeTtl: 7 * day, nodePurgeTtl: 14 * day, batchSize: 3 });
+      assert.ok(result.reports >= 7, `${result.reports} reports deleted`);
+      assert.ok(result.purgedNodes >= 1);
+      assert.equal(await db.getNode(gone), undefined, 'a node deactivated longer than node_purge_ttl is gone');
+      assert.deepEqual((await db.listReports(idle)).map((r) => r.status), ['unchanged']);
+      assert.equal((await db.select('SELECT 1 FROM resource_events e WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = e.report_id)')).length, 0, 'no orphan events');
+      // A node silent longer than node_ttl expires; new facts bring it back.
+      const later = new Date(Date.now() + 8 * day);
+      assert.ok((await db.gc({ reportTtl: 0, nodeTtl: 7 * day, now: later })).expiredNodes >= 1);
+      assert.ok((await db.getNode(idle))!.expired);
+      await db.saveFacts(idle, { a: 2 });
+      assert.equal((await db.getNode(idle))!.expired, null);
+      await db.close();
+    });
+  });
+}
+
+test('a database made before the query rows is migrated, its documents backfilled', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-db-old-'));
+  const path = join(dir, 'kasper.db');
+  const old = new DatabaseSync(path);
+  old.exec(`CREATE TABLE nodes (name TEXT PRIMARY KEY, environment TEXT, facts TEXT, facts_at TEXT, catalog_at TEXT, catalog_version TEXT, report_at TEXT, report_status TEXT, cached_catalog_status TEXT);
+    CREATE TABLE catalogs (id INTEGER PRIMARY KEY AUTOINCREMENT, node TEXT NOT NULL, version TEXT NOT NULL, time TEXT NOT NULL, catalog TEXT NOT NULL);
+    CREATE TABLE reports (id INTEGER PRIMARY KEY AUTOINCREMENT, node TEXT NOT NULL, time TEXT NOT NULL, status TEXT NOT NULL, noop INTEGER NOT NULL, cached_catalog_status TEXT NOT NULL, report TEXT NOT NULL);`);
+  const web02 = fleet.nodes.find((n) => n.certname === 'web02.example.com')!;
+  old.prepare('INSERT INTO nodes (name, environment, facts, facts_at) VALUES (?, ?, ?, ?)').run(web02.certname, 'production', JSON.stringify(web02.facts.values), '2025-03-10T10:05:00.000Z');
+  old.prepare('INSERT INTO catalogs (node, version, time, catalog) VALUES (?, ?, ?, ?)').run(web02.certname, 'v1', '2025-03-10T10:05:01.000Z', JSON.stringify(web02.catalog!.catalog));
+  old.prepare('INSERT INTO reports (node, time, status, noop, cached_catalog_status, report) VALUES (?, ?, ?, 0, ?, ?)').run(web02.certname, '2025-03-10T10:05:02.000Z', 'failed', 'not_used', JSON.stringify(web02.reports[0].report));
+  old.close();
+  const db = openStorage(path);
+  await db.init();
+  assert.equal((await db.select('SELECT count(*) AS n FROM fact_values WHERE node = ?', [web02.certname]))[0].n, Object.keys(web02.facts.values).length);
+  assert.equal((await db.select('SELECT count(*) AS n FROM catalog_resources'))[0].n, 12);
+  assert.equal((await db.select('SELECT count(*) AS n FROM resource_events'))[0].n, 3);
+  const node = await db.select('SELECT r.status FROM nodes n JOIN reports r ON r.id = n.latest_report_id');
+  assert.equal(node[0].status, 'failed');
+  await db.init(); // once migrated, nothing more to do
+  assert.equal((await db.select('SELECT version FROM kasper_schema'))[0].version, 1);
+  await db.close();
+});

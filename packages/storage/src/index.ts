@@ -1,9 +1,15 @@
-// What the master keeps per node: its latest facts, its catalogs and its reports. Two
+// What the master keeps per node: its latest facts, its catalogs and its reports — and, derived
+// from them when they are stored, the rows PuppetDB's query API reads (report summaries and
+// events, the latest catalog's resources and edges, top-level facts, environments). Two
 // backends with one interface and one test suite: embedded SQLite (node:sqlite, the default)
-// and PostgreSQL (pg), for several masters sharing one store.
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
-import pg from 'pg';
+// and PostgreSQL (pg), for several masters sharing one store. Reports are kept for
+// `report_ttl`, nodes expire and are purged as in PuppetDB (`gc`).
+import { type Db, type Dialect, postgresDb, sqliteDb } from './backend.ts';
+import { catalogRows, pdbTime, reportRows, tryPdbTime, type EventRow, type ResourceRow } from './puppetdb.ts';
+import { backfills, migrate } from './schema.ts';
+
+export type { Dialect } from './backend.ts';
+export { canonicalJson, pdbTime, sha1, tryPdbTime } from './puppetdb.ts';
 
 export interface NodeSummary {
   name: string;
@@ -17,6 +23,10 @@ export interface NodeSummary {
   cachedCatalogStatus: string | null;
   /** Its last run failed, or applied a cached catalog because it could not get a fresh one. */
   failing: boolean;
+  /** When it was deactivated, or null. */
+  deactivated?: string | null;
+  /** When it expired (no facts, catalog or report for `node_ttl`), or null. */
+  expired?: string | null;
 }
 
 export interface ReportSummary {
@@ -38,47 +48,73 @@ export interface StoredReport {
   [key: string]: unknown;
 }
 
+/** Who sent a document and when (PuppetDB's producer and producer_timestamp); default: now, unknown. */
+export interface Produced {
+  /** When the master handled it, ISO 8601; default now. */
+  producerTimestamp?: string;
+  /** The master's certname. */
+  producer?: string;
+}
+
+export interface SaveFactsOptions extends Produced {
+  /** `$trusted` of the node: kept beside the facts and answered as the `trusted` fact, as PuppetDB does. */
+  trusted?: Record<string, unknown>;
+}
+
+export interface SaveCatalogOptions extends Produced {
+  /** The agent run that asked for the catalog. */
+  transactionUuid?: string;
+  /** The environment it was compiled in (default: the catalog's own). */
+  environment?: string;
+  jobId?: string;
+}
+
+/** How long things are kept. Durations in milliseconds; 0 keeps forever. */
+export interface RetentionOptions {
+  /** Reports (and their events) older than this are deleted (PuppetDB's report-ttl, 14 days). */
+  reportTtl: number;
+  /** Nodes with no facts, catalog or report for this long expire (PuppetDB's node-ttl, 7 days). */
+  nodeTtl?: number;
+  /** Deactivated or expired nodes are deleted with their data after this long (node-purge-ttl, 14 days). */
+  nodePurgeTtl?: number;
+  /** Rows deleted per transaction; between batches other work runs (default 500). */
+  batchSize?: number;
+  now?: Date;
+}
+
+export interface GcResult {
+  reports: number;
+  expiredNodes: number;
+  purgedNodes: number;
+}
+
 export interface Storage {
+  /** Which SQL the store speaks (the query package writes for both). */
+  readonly dialect: Dialect;
+  /** Creates the tables, or migrates an existing database to the current schema. */
   init(): Promise<void>;
-  saveFacts(node: string, facts: unknown, environment?: string): Promise<void>;
+  saveFacts(node: string, facts: unknown, environment?: string, options?: SaveFactsOptions): Promise<void>;
   getFacts(node: string): Promise<unknown | undefined>;
-  saveCatalog(node: string, catalog: string, version: string): Promise<void>;
+  saveCatalog(node: string, catalog: string, version: string, options?: SaveCatalogOptions): Promise<void>;
   /** The last `n` catalogs of a node, newest first (JSON text). */
   catalogs(node: string, n: number): Promise<{ version: string; time: string; catalog: string }[]>;
-  saveReport(node: string, report: StoredReport): Promise<number>;
+  saveReport(node: string, report: StoredReport, options?: Produced): Promise<number>;
   listNodes(): Promise<NodeSummary[]>;
   getNode(name: string): Promise<NodeSummary | undefined>;
   listReports(node?: string, limit?: number): Promise<ReportSummary[]>;
   getReport(id: number): Promise<StoredReport | undefined>;
+  /** Marks a node deactivated (PuppetDB's `deactivate node`); new facts or a catalog reactivate it. False if unknown. */
+  deactivateNode(name: string, at?: string): Promise<boolean>;
+  /** Deletes what outlived its retention, a batch per transaction. */
+  gc(options: RetentionOptions): Promise<GcResult>;
+  /** Runs a read-only statement (`?` placeholders) written for this store's dialect. */
+  select(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
-}
-
-const SCHEMA = [
-  `CREATE TABLE IF NOT EXISTS nodes (
-    name TEXT PRIMARY KEY, environment TEXT, facts TEXT, facts_at TEXT,
-    catalog_at TEXT, catalog_version TEXT, report_at TEXT, report_status TEXT, cached_catalog_status TEXT)`,
-  `CREATE TABLE IF NOT EXISTS catalogs (
-    id ${'%SERIAL%'}, node TEXT NOT NULL, version TEXT NOT NULL, time TEXT NOT NULL, catalog TEXT NOT NULL)`,
-  'CREATE INDEX IF NOT EXISTS catalogs_node ON catalogs (node, id)',
-  `CREATE TABLE IF NOT EXISTS reports (
-    id ${'%SERIAL%'}, node TEXT NOT NULL, time TEXT NOT NULL, status TEXT NOT NULL, noop INTEGER NOT NULL,
-    cached_catalog_status TEXT NOT NULL, report TEXT NOT NULL)`,
-  'CREATE INDEX IF NOT EXISTS reports_node ON reports (node, id)',
-];
-
-/** The queries both backends run; `?` placeholders become `$n` for PostgreSQL. */
-interface Db {
-  run(sql: string, params?: unknown[]): Promise<void>;
-  all<T>(sql: string, params?: unknown[]): Promise<T[]>;
-  insertId(sql: string, params: unknown[]): Promise<number>;
-  transaction(fn: () => Promise<void>): Promise<void>;
-  close(): Promise<void>;
-  serial: string;
 }
 
 interface NodeRow {
   name: string; environment: string | null; facts_at: string | null; catalog_at: string | null; catalog_version: string | null;
-  report_at: string | null; report_status: string | null; cached_catalog_status: string | null;
+  report_at: string | null; report_status: string | null; cached_catalog_status: string | null; deactivated: string | null; expired: string | null;
 }
 
 function toSummary(r: NodeRow): NodeSummary {
@@ -86,32 +122,75 @@ function toSummary(r: NodeRow): NodeSummary {
     name: r.name, environment: r.environment, factsAt: r.facts_at, catalogAt: r.catalog_at, catalogVersion: r.catalog_version,
     reportAt: r.report_at, reportStatus: r.report_status, cachedCatalogStatus: r.cached_catalog_status,
     failing: r.report_status === 'failed' || (r.cached_catalog_status !== null && r.cached_catalog_status !== 'not_used'),
+    deactivated: r.deactivated, expired: r.expired,
   };
 }
+
+const NODE_COLUMNS = 'name, environment, facts_at, catalog_at, catalog_version, report_at, report_status, cached_catalog_status, deactivated, expired';
+
+/** Lets other work run between batches (node:sqlite is synchronous). */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Everything above the backend: shared by SQLite and PostgreSQL. */
 class SqlStorage implements Storage {
   private readonly db: Db;
   /** Catalogs kept per node (the diff compares the last two). */
   private readonly keepCatalogs: number;
+  readonly dialect: Dialect;
   constructor(db: Db, keepCatalogs = 10) {
     this.db = db;
+    this.dialect = db.dialect;
     this.keepCatalogs = keepCatalogs;
   }
 
   async init(): Promise<void> {
-    for (const s of SCHEMA) await this.db.run(s.replace('%SERIAL%', this.db.serial));
+    await migrate(this.db);
+  }
+
+  /** `?` for a JSON value, cast where the column is jsonb. */
+  private get jsonParam(): string {
+    return this.dialect === 'postgres' ? 'CAST(? AS jsonb)' : '?';
   }
 
   private async ensureNode(node: string): Promise<void> {
     await this.db.run('INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [node]);
   }
 
-  async saveFacts(node: string, facts: unknown, environment?: string): Promise<void> {
+  private async ensureEnvironment(name: string | null | undefined): Promise<void> {
+    if (name) await this.db.run('INSERT INTO environments (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
+  }
+
+  /** Inserts rows in statements of up to `chunk` rows. */
+  private async insertMany(table: string, columns: string[], jsonColumns: Set<string>, rows: unknown[][], chunk = 200): Promise<void> {
+    const one = `(${columns.map((c) => (jsonColumns.has(c) ? this.jsonParam : '?')).join(', ')})`;
+    for (let i = 0; i < rows.length; i += chunk) {
+      const part = rows.slice(i, i + chunk);
+      await this.db.run(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${part.map(() => one).join(', ')}`, part.flat());
+    }
+  }
+
+  /** Replaces a node's top-level fact rows (the trusted data as the `trusted` fact). */
+  async writeFactRows(node: string, facts: unknown, trusted: string | null): Promise<void> {
+    await this.db.run('DELETE FROM fact_values WHERE node = ?', [node]);
+    const values = facts && typeof facts === 'object' && !Array.isArray(facts) ? { ...(facts as Record<string, unknown>) } : {};
+    if (trusted !== null) values.trusted = JSON.parse(trusted);
+    const rows = Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [node, k, JSON.stringify(v)]);
+    await this.insertMany('fact_values', ['node', 'name', 'value'], new Set(['value']), rows);
+  }
+
+  async saveFacts(node: string, facts: unknown, environment?: string, options: SaveFactsOptions = {}): Promise<void> {
+    const now = new Date().toISOString();
+    const produced = options.producerTimestamp ? pdbTime(options.producerTimestamp) : now;
     await this.db.transaction(async () => {
       await this.ensureNode(node);
-      await this.db.run('UPDATE nodes SET facts = ?, facts_at = ?, environment = COALESCE(?, environment) WHERE name = ?',
-        [JSON.stringify(facts), new Date().toISOString(), environment ?? null, node]);
+      const prior = await this.db.all<{ trusted: string | null }>('SELECT trusted FROM nodes WHERE name = ?', [node]);
+      const trusted = options.trusted ? JSON.stringify(options.trusted) : (prior[0]?.trusted ?? null);
+      await this.db.run(
+        `UPDATE nodes SET facts = ?, facts_at = ?, environment = COALESCE(?, environment), trusted = ?, last_activity = ?,
+           deactivated = CASE WHEN deactivated < ? THEN NULL ELSE deactivated END, expired = NULL WHERE name = ?`,
+        [JSON.stringify(facts), now, environment ?? null, trusted, now, produced, node]);
+      await this.writeFactRows(node, facts, trusted);
+      await this.ensureEnvironment(environment);
     });
   }
 
@@ -120,39 +199,88 @@ class SqlStorage implements Storage {
     return rows[0]?.facts ? JSON.parse(rows[0].facts) : undefined;
   }
 
-  async saveCatalog(node: string, catalog: string, version: string): Promise<void> {
+  async saveCatalog(node: string, catalog: string, version: string, options: SaveCatalogOptions = {}): Promise<void> {
     const time = new Date().toISOString();
+    const produced = options.producerTimestamp ? pdbTime(options.producerTimestamp) : time;
+    let doc: Record<string, unknown> = {};
+    try {
+      const parsed = JSON.parse(catalog) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) doc = parsed as Record<string, unknown>;
+    } catch { /* kept as text; no resources to derive */ }
+    const rows = catalogRows({ ...doc, name: node }, options.transactionUuid ?? null);
+    const environment = options.environment ?? (typeof doc.environment === 'string' ? doc.environment : null);
     await this.db.transaction(async () => {
       await this.ensureNode(node);
-      await this.db.run('INSERT INTO catalogs (node, version, time, catalog) VALUES (?, ?, ?, ?)', [node, version, time, catalog]);
-      await this.db.run('UPDATE nodes SET catalog_at = ?, catalog_version = ? WHERE name = ?', [time, version, node]);
+      const id = await this.db.insertId(
+        `INSERT INTO catalogs (node, version, time, catalog, environment, transaction_uuid, catalog_uuid, code_id, job_id, producer, producer_timestamp, hash, edges)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [node, version, time, catalog, environment, options.transactionUuid ?? null, rows.catalog_uuid, rows.code_id, options.jobId ?? rows.job_id,
+          options.producer ?? null, produced, rows.hash, JSON.stringify(rows.edges)]);
+      await this.db.run(
+        `UPDATE nodes SET catalog_at = ?, catalog_version = ?, latest_catalog_id = ?, catalog_environment = ?, last_activity = ?,
+           deactivated = CASE WHEN deactivated < ? THEN NULL ELSE deactivated END, expired = NULL WHERE name = ?`,
+        [time, version, id, environment, time, produced, node]);
+      await this.writeResourceRows(node, rows.resources);
+      await this.ensureEnvironment(environment);
       await this.db.run(`DELETE FROM catalogs WHERE node = ? AND id NOT IN (SELECT id FROM catalogs WHERE node = ? ORDER BY id DESC LIMIT ${this.keepCatalogs})`, [node, node]);
     });
+  }
+
+  /** Replaces the resource rows of a node's latest catalog. */
+  async writeResourceRows(node: string, resources: ResourceRow[]): Promise<void> {
+    await this.db.run('DELETE FROM catalog_resources WHERE node = ?', [node]);
+    // A catalog never holds one resource twice; a hand-made one might: the last wins.
+    const unique = new Map(resources.map((r) => [`${r.type}\0${r.title}`, r]));
+    await this.insertMany('catalog_resources', ['node', 'type', 'title', 'tags', 'exported', 'file', 'line', 'parameters', 'resource'], new Set(['tags', 'parameters']),
+      [...unique.values()].map((r) => [node, r.type, r.title, r.tags, r.exported ? 1 : 0, r.file, r.line, r.parameters, r.resource]), 100);
   }
 
   async catalogs(node: string, n: number): Promise<{ version: string; time: string; catalog: string }[]> {
     return this.db.all(`SELECT version, time, catalog FROM catalogs WHERE node = ? ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(n))}`, [node]);
   }
 
-  async saveReport(node: string, report: StoredReport): Promise<number> {
+  async saveReport(node: string, report: StoredReport, options: Produced = {}): Promise<number> {
     if (typeof report.status !== 'string' || typeof report.time !== 'string') throw new Error('a report needs a status and a time');
+    const now = new Date().toISOString();
+    const produced = options.producerTimestamp ? pdbTime(options.producerTimestamp) : now;
+    const { row, events } = reportRows(node, tryPdbTime(report.time) ? report : { ...report, time: produced }, produced, options.producer ?? null);
     let id = 0;
     const cached = report.cached_catalog_status ?? 'not_used';
     await this.db.transaction(async () => {
       await this.ensureNode(node);
-      id = await this.db.insertId('INSERT INTO reports (node, time, status, noop, cached_catalog_status, report) VALUES (?, ?, ?, ?, ?, ?)',
-        [node, report.time, report.status, report.noop ? 1 : 0, cached, JSON.stringify(report)]);
-      await this.db.run('UPDATE nodes SET report_at = ?, report_status = ?, cached_catalog_status = ? WHERE name = ?', [report.time, report.status, cached, node]);
+      id = await this.db.insertId(
+        `INSERT INTO reports (node, time, status, noop, cached_catalog_status, report, hash, puppet_version, report_format, configuration_version,
+           start_time, end_time, producer_timestamp, producer, transaction_uuid, catalog_uuid, code_id, job_id, environment, noop_pending,
+           receive_time, report_type, metrics, logs)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [node, report.time, report.status, report.noop ? 1 : 0, cached, JSON.stringify(report), row.hash, row.puppet_version, row.report_format,
+          row.configuration_version, row.start_time, row.end_time, row.producer_timestamp, row.producer, row.transaction_uuid, row.catalog_uuid,
+          row.code_id, row.job_id, row.environment, row.noop_pending === null ? null : row.noop_pending ? 1 : 0, now, row.report_type, row.metrics, row.logs]);
+      await this.writeEventRows(id, node, events);
+      await this.db.run('UPDATE nodes SET report_at = ?, report_status = ?, cached_catalog_status = ?, last_activity = ? WHERE name = ?',
+        [report.time, report.status, cached, now, node]);
+      // The node's latest report is the one produced last (PuppetDB's rule), not the one stored last.
+      await this.db.run('UPDATE nodes SET latest_report_id = ?, latest_report_time = ? WHERE name = ? AND (latest_report_time IS NULL OR latest_report_time <= ?)',
+        [id, row.producer_timestamp, node, row.producer_timestamp]);
+      await this.ensureEnvironment(row.environment);
     });
     return id;
   }
 
+  /** Adds a report's events. */
+  async writeEventRows(reportId: number, node: string, events: EventRow[]): Promise<void> {
+    const columns = ['report_id', 'node', 'status', 'timestamp', 'resource_type', 'resource_title', 'property', 'name', 'new_value', 'old_value',
+      'message', 'file', 'line', 'containment_path', 'containing_class'];
+    await this.insertMany('resource_events', columns, new Set(['containment_path']), events.map((e) => [reportId, node, e.status, e.timestamp,
+      e.resource_type, e.resource_title, e.property, e.name, e.new_value, e.old_value, e.message, e.file, e.line, e.containment_path, e.containing_class]), 100);
+  }
+
   async listNodes(): Promise<NodeSummary[]> {
-    return (await this.db.all<NodeRow>('SELECT name, environment, facts_at, catalog_at, catalog_version, report_at, report_status, cached_catalog_status FROM nodes ORDER BY name')).map(toSummary);
+    return (await this.db.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY name`)).map(toSummary);
   }
 
   async getNode(name: string): Promise<NodeSummary | undefined> {
-    const rows = await this.db.all<NodeRow>('SELECT name, environment, facts_at, catalog_at, catalog_version, report_at, report_status, cached_catalog_status FROM nodes WHERE name = ?', [name]);
+    const rows = await this.db.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes WHERE name = ?`, [name]);
     return rows[0] ? toSummary(rows[0]) : undefined;
   }
 
@@ -168,105 +296,139 @@ class SqlStorage implements Storage {
     return rows[0] ? JSON.parse(rows[0].report) : undefined;
   }
 
+  async deactivateNode(name: string, at?: string): Promise<boolean> {
+    const when = at ? pdbTime(at) : new Date().toISOString();
+    return (await this.db.change('UPDATE nodes SET deactivated = ? WHERE name = ? AND (deactivated IS NULL OR deactivated < ?)', [when, name, when])) > 0
+      || (await this.db.all('SELECT 1 FROM nodes WHERE name = ?', [name])).length > 0;
+  }
+
+  async gc(options: RetentionOptions): Promise<GcResult> {
+    const now = options.now ?? new Date();
+    const batch = Math.max(1, options.batchSize ?? 500);
+    const result: GcResult = { reports: 0, expiredNodes: 0, purgedNodes: 0 };
+    const before = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    if (options.nodeTtl) {
+      result.expiredNodes = await this.db.change(
+        'UPDATE nodes SET expired = ? WHERE expired IS NULL AND deactivated IS NULL AND last_activity IS NOT NULL AND last_activity < ?',
+        [now.toISOString(), before(options.nodeTtl)]);
+    }
+    if (options.nodePurgeTtl) {
+      const cutoff = before(options.nodePurgeTtl);
+      for (;;) {
+        const names = (await this.db.all<{ name: string }>(
+          `SELECT name FROM nodes WHERE (deactivated IS NOT NULL AND deactivated < ?) OR (expired IS NOT NULL AND expired < ?) LIMIT ${batch}`, [cutoff, cutoff])).map((r) => r.name);
+        if (!names.length) break;
+        for (const name of names) {
+          await this.db.transaction(async () => {
+            await this.deleteReports('node = ?', [name], Number.MAX_SAFE_INTEGER);
+            for (const table of ['fact_values', 'catalog_resources', 'catalogs']) await this.db.run(`DELETE FROM ${table} WHERE node = ?`, [name]);
+            await this.db.run('DELETE FROM nodes WHERE name = ?', [name]);
+          });
+          result.purgedNodes++;
+          await pause();
+        }
+      }
+    }
+    if (options.reportTtl) {
+      const cutoff = before(options.reportTtl);
+      for (;;) {
+        let n = 0;
+        await this.db.transaction(async () => {
+          n = await this.deleteReports('producer_timestamp < ?', [cutoff], batch);
+        });
+        result.reports += n;
+        if (n < batch) break;
+        await pause();
+      }
+    }
+    return result;
+  }
+
+  /** Deletes up to `limit` reports matching `where`, with their events; nodes forget them as their latest. */
+  private async deleteReports(where: string, params: unknown[], limit: number): Promise<number> {
+    const ids = (await this.db.all<{ id: number }>(`SELECT id FROM reports WHERE ${where} ORDER BY id LIMIT ${Math.min(limit, 1_000_000)}`, params)).map((r) => Number(r.id));
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      const list = part.map(() => '?').join(', ');
+      await this.db.run(`DELETE FROM resource_events WHERE report_id IN (${list})`, part);
+      await this.db.run(`UPDATE nodes SET latest_report_id = NULL WHERE latest_report_id IN (${list})`, part);
+      await this.db.run(`DELETE FROM reports WHERE id IN (${list})`, part);
+    }
+    return ids.length;
+  }
+
+  select(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+    return this.db.all(sql, params);
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }
 }
 
+/**
+ * Derives the query rows of documents stored before they existed: each node's facts, its latest
+ * catalog's resources, and every report's summary and events (the first migration).
+ */
+backfills.queryRows = async (db: Db) => {
+  const s = new SqlStorage(db);
+  const nodes = await db.all<{ name: string; facts: string | null; environment: string | null }>('SELECT name, facts, environment FROM nodes');
+  const now = new Date().toISOString();
+  for (const n of nodes) {
+    if (n.facts) await s.writeFactRows(n.name, JSON.parse(n.facts), null);
+    if (n.environment) await db.run('INSERT INTO environments (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [n.environment]);
+    const latest = await db.all<{ id: number; catalog: string; time: string }>('SELECT id, catalog, time FROM catalogs WHERE node = ? ORDER BY id DESC LIMIT 1', [n.name]);
+    if (latest[0]) {
+      let doc: Record<string, unknown> = {};
+      try {
+        doc = JSON.parse(latest[0].catalog);
+      } catch { /* not JSON: no resources */ }
+      const rows = catalogRows({ ...doc, name: n.name }, null);
+      const env = typeof doc.environment === 'string' ? doc.environment : null;
+      await db.run('UPDATE catalogs SET environment = ?, catalog_uuid = ?, code_id = ?, job_id = ?, producer_timestamp = time, hash = ?, edges = ? WHERE id = ?',
+        [env, rows.catalog_uuid, rows.code_id, rows.job_id, rows.hash, JSON.stringify(rows.edges), latest[0].id]);
+      await db.run('UPDATE nodes SET latest_catalog_id = ?, catalog_environment = ? WHERE name = ?', [latest[0].id, env, n.name]);
+      await s.writeResourceRows(n.name, rows.resources);
+    }
+    await db.run('UPDATE nodes SET last_activity = ? WHERE name = ?', [now, n.name]);
+  }
+  let last = 0;
+  for (;;) {
+    const reports = await db.all<{ id: number; node: string; report: string }>('SELECT id, node, report FROM reports WHERE id > ? ORDER BY id LIMIT 200', [last]);
+    if (!reports.length) break;
+    for (const r of reports) {
+      last = Number(r.id);
+      let doc: StoredReport;
+      try {
+        doc = JSON.parse(r.report);
+      } catch {
+        continue;
+      }
+      const produced = tryPdbTime(String(doc.time)) ?? now;
+      const { row, events } = reportRows(r.node, tryPdbTime(String(doc.time)) ? doc : { ...doc, time: produced }, produced, null);
+      await db.run(
+        `UPDATE reports SET hash = ?, puppet_version = ?, report_format = ?, configuration_version = ?, start_time = ?, end_time = ?, producer_timestamp = ?,
+           transaction_uuid = ?, catalog_uuid = ?, code_id = ?, job_id = ?, environment = ?, noop_pending = ?, receive_time = ?, report_type = ?, metrics = ?, logs = ?
+         WHERE id = ?`,
+        [row.hash, row.puppet_version, row.report_format, row.configuration_version, row.start_time, row.end_time, row.producer_timestamp,
+          row.transaction_uuid, row.catalog_uuid, row.code_id, row.job_id, row.environment, row.noop_pending === null ? null : row.noop_pending ? 1 : 0,
+          produced, row.report_type, row.metrics, row.logs, r.id]);
+      await s.writeEventRows(Number(r.id), r.node, events);
+      await db.run('UPDATE nodes SET latest_report_id = ?, latest_report_time = ? WHERE name = ? AND (latest_report_time IS NULL OR latest_report_time <= ?)',
+        [r.id, row.producer_timestamp, r.node, row.producer_timestamp]);
+      if (row.environment) await db.run('INSERT INTO environments (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [row.environment]);
+    }
+  }
+};
+
 /** SQLite in one file (WAL mode, so readers never wait for the writer). */
 export function sqliteStorage(path: string): Storage {
-  // Facts and reports are private to the master: the file (and so SQLite's -wal and -shm files,
-  // which take its mode) is 0600 however it was made.
-  if (path !== ':memory:') {
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-  }
-  const db = new DatabaseSync(path);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
-  let depth = 0;
-  const backend: Db = {
-    serial: 'INTEGER PRIMARY KEY AUTOINCREMENT',
-    async run(sql, params = []) {
-      db.prepare(sql).run(...(params as never[]));
-    },
-    async all<T>(sql: string, params: unknown[] = []) {
-      return db.prepare(sql).all(...(params as never[])) as T[];
-    },
-    async insertId(sql, params) {
-      return Number(db.prepare(sql).run(...(params as never[])).lastInsertRowid);
-    },
-    async transaction(fn) {
-      // node:sqlite is synchronous; nested calls join the outer transaction.
-      if (depth++ === 0) db.exec('BEGIN IMMEDIATE');
-      try {
-        await fn();
-        if (depth === 1) db.exec('COMMIT');
-      } catch (e) {
-        if (depth === 1) db.exec('ROLLBACK');
-        throw e;
-      } finally {
-        depth--;
-      }
-    },
-    async close() {
-      db.close();
-    },
-  };
-  return new SqlStorage(backend);
+  return new SqlStorage(sqliteDb(path));
 }
 
 /** PostgreSQL through a connection pool; several masters can share it. */
 export function postgresStorage(connectionString: string): Storage {
-  const pool = new pg.Pool({ connectionString, max: 10 });
-  const toPg = (sql: string) => {
-    let i = 0;
-    return sql.replace(/\?/g, () => `$${++i}`);
-  };
-  const tx = new AsyncLocalStorageLite<pg.PoolClient>();
-  const query = (sql: string, params: unknown[] = []) => (tx.current ?? pool).query(toPg(sql), params);
-  const backend: Db = {
-    serial: 'BIGSERIAL PRIMARY KEY',
-    async run(sql, params) {
-      await query(sql, params);
-    },
-    async all<T>(sql: string, params?: unknown[]) {
-      return (await query(sql, params)).rows as T[];
-    },
-    async insertId(sql, params) {
-      return Number((await query(`${sql} RETURNING id`, params)).rows[0].id);
-    },
-    async transaction(fn) {
-      if (tx.current) return fn();
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await tx.run(client, fn);
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK');
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
-    async close() {
-      await pool.end();
-    },
-  };
-  return new SqlStorage(backend);
-}
-
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-/** Which pooled client the current transaction runs on. */
-class AsyncLocalStorageLite<T> {
-  private readonly als = new AsyncLocalStorage<T>();
-  get current(): T | undefined {
-    return this.als.getStore();
-  }
-  run(value: T, fn: () => Promise<void>): Promise<void> {
-    return this.als.run(value, fn);
-  }
+  return new SqlStorage(postgresDb(connectionString));
 }
 
 /** `sqlite:/path/to.db` or `postgres://…`; a bare path is SQLite. */

@@ -1,0 +1,96 @@
+// The tables, and the migrations that bring an existing database to them. A database records
+// its version in `kasper_schema`; `migrate` applies the missing steps in one transaction, under a
+// lock, so several masters starting on one PostgreSQL migrate it once.
+import type { Db, Dialect } from './backend.ts';
+
+/** The first schema (before versions were recorded): created if missing, as it always was. */
+function baseSchema(d: Dialect): string[] {
+  const serial = d === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+  return [
+    `CREATE TABLE IF NOT EXISTS nodes (
+      name TEXT PRIMARY KEY, environment TEXT, facts TEXT, facts_at TEXT,
+      catalog_at TEXT, catalog_version TEXT, report_at TEXT, report_status TEXT, cached_catalog_status TEXT)`,
+    `CREATE TABLE IF NOT EXISTS catalogs (
+      id ${serial}, node TEXT NOT NULL, version TEXT NOT NULL, time TEXT NOT NULL, catalog TEXT NOT NULL)`,
+    'CREATE INDEX IF NOT EXISTS catalogs_node ON catalogs (node, id)',
+    `CREATE TABLE IF NOT EXISTS reports (
+      id ${serial}, node TEXT NOT NULL, time TEXT NOT NULL, status TEXT NOT NULL, noop INTEGER NOT NULL,
+      cached_catalog_status TEXT NOT NULL, report TEXT NOT NULL)`,
+    'CREATE INDEX IF NOT EXISTS reports_node ON reports (node, id)',
+  ];
+}
+
+/** JSON kept for querying: jsonb in PostgreSQL, text in SQLite. */
+export const jsonType = (d: Dialect) => (d === 'postgres' ? 'jsonb' : 'TEXT');
+
+export interface Migration {
+  /** What the step is for (logged, and kept here for the reader). */
+  why: string;
+  ddl(d: Dialect): string[];
+  /** Data work after the DDL (backfilling new tables from the documents already stored). */
+  data?(db: Db): Promise<void>;
+}
+
+/** Filled in by index.ts: backfilling needs the row writers. */
+export const backfills: { queryRows?: (db: Db) => Promise<void> } = {};
+
+export const MIGRATIONS: Migration[] = [
+  {
+    why: 'PuppetDB-compatible queries: report summaries and events, catalog resources and edges, top-level facts, environments, node deactivation and expiry',
+    ddl: (d) => {
+      const json = jsonType(d);
+      const serial = d === 'postgres' ? 'BIGSERIAL PRIMARY KEY' : 'INTEGER PRIMARY KEY AUTOINCREMENT';
+      const add = (table: string, cols: string[]) => cols.map((c) => `ALTER TABLE ${table} ADD COLUMN ${c}`);
+      return [
+        ...add('nodes', [
+          'deactivated TEXT', 'expired TEXT', 'trusted TEXT', 'catalog_environment TEXT', 'latest_report_id BIGINT',
+          'latest_report_time TEXT', 'latest_catalog_id BIGINT', 'last_activity TEXT',
+        ]),
+        ...add('catalogs', [
+          'environment TEXT', 'transaction_uuid TEXT', 'catalog_uuid TEXT', 'code_id TEXT', 'job_id TEXT', 'producer TEXT',
+          'producer_timestamp TEXT', 'hash TEXT', 'edges TEXT',
+        ]),
+        ...add('reports', [
+          'hash TEXT', 'puppet_version TEXT', 'report_format INTEGER', 'configuration_version TEXT', 'start_time TEXT', 'end_time TEXT',
+          'producer_timestamp TEXT', 'producer TEXT', 'transaction_uuid TEXT', 'catalog_uuid TEXT', 'code_id TEXT', 'job_id TEXT',
+          'environment TEXT', 'noop_pending INTEGER', 'receive_time TEXT', 'report_type TEXT', 'metrics TEXT', 'logs TEXT',
+        ]),
+        'CREATE INDEX IF NOT EXISTS reports_hash ON reports (hash)',
+        'CREATE INDEX IF NOT EXISTS reports_producer_timestamp ON reports (producer_timestamp)',
+        `CREATE TABLE IF NOT EXISTS fact_values (
+          node TEXT NOT NULL, name TEXT NOT NULL, value ${json} NOT NULL, PRIMARY KEY (node, name))`,
+        'CREATE INDEX IF NOT EXISTS fact_values_name ON fact_values (name, node)',
+        `CREATE TABLE IF NOT EXISTS catalog_resources (
+          node TEXT NOT NULL, type TEXT NOT NULL, title TEXT NOT NULL, tags ${json} NOT NULL, exported INTEGER NOT NULL,
+          file TEXT, line INTEGER, parameters ${json} NOT NULL, resource TEXT NOT NULL, PRIMARY KEY (node, type, title))`,
+        'CREATE INDEX IF NOT EXISTS catalog_resources_type_title ON catalog_resources (type, title)',
+        `CREATE TABLE IF NOT EXISTS resource_events (
+          id ${serial}, report_id BIGINT NOT NULL, node TEXT NOT NULL, status TEXT, timestamp TEXT, resource_type TEXT NOT NULL,
+          resource_title TEXT NOT NULL, property TEXT, name TEXT, new_value TEXT, old_value TEXT, message TEXT, file TEXT,
+          line INTEGER, containment_path ${json}, containing_class TEXT)`,
+        'CREATE INDEX IF NOT EXISTS resource_events_report ON resource_events (report_id)',
+        'CREATE TABLE IF NOT EXISTS environments (name TEXT PRIMARY KEY)',
+      ];
+    },
+    data: (db) => backfills.queryRows!(db),
+  },
+];
+
+/** Brings the database to the latest schema. */
+export async function migrate(db: Db): Promise<void> {
+  await db.transaction(async () => {
+    // One migrating master at a time; the others wait and then find nothing to do.
+    if (db.dialect === 'postgres') await db.run('SELECT pg_advisory_xact_lock(7170431)');
+    for (const s of baseSchema(db.dialect)) await db.run(s);
+    await db.run('CREATE TABLE IF NOT EXISTS kasper_schema (version INTEGER NOT NULL)');
+    const rows = await db.all<{ version: number }>('SELECT version FROM kasper_schema');
+    let version = rows.length ? Number(rows[0].version) : 0;
+    if (!rows.length) await db.run('INSERT INTO kasper_schema (version) VALUES (0)');
+    for (; version < MIGRATIONS.length; version++) {
+      const m = MIGRATIONS[version];
+      for (const s of m.ddl(db.dialect)) await db.run(s);
+      if (m.data) await m.data(db);
+      await db.run('UPDATE kasper_schema SET version = ?', [version + 1]);
+    }
+  });
+}
