@@ -17,6 +17,7 @@ import {
 } from './csr.ts';
 import { withFileLock } from './lock.ts';
 import { CAError, certnamePath, checkName } from './names.ts';
+import { raise } from './messages.ts';
 
 const { pki, asn1 } = forge;
 
@@ -214,7 +215,7 @@ export class CertificateAuthority {
   /** The next serial, the counter moved on and flushed first: a crash may skip a serial, never repeat one. Under the lock. */
   private nextSerial(): string {
     const s = readFileSync(this.path('serial'), 'utf8').trim();
-    if (!/^[0-9A-Fa-f]+$/.test(s)) throw new CAError(`The serial file ${this.path('serial')} is damaged`, 500);
+    if (!/^[0-9A-Fa-f]+$/.test(s)) throw raise('KSP-CA-020', { path: this.path('serial') });
     const next = (BigInt(`0x${s}`) + 1n).toString(16).toUpperCase();
     this.write(this.path('serial'), `${next.length % 2 ? `0${next}` : next}\n`);
     syncDir(this.dir);
@@ -229,23 +230,23 @@ export class CertificateAuthority {
    * in puppetserver's words.
    */
   submit(pem: string, urlName?: string): { name: string } {
-    if (pem.length > 64 * 1024) throw new CAError('The certificate request is too large');
+    if (pem.length > 64 * 1024) throw raise('KSP-CA-003');
     const { name } = readCsr(pem);
     checkName(name);
     if (urlName !== undefined) {
       checkName(urlName);
-      if (urlName !== name) throw new CAError(`Instance name "${name}" does not match requested key "${urlName}"`);
+      if (urlName !== name) throw raise('KSP-CA-004', { name, urlName });
     }
     const stored = csrParts(pem).pem;
     return this.withLock(() => {
       const cert = this.readNamed('signed', name);
       if (cert) {
-        throw new CAError(`${name} already has a ${this.isRevoked(cert) ? 'revoked' : 'signed'} certificate; ignoring certificate request`);
+        throw raise('KSP-CA-005', { name, state: this.isRevoked(cert) ? 'revoked' : 'signed' });
       }
       const pending = this.readNamed('requests', name);
       if (pending !== undefined) {
         if (sameRequest(pending, stored)) return { name };
-        throw new CAError(`${name} already has a requested certificate; ignoring certificate request`);
+        throw raise('KSP-CA-006', { name });
       }
       this.write(this.namePath('requests', name), stored);
       return { name };
@@ -262,23 +263,23 @@ export class CertificateAuthority {
     checkName(name);
     return this.withLock(() => {
       if (this.readNamed('signed', name) !== undefined) {
-        throw new CAError(`${name} already has a signed certificate; 'kasper ca clean ${name}' first to replace it`, 409);
+        throw raise('KSP-CA-007', { name });
       }
       const reqPath = this.namePath('requests', name);
       const pem = options.csrPem ?? this.readNamed('requests', name);
-      if (!pem) throw new CAError(`Could not find a certificate request for ${name}`, 404);
+      if (!pem) throw raise('KSP-CA-008', { name });
       if (approvedPem !== undefined && !sameRequest(pem, approvedPem)) {
-        throw new CAError(`The pending request for ${name} is not the one the autosign policy approved`, 409);
+        throw raise('KSP-CA-009', { name });
       }
       const csr = readCsr(pem);
-      if (csr.name !== name) throw new CAError(`The request's name ${csr.name} is not ${name}`);
+      if (csr.name !== name) throw raise('KSP-CA-010', { csrName: csr.name, name });
       const extraAltNames = csr.dnsAltNames.filter((d) => d !== name);
       if (extraAltNames.length && !options.allowDnsAltNames && !options.server) {
-        throw new CAError(`The request for ${name} asks for DNS alt names (${extraAltNames.join(', ')}); sign it with --allow-dns-alt-names if they are wanted`);
+        throw raise('KSP-CA-011', { name, altNames: extraAltNames.join(', ') });
       }
       const auth = Object.keys(csr.extensions).filter(isAuthorizationExtension);
       if (auth.length && !options.allowAuthorizationExtensions) {
-        throw new CAError(`The request for ${name} asks for authorization extensions (${auth.join(', ')}), which grant rights beyond a node's; sign it with --allow-authorization-extensions if they are wanted`);
+        throw raise('KSP-CA-012', { name, extensions: auth.join(', ') });
       }
       const certPem = this.mint(name, csr.csr.publicKey as forge.pki.rsa.PublicKey, extraAltNames, csr.extensions);
       rmSync(reqPath, { force: true });
@@ -334,9 +335,9 @@ export class CertificateAuthority {
     return this.withLock(() => {
       const stored = this.readNamed('signed', name);
       if (!stored || sha256Fingerprint(stored) !== sha256Fingerprint(currentPem)) {
-        throw new CAError(`The certificate presented is not ${name}'s current certificate`, 403);
+        throw raise('KSP-CA-013', { name });
       }
-      if (this.isRevoked(stored)) throw new CAError(`The certificate of ${name} is revoked`, 403);
+      if (this.isRevoked(stored)) throw raise('KSP-CA-014', { name });
       const cert = pki.certificateFromPem(stored);
       const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null;
       const altNames = (san?.altNames ?? []).map((a) => (a.type === 7 ? a.ip! : a.value!)).filter(Boolean);
@@ -377,7 +378,7 @@ export class CertificateAuthority {
     checkName(name);
     this.withLock(() => {
       const pem = this.certificatePem(name);
-      if (!pem) throw new CAError(`Could not find a signed certificate for ${name}`, 404);
+      if (!pem) throw raise('KSP-CA-015', { name });
       const serial = pki.certificateFromPem(pem).serialNumber.toUpperCase();
       const revoked = this.revokedSerials();
       if (!revoked.some((r) => normalizeSerial(r.serial) === normalizeSerial(serial))) revoked.push({ serial, date: new Date(), name });

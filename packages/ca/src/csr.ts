@@ -1,7 +1,7 @@
 // Keys, certificate signing requests, and Puppet's certificate extensions in them.
 import { generateKeyPairSync, X509Certificate, createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
-import { CAError } from './names.ts';
+import { raise } from './messages.ts';
 
 const { pki, asn1 } = forge;
 
@@ -129,15 +129,15 @@ export function readCsr(pem: string): ReadCsr {
   try {
     csr = pki.certificationRequestFromPem(pem);
   } catch (e) {
-    throw new CAError(`Malformed certificate request: ${(e as Error).message}`);
+    throw raise('KSP-CA-016', { reason: (e as Error).message });
   }
   let verified = false;
   try {
     verified = csr.verify();
   } catch { /* an unknown signature algorithm does not verify */ }
-  if (!verified) throw new CAError('The certificate request signature does not verify');
+  if (!verified) throw raise('KSP-CA-017');
   const cn = csr.subject.getField('CN')?.value as string | undefined;
-  if (!cn) throw new CAError('The certificate request has no common name');
+  if (!cn) throw raise('KSP-CA-018');
   const dnsAltNames: string[] = [];
   const extensions: Record<string, string> = {};
   const req = csr.getAttribute({ name: 'extensionRequest' }) as unknown as { extensions?: { name?: string; id?: string; altNames?: { type: number; value: string }[]; value?: string }[] } | null;
@@ -158,15 +158,20 @@ export function readCsr(pem: string): ReadCsr {
  * to tell a re-submission of the same request from a different one.
  */
 export function csrParts(pem: string): { pem: string; signed: string } {
+  let block: forge.pem.ObjectPEM | undefined;
   try {
-    const block = forge.pem.decode(pem)[0];
-    if (!block || block.type !== 'CERTIFICATE REQUEST') throw new Error('no CERTIFICATE REQUEST block');
+    block = forge.pem.decode(pem)[0];
+  } catch (e) {
+    throw raise('KSP-CA-016', { reason: (e as Error).message });
+  }
+  if (!block || block.type !== 'CERTIFICATE REQUEST') throw raise('KSP-CA-016', { reason: 'no CERTIFICATE REQUEST block' });
+  try {
     const der = block.body;
     const outer = asn1.fromDer(der);
     const info = (outer.value as forge.asn1.Asn1[])[0]!;
     return { pem: forge.pem.encode({ type: 'CERTIFICATE REQUEST', body: der }).replace(/\r\n/g, '\n'), signed: asn1.toDer(info).getBytes() };
   } catch (e) {
-    throw new CAError(`Malformed certificate request: ${(e as Error).message}`);
+    throw raise('KSP-CA-016', { reason: (e as Error).message });
   }
 }
 

@@ -1,6 +1,7 @@
 // @kasper/ca: Kasper's certificate authority.
 export { CertificateAuthority, normalizeSerial, type CAOptions, type CertInfo, type SignOptions } from './ca.ts';
 export { CAError, CERTNAME_PATTERN, certnamePath, checkName } from './names.ts';
+export { CA_MESSAGES } from './messages.ts';
 export {
   PP_AUTH_EXTENSIONS, PP_EXTENSIONS, certificateExtensions, generateKey, isAuthorizationExtension, makeCsr, readCsr,
   type CsrOptions, type GeneratedKey, type ReadCsr,

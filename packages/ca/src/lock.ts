@@ -3,7 +3,7 @@
 // Atomics.wait. A lock whose process is gone, or which is too old to be true, is taken over.
 import { closeSync, fchownSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { CAError } from './names.ts';
+import { raise } from './messages.ts';
 
 export interface FileLockOptions {
   /** How long to wait for another holder before giving up with a 503 CAError. */
@@ -72,7 +72,7 @@ function acquire(lockPath: string, token: string, options: FileLockOptions): voi
     holder = breakIfStale(lockPath, options.staleMs) ?? holder;
     if (Date.now() >= deadline) {
       const [pid, host] = holder.split(' ');
-      throw new CAError(`The CA is busy: ${lockPath} is held by process ${pid || '?'} on ${host || '?'}; try again (remove the file only if no Kasper master or 'kasper ca' runs)`, 503);
+      throw raise('KSP-CA-019', { lock: lockPath, pid: pid || '?', host: host || '?' });
     }
     sleep(5 + Math.random() * 20);
   }

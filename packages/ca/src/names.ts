@@ -1,13 +1,8 @@
 // Certnames, the errors the CA answers with, and the one way a certname becomes a path.
 import { printable, safeJoin, UnsafePathError } from '@kasper/files';
+import { raise } from './messages.ts';
 
-export class CAError extends Error {
-  readonly status: number;
-  constructor(message: string, status = 400) {
-    super(message);
-    this.status = status;
-  }
-}
+export { CAError } from './messages.ts';
 
 /**
  * A certname: lower-case letters, digits, dots, dashes, underscores (Puppet's rule), not starting
@@ -18,7 +13,7 @@ const CERTNAME = new RegExp(CERTNAME_PATTERN);
 
 export function checkName(name: string): void {
   if (!CERTNAME.test(name)) {
-    throw new CAError(`Invalid certname '${printable(name, 100)}': use lower-case letters, digits, '.', '-' and '_'`);
+    throw raise('KSP-CA-001', { name: printable(name, 100) });
   }
 }
 
@@ -32,7 +27,7 @@ export function certnamePath(base: string, folder: string, name: string): string
   try {
     return safeJoin(base, [folder, `${name}.pem`]);
   } catch (e) {
-    if (e instanceof UnsafePathError) throw new CAError(`Refused ${folder}/${name}.pem: a link leads out of its folder`, 403);
+    if (e instanceof UnsafePathError) throw raise('KSP-CA-002', { path: `${folder}/${name}.pem` });
     throw e;
   }
 }

@@ -2,7 +2,10 @@
 // `kasper report …`: wiring of @kasper/master, @kasper/ca, @kasper/agent and @kasper/storage.
 import { join } from 'node:path';
 import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
-import { CertificateAuthority, CAError, certnamePath } from '@kasper/ca';
+import { CertificateAuthority, CAError, CA_MESSAGES, certnamePath } from '@kasper/ca';
+import { raiser } from '@kasper/diagnostics';
+
+const raiseCa = raiser(CA_MESSAGES, CAError);
 import { writeFileAtomic } from '@kasper/files';
 import { openStorage } from '@kasper/storage';
 import { Resolver, resolveSettings } from '@kasper/settings';
@@ -119,7 +122,7 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
         const certPath = certnamePath(ssl, 'certs', certname);
         const existing = [keyPath, certPath].filter((p) => existsSync(p));
         if (existing.length || ca.certificatePem(certname)) {
-          throw new CAError(`${certname} already has a ${existing.length ? `key or certificate (${existing.join(', ')})` : 'signed certificate'}; to give it other alt names: 'kasper ca clean ${certname}', remove ${keyPath} and ${certPath}, then run 'kasper ca setup --dns-alt-names …' again`);
+          throw raiseCa('KSP-CA-021', { name: certname, what: existing.length ? `a key or certificate (${existing.join(', ')})` : 'a signed certificate', keyPath, certPath });
         }
         const { keyPem, certPem } = ca.generate(certname, altNames);
         writeCredentials(ca, confdir, certname, keyPem, certPem);
@@ -127,8 +130,8 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
       }
       return;
     }
-    if (opts.certname !== undefined) throw new CAError('--certname is for setup (with --dns-alt-names)');
-    if (!ca.initialized) throw new CAError(`No CA in ${ca.dir}: run 'kasper ca setup' (or start the master) first`);
+    if (opts.certname !== undefined) throw raiseCa('KSP-CA-022');
+    if (!ca.initialized) throw raiseCa('KSP-CA-023', { dir: ca.dir });
     switch (action) {
       case 'list': {
         const list = ca.list(Boolean(opts.all));
@@ -144,7 +147,7 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
       case 'sign': {
         const options = { allowDnsAltNames: opts.allowDnsAltNames, allowAuthorizationExtensions: opts.allowAuthorizationExtensions };
         if (!opts.all) {
-          if (names.length === 0) throw new CAError('Name the nodes to sign, or use --all');
+          if (names.length === 0) throw raiseCa('KSP-CA-024');
           for (const n of names) {
             ca.sign(n, options);
             out.stdout(`Signed certificate for ${n}\n`);
@@ -154,7 +157,7 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
         // --all: as puppetserver's `ca sign --all`, every request that can be signed is, the
         // others are named with the reason, and the exit code is 1 if any was left.
         const pending = ca.list().map((c) => c.name);
-        if (pending.length === 0) throw new CAError('No pending certificate requests');
+        if (pending.length === 0) throw raiseCa('KSP-CA-025');
         const skipped: string[] = [];
         for (const n of pending) {
           try {
@@ -202,12 +205,12 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
       case 'show':
         for (const n of names) {
           const info = ca.info(n);
-          if (!info) throw new CAError(`Nothing known about ${n}`, 404);
+          if (!info) throw raiseCa('KSP-CA-026', { name: n });
           out.stdout(`${terminalSafeJson(info)}\n`);
         }
         return;
       default:
-        throw new CAError(`Unknown action '${action}': use setup, list, sign, revoke, clean, generate or show`);
+        throw raiseCa('KSP-CA-027', { action });
     }
   } catch (e) {
     if (!(e instanceof CAError)) throw e;

@@ -1,2 +1,3 @@
 export { safeJoin, printable, UnsafePathError, type SafeJoinOptions } from './safe-join.ts';
 export { writeFileAtomic } from './atomic.ts';
+export { FILES_MESSAGES } from './messages.ts';

@@ -4,10 +4,9 @@
 // follow links found inside the base.
 import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
+import { raise } from './messages.ts';
 
-export class UnsafePathError extends Error {
-  readonly statusCode = 400;
-}
+export { UnsafePathError } from './messages.ts';
 
 export interface SafeJoinOptions {
   /**
@@ -45,14 +44,14 @@ export function safeJoin(base: string, names: string | string[], options: SafeJo
   const parts = Array.isArray(names) ? names : [names];
   for (const n of parts) {
     if (n.length === 0 || n.includes('\0') || isAbsolute(n) || n.length > 4096) {
-      throw new UnsafePathError(`Refused the name '${printable(n)}': not a relative name`);
+      throw raise('KSP-FILES-001', { name: printable(n), reason: 'not a relative name' });
     }
   }
   const root = resolve(base);
   const path = resolve(root, ...parts);
-  if (!inside(root, path)) throw new UnsafePathError(`Refused the name '${printable(parts.join('/'))}': it leaves its folder`);
+  if (!inside(root, path)) throw raise('KSP-FILES-001', { name: printable(parts.join('/')), reason: 'it leaves its folder' });
   if ((options.links ?? 'refuse') === 'refuse' && !inside(realish(root), realish(path))) {
-    throw new UnsafePathError(`Refused the name '${printable(parts.join('/'))}': a link leads out of its folder`);
+    throw raise('KSP-FILES-001', { name: printable(parts.join('/')), reason: 'a link leads out of its folder' });
   }
   return path;
 }

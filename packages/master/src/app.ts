@@ -6,14 +6,16 @@ import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { CAError, CertificateAuthority, certnamePath } from '@kasper/ca';
-import { printable, UnsafePathError, writeFileAtomic } from '@kasper/files';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { CertificateAuthority, certnamePath } from '@kasper/ca';
+import { KasperError } from '@kasper/diagnostics';
+import { printable, writeFileAtomic } from '@kasper/files';
 import { openStorage, type Storage } from '@kasper/storage';
 import { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import { CompilePool } from './compile-pool.ts';
 import type { MasterConfig } from './config.ts';
-import { HttpError, type MasterContext } from './context.ts';
+import type { MasterContext } from './context.ts';
+import { raise } from './messages.ts';
 import { parseFactsParam } from './facts-param.ts';
 import { Revocations, tlsIdentify, type Identify } from './identity.ts';
 import { bucketPlugin } from './plugins/bucket.ts';
@@ -127,22 +129,11 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
     ctx.metrics.requests++;
     revocations.refresh();
   });
-  app.setErrorHandler((err: FastifyError | HttpError | CAError | UnsafePathError, req, reply) => {
-    let status = err instanceof CAError ? err.status : 'statusCode' in err && err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
-    let message = err.message;
-    if ((err as FastifyError).validation) {
-      status = 400;
-      message = `Invalid request: ${printable(err.message)}`;
-    } else if (status >= 500 && !(err instanceof HttpError)) {
-      // Unexpected failures are logged in full and answered without internals.
-      req.log.error({ err }, 'request failed');
-      message = `Internal error (request ${req.id})`;
-    }
-    const kind = err instanceof HttpError ? err.kind : status === 404 ? 'NOT_FOUND' : status < 500 ? 'BAD_REQUEST' : 'RUNTIME_ERROR';
-    void reply.code(status).type('application/json').send({ message, issue_kind: kind });
+  app.setErrorHandler((err: FastifyError | KasperError | Error, req, reply) => {
+    void sendError(reply, toKasperError(err, req));
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).type('application/json').send({ message: `No route for ${req.method} ${printable(req.url.split('?')[0])}`, issue_kind: 'NOT_FOUND' });
+    void sendError(reply, raise('KSP-MASTER-017', { method: req.method, path: printable(req.url.split('?')[0]) }));
   });
 
   await app.register(caPlugin, ctx);
@@ -163,6 +154,29 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
       await storage.close();
     },
   };
+}
+
+/**
+ * Every error as a KasperError: the packages' own as they are; fastify's schema and body errors
+ * as an invalid request with their status; anything else logged in full and answered without
+ * internals.
+ */
+function toKasperError(err: FastifyError | KasperError | Error, req: FastifyRequest): KasperError {
+  if (err instanceof KasperError) return err;
+  const f = err as FastifyError;
+  if (f.validation || (f.statusCode && f.statusCode >= 400 && f.statusCode < 500)) {
+    const e = raise('KSP-MASTER-005', { reason: printable(err.message) });
+    return f.validation ? e : new KasperError(e.code, e.message, { args: e.args, status: f.statusCode });
+  }
+  req.log.error({ err }, 'request failed');
+  return raise('KSP-MASTER-018', { id: req.id });
+}
+
+/** Puppet's error body (`message`, `issue_kind`) with Kasper's code. */
+function sendError(reply: FastifyReply, e: KasperError) {
+  const status = e.statusCode >= 400 && e.statusCode < 600 ? e.statusCode : 500;
+  const kind = status === 404 ? 'NOT_FOUND' : status < 500 ? 'BAD_REQUEST' : 'RUNTIME_ERROR';
+  return reply.code(status).type('application/json').send({ message: e.message, issue_kind: kind, code: e.code });
 }
 
 function recordExchanges(app: FastifyInstance, record: (e: Exchange) => void): void {

@@ -4,7 +4,7 @@
 // `parameters` (top-scope variables). Without one, a node is in the environment it asks for.
 import { parse as parseYaml } from 'yaml';
 import { runHook, Slots } from '@kasper/hooks';
-import { HttpError } from './context.ts';
+import { raise } from './messages.ts';
 
 export interface Classification {
   /** The environment the classifier put the node in, if it said. */
@@ -22,35 +22,35 @@ const ENVIRONMENT = /^[a-z0-9_]+$/;
 const CLASS_NAME = /^(?:::)?[a-z][a-z0-9_]*(?:::[a-z][a-z0-9_]*)*$/;
 const slots = new Slots(8, 1000);
 
-/** Reads a classifier's YAML answer; throws HttpError(500) when it is not one. */
+/** Reads a classifier's YAML answer; throws KSP-MASTER-010 when it is not one. */
 export function parseClassification(text: string, node: string): Classification {
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (e) {
-    throw new HttpError(500, `The node classifier's answer for ${node} is not YAML: ${(e as Error).message}`);
+    throw raise('KSP-MASTER-010', { node, reason: `not YAML: ${(e as Error).message}` });
   }
   if (doc === null || doc === undefined) return EMPTY_CLASSIFICATION;
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new HttpError(500, `The node classifier's answer for ${node} is not a hash`);
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw raise('KSP-MASTER-010', { node, reason: 'not a hash' });
   const d = doc as { environment?: unknown; classes?: unknown; parameters?: unknown };
   const out: Classification = { classes: {}, parameters: {}, yaml: text };
   if (d.environment !== undefined && d.environment !== null) {
     if (typeof d.environment !== 'string' || !ENVIRONMENT.test(d.environment)) {
-      throw new HttpError(500, `The node classifier put ${node} in an invalid environment '${String(d.environment).slice(0, 100)}'`);
+      throw raise('KSP-MASTER-010', { node, reason: `an invalid environment '${String(d.environment).slice(0, 100)}'` });
     }
     out.environment = d.environment;
   }
   const classes = d.classes ?? [];
   const entries: [string, unknown][] = Array.isArray(classes) ? classes.map((c) => [String(c), {}]) : typeof classes === 'object' ? Object.entries(classes as object) : [];
   for (const [name, params] of entries) {
-    if (!CLASS_NAME.test(name)) throw new HttpError(500, `The node classifier gave ${node} an invalid class name '${name.slice(0, 100)}'`);
+    if (!CLASS_NAME.test(name)) throw raise('KSP-MASTER-010', { node, reason: `an invalid class name '${name.slice(0, 100)}'` });
     if (params !== null && params !== undefined && (typeof params !== 'object' || Array.isArray(params))) {
-      throw new HttpError(500, `The node classifier gave class ${name} of ${node} parameters that are not a hash`);
+      throw raise('KSP-MASTER-010', { node, reason: `parameters of class ${name} that are not a hash` });
     }
     out.classes[name.replace(/^::/, '')] = (params ?? {}) as Record<string, unknown>;
   }
   if (d.parameters !== undefined && d.parameters !== null) {
-    if (typeof d.parameters !== 'object' || Array.isArray(d.parameters)) throw new HttpError(500, `The node classifier's parameters for ${node} are not a hash`);
+    if (typeof d.parameters !== 'object' || Array.isArray(d.parameters)) throw raise('KSP-MASTER-010', { node, reason: 'parameters that are not a hash' });
     out.parameters = d.parameters as Record<string, unknown>;
   }
   return out;
@@ -60,7 +60,7 @@ export function parseClassification(text: string, node: string): Classification 
 export async function classify(executable: string | undefined, node: string, timeoutMs = 30_000): Promise<Classification> {
   if (!executable) return EMPTY_CLASSIFICATION;
   const r = await slots.run(() => runHook(executable, [node], { timeoutMs, maxOutputBytes: 1024 * 1024 }));
-  if (!r) throw new HttpError(503, 'Too many node classifications are waiting; try again');
-  if (r.code !== 0) throw new HttpError(500, `The node classifier failed for ${node}: ${r.reason}`);
+  if (!r) throw raise('KSP-MASTER-012');
+  if (r.code !== 0) throw raise('KSP-MASTER-011', { node, reason: r.reason });
   return parseClassification(r.stdout, node);
 }

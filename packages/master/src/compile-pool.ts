@@ -13,7 +13,9 @@ export interface CompileJob {
   classifierYaml?: string;
 }
 
-export type CompileResult = { catalog: string; gzip: Uint8Array; version: string } | { error: string; location?: { file: string; line: number; column: number } | null };
+import type { DiagnosticData } from '@kasper/diagnostics';
+
+export type CompileResult = { catalog: string; gzip: Uint8Array; version: string } | { error: DiagnosticData };
 
 interface Pending {
   job: CompileJob;
@@ -51,7 +53,7 @@ export class CompilePool {
     });
     worker.on('error', (e) => {
       // A crashed worker fails its job and is replaced; the others keep going.
-      slot.busy?.resolve({ error: `compiler crashed: ${e.message}` });
+      slot.busy?.resolve({ error: { code: 'KSP-MASTER-009', severity: 'error', message: `compiler crashed: ${e.message}` } });
       slot.busy = null;
       this.workers.splice(this.workers.indexOf(slot), 1);
       this.spawn();

@@ -35,7 +35,10 @@ parentPort!.on('message', (job: CompileJob) => {
     // Compressed here, once per compile, off the thread that serves requests.
     result = { catalog: text, gzip: gzipSync(text, { level: 6 }), version: String(catalog.version) };
   } catch (e) {
-    result = e instanceof CompileError ? { error: e.message, location: e.location } : { error: `internal compiler error: ${(e as Error).message}` };
+    // The compiler's code and place travel with the message, so the agent sees them.
+    result = e instanceof CompileError
+      ? { error: { code: e.code, severity: 'error', message: e.message, ...(e.location ? { location: e.location } : {}) } }
+      : { error: { code: 'KSP-MASTER-009', severity: 'error', message: `internal compiler error: ${(e as Error).message}` } };
   }
   parentPort!.postMessage(result);
 });

@@ -33,14 +33,3 @@ declare module 'fastify' {
     identity: Identity | null;
   }
 }
-
-/** An error with the HTTP status and Puppet's issue kind it answers with. */
-export class HttpError extends Error {
-  readonly statusCode: number;
-  readonly kind: string;
-  constructor(statusCode: number, message: string, kind = 'RUNTIME_ERROR') {
-    super(message);
-    this.statusCode = statusCode;
-    this.kind = kind;
-  }
-}

@@ -3,11 +3,11 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { safeJoin } from '@kasper/files';
 import type { MasterConfig } from './config.ts';
-import { HttpError } from './context.ts';
+import { raise } from './messages.ts';
 
 export function environmentDir(config: MasterConfig, name: string): string {
   const dir = safeJoin(config.environmentpath, name);
-  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new HttpError(404, `Could not find environment '${name}'`, 'NOT_FOUND');
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw raise('KSP-MASTER-004', { name });
   return dir;
 }
 

@@ -1,12 +1,12 @@
 // The facts document as Puppet's agents send it in a form field or a query parameter: JSON,
 // URL-encoded once more by Puppet 7 on top of the form's own encoding.
-import { HttpError } from './context.ts';
+import { raise } from './messages.ts';
 
 export function parseFactsParam(value: string | undefined): unknown {
   if (value === undefined || value === '') return undefined;
   try {
     return JSON.parse(/^%7b/i.test(value) ? decodeURIComponent(value) : value);
   } catch (e) {
-    throw new HttpError(400, `Invalid facts in the request: ${(e as Error).message}`);
+    throw raise('KSP-MASTER-006', { reason: (e as Error).message });
   }
 }

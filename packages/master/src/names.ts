@@ -13,11 +13,11 @@ export const MOUNT_PATH = {
   pattern: '^(?!.*(?:^|/)\\.\\.?(?:/|$))[^\\u0000-\\u001f\\\\]*$',
 } as const;
 
-/** What every error answer looks like: Puppet's `message` and `issue_kind`. */
+/** What every error answer looks like: Puppet's `message` and `issue_kind`, and Kasper's `code`. */
 export const ERROR_BODY = {
   type: 'object',
-  properties: { message: { type: 'string' }, issue_kind: { type: 'string' } },
-  required: ['message'],
+  properties: { message: { type: 'string' }, issue_kind: { type: 'string' }, code: { type: 'string' } },
+  required: ['message', 'code'],
 } as const;
 
 /** The error answers every route may give. */

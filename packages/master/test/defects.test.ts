@@ -70,10 +70,12 @@ test('10. state folders are 0700 and the database 0600', async () => {
   for (const f of ['kasper.db', 'kasper.db-wal']) assert.equal(mode(join(work, 'var', f)), 0o600, f);
 });
 
-test('errors answer in Puppet\'s shape: message and issue_kind', async () => {
+test('errors answer in Puppet\'s shape (message, issue_kind) with Kasper\'s code', async () => {
   const res = await master.app.inject({ method: 'POST', url: '/puppet/v3/catalog/other.test', payload: '{"facts":{}}', headers: { ...AS_AGENT, 'content-type': 'application/json' } });
   assert.equal(res.statusCode, 403);
-  assert.deepEqual(Object.keys(JSON.parse(res.body)).sort(), ['issue_kind', 'message']);
+  const body = JSON.parse(res.body);
+  assert.deepEqual(Object.keys(body).sort(), ['code', 'issue_kind', 'message']);
+  assert.equal(body.code, 'KSP-MASTER-002');
   const anon = await master.app.inject({ method: 'GET', url: '/metrics' });
   assert.equal(anon.statusCode, 401);
 });

@@ -2,7 +2,8 @@
 // (401 otherwise), and a node asking only about itself (403 otherwise). Done once, in hooks of
 // the plugin's own context, so no route can forget it.
 import type { FastifyInstance } from 'fastify';
-import { HttpError, type MasterContext } from '../context.ts';
+import type { MasterContext } from '../context.ts';
+import { raise } from '../messages.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,7 +17,7 @@ export function requireCertificate(app: FastifyInstance, ctx: MasterContext): vo
     const id = ctx.identify(req);
     if ('refused' in id) {
       ctx.metrics.refused++;
-      throw new HttpError(401, `A certificate signed by this master's CA is required (${id.refused})`, 'UNAUTHORIZED');
+      throw raise('KSP-MASTER-001', { reason: id.refused });
     }
     req.identity = id;
   });
@@ -25,7 +26,7 @@ export function requireCertificate(app: FastifyInstance, ctx: MasterContext): vo
     const node = (req.params as { node?: string } | undefined)?.node;
     if (node !== undefined && node !== req.identity!.certname) {
       ctx.metrics.refused++;
-      throw new HttpError(403, `${req.identity!.certname} may not access ${req.routeOptions.config.serves ?? 'the data'} of ${node}`, 'FORBIDDEN');
+      throw raise('KSP-MASTER-002', { certname: req.identity!.certname, what: req.routeOptions.config.serves ?? 'the data', node });
     }
   });
 }

@@ -7,7 +7,8 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { safeJoin, writeFileAtomic } from '@kasper/files';
-import { HttpError, type MasterContext } from '../context.ts';
+import type { MasterContext } from '../context.ts';
+import { raise } from '../messages.ts';
 import { ENVIRONMENT_QUERY, ERROR_RESPONSES } from '../names.ts';
 import { requireCertificate } from './authenticated.ts';
 
@@ -33,7 +34,7 @@ export async function bucketPlugin(app: FastifyInstance, ctx: MasterContext): Pr
 
   /** <bucket>/<algorithm>/a/b/c/d/e/f/g/h/<checksum>/ for a checksum of the right length. */
   const dirOf = (algorithm: string, checksum: string): string => {
-    if (checksum.length !== ALGORITHMS[algorithm]) throw new HttpError(400, `A ${algorithm} checksum has ${ALGORITHMS[algorithm]} hex digits`);
+    if (checksum.length !== ALGORITHMS[algorithm]) throw raise('KSP-MASTER-014', { algorithm, digits: ALGORITHMS[algorithm] });
     return safeJoin(base, [algorithm, ...checksum.slice(0, 8).split(''), checksum]);
   };
   const schema = { params: PARAMS, querystring: ENVIRONMENT_QUERY, response: { ...ERROR_RESPONSES } };
@@ -47,7 +48,7 @@ export async function bucketPlugin(app: FastifyInstance, ctx: MasterContext): Pr
 
     app.get<BucketRoute>(`/puppet/v3/file_bucket_file/:algorithm/:checksum${suffix}`, { schema, exposeHeadRoute: false }, async (req, reply) => {
       const file = join(dirOf(req.params.algorithm, req.params.checksum), 'contents');
-      if (!existsSync(file)) throw new HttpError(404, `Not Found: Could not find file_bucket_file ${req.params.algorithm}/${req.params.checksum}`, 'NOT_FOUND');
+      if (!existsSync(file)) throw raise('KSP-MASTER-013', { what: 'file_bucket_file', path: `${req.params.algorithm}/${req.params.checksum}` });
       return reply.type('application/octet-stream').send(readFileSync(file));
     });
 
@@ -56,7 +57,7 @@ export async function bucketPlugin(app: FastifyInstance, ctx: MasterContext): Pr
     }, async (req, reply) => {
       const { algorithm, checksum } = req.params;
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(typeof req.body === 'string' ? req.body : '');
-      if (createHash(algorithm).update(body).digest('hex') !== checksum) throw new HttpError(400, `The content does not match its ${algorithm} checksum ${checksum}`);
+      if (createHash(algorithm).update(body).digest('hex') !== checksum) throw raise('KSP-MASTER-015', { algorithm, checksum });
       const dir = dirOf(algorithm, checksum);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const file = join(dir, 'contents');

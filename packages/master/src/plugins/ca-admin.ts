@@ -5,7 +5,8 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { certificateExtensions, isAuthorizationExtension, type CertificateAuthority } from '@kasper/ca';
-import { HttpError, type MasterContext } from '../context.ts';
+import type { MasterContext } from '../context.ts';
+import { raise } from '../messages.ts';
 import { CERTNAME, ERROR_RESPONSES } from '../names.ts';
 import { requireCertificate } from './authenticated.ts';
 
@@ -72,7 +73,7 @@ export async function caAdminPlugin(app: FastifyInstance, ctx: MasterContext): P
       const ext = certificateExtensions(new X509Certificate(id.der).toString());
       if (ext.pp_cli_auth !== 'true') {
         ctx.metrics.refused++;
-        throw new HttpError(403, `${id.certname} may not administer the CA (it needs the pp_cli_auth extension)`, 'FORBIDDEN');
+        throw raise('KSP-MASTER-003', { certname: id.certname });
       }
     });
 
@@ -80,7 +81,7 @@ export async function caAdminPlugin(app: FastifyInstance, ctx: MasterContext): P
       schema: { params: NAME_PARAMS, response: { 200: STATUS, ...ERROR_RESPONSES } },
     }, async (req, reply) => {
       const s = status(ca, req.params.name);
-      if (!s) throw new HttpError(404, `Invalid certificate subject: no certificate or request for ${req.params.name}`, 'NOT_FOUND');
+      if (!s) throw raise('KSP-MASTER-016', { name: req.params.name });
       return reply.send(s);
     });
 
@@ -111,7 +112,7 @@ export async function caAdminPlugin(app: FastifyInstance, ctx: MasterContext): P
     admin.delete<{ Params: { name: string } }>('/puppet-ca/v1/certificate_status/:name', {
       schema: { params: NAME_PARAMS, response: { ...ERROR_RESPONSES } },
     }, async (req, reply) => {
-      if (!ca.info(req.params.name)) throw new HttpError(404, `Invalid certificate subject: no certificate or request for ${req.params.name}`, 'NOT_FOUND');
+      if (!ca.info(req.params.name)) throw raise('KSP-MASTER-016', { name: req.params.name });
       ca.clean(req.params.name);
       req.log.info({ node: req.params.name, by: req.identity!.certname }, 'certificate cleaned');
       return reply.code(204).send();

@@ -2,7 +2,8 @@
 // the CA certificate, the CRL, submitting a CSR, fetching its signed certificate.
 import type { FastifyInstance } from 'fastify';
 import { CERTNAME, ERROR_RESPONSES } from '../names.ts';
-import { HttpError, type MasterContext } from '../context.ts';
+import type { MasterContext } from '../context.ts';
+import { raise } from '../messages.ts';
 
 const PEM = { type: 'string' } as const;
 const NAME_PARAMS = { type: 'object', properties: { name: CERTNAME }, required: ['name'], additionalProperties: false } as const;
@@ -29,7 +30,7 @@ export async function caPlugin(app: FastifyInstance, ctx: MasterContext): Promis
     schema: { params: NAME_PARAMS, response: { 200: PEM, ...ERROR_RESPONSES } },
   }, async (req, reply) => {
     const pem = ca.certificatePem(req.params.name);
-    if (!pem) throw new HttpError(404, `No signed certificate for ${req.params.name}`, 'NOT_FOUND');
+    if (!pem) throw raise('KSP-MASTER-013', { what: 'certificate', path: req.params.name });
     return reply.type('text/plain').send(pem);
   });
 }

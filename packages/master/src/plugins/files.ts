@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { MOUNTS, listMount, resolveMountPath } from '@kasper/compiler';
-import { HttpError, type MasterContext } from '../context.ts';
+import type { MasterContext } from '../context.ts';
+import { raise } from '../messages.ts';
 import { environmentDir, environmentModulepath } from '../environments.ts';
 import { CHECKSUM_TYPES, fileMetadata, type ChecksumType, type MetadataOptions } from '../file-metadata.ts';
 import { ENVIRONMENT, ERROR_RESPONSES, MOUNT_PATH } from '../names.ts';
@@ -49,7 +50,7 @@ export async function filesPlugin(app: FastifyInstance, ctx: MasterContext): Pro
   const options = (q: FileQuery): MetadataOptions => ({
     links: q.links ?? 'manage', checksumType: q.checksum_type ?? 'sha256', sourcePermissions: q.source_permissions ?? 'ignore',
   });
-  const notFound = (mount: string, path: string) => new HttpError(404, `Not Found: Could not find file_metadata ${mount}/${path}`, 'NOT_FOUND');
+  const notFound = (mount: string, path: string) => raise('KSP-MASTER-013', { what: 'file_metadata', path: `${mount}/${path}` });
   const schema = { params: PARAMS, querystring: QUERY, response: { ...ERROR_RESPONSES } };
 
   for (const suffix of ['', '/*']) {
@@ -83,7 +84,7 @@ export async function filesPlugin(app: FastifyInstance, ctx: MasterContext): Pro
   app.get<FileRoute>('/puppet/v3/file_content/:mount/*', { schema }, async (req, reply) => {
     const path = req.params['*'] ?? '';
     const entry = resolveMountPath(modulepath(req.query), req.params.mount, path);
-    if (!entry || !entry.stat.isFile()) throw new HttpError(404, `Not Found: Could not find file_content ${req.params.mount}/${path}`, 'NOT_FOUND');
+    if (!entry || !entry.stat.isFile()) throw raise('KSP-MASTER-013', { what: 'file_content', path: `${req.params.mount}/${path}` });
     return reply.type('application/octet-stream').send(readFileSync(entry.path));
   });
 }

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { X509Certificate } from 'node:crypto';
 import { certificateExtensions } from '@kasper/ca';
-import { HttpError, type MasterContext } from '../context.ts';
+import type { MasterContext } from '../context.ts';
+import { KasperError, formatMessage } from '@kasper/diagnostics';
+import { MASTER_MESSAGES, raise } from '../messages.ts';
 import { nestsDeeperThan, MAX_DEPTH } from '../depth.ts';
 import { classify } from '../classifier.ts';
 import { environmentDir, environmentModulepath } from '../environments.ts';
@@ -50,7 +52,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
 
   app.addHook('preValidation', async (req) => {
     if (req.body && typeof req.body === 'object' && nestsDeeperThan(req.body, MAX_DEPTH)) {
-      throw new HttpError(400, `The request body nests deeper than ${MAX_DEPTH} levels`);
+      throw raise('KSP-MASTER-008', { max: MAX_DEPTH });
     }
   });
 
@@ -81,7 +83,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
   const serveCatalog = async (req: FastifyRequest, reply: FastifyReply, factsIn: unknown, asked: string | undefined) => {
     const name = req.identity!.certname;
     const facts = factsIn && typeof factsIn === 'object' && 'values' in factsIn ? (factsIn as { values: unknown }).values : factsIn;
-    if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw new HttpError(400, 'The facts must be a JSON object');
+    if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw raise('KSP-MASTER-007');
     const classification = await classify(config.externalNodes, name);
     const environment = classification.environment ?? asked ?? 'production';
     const dir = environmentDir(config, environment);
@@ -107,9 +109,11 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
       });
       if ('error' in out) {
         metrics.compileErrors++;
-        const where = out.location ? ` (file: ${out.location.file}, line: ${out.location.line}, column: ${out.location.column})` : '';
+        const l = out.error.location;
+        const where = l ? ` (file: ${l.file}, line: ${l.line}, column: ${l.column})` : '';
         req.log.warn({ node: name, error: out.error }, 'compile failed');
-        throw new HttpError(500, `Compile failed for ${name}: ${out.error}${where}`);
+        // The answer carries the compiler's own code and place.
+        throw new KasperError(out.error.code, formatMessage(MASTER_MESSAGES.messages['KSP-MASTER-009'].message, { node: name, reason: `${out.error.message}${where}` }), { location: l, status: 500 });
       }
       result = out;
       catalogCache.set(name, key, result);
@@ -182,7 +186,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
   }, async (req, reply) => {
     const body = req.body;
     const values = 'values' in body ? body.values : body;
-    if (!values || typeof values !== 'object' || Array.isArray(values)) throw new HttpError(400, 'The facts must be a JSON object');
+    if (!values || typeof values !== 'object' || Array.isArray(values)) throw raise('KSP-MASTER-007');
     await storage.saveFacts(req.identity!.certname, values);
     return reply.send({ ok: true });
   });
