@@ -163,7 +163,10 @@ test('a fleet: requests, signing, runs, reports, revocation, and who may see wha
   // 5. Bad input is answered and stored nowhere; the master keeps serving.
   assert.equal((await call('PUT', '/puppet-ca/v1/certificate_request/junk', null, 'not a csr', 'text/plain')).status, 400);
   assert.equal((await call('POST', `/puppet/v3/catalog/${a1.name}`, a1.name, '{"facts": ')).status, 400);
-  assert.equal((await call('POST', `/puppet/v3/catalog/${a1.name}`, a1.name, 'x'.repeat(20 * 1024 * 1024))).status, 413);
+  // Too large: 413, or — when the master has answered and closed while the client was still
+  // writing — the connection reset under the client (the answer never read), as with any server.
+  const huge = await call('POST', `/puppet/v3/catalog/${a1.name}`, a1.name, 'x'.repeat(20 * 1024 * 1024));
+  assert.ok(huge.status === 413 || (huge.status === 0 && /EPIPE|ECONNRESET|socket hang up/.test(huge.text)), `${huge.status} ${huge.text.slice(0, 200)}`);
   assert.equal((await call('PUT', `/puppet/v3/report/${a1.name}`, a1.name, '{"nope": true}')).status, 400);
   assert.equal((await call('POST', `/puppet/v3/catalog/${a1.name}`, a1.name, '<xml/>', 'application/xml')).status, 415);
   const hangup = spawnSync('sh', ['-c', `exec 3<>/dev/tcp/${MASTER_IP}/${PORT}; printf '\\x16\\x03\\x01' >&3; exec 3>&-`]);
