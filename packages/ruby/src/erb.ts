@@ -1,0 +1,87 @@
+// ERB templates, rendered as Puppet 7 renders them (template(), inline_template()): Ruby's ERB
+// with trim mode '-', the scope's variables as instance variables, `scope` for the rest.
+//
+// Puppet binds every visible variable before rendering. Converting them all (facts included)
+// for every template would cost more than the rendering, so Kasper binds the ones the template
+// names (`@name` anywhere in its text); a template that reaches variables by other means
+// (instance_variables, instance_variable_get, binding) gets them all, as under Puppet.
+import { RubyError } from './errors.ts';
+import { scopeContext, type RubyScope } from './scope.ts';
+import type { PuppetValue } from './values.ts';
+import { loadRubySync } from './vm.ts';
+
+export interface ErbOptions {
+  /** The template's file; leave it out for inline_template. */
+  file?: string;
+  /** How the manifest named the template (`mod/x.erb`), for messages; default the file. */
+  name?: string;
+  scope: RubyScope;
+}
+
+const DYNAMIC = /\binstance_variables\b|\binstance_variable_get\b|\bbinding\b|\binstance_eval\b/;
+const IVAR = /@([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/** The variables a template reads as instance variables. */
+export function templateVariables(source: string, scope: RubyScope): Map<string, PuppetValue> {
+  const vars = new Map<string, PuppetValue>();
+  const names = DYNAMIC.test(source) ? scope.variables() : new Set([...source.matchAll(IVAR)].map((m) => m[1]));
+  for (const name of names) {
+    if (name === '__scope__' || name === '__file__' || vars.has(name)) continue;
+    const v = scope.lookup(name);
+    if (v !== undefined) vars.set(name, v);
+  }
+  return vars;
+}
+
+/**
+ * Renders ERB. Throws a RubyError naming the template and line when the template fails, worded
+ * as Puppet words it ("Failed to parse template mod/x.erb: ...").
+ */
+export function renderErb(source: string, options: ErbOptions): string {
+  const vm = loadRubySync();
+  const { scope, file } = options;
+  const vars = templateVariables(source, scope);
+  const enc = vm.encode(vars);
+  const fields = `"source":${JSON.stringify(source)},"file":${file === undefined ? 'null' : JSON.stringify(file)},"vars":${enc.text},"special":${enc.special}`;
+  let result: Map<string, unknown>;
+  try {
+    result = vm.call('erb', fields, scopeContext(vm, scope), file ?? '(erb)') as Map<string, unknown>;
+  } catch (e) {
+    if (!(e instanceof RubyError)) throw e;
+    const where = file ?? '(erb)';
+    const line = e.file === where ? e.line : undefined;
+    const message = file === undefined
+      ? `Failed to parse inline template: ${e.detail}`
+      : `Failed to parse template ${options.name ?? file}:\n  Filepath: ${file}\n  Line: ${line ?? '?'}\n  Detail: ${e.detail}\n`;
+    throw new RubyError(message, { rubyClass: e.rubyClass, detail: e.detail, file: file ?? e.file, line: line ?? e.line, backtrace: e.backtrace });
+  }
+  const changed = result.get('changed') as Map<string, PuppetValue> | undefined;
+  if (changed) {
+    for (const [name, value] of changed) {
+      const before = vars.get(name);
+      if (typeof before === 'object' && before !== null && !Object.isFrozen(before) && (Array.isArray(before) || before instanceof Map)) patch(before, value);
+      else scope.mutated?.(name, value);
+    }
+  }
+  return result.get('out') as string;
+}
+
+/**
+ * Makes `orig` equal to `next` in place, keeping the identity of arrays and hashes inside it,
+ * so every place that holds them sees the template's change as it would under Puppet.
+ */
+function patch(orig: PuppetValue, next: PuppetValue): PuppetValue {
+  if (Array.isArray(orig) && Array.isArray(next) && !Object.isFrozen(orig)) {
+    const items = next.map((x, i) => (i < orig.length ? patch(orig[i] as PuppetValue, x as PuppetValue) : x));
+    orig.length = 0;
+    for (const x of items) orig.push(x);
+    return orig;
+  }
+  if (orig instanceof Map && next instanceof Map && !Object.isFrozen(orig)) {
+    const entries = [...next].map(([k, x]) => [k, orig.has(k) ? patch(orig.get(k) as PuppetValue, x as PuppetValue) : x] as const);
+    orig.clear();
+    for (const [k, x] of entries) orig.set(k, x);
+    return orig;
+  }
+  return next;
+}

@@ -1,0 +1,148 @@
+# Loading module code: `require` looks in the modules' lib folders first (through the host, which
+# reads the files), then treats Puppet's and Facter's own files as loaded (this shim is them),
+# then falls back to Ruby's standard library. Also the few standard libraries that a WebAssembly
+# Ruby 3.4 lacks but Puppet 7's Ruby had: base64 (a bundled gem since 3.4) and socket's
+# constants (for ipaddr).
+module Kasper
+  # Names this shim stands for: requiring them loads nothing.
+  SHIM_FEATURES = %r{\A(puppet|facter|puppet_x/puppetlabs/netdev_stdlib|hiera|semantic_puppet|puppet/vendor)(/|\z)|\A(puppet|facter)\z}
+
+  @loaded_files = {}
+
+  class << self
+    # The line in `path` where `exception` happened (its backtrace, or a syntax error's message).
+    def line_in(exception, path)
+      return nil if path.nil?
+
+      prefix = "#{path}:"
+      found = (exception.backtrace || []).find { |l| l.start_with?(prefix) }
+      found ||= exception.message.lines.find { |l| l.start_with?(prefix) } if exception.is_a?(SyntaxError)
+      found ? found.delete_prefix(prefix)[/\A\d+/]&.to_i : nil
+    end
+
+    def load_module_file(name, from)
+      return nil if BRIDGE.nil? # while the shim itself loads
+
+      hit = host('require', name, from.to_s, JSON.generate(extra_load_path))
+      return nil unless hit
+
+      path = hit['path']
+      return false if @loaded_files[path]
+
+      @loaded_files[path] = true
+      begin
+        Kernel.eval(hit['source'], TOPLEVEL_BINDING, path, 1)
+      rescue Exception # rubocop:disable Lint/RescueException
+        @loaded_files.delete(path)
+        raise
+      end
+      true
+    end
+
+    # Folders module code added to $LOAD_PATH itself.
+    def extra_load_path
+      $LOAD_PATH.map(&:to_s).reject { |d| d.start_with?('/usr/local/lib/ruby', '/bundle') }
+    end
+
+    def shim_feature?(name)
+      name = name.to_s.delete_suffix('.rb')
+      SHIM_FEATURES.match?(name)
+    end
+  end
+end
+
+module Kernel
+  alias kasper_original_require require
+  alias kasper_original_require_relative require_relative
+
+  def require(name)
+    name = name.to_path if name.respond_to?(:to_path)
+    name = name.to_s
+    from = caller_locations(1, 1)&.first&.path
+    loaded = Kasper.load_module_file(name, from)
+    return loaded unless loaded.nil?
+    return false if Kasper.shim_feature?(name)
+
+    kasper_original_require(name)
+  end
+
+  def require_relative(name)
+    from = caller_locations(1, 1)&.first&.path
+    base = from && from.start_with?('/') ? File.dirname(from) : Dir.pwd
+    path = File.expand_path(name.to_s, base)
+    loaded = Kasper.load_module_file(path, from)
+    return loaded unless loaded.nil?
+    return false if Kasper.shim_feature?(path.sub(%r{\A.*/lib/}, ''))
+
+    kasper_original_require(path)
+  end
+
+  module_function :require, :require_relative
+end
+
+# Ruby 3.4 moved base64 to the bundled gems, which this Ruby does not carry.
+unless defined?(Base64)
+  module Base64
+    module_function
+
+    def encode64(bin) = [bin].pack('m')
+    def decode64(str) = str.unpack1('m')
+    def strict_encode64(bin) = [bin].pack('m0')
+
+    def strict_decode64(str)
+      str.unpack1('m0')
+    rescue ArgumentError
+      raise ArgumentError, 'invalid base64'
+    end
+
+    def urlsafe_encode64(bin, padding: true)
+      s = strict_encode64(bin).tr('+/', '-_')
+      padding ? s : s.delete('=')
+    end
+
+    def urlsafe_decode64(str)
+      s = str.tr('-_', '+/')
+      s += '=' * ((4 - (s.length % 4)) % 4) unless s.end_with?('=')
+      strict_decode64(s)
+    end
+  end
+  $LOADED_FEATURES << 'base64.rb'
+end
+
+# Puppet runs with RubyGems; this Ruby starts without it (it is slow to load). What module code
+# uses of it is Gem::Version (and Requirement), loaded when first named.
+unless defined?(Gem)
+  module Gem
+    autoload :Version, 'rubygems/version'
+    autoload :Requirement, 'rubygems/requirement'
+    def self.win_platform? = false
+    def self.loaded_specs = {}
+  end
+end
+
+# Extensions a WebAssembly Ruby cannot have; requiring them is harmless at compile time.
+%w[io/wait io/console io/nonblock socket].each do |ext|
+  $LOADED_FEATURES << "#{ext}.so" unless $LOADED_FEATURES.any? { |f| f.end_with?("/#{ext}.so", "#{ext}.so") }
+end
+
+# WASI has no sockets; ipaddr only needs the address family constants.
+unless defined?(Socket)
+  class SocketError < StandardError; end
+
+  class Socket
+    AF_INET = 2
+    AF_INET6 = 10
+    AF_UNSPEC = 0
+
+    def self.gethostname = (File.read('/etc/hostname').strip rescue 'localhost')
+  end
+
+  class IPSocket
+    def self.getaddress(host)
+      raise SocketError, "getaddrinfo: Name or service not known (#{host})" unless host =~ /\A[\d.:a-fA-F]+\z/
+
+      host
+    end
+  end
+  $LOADED_FEATURES << 'socket.so' << 'socket.rb'
+end

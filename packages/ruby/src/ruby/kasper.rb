@@ -1,0 +1,342 @@
+# Kasper's side of the bridge between the JavaScript host and this Ruby VM.
+#
+# Every call from JavaScript enters through Kasper::Entry.run, which pulls its request (JSON) from
+# the host, runs it, and returns a JSON answer: {"ok": value} or {"err": {...}}. No Ruby exception
+# ever leaves run: ruby.wasm forbids unwinding through JavaScript frames when calls nest
+# (JS -> Ruby -> JS -> Ruby), so errors travel as data.
+#
+# Ruby calls the host through Kasper.host(op, *args): the host answers JSON the same way; a host
+# error comes back as a Kasper::HostError that remembers the JavaScript error object's id, so
+# that when Ruby does not rescue it, the original JavaScript error is rethrown unchanged.
+#
+# Values cross as JSON text ("the wire"). Puppet's String, Integer, Float, Boolean, Array and
+# string-keyed Hash are plain JSON (floats always carry a '.' or an exponent); everything else is
+# an object tagged by the key "\u0000": h (a Hash with other keys, as [k, v, k, v...]), d
+# (default), f (a float JSON cannot write), r (regexp), s (Sensitive), o (a host object: a type,
+# a resource reference, a timestamp...). From Ruby to JavaScript every Hash is tagged, so that
+# JavaScript keeps the order of keys such as "2" and "1".
+require 'json'
+require 'js'
+
+module Kasper
+  TAG = "\u0000"
+  BRIDGE = nil # replaced by install
+
+  class HostError < StandardError
+    attr_reader :host_id
+    def initialize(message, host_id)
+      super(message)
+      @host_id = host_id
+    end
+  end
+
+  @depth = 0
+  @handles = {}.compare_by_identity
+
+  class << self
+    attr_reader :handles
+
+    def install(bridge)
+      remove_const(:BRIDGE)
+      const_set(:BRIDGE, bridge)
+      $stdout = HostOutput.new('stdout')
+      $stderr = HostOutput.new('stderr')
+      STDOUT.sync = true
+      STDERR.sync = true
+      nil
+    end
+
+    # Calls the host; args are strings. Returns the decoded answer.
+    def host(op, *args)
+      reply = BRIDGE.call(:host, op.to_s, *args).to_s
+      answer = JSON.parse(reply)
+      if (err = answer['err'])
+        raise HostError.new(err['message'], err['id'])
+      end
+      Wire.revive(answer['ok'])
+    end
+
+    # Calls the host with strings and, last, one value (encoded on the wire).
+    def host_value(op, *strings, value)
+      host(op, *strings.map(&:to_s), Wire.dump(value))
+    end
+
+    def log(level, message)
+      BRIDGE.call(:log, level.to_s, message.to_s)
+      nil
+    end
+
+    def enter
+      @depth += 1
+      yield
+    ensure
+      @depth -= 1
+      @handles.clear if @depth.zero?
+    end
+  end
+
+  # $stdout and $stderr of module code go to the host (never into Kasper's own standard output).
+  class HostOutput
+    def initialize(stream)
+      @stream = stream
+    end
+
+    def write(*parts)
+      text = parts.join
+      BRIDGE.call(:out, @stream, text) unless text.empty?
+      text.bytesize
+    end
+
+    def <<(text)
+      write(text.to_s)
+      self
+    end
+
+    def print(*parts)
+      write(*parts)
+      nil
+    end
+
+    def puts(*lines)
+      lines = [''] if lines.empty?
+      write(lines.flatten.map { |l| s = l.to_s; s.end_with?("\n") ? s : "#{s}\n" }.join)
+      nil
+    end
+
+    def printf(fmt, *args)
+      write(format(fmt, *args))
+      nil
+    end
+
+    def flush = self
+    def sync = true
+    def sync=(_v); end
+    def tty? = false
+    def isatty = false
+    def fileno = nil
+  end
+
+  # A value the host owns (a type, a resource reference, a timestamp...): Ruby sees its Puppet
+  # string form; giving it back hands the host its own object again.
+  class HostObject
+    attr_reader :kind, :text
+
+    def to_kasper_wire = %({"\\u0000":"o","k":#{Wire.string(@kind)},"s":#{Wire.string(@text)}})
+    def initialize(kind, text)
+      @kind = kind
+      @text = text
+    end
+
+    def to_s = @text
+    def inspect = @text
+    def ==(other) = other.is_a?(HostObject) && other.kind == @kind && other.text == @text
+    alias eql? ==
+    def hash = [@kind, @text].hash
+  end
+
+  module Wire
+    module_function
+
+    def parse(text, special)
+      v = JSON.parse(text)
+      special ? revive(v) : v
+    end
+
+    # Turns tagged JSON objects into Ruby values, in place where it can.
+    def revive(o)
+      case o
+      when Array
+        o.map! { |x| revive(x) }
+      when Hash
+        tag = o[TAG]
+        return o.each { |k, v| o[k] = revive(v) if v.is_a?(Array) || v.is_a?(Hash) } if tag.nil?
+
+        case tag
+        when 'h'
+          e = o['e']
+          h = {}
+          i = 0
+          while i < e.size
+            h[revive(e[i])] = revive(e[i + 1])
+            i += 2
+          end
+          h
+        when 'd' then :default
+        when 'f' then Float(o['v'] == 'NaN' ? 'NaN' : o['v']) rescue (o['v'] == 'NaN' ? Float::NAN : (o['v'].start_with?('-') ? -Float::INFINITY : Float::INFINITY))
+        when 'r' then keep(Regexp.new(o['p']), o['id'])
+        when 's' then keep(Puppet::Pops::Types::PSensitiveType::Sensitive.new(revive(o['v'])), o['id'])
+        when 'o' then keep(Kasper.host_object(o), o['id'])
+        else o
+        end
+      else
+        o
+      end
+    end
+
+    def keep(obj, id)
+      Kasper.handles[obj] = id if id
+      obj
+    end
+
+    def dump(o, out = +'')
+      case o
+      when nil then out << 'null'
+      when true then out << 'true'
+      when false then out << 'false'
+      when String then out << string(o)
+      when Integer then out << o.to_s
+      when Float
+        if o.finite?
+          out << o.to_s
+        else
+          out << %({"\\u0000":"f","v":"#{o.nan? ? 'NaN' : (o.positive? ? 'Infinity' : '-Infinity')}"})
+        end
+      when Symbol
+        case o
+        when :undef then out << 'null'
+        when :default then out << %({"\\u0000":"d"})
+        else out << string(o.to_s)
+        end
+      when Array
+        out << '['
+        first = true
+        o.each do |x|
+          out << ',' unless first
+          first = false
+          dump(x, out)
+        end
+        out << ']'
+      when Hash
+        out << '{"\\u0000":"h","e":['
+        first = true
+        o.each do |k, v|
+          out << ',' unless first
+          first = false
+          dump(k, out)
+          out << ','
+          dump(v, out)
+        end
+        out << ']}'
+      else
+        if (id = Kasper.handles[o])
+          out << %({"\\u0000":"o","id":#{id}})
+        elsif o.is_a?(Regexp)
+          out << %({"\\u0000":"r","p":#{string(o.source)}})
+        elsif o.respond_to?(:to_kasper_wire)
+          out << o.to_kasper_wire
+        elsif o.is_a?(Numeric)
+          f = o.to_f
+          out << (f.finite? ? f.to_s : 'null')
+        elsif o.is_a?(Set)
+          dump(o.to_a, out)
+        else
+          out << string(o.to_s)
+        end
+      end
+      out
+    end
+
+    def string(s)
+      s = s.encode(Encoding::UTF_8) unless s.encoding == Encoding::UTF_8 || s.encoding == Encoding::BINARY || s.encoding == Encoding::US_ASCII
+      s = s.dup.force_encoding(Encoding::UTF_8) unless s.encoding == Encoding::UTF_8
+      s = s.scrub unless s.valid_encoding?
+      JSON.generate(s)
+    rescue EncodingError
+      JSON.generate(s.dup.force_encoding(Encoding::BINARY).encode(Encoding::UTF_8, invalid: :replace, undef: :replace))
+    end
+  end
+
+  # A Puppet lambda given to Ruby: calling it calls the host.
+  class Block
+    attr_reader :id, :arity
+    def initialize(id, arity)
+      @id = id
+      @arity = arity || -1
+    end
+
+    def call(*args)
+      Kasper.host('block', @id.to_s, Wire.dump(args))
+    end
+
+    def to_proc
+      blk = self
+      prc = proc { |*args| blk.call(*args) }
+      prc
+    end
+  end
+
+  # What JavaScript calls. Each operation takes the decoded request and returns a Ruby value.
+  module Entry
+    OPS = {}
+
+    module_function
+
+    def define(name, &block)
+      OPS[name] = block
+    end
+
+    def run
+      request = JSON.parse(BRIDGE.call(:input).to_s)
+      op = OPS.fetch(request['op']) { raise ArgumentError, "unknown operation #{request['op']}" }
+      result = Kasper.enter { op.call(request) }
+      %({"ok":#{Wire.dump(result)}})
+    rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
+      error_reply(e)
+    end
+
+    def error_reply(e)
+      host_id = e.is_a?(HostError) ? e.host_id : nil
+      cause = e.cause
+      while host_id.nil? && cause
+        host_id = cause.host_id if cause.is_a?(HostError) && cause.message == e.message
+        cause = cause.cause
+      end
+      err = {
+        'class' => e.class.name || e.class.to_s,
+        'message' => e.message.to_s,
+        'backtrace' => (e.backtrace || []).first(40),
+      }
+      err['host'] = host_id if host_id
+      err['line'] = e.line if e.respond_to?(:line) && e.line.is_a?(Integer)
+      err['file'] = e.file if e.respond_to?(:file) && e.file.is_a?(String)
+      if e.is_a?(SyntaxError)
+        err['syntax'] = true
+        err['path'] = e.path if e.respond_to?(:path)
+      end
+      JSON.generate({ 'err' => err })
+    rescue Exception => again # rubocop:disable Lint/RescueException
+      JSON.generate({ 'err' => { 'class' => 'Exception', 'message' => "#{e.class}: #{e.message rescue '?'} (and #{again.class} while reporting it)", 'backtrace' => [] } })
+    end
+  end
+
+  Entry.define('eval') { |req| Kernel.eval(req['code'], TOPLEVEL_BINDING, '(eval)', 1) }
+
+  define_singleton_method(:host_object) do |o|
+    case o['k']
+    when 'resource' then Puppet::Pops::Types::PResourceType.new(o['t'], o['n'], o['s'])
+    when 'class' then Puppet::Pops::Types::PClassType.new(o['n'], o['s'])
+    when 'type' then Puppet::Pops::Types::PAnyType.from_host(o['s'], o['n'])
+    when 'timestamp' then Puppet::Pops::Time::Timestamp.new(o['s'], o['v'])
+    when 'binary' then Puppet::Pops::Types::PBinaryType::Binary.from_base64_strict(o['s'])
+    else HostObject.new(o['k'].to_s, o['s'].to_s)
+    end
+  end
+end
+
+# Puppet 7 runs on Ruby 2.7-3.2, where Hash#inspect writes {"a"=>1, :b=>2}; Ruby 3.4 writes
+# {"a" => 1, b: 2}. Templates print hashes with to_s, so Kasper keeps the older form.
+class Hash
+  def inspect
+    return '{}' if empty?
+    seen = (Thread.current[:__kasper_inspect] ||= {}.compare_by_identity)
+    return '{...}' if seen[self]
+
+    seen[self] = true
+    begin
+      '{' + map { |k, v| "#{k.inspect}=>#{v.inspect}" }.join(', ') + '}'
+    ensure
+      seen.delete(self)
+    end
+  end
+  alias to_s inspect
+end

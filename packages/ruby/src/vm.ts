@@ -1,0 +1,421 @@
+// One CRuby (3.4, compiled to WebAssembly by the Ruby core team: @ruby/3.4-wasm-wasi) per
+// process, loaded on first use and then called synchronously.
+//
+// Loading is synchronous too (loadRubySync), because the compiler is: Node compiles a large
+// WebAssembly module synchronously outside the browser (`new WebAssembly.Module`), and V8
+// compiles its functions lazily, on first call. getRuby() is the asynchronous way in, which
+// compiles off the main thread. Nothing heavy is imported before either is called: the
+// @ruby/wasm-wasi runtime and node:wasi are required inside load().
+//
+// Calls: JavaScript puts a request where Ruby pulls it and calls Kasper::Entry.run, which answers
+// JSON. While Ruby runs it may call back (Kasper.host), answered by the innermost call's Context.
+// Calls nest (a template calls a function that renders a template); ruby.wasm allows that as long
+// as no Ruby exception unwinds through JavaScript, which the Ruby side guarantees.
+import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RbValue, RubyVM } from '@ruby/wasm-wasi/dist/vm';
+import { RubyError, type RubyErrorInfo } from './errors.ts';
+import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
+import { decode, encode, Handles } from './wire.ts';
+
+const require = createRequire(import.meta.url);
+const SHIM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ruby');
+/** The shim, in load order. */
+const SHIM_FILES = ['kasper.rb', 'compat.rb', 'puppet.rb', 'functions.rb', 'erb.rb', 'type.rb', 'facter.rb'];
+const WASM = '@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm';
+
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'err' | 'alert' | 'emerg' | 'crit';
+
+export interface RubyConfig {
+  /**
+   * Host folders Ruby code may open (custom facts read /proc, functions read files). Default:
+   * every top-level folder. WASI cannot open "/" itself, and it follows no symlink that leaves
+   * a folder it was given.
+   */
+  preopens?: readonly string[];
+  /** Puppet settings module code reads (`Puppet[:vardir]`); Puppet 7's defaults otherwise. */
+  settings?: Record<string, string | number | boolean>;
+  /** Where log messages go when the call's host has no `log` (default: notice and up to stderr). */
+  log?: (level: LogLevel, message: string) => void;
+  /** Where module code's $stdout and $stderr writes go (default: Kasper's stderr). */
+  output?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /** ENV as Ruby sees it (default: this process's environment when Ruby loads). */
+  env?: Record<string, string>;
+}
+
+export interface LoadStats {
+  /** Reading and compiling the WebAssembly module (lazy: functions compile on first call). */
+  compileMs: number;
+  /** Instantiating it and starting Ruby (ruby_init, the load path). */
+  startMs: number;
+  /** Loading the Puppet shim and the libraries it needs (erb, json). */
+  shimMs: number;
+  totalMs: number;
+  /** Resident memory before and after, in MiB. */
+  rssBeforeMiB: number;
+  rssAfterMiB: number;
+  mode: 'sync' | 'async';
+}
+
+/** What answers Ruby's calls to the host during one call into Ruby. */
+export interface Context {
+  readonly values: ValueFactory;
+  /** Module lib folders `require` searches. */
+  readonly libDirs?: readonly string[];
+  /** Answers a host operation; `undefined` as the value `UNHANDLED` passes it on to the defaults. */
+  handle?(op: string, args: string[]): PuppetValue | RawJson | typeof UNHANDLED;
+  log?(level: LogLevel, message: string): void;
+}
+
+export const UNHANDLED: unique symbol = Symbol('unhandled');
+
+/** An answer to Ruby that is already JSON (plain data such as facts: integers stay integers). */
+export class RawJson {
+  readonly text: string;
+  constructor(text: string) {
+    this.text = text;
+  }
+}
+
+let config: RubyConfig = {};
+let current: RubyVm | undefined;
+let pending: Promise<RubyVm> | undefined;
+
+/** Sets how Ruby is started; options that matter at start apply to the next load. */
+export function configureRuby(options: RubyConfig): void {
+  config = { ...config, ...options };
+  if (current && options.settings) current.applySettings(options.settings);
+}
+
+export function isRubyLoaded(): boolean {
+  return current !== undefined;
+}
+
+/** The VM, loading it now (synchronously) if needed. */
+export function loadRubySync(): RubyVm {
+  if (current) return current;
+  const rss = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const module = new WebAssembly.Module(readFileSync(require.resolve(WASM)));
+  current = new RubyVm(module, t0, performance.now(), rss, 'sync');
+  return current;
+}
+
+/** The VM, loading it if needed with the WebAssembly compiled off the main thread. */
+export function getRuby(): Promise<RubyVm> {
+  if (current) return Promise.resolve(current);
+  pending ??= (async () => {
+    const rss = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const module = await WebAssembly.compile(await readFile(require.resolve(WASM)));
+    current ??= new RubyVm(module, t0, performance.now(), rss, 'async');
+    return current;
+  })();
+  return pending;
+}
+
+/** node:wasi warns that it is experimental when first loaded; Kasper's users need not see it. */
+function quietWasi(): typeof import('node:wasi') {
+  const emit = process.emitWarning;
+  process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
+    const text = typeof warning === 'string' ? warning : warning?.message;
+    if (typeof text === 'string' && text.includes('WASI')) return;
+    return (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return require('node:wasi') as typeof import('node:wasi');
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
+function topLevelFolders(): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync('/')) {
+    try {
+      if (statSync(`/${name}`).isDirectory()) out.push(`/${name}`);
+    } catch {
+      // a dangling link or a folder we may not read
+    }
+  }
+  return out;
+}
+
+/** A Ruby double-quoted string literal: JSON's escapes are Ruby's, except that `#` must be. */
+export function rubyString(s: string): string {
+  return JSON.stringify(s).replace(/#/g, '\\#');
+}
+
+interface Reply {
+  ok?: unknown;
+  err?: RubyErrorInfo;
+}
+
+export class RubyVm {
+  readonly stats: LoadStats;
+  private readonly vm: RubyVM;
+  private readonly entry: RbValue;
+  private readonly handles = new Handles();
+  private input = '';
+  private readonly contexts: Context[] = [];
+  private readonly hostErrors = new Map<number, unknown>();
+  private readonly blocks = new Map<number, (args: PuppetValue[]) => PuppetValue>();
+  private nextId = 1;
+  private depth = 0;
+  private readonly whichCache = new Map<string, string | undefined>();
+
+  constructor(module: WebAssembly.Module, t0: number, compiled: number, rssBefore: number, mode: 'sync' | 'async') {
+    const { WASI } = quietWasi();
+    const { RubyVM: VM } = require('@ruby/wasm-wasi/dist/vm') as typeof import('@ruby/wasm-wasi/dist/vm');
+    const env = config.env ?? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const preopens = Object.fromEntries((config.preopens ?? topLevelFolders()).map((d) => [d, d]));
+    const wasi = new WASI({ version: 'preview1', returnOnExit: true, args: [], env, preopens, stdout: 2 });
+    const vm = new VM();
+    const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport };
+    vm.addToImports(imports);
+    const instance = new WebAssembly.Instance(module, imports);
+    // Given an Instance rather than a Module, setInstance finishes before it returns.
+    void vm.setInstance(instance);
+    wasi.initialize(instance);
+    vm.initialize(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0']);
+    const started = performance.now();
+    for (const name of SHIM_FILES) {
+      const path = join(SHIM_DIR, name);
+      const t = performance.now();
+      vm.eval(`Kernel.eval(${rubyString(readFileSync(path, 'utf8'))}, TOPLEVEL_BINDING, ${rubyString(path)}, 1); nil`);
+      if (process.env.KASPER_RUBY_TRACE) process.stderr.write(`${name} ${(performance.now() - t).toFixed(1)} ms\n`);
+    }
+    const bridge = {
+      input: () => {
+        const s = this.input;
+        this.input = '';
+        return s;
+      },
+      host: (op: string, ...args: string[]) => this.answer(op, args),
+      log: (level: string, message: string) => this.log(level as LogLevel, message),
+      out: (stream: string, text: string) => {
+        if (config.output) config.output(stream === 'stderr' ? 'stderr' : 'stdout', text);
+        else process.stderr.write(text);
+      },
+    };
+    vm.eval('Kasper').call('install', vm.wrap(bridge));
+    this.vm = vm;
+    this.entry = vm.eval('Kasper::Entry');
+    if (config.settings) this.applySettings(config.settings);
+    const done = performance.now();
+    this.stats = {
+      compileMs: compiled - t0,
+      startMs: started - compiled,
+      shimMs: done - started,
+      totalMs: done - t0,
+      rssBeforeMiB: rssBefore / 2 ** 20,
+      rssAfterMiB: process.memoryUsage().rss / 2 ** 20,
+      mode,
+    };
+  }
+
+  applySettings(settings: Record<string, string | number | boolean>): void {
+    this.vm.eval(`Puppet.configure(JSON.parse(${rubyString(JSON.stringify(settings))}))`);
+  }
+
+  /** Evaluates Ruby and returns its value as a Puppet value (for tests and tools). */
+  eval(code: string, values: ValueFactory = plainValues): unknown {
+    return this.call('eval', `"code":${JSON.stringify(code)}`, { values });
+  }
+
+  /** Lends a JavaScript function to Ruby for the current outermost call; returns its id. */
+  lendBlock(fn: (args: PuppetValue[]) => PuppetValue): number {
+    const id = this.nextId++;
+    this.blocks.set(id, fn);
+    return id;
+  }
+
+  /** Decodes a value Ruby sent on the wire. */
+  decode(text: string, values: ValueFactory): unknown {
+    return decode(text, this.handles, values);
+  }
+
+  /** Encodes a value for a request (raw JSON, and whether Ruby must look for tags). */
+  encode(v: PuppetValue): { text: string; special: boolean } {
+    return encode(v, this.handles);
+  }
+
+  /**
+   * Runs a Ruby operation. `fields` are the request's other members as raw JSON text; `expect`
+   * is the module file being run, for naming it in errors.
+   */
+  call(op: string, fields: string, ctx: Context, expect?: string): unknown {
+    this.contexts.push(ctx);
+    this.depth++;
+    try {
+      this.input = `{"op":${JSON.stringify(op)}${fields ? `,${fields}` : ''}}`;
+      const raw = this.entry.call('run').toString();
+      const reply = decode(raw, this.handles, ctx.values) as Reply;
+      if (reply.err) {
+        const hostId = reply.err.host === undefined ? undefined : Number(reply.err.host);
+        if (hostId !== undefined && this.hostErrors.has(hostId)) throw this.hostErrors.get(hostId);
+        throw RubyError.from(reply.err, expect);
+      }
+      return reply.ok;
+    } finally {
+      this.contexts.pop();
+      this.depth--;
+      if (this.depth === 0) {
+        this.handles.clear();
+        this.hostErrors.clear();
+        this.blocks.clear();
+      }
+    }
+  }
+
+  private log(level: LogLevel, message: string): void {
+    const ctx = this.contexts[this.contexts.length - 1];
+    if (ctx?.log) ctx.log(level, message);
+    else if (config.log) config.log(level, message);
+    else if (level !== 'debug' && level !== 'info') process.stderr.write(`${level === 'err' ? 'Error' : level[0].toUpperCase() + level.slice(1)}: ${message}\n`);
+  }
+
+  /** Answers Ruby's call to the host: {"ok": value} or {"err": {message, id}}. */
+  private answer(op: string, args: string[]): string {
+    const ctx = this.contexts[this.contexts.length - 1];
+    try {
+      let v = ctx?.handle ? ctx.handle(op, args) : UNHANDLED;
+      if (v === UNHANDLED) v = this.defaultOp(op, args, ctx);
+      if (v instanceof RawJson) return `{"ok":${v.text}}`;
+      return `{"ok":${encode(v as PuppetValue, this.handles).text}}`;
+    } catch (e) {
+      const id = this.nextId++;
+      this.hostErrors.set(id, e);
+      return JSON.stringify({ err: { message: e instanceof Error ? e.message : String(e), id } });
+    }
+  }
+
+  private defaultOp(op: string, args: string[], ctx: Context | undefined): PuppetValue {
+    switch (op) {
+      case 'require':
+        return this.resolveRequire(args[0], args[1], [...(ctx?.libDirs ?? libDirsNear(args[1])), ...(args[2] ? (JSON.parse(args[2]) as string[]) : [])]);
+      case 'which':
+        return this.which(args[0]);
+      case 'block': {
+        const fn = this.blocks.get(Number(args[0]));
+        if (!fn) throw new Error('the Puppet block given to Ruby is no longer available');
+        const list = decode(args[1], this.handles, ctx?.values ?? plainValues) as PuppetValue[];
+        return fn(list);
+      }
+      case 'execute': {
+        const r = this.execute(args[0], 0);
+        return r === undefined ? new Map<string, PuppetValue>([['stdout', ''], ['status', undefined]]) : new Map<string, PuppetValue>([['stdout', r.stdout], ['status', BigInt(r.status)]]);
+      }
+      case 'execute_fact': {
+        const r = this.execute(args[0], Number(args[1]) || 300);
+        return r === undefined ? undefined : new Map<string, PuppetValue>([['stdout', r.stdout], ['stderr', r.stderr]]);
+      }
+      case 'modulepath':
+        return [];
+      case 'module_path':
+      case 'module_file':
+      case 'find_resource':
+      case 'module_name':
+      case 'fact':
+        return undefined;
+      case 'classes':
+      case 'all_tags':
+      case 'tags':
+        return [];
+      default:
+        throw new Error(`Kasper cannot answer '${op}' from Ruby here`);
+    }
+  }
+
+  /** `require name` from module code: a file in the lib folders, or undefined to fall back. */
+  private resolveRequire(name: string, from: string, libDirs: readonly string[]): PuppetValue {
+    const candidates: string[] = [];
+    const add = (p: string) => candidates.push(p.endsWith('.rb') ? p : `${p}.rb`, p);
+    if (isAbsolute(name)) add(name);
+    else if (!name.startsWith('.')) for (const dir of libDirs) add(join(dir, name));
+    for (const p of candidates) {
+      try {
+        if (!p.endsWith('.rb') || !statSync(p).isFile()) continue;
+      } catch {
+        continue;
+      }
+      const real = realpathSync(p);
+      return new Map<string, PuppetValue>([['path', real], ['source', readFileSync(real, 'utf8')]]);
+    }
+    return undefined;
+  }
+
+  private which(bin: string): string | undefined {
+    if (this.whichCache.has(bin)) return this.whichCache.get(bin);
+    const executable = (p: string) => {
+      try {
+        accessSync(p, constants.X_OK);
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    };
+    let found: string | undefined;
+    if (bin.includes('/')) found = executable(bin) ? bin : undefined;
+    else {
+      const path = (config.env?.PATH ?? process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':');
+      for (const dir of [...path, '/sbin', '/usr/sbin']) {
+        if (dir && executable(join(dir, bin))) {
+          found = join(dir, bin);
+          break;
+        }
+      }
+    }
+    this.whichCache.set(bin, found);
+    return found;
+  }
+
+  /** Runs a command as Facter does (sh, LC_ALL=C); undefined when its program is not found. */
+  private execute(command: string, timeoutSeconds: number): { stdout: string; stderr: string; status: number } | undefined {
+    const program = /^\s*(?:"([^"]+)"|'([^']+)'|(\S+))/.exec(command);
+    const exe = program ? (program[1] ?? program[2] ?? program[3]) : undefined;
+    const builtin = exe !== undefined && /^(cd|echo|test|\[|type|command|printf|true|false|export|set|ulimit|umask|read)$/.test(exe);
+    if (exe === undefined || (!builtin && this.which(exe) === undefined)) return undefined;
+    const r = spawnSync('/bin/sh', ['-c', command], {
+      encoding: 'utf8',
+      env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+      timeout: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
+      maxBuffer: 64 * 2 ** 20,
+    });
+    if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status ?? 1 };
+  }
+}
+
+const libDirCache = new Map<string, string[]>();
+
+/**
+ * The lib folders of every module beside the one `file` is in (a file under MODULEPATH/m/lib/...):
+ * as under Puppet, module code can require any module's lib files.
+ */
+export function libDirsNear(file: string | undefined): string[] {
+  if (!file) return [];
+  const i = file.lastIndexOf('/lib/');
+  if (i < 0) return [];
+  const lib = file.slice(0, i + 4);
+  const modulepath = dirname(dirname(lib));
+  let dirs = libDirCache.get(modulepath);
+  if (!dirs) {
+    dirs = [lib];
+    try {
+      for (const m of readdirSync(modulepath).sort()) {
+        const d = join(modulepath, m, 'lib');
+        if (d !== lib && existsSync(d)) dirs.push(d);
+      }
+    } catch {
+      // only the file's own lib folder
+    }
+    libDirCache.set(modulepath, dirs);
+  }
+  return dirs[0] === lib ? dirs : [lib, ...dirs.filter((d) => d !== lib)];
+}
+

@@ -1,0 +1,54 @@
+// The VM: loaded only when first needed, synchronously or not, one per process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { getRuby, isRubyLoaded, loadRubySync } from '../src/index.ts';
+
+const index = join(import.meta.dirname, '../src/index.ts');
+
+test('importing @kasper/ruby loads neither the Ruby runtime nor its WebAssembly', () => {
+  // In a process of its own, so that nothing else has loaded Ruby already.
+  const script = `
+    import { createRequire } from 'node:module';
+    const m = await import(${JSON.stringify(index)});
+    const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('@ruby'));
+    console.log(JSON.stringify({ isLoaded: m.isRubyLoaded(), loaded }));`;
+  const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  assert.deepEqual(out, { isLoaded: false, loaded: [] });
+});
+
+test('the VM loads synchronously on first use, once, and says what it cost', async () => {
+  const vm = loadRubySync();
+  assert.equal(isRubyLoaded(), true);
+  assert.equal(loadRubySync(), vm);
+  assert.equal(await getRuby(), vm);
+  assert.match(String(vm.eval('RUBY_VERSION')), /^3\.4\./);
+  for (const k of ['compileMs', 'startMs', 'shimMs', 'totalMs'] as const) assert.ok(vm.stats[k] >= 0, k);
+  assert.ok(vm.stats.rssAfterMiB >= vm.stats.rssBeforeMiB);
+});
+
+test('getRuby loads asynchronously when nothing loaded it yet', () => {
+  const script = `
+    const m = await import(${JSON.stringify(index)});
+    const p = m.getRuby();
+    console.log(JSON.stringify({ before: m.isRubyLoaded() }));
+    const vm = await p;
+    console.log(JSON.stringify({ mode: vm.stats.mode, version: vm.eval('RUBY_VERSION'), same: m.loadRubySync() === vm }));`;
+  const lines = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines[0].before, false);
+  assert.equal(lines[1].mode, 'async');
+  assert.match(lines[1].version, /^3\.4\./);
+  assert.equal(lines[1].same, true);
+});
+
+test('Ruby output never reaches Kasper\'s stdout, and no experimental warning is printed', () => {
+  const script = `
+    const m = await import(${JSON.stringify(index)});
+    m.loadRubySync().eval('puts "from ruby"; $stderr.puts "err from ruby"; STDOUT.write("raw")');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /from ruby\nerr from ruby\nraw/);
+  assert.doesNotMatch(r.stderr, /ExperimentalWarning|WASI/);
+});
