@@ -28,7 +28,6 @@ export class CompilePool {
   private readonly workers: { worker: Worker; busy: Pending | null }[] = [];
   private readonly queue: Pending[] = [];
   compiled = 0;
-  failed = 0;
 
   private readonly heapMb: number;
 
@@ -46,8 +45,7 @@ export class CompilePool {
     worker.on('message', (r: CompileResult) => {
       const p = slot.busy;
       slot.busy = null;
-      if ('error' in r) this.failed++;
-      else this.compiled++;
+      if (!('error' in r)) this.compiled++;
       p?.resolve(r);
       this.next();
     });
