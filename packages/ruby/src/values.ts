@@ -74,7 +74,7 @@ export function capitalize(typeName: string): string {
 
 /** Puppet's single-quoted string form, as its type formatter writes titles: 'a\'b'. */
 export function quoted(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return `'${s.replace(/\\(?=\\|'|$)/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 type Loose = Record<string, unknown>;

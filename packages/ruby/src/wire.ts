@@ -72,6 +72,12 @@ function enc(v: PuppetValue, h: Handles, st: { special: boolean }, depth: number
       return v ? 'true' : 'false';
     case 'object': {
       if (v === null) return 'null';
+      if (Object.isFrozen(v) && (Array.isArray(v) || v instanceof Map)) {
+        // Frozen in JavaScript, frozen in Ruby (with its strings): Puppet deep-freezes $facts
+        // and $trusted, and a template that changes them fails.
+        st.special = true;
+        return `{"\\u0000":"z","v":${enc(Array.isArray(v) ? [...v] : new Map(v), h, st, depth + 1)}}`;
+      }
       if (Array.isArray(v)) {
         let s = '[';
         for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + enc(v[i] as PuppetValue, h, st, depth + 1);
@@ -122,7 +128,7 @@ function special(v: object, h: Handles, st: { special: boolean }, depth: number)
     case 'sensitive':
       return `{"\\u0000":"s","v":${enc(o.value as PuppetValue, h, st, depth + 1)},"id":${id}}`;
     case 'timestamp':
-      return `{"\\u0000":"o","k":"timestamp","s":${JSON.stringify(String(v))},"id":${id}}`;
+      return `{"\\u0000":"o","k":"timestamp","s":${JSON.stringify(String(v))},"ns":"${BigInt(Math.round(o.ms as number)) * 1000000n}","id":${id}}`;
     case 'binary':
       return `{"\\u0000":"o","k":"binary","s":${JSON.stringify(Buffer.from(o.bytes as Uint8Array).toString('base64'))},"id":${id}}`;
     case 'type': {

@@ -162,6 +162,7 @@ module Kasper
           end
           h
         when 'd' then :default
+        when 'z' then deep_freeze(revive(o['v']))
         when 'f' then Float(o['v'] == 'NaN' ? 'NaN' : o['v']) rescue (o['v'] == 'NaN' ? Float::NAN : (o['v'].start_with?('-') ? -Float::INFINITY : Float::INFINITY))
         when 'r' then keep(Regexp.new(o['p']), o['id'])
         when 's' then keep(Puppet::Pops::Types::PSensitiveType::Sensitive.new(revive(o['v'])), o['id'])
@@ -171,6 +172,14 @@ module Kasper
       else
         o
       end
+    end
+
+    def deep_freeze(v)
+      case v
+      when Array then v.each { |x| deep_freeze(x) }
+      when Hash then v.each { |k, x| deep_freeze(k) && deep_freeze(x) }
+      end
+      v.freeze
     end
 
     def keep(obj, id)
@@ -313,10 +322,10 @@ module Kasper
 
   define_singleton_method(:host_object) do |o|
     case o['k']
-    when 'resource' then Puppet::Pops::Types::PResourceType.new(o['t'], o['n'], o['s'])
-    when 'class' then Puppet::Pops::Types::PClassType.new(o['n'], o['s'])
+    when 'resource' then Puppet::Pops::Types::PResourceType.new(o['t'], o['n'])
+    when 'class' then Puppet::Pops::Types::PClassType.new(o['n'])
     when 'type' then Puppet::Pops::Types::PAnyType.from_host(o['s'], o['n'])
-    when 'timestamp' then Puppet::Pops::Time::Timestamp.new(o['s'], o['v'])
+    when 'timestamp' then o['ns'] ? Puppet::Pops::Time::Timestamp.new(Integer(o['ns'])) : Puppet::Pops::Time::Timestamp.from_text(o['s'])
     when 'binary' then Puppet::Pops::Types::PBinaryType::Binary.from_base64_strict(o['s'])
     else HostObject.new(o['k'].to_s, o['s'].to_s)
     end

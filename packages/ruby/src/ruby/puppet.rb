@@ -2,6 +2,8 @@
 # settings, values (Sensitive, types, resource references, timestamps, binaries), the scope of a
 # call, and small utilities. Everything that needs the compiler asks the host through
 # Kasper.host; nothing here is Puppet's code, only its published shape.
+require 'time'
+
 module Puppet
   class Error < RuntimeError
     attr_accessor :file, :line, :pos, :original
@@ -427,36 +429,53 @@ module Puppet
     MIN_INTEGER = -0x8000000000000000
 
     module Time
+      # Puppet's Timestamp: nanoseconds since the epoch (its only instance variable, so that
+      # inspect looks as Puppet's does).
       class Timestamp
-        def initialize(text, nanos = nil)
-          @text = text
-          @nanos = nanos
+        attr_reader :nsecs
+
+        def self.from_text(text)
+          t = ::Time.strptime(text.sub(/\.(\d+) UTC\z/) { ".#{Regexp.last_match(1)[0, 9]} UTC" }, '%Y-%m-%dT%H:%M:%S.%N %Z') rescue ::Time.parse(text)
+          new(t.to_i * 1_000_000_000 + t.nsec)
         end
 
-        def to_s = @text
-        def inspect = @text
-        def format(*_args) = @text
-        def to_kasper_wire = %({"\\u0000":"o","k":"timestamp","s":#{Kasper::Wire.string(@text)}})
+        def initialize(nsecs)
+          @nsecs = nsecs
+        end
+
+        def to_s = ::Time.at(@nsecs / 1_000_000_000, @nsecs % 1_000_000_000, :nsec).utc.strftime('%Y-%m-%dT%H:%M:%S.%N UTC')
+        def format(*_args) = to_s
+        def ==(other) = other.is_a?(Timestamp) && other.nsecs == @nsecs
+        def to_kasper_wire = %({"\\u0000":"o","k":"timestamp","s":#{Kasper::Wire.string(to_s)}})
       end
     end
 
     module Types
-      # A Puppet type the host owns; Ruby sees its string form (Integer[1, 10]).
+      # A Puppet type the host owns; Ruby sees its string form (Integer[1, 10]) and its class
+      # (Puppet::Pops::Types::PIntegerType), made on demand for the type's name.
       class PAnyType
-        attr_reader :kasper_text
-
         def self.from_host(text, name = nil)
-          new(text, name)
+          base = (name || text[/\A[A-Z][A-Za-z]*/] || 'Any').to_s
+          cname = "P#{base}Type"
+          klass = if Types.const_defined?(cname, false) && Types.const_get(cname, false) <= PAnyType
+                    Types.const_get(cname, false)
+                  elsif cname.match?(/\AP[A-Z][A-Za-z]*Type\z/)
+                    Types.const_set(cname, Class.new(PAnyType))
+                  else
+                    PAnyType
+                  end
+          t = klass.allocate
+          t.instance_variable_set(:@kasper_text, text)
+          t
         end
 
-        def initialize(text = nil, name = nil)
+        def initialize(text = nil)
           @kasper_text = text || self.class.name.to_s.split('::').last.sub(/\AP/, '').sub(/Type\z/, '')
-          @kasper_name = name
         end
 
-        def name = @kasper_name || @kasper_text[/\A[A-Za-z:]+/]
+        def name = to_s[/\A[A-Za-z:]+/]
         def to_s = @kasper_text
-        def inspect = @kasper_text
+        def inspect = "#<#{self.class.name} #{to_s}>"
         def ==(other) = other.is_a?(PAnyType) && other.to_s == to_s
         alias eql? ==
         def hash = to_s.hash
@@ -472,31 +491,39 @@ module Puppet
         def to_kasper_wire = %({"\\u0000":"o","k":"type","s":#{Kasper::Wire.string(to_s)}})
       end
 
+      # Resource references keep Puppet's instance variables, so they inspect as Puppet's do.
       class PResourceType < PAnyType
         attr_reader :type_name, :title
 
-        def initialize(type_name = nil, title = nil, text = nil)
+        def initialize(type_name = nil, title = nil, _text = nil)
           @type_name = type_name && type_name.split('::').map(&:capitalize).join('::')
           @title = title
-          text ||= if @type_name.nil? then 'Resource'
-                   elsif title.nil? then @type_name
-                   else "#{@type_name}['#{title}']"
-                   end
-          super(text, 'Resource')
+          @downcased_name = type_name&.downcase
         end
 
+        def to_s
+          if @type_name.nil? then 'Resource'
+          elsif @title.nil? then @type_name
+          else "#{@type_name}['#{@title.gsub(/\\(?=\\|'|\z)/) { '\\\\' }.gsub("'") { "\\'" }}']"
+          end
+        end
+
+        def inspect = Kernel.instance_method(:inspect).bind_call(self)
+
         def to_kasper_wire
-          %({"\\u0000":"o","k":"resource","t":#{Kasper::Wire.string(@type_name.to_s.downcase)},"n":#{@title.nil? ? 'null' : Kasper::Wire.string(@title.to_s)},"s":#{Kasper::Wire.string(to_s)}})
+          %({"\\u0000":"o","k":"resource","t":#{@downcased_name.nil? ? 'null' : Kasper::Wire.string(@downcased_name)},"n":#{@title.nil? ? 'null' : Kasper::Wire.string(@title.to_s)},"s":#{Kasper::Wire.string(to_s)}})
         end
       end
 
       class PClassType < PAnyType
         attr_reader :class_name
 
-        def initialize(class_name = nil, text = nil)
+        def initialize(class_name = nil, _text = nil)
           @class_name = class_name
-          super(text || (class_name ? "Class['#{class_name}']" : 'Class'), 'Class')
         end
+
+        def to_s = @class_name ? "Class[#{@class_name}]" : 'Class'
+        def inspect = Kernel.instance_method(:inspect).bind_call(self)
 
         def to_kasper_wire
           %({"\\u0000":"o","k":"class","n":#{@class_name.nil? ? 'null' : Kasper::Wire.string(@class_name)},"s":#{Kasper::Wire.string(to_s)}})
@@ -511,7 +538,7 @@ module Puppet
 
           def unwrap = @value
           def to_s = 'Sensitive [value redacted]'
-          def inspect = "#<#{self} ...>"
+          def inspect = "#<#{self}>"
           def hash = @value.hash
           def ==(other) = other.is_a?(Sensitive) && other.unwrap == @value
           alias eql? ==
@@ -542,14 +569,10 @@ module Puppet
         end
       end
 
-      PStringType = Class.new(PAnyType) { const_set(:DEFAULT, new('String')) }
-      PIntegerType = Class.new(PAnyType) { const_set(:DEFAULT, new('Integer')) }
-      PFloatType = Class.new(PAnyType) { const_set(:DEFAULT, new('Float')) }
-      PBooleanType = Class.new(PAnyType) { const_set(:DEFAULT, new('Boolean')) }
-      PArrayType = Class.new(PAnyType) { const_set(:DEFAULT, new('Array')) }
-      PHashType = Class.new(PAnyType) { const_set(:DEFAULT, new('Hash')) }
-      PUndefType = Class.new(PAnyType) { const_set(:DEFAULT, new('Undef')) }
-      PAnyType.const_set(:DEFAULT, PAnyType.new('Any'))
+      %w[String Integer Float Boolean Array Hash Undef].each do |n|
+        const_set("P#{n}Type", Class.new(PAnyType)).const_set(:DEFAULT, PAnyType.from_host(n))
+      end
+      PAnyType.const_set(:DEFAULT, PAnyType.from_host('Any'))
 
       module TypeParser
         def self.singleton = Parser.new
