@@ -4,3 +4,4 @@ export * from './catalog.ts';
 export * from './json.ts';
 export * from './refs.ts';
 export * from './report.ts';
+export * from './sources.ts';

@@ -34,16 +34,13 @@ async function hostFacts(override: string | undefined): Promise<Map<string, Valu
   return facts;
 }
 
-/** `puppet:///modules/NAME/PATH` → `<modulepath>/NAME/files/PATH`. */
-function sourceReader(modulepath: string[]) {
+/** What a `puppet:///…` source serves, from the modulepath as the master's file server would. */
+async function sourceReader(modulepath: string[]) {
+  const { parsePuppetUrl, resolveMountPath } = await import('@kasper/compiler');
   return async (source: string): Promise<Buffer | undefined> => {
-    const m = /^puppet:\/\/[^/]*\/modules\/([^/]+)\/(.+)$/.exec(source);
-    if (!m) return undefined;
-    for (const dir of modulepath) {
-      const p = join(dir, m[1], 'files', m[2]);
-      if (existsSync(p)) return readFileSync(p);
-    }
-    return undefined;
+    const p = parsePuppetUrl(source);
+    const entry = p && resolveMountPath(modulepath, p.mount, p.path);
+    return entry?.stat.isFile() ? readFileSync(entry.path) : undefined;
   };
 }
 
@@ -105,7 +102,7 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       noop: settings.noop,
       modulepath: env.modulepath,
       osFamily: typeof osFamily === 'string' ? osFamily : undefined,
-      readSource: sourceReader(env.modulepath),
+      readSource: await sourceReader(env.modulepath),
       onLog: (level, source, message) => {
         fileLog(level, source, message);
         print(level, source, message);

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringifyCatalog } from '@kasper/catalog';
-import { CompileError, compileCatalog, loadFactsFile, lookupKey, parseMerge, type EnvironmentConfig, type Value } from '@kasper/compiler';
+import { CompileError, compileCatalog, environmentFromFolder, loadFactsFile, lookupKey, parseMerge, type EnvironmentConfig, type Value } from '@kasper/compiler';
 import { stringify as stringifyYaml } from 'yaml';
 import type { Output } from './output.ts';
 
@@ -16,15 +16,21 @@ export interface CompileOpts {
   pretty?: boolean;
 }
 
-/** The environment's layout: `<environmentpath>/<env>/{manifests,modules,hiera.yaml}`, or flags. */
+/**
+ * The environment: `<environmentpath>/<env>` read as Puppet reads an environment folder
+ * (environment.conf included), or the current folder's manifests/ and modules/; flags win.
+ */
 export function environmentFrom(opts: CompileOpts, manifest: string | undefined): EnvironmentConfig {
   const envDir = opts.environmentpath ? join(opts.environmentpath, opts.environment) : undefined;
-  const m = manifest ?? (envDir ? join(envDir, 'manifests') : 'manifests/site.pp');
-  const modulepath = opts.modulepath
-    ? opts.modulepath.split(':').map((p) => resolve(p))
-    : [envDir ? join(envDir, 'modules') : resolve('modules')];
-  const hiera = opts.hieraConfig ?? (envDir && existsSync(join(envDir, 'hiera.yaml')) ? join(envDir, 'hiera.yaml') : undefined);
-  return { name: opts.environment, manifest: resolve(m), modulepath, hieraConfig: hiera, directory: envDir ? resolve(envDir) : process.cwd() };
+  const base: EnvironmentConfig = envDir
+    ? environmentFromFolder(envDir, opts.environment)
+    : { name: opts.environment, manifest: resolve('manifests/site.pp'), modulepath: [resolve('modules')], directory: process.cwd() };
+  return {
+    ...base,
+    ...(manifest ? { manifest: resolve(manifest) } : {}),
+    ...(opts.modulepath ? { modulepath: opts.modulepath.split(':').map((p) => resolve(p)) } : {}),
+    ...(opts.hieraConfig ? { hieraConfig: opts.hieraConfig } : {}),
+  };
 }
 
 export function runCompile(manifest: string | undefined, opts: CompileOpts, out: Output): void {

@@ -79,3 +79,31 @@ test('lookup prints YAML like puppet lookup; --explain shows the search; a missi
   assert.equal(missing.code, 1);
   assert.match(missing.err, /no value found for 'no::such'/);
 });
+
+test('lookup and compile see one $trusted: %{trusted.hostname} and %{trusted.domain} come from the certname', async () => {
+  const root = site({
+    ...env,
+    'environments/production/hiera.yaml': 'version: 5\nhierarchy:\n  - name: per host\n    path: "hosts/%{trusted.hostname}.%{trusted.domain}.yaml"\n  - name: common\n    path: common.yaml\n',
+    'environments/production/data/hosts/web01.example.com.yaml': 'app::port: 9090\n',
+    // Facts that disagree with the certname must not be what $trusted shows.
+    'facts.yaml': 'os:\n  family: Debian\nhostname: other\ndomain: elsewhere.net\n',
+  });
+  const base = ['--node', 'web01.example.com', '--environmentpath', join(root, 'environments'), '--facts', join(root, 'facts.yaml')];
+  const looked = await run('lookup', 'app::port', ...base);
+  assert.equal(looked.out, '--- 9090\n', looked.err);
+  const compiled = await run('compile', ...base);
+  assert.equal(compiled.code, 0, compiled.err);
+  const file = JSON.parse(compiled.out).resources.find((x: { type: string }) => x.type === 'File');
+  assert.equal(file.parameters.content, 'port=9090 os=Debian\n');
+});
+
+test('compile reads environment.conf as Puppet does: the modulepath it names', async () => {
+  const root = site({
+    'environments/production/environment.conf': 'modulepath = site\n',
+    'environments/production/manifests/site.pp': "include role\n",
+    'environments/production/site/role/manifests/init.pp': "class role { notify { 'from site/': } }\n",
+  });
+  const r = await run('compile', '--node', 'web01', '--environmentpath', join(root, 'environments'));
+  assert.equal(r.code, 0, r.err);
+  assert.ok(JSON.parse(r.out).resources.some((x: { title: string }) => x.title === 'from site/'));
+});

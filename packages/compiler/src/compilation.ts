@@ -13,6 +13,8 @@ import { LineMap } from '@kasper/language';
 import type * as A from '@kasper/language';
 import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
 import { CompileError } from './errors.ts';
+import { fromData } from './facts.ts';
+import { trustedData } from './trusted.ts';
 import { Evaluator, type EvaluationHost } from './evaluator.ts';
 import { errorAt, type Frame, type Lambda } from './frame.ts';
 import { locate, normalizeName, type Loader, type NodeDef, type SourceFile } from './loader.ts';
@@ -120,10 +122,7 @@ export class Compilation implements EvaluationHost {
     const { facts, trusted, name } = this.node;
     for (const [k, v] of facts) if (typeof k === 'string') this.topScope.set(k, v);
     this.topScope.set('facts', facts);
-    const t = trusted ?? new Map<Value, Value>([
-      ['authenticated', 'local'], ['certname', name], ['domain', facts.get('domain')], ['extensions', new Map()],
-      ['hostname', facts.get('hostname')],
-    ]);
+    const t = trusted ?? fromData(trustedData(name)) as Map<Value, Value>;
     this.topScope.set('trusted', t);
     this.topScope.set('environment', this.loader.env.name);
     this.topScope.set('clientcert', name);

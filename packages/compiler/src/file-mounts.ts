@@ -14,11 +14,7 @@ export type MountName = (typeof MOUNTS)[number];
 const MODULE_NAME = /^[a-z][a-z0-9_]*$/;
 const MOUNT_DIR: Record<Exclude<MountName, 'modules'>, string> = { plugins: 'lib', pluginfacts: 'facts.d' };
 
-/** `puppet://server/mount/path` (or `puppet:///mount/path`) → its mount and path; undefined for other URLs. */
-export function parsePuppetUrl(url: string): { server: string; mount: string; path: string } | undefined {
-  const m = /^puppet:\/\/([^/]*)\/([^/]+)(?:\/(.*))?$/.exec(url);
-  return m ? { server: m[1], mount: m[2], path: m[3] ?? '' } : undefined;
-}
+export { parsePuppetUrl } from '@kasper/catalog';
 
 /** A file or folder a mount serves, and the folder it was found under. */
 export interface MountEntry {

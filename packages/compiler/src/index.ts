@@ -1,6 +1,8 @@
 // @kasper/compiler: manifests + facts → catalog.
 import type { Catalog } from '@kasper/catalog';
 import { Compilation, type NodeInfo } from './compilation.ts';
+import { trustedData } from './trusted.ts';
+import { fromData } from './facts.ts';
 import { Loader, type EnvironmentConfig } from './loader.ts';
 import { Hiera, HieraError, type MergeOptions } from './hiera.ts';
 import { CompileError } from './errors.ts';
@@ -58,7 +60,7 @@ export interface LookupRequest {
 export function lookupKey(req: LookupRequest): { found: boolean; value: Value } {
   const loader = new Loader(req.environment);
   const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
-  const trusted = req.trusted ?? new Map<string, Value>([['authenticated', 'local'], ['certname', req.node], ['extensions', new Map()]]);
+  const trusted = req.trusted ?? fromData(trustedData(req.node)) as Map<string, Value>;
   const variable = (name: string): Value => {
     if (name === 'facts') return req.facts;
     if (name === 'trusted') return trusted;
@@ -75,3 +77,5 @@ export function lookupKey(req: LookupRequest): { found: boolean; value: Value } 
   }
 }
 export { MOUNTS, listMount, parsePuppetUrl, resolveMountPath, type ListOptions, type ListedEntry, type MountEntry, type MountName } from './file-mounts.ts';
+export { environmentFromFolder, readEnvironmentConf, type EnvironmentOptions } from './environment.ts';
+export { trustedData, type TrustedOptions } from './trusted.ts';

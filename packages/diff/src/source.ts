@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { EnvironmentConfig } from '@kasper/compiler';
+import { environmentFromFolder, parsePuppetUrl, resolveMountPath, type EnvironmentConfig } from '@kasper/compiler';
 import type { SourceContent, SourceReader } from './compare.ts';
 import { DiffInputError } from './model.ts';
 
@@ -70,24 +70,9 @@ export function checkout(ref: string, repo: string): CodeVersion {
   };
 }
 
-/**
- * The environment a code version holds. `environment.conf` may set a modulepath (entries
- * relative to the environment; `$basemodulepath` is left out, there is none outside it).
- */
+/** The environment a code version holds, read as Puppet reads an environment folder (environment.conf included). */
 export function environmentOf(dir: string, name: string): EnvironmentConfig {
-  const site = join(dir, 'manifests', 'site.pp');
-  const manifests = join(dir, 'manifests');
-  const manifest = existsSync(manifests) && statSync(manifests).isDirectory() ? manifests : site;
-  let modulepath = [join(dir, 'modules')];
-  const conf = join(dir, 'environment.conf');
-  if (existsSync(conf)) {
-    const m = /^\s*modulepath\s*=\s*(.+)$/m.exec(readFileSync(conf, 'utf8'));
-    if (m) {
-      modulepath = m[1].trim().split(':').filter((p) => p && !p.startsWith('$')).map((p) => resolve(dir, p));
-    }
-  }
-  const hiera = join(dir, 'hiera.yaml');
-  return { name, manifest, modulepath, hieraConfig: existsSync(hiera) ? hiera : undefined, directory: dir };
+  return environmentFromFolder(dir, name);
 }
 
 const MAX_TEXT = 1024 * 1024;
@@ -102,15 +87,9 @@ export function sourceReader(env: EnvironmentConfig): SourceReader {
   return (url) => {
     if (cache.has(url)) return cache.get(url);
     let content: SourceContent | undefined;
-    const m = /^puppet:\/\/[^/]*\/modules\/([^/]+)\/(.*)$/.exec(url);
-    if (m) {
-      for (const base of env.modulepath) {
-        const path = join(base, m[1], 'files', m[2]);
-        if (!existsSync(path)) continue;
-        content = readContent(path);
-        break;
-      }
-    }
+    const p = parsePuppetUrl(url);
+    const entry = p && resolveMountPath(env.modulepath, p.mount, p.path);
+    if (entry) content = readContent(entry.path);
     cache.set(url, content);
     return content;
   };

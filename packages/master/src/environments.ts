@@ -1,16 +1,14 @@
-// An environment's folder and modulepath, from its name (already checked by a route schema).
+// An environment from its name (already checked by a route schema): its folder under the
+// environmentpath, read by the compiler's one reading of environment folders (environment.conf
+// included), with the master's basemodulepath.
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { environmentFromFolder, type EnvironmentConfig } from '@kasper/compiler';
 import { safeJoin } from '@kasper/files';
 import type { MasterConfig } from './config.ts';
 import { raise } from './messages.ts';
 
-export function environmentDir(config: MasterConfig, name: string): string {
+export function environment(config: MasterConfig, name: string): EnvironmentConfig {
   const dir = safeJoin(config.environmentpath, name);
   if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw raise('KSP-MASTER-004', { name });
-  return dir;
-}
-
-export function environmentModulepath(config: MasterConfig, dir: string): string[] {
-  return [join(dir, 'modules'), ...config.basemodulepath];
+  return environmentFromFolder(dir, name, { basemodulepath: config.basemodulepath });
 }

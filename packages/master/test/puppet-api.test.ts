@@ -17,6 +17,12 @@ const H = { 'x-test-certname': 'agent.test' };
 const puppetEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 before(async () => {
+  // An environment whose environment.conf moves its modules (as Puppet reads it).
+  mkdirSync(join(work, 'envs/confd/manifests'), { recursive: true });
+  writeFileSync(join(work, 'envs/confd/environment.conf'), '# modules live elsewhere\nmodulepath = site:$basemodulepath\n');
+  writeFileSync(join(work, 'envs/confd/manifests/site.pp'), 'include role\n');
+  mkdirSync(join(work, 'envs/confd/site/role/manifests'), { recursive: true });
+  writeFileSync(join(work, 'envs/confd/site/role/manifests/init.pp'), "class role { notify { \"trusted=${trusted['hostname']}/${trusted['domain']}/${trusted['authenticated']}\": } }\n");
   for (const env of ['production', 'staging']) {
     mkdirSync(join(work, 'envs', env, 'manifests'), { recursive: true });
     writeFileSync(join(work, 'envs', env, 'manifests/site.pp'), `notify { "env=\${environment} role=\${role}": }\n`);
@@ -32,7 +38,7 @@ before(async () => {
   mkdirSync(join(mod, 'facts.d'), { recursive: true });
   writeFileSync(join(mod, 'facts.d/role.txt'), 'role=web\n');
   const enc = join(work, 'enc.sh');
-  writeFileSync(enc, '#!/bin/sh\ncase "$1" in\n  staged.test) printf "environment: staging\\nparameters:\\n  role: db\\n" ;;\n  *) printf "classes:\\n  web:\\n    port: 8080\\nparameters:\\n  role: web\\n" ;;\nesac\n');
+  writeFileSync(enc, '#!/bin/sh\ncase "$1" in\n  confd.test) echo "{}" ;;\n  staged.test) printf "environment: staging\\nparameters:\\n  role: db\\n" ;;\n  *) printf "classes:\\n  web:\\n    port: 8080\\nparameters:\\n  role: web\\n" ;;\nesac\n');
   chmodSync(enc, 0o755);
   master = await buildMaster({
     confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
@@ -111,7 +117,7 @@ test('report: stored, and answered as the list puppetserver sends', async () => 
 
 test('environments: every environment with its modulepath', async () => {
   const res = JSON.parse((await master.app.inject({ method: 'GET', url: '/puppet/v3/environments', headers: H })).body);
-  assert.deepEqual(Object.keys(res.environments), ['production', 'staging']);
+  assert.deepEqual(Object.keys(res.environments), ['confd', 'production', 'staging']);
   assert.equal(res.environments.production.settings.modulepath[0], join(work, 'envs/production/modules'));
 });
 
@@ -164,4 +170,11 @@ test('certificate_renewal: a node gets a new certificate for its own key', async
 test('status services answer for monitoring without a certificate', async () => {
   const res = JSON.parse((await master.app.inject({ method: 'GET', url: '/status/v1/services' })).body);
   assert.equal(res.master.state, 'running');
+});
+
+test('environment.conf is read as Puppet reads it: modules from its modulepath; $trusted split from the certname', async () => {
+  const res = await master.app.inject({ method: 'POST', url: '/puppet/v3/catalog/confd.test?environment=confd', payload: '{"facts":{"values":{"hostname":"other","domain":"elsewhere"}}}', headers: { 'x-test-certname': 'confd.test', 'content-type': 'application/json' } });
+  assert.equal(res.statusCode, 200, res.body);
+  const titles = JSON.parse(res.body).resources.map((r: { title: string }) => r.title);
+  assert.ok(titles.includes('trusted=confd/test/remote'), titles.join(', '));
 });

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { MOUNTS, listMount, resolveMountPath } from '@kasper/compiler';
 import type { MasterContext } from '../context.ts';
 import { raise } from '../messages.ts';
-import { environmentDir, environmentModulepath } from '../environments.ts';
+import { environment } from '../environments.ts';
 import { CHECKSUM_TYPES, fileMetadata, type ChecksumType, type MetadataOptions } from '../file-metadata.ts';
 import { ENVIRONMENT, ERROR_RESPONSES, MOUNT_PATH } from '../names.ts';
 import { requireCertificate } from './authenticated.ts';
@@ -46,7 +46,7 @@ type FileRoute = { Params: { mount: string; '*'?: string }; Querystring: FileQue
 export async function filesPlugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
   requireCertificate(app, ctx);
   const { config } = ctx;
-  const modulepath = (q: FileQuery) => environmentModulepath(config, environmentDir(config, q.environment ?? 'production'));
+  const modulepath = (q: FileQuery) => environment(config, q.environment ?? 'production').modulepath;
   const options = (q: FileQuery): MetadataOptions => ({
     links: q.links ?? 'manage', checksumType: q.checksum_type ?? 'sha256', sourcePermissions: q.source_permissions ?? 'ignore',
   });
@@ -64,8 +64,9 @@ export async function filesPlugin(app: FastifyInstance, ctx: MasterContext): Pro
     app.get<FileRoute>(`/puppet/v3/file_metadatas/:mount${suffix}`, { schema }, async (req, reply) => {
       const q = req.query;
       const path = req.params['*'] ?? '';
-      const dir = environmentDir(config, q.environment ?? 'production');
-      const listed = listMount(environmentModulepath(config, dir), req.params.mount, path, {
+      const env = environment(config, q.environment ?? 'production');
+      const dir = env.directory!;
+      const listed = listMount(env.modulepath, req.params.mount, path, {
         recurse: q.recurse === 'true' || q.recurse === 'remote' || q.recurse === 'inf',
         recurselimit: q.recurselimit, maxFiles: q.max_files,
         ignore: q.ignore === undefined ? [] : [q.ignore].flat().flatMap((i) => i.split(/\s+/)).filter(Boolean),

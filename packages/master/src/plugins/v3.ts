@@ -1,17 +1,18 @@
 // Puppet's v3 routes for agents with a certificate: catalogs (compiled in workers, cached),
 // reports and facts. Files are served by the files plugin.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { X509Certificate } from 'node:crypto';
 import { certificateExtensions } from '@kasper/ca';
+import { trustedData } from '@kasper/compiler';
 import type { MasterContext } from '../context.ts';
 import { KasperError, formatMessage } from '@kasper/diagnostics';
 import { MASTER_MESSAGES, raise } from '../messages.ts';
 import { nestsDeeperThan, MAX_DEPTH } from '../depth.ts';
 import { classify } from '../classifier.ts';
-import { environmentDir, environmentModulepath } from '../environments.ts';
+import { environment as environmentNamed } from '../environments.ts';
 import { parseFactsParam } from '../facts-param.ts';
 import type { Identity } from '../identity.ts';
 import { ENVIRONMENT, ENVIRONMENT_QUERY, ERROR_RESPONSES, NODE_PARAMS } from '../names.ts';
@@ -62,11 +63,8 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
   const trustedFacts = (id: Identity): Trusted => {
     let t = trustedByCert.get(id.fingerprint);
     if (!t) {
-      const name = id.certname;
-      const facts = {
-        authenticated: 'remote', certname: name, domain: name.split('.').slice(1).join('.'), hostname: name.split('.')[0],
-        extensions: certificateExtensions(new X509Certificate(id.der).toString()), external: {},
-      };
+      const extensions = certificateExtensions(new X509Certificate(id.der).toString());
+      const facts = trustedData(id.certname, { authenticated: 'remote', extensions });
       t = { facts, json: JSON.stringify(facts) };
       if (trustedByCert.size >= 10_000) trustedByCert.delete(trustedByCert.keys().next().value!);
       trustedByCert.set(id.fingerprint, t);
@@ -86,7 +84,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw raise('KSP-MASTER-007');
     const classification = await classify(config.externalNodes, name);
     const environment = classification.environment ?? asked ?? 'production';
-    const dir = environmentDir(config, environment);
+    const env = environmentNamed(config, environment);
     const factsJson = JSON.stringify(facts);
     const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
     const saved = factsSaved.get(name);
@@ -96,15 +94,12 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     }
     const trusted = trustedFacts(req.identity!);
     const classJson = config.externalNodes ? JSON.stringify(classification) : '';
-    const key = createHash('sha256').update(`${environment}\0${codeVersions.get(dir)}\0${name}\0${factsDigest}\0${trusted.json}\0${classJson}`).digest('hex');
+    const key = createHash('sha256').update(`${environment}\0${codeVersions.get(env.directory!)}\0${name}\0${factsDigest}\0${trusted.json}\0${classJson}`).digest('hex');
     let result = catalogCache.get(name, key);
     if (result) metrics.cacheHits++;
     else {
       const out = await pool.compile({
-        environment: {
-          name: environment, manifest: join(dir, 'manifests'), modulepath: environmentModulepath(config, dir),
-          hieraConfig: existsSync(join(dir, 'hiera.yaml')) ? join(dir, 'hiera.yaml') : undefined, directory: dir,
-        },
+        environment: env,
         node: name, factsJson, trusted: trusted.facts, classifierYaml: classification.yaml,
       });
       if ('error' in out) {
@@ -147,7 +142,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
   }, async (req, reply) => {
     const c = await classify(config.externalNodes, req.identity!.certname);
     const environment = c.environment ?? req.query.environment ?? 'production';
-    environmentDir(config, environment); // 404 for an environment that does not exist
+    environmentNamed(config, environment); // 404 for an environment that does not exist
     return reply.send({
       name: req.identity!.certname, environment,
       ...(Object.keys(c.classes).length ? { classes: c.classes } : {}),
@@ -159,8 +154,8 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     const environments: Record<string, unknown> = {};
     for (const name of readdirSync(config.environmentpath).sort()) {
       if (!/^[a-z0-9_]+$/.test(name) || !statSync(join(config.environmentpath, name), { throwIfNoEntry: false })?.isDirectory()) continue;
-      const dir = environmentDir(config, name);
-      environments[name] = { settings: { modulepath: environmentModulepath(config, dir), manifest: join(dir, 'manifests'), environment_timeout: 0, config_version: '' } };
+      const env = environmentNamed(config, name);
+      environments[name] = { settings: { modulepath: env.modulepath, manifest: env.manifest, environment_timeout: 0, config_version: '' } };
     }
     return reply.send({ search_paths: [config.environmentpath], environments });
   });
