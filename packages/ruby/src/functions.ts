@@ -165,31 +165,68 @@ function matches(d: RubyDispatch, args: PuppetValue[], hasBlock: boolean, host: 
   });
 }
 
-/** The signature as Puppet prints it in "expects one of" errors. */
+/**
+ * A type as Puppet prints it: a space after each comma (`Hash[Scalar, Any]`), leaving quoted
+ * strings and regexps alone.
+ */
+export function typeText(text: string): string {
+  let out = '';
+  let quote = '';
+  let prev = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      out += c;
+      if (c === '\\') {
+        out += text[++i] ?? '';
+        continue;
+      }
+      if (c === quote) quote = '';
+      continue;
+    }
+    if (c === "'" || c === '"' || (c === '/' && (prev === '[' || prev === ','))) quote = c;
+    if (c === ',') {
+      out += ', ';
+      while (text[i + 1] === ' ') i++;
+      prev = ',';
+      continue;
+    }
+    out += c;
+    if (c !== ' ') prev = c;
+  }
+  return out;
+}
+
+/** A dispatch's signature as Puppet prints it in "expects one of" errors. */
 export function signatureText(d: RubyDispatch): string {
-  const parts = d.params.map((p) => `${p.type} ${p.kind === 'repeated' ? '*' : p.kind === 'required_repeated' ? '+' : ''}${p.name}${p.kind === 'optional' ? '?' : ''}`);
-  if (d.block) parts.push(`${d.block.type} &${d.block.name}${d.block.optional ? '?' : ''}`);
+  const mark = { required: '', optional: '?', repeated: '*', required_repeated: '+' } as const;
+  const parts = d.params.map((p) => `${typeText(p.type)} ${p.name}${mark[p.kind]}`);
+  if (d.block) parts.push(`${typeText(d.block.type)} ${d.block.name}${d.block.optional ? '?' : ''}`);
   return `(${parts.join(', ')})`;
+}
+
+/** Why a dispatch does not take the arguments, as Puppet words it; undefined when it does. */
+function rejection(d: RubyDispatch, args: PuppetValue[], hasBlock: boolean, host: FunctionHost): string | undefined {
+  if (!arityOk(d, args.length, hasBlock)) {
+    if (d.block && !d.block.optional && !hasBlock) return 'expects a block';
+    if (!d.block && hasBlock) return 'does not expect a block';
+    const expected = d.min === d.max ? `${d.min}` : d.max < 0 ? `at least ${d.min}` : `between ${d.min} and ${d.max}`;
+    return `expects ${expected} argument${expected === '1' ? '' : 's'}, got ${args.length}`;
+  }
+  for (let i = 0; i < args.length; i++) {
+    const p = paramAt(d, i);
+    if (p.type !== 'Any' && !host.isInstance(p.type, args[i])) {
+      return `parameter '${p.name}' ${host.describeMismatch ? host.describeMismatch(p.type, args[i]) : `expects a ${typeText(p.type)} value`}`;
+    }
+  }
+  return undefined;
 }
 
 function mismatch(fn: RubyFunction, args: PuppetValue[], hasBlock: boolean, host: FunctionHost): string {
   const real = fn.dispatches.filter((d) => !d.argumentMismatch);
-  if (real.length === 1) {
-    const d = real[0];
-    if (!arityOk(d, args.length, hasBlock)) {
-      if (d.block && !d.block.optional && !hasBlock) return `'${fn.name}' expects a block`;
-      if (!d.block && hasBlock) return `'${fn.name}' does not expect a block`;
-      const expected = d.min === d.max ? `${d.min}` : d.max < 0 ? `at least ${d.min}` : `between ${d.min} and ${d.max}`;
-      return `'${fn.name}' expects ${expected} argument${expected === '1' ? '' : 's'}, got ${args.length}`;
-    }
-    for (let i = 0; i < args.length; i++) {
-      const p = paramAt(d, i);
-      if (p.type !== 'Any' && !host.isInstance(p.type, args[i])) {
-        return `'${fn.name}' parameter '${p.name}' ${host.describeMismatch ? host.describeMismatch(p.type, args[i]) : `expects a ${p.type} value`}`;
-      }
-    }
-  }
-  return `'${fn.name}' expects one of:\n  ${real.map(signatureText).join('\n  ')}`;
+  if (real.length === 1) return `'${fn.name}' ${rejection(real[0], args, hasBlock, host) ?? 'rejected the arguments'}`;
+  const lines = real.map((d) => `  ${signatureText(d)}\n    rejected: ${rejection(d, args, hasBlock, host) ?? '?'}`);
+  return `The function '${fn.name}' was called with arguments it does not accept. It expects one of:\n${lines.join('\n')}`;
 }
 
 /**

@@ -47,8 +47,11 @@ export interface RubyScope {
   describeMismatch?(type: string, value: PuppetValue): string;
   /** A type value for its text (`Integer[1, 2]`), for Puppet::Pops::Types::TypeParser. */
   parseType?(text: string): PuppetValue;
-  /** The type of a value as Puppet infers it, as text. */
-  inferType?(value: PuppetValue, generalize: boolean): string;
+  /**
+   * The type of a value as text, as Puppet infers it: `detailed` is TypeCalculator.infer_set
+   * (Tuple and Struct, what `type()` gives), `reduced` TypeCalculator.infer (Array and Hash).
+   */
+  inferType?(value: PuppetValue, mode: 'detailed' | 'reduced'): string;
   /** Classes declared so far (a template's `classes`). */
   classes?(): string[];
   /** Tags of the catalog so far (a template's `all_tags`). */
@@ -124,7 +127,7 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
           return str(scope.parseType(args[0]));
         case 'infer_type':
           if (!scope.inferType) throw new Error('Kasper cannot infer types from Ruby here');
-          return scope.inferType(vm.decode(args[1], values) as PuppetValue, args[0] === 'true');
+          return scope.inferType(vm.decode(args[1], values) as PuppetValue, args[0] === 'detailed' ? 'detailed' : 'reduced');
         case 'classes':
           return scope.classes ? scope.classes() : [];
         case 'all_tags':

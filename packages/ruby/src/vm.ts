@@ -260,7 +260,7 @@ export class RubyVm {
         if (hostId !== undefined && this.hostErrors.has(hostId)) throw this.hostErrors.get(hostId);
         throw RubyError.from(reply.err, expect);
       }
-      return reply.ok;
+      return reply.ok ?? undefined;
     } finally {
       this.contexts.pop();
       this.depth--;

@@ -5,7 +5,7 @@
 # constants (for ipaddr).
 module Kasper
   # Names this shim stands for: requiring them loads nothing.
-  SHIM_FEATURES = %r{\A(puppet|facter|puppet_x/puppetlabs/netdev_stdlib|hiera|semantic_puppet|puppet/vendor)(/|\z)|\A(puppet|facter)\z}
+  SHIM_FEATURES = %r{\A(puppet|facter|hiera|semantic_puppet)(/|\z)|\Apuppet_x\z}
 
   @loaded_files = {}
 
@@ -79,6 +79,11 @@ module Kernel
 
   module_function :require, :require_relative
 end
+
+# Ruby 3.1, which Puppet 7 runs on, still had these names for Integer (legacy functions test
+# `value.is_a?(Fixnum)`).
+Fixnum = Integer unless defined?(Fixnum)
+Bignum = Integer unless defined?(Bignum)
 
 # Ruby 3.4 moved base64 to the bundled gems, which this Ruby does not carry.
 unless defined?(Base64)

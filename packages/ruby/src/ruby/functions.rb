@@ -347,41 +347,38 @@ module Kasper
       end
     end
 
+    def type_text(t) = t.to_s.gsub(/,\s*/, ', ')
+
     def signature(d)
-      parts = d.params.map do |p|
-        case p[:kind]
-        when 'optional' then "#{p[:type]} #{p[:name]}?"
-        when 'repeated' then "#{p[:type]} *#{p[:name]}"
-        when 'required_repeated' then "#{p[:type]} +#{p[:name]}"
-        else "#{p[:type]} #{p[:name]}"
-        end
-      end
-      parts << "#{d.block[:type]} &#{d.block[:name]}#{d.block[:optional] ? '?' : ''}" if d.block
+      marks = { 'required' => '', 'optional' => '?', 'repeated' => '*', 'required_repeated' => '+' }
+      parts = d.params.map { |p| "#{type_text(p[:type])} #{p[:name]}#{marks[p[:kind]]}" }
+      parts << "#{type_text(d.block[:type])} #{d.block[:name]}#{d.block[:optional] ? '?' : ''}" if d.block
       "(#{parts.join(', ')})"
+    end
+
+    def rejection(d, args, block)
+      unless arity_ok?(d, args, block)
+        return 'expects a block' if d.block && !d.block[:optional] && block.nil?
+        return 'does not expect a block' if d.block.nil? && block
+
+        expected = d.max == d.min ? d.min.to_s : (d.max.negative? ? "at least #{d.min}" : "between #{d.min} and #{d.max}")
+        return "expects #{expected} argument#{expected == '1' ? '' : 's'}, got #{args.size}"
+      end
+      args.each_with_index do |a, i|
+        p = d.params[[i, d.params.size - 1].min]
+        next if p[:type] == 'Any' || Kasper.host_value('is_instance', p[:type], a)
+
+        return "parameter '#{p[:name]}' #{Kasper.host_value('describe_mismatch', p[:type], a)}"
+      end
+      nil
     end
 
     def mismatch_message(name, dispatches, args, block)
       real = dispatches.reject(&:mismatch)
-      if real.size == 1
-        d = real.first
-        unless arity_ok?(d, args, block)
-          if d.block && !d.block[:optional] && block.nil?
-            return "'#{name}' expects a block"
-          elsif d.block.nil? && block
-            return "'#{name}' does not expect a block"
-          end
+      return "'#{name}' #{rejection(real.first, args, block) || 'rejected the arguments'}" if real.size == 1
 
-          expected = d.max == d.min ? d.min.to_s : (d.max.negative? ? "at least #{d.min}" : "between #{d.min} and #{d.max}")
-          return "'#{name}' expects #{expected} argument#{expected == '1' ? '' : 's'}, got #{args.size}"
-        end
-        args.each_with_index do |a, i|
-          p = d.params[[i, d.params.size - 1].min]
-          next if p[:type] == 'Any' || Kasper.host_value('is_instance', p[:type], a)
-
-          return "'#{name}' parameter '#{p[:name]}' #{Kasper.host_value('describe_mismatch', p[:type], a)}"
-        end
-      end
-      "'#{name}' expects one of:\n  " + real.map { |d| signature(d) }.join("\n  ")
+      lines = real.map { |d| "  #{signature(d)}\n    rejected: #{rejection(d, args, block) || '?'}" }
+      "The function '#{name}' was called with arguments it does not accept. It expects one of:\n#{lines.join("\n")}"
     end
 
     def invoke(instance, d, calling_scope, args, block)

@@ -4,6 +4,9 @@
 # Kasper.host; nothing here is Puppet's code, only its published shape.
 require 'time'
 
+# lib/puppet_x.rb in Puppet: the namespace modules put their helpers in.
+module PuppetX; end
+
 module Puppet
   class Error < RuntimeError
     attr_accessor :file, :line, :pos, :original
@@ -393,6 +396,7 @@ module Puppet
 
       def windows? = false
       def jruby? = false
+      def fips_enabled? = false
       def default_paths = %w[/usr/sbin /sbin /usr/bin /bin]
     end
 
@@ -574,19 +578,17 @@ module Puppet
       end
       PAnyType.const_set(:DEFAULT, PAnyType.from_host('Any'))
 
-      module TypeParser
-        def self.singleton = Parser.new
-
-        class Parser
-          def parse(text, _context = nil) = PAnyType.from_host(Kasper.host('parse_type', text.to_s))
-        end
+      class TypeParser
+        def self.singleton = (@singleton ||= new)
+        def parse(text, _context = nil) = PAnyType.from_host(Kasper.host('parse_type', text.to_s))
+        def parse_literal(text, _context = nil) = parse(text)
       end
 
       module TypeCalculator
         module_function
 
-        def infer(value) = PAnyType.from_host(Kasper.host_value('infer_type', 'false', value))
-        def infer_set(value) = PAnyType.from_host(Kasper.host_value('infer_type', 'true', value))
+        def infer(value) = PAnyType.from_host(Kasper.host_value('infer_type', 'reduced', value))
+        def infer_set(value) = PAnyType.from_host(Kasper.host_value('infer_type', 'detailed', value))
         def generalize(type) = PAnyType.from_host(Kasper.host('generalize_type', type.to_s))
         def instance?(type, value) = Kasper.host_value('is_instance', type.to_s, value)
         def assignable?(t1, t2) = Kasper.host('is_assignable', t1.to_s, t2.to_s)

@@ -39,6 +39,9 @@ export const kasperTypes: Pick<FunctionHost, 'isInstance' | 'describeMismatch' |
     const t = kasperType(type);
     return t ? describeArgumentMismatch(t, value as Value) : `expects a ${type} value`;
   },
-  inferType: (value, gen) => String(gen ? generalize(inferType(value as Value)) : inferType(value as Value)),
+  inferType: (value, mode) => {
+    const t = inferType(value as Value);
+    return String(mode === 'reduced' && (Array.isArray(value) || value instanceof Map) ? generalize(t) : t);
+  },
   parseType: (text) => parseType(text) as PuppetValue,
 };

@@ -20,11 +20,14 @@ export function rubyJson(v: unknown): string {
 
 /** JSON from Ruby, keeping integers (bigint) apart from floats, objects as Maps. */
 export function fromRubyJson(text: string): unknown {
-  return JSON.parse(text, (_k, v, ctx?: { source?: string }) => {
+  // null stays null until its container takes it (a reviver returning undefined deletes).
+  const undef = (x: unknown) => (x === null ? undefined : x);
+  return undef(JSON.parse(text, (_k, v, ctx?: { source?: string }) => {
     if (typeof v === 'number') return ctx?.source !== undefined && !/[.eE]/.test(ctx.source) ? BigInt(ctx.source) : v;
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return new Map(Object.entries(v));
-    return v === null ? undefined : v;
-  });
+    if (Array.isArray(v)) return v.map(undef);
+    if (v !== null && typeof v === 'object') return new Map(Object.entries(v).map(([k, x]) => [k, undef(x)]));
+    return v;
+  }));
 }
 
 export const hasRuby = hasCommand('ruby');
@@ -43,4 +46,27 @@ export function rubyErb(cases: ErbCase[]): ErbAnswer[] {
   const input = `[${cases.map((c) => `{"template":${JSON.stringify(c.template)},"vars":${rubyJson(c.vars ?? new Map())}${c.file ? `,"file":${JSON.stringify(c.file)}` : ''}}`).join(',')}]`;
   const out = execFileSync('ruby', [join(SUPPORT, 'ruby-erb.rb')], { input, encoding: 'utf8' });
   return JSON.parse(out) as ErbAnswer[];
+}
+
+export interface FunctionCase {
+  name: string;
+  api: 'legacy' | 'modern';
+  args: unknown[];
+}
+
+export type FunctionAnswer = { value: unknown } | { error: string; class: string };
+
+/** Calls the functions with Puppet 7's Ruby and the modules in `modulepath` (puppet-functions.rb). */
+export function puppetFunctions(modulepath: string, cases: FunctionCase[]): FunctionAnswer[] {
+  const input = `[${cases.map((c) => `{"name":${JSON.stringify(c.name)},"api":"${c.api}","args":${rubyJson(c.args)}}`).join(',')}]`;
+  const out = execFileSync('ruby', [join(SUPPORT, 'puppet-functions.rb'), modulepath], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'], maxBuffer: 64 * 2 ** 20 });
+  return (fromRubyJson(out.trim().split('\n').pop()!) as unknown[]).map((a) => Object.fromEntries(a as Map<string, unknown>) as FunctionAnswer);
+}
+
+/** A value as puppet-functions.rb writes it: hashes as {"__hash__": [[k, v]...]}, objects by to_s. */
+export function plain(v: unknown): unknown {
+  if (v === undefined || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint' || typeof v === 'number') return v;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v instanceof Map) return new Map([['__hash__', [...v].map(([k, x]) => [plain(k), plain(x)])]]);
+  return new Map([['to_s', String(v)]]);
 }
