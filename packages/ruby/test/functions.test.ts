@@ -6,14 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callRubyFunction, loadRubyFunction, loadRubyFunctions, RubyArgumentError, RubyError, type FunctionCase } from '../src/index.ts';
+import { callRubyFunction, loadRubyFunction, loadRubyFunctions, RubyArgumentError, RubyError } from '../src/index.ts';
 import { needs } from '../../../test/support/host.ts';
 import { corpusModulepath } from '../../../test/support/module-corpus.ts';
-import { hasPuppet, plain, puppetFunctions } from './support/reference.ts';
+import { hasPuppet, plain, puppetFunctions, type FunctionCase } from './support/reference.ts';
 import { ModuleFunctions } from './support/module-functions.ts';
 import { kasperTypes, kasperValues } from './support/kasper-values.ts';
 import { mapScope } from './support/scope.ts';
-import { parameterize, typeByName } from '../../compiler/src/types/index.ts';
 
 const m = (entries: [string, unknown][]) => new Map<string, unknown>(entries);
 const FACTS = m([['fqdn', 'node.example.com'], ['hostname', 'node'], ['os', m([['family', 'Debian'], ['name', 'Debian'], ['release', m([['major', '12'], ['full', '12.5']])]])], ['kernel', 'Linux'], ['networking', m([['fqdn', 'node.example.com']])]]);
