@@ -70,3 +70,9 @@ export function plain(v: unknown): unknown {
   if (v instanceof Map) return new Map([['__hash__', [...v].map(([k, x]) => [plain(k), plain(x)])]]);
   return new Map([['to_s', String(v)]]);
 }
+
+/** What Puppet 7 itself knows of the types in these files (puppet-types.rb), by file. */
+export function puppetTypes(modulepath: string, files: string[]): Record<string, unknown> {
+  const out = execFileSync('ruby', [join(SUPPORT, 'puppet-types.rb'), modulepath, ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 2 ** 20 });
+  return JSON.parse(out) as Record<string, unknown>;
+}
