@@ -17,6 +17,11 @@ export interface FactHost {
   execute?(command: string, timeoutSeconds: number): { stdout: string; stderr?: string } | undefined;
   /** Where a program is (Facter::Core::Execution.which). Default: a PATH search. */
   which?(program: string): string | undefined;
+  /**
+   * The provider Puppet would choose for a resource type here (stdlib's package_provider and
+   * service_provider facts ask). Without it those facts are left out.
+   */
+  defaultProvider?(type: string): string | undefined;
   log?(level: LogLevel, message: string): void;
 }
 
@@ -75,6 +80,8 @@ export function resolveRubyFacts(files: readonly (string | FactFile)[], host: Fa
         }
         case 'which':
           return host.which ? host.which(args[0]) : UNHANDLED;
+        case 'default_provider':
+          return host.defaultProvider ? host.defaultProvider(args[0]) : undefined;
         default:
           return UNHANDLED;
       }

@@ -300,6 +300,23 @@ export class RubyVm {
         return this.resolveRequire(args[0], args[1], [...(ctx?.libDirs ?? libDirsNear(args[1])), ...(args[2] ? (JSON.parse(args[2]) as string[]) : [])]);
       case 'which':
         return this.which(args[0]);
+      case 'executable':
+        try {
+          accessSync(args[0], constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      case 'default_provider':
+        return undefined;
+      case 'spawn': {
+        const argv = JSON.parse(args[0]) as string | string[];
+        const r = typeof argv === 'string'
+          ? spawnSync('/bin/sh', ['-c', argv], { encoding: 'utf8', input: args[1] || undefined, maxBuffer: 64 * 2 ** 20 })
+          : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', input: args[1] || undefined, maxBuffer: 64 * 2 ** 20 });
+        if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        return new Map<string, PuppetValue>([['stdout', r.stdout ?? ''], ['stderr', r.stderr ?? ''], ['status', BigInt(r.status ?? 1)]]);
+      }
       case 'block': {
         const fn = this.blocks.get(Number(args[0]));
         if (!fn) throw new Error('the Puppet block given to Ruby is no longer available');

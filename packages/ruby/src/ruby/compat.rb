@@ -85,6 +85,90 @@ end
 Fixnum = Integer unless defined?(Fixnum)
 Bignum = Integer unless defined?(Bignum)
 
+# Removed in Ruby 3.2; module code written for Puppet 7's Ruby still calls them.
+class << File
+  alias_method :exists?, :exist? unless method_defined?(:exists?)
+end
+class << Dir
+  alias_method :exists?, :exist? unless method_defined?(:exists?)
+end
+
+# WASI has no execute permission to test: the host answers (custom facts test for commands).
+class << File
+  def executable?(path) = Kasper::BRIDGE.nil? ? false : Kasper.host('executable', File.expand_path(path.to_s)) == true
+  alias_method :executable_real?, :executable?
+end
+class << FileTest
+  def executable?(path) = File.executable?(path)
+end
+
+# WASI cannot start processes: backticks, system and Open3 run commands through the host (as
+# under Puppet, on the machine Kasper runs on). $? cannot be set from Ruby; it stays as it was.
+module Kasper
+  class Status
+    attr_reader :exitstatus, :pid
+
+    def initialize(code)
+      @exitstatus = code
+      @pid = 0
+    end
+
+    def success? = @exitstatus.zero?
+    def exited? = true
+    def signaled? = false
+    def to_i = @exitstatus << 8
+    def inspect = "#<Process::Status: pid 0 exit #{@exitstatus}>"
+    def to_s = "pid 0 exit #{@exitstatus}"
+  end
+
+  def self.spawn(cmd, stdin = nil)
+    argv = cmd.flatten.map(&:to_s)
+    argv = argv.first if argv.size == 1
+    r = host('spawn', JSON.generate(argv), stdin.to_s)
+    raise Errno::ENOENT, Array(argv).first.to_s if r.nil?
+
+    [r['stdout'].to_s, r['stderr'].to_s, Status.new(r['status'].to_i)]
+  end
+end
+
+module Kernel
+  def `(cmd)
+    Kasper.spawn([cmd])[0]
+  end
+
+  def system(*cmd)
+    cmd.shift if cmd.first.is_a?(Hash)
+    cmd.pop if cmd.last.is_a?(Hash)
+    out, err, status = Kasper.spawn(cmd)
+    $stdout.write(out)
+    $stderr.write(err)
+    status.success?
+  rescue Errno::ENOENT
+    nil
+  end
+  module_function :`, :system
+end
+
+module Open3
+  module_function
+
+  def capture3(*cmd, stdin_data: nil, **_opts)
+    cmd.shift if cmd.first.is_a?(Hash)
+    Kasper.spawn(cmd, stdin_data)
+  end
+
+  def capture2(*cmd, stdin_data: nil, **opts)
+    out, _err, status = capture3(*cmd, stdin_data: stdin_data, **opts)
+    [out, status]
+  end
+
+  def capture2e(*cmd, stdin_data: nil, **opts)
+    out, err, status = capture3(*cmd, stdin_data: stdin_data, **opts)
+    [out + err, status]
+  end
+end
+$LOADED_FEATURES << 'open3.rb'
+
 # Ruby 3.4 moved base64 to the bundled gems, which this Ruby does not carry.
 unless defined?(Base64)
   module Base64

@@ -139,6 +139,23 @@ module Puppet
         super
       end
 
+      # Puppet::Type.newpackage(...) and the like: an instance (custom facts make one to ask which
+      # provider Puppet would choose).
+      def method_missing(name, *args, &block)
+        m = /\Anew([a-z_]+)\z/.match(name.to_s)
+        t = m && (Puppet::Type.types[m[1].to_sym] || (Kasper::Types::CORE.key?(m[1].to_sym) && Puppet::Type.type(m[1])))
+        if t
+          return t.new(*args)
+        end
+
+        super
+      end
+
+      def respond_to_missing?(name, include_private = false)
+        m = /\Anew([a-z_]+)\z/.match(name.to_s)
+        (m && (Puppet::Type.types.key?(m[1].to_sym) || Kasper::Types::CORE.key?(m[1].to_sym))) || super
+      end
+
       # Puppet::Type.type(:file): a type loaded here, else a stand-in for Puppet's own types.
       def type(name)
         name = name.to_s.downcase.to_sym
@@ -282,7 +299,14 @@ module Puppet
       hash.each { |k, v| @params[k.to_sym] = v }
     end
 
-    def [](name) = @params[name.to_sym]
+    def [](name)
+      key = name.to_sym
+      return @params[key] if @params.key?(key)
+      return Kasper.host('default_provider', self.class.name.to_s)&.to_sym if key == :provider
+
+      nil
+    end
+
     def []=(name, value)
       @params[name.to_sym] = value
     end

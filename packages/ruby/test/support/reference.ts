@@ -1,7 +1,7 @@
 // Runs the real thing for expected answers: Debian's Ruby (the one its puppet package runs on)
 // and Puppet 7 itself. Values go to Ruby as JSON written so that Ruby reads them as Puppet
 // holds them: bigint as an Integer, a number always as a Float.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { hasCommand } from '../../../../test/support/host.ts';
 
@@ -75,4 +75,16 @@ export function plain(v: unknown): unknown {
 export function puppetTypes(modulepath: string, files: string[]): Record<string, unknown> {
   const out = execFileSync('ruby', [join(SUPPORT, 'puppet-types.rb'), modulepath, ...files], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 2 ** 20 });
   return JSON.parse(out) as Record<string, unknown>;
+}
+
+export const hasFacter = hasCommand('facter');
+
+/**
+ * Facter 4's answer as JSON (`facter --json ARGS`). Facter exits non-zero when any fact logged
+ * an error (in a container, /proc/1/environ is unreadable), so only the JSON counts.
+ */
+export function facterJson(args: string[]): Record<string, unknown> {
+  const r = spawnSync('facter', ['--json', ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  if (!r.stdout.trim().startsWith('{')) throw new Error(`facter ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
 }
