@@ -67,6 +67,22 @@ export function renderErb(source: string, options: ErbOptions): string {
 }
 
 /**
+ * Checks a template's Ruby without running it: the syntax error (a RubyError naming the file and
+ * line), or undefined when it compiles.
+ */
+export function checkErb(source: string, file?: string): RubyError | undefined {
+  const vm = loadRubySync();
+  const scope: RubyScope = { lookup: () => undefined, variables: () => [], callFunction: () => undefined };
+  try {
+    vm.call('check_erb', `"source":${JSON.stringify(source)},"file":${file === undefined ? 'null' : JSON.stringify(file)}`, scopeContext(vm, scope), file ?? '(erb)');
+    return undefined;
+  } catch (e) {
+    if (e instanceof RubyError) return e;
+    throw e;
+  }
+}
+
+/**
  * Makes `orig` equal to `next` in place, keeping the identity of arrays and hashes inside it,
  * so every place that holds them sees the template's change as it would under Puppet.
  */

@@ -3,7 +3,10 @@
 // formatting of arrays, hashes and floats, and errors are Ruby's, not a guess.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderErb, RubyError } from '../src/index.ts';
+import { readFileSync } from 'node:fs';
+import { checkErb, renderErb, RubyError } from '../src/index.ts';
+import { debianModules } from './support/debian-modules.ts';
+import { execFileSync } from 'node:child_process';
 import { needs } from '../../../test/support/host.ts';
 import { hasRuby, rubyErb, type ErbCase } from './support/reference.ts';
 import { mapScope } from './support/scope.ts';
@@ -123,4 +126,15 @@ test('the wrapper answers file, has_variable?, classes, all_tags and logs', () =
   assert.deepEqual(scope.logs, [{ level: 'warning', message: 'careful' }]);
   assert.throws(() => renderErb('<%= tags %>', { scope }), /Call 'all_tags' instead/);
   assert.equal(renderErb('<% puts "to stdout" %>ok', { scope }), 'ok');
+});
+
+test('every ERB template of the Debian-packaged modules compiles', (t) => {
+  const mods = debianModules();
+  if (!needs(t, 'dir' in mods, 'reason' in mods ? mods.reason : '')) return;
+  const files = execFileSync('find', ['-L', (mods as { dir: string }).dir, '-name', '*.erb'], { encoding: 'utf8' }).trim().split('\n').sort();
+  const failed = files.map((f) => [f, checkErb(readFileSync(f, 'utf8'), f)] as const).filter(([, e]) => e !== undefined);
+  t.diagnostic(`${files.length - failed.length} of ${files.length} templates compile`);
+  assert.deepEqual(failed.map(([f, e]) => `${f}:${e!.line}: ${e!.detail}`), []);
+  const bad = checkErb('a\n<% if true %>\nb\n', '/m/templates/unclosed.erb');
+  assert.ok(bad instanceof RubyError && bad.rubyClass === 'SyntaxError' && bad.file === '/m/templates/unclosed.erb');
 });

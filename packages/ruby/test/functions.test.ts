@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callRubyFunction, loadRubyFunction, loadRubyFunctions, RubyArgumentError, RubyError } from '../src/index.ts';
+import { callRubyFunction, expectedName, loadRubyFunction, loadRubyFunctions, RubyArgumentError, RubyError } from '../src/index.ts';
 import { needs } from '../../../test/support/host.ts';
 import { corpusModulepath } from '../../../test/support/module-corpus.ts';
 import { hasPuppet, plain, puppetFunctions, type FunctionCase } from './support/reference.ts';
 import { ModuleFunctions } from './support/module-functions.ts';
+import { debianModules, moduleFiles } from './support/debian-modules.ts';
 import { kasperTypes, kasperValues } from './support/kasper-values.ts';
 import { mapScope } from './support/scope.ts';
 
@@ -178,4 +179,27 @@ test('a Ruby function calls back into the host, and the host into Ruby, with blo
   };
   assert.equal(callRubyFunction(fn, [[1n, 2n]], (args) => void seen.push(args[0]), host), 2n);
   assert.deepEqual(seen, [2n, 4n]);
+});
+
+test('every Ruby function file of the Debian-packaged modules loads', (t) => {
+  const mods = debianModules();
+  if (!needs(t, 'dir' in mods, 'reason' in mods ? mods.reason : '')) return;
+  const { dir } = mods as { dir: string };
+  const files = [...moduleFiles(dir, 'lib/puppet/functions', true), ...moduleFiles(dir, 'lib/puppet/parser/functions')];
+  const failed: string[] = [];
+  let modern = 0;
+  let legacy = 0;
+  for (const f of files) {
+    try {
+      const fn = loadRubyFunction(f, readFileSync(f, 'utf8'));
+      if (fn.api === 'modern') modern++;
+      else legacy++;
+      assert.equal(fn.name, expectedName(f) ?? fn.name, f);
+    } catch (e) {
+      failed.push(`${f}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  t.diagnostic(`${modern} modern and ${legacy} legacy functions of ${files.length} files`);
+  // redis's redisget needs the redis gem, which Debian's Puppet lacks too.
+  assert.deepEqual(failed.map((f) => f.replace(/:.*/s, '').replace(/.*\/modules\//, '')), ['redis/lib/puppet/parser/functions/redisget.rb']);
 });

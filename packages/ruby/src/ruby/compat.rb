@@ -209,6 +209,19 @@ unless defined?(Gem)
   end
 end
 
+# net/ftp left Ruby's default gems (Puppet 7's Ruby still had it); with no sockets it could not
+# connect anyway. Requiring it succeeds, so module files load; using it fails.
+module Net
+  class FTP
+    def initialize(*_args)
+      raise NotImplementedError, 'Net::FTP: Kasper runs module Ruby without network access'
+    end
+
+    def self.open(*_args) = new
+  end
+end
+$LOADED_FEATURES << 'net/ftp.rb'
+
 # Extensions a WebAssembly Ruby cannot have; requiring them is harmless at compile time.
 %w[io/wait io/console io/nonblock socket].each do |ext|
   $LOADED_FEATURES << "#{ext}.so" unless $LOADED_FEATURES.any? { |f| f.end_with?("/#{ext}.so", "#{ext}.so") }

@@ -61,6 +61,13 @@ module Kasper
     end
   end
 
+  # req: source, file. Compiles the template's Ruby without running it (a syntax check).
+  Entry.define('check_erb') do |req|
+    erb = ERB.new(req['source'], trim_mode: '-')
+    RubyVM::InstructionSequence.compile(erb.src, req['file'] || '(erb)', req['file'] || '(erb)', 1)
+    nil
+  end
+
   MUTABLE = ->(v) { (v.is_a?(Array) || v.is_a?(Hash) || v.is_a?(String)) && !v.frozen? }
 
   # req: source, file, vars (name => value on the wire, special), frozen (names not to track)
