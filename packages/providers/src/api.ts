@@ -82,7 +82,7 @@ export interface TypeDefinition {
   properties: PropertyDef[];
   /** Other accepted parameters (not properties, not metaparameters). */
   parameters: string[];
-  /** Fills defaults and normalises values; throws an Error with a clear message on bad input. */
+  /** Fills defaults and normalises values; throws a ProviderError (`raise` from messages.ts) on bad input. */
   validate?(r: Resource): void;
   /** References this resource requires implicitly when they are in the catalog. */
   autorequire?(r: Resource): string[];
@@ -126,8 +126,6 @@ export interface RegisteredType {
   definition: TypeDefinition;
   providers: Provider[];
 }
-
-export class ResourceError extends Error {}
 
 /** Values from the catalog: a single value or a list (Puppet writes both). */
 export function asList(v: unknown): unknown[] {

@@ -2,6 +2,7 @@
 // by a recorder in tests (the systemd provider is tested on recorded systemctl output, since
 // systemd does not run as PID 1 on these machines).
 import { execa } from 'execa';
+import { raise } from './messages.ts';
 
 export interface CommandResult {
   exitCode: number;
@@ -87,7 +88,7 @@ export async function runChecked(exec: Executor, command: string, args: string[]
   const r = await exec.run(command, args, options);
   if (r.exitCode !== 0) {
     const out = (r.stderr || r.stdout).trim().split('\n').slice(-5).join('\n');
-    throw new Error(`${[command, ...args].join(' ')} failed (exit ${r.exitCode})${out ? `: ${out}` : ''}`);
+    throw raise('KSP-PROVIDERS-029', { command: [command, ...args].join(' '), status: r.exitCode, output: out });
   }
   return r;
 }

@@ -1,5 +1,6 @@
 // @kasper/providers: resource types (what can be managed) and providers (how, on this host).
 export * from './api.ts';
+export { PROVIDERS_MESSAGES, ProviderError } from './messages.ts';
 export { Registry } from './registry.ts';
 export { detectHost } from './host.ts';
 export { SystemExecutor, RecordedExecutor, runChecked, type Executor, type CommandResult, type RunOptions } from './executor.ts';

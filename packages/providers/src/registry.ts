@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Host, Provider, RegisteredType, Resource, TypeDefinition } from './api.ts';
+import { raise } from './messages.ts';
 import { fileType } from './types/file.ts';
 import { notifyType, notifyProvider } from './types/notify.ts';
 import { execType } from './types/exec.ts';
@@ -38,7 +39,7 @@ export class Registry {
 
   addProvider(p: Provider): void {
     const t = this.types.get(p.type);
-    if (!t) throw new Error(`Provider ${p.name} is for unknown type ${p.type}`);
+    if (!t) throw raise('KSP-PROVIDERS-030', { provider: p.name, type: p.type });
     t.providers = [...t.providers.filter((x) => x.name !== p.name), p];
   }
 
@@ -53,17 +54,17 @@ export class Registry {
   /** The provider for a resource: the one it names, else the host's default, else the first suitable. */
   providerFor(r: Resource, host: Host): Provider {
     const t = this.types.get(r.type);
-    if (!t) throw new Error(`Kasper has no resource type '${r.type}'`);
+    if (!t) throw raise('KSP-PROVIDERS-031', { type: r.type });
     const wanted = r.params.provider;
     if (typeof wanted === 'string') {
       const p = t.providers.find((x) => x.name === wanted);
-      if (!p) throw new Error(`Invalid provider '${wanted}' for ${r.type}: known are ${t.providers.map((x) => x.name).join(', ')}`);
-      if (!p.suitable(host)) throw new Error(`Provider ${wanted} is not functional on this host`);
+      if (!p) throw raise('KSP-PROVIDERS-032', { type: r.type, provider: wanted, known: t.providers.map((x) => x.name).join(', ') });
+      if (!p.suitable(host)) throw raise('KSP-PROVIDERS-033', { provider: wanted });
       return p;
     }
     const suitable = t.providers.filter((p) => p.suitable(host));
     const chosen = suitable.find((p) => p.isDefault?.(host)) ?? suitable[0];
-    if (!chosen) throw new Error(`No suitable provider for ${r.type} on this host (tried ${t.providers.map((x) => x.name).join(', ')})`);
+    if (!chosen) throw raise('KSP-PROVIDERS-034', { type: r.type, tried: t.providers.map((x) => x.name).join(', ') });
     return chosen;
   }
 

@@ -2,6 +2,7 @@
 // dpkg-query; installs need a `source` .deb, as with Puppet's dpkg provider.
 import { asString, type Provider, type ProviderContext, type Resource } from '../api.ts';
 import { runChecked } from '../executor.ts';
+import { raise } from '../messages.ts';
 
 export interface PackageState {
   /** The installed version, `absent`, or `purged` (no trace left, not even config files). */
@@ -52,8 +53,8 @@ export const dpkg: Provider = {
       await dpkgRemove(r, ctx, want === 'purged');
     } else {
       const source = asString(r.params.source);
-      if (!source) throw new Error(`The dpkg provider needs a source .deb to install ${r.name}`);
-      if (want === 'latest') throw new Error('The dpkg provider cannot find the latest version; use the apt provider');
+      if (!source) throw raise('KSP-PROVIDERS-027', { name: r.name });
+      if (want === 'latest') throw raise('KSP-PROVIDERS-028', { name: r.name });
       await runChecked(ctx.exec, 'dpkg', ['--force-confold', '-i', source], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
     }
     await dpkgState(ctx, true);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { asList, asString, type Provider, type ProviderContext, type Resource } from '../api.ts';
 import { gidOf, uidOf } from '../posix.ts';
+import { raise } from '../messages.ts';
 
 /** Splits a command line into words: spaces separate, quotes group, backslash escapes. */
 export function splitCommand(line: string): string[] {
@@ -32,9 +33,14 @@ export function splitCommand(line: string): string[] {
       inWord = true;
     }
   }
-  if (quote) throw new Error(`Unbalanced quotes in command: ${line}`);
+  if (quote) throw raise('KSP-PROVIDERS-020', { command: line });
   if (inWord) words.push(cur);
   return words;
+}
+
+/** Seconds, 300 by default; a negative timeout is none (0), as in Puppet. */
+function timeoutOf(r: Resource): number {
+  return Math.max(0, Number(r.params.timeout ?? 300));
 }
 
 function searchPath(r: Resource): string[] {
@@ -54,15 +60,15 @@ async function run(r: Resource, line: string, ctx: ProviderContext) {
   const user = asString(r.params.user);
   const group = asString(r.params.group);
   const uid = user !== undefined ? uidOf(user) : undefined;
-  if (user !== undefined && uid === undefined) throw new Error(`Could not find user ${user}`);
+  if (user !== undefined && uid === undefined) throw raise('KSP-PROVIDERS-017', { user });
   const gid = group !== undefined ? gidOf(group) : undefined;
-  const opts = { cwd: asString(r.params.cwd), env, timeout: Number(r.params.timeout ?? 300), uid, gid };
+  const opts = { cwd: asString(r.params.cwd), env, timeout: timeoutOf(r), uid, gid };
   if (shell) return ctx.exec.run(line, [], { ...opts, shell: true });
   const [cmd, ...args] = splitCommand(line);
   let exe = cmd;
   if (!cmd.includes('/')) {
     const found = path.map((d) => join(d, cmd)).find((p) => existsSync(p));
-    if (!found) throw new Error(`Could not find command '${cmd}'`);
+    if (!found) throw raise('KSP-PROVIDERS-019', { command: cmd });
     exe = found;
   }
   return ctx.exec.run(exe, args, opts);
@@ -93,8 +99,8 @@ async function execute(r: Resource, ctx: ProviderContext): Promise<void> {
   if (output && (logoutput === 'true' || (logoutput === 'on_failure' && !ok))) {
     for (const line of output.split('\n')) ctx.log.info(`(${r.ref}/returns) ${line}`);
   }
-  if (result.timedOut) throw new Error(`Command exceeded timeout (${r.params.timeout ?? 300} s)`);
-  if (!ok) throw new Error(`'${r.name}' returned ${result.exitCode} instead of one of [${returns.join(',')}]`);
+  if (result.timedOut) throw raise('KSP-PROVIDERS-021', { timeout: timeoutOf(r) });
+  if (!ok) throw raise('KSP-PROVIDERS-022', { command: r.name, status: result.exitCode, expected: returns.join(',') });
 }
 
 export const execPosix: Provider = {

@@ -10,6 +10,7 @@ import { asBool, asString, type Change, type Provider, type ProviderContext, typ
 import { writeFileAtomic } from '@kasper/files';
 import { desiredMode, formatMode, gidOf, groupName, uidOf, userName } from '../posix.ts';
 import { readSource } from '../types/file.ts';
+import { raise } from '../messages.ts';
 
 function stat(path: string): Stats | undefined {
   try {
@@ -69,7 +70,7 @@ export const filePosix: Provider = {
       if (st && kindOf(st) !== should && should !== 'present') {
         // Replacing one kind by another: directories only with force, like Puppet.
         if (kindOf(st) === 'directory' && !asBool(r.params.force, false)) {
-          throw new Error(`Not removing directory; use 'force' to override`);
+          throw raise('KSP-PROVIDERS-016');
         }
         removeExisting(r, ctx);
         st = undefined;
@@ -99,13 +100,13 @@ export const filePosix: Provider = {
     const modeSpec = want('mode')?.should ?? (created && !now.isSymbolicLink() ? r.params.mode : undefined);
     if (modeSpec !== undefined) {
       const m = desiredMode(String(modeSpec), now.mode, now.isDirectory());
-      if (m === undefined) throw new Error(`Invalid mode '${modeSpec}'`);
+      if (m === undefined) throw raise('KSP-PROVIDERS-004', { ref: r.ref, mode: modeSpec });
       chmodSync(path, m);
     }
     if (want('owner') || want('group') || (created && (r.params.owner !== undefined || r.params.group !== undefined))) {
       const o = owner(r);
-      if (r.params.owner !== undefined && o.uid === undefined) throw new Error(`Could not find user ${r.params.owner}`);
-      if (r.params.group !== undefined && o.gid === undefined) throw new Error(`Could not find group ${r.params.group}`);
+      if (r.params.owner !== undefined && o.uid === undefined) throw raise('KSP-PROVIDERS-017', { user: r.params.owner });
+      if (r.params.group !== undefined && o.gid === undefined) throw raise('KSP-PROVIDERS-018', { group: r.params.group });
       if (now.isSymbolicLink()) lchownSync(path, o.uid ?? now.uid, o.gid ?? now.gid);
       else chownSync(path, o.uid ?? now.uid, o.gid ?? now.gid);
     }
@@ -139,7 +140,7 @@ function removeExisting(r: Resource, ctx: ProviderContext): void {
   const st = stat(r.name);
   if (!st) return;
   if (st.isDirectory()) {
-    if (!asBool(r.params.force, false)) throw new Error(`Not removing directory; use 'force' to override`);
+    if (!asBool(r.params.force, false)) throw raise('KSP-PROVIDERS-016');
     rmSync(r.name, { recursive: true });
     return;
   }

@@ -3,6 +3,7 @@
 // among whatever else the chain holds, and firewallchain can purge what Kasper does not manage.
 import type { Provider, ProviderContext, Resource } from '../api.ts';
 import { runChecked } from '../executor.ts';
+import { raise } from '../messages.ts';
 import { MANAGED_RULES, ruleOf, type FirewallRule } from '../types/firewall.ts';
 import { commentOf, compareNames, parseComment } from './firewall-nftables.ts';
 
@@ -90,7 +91,7 @@ export const firewallIptables: Provider = {
   async retrieve(r, ctx) {
     const rule = ruleOf(r);
     const rules = await listChain(ctx, rule.family, rule.table, rule.chain);
-    if (rules === null) throw new Error(`Chain ${rule.chain} does not exist in table ${rule.table}`);
+    if (rules === null) throw raise('KSP-PROVIDERS-025', { chain: rule.chain, table: rule.table });
     const found = rules.find((x) => x.name === rule.name);
     if (!found) return { ensure: 'absent' };
     return { ensure: 'present', rule: found.fingerprint ?? 'unknown' };

@@ -3,6 +3,7 @@
 // name order; every change rewrites the chain in one atomic `nft -f` transaction.
 import type { Provider, ProviderContext, Resource } from '../api.ts';
 import { runChecked } from '../executor.ts';
+import { raise } from '../messages.ts';
 import { MANAGED_RULES, fingerprint, ruleOf, type FirewallRule } from '../types/firewall.ts';
 
 export const TABLE = 'kasper';
@@ -35,8 +36,8 @@ export function compareNames(a: string, b: string): number {
 
 function chainOf(rule: FirewallRule): string {
   const c = CHAINS[rule.chain];
-  if (!c) throw new Error(`The nftables provider manages the INPUT, OUTPUT and FORWARD chains, not ${rule.chain}`);
-  if (rule.table !== 'filter') throw new Error(`The nftables provider manages the filter table, not ${rule.table}`);
+  if (!c) throw raise('KSP-PROVIDERS-023', { chain: rule.chain });
+  if (rule.table !== 'filter') throw raise('KSP-PROVIDERS-024', { table: rule.table });
   return c;
 }
 
@@ -129,7 +130,7 @@ export const firewallchainNftables: Provider = {
   async retrieve(r, ctx) {
     const [name] = r.name.split(':');
     const chain = CHAINS[name.toUpperCase()];
-    if (!chain) throw new Error(`The nftables provider manages the INPUT, OUTPUT and FORWARD chains, not ${name}`);
+    if (!chain) throw raise('KSP-PROVIDERS-023', { chain: name });
     const rules = await listChain(ctx, chain);
     if (rules === null) return { ensure: 'absent', purge: 'no unmanaged rules' };
     const managed = (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();

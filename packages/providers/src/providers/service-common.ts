@@ -3,6 +3,7 @@
 import { asBool, asString, type ProviderContext, type Resource } from '../api.ts';
 import { splitCommand } from './exec-posix.ts';
 import { runChecked } from '../executor.ts';
+import { raise } from '../messages.ts';
 
 /** Runs a user-given command line (no shell) and returns its exit code. */
 export async function runCustom(line: string, ctx: ProviderContext): Promise<number> {
@@ -15,7 +16,7 @@ export async function control(r: Resource, action: 'start' | 'stop' | 'restart',
   const custom = asString(r.params[action]);
   if (custom) {
     const code = await runCustom(custom, ctx);
-    if (code !== 0) throw new Error(`Could not ${action} ${r.ref}: '${custom}' returned ${code}`);
+    if (code !== 0) throw raise('KSP-PROVIDERS-026', { action, ref: r.ref, command: custom, status: code });
     return;
   }
   await runChecked(ctx.exec, fallback[0], fallback[1]);

@@ -1,5 +1,6 @@
 // exec: runs a command when its checks say so (creates, onlyif, unless), or on refresh.
 import { asBool, asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+import { raise } from '../messages.ts';
 
 export const execType: TypeDefinition = {
   name: 'exec',
@@ -13,12 +14,13 @@ export const execType: TypeDefinition = {
     const command = r.name;
     const path = asList(r.params.path);
     if (!command.startsWith('/') && path.length === 0 && asString(r.params.provider) !== 'shell') {
-      throw new Error(`'${command}' is not qualified and no path was specified. Please qualify the command or specify a path.`);
+      throw raise('KSP-PROVIDERS-006', { ref: r.ref, command });
     }
     const t = r.params.timeout;
-    if (t !== undefined && !(Number(t) >= 0)) throw new Error(`The timeout must be a number of seconds, not '${t}'`);
+    // As in Puppet: a number, and a negative one means none (0).
+    if (t !== undefined && (typeof t === 'boolean' || String(t).trim() === '' || Number.isNaN(Number(t)))) throw raise('KSP-PROVIDERS-007', { ref: r.ref, value: t });
     const creates = asList(r.params.creates).map(String);
-    for (const c of creates) if (!c.startsWith('/')) throw new Error(`creates must be a fully qualified path, not '${c}'`);
+    for (const c of creates) if (!c.startsWith('/')) throw raise('KSP-PROVIDERS-008', { ref: r.ref, path: c });
   },
   desired(r: Resource) {
     // A refreshonly exec only runs on refresh: in a normal run it is always in sync.

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { asBool, asList, asString, type ProviderContext, type Resource, type TypeDefinition } from '../api.ts';
+import { raise } from '../messages.ts';
 
 /** A `source`: `puppet:///modules/m/f` through the context, a local path or `file://` URL. */
 export async function readSource(source: string, ctx: ProviderContext): Promise<Buffer | undefined> {
@@ -54,15 +55,15 @@ export const fileType: TypeDefinition = {
   ],
   parameters: ['path', 'source', 'backup', 'replace', 'recurse', 'purge', 'force', 'show_diff', 'checksum', 'links', 'source_permissions', 'validate_cmd', 'selinux_ignore_defaults', 'ignore', 'recurselimit', 'sourceselect'],
   validate(r: Resource) {
-    if (!r.name.startsWith('/')) throw new Error(`File paths must be fully qualified, not '${r.name}'`);
+    if (!r.name.startsWith('/')) throw raise('KSP-PROVIDERS-002', { ref: r.ref, path: r.name });
     const ensure = asString(r.params.ensure);
     if (ensure !== undefined && !ENSURES.includes(ensure) && !ensure.startsWith('/')) {
-      throw new Error(`Invalid value '${ensure}' for ensure: use present, absent, file, directory or link`);
+      throw raise('KSP-PROVIDERS-001', { parameter: 'ensure', ref: r.ref, value: ensure, values: ENSURES.join(', ') });
     }
-    if (r.params.content !== undefined && r.params.source !== undefined) throw new Error('You cannot specify both content and source');
+    if (['content', 'source', 'target'].filter((p) => r.params[p] !== undefined).length > 1) throw raise('KSP-PROVIDERS-003');
     const mode = asString(r.params.mode);
     if (mode !== undefined && !/^[0-7]{3,4}$/.test(mode) && !/^([ugoa]*[-+=]([rwxXst]*|[ugo]))(,[ugoa]*[-+=]([rwxXst]*|[ugo]))*$/.test(mode)) {
-      throw new Error(`The file mode specification is invalid: '${mode}'`);
+      throw raise('KSP-PROVIDERS-004', { ref: r.ref, mode });
     }
   },
   desired(r: Resource) {
@@ -97,7 +98,7 @@ export const fileType: TypeDefinition = {
         return;
       }
     }
-    throw new Error(`Could not retrieve information from environment: none of the sources exist: ${sources.join(', ')}`);
+    throw raise('KSP-PROVIDERS-005', { sources: sources.join(', ') });
   },
   autorequire(r: Resource) {
     const out: string[] = [];

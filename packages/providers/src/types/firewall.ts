@@ -4,6 +4,7 @@
 // (nftables, iptables) translate a rule into their own syntax.
 import { createHash } from 'node:crypto';
 import { asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+import { raise } from '../messages.ts';
 
 export interface FirewallRule {
   name: string;
@@ -28,17 +29,17 @@ const STATES = ['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED'];
 /** Reads a firewall resource's attributes into a rule, checking each as puppetlabs-firewall does. */
 export function ruleOf(r: Resource): FirewallRule {
   const name = r.name;
-  if (!/^\d+[^\S\n]/.test(name)) throw new Error(`Invalid value "${name}": a rule name begins with a number to order it, e.g. '100 allow ssh'`);
-  if (name.length > 100) throw new Error(`The rule name is longer than 100 characters: '${name}'`);
+  if (!/^\d+[^\S\n]/.test(name)) throw raise('KSP-PROVIDERS-010', { name });
+  if (name.length > 100) throw raise('KSP-PROVIDERS-011', { name });
   const p = r.params;
   const action = (asString(p.action) ?? (asString(p.jump) ?? 'accept')).toLowerCase();
-  if (!ACTIONS.includes(action)) throw new Error(`Invalid value "${action}" for action: use accept, drop or reject`);
+  if (!ACTIONS.includes(action)) throw raise('KSP-PROVIDERS-001', { parameter: 'action', ref: r.ref, value: action, values: ACTIONS.join(', ') });
   const proto = asString(p.proto)?.toLowerCase();
-  if (proto !== undefined && !PROTOS.includes(proto)) throw new Error(`Invalid value "${proto}" for proto`);
+  if (proto !== undefined && !PROTOS.includes(proto)) throw raise('KSP-PROVIDERS-001', { parameter: 'proto', ref: r.ref, value: proto, values: PROTOS.join(', ') });
   const ports = (v: unknown, what: string) => {
     const list = asList(v).flatMap((x) => String(x).split(',')).map((x) => x.trim().replace(':', '-')).filter(Boolean);
-    for (const x of list) if (!/^\d+(-\d+)?$/.test(x) || x.split('-').some((n) => Number(n) > 65535)) throw new Error(`Invalid port '${x}' for ${what}`);
-    if (list.length && (!proto || !['tcp', 'udp', 'sctp'].includes(proto))) throw new Error(`${what} needs proto => tcp, udp or sctp`);
+    for (const x of list) if (!/^\d+(-\d+)?$/.test(x) || x.split('-').some((n) => Number(n) > 65535)) throw raise('KSP-PROVIDERS-012', { port: x, parameter: what });
+    if (list.length && (!proto || !['tcp', 'udp', 'sctp'].includes(proto))) throw raise('KSP-PROVIDERS-013', { parameter: what });
     return list.length ? list : undefined;
   };
   const fam = asString(p.protocol) ?? (asString(p.provider) === 'ip6tables' ? 'IPv6' : 'IPv4');
@@ -47,11 +48,11 @@ export function ruleOf(r: Resource): FirewallRule {
     const s = asString(v);
     if (s === undefined) return undefined;
     const ok = family === 'IPv4' ? /^!?\s*\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(s) : /^!?\s*[0-9a-fA-F:]+(\/\d{1,3})?$/.test(s);
-    if (!ok) throw new Error(`Invalid ${what} '${s}' for ${family}`);
+    if (!ok) throw raise('KSP-PROVIDERS-014', { parameter: what, value: s, family });
     return s.replace(/\s+/g, '');
   };
   const states = asList(p.ctstate ?? p.state).map((x) => String(x).toUpperCase());
-  for (const s of states) if (!STATES.includes(s)) throw new Error(`Invalid state '${s}': use ${STATES.join(', ')}`);
+  for (const s of states) if (!STATES.includes(s)) throw raise('KSP-PROVIDERS-001', { parameter: p.ctstate !== undefined ? 'ctstate' : 'state', ref: r.ref, value: s, values: STATES.join(', ') });
   return {
     name,
     chain: (asString(p.chain) ?? 'INPUT').toUpperCase(),
@@ -86,7 +87,7 @@ export const firewallType: TypeDefinition = {
   validate(r: Resource) {
     ruleOf(r);
     const e = asString(r.params.ensure);
-    if (e !== undefined && e !== 'present' && e !== 'absent') throw new Error(`Invalid value '${e}' for ensure: use present or absent`);
+    if (e !== undefined && e !== 'present' && e !== 'absent') throw raise('KSP-PROVIDERS-001', { parameter: 'ensure', ref: r.ref, value: e, values: 'present, absent' });
   },
   desired(r: Resource) {
     const ensure = asString(r.params.ensure) ?? 'present';
@@ -103,7 +104,7 @@ export const firewallchainType: TypeDefinition = {
   parameters: ['name', 'ignore', 'policy', 'provider'],
   validate(r: Resource) {
     if (!/^[A-Za-z0-9_-]+:(filter|nat|mangle|raw|security):(IPv4|IPv6|ethernet)$/.test(r.name)) {
-      throw new Error(`Invalid firewallchain name '${r.name}': use CHAIN:TABLE:PROTOCOL, e.g. INPUT:filter:IPv4`);
+      throw raise('KSP-PROVIDERS-015', { name: r.name });
     }
   },
   desired(r: Resource) {

@@ -1,5 +1,6 @@
 // service: daemons running or stopped, started at boot or not, restarted on refresh.
 import { asString, type Resource, type TypeDefinition } from '../api.ts';
+import { raise } from '../messages.ts';
 
 function normalizeEnsure(v: unknown): string | undefined {
   const s = asString(v);
@@ -8,6 +9,8 @@ function normalizeEnsure(v: unknown): string | undefined {
   if (s === 'false' || s === 'stopped') return 'stopped';
   return s;
 }
+
+const ENABLES = ['true', 'false', 'manual', 'mask'];
 
 export const serviceType: TypeDefinition = {
   name: 'service',
@@ -20,9 +23,9 @@ export const serviceType: TypeDefinition = {
   refreshable: true,
   validate(r: Resource) {
     const e = normalizeEnsure(r.params.ensure);
-    if (e !== undefined && e !== 'running' && e !== 'stopped') throw new Error(`Invalid value '${r.params.ensure}' for ensure: use running or stopped`);
+    if (e !== undefined && e !== 'running' && e !== 'stopped') throw raise('KSP-PROVIDERS-001', { parameter: 'ensure', ref: r.ref, value: e, values: 'stopped, running' });
     const en = asString(r.params.enable);
-    if (en !== undefined && !['true', 'false', 'manual', 'mask'].includes(en)) throw new Error(`Invalid value '${en}' for enable: use true or false`);
+    if (en !== undefined && !ENABLES.includes(en)) throw raise('KSP-PROVIDERS-001', { parameter: 'enable', ref: r.ref, value: en, values: ENABLES.join(', ') });
   },
   desired(r: Resource) {
     const d: Record<string, unknown> = {};

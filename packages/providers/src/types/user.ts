@@ -1,5 +1,6 @@
 // user and group: local accounts.
 import { asBool, asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+import { raise } from '../messages.ts';
 
 export const userType: TypeDefinition = {
   name: 'user',
@@ -25,9 +26,9 @@ export const userType: TypeDefinition = {
   ],
   parameters: ['name', 'managehome', 'membership', 'system', 'allowdupe', 'expiry', 'purge_ssh_keys', 'forcelocal'],
   validate(r: Resource) {
-    if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(r.name)) throw new Error(`Invalid user name '${r.name}'`);
+    if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(r.name)) throw raise('KSP-PROVIDERS-009', { kind: 'user', name: r.name });
     const e = asString(r.params.ensure);
-    if (e !== undefined && !['present', 'absent', 'role'].includes(e)) throw new Error(`Invalid value '${e}' for ensure: use present or absent`);
+    if (e !== undefined && !['present', 'absent', 'role'].includes(e)) throw raise('KSP-PROVIDERS-001', { parameter: 'ensure', ref: r.ref, value: e, values: 'present, absent, role' });
   },
   desired(r: Resource) {
     const d: Record<string, unknown> = {};
@@ -64,7 +65,7 @@ export const groupType: TypeDefinition = {
   ],
   parameters: ['name', 'system', 'allowdupe', 'auth_membership', 'forcelocal'],
   validate(r: Resource) {
-    if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(r.name)) throw new Error(`Invalid group name '${r.name}'`);
+    if (!/^[a-z_][a-z0-9_.-]*\$?$/i.test(r.name)) throw raise('KSP-PROVIDERS-009', { kind: 'group', name: r.name });
   },
   desired(r: Resource) {
     const d: Record<string, unknown> = {};

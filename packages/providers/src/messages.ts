@@ -1,0 +1,52 @@
+// The providers' messages (see @kasper/diagnostics): what a resource's validation or its
+// provider's work fails with, as the agent logs it against the resource. Wording is Puppet 7's
+// where Puppet has a message for the same case (a parameter's value checks are wrapped in
+// "Parameter NAME failed on REF: …" as Puppet's are); the firewall types follow puppetlabs-firewall.
+import { KasperError, defineCatalogue, raiser } from '@kasper/diagnostics';
+
+export const PROVIDERS_MESSAGES = defineCatalogue({
+  package: 'providers',
+  title: 'Resource types and providers (`KSP-PROVIDERS-…`)',
+  intro: 'From `kasper apply` and agent runs, logged against the resource that failed (`Error: /Stage[main]/…/File[/x]: …`); the run goes on with the resources that do not depend on it.',
+  messages: {
+    'KSP-PROVIDERS-001': { message: 'Parameter {parameter} failed on {ref}: Invalid value "{value}". Valid values are {values}.', hint: 'use one of the values listed' },
+    'KSP-PROVIDERS-002': { message: "Parameter path failed on {ref}: File paths must be fully qualified, not '{path}'", hint: 'a file\'s title or path starts with /' },
+    'KSP-PROVIDERS-003': { message: 'You cannot specify more than one of content, source, target', hint: 'a file gets its content from one place: keep one of content, source and target' },
+    'KSP-PROVIDERS-004': { message: 'Parameter mode failed on {ref}: The file mode specification is invalid: "{mode}"', hint: "give an octal mode ('0644') or a symbolic one ('u=rw,go=r')" },
+    'KSP-PROVIDERS-005': { message: 'Could not retrieve information from environment: none of the sources exist: {sources}', hint: 'check the source URLs: puppet:///modules/MODULE/FILE serves MODULE/files/FILE' },
+    'KSP-PROVIDERS-006': { message: "Parameter command failed on {ref}: '{command}' is not qualified and no path was specified. Please qualify the command or specify a path.", hint: 'give the command\'s full path, or a path parameter to search' },
+    'KSP-PROVIDERS-007': { message: 'Parameter timeout failed on {ref}: The timeout must be a number.', hint: 'the timeout is in seconds; 0 means none' },
+    'KSP-PROVIDERS-008': { message: 'Parameter creates failed on {ref}: creates must be a fully qualified path', hint: 'each creates path starts with /' },
+    'KSP-PROVIDERS-009': { message: "Invalid {kind} name '{name}'", hint: 'user and group names are letters, digits, _ . - (not starting with a digit or -)' },
+    'KSP-PROVIDERS-010': { message: `Invalid value "{name}": a rule name begins with a number to order it, e.g. '100 allow ssh'`, hint: 'firewall rules are applied in the order of the numbers their names start with' },
+    'KSP-PROVIDERS-011': { message: "The rule name is longer than 100 characters: '{name}'", hint: 'the name is kept as the rule\'s comment, which is limited; shorten it' },
+    'KSP-PROVIDERS-012': { message: "Invalid port '{port}' for {parameter}", hint: 'a port is a number up to 65535, or a range 1000-2000' },
+    'KSP-PROVIDERS-013': { message: '{parameter} needs proto => tcp, udp or sctp', hint: 'ports exist only for these protocols: add proto' },
+    'KSP-PROVIDERS-014': { message: "Invalid {parameter} '{value}' for {family}", hint: 'an address or CIDR of the rule\'s protocol family (IPv4 unless protocol => IPv6)' },
+    'KSP-PROVIDERS-015': { message: "Invalid firewallchain name '{name}': use CHAIN:TABLE:PROTOCOL, e.g. INPUT:filter:IPv4", hint: 'tables are filter, nat, mangle, raw, security; protocols IPv4, IPv6, ethernet' },
+    'KSP-PROVIDERS-016': { message: "Not removing directory; use 'force' to override", hint: 'replacing or removing a directory takes force => true' },
+    'KSP-PROVIDERS-017': { message: 'Could not find user {user}', hint: 'create the user first (a user resource is required automatically when in the catalog)' },
+    'KSP-PROVIDERS-018': { message: 'Could not find group {group}', hint: 'create the group first (a group resource is required automatically when in the catalog)' },
+    'KSP-PROVIDERS-019': { message: "Could not find command '{command}'", hint: 'the command is in none of the folders of the path parameter' },
+    'KSP-PROVIDERS-020': { message: 'Unbalanced quotes in command: {command}', hint: 'close the quote, or use provider => shell for shell syntax' },
+    'KSP-PROVIDERS-021': { message: 'Command exceeded timeout ({timeout} s)', hint: 'raise the timeout parameter, or find out why the command hangs' },
+    'KSP-PROVIDERS-022': { message: "'{command}' returned {status} instead of one of [{expected}]", hint: 'the command failed: its output is logged above (logoutput); returns lists the exit codes that mean success' },
+    'KSP-PROVIDERS-023': { message: 'The nftables provider manages the INPUT, OUTPUT and FORWARD chains, not {chain}', hint: 'use the iptables provider for other chains' },
+    'KSP-PROVIDERS-024': { message: 'The nftables provider manages the filter table, not {table}', hint: 'use the iptables provider for other tables' },
+    'KSP-PROVIDERS-025': { message: 'Chain {chain} does not exist in table {table}', hint: 'declare the chain (firewallchain) or fix the rule\'s chain and table' },
+    'KSP-PROVIDERS-026': { message: "Could not {action} {ref}: Execution of '{command}' returned {status}", hint: 'run the service\'s own start/stop/restart command by hand to see why it fails' },
+    'KSP-PROVIDERS-027': { message: 'You cannot install dpkg packages without a source', hint: 'give source => the path of the .deb, or use the apt provider' },
+    'KSP-PROVIDERS-028': { message: 'The dpkg provider cannot find the latest version; use the apt provider', hint: 'dpkg installs a given .deb: ensure a version, or use apt for latest' },
+    'KSP-PROVIDERS-029': { message: "Execution of '{command}' returned {status}: {output}", hint: 'the command\'s output says why; run it by hand to see more' },
+    'KSP-PROVIDERS-030': { message: 'Provider {provider} is for unknown type {type}', hint: 'a module\'s provider names a type that is neither Kasper\'s nor in a module\'s lib/kasper/types' },
+    'KSP-PROVIDERS-031': { message: "Kasper has no resource type '{type}'", hint: 'see docs/agent.md for the types; a module can add one in lib/kasper/types' },
+    'KSP-PROVIDERS-032': { message: "Invalid {type} provider '{provider}' (known: {known})", hint: 'name one of the known providers, or leave provider out to get the host\'s default' },
+    'KSP-PROVIDERS-033': { message: 'Provider {provider} is not functional on this host', hint: 'the commands it needs are missing: install them, or leave provider out' },
+    'KSP-PROVIDERS-034': { message: 'Could not find a suitable provider for {type} (tried {tried})', hint: 'none of the type\'s providers finds its commands on this host' },
+  },
+});
+
+/** What types and providers throw: a KasperError from their catalogue. */
+export class ProviderError extends KasperError {}
+
+export const raise = raiser(PROVIDERS_MESSAGES, ProviderError);
