@@ -5,6 +5,7 @@ import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { FactsError, raise } from './messages.ts';
 
 const run = promisify(execFile);
 
@@ -37,10 +38,10 @@ function executable(path: string): boolean {
   }
 }
 
-function asMap(v: unknown): Record<string, unknown> {
+function asMap(v: unknown, path: string): Record<string, unknown> {
   if (v === null || v === undefined) return {};
   if (typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  throw new Error(`it holds a ${Array.isArray(v) ? 'list' : typeof v}, not a map of facts`);
+  throw raise('KSP-FACTS-002', { path, kind: Array.isArray(v) ? 'list' : typeof v });
 }
 
 /** Output of an executable fact: JSON or YAML if it looks structured, else `key=value` lines. */
@@ -50,8 +51,8 @@ export function parseExecutableOutput(stdout: string): Record<string, unknown> {
 }
 
 async function readOne(path: string, name: string, timeoutMs: number): Promise<Record<string, unknown>> {
-  if (/\.(ya?ml)$/.test(name)) return asMap(parseYaml(readFileSync(path, 'utf8')));
-  if (name.endsWith('.json')) return asMap(JSON.parse(readFileSync(path, 'utf8')));
+  if (/\.(ya?ml)$/.test(name)) return asMap(parseYaml(readFileSync(path, 'utf8')), path);
+  if (name.endsWith('.json')) return asMap(JSON.parse(readFileSync(path, 'utf8')), path);
   if (name.endsWith('.txt')) return keyValues(readFileSync(path, 'utf8'));
   if (executable(path)) {
     try {
@@ -59,8 +60,8 @@ async function readOne(path: string, name: string, timeoutMs: number): Promise<R
       return parseExecutableOutput(stdout);
     } catch (e) {
       const err = e as Error & { killed?: boolean; code?: unknown; stderr?: string };
-      if (err.killed) throw new Error(`timed out after ${timeoutMs} ms`);
-      throw new Error(`exited with ${String(err.code)}${err.stderr?.trim() ? `: ${err.stderr.trim().split('\n')[0]}` : ''}`);
+      if (err.killed) throw raise('KSP-FACTS-003', { path, ms: timeoutMs });
+      throw raise('KSP-FACTS-004', { path, status: String(err.code), detail: err.stderr?.trim() ? `: ${err.stderr.trim().split('\n')[0]}` : '' });
     }
   }
   return {};
@@ -86,7 +87,8 @@ export async function loadExternalFacts(dirs: string[], timeoutMs = 10_000): Pro
     try {
       return await readOne(path, name, timeoutMs);
     } catch (e) {
-      process.emitWarning(`Could not read external facts from ${path}: ${(e as Error).message}`);
+      const w = e instanceof FactsError ? e : raise('KSP-FACTS-001', { path, reason: (e as Error).message });
+      process.emitWarning(w.message, { type: 'Warning', code: w.code });
       return {};
     }
   }));

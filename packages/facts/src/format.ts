@@ -1,12 +1,13 @@
 // Facts for people (YAML) and programs (JSON), whole or one by dotted name.
 import { stringify } from 'yaml';
+import { raise } from './messages.ts';
 
 function dig(facts: Record<string, unknown>, name: string): unknown {
   let v: unknown = facts;
   for (const k of name.split('.')) {
     if (v && typeof v === 'object' && !Array.isArray(v) && k in (v as object)) v = (v as Record<string, unknown>)[k];
     else if (Array.isArray(v) && /^\d+$/.test(k)) v = v[Number(k)];
-    else throw new Error(`no fact named '${name}'`);
+    else throw raise('KSP-FACTS-005', { name });
   }
   return v;
 }

@@ -10,6 +10,7 @@ import { loadExternalFacts } from './external.ts';
 
 export { formatFacts } from './format.ts';
 export { loadExternalFacts } from './external.ts';
+export { FACTS_MESSAGES, FactsError } from './messages.ts';
 
 const run = promisify(execFile);
 

@@ -174,7 +174,7 @@ test('external facts: later folders win, broken files and slow executables are s
   const a = mkdtempSync(join(tmpdir(), 'kasper-facts-a-'));
   const b = mkdtempSync(join(tmpdir(), 'kasper-facts-b-'));
   const warnings: string[] = [];
-  const onWarning = (w: Error) => warnings.push(w.message);
+  const onWarning = (w: Error & { code?: string }) => warnings.push(`[${w.code}] ${w.message}`);
   process.on('warning', onWarning);
   try {
     writeFileSync(join(a, 'x.txt'), 'site=a\nkeep=yes\n');
@@ -183,14 +183,17 @@ test('external facts: later folders win, broken files and slow executables are s
     writeFileSync(join(b, 'list.yaml'), '- not\n- a map\n');
     writeFileSync(join(b, 'slow.sh'), '#!/bin/sh\nexec sleep 5\n');
     chmodSync(join(b, 'slow.sh'), 0o755);
+    writeFileSync(join(b, 'fails.sh'), '#!/bin/sh\necho no database >&2\nexit 3\n');
+    chmodSync(join(b, 'fails.sh'), 0o755);
     const started = Date.now();
     const f = await loadExternalFacts([a, b, join(a, 'missing')], 300);
     assert.ok(Date.now() - started < 4000, 'the slow executable was stopped at its time limit');
     assert.deepEqual(f, { site: 'b', keep: 'yes' });
     await new Promise((r) => setImmediate(r));
-    assert.ok(warnings.some((w) => w.includes('broken.json')));
-    assert.ok(warnings.some((w) => w.includes('list.yaml')));
-    assert.ok(warnings.some((w) => w.includes('slow.sh') && w.includes('timed out after 300 ms')));
+    assert.ok(warnings.some((w) => w.startsWith(`[KSP-FACTS-001] Could not read external facts from ${join(b, 'broken.json')}: `)), warnings.join('\n'));
+    assert.ok(warnings.includes(`[KSP-FACTS-002] Could not read external facts from ${join(b, 'list.yaml')}: it holds a list, not a map of facts`), warnings.join('\n'));
+    assert.ok(warnings.includes(`[KSP-FACTS-003] Could not read external facts from ${join(b, 'slow.sh')}: timed out after 300 ms`), warnings.join('\n'));
+    assert.ok(warnings.includes(`[KSP-FACTS-004] Could not read external facts from ${join(b, 'fails.sh')}: exited with 3: no database`), warnings.join('\n'));
   } finally {
     process.off('warning', onWarning);
     rmSync(a, { recursive: true, force: true });
@@ -215,6 +218,6 @@ test('facts print as JSON or YAML, whole or one by dotted name', () => {
   assert.equal(formatFacts(facts, { format: 'yaml', name: 'list.1' }), 'b\n');
   assert.equal(formatFacts(facts, { format: 'yaml', name: 'os.release' }), 'major: "12"\n');
   assert.match(formatFacts(facts, { format: 'yaml' }), /os:\n {2}release:\n {4}major: "12"/);
-  assert.throws(() => formatFacts(facts, { format: 'json', name: 'os.nope' }), /no fact named 'os.nope'/);
+  assert.throws(() => formatFacts(facts, { format: 'json', name: 'os.nope' }), { name: 'KasperError', code: 'KSP-FACTS-005', message: "no fact named 'os.nope'" });
   assert.throws(() => formatFacts(facts, { format: 'yaml', name: 'nope' }), /no fact named 'nope'/);
 });
