@@ -8,3 +8,4 @@ export {
   Resolver, SettingsError, parseConf, readConf, resolveSettings, printSettings, settingsOfSection, formatValue,
   type ConfFile, type ResolveOptions, type Source,
 } from './resolve.ts';
+export { SETTINGS_MESSAGES } from './messages.ts';

@@ -8,8 +8,9 @@ import {
   SECTION_OF, SETTINGS, SETTING_NAMES, settingDef,
   type CommandName, type DefaultContext, type Kind, type Section, type SettingName, type SettingValues, type SettingsFor,
 } from './table.ts';
+import { raise } from './messages.ts';
 
-export class SettingsError extends Error {}
+export { SettingsError } from './messages.ts';
 
 /** kasper.conf as read: key → value per section. */
 export type ConfFile = Partial<Record<Section, Record<string, string>>>;
@@ -18,7 +19,8 @@ const SECTION_NAMES: Record<string, Section> = { main: 'main', master: 'master',
 
 /**
  * `key = value` lines under optional `[section]` headers (`[server]` is `[master]`); lines before
- * any header are [main]. `#` starts a comment line.
+ * any header are [main]. `#` starts a comment line. A line that is neither is a SettingsError
+ * located at it (file, line, column).
  */
 export function parseConf(text: string, file = 'kasper.conf'): ConfFile {
   const out: ConfFile = {};
@@ -26,15 +28,17 @@ export function parseConf(text: string, file = 'kasper.conf'): ConfFile {
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
+    const column = raw.length - raw.trimStart().length + 1;
+    const at = { file, line: i + 1, column, endLine: i + 1, endColumn: column + line.length };
     const header = /^\[\s*([a-z]+)\s*\]$/.exec(line);
     if (header) {
       const s = SECTION_NAMES[header[1]];
-      if (!s) throw new SettingsError(`${file}:${i + 1}: unknown section [${header[1]}] (main, master, agent or user)`);
+      if (!s) throw raise('KSP-SETTINGS-001', { section: header[1] }, at);
       section = s;
       return;
     }
     const m = /^([a-z_]+)\s*=\s*(.*)$/.exec(line);
-    if (!m) throw new SettingsError(`${file}:${i + 1}: expected 'key = value' or '[section]', found '${line}'`);
+    if (!m) throw raise('KSP-SETTINGS-002', { line }, at);
     (out[section] ??= {})[m[1]] = m[2];
   });
   return out;
@@ -52,12 +56,12 @@ function parse(kind: Kind, name: string, raw: string | boolean, where: string): 
   if (kind === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (raw === 'true' || raw === 'false') return raw === 'true';
-    throw new SettingsError(`${where}: ${name} must be true or false, not '${raw}'`);
+    throw raise('KSP-SETTINGS-003', { where, name, value: raw });
   }
   const text = String(raw);
   switch (kind) {
     case 'integer':
-      if (!/^\d+$/.test(text)) throw new SettingsError(`${where}: ${name} must be a whole number, not '${text}'`);
+      if (!/^\d+$/.test(text)) throw raise('KSP-SETTINGS-004', { where, name, value: text });
       return Number(text);
     case 'path':
       return resolve(text);
@@ -179,7 +183,7 @@ export function settingsOfSection(section: Section): SettingName[] {
  * `name = value` lines.
  */
 export async function printSettings(names: string[], section: Section, options: ResolveOptions = {}): Promise<string> {
-  for (const n of names) if (!Object.hasOwn(SETTINGS, n)) throw new SettingsError(`unknown setting '${n}'`);
+  for (const n of names) if (!Object.hasOwn(SETTINGS, n)) throw raise('KSP-SETTINGS-005', { name: n });
   const r = new Resolver(section, options);
   const chosen = names.length ? (names as SettingName[]) : settingsOfSection(section);
   const lines: string[] = [];

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Resolver, SETTINGS, SETTING_NAMES, parseConf, printSettings, resolveSettings, settingsOfSection, type ResolveOptions } from '../src/index.ts';
+import { formatDiagnostic } from '@kasper/diagnostics';
+import { Resolver, SETTINGS, SETTING_NAMES, SettingsError, parseConf, printSettings, resolveSettings, settingsOfSection, type ResolveOptions } from '../src/index.ts';
 
 const host = { root: false, home: '/home/u', hostname: () => 'box', fqdn: async () => 'box.example.com' };
 
@@ -19,8 +20,19 @@ test('kasper.conf: sections, comments, [server] as [master]; malformed lines are
   assert.deepEqual(parseConf('# top\nserver = m.example.com\n\n[agent]\nruninterval = 60\n[server]\nport=8141\n'), {
     main: { server: 'm.example.com' }, agent: { runinterval: '60' }, master: { port: '8141' },
   });
-  assert.throws(() => parseConf('port: 8140\n', '/etc/kasper/kasper.conf'), /\/etc\/kasper\/kasper\.conf:1: expected 'key = value'/);
-  assert.throws(() => parseConf('[nosuch]\n'), /kasper\.conf:1: unknown section \[nosuch\]/);
+  const text = '# the agent\n  port: 8140\n';
+  assert.throws(() => parseConf(text, '/etc/kasper/kasper.conf'), (e: unknown) => {
+    assert.ok(e instanceof SettingsError);
+    assert.equal(e.code, 'KSP-SETTINGS-002');
+    assert.deepEqual(e.location, { file: '/etc/kasper/kasper.conf', line: 2, column: 3, endLine: 2, endColumn: 13 });
+    assert.equal(formatDiagnostic(e.toJSON(), text), [
+      "/etc/kasper/kasper.conf:2:3: error: expected 'key = value' or '[section]', found 'port: 8140' [KSP-SETTINGS-002]",
+      '2 |   port: 8140',
+      '      ^~~~~~~~~~',
+    ].join('\n'));
+    return true;
+  });
+  assert.throws(() => parseConf('[nosuch]\n'), { code: 'KSP-SETTINGS-001', message: 'unknown section [nosuch] (main, master, agent or user)', location: { file: 'kasper.conf', line: 1, column: 1, endLine: 1, endColumn: 9 } });
 });
 
 test('flags win over kasper.conf, the command\'s section over [main], kasper.conf over defaults', async () => {
@@ -78,9 +90,9 @@ test('values are typed; a bad one is an error naming where it was', async () => 
   assert.deepEqual(master.autosign, ['*.example.com', 'web01']);
   assert.equal(master.compile_workers, undefined);
   assert.equal((await resolveSettings('master', { host, flags: { confdir: dir, workers: '3' } })).compile_workers, 3);
-  await assert.rejects(resolveSettings('agent', { host, flags: { confdir: dir } }), /kasper\.conf \[agent\]: port must be a whole number, not 'eighty'/);
+  await assert.rejects(resolveSettings('agent', { host, flags: { confdir: dir } }), { code: 'KSP-SETTINGS-004', message: "kasper.conf [agent]: port must be a whole number, not 'eighty'" });
   await assert.rejects(resolveSettings('agent', { host, flags: { confdir: dir, port: '-1' } }), /--port: port must be a whole number/);
-  await assert.rejects(resolveSettings('apply', { host, conf: { main: { noop: 'yes' } } }), /noop must be true or false, not 'yes'/);
+  await assert.rejects(resolveSettings('apply', { host, conf: { main: { noop: 'yes' } } }), { code: 'KSP-SETTINGS-003', message: "kasper.conf [main]: noop must be true or false, not 'yes'" });
 });
 
 test('config print: one name prints its value, several or none print name = value lines', async () => {
@@ -95,5 +107,5 @@ test('config print: one name prints its value, several or none print name = valu
   assert.match(all, /^noop = false$/m);
   assert.ok(!/^bind = /m.test(all), "the master's settings are not the agent's");
   assert.match(await printSettings([], 'master', options), /^dns_alt_names = box,localhost$/m);
-  await assert.rejects(printSettings(['nosuch'], 'main', options), /unknown setting 'nosuch'/);
+  await assert.rejects(printSettings(['nosuch'], 'main', options), { code: 'KSP-SETTINGS-005', message: "unknown setting 'nosuch'" });
 });
