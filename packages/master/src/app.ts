@@ -22,6 +22,7 @@ import { bucketPlugin } from './plugins/bucket.ts';
 import { caPlugin } from './plugins/ca.ts';
 import { caAdminPlugin } from './plugins/ca-admin.ts';
 import { filesPlugin } from './plugins/files.ts';
+import { pdbPlugin } from './plugins/pdb.ts';
 import { statusPlugin } from './plugins/status.ts';
 import { v3Plugin } from './plugins/v3.ts';
 
@@ -142,6 +143,7 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
   await app.register(bucketPlugin, ctx);
   await app.register(caAdminPlugin, ctx);
   await app.register(statusPlugin, ctx);
+  await app.register(pdbPlugin, ctx);
   // A client that hangs up mid-handshake is only a log line.
   app.server.on('tlsClientError', (err) => app.log.info({ err: err.message }, 'TLS client error'));
   await app.ready();

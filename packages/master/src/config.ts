@@ -26,4 +26,14 @@ export interface MasterConfig {
   compileHeapMb?: number;
   /** Bytes of compiled catalogs kept in memory (default 128 MiB). */
   catalogCacheBytes?: number;
+  /** Certnames that may use the PuppetDB query API besides the master's own (`query_allow`). */
+  queryAllow?: string[];
+  /** Reports are kept this long: `14d`, `12h`, or seconds; 0 keeps them forever (`report_ttl`, default 14d). */
+  reportTtl?: string | number;
+  /** Nodes with no facts, catalog or report for this long expire (`node_ttl`, default 7d; 0 never). */
+  nodeTtl?: string | number;
+  /** Deactivated or expired nodes are deleted with their data after this long (`node_purge_ttl`, default 14d; 0 never). */
+  nodePurgeTtl?: string | number;
+  /** Garbage collection runs this often: `60m`, or minutes (`gc_interval`, default 60; 0 never). */
+  gcInterval?: string | number;
 }

@@ -1,0 +1,150 @@
+// Runs a compiled query on the store and writes the answer as PuppetDB's JSON: an array of
+// objects, JSON columns spliced in as the database gave them (never parsed and re-encoded).
+import type { Storage } from '@kasper/storage';
+import { compile, type Column, type Paging, parseFrom, type QuerySpec } from './compile.ts';
+import type { Ctx } from './entities.ts';
+import { invalid, raise } from './errors.ts';
+import { Frag, join, raw, sql } from './sql.ts';
+
+export interface QueryContext {
+  storage: Storage;
+  /** The serving master's certname (the producer of documents stored without one). */
+  producer?: string | null;
+  /** Deactivated or expired nodes are `inactive` this long, then are purged (ms; default 14 days; 0: none is inactive, as in PuppetDB). */
+  nodePurgeTtl?: number;
+  now?: () => Date;
+}
+
+export interface Answer {
+  /** The JSON array, as text. */
+  body: string;
+  /** Rows the query would give without limit and offset (`include_total`). */
+  total?: number;
+  rows: number;
+}
+
+const DAY = 86_400_000;
+
+export function ctxFor(qc: QueryContext): Ctx {
+  const now = (qc.now ?? (() => new Date()))();
+  const ttl = qc.nodePurgeTtl ?? 14 * DAY;
+  return { d: qc.storage.dialect, producer: qc.producer ?? null, inactiveSince: new Date(now.getTime() - ttl).toISOString() };
+}
+
+function value(kind: Column['kind'], v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  switch (kind) {
+    case 'string': return JSON.stringify(String(v));
+    case 'number': {
+      const n = typeof v === 'number' ? v : Number(v);
+      return Number.isFinite(n) ? String(n) : 'null';
+    }
+    case 'boolean': return Number(v) !== 0 && v !== false && v !== 'f' ? 'true' : 'false';
+    default: return typeof v === 'string' ? v : JSON.stringify(v);
+  }
+}
+
+/** Rows as a JSON array of objects, the columns in order. */
+export function rowsToJson(columns: readonly { name: string; kind: Column['kind'] }[], rows: readonly Record<string, unknown>[], alias = (i: number) => `c${i}`): string {
+  const keys = columns.map((c) => `${JSON.stringify(c.name)}:`);
+  const parts: string[] = [];
+  for (const row of rows) {
+    let s = '{';
+    for (let i = 0; i < columns.length; i++) s += `${i ? ',' : ''}${keys[i]}${value(columns[i].kind, row[alias(i)])}`;
+    parts.push(`${s}}`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+/** Runs a query on an entity. */
+export async function runQuery(qc: QueryContext, spec: QuerySpec, options: { includeTotal?: boolean } = {}): Promise<Answer> {
+  const c = ctxFor(qc);
+  const compiled = compile(c, spec);
+  const rows = await select(qc.storage, compiled.sql, compiled.params);
+  const answer: Answer = { body: rowsToJson(compiled.columns, rows), rows: rows.length };
+  if (options.includeTotal) answer.total = Number((await select(qc.storage, compiled.count.sql, compiled.count.params))[0]?.n ?? 0);
+  return answer;
+}
+
+/** The database's refusals of a query (a bad regular expression…) are the client's errors. */
+async function select(storage: Storage, text: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  try {
+    return await storage.select(text, params);
+  } catch (e) {
+    const m = (e as Error).message;
+    if (/regular expression|invalid regexp|syntax error in regexp|\bregex/i.test(m)) throw raise('KSP-QUERY-009', { reason: m });
+    if (/invalid input syntax|out of range|cannot cast|division by zero|datetime format|invalid value for/i.test(m)) throw invalid(m);
+    throw e;
+  }
+}
+
+/** A root query (`["from", entity, …]`): its entity, filter and paging. */
+export function rootSpec(ast: unknown): QuerySpec & { paging: Paging } {
+  if (!Array.isArray(ast) || ast[0] !== 'from') {
+    throw invalid('Your initial query must be of the form: ["from",<entity>,(<optional-query>)]. Check your query and try again.');
+  }
+  const { entity, query, paging } = parseFrom(ast);
+  return { entity, query, paging };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event counts
+
+export interface EventCountOptions {
+  summarizeBy: string;
+  countBy?: string;
+  countsFilter?: unknown;
+  paging?: Paging;
+}
+
+const GROUPS: Record<string, string[]> = { certname: ['certname'], containing_class: ['containing_class'], resource: ['resource_type', 'resource_title'] };
+const COUNTS = ['failures', 'skips', 'successes', 'noops'];
+
+/** `counts_filter`: comparisons on the counts, with and/or/not. */
+function countsFilter(node: unknown): Frag {
+  if (!Array.isArray(node) || !node.length) throw invalid(`Invalid counts_filter: ${JSON.stringify(node)}`);
+  const [op, ...args] = node;
+  if (op === 'and' || op === 'or') return sql`(${join(args.map(countsFilter), op === 'and' ? ' AND ' : ' OR ')})`;
+  if (op === 'not' && args.length === 1) return sql`(NOT ${countsFilter(args[0])})`;
+  if (['=', '<', '>', '<=', '>='].includes(op as string) && args.length === 2 && COUNTS.includes(args[0] as string) && typeof args[1] === 'number') {
+    return sql`(${raw(args[0] as string)} ${raw(op as string)} ${args[1]})`;
+  }
+  throw invalid(`Invalid counts_filter clause: ${JSON.stringify(node)}`);
+}
+
+/** PuppetDB's event-counts: events summarized by node, resource or class, counted by resource or node. */
+export async function eventCounts(qc: QueryContext, query: unknown, options: EventCountOptions): Promise<Answer> {
+  const group = GROUPS[options.summarizeBy];
+  if (!group) throw invalid(`Unsupported value for 'summarize_by': '${options.summarizeBy}'`);
+  const countBy = options.countBy ?? 'resource';
+  if (countBy !== 'resource' && countBy !== 'certname') throw invalid(`Unsupported value for 'count_by': '${countBy}'`);
+  const c = ctxFor(qc);
+  const fields = ['certname', 'status', 'resource_type', 'resource_title', 'containing_class'];
+  const events = compile(c, { entity: 'events', query: query === null || query === undefined ? ['extract', fields] : ['extract', fields, query] });
+  const cols = fields.map((f, i) => `c${i} AS ${f}`).join(', ');
+  let source = sql`SELECT ${raw(cols)} FROM (${new Frag(events.sql, events.params)}) ev`;
+  if (countBy === 'certname') source = sql`SELECT DISTINCT certname, status${raw(group[0] === 'certname' ? '' : `, ${group.join(', ')}`)} FROM (${source}) de`;
+  const counted = sql`SELECT ${raw(group.join(', '))},
+      CAST(SUM(CASE WHEN status = 'failure' THEN 1 ELSE 0 END) AS INTEGER) AS failures,
+      CAST(SUM(CASE WHEN status = 'skipped' THEN 1 ELSE 0 END) AS INTEGER) AS skips,
+      CAST(SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END) AS INTEGER) AS successes,
+      CAST(SUM(CASE WHEN status = 'noop' THEN 1 ELSE 0 END) AS INTEGER) AS noops
+    FROM (${source}) s GROUP BY ${raw(group.join(', '))}`;
+  let statement = sql`SELECT * FROM (${counted}) counts WHERE ${options.countsFilter === undefined || options.countsFilter === null ? raw('1 = 1') : countsFilter(options.countsFilter)}`;
+  const paging = options.paging ?? {};
+  const orderable = [...COUNTS, ...group];
+  if (paging.orderBy?.length) {
+    statement = sql`${statement} ORDER BY ${join(paging.orderBy.map(([f, dir]) => {
+      if (!orderable.includes(f)) throw invalid(`Unrecognized column '${f}' specified in :order_by; Supported columns are ${orderable.map((x) => `'${x}'`).join(', ')}`);
+      return raw(`${f} ${dir === 'desc' ? 'DESC NULLS FIRST' : 'ASC NULLS LAST'}`);
+    }), ', ')}`;
+  }
+  if (paging.limit !== undefined) statement = sql`${statement} LIMIT ${raw(String(paging.limit))}`;
+  if (paging.offset !== undefined) statement = sql`${statement}${raw(paging.limit === undefined && c.d === 'sqlite' ? ' LIMIT -1' : '')} OFFSET ${raw(String(paging.offset))}`;
+  const rows = await select(qc.storage, statement.text, [...statement.params]);
+  const out = rows.map((r) => {
+    const subject = options.summarizeBy === 'resource' ? { type: r.resource_type, title: r.resource_title } : { title: r[group[0]] };
+    return JSON.stringify({ subject_type: options.summarizeBy, subject, failures: Number(r.failures), successes: Number(r.successes), noops: Number(r.noops), skips: Number(r.skips) });
+  });
+  return { body: `[${out.join(',')}]`, rows: rows.length };
+}
