@@ -21,6 +21,8 @@ import type { RbValue, RubyVM } from '@ruby/wasm-wasi/dist/vm';
 import { RubyError, type RubyErrorInfo } from './errors.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
 import { decode, encode, Handles } from './wire.ts';
+import { cacheDir, exportGlobals, openSnapshot, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
+import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
 const SHIM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ruby');
@@ -45,6 +47,13 @@ export interface RubyConfig {
   output?: (stream: 'stdout' | 'stderr', text: string) => void;
   /** ENV as Ruby sees it (default: this process's environment when Ruby loads). */
   env?: Record<string, string>;
+  /**
+   * Keep a pre-initialised Ruby on disk and start from it (default true; KASPER_RUBY_SNAPSHOT=0
+   * turns it off): Ruby's start and the shim's loading then cost a memory copy.
+   */
+  snapshot?: boolean;
+  /** Where snapshots are kept: a private folder (default $XDG_CACHE_HOME/kasper or ~/.cache/kasper). */
+  cacheDir?: string;
 }
 
 export interface LoadStats {
@@ -59,6 +68,8 @@ export interface LoadStats {
   rssBeforeMiB: number;
   rssAfterMiB: number;
   mode: 'sync' | 'async';
+  /** `restored`: started from a snapshot; `written`: started, and saved one; `none`. */
+  snapshot: 'restored' | 'written' | 'none';
 }
 
 /** What answers Ruby's calls to the host during one call into Ruby. */
@@ -95,13 +106,42 @@ export function isRubyLoaded(): boolean {
   return current !== undefined;
 }
 
+/** What starting needs, read before compiling: the module's bytes, the shim, the snapshot plan. */
+interface Plan {
+  bytes: Uint8Array;
+  shim: { name: string; path: string; source: string }[];
+  preopens: string[];
+  snapshot: { dir: string | undefined; key: string; globals: number; saved: SavedSnapshot | undefined } | undefined;
+  t0: number;
+  rss: number;
+}
+
+function plan(bytes: Uint8Array, t0: number, rss: number): Plan {
+  const shim = SHIM_FILES.map((name) => {
+    const path = join(SHIM_DIR, name);
+    return { name, path, source: readFileSync(path, 'utf8') };
+  });
+  const preopens = [...(config.preopens ?? topLevelFolders())];
+  if (config.snapshot === false || process.env.KASPER_RUBY_SNAPSHOT === '0') return { bytes, shim, preopens, snapshot: undefined, t0, rss };
+  const wasmPath = require.resolve(WASM);
+  const pkg = JSON.parse(readFileSync(join(dirname(wasmPath), '..', 'package.json'), 'utf8')) as { version: string };
+  const st = statSync(wasmPath);
+  // The module by version, size and time (hashing 30 MB would cost more than it saves).
+  const key = snapshotKey(`${pkg.version}:${st.size}:${st.mtimeMs}`, shim.map((f) => f.source).join('\0'), preopens);
+  const dir = cacheDir(config.cacheDir);
+  const rewritten = exportGlobals(bytes);
+  const saved = dir ? openSnapshot(dir, key) : undefined;
+  return { bytes: rewritten.bytes, shim, preopens, snapshot: { dir, key, globals: rewritten.globals, saved }, t0, rss };
+}
+
 /** The VM, loading it now (synchronously) if needed. */
 export function loadRubySync(): RubyVm {
   if (current) return current;
   const rss = process.memoryUsage().rss;
   const t0 = performance.now();
-  const module = new WebAssembly.Module(readFileSync(require.resolve(WASM)));
-  current = new RubyVm(module, t0, performance.now(), rss, 'sync');
+  const p = plan(readFileSync(require.resolve(WASM)), t0, rss);
+  const module = new WebAssembly.Module(p.bytes);
+  current = new RubyVm(module, p, performance.now(), 'sync');
   return current;
 }
 
@@ -111,8 +151,9 @@ export function getRuby(): Promise<RubyVm> {
   pending ??= (async () => {
     const rss = process.memoryUsage().rss;
     const t0 = performance.now();
-    const module = await WebAssembly.compile(await readFile(require.resolve(WASM)));
-    current ??= new RubyVm(module, t0, performance.now(), rss, 'async');
+    const p = plan(await readFile(require.resolve(WASM)), t0, rss);
+    const module = await WebAssembly.compile(p.bytes);
+    current ??= new RubyVm(module, p, performance.now(), 'async');
     return current;
   })();
   return pending;
@@ -168,11 +209,11 @@ export class RubyVm {
   private depth = 0;
   private readonly whichCache = new Map<string, string | undefined>();
 
-  constructor(module: WebAssembly.Module, t0: number, compiled: number, rssBefore: number, mode: 'sync' | 'async') {
+  constructor(module: WebAssembly.Module, p: Plan, compiled: number, mode: 'sync' | 'async') {
     const { WASI } = quietWasi();
     const { RubyVM: VM } = require('@ruby/wasm-wasi/dist/vm') as typeof import('@ruby/wasm-wasi/dist/vm');
     const env = config.env ?? Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    const preopens = Object.fromEntries((config.preopens ?? topLevelFolders()).map((d) => [d, d]));
+    const preopens = Object.fromEntries(p.preopens.map((d) => [d, d]));
     const wasi = new WASI({ version: 'preview1', returnOnExit: true, args: [], env, preopens, stdout: 2 });
     const vm = new VM();
     const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport };
@@ -181,14 +222,34 @@ export class RubyVm {
     // Given an Instance rather than a Module, setInstance finishes before it returns.
     void vm.setInstance(instance);
     wasi.initialize(instance);
-    vm.initialize(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0']);
-    const started = performance.now();
-    for (const name of SHIM_FILES) {
-      const path = join(SHIM_DIR, name);
-      const t = performance.now();
-      vm.eval(`Kernel.eval(${rubyString(readFileSync(path, 'utf8'))}, TOPLEVEL_BINDING, ${rubyString(path)}, 1); nil`);
-      if (process.env.KASPER_RUBY_TRACE) process.stderr.write(`${name} ${(performance.now() - t).toFixed(1)} ms\n`);
+    let snapshot: LoadStats['snapshot'] = 'none';
+    let started: number;
+    const snap = p.snapshot;
+    if (snap?.saved) {
+      restoreSnapshot(instance, snap.saved);
+      started = performance.now();
+      // What the snapshot froze that belongs to this process: the environment, the seed.
+      vm.eval(`ENV.replace(JSON.parse(${rubyString(JSON.stringify(env))})); Random.srand(${BigInt(`0x${randomBytes(16).toString('hex')}`)}); nil`);
+      snapshot = 'restored';
+    } else {
+      vm.initialize(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0']);
+      started = performance.now();
+      for (const f of p.shim) {
+        const t = performance.now();
+        vm.eval(`Kernel.eval(${rubyString(f.source)}, TOPLEVEL_BINDING, ${rubyString(f.path)}, 1); nil`);
+        if (process.env.KASPER_RUBY_TRACE) process.stderr.write(`${f.name} ${(performance.now() - t).toFixed(1)} ms\n`);
+      }
+      if (snap?.dir) {
+        try {
+          writeSnapshot(snap.dir, snap.key, takeSnapshot(instance, snap.globals));
+          snapshot = 'written';
+        } catch {
+          // no snapshot this time; the next process starts Ruby again
+        }
+      }
     }
+    // Everything that refers to JavaScript objects comes after the snapshot point.
+    vm.eval('require "js"');
     const bridge = {
       input: () => {
         const s = this.input;
@@ -208,13 +269,14 @@ export class RubyVm {
     if (config.settings) this.applySettings(config.settings);
     const done = performance.now();
     this.stats = {
-      compileMs: compiled - t0,
+      compileMs: compiled - p.t0,
       startMs: started - compiled,
       shimMs: done - started,
-      totalMs: done - t0,
-      rssBeforeMiB: rssBefore / 2 ** 20,
+      totalMs: done - p.t0,
+      rssBeforeMiB: p.rss / 2 ** 20,
       rssAfterMiB: process.memoryUsage().rss / 2 ** 20,
       mode,
+      snapshot,
     };
   }
 

@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getRuby, isRubyLoaded, loadRubySync } from '../src/index.ts';
 
@@ -51,4 +53,35 @@ test('Ruby output never reaches Kasper\'s stdout, and no experimental warning is
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /from ruby\nerr from ruby\nraw/);
   assert.doesNotMatch(r.stderr, /ExperimentalWarning|WASI/);
+});
+
+test('a pre-initialised snapshot: written once, then restored, with this process\'s environment and seed', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'kasper-ruby-cache-'));
+  try {
+    const script = `
+      const m = await import(${JSON.stringify(index)});
+      const vm = m.loadRubySync();
+      const scope = { lookup: (n) => n === 'x' ? 'from scope' : undefined, variables: () => ['x'], callFunction: () => undefined };
+      console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
+    const run = (value: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_TEST_VALUE: value, KASPER_RUBY_SNAPSHOT: '1' } }));
+    const first = run('one');
+    const second = run('two');
+    const third = run('three');
+    assert.deepEqual([first.snapshot, second.snapshot, third.snapshot], ['written', 'restored', 'restored']);
+    assert.deepEqual([first.env, second.env, third.env], ['one', 'two', 'three']);
+    assert.notEqual(second.rand, third.rand);
+    for (const r of [first, second, third]) assert.equal(r.erb, 'from scope [1, {"a"=>2.5}]');
+    // A damaged snapshot is not used: Ruby starts again and writes a sound one.
+    const file = readdirSync(join(cache, 'kasper')).find((f) => f.endsWith('.snapshot'))!;
+    const path = join(cache, 'kasper', file);
+    writeFileSync(path, readFileSync(path).subarray(0, 100000));
+    assert.equal(run('four').snapshot, 'written');
+    assert.equal(run('five').snapshot, 'restored');
+    // Nor is one that others could have written.
+    chmodSync(path, 0o666);
+    assert.equal(run('six').snapshot, 'written');
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });

@@ -16,7 +16,6 @@
 # a resource reference, a timestamp...). From Ruby to JavaScript every Hash is tagged, so that
 # JavaScript keeps the order of keys such as "2" and "1".
 require 'json'
-require 'js'
 
 module Kasper
   TAG = "\u0000"

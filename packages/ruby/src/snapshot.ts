@@ -1,0 +1,230 @@
+// A pre-initialised Ruby: the VM's linear memory and globals right after Ruby started and the
+// shim loaded, kept on disk so that later processes restore it instead of starting Ruby again.
+//
+// WebAssembly keeps all of a module instance's state in its memory and its globals; ruby.wasm's
+// globals are not exported, so the module is rewritten to export them (an export section entry
+// per global, nothing else changes). Restoring = instantiate, copy the memory in, set the
+// globals. What the snapshot cannot hold is rebuilt after restoring: ENV (WASI copies the
+// environment into memory at start), the random seed, and everything that refers to JavaScript
+// objects (the js gem and the bridge are loaded after the snapshot point, never in it). The
+// snapshot's preopened folders are part of its key, since WASI's table of them lives in memory.
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+const PAGE = 65536;
+const MAGIC = 'kasper-ruby-snapshot-1';
+
+function leb(buf: Uint8Array, pos: number): [number, number] {
+  let r = 0;
+  let s = 0;
+  let b: number;
+  do {
+    b = buf[pos++];
+    r += (b & 0x7f) * 2 ** s;
+    s += 7;
+  } while (b & 0x80);
+  return [r, pos];
+}
+
+function encLeb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n) b |= 0x80;
+    out.push(b);
+  } while (n);
+  return out;
+}
+
+/** The module with every global exported as `kasper_global_N`; and how many there are. */
+export function exportGlobals(bytes: Uint8Array): { bytes: Uint8Array; globals: number } {
+  const sections: { id: number; start: number; body: number; end: number }[] = [];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, body] = leb(bytes, pos + 1);
+    sections.push({ id, start: pos, body, end: body + size });
+    pos = body + size;
+  }
+  let imported = 0;
+  const imports = sections.find((s) => s.id === 2);
+  if (imports) {
+    let [n, p] = leb(bytes, imports.body);
+    const limits = () => {
+      let flags: number;
+      [flags, p] = leb(bytes, p);
+      [, p] = leb(bytes, p);
+      if (flags & 1) [, p] = leb(bytes, p);
+    };
+    for (let i = 0; i < n; i++) {
+      let len: number;
+      [len, p] = leb(bytes, p);
+      p += len;
+      [len, p] = leb(bytes, p);
+      p += len;
+      const kind = bytes[p++];
+      if (kind === 0) [, p] = leb(bytes, p);
+      else if (kind === 1) {
+        p++;
+        limits();
+      } else if (kind === 2) limits();
+      else if (kind === 3) {
+        p += 2;
+        imported++;
+      } else throw new Error(`unknown import kind ${kind}`);
+    }
+  }
+  const globalSection = sections.find((s) => s.id === 6);
+  const defined = globalSection ? leb(bytes, globalSection.body)[0] : 0;
+  const exportSection = sections.find((s) => s.id === 7);
+  if (!exportSection) throw new Error('the module has no export section');
+  const [count, entries] = leb(bytes, exportSection.body);
+  const extra: number[] = [];
+  const total = imported + defined;
+  for (let i = 0; i < total; i++) {
+    const name = Buffer.from(`kasper_global_${i}`);
+    extra.push(...encLeb(name.length), ...name, 3, ...encLeb(i));
+  }
+  const body = Buffer.concat([Buffer.from(encLeb(count + total)), bytes.subarray(entries, exportSection.end), Buffer.from(extra)]);
+  const out = Buffer.concat([bytes.subarray(0, exportSection.start), Buffer.from([7, ...encLeb(body.length)]), body, bytes.subarray(exportSection.end)]);
+  return { bytes: out, globals: total };
+}
+
+export interface Snapshot {
+  /** Memory size in bytes. */
+  size: number;
+  /** Global values by index (numbers; i64 globals as bigint). */
+  globals: (number | bigint)[];
+  /** Non-zero pages: page index and contents. */
+  pages: { index: number; data: Uint8Array }[];
+}
+
+/** A snapshot on disk, opened and checked, its pages read straight into memory when restored. */
+export interface SavedSnapshot {
+  fd: number;
+  size: number;
+  globals: (number | bigint)[];
+  pages: number[];
+  /** Where the first page starts in the file. */
+  offset: number;
+}
+
+type WasmGlobal = { value: number | bigint };
+
+export function takeSnapshot(instance: WebAssembly.Instance, globals: number): Snapshot {
+  const memory = instance.exports.memory as WebAssembly.Memory;
+  const all = new Uint8Array(memory.buffer);
+  const pages: Snapshot['pages'] = [];
+  for (let i = 0; i * PAGE < all.length; i++) {
+    const page = all.subarray(i * PAGE, (i + 1) * PAGE);
+    if (page.some((b) => b !== 0)) pages.push({ index: i, data: Uint8Array.from(page) });
+  }
+  const values: (number | bigint)[] = [];
+  for (let i = 0; i < globals; i++) values.push((instance.exports[`kasper_global_${i}`] as WasmGlobal).value);
+  return { size: all.length, globals: values, pages };
+}
+
+/**
+ * Puts a saved snapshot into a fresh instance of the same (rewritten) module, reading its pages
+ * from the file straight into the instance's memory, and closes the file.
+ */
+export function restoreSnapshot(instance: WebAssembly.Instance, saved: SavedSnapshot): void {
+  try {
+    const memory = instance.exports.memory as WebAssembly.Memory & { grow(pages: number): number };
+    const missing = (saved.size - memory.buffer.byteLength) / PAGE;
+    if (missing > 0) memory.grow(missing);
+    const all = new Uint8Array(memory.buffer);
+    all.fill(0);
+    let at = saved.offset;
+    for (const index of saved.pages) {
+      if (readSync(saved.fd, all, index * PAGE, PAGE, at) !== PAGE) throw new Error('the Ruby snapshot is truncated');
+      at += PAGE;
+    }
+    saved.globals.forEach((v, i) => {
+      const g = instance.exports[`kasper_global_${i}`] as WasmGlobal;
+      try {
+        g.value = v;
+      } catch {
+        // an immutable global: its value is the module's own
+      }
+    });
+  } finally {
+    closeSync(saved.fd);
+  }
+}
+
+/** The cache key: what the snapshot depends on (the module, the shim, the preopened folders). */
+export function snapshotKey(wasm: string, shim: string, preopens: readonly string[]): string {
+  return createHash('sha256').update(MAGIC).update('\0').update(wasm).update('\0').update(shim).update('\0').update(preopens.join('\n')).digest('hex');
+}
+
+/** This user's cache folder for snapshots, if it is private (owned by us, not writable by others). */
+export function cacheDir(configured?: string): string | undefined {
+  const base = configured ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kasper');
+  try {
+    mkdirSync(base, { recursive: true, mode: 0o700 });
+    const st = lstatSync(base);
+    const uid = process.getuid?.();
+    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return undefined;
+    return base;
+  } catch {
+    return undefined;
+  }
+}
+
+function file(dir: string, key: string): string {
+  return join(dir, `ruby-${key.slice(0, 32)}.snapshot`);
+}
+
+/** Opens a saved snapshot if there is a sound one for this key (private to this user, complete). */
+export function openSnapshot(dir: string, key: string): SavedSnapshot | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file(dir, key), 'r');
+    const st = fstatSync(fd);
+    const uid = process.getuid?.();
+    if ((uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) throw new Error('not private');
+    const length = Buffer.alloc(4);
+    readSync(fd, length, 0, 4, 0);
+    const headerLength = length.readUInt32LE(0);
+    if (headerLength > 2 ** 24) throw new Error('bad header');
+    const raw = Buffer.alloc(headerLength);
+    readSync(fd, raw, 0, headerLength, 4);
+    const header = JSON.parse(raw.toString('utf8')) as { magic: string; key: string; size: number; globals: string[]; pages: number[] };
+    if (header.magic !== MAGIC || header.key !== key) throw new Error('another snapshot');
+    const offset = 4 + headerLength;
+    if (st.size !== offset + header.pages.length * PAGE) throw new Error('incomplete');
+    const globals = header.globals.map((g) => (g.endsWith('n') ? BigInt(g.slice(0, -1)) : Number(g)));
+    return { fd, size: header.size, globals, pages: header.pages, offset };
+  } catch {
+    if (fd !== undefined) closeSync(fd);
+    return undefined;
+  }
+}
+
+/** Writes the snapshot atomically (a private temporary file renamed into place). */
+export function writeSnapshot(dir: string, key: string, snap: Snapshot): void {
+  const path = file(dir, key);
+  const tmp = `${path}.${process.pid}.tmp`;
+  const header = Buffer.from(JSON.stringify({ magic: MAGIC, key, size: snap.size, globals: snap.globals.map((g) => (typeof g === 'bigint' ? `${g}n` : String(g))), pages: snap.pages.map((p) => p.index) }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, length);
+    writeSync(fd, header);
+    for (const p of snap.pages) writeSync(fd, p.data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (e) {
+    unlinkSync(tmp);
+    throw e;
+  }
+}
