@@ -48,6 +48,9 @@ export class Catalog {
   /** Catalog-level tags: every tag of every evaluated class, and the node's. */
   tags: string[] = [];
   classes: string[] = [];
+  /** Set on a catalog read from its JSON: the compiler's id for it and its code's (Puppet's `catalog_uuid`, `code_id`). */
+  catalogUuid?: string;
+  codeId?: string | null;
   readonly resources: CatalogResource[] = [];
   readonly edges: CatalogEdge[] = [];
   private readonly index = new Map<string, CatalogResource>();

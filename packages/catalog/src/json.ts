@@ -91,6 +91,8 @@ export function parseCatalog(text: string): Catalog {
   const c = new Catalog(j.name, j.environment, j.version);
   c.tags = j.tags ?? [];
   c.classes = j.classes ?? [];
+  if (typeof j.catalog_uuid === 'string') c.catalogUuid = j.catalog_uuid;
+  if (j.code_id !== undefined) c.codeId = j.code_id;
   for (const r of j.resources ?? []) {
     c.add({
       type: r.type,

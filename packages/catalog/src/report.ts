@@ -139,7 +139,10 @@ export class Report {
   readonly noop: boolean;
   readonly configuration_version: string | number;
   readonly environment: string;
-  readonly transaction_uuid = randomUUID();
+  readonly transaction_uuid: string;
+  /** The catalog's, as its compiler gave them (Puppet's reports carry them back). */
+  readonly catalog_uuid: string | null;
+  readonly code_id: string | null;
   readonly time = new Date().toISOString();
   readonly logs: LogEntry[] = [];
   readonly resource_statuses: Record<string, ResourceStatus> = {};
@@ -149,7 +152,11 @@ export class Report {
   /** Set when the run applied a cached catalog because it could not get a fresh one. */
   cachedCatalogStatus: CachedCatalogStatus = 'not_used';
 
-  constructor(catalog: Pick<Catalog, 'name' | 'version' | 'environment'>, noop: boolean) {
+  /** `transactionUuid`: the run's, when the requests that got its catalog carried one (as Puppet's agent sends it). */
+  constructor(catalog: Pick<Catalog, 'name' | 'version' | 'environment'> & Partial<Pick<Catalog, 'catalogUuid' | 'codeId'>>, noop: boolean, transactionUuid?: string) {
+    this.transaction_uuid = transactionUuid ?? randomUUID();
+    this.catalog_uuid = catalog.catalogUuid ?? null;
+    this.code_id = catalog.codeId ?? null;
     this.host = catalog.name || hostname();
     this.noop = noop;
     this.configuration_version = catalog.version;
@@ -304,8 +311,8 @@ export class Report {
       resource_statuses: this.resource_statuses,
       corrective_change: false,
       cached_catalog_status: this.cachedCatalogStatus,
-      catalog_uuid: null,
-      code_id: null,
+      catalog_uuid: this.catalog_uuid,
+      code_id: this.code_id,
       job_id: null,
       kind: 'apply',
     };

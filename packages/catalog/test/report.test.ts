@@ -2,7 +2,7 @@
 // statuses, and the JSON is Puppet's report format 12.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Catalog, Report, addEvent, statusCounters, type EventStatus, type ReportEvent } from '../src/index.ts';
+import { Catalog, Report, addEvent, parseCatalog, statusCounters, type EventStatus, type ReportEvent } from '../src/index.ts';
 
 const event = (status: EventStatus, property = 'value'): ReportEvent => ({
   audited: status === 'audit', property, previous_value: 'a', desired_value: 'b', historical_value: null, message: 'm',
@@ -87,4 +87,19 @@ test('the JSON is Puppet\'s report format 12, with metrics counted from the stat
   assert.deepEqual(j.metrics.events.values, [['total', 'Total', 1], ['failure', 'Failure', 0], ['success', 'Success', 1], ['noop', 'Noop', 0]]);
   assert.deepEqual(j.resource_statuses['File[/a]'].events[0].status, 'success');
   assert.equal(r.summary(), 'Applied catalog in 1.50 seconds: 2 resources, 1 changed, 1 skipped');
+});
+
+test('a report names the catalog it applied and the run that asked for it, as Puppet\'s does', () => {
+  const c = parseCatalog(JSON.stringify({
+    tags: [], name: 'n1.example.com', version: 1700000000, code_id: null, catalog_uuid: '5d5a1a1e-6b1f-4d0e-9f5e-2f0f7c3b9a11',
+    catalog_format: 1, environment: 'production', resources: [], edges: [], classes: [],
+  }));
+  const r = new Report(c, false, 'b2c8e6f4-1111-4222-8333-944445555666').toJSON();
+  assert.equal(r.catalog_uuid, '5d5a1a1e-6b1f-4d0e-9f5e-2f0f7c3b9a11');
+  assert.equal(r.code_id, null);
+  assert.equal(r.transaction_uuid, 'b2c8e6f4-1111-4222-8333-944445555666');
+  // A catalog compiled here has neither: the report says so, and makes its own run id.
+  const local = new Report(new Catalog('n1.example.com'), false).toJSON();
+  assert.equal(local.catalog_uuid, null);
+  assert.match(local.transaction_uuid, /^[0-9a-f-]{36}$/);
 });
