@@ -138,3 +138,15 @@ test('every ERB template of the Debian-packaged modules compiles', (t) => {
   const bad = checkErb('a\n<% if true %>\nb\n', '/m/templates/unclosed.erb');
   assert.ok(bad instanceof RubyError && bad.rubyClass === 'SyntaxError' && bad.file === '/m/templates/unclosed.erb');
 });
+
+test('templates render templates (calls nest: Ruby, Kasper, Ruby again)', () => {
+  const inner = new Map<string, unknown>([['name', 'inner']]);
+  const scope = mapScope(new Map<string, unknown>([['name', 'outer'], ['items', ['a', 'b']]]), {
+    template: (args) => (args as string[]).map((f) => renderErb(`[<%= @name %> from ${f}<% raise "deep" if "${f}" == "bad" %>]`, { scope: mapScope(inner), file: f })).join(''),
+  });
+  assert.equal(renderErb('<%= @name %> <%= scope.function_template(["x.erb", "y.erb"]) %> <%= @items.map { |i| scope.call_function("template", [i]) }.join %>', { scope }),
+    'outer [inner from x.erb][inner from y.erb] [inner from a][inner from b]');
+  // An error deep inside comes out naming the inner template, and Ruby is still usable after.
+  assert.throws(() => renderErb('<%= scope.function_template(["bad"]) %>', { scope }), (e: unknown) => e instanceof RubyError && e.file === 'bad' && /deep/.test(e.message));
+  assert.equal(renderErb('<%= 1 + 1 %>', { scope }), '2');
+});
