@@ -192,6 +192,6 @@ test('a database made before the query rows is migrated, its documents backfille
   const node = await db.select('SELECT r.status FROM nodes n JOIN reports r ON r.id = n.latest_report_id');
   assert.equal(node[0].status, 'failed');
   await db.init(); // once migrated, nothing more to do
-  assert.equal((await db.select('SELECT version FROM kasper_schema'))[0].version, 1);
+  assert.equal((await db.select('SELECT version FROM kasper_schema'))[0].version, 2);
   await db.close();
 });

@@ -23,10 +23,19 @@ export interface Paging {
   orderBy?: [string, 'asc' | 'desc'][];
 }
 
+/** An ORDER BY key: its expression, `ASC NULLS LAST` or `DESC NULLS FIRST`, and the projected column it is, if one. */
+interface OrderKey {
+  expr: Frag;
+  nulls: string;
+  alias?: string;
+}
+
 export interface Compiled {
   sql: string;
   params: unknown[];
   columns: Column[];
+  /** SQLite: the same query answering one row, `body`, the whole answer as JSON text built by the database. */
+  json?: { sql: string; params: unknown[] };
   /** `count(*)` of the unpaged result (`include_total`). */
   count: { sql: string; params: unknown[] };
 }
@@ -61,10 +70,10 @@ const kindOf = (f: FieldDef): Kind => {
   }
 };
 
-/** The value of a field as the answer carries it (JSON as text). */
+/** The value of a field as the answer carries it: JSON as text (jsonb cast in PostgreSQL). */
 function projectField(c: Ctx, f: FieldDef): Frag {
   const expr = f.sql(c);
-  if (kindOf(f) === 'json' && c.d === 'postgres' && !f.text) return sql`CAST(${expr} AS text)`;
+  if (kindOf(f) === 'json' && c.d === 'postgres' && !f.textJson) return sql`CAST(${expr} AS text)`;
   return expr;
 }
 
@@ -213,7 +222,7 @@ class Compiler {
 
   private parameterEquals(at: JsonAt, value: unknown): Frag {
     const text = JSON.stringify(value);
-    return this.c.d === 'postgres' ? sql`(${at.json()} = CAST(CAST(${text} AS jsonb) AS text))` : sql`(${at.json()} = json(${text}))`;
+    return this.c.d === 'postgres' ? sql`(${at.value()} = CAST(${text} AS jsonb))` : sql`(${at.json()} = json(${text}))`;
   }
 
   private nodeState(e: Entity, value: Ast): Frag {
@@ -366,23 +375,24 @@ class Compiler {
     let s = sql`SELECT ${join(exprs, ', ')} FROM ${from}`;
     if (conds.length) s = sql`${s} WHERE ${join(conds, ' AND ')}`;
     if (groupBy.length) s = sql`${s} GROUP BY ${join(groupBy, ', ')}`;
-    const orderBy = order ?? this.orderBy(e, paging.orderBy ?? [], new Map());
+    const orderBy = order ?? this.orderBy(e, paging.orderBy ?? [], new Map()).map((k) => sql`${k.expr} ${raw(k.nulls)}`);
     if (orderBy.length) s = sql`${s} ORDER BY ${join(orderBy, ', ')}`;
     if (paging.limit !== undefined) s = sql`${s} LIMIT ${raw(String(paging.limit))}`;
     if (paging.offset !== undefined) s = sql`${s}${raw(paging.limit === undefined ? (this.c.d === 'sqlite' ? ' LIMIT -1' : '') : '')} OFFSET ${raw(String(paging.offset))}`;
     return s;
   }
 
-  orderBy(e: Entity, orderBy: [string, 'asc' | 'desc'][], projected: Map<string, Frag>): Frag[] {
-    return orderBy.flatMap(([name, dir]) => {
+  /** ORDER BY keys: an expression (or a projected column's alias) and PostgreSQL's default null placement. */
+  orderBy(e: Entity, orderBy: [string, 'asc' | 'desc'][], projected: Map<string, Frag>): OrderKey[] {
+    return orderBy.flatMap(([name, dir]): OrderKey[] => {
       const nulls = dir === 'desc' ? 'DESC NULLS FIRST' : 'ASC NULLS LAST';
       const alias = projected.get(name);
-      if (alias && !Object.hasOwn(e.fields, name)) return [sql`${alias} ${raw(nulls)}`];
+      if (alias && !Object.hasOwn(e.fields, name)) return [{ expr: alias, nulls, alias: alias.text }];
       const { top, path } = parseField(name);
       if (path.length) {
         const f = fieldDef(e, top);
         if (!f.dot) throw raise('KSP-QUERY-004', { field: name, known: top });
-        return [sql`${f.dot(this.c, path).project()} ${raw(nulls)}`];
+        return [{ expr: f.dot(this.c, path).project(), nulls }];
       }
       if (!Object.hasOwn(e.fields, name) || e.fields[name].queryable === false) {
         const known = Object.entries(e.fields).filter(([, f]) => f.queryable !== false).map(([k]) => `'${k}'`).join(', ');
@@ -390,7 +400,7 @@ class Compiler {
       }
       const f = e.fields[name];
       const keys = f.type === 'scalar' ? new JsonAt(this.c.d, f.sql(this.c)).order() : [f.sql(this.c)];
-      return keys.map((k) => sql`${k} ${raw(nulls)}`);
+      return keys.map((k) => ({ expr: k, nulls }));
     });
   }
 
@@ -425,6 +435,27 @@ class Compiler {
       }
     }
   }
+}
+
+/**
+ * SQLite: the answer as one JSON text, concatenated by the database from the inner query's
+ * columns — no row objects in JavaScript, stored JSON spliced in unparsed. (PostgreSQL sends
+ * rows: measured, its driver and rowsToJson are cheaper than building the text in the server.)
+ */
+function jsonAnswer(columns: Column[], inner: Frag, order: string[]): { sql: string; params: unknown[] } {
+  const orderBy = order.length ? ` ORDER BY ${order.map((o) => `q.${o}`).join(', ')}` : '';
+  const value = (kind: Kind, col: string): string => {
+    switch (kind) {
+      case 'string': return `json_quote(${col})`;
+      case 'number': return `COALESCE(CAST(${col} AS TEXT), 'null')`;
+      case 'boolean': return `(CASE WHEN ${col} IS NULL THEN 'null' WHEN ${col} <> 0 THEN 'true' ELSE 'false' END)`;
+      default: return `COALESCE(${col}, 'null')`;
+    }
+  };
+  const parts: Frag[] = columns.map((col, i) => sql`${`${i ? ',' : '{'}${JSON.stringify(col.name)}:`} || ${raw(value(col.kind, `q.c${i}`))}`);
+  const row = columns.length ? sql`${join(parts, ' || ')} || '}'` : raw("'{}'");
+  const s = sql`SELECT '[' || COALESCE(group_concat(${row}, ','${raw(orderBy)}), '') || ']' AS body FROM (${inner}) q`;
+  return { sql: s.text, params: [...s.params] };
 }
 
 /** A scalar parameter as a column compares it: strings as they are, others as their text. */
@@ -576,7 +607,8 @@ export function compile(c: Ctx, spec: QuerySpec): Compiled {
         const f = fieldDef(e, top);
         if (!f.dot) throw raise('KSP-QUERY-003', { entity: e.name, field: p, known: top });
         columns.push({ name: p, kind: 'json' });
-        exprs.push(f.dot(c, path).project());
+        const value = f.dot(c, path).project();
+        exprs.push(c.d === 'postgres' ? sql`CAST(${value} AS text)` : value);
         continue;
       }
       const f = Object.hasOwn(e.fields, p) ? e.fields[p] : undefined;
@@ -609,11 +641,18 @@ export function compile(c: Ctx, spec: QuerySpec): Compiled {
     throw invalid('Fields extracted beside a function must be grouped by (group_by)');
   }
   const aliased = exprs.map((x, i) => sql`${x} AS ${raw(`c${i}`)}`);
-  const order = compiler.orderBy(e, paging.orderBy ?? [], byName);
-  const statement = compiler.select(e, aliased, where, paging, group, order);
+  const keys = compiler.orderBy(e, paging.orderBy ?? [], byName);
+  // Sort keys that are not projected columns are carried as o0, o1…, so the aggregate building
+  // the answer can keep the order the inner query gave.
+  const keyNames = keys.map((k, i) => k.alias ?? `o${i}`);
+  const extra = keys.flatMap((k, i) => (k.alias ? [] : [sql`${k.expr} AS ${raw(`o${i}`)}`]));
+  const innerOrder = keys.map((k, i) => raw(`${keyNames[i]} ${k.nulls}`));
+  const statement = compiler.select(e, aliased, where, paging, group, keys.map((k) => sql`${k.expr} ${raw(k.nulls)}`));
+  const inner = compiler.select(e, [...aliased, ...extra], where, paging, group, innerOrder);
   const unpaged = compiler.select(e, aliased, where, {}, group, []);
+  const json = c.d === 'sqlite' ? jsonAnswer(columns, inner, keys.map((k, i) => `${keyNames[i]} ${k.nulls}`)) : undefined;
   return {
-    sql: statement.text, params: [...statement.params], columns,
+    sql: statement.text, params: [...statement.params], columns, json,
     count: { sql: `SELECT CAST(count(*) AS INTEGER) AS n FROM (${unpaged.text}) t`, params: [...unpaged.params] },
   };
 }

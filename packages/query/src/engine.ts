@@ -20,7 +20,6 @@ export interface Answer {
   body: string;
   /** Rows the query would give without limit and offset (`include_total`). */
   total?: number;
-  rows: number;
 }
 
 const DAY = 86_400_000;
@@ -60,8 +59,10 @@ export function rowsToJson(columns: readonly { name: string; kind: Column['kind'
 export async function runQuery(qc: QueryContext, spec: QuerySpec, options: { includeTotal?: boolean } = {}): Promise<Answer> {
   const c = ctxFor(qc);
   const compiled = compile(c, spec);
-  const rows = await select(qc.storage, compiled.sql, compiled.params);
-  const answer: Answer = { body: rowsToJson(compiled.columns, rows), rows: rows.length };
+  let body: string;
+  if (compiled.json) body = String((await select(qc.storage, compiled.json.sql, compiled.json.params))[0]?.body ?? '[]');
+  else body = rowsToJson(compiled.columns, await select(qc.storage, compiled.sql, compiled.params));
+  const answer: Answer = { body };
   if (options.includeTotal) answer.total = Number((await select(qc.storage, compiled.count.sql, compiled.count.params))[0]?.n ?? 0);
   return answer;
 }
@@ -146,5 +147,5 @@ export async function eventCounts(qc: QueryContext, query: unknown, options: Eve
     const subject = options.summarizeBy === 'resource' ? { type: r.resource_type, title: r.resource_title } : { title: r[group[0]] };
     return JSON.stringify({ subject_type: options.summarizeBy, subject, failures: Number(r.failures), successes: Number(r.successes), noops: Number(r.noops), skips: Number(r.skips) });
   });
-  return { body: `[${out.join(',')}]`, rows: rows.length };
+  return { body: `[${out.join(',')}]` };
 }

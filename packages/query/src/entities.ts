@@ -26,7 +26,7 @@ export interface Dotted {
   value: JsonAt;
   /** Wraps a condition on `value` (e.g. in an EXISTS over the facts of the row's node). */
   wrap(cond: Frag): Frag;
-  /** The value at the path as JSON text, for a projection. */
+  /** The value at the path, for a projection (jsonb in PostgreSQL, JSON text in SQLite). */
   project(): Frag;
 }
 
@@ -36,8 +36,8 @@ export interface FieldDef {
   sql(c: Ctx): Frag;
   queryable?: boolean;
   projectable?: boolean;
-  /** The SQL already answers JSON text (an aggregate built in the query). */
-  text?: boolean;
+  /** In PostgreSQL the SQL gives JSON as text (a column kept as text), not json or jsonb. */
+  textJson?: boolean;
   /** Dotted access into an `object` field. */
   dot?(c: Ctx, path: PathStep[]): Dotted;
 }
@@ -78,8 +78,6 @@ const certnameRelations = (): Record<string, Relationship> => Object.fromEntries
 const toEnvironments: Relationship = { local: ['environment'], foreign: ['name'] };
 
 const bool = (expr: string) => f('boolean', expr);
-const json = (d: Dialect, expr: string) => (d === 'postgres' ? `CAST(${expr} AS jsonb)` : expr);
-const jsonText = (d: Dialect, expr: Frag) => (d === 'postgres' ? sql`CAST(${expr} AS text)` : expr);
 
 /** A JSON object built in SQL: json_build_object or json_object, with values given as SQL. */
 function object(d: Dialect, entries: [string, Frag][]): Frag {
@@ -180,10 +178,12 @@ const factContents: Entity = {
   nodeState: byNodeAlias('n'),
 };
 
-/** A node's facts with its trusted data as the `trusted` fact, as PuppetDB's factsets hold them. */
-const mergedFacts = (d: Dialect) => (d === 'postgres'
-  ? raw("(CASE WHEN n.trusted IS NULL THEN CAST(n.facts AS jsonb) ELSE CAST(n.facts AS jsonb) || jsonb_build_object('trusted', CAST(n.trusted AS jsonb)) END)")
-  : raw("(CASE WHEN n.trusted IS NULL THEN json(n.facts) ELSE json_set(n.facts, '$.trusted', json(n.trusted)) END)"));
+/**
+ * A node's facts with its trusted data as the `trusted` fact, as PuppetDB's factsets hold them:
+ * spliced into the stored text (compact JSON, as the store writes it), never parsed.
+ */
+const mergedFacts = (d: Dialect) => raw(`(CASE WHEN n.trusted IS NULL THEN n.facts WHEN n.facts = '{}' THEN '{"trusted":' || n.trusted || '}'
+  ELSE ${d === 'postgres' ? 'left(n.facts, -1)' : 'substr(n.facts, 1, length(n.facts) - 1)'} || ',"trusted":' || n.trusted || '}' END)`);
 
 /** `facts.x.y…` and `trusted.y…` go through the fact rows of the node: one indexed lookup, no document parsed. */
 function factDot(name: string | undefined) {
@@ -194,7 +194,7 @@ function factDot(name: string | undefined) {
     return {
       value,
       wrap: (cond) => sql`EXISTS (SELECT 1 FROM fact_values fv WHERE fv.node = n.name AND fv.name = ${fact} AND ${cond})`,
-      project: () => sql`(SELECT ${value.json()} FROM fact_values fv WHERE fv.node = n.name AND fv.name = ${fact})`,
+      project: () => sql`(SELECT ${value.value()} FROM fact_values fv WHERE fv.node = n.name AND fv.name = ${fact})`,
     };
   };
 }
@@ -207,8 +207,8 @@ const inventory: Entity = {
     certname: f('string', 'n.name'),
     timestamp: f('timestamp', 'n.facts_at'),
     environment: f('string', 'n.environment'),
-    facts: f('object', (c) => mergedFacts(c.d), { dot: factDot(undefined) }),
-    trusted: f('object', (c) => raw(json(c.d, 'n.trusted')), { dot: factDot('trusted') }),
+    facts: f('object', (c) => mergedFacts(c.d), { dot: factDot(undefined), textJson: true }),
+    trusted: f('object', 'n.trusted', { dot: factDot('trusted'), textJson: true }),
   },
   relationships: certnameRelations(),
   nodeState: byNodeAlias('n'),
@@ -231,7 +231,7 @@ const resources: Entity = {
     parameters: f('object', 'cr.parameters', {
       dot: (c, path) => {
         const value = new JsonAt(c.d, raw('cr.parameters'), path);
-        return { value, wrap: (cond) => cond, project: () => value.json() };
+        return { value, wrap: (cond) => cond, project: () => value.value() };
       },
     }),
   },
@@ -260,16 +260,16 @@ const catalogs: Entity = {
         ['exported', embedBool(c.d, 'cr.exported')], ['file', raw('cr.file')], ['line', raw('cr.line')], ['parameters', embed(c.d, 'cr.parameters')],
       ]);
       const list = sql`${raw(agg)}(${data})${raw(c.d === 'postgres' ? ", '[]'::json)" : '')}`;
-      return jsonText(c.d, sql`(SELECT ${object(c.d, [['href', raw("'/pdb/query/v4/catalogs/' || c.node || '/resources'")], ['data', list]])} FROM catalog_resources cr WHERE cr.node = c.node)`);
-    }, { queryable: false, text: true }),
-    edges: f('json', (c) => jsonText(c.d, object(c.d, [['href', raw("'/pdb/query/v4/catalogs/' || c.node || '/edges'")], ['data', embed(c.d, "COALESCE(c.edges, '[]')")]])),
-      { queryable: false, text: true }),
+      return (sql`(SELECT ${object(c.d, [['href', raw("'/pdb/query/v4/catalogs/' || c.node || '/resources'")], ['data', list]])} FROM catalog_resources cr WHERE cr.node = c.node)`);
+    }, { queryable: false }),
+    edges: f('json', (c) => (object(c.d, [['href', raw("'/pdb/query/v4/catalogs/' || c.node || '/edges'")], ['data', embed(c.d, "COALESCE(c.edges, '[]')")]])),
+      { queryable: false }),
   },
   relationships: { ...certnameRelations(), environments: toEnvironments, producers: { local: ['producer'], foreign: ['name'] } },
   nodeState: byNodeAlias('n'),
 };
 
-const reportJson = (c: Ctx, column: string, what: string) => jsonText(c.d, object(c.d, [
+const reportJson = (c: Ctx, column: string, what: string) => (object(c.d, [
   ['href', raw(`'/pdb/query/v4/reports/' || r.hash || '/${what}'`)], ['data', embed(c.d, column)],
 ]));
 
@@ -298,8 +298,8 @@ const reports: Entity = {
     status: f('string', 'r.status'),
     type: f('string', 'r.report_type'),
     corrective_change: f('string', 'CAST(NULL AS TEXT)'),
-    metrics: f('json', (c) => reportJson(c, "COALESCE(r.metrics, '[]')", 'metrics'), { queryable: false, text: true }),
-    logs: f('json', (c) => reportJson(c, "COALESCE(r.logs, '[]')", 'logs'), { queryable: false, text: true }),
+    metrics: f('json', (c) => reportJson(c, "COALESCE(r.metrics, '[]')", 'metrics'), { queryable: false }),
+    logs: f('json', (c) => reportJson(c, "COALESCE(r.logs, '[]')", 'logs'), { queryable: false }),
     resource_events: f('json', (c) => {
       const data = object(c.d, [
         ['status', raw('e.status')], ['timestamp', raw('e.timestamp')], ['resource_type', raw('e.resource_type')], ['resource_title', raw('e.resource_title')],
@@ -309,8 +309,8 @@ const reports: Entity = {
       ]);
       // PuppetDB aggregates events with json_agg, which is null for a report without any.
       const list = c.d === 'postgres' ? sql`json_agg(${data})` : sql`(CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(${data}) END)`;
-      return jsonText(c.d, sql`(SELECT ${object(c.d, [['href', raw("'/pdb/query/v4/reports/' || r.hash || '/events'")], ['data', list]])} FROM resource_events e WHERE e.report_id = r.id)`);
-    }, { queryable: false, text: true }),
+      return (sql`(SELECT ${object(c.d, [['href', raw("'/pdb/query/v4/reports/' || r.hash || '/events'")], ['data', list]])} FROM resource_events e WHERE e.report_id = r.id)`);
+    }, { queryable: false }),
     'latest_report?': f('boolean', 'CAST(NULL AS INTEGER)', { projectable: false }),
   },
   relationships: {
@@ -335,8 +335,8 @@ const events: Entity = {
     resource_type: f('string', 'e.resource_type'),
     resource_title: f('string', 'e.resource_title'),
     property: f('string', 'e.property'),
-    new_value: f('jsonstring', 'e.new_value'),
-    old_value: f('jsonstring', 'e.old_value'),
+    new_value: f('jsonstring', 'e.new_value', { textJson: true }),
+    old_value: f('jsonstring', 'e.old_value', { textJson: true }),
     message: f('string', 'e.message'),
     file: f('string', 'e.file'),
     line: f('numeric', 'e.line'),

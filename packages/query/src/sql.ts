@@ -82,6 +82,11 @@ export class JsonAt {
       WHEN 'true' THEN 'boolean' WHEN 'false' THEN 'boolean' ELSE json_type(${this.base}, ${this.sp}) END)`;
   }
 
+  /** The value as it is stored: jsonb in PostgreSQL, JSON text in SQLite (NULL when absent). */
+  value(): Frag {
+    return this.d === 'postgres' ? this.node : sql`(${this.base} -> ${this.sp})`;
+  }
+
   /** The value as JSON text (NULL when absent). */
   json(): Frag {
     if (this.d === 'postgres') return sql`CAST(${this.node} AS text)`;

@@ -74,6 +74,45 @@ export const MIGRATIONS: Migration[] = [
     },
     data: (db) => backfills.queryRows!(db),
   },
+  {
+    // SQLite keeps a row's columns in order, and reaching a column behind a 300 KB report means
+    // walking the report's overflow pages: the documents go last. (PostgreSQL stores large
+    // values out of line; its tables stay as they are.)
+    why: 'SQLite: the stored documents (facts, catalog, report) become the last column of their rows',
+    ddl: (d) => {
+      if (d !== 'sqlite') return [];
+      const rebuild = (table: string, columns: string, names: string[], indexes: string[]) => [
+        `CREATE TABLE ${table}_v2 (${columns})`,
+        `INSERT INTO ${table}_v2 (${names.join(', ')}) SELECT ${names.join(', ')} FROM ${table}`,
+        `DROP TABLE ${table}`,
+        `ALTER TABLE ${table}_v2 RENAME TO ${table}`,
+        ...indexes,
+      ];
+      const nodes = ['name', 'environment', 'facts_at', 'catalog_at', 'catalog_version', 'report_at', 'report_status', 'cached_catalog_status', 'deactivated',
+        'expired', 'catalog_environment', 'latest_report_id', 'latest_report_time', 'latest_catalog_id', 'last_activity', 'trusted', 'facts'];
+      const catalogs = ['id', 'node', 'version', 'time', 'environment', 'transaction_uuid', 'catalog_uuid', 'code_id', 'job_id', 'producer', 'producer_timestamp',
+        'hash', 'edges', 'catalog'];
+      const reports = ['id', 'node', 'time', 'status', 'noop', 'cached_catalog_status', 'hash', 'puppet_version', 'report_format', 'configuration_version',
+        'start_time', 'end_time', 'producer_timestamp', 'producer', 'transaction_uuid', 'catalog_uuid', 'code_id', 'job_id', 'environment', 'noop_pending',
+        'receive_time', 'report_type', 'metrics', 'logs', 'report'];
+      return [
+        ...rebuild('nodes', `name TEXT PRIMARY KEY, environment TEXT, facts_at TEXT, catalog_at TEXT, catalog_version TEXT, report_at TEXT, report_status TEXT,
+          cached_catalog_status TEXT, deactivated TEXT, expired TEXT, catalog_environment TEXT, latest_report_id BIGINT, latest_report_time TEXT,
+          latest_catalog_id BIGINT, last_activity TEXT, trusted TEXT, facts TEXT`, nodes, []),
+        ...rebuild('catalogs', `id INTEGER PRIMARY KEY AUTOINCREMENT, node TEXT NOT NULL, version TEXT NOT NULL, time TEXT NOT NULL, environment TEXT,
+          transaction_uuid TEXT, catalog_uuid TEXT, code_id TEXT, job_id TEXT, producer TEXT, producer_timestamp TEXT, hash TEXT, edges TEXT, catalog TEXT NOT NULL`,
+        catalogs, ['CREATE INDEX IF NOT EXISTS catalogs_node ON catalogs (node, id)']),
+        ...rebuild('reports', `id INTEGER PRIMARY KEY AUTOINCREMENT, node TEXT NOT NULL, time TEXT NOT NULL, status TEXT NOT NULL, noop INTEGER NOT NULL,
+          cached_catalog_status TEXT NOT NULL, hash TEXT, puppet_version TEXT, report_format INTEGER, configuration_version TEXT, start_time TEXT, end_time TEXT,
+          producer_timestamp TEXT, producer TEXT, transaction_uuid TEXT, catalog_uuid TEXT, code_id TEXT, job_id TEXT, environment TEXT, noop_pending INTEGER,
+          receive_time TEXT, report_type TEXT, metrics TEXT, logs TEXT, report TEXT NOT NULL`, reports, [
+          'CREATE INDEX IF NOT EXISTS reports_node ON reports (node, id)',
+          'CREATE INDEX IF NOT EXISTS reports_hash ON reports (hash)',
+          'CREATE INDEX IF NOT EXISTS reports_producer_timestamp ON reports (producer_timestamp)',
+        ]),
+      ];
+    },
+  },
 ];
 
 /** Brings the database to the latest schema. */
