@@ -42,6 +42,7 @@ test('every kind of difference, grouped, failures first, unchanged nodes summari
   assert.equal(failure.length, 1);
   assert.equal(failure[0].side, 'to');
   assert.match(failure[0].message, /db::missing/);
+  assert.equal(failure[0].code, 'KSP-CLASS-001', 'the compiler\'s code travels with the failure');
   assert.equal(failure[0].file, 'modules/db/manifests/init.pp');
   assert.equal(failure[0].line, 2);
 
@@ -104,7 +105,7 @@ test('--ignore, --ignore-param and --ignore-tags leave out what they name', asyn
   assert.equal(changed(report, 0, 'File[/etc/cron.conf]'), undefined);
   const bad = await kasper('diff', '--repo', fx.repo, '--from', 'old', '--to', 'main', '--facts', fx.facts, '--node', 'web1', '--ignore-param', 'mode');
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /--ignore-param 'mode': expected TYPE\.param/);
+  assert.equal(bad.err, "kasper diff: error: --ignore-param 'mode': expected TYPE.param such as 'File.mode' or '*.loglevel' [KSP-DIFF-002]\n");
 });
 
 test('no differences: exit 0; a folder works as a REF', async () => {
@@ -134,17 +135,17 @@ test('a node whose catalog fails only under the old code is a difference, not an
 test('clear errors: missing facts, a REF that does not exist, nothing to compare', async () => {
   const missing = await kasper('diff', '--repo', fx.repo, '--from', 'old', '--to', 'main', '--facts', fx.facts, '--node', 'web1', 'ghost1', 'ghost2');
   assert.equal(missing.code, 1);
-  assert.match(missing.err, /no facts for nodes ghost1, ghost2: expected ghost1\.json or ghost1\.yaml/);
+  assert.equal(missing.err, `kasper diff: error: no facts for nodes ghost1, ghost2: expected ghost1.json or ghost1.yaml, ghost2.json or ghost2.yaml in ${fx.facts} [KSP-DIFF-007]\n`);
   const badRef = await kasper('diff', '--repo', fx.repo, '--from', 'no-such-branch', '--to', 'main', '--facts', fx.facts, '--node', 'web1');
   assert.equal(badRef.code, 1);
-  assert.match(badRef.err, /'no-such-branch' is neither a folder nor a revision of the git repository/);
+  assert.match(badRef.err, /^kasper diff: error: 'no-such-branch' is neither a folder nor a revision of the git repository .* \[KSP-DIFF-004\]\n$/);
   assert.equal(worktrees(fx.repo), 1);
   const noRepo = await kasper('diff', '--repo', fx.facts, '--from', 'HEAD', '--to', 'HEAD', '--facts', fx.facts, '--node', 'web1');
   assert.equal(noRepo.code, 1);
-  assert.match(noRepo.err, /not a git repository/);
+  assert.match(noRepo.err, /^kasper diff: error: 'HEAD' is not a folder, and .* is not a git repository to look it up in \[KSP-DIFF-003\]\n$/);
   const noNodes = await kasper('diff', '--repo', fx.repo, '--from', 'old', '--to', 'main', '--facts', fx.facts);
   assert.equal(noNodes.code, 1);
-  assert.match(noNodes.err, /--node NAME… or --all-nodes/);
+  assert.equal(noNodes.err, 'kasper diff: error: give --node NAME… or --all-nodes [KSP-CLI-020]\n');
 });
 
 test('terminal and markdown formats tell the same changes', async () => {
@@ -153,7 +154,7 @@ test('terminal and markdown formats tell the same changes', async () => {
   const text = t.out;
   assert.doesNotMatch(text, /\x1b\[/, 'no colors when not on a terminal');
   assert.match(text, /5 nodes: 1 failed to compile, 3 changed, 1 unchanged/);
-  assert.match(text, /✗ Group 1, failed to compile — 1 node: db1\n {2}new code: .*db::missing.*\(modules\/db\/manifests\/init\.pp:2/);
+  assert.match(text, /✗ Group 1, failed to compile — 1 node: db1\n {2}new code: .*db::missing.* \[KSP-CLASS-001\] \(modules\/db\/manifests\/init\.pp:2/);
   assert.match(text, /Group 2, 1 added, 1 removed, \d+ changed, 1 edge change, 2 class changes — 2 nodes: web1, web2/);
   assert.match(text, /^ {2}\+ Package\[ssh\]/m);
   assert.match(text, /^ {2}- Package\[telnet\]/m);
@@ -206,7 +207,7 @@ test('--stored compares the last two catalogs the master stored for a node', asy
   assert.equal(report.to.resolved, '2');
   const one = await kasper('diff', '--stored', '--node', 'web2', '--storage', db);
   assert.equal(one.code, 1);
-  assert.match(one.err, /stored no catalogs for web2: --stored needs two/);
+  assert.equal(one.err, 'kasper diff: error: the master stored no catalogs for web2: --stored needs two [KSP-CLI-024]\n');
 });
 
 test('without --facts, facts come from what the master stored', async () => {
@@ -224,6 +225,6 @@ test('without --facts, facts come from what the master stored', async () => {
   assert.ok(changed(report, 0, 'Service[nginx]'));
   const missing = await kasper('diff', '--repo', fx.repo, '--from', 'old', '--to', 'main', '--node', 'web1', 'ghost', '--storage', db);
   assert.equal(missing.code, 1);
-  assert.match(missing.err, /the master has no stored facts for ghost/);
+  assert.match(missing.err, /^kasper diff: error: the master has no stored facts for ghost .*\[KSP-CLI-023\]\n$/);
 });
 

@@ -11,8 +11,9 @@ import { FileBucket, Registry, SystemExecutor, detectHost } from '@kasper/provid
 import { writeFileAtomic } from '@kasper/files';
 import { applyCatalog, exitCodeOf, openRunLog } from '@kasper/agent';
 import { resolveSettings } from '@kasper/settings';
-import { environmentFrom, printCompileError } from './compile-action.ts';
-import { printLog, type Output } from './output.ts';
+import { environmentFrom, factsFrom } from './compile-action.ts';
+import { printError, printLog, type Output } from './output.ts';
+import { raise } from './messages.ts';
 import { fromFlags } from './settings.ts';
 
 /** The flags of `kasper apply` that are not settings: what to apply and where else its results go. */
@@ -27,10 +28,7 @@ export interface ApplyOpts {
 /** Facts for this host, with a file's values layered on top (`--facts-override`). */
 async function hostFacts(override: string | undefined): Promise<Map<string, Value>> {
   const facts = fromData(await collectFacts()) as Map<string, Value>;
-  if (override) {
-    const { loadFactsFile } = await import('@kasper/compiler');
-    for (const [k, v] of loadFactsFile(override)) facts.set(k, v);
-  }
+  for (const [k, v] of factsFrom(override)) facts.set(k, v);
   return facts;
 }
 
@@ -52,16 +50,8 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       manifest = join(work, 'apply.pp');
       writeFileSync(manifest, opts.execute);
     }
-    if (!manifest) {
-      out.stderr('kasper apply: give a manifest file or folder, or code with -e\n');
-      out.exitCode = 1;
-      return;
-    }
-    if (!existsSync(manifest)) {
-      out.stderr(`kasper apply: ${manifest} does not exist\n`);
-      out.exitCode = 1;
-      return;
-    }
+    if (!manifest) throw raise('KSP-CLI-008');
+    if (!existsSync(manifest)) throw raise('KSP-CLI-009', { manifest });
     const settings = await resolveSettings('apply', fromFlags(opts));
     const { vardir } = settings;
     mkdirSync(vardir, { recursive: true, mode: 0o750 });
@@ -87,7 +77,7 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
     } catch (e) {
       if (e instanceof CompileError) {
         fileLog('err', 'Kasper', e.message, { code: e.code, location: e.location });
-        printCompileError(e, out);
+        printError(out, 'apply', e);
         if (settings.detailed_exitcodes) out.exitCode = 1;
         return;
       }
@@ -128,11 +118,7 @@ function defaultModulepath(manifest: string): string {
 export async function runResource(type: string, name: string | undefined, opts: { format: string; vardir?: string }, out: Output): Promise<void> {
   const registry = new Registry();
   const t = registry.type(type.toLowerCase());
-  if (!t) {
-    out.stderr(`kasper resource: unknown type '${type}' (known: ${registry.typeNames().join(', ')})\n`);
-    out.exitCode = 1;
-    return;
-  }
+  if (!t) throw raise('KSP-CLI-010', { type, known: registry.typeNames().join(', ') });
   const host = detectHost();
   const { vardir } = await resolveSettings('resource', fromFlags(opts));
   const ctx = {
@@ -142,11 +128,7 @@ export async function runResource(type: string, name: string | undefined, opts: 
   const names = name ? [name] : [];
   if (!name) {
     const p = registry.providerFor({ type: t.definition.name, title: '', ref: '', name: '', params: {}, tags: [] }, host);
-    if (!p.instances) {
-      out.stderr(`kasper resource: listing every ${type} is not supported; name one\n`);
-      out.exitCode = 1;
-      return;
-    }
+    if (!p.instances) throw raise('KSP-CLI-011', { type });
     names.push(...(await p.instances(ctx)));
   }
   const blocks: string[] = [];
@@ -180,11 +162,7 @@ export async function runFilebucket(action: string, args: string[], opts: { vard
     const [first, second] = args;
     const sum = action === 'get' ? first : second;
     const content = sum ? bucket.get(sum) : undefined;
-    if (!content) {
-      out.stderr(`kasper filebucket: no content with checksum ${sum ?? '(none given)'}\n`);
-      out.exitCode = 1;
-      return;
-    }
+    if (!content) throw raise('KSP-CLI-012', { checksum: sum ?? '(none given)' });
     if (action === 'get') {
       out.stdout(content.toString());
       return;
@@ -195,6 +173,5 @@ export async function runFilebucket(action: string, args: string[], opts: { vard
     out.stdout(`Restored ${first} from ${sum}\n`);
     return;
   }
-  out.stderr(`kasper filebucket: unknown action '${action}' (list, get CHECKSUM, restore PATH CHECKSUM)\n`);
-  out.exitCode = 1;
+  throw raise('KSP-CLI-013', { action });
 }

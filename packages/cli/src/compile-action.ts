@@ -1,10 +1,10 @@
 // The work behind `kasper compile`, loaded only when the command runs.
-import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringifyCatalog } from '@kasper/catalog';
 import { CompileError, compileCatalog, environmentFromFolder, loadFactsFile, lookupKey, parseMerge, type EnvironmentConfig, type Value } from '@kasper/compiler';
 import { stringify as stringifyYaml } from 'yaml';
-import type { Output } from './output.ts';
+import { printError, type Output } from './output.ts';
+import { raise } from './messages.ts';
 
 export interface CompileOpts {
   node: string;
@@ -33,17 +33,18 @@ export function environmentFrom(opts: CompileOpts, manifest: string | undefined)
   };
 }
 
-export function runCompile(manifest: string | undefined, opts: CompileOpts, out: Output): void {
-  let facts: Map<string, Value> = new Map();
-  if (opts.facts) {
-    try {
-      facts = loadFactsFile(opts.facts);
-    } catch (e) {
-      out.stderr(`kasper compile: cannot read facts: ${(e as Error).message}\n`);
-      out.exitCode = 1;
-      return;
-    }
+/** The facts of `--facts FILE`, or none. */
+export function factsFrom(file: string | undefined): Map<string, Value> {
+  if (!file) return new Map();
+  try {
+    return loadFactsFile(file);
+  } catch (e) {
+    throw raise('KSP-CLI-006', { file, reason: (e as Error).message }, undefined, e);
   }
+}
+
+export function runCompile(manifest: string | undefined, opts: CompileOpts, out: Output): void {
+  const facts = factsFrom(opts.facts);
   try {
     const catalog = compileCatalog({
       environment: environmentFrom(opts, manifest),
@@ -55,29 +56,11 @@ export function runCompile(manifest: string | undefined, opts: CompileOpts, out:
     out.stdout(stringifyCatalog(catalog, out.isTTY || opts.pretty ? 2 : 0) + '\n');
   } catch (e) {
     if (e instanceof CompileError) {
-      printCompileError(e, out);
+      printError(out, 'compile', e);
       return;
     }
     throw e;
   }
-}
-
-/** `file:line:column: error: message [code]`, then the line and a caret under the spot. */
-export function printCompileError(e: CompileError, out: Output): void {
-  const l = e.location;
-  out.stderr(`${l ? `${l.file}:${l.line}:${l.column}: ` : ''}error: ${e.message} [${e.code}]\n`);
-  if (l) {
-    try {
-      const text = readFileSync(l.file, 'utf8').split('\n')[l.line - 1];
-      if (text !== undefined) {
-        const gutter = `${l.line} | `;
-        out.stderr(`${gutter}${text}\n${' '.repeat(gutter.length)}${text.slice(0, l.column - 1).replace(/[^\t]/g, ' ')}^\n`);
-      }
-    } catch {
-      // the file is gone or unreadable: the position alone still says where
-    }
-  }
-  out.exitCode = 1;
 }
 
 export interface LookupOpts extends CompileOpts {
@@ -88,16 +71,7 @@ export interface LookupOpts extends CompileOpts {
 
 /** `kasper lookup KEY`: a Hiera value for a node, as `puppet lookup` prints it. */
 export function runLookup(key: string, opts: LookupOpts, out: Output): void {
-  let facts: Map<string, Value> = new Map();
-  if (opts.facts) {
-    try {
-      facts = loadFactsFile(opts.facts);
-    } catch (e) {
-      out.stderr(`kasper lookup: cannot read facts: ${(e as Error).message}\n`);
-      out.exitCode = 1;
-      return;
-    }
-  }
+  const facts = factsFrom(opts.facts);
   const lines: string[] = [];
   try {
     const r = lookupKey({
@@ -110,7 +84,7 @@ export function runLookup(key: string, opts: LookupOpts, out: Output): void {
     });
     if (opts.explain) out.stdout(lines.join('\n') + '\n');
     if (!r.found) {
-      if (!opts.explain) out.stderr(`kasper lookup: no value found for '${key}'\n`);
+      if (!opts.explain) printError(out, 'lookup', raise('KSP-CLI-007', { key }));
       out.exitCode = 1;
       return;
     }
@@ -123,7 +97,7 @@ export function runLookup(key: string, opts: LookupOpts, out: Output): void {
     }
   } catch (e) {
     if (e instanceof CompileError) {
-      printCompileError(e, out);
+      printError(out, 'lookup', e);
       return;
     }
     throw e;

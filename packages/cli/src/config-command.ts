@@ -11,15 +11,10 @@ export function configCommand(out: Output): Command {
     .addOption(new Option('--section <section>', 'resolve as the commands reading this kasper.conf section do')
       .choices(['main', 'master', 'agent', 'user']).default('main')), 'all')
     .action(async (names: string[], opts: Record<string, unknown> & { section: 'main' | 'master' | 'agent' | 'user' }) => {
-      const { printSettings, SettingsError } = await import('@kasper/settings');
+      const { printSettings } = await import('@kasper/settings');
       const { fromFlags } = await import('./settings.ts');
-      try {
-        out.stdout(await printSettings(names, opts.section, fromFlags(opts)));
-      } catch (e) {
-        if (!(e instanceof SettingsError)) throw e;
-        out.stderr(`kasper config: ${e.message}\n`);
-        out.exitCode = 1;
-      }
+      // A SettingsError (unknown setting, a bad value) reaches main, which prints it with its code.
+      out.stdout(await printSettings(names, opts.section, fromFlags(opts)));
     });
   return new Command('config').description('the settings commands resolve from flags, kasper.conf and defaults: print').addCommand(print);
 }

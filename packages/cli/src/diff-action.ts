@@ -3,12 +3,13 @@
 import { resolve } from 'node:path';
 import { parseCatalog } from '@kasper/catalog';
 import {
-  DiffInputError, checkout, diffCatalogs, diffNodes, environmentOf, exitCodeOf, factFiles,
+  checkout, diffCatalogs, diffNodes, environmentOf, exitCodeOf, factFiles,
   renderHtml, renderJson, renderMarkdown, renderTerminal, type CodeVersion, type DiffReport, type NodeFacts,
 } from '@kasper/diff';
 import { writeFileAtomic } from '@kasper/files';
 import { storageFor } from './fleet-action.ts';
 import type { Output } from './output.ts';
+import { raise } from './messages.ts';
 
 export interface DiffOpts {
   from?: string;
@@ -32,26 +33,18 @@ export interface DiffOpts {
 }
 
 export async function runDiff(opts: DiffOpts, out: Output): Promise<void> {
-  const fail = (message: string) => {
-    out.stderr(`kasper diff: ${message}\n`);
-    out.exitCode = 1;
-  };
   const options = { ignore: opts.ignore, ignoreParams: opts.ignoreParam, ignoreTags: opts.ignoreTags };
+  // What cannot be used (these, and @kasper/diff's DiffInputErrors) reaches main, printed with its code.
   let report: DiffReport;
-  try {
-    if (opts.stored) {
-      if (opts.node?.length !== 1) return fail('--stored compares the stored catalogs of one node: give --node NAME');
-      report = await storedDiff(opts.node[0], opts, options);
-    } else {
-      if (!opts.from || !opts.to) return fail('give --from REF and --to REF (a git revision or a folder each), or --stored');
-      if (!opts.node?.length && !opts.allNodes) return fail('give --node NAME… or --all-nodes');
-      const nodes = await nodeFacts(opts);
-      if (nodes.length === 0) return fail(opts.facts ? `no fact files in ${opts.facts}` : 'the master has no stored facts for any node');
-      report = await compiledDiff(opts, nodes, options, out);
-    }
-  } catch (e) {
-    if (e instanceof DiffInputError) return fail(e.message);
-    throw e;
+  if (opts.stored) {
+    if (opts.node?.length !== 1) throw raise('KSP-CLI-018');
+    report = await storedDiff(opts.node[0], opts, options);
+  } else {
+    if (!opts.from || !opts.to) throw raise('KSP-CLI-019');
+    if (!opts.node?.length && !opts.allNodes) throw raise('KSP-CLI-020');
+    const nodes = await nodeFacts(opts);
+    if (nodes.length === 0) throw opts.facts ? raise('KSP-CLI-021', { dir: opts.facts }) : raise('KSP-CLI-022');
+    report = await compiledDiff(opts, nodes, options, out);
   }
   const format = opts.format ?? 'terminal';
   const text = format === 'json' ? renderJson(report)
@@ -81,7 +74,7 @@ async function nodeFacts(opts: DiffOpts): Promise<NodeFacts[]> {
       if (facts === undefined) missing.push(node);
       else out.push({ node, facts: { json: JSON.stringify(facts) } });
     }
-    if (missing.length) throw new DiffInputError(`the master has no stored facts for ${missing.join(', ')} (give --facts DIR with <node>.json or <node>.yaml)`);
+    if (missing.length) throw raise('KSP-CLI-023', { nodes: missing.join(', ') });
     return out;
   } finally {
     await db.close();
@@ -128,7 +121,7 @@ async function storedDiff(node: string, opts: DiffOpts, options: object): Promis
   await db.init();
   try {
     const [newer, older] = await db.catalogs(node, 2);
-    if (!older) throw new DiffInputError(`the master stored ${newer ? 'only one catalog' : 'no catalogs'} for ${node}: --stored needs two`);
+    if (!older) throw raise('KSP-CLI-024', { what: newer ? 'only one catalog' : 'no catalogs', node });
     return diffCatalogs(
       { info: { ref: `stored ${older.time}`, resolved: older.version }, catalog: parseCatalog(older.catalog) },
       { info: { ref: `stored ${newer.time}`, resolved: newer.version }, catalog: parseCatalog(newer.catalog) },

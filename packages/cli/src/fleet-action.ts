@@ -9,7 +9,8 @@ const raiseCa = raiser(CA_MESSAGES, CAError);
 import { writeFileAtomic } from '@kasper/files';
 import { openStorage } from '@kasper/storage';
 import { Resolver, resolveSettings } from '@kasper/settings';
-import { printLog, type Output } from './output.ts';
+import { printError, printLog, type Output } from './output.ts';
+import { raise } from './messages.ts';
 import { fromFlags } from './settings.ts';
 
 /** The flags every fleet command takes (the rest of a command's flags are its settings'). */
@@ -174,13 +175,10 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
               if (e.status === 404) continue; // cleaned meanwhile
             }
             skipped.push(n);
-            out.stderr(`kasper ca: not signed: ${terminalSafe(e.message)}\n`);
+            printError(out, 'ca', e, terminalSafe);
           }
         }
-        if (skipped.length) {
-          out.stderr(`kasper ca: ${skipped.length} of ${pending.length} requests not signed (${skipped.join(', ')})\n`);
-          out.exitCode = 1;
-        }
+        if (skipped.length) printError(out, 'ca', raise('KSP-CLI-025', { count: skipped.length, total: pending.length, names: skipped.join(', ') }), terminalSafe);
         return;
       }
       case 'revoke':
@@ -214,8 +212,7 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
     }
   } catch (e) {
     if (!(e instanceof CAError)) throw e;
-    out.stderr(`kasper ca: ${terminalSafe(e.message)}\n`);
-    out.exitCode = 1;
+    printError(out, 'ca', e, terminalSafe);
   }
 }
 
@@ -249,16 +246,11 @@ export async function runNode(action: string, name: string | undefined, opts: Fl
     }
     if (action === 'show' && name) {
       const n = await db.getNode(name);
-      if (!n) {
-        out.stderr(`kasper node: nothing stored for ${name}\n`);
-        out.exitCode = 1;
-        return;
-      }
+      if (!n) throw raise('KSP-CLI-014', { name });
       out.stdout(`${JSON.stringify({ ...n, facts: await db.getFacts(name), reports: await db.listReports(name, 10) }, null, 2)}\n`);
       return;
     }
-    out.stderr('kasper node: use list, or show NAME\n');
-    out.exitCode = 1;
+    throw raise('KSP-CLI-015');
   } finally {
     await db.close();
   }
@@ -274,16 +266,11 @@ export async function runReport(action: string, arg: string | undefined, opts: F
     }
     if (action === 'show' && arg) {
       const r = await db.getReport(Number(arg));
-      if (!r) {
-        out.stderr(`kasper report: no report ${arg}\n`);
-        out.exitCode = 1;
-        return;
-      }
+      if (!r) throw raise('KSP-CLI-016', { id: arg });
       out.stdout(`${JSON.stringify(r, null, 2)}\n`);
       return;
     }
-    out.stderr('kasper report: use list [--node NAME], or show ID\n');
-    out.exitCode = 1;
+    throw raise('KSP-CLI-017');
   } finally {
     await db.close();
   }

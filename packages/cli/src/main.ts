@@ -7,11 +7,20 @@ import { applyCommand, factsCommand, filebucketCommand, resourceCommand } from '
 import { agentCommand, caCommand, masterCommand, nodeCommand, reportCommand } from './fleet-command.ts';
 import { diffCommand } from './diff-command.ts';
 import { configCommand } from './config-command.ts';
-import { createOutput, type Output } from './output.ts';
+import { createOutput, printError, type Output } from './output.ts';
+import { raise } from './messages.ts';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/**
+ * Commander's own errors (an unknown command or option, a missing argument) printed as every
+ * other error: `kasper COMMAND: error: MESSAGE [KSP-CLI-002]`.
+ */
+function commanderError(out: Output, command: string | undefined): (text: string) => void {
+  return (text) => printError(out, command, raise('KSP-CLI-002', { reason: text.replace(/^error: /, '').trim() }));
 }
 
 export function buildProgram(out: Output): Command {
@@ -20,7 +29,7 @@ export function buildProgram(out: Output): Command {
     .version(version(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
+    .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s), outputError: commanderError(out, undefined) })
     .exitOverride();
   program.addCommand(parserCommand(out));
   program.addCommand(compileCommand(out));
@@ -38,14 +47,14 @@ export function buildProgram(out: Output): Command {
   program.addCommand(configCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through
   // `out` and reports its exit instead of ending the process.
-  const configure = (cmd: Command) => {
+  const configure = (top: string) => (cmd: Command) => {
     cmd
-      .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s) })
+      .configureOutput({ writeOut: (s) => out.stdout(s), writeErr: (s) => out.stderr(s), outputError: commanderError(out, top) })
       .showHelpAfterError('(run with --help for usage)')
       .exitOverride();
-    cmd.commands.forEach(configure);
+    cmd.commands.forEach(configure(top));
   };
-  program.commands.forEach(configure);
+  for (const cmd of program.commands) configure(cmd.name())(cmd);
   return program;
 }
 
@@ -61,7 +70,8 @@ export async function main(argv: string[], out: Output = createOutput()): Promis
     return out.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : (e.exitCode || 1);
-    out.stderr(`kasper: ${(e as Error).message}\n`);
+    // A command's error, raised from its package's catalogue or the CLI's, printed with its code.
+    printError(out, program.commands.some((c) => c.name() === argv[0]) ? argv[0] : undefined, e);
     return 1;
   }
 }

@@ -1,5 +1,9 @@
 // Where a command writes, and the exit code it settles on; tests capture it instead of the terminal.
+// Every error the CLI prints goes through printError, with its code.
+import { readFileSync } from 'node:fs';
 import type { LogLevel } from '@kasper/catalog';
+import { KasperError, formatDiagnostic, type DiagnosticData } from '@kasper/diagnostics';
+import { raise } from './messages.ts';
 export interface Output {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -44,4 +48,31 @@ export function printLog(out: Output, color: boolean): (level: LogLevel, source:
     const text = source === 'Kasper' ? message : `${source}: ${message}`;
     (level === 'err' || level === 'warning' ? out.stderr : out.stdout)(`${paint(level, `${LABEL[level]}: ${text}`)}\n`);
   };
+}
+
+/**
+ * An error as data: a KasperError as it is; an error of a package not moved to a catalogue yet
+ * that has a code and a place (the compiler's) with them; anything else under KSP-CLI-001.
+ */
+export function diagnosticOf(e: unknown): DiagnosticData {
+  if (e instanceof KasperError) return e.toJSON();
+  const coded = e as { code?: unknown; message?: unknown; location?: DiagnosticData['location'] | null };
+  if (e instanceof Error && typeof coded.code === 'string' && /^KSP-[A-Z]+-\d{3}$/.test(coded.code)) {
+    return { code: coded.code, message: e.message, severity: 'error', ...(coded.location ? { location: coded.location } : {}) };
+  }
+  return raise('KSP-CLI-001', { message: e instanceof Error ? e.message : String(e) }).toJSON();
+}
+
+/**
+ * Prints an error with the one printer (@kasper/diagnostics' formatDiagnostic): `FILE:LINE:COLUMN:
+ * error: MESSAGE [CODE]` with the line and a caret when it has a place, else `kasper COMMAND:
+ * error: MESSAGE [CODE]`. An error sets the exit status to 1. `safe` rewrites the message first
+ * (text from a CSR must not reach the terminal raw).
+ */
+export function printError(out: Output, command: string | undefined, e: unknown, safe?: (message: string) => string): void {
+  const d = diagnosticOf(e);
+  const shown = safe ? { ...d, message: safe(d.message) } : d;
+  const prefix = d.location ? '' : `kasper${command ? ` ${command}` : ''}: `;
+  out.stderr(`${prefix}${formatDiagnostic(shown, (file) => readFileSync(file, 'utf8'))}\n`);
+  if (d.severity === 'error') out.exitCode = 1;
 }

@@ -1,7 +1,8 @@
 // `kasper parser validate|dump`: wiring of @kasper/language to the terminal.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { collectSourceFiles, errorCount, formatDiagnostic, parseFile, type Diagnostic } from '@kasper/language';
-import type { Output } from './output.ts';
+import { printError, type Output } from './output.ts';
+import { raise } from './messages.ts';
 
 export function parserCommand(out: Output): Command {
   const cmd = new Command('parser').description('check Puppet manifests and EPP templates');
@@ -10,24 +11,19 @@ export function parserCommand(out: Output): Command {
     .command('validate')
     .description('report syntax errors in .pp and .epp files (folders are searched recursively)')
     .argument('<paths...>', 'files or folders')
-    .option('--format <format>', 'text or json', 'text')
+    .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .action((paths: string[], opts: { format: string }) => {
-      if (opts.format !== 'text' && opts.format !== 'json') {
-        out.stderr(`kasper parser validate: unknown format '${opts.format}' (text or json)\n`);
-        out.exitCode = 1;
-        return;
-      }
       const { files, missing } = collectSourceFiles(paths);
       const all: Diagnostic[] = [];
       let invalidFiles = 0;
       const report: { file: string; diagnostics: Diagnostic[] }[] = [];
       for (const m of missing) {
-        out.stderr(`kasper parser validate: no such file or folder: ${m}\n`);
+        printError(out, 'parser validate', raise('KSP-CLI-003', { path: m }));
       }
       for (const file of files) {
         const r = parseFile(file);
         if (!r.result) {
-          out.stderr(`${file}: cannot read: ${r.readError}\n`);
+          printError(out, 'parser validate', raise('KSP-CLI-004', { file, reason: r.readError }));
           invalidFiles++;
           continue;
         }
@@ -45,7 +41,7 @@ export function parserCommand(out: Output): Command {
         out.stdout(`${noun(files.length, 'file')} checked: ${errors === 0 ? 'all valid' : `${noun(errors, 'error')} in ${noun(invalidFiles, 'file')}`}\n`);
       }
       out.exitCode = errors > 0 || invalidFiles > 0 || missing.length > 0 || files.length === 0 ? 1 : 0;
-      if (files.length === 0 && missing.length === 0) out.stderr('kasper parser validate: no .pp or .epp files found\n');
+      if (files.length === 0 && missing.length === 0) printError(out, 'parser validate', raise('KSP-CLI-005', { paths: paths.join(', ') }));
     });
 
   cmd
@@ -55,8 +51,7 @@ export function parserCommand(out: Output): Command {
     .action((file: string) => {
       const r = parseFile(file);
       if (!r.result) {
-        out.stderr(`${file}: cannot read: ${r.readError}\n`);
-        out.exitCode = 1;
+        printError(out, 'parser dump', raise('KSP-CLI-004', { file, reason: r.readError }));
         return;
       }
       const map = r.result.lineMap;

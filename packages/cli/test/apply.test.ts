@@ -44,7 +44,10 @@ test('a compile error in apply points at the code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-'));
   const r = await run('apply', '--vardir', join(dir, 'var'), '-e', 'include nope');
   assert.equal(r.code, 1);
-  assert.match(r.err, /apply\.pp:1:1: error: Could not find class ::nope/);
+  assert.match(r.err, /apply\.pp:1:1: error: Could not find class ::nope .*\[KSP-CLASS-001\]\n1 \| include nope\n {4}\^/);
+  const missing = await run('apply', '--vardir', join(dir, 'var'), join(dir, 'nosuch.pp'));
+  assert.equal(missing.code, 1);
+  assert.equal(missing.err, `kasper apply: error: Could not find file ${join(dir, 'nosuch.pp')} [KSP-CLI-009]\n`);
 });
 
 test('facts prints one fact by dotted name; filebucket lists and restores', async () => {
@@ -74,5 +77,5 @@ test('resource shows current state as Puppet code, or JSON', async () => {
   assert.match(state.content, /^\{md5\}/);
   const bad = await run('resource', 'nosuchtype');
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /unknown type 'nosuchtype'/);
+  assert.match(bad.err, /^kasper resource: error: unknown type 'nosuchtype' \(known: exec, file, .*\) \[KSP-CLI-010\]\n$/);
 });

@@ -63,7 +63,7 @@ test('parser validate --format json lists diagnostics per file', async () => {
 test('parser validate: a missing path is reported and fails', async () => {
   const r = await run('parser', 'validate', '/nonexistent/site.pp');
   assert.equal(r.code, 1);
-  assert.match(r.err, /no such file or folder: \/nonexistent\/site.pp/);
+  assert.equal(r.err, 'kasper parser validate: error: no such file or folder: /nonexistent/site.pp [KSP-CLI-003]\n');
 });
 
 test('parser dump prints the syntax tree with line:column ranges', async () => {
@@ -86,7 +86,10 @@ test('--help, --version, help for subcommands, and unknown commands', async () =
   assert.match(sub.out, /Usage: kasper parser validate/);
   const bad = await run('frobnicate');
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /unknown command/);
+  assert.match(bad.err, /^kasper: error: unknown command 'frobnicate' \[KSP-CLI-002\]\n/);
+  const format = await run('parser', 'validate', '--format', 'xml', '.');
+  assert.equal(format.code, 1);
+  assert.match(format.err, /^kasper parser: error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json\. \[KSP-CLI-002\]\n/);
 });
 
 test('the installed bin runs under this Node and never prints a stack trace for bad input', () => {

@@ -43,11 +43,21 @@ port = 8141
 
   const unknown = await run('config', 'print', 'nosuch', '--confdir', dir);
   assert.equal(unknown.code, 1);
-  assert.match(unknown.err, /kasper config: unknown setting 'nosuch'/);
+  assert.equal(unknown.err, "kasper config: error: unknown setting 'nosuch' [KSP-SETTINGS-005]\n");
   writeFileSync(join(dir, 'kasper.conf'), 'port = many\n');
   const bad = await run('config', 'print', 'port', '--confdir', dir);
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /kasper\.conf \[main\]: port must be a whole number, not 'many'/);
+  assert.equal(bad.err, "kasper config: error: kasper.conf [main]: port must be a whole number, not 'many' [KSP-SETTINGS-004]\n");
+  // A line kasper.conf cannot read is shown where it is, with a caret.
+  writeFileSync(join(dir, 'kasper.conf'), '# ports\n  port: 8140\n');
+  const malformed = await run('config', 'print', 'port', '--confdir', dir);
+  assert.equal(malformed.code, 1);
+  assert.equal(malformed.err, [
+    `${dir}/kasper.conf:2:3: error: expected 'key = value' or '[section]', found 'port: 8140' [KSP-SETTINGS-002]`,
+    '2 |   port: 8140',
+    '      ^~~~~~~~~~',
+    '',
+  ].join('\n'));
 });
 
 test('kasper apply reads its settings from kasper.conf too', async () => {

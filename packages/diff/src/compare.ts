@@ -4,8 +4,9 @@ import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
 import { CatalogFloat, formatRef, parseRef } from '@kasper/catalog';
 import { structuredPatch } from 'diff';
 import {
-  DiffInputError, canonical, emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
+  canonical, emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
 } from './model.ts';
+import { raise } from './messages.ts';
 
 export interface DiffOptions {
   /** Resource references to leave out, with `*` wildcards: `File[/tmp/*]`, `Exec[*]`. */
@@ -43,13 +44,13 @@ export class Comparer {
     this.ignoreRefs = (options.ignore ?? []).map((g) => {
       // Types compare without regard to case, as Puppet's references do.
       const m = /^([^[]+)\[(.*)\]$/s.exec(g);
-      if (!m) throw new DiffInputError(`--ignore '${g}': expected a resource reference such as 'File[/tmp/*]'`);
+      if (!m) throw raise('KSP-DIFF-001', { pattern: g });
       const type = m[1].split('::').map((s) => (s === '*' ? s : s[0].toUpperCase() + s.slice(1).toLowerCase())).join('::');
       return globToRegExp(`${type}[${m[2]}]`);
     });
     this.ignoreParams = (options.ignoreParams ?? []).map((p) => {
       const i = p.lastIndexOf('.');
-      if (i <= 0 || i === p.length - 1) throw new DiffInputError(`--ignore-param '${p}': expected TYPE.param such as 'File.mode' or '*.loglevel'`);
+      if (i <= 0 || i === p.length - 1) throw raise('KSP-DIFF-002', { pattern: p });
       return { type: new RegExp(globToRegExp(p.slice(0, i)).source, 'i'), param: p.slice(i + 1).toLowerCase() };
     });
     this.ignoreTags = options.ignoreTags ?? false;

@@ -4,8 +4,7 @@
 
 export const SCHEMA_ID = 'kasper.catalog-diff/v1';
 
-/** Input the user can fix (a REF, a facts folder, an option): a clear message, exit 1. */
-export class DiffInputError extends Error {}
+export { DIFF_MESSAGES, DiffInputError } from './messages.ts';
 
 /** A value as it appears in catalog JSON. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -51,6 +50,8 @@ export interface EdgeEntry {
 export interface CompileFailure {
   side: 'from' | 'to';
   message: string;
+  /** The compiler's diagnostic code (`KSP-CLASS-001`); none for an internal error. */
+  code?: string;
   file?: string;
   line?: number;
   column?: number;

@@ -49,6 +49,7 @@ function compileSide(job: NodeJob, side: 'from' | 'to', facts: Map<string, Value
   } catch (e) {
     const dir = job[side].directory;
     const failure: CompileFailure = { side, message: dir ? (e as Error).message.replaceAll(`${dir}/`, '') : (e as Error).message };
+    if (e instanceof CompileError) failure.code = e.code;
     if (e instanceof CompileError && e.location) {
       failure.file = relativeTo(dir, e.location.file);
       failure.line = e.location.line;

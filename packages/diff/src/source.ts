@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { environmentFromFolder, parsePuppetUrl, resolveMountPath, type EnvironmentConfig } from '@kasper/compiler';
 import type { SourceContent, SourceReader } from './compare.ts';
-import { DiffInputError } from './model.ts';
+import { raise } from './messages.ts';
 
 export interface CodeVersion {
   /** What the user named. */
@@ -39,13 +39,13 @@ export function checkout(ref: string, repo: string): CodeVersion {
     top = git(repo, ['rev-parse', '--show-toplevel']);
     prefix = git(repo, ['rev-parse', '--show-prefix']);
   } catch {
-    throw new DiffInputError(`'${ref}' is not a folder, and ${repo} is not a git repository to look it up in`);
+    throw raise('KSP-DIFF-003', { ref, repo });
   }
   let commit: string;
   try {
     commit = git(top, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {
-    throw new DiffInputError(`'${ref}' is neither a folder nor a revision of the git repository ${top}`);
+    throw raise('KSP-DIFF-004', { ref, repo: top });
   }
   const parent = mkdtempSync(join(tmpdir(), 'kasper-diff-'));
   const dir = join(parent, commit.slice(0, 12));
@@ -53,7 +53,7 @@ export function checkout(ref: string, repo: string): CodeVersion {
     git(top, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
   } catch (e) {
     rmSync(parent, { recursive: true, force: true });
-    throw new DiffInputError(`cannot check out '${ref}': ${(e as { stderr?: string }).stderr?.trim() || (e as Error).message}`);
+    throw raise('KSP-DIFF-005', { ref, reason: (e as { stderr?: string }).stderr?.trim() || (e as Error).message });
   }
   // The environment may live in a folder of the repository (the same one the user ran from).
   return {
@@ -122,7 +122,7 @@ const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('h
  * or all of them. Nodes named without a file are an error that names every one of them.
  */
 export function factFiles(dir: string, nodes?: string[]): { node: string; path: string }[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DiffInputError(`the facts folder ${dir} does not exist`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw raise('KSP-DIFF-006', { dir });
   const byNode = new Map<string, string>();
   for (const f of readdirSync(dir).sort()) {
     const m = /^(.+)\.(json|ya?ml)$/.exec(f);
@@ -131,7 +131,11 @@ export function factFiles(dir: string, nodes?: string[]): { node: string; path: 
   if (!nodes?.length) return [...byNode].map(([node, path]) => ({ node, path }));
   const missing = nodes.filter((n) => !byNode.has(n));
   if (missing.length) {
-    throw new DiffInputError(`no facts for ${missing.length === 1 ? 'node' : 'nodes'} ${missing.join(', ')}: expected ${missing.map((n) => `${n}.json or ${n}.yaml`).slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''} in ${dir}`);
+    throw raise('KSP-DIFF-007', {
+      nodes: `${missing.length === 1 ? 'node' : 'nodes'} ${missing.join(', ')}`,
+      expected: `${missing.map((n) => `${n}.json or ${n}.yaml`).slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`,
+      dir,
+    });
   }
   return nodes.map((node) => ({ node, path: byNode.get(node)! }));
 }

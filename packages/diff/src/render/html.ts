@@ -76,7 +76,7 @@ function changeItems(c: ChangeSet): string[] {
   const out: string[] = ['<ul class="changes">'];
   for (const f of c.failures) {
     const at = f.file ? ` at <code>${esc(failureAt(f))}</code>` : '';
-    out.push(`<li class="failure"><strong>${f.side === 'to' ? 'The new code' : 'The old code'} fails to compile</strong>${at}: ${esc(f.message)}</li>`);
+    out.push(`<li class="failure"><strong>${f.side === 'to' ? 'The new code' : 'The old code'} fails to compile</strong>${at}: ${esc(f.message)}${f.code ? ` <code>[${esc(f.code)}]</code>` : ''}</li>`);
   }
   const at = (file?: string, line?: number) => (file ? ` <span class="muted">${esc(where(file, line))}</span>` : '');
   for (const a of c.resources.added) out.push(`<li class="added"><code>${esc(a.ref)}</code>${at(a.file, a.line)}</li>`);

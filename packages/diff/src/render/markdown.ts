@@ -39,7 +39,7 @@ function changeLines(c: ChangeSet): string[] {
   const out: string[] = [];
   for (const f of c.failures) {
     const at = f.file ? ` at ${code(failureAt(f))}` : '';
-    out.push(`- ❌ **${f.side === 'to' ? 'new' : 'old'} code fails**${at}: ${f.message}`);
+    out.push(`- ❌ **${f.side === 'to' ? 'new' : 'old'} code fails**${at}: ${f.message}${f.code ? ` [${f.code}]` : ''}`);
   }
   for (const a of c.resources.added) out.push(`- ➕ ${code(a.ref)}${a.file ? ` (${where(a.file, a.line)})` : ''}`);
   for (const a of c.resources.removed) out.push(`- ➖ ${code(a.ref)}`);

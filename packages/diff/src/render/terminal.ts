@@ -35,7 +35,7 @@ function changeLines(c: ChangeSet, p: Paint): string[] {
   const out: string[] = [];
   for (const f of c.failures) {
     const at = f.file ? ` (${failureAt(f)})` : '';
-    out.push(p.red(`  ${f.side === 'to' ? 'new code' : 'old code'}: ${f.message}${at}`));
+    out.push(p.red(`  ${f.side === 'to' ? 'new code' : 'old code'}: ${f.message}${f.code ? ` [${f.code}]` : ''}${at}`));
   }
   for (const a of c.resources.added) out.push(p.green(`  + ${a.ref}`) + p.dim(atText(a.file, a.line)));
   for (const a of c.resources.removed) out.push(p.red(`  - ${a.ref}`) + p.dim(atText(a.file, a.line)));
