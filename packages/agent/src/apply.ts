@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { Catalog, LogLevel, Report } from '@kasper/catalog';
 import { Registry, SystemExecutor, detectHost, type Executor, type ProviderContext } from '@kasper/providers';
 import { writeFileAtomic } from '@kasper/files';
+import { expandRecursiveSources, type SourceLister } from './generate.ts';
 import { loadPlugins } from './plugins.ts';
 import { Transaction } from './transaction.ts';
 
@@ -23,6 +24,13 @@ export interface ApplyOptions {
   osFamily?: string;
   /** Reads `puppet:///modules/…` sources: from the module path, or from the master. */
   readSource?: ProviderContext['readSource'];
+  /**
+   * Lists `puppet:///…` folders recursively (the master's file_metadatas): recursive file
+   * resources with such a source get a resource per file, as Puppet's agent makes them.
+   */
+  listSource?: SourceLister;
+  /** The run's id (Puppet's transaction_uuid), when the requests that got the catalog carried one. */
+  transactionUuid?: string;
   /** Every log line as it happens. */
   onLog?: (level: LogLevel, source: string, message: string) => void;
   /** Checked between resources: true ends the run after the resource in hand. */
@@ -40,7 +48,10 @@ export async function applyCatalog(catalog: Catalog, options: ApplyOptions): Pro
   const loaded = await registry.loadFromModules(options.modulepath);
   if (options.libdir) loaded.push(...await loadPlugins(registry, options.libdir));
   for (const l of loaded) options.onLog?.('debug', 'Kasper', `Loaded ${l}`);
+  const failed = options.listSource ? await expandRecursiveSources(catalog, options.listSource) : undefined;
   const transaction = new Transaction(catalog, {
+    failed,
+    transactionUuid: options.transactionUuid,
     noop: options.noop,
     registry,
     host: detectHost(options.osFamily || undefined),

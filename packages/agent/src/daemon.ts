@@ -3,6 +3,7 @@
 // When the master cannot give a catalog it applies the last one it had, and says so: the report
 // records it.
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto';
 import { request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -13,13 +14,18 @@ import type { CsrOptions } from '@kasper/ca';
 import type { SettingsFor } from '@kasper/settings';
 import { writeFileAtomic } from '@kasper/files';
 import { applyCatalog, exitCodeOf, openRunLog } from './apply.ts';
-import { pluginsync } from './plugins.ts';
+import { isRevoked } from './crl.ts';
+import { answerText, FileServer } from './fileserver.ts';
+import { pluginfactsync, pluginsync } from './plugins.ts';
 
 /** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
 export interface AgentConfig extends SettingsFor<'agent'> {
   csr?: CsrOptions;
-  /** Collects this host's facts (plain JSON). */
-  facts: () => Promise<Record<string, unknown>>;
+  /**
+   * Collects this host's facts (plain JSON), with the external facts in `pluginfactdest`
+   * (`<vardir>/facts.d`, where pluginsync keeps those modules ship) among them.
+   */
+  facts: (options: { pluginfactdest: string }) => Promise<Record<string, unknown>>;
   onLog?: (level: LogLevel, source: string, message: string) => void;
   /** Checked between resources: true ends the run after the resource in hand. */
   shouldStop?: () => boolean;
@@ -30,6 +36,51 @@ export class AgentError extends Error {}
 interface HttpResult {
   status: number;
   body: Buffer;
+}
+
+export interface CallOptions {
+  body?: string | Buffer;
+  /** The body's media type: `application/json` unless said. */
+  contentType?: string;
+  /** What the answer may be: `application/json` unless said. */
+  accept?: string;
+  /** Send our certificate (false for the CA's open routes). */
+  auth?: boolean;
+}
+
+const USER_AGENT = 'Kasper/0.1.0';
+
+/** The master ended the TLS handshake because of our certificate (revoked, cleaned, another CA's). */
+export class CertificateRefused extends AgentError {
+  /** What the handshake said: `TLS alert: certificate unknown`. */
+  readonly detail: string;
+  constructor(server: string, detail: string) {
+    super(`${server} refused our certificate during the TLS handshake (${detail})`);
+    this.detail = detail;
+  }
+}
+
+/** OpenSSL's words for a failed handshake, without its file names and codes: `TLS alert: certificate unknown`. */
+function tlsReason(message: string): string {
+  const alert = /alert ([a-z ]+?)(?::|$)/im.exec(message);
+  if (alert) return `TLS alert: ${alert[1].trim()}`;
+  return message.split('\n')[0].trim();
+}
+
+/**
+ * A failed connection in words an operator can act on. A master that refuses our certificate
+ * ends the TLS handshake with an alert (puppetserver: "certificate unknown" for a revoked one),
+ * which Node reports as an OpenSSL code, or as a reset socket.
+ */
+function readableTlsError(e: Error, server: string, sentCert: boolean): Error {
+  const m = e.message;
+  if (sentCert && /ECONNRESET|socket hang up|alert (certificate revoked|bad certificate|unknown ca|certificate unknown)|SSL alert number (42|44|46|48)/i.test(m)) {
+    return new CertificateRefused(server, tlsReason(m));
+  }
+  if (/self[- ]signed|unable to (get|verify)|CERT_|certificate/i.test(m)) {
+    return new AgentError(`Could not verify ${server}'s certificate against the pinned CA (${tlsReason(m)}): is this the same master? (the CA is pinned in <confdir>/ssl/certs/ca.pem)`);
+  }
+  return e;
 }
 
 export class MasterClient {
@@ -46,14 +97,20 @@ export class MasterClient {
   get certPath() { return this.ssl('certs', `${this.config.certname}.pem`); }
   get caPath() { return this.ssl('certs', 'ca.pem'); }
 
-  /** One HTTPS request; with `auth`, our certificate and key go along. */
-  call(method: string, path: string, body?: string | Buffer, contentType = 'application/json', auth = true): Promise<HttpResult> {
+  /**
+   * One HTTPS request. `accept` and `contentType` are what puppetserver checks (it answers 406
+   * to an Accept it cannot serve, file content is only `application/octet-stream`); with `auth`
+   * (the default) our certificate and key go along.
+   */
+  call(method: string, path: string, options: CallOptions = {}): Promise<HttpResult> {
     const { server, port } = this.config;
+    const { body, accept = 'application/json', contentType, auth = true } = options;
     const haveCa = existsSync(this.caPath);
     return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { accept, 'accept-encoding': 'gzip', 'user-agent': USER_AGENT };
+      if (body !== undefined) headers['content-type'] = contentType ?? 'application/json';
       const req = request({
-        host: server, port, method, path,
-        headers: { 'content-type': contentType, accept: 'application/json, text/plain', 'accept-encoding': 'gzip' },
+        host: server, port, method, path, headers,
         ca: haveCa ? readFileSync(this.caPath) : undefined,
         // Before the CA is pinned there is nothing to verify the master against (first contact).
         rejectUnauthorized: haveCa,
@@ -72,12 +129,33 @@ export class MasterClient {
             reject(new Error(`the master's answer could not be inflated: ${(e as Error).message}`));
           }
         });
+        res.on('error', reject);
       });
       req.on('timeout', () => req.destroy(new Error('the master did not answer in time')));
-      req.on('error', reject);
+      req.on('error', (e) => reject(readableTlsError(e, server, auth && existsSync(this.certPath))));
       if (body !== undefined) req.end(body);
       else req.end();
     });
+  }
+
+  /**
+   * Why the master refused our certificate, in words: the CA's CRL (an open route) says
+   * whether it was revoked; a CA that no longer has it cleaned it.
+   */
+  async explainRefusal(detail: string): Promise<string> {
+    const { certname, server } = this.config;
+    const rejoin = `clean it on the master ('puppetserver ca clean --certname ${certname}' or 'kasper ca clean ${certname}'), remove this agent's key and certificate (${this.ssl()}), and run again to ask for a new one`;
+    try {
+      const crl = await this.call('GET', '/puppet-ca/v1/certificate_revocation_list/ca', { accept: 'text/plain', auth: false });
+      if (crl.status === 200 && existsSync(this.certPath) && isRevoked(readFileSync(this.certPath), crl.body.toString('utf8'))) {
+        return `The certificate of ${certname} has been revoked: ${server} refuses it (${detail}). To rejoin, ${rejoin}`;
+      }
+      const cert = await this.call('GET', `/puppet-ca/v1/certificate/${certname}`, { accept: 'text/plain', auth: false });
+      if (cert.status === 404) return `The CA of ${server} no longer has a certificate for ${certname} (cleaned?): ${server} refuses ours (${detail}). To rejoin, ${rejoin}`;
+    } catch {
+      // the explanation is a courtesy: the refusal stands
+    }
+    return `${server} refused our certificate (${detail})`;
   }
 
   /**
@@ -89,7 +167,7 @@ export class MasterClient {
     mkdirSync(this.ssl('private_keys'), { recursive: true, mode: 0o750 });
     mkdirSync(this.ssl('certs'), { recursive: true });
     if (!existsSync(this.caPath)) {
-      const ca = await this.call('GET', '/puppet-ca/v1/certificate/ca', undefined, 'text/plain', false);
+      const ca = await this.call('GET', '/puppet-ca/v1/certificate/ca', { accept: 'text/plain', auth: false });
       if (ca.status !== 200) throw new AgentError(`Could not get the CA certificate from ${this.config.server}: HTTP ${ca.status}`);
       writeFileAtomic(this.caPath, ca.body);
       log(`Pinned the CA certificate of ${this.config.server}`);
@@ -102,28 +180,31 @@ export class MasterClient {
       writeFileAtomic(this.ssl('public_keys.pem'), key.publicPem);
     }
     const fetchCert = async () => {
-      const r = await this.call('GET', `/puppet-ca/v1/certificate/${certname}`, undefined, 'text/plain', false);
-      if (r.status === 200) {
-        writeFileAtomic(this.certPath, r.body);
-        return true;
+      const r = await this.call('GET', `/puppet-ca/v1/certificate/${certname}`, { accept: 'text/plain', auth: false });
+      if (r.status !== 200) return false;
+      // A certificate signed for another key (the name cleaned and asked for again elsewhere) is of no use.
+      if (!new X509Certificate(r.body).checkPrivateKey(createPrivateKey(readFileSync(this.keyPath)))) {
+        throw new AgentError(`The certificate the master has for ${certname} does not match our private key: clean it on the master ('puppetserver ca clean --certname ${certname}' or 'kasper ca clean ${certname}') and run again`);
       }
-      return false;
+      writeFileAtomic(this.certPath, r.body);
+      return true;
     };
     if (await fetchCert()) return;
     const csrPath = this.ssl('certificate_requests.pem');
     if (!existsSync(csrPath)) {
       const pub = readFileSync(this.ssl('public_keys.pem'), 'utf8');
       writeFileAtomic(csrPath, makeCsr(certname, readFileSync(this.keyPath, 'utf8'), pub, this.config.csr));
-      const r = await this.call('PUT', `/puppet-ca/v1/certificate_request/${certname}`, readFileSync(csrPath), 'text/plain', false);
+      const r = await this.call('PUT', `/puppet-ca/v1/certificate_request/${certname}`, { body: readFileSync(csrPath), contentType: 'text/plain', accept: 'text/plain', auth: false });
       if (r.status >= 300) {
         rmSync(csrPath, { force: true });
-        throw new AgentError(`The master refused the certificate request: ${r.body.toString().trim()}`);
+        throw new AgentError(`The master refused the certificate request: ${answerText(r)}`);
       }
-      log(`Submitted a certificate request for ${certname} (${r.body.toString().trim()})`);
+      const said = r.body.toString().trim();
+      log(`Submitted a certificate request for ${certname}${said ? ` (${said})` : ''}`);
     }
     if (await fetchCert()) return;
     if (this.config.waitforcert <= 0) {
-      throw new AgentError(`No certificate for ${certname} yet and waitforcert is 0: sign it on the master ('kasper ca sign ${certname}') and run again`);
+      throw new AgentError(`No certificate for ${certname} yet and waitforcert is 0: sign it on the master ('kasper ca sign ${certname}', or 'puppetserver ca sign --certname ${certname}') and run again`);
     }
     for (;;) {
       log(`Waiting ${this.config.waitforcert} s for the certificate of ${certname} to be signed`);
@@ -182,27 +263,79 @@ export interface RunOutcome {
   error?: string;
 }
 
-/** One agent run: plugins → facts → catalog (or the cached one) → apply → report. */
+/**
+ * The body of a catalog request as Puppet 7's agent sends it (a form; puppetserver reads no
+ * other): the facts as JSON, URL-encoded once more than the form itself encodes them.
+ */
+export function catalogForm(certname: string, facts: Record<string, unknown>, environment: string, transactionUuid: string): string {
+  const factsJson = JSON.stringify({ name: certname, values: facts, timestamp: new Date().toISOString(), expiration: new Date(Date.now() + 30 * 60_000).toISOString() });
+  const fields: [string, string][] = [
+    ['facts_format', 'application/json'],
+    ['facts', encodeURIComponent(factsJson)],
+    ['environment', environment],
+    ['configured_environment', environment],
+    ['check_environment', 'false'],
+    ['transaction_uuid', transactionUuid],
+    // Kasper's agent reads file metadata at apply time: no metadata inlined in the catalog.
+    ['static_catalog', 'false'],
+    ['checksum_type', 'sha256.sha384.sha512.sha224.md5'],
+  ];
+  return fields.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
+}
+
+/** One agent run: node → plugins and external facts → facts → catalog (or the cached one) → apply → report. */
 export async function agentRun(config: AgentConfig, client: MasterClient): Promise<RunOutcome> {
   const lock = join(config.vardir, 'state', 'agent_catalog_run.lock');
   if (!acquireLock(lock)) return { report: null, error: 'Another agent run is in progress (lock held); skipping this one' };
   try {
+    const say = (level: LogLevel, message: string) => config.onLog?.(level, 'Kasper', message);
+    const transactionUuid = randomUUID();
+    const q = (env: string) => `environment=${encodeURIComponent(env)}`;
+    // The master may put the node in another environment (its classifier's): the run uses that one, as Puppet's agent does.
+    let environment = config.environment;
+    try {
+      const r = await client.call('GET', `/puppet/v3/node/${config.certname}?${q(environment)}&configured_environment=${encodeURIComponent(environment)}&transaction_uuid=${transactionUuid}`);
+      if (r.status === 200) {
+        const env = (JSON.parse(r.body.toString('utf8')) as { environment?: unknown }).environment;
+        if (typeof env === 'string' && env !== '' && env !== environment) {
+          say('notice', `The master put ${config.certname} in environment '${env}' (asked for '${environment}')`);
+          environment = env;
+        }
+      } else if (r.status === 401) {
+        // Our certificate is not accepted (Kasper's master refuses a revoked one after the handshake).
+        return { report: null, error: await client.explainRefusal(`HTTP 401: ${answerText(r)}`) };
+      } else {
+        say('warning', `Could not get the node definition from ${config.server} (HTTP ${r.status}: ${answerText(r)}); going on with environment '${environment}'`);
+      }
+    } catch (e) {
+      // A refused certificate ends the run: no cached catalog is applied for a node its master disowns.
+      if (e instanceof CertificateRefused) return { report: null, error: await client.explainRefusal(e.detail) };
+      if (e instanceof AgentError) return { report: null, error: e.message };
+      say('warning', `Could not get the node definition from ${config.server} (${(e as Error).message}); going on with environment '${environment}'`);
+    }
+    say('info', `Using environment '${environment}'`);
+    const get = (path: string, accept: string) => client.call('GET', path, { accept });
+    const pluginfactdest = join(config.vardir, 'facts.d');
     if (config.pluginsync) {
       try {
-        for (const rel of await pluginsync({ get: (path) => client.call('GET', path) }, config.plugindest, config.environment)) {
-          config.onLog?.('notice', 'Kasper', `Synced plugin ${rel}`);
-        }
+        for (const rel of await pluginfactsync({ get }, pluginfactdest, environment)) say('notice', `Synced external fact ${rel}`);
       } catch (e) {
-        config.onLog?.('warning', 'Kasper', `Could not sync plugins from ${config.server} (${(e as Error).message}); using those synced before`);
+        say('warning', `Could not sync external facts from ${config.server} (${(e as Error).message}); using those synced before`);
+      }
+      try {
+        for (const rel of await pluginsync({ get }, config.plugindest, environment)) say('notice', `Synced plugin ${rel}`);
+      } catch (e) {
+        say('warning', `Could not sync plugins from ${config.server} (${(e as Error).message}); using those synced before`);
       }
     }
-    const facts = await config.facts();
+    const facts = await config.facts({ pluginfactdest });
     let catalog: Catalog | undefined;
     let usedCache: string | undefined;
     try {
-      const r = await client.call('POST', `/puppet/v3/catalog/${config.certname}?environment=${encodeURIComponent(config.environment)}`,
-        JSON.stringify({ facts: { name: config.certname, values: facts }, environment: config.environment }));
-      if (r.status !== 200) throw new AgentError(`the master answered HTTP ${r.status}: ${r.body.toString().slice(0, 500)}`);
+      const r = await client.call('POST', `/puppet/v3/catalog/${config.certname}?${q(environment)}`, {
+        body: catalogForm(config.certname, facts, environment, transactionUuid), contentType: 'application/x-www-form-urlencoded',
+      });
+      if (r.status !== 200) throw new AgentError(`the master answered HTTP ${r.status}: ${answerText(r)}`);
       const text = r.body.toString();
       catalog = parseCatalog(text);
       mkdirSync(join(cachedCatalogPath(config), '..'), { recursive: true });
@@ -211,9 +344,11 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       const why = (e as Error).message;
       if (!existsSync(cachedCatalogPath(config))) return { report: null, error: `Could not get a catalog (${why}) and there is no cached catalog` };
       usedCache = why;
-      config.onLog?.('warning', 'Kasper', `Could not get a catalog from ${config.server} (${why}): APPLYING THE CACHED CATALOG`);
+      say('warning', `Could not get a catalog from ${config.server} (${why}): APPLYING THE CACHED CATALOG`);
       catalog = parseCatalog(readFileSync(cachedCatalogPath(config), 'utf8'));
     }
+    // File sources are read from the environment the catalog was compiled in.
+    const files = new FileServer(get, catalog.environment || environment);
     const report = await applyCatalog(catalog, {
       vardir: config.vardir,
       noop: config.noop,
@@ -224,19 +359,15 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       onLog: config.onLog,
       shouldStop: config.shouldStop,
       cachedCatalog: usedCache,
-      readSource: async (source) => {
-        const m = /^puppet:\/\/[^/]*\/(modules\/.+)$/.exec(source);
-        if (!m) return undefined;
-        const r = await client.call('GET', `/puppet/v3/file_content/${m[1]}?environment=${encodeURIComponent(config.environment)}`);
-        return r.status === 200 ? r.body : undefined;
-      },
+      transactionUuid,
+      readSource: files.reader(catalog),
+      listSource: (source, options) => files.list(source, options),
     });
-    const json = JSON.stringify(report);
     try {
-      const r = await client.call('PUT', `/puppet/v3/report/${config.certname}`, json);
-      if (r.status >= 300) config.onLog?.('warning', 'Kasper', `The master did not store the report: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+      const r = await client.call('PUT', `/puppet/v3/report/${config.certname}?${q(report.environment || environment)}`, { body: JSON.stringify(report) });
+      if (r.status >= 300) say('warning', `The master did not store the report: HTTP ${r.status} ${answerText(r)}`);
     } catch (e) {
-      config.onLog?.('warning', 'Kasper', `Could not send the report: ${(e as Error).message}`);
+      say('warning', `Could not send the report: ${(e as Error).message}`);
     }
     return { report, usedCache };
   } finally {

@@ -1,28 +1,25 @@
 // Pluginsync: the resource types and providers modules ship (`lib/kasper/types`,
 // `lib/kasper/providers`, and what they import under `lib/kasper/`) reach an agent from its
 // master's `plugins` mount — every module's lib/, merged — and are kept in plugindest as
-// `<plugindest>/kasper/…`, where agent runs load them. As Puppet's pluginsync, it mirrors: a
-// file the master no longer serves is removed.
+// `<plugindest>/kasper/…`, where agent runs load them; the external facts modules ship
+// (`facts.d/`) come from the `pluginfacts` mount into `<vardir>/facts.d`. As Puppet's
+// pluginsync, it mirrors: a file the master no longer serves is removed.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { safeJoin, writeFileAtomic } from '@kasper/files';
 import type { Provider, Registry, TypeDefinition } from '@kasper/providers';
-
-/** One entry of the master's `file_metadatas` answer (the fields pluginsync reads). */
-interface Metadata {
-  relative_path: string | null;
-  type: string;
-  checksum?: { type: string; value: string | null };
-}
+import { FileServer, type Metadata } from './fileserver.ts';
 
 export interface PluginSource {
-  /** GET a path on the master: its status and body. */
-  get(path: string): Promise<{ status: number; body: Buffer }>;
+  /** GET a path on the master, with this Accept header: its status and body. */
+  get(path: string, accept: string): Promise<{ status: number; body: Buffer }>;
 }
 
 const PREFIX = 'kasper/';
+/** What Puppet's pluginsync leaves out of every listing. */
+const IGNORE = ['.svn', 'CVS', '.git', '.hg'];
 
 function sha256(path: string): string {
   return `{sha256}${createHash('sha256').update(readFileSync(path)).digest('hex')}`;
@@ -33,38 +30,73 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)).filter((p) => statSync(p).isFile());
 }
 
+interface MirrorOptions {
+  /** Only these relative paths are kept (and removed when the master drops them). */
+  wanted: (relativePath: string) => boolean;
+  /** Keep the modes the master reports (pluginfacts: an executable fact must stay executable). */
+  modes: boolean;
+}
+
 /**
- * Brings `<plugindest>/kasper/` in line with the master's. Returns what changed (relative paths);
- * throws when the master cannot list its plugins, leaving what was synced before.
+ * Mirrors a mount of the master's file server into `dest`, as Puppet's pluginsync does: listed
+ * with Puppet's parameters (links followed, VCS folders ignored), changed files fetched, files
+ * the master no longer serves removed. Names from the master stay inside `dest`. Returns what
+ * changed (relative paths); throws when the master cannot list the mount.
  */
-export async function pluginsync(source: PluginSource, plugindest: string, environment: string): Promise<string[]> {
-  const env = `environment=${encodeURIComponent(environment)}`;
-  const listing = await source.get(`/puppet/v3/file_metadatas/plugins?${env}&recurse=true&links=follow&checksum_type=sha256`);
-  if (listing.status !== 200) throw new Error(`the master answered HTTP ${listing.status} for its plugins: ${listing.body.toString().slice(0, 200)}`);
-  const entries = JSON.parse(listing.body.toString()) as Metadata[];
-  const wanted = new Map<string, string | null>();
+async function mirror(source: PluginSource, mount: string, dest: string, environment: string, options: MirrorOptions): Promise<string[]> {
+  const files = new FileServer((path, accept) => source.get(path, accept), environment);
+  const entries = await files.metadatas(mount, {
+    max_files: -1, ignore: IGNORE, links: 'follow', source_permissions: options.modes ? 'use' : 'ignore',
+  });
+  if (!entries) throw new Error(`the master has no ${mount} mount`);
+  const wanted = new Map<string, Metadata>();
   for (const e of entries) {
-    if (e.type === 'file' && e.relative_path?.startsWith(PREFIX)) wanted.set(e.relative_path, e.checksum?.value ?? null);
+    if (e.type === 'file' && e.relative_path && e.relative_path !== '.' && options.wanted(e.relative_path)) wanted.set(e.relative_path, e);
   }
   const changed: string[] = [];
-  for (const [rel, sum] of wanted) {
-    // The names come from the master: they stay inside plugindest whatever they say.
-    const dest = safeJoin(plugindest, rel.split('/'));
-    if (existsSync(dest) && sum !== null && sha256(dest) === sum) continue;
-    const got = await source.get(`/puppet/v3/file_content/plugins/${rel.split('/').map(encodeURIComponent).join('/')}?${env}`);
-    if (got.status !== 200) throw new Error(`could not get plugin ${rel}: HTTP ${got.status}`);
-    mkdirSync(dirname(dest), { recursive: true });
-    writeFileAtomic(dest, got.body, 0o644);
+  for (const [rel, meta] of wanted) {
+    const dest1 = safeJoin(dest, rel.split('/'));
+    const mode = options.modes && typeof meta.mode === 'number' ? meta.mode & 0o777 : 0o644;
+    const sum = meta.checksum?.type === 'sha256' ? meta.checksum.value : null;
+    if (existsSync(dest1) && sum !== null && sha256(dest1) === sum) {
+      if (options.modes && (statSync(dest1).mode & 0o777) !== mode) chmodSync(dest1, mode);
+      continue;
+    }
+    let body: Buffer;
+    try {
+      body = await files.content(`${mount}/${rel}`);
+    } catch (e) {
+      throw new Error(`could not get ${mount} file ${rel}: ${(e as Error).message}`);
+    }
+    mkdirSync(dirname(dest1), { recursive: true });
+    writeFileAtomic(dest1, body, mode);
     changed.push(rel);
   }
-  for (const local of filesUnder(join(plugindest, 'kasper'))) {
-    const rel = relative(plugindest, local).split('\\').join('/');
-    if (!wanted.has(rel)) {
+  for (const local of filesUnder(dest)) {
+    const rel = relative(dest, local).split('\\').join('/');
+    if (options.wanted(rel) && !wanted.has(rel)) {
       rmSync(local, { force: true });
       changed.push(rel);
     }
   }
   return changed;
+}
+
+/**
+ * Brings `<plugindest>/kasper/` in line with the master's `plugins` mount (every module's lib/,
+ * of which Kasper loads lib/kasper/). Returns what changed (relative paths); throws when the
+ * master cannot list its plugins, leaving what was synced before.
+ */
+export async function pluginsync(source: PluginSource, plugindest: string, environment: string): Promise<string[]> {
+  return mirror(source, 'plugins', plugindest, environment, { wanted: (rel) => rel.startsWith(PREFIX), modes: false });
+}
+
+/**
+ * Brings `dest` (the agent's `<vardir>/facts.d`) in line with the master's `pluginfacts` mount
+ * (every module's facts.d/): the external facts modules ship, read with this host's on every run.
+ */
+export async function pluginfactsync(source: PluginSource, dest: string, environment: string): Promise<string[]> {
+  return mirror(source, 'pluginfacts', dest, environment, { wanted: () => true, modes: true });
 }
 
 /**

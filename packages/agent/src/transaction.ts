@@ -21,6 +21,10 @@ export interface TransactionOptions {
   onLog?: (level: LogLevel, source: string, message: string) => void;
   /** Checked between resources: when it returns true the run stops after the one in hand. */
   shouldStop?: () => boolean;
+  /** Resources that failed before the run (a recursive source that could not be listed), with why: they fail, their dependents are skipped. */
+  failed?: Map<string, string>;
+  /** The run's id, shared with the requests that got its catalog (Puppet's transaction_uuid); a new one when not given. */
+  transactionUuid?: string;
 }
 
 /** The catalog's parameters as plain values, metaparameters included. */
@@ -55,7 +59,7 @@ export class Transaction {
 
   constructor(catalog: Catalog, options: TransactionOptions) {
     this.options = options;
-    this.report = new Report(catalog, Boolean(options.noop));
+    this.report = new Report(catalog, Boolean(options.noop), options.transactionUuid);
     const log: Logger = {
       info: (m) => this.log('notice', 'Kasper', m),
       warn: (m) => this.log('warning', 'Kasper', m),
@@ -179,6 +183,8 @@ export class Transaction {
         this.log('warning', source, `Skipping because of failed dependencies`, r);
         return;
       }
+      const failedBefore = this.options.failed?.get(ref);
+      if (failedBefore !== undefined) throw new Error(failedBefore);
       if (!r) throw new Error(`Kasper has no resource type '${cr.type.toLowerCase()}'`);
       const type = this.options.registry.type(r.type)!;
       if (!provider) provider = this.options.registry.providerFor(r, this.options.host);

@@ -85,15 +85,19 @@ test('pluginsync mirrors the master\'s lib/kasper into plugindest, and keeps nam
   let served: Record<string, string> = { 'kasper/types/line.mjs': LINE_TYPE, 'kasper/providers/line_file.mjs': LINE_PROVIDER, 'facter/role.rb': 'Facter.add(:role) {}' };
   const fetched: string[] = [];
   const master = {
-    async get(path: string) {
+    async get(path: string, accept: string) {
       if (path.startsWith('/puppet/v3/file_metadatas/plugins?')) {
-        assert.match(path, /environment=production&recurse=true/);
+        // What Puppet 7's agent asks (recorded in test/interop/fixtures), in JSON.
+        assert.equal(path, '/puppet/v3/file_metadatas/plugins?recurse=true&max_files=-1&ignore=.svn&ignore=CVS&ignore=.git&ignore=.hg&links=follow&checksum_type=sha256&source_permissions=ignore&environment=production');
+        assert.equal(accept, 'application/json');
         const listing = [{ relative_path: '.', type: 'directory', checksum: { type: 'ctime', value: 'x' } },
           { relative_path: 'kasper', type: 'directory' },
           ...Object.entries(served).map(([rel, text]) => ({ relative_path: rel, type: 'file', checksum: { type: 'sha256', value: sum(text) } }))];
         return { status: 200, body: Buffer.from(JSON.stringify(listing)) };
       }
-      const rel = decodeURIComponent(/^\/puppet\/v3\/file_content\/plugins\/(.*)\?/.exec(path)![1]);
+      // puppetserver answers 406 to file content asked for as anything but bytes.
+      assert.equal(accept, 'application/octet-stream');
+      const rel = decodeURIComponent(/^\/puppet\/v3\/file_content\/plugins\/(.*)\?environment=production$/.exec(path)![1]);
       fetched.push(rel);
       return served[rel] === undefined ? { status: 404, body: Buffer.from('') } : { status: 200, body: Buffer.from(served[rel]) };
     },

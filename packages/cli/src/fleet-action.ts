@@ -223,7 +223,9 @@ export async function runAgent(opts: Record<string, unknown>, out: Output): Prom
   const settings = await resolveSettings('agent', fromFlags(flags));
   const { runDaemon } = await import('@kasper/agent');
   const { collectFacts } = await import('@kasper/facts');
-  out.exitCode = await runDaemon({ ...settings, facts: () => collectFacts(), onLog: printLog(out, false) });
+  // This host's external facts, and those modules ship, which pluginsync keeps in <vardir>/facts.d.
+  const facts = ({ pluginfactdest }: { pluginfactdest: string }) => collectFacts({ externalDirs: ['/etc/kasper/facts.d', pluginfactdest] });
+  out.exitCode = await runDaemon({ ...settings, facts, onLog: printLog(out, false) });
 }
 
 /** The master's storage, as its settings name it (`kasper node`, `kasper report`, `kasper diff`). */
