@@ -22,4 +22,5 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// The process's warnings are printed as the errors are (a package's coded ones with their code).
+process.exitCode = await main(process.argv.slice(2), undefined, { warnings: true });

@@ -7,7 +7,7 @@ import { applyCommand, factsCommand, filebucketCommand, resourceCommand } from '
 import { agentCommand, caCommand, masterCommand, nodeCommand, reportCommand } from './fleet-command.ts';
 import { diffCommand } from './diff-command.ts';
 import { configCommand } from './config-command.ts';
-import { createOutput, printError, type Output } from './output.ts';
+import { createOutput, printError, printWarnings, type Output } from './output.ts';
 import { raise } from './messages.ts';
 
 function version(): string {
@@ -59,8 +59,11 @@ export function buildProgram(out: Output): Command {
 }
 
 /** Runs kasper with `argv` (without node and script) and resolves to the exit code. */
-export async function main(argv: string[], out: Output = createOutput()): Promise<number> {
+export async function main(argv: string[], out: Output = createOutput(), options: { warnings?: boolean } = {}): Promise<number> {
   const program = buildProgram(out);
+  // `kasper COMMAND: …` names the command errors come from.
+  const command = program.commands.some((c) => c.name() === argv[0]) ? argv[0] : undefined;
+  if (options.warnings) printWarnings(out, command);
   if (argv.length === 0) {
     program.outputHelp();
     return 0;
@@ -71,7 +74,7 @@ export async function main(argv: string[], out: Output = createOutput()): Promis
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : (e.exitCode || 1);
     // A command's error, raised from its package's catalogue or the CLI's, printed with its code.
-    printError(out, program.commands.some((c) => c.name() === argv[0]) ? argv[0] : undefined, e);
+    printError(out, command, e);
     return 1;
   }
 }

@@ -2,7 +2,7 @@
 // Every error the CLI prints goes through printError, with its code.
 import { readFileSync } from 'node:fs';
 import type { LogLevel } from '@kasper/catalog';
-import { KasperError, formatDiagnostic, type DiagnosticData } from '@kasper/diagnostics';
+import { KasperError, formatDiagnostic, messageDef, type DiagnosticData } from '@kasper/diagnostics';
 import { raise } from './messages.ts';
 export interface Output {
   stdout(text: string): void;
@@ -51,14 +51,16 @@ export function printLog(out: Output, color: boolean): (level: LogLevel, source:
 }
 
 /**
- * An error as data: a KasperError as it is; an error of a package not moved to a catalogue yet
- * that has a code and a place (the compiler's) with them; anything else under KSP-CLI-001.
+ * An error as data: a KasperError as it is; an error or warning that has a catalogue's code (a
+ * process warning a package emitted, an error of a package not moved over yet: the compiler's)
+ * with its code, severity and place; anything else under KSP-CLI-001.
  */
 export function diagnosticOf(e: unknown): DiagnosticData {
   if (e instanceof KasperError) return e.toJSON();
   const coded = e as { code?: unknown; message?: unknown; location?: DiagnosticData['location'] | null };
   if (e instanceof Error && typeof coded.code === 'string' && /^KSP-[A-Z]+-\d{3}$/.test(coded.code)) {
-    return { code: coded.code, message: e.message, severity: 'error', ...(coded.location ? { location: coded.location } : {}) };
+    const severity = messageDef(coded.code)?.severity ?? 'error';
+    return { code: coded.code, message: e.message, severity, ...(coded.location ? { location: coded.location } : {}) };
   }
   return raise('KSP-CLI-001', { message: e instanceof Error ? e.message : String(e) }).toJSON();
 }
@@ -75,4 +77,18 @@ export function printError(out: Output, command: string | undefined, e: unknown,
   const prefix = d.location ? '' : `kasper${command ? ` ${command}` : ''}: `;
   out.stderr(`${prefix}${formatDiagnostic(shown, (file) => readFileSync(file, 'utf8'))}\n`);
   if (d.severity === 'error') out.exitCode = 1;
+}
+
+/**
+ * Process warnings through the same printer: a package's coded warning (an external fact file
+ * that cannot be read) as `kasper COMMAND: warning: MESSAGE [CODE]`; others as Node prints them.
+ * Replaces Node's own printer, so it is for the `kasper` process (bin/kasper.js), not for tests
+ * that run `main` in theirs.
+ */
+export function printWarnings(out: Output, command: string | undefined): void {
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error & { code?: unknown }) => {
+    if (typeof w.code === 'string' && messageDef(w.code)) printError(out, command, w);
+    else out.stderr(`(node:${process.pid}) ${typeof w.code === 'string' ? `[${w.code}] ` : ''}${w.name}: ${w.message}\n`);
+  });
 }

@@ -101,3 +101,13 @@ test('the installed bin runs under this Node and never prints a stack trace for 
   assert.match(r.stdout, /garbage\.pp:1:1: error/);
   assert.equal(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' }).trim().length > 0, true);
 });
+
+test('the bin prints a package\'s coded warnings as it prints errors, and goes on', () => {
+  const dir = fixture();
+  writeFileSync(join(dir, 'broken.json'), '{ not json');
+  writeFileSync(join(dir, 'site.txt'), 'site=here\n');
+  const r = spawnSync(process.execPath, [bin, 'facts', 'site', '--external-dir', dir], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '"here"\n');
+  assert.match(r.stderr, new RegExp(`^kasper facts: warning: Could not read external facts from ${join(dir, 'broken.json')}: .* \\[KSP-FACTS-001\\]\\n$`));
+});
