@@ -286,8 +286,8 @@ module Kasper
     def run
       request = JSON.parse(BRIDGE.call(:input).to_s)
       op = OPS.fetch(request['op']) { raise ArgumentError, "unknown operation #{request['op']}" }
-      result = Kasper.enter { op.call(request) }
-      %({"ok":#{Wire.dump(result)}})
+      # Dumped while the call's handles are still known, so host objects go back as themselves.
+      Kasper.enter { %({"ok":#{Wire.dump(op.call(request))}}) }
     rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
       error_reply(e)
     end
