@@ -280,7 +280,7 @@ function startGc(app: FastifyInstance, ctx: MasterContext): void {
       run();
       timer = setTimeout(tick, interval);
       timer.unref();
-    }, 5_000);
+    }, Math.min(5_000, interval));
     timer.unref();
   });
   app.addHook('onClose', async () => {
