@@ -4,7 +4,7 @@
 import { RubyError } from './errors.ts';
 import { scopeContext, type HostBlock, type RubyScope } from './scope.ts';
 import type { PuppetValue } from './values.ts';
-import { libDirsNear, loadRubySync } from './vm.ts';
+import { libDirsNear, loadRubySync, type LogLevel } from './vm.ts';
 
 export interface RubyParameter {
   name: string;
@@ -57,6 +57,8 @@ export interface FunctionHost extends RubyScope {
 export interface LoadOptions {
   /** Module lib folders for `require` (default: every module's lib beside the file). */
   libDirs?: readonly string[];
+  /** Where log calls made while the file loads go; default configureRuby's log. */
+  log?(level: LogLevel, message: string): void;
 }
 
 interface Raw {
@@ -99,7 +101,7 @@ const loadScope: RubyScope = {
  */
 export function loadRubyFunctions(path: string, source: string, options: LoadOptions = {}): RubyFunction[] {
   const vm = loadRubySync();
-  const ctx = scopeContext(vm, loadScope, options.libDirs ?? libDirsNear(path));
+  const ctx = scopeContext(vm, { ...loadScope, log: options.log }, options.libDirs ?? libDirsNear(path));
   const list = vm.call('load_function', `"path":${JSON.stringify(path)},"source":${JSON.stringify(source)}`, ctx, path) as Map<string, unknown>[];
   return list.map((m) => {
     const r = Object.fromEntries(m) as unknown as Raw;

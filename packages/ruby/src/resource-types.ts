@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { scopeContext, type RubyScope } from './scope.ts';
-import { libDirsNear, loadRubySync } from './vm.ts';
+import { libDirsNear, loadRubySync, type LogLevel } from './vm.ts';
 
 export interface TitlePattern {
   /** The Ruby regexp's source (Ruby syntax, as Puppet's PRegexp keeps patterns). */
@@ -50,6 +50,8 @@ export interface TypeLoadOptions {
   libDirs?: readonly string[];
   /** Facts for Facter.value in the type's body (default: this host's kernel and os facts). */
   fact?(name: string): unknown;
+  /** Where the type's log calls at load go (Puppet.warning...); default configureRuby's log. */
+  log?(level: LogLevel, message: string): void;
 }
 
 const noScope: RubyScope = {
@@ -77,7 +79,7 @@ export function loadRubyTypes(source: string, path: string, options: TypeLoadOpt
   const libDirs = options.libDirs ?? libDirsNear(path);
   const providers = options.providers ?? hasProviders(path, basename(path, '.rb'), libDirs);
   const fields = `"path":${JSON.stringify(path)},"source":${JSON.stringify(source)},"providers":${providers}`;
-  const scope: RubyScope = options.fact ? { ...noScope, fact: options.fact } : noScope;
+  const scope: RubyScope = { ...noScope, fact: options.fact, log: options.log };
   const list = vm.call('load_type', fields, scopeContext(vm, scope, libDirs), path) as Map<string, unknown>[];
   return list.map((m) => {
     const patterns = m.get('titlePatterns');

@@ -83,7 +83,7 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
   const ctx: Context = {
     values,
     libDirs: scope.libDirs ?? libDirs,
-    log: scope.log?.bind(scope),
+    log: scope.log ? (level, message) => scope.log!(level, message) : undefined,
     handle(op, args) {
       switch (op) {
         case 'lookup':
