@@ -2,14 +2,15 @@
 // compilation they may use; functions written in Puppet get their parameters bound in a scope
 // of their own under top scope.
 import type * as A from '@kasper/language';
-import { CompileError, type CompileErrorCode } from './errors.ts';
+import { CompileError } from './errors.ts';
+import type { CompilerCode, MessageArgs } from './messages.ts';
 import { ReturnSignal, errorAt, type Frame, type Lambda } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { Classes } from './classes.ts';
 import type { Collectors } from './collectors.ts';
 import type { Declarations } from './declarations.ts';
 import type { MergeOptions } from './hiera.ts';
-import { normalizeName, type Loader, type SourceFile } from './loader.ts';
+import { locate, normalizeName, type Loader, type SourceFile } from './loader.ts';
 import { addTag } from './resources.ts';
 import { Scope } from './scope.ts';
 import type { Templates } from './templates.ts';
@@ -51,7 +52,7 @@ export class FunctionCalls {
     }
     const def = this.parts.loader.findFunction(n);
     if (def) return this.callPuppetFunction(def.node, def.file, args, frame, at);
-    throw errorAt('KSP-EVAL-006', `Unknown function: '${name}'`, frame, at);
+    throw errorAt('KSP-EVAL-006', { name }, frame, at);
   }
 
   private callPuppetFunction(f: A.FunctionDefinition, file: SourceFile, args: Value[], frame: Frame, at: A.Range): Value {
@@ -62,7 +63,7 @@ export class FunctionCalls {
     try {
       evaluator.bindParameters(f.parameters, args, inner, `function '${f.name}'`, f);
     } catch (e) {
-      if (e instanceof CompileError && e.code === 'KSP-EVAL-007') throw errorAt('KSP-EVAL-007', e.message, frame, at);
+      if (e instanceof CompileError && e.code === 'KSP-EVAL-009') throw e.at(locate(frame.file, at.start));
       throw e;
     }
     let v: Value;
@@ -75,7 +76,7 @@ export class FunctionCalls {
     if (f.returnType) {
       const t = evaluator.evaluate(f.returnType, inner);
       if (isType(t) && !t.isInstance(v)) {
-        throw errorAt('KSP-EVAL-005', `function '${f.name}' returned a value that ${describeMismatch(t, v)}`, frame, at);
+        throw errorAt('KSP-EVAL-027', { name: f.name, mismatch: describeMismatch(t, v) }, frame, at);
       }
     }
     return v;
@@ -98,8 +99,8 @@ class Call implements CallContext {
     this.name = name;
   }
 
-  error(code: CompileErrorCode, message: string): CompileError {
-    return errorAt(code, message, this.frame, this.at);
+  error<C extends CompilerCode>(code: C, args: MessageArgs<C>): CompileError {
+    return errorAt(code, args, this.frame, this.at);
   }
 
   variable(name: string): Value {

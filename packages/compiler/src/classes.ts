@@ -74,7 +74,7 @@ export class Classes {
     const out: ResourceState[] = [];
     for (const name of names) {
       const n = normalizeName(name);
-      if (form !== 'regular') throw errorAt('KSP-CLASS-001', `Classes cannot be virtual or exported: Class[${capitalizeType(n)}]`, frame, at);
+      if (form !== 'regular') throw errorAt('KSP-CLASS-005', { name: capitalizeType(n) }, frame, at);
       // A class named `settings` in the code is evaluated into Puppet's own Class[Settings].
       if (n === 'settings' && !this.settingsEvaluated) {
         const def = this.o.loader.findClass(n);
@@ -86,13 +86,13 @@ export class Classes {
       const existing = this.resources.get(n);
       if (existing) {
         if (params) {
-          throw errorAt('KSP-CLASS-002', `Duplicate declaration: Class[${capitalizeType(n)}] is already declared${existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : ''}; cannot redeclare`, frame, at);
+          throw errorAt('KSP-CLASS-002', { name: capitalizeType(n), where: existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : '' }, frame, at);
         }
         out.push(existing);
         continue;
       }
       const def = this.o.loader.findClass(n);
-      if (!def) throw errorAt('KSP-CLASS-001', `Could not find class ::${n} for ${this.o.nodeName}`, frame, at);
+      if (!def) throw errorAt('KSP-CLASS-001', { name: n, node: this.o.nodeName }, frame, at);
       const res = this.createClassResource(def, params, frame, at);
       pending.push({ def, res });
       out.push(res);
@@ -164,10 +164,10 @@ export class Classes {
     let parentScope: Scope = this.nodeScope ?? topScope;
     if (def.node.parent) {
       const parentName = normalizeName(def.node.parent);
-      if (parentName === n) throw errorAt('KSP-CLASS-001', `Class '${n}' cannot inherit from itself`, frame, at);
+      if (parentName === n) throw errorAt('KSP-CLASS-006', { name: n }, frame, at);
       if (!this.resources.has(parentName) && !loader.findClass(parentName)) {
         const defFrame: Frame = { scope: topScope, file: def.file, container: this.o.mainClass };
-        throw errorAt('KSP-CLASS-001', `Could not find parent class '${parentName}' of class '${n}'`, defFrame, def.node);
+        throw errorAt('KSP-CLASS-007', { parent: parentName, name: n }, defFrame, def.node);
       }
       const parent = this.resources.get(parentName) ?? this.declare(parentName, null, frame, at);
       parentScope = this.scopes.get(normalizeName(parent.title)) ?? parentScope;
@@ -206,7 +206,7 @@ export class Classes {
         this.o.table.setParam(res, k, v, outer, at);
         continue;
       }
-      if (!known.has(k)) throw errorAt('KSP-CLASS-003', `${what}: has no parameter named '${k}'`, outer, at);
+      if (!known.has(k)) throw errorAt('KSP-CLASS-008', { resource: what, parameter: k }, outer, at);
     }
     for (const p of params) {
       let v: Value;
@@ -226,12 +226,12 @@ export class Classes {
       if (!have) {
         if (p.value) v = evaluator.evaluate(p.value, inner);
         else if (p.typeExpr && this.acceptsUndef(p.typeExpr, inner)) v = undefined;
-        else throw errorAt('KSP-CLASS-003', `${what}: expects a value for parameter '${p.name}'`, outer, at);
+        else throw errorAt('KSP-CLASS-003', { resource: what, parameter: p.name }, outer, at);
       }
       if (p.typeExpr) {
         const t = evaluator.evaluate(p.typeExpr, inner);
         if (isType(t) && !t.isInstance(v)) {
-          throw errorAt('KSP-CLASS-003', `${what}: parameter '${p.name}' ${describeMismatch(t, v)}`, outer, at);
+          throw errorAt('KSP-CLASS-009', { resource: what, parameter: p.name, mismatch: describeMismatch(t, v) }, outer, at);
         }
       }
       inner.scope.set(p.name, v);

@@ -56,9 +56,9 @@ export class Collectors {
   realize(refs: Value[], frame: Frame, at: A.Range): void {
     for (const x of refs.flat(Infinity as 1)) {
       const ref = referenceString(x);
-      if (!ref) throw errorAt('KSP-RES-003', `realize() needs resource references, got ${describe(x)}`, frame, at);
+      if (!ref) throw errorAt('KSP-RES-014', { value: describe(x) }, frame, at);
       const r = this.table.declared(ref);
-      if (!r) throw errorAt('KSP-RES-003', `Failed to realize virtual resources ${ref}`, frame, at);
+      if (!r) throw errorAt('KSP-RES-015', { ref }, frame, at);
       r.virtual = false;
     }
   }
@@ -67,7 +67,7 @@ export class Collectors {
   private run(c: Collector): boolean {
     const t = this.evaluator.evaluate(c.e.typeRef, c.frame);
     const typeName = t instanceof ResourceType ? t.typeName : undefined;
-    if (!typeName) throw errorAt('KSP-RES-002', `A collector needs a resource type, not ${describe(t)}`, c.frame, c.e.typeRef);
+    if (!typeName) throw errorAt('KSP-RES-008', { value: describe(t) }, c.frame, c.e.typeRef);
     const type = capitalizeType(typeName);
     let changed = false;
     for (const r of this.table.all) {
@@ -90,8 +90,8 @@ export class Collectors {
       case 'BinaryExpression': {
         if (q.operator === 'and') return this.queryMatches(q.left, r, frame) && this.queryMatches(q.right, r, frame);
         if (q.operator === 'or') return this.queryMatches(q.left, r, frame) || this.queryMatches(q.right, r, frame);
-        if (q.operator !== '==' && q.operator !== '!=') throw errorAt('KSP-EVAL-004', `A collector query can only use ==, !=, and, or`, frame, q);
-        if (q.left.kind !== 'QualifiedName') throw errorAt('KSP-EVAL-004', 'A collector query compares an attribute name with a value', frame, q.left);
+        if (q.operator !== '==' && q.operator !== '!=') throw errorAt('KSP-EVAL-038', {}, frame, q);
+        if (q.left.kind !== 'QualifiedName') throw errorAt('KSP-EVAL-039', {}, frame, q.left);
         const attr = q.left.value;
         const want = this.evaluator.evaluate(q.right, frame);
         const have: Value = attr === 'title' ? r.title : attr === 'tag' ? [...effectiveTags(r)] : r.params.get(attr);
@@ -101,7 +101,7 @@ export class Collectors {
         return q.operator === '==' ? eq : !eq;
       }
       default:
-        throw errorAt('KSP-EVAL-004', 'A collector query compares attributes with == or !=, joined by and/or', frame, q);
+        throw errorAt('KSP-EVAL-040', {}, frame, q);
     }
   }
 }

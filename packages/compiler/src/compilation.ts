@@ -12,7 +12,7 @@
 import { LineMap } from '@kasper/language';
 import type * as A from '@kasper/language';
 import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
-import { CompileError } from './errors.ts';
+import { raise } from './messages.ts';
 import { fromData } from './facts.ts';
 import { trustedData } from './trusted.ts';
 import { Evaluator, type EvaluationHost } from './evaluator.ts';
@@ -162,7 +162,7 @@ export class Compilation implements EvaluationHost {
     if (this.loader.nodes.length === 0) return;
     const match = this.matchNode();
     if (!match) {
-      throw new CompileError('KSP-NODE-001', `Could not find node statement with name 'default' or '${this.nodeNames().join(', ')}'`);
+      throw raise('KSP-NODE-001', { names: this.nodeNames().join(', ') });
     }
     const { def, title } = match;
     const scope = new Scope('node', this.topScope, title);
@@ -228,7 +228,7 @@ export class Compilation implements EvaluationHost {
       if (this.collectors.runAll()) changed = true;
       if (!changed) return;
     }
-    throw new CompileError('KSP-EVAL-001', 'Evaluation did not settle: defined types keep declaring more (infinite recursion?)');
+    throw raise('KSP-EVAL-041', {});
   }
 
   private finish(): void {
@@ -271,7 +271,7 @@ export class Compilation implements EvaluationHost {
       const stage = r.params.get('stage');
       if (typeof stage !== 'string' || stage === 'main') continue;
       const s = this.table.declared(refKey('Stage', stage));
-      if (!s) throw new CompileError('KSP-CLASS-004', `Could not find stage ${stage} specified by Class[${r.title}]`);
+      if (!s) throw raise('KSP-CLASS-004', { stage, name: r.title });
       r.container = s;
     }
   }
@@ -335,16 +335,16 @@ export class Compilation implements EvaluationHost {
   setVariable(name: string, value: Value, frame: Frame, at: A.Range): void {
     const scope = frame.scope;
     if (name === 'facts' || name === 'trusted' || name === 'server_facts') {
-      throw errorAt('KSP-EVAL-003', `Attempt to assign to a reserved variable name: '$${name}'`, frame, at);
+      throw errorAt('KSP-EVAL-042', { name }, frame, at);
     }
-    if (name.includes('::')) throw errorAt('KSP-EVAL-003', `Cannot assign to a fully qualified variable '$${name}'`, frame, at);
-    if (/^\d+$/.test(name)) throw errorAt('KSP-EVAL-003', `Cannot assign to a numeric match result variable '$${name}'`, frame, at);
+    if (name.includes('::')) throw errorAt('KSP-EVAL-043', { name }, frame, at);
+    if (/^\d+$/.test(name)) throw errorAt('KSP-EVAL-044', { name }, frame, at);
     if (scope.hasLocal(name)) {
       const where = scope.setWhere(name);
-      throw errorAt('KSP-EVAL-003', `Cannot reassign variable '$${name}'${where ? ` (it was set at ${where})` : ''}`, frame, at);
+      throw errorAt('KSP-EVAL-003', { name, where: where ? ` (it was set at ${where})` : '' }, frame, at);
     }
     if (scope === this.topScope && this.node.facts.has(name)) {
-      throw errorAt('KSP-EVAL-003', `Cannot reassign variable '$${name}': it is a fact`, frame, at);
+      throw errorAt('KSP-EVAL-045', { name }, frame, at);
     }
     const p = locate(frame.file, at.start);
     scope.set(name, value, `${p.file}:${p.line}`);
@@ -369,7 +369,7 @@ export class Compilation implements EvaluationHost {
       const t = new TypeAliasType(capitalizeType(n), () => {
         const aliasFrame: Frame = { scope: this.topScope, file: alias.file, container: this.mainClass };
         const v = this.evaluator.evaluate(alias.node.typeExpr, aliasFrame);
-        if (!isType(v)) throw errorAt('KSP-EVAL-005', `The type alias ${name} does not resolve to a type`, aliasFrame, alias.node);
+        if (!isType(v)) throw errorAt('KSP-EVAL-046', { name }, aliasFrame, alias.node);
         return v;
       });
       this.aliasTypes.set(n, t);
@@ -415,7 +415,8 @@ export class Compilation implements EvaluationHost {
         convert: (value, typeName, args) => this.callFunction('new', [this.evaluator.resolveTypeName(typeName), value, ...args], null, frame, at),
       }, merge);
     } catch (e) {
-      if (e instanceof HieraError) throw errorAt('KSP-HIERA-001', e.message, frame, at);
+      // Hiera raises without a place: the lookup is the place.
+      if (e instanceof HieraError && !e.location) throw e.at(locate(frame.file, at.start));
       throw e;
     }
   }

@@ -51,7 +51,7 @@ export class Declarations {
     let typeName: string;
     if (typeof typeValue === 'string') typeName = typeValue;
     else if (typeValue instanceof ResourceType && typeValue.typeName) typeName = typeValue.typeName;
-    else throw errorAt('KSP-RES-002', `${describe(typeValue)} is not a resource type`, frame, e.typeName);
+    else throw errorAt('KSP-RES-006', { value: describe(typeValue) }, frame, e.typeName);
     typeName = normalizeName(typeName);
     const refs: Value[] = [];
     // `default:` bodies give defaults to the other bodies of the same expression.
@@ -62,7 +62,7 @@ export class Declarations {
       const titles = Array.isArray(titleValue) ? titleValue : [titleValue];
       for (const t of titles) {
         if (typeof t !== 'string') {
-          throw errorAt('KSP-RES-003', `A resource title must be a String, not ${describe(t)}`, frame, body.title);
+          throw errorAt('KSP-RES-009', { value: describe(t) }, frame, body.title);
         }
         if (typeName === 'class') {
           const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
@@ -70,7 +70,7 @@ export class Declarations {
           refs.push(classType(normalizeName(t)));
           continue;
         }
-        if (!this.kindOf(typeName)) throw errorAt('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
+        if (!this.kindOf(typeName)) throw errorAt('KSP-RES-002', { type: typeName }, frame, body);
         const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
         const r = this.create(typeName, t, e.form, params, frame, body, e.start);
         refs.push(resourceType(typeName, r.title));
@@ -85,12 +85,12 @@ export class Declarations {
    */
   create(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range, expressionStart = body.start): ResourceState {
     const kind = this.kindOf(typeName);
-    if (!kind) throw errorAt('KSP-RES-002', `Unknown resource type: '${typeName}'`, frame, body);
+    if (!kind) throw errorAt('KSP-RES-002', { type: typeName }, frame, body);
     const type = capitalizeType(typeName);
     const existing = this.table.declared(refKey(type, title));
     if (existing) {
       const where = existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : '';
-      throw errorAt('KSP-RES-001', `Duplicate declaration: ${type}[${title}] is already declared${where}; cannot redeclare`, frame, body);
+      throw errorAt('KSP-RES-001', { type, title, where }, frame, body);
     }
     // Tags from a `tag` parameter come first, then the automatic ones, then the container's.
     const r = this.table.create(type, title, kind, frame.scope, frame.container, false);
@@ -116,7 +116,7 @@ export class Declarations {
     const allowed = new Set(def.node.parameters.map((p) => p.name));
     for (const k of r.params.keys()) {
       if (!allowed.has(k) && !METAPARAMETERS.has(k) && k !== 'name') {
-        throw errorAt('KSP-RES-004', `${r.ref}: has no parameter named '${k}'`, frame, at);
+        throw errorAt('KSP-RES-004', { ref: r.ref, name: k }, frame, at);
       }
     }
   }

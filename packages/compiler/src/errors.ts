@@ -1,50 +1,25 @@
-// Compile errors are data: a stable code, a message, and where in the Puppet code it happened.
-// Messages are worded for the person reading the manifest: which variable, which parameter,
-// which class, and where the conflicting declaration was.
+// Compile errors are data: a code from the compiler's catalogue (messages.ts), its arguments, the
+// message they make, and where in the Puppet code it happened. Messages are worded for the person
+// reading the manifest: which variable, which parameter, which class, and where the conflicting
+// declaration was.
+import { KasperError, type Location } from '@kasper/diagnostics';
 
-export const COMPILE_ERROR_CODES = {
-  'KSP-EVAL-001': 'evaluation error',
-  'KSP-EVAL-002': 'unknown variable used where a value is required',
-  'KSP-EVAL-003': 'variable assigned twice in one scope',
-  'KSP-EVAL-004': 'operator not applicable to these values',
-  'KSP-EVAL-005': 'type mismatch',
-  'KSP-EVAL-006': 'unknown function',
-  'KSP-EVAL-007': 'wrong arguments to a function',
-  'KSP-EVAL-008': 'fail() called',
-  'KSP-RES-001': 'duplicate resource declaration',
-  'KSP-RES-002': 'unknown resource type',
-  'KSP-RES-003': 'invalid resource reference',
-  'KSP-RES-004': 'invalid resource parameter',
-  'KSP-CLASS-001': 'unknown class',
-  'KSP-CLASS-002': 'class declared twice with parameters',
-  'KSP-CLASS-003': 'class parameter error',
-  'KSP-CLASS-004': 'a class placed in a run stage that does not exist',
-  'KSP-LOAD-001': 'cannot read or parse a manifest',
-  'KSP-TEMPLATE-001': 'template error',
-  'KSP-HIERA-001': 'hiera configuration or data error',
-  'KSP-NODE-001': 'no node definition matches',
-} as const;
+/** A place in a manifest: file, 1-based line and column. */
+export type SourceLocation = Location;
 
-export type CompileErrorCode = keyof typeof COMPILE_ERROR_CODES;
-
-export interface SourceLocation {
-  file: string;
-  line: number;
-  column: number;
-}
-
-export class CompileError extends Error {
-  readonly code: CompileErrorCode;
-  readonly location: SourceLocation | null;
-  constructor(code: CompileErrorCode, message: string, location: SourceLocation | null = null) {
-    super(message);
-    this.code = code;
-    this.location = location;
+/**
+ * What compiling throws: a KasperError (code, arguments, message, location) raised from the
+ * compiler's catalogue, or a syntax error keeping the parser's code. `describe()` words it as
+ * Puppet words its evaluation errors.
+ */
+export class CompileError extends KasperError {
+  constructor(code: string, message: string, options: ConstructorParameters<typeof KasperError>[2] = {}) {
+    super(code, message, options);
     this.name = 'CompileError';
   }
-  /** `message (file: F, line: L, column: C)`, like Puppet's evaluation errors. */
-  describe(): string {
-    const l = this.location;
-    return l ? `${this.message} (file: ${l.file}, line: ${l.line}, column: ${l.column})` : this.message;
+
+  /** The same error at another place (an argument error moves from the definition to the call). */
+  at(location: Location | undefined): CompileError {
+    return new CompileError(this.code, this.message, { args: this.args, severity: this.severity, location, status: this.statusCode });
   }
 }

@@ -2,7 +2,9 @@
 // Expressions produce values (operators.ts has the operators); resource, class and relationship
 // expressions hand their work to an EvaluationHost: the Compilation, which owns the catalog.
 import type * as A from '@kasper/language';
-import { CompileError, type CompileErrorCode } from './errors.ts';
+import { CompileError } from './errors.ts';
+import { locate } from './loader.ts';
+import type { CompilerCode, MessageArgs } from './messages.ts';
 import { Scope } from './scope.ts';
 import {
   DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
@@ -39,8 +41,8 @@ export class Evaluator {
 
   // ---------------------------------------------------------------- errors
 
-  error(code: CompileErrorCode, message: string, frame: Frame, node: A.Range): CompileError {
-    return errorAt(code, message, frame, node);
+  error<C extends CompilerCode>(code: C, args: MessageArgs<C>, frame: Frame, node: A.Range): CompileError {
+    return errorAt(code, args, frame, node);
   }
 
   // ---------------------------------------------------------------- statements
@@ -69,7 +71,7 @@ export class Evaluator {
       case 'VariableExpression': return this.variable(e, frame);
       case 'LiteralList': return this.list(e.values, frame);
       case 'LiteralHash': return this.hash(e, frame);
-      case 'KeyedEntry': throw this.error('KSP-EVAL-001', 'A key => value pair is only allowed in a hash or as arguments', frame, e);
+      case 'KeyedEntry': throw this.error('KSP-EVAL-011', {}, frame, e);
       case 'ParenthesizedExpression': return this.evaluate(e.expr, frame);
       case 'NotExpression': return !isTruthy(this.evaluate(e.expr, frame));
       case 'UnaryMinusExpression': return negate(this.evaluate(e.expr, frame), frame, e);
@@ -84,8 +86,8 @@ export class Evaluator {
       case 'CaseExpression': return this.withEphemeralMatch(frame, () => this.caseExpression(e, frame));
       case 'CallNamedFunctionExpression': return this.callNamed(e, frame);
       case 'CallMethodExpression': return this.callMethod(e, frame);
-      case 'NamedAccessExpression': throw this.error('KSP-EVAL-001', `'.${e.name}' must be a method call`, frame, e);
-      case 'LambdaExpression': throw this.error('KSP-EVAL-001', 'A lambda can only be given to a function call', frame, e);
+      case 'NamedAccessExpression': throw this.error('KSP-EVAL-012', { name: e.name }, frame, e);
+      case 'LambdaExpression': throw this.error('KSP-EVAL-013', {}, frame, e);
       case 'RelationshipExpression': return this.host.relationship(e, frame);
       case 'ResourceExpression': return this.host.declareResources(e, frame);
       case 'ResourceDefaultsExpression': return this.host.resourceDefaults(e, frame);
@@ -116,7 +118,7 @@ export class Evaluator {
 
   private variable(e: A.VariableExpression, frame: Frame): Value {
     const name = e.name;
-    if (name === '') throw this.error('KSP-EVAL-001', "A '$' must be followed by a variable name", frame, e);
+    if (name === '') throw this.error('KSP-EVAL-014', {}, frame, e);
     const r = this.host.lookupVariable(name, frame);
     // Puppet evaluates an unknown variable to undef (strict_variables is off by default).
     return r.value;
@@ -160,9 +162,9 @@ export class Evaluator {
         if (op.kind === 'AttributesOperation') {
           const h = this.evaluate(op.value, frame);
           if (h === undefined) continue;
-          if (!(h instanceof Map)) throw this.error('KSP-RES-004', `'* =>' needs a Hash of attributes, got ${describe(h)}`, frame, op);
+          if (!(h instanceof Map)) throw this.error('KSP-RES-017', { value: describe(h) }, frame, op);
           for (const [k, v] of h) {
-            if (typeof k !== 'string') throw this.error('KSP-RES-004', `An attribute name must be a String, got ${describe(k)}`, frame, op);
+            if (typeof k !== 'string') throw this.error('KSP-RES-018', { value: describe(k) }, frame, op);
             out.set(k, v);
           }
         } else {
@@ -187,7 +189,7 @@ export class Evaluator {
   // ---------------------------------------------------------------- assignment
 
   private assign(e: A.AssignmentExpression, frame: Frame): Value {
-    if (e.operator !== '=') throw this.error('KSP-EVAL-001', `The operator '${e.operator}' is no longer supported`, frame, e);
+    if (e.operator !== '=') throw this.error('KSP-EVAL-015', { operator: e.operator }, frame, e);
     const value = this.evaluate(e.right, frame);
     this.assignTo(e.left, value, frame);
     return value;
@@ -202,23 +204,23 @@ export class Evaluator {
       // [$a, $b] = [1, 2] or = { a => 1, b => 2 }
       if (Array.isArray(value)) {
         if (value.length !== target.values.length) {
-          throw this.error('KSP-EVAL-001', `Mismatched number of assignable entries and values, expected ${target.values.length}, got ${value.length}`, frame, target);
+          throw this.error('KSP-EVAL-016', { expected: target.values.length, count: value.length }, frame, target);
         }
         target.values.forEach((t, i) => this.assignTo(t, value[i], frame));
         return;
       }
       if (value instanceof Map) {
         for (const t of target.values) {
-          if (t.kind !== 'VariableExpression') throw this.error('KSP-EVAL-001', 'Only variables can be assigned from a Hash', frame, t);
+          if (t.kind !== 'VariableExpression') throw this.error('KSP-EVAL-017', {}, frame, t);
           const v = hashGet(value, t.name);
-          if (v === NOT_FOUND) throw this.error('KSP-EVAL-001', `No value for required variable '$${t.name}' in hash`, frame, t);
+          if (v === NOT_FOUND) throw this.error('KSP-EVAL-018', { name: t.name }, frame, t);
           this.host.setVariable(t.name, v, frame, t);
         }
         return;
       }
-      throw this.error('KSP-EVAL-001', `Cannot assign ${describe(value)} to several variables`, frame, target);
+      throw this.error('KSP-EVAL-019', { value: describe(value) }, frame, target);
     }
-    throw this.error('KSP-EVAL-001', `Illegal attempt to assign to ${target.kind}`, frame, target);
+    throw this.error('KSP-EVAL-020', { kind: target.kind }, frame, target);
   }
 
   // ---------------------------------------------------------------- access
@@ -239,11 +241,12 @@ export class Evaluator {
       try {
         return parameterize(target, keys);
       } catch (err) {
-        if (err instanceof CompileError) throw err;
-        throw this.error('KSP-EVAL-005', (err as Error).message, frame, e);
+        // The type system raises without a place: the access expression is the place.
+        if (err instanceof CompileError) throw err.location ? err : err.at(locate(frame.file, e.start));
+        throw this.error('KSP-TYPE-013', { reason: (err as Error).message }, frame, e);
       }
     }
-    let what = `The value is ${describe(target)}`;
+    const keyList = keys.map((k) => formatValue(k)).join(', ');
     if (e.target.kind === 'VariableExpression') {
       // Say where the value came from: most often a fact, parameter or lookup that is missing.
       const name = e.target.name;
@@ -251,15 +254,15 @@ export class Evaluator {
       const origin = known ? frame.scope.origin(name.replace(/^::/, '')) : undefined;
       const from = !known ? ' (it was never set: check its name, or the class that should set it)'
         : origin ? ` (it was assigned at ${origin})` : '';
-      what = `The variable '$${name}' is ${describe(target)}${from}`;
+      throw this.error('KSP-EVAL-022', { name, value: describe(target), origin: from, keys: keyList }, frame, e);
     }
-    throw this.error('KSP-EVAL-004', `${what}, so it cannot be indexed with [${keys.map((k) => formatValue(k)).join(', ')}]: the operator '[]' applies to strings, arrays, hashes and types`, frame, e);
+    throw this.error('KSP-EVAL-021', { value: describe(target), keys: keyList }, frame, e);
   }
 
   private sliceLike<T extends string | Value[]>(target: T, keys: Value[], frame: Frame, e: A.Range, slice: (t: T, a: number, b: number) => T): Value {
     const len = target.length;
     const idx = (v: Value) => {
-      if (typeof v !== 'bigint') throw this.error('KSP-EVAL-004', `An index must be an Integer, not ${describe(v)}`, frame, e);
+      if (typeof v !== 'bigint') throw this.error('KSP-EVAL-023', { value: describe(v) }, frame, e);
       return Number(v);
     };
     if (keys.length === 1) {
@@ -277,7 +280,7 @@ export class Evaluator {
       count = Math.max(0, end - start);
       return slice(target, start, start + count);
     }
-    throw this.error('KSP-EVAL-004', `An index takes one or two arguments, got ${keys.length}`, frame, e);
+    throw this.error('KSP-EVAL-024', { count: keys.length }, frame, e);
   }
 
   // ---------------------------------------------------------------- conditionals
@@ -339,7 +342,7 @@ export class Evaluator {
       if (candidates.some((c) => this.caseMatches(c, value, frame, m))) return this.evaluate(entry.value, frame);
     }
     if (fallback) return this.evaluate(fallback.value, frame);
-    throw this.error('KSP-EVAL-001', `No matching entry for selector parameter with value '${formatValue(value)}'`, frame, e);
+    throw this.error('KSP-EVAL-001', { value: formatValue(value) }, frame, e);
   }
 
   // ---------------------------------------------------------------- calls
@@ -358,7 +361,7 @@ export class Evaluator {
       const type = this.evaluate(f, frame);
       return this.host.callFunction('new', [type, ...this.evaluateArgs(e.args, frame)], this.makeLambda(e.lambda, frame), frame, e);
     } else {
-      throw this.error('KSP-EVAL-001', 'Only a name can be called as a function', frame, f);
+      throw this.error('KSP-EVAL-025', {}, frame, f);
     }
     const args = this.evaluateArgs(e.args, frame);
     return this.host.callFunction(name, args, this.makeLambda(e.lambda, frame), frame, e);
@@ -393,7 +396,7 @@ export class Evaluator {
   private checkReturn(typeExpr: A.Expression, v: Value, frame: Frame, at: A.Range): void {
     const t = this.evaluate(typeExpr, frame);
     if (isType(t) && !t.isInstance(v)) {
-      throw this.error('KSP-EVAL-005', `value returned ${describeMismatch(t, v)}`, frame, at);
+      throw this.error('KSP-EVAL-026', { mismatch: describeMismatch(t, v) }, frame, at);
     }
   }
 
@@ -408,7 +411,7 @@ export class Evaluator {
     const max = rest ? Infinity : params.length;
     if (args.length < required || args.length > max) {
       const expect = rest ? `at least ${required}` : required === params.length ? `${required}` : `between ${required} and ${params.length}`;
-      throw this.error('KSP-EVAL-007', `${what} expects ${expect} argument${required === 1 && !rest ? '' : 's'}, got ${args.length}`, frame, at);
+      throw this.error('KSP-EVAL-009', { callee: what, expected: `${expect} argument${required === 1 && !rest ? '' : 's'}`, count: args.length }, frame, at);
     }
     params.forEach((p, i) => {
       let v: Value;
@@ -420,7 +423,7 @@ export class Evaluator {
         const check = p.capturesRest && Array.isArray(v) ? v : [v];
         for (const x of check) {
           if (isType(t) && !t.isInstance(x)) {
-            throw this.error('KSP-EVAL-005', `${what} parameter '${p.name}' ${describeMismatch(t, x)}`, frame, at);
+            throw this.error('KSP-EVAL-005', { callee: what, parameter: p.name, mismatch: describeMismatch(t, x) }, frame, at);
           }
         }
       }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Value } from './values.ts';
+import { raise } from './messages.ts';
 
 /** Converts plain JSON/YAML data into Puppet values. */
 export function fromData(v: unknown): Value {
@@ -54,6 +55,6 @@ export function loadFactsFile(path: string): Map<string, Value> {
 export function factsFromData(data: unknown, where: string): Map<string, Value> {
   let obj = data as Record<string, unknown>;
   if (obj && typeof obj === 'object' && 'values' in obj && 'name' in obj && typeof obj.values === 'object') obj = obj.values as Record<string, unknown>;
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`${where}: facts must be a map of names to values`);
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw raise('KSP-LOAD-003', { where });
   return fromData(obj) as Map<string, Value>;
 }

@@ -1,7 +1,8 @@
 // Where evaluation is, and what unwinds it: the frame code runs in, the lambdas functions
 // receive, the signals of break/next/return, and errors placed at a position in that code.
 import type * as A from '@kasper/language';
-import { CompileError, type CompileErrorCode } from './errors.ts';
+import type { CompileError } from './errors.ts';
+import { raise, type CompilerCode, type MessageArgs } from './messages.ts';
 import { locate, type SourceFile } from './loader.ts';
 import type { ResourceState } from './resources.ts';
 import type { Scope } from './scope.ts';
@@ -37,7 +38,7 @@ export class ReturnSignal {
   }
 }
 
-/** An error at a position in the code a frame runs. */
-export function errorAt(code: CompileErrorCode, message: string, frame: Frame, at: A.Range): CompileError {
-  return new CompileError(code, message, locate(frame.file, at.start));
+/** An error from the catalogue at a position in the code a frame runs. */
+export function errorAt<C extends CompilerCode>(code: C, args: MessageArgs<C>, frame: Frame, at: A.Range): CompileError {
+  return raise(code, args, locate(frame.file, at.start));
 }

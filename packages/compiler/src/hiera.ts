@@ -8,6 +8,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fromData, parseJsonData, parseYaml11Data, parseYamlData } from './facts.ts';
 import { hashGet, NOT_FOUND, PRegexp, type Value } from './values.ts';
+import { CompileError } from './errors.ts';
+import { compileRaiser } from './messages.ts';
 
 export type MergeStrategy = 'first' | 'unique' | 'hash' | 'deep';
 
@@ -19,7 +21,10 @@ export interface MergeOptions {
   knockoutPrefix?: string;
 }
 
-export class HieraError extends Error {}
+/** A Hiera configuration or data error: a CompileError raised without a place (the lookup adds it). */
+export class HieraError extends CompileError {}
+
+const raise = compileRaiser(HieraError);
 
 interface Level {
   name: string;
@@ -201,12 +206,12 @@ export class Hiera {
       try {
         raw = file.endsWith('.json') ? parseJsonData(text) : parseYaml11Data(text);
       } catch (e) {
-        throw new HieraError(`Unable to parse Hiera data ${file}: ${(e as Error).message}`);
+        throw raise('KSP-HIERA-002', { file, reason: (e as Error).message });
       }
       if (raw === null || raw === undefined) data = new Map();
       else {
         const v = fromData(raw);
-        if (!(v instanceof Map)) throw new HieraError(`Hiera data ${file} must be a hash of keys to values`);
+        if (!(v instanceof Map)) throw raise('KSP-HIERA-003', { file });
         data = v;
       }
     }
@@ -221,7 +226,7 @@ export class Hiera {
       const alias = /^%\{alias\(['"]([^'"]+)['"]\)\}$/.exec(v);
       if (alias) {
         const r = this.lookup(alias[1], scope);
-        if (!r.found) throw new HieraError(`alias('${alias[1]}'): no value found`);
+        if (!r.found) throw raise('KSP-HIERA-004', { function: 'alias', key: alias[1] });
         return r.value;
       }
       return this.interpolateString(v, scope);
@@ -242,7 +247,7 @@ export class Hiera {
         if (fn === 'literal') return arg;
         if (fn === 'scope') return stringify(this.variablePath(arg, scope));
         const r = this.lookup(arg, scope);
-        if (!r.found) throw new HieraError(`${fn}('${arg}'): no value found`);
+        if (!r.found) throw raise('KSP-HIERA-004', { function: fn, key: arg });
         return stringify(r.value);
       }
       return stringify(this.variablePath(e, scope));
@@ -293,7 +298,7 @@ function splitKey(key: string): string[] {
 export function parseMerge(v: Value): MergeOptions {
   if (typeof v === 'string') {
     if (v === 'first' || v === 'unique' || v === 'hash' || v === 'deep') return { strategy: v };
-    throw new HieraError(`Unknown merge strategy '${v}': use first, unique, hash or deep`);
+    throw raise('KSP-HIERA-005', { strategy: v });
   }
   if (v instanceof Map) {
     const s = hashGet(v, 'strategy');
@@ -325,7 +330,7 @@ export function mergeValues(found: Value[], o: MergeOptions): Value {
     case 'hash': {
       const out = new Map<Value, Value>();
       for (const v of [...found].reverse()) {
-        if (!(v instanceof Map)) throw new HieraError('A hash merge found a value that is not a hash');
+        if (!(v instanceof Map)) throw raise('KSP-HIERA-006', {});
         for (const [k, x] of v) out.set(k, x);
       }
       return reorder(out, found);
@@ -392,12 +397,12 @@ function readConfig(path: string, module: string | null): Layer {
   try {
     raw = parseYamlData(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new HieraError(`Unable to parse ${path}: ${(e as Error).message}`);
+    throw raise('KSP-HIERA-007', { path, reason: (e as Error).message });
   }
   const cfg = fromData(raw);
-  if (!(cfg instanceof Map)) throw new HieraError(`${path}: a hiera.yaml is a hash with version: 5`);
+  if (!(cfg instanceof Map)) throw raise('KSP-HIERA-008', { path });
   const version = hashGet(cfg, 'version');
-  if (version !== 5n) throw new HieraError(`${path}: only Hiera version 5 configurations are supported (version: 5)`);
+  if (version !== 5n) throw raise('KSP-HIERA-009', { path });
   const dir = dirname(path);
   const defaultsGiven = hashGet(cfg, 'defaults') !== NOT_FOUND;
   const defaults = asMap(hashGet(cfg, 'defaults'));
@@ -408,19 +413,19 @@ function readConfig(path: string, module: string | null): Layer {
   if (hierarchy === NOT_FOUND) {
     hierarchy = [new Map<Value, Value>([['name', 'Common'], ['path', 'common.yaml']])];
   }
-  if (!Array.isArray(hierarchy)) throw new HieraError(`${path}: 'hierarchy' must be a list of levels`);
+  if (!Array.isArray(hierarchy)) throw raise('KSP-HIERA-010', { path });
   const levels: Level[] = hierarchy.map((h) => {
     const m = asMap(h);
     const name = str(hashGet(m, 'name')) ?? '(unnamed)';
     const backend = str(hashGet(m, 'data_hash')) ?? defBackend;
     if (backend === undefined && hashGet(m, 'lookup_key') === NOT_FOUND && hashGet(m, 'data_dig') === NOT_FOUND) {
-      throw new HieraError(`One of data_hash, lookup_key, data_dig, or hiera3_backend must be defined in hierarchy '${name}' (in ${path})`);
+      throw raise('KSP-HIERA-011', { level: name, path });
     }
     if (hashGet(m, 'lookup_key') !== NOT_FOUND || hashGet(m, 'data_dig') !== NOT_FOUND) {
-      throw new HieraError(`${path}: level '${name}' uses a Ruby backend (lookup_key/data_dig), which Kasper cannot run; yaml_data and json_data are supported`);
+      throw raise('KSP-HIERA-012', { path, level: name });
     }
     if (backend !== 'yaml_data' && backend !== 'json_data') {
-      throw new HieraError(`${path}: level '${name}' uses data_hash '${backend}'; yaml_data and json_data are supported`);
+      throw raise('KSP-HIERA-013', { path, level: name, backend });
     }
     const datadir = str(hashGet(m, 'datadir')) ?? defDatadir;
     const list = (k: string) => {

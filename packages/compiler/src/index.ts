@@ -4,11 +4,11 @@ import { Compilation, type NodeInfo } from './compilation.ts';
 import { trustedData } from './trusted.ts';
 import { fromData } from './facts.ts';
 import { Loader, type EnvironmentConfig } from './loader.ts';
-import { Hiera, HieraError, type MergeOptions } from './hiera.ts';
-import { CompileError } from './errors.ts';
+import { Hiera, type MergeOptions } from './hiera.ts';
 import type { Value } from './values.ts';
 
-export { CompileError, COMPILE_ERROR_CODES, type CompileErrorCode } from './errors.ts';
+export { CompileError, type SourceLocation } from './errors.ts';
+export { COMPILER_MESSAGES, type CompilerCode } from './messages.ts';
 export { Loader, type EnvironmentConfig } from './loader.ts';
 export { Compilation, type NodeInfo, type CompileOptions } from './compilation.ts';
 export { Hiera, HieraError, parseMerge, type MergeOptions, type MergeStrategy } from './hiera.ts';
@@ -31,14 +31,8 @@ export interface CompileRequest {
 export function compileCatalog(req: CompileRequest): Catalog {
   const loader = new Loader(req.environment);
   const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted, classes: req.classes, parameters: req.parameters };
-  let hiera: Hiera;
   const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
-  try {
-    hiera = new Hiera(configs, (m) => loader.moduleDir(m));
-  } catch (e) {
-    if (e instanceof HieraError) throw new CompileError('KSP-HIERA-001', e.message);
-    throw e;
-  }
+  const hiera = new Hiera(configs, (m) => loader.moduleDir(m));
   return new Compilation({ loader, node, hiera, log: req.log, version: req.version }).compile();
 }
 
@@ -68,13 +62,8 @@ export function lookupKey(req: LookupRequest): { found: boolean; value: Value } 
     if (name === 'clientcert') return req.node;
     return req.facts.get(name);
   };
-  try {
-    const hiera = new Hiera(configs, (m) => loader.moduleDir(m));
-    return hiera.lookup(req.key, { variable, explain: req.explain }, req.merge);
-  } catch (e) {
-    if (e instanceof HieraError) throw new CompileError('KSP-HIERA-001', e.message);
-    throw e;
-  }
+  const hiera = new Hiera(configs, (m) => loader.moduleDir(m));
+  return hiera.lookup(req.key, { variable, explain: req.explain }, req.merge);
 }
 export { MOUNTS, listMount, parsePuppetUrl, resolveMountPath, type ListOptions, type ListedEntry, type MountEntry, type MountName } from './file-mounts.ts';
 export { environmentFromFolder, readEnvironmentConf, type EnvironmentOptions } from './environment.ts';

@@ -9,6 +9,7 @@ import {
   type Program, type ResourceTypeDefinition, type TypeAlias,
 } from '@kasper/language';
 import { CompileError } from './errors.ts';
+import { raise } from './messages.ts';
 
 export interface EnvironmentConfig {
   /** The environment's name, e.g. 'production'. */
@@ -64,7 +65,7 @@ export class Loader {
   /** The site manifest files, in evaluation order. */
   siteFiles(): string[] {
     const m = this.env.manifest;
-    if (!existsSync(m)) throw new CompileError('KSP-LOAD-001', `The manifest '${m}' does not exist`);
+    if (!existsSync(m)) throw raise('KSP-LOAD-002', { path: m });
     if (!statSync(m).isDirectory()) return [m];
     const out: string[] = [];
     const visit = (dir: string) => {
@@ -78,7 +79,10 @@ export class Loader {
     return out;
   }
 
-  /** Parses a file once; a syntax error becomes a CompileError at its position. */
+  /**
+   * Parses a file once; a syntax error becomes a CompileError with the parser's own code
+   * (KSP-LEX-…, KSP-PARSE-…, KSP-VALID-…) and span, worded as Puppet words it ("Could not parse").
+   */
   load(path: string): SourceFile {
     const cached = this.files.get(path);
     if (cached) return cached;
@@ -86,12 +90,13 @@ export class Loader {
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new CompileError('KSP-LOAD-001', `Cannot read '${path}': ${(e as Error).message}`);
+      throw raise('KSP-LOAD-001', { path, reason: (e as Error).message });
     }
     const r = parseCached(text, path);
     const err = r.diagnostics.find((d) => d.severity === 'error');
     if (err) {
-      throw new CompileError('KSP-LOAD-001', `Could not parse: ${err.message}`, { file: path, line: err.start.line, column: err.start.column });
+      const location = { file: path, line: err.start.line, column: err.start.column, endLine: err.end.line, endColumn: err.end.column };
+      throw new CompileError(err.code, `Could not parse: ${err.message}`, { location });
     }
     const file: SourceFile = { path, program: r.program, lineMap: r.lineMap, module: this.moduleOfPath(path) };
     this.files.set(path, file);

@@ -30,7 +30,7 @@ export function negate(v: Value, frame: Frame, e: A.Range): Value {
     const n = toNumber(v);
     if (n !== undefined) return -n;
   }
-  throw errorAt('KSP-EVAL-004', `The unary minus operator '-' is not applicable to ${describe(v)}`, frame, e);
+  throw errorAt('KSP-EVAL-028', { value: describe(v) }, frame, e);
 }
 
 /** `=~`: a regex (or a string taken as one) against a string, or a type against any value. */
@@ -39,9 +39,9 @@ export function match(left: Value, right: Value, frame: Frame, e: A.Range): bool
   let re: RegExp;
   if (right instanceof PRegexp) re = right.regexp;
   else if (typeof right === 'string') re = new PRegexp(right).regexp;
-  else throw errorAt('KSP-EVAL-004', `The right side of '=~' must be a regular expression, a string or a type, not ${describe(right)}`, frame, e);
+  else throw errorAt('KSP-EVAL-029', { value: describe(right) }, frame, e);
   if (typeof left !== 'string') {
-    throw errorAt('KSP-EVAL-004', `A regular expression can only be matched against a String, not ${describe(left)}`, frame, e);
+    throw errorAt('KSP-EVAL-030', { value: describe(left) }, frame, e);
   }
   const m = re.exec(left);
   frame.scope.setMatch(m ? [...m].map((x) => x ?? undefined) : null);
@@ -81,7 +81,7 @@ function compare(op: '<' | '<=' | '>' | '>=', l: Value, r: Value, frame: Frame, 
       case '>=': return l.isAssignable(r);
     }
   } else {
-    throw errorAt('KSP-EVAL-004', `Comparison of: ${describe(l)} ${op} ${describe(r)}, is not possible`, frame, e);
+    throw errorAt('KSP-EVAL-031', { left: describe(l), operator: op, right: describe(r) }, frame, e);
   }
   switch (op) {
     case '<': return c < 0;
@@ -106,12 +106,12 @@ function plus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
     if (Array.isArray(r)) {
       const pairs = r.length === 2 && !Array.isArray(r[0]) ? [r] : r;
       for (const p of pairs) {
-        if (!Array.isArray(p) || p.length !== 2) throw errorAt('KSP-EVAL-004', 'Only an Array of [key, value] pairs can be added to a Hash', frame, e);
+        if (!Array.isArray(p) || p.length !== 2) throw errorAt('KSP-EVAL-032', {}, frame, e);
         out.set(p[0], p[1]);
       }
       return out;
     }
-    throw errorAt('KSP-EVAL-004', `${describe(r)} cannot be added to a Hash`, frame, e);
+    throw errorAt('KSP-EVAL-033', { value: describe(r) }, frame, e);
   }
   return arithmetic('+', l, r, frame, e);
 }
@@ -136,7 +136,7 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame
   const r = typeof r0 === 'string' ? toNumber(r0) : r0;
   if (!isNumeric(l) || !isNumeric(r)) {
     const bad = isNumeric(l) ? r0 : l0;
-    throw errorAt('KSP-EVAL-004', `The value ${describe(bad)} cannot be converted to Numeric for '${op}'`, frame, e);
+    throw errorAt('KSP-EVAL-034', { value: describe(bad), operator: op }, frame, e);
   }
   if (typeof l === 'bigint' && typeof r === 'bigint') {
     switch (op) {
@@ -144,15 +144,15 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame
       case '-': return checkInteger(l - r, frame, e);
       case '*': return checkInteger(l * r, frame, e);
       case '/':
-        if (r === 0n) throw errorAt('KSP-EVAL-004', 'Division by 0', frame, e);
+        if (r === 0n) throw errorAt('KSP-EVAL-035', {}, frame, e);
         // Ruby's integer division floors.
         return (l / r) - ((l % r !== 0n && (l < 0n) !== (r < 0n)) ? 1n : 0n);
       case '%':
-        if (r === 0n) throw errorAt('KSP-EVAL-004', 'Division by 0', frame, e);
+        if (r === 0n) throw errorAt('KSP-EVAL-035', {}, frame, e);
         return ((l % r) + r) % r;
     }
   }
-  if (op === '%') throw errorAt('KSP-EVAL-004', "The operator '%' is only applicable to Integer values", frame, e);
+  if (op === '%') throw errorAt('KSP-EVAL-036', {}, frame, e);
   const a = Number(l);
   const b = Number(r);
   switch (op) {
@@ -160,7 +160,7 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame
     case '-': return a - b;
     case '*': return a * b;
     case '/':
-      if (b === 0) throw errorAt('KSP-EVAL-004', 'Division by 0', frame, e);
+      if (b === 0) throw errorAt('KSP-EVAL-035', {}, frame, e);
       return a / b;
   }
 }
@@ -172,7 +172,7 @@ function shift(op: '<<' | '>>', l: Value, r: Value, frame: Frame, e: A.Range): V
     const left = op === '<<' ? r >= 0n : r < 0n;
     return left ? l << n : l >> n;
   }
-  throw errorAt('KSP-EVAL-004', `The operator '${op}' is not applicable to ${describe(l)}`, frame, e);
+  throw errorAt('KSP-EVAL-004', { operator: op, value: describe(l) }, frame, e);
 }
 
 /** Equality without Puppet's case folding of strings. */
@@ -198,6 +198,6 @@ const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
 function checkInteger(v: bigint, frame: Frame, e: A.Range): bigint {
-  if (v > INT64_MAX || v < INT64_MIN) throw errorAt('KSP-EVAL-004', `The result ${v} is larger than Puppet's 64-bit Integer`, frame, e);
+  if (v > INT64_MAX || v < INT64_MIN) throw errorAt('KSP-EVAL-037', { value: v }, frame, e);
   return v;
 }

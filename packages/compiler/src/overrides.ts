@@ -33,7 +33,7 @@ export class ResourceDefaults {
   add(e: A.ResourceDefaultsExpression, frame: Frame): Value {
     const t = this.evaluator.evaluate(e.typeRef, frame);
     const typeName = t instanceof ResourceType ? t.typeName : undefined;
-    if (!typeName) throw errorAt('KSP-RES-002', `Resource defaults need a resource type, not ${describe(t)}`, frame, e.typeRef);
+    if (!typeName) throw errorAt('KSP-RES-007', { value: describe(t) }, frame, e.typeRef);
     let perScope = this.defaults.get(frame.scope);
     if (!perScope) this.defaults.set(frame.scope, (perScope = new Map()));
     const key = normalizeName(typeName);
@@ -137,7 +137,7 @@ export class Overrides {
     const here = sourceOf(frame.container);
     if (setBy === undefined || setBy === here || this.isSubclassOf(here, setBy)) return;
     const where = r.paramSetBy.get(param);
-    throw errorAt('KSP-RES-004', `Only subclasses can override parameters: ${r.ref} parameter '${param}' was set${where ? ` at ${where}` : ''} by ${setBy ? `class ${setBy}` : 'the main manifest'}`, frame, at);
+    throw errorAt('KSP-RES-016', { ref: r.ref, parameter: param, where: where ? ` at ${where}` : '', setter: setBy ? `class ${setBy}` : 'the main manifest' }, frame, at);
   }
 
   /**
@@ -150,11 +150,11 @@ export class Overrides {
       if (Array.isArray(x)) return x.every(visit);
       const ref = referenceString(x);
       if (!ref) {
-        throw errorAt('KSP-RES-003', `${describe(x)} is not a resource reference`, frame, at);
+        throw errorAt('KSP-RES-012', { value: describe(x) }, frame, at);
       }
       const r = this.table.find(ref);
       if (!r) {
-        if (final) throw errorAt('KSP-RES-003', `Could not find resource '${ref}' for overriding`, frame, at);
+        if (final) throw errorAt('KSP-RES-013', { ref }, frame, at);
         return false;
       }
       out.push(r);

@@ -2,7 +2,7 @@
 // into `before`/`notify` parameters at the end, when every resource they name must exist; and
 // the check that relationship metaparameters name resources in the catalog.
 import type * as A from '@kasper/language';
-import { CompileError } from './errors.ts';
+import { raise } from './messages.ts';
 import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { Collector } from './collectors.ts';
@@ -52,8 +52,7 @@ export class Relationships {
         if (!ref) continue;
         const target = this.table.find(ref);
         if (!target || target.virtual) {
-          throw new CompileError('KSP-RES-003', `Could not find resource '${ref}' in parameter '${p}' of ${r.ref}`,
-            r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : null);
+          throw raise('KSP-RES-010', { ref, parameter: p, resource: r.ref }, r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined);
         }
       }
     }
@@ -69,9 +68,9 @@ export class Relationships {
         continue;
       }
       const ref = referenceString(x);
-      if (!ref) throw errorAt('KSP-RES-003', `A relationship needs resource references, got ${describe(x)}`, rel.frame, rel.at);
+      if (!ref) throw errorAt('KSP-RES-011', { value: describe(x) }, rel.frame, rel.at);
       const r = this.table.find(ref);
-      if (!r) throw errorAt('KSP-RES-003', `Could not find resource '${ref}' for relationship`, rel.frame, rel.at);
+      if (!r) throw errorAt('KSP-RES-003', { ref }, rel.frame, rel.at);
       out.push(r);
     }
     return out;

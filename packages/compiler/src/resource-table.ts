@@ -45,7 +45,7 @@ export class ResourceTable {
         const key = refKey(r.type, a);
         const other = this.aliases.get(key) ?? this.byRef.get(key);
         if (other && other !== r) {
-          throw errorAt('KSP-RES-001', `Cannot alias ${r.ref} to "${a}": ${key} is already declared${other.file ? ` (file: ${other.file}, line: ${other.line})` : ''}`, frame, at);
+          throw errorAt('KSP-RES-005', { ref: r.ref, alias: a, key, where: other.file ? ` (file: ${other.file}, line: ${other.line})` : '' }, frame, at);
         }
         this.aliases.set(key, r);
       }

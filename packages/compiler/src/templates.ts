@@ -32,7 +32,7 @@ export class Templates {
   render(source: string, file: string, params: Value, caller: Frame, at: A.Range): string {
     const parsed = file.startsWith('<') ? parseEpp(source, file) : parseCached(source, file);
     const err = parsed.diagnostics.find((d) => d.severity === 'error');
-    if (err) throw errorAt('KSP-TEMPLATE-001', `Syntax error in template ${file}:${err.start.line}:${err.start.column}: ${err.message}`, caller, at);
+    if (err) throw errorAt('KSP-TEMPLATE-002', { file, line: err.start.line, column: err.start.column, message: err.message }, caller, at);
     const given = params instanceof Map ? params : new Map<Value, Value>();
     const scope = new Scope('epp', this.topScope, file);
     const frame: Frame = { scope, file: { path: file, program: parsed.program, lineMap: parsed.lineMap, module: undefined }, container: caller.container };
@@ -40,17 +40,17 @@ export class Templates {
     if (declared) {
       for (const k of given.keys()) {
         if (typeof k !== 'string' || !declared.some((p) => p.name === k)) {
-          throw errorAt('KSP-TEMPLATE-001', `The template ${file} has no parameter named '${formatValue(k)}'`, caller, at);
+          throw errorAt('KSP-TEMPLATE-003', { file, name: formatValue(k) }, caller, at);
         }
       }
       for (const p of declared) {
         let v: Value;
         if (given.has(p.name)) v = given.get(p.name);
         else if (p.value) v = this.evaluator.evaluate(p.value, frame);
-        else throw errorAt('KSP-TEMPLATE-001', `The template ${file} expects a value for parameter '${p.name}'`, caller, at);
+        else throw errorAt('KSP-TEMPLATE-004', { file, name: p.name }, caller, at);
         if (p.typeExpr) {
           const t = this.evaluator.evaluate(p.typeExpr, frame);
-          if (isType(t) && !t.isInstance(v)) throw errorAt('KSP-TEMPLATE-001', `The template ${file} parameter '${p.name}' has the wrong type: ${formatValue(v)}`, caller, at);
+          if (isType(t) && !t.isInstance(v)) throw errorAt('KSP-TEMPLATE-005', { file, name: p.name, value: formatValue(v) }, caller, at);
         }
         scope.set(p.name, v);
       }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as A from '@kasper/language';
-import { CompileError } from '../src/errors.ts';
+import { raise } from '../src/messages.ts';
 import type { Lambda } from '../src/frame.ts';
 import { BUILTIN_FUNCTIONS } from '../src/functions/index.ts';
 import type { CallContext } from '../src/functions/context.ts';
@@ -15,7 +15,7 @@ import { PSensitive, PTimestamp, type Value } from '../src/values.ts';
 function fakeContext(name: string, log: string[]): CallContext {
   return {
     name,
-    error: (code, message) => new CompileError(code, message),
+    error: (code, args) => raise(code, args),
     variable: (n) => (n === 'facts' ? new Map<Value, Value>([['os', new Map<Value, Value>([['family', 'Debian']])]]) : n === 'x' ? 5n : undefined),
     evaluate: (e: A.Expression) => (e.kind === 'QualifiedReference' && e.value === 'Integer' ? new IntegerType() : undefined),
     call: (n, args) => `${n}(${args.length})`,
@@ -101,15 +101,26 @@ test('calls are checked against the signature with the type system\'s words', ()
     checkCall(ctx, f.signature, args, block);
     return f.call(ctx, args, block);
   };
-  assert.throws(() => call('length', [1n, 2n]), { message: "'length' expects 1 argument, got 2" });
-  assert.throws(() => call('split', [5n, ',']), { message: "'split' parameter 'str' expects a String value, got Integer" });
+  assert.throws(() => call('length', [1n, 2n]), { code: 'KSP-EVAL-009', message: "'length' expects 1 argument, got 2" });
+  assert.throws(() => call('split', [5n, ',']), { code: 'KSP-EVAL-007', message: "'split' parameter 'str' expects a String value, got Integer" });
   assert.throws(() => call('join', [['a'], undefined]), { message: "'join' parameter 'delimiter' expects a String value, got Undef" });
   assert.throws(() => call('upcase', [undefined]), { message: "'upcase' parameter 'arg' expects a value of type Numeric, String, Array, or Hash, got Undef" });
   assert.throws(() => call('upcase', [['a', true]]), { message: "'upcase' parameter 'arg' expects a value of type Numeric, String, Array, or Hash, got Boolean" });
   assert.throws(() => call('keys', [[1n]]), { message: "'keys' parameter 'hsh' expects a Hash value, got Array" });
   assert.throws(() => call('new', ['Integer', '1']), { message: "'new' parameter 'type' expects a Type value, got String" });
-  assert.throws(() => call('each', [[1n]]), { message: "'each' expects a block (a lambda like |$x| { … })" });
-  assert.throws(() => call('regsubst', ['a', 'b']), { message: "'regsubst' expects between 3 and 5 arguments, got 2" });
+  assert.throws(() => call('each', [[1n]]), { code: 'KSP-EVAL-010', message: "'each' expects a block (a lambda like |$x| { … })" });
+  assert.throws(() => call('regsubst', ['a', 'b']), { code: 'KSP-EVAL-009', message: "'regsubst' expects between 3 and 5 arguments, got 2" });
+  assert.throws(() => call('split', ['a', 5n]), { code: 'KSP-EVAL-007', message: "'split' parameter 'pattern' expects a String or Regexp value, got Integer" });
+});
+
+test('functions fail with a code of their own, in Puppet\'s words', () => {
+  const call = (name: string, args: Value[]) => BUILTIN_FUNCTIONS.get(name)!.call(fakeContext(name, []), args, null);
+  assert.throws(() => call('delete_at', [[1n], 5n]), { name: 'CompileError', code: 'KSP-FUNC-023', message: 'delete_at(): Given index exceeds size of array given' });
+  assert.throws(() => call('sort', [[1n, 'a']]), { code: 'KSP-FUNC-006', message: /^'sort' Can only compare values of the same kind: (Integer and String|String and Integer)$/ });
+  assert.throws(() => call('compare', [1n, 'a']), { code: 'KSP-FUNC-006', message: "'compare' Can only compare values of the same kind: Integer and String" });
+  assert.throws(() => call('prefix', ['a', 'p']), { code: 'KSP-FUNC-024', message: 'prefix(): expected first argument to be an Array or a Hash' });
+  assert.throws(() => call('new', [new IntegerType(), 'x']), { code: 'KSP-FUNC-012', message: "The string 'x' cannot be converted to Integer" });
+  assert.throws(() => call('fail', ['a', 1n]), { code: 'KSP-EVAL-008', message: 'a 1' });
 });
 
 test('signatures read Puppet type syntax', () => {

@@ -5,7 +5,6 @@ import { Numeric, formatValue, typeNameOf } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
 
-const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
 const SIZED = parseType('Variant[Collection, String]');
 
 function size(ctx: CallContext, v: Value): bigint {
@@ -29,28 +28,33 @@ const keys: PuppetFunction = (_ctx, args) => [...(args[0] as Map<Value, Value>).
 
 const values: PuppetFunction = (_ctx, args) => [...(args[0] as Map<Value, Value>).values()];
 
-/** Puppet's compare(): numbers, strings (case-insensitive unless asked), versions, types. */
-export function compareValues(a: Value, b: Value, ignoreCase = true): number {
+/**
+ * Puppet's compare(): numbers, strings (case-insensitive unless asked), versions, types;
+ * undefined for values of different kinds, which cannot be compared.
+ */
+export function compareValues(a: Value, b: Value, ignoreCase = true): number | undefined {
   if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') {
     const x = ignoreCase ? asciiLower(a) : a;
     const y = ignoreCase ? asciiLower(b) : b;
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  throw new Error(`Can only compare values of the same kind: ${typeNameOf(a)} and ${typeNameOf(b)}`);
+  return undefined;
+}
+
+/** compareValues, or the error of `fn` (sort, compare) for values that cannot be compared. */
+function compareOrRaise(ctx: CallContext, fn: string, a: Value, b: Value, ignoreCase: boolean): number {
+  const r = compareValues(a, b, ignoreCase);
+  if (r === undefined) throw ctx.error('KSP-FUNC-006', { function: fn, left: typeNameOf(a), right: typeNameOf(b) });
+  return r;
 }
 
 const sort: PuppetFunction = (ctx, args, lambda) => {
   const v = args[0];
   if (typeof v === 'string') return [...v].sort().join('');
   const copy = [...(v as Value[])];
-  try {
-    if (lambda) copy.sort((a, b) => Number(lambda.call([a, b]) as bigint));
-    else copy.sort((a, b) => compareValues(a, b, false));
-  } catch (e) {
-    if (e instanceof Error && !('code' in e)) throw fail(ctx, `'sort' ${e.message}`);
-    throw e;
-  }
+  if (lambda) copy.sort((a, b) => Number(lambda.call([a, b]) as bigint));
+  else copy.sort((a, b) => compareOrRaise(ctx, 'sort', a, b, false));
   return copy;
 };
 
@@ -68,7 +72,7 @@ const unique: PuppetFunction = (ctx, args) => {
     for (const [k, x] of v) if (!seen.some((y) => strictEqual(x, y))) { seen.push(x); out.set(k, x); }
     return out;
   }
-  throw fail(ctx, `'unique' expects a String, Array or Hash, got ${typeNameOf(v)}`);
+  throw ctx.error('KSP-FUNC-007', { type: typeNameOf(v) });
 };
 
 /** Equality without Puppet's case folding: what `unique` and hash keys use. */
@@ -88,13 +92,13 @@ const dig: PuppetFunction = (ctx, args) => {
   for (const k of args.slice(1)) {
     if (v === undefined) return undefined;
     if (Array.isArray(v)) {
-      if (typeof k !== 'bigint') throw fail(ctx, `'dig' an Array can only be dug into with an Integer, got ${typeNameOf(k)}`);
+      if (typeof k !== 'bigint') throw ctx.error('KSP-FUNC-008', { type: typeNameOf(k) });
       v = v[Number(k < 0n ? BigInt(v.length) + k : k)];
     } else if (v instanceof Map) {
       const x = hashGet(v, k);
       v = x === NOT_FOUND ? undefined : x;
     } else {
-      throw fail(ctx, `'dig' cannot dig into ${typeNameOf(v)}`);
+      throw ctx.error('KSP-FUNC-009', { type: typeNameOf(v) });
     }
   }
   return v;
@@ -109,7 +113,7 @@ const minMax = (sign: 1 | -1): PuppetFunction => (_ctx, args, lambda) => {
     const na = toNumeric(a);
     const nb = toNumeric(b);
     if (na !== undefined && nb !== undefined) return na < nb ? -1 : na > nb ? 1 : 0;
-    return compareValues(formatValue(a), formatValue(b), false);
+    return compareValues(formatValue(a), formatValue(b), false)!;
   };
   return list.reduce((best, x) => (cmp(x, best) * sign > 0 ? x : best));
 };
@@ -153,11 +157,7 @@ const abs: PuppetFunction = (ctx, args) => {
 // ---------------------------------------------------------------- comparing
 
 const compare: PuppetFunction = (ctx, args) => {
-  try {
-    return BigInt(compareValues(args[0], args[1], args[2] !== false));
-  } catch (e) {
-    throw fail(ctx, `'compare' ${(e as Error).message}`);
-  }
+  return BigInt(compareOrRaise(ctx, 'compare', args[0], args[1], args[2] !== false));
 };
 
 export const COLLECTION_FUNCTIONS: BuiltinFunction[] = [

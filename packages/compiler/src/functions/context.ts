@@ -1,6 +1,7 @@
 // What a function sees of the compilation: its CallContext, what it may read and do.
 import type * as A from '@kasper/language';
-import type { CompileError, CompileErrorCode } from '../errors.ts';
+import type { CompileError } from '../errors.ts';
+import type { CompilerCode, MessageArgs } from '../messages.ts';
 import type { Lambda } from '../frame.ts';
 import type { MergeOptions } from '../hiera.ts';
 import type { Value } from '../values.ts';
@@ -18,8 +19,8 @@ export interface ResourceView {
 export interface CallContext {
   /** The function's name as called (lower case). */
   readonly name: string;
-  /** An error at the call. */
-  error(code: CompileErrorCode, message: string): CompileError;
+  /** An error from the compiler's catalogue, at the call. */
+  error<C extends CompilerCode>(code: C, args: MessageArgs<C>): CompileError;
 
   /** A variable as the calling code sees it (`x`, `facts`, `mod::cls::y`); undef if unknown. */
   variable(name: string): Value;

@@ -11,7 +11,6 @@ import { toNumeric } from './collections.ts';
 import { sprintf } from './strings.ts';
 import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
 
-const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
 const TYPE = parseType('Type');
 
 const typeFn: PuppetFunction = (_ctx, args) => {
@@ -32,10 +31,10 @@ export function parseTypeString(ctx: CallContext, text: string): Value {
   const parsed = parseManifest(text, '<type string>');
   const expr = parsed.program.body[0];
   if (parsed.diagnostics.some((d) => d.severity === 'error') || parsed.program.body.length !== 1 || !expr) {
-    throw fail(ctx, `'${text}' is not a type`);
+    throw ctx.error('KSP-FUNC-010', { text });
   }
   const t = ctx.evaluate(expr);
-  if (!isType(t)) throw fail(ctx, `'${text}' is not a type`);
+  if (!isType(t)) throw ctx.error('KSP-FUNC-010', { text });
   return t;
 }
 
@@ -45,7 +44,7 @@ const assertType: PuppetFunction = (ctx, args, lambda) => {
   if (!isType(t)) throw argumentError(ctx, 'type', TYPE, t);
   if (t.isInstance(args[1])) return args[1];
   if (lambda) return lambda.call([t, inferType(args[1])]);
-  throw fail(ctx, `assert_type(): ${describeMismatch(t, args[1])}`);
+  throw ctx.error('KSP-FUNC-011', { mismatch: describeMismatch(t, args[1]) });
 };
 
 // ---------------------------------------------------------------- conversions (new)
@@ -70,7 +69,7 @@ function toInteger(ctx: CallContext, v: Value, radix?: number): bigint {
     const f = /^[-+]?\d+\.\d+([eE][-+]?\d+)?$/.test(s) ? Number(s) : NaN;
     if (!Number.isNaN(f)) return BigInt(Math.trunc(f));
   }
-  throw fail(ctx, `The string '${formatValue(v)}' cannot be converted to Integer`);
+  throw ctx.error('KSP-FUNC-012', { value: formatValue(v), type: 'Integer' });
 }
 
 function toFloat(ctx: CallContext, v: Value): number {
@@ -82,7 +81,7 @@ function toFloat(ctx: CallContext, v: Value): number {
     if (/^[-+]?0[xX][0-9a-fA-F]+$/.test(s)) return Number(BigInt(s));
     if (/^[-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|\.\d+)$/.test(s)) return Number(s);
   }
-  throw fail(ctx, `The string '${formatValue(v)}' cannot be converted to Float`);
+  throw ctx.error('KSP-FUNC-012', { value: formatValue(v), type: 'Float' });
 }
 
 export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
@@ -100,7 +99,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     else if (typeof v === 'boolean') result = v ? 1n : 0n;
     else {
       const n = typeof v === 'string' ? toNumeric(v.trim()) ?? (/^[-+]?0[xX][0-9a-fA-F]+$/.test(v.trim()) ? BigInt(v.trim()) : undefined) : undefined;
-      if (n === undefined) throw ctx.error('KSP-EVAL-004', `The value '${formatValue(v)}' cannot be converted to Numeric.`);
+      if (n === undefined) throw ctx.error('KSP-FUNC-013', { value: formatValue(v) });
       result = n;
     }
   } else if (t instanceof StringType) {
@@ -113,7 +112,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     else if (typeof v === 'string' && /^(false|no|n|)$/i.test(v)) result = false;
     else if (typeof v === 'bigint') result = v !== 0n;
     else if (typeof v === 'number') result = v !== 0;
-    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Boolean`);
+    else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Boolean' });
   } else if (t instanceof ArrayType) {
     const wrap = args[1] === true;
     if (Array.isArray(v)) result = v;
@@ -130,7 +129,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
       if (v.every((x) => Array.isArray(x) && x.length === 2)) for (const x of v as Value[][]) h.set(x[0], x[1]);
       else for (let i = 0; i + 1 < v.length; i += 2) h.set(v[i], v[i + 1]);
       result = h;
-    } else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Hash`);
+    } else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Hash' });
   } else if (t instanceof SensitiveType) {
     result = v instanceof PSensitive ? v : new PSensitive(v);
   } else if (t instanceof VariantType) {
@@ -139,27 +138,27 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
         return convert(ctx, member, args);
       } catch { /* try the next */ }
     }
-    throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to ${t}`);
+    throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: t });
   } else if (t === Binary) {
     // Binary(str) reads base64 (format '%B' strict, '%b' lenient), '%s'/'%r' take the text's bytes.
     const fmt = typeof args[1] === 'string' ? args[1] : '%B';
     if (v instanceof PBinary) result = v;
     else if (typeof v === 'string') result = new PBinary(fmt === '%s' || fmt === '%r' ? Buffer.from(v, 'utf8') : Buffer.from(v, 'base64'));
     else if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) result = new PBinary(Uint8Array.from(v.map(Number)));
-    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Binary`);
+    else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Binary' });
   } else if (t === Timestamp) {
     if (v === undefined) result = new PTimestamp(Date.now());
     else if (typeof v === 'bigint' || typeof v === 'number') result = new PTimestamp(Number(v) * 1000);
     else if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) result = new PTimestamp(Date.parse(v));
-    else throw fail(ctx, `The value '${formatValue(v)}' cannot be converted to Timestamp`);
+    else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Timestamp' });
   } else if (t instanceof RegexpType) {
     result = v instanceof PRegexp ? v : new PRegexp(formatValue(v));
   } else if (t === Undef || t === Default) {
     result = t === Undef ? undefined : DEFAULT;
   } else {
-    throw fail(ctx, `Creation of new instance of type '${t}' is not supported`);
+    throw ctx.error('KSP-FUNC-015', { type: t });
   }
-  if (!type.isInstance(result)) throw fail(ctx, `Converted value from ${t.name}.new() has wrong type, ${describeMismatch(type, result)}`);
+  if (!type.isInstance(result)) throw ctx.error('KSP-FUNC-016', { type: t.name, mismatch: describeMismatch(type, result) });
   return result;
 }
 

@@ -14,7 +14,7 @@ function classNames(ctx: CallContext, args: Value[]): string[] {
     if (typeof a === 'string') out.push(a);
     else if (a instanceof ClassType && a.className) out.push(a.className);
     else if (a instanceof ResourceType && a.typeName === 'class' && a.title !== undefined) out.push(a.title);
-    else throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects class names, got ${formatValue(a)}`);
+    else throw ctx.error('KSP-FUNC-001', { function: ctx.name, value: formatValue(a) });
   }
   return out;
 }
@@ -55,7 +55,7 @@ const defined: PuppetFunction = (ctx, args) => {
 };
 
 const fail: PuppetFunction = (ctx, args) => {
-  throw ctx.error('KSP-EVAL-008', args.map((a) => formatValue(a)).join(' '));
+  throw ctx.error('KSP-EVAL-008', { message: args.map((a) => formatValue(a)).join(' ') });
 };
 
 function logger(level: string): PuppetFunction {
@@ -77,21 +77,21 @@ const returnFn: PuppetFunction = (_ctx, args) => {
 
 const epp: PuppetFunction = (ctx, args) => {
   const spec = args[0];
-  if (typeof spec !== 'string') throw ctx.error('KSP-EVAL-007', `'epp' expects a template name like 'module/file.epp'`);
+  if (typeof spec !== 'string') throw ctx.error('KSP-TEMPLATE-007', {});
   const path = ctx.moduleFile(spec, 'templates');
-  if (!path) throw ctx.error('KSP-TEMPLATE-001', `Could not find template '${spec}'`);
+  if (!path) throw ctx.error('KSP-TEMPLATE-006', { name: spec });
   return ctx.renderEpp(ctx.readText(path), path, args[1]);
 };
 
 const inlineEpp: PuppetFunction = (ctx, args) => {
-  if (typeof args[0] !== 'string') throw ctx.error('KSP-EVAL-007', `'inline_epp' expects the template text as a String`);
+  if (typeof args[0] !== 'string') throw ctx.error('KSP-TEMPLATE-008', {});
   return ctx.renderEpp(args[0], '<inline_epp>', args[1]);
 };
 
 /** ERB needs Ruby, which Kasper does not run. */
 const template: PuppetFunction = (ctx, args) => {
   const names = args.map((a) => formatValue(a)).join(', ');
-  throw ctx.error('KSP-TEMPLATE-001', `template(${names}): ERB templates need Ruby, which Kasper does not run; convert the template to EPP and use epp() instead`);
+  throw ctx.error('KSP-TEMPLATE-001', { names });
 };
 
 /** file(): the first of the named files that exists, as text. */
@@ -106,7 +106,7 @@ const file: PuppetFunction = (ctx, args) => {
       continue;
     }
   }
-  throw ctx.error('KSP-EVAL-001', `Could not find any files from ${args.map((a) => formatValue(a)).join(', ')}`);
+  throw ctx.error('KSP-FUNC-002', { files: args.map((a) => formatValue(a)).join(', ') });
 };
 
 export const CORE_FUNCTIONS: BuiltinFunction[] = [

@@ -22,7 +22,7 @@ function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean
     for (let i = v.min; i <= v.max; i++) items.push(i);
     return { items, isHash: false };
   }
-  throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects an Iterable value, got ${formatValue(v)}`);
+  throw ctx.error('KSP-FUNC-003', { function: ctx.name, value: formatValue(v) });
 }
 
 /** Calls the lambda the way Puppet does: one parameter gets the element, two get index/key and value. */
@@ -86,7 +86,7 @@ const reduce: PuppetFunction = (ctx, args, lambda) => {
 
 const slice: PuppetFunction = (ctx, args, lambda) => {
   const n = args[1];
-  if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-EVAL-007', `'slice' expects a slice size of at least 1`);
+  if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-FUNC-004', {});
   const { items } = elements(ctx, args[0]);
   const chunks: Value[][] = [];
   for (let i = 0; i < items.length; i += Number(n)) chunks.push(items.slice(i, i + Number(n)));
@@ -119,7 +119,7 @@ const all: PuppetFunction = (ctx, args, lambda) => {
 
 const step: PuppetFunction = (ctx, args, lambda) => {
   const n = args[1];
-  if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-EVAL-007', `'step' expects a step of at least 1`);
+  if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-FUNC-005', {});
   const { items } = elements(ctx, args[0]);
   const picked = items.filter((_x, i) => BigInt(i) % n === 0n);
   if (!lambda) return picked;

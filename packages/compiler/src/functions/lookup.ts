@@ -42,17 +42,17 @@ const lookup: PuppetFunction = (ctx, args, lambda) => {
   if (!Array.isArray(names)) names = [names];
   const mergeOpts = merge === undefined ? undefined : parseMerge(merge);
   for (const n of names) {
-    if (typeof n !== 'string') throw ctx.error('KSP-EVAL-007', `'lookup' expects a key name as a String, got ${formatValue(n)}`);
+    if (typeof n !== 'string') throw ctx.error('KSP-HIERA-014', { value: formatValue(n) });
     const r = ctx.lookup(n, mergeOpts);
     if (r.found) return check(r.value);
   }
   if (lambda) return check(lambda.call([(names as Value[])[0]]));
   if (hasDefault) return check(dflt);
-  throw ctx.error('KSP-HIERA-001', `Function lookup() did not find a value for the name '${(names as Value[]).map((x) => formatValue(x)).join("', '")}'`);
+  throw ctx.error('KSP-HIERA-001', { names: (names as Value[]).map((x) => formatValue(x)).join("', '") });
 
   function check(v: Value): Value {
     if (valueType !== undefined && isType(valueType) && !valueType.isInstance(v)) {
-      throw ctx.error('KSP-EVAL-005', `Found value for '${formatValue(args[0])}' ${describeMismatch(valueType, v)}`);
+      throw ctx.error('KSP-HIERA-015', { key: formatValue(args[0]), mismatch: describeMismatch(valueType, v) });
     }
     return v;
   }

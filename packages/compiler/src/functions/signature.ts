@@ -9,6 +9,7 @@
 // its parameter's type, so "parameter 'str' expects a String value, got Integer" comes from the
 // type system. A parameter typed Any is left to the function, which words its own errors.
 import type { CompileError } from '../errors.ts';
+import { raise } from '../messages.ts';
 import type { Lambda } from '../frame.ts';
 import { Any, describeArgumentMismatch, parameterize, typeByName, type PType } from '../types/index.ts';
 import { isType, type Value } from '../values.ts';
@@ -57,19 +58,19 @@ export function checkCall(ctx: CallContext, sig: Signature, args: Value[], lambd
 
 /** "'f' parameter 'p' expects a String value, got Integer". */
 export function argumentError(ctx: CallContext, param: string, type: PType, v: Value): CompileError {
-  return ctx.error('KSP-EVAL-007', `'${ctx.name}' parameter '${param}' ${describeArgumentMismatch(type, v)}`);
+  return ctx.error('KSP-EVAL-007', { function: ctx.name, parameter: param, mismatch: describeArgumentMismatch(type, v) });
 }
 
 /** Checks the argument count: `expectArgs(ctx, args, 1, 2)`. */
 export function expectArgs(ctx: CallContext, args: Value[], min: number, max = min): void {
   if (args.length < min || args.length > max) {
     const expect = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `between ${min} and ${max}`;
-    throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects ${expect} argument${expect === '1' ? '' : 's'}, got ${args.length}`);
+    throw ctx.error('KSP-EVAL-009', { callee: `'${ctx.name}'`, expected: `${expect} argument${expect === '1' ? '' : 's'}`, count: args.length });
   }
 }
 
 export function expectLambda(ctx: CallContext, lambda: Lambda | null): Lambda {
-  if (!lambda) throw ctx.error('KSP-EVAL-007', `'${ctx.name}' expects a block (a lambda like |$x| { … })`);
+  if (!lambda) throw ctx.error('KSP-EVAL-010', { function: ctx.name, example: '|$x| { … }' });
   return lambda;
 }
 
@@ -80,13 +81,13 @@ function parseSignature(text: string, returns: string): Signature {
   let block: Signature['block'] = 'none';
   for (const part of splitTopLevel(text)) {
     const m = /^(.*\S)\s+([*+&]?)([a-z_]\w*)(\??)$/.exec(part);
-    if (!m) throw new Error(`bad parameter '${part}' in signature '${text}'`);
+    if (!m) throw raise('KSP-FUNC-036', { parameter: part, signature: text });
     const [, typeText, kind, name, optional] = m;
     if (kind === '&') {
       block = optional ? 'optional' : 'required';
       continue;
     }
-    if (block !== 'none' || params.some((p) => p.repeated)) throw new Error(`'${name}' follows the block or a repeated parameter in '${text}'`);
+    if (block !== 'none' || params.some((p) => p.repeated)) throw raise('KSP-FUNC-037', { name, signature: text });
     params.push({ name, type: parseType(typeText), optional: optional === '?' || kind === '*', repeated: kind === '*' || kind === '+' });
   }
   const min = params.filter((p) => !p.optional).length;
@@ -114,7 +115,7 @@ function splitTopLevel(text: string): string[] {
 /** A built-in type written in Puppet's syntax: `Variant[String, Array[String, 1]]`. */
 export function parseType(text: string): PType {
   const t = typeArgument(text.trim());
-  if (!isType(t)) throw new Error(`'${text}' is not a type`);
+  if (!isType(t)) throw raise('KSP-FUNC-038', { text });
   return t;
 }
 
@@ -124,6 +125,6 @@ function typeArgument(text: string): Value {
   if (/^'[^']*'$/.test(text)) return text.slice(1, -1);
   const m = /^([A-Z]\w*)(?:\[(.*)\])?$/s.exec(text);
   const base = m ? typeByName(m[1]) : undefined;
-  if (!m || !base) throw new Error(`'${text}' is not a built-in type`);
+  if (!m || !base) throw raise('KSP-FUNC-039', { text });
   return m[2] === undefined ? base : parameterize(base, splitTopLevel(m[2]).map(typeArgument));
 }

@@ -7,7 +7,6 @@ import { ResourceType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { fn, type BuiltinFunction } from './signature.ts';
 
-const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
 
 const isEmptyish = (v: Value) => v === undefined || v === '';
 
@@ -21,14 +20,14 @@ const merge: PuppetFunction = (ctx, args) => {
   const out = new Map<Value, Value>();
   for (const h of args) {
     if (isEmptyish(h)) continue;
-    if (!(h instanceof Map)) throw fail(ctx, `merge: unexpected argument type ${formatValue(h)}, only expects hashes`);
+    if (!(h instanceof Map)) throw ctx.error('KSP-FUNC-017', { value: formatValue(h) });
     for (const [k, v] of h) out.set(k, v);
   }
   return out;
 };
 
 const concat: PuppetFunction = (ctx, args) => {
-  if (!Array.isArray(args[0])) throw fail(ctx, "concat(): Requires array to work with");
+  if (!Array.isArray(args[0])) throw ctx.error('KSP-FUNC-018', {});
   const out = [...args[0]];
   for (const a of args.slice(1)) Array.isArray(a) ? out.push(...a) : out.push(a);
   return out;
@@ -36,7 +35,7 @@ const concat: PuppetFunction = (ctx, args) => {
 
 const pick: PuppetFunction = (ctx, args) => {
   const v = args.flat(1).find((x) => !isEmptyish(x));
-  if (v === undefined) throw fail(ctx, 'pick(): must receive at least one non empty value');
+  if (v === undefined) throw ctx.error('KSP-FUNC-019', {});
   return v;
 };
 
@@ -50,20 +49,20 @@ const del: PuppetFunction = (ctx, args) => {
   if (Array.isArray(coll)) return coll.filter((x) => !items.some((i) => same(x, i)));
   if (coll instanceof Map) return new Map([...coll].filter(([k]) => !items.some((i) => same(k, i))));
   if (typeof coll === 'string') return items.reduce<string>((s, i) => s.split(formatValue(i)).join(''), coll);
-  throw fail(ctx, 'delete(): First argument must be an Array, String, or Hash');
+  throw ctx.error('KSP-FUNC-020', {});
 };
 
 const deleteUndefValues: PuppetFunction = (ctx, args) => {
   const c = args[0];
   if (Array.isArray(c)) return c.filter((x) => x !== undefined);
   if (c instanceof Map) return new Map([...c].filter(([, v]) => v !== undefined));
-  throw fail(ctx, 'delete_undef_values(): expected an array or hash');
+  throw ctx.error('KSP-FUNC-021', {});
 };
 
 const deleteAt: PuppetFunction = (ctx, args) => {
   const [a, i] = args;
-  if (!Array.isArray(a) || typeof i !== 'bigint') throw fail(ctx, 'delete_at(): expects an array and an index');
-  if (i < 0n || i >= BigInt(a.length)) throw fail(ctx, 'delete_at(): Given index exceeds size of array given');
+  if (!Array.isArray(a) || typeof i !== 'bigint') throw ctx.error('KSP-FUNC-022', {});
+  if (i < 0n || i >= BigInt(a.length)) throw ctx.error('KSP-FUNC-023', {});
   return a.filter((_x, j) => BigInt(j) !== i);
 };
 
@@ -72,18 +71,18 @@ const affix = (where: 'prefix' | 'suffix'): PuppetFunction => (ctx, args) => {
   const f = (s: Value) => (where === 'prefix' ? a + formatValue(s) : formatValue(s) + a);
   if (Array.isArray(args[0])) return args[0].map(f);
   if (args[0] instanceof Map) return new Map([...args[0]].map(([k, v]) => [f(k), v]));
-  throw fail(ctx, `${where}(): expected first argument to be an Array or a Hash`);
+  throw ctx.error('KSP-FUNC-024', { function: where });
 };
 
 const member: PuppetFunction = (ctx, args) => {
-  if (!Array.isArray(args[0])) throw fail(ctx, 'member(): Requires array to work with');
+  if (!Array.isArray(args[0])) throw ctx.error('KSP-FUNC-025', {});
   const items = Array.isArray(args[1]) ? args[1] : [args[1]];
   const arr = args[0];
   return items.every((i) => arr.some((x) => same(x, i)));
 };
 
 const hasKey: PuppetFunction = (ctx, args) => {
-  if (!(args[0] instanceof Map)) throw fail(ctx, 'has_key(): expects the first argument to be a hash');
+  if (!(args[0] instanceof Map)) throw ctx.error('KSP-FUNC-026', {});
   return hashGet(args[0], args[1]) !== NOT_FOUND;
 };
 
@@ -126,7 +125,7 @@ const toJsonPretty: PuppetFunction = (_ctx, args) => {
 
 const fact: PuppetFunction = (ctx, args) => {
   const name = args[0];
-  if (typeof name !== 'string') throw fail(ctx, "fact(): expects a fact name as a String");
+  if (typeof name !== 'string') throw ctx.error('KSP-FUNC-027', {});
   let v = ctx.variable('facts');
   for (const k of name.split('.')) {
     if (v instanceof Map) v = v.get(k);
@@ -140,8 +139,8 @@ const fact: PuppetFunction = (ctx, args) => {
 const createResources: PuppetFunction = (ctx, args) => {
   const [type, instances, defaults] = args;
   const typeName = typeof type === 'string' ? type : type instanceof ResourceType ? type.typeName : undefined;
-  if (!typeName) throw fail(ctx, `create_resources(): the first argument must be a resource type name, got ${formatValue(type)}`);
-  if (!(instances instanceof Map)) throw fail(ctx, 'create_resources(): second argument must be a hash');
+  if (!typeName) throw ctx.error('KSP-FUNC-028', { value: formatValue(type) });
+  if (!(instances instanceof Map)) throw ctx.error('KSP-FUNC-029', {});
   const dflt = defaults instanceof Map ? defaults : new Map<Value, Value>();
   const virtual = typeName.startsWith('@@') ? 'exported' : typeName.startsWith('@') ? 'virtual' : 'regular';
   const bare = typeName.replace(/^@+/, '').toLowerCase();
@@ -169,14 +168,14 @@ function ensureResource(ctx: CallContext, typeName: string, titles: Value, param
 
 const ensureResourceFn: PuppetFunction = (ctx, args) => {
   const [type, titles, params] = args;
-  if (typeof type !== 'string') throw fail(ctx, 'ensure_resource(): the type must be a String');
+  if (typeof type !== 'string') throw ctx.error('KSP-FUNC-030', {});
   ensureResource(ctx, type, titles, params instanceof Map ? params : new Map());
   return undefined;
 };
 
 const ensureResources: PuppetFunction = (ctx, args) => {
   const [type, instances, defaults] = args;
-  if (typeof type !== 'string' || !(instances instanceof Map)) throw fail(ctx, 'ensure_resources(): expects a type and a Hash of titles to parameters');
+  if (typeof type !== 'string' || !(instances instanceof Map)) throw ctx.error('KSP-FUNC-031', {});
   for (const [title, params] of instances) {
     const p = new Map<Value, Value>(defaults instanceof Map ? defaults : []);
     if (params instanceof Map) for (const [k, v] of params) p.set(k, v);
@@ -261,14 +260,14 @@ const any2array: PuppetFunction = (_ctx, args) => {
 const str2bool: PuppetFunction = (ctx, args) => {
   const v = args[0];
   if (typeof v === 'boolean') return v;
-  if (typeof v !== 'string') throw fail(ctx, 'str2bool(): Requires string to work with');
+  if (typeof v !== 'string') throw ctx.error('KSP-FUNC-032', {});
   if (/^(1|t|y|true|yes)$/i.test(v)) return true;
   if (/^(|0|f|n|false|no|undef|undefined)$/i.test(v)) return false;
-  throw fail(ctx, 'str2bool(): Unknown type of boolean given');
+  throw ctx.error('KSP-FUNC-033', {});
 };
 
 const bool2str: PuppetFunction = (ctx, args) => {
-  if (typeof args[0] !== 'boolean') throw fail(ctx, 'bool2str(): Requires a boolean to work with');
+  if (typeof args[0] !== 'boolean') throw ctx.error('KSP-FUNC-034', {});
   if (args.length === 3) return args[0] ? args[1] : args[2];
   return String(args[0]);
 };
@@ -285,7 +284,7 @@ const deepMerge: PuppetFunction = (ctx, args) => {
   let acc = new Map<Value, Value>();
   for (const h of args) {
     if (isEmptyish(h)) continue;
-    if (!(h instanceof Map)) throw fail(ctx, 'deep_merge: unexpected argument type, only expects hash arguments');
+    if (!(h instanceof Map)) throw ctx.error('KSP-FUNC-035', {});
     acc = mergeTwo(acc, h);
   }
   return acc;

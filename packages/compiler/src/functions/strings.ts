@@ -6,7 +6,6 @@ import { RegexpType, formatValue, typeNameOf } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
 
-const fail = (ctx: CallContext, message: string) => ctx.error('KSP-EVAL-007', message);
 
 const STRING = parseType('String');
 const STRINGS = parseType('Variant[Numeric, String, Array, Hash]');
@@ -37,7 +36,7 @@ const split: PuppetFunction = (ctx, args) => {
   if (p instanceof PRegexp) re = p.regexp;
   else if (typeof p === 'string') re = toJsRegExp(p);
   else if (p instanceof RegexpType && p.pattern) re = p.pattern.regexp;
-  else throw fail(ctx, `'split' parameter 'pattern' expects a String or Regexp value, got ${typeNameOf(p)}`);
+  else throw ctx.error('KSP-EVAL-007', { function: 'split', parameter: 'pattern', mismatch: `expects a String or Regexp value, got ${typeNameOf(p)}` });
   if (str === '') return [];
   const parts = re.source === '(?:)' ? [...str] : str.split(new RegExp(re.source, re.flags.replace('g', '') + 'g'));
   // Ruby's split drops trailing empty fields.
@@ -137,7 +136,7 @@ const regsubst: PuppetFunction = (ctx, args) => {
   if (flags.includes('I')) jsFlags += 'i';
   if (flags.includes('M')) jsFlags += 's';
   const re = pattern instanceof PRegexp ? new RegExp(pattern.regexp.source, pattern.regexp.flags + jsFlags) : toJsRegExp(expectString(ctx, pattern, 'pattern'), jsFlags);
-  if (typeof replacement !== 'string' && !(replacement instanceof Map)) throw fail(ctx, `'regsubst' parameter 'replacement' expects a String or Hash value, got ${typeNameOf(replacement)}`);
+  if (typeof replacement !== 'string' && !(replacement instanceof Map)) throw ctx.error('KSP-EVAL-007', { function: 'regsubst', parameter: 'replacement', mismatch: `expects a String or Hash value, got ${typeNameOf(replacement)}` });
   const one = (s: Value): Value => {
     const str = expectString(ctx, s, 'target');
     if (replacement instanceof Map) return str.replace(re, (m) => formatValue(replacement.get(m)));
@@ -180,7 +179,7 @@ const match: PuppetFunction = (ctx, args) => {
   const p = args[1];
   const re = p instanceof PRegexp ? p.regexp : typeof p === 'string' ? toJsRegExp(p)
     : p instanceof RegexpType && p.pattern ? p.pattern.regexp : null;
-  if (!re) throw fail(ctx, `'match' parameter 'pattern' expects a String, Regexp or Pattern value, got ${typeNameOf(p)}`);
+  if (!re) throw ctx.error('KSP-EVAL-007', { function: 'match', parameter: 'pattern', mismatch: `expects a String, Regexp or Pattern value, got ${typeNameOf(p)}` });
   const one = (s: Value): Value => {
     const m = re.exec(expectString(ctx, s, 'string'));
     return m ? [...m].map((x) => x ?? undefined) : undefined;

@@ -2,6 +2,7 @@
 // combinators (Optional, NotUndef, Variant, Sensitive, Type, Callable), type aliases, and the
 // size and range parameters the other types share. It imports none of the other files.
 import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, type Value } from '../values.ts';
+import { raise } from '../messages.ts';
 
 export abstract class PType {
   readonly isType = true as const;
@@ -105,7 +106,7 @@ export function boundOf(v: Value, what: string, allowFloat: boolean): Bound | nu
   if (v === DEFAULT || v === undefined) return null;
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number' && allowFloat) return v;
-  throw new Error(`${what} parameters must be Integer or default, got ${v}`);
+  throw raise('KSP-TYPE-001', { type: what, value: v });
 }
 const fmtBound = (b: Bound | null) => (b === null ? 'default' : typeof b === 'number' ? formatFloat(b) : String(b));
 

@@ -5,6 +5,7 @@ import { BooleanType, EnumType, FloatType, IntegerType, Iterable, PatternType, R
 import { ArrayType, CollectionType, HashType, type StructEntry, StructType, TupleType } from './collections.ts';
 import { CatalogEntry, ClassType, ResourceType } from './catalog.ts';
 import { formatValue } from './describe.ts';
+import { raise } from '../messages.ts';
 
 const BY_NAME: Record<string, () => PType> = {
   Any: () => Any, Undef: () => Undef, Default: () => Default, Boolean: () => new BooleanType(), Unit: () => Unit,
@@ -30,7 +31,7 @@ export function typeByName(name: string): PType | undefined {
 function asType(v: Value, what: string): PType {
   if (isType(v)) return v;
   // A string names a resource type in Resource['file'] and is a literal in Enum; elsewhere an error.
-  throw new Error(`${what} expects a Type, got ${formatValue(v)}`);
+  throw raise('KSP-TYPE-002', { type: what, value: formatValue(v) });
 }
 
 function intArg(v: Value, what: string): bigint | null {
@@ -59,7 +60,7 @@ export function parameterize(t: PType, args: Value[]): Value {
     case 'Enum': {
       const ci = a.length > 0 && typeof a[a.length - 1] === 'boolean';
       const vals = (ci ? a.slice(0, -1) : a).flat() as Value[];
-      return new EnumType(vals.map((v) => { if (typeof v !== 'string') throw new Error(`Enum parameters must be String, got ${formatValue(v)}`); return v; }), ci && a[a.length - 1] === true);
+      return new EnumType(vals.map((v) => { if (typeof v !== 'string') throw raise('KSP-TYPE-003', { value: formatValue(v) }); return v; }), ci && a[a.length - 1] === true);
     }
     case 'Pattern':
       return new PatternType(a.flat().map((v) => {
@@ -67,7 +68,7 @@ export function parameterize(t: PType, args: Value[]): Value {
         if (typeof v === 'string') return new PRegexp(v);
         if (v instanceof PatternType) return v.patterns[0];
         if (v instanceof RegexpType && v.pattern) return v.pattern;
-        throw new Error(`Pattern parameters must be regular expressions or strings, got ${formatValue(v)}`);
+        throw raise('KSP-TYPE-004', { value: formatValue(v) });
       }));
     case 'Regexp': {
       const v = a[0];
@@ -81,7 +82,7 @@ export function parameterize(t: PType, args: Value[]): Value {
     case 'Hash': {
       if (a.length === 0) return new HashType();
       if (typeof a[0] === 'bigint' || a[0] === DEFAULT) return new HashType(Any, Any, new Size(intArg(a[0], 'Hash'), a.length > 1 ? intArg(a[1], 'Hash') : null));
-      if (a.length === 1) throw new Error('Hash-Type[] accepts 2 to 4 arguments. Got 1');
+      if (a.length === 1) throw raise('KSP-TYPE-005', { count: 1 });
       return new HashType(asType(a[0], 'Hash'), asType(a[1], 'Hash'), new Size(a.length > 2 ? intArg(a[2], 'Hash') : null, a.length > 3 ? intArg(a[3], 'Hash') : null));
     }
     case 'Tuple': {
@@ -95,7 +96,7 @@ export function parameterize(t: PType, args: Value[]): Value {
     }
     case 'Struct': {
       const h = a[0];
-      if (!(h instanceof Map)) throw new Error(`Struct expects a Hash of keys to types, got ${formatValue(h)}`);
+      if (!(h instanceof Map)) throw raise('KSP-TYPE-006', { value: formatValue(h) });
       const entries: StructEntry[] = [];
       for (const [k, v] of h) {
         let key: string;
@@ -105,7 +106,7 @@ export function parameterize(t: PType, args: Value[]): Value {
         else if (k instanceof EnumType && k.values.length === 1) key = k.values[0];
         else if (k instanceof OptionalType && k.type instanceof EnumType && k.type.values.length === 1) { key = k.type.values[0]; optional = true; }
         else if (k instanceof NotUndefType && k.type instanceof StringType && k.type.value !== undefined) key = k.type.value;
-        else throw new Error(`Struct keys must be strings, got ${formatValue(k)}`);
+        else throw raise('KSP-TYPE-007', { value: formatValue(k) });
         const type = asType(v, 'Struct');
         if (!optional && type.isInstance(undefined)) optional = true;
         entries.push({ key, optional, type });
@@ -136,33 +137,33 @@ export function parameterize(t: PType, args: Value[]): Value {
         // Resource['file'], Resource['file', '/x'], Resource[File]
         const first = a[0];
         const typeName = typeof first === 'string' ? first : first instanceof ResourceType ? first.typeName : undefined;
-        if (!typeName) throw new Error(`Resource[] expects a type name, got ${formatValue(first)}`);
+        if (!typeName) throw raise('KSP-TYPE-008', { value: formatValue(first) });
         if (a.length === 1) return new ResourceType(typeName);
         return titles(typeName, a.slice(1));
       }
-      if (r.title !== undefined) throw new Error(`Cannot specialize an already specialized resource type: ${r}`);
+      if (r.title !== undefined) throw raise('KSP-TYPE-009', { kind: 'resource', type: r });
       return titles(r.typeName, a);
     }
     case 'Class': {
       const c = t as ClassType;
-      if (c.className !== undefined) throw new Error(`Cannot specialize an already specialized Class type: ${c}`);
+      if (c.className !== undefined) throw raise('KSP-TYPE-009', { kind: 'Class', type: c });
       const names = a.flat().map((v) => {
         if (typeof v === 'string') return v;
         if (v instanceof ClassType && v.className) return v.className;
-        throw new Error(`Class[] expects class names, got ${formatValue(v)}`);
+        throw raise('KSP-TYPE-010', { value: formatValue(v) });
       });
       return names.length === 1 ? new ClassType(names[0]) : names.map((n) => new ClassType(n));
     }
     default:
       if (t instanceof TypeAliasType) return parameterize(t.resolved, args);
-      throw new Error(`${name}-Type[] does not accept parameters`);
+      throw raise('KSP-TYPE-011', { type: name });
   }
 }
 
 function titles(typeName: string, args: Value[]): Value {
   const list = args.flat(Infinity as 1) as Value[];
   const refs = list.map((v) => {
-    if (typeof v !== 'string') throw new Error(`A resource title must be a String, got ${formatValue(v)}`);
+    if (typeof v !== 'string') throw raise('KSP-TYPE-012', { value: formatValue(v) });
     return new ResourceType(typeName, v);
   });
   return refs.length === 1 ? refs[0] : refs;
