@@ -134,10 +134,24 @@ export function takeSnapshot(instance: WebAssembly.Instance, globals: number): S
 export function restoreSnapshot(instance: WebAssembly.Instance, saved: SavedSnapshot): void {
   try {
     const memory = instance.exports.memory as WebAssembly.Memory & { grow(pages: number): number };
-    const missing = (saved.size - memory.buffer.byteLength) / PAGE;
+    const fresh = memory.buffer.byteLength;
+    const missing = (saved.size - fresh) / PAGE;
     if (missing > 0) memory.grow(missing);
     const all = new Uint8Array(memory.buffer);
-    all.fill(0);
+    // Clear what the fresh instance wrote and the snapshot does not cover, without touching the
+    // rest: writing every page would make all of memory resident.
+    const words = new BigUint64Array(memory.buffer, 0, fresh / 8);
+    const covered = new Set(saved.pages);
+    for (let i = 0; i * PAGE < fresh; i++) {
+      if (covered.has(i)) continue;
+      const start = (i * PAGE) / 8;
+      for (let w = start; w < start + PAGE / 8; w++) {
+        if (words[w] !== 0n) {
+          all.fill(0, i * PAGE, (i + 1) * PAGE);
+          break;
+        }
+      }
+    }
     let at = saved.offset;
     for (const index of saved.pages) {
       if (readSync(saved.fd, all, index * PAGE, PAGE, at) !== PAGE) throw new Error('the Ruby snapshot is truncated');
