@@ -32,12 +32,14 @@ export function ensureCommands(packages: Record<string, string>): string | null 
   const missing = Object.entries(packages).filter(([cmd]) => !hasCommand(cmd));
   if (missing.length === 0) return null;
   if (!isRoot || !hasCommand('apt-get')) return `missing ${missing.map(([c]) => c).join(', ')} (install ${missing.map(([, p]) => p).join(' ')})`;
-  const install = () => execFileSync('apt-get', ['install', '-y', '-q', ...new Set(missing.map(([, p]) => p))], { stdio: 'pipe', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  // Another apt or dpkg (a test's package provider) may hold the lock for a while: wait for it.
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=600'];
+  const install = () => execFileSync('apt-get', [...lockWait, 'install', '-y', '-q', ...new Set(missing.map(([, p]) => p))], { stdio: 'pipe', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   try {
     install();
   } catch {
     try {
-      execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
+      execFileSync('apt-get', [...lockWait, 'update', '-qq'], { stdio: 'pipe' });
       install();
     } catch (e) {
       return `could not install ${missing.map(([, p]) => p).join(' ')}: ${(e as Error).message}`;
