@@ -30,27 +30,32 @@ export function ctxFor(qc: QueryContext): Ctx {
   return { d: qc.storage.dialect, producer: qc.producer ?? null, inactiveSince: new Date(now.getTime() - ttl).toISOString() };
 }
 
-function value(kind: Column['kind'], v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  switch (kind) {
-    case 'string': return JSON.stringify(String(v));
-    case 'number': {
-      const n = typeof v === 'number' ? v : Number(v);
-      return Number.isFinite(n) ? String(n) : 'null';
-    }
-    case 'boolean': return Number(v) !== 0 && v !== false && v !== 'f' ? 'true' : 'false';
-    default: return typeof v === 'string' ? v : JSON.stringify(v);
-  }
-}
+/** A string as JSON: most need no escaping, and skip JSON.stringify. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+const quote = (s: string) => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
+
+const WRITERS: Record<Column['kind'], (v: unknown) => string> = {
+  string: (v) => (v === null || v === undefined ? 'null' : quote(typeof v === 'string' ? v : String(v))),
+  number: (v) => {
+    if (v === null || v === undefined) return 'null';
+    const n = typeof v === 'number' ? v : Number(v);
+    return Number.isFinite(n) ? String(n) : 'null';
+  },
+  boolean: (v) => (v === null || v === undefined ? 'null' : v === 0 || v === false || v === '0' || v === 'f' ? 'false' : 'true'),
+  json: (v) => (v === null || v === undefined ? 'null' : typeof v === 'string' ? v : JSON.stringify(v)),
+};
 
 /** Rows as a JSON array of objects, the columns in order. */
 export function rowsToJson(columns: readonly { name: string; kind: Column['kind'] }[], rows: readonly Record<string, unknown>[], alias = (i: number) => `c${i}`): string {
-  const keys = columns.map((c) => `${JSON.stringify(c.name)}:`);
-  const parts: string[] = [];
-  for (const row of rows) {
-    let s = '{';
-    for (let i = 0; i < columns.length; i++) s += `${i ? ',' : ''}${keys[i]}${value(columns[i].kind, row[alias(i)])}`;
-    parts.push(`${s}}`);
+  const keys = columns.map((c, i) => `${i ? ',' : '{'}${JSON.stringify(c.name)}:`);
+  const writers = columns.map((c) => WRITERS[c.kind]);
+  const aliases = columns.map((_c, i) => alias(i));
+  const parts = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    let s = columns.length ? '' : '{';
+    for (let i = 0; i < keys.length; i++) s += keys[i] + writers[i](row[aliases[i]]);
+    parts[r] = `${s}}`;
   }
   return `[${parts.join(',')}]`;
 }
