@@ -156,8 +156,17 @@ class SqlStorage implements Storage {
     await this.db.run('INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [node]);
   }
 
+  /** Environments this process knows are stored (they are never deleted). */
+  private readonly environments = new Set<string>();
+
   private async ensureEnvironment(name: string | null | undefined): Promise<void> {
-    if (name) await this.db.run('INSERT INTO environments (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
+    if (!name || this.environments.has(name)) return;
+    await this.db.run('INSERT INTO environments (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [name]);
+  }
+
+  /** After the transaction that stored it committed. */
+  private remember(environment: string | null | undefined): void {
+    if (environment) this.environments.add(environment);
   }
 
   /** Inserts rows in statements of up to `chunk` rows. */
@@ -192,6 +201,7 @@ class SqlStorage implements Storage {
       await this.writeFactRows(node, facts, trusted);
       await this.ensureEnvironment(environment);
     });
+    this.remember(environment);
   }
 
   async getFacts(node: string): Promise<unknown | undefined> {
@@ -224,6 +234,7 @@ class SqlStorage implements Storage {
       await this.ensureEnvironment(environment);
       await this.db.run(`DELETE FROM catalogs WHERE node = ? AND id NOT IN (SELECT id FROM catalogs WHERE node = ? ORDER BY id DESC LIMIT ${this.keepCatalogs})`, [node, node]);
     });
+    this.remember(environment);
   }
 
   /** Replaces the resource rows of a node's latest catalog. */
@@ -247,7 +258,6 @@ class SqlStorage implements Storage {
     let id = 0;
     const cached = report.cached_catalog_status ?? 'not_used';
     await this.db.transaction(async () => {
-      await this.ensureNode(node);
       id = await this.db.insertId(
         `INSERT INTO reports (node, time, status, noop, cached_catalog_status, report, hash, puppet_version, report_format, configuration_version,
            start_time, end_time, producer_timestamp, producer, transaction_uuid, catalog_uuid, code_id, job_id, environment, noop_pending,
@@ -257,13 +267,21 @@ class SqlStorage implements Storage {
           row.configuration_version, row.start_time, row.end_time, row.producer_timestamp, row.producer, row.transaction_uuid, row.catalog_uuid,
           row.code_id, row.job_id, row.environment, row.noop_pending === null ? null : row.noop_pending ? 1 : 0, now, row.report_type, row.metrics, row.logs]);
       await this.writeEventRows(id, node, events);
-      await this.db.run('UPDATE nodes SET report_at = ?, report_status = ?, cached_catalog_status = ?, last_activity = ? WHERE name = ?',
-        [report.time, report.status, cached, now, node]);
-      // The node's latest report is the one produced last (PuppetDB's rule), not the one stored last.
-      await this.db.run('UPDATE nodes SET latest_report_id = ?, latest_report_time = ? WHERE name = ? AND (latest_report_time IS NULL OR latest_report_time <= ?)',
-        [id, row.producer_timestamp, node, row.producer_timestamp]);
+      // One statement for the node: created if new; its latest report is the one produced last
+      // (PuppetDB's rule), not the one stored last. (Storing a report is on every run's path.)
+      await this.db.run(
+        `INSERT INTO nodes (name, report_at, report_status, cached_catalog_status, last_activity, latest_report_id, latest_report_time)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET report_at = excluded.report_at, report_status = excluded.report_status,
+           cached_catalog_status = excluded.cached_catalog_status, last_activity = excluded.last_activity,
+           latest_report_id = CASE WHEN nodes.latest_report_time IS NULL OR nodes.latest_report_time <= excluded.latest_report_time
+             THEN excluded.latest_report_id ELSE nodes.latest_report_id END,
+           latest_report_time = CASE WHEN nodes.latest_report_time IS NULL OR nodes.latest_report_time <= excluded.latest_report_time
+             THEN excluded.latest_report_time ELSE nodes.latest_report_time END`,
+        [node, report.time, report.status, cached, now, id, row.producer_timestamp]);
       await this.ensureEnvironment(row.environment);
     });
+    this.remember(row.environment);
     return id;
   }
 
