@@ -10,6 +10,8 @@ import { runCompileBench } from './compile.bench.ts';
 import { runApplyBench } from './apply.bench.ts';
 import { runMasterBench } from './master.bench.ts';
 import { runDiffBench } from './diff.bench.ts';
+import { runRubyBench } from './ruby.bench.ts';
+import { runPdbBench } from './pdb.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -21,6 +23,8 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   apply: runApplyBench,
   master: runMasterBench,
   diff: runDiffBench,
+  ruby: () => runRubyBench(),
+  pdb: () => runPdbBench(),
 };
 
 function puppetVersion(): string {
