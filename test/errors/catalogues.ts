@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allCatalogues, errorsMarkdown } from '@kasper/diagnostics';
+import '@kasper/agent';
 import '@kasper/ca';
 import '@kasper/cli';
 import '@kasper/compiler';
@@ -18,7 +19,7 @@ const BEGIN = '<!-- generated from the packages\' message catalogues by `npm run
 const END = '<!-- end of the generated block -->';
 
 /** Packages whose every thrown error comes from their catalogue (the others are being moved over). */
-export const MIGRATED = ['ca', 'cli', 'compiler', 'diagnostics', 'diff', 'facts', 'files', 'hooks', 'master', 'providers', 'settings'];
+export const MIGRATED = ['agent', 'ca', 'cli', 'compiler', 'diagnostics', 'diff', 'facts', 'files', 'hooks', 'master', 'providers', 'settings'];
 
 export function generatedBlock(): string {
   return `${BEGIN}\n${errorsMarkdown(allCatalogues(), '')}${END}`;

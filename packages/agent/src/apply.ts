@@ -31,8 +31,8 @@ export interface ApplyOptions {
   listSource?: SourceLister;
   /** The run's id (Puppet's transaction_uuid), when the requests that got the catalog carried one. */
   transactionUuid?: string;
-  /** Every log line as it happens. */
-  onLog?: (level: LogLevel, source: string, message: string) => void;
+  /** Every log line as it happens, with its catalogue code when it has one. */
+  onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
   /** Checked between resources: true ends the run after the resource in hand. */
   shouldStop?: () => boolean;
   /** Why a cached catalog is being applied, when it is: the report says so and counts as failed. */

@@ -3,6 +3,7 @@
 // agent needs only this much: whether its own certificate is among them, to say so when the
 // master refuses it.
 import { X509Certificate } from 'node:crypto';
+import { raise } from './messages.ts';
 
 interface Tlv {
   tag: number;
@@ -17,12 +18,12 @@ function tlv(der: Buffer, pos: number): Tlv {
   let start = pos + 2;
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new Error('unsupported DER length');
+    if (n === 0 || n > 4) throw raise('KSP-AGENT-013', { reason: 'unsupported DER length' });
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + der[start + i];
     start += n;
   }
-  if (start + len > der.length) throw new Error('truncated DER');
+  if (start + len > der.length) throw raise('KSP-AGENT-013', { reason: 'truncated DER' });
   return { tag, start, end: start + len };
 }
 
@@ -53,7 +54,7 @@ export function revokedSerials(pem: string): Set<string> {
     const der = Buffer.from(m[1].replace(/\s+/g, ''), 'base64');
     const crl = tlv(der, 0);
     const tbs = children(der, crl)[0];
-    if (crl.tag !== SEQUENCE || tbs?.tag !== SEQUENCE) throw new Error('not a CRL');
+    if (crl.tag !== SEQUENCE || tbs?.tag !== SEQUENCE) throw raise('KSP-AGENT-013', { reason: 'not a CRL' });
     // version?, signature, issuer, thisUpdate, nextUpdate?, revokedCertificates?, [0] extensions?
     const fields = children(der, tbs);
     let i = fields[0]?.tag === INTEGER ? 1 : 0;

@@ -16,6 +16,7 @@ import { writeFileAtomic } from '@kasper/files';
 import { applyCatalog, exitCodeOf, openRunLog } from './apply.ts';
 import { isRevoked } from './crl.ts';
 import { answerText, FileServer } from './fileserver.ts';
+import { AgentError, CertificateRefused, codeOf, raise, refused } from './messages.ts';
 import { pluginfactsync, pluginsync } from './plugins.ts';
 
 /** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
@@ -26,12 +27,11 @@ export interface AgentConfig extends SettingsFor<'agent'> {
    * (`<vardir>/facts.d`, where pluginsync keeps those modules ship) among them.
    */
   facts: (options: { pluginfactdest: string }) => Promise<Record<string, unknown>>;
-  onLog?: (level: LogLevel, source: string, message: string) => void;
+  /** Every log line as it happens, with its catalogue code when it has one. */
+  onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
   /** Checked between resources: true ends the run after the resource in hand. */
   shouldStop?: () => boolean;
 }
-
-export class AgentError extends Error {}
 
 interface HttpResult {
   status: number;
@@ -50,16 +50,6 @@ export interface CallOptions {
 
 const USER_AGENT = 'Kasper/0.1.0';
 
-/** The master ended the TLS handshake because of our certificate (revoked, cleaned, another CA's). */
-export class CertificateRefused extends AgentError {
-  /** What the handshake said: `TLS alert: certificate unknown`. */
-  readonly detail: string;
-  constructor(server: string, detail: string) {
-    super(`${server} refused our certificate during the TLS handshake (${detail})`);
-    this.detail = detail;
-  }
-}
-
 /** OpenSSL's words for a failed handshake, without its file names and codes: `TLS alert: certificate unknown`. */
 function tlsReason(message: string): string {
   const alert = /alert ([a-z ]+?)(?::|$)/im.exec(message);
@@ -75,10 +65,10 @@ function tlsReason(message: string): string {
 function readableTlsError(e: Error, server: string, sentCert: boolean): Error {
   const m = e.message;
   if (sentCert && /ECONNRESET|socket hang up|alert (certificate revoked|bad certificate|unknown ca|certificate unknown)|SSL alert number (42|44|46|48)/i.test(m)) {
-    return new CertificateRefused(server, tlsReason(m));
+    return refused('KSP-AGENT-001', { server, detail: tlsReason(m) }, undefined, e);
   }
   if (/self[- ]signed|unable to (get|verify)|CERT_|certificate/i.test(m)) {
-    return new AgentError(`Could not verify ${server}'s certificate against the pinned CA (${tlsReason(m)}): is this the same master? (the CA is pinned in <confdir>/ssl/certs/ca.pem)`);
+    return raise('KSP-AGENT-002', { server, reason: tlsReason(m) }, undefined, e);
   }
   return e;
 }
@@ -126,12 +116,12 @@ export class MasterClient {
             const raw = Buffer.concat(chunks);
             resolve({ status: res.statusCode ?? 0, body: res.headers['content-encoding'] === 'gzip' ? gunzipSync(raw) : raw });
           } catch (e) {
-            reject(new Error(`the master's answer could not be inflated: ${(e as Error).message}`));
+            reject(raise('KSP-AGENT-003', { reason: (e as Error).message }, undefined, e));
           }
         });
         res.on('error', reject);
       });
-      req.on('timeout', () => req.destroy(new Error('the master did not answer in time')));
+      req.on('timeout', () => req.destroy(raise('KSP-AGENT-004')));
       req.on('error', (e) => reject(readableTlsError(e, server, auth && existsSync(this.certPath))));
       if (body !== undefined) req.end(body);
       else req.end();
@@ -142,20 +132,20 @@ export class MasterClient {
    * Why the master refused our certificate, in words: the CA's CRL (an open route) says
    * whether it was revoked; a CA that no longer has it cleaned it.
    */
-  async explainRefusal(detail: string): Promise<string> {
+  async explainRefusal(detail: string): Promise<AgentError> {
     const { certname, server } = this.config;
     const rejoin = `clean it on the master ('puppetserver ca clean --certname ${certname}' or 'kasper ca clean ${certname}'), remove this agent's key and certificate (${this.ssl()}), and run again to ask for a new one`;
     try {
       const crl = await this.call('GET', '/puppet-ca/v1/certificate_revocation_list/ca', { accept: 'text/plain', auth: false });
       if (crl.status === 200 && existsSync(this.certPath) && isRevoked(readFileSync(this.certPath), crl.body.toString('utf8'))) {
-        return `The certificate of ${certname} has been revoked: ${server} refuses it (${detail}). To rejoin, ${rejoin}`;
+        return raise('KSP-AGENT-021', { certname, server, detail, rejoin });
       }
       const cert = await this.call('GET', `/puppet-ca/v1/certificate/${certname}`, { accept: 'text/plain', auth: false });
-      if (cert.status === 404) return `The CA of ${server} no longer has a certificate for ${certname} (cleaned?): ${server} refuses ours (${detail}). To rejoin, ${rejoin}`;
+      if (cert.status === 404) return raise('KSP-AGENT-022', { certname, server, detail, rejoin });
     } catch {
       // the explanation is a courtesy: the refusal stands
     }
-    return `${server} refused our certificate (${detail})`;
+    return raise('KSP-AGENT-023', { server, detail });
   }
 
   /**
@@ -168,7 +158,7 @@ export class MasterClient {
     mkdirSync(this.ssl('certs'), { recursive: true });
     if (!existsSync(this.caPath)) {
       const ca = await this.call('GET', '/puppet-ca/v1/certificate/ca', { accept: 'text/plain', auth: false });
-      if (ca.status !== 200) throw new AgentError(`Could not get the CA certificate from ${this.config.server}: HTTP ${ca.status}`);
+      if (ca.status !== 200) throw raise('KSP-AGENT-005', { server: this.config.server, status: ca.status });
       writeFileAtomic(this.caPath, ca.body);
       log(`Pinned the CA certificate of ${this.config.server}`);
     }
@@ -184,7 +174,7 @@ export class MasterClient {
       if (r.status !== 200) return false;
       // A certificate signed for another key (the name cleaned and asked for again elsewhere) is of no use.
       if (!new X509Certificate(r.body).checkPrivateKey(createPrivateKey(readFileSync(this.keyPath)))) {
-        throw new AgentError(`The certificate the master has for ${certname} does not match our private key: clean it on the master ('puppetserver ca clean --certname ${certname}' or 'kasper ca clean ${certname}') and run again`);
+        throw raise('KSP-AGENT-006', { certname });
       }
       writeFileAtomic(this.certPath, r.body);
       return true;
@@ -197,14 +187,14 @@ export class MasterClient {
       const r = await this.call('PUT', `/puppet-ca/v1/certificate_request/${certname}`, { body: readFileSync(csrPath), contentType: 'text/plain', accept: 'text/plain', auth: false });
       if (r.status >= 300) {
         rmSync(csrPath, { force: true });
-        throw new AgentError(`The master refused the certificate request: ${answerText(r)}`);
+        throw raise('KSP-AGENT-007', { answer: answerText(r) });
       }
       const said = r.body.toString().trim();
       log(`Submitted a certificate request for ${certname}${said ? ` (${said})` : ''}`);
     }
     if (await fetchCert()) return;
     if (this.config.waitforcert <= 0) {
-      throw new AgentError(`No certificate for ${certname} yet and waitforcert is 0: sign it on the master ('kasper ca sign ${certname}', or 'puppetserver ca sign --certname ${certname}') and run again`);
+      throw raise('KSP-AGENT-008', { certname });
     }
     for (;;) {
       log(`Waiting ${this.config.waitforcert} s for the certificate of ${certname} to be signed`);
@@ -260,7 +250,13 @@ export interface RunOutcome {
   report: Report | null;
   /** Why the run applied the cached catalog, when it did. */
   usedCache?: string;
+  /** Why there was no run, and its catalogue code. */
   error?: string;
+  code?: string;
+}
+
+function failure(e: AgentError): RunOutcome {
+  return { report: null, error: e.message, code: e.code };
 }
 
 /**
@@ -286,9 +282,9 @@ export function catalogForm(certname: string, facts: Record<string, unknown>, en
 /** One agent run: node → plugins and external facts → facts → catalog (or the cached one) → apply → report. */
 export async function agentRun(config: AgentConfig, client: MasterClient): Promise<RunOutcome> {
   const lock = join(config.vardir, 'state', 'agent_catalog_run.lock');
-  if (!acquireLock(lock)) return { report: null, error: 'Another agent run is in progress (lock held); skipping this one' };
+  if (!acquireLock(lock)) return failure(raise('KSP-AGENT-019'));
   try {
-    const say = (level: LogLevel, message: string) => config.onLog?.(level, 'Kasper', message);
+    const say = (level: LogLevel, message: string, code?: string) => config.onLog?.(level, 'Kasper', message, code);
     const transactionUuid = randomUUID();
     const q = (env: string) => `environment=${encodeURIComponent(env)}`;
     // The master may put the node in another environment (its classifier's): the run uses that one, as Puppet's agent does.
@@ -303,15 +299,15 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
         }
       } else if (r.status === 401) {
         // Our certificate is not accepted (Kasper's master refuses a revoked one after the handshake).
-        return { report: null, error: await client.explainRefusal(`HTTP 401: ${answerText(r)}`) };
+        return failure(await client.explainRefusal(`HTTP 401: ${answerText(r)}`));
       } else {
         say('warning', `Could not get the node definition from ${config.server} (HTTP ${r.status}: ${answerText(r)}); going on with environment '${environment}'`);
       }
     } catch (e) {
       // A refused certificate ends the run: no cached catalog is applied for a node its master disowns.
-      if (e instanceof CertificateRefused) return { report: null, error: await client.explainRefusal(e.detail) };
-      if (e instanceof AgentError) return { report: null, error: e.message };
-      say('warning', `Could not get the node definition from ${config.server} (${(e as Error).message}); going on with environment '${environment}'`);
+      if (e instanceof CertificateRefused) return failure(await client.explainRefusal(e.detail));
+      if (e instanceof AgentError) return failure(e);
+      say('warning', `Could not get the node definition from ${config.server} (${(e as Error).message}); going on with environment '${environment}'`, codeOf(e));
     }
     say('info', `Using environment '${environment}'`);
     const get = (path: string, accept: string) => client.call('GET', path, { accept });
@@ -320,12 +316,12 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       try {
         for (const rel of await pluginfactsync({ get }, pluginfactdest, environment)) say('notice', `Synced external fact ${rel}`);
       } catch (e) {
-        say('warning', `Could not sync external facts from ${config.server} (${(e as Error).message}); using those synced before`);
+        say('warning', `Could not sync external facts from ${config.server} (${(e as Error).message}); using those synced before`, codeOf(e));
       }
       try {
         for (const rel of await pluginsync({ get }, config.plugindest, environment)) say('notice', `Synced plugin ${rel}`);
       } catch (e) {
-        say('warning', `Could not sync plugins from ${config.server} (${(e as Error).message}); using those synced before`);
+        say('warning', `Could not sync plugins from ${config.server} (${(e as Error).message}); using those synced before`, codeOf(e));
       }
     }
     const facts = await config.facts({ pluginfactdest });
@@ -335,16 +331,16 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       const r = await client.call('POST', `/puppet/v3/catalog/${config.certname}?${q(environment)}`, {
         body: catalogForm(config.certname, facts, environment, transactionUuid), contentType: 'application/x-www-form-urlencoded',
       });
-      if (r.status !== 200) throw new AgentError(`the master answered HTTP ${r.status}: ${answerText(r)}`);
+      if (r.status !== 200) throw raise('KSP-AGENT-009', { status: r.status, answer: answerText(r) });
       const text = r.body.toString();
       catalog = parseCatalog(text);
       mkdirSync(join(cachedCatalogPath(config), '..'), { recursive: true });
       writeFileAtomic(cachedCatalogPath(config), text, 0o640);
     } catch (e) {
       const why = (e as Error).message;
-      if (!existsSync(cachedCatalogPath(config))) return { report: null, error: `Could not get a catalog (${why}) and there is no cached catalog` };
+      if (!existsSync(cachedCatalogPath(config))) return failure(raise('KSP-AGENT-020', { reason: why }, undefined, e));
       usedCache = why;
-      say('warning', `Could not get a catalog from ${config.server} (${why}): APPLYING THE CACHED CATALOG`);
+      say('warning', `Could not get a catalog from ${config.server} (${why}): APPLYING THE CACHED CATALOG`, codeOf(e));
       catalog = parseCatalog(readFileSync(cachedCatalogPath(config), 'utf8'));
     }
     // File sources are read from the environment the catalog was compiled in.
@@ -383,9 +379,9 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
  */
 export async function runDaemon(settings: AgentConfig): Promise<number> {
   const fileLog = openRunLog(settings.logdest, 'agent');
-  const log = (level: LogLevel, source: string, message: string) => {
-    fileLog(level, source, message);
-    settings.onLog?.(level, source, message);
+  const log = (level: LogLevel, source: string, message: string, code?: string) => {
+    fileLog(level, source, message, code ? { code } : undefined);
+    settings.onLog?.(level, source, message, code);
   };
   let stopping = false;
   const config: AgentConfig = { ...settings, onLog: log, shouldStop: () => stopping || Boolean(settings.shouldStop?.()) };
@@ -394,13 +390,13 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
     await client.bootstrap((m) => log('notice', 'Kasper', m));
   } catch (e) {
     if (!(e instanceof AgentError)) throw e;
-    log('err', 'Kasper', e.message);
+    log('err', 'Kasper', e.message, e.code);
     return 1;
   }
   const once = async (): Promise<number> => {
     const r = await agentRun(config, client);
     if (!r.report) {
-      log('err', 'Kasper', r.error ?? 'the run failed');
+      log('err', 'Kasper', r.error ?? 'the run failed', r.code);
       return 1;
     }
     log('notice', 'Kasper', `${r.report.summary()}${r.usedCache ? ' (CACHED CATALOG)' : ''}`);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Catalog } from '@kasper/catalog';
+import { raise } from './messages.ts';
 
 /** One entry of a `file_metadata(s)` answer (the fields the agent reads). */
 export interface Metadata {
@@ -83,7 +84,7 @@ export class FileServer {
   async metadata(mountPath: string, links: 'manage' | 'follow' = 'manage'): Promise<Metadata | undefined> {
     const r = await this.get(`/puppet/v3/file_metadata/${encodePath(mountPath)}?links=${links}&checksum_type=sha256&source_permissions=ignore&${this.env()}`, 'application/json');
     if (r.status === 404) return undefined;
-    if (r.status !== 200) throw new Error(`the master answered HTTP ${r.status} for ${mountPath}: ${answerText(r)}`);
+    if (r.status !== 200) throw raise('KSP-AGENT-010', { status: r.status, path: mountPath, answer: answerText(r) });
     return JSON.parse(r.body.toString('utf8')) as Metadata;
   }
 
@@ -96,14 +97,14 @@ export class FileServer {
     q.push(`links=${options.links ?? 'manage'}`, 'checksum_type=sha256', `source_permissions=${options.source_permissions ?? 'ignore'}`, this.env());
     const r = await this.get(`/puppet/v3/file_metadatas/${encodePath(mountPath)}?${q.join('&')}`, 'application/json');
     if (r.status === 404) return undefined;
-    if (r.status !== 200) throw new Error(`the master answered HTTP ${r.status} for ${mountPath}: ${answerText(r)}`);
+    if (r.status !== 200) throw raise('KSP-AGENT-010', { status: r.status, path: mountPath, answer: answerText(r) });
     return JSON.parse(r.body.toString('utf8')) as Metadata[];
   }
 
   /** A file's bytes (`Accept: application/octet-stream`, as puppetserver requires). */
   async content(mountPath: string): Promise<Buffer> {
     const r = await this.get(`/puppet/v3/file_content/${encodePath(mountPath)}?${this.env()}`, 'application/octet-stream');
-    if (r.status !== 200) throw new Error(`the master answered HTTP ${r.status} for ${mountPath}: ${answerText(r)}`);
+    if (r.status !== 200) throw raise('KSP-AGENT-010', { status: r.status, path: mountPath, answer: answerText(r) });
     return r.body;
   }
 

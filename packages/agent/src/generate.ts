@@ -8,6 +8,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
 import type { ListOptions, Metadata } from './fileserver.ts';
+import { raise, type AgentError } from './messages.ts';
 
 /** Lists a source recursively: undefined when the source does not exist. */
 export type SourceLister = (source: string, options: ListOptions) => Promise<Metadata[] | undefined>;
@@ -57,8 +58,8 @@ function localTree(dir: string, limit: number | undefined, prefix = '', depth = 
  * catalog order). Returns the parents whose source could not be listed, with why: they fail,
  * and what depends on them is skipped.
  */
-export async function expandRecursiveSources(catalog: Catalog, lister: SourceLister): Promise<Map<string, string>> {
-  const failures = new Map<string, string>();
+export async function expandRecursiveSources(catalog: Catalog, lister: SourceLister): Promise<Map<string, AgentError>> {
+  const failures = new Map<string, AgentError>();
   const parents = catalog.resources.filter((r) => r.type === 'File' && isRecursive(r.parameters.get('recurse'))
     && list(r.parameters.get('source')).some((s) => s.startsWith('puppet://')) && r.parameters.get('ensure') !== 'absent');
   for (const parent of parents) {
@@ -87,11 +88,11 @@ export async function expandRecursiveSources(catalog: Catalog, lister: SourceLis
         if (!all) break;
       }
     } catch (e) {
-      failures.set(refOf(parent), `Could not list ${sources.join(', ')}: ${(e as Error).message}`);
+      failures.set(refOf(parent), raise('KSP-AGENT-016', { sources: sources.join(', '), reason: (e as Error).message }, undefined, e));
       continue;
     }
     if (!root) {
-      failures.set(refOf(parent), `Could not retrieve information from environment ${catalog.environment} source(s) ${sources.join(', ')}`);
+      failures.set(refOf(parent), raise('KSP-AGENT-017', { environment: catalog.environment, sources: sources.join(', ') }));
       continue;
     }
     // A single file as the source: the resource manages that file, nothing to generate.

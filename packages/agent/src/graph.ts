@@ -3,6 +3,7 @@
 // edge to or from one stands for every resource it contains, as Puppet's admissible/completed
 // sentinels do.
 import type { Catalog, CatalogResource } from '@kasper/catalog';
+import { cycle } from './messages.ts';
 
 export interface GraphNode {
   ref: string;
@@ -30,14 +31,6 @@ export interface Graph {
   nodes: Map<string, GraphNode>;
   /** Managed resources in a dependency-respecting order (catalog order where free). */
   order: string[];
-}
-
-export class CycleError extends Error {
-  readonly cycle: string[];
-  constructor(cycle: string[], describe: (ref: string) => string) {
-    super(`Found 1 dependency cycle: (${cycle.map(describe).join(' => ')})`);
-    this.cycle = cycle;
-  }
 }
 
 /**
@@ -149,7 +142,10 @@ function topoSort(nodes: Map<string, GraphNode>, catalog: Catalog): string[] {
       ready.sort((a, b) => position.get(a)! - position.get(b)!);
     }
   }
-  if (order.length < nodes.size) throw new CycleError(findCycle(nodes, new Set(order)), describe);
+  if (order.length < nodes.size) {
+    const refs = findCycle(nodes, new Set(order));
+    throw cycle('KSP-AGENT-014', { cycle: refs.map(describe).join(' => '), refs });
+  }
   return order;
 }
 

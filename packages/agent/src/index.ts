@@ -4,8 +4,9 @@ export { pluginsync, pluginfactsync, loadPlugins, type PluginSource } from './pl
 export { Transaction, type TransactionOptions } from './transaction.ts';
 // The report model is @kasper/catalog's; it is re-exported here for code that took it from the agent.
 export { Report, type ResourceStatus, type ReportEvent, type LogEntry, type LogLevel, type RunStatus } from '@kasper/catalog';
-export { buildGraph, CycleError, type Graph, type GraphNode } from './graph.ts';
-export { MasterClient, agentRun, runDaemon, acquireLock, catalogForm, AgentError, CertificateRefused, type AgentConfig, type CallOptions, type RunOutcome } from './daemon.ts';
+export { buildGraph, type Graph, type GraphNode } from './graph.ts';
+export { AGENT_MESSAGES, AgentError, CertificateRefused, CycleError } from './messages.ts';
+export { MasterClient, agentRun, runDaemon, acquireLock, catalogForm, type AgentConfig, type CallOptions, type RunOutcome } from './daemon.ts';
 export { FileServer, mountPathOf, type ListOptions, type Metadata, type MasterGet } from './fileserver.ts';
 export { expandRecursiveSources, type SourceLister } from './generate.ts';
 export { isRevoked, revokedSerials } from './crl.ts';

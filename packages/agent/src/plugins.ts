@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { safeJoin, writeFileAtomic } from '@kasper/files';
 import type { Provider, Registry, TypeDefinition } from '@kasper/providers';
 import { FileServer, type Metadata } from './fileserver.ts';
+import { raise } from './messages.ts';
 
 export interface PluginSource {
   /** GET a path on the master, with this Accept header: its status and body. */
@@ -48,7 +49,7 @@ async function mirror(source: PluginSource, mount: string, dest: string, environ
   const entries = await files.metadatas(mount, {
     max_files: -1, ignore: IGNORE, links: 'follow', source_permissions: options.modes ? 'use' : 'ignore',
   });
-  if (!entries) throw new Error(`the master has no ${mount} mount`);
+  if (!entries) throw raise('KSP-AGENT-011', { mount });
   const wanted = new Map<string, Metadata>();
   for (const e of entries) {
     if (e.type === 'file' && e.relative_path && e.relative_path !== '.' && options.wanted(e.relative_path)) wanted.set(e.relative_path, e);
@@ -66,7 +67,7 @@ async function mirror(source: PluginSource, mount: string, dest: string, environ
     try {
       body = await files.content(`${mount}/${rel}`);
     } catch (e) {
-      throw new Error(`could not get ${mount} file ${rel}: ${(e as Error).message}`);
+      throw raise('KSP-AGENT-012', { mount, path: rel, reason: (e as Error).message }, undefined, e);
     }
     mkdirSync(dirname(dest1), { recursive: true });
     writeFileAtomic(dest1, body, mode);

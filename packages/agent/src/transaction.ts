@@ -8,6 +8,7 @@ import {
   FileBucket,
 } from '@kasper/providers';
 import { buildGraph, type Graph } from './graph.ts';
+import { codeOf, raise } from './messages.ts';
 import { recordChange, redacted, sensitiveProperties } from './report.ts';
 
 export interface TransactionOptions {
@@ -17,12 +18,12 @@ export interface TransactionOptions {
   exec: ProviderContext['exec'];
   bucketDir: string;
   readSource?: ProviderContext['readSource'];
-  /** Receives every log line as it happens (the CLI prints them). */
-  onLog?: (level: LogLevel, source: string, message: string) => void;
+  /** Receives every log line as it happens (the CLI prints them), with its catalogue code when it has one. */
+  onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
   /** Checked between resources: when it returns true the run stops after the one in hand. */
   shouldStop?: () => boolean;
   /** Resources that failed before the run (a recursive source that could not be listed), with why: they fail, their dependents are skipped. */
-  failed?: Map<string, string>;
+  failed?: Map<string, Error>;
   /** The run's id, shared with the requests that got its catalog (Puppet's transaction_uuid); a new one when not given. */
   transactionUuid?: string;
 }
@@ -81,9 +82,9 @@ export class Transaction {
 
   private readonly catalog: Catalog;
 
-  private log(level: LogLevel, source: string, message: string, r?: Resource): void {
-    this.report.log(level, source, message, r);
-    this.options.onLog?.(level, source, message);
+  private log(level: LogLevel, source: string, message: string, r?: Resource, code?: string): void {
+    this.report.log(level, source, message, r, code);
+    this.options.onLog?.(level, source, message, code);
   }
 
   /** Puppet's containment path of a resource: `Stage[main]`, `Base`, `File[/etc/motd]`. */
@@ -112,7 +113,7 @@ export class Transaction {
     try {
       this.graph = buildGraph(this.catalog, autorequire);
     } catch (e) {
-      this.log('err', 'Kasper', (e as Error).message);
+      this.log('err', 'Kasper', (e as Error).message, undefined, codeOf(e));
       this.report.fail();
       this.report.finish(performance.now() - started);
       return this.report;
@@ -142,7 +143,8 @@ export class Transaction {
       try {
         await p.prefetch(list, this.ctx);
       } catch (e) {
-        this.log('warning', `Kasper`, `Could not prefetch ${p.type} provider '${p.name}': ${(e as Error).message}`);
+        const warning = raise('KSP-AGENT-018', { type: p.type, provider: p.name, reason: (e as Error).message }, undefined, e);
+        this.log('warning', 'Kasper', warning.message, undefined, warning.code);
       }
     }
     this.report.addTime('prefetch', performance.now() - prefetchStart);
@@ -175,7 +177,7 @@ export class Transaction {
     this.statusOf.set(ref, status);
     const started = performance.now();
     const source = `/${containmentPath.join('/')}`;
-    const r = this.resources.get(ref);
+    let r = this.resources.get(ref);
     try {
       const failed = this.failedDependency(ref);
       if (failed) {
@@ -184,14 +186,15 @@ export class Transaction {
         return;
       }
       const failedBefore = this.options.failed?.get(ref);
-      if (failedBefore !== undefined) throw new Error(failedBefore);
-      if (!r) throw new Error(`Kasper has no resource type '${cr.type.toLowerCase()}'`);
-      const type = this.options.registry.type(r.type)!;
+      if (failedBefore !== undefined) throw failedBefore;
+      // A type Kasper does not know: the registry says so (KSP-PROVIDERS-031).
+      const type = this.options.registry.requireType(cr.type.toLowerCase());
+      r ??= toResource(cr, type.definition.namevar);
       if (!provider) provider = this.options.registry.providerFor(r, this.options.host);
       for (const k of Object.keys(r.params)) {
         if (k !== type.definition.namevar && !METAPARAMETERS.has(k) && k !== 'provider' &&
           !type.definition.parameters.includes(k) && !type.definition.properties.some((p) => p.name === k)) {
-          throw new Error(`no parameter named '${k}'`);
+          throw raise('KSP-AGENT-015', { name: k });
         }
       }
       type.definition.validate?.(r);
@@ -206,7 +209,7 @@ export class Transaction {
       await this.maybeRefresh(ref, r, provider, status, noop);
     } catch (e) {
       status.failed = true;
-      this.log('err', source, (e as Error).message, r);
+      this.log('err', source, (e as Error).message, r, codeOf(e));
     } finally {
       status.evaluation_time = (performance.now() - started) / 1000;
     }

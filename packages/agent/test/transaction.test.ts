@@ -122,6 +122,13 @@ test('unknown types and parameters fail their resource alone', async () => {
   assert.equal(status(report, 'Kv[typo]').failed, true);
   assert.equal(status(report, 'Kv[fine]').changed, true);
   assert.match(report.logs.find((l) => l.source === '/Main/Kv[typo]')!.message, /no parameter named 'vlaue'/);
+  // Each log line keeps the code of the error it reports, the providers' as the agent's, in the report's JSON too.
+  const logs = (JSON.parse(JSON.stringify(report)) as { logs: { source: string; message: string; code?: string }[] }).logs;
+  const nosuch = logs.find((l) => l.source === '/Main/Nosuch[x]')!;
+  assert.deepEqual([nosuch.code, nosuch.message], ['KSP-PROVIDERS-031', "Kasper has no resource type 'nosuch'"]);
+  assert.equal(logs.find((l) => l.source === '/Main/Kv[typo]')!.code, 'KSP-AGENT-015');
+  const fine = logs.filter((l) => l.source.startsWith('/Main/Kv[fine]'));
+  assert.ok(fine.length > 0 && fine.every((l) => !('code' in l)), 'a line with no error has no code');
 });
 
 test('a change refreshes its subscribers once, whatever the number of events; no change, no refresh', async () => {

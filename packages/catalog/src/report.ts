@@ -62,6 +62,8 @@ export interface LogEntry {
   time: string;
   file: string | null;
   line: number | null;
+  /** The catalogue code of the error or warning logged (`KSP-PROVIDERS-022`), when it has one; Kasper's addition to Puppet's log entry. */
+  code?: string;
 }
 
 export type RunStatus = 'changed' | 'unchanged' | 'failed';
@@ -198,8 +200,8 @@ export class Report {
     for (const r of refs) delete this.resource_statuses[r];
   }
 
-  log(level: LogLevel, source: string, message: string, origin?: LogOrigin): void {
-    this.logs.push({ level, message, source, tags: origin?.tags ?? [], time: new Date().toISOString(), file: origin?.file ?? null, line: origin?.line ?? null });
+  log(level: LogLevel, source: string, message: string, origin?: LogOrigin, code?: string): void {
+    this.logs.push({ level, message, source, tags: origin?.tags ?? [], time: new Date().toISOString(), file: origin?.file ?? null, line: origin?.line ?? null, ...(code ? { code } : {}) });
   }
 
   addTime(name: string, ms: number): void {

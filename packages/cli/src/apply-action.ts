@@ -93,8 +93,8 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       modulepath: env.modulepath,
       osFamily: typeof osFamily === 'string' ? osFamily : undefined,
       readSource: await sourceReader(env.modulepath),
-      onLog: (level, source, message) => {
-        fileLog(level, source, message);
+      onLog: (level, source, message, code) => {
+        fileLog(level, source, message, code ? { code } : undefined);
         print(level, source, message);
       },
     });

@@ -47,14 +47,20 @@ export class Registry {
     return this.types.get(name);
   }
 
+  /** The type of that name; KSP-PROVIDERS-031 when Kasper has none. */
+  requireType(name: string): RegisteredType {
+    const t = this.types.get(name);
+    if (!t) throw raise('KSP-PROVIDERS-031', { type: name });
+    return t;
+  }
+
   typeNames(): string[] {
     return [...this.types.keys()].sort();
   }
 
   /** The provider for a resource: the one it names, else the host's default, else the first suitable. */
   providerFor(r: Resource, host: Host): Provider {
-    const t = this.types.get(r.type);
-    if (!t) throw raise('KSP-PROVIDERS-031', { type: r.type });
+    const t = this.requireType(r.type);
     const wanted = r.params.provider;
     if (typeof wanted === 'string') {
       const p = t.providers.find((x) => x.name === wanted);
