@@ -160,6 +160,7 @@ answer('events_skipped', lambda: sorted_by([masked(e, 'report_receive_time') for
 answer('event_counts_latest', lambda: sorted_by(db.event_counts('certname', query='["=", "latest_report?", true]'), 'subject'))
 answer('event_counts_resource', lambda: sorted_by(db.event_counts('resource', query='["=", "certname", "web01.example.com"]'), 'subject'))
 answer('environments', lambda: sorted_by(db.environments(), 'name'))
+answer('fact_names', lambda: db.fact_names())
 
 # PQL.
 answer('pql_nodes', lambda: db._query('pql', query='nodes[certname, latest_report_status, report_environment] { facts_environment = "production" order by certname }'))

@@ -154,3 +154,13 @@ export async function eventCounts(qc: QueryContext, query: unknown, options: Eve
   });
   return { body: `[${out.join(',')}]` };
 }
+
+/** PuppetDB's fact-names: every top-level fact name, sorted, as an array of strings. */
+export async function factNames(qc: QueryContext, paging: Paging = {}): Promise<Answer> {
+  let statement = sql`SELECT DISTINCT name FROM fact_values ORDER BY name`;
+  if (paging.limit !== undefined) statement = sql`${statement} LIMIT ${raw(String(paging.limit))}`;
+  if (paging.offset !== undefined) statement = sql`${statement}${raw(paging.limit === undefined && qc.storage.dialect === 'sqlite' ? ' LIMIT -1' : '')} OFFSET ${raw(String(paging.offset))}`;
+  const rows = await select(qc.storage, statement.text, [...statement.params]);
+  return { body: JSON.stringify(rows.map((r) => String(r.name))) };
+}
+

@@ -7,7 +7,7 @@
 // requests.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  addCriteria, eventCounts, parseDuration, parseOrderBy, parseQuery, raise, restrictToActiveNodes, rootSpec, runQuery,
+  addCriteria, eventCounts, factNames, parseDuration, parseOrderBy, parseQuery, raise, restrictToActiveNodes, rootSpec, runQuery,
   type Paging, type QueryContext,
 } from '@kasper/query';
 import type { MasterContext } from '../context.ts';
@@ -205,6 +205,11 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
   route(`${V4}/facts/:fact`, query({ entity: 'facts', active: true, criteria: (p) => [['=', 'name', p.fact]] }));
   route(`${V4}/facts/:fact/:value`, query({ entity: 'facts', active: true, criteria: (p) => [['=', 'name', p.fact], ['=', 'value', p.value]] }));
   route(`${V4}/fact-contents`, query({ entity: 'fact_contents', active: true }));
+  route(`${V4}/fact-names`, async (req, reply) => {
+    const i = input(req);
+    refuseUnsupported(i);
+    return send(reply, (await factNames(qc, { limit: i.limit, offset: i.offset })).body);
+  }, { 200: { type: 'array', items: { type: 'string' } }, ...ERROR_RESPONSES });
   route(`${V4}/inventory`, query({ entity: 'inventory', active: true }));
 
   route(`${V4}/resources`, query({ entity: 'resources', active: true }));
