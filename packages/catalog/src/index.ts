@@ -1,7 +1,9 @@
 // @kasper/catalog: the contract between compiling and converging — the catalog model and
-// Puppet's catalog JSON format, and the report model and Puppet's report JSON format.
+// Puppet's catalog JSON format, the report model and Puppet's report JSON format, resource
+// references, and the vocabulary both sides share (metaparameters, relationships, types, namevars).
 export * from './catalog.ts';
 export * from './json.ts';
 export * from './refs.ts';
 export * from './report.ts';
 export * from './sources.ts';
+export * from './vocabulary.ts';

@@ -2,12 +2,12 @@
 // evaluating their bodies and those of declared defines, and binding their parameters from
 // what was given, Hiera and defaults.
 import type * as A from '@kasper/language';
-import { capitalizeType } from '@kasper/catalog';
+import { METAPARAMETERS, capitalizeType } from '@kasper/catalog';
 import { ReturnSignal, errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { locate, normalizeName, type ClassDefinition, type Loader } from './loader.ts';
 import type { ResourceDefaults } from './overrides.ts';
-import { METAPARAMETERS, addTag, type ResourceState } from './resources.ts';
+import { addTag, type ResourceState } from './resources.ts';
 import type { ResourceTable } from './resource-table.ts';
 import { Scope } from './scope.ts';
 import { classType, describeMismatch } from './types/index.ts';
@@ -179,7 +179,7 @@ export class Classes {
     scope.set('title', n);
     scope.set('name', n);
     scope.set('module_name', def.file.module ?? '');
-    this.bindParameters(def.node.parameters, params ?? new Map(), res, classFrame, frame, at, `Class[${res.title}]`, n);
+    this.bindParameters(def.node.parameters, params ?? new Map(), res, classFrame, frame, at, res.ref, n);
     // The catalog takes the class's own tags (name, `tag` metaparameter) as it is evaluated;
     // the tags of the scope that declared it are added to the resource only.
     for (const t of res.tags) this.o.catalogTags.add(t);

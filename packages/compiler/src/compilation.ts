@@ -11,7 +11,7 @@
 // expressions), overrides.ts (defaults and overrides), collectors.ts, relationships.ts.
 import { LineMap } from '@kasper/language';
 import type * as A from '@kasper/language';
-import { capitalizeType, refKey, type Catalog } from '@kasper/catalog';
+import { capitalizeType, namevarOf, refKey, type Catalog } from '@kasper/catalog';
 import { raise } from './messages.ts';
 import { fromData } from './facts.ts';
 import { trustedData } from './trusted.ts';
@@ -23,7 +23,6 @@ import { ResourceTable } from './resource-table.ts';
 import { Scope } from './scope.ts';
 import { PRegexp, isType, type Value } from './values.ts';
 import { PType, TypeAliasType, resourceType } from './types/index.ts';
-import { BUILTIN_NAMEVARS } from './resource-types.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
 import { Classes } from './classes.ts';
 import { Declarations } from './declarations.ts';
@@ -258,7 +257,7 @@ export class Compilation implements EvaluationHost {
     for (const r of this.table.all) {
       if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
       const t = r.type.toLowerCase();
-      const namevar = r.kind === 'builtin' ? BUILTIN_NAMEVARS[t] ?? 'name' : this.loader.customTypeNamevar(t);
+      const namevar = r.kind === 'builtin' ? namevarOf(t) : this.loader.customTypeNamevar(t);
       if (r.params.get(namevar) === r.title) r.params.delete(namevar);
     }
   }

@@ -1,15 +1,14 @@
 // Resource declarations: `type { 'title': … }` expressions (with `default:` bodies and arrays of
 // titles), and the resources functions declare (create_resources, ensure_resource, …).
 import type * as A from '@kasper/language';
-import { capitalizeType, refKey } from '@kasper/catalog';
+import { BUILTIN_RESOURCE_TYPES, METAPARAMETERS, capitalizeType, refKey } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { Classes } from './classes.ts';
 import { locate, normalizeName, type Loader } from './loader.ts';
 import type { ResourceDefaults } from './overrides.ts';
-import { METAPARAMETERS, type ResourceState } from './resources.ts';
+import type { ResourceState } from './resources.ts';
 import type { ResourceTable } from './resource-table.ts';
-import { BUILTIN_RESOURCE_TYPES } from './resource-types.ts';
 import { ResourceType, classType, describe, resourceType } from './types/index.ts';
 import type { Value } from './values.ts';
 

@@ -2,11 +2,12 @@
 // into `before`/`notify` parameters at the end, when every resource they name must exist; and
 // the check that relationship metaparameters name resources in the catalog.
 import type * as A from '@kasper/language';
+import { RELATIONSHIP_PARAMETERS } from '@kasper/catalog';
 import { raise } from './messages.ts';
 import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { Collector } from './collectors.ts';
-import { RELATIONSHIP_PARAMETERS, referenceString, type ResourceState } from './resources.ts';
+import { referenceString, type ResourceState } from './resources.ts';
 import type { ResourceTable } from './resource-table.ts';
 import { classType, describe, resourceType } from './types/index.ts';
 import type { Value } from './values.ts';

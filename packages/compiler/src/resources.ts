@@ -4,14 +4,6 @@ import type { Scope } from './scope.ts';
 import { DEFAULT, PRegexp, PSensitive, type Value } from './values.ts';
 import { ClassType, ResourceType, formatValue } from './types/index.ts';
 
-/** Puppet's metaparameters: allowed on every resource, understood by the agent. */
-export const METAPARAMETERS = new Set([
-  'alias', 'audit', 'before', 'loglevel', 'noop', 'notify', 'require', 'schedule', 'stage', 'subscribe', 'tag',
-]);
-
-/** Relationship metaparameters, whose values are resource references. */
-export const RELATIONSHIP_PARAMETERS = ['before', 'notify', 'require', 'subscribe'] as const;
-
 export type ResourceKind = 'builtin' | 'define' | 'class' | 'node' | 'stage' | 'custom';
 
 export class ResourceState {

@@ -1,6 +1,6 @@
 // Catalog types: resource types and references (`File`, `File['/x']`), classes (`Class[foo]`),
 // and CatalogEntry, which is either.
-import { capitalizeType } from '@kasper/catalog';
+import { capitalizeType, refKey } from '@kasper/catalog';
 import type { Value } from '../values.ts';
 import { PType, SimpleType, resolve } from './base.ts';
 
@@ -28,7 +28,7 @@ export class ResourceType extends PType {
   override toString(): string {
     if (this.typeName === undefined) return 'Resource';
     const t = capitalizeType(this.typeName);
-    return this.title === undefined ? t : `${t}[${this.title}]`;
+    return this.title === undefined ? t : refKey(t, this.title);
   }
   override get constrained(): boolean {
     return this.typeName !== undefined;
@@ -51,7 +51,7 @@ export class ClassType extends PType {
     return o instanceof ClassType && (this.className === undefined || o.className === this.className);
   }
   override toString(): string {
-    return this.className === undefined ? 'Class' : `Class[${capitalizeType(this.className)}]`;
+    return this.className === undefined ? 'Class' : refKey('Class', capitalizeType(this.className));
   }
 }
 

@@ -1,0 +1,45 @@
+// The words both sides of the catalog use, owned here so that the compiler, the diff, the agent
+// and the providers cannot disagree on them: Puppet's metaparameters, the four relationship
+// metaparameters, the resource types Puppet 7 ships, and the namevar of each.
+
+/** Puppet's metaparameters: every resource takes them, whatever its type. */
+export const METAPARAMETERS: ReadonlySet<string> = new Set([
+  'alias', 'audit', 'before', 'loglevel', 'noop', 'notify', 'require', 'schedule', 'stage', 'subscribe', 'tag',
+]);
+
+/** The relationship metaparameters, whose values are resource references. */
+export const RELATIONSHIP_PARAMETERS = ['before', 'notify', 'require', 'subscribe'] as const;
+
+export type RelationshipParameter = (typeof RELATIONSHIP_PARAMETERS)[number];
+
+const RELATIONSHIP_SET: ReadonlySet<string> = new Set(RELATIONSHIP_PARAMETERS);
+
+/** Whether a parameter is one of the four relationship metaparameters. */
+export function isRelationshipParameter(name: string): name is RelationshipParameter {
+  return RELATIONSHIP_SET.has(name);
+}
+
+/**
+ * The namevar of each resource type Puppet 7 ships (its lib/puppet/type), plus the packet-filter
+ * types Kasper's agent manages itself (Puppet needs puppetlabs-firewall for those): the
+ * parameter a resource's title stands for when it is not given.
+ */
+export const BUILTIN_NAMEVARS: Readonly<Record<string, string>> = {
+  augeas: 'name', computer: 'name', cron: 'name', exec: 'command', file: 'path', filebucket: 'name',
+  group: 'name', host: 'name', interface: 'name', k5login: 'path', macauthorization: 'name',
+  mailalias: 'name', maillist: 'name', mcx: 'name', mount: 'name', nagios_command: 'name',
+  notify: 'name', package: 'name', resources: 'name', router: 'url', schedule: 'name',
+  scheduled_task: 'name', selboolean: 'name', selmodule: 'name', service: 'name',
+  ssh_authorized_key: 'name', sshkey: 'name', stage: 'name', tidy: 'path', user: 'name',
+  vlan: 'name', whit: 'name', yumrepo: 'name', zfs: 'name', zone: 'name', zpool: 'pool',
+  firewall: 'name', firewallchain: 'name',
+};
+
+/** The built-in resource types by their lower-case name: declaring one is not an "unknown resource type". */
+export const BUILTIN_RESOURCE_TYPES: ReadonlySet<string> = new Set(Object.keys(BUILTIN_NAMEVARS));
+
+/** The namevar of a built-in type (`file` → `path`); `name` for a type not in the table. */
+export function namevarOf(type: string): string {
+  const t = type.toLowerCase();
+  return Object.hasOwn(BUILTIN_NAMEVARS, t) ? BUILTIN_NAMEVARS[t] : 'name';
+}
