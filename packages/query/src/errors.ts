@@ -20,6 +20,8 @@ export const QUERY_MESSAGES = defineCatalogue({
     'KSP-QUERY-011': { message: '{what} is not supported here', hint: 'Kasper answers the query API, not PuppetDB\'s query planner options', status: 400 },
     'KSP-QUERY-012': { message: '{certname} may not use the query API', hint: 'add the certname to query_allow in kasper.conf (the master\'s own certificate may always query)', status: 403 },
     'KSP-QUERY-013': { message: '{value} is not a duration (use 14d, 12h, 30m or 45s)', hint: 'report_ttl, node_ttl, node_purge_ttl and gc_interval take PuppetDB\'s durations', status: 500 },
+    'KSP-QUERY-014': { message: 'No information is known about {what}', hint: 'the node, environment or report in the URL is not stored (or was purged); list them with /pdb/query/v4/nodes', status: 404 },
+    'KSP-QUERY-015': { message: 'Could not find catalog for {certname}', hint: 'the node has not been compiled a catalog yet, or was purged', status: 404 },
   },
 });
 

@@ -37,12 +37,15 @@ const BODY = {
   properties: { ...QUERY_PARAMS, query: { anyOf: [TEXT, { type: 'array' }] }, counts_filter: { anyOf: [TEXT, { type: 'array' }] } },
   additionalProperties: false,
 } as const;
-const ANSWER = { 200: { type: 'array', items: { type: 'object', additionalProperties: true } }, ...ERROR_RESPONSES } as const;
-const SINGLE = {
-  200: { type: 'object', additionalProperties: true },
-  404: { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' }, issue_kind: { type: 'string' } }, required: ['message'] },
-  ...ERROR_RESPONSES,
+/** PuppetDB answers a missing node, catalog or environment with `{"error": …}`; Kasper's error body too. */
+const NOT_FOUND = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' }, issue_kind: { type: 'string' }, code: { type: 'string' } },
+  required: ['message', 'code'],
 } as const;
+const SINGLE = { 200: { type: 'object', additionalProperties: true }, 404: NOT_FOUND, ...ERROR_RESPONSES } as const;
+const ANSWER = { 200: { type: 'array', items: { type: 'object', additionalProperties: true } }, 404: NOT_FOUND, ...ERROR_RESPONSES } as const;
+
 /** Names in paths: no NUL or control characters, bounded. */
 const FREE = { type: 'string', minLength: 1, maxLength: 1024, pattern: '^[^\\u0000-\\u001f]*$' } as const;
 const PARAMS = {
@@ -120,6 +123,9 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
     storage, producer: config.certname, nodePurgeTtl: parseDuration(config.nodePurgeTtl, 14 * DAY),
   };
 
+  const notFound = (reply: FastifyReply, e: { message: string; code: string }) =>
+    reply.code(404).send({ error: e.message, message: e.message, issue_kind: 'NOT_FOUND', code: e.code });
+
   const send = (reply: FastifyReply, body: string, total?: number) => {
     if (total !== undefined) reply.header('x-records', String(total));
     return reply.type('application/json; charset=utf-8').send(body);
@@ -135,7 +141,7 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
     const p = req.params as Params;
     if (e.parent) {
       const parent = e.parent(p);
-      if (!(await parentExists(parent))) return reply.code(404).send({ error: `No information is known about ${parent.what}`, message: `No information is known about ${parent.what}`, issue_kind: 'NOT_FOUND' });
+      if (!(await parentExists(parent))) return notFound(reply, raise('KSP-QUERY-014', { what: parent.what }));
     }
     let q = ast(i, false);
     for (const c of e.criteria?.(p) ?? []) q = addCriteria(c, q);
@@ -151,11 +157,11 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
   };
 
   /** One object or 404 (`/nodes/:certname`, `/catalogs/:certname`, `/environments/:environment`). */
-  const single = (entity: string, q: (p: Params) => unknown[], missing: (p: Params) => string) => async (req: FastifyRequest, reply: FastifyReply) => {
+  const single = (entity: string, q: (p: Params) => unknown[], missing: (p: Params) => { message: string; code: string }) => async (req: FastifyRequest, reply: FastifyReply) => {
     refuseUnsupported(input(req));
     const p = req.params as Params;
     const rows = JSON.parse((await runQuery(qc, { entity, query: q(p) })).body) as unknown[];
-    if (!rows.length) return reply.code(404).send({ error: missing(p), message: missing(p), issue_kind: 'NOT_FOUND' });
+    if (!rows.length) return notFound(reply, missing(p));
     return reply.send(rows[0]);
   };
 
@@ -189,7 +195,7 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
   });
 
   route(`${V4}/nodes`, query({ entity: 'nodes', active: true }));
-  route(`${V4}/nodes/:certname`, single('nodes', (p) => ['=', 'certname', p.certname], (p) => `No information is known about node ${p.certname}`), SINGLE);
+  route(`${V4}/nodes/:certname`, single('nodes', (p) => ['=', 'certname', p.certname], (p) => raise('KSP-QUERY-014', { what: `node ${p.certname}` })), SINGLE);
   route(`${V4}/nodes/:certname/facts`, query({ entity: 'facts', active: true, criteria: certname, parent: nodeParent }));
   route(`${V4}/nodes/:certname/facts/:fact`, query({ entity: 'facts', active: true, criteria: (p) => [['=', 'certname', p.certname], ['=', 'name', p.fact]], parent: nodeParent }));
   route(`${V4}/nodes/:certname/facts/:fact/:value`, query({
@@ -217,7 +223,7 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
   route(`${V4}/resources/:type/:title`, query({ entity: 'resources', active: true, criteria: (p) => [['=', 'type', p.type], ['=', 'title', p.title]] }));
 
   route(`${V4}/catalogs`, query({ entity: 'catalogs' }));
-  route(`${V4}/catalogs/:certname`, single('catalogs', (p) => ['=', 'certname', p.certname], (p) => `Could not find catalog for ${p.certname}`), SINGLE);
+  route(`${V4}/catalogs/:certname`, single('catalogs', (p) => ['=', 'certname', p.certname], (p) => raise('KSP-QUERY-015', { certname: p.certname })), SINGLE);
   route(`${V4}/catalogs/:certname/resources`, query({ entity: 'resources', criteria: certname, parent: (p) => ({ entity: 'catalogs', query: ['=', 'certname', p.certname!], what: `catalog ${p.certname}` }) }));
 
   route(`${V4}/reports`, query({ entity: 'reports' }));
@@ -226,15 +232,15 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
     route(`${V4}/reports/:hash/${what}`, async (req, reply) => {
       const p = req.params as Params;
       const rows = JSON.parse((await runQuery(qc, { entity: 'reports', query: ['extract', [what], ['=', 'hash', p.hash]] })).body) as Record<string, { data: unknown }>[];
-      if (!rows.length) return reply.code(404).send({ error: `No information is known about report ${p.hash}`, message: `No information is known about report ${p.hash}`, issue_kind: 'NOT_FOUND' });
+      if (!rows.length) return notFound(reply, raise('KSP-QUERY-014', { what: `report ${p.hash}` }));
       return reply.send(rows[0][what].data);
-    }, { 200: { type: 'array', items: { type: 'object', additionalProperties: true } }, 404: SINGLE[404], ...ERROR_RESPONSES });
+    }, { 200: { type: 'array', items: { type: 'object', additionalProperties: true } }, 404: NOT_FOUND, ...ERROR_RESPONSES });
   }
   route(`${V4}/events`, query({ entity: 'events' }));
   route(`${V4}/event-counts`, query({ entity: 'event_counts' }));
 
   route(`${V4}/environments`, query({ entity: 'environments' }));
-  route(`${V4}/environments/:environment`, single('environments', (p) => ['=', 'name', p.environment], (p) => `No information is known about environment ${p.environment}`), SINGLE);
+  route(`${V4}/environments/:environment`, single('environments', (p) => ['=', 'name', p.environment], (p) => raise('KSP-QUERY-014', { what: `environment ${p.environment}` })), SINGLE);
   for (const [sub, entity, active] of [['facts', 'facts', true], ['resources', 'resources', true], ['reports', 'reports', false], ['events', 'events', false]] as const) {
     route(`${V4}/environments/:environment/${sub}`, query({ entity, active, criteria: (p) => [['=', 'environment', p.environment]], parent: envParent }));
   }
