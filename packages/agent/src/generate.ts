@@ -6,7 +6,7 @@
 // Resources the catalog declares itself win over generated ones.
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
+import { RELATIONSHIP_PARAMETERS, refKey, type Catalog, type CatalogResource, type CatalogValue } from '@kasper/catalog';
 import type { ListOptions, Metadata } from './fileserver.ts';
 import { raise, type AgentError } from './messages.ts';
 
@@ -16,7 +16,7 @@ export type SourceLister = (source: string, options: ListOptions) => Promise<Met
 /** Parameters a generated child never takes from its parent (as Puppet's file type). */
 const NOT_INHERITED = new Set(['path', 'ensure', 'recurse', 'recurselimit', 'max_files', 'target', 'alias', 'source', 'content', 'purge', 'ignore', 'sourceselect',
   // Relationships are given to children below, as edges the parent's dependents also see.
-  'require', 'before', 'notify', 'subscribe']);
+  ...RELATIONSHIP_PARAMETERS]);
 
 function isRecursive(v: CatalogValue | undefined): boolean {
   return v === true || v === 'true' || v === 'remote' || v === 'inf' || (typeof v === 'number' && v > 0);
@@ -33,7 +33,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-const refOf = (r: CatalogResource) => `${r.type}[${r.title}]`;
+const refOf = (r: CatalogResource) => refKey(r.type, r.title);
 
 /** Local entries under `dir` (relative paths), down to `limit` levels; folders listed before what they hold. */
 function localTree(dir: string, limit: number | undefined, prefix = '', depth = 1): { rel: string; dir: boolean }[] {

@@ -2,7 +2,7 @@
 // refresh events from whom. Containers (classes, defines, nodes, stages) are not applied; an
 // edge to or from one stands for every resource it contains, as Puppet's admissible/completed
 // sentinels do.
-import type { Catalog, CatalogResource } from '@kasper/catalog';
+import { refKey, type Catalog, type CatalogResource } from '@kasper/catalog';
 import { cycle } from './messages.ts';
 
 export interface GraphNode {
@@ -39,7 +39,7 @@ export interface Graph {
  */
 export function buildGraph(catalog: Catalog, autorequire: (r: CatalogResource) => string[]): Graph {
   const byRef = new Map<string, CatalogResource>();
-  for (const r of catalog.resources) byRef.set(`${r.type}[${r.title}]`, r);
+  for (const r of catalog.resources) byRef.set(refKey(r.type, r.title), r);
   // Defined types are containers: their kind says so.
   const definedTypes = new Set(catalog.resources.filter((r) => r.kind === 'defined_type').map((r) => r.type));
   const children = new Map<string, string[]>();
@@ -51,7 +51,7 @@ export function buildGraph(catalog: Catalog, autorequire: (r: CatalogResource) =
   // Aliases: `alias => x` makes File[x] name the same resource.
   const alias = new Map<string, string>();
   for (const r of catalog.resources) {
-    for (const a of refsOf(r.parameters.get('alias'))) alias.set(`${r.type}[${a}]`, `${r.type}[${r.title}]`);
+    for (const a of refsOf(r.parameters.get('alias'))) alias.set(refKey(r.type, a), refKey(r.type, r.title));
   }
   const resolve = (ref: string) => alias.get(ref) ?? ref;
   const leavesCache = new Map<string, string[]>();
@@ -72,7 +72,7 @@ export function buildGraph(catalog: Catalog, autorequire: (r: CatalogResource) =
 
   const nodes = new Map<string, GraphNode>();
   for (const r of catalog.resources) {
-    const ref = `${r.type}[${r.title}]`;
+    const ref = refKey(r.type, r.title);
     if (isContainer(r, definedTypes)) continue;
     nodes.set(ref, { ref, resource: r, before: new Set(), notifies: new Set() });
   }
@@ -83,7 +83,7 @@ export function buildGraph(catalog: Catalog, autorequire: (r: CatalogResource) =
     for (const a of leaves(from)) for (const b of leaves(to)) if (a !== b) nodes.get(a)?.notifies.add(b);
   };
   for (const r of catalog.resources) {
-    const ref = `${r.type}[${r.title}]`;
+    const ref = refKey(r.type, r.title);
     const p = r.parameters;
     for (const t of refsOf(p.get('require'))) addOrder(t, ref);
     for (const t of refsOf(p.get('before'))) addOrder(ref, t);
@@ -125,7 +125,7 @@ function topoSort(nodes: Map<string, GraphNode>, catalog: Catalog): string[] {
   }
   // Catalog order breaks ties, so unrelated resources apply in the order they were written.
   const position = new Map<string, number>();
-  catalog.resources.forEach((r, i) => position.set(`${r.type}[${r.title}]`, i));
+  catalog.resources.forEach((r, i) => position.set(refKey(r.type, r.title), i));
   const ready = [...nodes.keys()].filter((r) => indegree.get(r) === 0).sort((a, b) => position.get(a)! - position.get(b)!);
   const order: string[] = [];
   while (ready.length) {

@@ -1,7 +1,7 @@
 // How the agent fills in a run's report (the model is @kasper/catalog's): each change the
 // transaction finds becomes an event of its resource, and values that were Sensitive in the
 // catalog never reach an event or a log line.
-import { addEvent, type Catalog, type EventStatus, type ResourceStatus } from '@kasper/catalog';
+import { addEvent, refKey, type Catalog, type EventStatus, type ResourceStatus } from '@kasper/catalog';
 import type { Change } from '@kasper/providers';
 
 const REDACTED = '[redacted]';
@@ -10,7 +10,7 @@ const REDACTED = '[redacted]';
 export function sensitiveProperties(catalog: Catalog): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   for (const r of catalog.resources) {
-    if (r.sensitiveParameters?.length) out.set(`${r.type}[${r.title}]`, new Set(r.sensitiveParameters));
+    if (r.sensitiveParameters?.length) out.set(refKey(r.type, r.title), new Set(r.sensitiveParameters));
   }
   return out;
 }

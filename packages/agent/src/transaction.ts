@@ -2,7 +2,7 @@
 // retrieved, compared with what the catalog wants and synced; a failure skips what depends on
 // it and nothing else; changes send refresh events along notify/subscribe; noop compares and
 // reports without changing anything.
-import { CatalogFloat, Report, type Catalog, type CatalogResource, type LogLevel, type ResourceStatus } from '@kasper/catalog';
+import { CatalogFloat, METAPARAMETERS, Report, refKey, type Catalog, type CatalogResource, type LogLevel, type ResourceStatus } from '@kasper/catalog';
 import {
   type Change, type Host, type Logger, type Provider, type ProviderContext, type Registry, type Resource,
   FileBucket,
@@ -34,7 +34,7 @@ function toResource(r: CatalogResource, namevar: string): Resource {
   for (const [k, v] of r.parameters) params[k] = plainValue(v);
   const type = r.type.toLowerCase();
   const name = params[namevar] !== undefined ? String(params[namevar]) : r.title;
-  return { type, title: r.title, ref: `${r.type}[${r.title}]`, name, params, file: r.file, line: r.line, tags: r.tags };
+  return { type, title: r.title, ref: refKey(r.type, r.title), name, params, file: r.file, line: r.line, tags: r.tags };
 }
 
 /** Catalog values as providers take them: Floats as numbers, hashes as objects. */
@@ -44,8 +44,6 @@ function plainValue(v: unknown): unknown {
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainValue(x)]));
   return v;
 }
-
-const METAPARAMETERS = new Set(['alias', 'audit', 'before', 'loglevel', 'noop', 'notify', 'require', 'schedule', 'stage', 'subscribe', 'tag']);
 
 export class Transaction {
   private readonly options: TransactionOptions;

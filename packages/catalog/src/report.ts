@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Catalog, CatalogResource } from './catalog.ts';
+import { refKey } from './refs.ts';
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'err';
 
@@ -170,7 +171,7 @@ export class Report {
    * Puppet's: `['Stage[main]', 'Base', 'File[/etc/motd]']` (titles may hold slashes).
    */
   newStatus(r: CatalogResource, containmentPath: string[], provider: string | undefined): ResourceStatus {
-    const ref = `${r.type}[${r.title}]`;
+    const ref = refKey(r.type, r.title);
     const s: ResourceStatus = {
       title: r.title,
       file: r.file ?? null,

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { stringifyCatalog } from '@kasper/catalog';
+import { capitalizeType, refKey, stringifyCatalog } from '@kasper/catalog';
 import { CompileError, compileCatalog, fromData, type Value } from '@kasper/compiler';
 import { collectFacts } from '@kasper/facts';
 import { FileBucket, Registry, SystemExecutor, detectHost } from '@kasper/providers';
@@ -134,7 +134,7 @@ export async function runResource(type: string, name: string | undefined, opts: 
   const blocks: string[] = [];
   const all: Record<string, unknown>[] = [];
   for (const n of names) {
-    const r = { type: t.definition.name, title: n, ref: `${type}[${n}]`, name: n, params: {}, tags: [] };
+    const r = { type: t.definition.name, title: n, ref: refKey(capitalizeType(t.definition.name), n), name: n, params: {}, tags: [] };
     const p = registry.providerFor(r, host);
     const state = await p.retrieve(r, ctx);
     const shown: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 // Compares two catalogs of one node. Pure: the catalogs and, for `puppet:///` sources, a way to
 // read the file each side would serve.
 import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
-import { CatalogFloat, formatRef, parseRef } from '@kasper/catalog';
+import { CatalogFloat, RELATIONSHIP_PARAMETERS, formatRef, isRelationshipParameter, parseRef, refKey } from '@kasper/catalog';
 import { structuredPatch } from 'diff';
 import {
   canonical, emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
@@ -25,7 +25,6 @@ export interface SourceContent {
 
 export type SourceReader = (url: string) => SourceContent | undefined;
 
-const RELATIONSHIPS = new Set(['before', 'require', 'notify', 'subscribe']);
 /** Not changes a person cares about: where the code sits moves with every edit above it. */
 const CONTAINERS = new Set(['Class', 'Stage', 'Node']);
 const MAX_DIFF_LINES = 2000;
@@ -91,8 +90,8 @@ export class Comparer {
     for (const [k, e] of oldEdges) if (!newEdges.has(k) && both(e)) out.edges.removed.push(e);
     const oldClasses = new Set(from.classes);
     const newClasses = new Set(to.classes);
-    out.classes.added = to.classes.filter((c) => !oldClasses.has(c) && !this.ignored(`Class[${c}]`));
-    out.classes.removed = from.classes.filter((c) => !newClasses.has(c) && !this.ignored(`Class[${c}]`));
+    out.classes.added = to.classes.filter((c) => !oldClasses.has(c) && !this.ignored(refKey('Class', c)));
+    out.classes.removed = from.classes.filter((c) => !newClasses.has(c) && !this.ignored(refKey('Class', c)));
     for (const list of [out.resources.added, out.resources.removed, out.resources.changed]) list.sort((a, b) => a.ref.localeCompare(b.ref));
     for (const list of [out.edges.added, out.edges.removed]) list.sort((a, b) => edgeKey(a).localeCompare(edgeKey(b)));
     return out;
@@ -104,7 +103,7 @@ export class Comparer {
     const sensitive = new Set([...(old.sensitiveParameters ?? []), ...(now.sensitiveParameters ?? [])]);
     for (const name of [...names].sort()) {
       // Relationships are told as edges; the `tag` metaparameter as the resource's tags.
-      if (RELATIONSHIPS.has(name) || name === 'tag' || this.paramIgnored(now.type, name)) continue;
+      if (isRelationshipParameter(name) || name === 'tag' || this.paramIgnored(now.type, name)) continue;
       const a = old.parameters.get(name);
       const b = now.parameters.get(name);
       const av = a === undefined ? undefined : toJson(a);
@@ -144,7 +143,7 @@ export class Comparer {
 
 function indexResources(c: Catalog): Map<string, CatalogResource> {
   const m = new Map<string, CatalogResource>();
-  for (const r of c.resources) m.set(`${r.type}[${r.title}]`, r);
+  for (const r of c.resources) m.set(refKey(r.type, r.title), r);
   return m;
 }
 
@@ -166,7 +165,7 @@ function edgesOf(c: Catalog, resources: Map<string, CatalogResource>): Map<strin
   const add = (e: EdgeEntry) => out.set(edgeKey(e), e);
   for (const e of c.edges) add({ source: e.source, target: e.target, kind: 'contains' });
   for (const [ref, r] of resources) {
-    for (const param of RELATIONSHIPS) {
+    for (const param of RELATIONSHIP_PARAMETERS) {
       const v = r.parameters.get(param);
       if (v === undefined) continue;
       for (const other of (Array.isArray(v) ? v : [v])) {

@@ -1,5 +1,6 @@
 // exec: runs a command when its checks say so (creates, onlyif, unless), or on refresh.
 import { asBool, asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+import { refKey } from '@kasper/catalog';
 import { raise } from '../messages.ts';
 
 export const execType: TypeDefinition = {
@@ -29,9 +30,9 @@ export const execType: TypeDefinition = {
   },
   autorequire(r: Resource) {
     const out: string[] = [];
-    if (asString(r.params.cwd)) out.push(`File[${asString(r.params.cwd)}]`);
-    if (r.name.startsWith('/')) out.push(`File[${r.name.split(/\s+/)[0]}]`);
-    if (asString(r.params.user)) out.push(`User[${asString(r.params.user)}]`);
+    if (asString(r.params.cwd)) out.push(refKey('File', asString(r.params.cwd)!));
+    if (r.name.startsWith('/')) out.push(refKey('File', r.name.split(/\s+/)[0]));
+    if (asString(r.params.user)) out.push(refKey('User', asString(r.params.user)!));
     return out;
   },
 };

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { asBool, asList, asString, type ProviderContext, type Resource, type TypeDefinition } from '../api.ts';
+import { refKey } from '@kasper/catalog';
 import { raise } from '../messages.ts';
 
 /** A `source`: `puppet:///modules/m/f` through the context, a local path or `file://` URL. */
@@ -103,9 +104,9 @@ export const fileType: TypeDefinition = {
   autorequire(r: Resource) {
     const out: string[] = [];
     const parent = dirname(r.name);
-    if (parent !== r.name) out.push(`File[${parent}]`);
-    if (r.params.owner !== undefined) out.push(`User[${r.params.owner}]`);
-    if (r.params.group !== undefined) out.push(`Group[${r.params.group}]`);
+    if (parent !== r.name) out.push(refKey('File', parent));
+    if (r.params.owner !== undefined) out.push(refKey('User', String(r.params.owner)));
+    if (r.params.group !== undefined) out.push(refKey('Group', String(r.params.group)));
     return out;
   },
 };

@@ -1,5 +1,6 @@
 // user and group: local accounts.
 import { asBool, asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+import { refKey } from '@kasper/catalog';
 import { raise } from '../messages.ts';
 
 export const userType: TypeDefinition = {
@@ -40,9 +41,9 @@ export const userType: TypeDefinition = {
     return d;
   },
   autorequire(r: Resource) {
-    const out = asList(r.params.groups).map((g) => `Group[${g}]`);
-    if (r.params.gid !== undefined && !/^\d+$/.test(String(r.params.gid))) out.push(`Group[${r.params.gid}]`);
-    if (asBool(r.params.managehome, false) && r.params.home) out.push(`File[${r.params.home}]`);
+    const out = asList(r.params.groups).map((g) => refKey('Group', String(g)));
+    if (r.params.gid !== undefined && !/^\d+$/.test(String(r.params.gid))) out.push(refKey('Group', String(r.params.gid)));
+    if (asBool(r.params.managehome, false) && r.params.home) out.push(refKey('File', String(r.params.home)));
     return out;
   },
 };
