@@ -14,6 +14,7 @@ import { locate, normalizeName, type Loader, type SourceFile } from './loader.ts
 import { addTag } from './resources.ts';
 import { Scope } from './scope.ts';
 import type { Templates } from './templates.ts';
+import { RubyCalls } from './ruby.ts';
 import { ClassType, ResourceType, describeMismatch } from './types/index.ts';
 import { isType, type Value } from './values.ts';
 import { BUILTIN_FUNCTIONS } from './functions/index.ts';
@@ -36,12 +37,15 @@ export interface CallParts {
 
 export class FunctionCalls {
   private readonly parts: CallParts;
+  /** Templates and functions in Ruby (nothing of Ruby is loaded until one is used). */
+  readonly ruby: RubyCalls;
 
   constructor(parts: CallParts) {
     this.parts = parts;
+    this.ruby = new RubyCalls(parts, this);
   }
 
-  /** Calls a function by name from `frame`: a built-in one, or one written in Puppet. */
+  /** Calls a function by name from `frame`: a built-in one, one written in Puppet, or one in Ruby. */
   call(name: string, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
     const n = normalizeName(name);
     const builtin = BUILTIN_FUNCTIONS.get(n);
@@ -52,6 +56,8 @@ export class FunctionCalls {
     }
     const def = this.parts.loader.findFunction(n);
     if (def) return this.callPuppetFunction(def.node, def.file, args, frame, at);
+    const rb = this.ruby.findFunction(n);
+    if (rb) return this.ruby.call(rb, args, lambda, frame, at);
     throw errorAt('KSP-EVAL-006', { name }, frame, at);
   }
 
@@ -190,5 +196,9 @@ class Call implements CallContext {
 
   renderEpp(source: string, file: string, params: Value): string {
     return this.parts.templates.render(source, file, params, this.frame, this.at);
+  }
+
+  renderErb(source: string, file: string | undefined, name: string | undefined): string {
+    return this.calls.ruby.renderErb(source, file, name, this.frame, this.at);
   }
 }

@@ -103,6 +103,8 @@ const MESSAGES = {
   'KSP-TEMPLATE-006': { message: "Could not find template '{name}'", hint: "'module/file.epp' is MODULE/templates/file.epp on the modulepath" },
   'KSP-TEMPLATE-007': { message: "'epp' expects a template name like 'module/file.epp'", hint: 'pass the name as a String' },
   'KSP-TEMPLATE-008': { message: "'inline_epp' expects the template text as a String", hint: 'pass the text as a String' },
+  'KSP-TEMPLATE-009': { message: '{message}', hint: "the template's Ruby failed: the message names the template's file and line" },
+  'KSP-TEMPLATE-010': { message: "'{function}' expects template names or text as Strings, got {value}", hint: "pass 'module/file.erb' names (template) or ERB text (inline_template)" },
 
   // ------------------------------------------------------------ Hiera
   'KSP-HIERA-001': { message: "Function lookup() did not find a value for the name '{names}'", hint: 'add the key to the data, or give lookup() a default' },
@@ -164,6 +166,8 @@ const MESSAGES = {
   'KSP-FUNC-037': { message: "'{name}' follows the block or a repeated parameter in '{signature}'", hint: "a built-in function's declaration is wrong: a bug in Kasper, please report it" },
   'KSP-FUNC-038': { message: "'{text}' is not a type", hint: "a built-in function's declaration is wrong: a bug in Kasper, please report it" },
   'KSP-FUNC-039': { message: "'{text}' is not a built-in type", hint: "a built-in function's declaration is wrong: a bug in Kasper, please report it" },
+  'KSP-FUNC-040': { message: '{message}', hint: "the arguments do not fit any of the Ruby function's dispatches; the message lists what it accepts" },
+  'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
 
   // ------------------------------------------------------------ types
   'KSP-TYPE-001': { message: '{type} parameters must be Integer or default, got {value}', hint: 'sizes and ranges are Integers, or default' },
@@ -179,6 +183,7 @@ const MESSAGES = {
   'KSP-TYPE-011': { message: '{type}-Type[] does not accept parameters', hint: 'use the type without [ ]' },
   'KSP-TYPE-012': { message: 'A resource title must be a String, got {value}', hint: "write Type['title']" },
   'KSP-TYPE-013': { message: '{reason}', hint: "a type's parameters could not be used (most often a regular expression that does not compile); the reason says why" },
+  'KSP-TYPE-014': { message: "'{text}' is not a type Kasper knows", hint: 'Ruby asked for a type by its text: check its spelling, or that the module defining the alias is on the modulepath' },
 } as const satisfies Record<string, MessageDef>;
 
 export const COMPILER_MESSAGES = defineCatalogue({

@@ -60,6 +60,8 @@ export interface CallContext {
   readText(path: string): string;
   /** Renders EPP source with parameters, in a scope that sees only top scope. */
   renderEpp(source: string, file: string, params: Value): string;
+  /** Renders ERB source in Ruby, seeing the caller's scope (`file` undefined for inline ERB). */
+  renderErb(source: string, file: string | undefined, name: string | undefined): string;
 }
 
 export type PuppetFunction = (ctx: CallContext, args: Value[], lambda: Lambda | null) => Value;

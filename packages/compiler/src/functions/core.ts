@@ -1,6 +1,6 @@
 // Core functions about the catalog itself: declaring classes, realizing, tagging, logging,
 // failing, templates and files.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { BreakSignal, NextSignal, ReturnSignal } from '../frame.ts';
 import type { Value } from '../values.ts';
 import { ClassType, ResourceType, formatValue } from '../types/index.ts';
@@ -88,10 +88,26 @@ const inlineEpp: PuppetFunction = (ctx, args) => {
   return ctx.renderEpp(args[0], '<inline_epp>', args[1]);
 };
 
-/** ERB needs Ruby, which Kasper does not run. */
+/** template(): ERB files from modules' templates folders (or absolute paths), concatenated. */
 const template: PuppetFunction = (ctx, args) => {
-  const names = args.map((a) => formatValue(a)).join(', ');
-  throw ctx.error('KSP-TEMPLATE-001', { names });
+  let out = '';
+  for (const a of args) {
+    if (typeof a !== 'string') throw ctx.error('KSP-TEMPLATE-010', { function: ctx.name, value: formatValue(a) });
+    const path = a.startsWith('/') ? (existsSync(a) ? a : undefined) : ctx.moduleFile(a, 'templates');
+    if (!path) throw ctx.error('KSP-TEMPLATE-006', { name: a });
+    out += ctx.renderErb(ctx.readText(path), path, a);
+  }
+  return out;
+};
+
+/** inline_template(): ERB text, each rendered in turn and concatenated. */
+const inlineTemplate: PuppetFunction = (ctx, args) => {
+  let out = '';
+  for (const a of args) {
+    if (typeof a !== 'string') throw ctx.error('KSP-TEMPLATE-010', { function: ctx.name, value: formatValue(a) });
+    out += ctx.renderErb(a, undefined, undefined);
+  }
+  return out;
 };
 
 /** file(): the first of the named files that exists, as text. */
@@ -124,7 +140,7 @@ export const CORE_FUNCTIONS: BuiltinFunction[] = [
   fn('return', 'Any *value', 'Undef', returnFn),
   fn('epp', 'Any template, Any parameters?', 'String', epp),
   fn('inline_epp', 'Any template, Any parameters?', 'String', inlineEpp),
-  fn('template', 'Any *templates', 'Undef', template),
-  fn('inline_template', 'Any *templates', 'Undef', template),
+  fn('template', 'Any +templates', 'String', template),
+  fn('inline_template', 'Any +templates', 'String', inlineTemplate),
   fn('file', 'Any +files', 'String', file),
 ];

@@ -1,0 +1,271 @@
+// The Ruby that modules ship, run through @kasper/ruby: ERB templates (template(),
+// inline_template()) and functions in lib/puppet/functions (modern API) and
+// lib/puppet/parser/functions (legacy API). Ruby sees the compilation through a RubyScope over
+// the calling frame; its calls back into Puppet functions go through FunctionCalls.
+//
+// @kasper/ruby is required on first use, not imported: a compilation that meets no ERB and no
+// Ruby function neither loads the package's code nor starts Ruby.
+import { createRequire } from 'node:module';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as A from '@kasper/language';
+import { parseSource } from '@kasper/language';
+import type * as RubyApi from '@kasper/ruby';
+import type { FunctionHost, PuppetValue, RubyFunction, ValueFactory } from '@kasper/ruby';
+import { errorAt, type Frame, type Lambda } from './frame.ts';
+import { normalizeName, type Loader } from './loader.ts';
+import type { Scope } from './scope.ts';
+import type { CallParts, FunctionCalls } from './calls.ts';
+import { parseType } from './functions/signature.ts';
+import { BUILTIN_FUNCTIONS } from './functions/index.ts';
+import { classType, describeArgumentMismatch, generalize, inferType, resourceType, type PType } from './types/index.ts';
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, type Value } from './values.ts';
+
+let api: typeof RubyApi | undefined;
+/** @kasper/ruby, loaded on first use (importing it loads no Ruby; this keeps even its code out). */
+function ruby(): typeof RubyApi {
+  return (api ??= createRequire(import.meta.url)('@kasper/ruby') as typeof RubyApi);
+}
+
+/** Ruby's new values as the compiler's (Regexp, :default, Sensitive, references, types…). */
+const VALUES: ValueFactory = {
+  default: DEFAULT,
+  regexp: (pattern) => new PRegexp(pattern),
+  sensitive: (value) => new PSensitive(value as Value),
+  resource: (typeName, title) => resourceType(typeName, title),
+  classRef: (name) => classType(name),
+  type: (text) => parseType(text) as PuppetValue,
+  timestamp: (text) => new PTimestamp(Date.parse(text.replace(/\.(\d{3})\d* UTC$/, '.$1Z'))),
+  binary: (base64) => new PBinary(new Uint8Array(Buffer.from(base64, 'base64'))),
+};
+
+/** Loaded functions, per process: the descriptor holds the Ruby loaded from the file's text. */
+const loaded = new Map<string, { text: string; fn: RubyFunction }>();
+
+/** Where a loader found each Ruby function (null: none), and its modules' lib folders. */
+const found = new WeakMap<Loader, { files: Map<string, string | null>; libDirs?: string[]; modules?: string[] }>();
+
+function loaderCache(loader: Loader) {
+  let c = found.get(loader);
+  if (!c) found.set(loader, (c = { files: new Map() }));
+  return c;
+}
+
+/** The module folders of the modulepath, first of each name. */
+function moduleDirs(loader: Loader): string[] {
+  const c = loaderCache(loader);
+  if (!c.modules) {
+    const seen = new Set<string>();
+    c.modules = [];
+    for (const dir of loader.env.modulepath) {
+      let names: string[];
+      try {
+        names = readdirSync(dir).sort();
+      } catch {
+        continue;
+      }
+      for (const m of names) {
+        if (seen.has(m) || !/^[a-z][a-z0-9_]*$/.test(m)) continue;
+        const p = join(dir, m);
+        if (!statSync(p, { throwIfNoEntry: false })?.isDirectory()) continue;
+        seen.add(m);
+        c.modules.push(p);
+      }
+    }
+  }
+  return c.modules;
+}
+
+/** Every module's lib folder, for `require` in templates and functions. */
+function libDirs(loader: Loader): string[] {
+  const c = loaderCache(loader);
+  if (!c.libDirs) {
+    c.libDirs = moduleDirs(loader).map((m) => join(m, 'lib')).filter((d) => existsSync(d));
+    if (loader.env.directory && existsSync(join(loader.env.directory, 'lib'))) c.libDirs.unshift(join(loader.env.directory, 'lib'));
+  }
+  return c.libDirs;
+}
+
+/**
+ * The Ruby file that defines a function, as Puppet's loaders find it: `mod::a::b` in
+ * mod/lib/puppet/functions/mod/a/b.rb; a global name in the environment's lib/puppet/functions,
+ * then each module's lib/puppet/functions, then each module's lib/puppet/parser/functions
+ * (the legacy API).
+ */
+export function rubyFunctionFile(loader: Loader, name: string): string | undefined {
+  const c = loaderCache(loader);
+  const n = normalizeName(name);
+  if (c.files.has(n)) return c.files.get(n) ?? undefined;
+  const candidates: string[] = [];
+  const segments = n.split('::');
+  if (segments.some((s) => !/^[a-z_][a-z0-9_]*$/.test(s))) {
+    c.files.set(n, null);
+    return undefined;
+  }
+  const env = loader.env.directory;
+  if (segments.length > 1) {
+    if (segments[0] === 'environment' && env) candidates.push(join(env, 'lib', 'puppet', 'functions', ...segments) + '.rb');
+    const dir = loader.moduleDir(segments[0]);
+    if (dir) candidates.push(join(dir, 'lib', 'puppet', 'functions', ...segments) + '.rb');
+  } else {
+    if (env) candidates.push(join(env, 'lib', 'puppet', 'functions', `${n}.rb`));
+    const mods = moduleDirs(loader);
+    for (const m of mods) candidates.push(join(m, 'lib', 'puppet', 'functions', `${n}.rb`));
+    for (const m of mods) candidates.push(join(m, 'lib', 'puppet', 'parser', 'functions', `${n}.rb`));
+  }
+  const file = candidates.find((p) => existsSync(p)) ?? null;
+  c.files.set(n, file);
+  return file ?? undefined;
+}
+
+/** Ruby for one compilation: templates and functions, with Ruby's view of the calling frame. */
+export class RubyCalls {
+  private readonly parts: CallParts;
+  private readonly calls: FunctionCalls;
+  private readonly types = new Map<string, PType | null>();
+
+  constructor(parts: CallParts, calls: FunctionCalls) {
+    this.parts = parts;
+    this.calls = calls;
+  }
+
+  /** Renders an ERB template (`file` undefined for inline_template); errors name the template and line. */
+  renderErb(source: string, file: string | undefined, name: string | undefined, frame: Frame, at: A.Range): string {
+    const { renderErb, RubyError } = ruby();
+    try {
+      return renderErb(source, { file, name, scope: this.host(frame, at, undefined) });
+    } catch (e) {
+      if (e instanceof RubyError) throw errorAt('KSP-TEMPLATE-009', { message: e.message }, frame, at);
+      throw e;
+    }
+  }
+
+  /** The Ruby function of that name on the modulepath, loaded (once per process and file text). */
+  findFunction(name: string): RubyFunction | undefined {
+    const file = rubyFunctionFile(this.parts.loader, name);
+    if (!file) return undefined;
+    const text = this.parts.loader.readText(file);
+    const hit = loaded.get(file);
+    if (hit && hit.text === text) return hit.fn;
+    const fn = ruby().loadRubyFunction(file, text, { libDirs: libDirs(this.parts.loader) });
+    loaded.set(file, { text, fn });
+    return fn;
+  }
+
+  /** Calls a Ruby function from `frame`: arguments checked against its dispatches by Kasper's types. */
+  call(fn: RubyFunction, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
+    const { callRubyFunction, RubyArgumentError, RubyError } = ruby();
+    const block = lambda ? (a: PuppetValue[]) => lambda.call(a as Value[]) as PuppetValue : undefined;
+    try {
+      return callRubyFunction(fn, args as PuppetValue[], block, this.host(frame, at, fn)) as Value;
+    } catch (e) {
+      if (e instanceof RubyArgumentError) throw errorAt('KSP-FUNC-040', { message: e.message }, frame, at);
+      if (e instanceof RubyError) throw errorAt('KSP-FUNC-041', { message: e.message }, frame, at);
+      throw e;
+    }
+  }
+
+  /** A Puppet type from its text (aliases and a function's local types resolved), null if it is none. */
+  private typeOf(text: string, fn: RubyFunction | undefined): PType | null {
+    let t = text;
+    if (fn?.localTypes.length) {
+      for (let round = 0; round < 5; round++) {
+        let changed = false;
+        for (const lt of fn.localTypes) {
+          const re = new RegExp(`(?<![\\w:])${lt.name}(?![\\w:])`, 'g');
+          if (re.test(t)) {
+            t = t.replace(re, lt.definition);
+            changed = true;
+          }
+        }
+        if (!changed) break;
+      }
+    }
+    if (this.types.has(t)) return this.types.get(t)!;
+    let type: PType | null = null;
+    try {
+      type = parseType(t);
+    } catch {
+      // A type the module defines (an alias): evaluate it as Puppet code would.
+      const r = parseSource(t, '<type>');
+      const e = r.program.body[0];
+      if (e && !r.diagnostics.some((d) => d.severity === 'error')) {
+        const top = this.parts.topScope;
+        try {
+          const v = this.parts.evaluator.evaluate(e, { scope: top, file: { path: '<type>', program: r.program, lineMap: r.lineMap, module: undefined }, container: undefined as never });
+          if (isType(v)) type = v;
+        } catch {
+          type = null;
+        }
+      }
+    }
+    this.types.set(t, type);
+    return type;
+  }
+
+  /** What Ruby sees of the compilation from `frame`. */
+  private host(frame: Frame, at: A.Range, fn: RubyFunction | undefined): FunctionHost {
+    const { parts, calls } = this;
+    const lookup = (name: string) => parts.lookupVariable(name, frame);
+    return {
+      values: VALUES,
+      libDirs: libDirs(parts.loader),
+      lookup: (name) => lookup(name).value as PuppetValue,
+      exists: (name) => lookup(name).found,
+      variables: () => visibleNames(frame.scope, parts.topScope),
+      callFunction: (name, args, block) => {
+        const lambda: Lambda | null = block ? { parameters: [{} as A.Parameter], call: (a) => block(a as PuppetValue[]) as Value } : null;
+        return calls.call(name, args as Value[], lambda, frame, at) as PuppetValue;
+      },
+      setVariable: (name, value) => frame.scope.set(name, value as Value),
+      mutated: (name, value) => {
+        for (let s: Scope | null = frame.scope; s; s = s.parent) {
+          if (s.hasLocal(name)) {
+            s.set(name, value as Value);
+            return;
+          }
+        }
+      },
+      hasFunction: (name) => {
+        const n = normalizeName(name);
+        return BUILTIN_FUNCTIONS.has(n) || parts.loader.findFunction(n) !== undefined || rubyFunctionFile(parts.loader, n) !== undefined;
+      },
+      isInstance: (type, value) => this.typeOf(type, fn)?.isInstance(value as Value) ?? true,
+      describeMismatch: (type, value) => {
+        const t = this.typeOf(type, fn);
+        return t ? describeArgumentMismatch(t, value as Value) : `expects a ${type} value`;
+      },
+      inferType: (value, mode) => {
+        const t = inferType(value as Value);
+        return String(mode === 'reduced' && (Array.isArray(value) || value instanceof Map) ? generalize(t) : t);
+      },
+      parseType: (text) => {
+        const t = this.typeOf(text, fn);
+        if (!t) throw errorAt('KSP-TYPE-014', { text }, frame, at);
+        return t as PuppetValue;
+      },
+      classes: () => parts.classes.order.slice(),
+      findResource: (type, title) => {
+        const r = parts.declarations.find(type, title);
+        return r ? { type, title, parameters: r.params as Map<string, PuppetValue> } : undefined;
+      },
+      moduleName: () => frame.file.module,
+      modulePath: (name) => parts.loader.moduleDir(name),
+      moduleFile: (spec, subdir) => parts.loader.moduleFile(spec, subdir),
+      modulepath: () => parts.loader.env.modulepath.slice(),
+      log: (level, message) => parts.log(level, message, frame, at),
+      fact: (name) => {
+        const facts = parts.topScope.lookup('facts').value;
+        return facts instanceof Map ? ruby().toJsonData(facts.get(name)) : undefined;
+      },
+    };
+  }
+}
+
+/** Every variable name visible from a scope: its own and its parents', then top scope's. */
+function visibleNames(scope: Scope, top: Scope): string[] {
+  const names = new Set<string>();
+  for (let s: Scope | null = scope; s; s = s.parent) for (const n of s.localNames()) names.add(n);
+  for (const n of top.localNames()) names.add(n);
+  return [...names];
+}

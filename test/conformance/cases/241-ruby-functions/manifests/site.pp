@@ -1,0 +1,2 @@
+include util
+notify { 'environment-function': message => site_tag('db') }

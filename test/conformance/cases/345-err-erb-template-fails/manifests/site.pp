@@ -1,0 +1,4 @@
+$x = 1
+file { '/tmp/x':
+  content => template('tpl/bad.erb'),
+}
