@@ -5,6 +5,7 @@
 // PuppetDB's own (how a command becomes rows), so the same run gives the same answers here as
 // there: the golden files of test/puppetdb were made by the real thing.
 import { createHash } from 'node:crypto';
+import { namevarOf, RELATIONSHIP_PARAMETERS } from '@kasper/catalog';
 
 /** SHA-1 of a string's UTF-8 bytes, hex. */
 export function sha1(text: string): string {
@@ -274,13 +275,12 @@ export interface CatalogRows {
   job_id: string | null;
 }
 
-/** Types whose namevar is not `name`. */
-const NAMEVARS: Record<string, string> = { File: 'path', Exec: 'command', Tidy: 'path' };
 /** Types Puppet cannot alias by namevar: several key attributes, or not isomorphic. */
 const NO_NAMEVAR_ALIAS = new Set(['Package', 'Exec', 'Tidy']);
 /** Metaparameters whose arrays are sets: sorted, as the terminus sorts them. */
 const UNORDERED = ['alias', 'audit', 'before', 'check', 'notify', 'require', 'subscribe', 'tag'];
-const RELATIONSHIPS: Record<string, { forward: boolean; name: string }> = {
+/** How PuppetDB names the edge each relationship metaparameter makes, and which way it points. */
+const RELATIONSHIPS: Record<(typeof RELATIONSHIP_PARAMETERS)[number], { forward: boolean; name: string }> = {
   before: { forward: true, name: 'before' },
   require: { forward: false, name: 'required-by' },
   notify: { forward: true, name: 'notifies' },
@@ -315,7 +315,7 @@ export function catalogRows(catalog: Json, transactionUuid: string | null): Cata
     const sensitive = Array.isArray(r.sensitive_parameters) ? (r.sensitive_parameters as string[]) : [];
     for (const p of sensitive) delete params[p];
     const isMainClass = type === 'Class' && title === 'main';
-    const namevar = NAMEVARS[type] ?? 'name';
+    const namevar = namevarOf(type);
     // Puppet leaves out a namevar equal to the title; Class[main]'s title is the symbol :main,
     // which no string equals, so its `name` stays and becomes an alias too.
     if (!isMainClass && params[namevar] === title) delete params[namevar];
