@@ -36,6 +36,7 @@ export async function runMaster(opts: Record<string, unknown>, out: Output): Pro
     compileWorkers: s.compile_workers,
     compileHeapMb: s.compile_heap_mb,
     catalogCacheBytes: s.catalog_cache_mb !== undefined ? s.catalog_cache_mb * 1024 * 1024 : undefined,
+    queryAllow: s.query_allow, reportTtl: s.report_ttl, nodeTtl: s.node_ttl, nodePurgeTtl: s.node_purge_ttl, gcInterval: s.gc_interval,
   });
   out.stdout(`Kasper master ${s.certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);
   await new Promise<void>((resolveStop) => {

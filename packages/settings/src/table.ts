@@ -66,6 +66,11 @@ export interface SettingValues {
   compile_workers: number | undefined;
   compile_heap_mb: number | undefined;
   catalog_cache_mb: number | undefined;
+  query_allow: string[] | undefined;
+  report_ttl: string | undefined;
+  node_ttl: string | undefined;
+  node_purge_ttl: string | undefined;
+  gc_interval: string | undefined;
   server: string;
   waitforcert: number;
   runinterval: number;
@@ -170,6 +175,27 @@ export const SETTINGS = {
   catalog_cache_mb: {
     kind: 'integer', commands: ['master'],
     description: 'compiled catalogs kept in memory, MiB', default: none, defaultText: '128',
+  },
+  query_allow: {
+    kind: 'list', commands: ['master'],
+    description: "certnames that may read the PuppetDB query API besides the master's own, comma-separated",
+    default: none, defaultText: 'none',
+  },
+  report_ttl: {
+    kind: 'string', commands: ['master'],
+    description: 'how long reports are kept: 14d, 12h, 30m, 45s (0: forever)', default: none, defaultText: '14d',
+  },
+  node_ttl: {
+    kind: 'string', commands: ['master'],
+    description: 'nodes with no facts, catalog or report for this long expire (0: never)', default: none, defaultText: '7d',
+  },
+  node_purge_ttl: {
+    kind: 'string', commands: ['master'],
+    description: 'deactivated or expired nodes are deleted with their data after this long (0: never)', default: none, defaultText: '14d',
+  },
+  gc_interval: {
+    kind: 'string', commands: ['master'],
+    description: 'how often garbage collection runs: 60m, or minutes (0: never)', default: none, defaultText: '60',
   },
   server: {
     kind: 'string', flag: '--server <host>', commands: ['agent'],

@@ -47,6 +47,9 @@ interface Trusted {
   json: string;
 }
 
+/** A form or query value that is a non-empty string, else undefined. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
 export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
   const { config, storage, pool, metrics, catalogCache, codeVersions } = ctx;
   requireCertificate(app, ctx);
@@ -78,7 +81,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
    * A node's catalog: classified (the classifier's environment wins over the one asked for),
    * its facts saved, compiled in a worker or taken from the cache, sent gzipped when accepted.
    */
-  const serveCatalog = async (req: FastifyRequest, reply: FastifyReply, factsIn: unknown, asked: string | undefined) => {
+  const serveCatalog = async (req: FastifyRequest, reply: FastifyReply, factsIn: unknown, asked: string | undefined, transactionUuid?: string) => {
     const name = req.identity!.certname;
     const facts = factsIn && typeof factsIn === 'object' && 'values' in factsIn ? (factsIn as { values: unknown }).values : factsIn;
     if (!facts || typeof facts !== 'object' || Array.isArray(facts)) throw raise('KSP-MASTER-007');
@@ -87,12 +90,13 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     const env = environmentNamed(config, environment);
     const factsJson = JSON.stringify(facts);
     const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
+    const trusted = trustedFacts(req.identity!);
     const saved = factsSaved.get(name);
     if (!saved || saved.digest !== factsDigest || Date.now() - saved.at > 60_000) {
-      await storage.saveFacts(name, facts as Record<string, unknown>, environment);
+      // $trusted is stored beside the facts (PuppetDB answers it as the `trusted` fact).
+      await storage.saveFacts(name, facts as Record<string, unknown>, environment, { trusted: trusted.facts, producer: config.certname });
       factsSaved.set(name, { digest: factsDigest, at: Date.now() });
     }
-    const trusted = trustedFacts(req.identity!);
     const classJson = config.externalNodes ? JSON.stringify(classification) : '';
     const key = createHash('sha256').update(`${environment}\0${codeVersions.get(env.directory!)}\0${name}\0${factsDigest}\0${trusted.json}\0${classJson}`).digest('hex');
     let result = catalogCache.get(name, key);
@@ -112,7 +116,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
       }
       result = out;
       catalogCache.set(name, key, result);
-      await storage.saveCatalog(name, result.catalog, result.version);
+      await storage.saveCatalog(name, result.catalog, result.version, { transactionUuid, environment, producer: config.certname });
     }
     metrics.catalogs++;
     reply.type('application/json').header('vary', 'accept-encoding');
@@ -123,17 +127,17 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
   };
 
   // Puppet 7 agents POST the facts as a form (see the body parser); Kasper's agent as JSON.
-  app.post<{ Params: { node: string }; Querystring: { environment?: string }; Body: { facts: Record<string, unknown>; environment?: string } }>(
+  app.post<{ Params: { node: string }; Querystring: { environment?: string }; Body: { facts: Record<string, unknown>; environment?: string; transaction_uuid?: unknown } }>(
     '/puppet/v3/catalog/:node', {
       config: { serves: 'the catalog' },
       schema: { params: NODE_PARAMS, querystring: ENVIRONMENT_QUERY, body: CATALOG_BODY, response: { ...ERROR_RESPONSES } },
-    }, async (req, reply) => serveCatalog(req, reply, req.body.facts, req.query.environment ?? req.body.environment));
+    }, async (req, reply) => serveCatalog(req, reply, req.body.facts, req.query.environment ?? req.body.environment, str(req.body.transaction_uuid)));
 
   // The older form: the same parameters in the query string.
   app.get<{ Params: { node: string }; Querystring: { environment?: string; facts?: string } }>('/puppet/v3/catalog/:node', {
     config: { serves: 'the catalog' },
     schema: { params: NODE_PARAMS, querystring: CATALOG_QUERY, response: { ...ERROR_RESPONSES } },
-  }, async (req, reply) => serveCatalog(req, reply, parseFactsParam(req.query.facts), req.query.environment));
+  }, async (req, reply) => serveCatalog(req, reply, parseFactsParam(req.query.facts), req.query.environment, str((req.query as { transaction_uuid?: unknown }).transaction_uuid)));
 
   // What the agent asks first: its environment (the classifier's wins), classes and parameters.
   app.get<{ Params: { node: string }; Querystring: { environment?: string } }>('/puppet/v3/node/:node', {
@@ -168,7 +172,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     },
   }, async (req, reply) => {
     const name = req.identity!.certname;
-    const id = await storage.saveReport(name, { ...req.body, host: name } as never);
+    const id = await storage.saveReport(name, { ...req.body, host: name } as never, { producer: config.certname });
     metrics.reports++;
     req.log.info({ node: name, report: id }, 'report stored');
     // Puppet's agent reads the answer as the list of report processors that ran (puppetserver's shape).
@@ -182,7 +186,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     const body = req.body;
     const values = 'values' in body ? body.values : body;
     if (!values || typeof values !== 'object' || Array.isArray(values)) throw raise('KSP-MASTER-007');
-    await storage.saveFacts(req.identity!.certname, values);
+    await storage.saveFacts(req.identity!.certname, values, undefined, { trusted: trustedFacts(req.identity!).facts, producer: config.certname });
     return reply.send({ ok: true });
   });
 }
