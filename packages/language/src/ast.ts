@@ -132,17 +132,26 @@ export type Expression =
 
 export type Node = Program | Expression | SelectorEntry | CaseOption | Parameter | ResourceBody | AttributeOp;
 
-/** Calls `visit` on every node below `node` (depth first, parents before children). */
+/**
+ * Calls `visit` on every node below `node` (depth first, parents before children). A loop with
+ * a stack of its own: chains of operators or method calls make trees as deep as they are long.
+ */
 export function walk(node: Node, visit: (n: Node, parent: Node | null) => void, parent: Node | null = null): void {
-  visit(node, parent);
-  for (const key in node) {
-    if (key === 'kind' || key === 'start' || key === 'end') continue;
-    const v = (node as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(v)) {
-      for (const item of v) if (isNode(item)) walk(item, visit, node);
-    } else if (isNode(v)) {
-      walk(v, visit, node);
+  const pending: [Node, Node | null][] = [[node, parent]];
+  while (pending.length > 0) {
+    const [n, p] = pending.pop()!;
+    visit(n, p);
+    const children: Node[] = [];
+    for (const key in n) {
+      if (key === 'kind' || key === 'start' || key === 'end') continue;
+      const v = (n as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(v)) {
+        for (const item of v) if (isNode(item)) children.push(item);
+      } else if (isNode(v)) {
+        children.push(v);
+      }
     }
+    for (let i = children.length - 1; i >= 0; i--) pending.push([children[i], n]);
   }
 }
 

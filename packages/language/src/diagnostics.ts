@@ -31,6 +31,7 @@ export const DIAGNOSTIC_CODES = {
   'KSP-LEX-005': 'malformed variable name',
   'KSP-PARSE-001': 'unexpected token',
   'KSP-PARSE-002': 'unexpected end of input',
+  'KSP-PARSE-003': 'expressions nested too deeply',
   'KSP-VALID-001': 'expression used where it cannot be',
   'KSP-VALID-002': 'illegal assignment target',
   'KSP-VALID-003': 'illegal name for a definition',

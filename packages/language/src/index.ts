@@ -2,13 +2,13 @@
 import type { Program } from './ast.ts';
 import { LineMap, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.ts';
 import { lex, type Comment, type SourceKind } from './lexer.ts';
-import { PuppetParser } from './parser.ts';
+import { NestingTooDeep, PuppetParser } from './parser.ts';
 import { validate } from './validator.ts';
 
 export * from './ast.ts';
 export * from './diagnostics.ts';
 export { lex, type Comment, type LexResult, type SourceKind } from './lexer.ts';
-export { STATEMENT_CALLS } from './parser.ts';
+export { MAX_NESTING, STATEMENT_CALLS } from './parser.ts';
 
 export interface ParseResult {
   program: Program;
@@ -54,24 +54,38 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   });
   let p = parser(false);
   let program: Program | undefined;
+  /** Where expressions nested too deeply: the parse stopped there. */
+  let tooDeep: NestingTooDeep | null = null;
   const run = () => {
     p.problems = [];
     p.input = lexed.tokens;
+    program = undefined;
+    tooDeep = null;
     try {
       program = kind === 'epp' ? p.epp() : p.manifest();
     } catch (e) {
-      // The grammar's actions are written to tolerate recovery; this is a last line of defence
-      // so that no input ever ends in a stack trace.
-      diagnostics.push(at('KSP-PARSE-001', `Internal parser error: ${(e as Error).message}`, 0, 0));
+      if (e instanceof NestingTooDeep) {
+        tooDeep = e;
+      } else {
+        // The grammar's actions are written to tolerate recovery; this is a last line of defence
+        // so that no input ever ends in a stack trace.
+        diagnostics.push(at('KSP-PARSE-001', `Internal parser error: ${(e as Error).message}`, 0, 0));
+      }
     }
   };
   run();
-  if (p.errors.length > 0 || p.problems.length > 0) {
+  // Without recovery the parse stops at the first syntax error, so a nesting found too deep by it
+  // comes first: the parse with recovery would stop at the same place.
+  if (!tooDeep && (p.errors.length > 0 || p.problems.length > 0)) {
     p.input = [];
     p = parser(true);
     run();
   }
   const fatalAt = lexed.fatalAt ?? Infinity;
+  const deep = tooDeep as NestingTooDeep | null;
+  const deepEof = deep !== null && !Number.isFinite(deep.token.startOffset);
+  // The parse ended there (chevrotain then adds that not all input was read: not news).
+  const deepAt = deep === null ? Infinity : deepEof ? text.length : deep.token.startOffset;
   let syntaxErrors = 0;
   // After an error, recovery often trips again on the same line; one report per line is the cause.
   const linesWithError = new Set<number>();
@@ -80,6 +94,7 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
     const eof = !Number.isFinite(tok.startOffset);
     const start = eof ? text.length : tok.startOffset;
     if (start >= fatalAt) continue; // after a lexical error that ended the scan: only noise
+    if (start >= deepAt) continue;
     const line = map.position(start).line;
     if (linesWithError.has(line)) continue;
     linesWithError.add(line);
@@ -90,6 +105,18 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   for (const pr of p.problems) {
     if (pr.start >= fatalAt) continue;
     diagnostics.push(at('KSP-PARSE-001', pr.message, pr.start, pr.end));
+    syntaxErrors++;
+  }
+  if (deep) {
+    // After a syntax error, recovery guesses at what was meant (a missing '{' opens a block that
+    // never closes), and its guesses can nest without end: only a nesting that comes first is real.
+    if (deepAt < fatalAt && !diagnostics.some((d) => d.severity === 'error' && d.start.offset <= deepAt)) {
+      const tok = deep.token;
+      diagnostics.push(at('KSP-PARSE-003', deep.message, deepAt, deepEof ? text.length : (tok.endOffset ?? tok.startOffset) + 1));
+      // the lexer's own limit on nested interpolation, met later in the text: the same problem
+      const lexical = diagnostics.findIndex((d) => d.code === 'KSP-PARSE-003' && d.start.offset > deepAt);
+      if (lexical >= 0) diagnostics.splice(lexical, 1);
+    }
     syntaxErrors++;
   }
   p.input = [];

@@ -12,6 +12,7 @@
 //  - EPP templates alternate between text and code.
 import type { TokenType } from './chevrotain.ts';
 import { LineMap, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
+import { MAX_NESTING, nestingMessage } from './parser.ts';
 import * as T from './tokens.ts';
 
 export interface Comment {
@@ -68,6 +69,8 @@ class LexJob {
   readonly comments: Comment[] = [];
   readonly diagnostics: Diagnostic[] = [];
   fatalAt: number | null = null;
+  /** How many `${` interpolations enclose the scan (each nests a scan of its own). */
+  interpolations = 0;
   readonly lineMap: LineMap;
   readonly text: string;
   readonly file: string;
@@ -562,7 +565,15 @@ class Scanner {
         const depth = this.braceCount;
         this.braceCount++;
         const before = this.job.tokens.length;
-        this.lexUntil(depth);
+        // The parser stops at the same depth first (each interpolation is an expression in one);
+        // this only keeps the scan's own recursion bounded.
+        if (this.job.interpolations >= MAX_NESTING) this.fatal('KSP-PARSE-003', nestingMessage("'${'"), dollarAt, dollarAt + 2);
+        this.job.interpolations++;
+        try {
+          this.lexUntil(depth);
+        } finally {
+          this.job.interpolations--;
+        }
         const toks = this.job.tokens;
         const count = toks.length - before;
         const firstTok = toks[before];

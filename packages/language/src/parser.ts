@@ -5,11 +5,16 @@
 //   assignment      = += -=            (right associative)
 //   relationship    -> ~> <- <~
 //   resource        @ / @@ and `expr { title: attrs }` resource bodies, defaults, overrides
-//   expression      or, and, < <= > >=, == !=, << >>, + -, * / %, =~ !~, in, unary - * !,
-//                   postfix: [access] .method() (call) ? {selector} <| collect |>
+//   expression      or, and, < <= > >=, == !=, << >>, + -, * / %, =~ !~, in (one rule, folded
+//                   by precedence), each operand with its prefixes - * !
+//   postfix         [access] .method() (call) ? {selector} <| collect |>
 //   primary         literals, names, variables, arrays, hashes, control flow, definitions
 // Resource bodies are only allowed at the resource level, exactly as in Puppet, which is what
 // lets `if $x {` and `case $x {` take their brace as a block.
+//
+// Chains (operators, relationships, assignments, prefixes, postfix operations, elsif) are read
+// in loops and folded into trees in the actions, so only real nesting recurses, and nesting is
+// bounded (MAX_NESTING): no input can overflow the stack.
 import { EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.ts';
 import type * as A from './ast.ts';
 import * as T from './tokens.ts';
@@ -28,7 +33,8 @@ function endOf(x: Loc): number {
   return x.end ?? 0;
 }
 function span(a: Loc, b: Loc): { start: number; end: number } {
-  const s = startOf(a);
+  // After error recovery a part may be missing: the node then starts where its next part does.
+  const s = startOf(a ?? b);
   return { start: s, end: Math.max(s, endOf(b ?? a)) };
 }
 
@@ -37,6 +43,41 @@ export const STATEMENT_CALLS = new Set([
   'require', 'realize', 'include', 'contain', 'tag', 'debug', 'info', 'notice', 'warning', 'err',
   'fail', 'import', 'break', 'next', 'return',
 ]);
+
+/**
+ * How deeply expressions may nest: a statement is at level 1, and each bracket, brace,
+ * parenthesis, block, call's arguments, selector or interpolation around an expression adds a
+ * level. Parsing recurses once per level (about 7 KB of stack per level before the JIT compiles
+ * the parser), and so do the stages after it; at 50 a parse stays within 600 KB, well inside
+ * Node's default 984 KB, and real code never comes near (Debian's 93 module packages nest at
+ * most 11 deep). Long chains are not nesting: they are read in loops.
+ */
+export const MAX_NESTING = 50;
+
+/** The message of KSP-PARSE-003, at a token shown as `at` (`'['`). */
+export function nestingMessage(at: string): string {
+  return `Syntax error at ${at}: more than ${MAX_NESTING} levels of nesting (brackets, braces, parentheses, blocks and interpolations each count)`;
+}
+
+/** See PuppetParser.getFollowsForInRuleRecovery. */
+const RECOVERY_WALK_NESTING = 16;
+/** See PuppetParser.tryInRepetitionRecovery. */
+const REPETITION_RECOVERIES = 64;
+const chevrotainParser = EmbeddedActionsParser.prototype as unknown as {
+  getFollowsForInRuleRecovery(this: unknown, tokType: TokenType, tokIdxInRule: number): TokenType[];
+  tryInRepetitionRecovery(this: unknown, ...args: unknown[]): void;
+};
+const baseFollowsForInRuleRecovery = chevrotainParser.getFollowsForInRuleRecovery;
+const baseTryInRepetitionRecovery = chevrotainParser.tryInRepetitionRecovery;
+
+/** Thrown when expressions nest more than MAX_NESTING deep: the parse stops at `token`. */
+export class NestingTooDeep extends Error {
+  readonly token: Tok;
+  constructor(token: Tok) {
+    super(nestingMessage(tokenText(token)));
+    this.token = token;
+  }
+}
 
 export interface SyntaxProblem {
   message: string;
@@ -51,7 +92,6 @@ const RULE_WORDS: Record<string, string> = {
   resourceBody: "a resource title followed by ':'",
   expression: 'an expression',
   primary: 'an expression',
-  unary: 'an expression',
   assignment: 'an expression',
   relationship: 'an expression',
   resource: 'an expression',
@@ -93,7 +133,12 @@ export class PuppetParser extends EmbeddedActionsParser {
   /** Problems found by the grammar's actions (not by chevrotain), such as a resource without title. */
   problems: SyntaxProblem[] = [];
   private primaryAlternatives: IOrAlt<A.Expression>[] | undefined = undefined;
-  private unaryAlternatives: IOrAlt<A.Expression>[] | undefined = undefined;
+  private resourcePrefixAlternatives: IOrAlt<Tok>[] | undefined = undefined;
+  private assignmentOperatorAlternatives: IOrAlt<Tok>[] | undefined = undefined;
+  /** How many expressions enclose the parser's position (see MAX_NESTING). */
+  private depth = 0;
+  /** How many recoveries of repetitions are under way, one inside the other. */
+  private repetitionRecoveries = 0;
 
   constructor(options: { validateGrammar?: boolean; recovery?: boolean } = {}) {
     super(T.allTokens, {
@@ -103,6 +148,36 @@ export class PuppetParser extends EmbeddedActionsParser {
       skipValidations: !options.validateGrammar,
     });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Before it tries to recover from a syntax error by inserting or deleting one token, chevrotain
+   * works out what may follow by walking the grammar along the whole rule stack: a recursion as
+   * deep as the parse itself, which would double the stack a deeply nested parse needs. Below
+   * RECOVERY_WALK_NESTING levels (real code stays far above it) errors recover by skipping to a
+   * token that may follow instead, which needs no walk. (An internal method of chevrotain: if a
+   * version renames it, this override is simply not called, and a test of deep errors fails.)
+   */
+  getFollowsForInRuleRecovery(tokType: TokenType, tokIdxInRule: number): TokenType[] {
+    if (this.depth > RECOVERY_WALK_NESTING) return [];
+    return baseFollowsForInRuleRecovery.call(this, tokType, tokIdxInRule);
+  }
+
+  /**
+   * When an iteration of a repetition (statements, case options, …) fails, chevrotain skips
+   * to where the next iteration may start and runs the repetition again from inside the failed
+   * one: each such recovery nests deeper. After REPETITION_RECOVERIES of them in one repetition,
+   * the repetition ends instead, and recovery goes on in the rule around it. (An internal method
+   * of chevrotain, like getFollowsForInRuleRecovery.)
+   */
+  tryInRepetitionRecovery(...args: unknown[]): void {
+    if (this.repetitionRecoveries >= REPETITION_RECOVERIES) return;
+    this.repetitionRecoveries++;
+    try {
+      baseTryInRepetitionRecovery.apply(this, args);
+    } finally {
+      this.repetitionRecoveries--;
+    }
   }
 
   private problem(message: string, at: Loc, to?: Loc): void {
@@ -161,6 +236,9 @@ export class PuppetParser extends EmbeddedActionsParser {
         const args = (Array.isArray(item) ? item : [item]).filter(Boolean);
         const last = args[args.length - 1];
         out[out.length - 1] = { kind: 'CallNamedFunctionExpression', functor: prev, args, lambda: null, parenthesized: false, ...span(prev, last) };
+      } else if (Array.isArray(item) && item.some((e) => !e)) {
+        // an expression of the list failed to parse: that syntax error is the one to report
+        for (const e of item) if (e) out.push(e);
       } else if (Array.isArray(item)) {
         const head = item[0];
         const name = prev && prev.kind === 'QualifiedName' ? `'${prev.value}'` : null;
@@ -180,19 +258,32 @@ export class PuppetParser extends EmbeddedActionsParser {
 
   // ---------------------------------------------------------------- assignment, relationships, resources
 
+  /** `a = b = c` (right associative), read in a loop and folded from the right. */
   assignment = this.RULE('assignment', (): A.Expression => {
-    const left = this.SUBRULE(this.relationship);
-    let result = left;
-    this.OPTION(() => {
-      const op = this.OR([
+    const first = this.SUBRULE(this.relationship);
+    let operands: A.Expression[] | null = null;
+    let ops: Tok[] | null = null;
+    this.MANY(() => {
+      const op = this.OR(this.assignmentOperatorAlternatives ??= [
         { ALT: () => this.CONSUME(T.EQUALS) },
         { ALT: () => this.CONSUME(T.APPENDS) },
         { ALT: () => this.CONSUME(T.DELETES) },
       ]);
-      const right = this.SUBRULE(this.assignment);
-      result = this.ACTION(() => ({ kind: 'AssignmentExpression', operator: op.image as '=', left, right, ...span(left, right) }) as A.AssignmentExpression);
+      const right = this.SUBRULE2(this.relationship);
+      this.ACTION(() => {
+        (ops ??= []).push(op);
+        (operands ??= [first]).push(right);
+      });
     });
-    return result;
+    return this.ACTION(() => {
+      if (!ops) return first;
+      let result = operands![operands!.length - 1];
+      for (let i = ops.length - 1; i >= 0; i--) {
+        const left = operands![i];
+        result = { kind: 'AssignmentExpression', operator: ops[i].image as '=', left, right: result, ...span(left, result) } as A.AssignmentExpression;
+      }
+      return result;
+    });
   });
 
   relationship = this.RULE('relationship', (): A.Expression => {
@@ -210,34 +301,27 @@ export class PuppetParser extends EmbeddedActionsParser {
     return left;
   });
 
+  /** `@` (virtual) and `@@` (exported) in front of a resource expression, or just an expression. */
   resource = this.RULE('resource', (): A.Expression => {
-    return this.OR([
-      {
-        ALT: () => {
-          const at = this.CONSUME(T.AT);
-          const r = this.SUBRULE(this.resource);
-          return this.ACTION(() => this.setForm(r, 'virtual', at));
-        },
-      },
-      {
-        ALT: () => {
-          const at = this.CONSUME(T.ATAT);
-          const r = this.SUBRULE2(this.resource);
-          return this.ACTION(() => this.setForm(r, 'exported', at));
-        },
-      },
-      {
-        ALT: () => {
-          const e = this.SUBRULE(this.expression);
-          let result = e;
-          this.OPTION({
-            GATE: () => isResourceShape(e),
-            DEF: () => { result = this.SUBRULE(this.resourceTail, { ARGS: [e] }); },
-          });
-          return result;
-        },
-      },
-    ]);
+    let forms: Tok[] | null = null;
+    this.MANY(() => {
+      const at = this.OR(this.resourcePrefixAlternatives ??= [
+        { ALT: () => this.CONSUME(T.AT) },
+        { ALT: () => this.CONSUME(T.ATAT) },
+      ]);
+      this.ACTION(() => (forms ??= []).push(at));
+    });
+    const e = this.SUBRULE(this.expression);
+    let result = e;
+    this.OPTION({
+      GATE: () => isResourceShape(e),
+      DEF: () => { result = this.SUBRULE(this.resourceTail, { ARGS: [e] }); },
+    });
+    return this.ACTION(() => {
+      if (!forms) return result;
+      for (let i = forms.length - 1; i >= 0; i--) result = this.setForm(result, forms[i].tokenType === T.AT ? 'virtual' : 'exported', forms[i]);
+      return result;
+    });
   });
 
   private setForm(r: A.Expression, form: A.ResourceForm, at: Tok): A.Expression {
@@ -342,150 +426,45 @@ export class PuppetParser extends EmbeddedActionsParser {
     ]);
   });
 
-  // ---------------------------------------------------------------- binary operators
+  // ---------------------------------------------------------------- operators
 
-  expression = this.RULE('expression', (): A.Expression => this.SUBRULE(this.orExpr));
-
-  private binary(left: A.Expression, op: Tok, right: A.Expression): A.BinaryExpression {
-    return { kind: 'BinaryExpression', operator: op.image as A.BinaryOperator, left, right, ...span(left, right) };
-  }
-
-  orExpr = this.RULE('orExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.andExpr);
-    this.MANY(() => {
-      const op = this.CONSUME(T.OR);
-      const right = this.SUBRULE2(this.andExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  andExpr = this.RULE('andExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.compareExpr);
-    this.MANY(() => {
-      const op = this.CONSUME(T.AND);
-      const right = this.SUBRULE2(this.compareExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  compareExpr = this.RULE('compareExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.equalityExpr);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.LESSTHAN) },
-        { ALT: () => this.CONSUME(T.LESSEQUAL) },
-        { ALT: () => this.CONSUME(T.GREATERTHAN) },
-        { ALT: () => this.CONSUME(T.GREATEREQUAL) },
-      ]);
-      const right = this.SUBRULE2(this.equalityExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  equalityExpr = this.RULE('equalityExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.shiftExpr);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.ISEQUAL) },
-        { ALT: () => this.CONSUME(T.NOTEQUAL) },
-      ]);
-      const right = this.SUBRULE2(this.shiftExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  shiftExpr = this.RULE('shiftExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.additiveExpr);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.LSHIFT) },
-        { ALT: () => this.CONSUME(T.RSHIFT) },
-      ]);
-      const right = this.SUBRULE2(this.additiveExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  additiveExpr = this.RULE('additiveExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.multiplicativeExpr);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.PLUS) },
-        { ALT: () => this.CONSUME(T.MINUS) },
-      ]);
-      const right = this.SUBRULE2(this.multiplicativeExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  multiplicativeExpr = this.RULE('multiplicativeExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.matchExpr);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.TIMES) },
-        { ALT: () => this.CONSUME(T.DIV) },
-        { ALT: () => this.CONSUME(T.MODULO) },
-      ]);
-      const right = this.SUBRULE2(this.matchExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  matchExpr = this.RULE('matchExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.inExpr);
-    this.MANY(() => {
-      const op = this.OR([
-        { ALT: () => this.CONSUME(T.MATCH) },
-        { ALT: () => this.CONSUME(T.NOMATCH) },
-      ]);
-      const right = this.SUBRULE2(this.inExpr);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  inExpr = this.RULE('inExpr', (): A.Expression => {
-    let left = this.SUBRULE(this.unary);
-    this.MANY(() => {
-      const op = this.CONSUME(T.IN);
-      const right = this.SUBRULE2(this.unary);
-      left = this.ACTION(() => this.binary(left, op, right));
-    });
-    return left;
-  });
-
-  unary = this.RULE('unary', (): A.Expression => {
-    return this.OR(this.unaryAlternatives ??= [
-      {
-        ALT: () => {
-          const op = this.CONSUME(T.MINUS);
-          const e = this.SUBRULE(this.unary);
-          return this.ACTION(() => ({ kind: 'UnaryMinusExpression', expr: e, ...span(op, e) }) as A.UnaryMinusExpression);
-        },
-      },
-      {
-        ALT: () => {
-          const op = this.CONSUME(T.TIMES);
-          const e = this.SUBRULE2(this.unary);
-          return this.ACTION(() => ({ kind: 'UnfoldExpression', expr: e, ...span(op, e) }) as A.UnfoldExpression);
-        },
-      },
-      {
-        ALT: () => {
-          const op = this.CONSUME(T.NOT);
-          const e = this.SUBRULE3(this.unary);
-          return this.ACTION(() => ({ kind: 'NotExpression', expr: e, ...span(op, e) }) as A.NotExpression);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.postfix) },
-    ]);
+  /**
+   * Operands joined by binary operators, each operand with its prefix operators (`-`, `*`, `!`).
+   * One rule for all nine precedence levels: the chain is read in a loop and folded by
+   * precedence afterwards, so a long chain (`1 + 2 + … + 20000`) costs no recursion, and each
+   * level of nesting costs a few stack frames instead of a dozen rules. Every way the grammar
+   * nests (brackets, blocks, parentheses, interpolation, arguments) passes through here, so this
+   * is where nesting is counted and bounded.
+   */
+  expression = this.RULE('expression', (): A.Expression => {
+    this.depth++;
+    try {
+      if (this.depth > MAX_NESTING) throw new NestingTooDeep(this.LA(1) as Tok);
+      let prefixes: Tok[] | null = null;
+      this.MANY(() => {
+        const op = this.CONSUME(T.PrefixOperator);
+        this.ACTION(() => (prefixes ??= []).push(op));
+      });
+      const first = this.SUBRULE(this.postfix);
+      let operands: A.Expression[] | null = null;
+      let ops: Tok[] | null = null;
+      this.MANY2(() => {
+        const op = this.CONSUME(T.BinaryOperator);
+        let before: Tok[] | null = null;
+        this.MANY3(() => {
+          const pre = this.CONSUME2(T.PrefixOperator);
+          this.ACTION(() => (before ??= []).push(pre));
+        });
+        const right = this.SUBRULE2(this.postfix);
+        this.ACTION(() => {
+          (ops ??= []).push(op);
+          (operands ??= [prefixed(prefixes, first)]).push(prefixed(before, right));
+        });
+      });
+      return this.ACTION(() => (ops ? foldBinary(operands!, ops) : prefixed(prefixes, first)));
+    } finally {
+      this.depth--;
+    }
   });
 
   // ---------------------------------------------------------------- postfix: access, calls, selectors, collectors
@@ -830,37 +809,37 @@ export class PuppetParser extends EmbeddedActionsParser {
     return { body, close };
   });
 
+  /** `if … {} elsif … {} … else {}`: the elsif branches are read in a loop, nested afterwards. */
   ifExpression = this.RULE('ifExpression', (): A.IfExpression => {
     const kw = this.CONSUME(T.IF);
-    return this.SUBRULE(this.ifRest, { ARGS: [kw] });
-  });
-
-  ifRest = this.RULE('ifRest', (kw: Tok): A.IfExpression => {
     const test = this.SUBRULE(this.expression);
     const then = this.SUBRULE(this.block);
-    let elseBody: A.Expression[] | null = null;
-    let last: Loc = then?.close;
-    this.OPTION(() => {
-      this.OR([
-        {
-          ALT: () => {
-            const elsif = this.CONSUME(T.ELSIF);
-            const nested = this.SUBRULE(this.ifRest, { ARGS: [elsif] });
-            elseBody = [nested];
-            last = nested;
-          },
-        },
-        {
-          ALT: () => {
-            this.CONSUME(T.ELSE);
-            const b = this.SUBRULE2(this.block);
-            elseBody = b?.body ?? [];
-            last = b?.close;
-          },
-        },
-      ]);
+    const branches: { kw: Tok; test: A.Expression; then: { body: A.Expression[]; close: Tok } }[] = [{ kw, test, then }];
+    this.MANY(() => {
+      const elsif = this.CONSUME(T.ELSIF);
+      const t = this.SUBRULE2(this.expression);
+      const b = this.SUBRULE2(this.block);
+      this.ACTION(() => branches.push({ kw: elsif, test: t, then: b }));
     });
-    return this.ACTION(() => ({ kind: 'IfExpression', test, then: then?.body ?? [], else: elseBody, ...span(kw, last) }) as A.IfExpression);
+    let otherwise: { body: A.Expression[]; close: Tok } | null = null;
+    let hasElse = false;
+    this.OPTION(() => {
+      this.CONSUME(T.ELSE);
+      otherwise = this.SUBRULE3(this.block);
+      hasElse = true;
+    });
+    return this.ACTION(() => {
+      const o = otherwise as { body: A.Expression[]; close: Tok } | null;
+      let elseBody: A.Expression[] | null = hasElse ? (o?.body ?? []) : null;
+      let node!: A.IfExpression;
+      for (let i = branches.length - 1; i >= 0; i--) {
+        const br = branches[i];
+        const last: Loc = i < branches.length - 1 ? node : hasElse ? o?.close : br.then?.close;
+        node = { kind: 'IfExpression', test: br.test, then: br.then?.body ?? [], else: elseBody, ...span(br.kw, last) } as A.IfExpression;
+        elseBody = [node];
+      }
+      return node;
+    });
   });
 
   unlessExpression = this.RULE('unlessExpression', (): A.UnlessExpression => {
@@ -1129,6 +1108,47 @@ export class PuppetParser extends EmbeddedActionsParser {
 }
 
 // ---------------------------------------------------------------- helpers
+
+/** Prefix operators (`-`, `*`, `!`) applied to an operand, the innermost last in `ops`. */
+function prefixed(ops: Tok[] | null, operand: A.Expression): A.Expression {
+  if (!ops) return operand;
+  let e = operand;
+  for (let i = ops.length - 1; i >= 0; i--) {
+    const op = ops[i];
+    e = op.tokenType === T.MINUS
+      ? { kind: 'UnaryMinusExpression', expr: e, ...span(op, e) } as A.UnaryMinusExpression
+      : op.tokenType === T.TIMES
+        ? { kind: 'UnfoldExpression', expr: e, ...span(op, e) } as A.UnfoldExpression
+        : { kind: 'NotExpression', expr: e, ...span(op, e) } as A.NotExpression;
+  }
+  return e;
+}
+
+function binary(left: A.Expression, op: Tok, right: A.Expression): A.BinaryExpression {
+  return { kind: 'BinaryExpression', operator: op.image as A.BinaryOperator, left, right, ...span(left, right) };
+}
+
+/**
+ * `a op b op c …` as Puppet's grammar groups it: tighter operators first, left to right within
+ * a level (operator precedence parsing with an explicit stack, so no recursion).
+ */
+function foldBinary(operands: A.Expression[], ops: Tok[]): A.Expression {
+  const values: A.Expression[] = [operands[0]];
+  const pending: Tok[] = [];
+  const reduce = () => {
+    const right = values.pop()!;
+    const left = values.pop()!;
+    values.push(binary(left, pending.pop()!, right));
+  };
+  for (let i = 0; i < ops.length; i++) {
+    const level = T.PRECEDENCE[ops[i].tokenTypeIdx];
+    while (pending.length > 0 && T.PRECEDENCE[pending[pending.length - 1].tokenTypeIdx] >= level) reduce();
+    pending.push(ops[i]);
+    values.push(operands[i + 1]);
+  }
+  while (pending.length > 0) reduce();
+  return values[0];
+}
 
 function isResourceShape(e: A.Expression | undefined): boolean {
   if (!e) return false;

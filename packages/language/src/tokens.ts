@@ -17,6 +17,11 @@ function t(name: string, label: string, categories?: TokenType[]): TokenType {
 
 /** Keywords may be used as attribute names (`unless => …`) and, some of them, as hash keys. */
 export const Keyword = t('Keyword', 'keyword');
+/** The binary operators of expressions (`or` … `in`): one category, so one rule parses them all. */
+export const BinaryOperator = t('BinaryOperator', 'an operator');
+/** The prefix operators `-`, `*` (splat) and `!`. */
+export const PrefixOperator = t('PrefixOperator', "'-', '*' or '!'");
+const BIN = [BinaryOperator];
 
 export const LBRACK = t('LBRACK', "'['");
 export const LISTSTART = t('LISTSTART', "'['");
@@ -30,28 +35,28 @@ export const RPAREN = t('RPAREN', "')'");
 export const EQUALS = t('EQUALS', "'='");
 export const APPENDS = t('APPENDS', "'+='");
 export const DELETES = t('DELETES', "'-='");
-export const ISEQUAL = t('ISEQUAL', "'=='");
-export const NOTEQUAL = t('NOTEQUAL', "'!='");
-export const MATCH = t('MATCH', "'=~'");
-export const NOMATCH = t('NOMATCH', "'!~'");
-export const GREATEREQUAL = t('GREATEREQUAL', "'>='");
-export const GREATERTHAN = t('GREATERTHAN', "'>'");
-export const LESSEQUAL = t('LESSEQUAL', "'<='");
-export const LESSTHAN = t('LESSTHAN', "'<'");
+export const ISEQUAL = t('ISEQUAL', "'=='", BIN);
+export const NOTEQUAL = t('NOTEQUAL', "'!='", BIN);
+export const MATCH = t('MATCH', "'=~'", BIN);
+export const NOMATCH = t('NOMATCH', "'!~'", BIN);
+export const GREATEREQUAL = t('GREATEREQUAL', "'>='", BIN);
+export const GREATERTHAN = t('GREATERTHAN', "'>'", BIN);
+export const LESSEQUAL = t('LESSEQUAL', "'<='", BIN);
+export const LESSTHAN = t('LESSTHAN', "'<'", BIN);
 export const FARROW = t('FARROW', "'=>'");
 export const PARROW = t('PARROW', "'+>'");
-export const LSHIFT = t('LSHIFT', "'<<'");
+export const LSHIFT = t('LSHIFT', "'<<'", BIN);
 export const LLCOLLECT = t('LLCOLLECT', "'<<|'");
 export const LCOLLECT = t('LCOLLECT', "'<|'");
-export const RSHIFT = t('RSHIFT', "'>>'");
+export const RSHIFT = t('RSHIFT', "'>>'", BIN);
 export const RRCOLLECT = t('RRCOLLECT', "'|>>'");
 export const RCOLLECT = t('RCOLLECT', "'|>'");
-export const PLUS = t('PLUS', "'+'");
-export const MINUS = t('MINUS', "'-'");
-export const DIV = t('DIV', "'/'");
-export const TIMES = t('TIMES', "'*'");
-export const MODULO = t('MODULO', "'%'");
-export const NOT = t('NOT', "'!'");
+export const PLUS = t('PLUS', "'+'", BIN);
+export const MINUS = t('MINUS', "'-'", [BinaryOperator, PrefixOperator]);
+export const DIV = t('DIV', "'/'", BIN);
+export const TIMES = t('TIMES', "'*'", [BinaryOperator, PrefixOperator]);
+export const MODULO = t('MODULO', "'%'", BIN);
+export const NOT = t('NOT', "'!'", [PrefixOperator]);
 export const DOT = t('DOT', "'.'");
 export const PIPE = t('PIPE', "'|'");
 export const AT = t('AT', "'@'");
@@ -94,11 +99,11 @@ export const ELSIF = t('ELSIF', "'elsif'", [Keyword]);
 export const ELSE = t('ELSE', "'else'", [Keyword]);
 export const INHERITS = t('INHERITS', "'inherits'", [Keyword]);
 export const NODE = t('NODE', "'node'", [Keyword]);
-export const AND = t('AND', "'and'", [Keyword]);
-export const OR = t('OR', "'or'", [Keyword]);
+export const AND = t('AND', "'and'", [Keyword, BinaryOperator]);
+export const OR = t('OR', "'or'", [Keyword, BinaryOperator]);
 export const UNDEF = t('UNDEF', "'undef'", [Keyword]);
 export const BOOLEAN = t('BOOLEAN', "'true' or 'false'");
-export const IN = t('IN', "'in'", [Keyword]);
+export const IN = t('IN', "'in'", [Keyword, BinaryOperator]);
 export const UNLESS = t('UNLESS', "'unless'", [Keyword]);
 export const FUNCTION = t('FUNCTION', "'function'", [Keyword]);
 export const TYPE = t('TYPE', "'type'", [Keyword]);
@@ -129,7 +134,7 @@ export const KEYWORDS: Record<string, TokenType> = {
 };
 
 export const allTokens: TokenType[] = [
-  Keyword, LBRACK, LISTSTART, RBRACK, LBRACE, SELBRACE, RBRACE, LPAREN, WSLPAREN, RPAREN, EQUALS,
+  Keyword, BinaryOperator, PrefixOperator, LBRACK, LISTSTART, RBRACK, LBRACE, SELBRACE, RBRACE, LPAREN, WSLPAREN, RPAREN, EQUALS,
   APPENDS, DELETES, ISEQUAL, NOTEQUAL, MATCH, NOMATCH, GREATEREQUAL, GREATERTHAN, LESSEQUAL,
   LESSTHAN, FARROW, PARROW, LSHIFT, LLCOLLECT, LCOLLECT, RSHIFT, RRCOLLECT, RCOLLECT, PLUS, MINUS,
   DIV, TIMES, MODULO, NOT, DOT, PIPE, AT, ATAT, COLON, COMMA, SEMIC, QMARK, TILDE, IN_EDGE,
@@ -138,3 +143,13 @@ export const allTokens: TokenType[] = [
   CASE, CLASS, DEFAULT, DEFINE, IF, ELSIF, ELSE, INHERITS, NODE, AND, OR, UNDEF, BOOLEAN, IN,
   UNLESS, FUNCTION, TYPE, ATTR, PRIVATE,
 ];
+
+/**
+ * How tightly each binary operator binds, by token type index (Puppet's grammar, loosest first):
+ * or, and, < <= > >=, == !=, << >>, + -, * / %, =~ !~, in. All are left associative.
+ */
+export const PRECEDENCE: number[] = [];
+[[OR], [AND], [LESSTHAN, LESSEQUAL, GREATERTHAN, GREATEREQUAL], [ISEQUAL, NOTEQUAL], [LSHIFT, RSHIFT],
+  [PLUS, MINUS], [TIMES, DIV, MODULO], [MATCH, NOMATCH], [IN]].forEach((level, i) => {
+  for (const tok of level) PRECEDENCE[tok.tokenTypeIdx!] = i + 1;
+});

@@ -306,13 +306,12 @@ function assign(c: CheckContext, n: A.Expression, viaIndex: boolean): void {
 
 /** Definitions produce no value: using one as a value is an error. */
 function rvalue(c: CheckContext, n: A.Expression): void {
-  switch (n.kind) {
+  let e = n;
+  while (e.kind === 'NotExpression' || e.kind === 'UnaryMinusExpression' || e.kind === 'UnfoldExpression') e = e.expr;
+  switch (e.kind) {
     case 'CollectExpression': case 'HostClassDefinition': case 'ResourceTypeDefinition':
     case 'FunctionDefinition': case 'NodeDefinition': case 'TypeAlias': case 'TypeDefinition':
-      c.report('KSP-VALID-001', n, `Invalid use of expression. ${aAnUc(n)} does not produce a value`);
-      break;
-    case 'NotExpression': case 'UnaryMinusExpression': case 'UnfoldExpression':
-      rvalue(c, n.expr);
+      c.report('KSP-VALID-001', e, `Invalid use of expression. ${aAnUc(e)} does not produce a value`);
       break;
     default:
       break;
@@ -320,23 +319,26 @@ function rvalue(c: CheckContext, n: A.Expression): void {
 }
 
 /** A collector's query compares attributes with `==`/`!=`, joined by `and`/`or`. */
-function query(c: CheckContext, n: A.Expression): void {
-  switch (n.kind) {
-    case 'BinaryExpression':
-      if (n.operator === 'and' || n.operator === 'or') {
-        query(c, n.left);
-        query(c, n.right);
-      } else if (n.operator !== '==' && n.operator !== '!=') {
+function query(c: CheckContext, root: A.Expression): void {
+  const pending: A.Expression[] = [root]; // a stack, so that parts are checked left to right
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    switch (n.kind) {
+      case 'BinaryExpression':
+        if (n.operator === 'and' || n.operator === 'or') {
+          pending.push(n.right, n.left);
+        } else if (n.operator !== '==' && n.operator !== '!=') {
+          c.report('KSP-VALID-010', n, `Illegal query expression. ${aAnUc(n)} cannot be used in a query`);
+        }
+        break;
+      case 'ParenthesizedExpression':
+        pending.push(n.expr);
+        break;
+      case 'VariableExpression': case 'QualifiedName': case 'LiteralNumber': case 'LiteralString': case 'LiteralBoolean':
+        break;
+      default:
         c.report('KSP-VALID-010', n, `Illegal query expression. ${aAnUc(n)} cannot be used in a query`);
-      }
-      break;
-    case 'ParenthesizedExpression':
-      query(c, n.expr);
-      break;
-    case 'VariableExpression': case 'QualifiedName': case 'LiteralNumber': case 'LiteralString': case 'LiteralBoolean':
-      break;
-    default:
-      c.report('KSP-VALID-010', n, `Illegal query expression. ${aAnUc(n)} cannot be used in a query`);
+    }
   }
 }
 
@@ -429,18 +431,38 @@ function reservedParameters(c: CheckContext, def: A.HostClassDefinition | A.Reso
 }
 
 /** A parameter's default value may not assign (a lambda inside it may). */
-function noAssignment(c: CheckContext, n: A.Node): void {
-  if (n.kind === 'AssignmentExpression') {
-    c.report('KSP-VALID-002', n, 'Assignment not allowed here');
-    return;
+function noAssignment(c: CheckContext, root: A.Node): void {
+  const pending: A.Node[] = [root]; // a stack: reports come in the order of the source
+  while (pending.length > 0) {
+    const n = pending.pop()!;
+    if (n.kind === 'AssignmentExpression') {
+      c.report('KSP-VALID-002', n, 'Assignment not allowed here');
+      continue;
+    }
+    if (n.kind === 'LambdaExpression') continue;
+    const children = childNodes(n, false);
+    for (let i = children.length - 1; i >= 0; i--) pending.push(children[i]);
   }
-  if (n.kind === 'LambdaExpression') return;
+}
+
+/**
+ * The nodes directly below `n`, in the order of its fields. `withQuery` includes a collector's
+ * query expression (which sits in a non-node wrapper).
+ */
+export function childNodes(n: A.Node, withQuery: boolean): A.Node[] {
+  const out: A.Node[] = [];
   for (const key in n) {
-    if (key === 'kind' || key === 'start' || key === 'end') continue;
+    if (key === 'kind' || key === 'start' || key === 'end' || key === 'nameRange') continue;
     const v = (n as unknown as Record<string, unknown>)[key];
-    if (Array.isArray(v)) for (const item of v) { if (isNode(item)) noAssignment(c, item); }
-    else if (isNode(v)) noAssignment(c, v);
+    if (Array.isArray(v)) {
+      for (const item of v) if (isNode(item)) out.push(item);
+    } else if (isNode(v)) {
+      out.push(v);
+    } else if (withQuery && key === 'query' && v && (v as { expr: A.Expression | null }).expr) {
+      out.push((v as { expr: A.Expression }).expr);
+    }
   }
+  return out;
 }
 
 export function isNode(v: unknown): v is A.Node {

@@ -71,25 +71,41 @@ export const aAnUc = (n: A.Node) => article(label(n), true);
  * nobody uses is a mistake (usually a missing comma or a misspelt keyword).
  */
 export function idem(n: A.Expression | null | undefined): boolean {
-  if (!n) return true;
-  switch (n.kind) {
-    case 'LiteralString': case 'LiteralNumber': case 'LiteralBoolean': case 'LiteralUndef':
-    case 'LiteralDefault': case 'LiteralRegex': case 'QualifiedName': case 'QualifiedReference':
-    case 'ReservedWord': case 'LiteralList': case 'LiteralHash': case 'AccessExpression':
-    case 'NotExpression': case 'UnaryMinusExpression': case 'UnfoldExpression': case 'VariableExpression':
-    case 'TextExpression': case 'ConcatenatedString': case 'Heredoc': case 'SelectorExpression':
-      return true;
-    case 'BinaryExpression':
-      return n.operator !== '=~' && n.operator !== '!~'; // a match sets $0…$n
-    case 'ParenthesizedExpression':
-      return idem(n.expr);
-    case 'IfExpression': case 'UnlessExpression':
-      return idem(n.test) && idemBlock(n.then) && idemBlock(n.else ?? []);
-    case 'CaseExpression':
-      return idem(n.test) && n.options.every((o) => o.values.every(idem) && idemBlock(o.body));
-    default:
-      return false;
+  // All of the parts must be idem: a work list instead of recursion, as elsif chains can be long.
+  const pending: (A.Expression | null | undefined)[] = [n];
+  while (pending.length > 0) {
+    const e = pending.pop();
+    if (!e) continue;
+    switch (e.kind) {
+      case 'LiteralString': case 'LiteralNumber': case 'LiteralBoolean': case 'LiteralUndef':
+      case 'LiteralDefault': case 'LiteralRegex': case 'QualifiedName': case 'QualifiedReference':
+      case 'ReservedWord': case 'LiteralList': case 'LiteralHash': case 'AccessExpression':
+      case 'NotExpression': case 'UnaryMinusExpression': case 'UnfoldExpression': case 'VariableExpression':
+      case 'TextExpression': case 'ConcatenatedString': case 'Heredoc': case 'SelectorExpression':
+        break;
+      case 'BinaryExpression':
+        if (e.operator === '=~' || e.operator === '!~') return false; // a match sets $0…$n
+        break;
+      case 'ParenthesizedExpression':
+        pending.push(e.expr);
+        break;
+      case 'IfExpression': case 'UnlessExpression':
+        pending.push(e.test);
+        for (const s of e.then) pending.push(s);
+        for (const s of e.else ?? []) pending.push(s);
+        break;
+      case 'CaseExpression':
+        pending.push(e.test);
+        for (const o of e.options) {
+          for (const v of o.values) pending.push(v);
+          for (const s of o.body) pending.push(s);
+        }
+        break;
+      default:
+        return false;
+    }
   }
+  return true;
 }
 export const idemBlock = (body: A.Expression[]) => body.every(idem);
 
@@ -107,8 +123,11 @@ export function literal(n: A.Expression): unknown {
     case 'ConcatenatedString':
       return n.segments.length === 1 && n.segments[0].kind === 'LiteralString' ? n.segments[0].value : NOT_LITERAL;
     case 'UnaryMinusExpression': {
-      const v = literal(n.expr);
-      return v === NOT_LITERAL ? v : `-${String(v)}`;
+      let minus = '';
+      let e: A.Expression = n;
+      for (; e.kind === 'UnaryMinusExpression'; e = e.expr) minus += '-';
+      const v = literal(e);
+      return v === NOT_LITERAL ? v : `${minus}${String(v)}`;
     }
     case 'AccessExpression': {
       if (n.keys.length === 1 && n.keys[0].kind === 'LiteralList') return NOT_LITERAL;

@@ -6,7 +6,7 @@
 import type * as A from './ast.ts';
 import type { DiagnosticCode, Severity } from './diagnostics.ts';
 import type { SourceKind } from './lexer.ts';
-import { CHECKS, isNode, noCapturesRest, uniqueParameters, type CheckContext } from './validator-checks.ts';
+import { CHECKS, childNodes, noCapturesRest, uniqueParameters, type CheckContext } from './validator-checks.ts';
 
 export interface ValidationProblem {
   code: DiagnosticCode;
@@ -35,21 +35,32 @@ class Checker implements CheckContext {
     this.visit(program);
   }
 
-  private visit(node: A.Node): void {
-    this.check(node);
-    this.path.push(node);
-    for (const key in node) {
-      if (key === 'kind' || key === 'start' || key === 'end' || key === 'nameRange') continue;
-      const v = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(v)) {
-        for (const item of v) if (isNode(item)) this.visit(item);
-      } else if (isNode(v)) {
-        this.visit(v);
-      } else if (key === 'query' && v && (v as { expr: A.Expression | null }).expr) {
-        this.visit((v as { expr: A.Expression }).expr);
+  /**
+   * Checks every node, parents before children, with its ancestors in `path`. A loop with its
+   * own stack, not a recursion: chains of operators, relationships, method calls or elsif
+   * branches make trees as deep as the chains are long.
+   */
+  private visit(root: A.Node): void {
+    const pending: A.Node[][] = [];
+    const next: number[] = [];
+    const enter = (node: A.Node) => {
+      this.check(node);
+      this.path.push(node);
+      pending.push(childNodes(node, true));
+      next.push(0);
+    };
+    enter(root);
+    while (pending.length > 0) {
+      const top = pending.length - 1;
+      const children = pending[top];
+      if (next[top] < children.length) {
+        enter(children[next[top]++]);
+      } else {
+        pending.pop();
+        next.pop();
+        this.path.pop();
       }
     }
-    this.path.pop();
   }
 
   get parent(): A.Node | undefined {
