@@ -1,5 +1,8 @@
-// Diagnostics are data: a stable code, a message, and where it happened.
-// Printing (with the caret snippet) is separate so tools can reuse the data.
+// Diagnostics are data: a stable code from the catalogue (messages.ts), a message, and where it
+// happened, as character offsets for the parser's own use. Printing (with the caret snippet) is
+// @kasper/diagnostics' one printer, so tools can reuse the data.
+import { formatDiagnostic as printDiagnostic, type DiagnosticData } from '@kasper/diagnostics';
+import type { LanguageCode } from './messages.ts';
 
 export type Severity = 'error' | 'warning';
 
@@ -22,29 +25,8 @@ export interface Diagnostic {
   end: SourcePosition;
 }
 
-/** Where an error code is documented. */
-export const DIAGNOSTIC_CODES = {
-  'KSP-LEX-001': 'unterminated string, regex, comment or heredoc',
-  'KSP-LEX-002': 'a character that cannot start any token',
-  'KSP-LEX-003': 'malformed number',
-  'KSP-LEX-004': 'malformed heredoc tag',
-  'KSP-LEX-005': 'malformed variable name',
-  'KSP-PARSE-001': 'unexpected token',
-  'KSP-PARSE-002': 'unexpected end of input',
-  'KSP-PARSE-003': 'expressions nested too deeply',
-  'KSP-VALID-001': 'expression used where it cannot be',
-  'KSP-VALID-002': 'illegal assignment target',
-  'KSP-VALID-003': 'illegal name for a definition',
-  'KSP-VALID-004': 'arguments given to something that is not a function',
-  'KSP-VALID-005': 'duplicate name',
-  'KSP-VALID-006': 'reserved word used as a name',
-  'KSP-VALID-007': 'illegal parameter',
-  'KSP-VALID-008': 'illegal attribute operation',
-  'KSP-VALID-009': 'illegal placement of a definition',
-  'KSP-VALID-010': 'illegal expression in this position',
-} as const;
-
-export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+/** A code of the language's catalogue (messages.ts), documented in docs/errors.md. */
+export type DiagnosticCode = LanguageCode;
 
 /** Computes 1-based line/column for offsets; built once per source text. */
 export class LineMap {
@@ -90,18 +72,18 @@ export class LineMap {
   }
 }
 
+/** The diagnostic in @kasper/diagnostics' shape: its place as line and column, spanning to its end. */
+export function toDiagnosticData(d: Diagnostic): DiagnosticData {
+  return {
+    code: d.code, message: d.message, severity: d.severity,
+    location: { file: d.file, line: d.start.line, column: d.start.column, endLine: d.end.line, endColumn: d.end.column },
+  };
+}
+
 /**
- * `file:line:column: message`, then the source line and a caret under the spot.
- * Tabs are kept in the gutter so the caret lines up in a terminal.
+ * `file:line:column: severity: message [code]`, then the source line and a caret under the spot,
+ * printed by @kasper/diagnostics' one printer.
  */
 export function formatDiagnostic(d: Diagnostic, source: string | LineMap): string {
-  const map = typeof source === 'string' ? new LineMap(source) : source;
-  const head = `${d.file}:${d.start.line}:${d.start.column}: ${d.severity}: ${d.message} [${d.code}]`;
-  const lineText = map.lineText(d.start.line);
-  if (lineText.length === 0 && d.start.line > map.lineStarts.length) return head;
-  const gutter = `${d.start.line} | `;
-  const pad = lineText.slice(0, d.start.column - 1).replace(/[^\t]/g, ' ');
-  const width = d.end.line === d.start.line ? Math.max(1, d.end.column - d.start.column) : 1;
-  const caret = '^' + (width > 1 ? '~'.repeat(Math.min(width, lineText.length - d.start.column + 1) - 1) : '');
-  return `${head}\n${gutter}${lineText}\n${' '.repeat(gutter.length)}${pad}${caret}`;
+  return printDiagnostic(toDiagnosticData(d), typeof source === 'string' ? source : source.text);
 }

@@ -1,12 +1,14 @@
 // @kasper/language: Puppet manifests and EPP templates → AST + diagnostics.
 import type { Program } from './ast.ts';
-import { LineMap, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.ts';
+import { LineMap, type Diagnostic } from './diagnostics.ts';
+import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 import { lex, type Comment, type SourceKind } from './lexer.ts';
 import { NestingTooDeep, PuppetParser } from './parser.ts';
 import { validate } from './validator.ts';
 
 export * from './ast.ts';
 export * from './diagnostics.ts';
+export { LANGUAGE_MESSAGES, type LanguageCode } from './messages.ts';
 export { lex, type Comment, type LexResult, type SourceKind } from './lexer.ts';
 export { MAX_NESTING, STATEMENT_CALLS } from './parser.ts';
 
@@ -49,9 +51,12 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   const lexed = lex(text, file, kind);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const map = lexed.lineMap;
-  const at = (code: DiagnosticCode, message: string, start: number, end: number, severity: Severity = 'error'): Diagnostic => ({
-    code, severity, message, file, start: map.position(start), end: map.position(Math.max(start, end)),
+  /** A diagnostic over [start, end) whose message was made from the catalogue. */
+  const made = (code: LanguageCode, m: { message: string; severity: Diagnostic['severity'] }, start: number, end: number): Diagnostic => ({
+    code, severity: m.severity, message: m.message, file, start: map.position(start), end: map.position(Math.max(start, end)),
   });
+  /** A diagnostic from the catalogue over [start, end). */
+  const at = <C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end: number): Diagnostic => made(code, message(code, args), start, end);
   let p = parser(false);
   let program: Program | undefined;
   /** Where expressions nested too deeply: the parse stopped there. */
@@ -69,7 +74,7 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
       } else {
         // The grammar's actions are written to tolerate recovery; this is a last line of defence
         // so that no input ever ends in a stack trace.
-        diagnostics.push(at('KSP-PARSE-001', `Internal parser error: ${(e as Error).message}`, 0, 0));
+        diagnostics.push(at('KSP-PARSE-004', { reason: (e as Error).message }, 0, 0));
       }
     }
   };
@@ -99,12 +104,14 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
     if (linesWithError.has(line)) continue;
     linesWithError.add(line);
     const end = eof ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
-    diagnostics.push(at(eof ? 'KSP-PARSE-002' : 'KSP-PARSE-001', err.message, start, end));
+    const { token, expected } = syntaxErrorArgs(err.message, eof ? 'end of input' : `'${tok.image}'`);
+    if (eof && token === 'end of input') diagnostics.push(at('KSP-PARSE-002', { expected }, start, end));
+    else diagnostics.push(at('KSP-PARSE-001', { token, expected }, start, end));
     syntaxErrors++;
   }
   for (const pr of p.problems) {
     if (pr.start >= fatalAt) continue;
-    diagnostics.push(at('KSP-PARSE-001', pr.message, pr.start, pr.end));
+    diagnostics.push(made(pr.code, { message: pr.message, severity: 'error' }, pr.start, pr.end));
     syntaxErrors++;
   }
   if (deep) {
@@ -112,7 +119,8 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
     // never closes), and its guesses can nest without end: only a nesting that comes first is real.
     if (deepAt < fatalAt && !diagnostics.some((d) => d.severity === 'error' && d.start.offset <= deepAt)) {
       const tok = deep.token;
-      diagnostics.push(at('KSP-PARSE-003', deep.message, deepAt, deepEof ? text.length : (tok.endOffset ?? tok.startOffset) + 1));
+      // deep.message is the catalogue's (nestingMessage)
+      diagnostics.push(made('KSP-PARSE-003', { message: deep.message, severity: 'error' }, deepAt, deepEof ? text.length : (tok.endOffset ?? tok.startOffset) + 1));
       // the lexer's own limit on nested interpolation, met later in the text: the same problem
       const lexical = diagnostics.findIndex((d) => d.code === 'KSP-PARSE-003' && d.start.offset > deepAt);
       if (lexical >= 0) diagnostics.splice(lexical, 1);
@@ -124,9 +132,18 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   program.end = text.length;
   // Puppet validates only what parsed; checks on a recovered tree would report phantoms.
   if (syntaxErrors === 0 && lexed.diagnostics.length === 0) {
-    for (const v of validate(program, kind)) diagnostics.push(at(v.code, v.message, v.start, v.end, v.severity));
+    for (const v of validate(program, kind)) diagnostics.push(made(v.code, v, v.start, v.end));
   }
   diagnostics.sort((a, b) => a.start.offset - b.start.offset);
   return { program, diagnostics, comments: lexed.comments, lineMap: map };
 }
 export { collectSourceFiles, parseFile, isSourceFile, errorCount, SOURCE_EXTENSIONS, type FileResult } from './files.ts';
+
+/**
+ * The arguments of KSP-PARSE-001/002 from a message of the parser's error provider ("Syntax error
+ * at TOKEN" and what was expected there), so that the catalogue words it exactly so.
+ */
+function syntaxErrorArgs(text: string, token: string): { token: string; expected: string } {
+  const rest = text.replace(/^Syntax error at /, '');
+  return rest.startsWith(token) ? { token, expected: rest.slice(token.length) } : { token: rest, expected: '' };
+}

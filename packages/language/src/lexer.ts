@@ -11,8 +11,9 @@
 //  - a heredoc's text starts on the line after `@(TAG)`, so the main scan jumps over it there;
 //  - EPP templates alternate between text and code.
 import type { TokenType } from './chevrotain.ts';
-import { LineMap, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
-import { MAX_NESTING, nestingMessage } from './parser.ts';
+import { LineMap, type Diagnostic } from './diagnostics.ts';
+import { message, type LanguageCode, type MessageArgs } from './messages.ts';
+import { MAX_NESTING } from './parser.ts';
 import * as T from './tokens.ts';
 
 export interface Comment {
@@ -79,11 +80,14 @@ class LexJob {
     this.file = file;
     this.lineMap = new LineMap(text);
   }
-  error(code: DiagnosticCode, message: string, start: number, end = start + 1): void {
+  /** A diagnostic from the catalogue over [start, end); its message. */
+  error<C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end = start + 1): string {
+    const m = message(code, args);
     this.diagnostics.push({
-      code, severity: 'error', message, file: this.file,
+      code, severity: m.severity, message: m.message, file: this.file,
       start: this.lineMap.position(start), end: this.lineMap.position(Math.max(end, start)),
     });
+    return m.message;
   }
 }
 
@@ -139,14 +143,14 @@ class Scanner {
     return token;
   }
 
-  private error(code: DiagnosticCode, message: string, start: number, end = start + 1): void {
-    this.job.error(code, message, this.map(start), this.map(Math.max(start, end - 1)) + 1);
+  private error<C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end = start + 1): string {
+    return this.job.error(code, args, this.map(start), this.map(Math.max(start, end - 1)) + 1);
   }
 
-  private fatal(code: DiagnosticCode, message: string, start: number, end = start + 1): never {
-    this.error(code, message, start, end);
+  private fatal<C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end = start + 1): never {
+    const text = this.error(code, args, start, end);
     this.job.fatalAt = this.map(start);
-    throw new FatalLexError(message);
+    throw new FatalLexError(text);
   }
 
   // ---- entry points ----
@@ -163,7 +167,7 @@ class Scanner {
     if (this.eppOpenAt !== null) {
       // Reported where the text ends, as Puppet does; the message says where the tag opened.
       const opened = this.job.lineMap.position(this.map(this.eppOpenAt));
-      this.fatal('KSP-LEX-001', `Unbalanced epp tag: reached the end of the template without a '%>' closing the tag opened at line ${opened.line}, column ${opened.column}`, this.src.length, this.src.length);
+      this.fatal('KSP-LEX-007', { line: opened.line, column: opened.column }, this.src.length, this.src.length);
     }
   }
 
@@ -290,7 +294,7 @@ class Scanner {
       case 47: // /
         if (c1 === 42) {
           const e = src.indexOf('*/', p + 2);
-          if (e < 0) this.fatal('KSP-LEX-001', 'Unclosed comment: /* is never closed with */', p, p + 2);
+          if (e < 0) this.fatal('KSP-LEX-006', {}, p, p + 2);
           this.pos = e + 2;
           this.comment('block', p + 2, e, p, e + 2);
           return;
@@ -343,7 +347,8 @@ class Scanner {
     const m = RE_BARE_WORD.exec(this.src);
     if (!m) {
       this.pos = p + (qualifiedStart ? 2 : 1);
-      this.error('KSP-LEX-005', qualifiedStart ? "Illegal fully qualified name: '::' must be followed by a name" : 'Illegal name or bare word', p, this.pos);
+      if (qualifiedStart) this.error('KSP-LEX-020', {}, p, this.pos);
+      else this.error('KSP-LEX-021', {}, p, this.pos);
       return;
     }
     const word = m[0];
@@ -366,7 +371,7 @@ class Scanner {
       let e = end;
       while (e < this.src.length && /[\w:]/.test(this.src[e])) e++;
       this.pos = e;
-      this.error('KSP-LEX-005', `Illegal class reference '${this.src.slice(p, e)}': every segment of a type name must start with an upper case letter`, p, e);
+      this.error('KSP-LEX-005', { name: this.src.slice(p, e) }, p, e);
       return;
     }
     this.pos = end;
@@ -386,14 +391,14 @@ class Scanner {
       value = w ? w[0] : this.src[p];
     }
     this.pos = p + value.length;
-    let problem: string | null = null;
-    if (!m) problem = `Illegal number '${value}'`;
-    else if (/^0[xX]/.test(value)) problem = /^0[xX][0-9A-Fa-f]+$/.test(value) ? null : `Not a valid hex number '${value}'`;
-    else if (/^0[^.]/.test(value)) problem = /^0[0-7]+$/.test(value) ? null : `Not a valid octal number '${value}'`;
-    else if (/^\d+[eE.]/.test(value)) problem = /^\d+(?:\.\d+)?(?:[eE]-?\d+)?$/.test(value) ? null : `Not a valid decimal number '${value}'`;
-    else if (!/^\d+$/.test(value)) problem = `Illegal number '${value}'`;
+    let problem: 'KSP-LEX-003' | 'KSP-LEX-013' | 'KSP-LEX-014' | 'KSP-LEX-015' | null = null;
+    if (!m) problem = 'KSP-LEX-003';
+    else if (/^0[xX]/.test(value)) problem = /^0[xX][0-9A-Fa-f]+$/.test(value) ? null : 'KSP-LEX-013';
+    else if (/^0[^.]/.test(value)) problem = /^0[0-7]+$/.test(value) ? null : 'KSP-LEX-014';
+    else if (/^\d+[eE.]/.test(value)) problem = /^\d+(?:\.\d+)?(?:[eE]-?\d+)?$/.test(value) ? null : 'KSP-LEX-015';
+    else if (!/^\d+$/.test(value)) problem = 'KSP-LEX-003';
     if (problem) {
-      this.error('KSP-LEX-003', problem, p, this.pos);
+      this.error(problem, { value }, p, this.pos);
     }
     this.emit(T.NUMBER, p, this.pos, value);
   }
@@ -439,7 +444,7 @@ class Scanner {
     let out = '';
     let chunk = i;
     for (;;) {
-      if (i >= src.length) this.fatal('KSP-LEX-001', "Unclosed quote after \"'\": the string that starts here never ends", p);
+      if (i >= src.length) this.fatal('KSP-LEX-001', { quote: `"'"` }, p);
       const c = src.charCodeAt(i);
       if (c === 92) {
         const n = src[i + 1];
@@ -532,7 +537,7 @@ class Scanner {
       this.interpolated(34, DQ_ESCAPES, p);
     } catch (e) {
       if (e instanceof UnclosedInterpolation) {
-        this.fatal('KSP-LEX-001', 'Unclosed quote after \'"\': the string that starts here never ends', p);
+        this.fatal('KSP-LEX-001', { quote: `'"'` }, p);
       }
       throw e;
     }
@@ -567,7 +572,7 @@ class Scanner {
         const before = this.job.tokens.length;
         // The parser stops at the same depth first (each interpolation is an expression in one);
         // this only keeps the scan's own recursion bounded.
-        if (this.job.interpolations >= MAX_NESTING) this.fatal('KSP-PARSE-003', nestingMessage("'${'"), dollarAt, dollarAt + 2);
+        if (this.job.interpolations >= MAX_NESTING) this.fatal('KSP-PARSE-003', { token: "'${'", max: MAX_NESTING }, dollarAt, dollarAt + 2);
         this.job.interpolations++;
         try {
           this.lexUntil(depth);
@@ -597,11 +602,11 @@ class Scanner {
     const close = src.indexOf(')', p);
     const eol = src.indexOf('\n', p);
     if (close < 0 || (eol >= 0 && eol < close)) {
-      this.fatal('KSP-LEX-004', "Unclosed parenthesis after '@(': a heredoc tag looks like @(END) or @(\"END\":syntax/escapes)", p, p + 2);
+      this.fatal('KSP-LEX-016', {}, p, p + 2);
     }
     const spec = src.slice(p, close + 1);
     const m = RE_HEREDOC_SPEC.exec(spec);
-    if (!m) this.fatal('KSP-LEX-004', `Invalid heredoc syntax '${spec}': expected @(END), @("END"), @(END:syntax) or @(END/escapes)`, p, close + 1);
+    if (!m) this.fatal('KSP-LEX-004', { spec }, p, close + 1);
     let tag = m[1].trim();
     let interpolates = false;
     const dq = /^"(.*)"$/.exec(tag);
@@ -609,19 +614,19 @@ class Scanner {
       interpolates = true;
       tag = dq[1].trim();
     }
-    if (tag.length === 0) this.fatal('KSP-LEX-004', 'Heredoc tag is empty', p, close + 1);
+    if (tag.length === 0) this.fatal('KSP-LEX-017', {}, p, close + 1);
     const syntax = m[2] ?? '';
     const escapes = new Set<string>();
     if (m[3] !== undefined) {
       const flags = m[3].length === 0 ? HEREDOC_ALL_ESCAPES : m[3];
-      if (new Set(flags).size !== flags.length) this.fatal('KSP-LEX-004', `Heredoc escape flags '${flags}' repeat a flag`, p, close + 1);
+      if (new Set(flags).size !== flags.length) this.fatal('KSP-LEX-018', { flags }, p, close + 1);
       escapes.add('\\');
       for (const f of flags) {
         if ('trnsu$'.includes(f)) escapes.add(f);
         else if (f === 'L') {
           escapes.add('\n');
           escapes.add('\r\n');
-        } else this.fatal('KSP-LEX-004', `Invalid heredoc escape '${f}': allowed are t r n s u L $`, p, close + 1);
+        } else this.fatal('KSP-LEX-019', { flag: f }, p, close + 1);
       }
     }
     this.pos = close + 1;
@@ -632,7 +637,7 @@ class Scanner {
     if (this.newlineJump !== null) bodyStart = this.newlineJump;
     else {
       const nl = src.indexOf('\n', close);
-      if (nl < 0) this.fatal('KSP-LEX-001', `Heredoc without any following lines of text: no line ends with '${tag}'`, p, close + 1);
+      if (nl < 0) this.fatal('KSP-LEX-010', { tag }, p, close + 1);
       bodyStart = nl + 1;
     }
     const escTag = tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -641,7 +646,7 @@ class Scanner {
     let at = bodyStart;
     for (;;) {
       if (at >= src.length) {
-        this.fatal('KSP-LEX-001', `Heredoc without end-tagged line: no line ends with '${tag}'`, p, close + 1);
+        this.fatal('KSP-LEX-011', { tag }, p, close + 1);
       }
       let nl = src.indexOf('\n', at);
       const lineEnd = nl < 0 ? src.length : nl + 1;
@@ -712,7 +717,7 @@ class Scanner {
       }
       const next = src[this.pos];
       if (next === undefined) {
-        this.fatal('KSP-LEX-001', "Unbalanced epp tag: '<%' at the end of the template", open, open + 2);
+        this.fatal('KSP-LEX-008', {}, open, open + 2);
       }
       if (next === '%') {
         this.pos++; // `<%%` is a literal `<%`
@@ -723,7 +728,7 @@ class Scanner {
         const end = /[^%]%>/g;
         end.lastIndex = this.pos;
         const cm = end.exec(src);
-        if (!cm) this.fatal('KSP-LEX-001', "Unbalanced epp comment: '<%#' is never closed with '%>'", open, open + 3);
+        if (!cm) this.fatal('KSP-LEX-009', {}, open, open + 3);
         const commentText = src.slice(this.pos, cm.index + 3);
         if (commentText[1] === '-') text = text.replace(/[ \t]*$/, '');
         this.comment('block', this.pos + 1, cm.index + 1, open, cm.index + 3);
@@ -761,7 +766,7 @@ export function lex(text: string, file = '<string>', kind: SourceKind = 'manifes
     else scanner.lexManifest();
   } catch (e) {
     if (e instanceof UnclosedInterpolation) {
-      job.error('KSP-LEX-001', 'Unclosed interpolation: "${" is never closed with "}"', scanner.pos);
+      job.error('KSP-LEX-012', { open: '${', close: '}' }, scanner.pos);
       job.fatalAt = scanner.pos;
     } else if (!(e instanceof FatalLexError)) {
       throw e;

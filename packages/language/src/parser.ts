@@ -18,6 +18,7 @@
 import { EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.ts';
 import type * as A from './ast.ts';
 import * as T from './tokens.ts';
+import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 
 type Tok = T.PToken;
 type Loc = { start: number; end: number } | Tok | undefined | null;
@@ -56,7 +57,7 @@ export const MAX_NESTING = 50;
 
 /** The message of KSP-PARSE-003, at a token shown as `at` (`'['`). */
 export function nestingMessage(at: string): string {
-  return `Syntax error at ${at}: more than ${MAX_NESTING} levels of nesting (brackets, braces, parentheses, blocks and interpolations each count)`;
+  return message('KSP-PARSE-003', { token: at, max: MAX_NESTING }).message;
 }
 
 /** See PuppetParser.getFollowsForInRuleRecovery. */
@@ -80,6 +81,7 @@ export class NestingTooDeep extends Error {
 }
 
 export interface SyntaxProblem {
+  code: LanguageCode;
   message: string;
   start: number;
   end: number;
@@ -180,9 +182,10 @@ export class PuppetParser extends EmbeddedActionsParser {
     }
   }
 
-  private problem(message: string, at: Loc, to?: Loc): void {
+  /** A problem from the catalogue over [at, to]. */
+  private problem<C extends LanguageCode>(code: C, args: MessageArgs<C>, at: Loc, to?: Loc): void {
     const r = span(at, to ?? at);
-    this.problems.push({ message, start: r.start, end: r.end });
+    this.problems.push({ code, message: message(code, args).message, start: r.start, end: r.end });
   }
 
   // ---------------------------------------------------------------- programs and statements
@@ -242,12 +245,8 @@ export class PuppetParser extends EmbeddedActionsParser {
       } else if (Array.isArray(item)) {
         const head = item[0];
         const name = prev && prev.kind === 'QualifiedName' ? `'${prev.value}'` : null;
-        this.problem(
-          name
-            ? `Attempt to pass an argument list to ${name}, which cannot be called without parentheses: write ${prev.kind === 'QualifiedName' ? prev.value : ''}(…)`
-            : 'Syntax error at \',\': a comma-separated list is not a statement',
-          head, item[item.length - 1],
-        );
+        if (name) this.problem('KSP-PARSE-014', { name, function: prev.kind === 'QualifiedName' ? prev.value : '' }, head, item[item.length - 1]);
+        else this.problem('KSP-PARSE-005', {}, head, item[item.length - 1]);
         for (const e of item) if (e) out.push(e);
       } else {
         out.push(item);
@@ -327,10 +326,10 @@ export class PuppetParser extends EmbeddedActionsParser {
   private setForm(r: A.Expression, form: A.ResourceForm, at: Tok): A.Expression {
     if (!r) return r;
     if (r.kind === 'ResourceExpression' || r.kind === 'ResourceDefaultsExpression' || r.kind === 'ResourceOverrideExpression') {
-      if (r.form !== 'regular') this.problem(`${form === 'virtual' ? "Virtual (@)" : "Exported (@@)"} cannot be applied twice`, at, r);
+      if (r.form !== 'regular') this.problem('KSP-PARSE-006', { form: form === 'virtual' ? 'Virtual (@)' : 'Exported (@@)' }, at, r);
       return { ...r, form, start: startOf(at) };
     }
-    this.problem(`${form === 'virtual' ? 'Virtual (@)' : 'Exported (@@)'} can only be applied to a resource declaration`, at, r);
+    this.problem('KSP-PARSE-007', { form: form === 'virtual' ? 'Virtual (@)' : 'Exported (@@)' }, at, r);
     return r;
   }
 
@@ -355,7 +354,7 @@ export class PuppetParser extends EmbeddedActionsParser {
           const rbrace = this.CONSUME2(T.RBRACE);
           return this.ACTION(() => {
             if (typeExpr.kind === 'QualifiedReference') {
-              this.problem(`A resource type is written in lower case: '${typeExpr.value.toLowerCase()}', not '${typeExpr.value}' (capitalised it sets resource defaults, which take no titles)`, typeExpr);
+              this.problem('KSP-PARSE-008', { lower: typeExpr.value.toLowerCase(), type: typeExpr.value }, typeExpr);
             }
             return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies: bodies.filter(Boolean), ...span(typeExpr, rbrace) } as A.ResourceExpression;
           });
@@ -373,7 +372,7 @@ export class PuppetParser extends EmbeddedActionsParser {
       case 'CollectExpression':
         return { kind: 'ResourceOverrideExpression', form: 'regular', resources: typeExpr, operations: ops, ...r };
       default:
-        this.problem(`Syntax error at '{': this resource declaration has no title; write ${typeExpr.kind === 'QualifiedName' ? typeExpr.value : 'type'} { 'title': … }`, lbrace);
+        this.problem('KSP-PARSE-009', { token: "'{'", example: `${typeExpr.kind === 'QualifiedName' ? typeExpr.value : 'type'} { 'title': … }` }, lbrace);
         return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies: [], ...r };
     }
   }
@@ -565,7 +564,7 @@ export class PuppetParser extends EmbeddedActionsParser {
             e = this.ACTION(() => {
               const exported = open.tokenType === T.LLCOLLECT;
               if (exported !== (close.tokenType === T.RRCOLLECT)) {
-                this.problem(`Syntax error at '${close.image}': a collector opened with '${open.image}' closes with '${exported ? '|>>' : '|>'}'`, close);
+                this.problem('KSP-PARSE-010', { close: close.image, open: open.image, expected: exported ? '|>>' : '|>' }, close);
               }
               return {
                 kind: 'CollectExpression', typeRef: e,
@@ -897,14 +896,14 @@ export class PuppetParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(T.CLASS);
-          this.ACTION(() => this.problem("'class' keyword not allowed at this location", t));
+          this.ACTION(() => this.problem('KSP-PARSE-011', {}, t));
           return t;
         },
       },
       {
         ALT: () => {
           const t = this.CONSUME(T.STRING);
-          this.ACTION(() => this.problem('A quoted string is not valid as a name here', t));
+          this.ACTION(() => this.problem('KSP-PARSE-012', {}, t));
           return t;
         },
       },
@@ -1098,7 +1097,7 @@ export class PuppetParser extends EmbeddedActionsParser {
           ]);
           return this.ACTION(() => {
             const name = lhs.kind === 'QualifiedReference' ? lhs.value : '';
-            if (lhs.kind !== 'QualifiedReference') this.problem('A type alias name is a plain type name like MyModule::MyType', lhs);
+            if (lhs.kind !== 'QualifiedReference') this.problem('KSP-PARSE-013', {}, lhs);
             return { kind: 'TypeAlias', name, nameRange: span(lhs, lhs), typeExpr: rhs, ...span(kw, rhs) } as A.TypeAlias;
           });
         },

@@ -1,12 +1,13 @@
 // The validator's checks, one per kind of node (CHECKS), and the checks they share. Each
 // reports through a CheckContext, which also says where in the tree the node is.
 import type * as A from './ast.ts';
-import type { DiagnosticCode, Severity } from './diagnostics.ts';
+import type { LanguageCode, MessageArgs } from './messages.ts';
 import { NOT_LITERAL, aAn, aAnUc, idem, label, literal } from './validator-labels.ts';
 
 /** What a check sees: where to report, and the node's ancestors. */
 export interface CheckContext {
-  report(code: DiagnosticCode, node: A.Range, message: string, severity?: Severity): void;
+  /** Reports a problem from the catalogue (its severity is the catalogue's) over the node. */
+  report<C extends LanguageCode>(code: C, node: A.Range, args: MessageArgs<C>): void;
   /** The parent of the node being checked. */
   readonly parent: A.Node | undefined;
   /** Ancestors of the node being checked, nearest last. */
@@ -44,7 +45,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
       assign(c, n.left, false);
       rvalue(c, n.right);
     } else {
-      c.report('KSP-VALID-002', n, `The operator '${n.operator}' is no longer supported. See http://links.puppet.com/remove-plus-equals`);
+      c.report('KSP-VALID-013', n, { operator: n.operator });
     }
   },
   AttributeOperation(c, n) {
@@ -52,7 +53,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
       const p = c.parent;
       // The operation sits in a ResourceBody for regular resources; defaults/overrides/collectors hold it directly.
       if (p && p.kind !== 'CollectExpression' && p.kind !== 'ResourceOverrideExpression') {
-        c.report('KSP-VALID-008', n, `Illegal +> operation on attribute ${n.name}. This operator can not be used in ${aAn(p)}`);
+        c.report('KSP-VALID-008', n, { name: n.name, container: aAn(p) });
       }
     }
     rvalue(c, n.value);
@@ -68,7 +69,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
   UnaryMinusExpression: unaryOperand,
   UnfoldExpression: unaryOperand,
   AccessExpression(c, n) {
-    if (n.keys.length === 0) c.report('KSP-VALID-010', n, 'Syntax error, [] accesses collection content and must have at least one key');
+    if (n.keys.length === 0) c.report('KSP-VALID-036', n, {});
   },
   CallNamedFunctionExpression(c, n) {
     const f = n.functor;
@@ -76,9 +77,9 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
       (f.kind === 'AccessExpression' && f.target.kind === 'QualifiedReference');
     if (!ok) {
       if (f.kind === 'RenderStringExpression') {
-        c.report('KSP-VALID-004', n, "Ambiguous EPP parameter expression. Probably missing '<%-' before parameters to remove leading whitespace");
+        c.report('KSP-VALID-021', n, {});
       } else {
-        c.report('KSP-VALID-004', f, `Illegal expression. ${aAnUc(f)} is unacceptable as function name in ${aAn(n)}`);
+        c.report('KSP-VALID-004', f, { expression: aAnUc(f), call: aAn(n) });
       }
     }
   },
@@ -88,7 +89,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
     for (const option of n.options) {
       for (const value of option.values) {
         if (value.kind !== 'LiteralDefault') continue;
-        if (seenDefault) c.report('KSP-VALID-005', value, "This 'case' statement already has a 'default' entry - this is a duplicate");
+        if (seenDefault) c.report('KSP-VALID-022', value, {});
         seenDefault = true;
       }
     }
@@ -100,7 +101,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
   SelectorExpression(c, n) {
     rvalue(c, n.left);
     const defaults = n.entries.filter((e) => e.matching.kind === 'LiteralDefault');
-    if (defaults.length > 1) c.report('KSP-VALID-005', defaults[1].matching, "This Selector Expression already has a 'default' entry - this is a duplicate");
+    if (defaults.length > 1) c.report('KSP-VALID-023', defaults[1].matching, {});
   },
   SelectorEntry(c, n) {
     rvalue(c, n.matching);
@@ -109,7 +110,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
   UnlessExpression: conditional,
   CollectExpression(c, n) {
     if (n.typeRef.kind !== 'QualifiedReference') {
-      c.report('KSP-VALID-010', n.typeRef, `Illegal expression. ${aAnUc(n.typeRef)} is unacceptable as type name in ${aAn(n)}`);
+      c.report('KSP-VALID-010', n.typeRef, { expression: aAnUc(n.typeRef), role: 'type name', container: aAn(n) });
     }
     if (n.query.expr) query(c, n.query.expr);
   },
@@ -121,7 +122,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
     noIdemLast(c, n, n.body);
     for (const p of n.parameters) {
       if (p.typeExpr && literal(p.typeExpr) === NOT_LITERAL) {
-        c.report('KSP-VALID-007', p, `The parameter '$${p.name}' must be a literal type, not ${aAn(p.typeExpr)}`, 'warning');
+        c.report('KSP-VALID-026', p, { name: p.name, expression: aAn(p.typeExpr) });
       }
     }
     block(c, n.body);
@@ -144,23 +145,23 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
   TypeAlias(c, n) {
     top(c, n);
     if (!CLASSREF_EXT_DECL.test(n.name)) {
-      c.report('KSP-VALID-003', n, `Unacceptable name. The name '${n.name}' is unacceptable as the name of ${aAn(n)}`);
+      c.report('KSP-VALID-003', n, { name: n.name, definition: aAn(n) });
     }
     if (RESERVED_TYPE_NAMES.has(n.name.toLowerCase())) {
-      c.report('KSP-VALID-006', n, `The name: '${n.name}' is already defined by Puppet and can not be used as the name of ${aAn(n)}.`);
+      c.report('KSP-VALID-025', n, { name: n.name, definition: aAn(n) });
     }
     typeRef(c, n, n.typeExpr);
   },
   TypeDefinition(c, n) {
     top(c, n);
-    c.report('KSP-VALID-010', n, `Expressions of type ${aAn(n)} are not supported in this version of Puppet`);
+    c.report('KSP-VALID-037', n, { expression: aAn(n) });
   },
   NodeDefinition(c, n) {
     for (const h of n.hostMatches) hostname(c, h, n);
     top(c, n);
     noIdemLast(c, n, n.body);
     if (n.parent) {
-      c.report('KSP-VALID-009', n.parent, 'Node inheritance is not supported in Puppet >= 4.0.0. See http://links.puppet.com/puppet-node-inheritance-deprecation');
+      c.report('KSP-VALID-035', n.parent, {});
     }
     block(c, n.body);
   },
@@ -183,7 +184,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
       const key = literal(entry.key);
       if (key === NOT_LITERAL) continue;
       const id = JSON.stringify(key);
-      if (seen.has(id)) c.report('KSP-VALID-005', entry, `The key '${String(key)}' is declared more than once`, 'warning');
+      if (seen.has(id)) c.report('KSP-VALID-024', entry, { key: String(key) });
       seen.add(id);
     }
   },
@@ -194,24 +195,24 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
         v = BigInt(n.radix === 8 ? '0o' + n.text.replace(/^0+/, '') : n.text);
       } catch { /* the lexer already reported malformed numbers */ }
       if (v !== null && v > MAX_INTEGER) {
-        c.report('KSP-VALID-010', n, `${aAnUc(n)} resulted in a value outside of Puppet Integer max range, got '+0x${v.toString(16)}'`);
+        c.report('KSP-VALID-038', n, { expression: aAnUc(n), bound: 'max', value: `+0x${v.toString(16)}` });
       }
       if (v !== null && v < MIN_INTEGER) {
-        c.report('KSP-VALID-010', n, `${aAnUc(n)} resulted in a value outside of Puppet Integer min range, got '-0x${(-v).toString(16)}'`);
+        c.report('KSP-VALID-038', n, { expression: aAnUc(n), bound: 'min', value: `-0x${(-v).toString(16)}` });
       }
     }
   },
   QualifiedReference(c, n) {
     if (!CLASSREF_EXT.test(n.value)) {
-      c.report('KSP-VALID-003', n, `Illegal type reference. The given name '${n.value}' does not conform to the naming rule`);
+      c.report('KSP-VALID-019', n, { name: n.value });
     }
   },
   Parameter(c, n) {
     if (/^(?:0x)?[0-9]+$/.test(n.name)) {
-      c.report('KSP-VALID-007', n, `The numeric parameter name '$${n.name}' cannot be used (clashes with numeric match result variables)`);
+      c.report('KSP-VALID-027', n, { name: n.name });
     }
     if (!PARAM_NAME.test(n.name)) {
-      c.report('KSP-VALID-007', n, `Illegal parameter name. The given name '${n.name}' does not conform to the naming rule /^[a-z_]\\w*$/`);
+      c.report('KSP-VALID-007', n, { name: n.name });
     }
     if (n.value) noAssignment(c, n.value);
   },
@@ -222,33 +223,33 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
   },
   ResourceExpression(c, n) {
     if (n.form !== 'regular' && n.typeName.kind === 'QualifiedName' && n.typeName.value === 'class') {
-      c.report('KSP-VALID-010', n, 'Classes are not virtualizable');
+      c.report('KSP-VALID-039', n, {});
     }
   },
   ResourceBody(c, n) {
     let unfolded = false;
     for (const op of n.operations) {
       if (op.kind !== 'AttributesOperation') continue;
-      if (unfolded) c.report('KSP-VALID-008', op, 'Unfolding of attributes from Hash can only be used once per resource body');
+      if (unfolded) c.report('KSP-VALID-033', op, {});
       unfolded = true;
     }
   },
   ResourceDefaultsExpression(c, n) {
-    if (n.form !== 'regular') c.report('KSP-VALID-010', n, 'Resource Defaults are not virtualizable');
+    if (n.form !== 'regular') c.report('KSP-VALID-040', n, {});
   },
   ResourceOverrideExpression(c, n) {
-    if (n.form !== 'regular') c.report('KSP-VALID-010', n, 'Resource Defaults are not virtualizable');
+    if (n.form !== 'regular') c.report('KSP-VALID-040', n, {});
   },
   ReservedWord(c, n) {
-    c.report('KSP-VALID-006', n, `Use of reserved word: ${n.word}, must be quoted if intended to be a String value`);
+    c.report('KSP-VALID-006', n, { word: n.word });
   },
   VariableExpression(c, n) {
     if (/^[0-9]/.test(n.name)) {
       if (!NUMERIC_VAR_NAME.test(n.name)) {
-        c.report('KSP-VALID-007', n, `Illegal numeric variable name, The given name '${n.name}' must be a decimal value if it starts with a digit 0-9`);
+        c.report('KSP-VALID-031', n, { name: n.name });
       }
     } else if (!VAR_NAME.test(n.name)) {
-      c.report('KSP-VALID-007', n, `Illegal variable name, The given name '${n.name}' does not conform to the naming rule /^((::)?[a-z]\\w*)*((::)?[a-z_]\\w*)$/`);
+      c.report('KSP-VALID-032', n, { name: n.name });
     }
   },
 };
@@ -268,7 +269,7 @@ function block(c: CheckContext, body: A.Expression[]): void {
   if (body.length < 2) return;
   for (const s of body.slice(0, -1)) {
     if (idem(s)) {
-      c.report('KSP-VALID-001', s, `This ${label(s)} has no effect. A value was produced and then forgotten (one or more preceding expressions may have the wrong form)`);
+      c.report('KSP-VALID-001', s, { label: label(s) });
       break; // the first is the cause; the rest are usually its echo
     }
   }
@@ -277,7 +278,7 @@ function block(c: CheckContext, body: A.Expression[]): void {
 function noIdemLast(c: CheckContext, container: A.Node, body: A.Expression[]): void {
   const last = body[body.length - 1];
   if (last && idem(last)) {
-    c.report('KSP-VALID-001', last, `This ${label(last)} has no effect. ${aAnUc(container)} can not end with a value-producing expression without other effect`);
+    c.report('KSP-VALID-011', last, { label: label(last), container: aAnUc(container) });
   }
 }
 
@@ -285,22 +286,21 @@ function assign(c: CheckContext, n: A.Expression, viaIndex: boolean): void {
   switch (n.kind) {
     case 'VariableExpression':
       if (NUMERIC_VAR_NAME.test(n.name)) {
-        c.report('KSP-VALID-002', n, `Illegal attempt to assign to the numeric match result variable '$${n.name}'. Numeric variables are not assignable`);
+        c.report('KSP-VALID-014', n, { name: n.name });
       }
       if (n.name.includes('::')) {
-        c.report('KSP-VALID-002', n, `Illegal attempt to assign to '${n.name}'. Cannot assign to variables in other namespaces`);
+        c.report('KSP-VALID-015', n, { name: n.name });
       }
       break;
     case 'AccessExpression':
-      c.report('KSP-VALID-002', n, 'Illegal attempt to assign via [index/key]. Not an assignable reference');
+      c.report('KSP-VALID-016', n, {});
       break;
     case 'LiteralList':
       for (const v of n.values) assign(c, v, false);
       break;
     default:
-      c.report('KSP-VALID-002', n, viaIndex
-        ? `Illegal attempt to assign to ${aAn(n)} via [index/key]. Not an assignable reference`
-        : `Illegal attempt to assign to '${aAn(n)}'. Not an assignable reference`);
+      if (viaIndex) c.report('KSP-VALID-017', n, { target: aAn(n) });
+      else c.report('KSP-VALID-002', n, { target: aAn(n) });
   }
 }
 
@@ -311,7 +311,7 @@ function rvalue(c: CheckContext, n: A.Expression): void {
   switch (e.kind) {
     case 'CollectExpression': case 'HostClassDefinition': case 'ResourceTypeDefinition':
     case 'FunctionDefinition': case 'NodeDefinition': case 'TypeAlias': case 'TypeDefinition':
-      c.report('KSP-VALID-001', e, `Invalid use of expression. ${aAnUc(e)} does not produce a value`);
+      c.report('KSP-VALID-012', e, { expression: aAnUc(e) });
       break;
     default:
       break;
@@ -328,7 +328,7 @@ function query(c: CheckContext, root: A.Expression): void {
         if (n.operator === 'and' || n.operator === 'or') {
           pending.push(n.right, n.left);
         } else if (n.operator !== '==' && n.operator !== '!=') {
-          c.report('KSP-VALID-010', n, `Illegal query expression. ${aAnUc(n)} cannot be used in a query`);
+          c.report('KSP-VALID-041', n, { expression: aAnUc(n) });
         }
         break;
       case 'ParenthesizedExpression':
@@ -337,7 +337,7 @@ function query(c: CheckContext, root: A.Expression): void {
       case 'VariableExpression': case 'QualifiedName': case 'LiteralNumber': case 'LiteralString': case 'LiteralBoolean':
         break;
       default:
-        c.report('KSP-VALID-010', n, `Illegal query expression. ${aAnUc(n)} cannot be used in a query`);
+        c.report('KSP-VALID-041', n, { expression: aAnUc(n) });
     }
   }
 }
@@ -345,7 +345,7 @@ function query(c: CheckContext, root: A.Expression): void {
 function hostname(c: CheckContext, h: A.Expression, node: A.NodeDefinition): void {
   const checkChars = (text: string, at: A.Range) => {
     if (ILLEGAL_HOSTNAME_CHARS.test(text)) {
-      c.report('KSP-VALID-003', at, `The hostname '${text}' contains illegal characters (only letters, digits, '_', '-', and '.' are allowed)`);
+      c.report('KSP-VALID-020', at, { name: text });
     }
   };
   switch (h.kind) {
@@ -354,14 +354,14 @@ function hostname(c: CheckContext, h: A.Expression, node: A.NodeDefinition): voi
       break;
     case 'ConcatenatedString': {
       const interpolated = h.segments.find((s) => s.kind === 'TextExpression');
-      if (interpolated) c.report('KSP-VALID-010', interpolated, 'An interpolated expression is not allowed in a hostname of a node');
+      if (interpolated) c.report('KSP-VALID-042', interpolated, {});
       else if (h.segments.length === 1) checkChars((h.segments[0] as A.LiteralString).value, h);
       break;
     }
     case 'LiteralNumber': case 'LiteralDefault': case 'LiteralRegex':
       break;
     default:
-      c.report('KSP-VALID-010', h, `Illegal expression. ${aAnUc(h)} is unacceptable as hostname in ${aAn(node)}`);
+      c.report('KSP-VALID-010', h, { expression: aAnUc(h), role: 'hostname', container: aAn(node) });
   }
 }
 
@@ -376,9 +376,9 @@ function top(c: CheckContext, def: A.Node): void {
     if (outer.kind === 'Program') return;
     if (outer.kind === 'HostClassDefinition' && !absolute) continue;
     if (absolute && outer.kind === 'HostClassDefinition') {
-      c.report('KSP-VALID-009', def, `${aAnUc(def)} may only appear at toplevel`);
+      c.report('KSP-VALID-034', def, { definition: aAnUc(def) });
     } else {
-      c.report('KSP-VALID-009', def, 'Classes, definitions, and nodes may only appear at toplevel or inside other classes');
+      c.report('KSP-VALID-009', def, {});
     }
     return;
   }
@@ -387,36 +387,36 @@ function top(c: CheckContext, def: A.Node): void {
 function namedDefinition(c: CheckContext, n: A.HostClassDefinition | A.ResourceTypeDefinition | A.FunctionDefinition): void {
   top(c, n);
   if (!CLASSREF_DECL.test(n.name)) {
-    c.report('KSP-VALID-003', n, `Unacceptable name. The name '${n.name}' is unacceptable as the name of ${aAn(n)}`);
+    c.report('KSP-VALID-003', n, { name: n.name, definition: aAn(n) });
   }
   if (RESERVED_TYPE_NAMES.has(n.name)) {
-    c.report('KSP-VALID-006', n, `The name: '${n.name}' is already defined by Puppet and can not be used as the name of ${aAn(n)}.`);
+    c.report('KSP-VALID-025', n, { name: n.name, definition: aAn(n) });
   }
 }
 
 function typeRef(c: CheckContext, container: A.Node, r: A.Expression): void {
   const n = r.kind === 'AccessExpression' ? r.target : r;
   if (n.kind !== 'QualifiedReference') {
-    c.report('KSP-VALID-010', r, `Illegal expression. ${aAnUc(r)} is unacceptable as a type reference in ${aAn(container)}`);
+    c.report('KSP-VALID-010', r, { expression: aAnUc(r), role: 'a type reference', container: aAn(container) });
   }
 }
 
 export function noCapturesRest(c: CheckContext, params: A.Parameter[], container: string): void {
   for (const p of params) {
-    if (p.capturesRest) c.report('KSP-VALID-007', p, `Parameter $${p.name} has 'captures rest' - not supported in ${container}`);
+    if (p.capturesRest) c.report('KSP-VALID-028', p, { name: p.name, container });
   }
 }
 
 function capturesRestLast(c: CheckContext, params: A.Parameter[]): void {
   params.forEach((p, i) => {
-    if (p.capturesRest && i !== params.length - 1) c.report('KSP-VALID-007', p, `Parameter $${p.name} is not last, and has 'captures rest'`);
+    if (p.capturesRest && i !== params.length - 1) c.report('KSP-VALID-029', p, { name: p.name });
   });
 }
 
 export function uniqueParameters(c: CheckContext, params: A.Parameter[]): void {
   const seen = new Set<string>();
   for (const p of params) {
-    if (seen.has(p.name)) c.report('KSP-VALID-005', p, `The parameter '${p.name}' is declared more than once in the parameter list`);
+    if (seen.has(p.name)) c.report('KSP-VALID-005', p, { name: p.name });
     seen.add(p.name);
   }
 }
@@ -425,7 +425,7 @@ function reservedParameters(c: CheckContext, def: A.HostClassDefinition | A.Reso
   for (const p of def.parameters) {
     if (RESERVED_PARAMETERS.has(p.name)) {
       const what = def.kind === 'HostClassDefinition' ? 'the Host Class Definition' : "the 'define' expression";
-      c.report('KSP-VALID-007', p, `The parameter $${p.name} redefines a built in parameter in ${what}`);
+      c.report('KSP-VALID-030', p, { name: p.name, definition: what });
     }
   }
 }
@@ -436,7 +436,7 @@ function noAssignment(c: CheckContext, root: A.Node): void {
   while (pending.length > 0) {
     const n = pending.pop()!;
     if (n.kind === 'AssignmentExpression') {
-      c.report('KSP-VALID-002', n, 'Assignment not allowed here');
+      c.report('KSP-VALID-018', n, {});
       continue;
     }
     if (n.kind === 'LambdaExpression') continue;

@@ -4,12 +4,13 @@
 // module) belong to the loader, not here.
 // The checks themselves, one per kind of node, are in validator-checks.ts.
 import type * as A from './ast.ts';
-import type { DiagnosticCode, Severity } from './diagnostics.ts';
+import type { Severity } from './diagnostics.ts';
+import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 import type { SourceKind } from './lexer.ts';
 import { CHECKS, childNodes, noCapturesRest, uniqueParameters, type CheckContext } from './validator-checks.ts';
 
 export interface ValidationProblem {
-  code: DiagnosticCode;
+  code: LanguageCode;
   severity: Severity;
   message: string;
   start: number;
@@ -23,8 +24,9 @@ class Checker implements CheckContext {
   /** Ancestors of the node being checked, nearest last. */
   readonly path: A.Node[] = [];
 
-  report(code: DiagnosticCode, node: A.Range, message: string, severity: Severity = 'error'): void {
-    this.problems.push({ code, severity, message, start: node.start, end: node.end });
+  report<C extends LanguageCode>(code: C, node: A.Range, args: MessageArgs<C>): void {
+    const m = message(code, args);
+    this.problems.push({ code, severity: m.severity, message: m.message, start: node.start, end: node.end });
   }
 
   run(program: A.Program, kind: SourceKind): void {

@@ -196,7 +196,7 @@ test('a resource body without a title is a clear error', () => {
 test('the validator reports what parses but Puppet forbids, warnings apart from errors', () => {
   const r = parseManifest("class a($x, $x) { }\n$h = { k => 1, k => 2 }\nnotice($h)\n", 'v.pp');
   assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.start.line} ${d.code}`), [
-    'error 1 KSP-VALID-005', 'warning 2 KSP-VALID-005',
+    'error 1 KSP-VALID-005', 'warning 2 KSP-VALID-024',
   ]);
   // A file with syntax errors gets no validation: checks on a recovered tree report phantoms.
   assert.ok(parseManifest('$a += [1\n', 'v.pp').diagnostics.every((d) => d.code.startsWith('KSP-PARSE')));
