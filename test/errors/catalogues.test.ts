@@ -47,3 +47,16 @@ test('the migrated packages throw only what their catalogues hold', () => {
   }
   assert.deepEqual(offences, []);
 });
+
+test('every code the migrated packages name in their sources is in a catalogue', () => {
+  const known = new Set(allCatalogues().flatMap((c) => Object.keys(c.messages)));
+  const unknown: string[] = [];
+  for (const pkg of MIGRATED) {
+    for (const file of sources(join(root, 'packages', pkg, 'src'))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/['"`](KSP-[A-Z]+-\d{3})['"`]/g)) {
+        if (!known.has(m[1])) unknown.push(`${file.slice(root.length + 1)}: ${m[1]}`);
+      }
+    }
+  }
+  assert.deepEqual(unknown, []);
+});
