@@ -88,8 +88,18 @@ export class Collectors {
     switch (q.kind) {
       case 'ParenthesizedExpression': return this.queryMatches(q.expr, r, frame);
       case 'BinaryExpression': {
-        if (q.operator === 'and') return this.queryMatches(q.left, r, frame) && this.queryMatches(q.right, r, frame);
-        if (q.operator === 'or') return this.queryMatches(q.left, r, frame) || this.queryMatches(q.right, r, frame);
+        if (q.operator === 'and' || q.operator === 'or') {
+          // `a and b or c …` leans left as deep as it is long: down its left side in a loop
+          const links: A.BinaryExpression[] = [];
+          let first: A.Expression = q;
+          for (; first.kind === 'BinaryExpression' && (first.operator === 'and' || first.operator === 'or'); first = first.left) links.push(first);
+          let v = this.queryMatches(first, r, frame);
+          for (let i = links.length - 1; i >= 0; i--) {
+            const link = links[i];
+            v = link.operator === 'and' ? v && this.queryMatches(link.right, r, frame) : v || this.queryMatches(link.right, r, frame);
+          }
+          return v;
+        }
         if (q.operator !== '==' && q.operator !== '!=') throw errorAt('KSP-EVAL-038', {}, frame, q);
         if (q.left.kind !== 'QualifiedName') throw errorAt('KSP-EVAL-039', {}, frame, q.left);
         const attr = q.left.value;

@@ -57,6 +57,7 @@ const MESSAGES = {
   'KSP-EVAL-044': { message: "Cannot assign to a numeric match result variable '${name}'", hint: '$0, $1, … are set by regular expression matches: use another name' },
   'KSP-EVAL-045': { message: "Cannot reassign variable '${name}': it is a fact", hint: 'top-scope names of facts are taken: use another name' },
   'KSP-EVAL-046': { message: 'The type alias {name} does not resolve to a type', hint: 'the right side of `type X = …` must be a type' },
+  'KSP-EVAL-047': { message: 'Evaluation nested more than {max} levels deep here', hint: 'expressions inside expressions, the links of a chain (a + b + …, a -> b -> …, elsif branches), and function calls and included classes inside one another all add levels: shorten the chain, or end the recursion sooner' },
 
   // ------------------------------------------------------------ resources
   'KSP-RES-001': { message: 'Duplicate declaration: {type}[{title}] is already declared{where}; cannot redeclare', hint: 'the message names both places: declare it once' },
