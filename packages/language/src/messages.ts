@@ -32,7 +32,7 @@ const MESSAGES = {
   // ------------------------------------------------------------ syntax
   'KSP-PARSE-001': { message: 'Syntax error at {token}{expected}', hint: 'the message names the token where the problem was found and, where it is clear, what was expected' },
   'KSP-PARSE-002': { message: 'Syntax error at end of input{expected}', hint: "close the '{', '(' or '[' that is still open" },
-  'KSP-PARSE-003': { message: 'Syntax error at {token}: more than {max} levels of nesting (brackets, braces, parentheses, blocks and interpolations each count)', hint: 'no real manifest nests this deep: split the expression with variables' },
+  'KSP-PARSE-003': { message: 'Syntax error at {token}: more than {max} levels of nesting (brackets, braces, parentheses, blocks and interpolations each count)', hint: 'no real manifest nests this deep (Debian\'s modules reach 11 levels; a statement is level 1): name inner parts with variables. Chains (a + b + …, a -> b -> …, elsif) are not nesting; see docs/language.md' },
   'KSP-PARSE-004': { message: 'Internal parser error: {reason}', hint: 'a bug in Kasper\'s parser: please report it with the file' },
   'KSP-PARSE-005': { message: "Syntax error at ',': a comma-separated list is not a statement", hint: 'put the values in [ ], or write one statement per value' },
   'KSP-PARSE-006': { message: '{form} cannot be applied twice', hint: 'write @ or @@ once' },
