@@ -37,7 +37,7 @@ parentPort!.on('message', (job: CompileJob) => {
   } catch (e) {
     // The compiler's code and place travel with the message, so the agent sees them.
     result = e instanceof CompileError
-      ? { error: { code: e.code, severity: 'error', message: e.message, ...(e.location ? { location: e.location } : {}) } }
+      ? { error: e.toJSON() }
       : { error: { code: 'KSP-MASTER-009', severity: 'error', message: `internal compiler error: ${(e as Error).message}` } };
   }
   parentPort!.postMessage(result);

@@ -178,3 +178,13 @@ test('environment.conf is read as Puppet reads it: modules from its modulepath; 
   const titles = JSON.parse(res.body).resources.map((r: { title: string }) => r.title);
   assert.ok(titles.includes('trusted=confd/test/remote'), titles.join(', '));
 });
+
+test('a compile failure answers with the compiler\'s own code and place, not a generic one', async () => {
+  mkdirSync(join(work, 'envs/broken/manifests'), { recursive: true });
+  writeFileSync(join(work, 'envs/broken/manifests/site.pp'), "include nosuchclass\n");
+  const res = await master.app.inject({ method: 'POST', url: '/puppet/v3/catalog/confd.test?environment=broken', payload: '{"facts":{"values":{}}}', headers: { 'x-test-certname': 'confd.test', 'content-type': 'application/json' } });
+  assert.equal(res.statusCode, 500);
+  const body = JSON.parse(res.body);
+  assert.equal(body.code, 'KSP-CLASS-001');
+  assert.match(body.message, /^Compile failed for confd\.test: Could not find class ::nosuchclass .*\(file: .*site\.pp, line: 1, column: 1\)$/);
+});
