@@ -58,19 +58,26 @@ function roots(modulepath: string[], mount: string, path: string): { root: strin
 }
 
 /**
+ * Every place `mount/path` exists, in modulepath order: the folder it was found under and the
+ * file or folder itself. Throws UnsafePathError for a path that leaves its folder.
+ */
+function* found(modulepath: string[], mount: string, path: string): Generator<MountEntry> {
+  for (const { root, rest } of roots(modulepath, mount, path)) {
+    const full = rest ? safeJoin(root, rest, { links: 'follow' }) : root;
+    const st = stat(full);
+    if (st) yield { root, path: full, stat: st };
+  }
+}
+
+/**
  * The file or folder `mount/path` names, or undefined. For `plugins` and `pluginfacts` with an
  * empty path the answer is the merged root: the first module's folder stands for all.
  */
 export function resolveMountPath(modulepath: string[], mount: string, path: string): MountEntry | undefined {
   try {
-    for (const { root, rest } of roots(modulepath, mount, path)) {
-      const full = rest ? safeJoin(root, rest, { links: 'follow' }) : root;
-      const st = stat(full);
-      if (st) return { root, path: full, stat: st };
-    }
+    for (const entry of found(modulepath, mount, path)) return entry;
   } catch (e) {
-    if (e instanceof UnsafePathError) return undefined;
-    throw e;
+    if (!(e instanceof UnsafePathError)) throw e;
   }
   return undefined;
 }
@@ -105,13 +112,10 @@ export function listMount(modulepath: string[], mount: string, path: string, opt
   const ignored = (name: string) => ignore.some((re) => re.test(name));
   const bases: MountEntry[] = [];
   try {
-    for (const { root, rest } of roots(modulepath, mount, path)) {
-      const full = rest ? safeJoin(root, rest, { links: 'follow' }) : root;
-      const st = stat(full);
-      if (!st) continue;
-      bases.push({ root, path: full, stat: st });
+    for (const entry of found(modulepath, mount, path)) {
+      bases.push(entry);
       // A file, or a module's own path: the first match is the answer. Merged roots list all.
-      if (mount === 'modules' || rest || !st.isDirectory()) break;
+      if (mount === 'modules' || entry.path !== entry.root || !entry.stat.isDirectory()) break;
     }
   } catch (e) {
     if (e instanceof UnsafePathError) return [];
