@@ -5,6 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { runHook, Slots } from '@kasper/hooks';
 import { raise } from './messages.ts';
+import { isEnvironmentName } from './names.ts';
 
 export interface Classification {
   /** The environment the classifier put the node in, if it said. */
@@ -18,7 +19,6 @@ export interface Classification {
 
 export const EMPTY_CLASSIFICATION: Classification = { classes: {}, parameters: {} };
 
-const ENVIRONMENT = /^[a-z0-9_]+$/;
 const CLASS_NAME = /^(?:::)?[a-z][a-z0-9_]*(?:::[a-z][a-z0-9_]*)*$/;
 const slots = new Slots(8, 1000);
 
@@ -35,7 +35,7 @@ export function parseClassification(text: string, node: string): Classification 
   const d = doc as { environment?: unknown; classes?: unknown; parameters?: unknown };
   const out: Classification = { classes: {}, parameters: {}, yaml: text };
   if (d.environment !== undefined && d.environment !== null) {
-    if (typeof d.environment !== 'string' || !ENVIRONMENT.test(d.environment)) {
+    if (typeof d.environment !== 'string' || !isEnvironmentName(d.environment)) {
       throw raise('KSP-MASTER-010', { node, reason: `an invalid environment '${String(d.environment).slice(0, 100)}'` });
     }
     out.environment = d.environment;

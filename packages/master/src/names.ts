@@ -6,7 +6,11 @@ import { CERTNAME_PATTERN } from '@kasper/ca';
 /** Puppet's certname, the CA's own grammar. */
 export const CERTNAME = { type: 'string', pattern: CERTNAME_PATTERN } as const;
 /** Puppet's environment name. */
-export const ENVIRONMENT = { type: 'string', pattern: '^[a-z0-9_]{1,100}$' } as const;
+export const ENVIRONMENT_PATTERN = '^[a-z0-9_]{1,100}$';
+export const ENVIRONMENT = { type: 'string', pattern: ENVIRONMENT_PATTERN } as const;
+/** The same grammar for names that do not come through a route schema (a classifier's answer, folder names). */
+const ENVIRONMENT_RE = new RegExp(ENVIRONMENT_PATTERN);
+export const isEnvironmentName = (name: string): boolean => ENVIRONMENT_RE.test(name);
 /** A path below a file server mount: relative segments, no `.` or `..`, no NUL or control characters. */
 export const MOUNT_PATH = {
   type: 'string', maxLength: 1024,

@@ -15,7 +15,7 @@ import { classify } from '../classifier.ts';
 import { environment as environmentNamed } from '../environments.ts';
 import { parseFactsParam } from '../facts-param.ts';
 import type { Identity } from '../identity.ts';
-import { ENVIRONMENT, ENVIRONMENT_QUERY, ERROR_RESPONSES, NODE_PARAMS } from '../names.ts';
+import { ENVIRONMENT, ENVIRONMENT_QUERY, isEnvironmentName, ERROR_RESPONSES, NODE_PARAMS } from '../names.ts';
 import { requireCertificate } from './authenticated.ts';
 
 const FACTS = { type: 'object' } as const;
@@ -157,7 +157,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
   app.get('/puppet/v3/environments', { schema: { response: { 200: ENVIRONMENTS_ANSWER, ...ERROR_RESPONSES } } }, async (_req, reply) => {
     const environments: Record<string, unknown> = {};
     for (const name of readdirSync(config.environmentpath).sort()) {
-      if (!/^[a-z0-9_]+$/.test(name) || !statSync(join(config.environmentpath, name), { throwIfNoEntry: false })?.isDirectory()) continue;
+      if (!isEnvironmentName(name) || !statSync(join(config.environmentpath, name), { throwIfNoEntry: false })?.isDirectory()) continue;
       const env = environmentNamed(config, name);
       environments[name] = { settings: { modulepath: env.modulepath, manifest: env.manifest, environment_timeout: 0, config_version: '' } };
     }
