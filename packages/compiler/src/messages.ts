@@ -169,6 +169,7 @@ const MESSAGES = {
   'KSP-FUNC-039': { message: "'{text}' is not a built-in type", hint: "a built-in function's declaration is wrong: a bug in Kasper, please report it" },
   'KSP-FUNC-040': { message: '{message}', hint: "the arguments do not fit any of the Ruby function's dispatches; the message lists what it accepts" },
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
+  'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },
 
   // ------------------------------------------------------------ types
   'KSP-TYPE-001': { message: '{type} parameters must be Integer or default, got {value}', hint: 'sizes and ranges are Integers, or default' },

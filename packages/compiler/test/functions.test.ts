@@ -117,7 +117,9 @@ test('calls are checked against the signature with the type system\'s words', ()
 test('functions fail with a code of their own, in Puppet\'s words', () => {
   const call = (name: string, args: Value[]) => BUILTIN_FUNCTIONS.get(name)!.call(fakeContext(name, []), args, null);
   assert.throws(() => call('delete_at', [[1n], 5n]), { name: 'CompileError', code: 'KSP-FUNC-023', message: 'delete_at(): Given index exceeds size of array given' });
-  assert.throws(() => call('sort', [[1n, 'a']]), { code: 'KSP-FUNC-006', message: /^'sort' Can only compare values of the same kind: (Integer and String|String and Integer)$/ });
+  assert.throws(() => call('sort', [[1n, 'a']]), { code: 'KSP-FUNC-090', message: /^comparison of (Integer with String|String with Integer) failed$/ });
+  assert.deepEqual(call('sort', [[[2n, 'b'], [1n, 'z'], [1n, 'a'], [2n], [1n]]]), [[1n], [1n, 'a'], [1n, 'z'], [2n], [2n, 'b']]);
+  assert.throws(() => call('sort', [[[1n], ['a']]]), { code: 'KSP-FUNC-090', message: 'comparison of Array with Array failed' });
   assert.throws(() => call('compare', [1n, 'a']), { code: 'KSP-FUNC-006', message: "'compare' Can only compare values of the same kind: Integer and String" });
   assert.throws(() => call('prefix', ['a', 'p']), { code: 'KSP-FUNC-024', message: 'prefix(): expected first argument to be an Array or a Hash' });
   assert.throws(() => call('new', [new IntegerType(), 'x']), { code: 'KSP-FUNC-012', message: "The string 'x' cannot be converted to Integer" });

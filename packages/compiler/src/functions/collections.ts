@@ -49,12 +49,50 @@ function compareOrRaise(ctx: CallContext, fn: string, a: Value, b: Value, ignore
   return r;
 }
 
+/**
+ * Ruby's `<=>` as sort() without a lambda uses it: numbers with numbers, strings by their
+ * characters (case matters), arrays element by element and then by length; equal values of any
+ * other kind are 0; undefined for what Ruby cannot compare.
+ */
+export function rubySpaceship(a: Value, b: Value): number | undefined {
+  if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < a.length && i < b.length; i++) {
+      const r = rubySpaceship(a[i], b[i]);
+      if (r !== 0) return r;
+    }
+    return a.length - b.length < 0 ? -1 : a.length > b.length ? 1 : 0;
+  }
+  if (a === b || (a === undefined && b === undefined)) return 0;
+  return undefined;
+}
+
+/** Ruby's class name of a value, as its comparison errors name it. */
+function rubyClassName(v: Value): string {
+  if (v === undefined) return 'NilClass';
+  if (v === true) return 'TrueClass';
+  if (v === false) return 'FalseClass';
+  if (typeof v === 'bigint') return 'Integer';
+  if (typeof v === 'number') return 'Float';
+  if (typeof v === 'string') return 'String';
+  if (Array.isArray(v)) return 'Array';
+  if (v instanceof Map) return 'Hash';
+  return typeNameOf(v);
+}
+
 const sort: PuppetFunction = (ctx, args, lambda) => {
   const v = args[0];
   if (typeof v === 'string') return [...v].sort().join('');
   const copy = [...(v as Value[])];
   if (lambda) copy.sort((a, b) => Number(lambda.call([a, b]) as bigint));
-  else copy.sort((a, b) => compareOrRaise(ctx, 'sort', a, b, false));
+  else {
+    copy.sort((a, b) => {
+      const r = rubySpaceship(a, b);
+      if (r === undefined) throw ctx.error('KSP-FUNC-090', { left: rubyClassName(a), right: rubyClassName(b) });
+      return r;
+    });
+  }
   return copy;
 };
 
