@@ -27,6 +27,13 @@ export abstract class PType {
   get constrained(): boolean {
     return this.params().length > 0;
   }
+  /**
+   * For a collection type, the types of its keys and of its elements (a Struct's keys are
+   * strings), so Data and RichData can tell whether every instance is data; undefined otherwise.
+   */
+  collectionParts(): { keys: PType[] | 'strings'; values: PType[] } | undefined {
+    return undefined;
+  }
 }
 
 export function resolve(t: PType): PType {
@@ -55,8 +62,22 @@ export class SimpleType extends PType {
     if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
     if (o instanceof OptionalType) return this.isInstance(undefined) && this.isAssignable(o.type);
     if (o.name === this.name || this.includes.includes(o.name)) return true;
-    return o instanceof SimpleType && o.includes.length > 0 && o.includes.every((n) => this.includes.includes(n));
+    if (o instanceof SimpleType) return o.includes.length > 0 && o.includes.every((n) => this.includes.includes(n));
+    // Data is Variant[ScalarData, Undef, Hash[String, Data], Array[Data]] and RichData the same
+    // with Hash[Variant[String, Numeric], RichData]: a collection type whose keys and elements fit.
+    const keyNames = this.name === 'Data' ? STRING_KEYS : this.name === 'RichData' ? RICH_KEYS : undefined;
+    const parts = keyNames && o.collectionParts();
+    if (!keyNames || !parts) return false;
+    return (parts.keys === 'strings' || parts.keys.every((k) => keyFits(k, keyNames))) && parts.values.every((v) => this.isAssignable(v));
   }
+}
+
+const STRING_KEYS = ['String', 'Enum', 'Pattern'];
+const RICH_KEYS = [...STRING_KEYS, 'Integer', 'Float', 'Numeric'];
+function keyFits(t: PType, names: string[]): boolean {
+  const k = resolve(t);
+  if (k instanceof VariantType) return k.types.every((x) => keyFits(x, names));
+  return names.includes(k.name);
 }
 
 const isScalar = (v: Value) => typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' ||
@@ -261,7 +282,9 @@ export class CallableType extends PType {
     return typeof v === 'function';
   }
   isAssignable(other: PType): boolean {
-    return resolve(other) instanceof CallableType;
+    const o = resolve(other);
+    // A Callable with parameters takes only one with the same parameters (bare Callable is any).
+    return o instanceof CallableType && (this.args.length === 0 || o.args.join(',') === this.args.join(','));
   }
   protected override params(): string[] {
     return this.args;

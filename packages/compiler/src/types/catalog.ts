@@ -20,7 +20,8 @@ export class ResourceType extends PType {
   }
   isAssignable(other: PType): boolean {
     const o = resolve(other);
-    if (!(o instanceof ResourceType)) return o instanceof ClassType && this.typeName === undefined;
+    // Class[x] is not a Resource (as in Puppet: `Class =~ Type[Resource]` is false).
+    if (!(o instanceof ResourceType)) return false;
     if (this.typeName === undefined) return true;
     if (o.typeName !== this.typeName) return false;
     return this.title === undefined || o.title === this.title;

@@ -1,6 +1,9 @@
 // Collection types: Collection, Array, Hash, Tuple, Struct.
 import type { Value } from '../values.ts';
 import { ANY_SIZE, Any, OptionalType, PType, Size, VariantType, quote, resolve, sizeOf } from './base.ts';
+import { StringType } from './scalars.ts';
+
+const STRING = new StringType();
 
 export class CollectionType extends PType {
   readonly name = 'Collection';
@@ -16,7 +19,8 @@ export class CollectionType extends PType {
     const o = resolve(other);
     if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
     if (o instanceof CollectionType || o instanceof ArrayType || o instanceof HashType) return this.size.within(o.size);
-    if (o instanceof TupleType || o instanceof StructType) return this.size.unbounded;
+    if (o instanceof TupleType) return this.size.within(o.size);
+    if (o instanceof StructType) return this.size.test(o.entries.length);
     return false;
   }
   protected override params(): string[] {
@@ -42,6 +46,9 @@ export class ArrayType extends PType {
     if (o instanceof ArrayType) return this.element.isAssignable(o.element) && this.size.within(o.size);
     if (o instanceof TupleType) return o.types.every((t) => this.element.isAssignable(t)) && this.size.within(o.size);
     return false;
+  }
+  override collectionParts(): { keys: PType[]; values: PType[] } {
+    return { keys: [], values: [this.element] };
   }
   protected override params(): string[] {
     const p: string[] = [];
@@ -71,8 +78,11 @@ export class HashType extends PType {
     const o = resolve(other);
     if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
     if (o instanceof HashType) return this.key.isAssignable(o.key) && this.value.isAssignable(o.value) && this.size.within(o.size);
-    if (o instanceof StructType) return o.entries.every((e) => this.key.isInstance(e.key) && this.value.isAssignable(e.type)) && this.size.unbounded;
+    if (o instanceof StructType) return o.entries.every((e) => this.key.isInstance(e.key) && this.value.isAssignable(e.type)) && this.size.test(o.entries.length);
     return false;
+  }
+  override collectionParts(): { keys: PType[]; values: PType[] } {
+    return { keys: [this.key], values: [this.value] };
   }
   protected override params(): string[] {
     const anyKV = resolve(this.key) === Any && resolve(this.value) === Any;
@@ -107,8 +117,25 @@ export class TupleType extends PType {
   isAssignable(other: PType): boolean {
     const o = resolve(other);
     if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
-    if (o instanceof TupleType) return o.types.length === this.types.length && o.types.every((t, i) => this.types[i].isAssignable(t));
+    // As Puppet: sizes first; then each of the other's element types against the one at its
+    // place here (the last one repeating); an Array's element type against each of ours.
+    const at = (i: number) => this.types[Math.min(i, this.types.length - 1)];
+    if (o instanceof TupleType) {
+      if (!this.size.within(o.size)) return false;
+      if (this.types.length === 0) return true;
+      if (o.types.length === 0) return (this.size.min ?? 0n) === 0n;
+      return o.types.every((t, i) => at(i).isAssignable(t));
+    }
+    if (o instanceof ArrayType) {
+      if (!this.size.within(o.size)) return false;
+      const n = o.size.max === null ? this.types.length : Math.min(this.types.length, Number(o.size.max));
+      for (let i = 0; i < n; i++) if (!at(i).isAssignable(o.element)) return false;
+      return true;
+    }
     return false;
+  }
+  override collectionParts(): { keys: PType[]; values: PType[] } {
+    return { keys: [], values: this.types };
   }
   protected override params(): string[] {
     return [...this.types.map(String), ...(this.explicitSize ? this.size.params() : [])];
@@ -141,13 +168,24 @@ export class StructType extends PType {
   isAssignable(other: PType): boolean {
     const o = resolve(other);
     if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (o instanceof HashType) {
+      // Every required key's type must take the Hash's values, and the Hash's size must fit.
+      const required = this.entries.filter((e) => !e.optional);
+      if (!required.every((e) => e.type.isAssignable(o.value) && STRING.isAssignable(o.key))) return false;
+      return new Size(BigInt(required.length), BigInt(this.entries.length)).within(o.size);
+    }
     if (!(o instanceof StructType)) return false;
     return this.entries.every((e) => {
       const oe = o.entries.find((x) => x.key === e.key);
-      return oe ? e.type.isAssignable(oe.type) : e.optional;
+      // A required key is not satisfied by an optional one.
+      return oe ? (e.optional || !oe.optional) && e.type.isAssignable(oe.type) : e.optional;
     }) && o.entries.every((oe) => this.entries.some((e) => e.key === oe.key));
   }
+  override collectionParts(): { keys: 'strings'; values: PType[] } {
+    return { keys: 'strings', values: this.entries.map((e) => e.type) };
+  }
   protected override params(): string[] {
+    if (this.entries.length === 0) return [];
     const inner = this.entries.map((e) => `${e.optional && !(resolve(e.type) instanceof OptionalType) ? `Optional[${quote(e.key)}]` : quote(e.key)} => ${e.type}`);
     return [`{${inner.join(', ')}}`];
   }
