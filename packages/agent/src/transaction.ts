@@ -231,11 +231,13 @@ export class Transaction {
       const insync = prop.insync ? prop.insync(is, should, r) : String(is) === String(should);
       if (insync) continue;
       const fmt = (v: unknown) => (prop.format ? prop.format(v, r) : v === undefined ? 'absent' : String(v));
+      const shown = (v: unknown, side: 'is' | 'should') => (prop.show ? prop.show(v, side, r) : `'${fmt(v)}'`);
       const message = is === undefined || is === 'absent'
-        ? (prop.name === 'ensure' ? `${ensureCreated(r.type)}` : `defined '${prop.name}' as '${fmt(should)}'`)
+        ? (prop.name === 'ensure' ? `${ensureCreated(r.type)}` : `defined '${prop.name}' as ${shown(should, 'should')}`)
         : prop.name === 'ensure' && should === 'absent' ? 'removed'
-          : `${prop.name} changed '${fmt(is)}' to '${fmt(should)}'`;
+          : `${prop.name} changed ${shown(is, 'is')} to ${shown(should, 'should')}`;
       const change: Change = { property: prop.name, is, should, message, isText: fmt(is), shouldText: fmt(should) };
+      if (prop.show) Object.assign(change, { isShown: shown(is, 'is'), shouldShown: shown(should, 'should') });
       if (prop.diff) change.diff = prop.diff(is, should, r);
       changes.push(change);
     }
@@ -254,7 +256,7 @@ export class Transaction {
     const source = this.path(r.ref);
     if (noop) {
       for (const c of changes) {
-        this.log('notice', `${source}/${c.property}`, `${c.diff ? `${c.diff}\n` : ''}current_value '${c.isText ?? short(c.is)}', should be '${c.shouldText ?? short(c.should)}' (noop)`, r);
+        this.log('notice', `${source}/${c.property}`, `${c.diff ? `${c.diff}\n` : ''}current_value ${c.isShown ?? `'${c.isText ?? short(c.is)}'`}, should be ${c.shouldShown ?? `'${c.shouldText ?? short(c.should)}'`} (noop)`, r);
         this.event(status, c, 'noop');
       }
       // Subscribers say what they would have done.

@@ -63,6 +63,9 @@ export interface Change {
   /** The values as messages show them (content as a checksum). */
   isText?: string;
   shouldText?: string;
+  /** The values exactly as messages print them, quotes included, when the property says so (`show`). */
+  isShown?: string;
+  shouldShown?: string;
 }
 
 export interface PropertyDef {
@@ -71,6 +74,11 @@ export interface PropertyDef {
   insync?(is: unknown, should: unknown, r: Resource): boolean;
   /** How a value appears in messages (e.g. a checksum instead of file content). */
   format?(v: unknown, r: Resource): string;
+  /**
+   * The value as change and noop messages print it, quotes included, where Puppet prints it
+   * otherwise than `'value'` (a list's current value unquoted: `host_aliases changed a b to 'c'`).
+   */
+  show?(v: unknown, side: 'is' | 'should', r: Resource): string;
   /** Content-like properties get a diff in messages. */
   diff?(is: unknown, should: unknown, r: Resource): string | undefined;
 }

@@ -43,6 +43,10 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-032': { message: "Invalid {type} provider '{provider}' (known: {known})", hint: 'name one of the known providers, or leave provider out to get the host\'s default' },
     'KSP-PROVIDERS-033': { message: 'Provider {provider} is not functional on this host', hint: 'the commands it needs are missing: install them, or leave provider out' },
     'KSP-PROVIDERS-034': { message: 'Could not find a suitable provider for {type} (tried {tried})', hint: 'none of the type\'s providers finds its commands on this host' },
+    'KSP-PROVIDERS-035': { message: 'Parameter name failed on {ref}: Invalid host name "{name}"', hint: 'each dot-separated part of a host name is letters, digits, _ and - (not starting or ending with -)' },
+    'KSP-PROVIDERS-036': { message: 'Parameter ip failed on {ref}: Invalid IP address "{value}"', hint: 'give an IPv4 or IPv6 address' },
+    'KSP-PROVIDERS-037': { message: 'Parameter host_aliases failed on {ref}: Host aliases cannot include whitespace or be empty: "{value}"', hint: 'give each alias as one element of an array; an empty array removes them all' },
+    'KSP-PROVIDERS-038': { message: 'Parameter {parameter} failed on {ref}: the value cannot include a newline', hint: 'the value is written on one line of the file' },
   },
 });
 

@@ -22,14 +22,18 @@ import { apt } from './providers/apt.ts';
 import { dpkg } from './providers/dpkg.ts';
 import { serviceDebian } from './providers/service-debian.ts';
 import { serviceSystemd } from './providers/service-systemd.ts';
+import { hostType } from './types/host.ts';
+import { hostParsed } from './providers/host-parsed.ts';
 
 export class Registry {
   private readonly types = new Map<string, RegisteredType>();
 
   constructor() {
-    for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType]) this.addType(t);
+    for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType,
+      hostType]) this.addType(t);
     for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd,
-      firewallNftables, firewallchainNftables, firewallIptables, firewallchainIptables]) this.addProvider(p);
+      firewallNftables, firewallchainNftables, firewallIptables, firewallchainIptables,
+      hostParsed]) this.addProvider(p);
   }
 
   addType(t: TypeDefinition): void {

@@ -1,0 +1,148 @@
+// The differential procedure for resource types, the same for Puppet (recorded once, by
+// record.ts) and for Kasper (apply-conformance.test.ts): a case's manifest is applied to a fresh
+// temporary root (and, for crontabs, a test user's crontab), applied again, the target drifted
+// by the case's drift.sh, and applied in noop. What is compared: the notices each run printed
+// about resources, and the files (and crontab) left after the first run and after the noop run.
+// Paths under the root and the test user's name are written @ROOT@ and @USER@.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+export const CASES = join(import.meta.dirname, 'cases');
+
+export interface RunOutput {
+  /** Log lines as `level: source: message` (Kasper's) or Puppet's console lines. */
+  lines: string[];
+}
+
+/** Applies a manifest (noop or not) and returns what it printed. */
+export type Applier = (manifest: string, noop: boolean, work: string) => Promise<RunOutput>;
+
+export interface CaseResult {
+  run1: string;
+  run2: string;
+  noop: string;
+  tree1: string;
+  tree2: string;
+}
+
+export function caseNames(only: string[] = []): string[] {
+  const all = readdirSync(CASES).filter((n) => existsSync(join(CASES, n, 'site.pp'))).sort();
+  return only.length ? all.filter((n) => only.includes(n)) : all;
+}
+
+/** Whether a case needs a crontab user (its manifest names @USER@). */
+export function needsUser(name: string): boolean {
+  return readFileSync(join(CASES, name, 'site.pp'), 'utf8').includes('@USER@')
+    || (existsSync(join(CASES, name, 'drift.sh')) && readFileSync(join(CASES, name, 'drift.sh'), 'utf8').includes('USER'));
+}
+
+/** Makes sure the local test user exists, with no crontab. */
+export function prepareUser(user: string): void {
+  try {
+    execFileSync('id', [user], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['-M', '-s', '/usr/sbin/nologin', user], { stdio: 'ignore' });
+  }
+  try { execFileSync('crontab', ['-u', user, '-r'], { stdio: 'ignore' }); } catch { /* none */ }
+}
+
+function crontabOf(user: string): string {
+  try {
+    return execFileSync('crontab', ['-u', user, '-l'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return '(no crontab)\n';
+  }
+}
+
+/** Every file, folder and link under root with its content, and the test user's crontab. */
+export function dumpTree(root: string, user?: string): string {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const n of readdirSync(dir).sort()) {
+      const p = join(dir, n);
+      const rel = relative(root, p);
+      const st = lstatSync(p);
+      if (st.isSymbolicLink()) out.push(`== ${rel} -> ${readlinkSync(p)}`);
+      else if (st.isDirectory()) {
+        out.push(`== ${rel}/ (${(st.mode & 0o7777).toString(8)})`);
+        walk(p);
+      } else out.push(`== ${rel} (${(st.mode & 0o7777).toString(8)})\n${withoutHeader(readFileSync(p, 'utf8'))}`);
+    }
+  };
+  walk(root);
+  if (user) out.push(`== crontab of @USER@\n${withoutHeader(crontabOf(user))}`);
+  return normalize(out.join('\n'), root, user);
+}
+
+/** Puppet's `# HEADER:` lines carry the time they were written, and Kasper writes its own: neither is compared. */
+function withoutHeader(text: string): string {
+  return text.split('\n').filter((l) => !l.startsWith('# HEADER:')).join('\n');
+}
+
+/** Puppet's and Kasper's notices about resources, in one form: `/Stage[main]/Main/Host[a]/ensure: created`. */
+export function resourceLines(lines: string[], root: string, user?: string): string {
+  const out: string[] = [];
+  for (const l of lines) {
+    const m = /^(?:Notice|notice): (\/.*?): ([\s\S]*)$/.exec(l);
+    if (m) {
+      // The class and stage refresh notices of a noop run are Puppet's bookkeeping, not the type's.
+      if (/\/(Class|Stage)\[[^\]]*\]$|^\/Stage\[main\]$/.test(m[1]) || /^\/Stage\[main\]\/[^/]+$/.test(m[1])) continue;
+      out.push(`${m[1]}: ${m[2]}`);
+      continue;
+    }
+    const e = /^(?:Error|err): (\/.*?): /.exec(l);
+    if (e) out.push(`${e[1]}: FAILED`);
+  }
+  return normalize(out.sort().join('\n'), root, user);
+}
+
+/** The root, the test user and times written as placeholders. */
+export function normalize(text: string, root: string, user?: string): string {
+  let t = text.split(root).join('@ROOT@');
+  if (user) t = t.replace(new RegExp(`\\b${user}\\b`, 'g'), '@USER@');
+  return t;
+}
+
+/** A case's manifest with its placeholders filled in. */
+export function manifestOf(name: string, root: string, user: string): string {
+  return readFileSync(join(CASES, name, 'site.pp'), 'utf8').replaceAll('@ROOT@', root).replaceAll('@USER@', user);
+}
+
+/** Runs the procedure for one case with one applier. */
+export async function runCase(name: string, apply: Applier, user: string): Promise<CaseResult> {
+  const dir = join(CASES, name);
+  const root = mkdtempSync(join(tmpdir(), 'kasper-ac-'));
+  const work = mkdtempSync(join(tmpdir(), 'kasper-ac-work-'));
+  const u = needsUser(name) ? user : undefined;
+  try {
+    if (u) prepareUser(u);
+    if (existsSync(join(dir, 'before'))) cpSync(join(dir, 'before'), root, { recursive: true });
+    if (u && existsSync(join(dir, 'before.crontab'))) execFileSync('crontab', ['-u', u, join(dir, 'before.crontab')]);
+    const manifest = manifestOf(name, root, user);
+    const run1 = resourceLines((await apply(manifest, false, work)).lines, root, u);
+    const tree1 = dumpTree(root, u);
+    const run2 = resourceLines((await apply(manifest, false, work)).lines, root, u);
+    if (existsSync(join(dir, 'drift.sh'))) {
+      execFileSync('sh', [join(dir, 'drift.sh')], { env: { ...process.env, ROOT: root, USER: user }, stdio: 'pipe' });
+    }
+    const noop = resourceLines((await apply(manifest, true, work)).lines, root, u);
+    const tree2 = dumpTree(root, u);
+    return { run1, run2, noop, tree1, tree2 };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+    if (u) try { execFileSync('crontab', ['-u', u, '-r'], { stdio: 'ignore' }); } catch { /* none */ }
+  }
+}
+
+export const RESULT_FILES = ['run1', 'run2', 'noop', 'tree1', 'tree2'] as const;
+
+export function expectedOf(name: string): CaseResult | undefined {
+  const dir = join(CASES, name, 'expected');
+  if (!existsSync(dir)) return undefined;
+  const r = {} as CaseResult;
+  for (const f of RESULT_FILES) r[f] = readFileSync(join(dir, `${f}.txt`), 'utf8').replace(/\n$/, '');
+  return r;
+}
