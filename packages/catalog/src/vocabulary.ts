@@ -43,3 +43,17 @@ export function namevarOf(type: string): string {
   const t = type.toLowerCase();
   return Object.hasOwn(BUILTIN_NAMEVARS, t) ? BUILTIN_NAMEVARS[t] : 'name';
 }
+
+/**
+ * The namevar's value a title stands for, as the type's title patterns read it: a file's title
+ * loses its trailing slashes (`/var/www/` → `/var/www`, but `/` stays), every other built-in type
+ * takes the title as it is. Undefined when the title fits none of the patterns (an empty file title).
+ */
+export function namevarFromTitle(type: string, title: string): string | undefined {
+  const t = type.toLowerCase();
+  if (t === 'file') {
+    const m = /^(\/|.+:\/|.*[^/])\/*\n?$/s.exec(title);
+    return m ? m[1] : undefined;
+  }
+  return title;
+}

@@ -11,7 +11,7 @@
 // expressions), overrides.ts (defaults and overrides), collectors.ts, relationships.ts.
 import { LineMap } from '@kasper/language';
 import type * as A from '@kasper/language';
-import { capitalizeType, namevarOf, refKey, type Catalog } from '@kasper/catalog';
+import { capitalizeType, namevarFromTitle, namevarOf, refKey, type Catalog } from '@kasper/catalog';
 import { raise } from './messages.ts';
 import { fromData } from './facts.ts';
 import { trustedData } from './trusted.ts';
@@ -252,12 +252,20 @@ export class Compilation implements EvaluationHost {
     }
   }
 
-  /** Puppet leaves out a type's namevar when it only repeats the title (`path => $title`). */
+  /**
+   * A built-in type's namevar not given is what its title patterns make of the title (a file's
+   * `/var/www/` is `path => '/var/www'`); Puppet leaves it out when it only repeats the title
+   * (`path => $title`).
+   */
   private dropNamevarsEqualToTitle(): void {
     for (const r of this.table.all) {
       if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
       const t = r.type.toLowerCase();
       const namevar = r.kind === 'builtin' ? namevarOf(t) : this.loader.customTypeNamevar(t);
+      if (r.kind === 'builtin' && !r.params.has(namevar)) {
+        const fromTitle = namevarFromTitle(t, r.title);
+        if (fromTitle !== undefined && fromTitle !== r.title) r.params.set(namevar, fromTitle);
+      }
       if (r.params.get(namevar) === r.title) r.params.delete(namevar);
     }
   }
