@@ -73,7 +73,7 @@ args = [
   '--hiera_config', hiera_config,
   '--facts_terminus', 'yaml',
   '--yamldir', yamldir,
-  '--render-as', 'json',
+  '--render-as', meta['render_as'] || 'json',
   '--color', 'false',
 ]
 

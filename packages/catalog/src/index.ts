@@ -5,5 +5,6 @@ export * from './catalog.ts';
 export * from './json.ts';
 export * from './refs.ts';
 export * from './report.ts';
+export * from './rich.ts';
 export * from './sources.ts';
 export * from './vocabulary.ts';

@@ -7,7 +7,7 @@ import { locate } from './loader.ts';
 import type { CompilerCode, MessageArgs } from './messages.ts';
 import { Scope } from './scope.ts';
 import {
-  DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
+  PDeferred, DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
 } from './values.ts';
 import { describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
 import { NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
@@ -397,6 +397,10 @@ export class Evaluator {
   private callMethod(e: A.CallMethodExpression, frame: Frame): Value {
     const receiver = this.evaluate(e.functor.left, frame);
     const args = this.evaluateArgs(e.args, frame);
+    // An Object's attributes read as methods: $d.name, $d.arguments on a Deferred.
+    if (receiver instanceof PDeferred && args.length === 0 && !e.lambda && (e.functor.name === 'name' || e.functor.name === 'arguments')) {
+      return e.functor.name === 'name' ? receiver.name : receiver.args;
+    }
     return this.host.callFunction(e.functor.name, [receiver, ...args], this.makeLambda(e.lambda, frame), frame, e);
   }
 

@@ -168,6 +168,10 @@ const MESSAGES = {
   'KSP-FUNC-038': { message: "'{text}' is not a type", hint: "a built-in function's declaration is wrong: a bug in Kasper, please report it" },
   'KSP-FUNC-039': { message: "'{text}' is not a built-in type", hint: "a built-in function's declaration is wrong: a bug in Kasper, please report it" },
   'KSP-FUNC-040': { message: '{message}', hint: "the arguments do not fit any of the Ruby function's dispatches; the message lists what it accepts" },
+  'KSP-FUNC-100': {
+    message: "The function 'new_Deferred' was called with arguments it does not accept. It expects one of:\n  ({hashType} hash)\n    rejected: {hashReason}\n  ({nameType} name, Array arguments?)\n    rejected: {nameReason}",
+    hint: "Deferred('fn', [args]) takes a function's name (lower case, `mod::fn`, or `$variable`) and an Array of arguments, or one Hash {name => …, arguments => …}",
+  },
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
   'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },
 

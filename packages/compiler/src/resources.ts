@@ -1,7 +1,7 @@
 // Resources while a catalog is being compiled, and their conversion into the catalog.
-import { Catalog, CatalogFloat, capitalizeType, refKey, type CatalogValue } from '@kasper/catalog';
+import { Catalog, CatalogFloat, capitalizeType, deferredData, refKey, sensitiveData, type CatalogValue } from '@kasper/catalog';
 import type { Scope } from './scope.ts';
-import { DEFAULT, PRegexp, PSensitive, type Value } from './values.ts';
+import { DEFAULT, PDeferred, PRegexp, PSensitive, type Value } from './values.ts';
 import { ClassType, ResourceType, formatValue } from './types/index.ts';
 
 export type ResourceKind = 'builtin' | 'define' | 'class' | 'node' | 'stage' | 'custom';
@@ -95,6 +95,7 @@ export function toCatalogValue(v: Value): CatalogValue | undefined {
   if (v === DEFAULT) return 'default';
   if (v instanceof PRegexp) return v.toString();
   if (v instanceof PSensitive) return toCatalogValue(v.value) ?? null;
+  if (v instanceof PDeferred) return deferredData(v.name, v.args?.map(toDeferredArgument));
   if (Array.isArray(v)) return v.map((x) => toCatalogValue(x) ?? null);
   if (v instanceof Map) {
     const o: { [k: string]: CatalogValue } = {};
@@ -104,6 +105,21 @@ export function toCatalogValue(v: Value): CatalogValue | undefined {
   const ref = referenceString(v);
   if (ref) return ref;
   return formatValue(v);
+}
+
+/**
+ * A Deferred's argument as rich data: a Sensitive in it stays Sensitive (`__ptype`), so the agent
+ * knows the result it feeds is secret, as Puppet 7 writes it.
+ */
+function toDeferredArgument(v: Value): CatalogValue {
+  if (v instanceof PSensitive) return sensitiveData(toDeferredArgument(v.value));
+  if (Array.isArray(v)) return v.map(toDeferredArgument);
+  if (v instanceof Map) {
+    const o: { [k: string]: CatalogValue } = {};
+    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = toDeferredArgument(x);
+    return o;
+  }
+  return toCatalogValue(v) ?? null;
 }
 
 /** Puppet's `kind` of a catalog resource. */

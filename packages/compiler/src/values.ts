@@ -11,6 +11,7 @@
 //   Array       Value[]
 //   Hash        Map<Value, Value> (insertion ordered; keys compare by value for scalars)
 //   Sensitive   PSensitive
+//   Deferred    PDeferred       (a function call the agent makes: Deferred('join', [[1, 2], ':']))
 //   types       PType subclasses (types/), resource references included: File['/x']
 //
 // Values are treated as immutable once created: operations build new arrays and maps.
@@ -27,6 +28,7 @@ export type Value =
   | DefaultValue
   | PRegexp
   | PSensitive
+  | PDeferred
   | PTimestamp
   | PBinary
   | PType
@@ -92,6 +94,21 @@ export class PSensitive {
   }
   toString(): string {
     return 'Sensitive [value redacted]';
+  }
+}
+
+/**
+ * Puppet's Deferred: a call of the function `name` with `args` that the compiler does not make.
+ * It goes into the catalog as rich data and the agent makes the call before applying
+ * (a name starting with `$` reads that variable there, digging into it with the arguments).
+ * `args` is undefined when none were given (`Deferred('f')`), which Puppet keeps apart from [].
+ */
+export class PDeferred {
+  readonly name: string;
+  readonly args: Value[] | undefined;
+  constructor(name: string, args: Value[] | undefined) {
+    this.name = name;
+    this.args = args;
   }
 }
 
@@ -171,6 +188,9 @@ export function puppetEquals(a: Value, b: Value): boolean {
     return true;
   }
   if (a instanceof PRegexp && b instanceof PRegexp) return a.pattern === b.pattern;
+  if (a instanceof PDeferred && b instanceof PDeferred) {
+    return a.name === b.name && (a.args === undefined || b.args === undefined ? a.args === b.args : puppetEquals(a.args, b.args));
+  }
   if (isType(a) && isType(b)) return a.equals(b);
   return false;
 }

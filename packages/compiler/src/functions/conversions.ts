@@ -1,10 +1,10 @@
 // Functions on types and values, as Puppet 7 ships them: type, assert_type, new (and Type(…)),
 // convert_to, unwrap; call and getvar, which reach other functions and variables by name.
 import { parseManifest } from '@kasper/language';
-import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
 import {
-  ArrayType, BooleanType, FloatType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
-  TypeAliasType, VariantType, Binary, Default, Timestamp, Undef, describeMismatch, formatValue, generalize, inferType,
+  ArrayType, BooleanType, DeferredType, FloatType, PatternType, StructType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
+  TypeAliasType, VariantType, Binary, Default, Timestamp, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
 } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { toNumeric } from './collections.ts';
@@ -132,6 +132,8 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     } else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Hash' });
   } else if (t instanceof SensitiveType) {
     result = v instanceof PSensitive ? v : new PSensitive(v);
+  } else if (t instanceof DeferredType) {
+    result = newDeferred(ctx, args);
   } else if (t instanceof VariantType) {
     for (const member of t.types) {
       try {
@@ -160,6 +162,33 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   }
   if (!type.isInstance(result)) throw ctx.error('KSP-FUNC-016', { type: t.name, mismatch: describeMismatch(type, result) });
   return result;
+}
+
+const DEFERRED_NAME_TYPE = new PatternType([new PRegexp(DEFERRED_NAME)]);
+const DEFERRED_ARGS_TYPE = new OptionalType(new ArrayType());
+const DEFERRED_HASH_TYPE = new StructType([
+  { key: 'name', optional: false, type: DEFERRED_NAME_TYPE }, { key: 'arguments', optional: true, type: DEFERRED_ARGS_TYPE },
+]);
+
+/**
+ * Deferred.new: `(name, arguments?)` or `({name => …, arguments => …})`, Puppet's two dispatches;
+ * when neither fits, the error lists both with why each was rejected, as Puppet's does.
+ */
+function newDeferred(ctx: CallContext, args: Value[]): PDeferred {
+  const [a, b] = args;
+  if (args.length === 1 && DEFERRED_HASH_TYPE.isInstance(a)) {
+    const h = a as Map<Value, Value>;
+    const x = hashGet(h, 'arguments');
+    return new PDeferred(hashGet(h, 'name') as string, x === NOT_FOUND ? undefined : x as Value[] | undefined);
+  }
+  if (args.length >= 1 && args.length <= 2 && DEFERRED_NAME_TYPE.isInstance(a) && DEFERRED_ARGS_TYPE.isInstance(b)) {
+    return new PDeferred(a as string, b as Value[] | undefined);
+  }
+  const byHash = args.length === 1 ? `parameter 'hash' ${describeArgumentMismatch(DEFERRED_HASH_TYPE, a)}` : `expects 1 argument, got ${args.length}`;
+  const byName = args.length < 1 || args.length > 2 ? `expects between 1 and 2 arguments, got ${args.length}`
+    : !DEFERRED_NAME_TYPE.isInstance(a) ? `parameter 'name' ${describeArgumentMismatch(DEFERRED_NAME_TYPE, a)}`
+      : `parameter 'arguments' expects a value of type Undef or Array, got ${typeNameOf(b)}`;
+  throw ctx.error('KSP-FUNC-100', { hashType: DEFERRED_HASH_TYPE.toString(), hashReason: byHash, nameType: DEFERRED_NAME_TYPE.toString(), nameReason: byName });
 }
 
 const newFn: PuppetFunction = (ctx, args, lambda) => {

@@ -1,7 +1,7 @@
 // The base of the type system: PType, the simple types (Any, Undef, Numeric, Data …), the
 // combinators (Optional, NotUndef, Variant, Sensitive, Type, Callable), type aliases, and the
 // size and range parameters the other types share. It imports none of the other files.
-import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimestamp, isType, type Value } from '../values.ts';
 import { raise } from '../messages.ts';
 
 export abstract class PType {
@@ -90,7 +90,7 @@ function isData(v: Value): boolean {
   return false;
 }
 function isRichData(v: Value): boolean {
-  if (v === undefined || isScalar(v) || v === DEFAULT || isType(v) || v instanceof PSensitive) return true;
+  if (v === undefined || isScalar(v) || v === DEFAULT || isType(v) || v instanceof PSensitive || v instanceof PDeferred) return true;
   if (Array.isArray(v)) return v.every(isRichData);
   if (v instanceof Map) return [...v].every(([k, x]) => isRichData(k) && isRichData(x));
   return false;
@@ -106,7 +106,7 @@ export const Numeric = new SimpleType('Numeric', (v) => typeof v === 'bigint' ||
 export const ScalarData = new SimpleType('ScalarData', isScalarData, SCALAR_DATA);
 export const Scalar = new SimpleType('Scalar', isScalar, [...SCALAR_DATA, 'Regexp', 'Scalar']);
 export const Data = new SimpleType('Data', isData, [...SCALAR_DATA, 'Undef', 'Data']);
-export const RichData = new SimpleType('RichData', isRichData, [...SCALAR_DATA, 'Undef', 'Data', 'Scalar', 'Regexp', 'Default', 'Type', 'Sensitive', 'RichData']);
+export const RichData = new SimpleType('RichData', isRichData, [...SCALAR_DATA, 'Undef', 'Data', 'Scalar', 'Regexp', 'Default', 'Type', 'Sensitive', 'RichData', 'Object', 'Deferred']);
 export const Iterator = new SimpleType('Iterator', () => false);
 export const Timespan = new SimpleType('Timespan', () => false);
 export const Timestamp = new SimpleType('Timestamp', (v) => v instanceof PTimestamp);
@@ -114,7 +114,8 @@ export const SemVer = new SimpleType('SemVer', () => false);
 export const SemVerRange = new SimpleType('SemVerRange', () => false);
 export const Binary = new SimpleType('Binary', (v) => v instanceof PBinary);
 export const Runtime = new SimpleType('Runtime', () => false);
-export const ObjectT = new SimpleType('Object', () => false);
+// Deferred is the one Object type Kasper has values of.
+export const ObjectT = new SimpleType('Object', (v) => v instanceof PDeferred, ['Deferred']);
 export const TypeSet = new SimpleType('TypeSet', () => false);
 export const Error_ = new SimpleType('Error', () => false);
 export const URI = new SimpleType('URI', () => false);
@@ -247,6 +248,26 @@ export class SensitiveType extends PType {
   }
   protected override params(): string[] {
     return resolve(this.type) === Any ? [] : [this.type.toString()];
+  }
+}
+
+/** The pattern a Deferred's function name must match (`$` first: a variable read on the agent). */
+export const DEFERRED_NAME = '\\A[$]?[a-z][a-z0-9_]*(?:::[a-z][a-z0-9_]*)*\\z';
+
+/**
+ * `Deferred`: Puppet's Object type for a function call made by the agent (values are PDeferred).
+ * Puppet prints it as the Object type it is, attributes included.
+ */
+export class DeferredType extends PType {
+  readonly name = 'Deferred';
+  isInstance(v: Value): boolean {
+    return v instanceof PDeferred;
+  }
+  isAssignable(other: PType): boolean {
+    return resolve(other) instanceof DeferredType;
+  }
+  override toString(): string {
+    return `Object[{name => 'Deferred', attributes => {'name' => Pattern[/${DEFERRED_NAME}/], 'arguments' => {type => Optional[Array], value => undef}}}]`;
   }
 }
 

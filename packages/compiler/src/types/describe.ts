@@ -1,7 +1,7 @@
 // What the type system says about values: the type of a value (inference, generalization), why
 // a value does not match a type (Puppet's "expects … got …"), and values as strings.
-import { DEFAULT, PRegexp, PSensitive, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
-import { ANY_SIZE, Any, CallableType, Data, Default, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, resolve, sizeOf } from './base.ts';
+import { DEFAULT, PDeferred, PRegexp, PSensitive, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
 import { BooleanT, BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, StructType, TupleType } from './collections.ts';
 
@@ -17,6 +17,7 @@ export function inferType(v: Value): PType {
   if (v === DEFAULT) return Default;
   if (v instanceof PRegexp) return new RegexpType(v);
   if (v instanceof PSensitive) return new SensitiveType(inferType(v.value));
+  if (v instanceof PDeferred) return new DeferredType();
   if (isType(v)) return new TypeType(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return new ArrayType(Unit, new Size(0n, 0n));
@@ -171,7 +172,24 @@ export function formatValue(v: Value): string {
   if (v === DEFAULT) return 'default';
   if (v instanceof PRegexp) return v.toString();
   if (v instanceof PSensitive) return v.toString();
+  if (v instanceof PDeferred) return formatDeferred(v);
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(', ')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)} => ${formatValue(x)}`).join(', ')}}`;
   return String(v);
+}
+
+/** A Deferred as Puppet prints an Object: `Deferred({'name' => 'join', 'arguments' => [[1, 2], ':']})`. */
+function formatDeferred(d: PDeferred): string {
+  const attrs = [`'name' => ${quote(d.name)}`];
+  if (d.args !== undefined) attrs.push(`'arguments' => ${formatQuoted(d.args)}`);
+  return `Deferred({${attrs.join(', ')}})`;
+}
+
+/** A value inside an Object's printed form: strings quoted, undef named. */
+function formatQuoted(v: Value): string {
+  if (v === undefined) return 'undef';
+  if (typeof v === 'string') return quote(v);
+  if (Array.isArray(v)) return `[${v.map(formatQuoted).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatQuoted(k)} => ${formatQuoted(x)}`).join(', ')}}`;
+  return formatValue(v);
 }

@@ -1,6 +1,6 @@
 // Types by name, and `Type[…]` parameters: `Integer[1, 10]`, `File['/x']`, `Optional[String]`.
 import { DEFAULT, PRegexp, isType, type Value } from '../values.ts';
-import { ANY_SIZE, Any, Binary, CallableType, Data, Default, Error_, Init, Iterator, NotUndefType, Numeric, ObjectT, OptionalType, PType, RichData, Runtime, Scalar, ScalarData, SemVer, SemVerRange, SensitiveType, Size, Timespan, Timestamp, TypeAliasType, TypeSet, TypeType, URI, Undef, Unit, VariantType, boundOf } from './base.ts';
+import { ANY_SIZE, Any, Binary, CallableType, Data, Default, DeferredType, Error_, Init, Iterator, NotUndefType, Numeric, ObjectT, OptionalType, PType, RichData, Runtime, Scalar, ScalarData, SemVer, SemVerRange, SensitiveType, Size, Timespan, Timestamp, TypeAliasType, TypeSet, TypeType, URI, Undef, Unit, VariantType, boundOf } from './base.ts';
 import { BooleanType, EnumType, FloatType, IntegerType, Iterable, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, type StructEntry, StructType, TupleType } from './collections.ts';
 import { CatalogEntry, ClassType, ResourceType } from './catalog.ts';
@@ -19,7 +19,7 @@ const BY_NAME: Record<string, () => PType> = {
   Resource: () => new ResourceType(), Class: () => new ClassType(), CatalogEntry: () => CatalogEntry,
   Iterable: () => Iterable, Iterator: () => Iterator, Timespan: () => Timespan, Timestamp: () => Timestamp,
   SemVer: () => SemVer, SemVerRange: () => SemVerRange, Binary: () => Binary, Runtime: () => Runtime,
-  Object: () => ObjectT, TypeSet: () => TypeSet, Error: () => Error_, URI: () => URI, Init: () => Init,
+  Object: () => ObjectT, Deferred: () => new DeferredType(), TypeSet: () => TypeSet, Error: () => Error_, URI: () => URI, Init: () => Init,
 };
 
 /** A built-in type by its name (`Integer`), or undefined for resource types and aliases. */

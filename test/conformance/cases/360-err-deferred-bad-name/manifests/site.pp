@@ -1,0 +1,3 @@
+notify { 'x':
+  message => Deferred('Bad_Name', [1]),
+}
