@@ -24,17 +24,29 @@ export class Relationships {
   private readonly evaluator: Evaluator;
   private readonly table: ResourceTable;
   private readonly pending: PendingRelation[] = [];
+  /**
+   * A collector alone on the right of an arrow remembers the arrow's left side: when it collects
+   * nothing, the next arrow in the chain starts from there (`a -> Pkg <| nomatch |> -> b` orders
+   * a before b), as Puppet's empty alternative does.
+   */
+  private readonly emptyAlternative = new Map<Collector, Value>();
 
   constructor(evaluator: Evaluator, table: ResourceTable) {
     this.evaluator = evaluator;
     this.table = table;
   }
 
-  /** `a -> b`: noted for the end; the value is the right side, so arrows chain. */
+  /**
+   * `a -> b`: noted for the end; the value is the right side, so arrows chain — or the left side
+   * when the right is empty, so `a -> [] -> b` orders a before b.
+   */
   add(e: A.RelationshipExpression, frame: Frame): Value {
     const left = this.evaluator.evaluate(e.left, frame);
     const right = this.evaluator.evaluate(e.right, frame);
     this.pending.push({ op: e.operator, left, right, frame, at: e });
+    const rights = Array.isArray(right) ? right.flat(Infinity as 1) : [right];
+    if (rights.length === 0) return left;
+    if (rights.length === 1 && rights[0] instanceof Collector) this.emptyAlternative.set(rights[0], left);
     return right;
   }
 
@@ -59,6 +71,18 @@ export class Relationships {
     }
   }
 
+  /**
+   * The source side of an arrow: a collector that found nothing stands for the arrow before it,
+   * back to the first side that is not an empty collector.
+   */
+  private leftmost(v: Value): Value {
+    const list = Array.isArray(v) ? v.flat(Infinity as 1) : [v];
+    const c = list.length === 1 ? list[0] : undefined;
+    if (!(c instanceof Collector) || c.found.size > 0) return v;
+    const alt = this.emptyAlternative.get(c);
+    return alt === undefined ? [] : this.leftmost(alt);
+  }
+
   private targets(v: Value, rel: PendingRelation): ResourceState[] {
     if (v instanceof Collector) return [...v.found];
     const list = Array.isArray(v) ? v.flat(Infinity as 1) : [v];
@@ -79,9 +103,10 @@ export class Relationships {
 
   /** `a -> b` adds b to a's `before`; `~>` to `notify`; the arrows pointing left swap sides. */
   private apply(rel: PendingRelation): void {
-    const l = this.targets(rel.left, rel);
-    const r = this.targets(rel.right, rel);
-    const [sources, targets] = rel.op === '->' || rel.op === '~>' ? [l, r] : [r, l];
+    const forward = rel.op === '->' || rel.op === '~>';
+    const [source, target] = forward ? [rel.left, rel.right] : [rel.right, rel.left];
+    const sources = [...new Set(this.targets(this.leftmost(source), rel))];
+    const targets = [...new Set(this.targets(target, rel))];
     const param = rel.op === '->' || rel.op === '<-' ? 'before' : 'notify';
     for (const s of sources) {
       if (s.virtual) continue;
