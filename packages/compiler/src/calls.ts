@@ -4,7 +4,7 @@
 import type * as A from '@kasper/language';
 import { CompileError } from './errors.ts';
 import type { CompilerCode, MessageArgs } from './messages.ts';
-import { ReturnSignal, errorAt, type Frame, type Lambda } from './frame.ts';
+import { NextSignal, ReturnSignal, errorAt, type Frame, type Lambda } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { Classes } from './classes.ts';
 import type { Collectors } from './collectors.ts';
@@ -76,7 +76,8 @@ export class FunctionCalls {
     try {
       v = evaluator.evaluateBlock(f.body, inner);
     } catch (s) {
-      if (s instanceof ReturnSignal) v = s.value;
+      // return() and next() give the function's value; break() ends an iteration the call is in.
+      if (s instanceof ReturnSignal || s instanceof NextSignal) v = s.value;
       else throw s;
     }
     if (f.returnType) {

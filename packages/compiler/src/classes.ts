@@ -3,7 +3,7 @@
 // what was given, Hiera and defaults.
 import type * as A from '@kasper/language';
 import { METAPARAMETERS, capitalizeType } from '@kasper/catalog';
-import { ReturnSignal, errorAt, type Frame } from './frame.ts';
+import { NextSignal, ReturnSignal, errorAt, illegalSignal, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { locate, normalizeName, type ClassDefinition, type Loader } from './loader.ts';
 import type { ResourceDefaults } from './overrides.ts';
@@ -135,7 +135,8 @@ export class Classes {
     try {
       evaluator.evaluateBlock(def.node.body, frame);
     } catch (s) {
-      if (!(s instanceof ReturnSignal)) throw s;
+      // return() and next() end the body; break() has nothing to end here.
+      if (!(s instanceof ReturnSignal || s instanceof NextSignal)) throw illegalSignal(s);
     }
   }
 
@@ -187,7 +188,8 @@ export class Classes {
     try {
       this.o.evaluator.evaluateBlock(def.node.body, classFrame);
     } catch (s) {
-      if (!(s instanceof ReturnSignal)) throw s;
+      // return() and next() end the body; break() has nothing to end here.
+      if (!(s instanceof ReturnSignal || s instanceof NextSignal)) throw illegalSignal(s);
     }
   }
 

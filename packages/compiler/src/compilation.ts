@@ -16,7 +16,7 @@ import { raise } from './messages.ts';
 import { fromData } from './facts.ts';
 import { trustedData } from './trusted.ts';
 import { Evaluator, type EvaluationHost } from './evaluator.ts';
-import { errorAt, type Frame, type Lambda } from './frame.ts';
+import { errorAt, illegalSignal, type Frame, type Lambda } from './frame.ts';
 import { locate, normalizeName, type Loader, type NodeDef, type SourceFile } from './loader.ts';
 import { addTag, buildCatalog, type ResourceState } from './resources.ts';
 import { ResourceTable } from './resource-table.ts';
@@ -132,6 +132,15 @@ export class Compilation implements EvaluationHost {
   // ---------------------------------------------------------------- the phases
 
   compile(): Catalog {
+    try {
+      return this.compilePhases();
+    } catch (s) {
+      // break(), next() or return() that nothing caught: an error at its call.
+      throw illegalSignal(s);
+    }
+  }
+
+  private compilePhases(): Catalog {
     const mainFrames: Frame[] = [];
     for (const path of this.loader.siteFiles()) {
       const file = this.loader.load(path);
@@ -161,7 +170,9 @@ export class Compilation implements EvaluationHost {
     if (this.loader.nodes.length === 0) return;
     const match = this.matchNode();
     if (!match) {
-      throw raise('KSP-NODE-001', { names: this.nodeNames().join(', ') });
+      // Puppet names no place; the first node definition is where one would be added.
+      const first = this.loader.nodes[0];
+      throw raise('KSP-NODE-001', { names: this.nodeNames().join(', ') }, locate(first.file, first.node.start));
     }
     const { def, title } = match;
     const scope = new Scope('node', this.topScope, title);
@@ -278,7 +289,7 @@ export class Compilation implements EvaluationHost {
       const stage = r.params.get('stage');
       if (typeof stage !== 'string' || stage === 'main') continue;
       const s = this.table.declared(refKey('Stage', stage));
-      if (!s) throw raise('KSP-CLASS-004', { stage, name: r.title });
+      if (!s) throw raise('KSP-CLASS-004', { stage, name: r.title }, r.file !== undefined && r.line !== undefined ? { file: r.file, line: r.line, column: 1 } : undefined);
       r.container = s;
     }
   }
@@ -377,9 +388,15 @@ export class Compilation implements EvaluationHost {
         const aliasFrame: Frame = { scope: this.topScope, file: alias.file, container: this.mainClass };
         const v = this.evaluator.evaluate(alias.node.typeExpr, aliasFrame);
         if (!isType(v)) throw errorAt('KSP-EVAL-046', { name }, aliasFrame, alias.node);
+        // `type A = A`, `type A = B` with `type B = A`: names all the way down, never a type.
+        for (let x: PType = v; x instanceof TypeAliasType; x = x.resolved) {
+          if (x === t || x.isResolving) throw errorAt('KSP-EVAL-049', { name: capitalizeType(n) }, aliasFrame, alias.node.typeExpr);
+        }
         return v;
       });
       this.aliasTypes.set(n, t);
+      // Resolved now, as Puppet resolves an alias where it is named: `type A = A` fails here.
+      void t.resolved;
       return t;
     }
     // Any other capitalised name is a resource type: File, Apt::Source.

@@ -23,19 +23,36 @@ export interface Lambda {
   call(args: Value[]): Value;
 }
 
-// Control flow out of loops, lambdas and functions.
-export class BreakSignal {}
-export class NextSignal {
+/**
+ * Control flow out of loops, lambdas and functions. Each signal carries the error to raise, at
+ * the call of break()/next()/return(), when it reaches a place that may not be left that way
+ * (Puppet's "break() from context where this is illegal"): `illegal`.
+ */
+export abstract class ControlSignal {
+  readonly illegal: CompileError | undefined;
+  constructor(illegal: CompileError | undefined) {
+    this.illegal = illegal;
+  }
+}
+export class BreakSignal extends ControlSignal {}
+export class NextSignal extends ControlSignal {
   readonly value: Value;
-  constructor(value: Value) {
+  constructor(value: Value, illegal?: CompileError) {
+    super(illegal);
     this.value = value;
   }
 }
-export class ReturnSignal {
+export class ReturnSignal extends ControlSignal {
   readonly value: Value;
-  constructor(value: Value) {
+  constructor(value: Value, illegal?: CompileError) {
+    super(illegal);
     this.value = value;
   }
+}
+
+/** A signal that reached a place it may not leave: its located error (or the value itself). */
+export function illegalSignal(s: unknown): unknown {
+  return s instanceof ControlSignal && s.illegal ? s.illegal : s;
 }
 
 /** An error from the catalogue at a position in the code a frame runs. */

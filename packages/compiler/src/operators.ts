@@ -4,7 +4,7 @@
 import type * as A from '@kasper/language';
 import { errorAt, type Frame } from './frame.ts';
 import { describe } from './types/index.ts';
-import { PRegexp, isType, puppetEquals, type Value } from './values.ts';
+import { PRegexp, isType, parseNumber, puppetEquals, type Value } from './values.ts';
 
 /** A binary operator other than `and`/`or`, on evaluated operands. */
 export function binaryOperation(op: Exclude<A.BinaryExpression['operator'], 'and' | 'or'>, left: Value, right: Value, frame: Frame, e: A.Range): Value {
@@ -185,14 +185,8 @@ function isNumeric(v: Value): v is bigint | number {
   return typeof v === 'bigint' || typeof v === 'number';
 }
 
-/** Puppet converts numeric strings in arithmetic: '10' → 10, '1.5' → 1.5, '0x1F' → 31. */
-function toNumber(s: string): bigint | number | undefined {
-  const t = s.trim();
-  if (/^[+-]?\d+$/.test(t)) return BigInt(t);
-  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t.replace(/^([+-]?)0[xX]/, '$10x'));
-  if (/^[+-]?(\d+\.\d+([eE][+-]?\d+)?|\d+[eE][+-]?\d+)$/.test(t)) return Number(t);
-  return undefined;
-}
+/** Puppet converts numeric strings in arithmetic: '10' → 10, '1.5' → 1.5, '0x1F' → 31, '010' → 8. */
+const toNumber = parseNumber;
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);

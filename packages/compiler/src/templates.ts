@@ -2,7 +2,7 @@
 // the output buffers its text goes into (a stack: templates can render templates).
 import type * as A from '@kasper/language';
 import { parseEpp } from '@kasper/language';
-import { errorAt, type Frame } from './frame.ts';
+import { NextSignal, ReturnSignal, errorAt, illegalSignal, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { parseCached } from './loader.ts';
 import { Scope } from './scope.ts';
@@ -61,6 +61,10 @@ export class Templates {
     this.buffers.push(buf);
     try {
       this.evaluator.evaluateBlock(parsed.program.body, frame);
+    } catch (s) {
+      // return() ends the template (Puppet then gives the empty string); next() is illegal here.
+      if (s instanceof ReturnSignal) return '';
+      throw s instanceof NextSignal ? illegalSignal(s) : s;
     } finally {
       this.buffers.pop();
     }

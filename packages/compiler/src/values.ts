@@ -223,3 +223,26 @@ function keyReplacer(_k: string, v: unknown): unknown {
 }
 
 export { NOT_FOUND };
+
+/**
+ * A string as Puppet reads it as a number where arithmetic wants one: blanks around, a sign,
+ * then hex (`0xF7`), octal (a leading 0: `010` is 8, and `09` is no number), decimal, or a
+ * float with a fraction or an exponent (`1.5`, `1e3`). Undefined when it is not a number.
+ */
+export function parseNumber(s: string): bigint | number | undefined {
+  const m = /^[ \t]*([-+]?)[ \t]*(?:(0[xX][0-9A-Fa-f]+)|(\d+)((?:\.\d+)?(?:[eE]-?\d+)?))[ \t]*$/.exec(s);
+  if (!m) return undefined;
+  const neg = m[1] === '-';
+  if (m[2]) return neg ? -BigInt(m[2]) : BigInt(m[2]);
+  if (m[4]) {
+    const f = Number(`${m[3]}${m[4]}`);
+    return neg ? -f : f;
+  }
+  const digits = m[3];
+  if (digits.length > 1 && digits.startsWith('0')) {
+    if (!/^[0-7]+$/.test(digits)) return undefined;
+    const n = BigInt(`0o${digits}`);
+    return neg ? -n : n;
+  }
+  return neg ? -BigInt(digits) : BigInt(digits);
+}

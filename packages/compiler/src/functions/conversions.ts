@@ -1,7 +1,7 @@
 // Functions on types and values, as Puppet 7 ships them: type, assert_type, new (and Type(…)),
 // convert_to, unwrap; call and getvar, which reach other functions and variables by name.
 import { parseManifest } from '@kasper/language';
-import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, DeferredType, FloatType, PatternType, StructType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
   TypeAliasType, VariantType, Binary, Default, Timestamp, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
@@ -49,25 +49,31 @@ const assertType: PuppetFunction = (ctx, args, lambda) => {
 
 // ---------------------------------------------------------------- conversions (new)
 
+/**
+ * Integer.new: a string is a sign (blanks may follow it) and decimal digits, `0x` hex or `0b`
+ * binary; without a radix a leading 0 makes it octal (`'010'` is 8), a radix (2, 8, 10, 16)
+ * reads the digits in it. A Float is truncated.
+ */
 function toInteger(ctx: CallContext, v: Value, radix?: number): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number') return BigInt(Math.trunc(v));
   if (typeof v === 'boolean') return v ? 1n : 0n;
   if (typeof v === 'string') {
-    const s = v.trim().replace(/_/g, '');
-    const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[0-7]+|\d+)$/.exec(s);
-    if (m && radix === undefined) {
+    const m = /^([-+]?)\s*(0[xX][0-9a-fA-F]+|0[bB][01]+|\d+)$/.exec(v);
+    let n: bigint | undefined;
+    if (m) {
       const body = m[2];
-      const n = /^0[xX]/.test(body) ? BigInt(body) : /^0[bB]/.test(body) ? BigInt(body) : /^0[0-7]+$/.test(body) ? BigInt('0o' + body.slice(1)) : BigInt(body);
-      return m[1] === '-' ? -n : n;
+      const prefixed = /^0[xXbB]/.test(body);
+      if (radix === undefined) {
+        if (prefixed) n = BigInt(body);
+        else if (body.length > 1 && body.startsWith('0')) n = /^[0-7]+$/.test(body) ? BigInt(`0o${body.slice(1)}`) : undefined;
+        else n = BigInt(body);
+      } else if (radix === 10 && !prefixed) n = BigInt(body);
+      else if (radix === 16) n = BigInt(`0x${body.replace(/^0[xX]/, '')}`);
+      else if (radix === 8 && !prefixed && /^[0-7]+$/.test(body)) n = BigInt(`0o${body}`);
+      else if (radix === 2 && /^(0[bB])?[01]+$/.test(body)) n = BigInt(`0b${body.replace(/^0[bB]/, '')}`);
     }
-    if (radix !== undefined) {
-      const digits = s.replace(/^([-+]?)0[xXbBoO]?/, '$1');
-      const n = parseInt(digits || '0', radix);
-      if (!Number.isNaN(n) && new RegExp(`^[-+]?[0-9a-z]+$`, 'i').test(digits)) return BigInt(n);
-    }
-    const f = /^[-+]?\d+\.\d+([eE][-+]?\d+)?$/.test(s) ? Number(s) : NaN;
-    if (!Number.isNaN(f)) return BigInt(Math.trunc(f));
+    if (n !== undefined) return m![1] === '-' ? -n : n;
   }
   throw ctx.error('KSP-FUNC-012', { value: formatValue(v), type: 'Integer' });
 }
@@ -89,18 +95,26 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   const v = args[0];
   let result: Value;
   if (t instanceof OptionalType) return v === undefined ? undefined : convert(ctx, t.type, args);
+  // Integer.new(from, radix, abs), Float.new(from, abs), Numeric.new(from, abs); or one hash of them.
+  const named = v instanceof Map && v.has('from') && (t instanceof IntegerType || t instanceof FloatType || t === Numeric);
+  const from = named ? v.get('from') : v;
+  const radixArg = named ? v.get('radix') : t instanceof IntegerType ? args[1] : undefined;
+  const absolute = (named ? v.get('abs') : args[t instanceof IntegerType ? 2 : 1]) === true;
+  const abs = <N extends bigint | number>(n: N): N => (absolute && n < 0 ? (-n as N) : n);
   if (t instanceof IntegerType) {
-    const radix = typeof args[1] === 'bigint' ? Number(args[1]) : undefined;
-    result = toInteger(ctx, v, radix);
+    const radix = typeof radixArg === 'bigint' ? Number(radixArg) : undefined;
+    result = abs(toInteger(ctx, from, radix));
   } else if (t instanceof FloatType) {
-    result = toFloat(ctx, v);
+    result = abs(toFloat(ctx, from));
   } else if (t === Numeric) {
-    if (typeof v === 'bigint' || typeof v === 'number') result = v;
-    else if (typeof v === 'boolean') result = v ? 1n : 0n;
+    if (typeof from === 'bigint' || typeof from === 'number') result = abs(from);
+    else if (typeof from === 'boolean') result = from ? 1n : 0n;
     else {
-      const n = typeof v === 'string' ? toNumeric(v.trim()) ?? (/^[-+]?0[xX][0-9a-fA-F]+$/.test(v.trim()) ? BigInt(v.trim()) : undefined) : undefined;
-      if (n === undefined) throw ctx.error('KSP-FUNC-013', { value: formatValue(v) });
-      result = n;
+      // A string: 0b/0x as Integer; otherwise as arithmetic reads it ('010' is 8).
+      const s = typeof from === 'string' && /^[-+]?\s*\S/.test(from) ? from : undefined;
+      const n = s === undefined ? undefined : /^0[bBxX]/.test(s) ? toInteger(ctx, s) : parseNumber(s);
+      if (n === undefined) throw ctx.error('KSP-FUNC-013', { value: formatValue(from) });
+      result = abs(n);
     }
   } else if (t instanceof StringType) {
     if (typeof v === 'string') result = v;

@@ -65,14 +65,14 @@ function logger(level: string): PuppetFunction {
   };
 }
 
-const breakFn: PuppetFunction = () => {
-  throw new BreakSignal();
+const breakFn: PuppetFunction = (ctx) => {
+  throw new BreakSignal(ctx.error('KSP-EVAL-048', { name: 'break' }));
 };
-const nextFn: PuppetFunction = (_ctx, args) => {
-  throw new NextSignal(args[0]);
+const nextFn: PuppetFunction = (ctx, args) => {
+  throw new NextSignal(args[0], ctx.error('KSP-EVAL-048', { name: 'next' }));
 };
-const returnFn: PuppetFunction = (_ctx, args) => {
-  throw new ReturnSignal(args[0]);
+const returnFn: PuppetFunction = (ctx, args) => {
+  throw new ReturnSignal(args[0], ctx.error('KSP-EVAL-048', { name: 'return' }));
 };
 
 const epp: PuppetFunction = (ctx, args) => {
@@ -135,9 +135,9 @@ export const CORE_FUNCTIONS: BuiltinFunction[] = [
   fn('defined', 'Any +names', 'Boolean', defined),
   fn('fail', 'Any *message', 'Undef', fail),
   ...['debug', 'info', 'notice', 'warning', 'err', 'alert', 'crit', 'emerg'].map((level) => fn(level, 'Any *values', 'Undef', logger(level))),
-  fn('break', 'Any *unused', 'Undef', breakFn),
-  fn('next', 'Any *value', 'Undef', nextFn),
-  fn('return', 'Any *value', 'Undef', returnFn),
+  fn('break', '', 'Undef', breakFn),
+  fn('next', 'Any value?', 'Undef', nextFn),
+  fn('return', 'Any value?', 'Undef', returnFn),
   fn('epp', 'Any template, Any parameters?', 'String', epp),
   fn('inline_epp', 'Any template, Any parameters?', 'String', inlineEpp),
   fn('template', 'Any +templates', 'String', template),

@@ -323,6 +323,10 @@ export class TypeAliasType extends PType {
     this.name = name;
     this.resolver = resolver;
   }
+  /** While its definition is being evaluated (an alias met again then refers to itself). */
+  get isResolving(): boolean {
+    return this.resolving;
+  }
   get resolved(): PType {
     if (!this.target) {
       // A self-referencing alias (`type Tree = Array[Variant[String, Tree]]`) sees Any while resolving.
