@@ -47,6 +47,11 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-036': { message: 'Parameter ip failed on {ref}: Invalid IP address "{value}"', hint: 'give an IPv4 or IPv6 address' },
     'KSP-PROVIDERS-037': { message: 'Parameter host_aliases failed on {ref}: Host aliases cannot include whitespace or be empty: "{value}"', hint: 'give each alias as one element of an array; an empty array removes them all' },
     'KSP-PROVIDERS-038': { message: 'Parameter {parameter} failed on {ref}: the value cannot include a newline', hint: 'the value is written on one line of the file' },
+    'KSP-PROVIDERS-039': { message: 'Parameter {field} failed on {ref}: {value} is not a valid {field}', hint: 'minute 0-59, hour 0-23, monthday 1-31, month 1-12 or a name, weekday 0-7 or a name; also */N, N-M, N-M/S, absent or *' },
+    'KSP-PROVIDERS-040': { message: '{ref} cannot specify both a special schedule and a value for {field}', hint: 'special (daily, reboot …) replaces the time fields: leave them out' },
+    'KSP-PROVIDERS-041': { message: 'Parameter environment failed on {ref}: Invalid environment setting "{value}"', hint: "each environment line is NAME=value, as it appears in the crontab ('MAILTO=ops@example.com')" },
+    'KSP-PROVIDERS-042': { message: '{ref}: no command specified, cannot create', hint: 'a cron job that is present needs a command' },
+    'KSP-PROVIDERS-043': { message: 'Could not read crontab for {user}: {reason}', hint: 'the user must exist and be allowed to use cron (cron.allow, cron.deny)' },
   },
 });
 

@@ -24,16 +24,18 @@ import { serviceDebian } from './providers/service-debian.ts';
 import { serviceSystemd } from './providers/service-systemd.ts';
 import { hostType } from './types/host.ts';
 import { hostParsed } from './providers/host-parsed.ts';
+import { cronType } from './types/cron.ts';
+import { cronCrontab } from './providers/cron-crontab.ts';
 
 export class Registry {
   private readonly types = new Map<string, RegisteredType>();
 
   constructor() {
     for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType,
-      hostType]) this.addType(t);
+      hostType, cronType]) this.addType(t);
     for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd,
       firewallNftables, firewallchainNftables, firewallIptables, firewallchainIptables,
-      hostParsed]) this.addProvider(p);
+      hostParsed, cronCrontab]) this.addProvider(p);
   }
 
   addType(t: TypeDefinition): void {
