@@ -187,6 +187,13 @@ class Call implements CallContext {
     return this.frame.container.tags;
   }
 
+  definition(): { kind: 'class' | 'define' | 'other'; name: string } {
+    const c = this.frame.container;
+    if (c.kind === 'class') return { kind: 'class', name: c.title.toLowerCase() };
+    if (c.kind === 'define') return { kind: 'define', name: c.type.toLowerCase() };
+    return { kind: 'other', name: c.title.toLowerCase() };
+  }
+
   moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined {
     return this.parts.loader.moduleFile(spec, subdir);
   }

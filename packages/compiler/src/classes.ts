@@ -128,6 +128,7 @@ export class Classes {
     scope.set('title', r.title);
     scope.set('name', r.params.has('name') ? r.params.get('name') : r.title);
     scope.set('module_name', def.file.module ?? '');
+    setCallerModuleName(scope, r.scope);
     const given = new Map([...r.params].filter(([k]) => k !== 'name'));
     for (const k of [...r.params.keys()]) if (!METAPARAMETERS.has(k) && k !== 'name') r.params.delete(k);
     const outer: Frame = { scope: r.scope, file: loader.load(r.file ?? def.file.path), container: r };
@@ -180,6 +181,8 @@ export class Classes {
     scope.set('title', n);
     scope.set('name', n);
     scope.set('module_name', def.file.module ?? '');
+    // A subclass's scope comes from its parent class, so that is who "called" it.
+    setCallerModuleName(scope, def.node.parent ? parentScope : frame.scope);
     this.bindParameters(def.node.parameters, params ?? new Map(), res, classFrame, frame, at, res.ref, n);
     // The catalog takes the class's own tags (name, `tag` metaparameter) as it is evaluated;
     // the tags of the scope that declared it are added to the resource only.
@@ -245,4 +248,13 @@ export class Classes {
     const t = this.o.evaluator.evaluate(typeExpr, frame);
     return isType(t) && t.isInstance(undefined);
   }
+}
+
+/**
+ * `$caller_module_name`: the module of the code that declared the class or defined type (its
+ * scope's `$module_name`); left unset, so it reads as undef, when that code is in no module.
+ */
+function setCallerModuleName(scope: Scope, caller: Scope): void {
+  const m = caller.lookup('module_name');
+  if (m.found && typeof m.value === 'string' && m.value !== '') scope.set('caller_module_name', m.value);
 }

@@ -175,6 +175,7 @@ const MESSAGES = {
     hint: "Deferred('fn', [args]) takes a function's name (lower case, `mod::fn`, or `$variable`) and an Array of arguments, or one Hash {name => …, arguments => …}",
   },
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
+  'KSP-FUNC-091': { message: '{message}', hint: "assert_private(): the class or defined type is private to its module; declare it from that module's code (or a public class of it)" },
   'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },
 
   // ------------------------------------------------------------ types

@@ -31,6 +31,7 @@ function fakeContext(name: string, log: string[]): CallContext {
     isDefined: (v) => v === 'known',
     tag: (tags) => void log.push(`tag ${tags.join(',')}`),
     tags: () => new Set(['web']),
+    definition: () => ({ kind: 'class', name: 'web' }),
     moduleFile: (spec) => `/modules/${spec}`,
     readText: () => 'template text',
     renderEpp: (source) => `rendered ${source}`,

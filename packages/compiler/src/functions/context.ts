@@ -53,6 +53,8 @@ export interface CallContext {
   tag(tags: string[]): void;
   /** The tags of the calling class, define or node. */
   tags(): ReadonlySet<string>;
+  /** What the calling code is in: a class (`foo::bar`), a defined type's instance (its type, `foo::d`), a node or top scope. */
+  definition(): { kind: 'class' | 'define' | 'other'; name: string };
 
   /** `mod/path` → the file in the module's `templates` or `files` folder, if it exists. */
   moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined;

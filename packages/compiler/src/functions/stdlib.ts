@@ -202,10 +202,20 @@ const ensurePackages: PuppetFunction = (ctx, args) => {
 };
 
 /**
- * assert_private: called inside a module's class to forbid its use from elsewhere. Kasper does
- * not check the caller's module; the call is accepted.
+ * assert_private([message]): inside a module's class or defined type, fails unless the code that
+ * declared it is in the same module (`$caller_module_name` equals `$module_name`).
  */
-const assertPrivate: PuppetFunction = () => undefined;
+const assertPrivate: PuppetFunction = (ctx, args) => {
+  const here = ctx.variable('module_name') ?? '';
+  const caller = ctx.variable('caller_module_name') ?? '';
+  if (here === caller) return undefined;
+  let message = args[0];
+  if (typeof message !== 'string') {
+    const d = ctx.definition();
+    message = `${d.kind === 'class' ? 'Class' : 'Definition'} ${d.name} is private`;
+  }
+  throw ctx.error('KSP-FUNC-091', { message });
+};
 
 /** strftime(format) / strftime(timestamp, format): the directives Puppet code uses. */
 const strftime: PuppetFunction = (_ctx, args) => {

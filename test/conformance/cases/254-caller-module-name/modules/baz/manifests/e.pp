@@ -1,0 +1,1 @@
+define baz::e { notify { "baz::e ${title} caller '${caller_module_name}'": } }

@@ -1,0 +1,1 @@
+class baz { notify { "baz caller '${caller_module_name}' module '${module_name}'": } }

@@ -1,0 +1,1 @@
+class priv::fromlambda { notify { "priv::fromlambda caller '${caller_module_name}'": } }

@@ -1,0 +1,1 @@
+class priv::params { notify { "priv::params caller '${caller_module_name}'": } }

@@ -1,0 +1,1 @@
+class qux { baz::d { 'fromqux': } class { 'qux::inner': } }

@@ -1,0 +1,1 @@
+class qux::inner { notify { "qux::inner caller '${caller_module_name}'": } }

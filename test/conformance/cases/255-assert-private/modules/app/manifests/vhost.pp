@@ -1,0 +1,4 @@
+define app::vhost {
+  assert_private('app::vhost is for app only')
+  notify { "vhost ${title}": }
+}

@@ -1,0 +1,4 @@
+class app::config {
+  assert_private()
+  notify { "config from '${caller_module_name}'": }
+}

@@ -1,0 +1,4 @@
+class app {
+  include app::config
+  app::vhost { 'www': }
+}
