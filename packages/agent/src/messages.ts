@@ -31,6 +31,8 @@ export const AGENT_MESSAGES = defineCatalogue({
     'KSP-AGENT-020': { message: 'Could not get a catalog ({reason}) and there is no cached catalog', hint: 'the master could not give a catalog and no run got one before: fix the master\'s side first' },
     'KSP-AGENT-021': { message: 'The certificate of {certname} has been revoked: {server} refuses it ({detail}). To rejoin, {rejoin}', hint: 'the CA revoked this agent: clean the name on the master and let the agent ask anew' },
     'KSP-AGENT-022': { message: 'The CA of {server} no longer has a certificate for {certname} (cleaned?): {server} refuses ours ({detail}). To rejoin, {rejoin}', hint: 'the name was cleaned on the master: remove the agent\'s key and certificate and run again' },
+    'KSP-AGENT-024': { message: 'Could not write {path}: {reason}', hint: 'the file holds this resource\'s change (file_line, ini_setting …) and could not be written: check the folder exists and is writable' },
+    'KSP-AGENT-025': { message: 'Would be managed by {type} provider {provider} once {packages} {verb} installed (it needs {commands}, not on this host yet)', hint: 'in noop nothing is installed, so a provider whose command a package of this run brings cannot run yet; without --noop it is chosen once the package is in' },
     'KSP-AGENT-023': { message: '{server} refused our certificate ({detail})', hint: 'the master does not accept this agent\'s certificate: check it is the master that signed it' },
   },
 });

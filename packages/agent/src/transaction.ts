@@ -5,7 +5,7 @@
 import { CatalogFloat, METAPARAMETERS, Report, refKey, type Catalog, type CatalogResource, type LogLevel, type ResourceStatus } from '@kasper/catalog';
 import {
   type Change, type Host, type Logger, type Provider, type ProviderContext, type Registry, type Resource,
-  FileBucket,
+  FileBucket, flushTextFiles,
 } from '@kasper/providers';
 import { buildGraph, type Graph } from './graph.ts';
 import { codeOf, raise } from './messages.ts';
@@ -153,10 +153,80 @@ export class Transaction {
         this.log('notice', 'Kasper', 'Stopping: the run was asked to end; the remaining resources were not applied');
         break;
       }
-      await this.evaluate(ref, providers.get(ref));
+      const provider = providers.get(ref);
+      // Files several resources edit (file_line, ini_setting) are written before anything else looks at them.
+      if (!provider?.defersWrites) this.flushFiles();
+      await this.evaluate(ref, provider ?? this.lateProvider(ref, providers, byProvider));
     }
+    this.flushFiles();
     this.report.finish(performance.now() - started);
     return this.report;
+  }
+
+  /** Writes the files resources changed in memory; a write that fails fails the resources whose changes it carried. */
+  private flushFiles(): void {
+    for (const f of flushTextFiles(this.ctx)) {
+      const e = raise('KSP-AGENT-024', { path: f.path, reason: f.error.message }, undefined, f.error);
+      for (const ref of f.refs) {
+        const status = this.statusOf.get(ref);
+        if (status) status.failed = true;
+        this.log('err', this.path(ref), e.message, this.resources.get(ref), e.code);
+      }
+    }
+  }
+
+  /**
+   * A provider that was not suitable when the run began may be now: a package this run
+   * installed brought its command (nft, augtool, crontab). It is prefetched with the other
+   * resources of its type still waiting for one.
+   */
+  private lateProvider(ref: string, providers: Map<string, Provider>, byProvider: Map<Provider, Resource[]>): Provider | undefined {
+    const r = this.resources.get(ref);
+    if (!r) return undefined;
+    this.options.host.forget?.();
+    let p: Provider;
+    try {
+      p = this.options.registry.providerFor(r, this.options.host);
+    } catch {
+      return undefined;
+    }
+    const waiting: Resource[] = [];
+    for (const [other, o] of this.resources) {
+      if (providers.has(other) || o.type !== r.type || this.statusOf.has(other)) continue;
+      try {
+        if (this.options.registry.providerFor(o, this.options.host) !== p) continue;
+      } catch {
+        continue;
+      }
+      providers.set(other, p);
+      waiting.push(o);
+    }
+    if (p.prefetch && !byProvider.has(p)) this.latePrefetch.set(p, waiting);
+    byProvider.set(p, [...(byProvider.get(p) ?? []), ...waiting]);
+    return p;
+  }
+
+  private readonly latePrefetch = new Map<Provider, Resource[]>();
+
+  /**
+   * In noop, a resource none of whose providers is suitable yet, while a package this run would
+   * install comes before it: what it waits for, instead of a failure.
+   */
+  private waitingForPackages(r: Resource): string | undefined {
+    if (!this.ctx.noop) return undefined;
+    const t = this.options.registry.type(r.type);
+    const missing = [...new Set((t?.providers ?? []).flatMap((p) => (p.commands ?? []).filter((c) => !this.options.host.hasCommand(c))))];
+    if (missing.length === 0) return undefined;
+    const pending: string[] = [];
+    for (const [ref, status] of this.statusOf) {
+      if (!ref.startsWith('Package[')) continue;
+      if (status.events.some((e) => e.property === 'ensure' && e.status === 'noop')) pending.push(ref);
+    }
+    if (pending.length === 0) return undefined;
+    const preferred = t!.providers.find((p) => p.isDefault?.(this.options.host)) ?? t!.providers[0];
+    return raise('KSP-AGENT-025', {
+      type: r.type, provider: preferred.name, packages: pending.join(', '), verb: pending.length > 1 ? 'are' : 'is', commands: missing.join(', '),
+    }).message;
   }
 
   private failedDependency(ref: string): string | undefined {
@@ -188,7 +258,19 @@ export class Transaction {
       // A type Kasper does not know: the registry says so (KSP-PROVIDERS-031).
       const type = this.options.registry.requireType(cr.type.toLowerCase());
       r ??= toResource(cr, type.definition.namevar);
-      if (!provider) provider = this.options.registry.providerFor(r, this.options.host);
+      if (!provider) {
+        const waiting = this.waitingForPackages(r);
+        if (waiting) {
+          this.log('notice', source, waiting, r, 'KSP-AGENT-025');
+          return;
+        }
+        provider = this.options.registry.providerFor(r, this.options.host);
+      }
+      const late = this.latePrefetch.get(provider);
+      if (late) {
+        this.latePrefetch.delete(provider);
+        await provider.prefetch!(late, this.ctx);
+      }
       for (const k of Object.keys(r.params)) {
         if (k !== type.definition.namevar && !METAPARAMETERS.has(k) && k !== 'provider' &&
           !type.definition.parameters.includes(k) && !type.definition.properties.some((p) => p.name === k)) {
@@ -266,6 +348,8 @@ export class Transaction {
     try {
       if (changes.some((c) => c.diff)) for (const c of changes) if (c.diff) this.log('notice', `${source}/${c.property}`, `\n${c.diff}`, r);
       await provider.sync(r, changes, this.ctx);
+      // It may have installed a command another resource's provider needs.
+      this.options.host.forget?.();
     } catch (e) {
       for (const c of changes) this.event(status, c, 'failure', `change from '${c.isText ?? short(c.is)}' to '${c.shouldText ?? short(c.should)}' failed: ${(e as Error).message}`);
       throw e;
@@ -344,6 +428,7 @@ export class Transaction {
       try {
         for (const i of work) if (i.changes.some((c) => c.diff)) this.log('notice', this.path(i.ref), `\n${i.changes.map((c) => c.diff).join('\n')}`, i.r);
         await provider.syncBatch!(work.map((i) => ({ r: i.r, changes: i.changes })), this.ctx);
+        this.options.host.forget?.();
         for (const i of work) {
           for (const c of i.changes) {
             this.log('notice', `${this.path(i.ref)}/${c.property}`, c.message, i.r);

@@ -30,6 +30,8 @@ export interface Host {
   hasCommand(name: string): boolean;
   /** What runs as PID 1: `systemd`, `init`, … */
   initSystem: string;
+  /** Forgets what it found on PATH: a resource may have installed a command since. */
+  forget?(): void;
 }
 
 export interface Logger {
@@ -108,6 +110,11 @@ export interface TypeDefinition {
 export interface Provider {
   name: string;
   type: string;
+  /**
+   * Its changes are kept in memory and written by the transaction (textfile.ts) before a
+   * resource of another provider is evaluated and at the end of the run.
+   */
+  defersWrites?: boolean;
   /** Whether this provider can work on the host at all. */
   suitable(host: Host): boolean;
   /** Whether it is the one to use on this host when several are suitable. */
@@ -118,6 +125,12 @@ export interface Provider {
   retrieve(r: Resource, ctx: ProviderContext): Promise<Record<string, unknown>>;
   /** Brings the resource to the desired state for the given changes. Throws on failure. */
   sync(r: Resource, changes: Change[], ctx: ProviderContext): Promise<void>;
+  /**
+   * What it is waiting for when it is not suitable now but will be once a package is installed
+   * (`nft`): the transaction chooses providers when it reaches a resource, so a package
+   * installed earlier in the run makes it suitable, and noop says so instead of failing.
+   */
+  commands?: string[];
   /** The names of every instance on the host (`kasper resource user`). */
   instances?(ctx: ProviderContext): Promise<string[]>;
   /** Reacts to a refresh event (restart a service, run a refreshonly exec). */

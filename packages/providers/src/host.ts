@@ -24,6 +24,9 @@ export function detectHost(osFamily?: string): Host {
       return known;
     },
     initSystem: existsSync('/run/systemd/system') ? 'systemd' : readComm(),
+    forget() {
+      commands.clear();
+    },
   };
 }
 

@@ -52,6 +52,13 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-041': { message: 'Parameter environment failed on {ref}: Invalid environment setting "{value}"', hint: "each environment line is NAME=value, as it appears in the crontab ('MAILTO=ops@example.com')" },
     'KSP-PROVIDERS-042': { message: '{ref}: no command specified, cannot create', hint: 'a cron job that is present needs a command' },
     'KSP-PROVIDERS-043': { message: 'Could not read crontab for {user}: {reason}', hint: 'the user must exist and be allowed to use cron (cron.allow, cron.deny)' },
+    // 101 onwards: the module types (stdlib, inifile, concat, apt, vcsrepo, archive).
+    'KSP-PROVIDERS-101': { message: "Parameter {parameter} failed on {ref}: invalid regular expression '{value}': {reason}", hint: 'match and after are Ruby regular expressions; Kasper takes the syntax both Ruby and JavaScript share, plus \\A, \\z, \\Z, \\h and a leading (?i)' },
+    'KSP-PROVIDERS-102': { message: '{parameter} is a required attribute ({ref})', hint: 'give the attribute: a file_line needs path, and line unless it removes by match with match_for_absence' },
+    'KSP-PROVIDERS-103': { message: '{other} must be true when replace_all_matches_not_matching_line is true ({ref})', hint: 'replace_all_matches_not_matching_line replaces every matching line: it needs multiple => true and replace => true' },
+    'KSP-PROVIDERS-104': { message: 'No such file or directory - {path}', hint: 'file_line edits an existing file: create it first (a file resource for the path is required automatically)' },
+    'KSP-PROVIDERS-105': { message: "More than one line in file '{path}' matches pattern '{pattern}'", hint: 'make match more precise, or set multiple => true to change every matching line' },
+    'KSP-PROVIDERS-106': { message: "{count} lines match pattern '{pattern}' in file '{path}'. One or no line must match the pattern.", hint: 'make after more precise, or set multiple => true to add the line after each' },
   },
 });
 

@@ -26,16 +26,19 @@ import { hostType } from './types/host.ts';
 import { hostParsed } from './providers/host-parsed.ts';
 import { cronType } from './types/cron.ts';
 import { cronCrontab } from './providers/cron-crontab.ts';
+import { MODULE_PROVIDERS, MODULE_TYPE_DEFINITIONS } from './module-types.ts';
+
+export { MODULE_TYPES } from './module-types.ts';
 
 export class Registry {
   private readonly types = new Map<string, RegisteredType>();
 
   constructor() {
     for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType,
-      hostType, cronType]) this.addType(t);
+      hostType, cronType, ...MODULE_TYPE_DEFINITIONS]) this.addType(t);
     for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd,
       firewallNftables, firewallchainNftables, firewallIptables, firewallchainIptables,
-      hostParsed, cronCrontab]) this.addProvider(p);
+      hostParsed, cronCrontab, ...MODULE_PROVIDERS]) this.addProvider(p);
   }
 
   addType(t: TypeDefinition): void {

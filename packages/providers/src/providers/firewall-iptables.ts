@@ -81,6 +81,7 @@ function insertPosition(rules: IptRule[], name: string): number {
 export const firewallIptables: Provider = {
   name: 'iptables',
   type: 'firewall',
+  commands: ['iptables'],
   suitable: (host) => host.hasCommand('iptables'),
   isDefault: (host) => !host.hasCommand('nft') && host.hasCommand('iptables'),
   async prefetch(resources, ctx) {
@@ -114,6 +115,7 @@ export const firewallIptables: Provider = {
 export const firewallchainIptables: Provider = {
   name: 'iptables',
   type: 'firewallchain',
+  commands: ['iptables'],
   suitable: (host) => host.hasCommand('iptables'),
   isDefault: (host) => !host.hasCommand('nft') && host.hasCommand('iptables'),
   async retrieve(r, ctx) {

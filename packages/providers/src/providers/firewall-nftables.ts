@@ -96,6 +96,7 @@ async function writeChain(ctx: ProviderContext, chain: string, rules: string[]):
 export const firewallNftables: Provider = {
   name: 'nftables',
   type: 'firewall',
+  commands: ['nft'],
   suitable: (host) => host.hasCommand('nft'),
   isDefault: (host) => host.hasCommand('nft'),
   async prefetch(resources, ctx) {
@@ -125,6 +126,7 @@ export const firewallNftables: Provider = {
 export const firewallchainNftables: Provider = {
   name: 'nftables',
   type: 'firewallchain',
+  commands: ['nft'],
   suitable: (host) => host.hasCommand('nft'),
   isDefault: (host) => host.hasCommand('nft'),
   async retrieve(r, ctx) {

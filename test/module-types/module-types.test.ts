@@ -1,0 +1,55 @@
+// Kasper against Puppet 7 on the module types: every case in cases/ is applied by Kasper to a
+// temporary root as regenerate.ts applied it with Puppet, and must leave the same files, report
+// the same changes, change nothing the second time and say the same in noop after drift.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compileCatalog, type Value } from '../../packages/compiler/src/index.ts';
+import { Registry, SystemExecutor, detectHost } from '../../packages/providers/src/index.ts';
+import { Transaction } from '../../packages/agent/src/index.ts';
+import { needs } from '../support/host.ts';
+import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, prepareRoot, snapshotFiles, type Expected } from './harness.ts';
+
+async function kasperApply(work: string, manifest: string, root: string, noop: boolean): Promise<string[]> {
+  const catalog = compileCatalog({
+    environment: { name: 'production', manifest, modulepath: [MODULEPATH] },
+    node: 'test.example.com',
+    facts: new Map<string, Value>([['os', new Map<Value, Value>([['family', 'Debian']])]]),
+  });
+  const lines: { level: string; source: string; message: string }[] = [];
+  const t = new Transaction(catalog, {
+    noop,
+    registry: new Registry(),
+    host: detectHost(),
+    exec: new SystemExecutor(),
+    bucketDir: join(work, 'bucket'),
+    onLog: (level, source, message) => lines.push({ level, source, message }),
+  });
+  await t.run();
+  return normalize(lines, root);
+}
+
+for (const name of caseNames()) {
+  test(`module types: ${name} applies as with puppet apply`, async (t) => {
+    if (!needs(t, existsSync(join(MODULEPATH, 'stdlib')), `Debian's Puppet modules are not installed (${MODULEPATH})`)) return;
+    const expected = JSON.parse(readFileSync(join(CASES, name, 'expected.json'), 'utf8')) as Expected;
+    const work = mkdtempSync(join(tmpdir(), 'kasper-modtypes-'));
+    try {
+      const root = join(work, 'root');
+      mkdirSync(root);
+      prepareRoot(name, root);
+      const manifest = join(work, 'site.pp');
+      writeFileSync(manifest, manifestText(name, root));
+      assert.deepEqual(await kasperApply(work, manifest, root, false), expected.run1.lines, 'first run');
+      assert.deepEqual(snapshotFiles(root), expected.run1.files, 'files after the first run');
+      assert.deepEqual(await kasperApply(work, manifest, root, false), expected.run2.lines, 'second run');
+      drift(name, root);
+      assert.deepEqual(await kasperApply(work, manifest, root, true), expected.noop.lines, 'noop after drift');
+      assert.deepEqual(snapshotFiles(root), expected.noop.files, 'noop changes nothing');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+}
