@@ -15,7 +15,7 @@ import { addTag } from './resources.ts';
 import { Scope } from './scope.ts';
 import type { Templates } from './templates.ts';
 import { RubyCalls } from './ruby.ts';
-import { ClassType, ResourceType, describeMismatch } from './types/index.ts';
+import { ClassType, ResourceType, describeMismatch, formatValue } from './types/index.ts';
 import { isType, type Value } from './values.ts';
 import { BUILTIN_FUNCTIONS } from './functions/index.ts';
 import { checkCall } from './functions/signature.ts';
@@ -148,8 +148,8 @@ class Call implements CallContext {
     this.parts.classes.declare(name, params, this.frame, this.at);
   }
 
-  declareResource(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>): void {
-    this.parts.declarations.create(typeName, title, form, params, this.frame, this.at);
+  declareResource(typeName: string, title: Value, form: A.ResourceForm, params: Map<string, Value>): void {
+    this.parts.declarations.create(typeName, formatValue(title), form, params, this.frame, this.at, this.at.start, title);
   }
 
   findResource(typeName: string, title: string): ResourceView | undefined {

@@ -125,8 +125,8 @@ export class Classes {
     const scope = new Scope('define', this.nodeScope ?? this.o.topScope, def.name);
     this.o.defaults.declaredFrom(scope, r.scope);
     const frame: Frame = { scope, file: def.file, container: r };
-    scope.set('title', r.title);
-    scope.set('name', r.params.has('name') ? r.params.get('name') : r.title);
+    scope.set('title', r.titleValue ?? r.title);
+    scope.set('name', r.params.has('name') ? r.params.get('name') : r.titleValue ?? r.title);
     scope.set('module_name', def.file.module ?? '');
     setCallerModuleName(scope, r.scope);
     const given = new Map([...r.params].filter(([k]) => k !== 'name'));

@@ -270,9 +270,15 @@ export class Compilation implements EvaluationHost {
    */
   private dropNamevarsEqualToTitle(): void {
     for (const r of this.table.all) {
-      if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
+      if (r.kind !== 'builtin' && r.kind !== 'custom' && r.kind !== 'define') continue;
       const t = r.type.toLowerCase();
-      const namevar = r.kind === 'builtin' ? namevarOf(t) : this.loader.customTypeNamevar(t);
+      const namevar = r.kind === 'builtin' ? namevarOf(t) : r.kind === 'define' ? 'name' : this.loader.customTypeNamevar(t);
+      // A title a function gave as an Integer is the namevar's String, never equal to the title.
+      if (r.titleValue !== undefined) {
+        const nv = r.kind === 'define' ? 'name' : namevar;
+        if (!r.params.has(nv)) r.params.set(nv, r.title);
+        continue;
+      }
       if (r.kind === 'builtin' && !r.params.has(namevar)) {
         const fromTitle = namevarFromTitle(t, r.title);
         if (fromTitle !== undefined && fromTitle !== r.title) r.params.set(namevar, fromTitle);

@@ -82,7 +82,7 @@ export class Declarations {
    * Adds a resource to the catalog: for resource expressions, and for functions that declare
    * resources (create_resources, ensure_resource, ensure_packages).
    */
-  create(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range, expressionStart = body.start): ResourceState {
+  create(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range, expressionStart = body.start, titleValue?: Value): ResourceState {
     const kind = this.kindOf(typeName);
     if (!kind) throw errorAt('KSP-RES-002', { type: typeName }, frame, body);
     const type = capitalizeType(typeName);
@@ -100,6 +100,7 @@ export class Declarations {
     r.declaredAt = expressionStart;
     r.virtual = form !== 'regular';
     r.exported = form === 'exported';
+    if (titleValue !== undefined && typeof titleValue !== 'string') r.titleValue = titleValue;
     for (const [k, v] of params) this.table.setParam(r, k, v, frame, body);
     // Resource defaults (`File { … }`) that are in effect now, in this scope and the scopes
     // that declared it: Puppet applies them when the resource is created.

@@ -35,6 +35,11 @@ export class ResourceState {
   declaredIn: ResourceState | null = null;
   /** A class declared resource-like (`class { 'x': }`): Puppet gives it a file, line and kind. */
   declaredAsResource = false;
+  /**
+   * The title as a function gave it when it was not a String (`ensure_resource('x', 80)`): Puppet
+   * keeps the Integer for `$title`/`$name`, adds no title tag, and puts `name => "80"` in the catalog.
+   */
+  titleValue: Value = undefined;
 
   constructor(type: string, title: string, kind: ResourceKind, scope: Scope, container: ResourceState | null) {
     this.type = type;
@@ -51,7 +56,7 @@ export class ResourceState {
   /** Tags as Puppet adds them: the type, the title when it is a valid tag, then given ones. */
   addAutomaticTags(): void {
     addTag(this.tags, this.type.toLowerCase());
-    if (this.kind !== 'class' && this.kind !== 'node') addTag(this.tags, this.title);
+    if (this.kind !== 'class' && this.kind !== 'node' && this.titleValue === undefined) addTag(this.tags, this.title);
   }
 }
 

@@ -41,8 +41,11 @@ export interface CallContext {
   contain(names: string[]): void;
   /** `class { name: … }` with parameters (create_resources('class', …)). */
   declareClass(name: string, params: Map<string, Value>): void;
-  /** Declares a resource as an expression would at the call. */
-  declareResource(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>): void;
+  /**
+   * Declares a resource as an expression would at the call. A title that is not a String (an
+   * Integer from data) is kept as such for the resource's `$title` and `$name`, as Puppet does.
+   */
+  declareResource(typeName: string, title: Value, form: A.ResourceForm, params: Map<string, Value>): void;
   /** The resource `Type[title]`, by title or alias. */
   findResource(typeName: string, title: string): ResourceView | undefined;
   /** Makes virtual resources real (realize). */

@@ -149,7 +149,7 @@ const createResources: PuppetFunction = (ctx, args) => {
     for (const [k, v] of dflt) p.set(String(k), v);
     if (params instanceof Map) for (const [k, v] of params) p.set(String(k), v);
     if (bare === 'class') ctx.declareClass(formatValue(title), p);
-    else ctx.declareResource(bare, formatValue(title), virtual, p);
+    else ctx.declareResource(bare, title, virtual, p);
   }
   return undefined;
 };
@@ -162,7 +162,7 @@ function ensureResource(ctx: CallContext, typeName: string, titles: Value, param
     const existing = ctx.findResource(typeName, title);
     const p = new Map<string, Value>([...params].map(([k, v]) => [String(k), v]));
     if (existing && [...p].every(([k, v]) => same(existing.params.get(k), v))) continue;
-    ctx.declareResource(typeName.toLowerCase(), title, 'regular', p);
+    ctx.declareResource(typeName.toLowerCase(), t, 'regular', p);
   }
 }
 
