@@ -31,7 +31,7 @@ export interface CallParts {
   collectors: Collectors;
   templates: Templates;
   lookupVariable(name: string, frame: Frame): { found: boolean; value: Value };
-  hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions): { found: boolean; value: Value };
+  hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions, legacy?: boolean): { found: boolean; value: Value };
   log(level: string, message: string, frame: Frame, at: A.Range): void;
 }
 
@@ -90,6 +90,9 @@ export class FunctionCalls {
   }
 }
 
+/** The keys CallContext.once has seen, per compilation. */
+const onceKeys = new WeakMap<CallParts, Set<string>>();
+
 /** One call of a built-in function: everything it does happens at the call's place. */
 class Call implements CallContext {
   readonly name: string;
@@ -122,12 +125,25 @@ class Call implements CallContext {
     return this.calls.call(name, args, lambda, this.frame, this.at);
   }
 
-  lookup(key: string, merge?: MergeOptions): { found: boolean; value: Value } {
-    return this.parts.hieraLookup(key, this.frame, this.at, merge);
+  lookup(key: string, merge?: MergeOptions, legacy?: boolean): { found: boolean; value: Value } {
+    return this.parts.hieraLookup(key, this.frame, this.at, merge, legacy);
   }
 
   log(level: string, message: string): void {
     this.parts.log(level, message, this.frame, this.at);
+  }
+
+  once(key: string): boolean {
+    let seen = onceKeys.get(this.parts);
+    if (!seen) onceKeys.set(this.parts, (seen = new Set()));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }
+
+  position(): { file: string; line: number; column: number } {
+    const p = locate(this.frame.file, this.at.start);
+    return { file: p.file, line: p.line, column: p.column };
   }
 
   include(names: string[]): void {
@@ -196,6 +212,10 @@ class Call implements CallContext {
 
   moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined {
     return this.parts.loader.moduleFile(spec, subdir);
+  }
+
+  moduleDirectory(name: string): string | undefined {
+    return this.parts.loader.moduleDir(name);
   }
 
   readText(path: string): string {

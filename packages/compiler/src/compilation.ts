@@ -111,7 +111,7 @@ export class Compilation implements EvaluationHost {
       loader, evaluator, topScope: this.topScope, classes: this.classes, declarations: this.declarations,
       collectors: this.collectors, templates: this.templates,
       lookupVariable: (name, frame) => this.lookupVariable(name, frame),
-      hieraLookup: (key, frame, at, merge) => this.hieraLookup(key, frame, at, merge),
+      hieraLookup: (key, frame, at, merge, legacy) => this.hieraLookup(key, frame, at, merge, legacy),
       log: (level, message, frame, at) => this.log(level, message, frame, at),
     });
     this.initTopScope();
@@ -436,14 +436,14 @@ export class Compilation implements EvaluationHost {
   // ---------------------------------------------------------------- hiera
 
   /** Looks a key up in Hiera; `%{…}` interpolations see the variables visible in `frame`. */
-  private hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions): { found: boolean; value: Value } {
+  private hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions, legacy = false): { found: boolean; value: Value } {
     const hiera = this.options.hiera;
     if (!hiera) return { found: false, value: undefined };
     try {
       return hiera.lookup(key, {
         variable: (n) => this.lookupVariable(n, frame).value,
         convert: (value, typeName, args) => this.callFunction('new', [this.evaluator.resolveTypeName(typeName), value, ...args], null, frame, at),
-      }, merge);
+      }, merge, legacy);
     } catch (e) {
       // Hiera raises without a place: the lookup is the place.
       if (e instanceof HieraError && !e.location) throw e.at(locate(frame.file, at.start));

@@ -67,9 +67,18 @@ export class Hiera {
    * @param configs the global/environment hiera.yaml files, searched first to last
    * @param moduleDir finds a module's folder, for module-level hiera.yaml
    */
-  constructor(configs: string[], moduleDir: (module: string) => string | undefined) {
+  /** Whether the environment has a hiera.yaml of its own (the hiera_* functions then see every layer). */
+  private readonly environmentLayer: boolean;
+
+  /**
+   * @param configs the global/environment hiera.yaml files, searched first to last
+   * @param moduleDir finds a module's folder, for module-level hiera.yaml
+   * @param environmentConfig the environment's hiera.yaml, when it is one of `configs`
+   */
+  constructor(configs: string[], moduleDir: (module: string) => string | undefined, environmentConfig?: string) {
     for (const c of configs) if (existsSync(c)) this.layers.push(readConfig(c, null));
     this.modulePaths = moduleDir;
+    this.environmentLayer = environmentConfig !== undefined && existsSync(environmentConfig);
   }
 
   private moduleLayer(module: string): Layer | null {
@@ -81,9 +90,10 @@ export class Hiera {
     return this.moduleLayers.get(module) ?? null;
   }
 
-  /** The layers that may hold `key`, in priority order. */
-  private layersFor(key: string): Layer[] {
+  /** The layers that may hold `key`, in priority order (`globalOnly`: no module layer). */
+  private layersFor(key: string, globalOnly = false): Layer[] {
     const out = [...this.layers];
+    if (globalOnly) return out;
     const i = key.indexOf('::');
     if (i > 0) {
       const m = this.moduleLayer(key.slice(0, i));
@@ -94,16 +104,18 @@ export class Hiera {
 
   /**
    * Looks a key up. `merge` overrides lookup_options. Keys with dots dig into hashes:
-   * `lookup('a.b')` is the `b` entry of the hash found for `a`.
+   * `lookup('a.b')` is the `b` entry of the hash found for `a`. `legacy`: a call from the
+   * hiera_* functions, which Puppet confines to the global layer unless the environment has a
+   * hiera.yaml.
    */
-  lookup(key: string, scope: HieraScope, merge?: MergeOptions): LookupResult {
+  lookup(key: string, scope: HieraScope, merge?: MergeOptions, legacy = false): LookupResult {
     const [root, ...path] = splitKey(key);
     const keyOptions = this.optionsFor(root, scope);
     const options = merge ?? keyOptions.merge;
     const found: Value[] = [];
     const explain = scope.explain;
     explain?.(`Searching for "${key}" (merge: ${options.strategy})`);
-    for (const layer of this.layersFor(root)) {
+    for (const layer of this.layersFor(root, legacy && !this.environmentLayer)) {
       if (layer.module && !root.startsWith(`${layer.module}::`)) continue;
       explain?.(`  ${layer.module ? `Module "${layer.module}"` : 'Environment'} data: ${layer.configPath}`);
       for (const file of this.dataFiles(layer, scope)) {
@@ -277,7 +289,7 @@ function stringify(v: Value): string {
 }
 
 /** Splits `a.b."c.d"` into ['a', 'b', 'c.d']. */
-function splitKey(key: string): string[] {
+export function splitKey(key: string): string[] {
   const out: string[] = [];
   let cur = '';
   let quote: string | null = null;
@@ -333,7 +345,8 @@ export function mergeValues(found: Value[], o: MergeOptions): Value {
         if (!(v instanceof Map)) throw raise('KSP-HIERA-006', {});
         for (const [k, x] of v) out.set(k, x);
       }
-      return reorder(out, found);
+      // Puppet merges each higher-priority hash into the lower one: the lowest's keys come first.
+      return out;
     }
     case 'deep': {
       let acc: Value = found[found.length - 1];
@@ -341,13 +354,6 @@ export function mergeValues(found: Value[], o: MergeOptions): Value {
       return acc;
     }
   }
-}
-
-/** Keys in the order of the highest-priority hash first, as Puppet's merged hashes read. */
-function reorder(merged: Map<Value, Value>, found: Value[]): Map<Value, Value> {
-  const out = new Map<Value, Value>();
-  for (const h of found) if (h instanceof Map) for (const k of h.keys()) if (!out.has(k)) out.set(k, merged.get(k));
-  return out;
 }
 
 /**

@@ -32,7 +32,7 @@ export function compileCatalog(req: CompileRequest): Catalog {
   const loader = new Loader(req.environment);
   const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted, classes: req.classes, parameters: req.parameters };
   const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
-  const hiera = new Hiera(configs, (m) => loader.moduleDir(m));
+  const hiera = new Hiera(configs, (m) => loader.moduleDir(m), req.environment.hieraConfig);
   return new Compilation({ loader, node, hiera, log: req.log, version: req.version }).compile();
 }
 

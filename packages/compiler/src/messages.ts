@@ -177,6 +177,16 @@ const MESSAGES = {
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
   'KSP-FUNC-091': { message: '{message}', hint: "assert_private(): the class or defined type is private to its module; declare it from that module's code (or a public class of it)" },
   'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },
+  'KSP-FUNC-042': { message: "{function}(): cannot make a number of {value}", hint: 'pass the maximum as an Integer' },
+  'KSP-FUNC-043': { message: 'invalid argument - {max}', hint: 'fqdn_rand needs a maximum of at least 1' },
+  'KSP-FUNC-044': { message: 'fqdn_rotate(): Requires either array or string to work with', hint: 'pass an Array or a String' },
+  'KSP-FUNC-045': { message: '{message}', hint: "a stdlib validation function (validate_*, is_*, dirname, basename) rejected its arguments; the message is stdlib's own" },
+  'KSP-FUNC-046': { message: '{message}', hint: 'validate_legacy: the value has neither the type nor passes the old validation function; give a value of the type' },
+  'KSP-FUNC-047': { message: "'{function}' expects a key name (a String), and optionally a default and an override", hint: "call it as {function}('key'), {function}('key', default) or with a lambda; lookup() is its replacement" },
+  'KSP-FUNC-048': { message: 'Could not find data item {key}', hint: 'hiera_include found undef for the key: give it a list of classes' },
+  'KSP-FUNC-049': { message: "binary_file(): The given file '{path}' does not exist", hint: "'module/file' is MODULE/files/file on the modulepath; absolute paths are read as they are" },
+  'KSP-FUNC-050': { message: '{reason}', hint: 'generate() runs a command given by its absolute path on the machine that compiles' },
+  'KSP-FUNC-051': { message: '{message}', hint: 'get(): the dotted path goes through something that is not a hash or array; give a lambda to handle it' },
 
   // ------------------------------------------------------------ types
   'KSP-TYPE-001': { message: '{type} parameters must be Integer or default, got {value}', hint: 'sizes and ranges are Integers, or default' },

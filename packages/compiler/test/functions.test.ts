@@ -16,7 +16,7 @@ function fakeContext(name: string, log: string[]): CallContext {
   return {
     name,
     error: (code, args) => raise(code, args),
-    variable: (n) => (n === 'facts' ? new Map<Value, Value>([['os', new Map<Value, Value>([['family', 'Debian']])]]) : n === 'x' ? 5n : undefined),
+    variable: (n) => (n === 'facts' ? new Map<Value, Value>([['os', new Map<Value, Value>([['family', 'Debian']])], ['networking', new Map<Value, Value>([['fqdn', 'web01.example.com']])]]) : n === 'x' ? 5n : n === 'fqdn' ? 'web01.example.com' : undefined),
     evaluate: (e: A.Expression) => (e.kind === 'QualifiedReference' && e.value === 'Integer' ? new IntegerType() : undefined),
     call: (n, args) => `${n}(${args.length})`,
     lookup: (key) => (key === 'known' ? { found: true, value: 'value' } : { found: false, value: undefined }),
@@ -36,6 +36,9 @@ function fakeContext(name: string, log: string[]): CallContext {
     readText: () => 'template text',
     renderEpp: (source) => `rendered ${source}`,
     renderErb: (source) => `erb ${source}`,
+    once: (key) => !log.includes(`once ${key}`) && log.push(`once ${key}`) > 0,
+    position: () => ({ file: '/site.pp', line: 3, column: 1 }),
+    moduleDirectory: (n) => (n === 'mod' ? '/modules/mod' : undefined),
   };
 }
 
@@ -75,6 +78,21 @@ const SAMPLES: [string, Value[], Lambda?][] = [
   ['to_json', [h({ a: [1n, 2.0] })]], ['to_json_pretty', [h({ a: undefined }), true]], ['fact', ['os.family']],
   ['create_resources', ['notify', h({ n: h({}) })]], ['ensure_resource', ['package', 'p']], ['ensure_resources', ['user', h({ u: h({}) })]],
   ['ensure_packages', [['a']]], ['assert_private', []], ['strftime', [new PTimestamp(0), '%F']], ['shell_join', [['a b']]],
+  ['fqdn_rand', [60n]], ['fqdn_rotate', [['a', 'b', 'c']]], ['stdlib::fqdn_rotate', ['abc', 'seed']], ['shellquote', [['a b', "it's"], 'c']],
+  ['hiera', ['known']], ['hiera_array', ['unknown', []]], ['hiera_hash', ['unknown'], lambda(1, () => h({}))], ['hiera_include', ['unknown', []]],
+  ['get', [h({ a: [1n, 2n] }), 'a.1']], ['group_by', [[1n, 2n, 3n]], lambda(1, (a) => (a[0] as bigint) % 2n)],
+  ['partition', [h({ a: 1n, b: 2n })], lambda(2, (a) => a[1] === 1n)],
+  ['find_file', ['/nonexistent']], ['find_template', [['/nonexistent']]], ['module_directory', ['nomod', 'mod']],
+  ['binary_file', ['/etc/hostname']], ['generate', ['/bin/echo', 'hi']], ['digest', ['a']],
+  ['deprecation', ['k', 'm']], ['validate_legacy', ['Integer', 'validate_integer', 5n]], ['is_a', ['x', new StringType()]],
+  ['validate_re', ['abc', '^a']], ['validate_string', ['a', undefined]], ['validate_bool', [true]], ['validate_array', [[]]],
+  ['validate_hash', [h({})]], ['validate_absolute_path', [['/a', 'C:/b']]], ['validate_integer', ['5', 10n, 1n]],
+  ['validate_numeric', [[1.5, '2'], 3n]], ['validate_ip_address', ['::1']], ['validate_ipv4_address', ['10.0.0.1']],
+  ['validate_ipv6_address', ['fe80::1']], ['validate_slength', ['abc', 5n]], ['is_absolute_path', ['/x']], ['is_array', [[]]],
+  ['is_bool', [false]], ['is_hash', [h({})]], ['is_string', ['1']], ['is_integer', ['12']], ['is_float', ['1.5']], ['is_numeric', [2n]],
+  ['is_ip_address', ['1.2.3.4/24']], ['is_ipv4_address', ['::1']], ['is_ipv6_address', ['::1']], ['dirname', ['/a/b']], ['basename', ['/a/b.c', '.*']],
+  ['stdlib::nested_values', [h({ a: h({ b: 1n }), c: 2n })]], ['stdlib::merge', [[1n, 2n]], lambda(2, (a) => h({ [String(a[1])]: a[1] }))],
+  ['stdlib::ensure_packages', [['a']]], ['stdlib::shell_escape', ['a b']], ['stdlib::to_json', [[1n]]], ['stdlib::to_json_pretty', [[1n]]], ['stdlib::deprecation', ['k', 'm']],
   ['template', ['mod/x.erb', 'mod/y.erb']], ['inline_template', ['<%= 1 %>']], ['shell_escape', ["a'b"]], ['any2array', [h({ a: 1n })]], ['str2bool', ['yes']], ['bool2str', [true]], ['deep_merge', [h({ a: h({ b: 1n }) })]],
 ];
 /** Functions that never return: they fail, or unwind with break, next or return. */

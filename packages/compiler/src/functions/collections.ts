@@ -3,6 +3,7 @@
 import { PBinary, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { Numeric, formatValue, typeNameOf } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
+import { splitKey } from '../hiera.ts';
 import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
 
 const SIZED = parseType('Variant[Collection, String]');
@@ -175,6 +176,30 @@ const index: PuppetFunction = (_ctx, args, lambda) => {
   return undefined;
 };
 
+/** get(value, 'a.b.0', default) |$error| { … }: dig with a dotted path (quoted segments keep their dots). */
+const get: PuppetFunction = (ctx, args, lambda) => {
+  const [value, path] = args as [Value, string];
+  const dflt = args[2];
+  if (value === undefined) return dflt;
+  if (path === '') return value;
+  const segments: Value[] = splitKey(path).map((s) => (/^-?\d+$/.test(s) ? BigInt(s) : s));
+  let v: Value = value;
+  for (const [i, k] of segments.entries()) {
+    if (v === undefined) break;
+    if (Array.isArray(v) && typeof k === 'bigint') v = v[Number(k < 0n ? BigInt(v.length) + k : k)];
+    else if (v instanceof Map) {
+      const x = hashGet(v, k);
+      v = x === NOT_FOUND ? undefined : x;
+    } else {
+      const walked = segments.slice(0, i).map((x) => formatValue(x)).join('.');
+      const message = `The given data does not contain a Collection at '${walked}', got '${typeNameOf(v)}'`;
+      if (lambda) return lambda.call([new Map<Value, Value>([['issue_code', 'EVAL_NOT_COLLECTION_AT'], ['message', message]])]);
+      throw ctx.error('KSP-FUNC-051', { message });
+    }
+  }
+  return v === undefined ? dflt : v;
+};
+
 // ---------------------------------------------------------------- numbers
 
 /** round, ceiling, floor: an Integer stays as it is, a Float becomes an Integer. */
@@ -208,6 +233,7 @@ export const COLLECTION_FUNCTIONS: BuiltinFunction[] = [
   fn('unique', 'Any arg', 'Variant[String, Array, Hash]', unique),
   fn('flatten', 'Any +args', 'Array', flatten),
   fn('dig', 'Any +args', 'Any', dig),
+  fn('get', 'Any value, String dotted_string, Any default_value?, Callable &block?', 'Any', get),
   fn('min', 'Any +values, Callable &block?', 'Any', minMax(-1)),
   fn('max', 'Any +values, Callable &block?', 'Any', minMax(1)),
   fn('index', 'Any collection, Any value?, Callable &block?', 'Any', index),

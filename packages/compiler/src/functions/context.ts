@@ -28,10 +28,18 @@ export interface CallContext {
   evaluate(e: A.Expression): Value;
   /** Calls another function from the same place. */
   call(name: string, args: Value[], lambda: Lambda | null): Value;
-  /** Looks a key up in Hiera, interpolating with the caller's variables. */
-  lookup(key: string, merge?: MergeOptions): { found: boolean; value: Value };
+  /**
+   * Looks a key up in Hiera, interpolating with the caller's variables. `legacy` is a call from
+   * the hiera_* functions, which Puppet confines to the global layer unless the environment has
+   * a hiera.yaml of its own.
+   */
+  lookup(key: string, merge?: MergeOptions, legacy?: boolean): { found: boolean; value: Value };
   /** Logs at a level (notice, warning, …) with the call's position. */
   log(level: string, message: string): void;
+  /** True the first time `key` is given in this compilation: for warnings Puppet gives once. */
+  once(key: string): boolean;
+  /** Where the call is: its file's path, line and column. */
+  position(): { file: string; line: number; column: number };
 
   /** include: declares classes, each evaluated once. */
   include(names: string[]): void;
@@ -61,6 +69,8 @@ export interface CallContext {
 
   /** `mod/path` → the file in the module's `templates` or `files` folder, if it exists. */
   moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined;
+  /** A module's folder on the modulepath, by name. */
+  moduleDirectory(name: string): string | undefined;
   /** A template's text (read once per compilation; part of the catalog version). */
   readText(path: string): string;
   /** Renders EPP source with parameters, in a scope that sees only top scope. */

@@ -90,6 +90,34 @@ function toFloat(ctx: CallContext, v: Value): number {
   throw ctx.error('KSP-FUNC-012', { value: formatValue(v), type: 'Float' });
 }
 
+/**
+ * String(array or hash) as Puppet's default formats write it: strings inside are quoted
+ * (`['a', 'b']`, `{'k' => 'v'}`), undef is `undef`.
+ */
+function containerString(v: Value): string {
+  if (typeof v === 'string') return puppetQuote(v);
+  if (v === undefined) return 'undef';
+  if (Array.isArray(v)) return `[${v.map(containerString).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${containerString(k)} => ${containerString(x)}`).join(', ')}}`;
+  return formatValue(v);
+}
+
+/** A string quoted as Puppet's %p does: single quotes, or double quotes when it holds control characters. */
+function puppetQuote(s: string): string {
+  if (/[\x00-\x1f]/.test(s)) {
+    return `"${s.replace(/[\\"$\x00-\x1f]/g, (c) => ({ '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r', '\t': '\\t' } as Record<string, string>)[c] ?? `\\u{${c.charCodeAt(0).toString(16)}}`)}"`;
+  }
+  let out = "'";
+  let escaped = false;
+  for (const c of s) {
+    if (escaped) { out += `\\${c}`; escaped = false; }
+    else if (c === "'") out += "\\'";
+    else if (c === '\\') escaped = true;
+    else out += c;
+  }
+  return `${out}${escaped ? '\\' : ''}'`;
+}
+
 export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   const t = type instanceof TypeAliasType ? type.resolved : type;
   const v = args[0];
@@ -119,7 +147,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   } else if (t instanceof StringType) {
     if (typeof v === 'string') result = v;
     else if (args.length > 1 && typeof args[1] === 'string' && (typeof v === 'bigint' || typeof v === 'number')) result = sprintf(args[1], [v]);
-    else result = formatValue(v);
+    else result = Array.isArray(v) || v instanceof Map ? containerString(v) : formatValue(v);
   } else if (t instanceof BooleanType) {
     if (typeof v === 'boolean') result = v;
     else if (typeof v === 'string' && /^(true|yes|y)$/i.test(v)) result = true;

@@ -10,8 +10,20 @@ import { STRING_FUNCTIONS } from './strings.ts';
 import { COLLECTION_FUNCTIONS } from './collections.ts';
 import { CONVERSION_FUNCTIONS } from './conversions.ts';
 import { STDLIB_FUNCTIONS } from './stdlib.ts';
+import { RANDOM_FUNCTIONS } from './random.ts';
+import { HIERA_FUNCTIONS } from './hiera.ts';
+import { FILE_FUNCTIONS } from './files.ts';
+import { VALIDATE_FUNCTIONS } from './validate.ts';
 
-export const BUILTIN_FUNCTIONS = new Map<string, BuiltinFunction>([
+/**
+ * stdlib 9 moved these under its namespace (`stdlib::merge`), keeping the flat names as
+ * deprecated aliases; current modules call the namespaced ones, Debian's the flat ones.
+ */
+const STDLIB_NAMESPACED = [
+  'ensure_packages', 'merge', 'shell_escape', 'to_json', 'to_json_pretty', 'fqdn_rotate', 'deprecation',
+];
+
+const ALL: BuiltinFunction[] = [
   ...CORE_FUNCTIONS,
   ...ITERATION_FUNCTIONS,
   ...LOOKUP_FUNCTIONS,
@@ -19,6 +31,16 @@ export const BUILTIN_FUNCTIONS = new Map<string, BuiltinFunction>([
   ...COLLECTION_FUNCTIONS,
   ...CONVERSION_FUNCTIONS,
   ...STDLIB_FUNCTIONS,
-].map((f) => [f.name, f]));
+  ...RANDOM_FUNCTIONS,
+  ...HIERA_FUNCTIONS,
+  ...FILE_FUNCTIONS,
+  ...VALIDATE_FUNCTIONS,
+];
+
+export const BUILTIN_FUNCTIONS = new Map<string, BuiltinFunction>(ALL.map((f) => [f.name, f]));
+for (const name of STDLIB_NAMESPACED) {
+  const f = BUILTIN_FUNCTIONS.get(name)!;
+  BUILTIN_FUNCTIONS.set(`stdlib::${name}`, { ...f, name: `stdlib::${name}` });
+}
 
 export type { CallContext, PuppetFunction, ResourceView } from './context.ts';

@@ -1,7 +1,7 @@
 // Iteration and flow functions that take a lambda: each, map, filter, reduce, slice, with,
 // then, lest, any, all, step, reverse_each, tree_each.
 import { BreakSignal } from '../frame.ts';
-import { isTruthy, type Value } from '../values.ts';
+import { isTruthy, puppetEquals, type Value } from '../values.ts';
 import { IntegerType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { expectLambda, fn, type BuiltinFunction } from './signature.ts';
@@ -150,6 +150,37 @@ const treeEach: PuppetFunction = (_ctx, args, lambda) => {
   return lambda ? args[0] : entries;
 };
 
+/** group_by: the elements by what the lambda answers for each (a hash's elements are [key, value]). */
+const groupBy: PuppetFunction = (ctx, args, lambda) => {
+  const l = lambda!;
+  const { items, isHash } = elements(ctx, args[0]);
+  const out = new Map<Value, Value[]>();
+  items.forEach((x, i) => {
+    const k = callWith(l, x, i, isHash);
+    const group = [...out].find(([g]) => puppetStrictEquals(g, k));
+    if (group) group[1].push(x);
+    else out.set(k, [x]);
+  });
+  return out as Map<Value, Value>;
+};
+
+/** partition: [the elements the lambda accepts, the others]. */
+const partition: PuppetFunction = (ctx, args, lambda) => {
+  const l = lambda!;
+  const { items, isHash } = elements(ctx, args[0]);
+  const yes: Value[] = [];
+  const no: Value[] = [];
+  items.forEach((x, i) => (isTruthy(callWith(l, x, i, isHash)) ? yes : no).push(x));
+  return [yes, no];
+};
+
+/** Ruby's eql? for group keys: strings compare by case, numbers by kind and value. */
+function puppetStrictEquals(a: Value, b: Value): boolean {
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'string' || typeof a !== 'object' || a === null) return a === b;
+  return puppetEquals(a, b);
+}
+
 // A block the signature requires is always there when the function runs (`lambda!`).
 export const ITERATION_FUNCTIONS: BuiltinFunction[] = [
   fn('each', 'Any collection, Callable &block', 'Any', each),
@@ -165,4 +196,6 @@ export const ITERATION_FUNCTIONS: BuiltinFunction[] = [
   fn('step', 'Any collection, Any step, Callable &block?', 'Optional[Array]', step),
   fn('reverse_each', 'Any collection, Callable &block?', 'Optional[Array]', reverseEach),
   fn('tree_each', 'Any tree, Any options?, Callable &block?', 'Any', treeEach),
+  fn('group_by', 'Collection collection, Callable &block', 'Hash', groupBy),
+  fn('partition', 'Collection collection, Callable &block', 'Tuple[Array, Array]', partition),
 ];

@@ -4,6 +4,7 @@
 // Puppet language (stdlib::ensure, …) load from the module as they are.
 import { PSensitive, PTimestamp, hashGet, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { ResourceType, formatValue } from '../types/index.ts';
+import type { Lambda } from '../frame.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { fn, type BuiltinFunction } from './signature.ts';
 
@@ -16,13 +17,45 @@ function same(a: Value, b: Value): boolean {
   return puppetEquals(a, b);
 }
 
-const merge: PuppetFunction = (ctx, args) => {
+const merge: PuppetFunction = (ctx, args, lambda) => {
+  if (lambda) return mergeWith(ctx, args, lambda);
   const out = new Map<Value, Value>();
   for (const h of args) {
     if (isEmptyish(h)) continue;
     if (!(h instanceof Map)) throw ctx.error('KSP-FUNC-017', { value: formatValue(h) });
     for (const [k, v] of h) out.set(k, v);
   }
+  return out;
+};
+
+/**
+ * merge(iterable) |$memo, $value| { hash } (or |$memo, $key, $value|): the hashes the lambda
+ * answers, merged in turn.
+ */
+function mergeWith(ctx: CallContext, args: Value[], lambda: Lambda): Value {
+  const out = new Map<Value, Value>();
+  const three = lambda.parameters.length >= 3;
+  for (const c of args) {
+    const entries: [Value, Value][] = c instanceof Map ? [...c]
+      : Array.isArray(c) ? c.map((x, i) => [BigInt(i), x])
+      : typeof c === 'bigint' ? Array.from({ length: Number(c) }, (_x, i) => [BigInt(i), BigInt(i)])
+      : typeof c === 'string' ? [...c].map((x, i) => [BigInt(i), x]) : [];
+    if (!(c instanceof Map) && !Array.isArray(c) && typeof c !== 'bigint' && typeof c !== 'string') throw ctx.error('KSP-FUNC-003', { function: 'merge', value: formatValue(c) });
+    for (const [k, v] of entries) {
+      const r = three ? lambda.call([out, k, v]) : lambda.call([out, c instanceof Map ? [k, v] : v]);
+      if (r instanceof Map) for (const [rk, rv] of r) out.set(rk, rv);
+    }
+  }
+  return out;
+}
+
+/** stdlib::nested_values(hash): every value that is not itself a hash, depth first. */
+const nestedValues: PuppetFunction = (_ctx, args) => {
+  const out: Value[] = [];
+  const walk = (h: Map<Value, Value>) => {
+    for (const v of h.values()) v instanceof Map ? walk(v) : out.push(v);
+  };
+  walk(args[0] as Map<Value, Value>);
   return out;
 };
 
@@ -301,7 +334,8 @@ const deepMerge: PuppetFunction = (ctx, args) => {
 };
 
 export const STDLIB_FUNCTIONS: BuiltinFunction[] = [
-  fn('merge', 'Any *hashes', 'Hash', merge),
+  fn('merge', 'Any *hashes, Callable &block?', 'Hash', merge),
+  fn('stdlib::nested_values', 'Hash hash', 'Array', nestedValues),
   fn('concat', 'Any array, Any +values', 'Array', concat),
   fn('pick', 'Any *values', 'Any', pick),
   fn('pick_default', 'Any +values', 'Any', pickDefault),

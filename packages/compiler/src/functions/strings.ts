@@ -187,6 +187,19 @@ const match: PuppetFunction = (ctx, args) => {
   return Array.isArray(args[0]) ? args[0].map(one) : one(args[0]);
 };
 
+/** shellquote: each word quoted for a Bourne shell as Puppet does, joined with spaces. */
+const shellquote: PuppetFunction = (_ctx, args) => {
+  const SAFE = /^[a-zA-Z0-9@%_+=:,./-]+$/;
+  const DANGEROUS = /[!"`$\\]/;
+  return (args.flat(Infinity as 1) as Value[]).map((w) => {
+    const word = formatValue(w);
+    if (SAFE.test(word)) return word;
+    if (!DANGEROUS.test(word)) return `"${word}"`;
+    if (!word.includes("'")) return `'${word}'`;
+    return `"${word.replace(/[!"`$\\]/g, '\\$&')}"`;
+  }).join(' ');
+};
+
 const digest = (algo: string): PuppetFunction => (_ctx, args) => createHash(algo).update(args[0] as string).digest('hex');
 
 export const STRING_FUNCTIONS: BuiltinFunction[] = [
@@ -208,5 +221,6 @@ export const STRING_FUNCTIONS: BuiltinFunction[] = [
     ['camelcase', (s) => s.split('_').map(capitalize).join('')],
     ['snakecase', (s) => s.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/::/g, '/').toLowerCase()],
   ] as [string, (s: string) => string][]).map(([name, f]) => fn(name, 'Variant[Numeric, String, Array, Hash] arg', 'Variant[Numeric, String, Array, Hash]', stringFn(f))),
+  fn('shellquote', 'Any *args', 'String', shellquote),
   ...['sha1', 'sha256', 'md5'].map((algo) => fn(algo, 'String str', 'String', digest(algo))),
 ];

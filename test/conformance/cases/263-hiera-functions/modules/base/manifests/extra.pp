@@ -1,0 +1,1 @@
+class base::extra { notify { 'base::extra included': } }

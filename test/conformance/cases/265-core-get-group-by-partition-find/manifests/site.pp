@@ -1,0 +1,25 @@
+$data = {'a' => {'b.c' => [10, 20, {'d' => 'deep'}]}, 'x' => 'str'}
+$r = {
+  'get1' => get($data, 'a."b.c".1'),
+  'get2' => get($data, 'a."b.c".2.d'),
+  'get3' => get($data, 'a.missing', 'dflt'),
+  'get4' => get($data, ''),
+  'get5' => get(undef, 'a', 'undef default'),
+  'get6' => get($data, 'x.y') |$err| { 'handled by the block' },
+  'get7' => get([1, [2, 3]], '1.0'),
+  'group1' => group_by([1, 2, 3, 4, 5]) |$x| { $x % 2 },
+  'group2' => group_by(['a', 'bb', 'cc']) |$i, $x| { $x.length },
+  'group3' => group_by({'a' => 1, 'b' => 2, 'c' => 1}) |$k, $v| { $v },
+  'group4' => group_by({'a' => 1, 'b' => 2}) |$pair| { $pair[1] > 1 },
+  'part1' => partition([1, 2, 3, 4]) |$x| { $x > 2 },
+  'part2' => partition(['a', 'b', 'c']) |$i, $x| { $i == 1 },
+  'part3' => partition({'a' => 1, 'b' => 2}) |$k, $v| { $v == 2 },
+  'found_file' => find_file('mod/nope.txt', 'mod/a.txt') =~ /modules\/mod\/files\/a\.txt$/,
+  'found_array' => find_file(['nomod/x', 'mod/a.txt']) =~ /a\.txt$/,
+  'no_file' => String(find_file('mod/none')),
+  'found_template' => find_template('mod/t.erb') =~ /modules\/mod\/templates\/t\.erb$/,
+  'module_dir' => module_directory('nomod', 'mod') =~ /modules\/mod$/,
+  'no_module' => String(module_directory('nomod')),
+  'digest' => digest('hello'),
+}
+$r.each |$k, $v| { notify { $k: message => String($v) } }

@@ -1,0 +1,2 @@
+$ensure = 'latest"'
+validate_re($ensure, ['^present$', '^absent$'])

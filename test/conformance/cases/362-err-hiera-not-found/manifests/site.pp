@@ -1,0 +1,4 @@
+class app {
+  $v = hiera('app::missing')
+}
+include app
