@@ -52,6 +52,11 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-041': { message: 'Parameter environment failed on {ref}: Invalid environment setting "{value}"', hint: "each environment line is NAME=value, as it appears in the crontab ('MAILTO=ops@example.com')" },
     'KSP-PROVIDERS-042': { message: '{ref}: no command specified, cannot create', hint: 'a cron job that is present needs a command' },
     'KSP-PROVIDERS-043': { message: 'Could not read crontab for {user}: {reason}', hint: 'the user must exist and be allowed to use cron (cron.allow, cron.deny)' },
+    'KSP-PROVIDERS-044': { message: "{ref}: Attribute 'user' or 'target' is mandatory", hint: 'say whose key it is (user), or the file it goes in (target)' },
+    'KSP-PROVIDERS-045': { message: 'Parameter key failed on {ref}: Key must not contain whitespace: {value}', hint: "give only the key itself: its type goes in type, its comment is the resource's name" },
+    'KSP-PROVIDERS-046': { message: "Parameter options failed on {ref}: Option {value} is not valid. A single option must either be of the form 'option' or 'option=\"value\"'. Multiple options must be provided as an array", hint: 'one array element per option' },
+    'KSP-PROVIDERS-047': { message: '{ref}: the key type is missing: give type, or a title NAME@TYPE', hint: 'a known host is identified by its name and its key type' },
+    'KSP-PROVIDERS-048': { message: "Parameter name failed on {ref}: Resourcename cannot include whitespaces or commas: '{name}'", hint: 'give other names of the host as host_aliases' },
     // 101 onwards: the module types (stdlib, inifile, concat, apt, vcsrepo, archive).
     'KSP-PROVIDERS-101': { message: "Parameter {parameter} failed on {ref}: invalid regular expression '{value}': {reason}", hint: 'match and after are Ruby regular expressions; Kasper takes the syntax both Ruby and JavaScript share, plus \\A, \\z, \\Z, \\h and a leading (?i)' },
     'KSP-PROVIDERS-102': { message: '{parameter} is a required attribute ({ref})', hint: 'give the attribute: a file_line needs path, and line unless it removes by match with match_for_absence' },

@@ -8,8 +8,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '@kasper/files';
 import type { Provider, ProviderContext, Resource } from './api.ts';
 
+/** A record's values: strings, and lists for list properties (recipients, options, aliases). */
+export type Fields = Record<string, string | string[]>;
+
 /** A line (or, for crontabs, lines) kept as it was, or a record a resource may manage. */
-export type Entry = { kind: 'text'; text: string } | { kind: 'record'; name: string; fields: Record<string, string> };
+export type Entry = { kind: 'text'; text: string } | { kind: 'record'; name: string; fields: Fields };
 
 /** How one kind of file is read and written. */
 export interface Format {
@@ -18,7 +21,7 @@ export interface Format {
   /** The file's entries; Puppet's and Kasper's `# HEADER:` lines are already gone. */
   parse(lines: string[]): Entry[];
   /** The line(s) of one record. */
-  render(fields: Record<string, string>, name: string): string;
+  render(fields: Fields, name: string): string;
   /** The header written on top of the file (Puppet writes one too); none when undefined. */
   header?(): string;
 }
@@ -30,7 +33,21 @@ export interface Store {
   write(ctx: ProviderContext, text: string): Promise<void>;
 }
 
-export function fileStore(path: string, mode = 0o644): Store {
+/** How Puppet prints a list property's values: `['a', 'b']`; `['absent']` for none. */
+export function listShown(v: unknown): string {
+  const given = Array.isArray(v) ? v : v === undefined || v === 'absent' ? [] : [v];
+  const list = given.length ? given : ['absent'];
+  return `[${list.map((x) => `'${String(x)}'`).join(', ')}]`;
+}
+
+/** Whether two list values are the same list (in order). */
+export function sameList(a: unknown, b: unknown): boolean {
+  const l = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined || v === 'absent' ? [] : [String(v)]);
+  return JSON.stringify(l(a)) === JSON.stringify(l(b));
+}
+
+/** A file written with `mode` when new (kept as it is otherwise, unless alwaysMode) and, when given, the owner. */
+export function fileStore(path: string, mode = 0o644, owner?: { uid: number; gid: number }, alwaysMode = false): Store {
   return {
     key: path,
     async read() {
@@ -40,9 +57,9 @@ export function fileStore(path: string, mode = 0o644): Store {
       let keep = mode;
       if (existsSync(path)) {
         ctx.bucket.backup(readFileSync(path), path);
-        keep = statSync(path).mode & 0o7777;
+        if (!alwaysMode) keep = statSync(path).mode & 0o7777;
       }
-      writeFileAtomic(path, text, keep);
+      writeFileAtomic(path, text, keep, owner);
     },
   };
 }
@@ -73,17 +90,17 @@ export class ParsedFile {
     return f;
   }
 
-  find(name: string): Record<string, string> | undefined {
+  find(name: string): Fields | undefined {
     for (const e of this.entries) if (e.kind === 'record' && e.name === name) return e.fields;
     return undefined;
   }
 
-  records(): { name: string; fields: Record<string, string> }[] {
+  records(): Extract<Entry, { kind: 'record' }>[] {
     return this.entries.filter((e): e is Extract<Entry, { kind: 'record' }> => e.kind === 'record');
   }
 
   /** Rewrites the record where it stands, or appends it. */
-  set(name: string, fields: Record<string, string>): void {
+  set(name: string, fields: Fields): void {
     const i = this.entries.findIndex((e) => e.kind === 'record' && e.name === name);
     if (i >= 0) this.entries[i] = { kind: 'record', name, fields };
     else this.entries.push({ kind: 'record', name, fields });
@@ -115,14 +132,19 @@ export function parsedProvider(o: {
   /** Where a resource's record lives (its `target`, or the default file). */
   store(r: Resource, ctx: ProviderContext): Store;
   suitable?: Provider['suitable'];
-  /** Makes the record's fields from the current ones and the desired values. */
-  fields?(current: Record<string, string>, desired: Record<string, unknown>, r: Resource): Record<string, string>;
+  /** The record's name in the file (default: the resource's name). */
+  key?(r: Resource): string;
+  /** Checks before a write (a user that must exist); throws to fail the resource. */
+  check?(r: Resource): void;
 }): Provider {
-  const merge = o.fields ?? ((current, desired) => {
+  const merge = (current: Fields, desired: Record<string, unknown>): Fields => {
     const next = { ...current };
-    for (const [k, v] of Object.entries(desired)) if (k !== 'ensure' && k !== 'target' && v !== undefined) next[k] = String(v);
+    for (const [k, v] of Object.entries(desired)) {
+      if (k !== 'ensure' && k !== 'target' && v !== undefined) next[k] = Array.isArray(v) ? v.map(String) : String(v);
+    }
     return next;
-  });
+  };
+  const key = o.key ?? ((r: Resource) => r.name);
   return {
     name: o.name,
     type: o.type,
@@ -130,13 +152,14 @@ export function parsedProvider(o: {
     isDefault: () => true,
     async retrieve(r, ctx) {
       const file = await ParsedFile.open(ctx, o.store(r, ctx), o.format);
-      const rec = file.find(r.name);
+      const rec = file.find(key(r));
       return rec ? { ensure: 'present', ...rec } : { ensure: 'absent' };
     },
     async sync(r, changes, ctx) {
+      o.check?.(r);
       const file = await ParsedFile.open(ctx, o.store(r, ctx), o.format);
-      if (changes.some((c) => c.property === 'ensure' && c.should === 'absent')) file.remove(r.name);
-      else file.set(r.name, merge(file.find(r.name) ?? {}, r.desired ?? {}, r));
+      if (changes.some((c) => c.property === 'ensure' && c.should === 'absent')) file.remove(key(r));
+      else file.set(key(r), merge(file.find(key(r)) ?? {}, r.desired ?? {}));
       await file.flush(ctx);
     },
   };

@@ -29,16 +29,20 @@ import { cronCrontab } from './providers/cron-crontab.ts';
 import { MODULE_PROVIDERS, MODULE_TYPE_DEFINITIONS } from './module-types.ts';
 
 export { MODULE_TYPES } from './module-types.ts';
+import { sshAuthorizedKeyType, sshkeyType } from './types/ssh.ts';
+import { sshAuthorizedKeyParsed, sshkeyParsed } from './providers/ssh-parsed.ts';
+import { mailaliasType } from './types/mailalias.ts';
+import { mailaliasAliases } from './providers/mailalias-aliases.ts';
 
 export class Registry {
   private readonly types = new Map<string, RegisteredType>();
 
   constructor() {
     for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType,
-      hostType, cronType, ...MODULE_TYPE_DEFINITIONS]) this.addType(t);
+      hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, ...MODULE_TYPE_DEFINITIONS]) this.addType(t);
     for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd,
       firewallNftables, firewallchainNftables, firewallIptables, firewallchainIptables,
-      hostParsed, cronCrontab, ...MODULE_PROVIDERS]) this.addProvider(p);
+      hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, ...MODULE_PROVIDERS]) this.addProvider(p);
   }
 
   addType(t: TypeDefinition): void {

@@ -1,0 +1,1 @@
+sed -i 's/^postmaster: root/postmaster: admin/' "$ROOT/aliases"

@@ -1,0 +1,1 @@
+sed -i 's/,git / /' "$ROOT/ssh_known_hosts"
