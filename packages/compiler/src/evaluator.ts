@@ -10,7 +10,8 @@ import {
   PDeferred, DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
 } from './values.ts';
 import { describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
-import { NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
+import { ControlSignal, NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
+import { KasperError } from '@kasper/diagnostics';
 import { binaryOperation, match, negate } from './operators.ts';
 
 /**
@@ -76,6 +77,8 @@ export class Evaluator {
     this.depth++;
     try {
       return this.evaluateNode(e, frame);
+    } catch (err) {
+      throw located(err, frame, e);
     } finally {
       this.depth--;
     }
@@ -469,4 +472,20 @@ export class Evaluator {
     if (builtin) return builtin;
     return this.host.resolveTypeReference(name);
   }
+}
+
+/**
+ * What an evaluation threw, as it leaves the innermost expression: an error with no place gets
+ * this expression's, and an exception that is not a KasperError (a bug in Kasper) becomes the
+ * located KSP-EVAL-050 instead of escaping the compiler unplaced. break/next/return pass.
+ */
+function located(err: unknown, frame: Frame, e: A.Range): unknown {
+  if (err instanceof ControlSignal) return err;
+  if (err instanceof KasperError) {
+    if (err.location) return err;
+    const where = locate(frame.file, e.start);
+    return err instanceof CompileError ? err.at(where) : new CompileError(err.code, err.message, { args: err.args, location: where, status: err.statusCode });
+  }
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return errorAt('KSP-EVAL-050', { message }, frame, e);
 }

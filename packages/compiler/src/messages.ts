@@ -60,6 +60,8 @@ const MESSAGES = {
   'KSP-EVAL-047': { message: 'Evaluation nested more than {max} levels deep here', hint: 'expressions inside expressions, the links of a chain (a + b + …, a -> b -> …, elsif branches), and function calls and included classes inside one another all add levels: shorten the chain, or end the recursion sooner' },
   'KSP-EVAL-048': { message: '{name}() from context where this is illegal', hint: 'break() ends an iteration (each, map, …) and next() one step of it or a function; return() ends a function, class or define: outside of these there is nothing to end' },
   'KSP-EVAL-049': { message: "Type alias '{name}' cannot be resolved to a real type", hint: 'the alias names itself (directly or through other aliases) without a type around the name: write a type, e.g. Variant[Integer, Array[{name}]]' },
+  'KSP-EVAL-050': { message: 'Internal error while evaluating this expression: {message}', hint: 'Kasper failed where it should have given a result or a clear error: a bug in Kasper, please report it with the code around this place' },
+  'KSP-EVAL-051': { message: 'The result of the {operator} expression is {value}', hint: 'a Float in Puppet is finite: the operands are too large, or a Float was divided by zero' },
 
   // ------------------------------------------------------------ resources
   'KSP-RES-001': { message: 'Duplicate declaration: {type}[{title}] is already declared{where}; cannot redeclare', hint: 'the message names both places: declare it once' },

@@ -155,14 +155,19 @@ function arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame
   if (op === '%') throw errorAt('KSP-EVAL-036', {}, frame, e);
   const a = Number(l);
   const b = Number(r);
+  let v: number;
   switch (op) {
-    case '+': return a + b;
-    case '-': return a - b;
-    case '*': return a * b;
+    case '+': v = a + b; break;
+    case '-': v = a - b; break;
+    case '*': v = a * b; break;
     case '/':
-      if (b === 0) throw errorAt('KSP-EVAL-035', {}, frame, e);
-      return a / b;
+      if (b === 0 && typeof r === 'bigint') throw errorAt('KSP-EVAL-035', {}, frame, e);
+      v = a / b;
+      break;
   }
+  // Puppet has no infinite or not-a-number Float: 1.0e300 * 1.0e300 and 1.0 / 0 are errors.
+  if (!Number.isFinite(v)) throw errorAt('KSP-EVAL-051', { operator: op, value: Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity' }, frame, e);
+  return v;
 }
 
 function shift(op: '<<' | '>>', l: Value, r: Value, frame: Frame, e: A.Range): Value {
@@ -170,7 +175,7 @@ function shift(op: '<<' | '>>', l: Value, r: Value, frame: Frame, e: A.Range): V
   if (typeof l === 'bigint' && typeof r === 'bigint') {
     const n = r < 0n ? -r : r;
     const left = op === '<<' ? r >= 0n : r < 0n;
-    return left ? l << n : l >> n;
+    return checkInteger(left ? l << n : l >> n, frame, e);
   }
   throw errorAt('KSP-EVAL-004', { operator: op, value: describe(l) }, frame, e);
 }

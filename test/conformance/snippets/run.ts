@@ -98,8 +98,9 @@ export function runSnippet(code: string): Outcome {
       });
     return { notices, resources };
   } catch (e) {
-    if (e instanceof KasperError && e.location) return { notices, error: e.message, line: e.location.line, column: e.location.column };
-    const crash = e instanceof KasperError ? `${e.code} without a location: ${e.message}` : e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`;
+    // KSP-EVAL-050 is the compiler's net for its own bugs: located, but a crash all the same.
+    if (e instanceof KasperError && e.location && e.code !== 'KSP-EVAL-050') return { notices, error: e.message, line: e.location.line, column: e.location.column };
+    const crash = e instanceof KasperError ? `${e.code}${e.location ? '' : ' without a location'}: ${e.message}` : e instanceof Error ? `${e.name}: ${e.message}` : `thrown ${String(e)}`;
     return { notices, crash };
   }
 }

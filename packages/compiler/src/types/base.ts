@@ -340,11 +340,28 @@ export class TypeAliasType extends PType {
     }
     return this.target;
   }
+  // A recursive alias (`type T = Variant[Integer, T]`) meets itself again with the same value
+  // when nothing in between took it apart: that path matches nothing (and, for assignability,
+  // adds nothing to what the other paths decide), instead of recursing without end.
+  private readonly checking = new Set<unknown>();
   isInstance(v: Value): boolean {
-    return this.resolved.isInstance(v);
+    if (this.checking.has(v)) return false;
+    this.checking.add(v);
+    try {
+      return this.resolved.isInstance(v);
+    } finally {
+      this.checking.delete(v);
+    }
   }
   isAssignable(other: PType): boolean {
-    return this.resolved.isAssignable(other);
+    if (other === this) return true;
+    if (this.checking.has(other)) return true;
+    this.checking.add(other);
+    try {
+      return this.resolved.isAssignable(other);
+    } finally {
+      this.checking.delete(other);
+    }
   }
   override get constrained(): boolean {
     return true;
