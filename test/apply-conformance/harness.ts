@@ -5,7 +5,7 @@
 // about resources, and the files (and crontab) left after the first run and after the noop run.
 // Paths under the root and the test user's name are written @ROOT@ and @USER@.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -17,7 +17,7 @@ export interface RunOutput {
 }
 
 /** Applies a manifest (noop or not) and returns what it printed. */
-export type Applier = (manifest: string, noop: boolean, work: string) => Promise<RunOutput>;
+export type Applier = (manifest: string, noop: boolean, work: string, root: string) => Promise<RunOutput>;
 
 export interface CaseResult {
   run1: string;
@@ -72,6 +72,8 @@ export function dumpTree(root: string, user?: string): string {
     }
   };
   walk(root);
+  const mounts = mountsUnder(root);
+  if (mounts) out.push(`== mounted\n${mounts}`);
   if (user) out.push(`== crontab of @USER@\n${withoutHeader(crontabOf(user))}`);
   return normalize(out.join('\n'), root, user);
 }
@@ -110,6 +112,34 @@ export function manifestOf(name: string, root: string, user: string): string {
   return readFileSync(join(CASES, name, 'site.pp'), 'utf8').replaceAll('@ROOT@', root).replaceAll('@USER@', user);
 }
 
+/** Files copied from before/ name the root and the user as the manifest does. */
+function fillPlaceholders(dir: string, root: string, user: string): void {
+  for (const n of readdirSync(dir)) {
+    const p = join(dir, n);
+    const st = lstatSync(p);
+    if (st.isDirectory()) fillPlaceholders(p, root, user);
+    else if (st.isFile()) {
+      const text = readFileSync(p, 'utf8');
+      if (text.includes('@ROOT@') || text.includes('@USER@')) writeFileSync(p, text.replaceAll('@ROOT@', root).replaceAll('@USER@', user));
+    }
+  }
+}
+
+/** What is mounted under root: mount point, type and the options that say what was asked (size, mode). */
+function mountsUnder(root: string): string {
+  const out: string[] = [];
+  for (const line of readFileSync('/proc/self/mounts', 'utf8').split('\n')) {
+    const [, target, fstype, options] = line.split(' ');
+    if (!target?.startsWith(`${root}/`)) continue;
+    const kept = options.split(',').filter((o) => /^(ro|rw|size=|mode=|nr_inodes=)/.test(o)).join(',');
+    out.push(`${target.replaceAll('\\040', ' ')} ${fstype} ${kept}`);
+  }
+  return out.sort().join('\n');
+}
+
+/** Cases that mount file systems run in a mount namespace of their own (their name starts with mount-). */
+export const inNamespace = (name: string) => name.startsWith('mount-');
+
 /** Runs the procedure for one case with one applier. */
 export async function runCase(name: string, apply: Applier, user: string): Promise<CaseResult> {
   const dir = join(CASES, name);
@@ -118,19 +148,26 @@ export async function runCase(name: string, apply: Applier, user: string): Promi
   const u = needsUser(name) ? user : undefined;
   try {
     if (u) prepareUser(u);
-    if (existsSync(join(dir, 'before'))) cpSync(join(dir, 'before'), root, { recursive: true });
+    if (existsSync(join(dir, 'before'))) {
+      cpSync(join(dir, 'before'), root, { recursive: true });
+      fillPlaceholders(root, root, user);
+    }
+    if (existsSync(join(dir, 'setup.sh'))) execFileSync('sh', [join(dir, 'setup.sh')], { env: { ...process.env, ROOT: root, USER: user }, stdio: 'pipe' });
     if (u && existsSync(join(dir, 'before.crontab'))) execFileSync('crontab', ['-u', u, join(dir, 'before.crontab')]);
     const manifest = manifestOf(name, root, user);
-    const run1 = resourceLines((await apply(manifest, false, work)).lines, root, u);
+    const run1 = resourceLines((await apply(manifest, false, work, root)).lines, root, u);
     const tree1 = dumpTree(root, u);
-    const run2 = resourceLines((await apply(manifest, false, work)).lines, root, u);
+    const run2 = resourceLines((await apply(manifest, false, work, root)).lines, root, u);
     if (existsSync(join(dir, 'drift.sh'))) {
       execFileSync('sh', [join(dir, 'drift.sh')], { env: { ...process.env, ROOT: root, USER: user }, stdio: 'pipe' });
     }
-    const noop = resourceLines((await apply(manifest, true, work)).lines, root, u);
+    const noop = resourceLines((await apply(manifest, true, work, root)).lines, root, u);
     const tree2 = dumpTree(root, u);
     return { run1, run2, noop, tree1, tree2 };
   } finally {
+    for (const m of mountsUnder(root).split('\n').filter(Boolean).map((l) => l.split(' ')[0]).sort().reverse()) {
+      try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch { /* gone */ }
+    }
     rmSync(root, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
     if (u) try { execFileSync('crontab', ['-u', u, '-r'], { stdio: 'ignore' }); } catch { /* none */ }
@@ -145,4 +182,15 @@ export function expectedOf(name: string): CaseResult | undefined {
   const r = {} as CaseResult;
   for (const f of RESULT_FILES) r[f] = readFileSync(join(dir, `${f}.txt`), 'utf8').replace(/\n$/, '');
   return r;
+}
+
+/**
+ * Runs a case in a mount namespace of its own (`unshare -m`): node runs in-namespace.ts, which
+ * runs the procedure with the named applier and prints the result as JSON.
+ */
+export function runInNamespace(name: string, applier: 'puppet' | 'kasper'): CaseResult {
+  const node = join(import.meta.dirname, '../../node_modules/.bin/node');
+  const out = execFileSync('unshare', ['-m', '--propagation', 'private', node, join(import.meta.dirname, 'in-namespace.ts'), applier, name],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  return JSON.parse(out) as CaseResult;
 }

@@ -1,13 +1,17 @@
 // Records Puppet 7's answers for the cases (run by regenerate.sh, where Puppet is installed):
 // each case's procedure (harness.ts) with `puppet apply`, written to cases/NAME/expected/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CASES, RESULT_FILES, caseNames, runCase, type Applier } from './harness.ts';
+import { CASES, RESULT_FILES, caseNames, inNamespace, runCase, runInNamespace, type Applier } from './harness.ts';
 
 export const PUPPET_USER = 'kaspacpup';
 
-const puppet: Applier = async (manifest, noop, work) => {
+export const puppet: Applier = async (manifest, noop, work, root) => {
+  // In a mount namespace, Puppet's mount provider (which runs `mount NAME`, reading
+  // /etc/fstab) is given the case's fstab as /etc/fstab: a private copy of /etc with a link.
+  if (process.env.KASPER_AC_NAMESPACE === '1') etcWithFstab(join(root, 'fstab'));
   const file = join(work, 'site.pp');
   writeFileSync(file, manifest);
   const base = join(work, 'puppet');
@@ -30,12 +34,27 @@ const puppet: Applier = async (manifest, noop, work) => {
   return { lines };
 };
 
+let etcCopy: string | undefined;
+function etcWithFstab(fstab: string): void {
+  if (!etcCopy) {
+    etcCopy = mkdtempSync(join(tmpdir(), 'kasper-ac-etc-'));
+    execFileSync('cp', ['-a', '/etc/.', etcCopy]);
+    execFileSync('mount', ['--bind', etcCopy, '/etc']);
+  }
+  rmSync('/etc/fstab', { force: true });
+  symlinkSync(fstab, '/etc/fstab');
+}
+
+if (import.meta.main) await main();
+
+async function main() {
 const only = process.argv.slice(2);
 for (const name of caseNames(only)) {
-  const result = await runCase(name, puppet, PUPPET_USER);
+  const result = inNamespace(name) ? runInNamespace(name, 'puppet') : await runCase(name, puppet, PUPPET_USER);
   const dir = join(CASES, name, 'expected');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const f of RESULT_FILES) writeFileSync(join(dir, `${f}.txt`), `${result[f]}\n`);
   console.log(`recorded ${name}`);
+}
 }

@@ -286,6 +286,9 @@ export class Transaction {
       }
       const changes = await this.changesFor(r, provider);
       await this.applyChanges(r, provider, changes, status, noop);
+      if (type.definition.selfRefresh && changes.length > 0 && r.desired?.ensure !== 'absent') {
+        this.pendingRefresh.set(ref, (this.pendingRefresh.get(ref) ?? 0) + 1);
+      }
       await this.maybeRefresh(ref, r, provider, status, noop);
     } catch (e) {
       status.failed = true;
@@ -314,9 +317,10 @@ export class Transaction {
       if (insync) continue;
       const fmt = (v: unknown) => (prop.format ? prop.format(v, r) : v === undefined ? 'absent' : String(v));
       const shown = (v: unknown, side: 'is' | 'should') => (prop.show ? prop.show(v, side, r) : `'${fmt(v)}'`);
+      const special = prop.name === 'ensure' && !prop.plain;
       const message = is === undefined || is === 'absent'
-        ? (prop.name === 'ensure' ? `${ensureCreated(r.type)}` : `defined '${prop.name}' as ${shown(should, 'should')}`)
-        : prop.name === 'ensure' && should === 'absent' ? 'removed'
+        ? (special ? `${ensureCreated(r.type)}` : `defined '${prop.name}' as ${shown(should, 'should')}`)
+        : prop.name === 'ensure' && should === 'absent' ? (special ? 'removed' : `undefined 'ensure' from ${shown(is, 'is')}`)
           : `${prop.name} changed ${shown(is, 'is')} to ${shown(should, 'should')}`;
       const change: Change = { property: prop.name, is, should, message, isText: fmt(is), shouldText: fmt(should) };
       if (prop.show) Object.assign(change, { isShown: shown(is, 'is'), shouldShown: shown(should, 'should') });

@@ -81,6 +81,11 @@ export interface PropertyDef {
    * otherwise than `'value'` (a list's current value unquoted: `host_aliases changed a b to 'c'`).
    */
   show?(v: unknown, side: 'is' | 'should', r: Resource): string;
+  /**
+   * An `ensure` whose changes read as any property's (`defined 'ensure' as 'mounted'`,
+   * `undefined 'ensure' from 'mounted'`, `ensure changed 'a' to 'b'`), not `created`/`removed`.
+   */
+  plain?: boolean;
   /** Content-like properties get a diff in messages. */
   diff?(is: unknown, should: unknown, r: Resource): string | undefined;
 }
@@ -98,6 +103,8 @@ export interface TypeDefinition {
   autorequire?(r: Resource): string[];
   /** Whether the desired state only applies once refreshed (exec refreshonly). */
   refreshable?: boolean;
+  /** A resource that changed refreshes itself too (a mount remounts), unless it was removed: Puppet's self_refresh. */
+  selfRefresh?: boolean;
   /**
    * Properties to manage: those given, and for some types implied ones (a file with content
    * is ensured `file`). Default: every property with a parameter value.

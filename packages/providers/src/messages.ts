@@ -57,6 +57,7 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-046': { message: "Parameter options failed on {ref}: Option {value} is not valid. A single option must either be of the form 'option' or 'option=\"value\"'. Multiple options must be provided as an array", hint: 'one array element per option' },
     'KSP-PROVIDERS-047': { message: '{ref}: the key type is missing: give type, or a title NAME@TYPE', hint: 'a known host is identified by its name and its key type' },
     'KSP-PROVIDERS-048': { message: "Parameter name failed on {ref}: Resourcename cannot include whitespaces or commas: '{name}'", hint: 'give other names of the host as host_aliases' },
+    'KSP-PROVIDERS-049': { message: 'Parameter {parameter} failed on {ref}: {parameter} must not contain whitespace or be empty: "{value}"', hint: 'options are comma-separated without spaces, as in the fstab' },
     // 101 onwards: the module types (stdlib, inifile, concat, apt, vcsrepo, archive).
     'KSP-PROVIDERS-101': { message: "Parameter {parameter} failed on {ref}: invalid regular expression '{value}': {reason}", hint: 'match and after are Ruby regular expressions; Kasper takes the syntax both Ruby and JavaScript share, plus \\A, \\z, \\Z, \\h and a leading (?i)' },
     'KSP-PROVIDERS-102': { message: '{parameter} is a required attribute ({ref})', hint: 'give the attribute: a file_line needs path, and line unless it removes by match with match_for_absence' },

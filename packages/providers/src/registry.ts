@@ -22,27 +22,20 @@ import { apt } from './providers/apt.ts';
 import { dpkg } from './providers/dpkg.ts';
 import { serviceDebian } from './providers/service-debian.ts';
 import { serviceSystemd } from './providers/service-systemd.ts';
-import { hostType } from './types/host.ts';
-import { hostParsed } from './providers/host-parsed.ts';
-import { cronType } from './types/cron.ts';
-import { cronCrontab } from './providers/cron-crontab.ts';
+import { CORE_PROVIDERS, CORE_TYPE_DEFINITIONS } from './core-types.ts';
 import { MODULE_PROVIDERS, MODULE_TYPE_DEFINITIONS } from './module-types.ts';
 
 export { MODULE_TYPES } from './module-types.ts';
-import { sshAuthorizedKeyType, sshkeyType } from './types/ssh.ts';
-import { sshAuthorizedKeyParsed, sshkeyParsed } from './providers/ssh-parsed.ts';
-import { mailaliasType } from './types/mailalias.ts';
-import { mailaliasAliases } from './providers/mailalias-aliases.ts';
 
 export class Registry {
   private readonly types = new Map<string, RegisteredType>();
 
   constructor() {
     for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType,
-      hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, ...MODULE_TYPE_DEFINITIONS]) this.addType(t);
+      ...CORE_TYPE_DEFINITIONS, ...MODULE_TYPE_DEFINITIONS]) this.addType(t);
     for (const p of [filePosix, notifyProvider, execPosix, useradd, groupadd, apt, dpkg, serviceDebian, serviceSystemd,
       firewallNftables, firewallchainNftables, firewallIptables, firewallchainIptables,
-      hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, ...MODULE_PROVIDERS]) this.addProvider(p);
+      ...CORE_PROVIDERS, ...MODULE_PROVIDERS]) this.addProvider(p);
   }
 
   addType(t: TypeDefinition): void {
