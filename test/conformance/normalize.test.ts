@@ -114,6 +114,12 @@ test('every case is complete, and its golden file is already normalized', () => 
     if (ok) {
       const text = readFileSync(join(dir, 'expected.json'), 'utf8');
       assert.equal(toText(normalizeCatalog(text, '/nonexistent')), text, `${name}: expected.json is not in normalized form`);
+      const agent = join(dir, 'expected-agent.json');
+      if (existsSync(agent)) {
+        const t = readFileSync(agent, 'utf8');
+        assert.equal(toText(normalizeCatalog(t, '/nonexistent')), t, `${name}: expected-agent.json is not in normalized form`);
+        assert.ok(text.includes('"exported": true'), `${name}: expected-agent.json without exported resources in expected.json`);
+      }
     } else {
       const e = JSON.parse(readFileSync(join(dir, 'expected-error.json'), 'utf8'));
       assert.deepEqual(Object.keys(e), ['message', 'file', 'line', 'column'], `${name}: expected-error.json keys`);

@@ -24,6 +24,8 @@
 #  - The catalog keeps exported resources (marked "exported": true), as the
 #    copy sent to PuppetDB does; Puppet's agent-facing filter removes them.
 #    Virtual resources that were never realized are dropped either way.
+#    With KASPER_AGENT_VIEW=1 in the environment, Puppet's own filter runs:
+#    the catalog is the one an agent receives (and `puppet catalog compile` prints).
 #
 # stdout is the catalog JSON, stderr Puppet's log; the exit status is Puppet's.
 
@@ -50,7 +52,7 @@ yamldir = File.join(work, 'yaml')
 %w[conf var log run public code/modules yaml/facts].each { |d| FileUtils.mkdir_p(File.join(work, d)) }
 FileUtils.mkdir_p(File.dirname(envdir))
 FileUtils.cp_r(case_dir, envdir)
-%w[case.json facts.yaml expected.json expected-error.json].each { |f| FileUtils.rm_f(File.join(envdir, f)) }
+%w[case.json facts.yaml expected.json expected-error.json expected-agent.json].each { |f| FileUtils.rm_f(File.join(envdir, f)) }
 
 # The yaml facts terminus wants a serialized Puppet::Node::Facts.
 File.write(File.join(yamldir, 'facts', "#{node}.yaml"),
@@ -81,11 +83,13 @@ require 'puppet'
 require 'puppet/util/command_line'
 require 'puppet/indirector/catalog/compiler'
 
-class Puppet::Resource::Catalog::Compiler
-  # Puppet's version is `catalog.filter { |r| r.virtual? }`, which also drops
-  # exported resources; Catalog#filter alone drops only unrealized virtual ones.
-  def filter(catalog)
-    catalog.filter
+unless ENV['KASPER_AGENT_VIEW'] == '1'
+  class Puppet::Resource::Catalog::Compiler
+    # Puppet's version is `catalog.filter { |r| r.virtual? }`, which also drops
+    # exported resources; Catalog#filter alone drops only unrealized virtual ones.
+    def filter(catalog)
+      catalog.filter
+    end
   end
 end
 

@@ -7,7 +7,8 @@
 # or its name under cases/ or modules-corpus/ (`001-top-scope-variable`, `modules-corpus/ntp`).
 # For each case, puppet-compile.rb compiles it in a fresh temporary confdir/vardir/codedir, and
 # normalize.ts turns the result into expected.json (a catalog) or expected-error.json (the
-# compile error); the other file is removed. Cases whose name contains `err-` must fail, the
+# compile error); the other file is removed. A catalog with exported resources also gets
+# expected-agent.json: the catalog Puppet's own filter leaves for the agent. Cases whose name contains `err-` must fail, the
 # others must compile: a case that does otherwise is reported and the script exits 1.
 # -v prints Puppet's warnings for each case. Needs puppet (7) and ruby, and `npm ci` (Node 24).
 set -euo pipefail
@@ -32,7 +33,18 @@ one() {
       return
     fi
     mv "$work/expected.json" "$dir/expected.json"
-    rm -f "$dir/expected-error.json"
+    rm -f "$dir/expected-error.json" "$dir/expected-agent.json"
+    # A catalog with exported resources: also the one Puppet sends the agent (its own filter).
+    if grep -q '"exported": true' "$dir/expected.json"; then
+      rm -rf "$work/agent" && mkdir "$work/agent"
+      if KASPER_AGENT_VIEW=1 ruby "$here/puppet-compile.rb" "$dir" "$work/agent" >"$work/agent.json" 2>/dev/null &&
+         "$node" "$here/normalize.ts" catalog "$work/agent.json" "$(echo "$work"/agent/code/environments/*)" >"$work/expected-agent.json" 2>/dev/null; then
+        mv "$work/expected-agent.json" "$dir/expected-agent.json"
+      else
+        echo "FAIL $name: Puppet's agent catalog could not be made"
+        return
+      fi
+    fi
     case $name in
       *err-*) echo "FAIL $name: compiled, but an err- case must fail" ;;
       *) echo "catalog $name" ;;
@@ -43,7 +55,7 @@ one() {
       return
     fi
     mv "$work/expected-error.json" "$dir/expected-error.json"
-    rm -f "$dir/expected.json"
+    rm -f "$dir/expected.json" "$dir/expected-agent.json"
     case $name in
       *err-*) echo "error $name" ;;
       *) echo "FAIL $name: $(grep -m1 '^Error: ' "$work/log.txt" | sed "s|$envdir/||g")" ;;

@@ -16,7 +16,8 @@ export interface CaseSpec {
   hiera_config?: string;
 }
 
-export type CaseResult = { catalog: NormalizedCatalog } | { error: ExpectedError };
+/** Kasper's catalog (exported resources kept) and the one its agent would apply, or the error. */
+export type CaseResult = { catalog: NormalizedCatalog; agent: NormalizedCatalog } | { error: ExpectedError };
 
 /**
  * The Debian modules' folder as this machine has it: /usr/share/puppet/modules when the packages
@@ -76,10 +77,15 @@ export function runCase(dir: string): CaseResult {
       facts,
       trusted,
     });
-    let json = stringifyCatalog(catalog);
-    // The goldens name the Debian modules by their installed path, wherever they are here.
-    if (debianModules !== undefined && debianModules !== DEBIAN_MODULEPATH) json = json.split(`${debianModules}/`).join(`${DEBIAN_MODULEPATH}/`);
-    return { catalog: normalizeCatalog(json, dir) };
+    const normalized = (c: typeof catalog) => {
+      let json = stringifyCatalog(c);
+      // The goldens name the Debian modules by their installed path, wherever they are here.
+      if (debianModules !== undefined && debianModules !== DEBIAN_MODULEPATH) json = json.split(`${debianModules}/`).join(`${DEBIAN_MODULEPATH}/`);
+      return normalizeCatalog(json, dir);
+    };
+    const whole = normalized(catalog);
+    const agentCatalog = catalog.agentView();
+    return { catalog: whole, agent: agentCatalog === catalog ? whole : normalized(agentCatalog) };
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
     const l = e.location;
@@ -100,7 +106,14 @@ export function checkCase(dir: string): string | null {
     const expected = plain(parseJsonExact(readFileSync(join(dir, 'expected.json'), 'utf8')));
     if ('error' in r) return `Kasper failed where Puppet compiled: ${r.error.message} (${r.error.file}:${r.error.line})`;
     const got = plain(r.catalog);
-    return isDeepStrictEqual(got, expected) ? null : `catalogs differ:\n${describeDiff(got as NormalizedCatalog, expected as NormalizedCatalog)}`;
+    if (!isDeepStrictEqual(got, expected)) return `catalogs differ:\n${describeDiff(got as NormalizedCatalog, expected as NormalizedCatalog)}`;
+    // With exported resources: the catalog the agent applies must be the one Puppet sends.
+    if (existsSync(join(dir, 'expected-agent.json'))) {
+      const agentExpected = plain(parseJsonExact(readFileSync(join(dir, 'expected-agent.json'), 'utf8')));
+      const agentGot = plain(r.agent);
+      if (!isDeepStrictEqual(agentGot, agentExpected)) return `the agent's catalogs differ:\n${describeDiff(agentGot as NormalizedCatalog, agentExpected as NormalizedCatalog)}`;
+    }
+    return null;
   }
   const expected = JSON.parse(readFileSync(join(dir, 'expected-error.json'), 'utf8')) as ExpectedError;
   if ('catalog' in r) return `Kasper compiled where Puppet failed with: ${expected.message}`;

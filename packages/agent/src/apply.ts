@@ -43,7 +43,10 @@ export interface ApplyOptions {
   registry?: Registry;
 }
 
-export async function applyCatalog(catalog: Catalog, options: ApplyOptions): Promise<Report> {
+export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promise<Report> {
+  // Exported resources are not this node's to apply (the Transaction leaves them out as well):
+  // their recursive sources are not even listed.
+  const catalog = whole.agentView();
   const registry = options.registry ?? new Registry();
   const loaded = await registry.loadFromModules(options.modulepath);
   if (options.libdir) loaded.push(...await loadPlugins(registry, options.libdir));

@@ -56,7 +56,9 @@ export class Transaction {
   private readonly containment = new Map<string, string>();
   private readonly sensitive: Map<string, Set<string>>;
 
-  constructor(catalog: Catalog, options: TransactionOptions) {
+  constructor(whole: Catalog, options: TransactionOptions) {
+    // Exported resources are for other nodes to collect: never applied here, whoever compiled them.
+    const catalog = whole.agentView();
     this.options = options;
     this.report = new Report(catalog, Boolean(options.noop), options.transactionUuid);
     const log: Logger = {

@@ -75,4 +75,26 @@ export class Catalog {
   addEdge(source: string, target: string): void {
     this.edges.push({ source, target });
   }
+
+  /**
+   * The catalog a node applies: without its exported resources (`@@file {…}`), which exist only
+   * for other nodes to collect through PuppetDB, and without the edges that touch them — as
+   * Puppet's compiler filters the catalog it answers an agent with (and `puppet catalog
+   * compile` prints), after the whole one was stored. This catalog itself when it exports nothing.
+   */
+  agentView(): Catalog {
+    if (!this.resources.some((r) => r.exported)) return this;
+    const c = new Catalog(this.name, this.environment, this.version);
+    c.tags = [...this.tags];
+    c.classes = [...this.classes];
+    c.catalogUuid = this.catalogUuid;
+    c.codeId = this.codeId;
+    const gone = new Set<string>();
+    for (const r of this.resources) {
+      if (r.exported) gone.add(refKey(r.type, r.title));
+      else c.add(r);
+    }
+    for (const e of this.edges) if (!gone.has(e.source) && !gone.has(e.target)) c.addEdge(e.source, e.target);
+    return c;
+  }
 }

@@ -28,3 +28,22 @@ test('catalog JSON round-trips, keeps parameter order and prints floats as float
   assert.deepEqual(back.edges, [{ source: 'Class[Base]', target: 'Notify[a]' }]);
   assert.throws(() => back.add({ type: 'Notify', title: 'a', tags: [], exported: false, parameters: new Map() }), /duplicate resource Notify\[a\]/);
 });
+
+test('agentView leaves out exported resources and the edges touching them, keeps the rest', () => {
+  const c = new Catalog('web01', 'production', 7);
+  c.classes = ['main'];
+  c.tags = ['class'];
+  const res = (title: string, exported: boolean) => ({ type: 'File', title, tags: ['file'], exported, parameters: new Map() });
+  c.add({ type: 'Class', title: 'main', tags: ['class'], exported: false, parameters: new Map() });
+  c.add(res('/local', false));
+  c.add(res('/exported', true));
+  c.addEdge('Class[main]', 'File[/local]');
+  c.addEdge('Class[main]', 'File[/exported]');
+  const a = c.agentView();
+  assert.deepEqual(a.resources.map((r) => r.title), ['main', '/local']);
+  assert.deepEqual(a.edges, [{ source: 'Class[main]', target: 'File[/local]' }]);
+  assert.deepEqual([a.name, a.environment, a.version, a.classes, a.tags], ['web01', 'production', 7, ['main'], ['class']]);
+  assert.equal(c.resources.length, 3, 'the whole catalog is left as it was');
+  const plain = new Catalog('web02');
+  assert.equal(plain.agentView(), plain, 'a catalog exporting nothing is its own agent view');
+});

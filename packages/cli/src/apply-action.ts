@@ -83,6 +83,8 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       }
       throw e;
     }
+    // What is applied: exported resources are left for other nodes (as Puppet's agent never gets them).
+    catalog = catalog.agentView();
     if (opts.catalog) writeFileAtomic(opts.catalog, stringifyCatalog(catalog) + '\n');
 
     const print = printLog(out, out.isTTY && !process.env.NO_COLOR);

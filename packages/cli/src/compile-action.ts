@@ -14,6 +14,8 @@ export interface CompileOpts {
   modulepath?: string;
   hieraConfig?: string;
   pretty?: boolean;
+  /** Keep exported resources (as the copy stored for PuppetDB has them), not only what the node applies. */
+  exported?: boolean;
 }
 
 /**
@@ -53,7 +55,9 @@ export function runCompile(manifest: string | undefined, opts: CompileOpts, out:
       log: (level, message, where) => out.stderr(`${level === 'err' ? 'error' : level}: ${message} (${where})\n`),
     });
     // Indented for a person at a terminal (or --pretty), compact for programs, as Puppet prints it.
-    out.stdout(stringifyCatalog(catalog, out.isTTY || opts.pretty ? 2 : 0) + '\n');
+    // The node's catalog, as `puppet catalog compile` prints it: exported resources only when asked.
+    const shown = opts.exported ? catalog : catalog.agentView();
+    out.stdout(stringifyCatalog(shown, out.isTTY || opts.pretty ? 2 : 0) + '\n');
   } catch (e) {
     if (e instanceof CompileError) {
       printError(out, 'compile', e);

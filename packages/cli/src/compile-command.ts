@@ -14,6 +14,7 @@ export function compileCommand(out: Output): Command {
     .option('--modulepath <paths>', 'module folders, separated by ":" (default: ./modules)')
     .option('--hiera-config <file>', 'the hiera.yaml to use')
     .option('--pretty', 'indent the JSON (the default on a terminal)')
+    .option('--exported', 'keep the exported resources (marked "exported": true), as the copy stored for PuppetDB has them')
     .action(async (manifest: string | undefined, opts: CompileOpts) => {
       // Loaded on use: the compiler is not needed to start `kasper parser …`.
       const { runCompile } = await import('./compile-action.ts');

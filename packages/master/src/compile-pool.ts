@@ -15,7 +15,11 @@ export interface CompileJob {
 
 import type { DiagnosticData } from '@kasper/diagnostics';
 
-export type CompileResult = { catalog: string; gzip: Uint8Array; version: string } | { error: DiagnosticData };
+/**
+ * A compiled catalog: what the agent gets (`catalog`, and gzipped), and the whole catalog to
+ * store when it differs — it has exported resources, which the agent's catalog leaves out.
+ */
+export type CompileResult = { catalog: string; gzip: Uint8Array; version: string; stored?: string } | { error: DiagnosticData };
 
 interface Pending {
   job: CompileJob;

@@ -31,9 +31,12 @@ parentPort!.on('message', (job: CompileJob) => {
     const trusted = fromData(job.trusted) as Map<string, Value>;
     const { classes, parameters } = classification(job.classifierYaml);
     const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters });
-    const text = stringifyCatalog(catalog, 0);
+    // The agent gets its catalog without exported resources; the whole one is stored, so other
+    // nodes can collect them (as Puppet stores before it filters).
+    const agent = catalog.agentView();
+    const text = stringifyCatalog(agent, 0);
     // Compressed here, once per compile, off the thread that serves requests.
-    result = { catalog: text, gzip: gzipSync(text, { level: 6 }), version: String(catalog.version) };
+    result = { catalog: text, gzip: gzipSync(text, { level: 6 }), version: String(catalog.version), ...(agent === catalog ? {} : { stored: stringifyCatalog(catalog, 0) }) };
   } catch (e) {
     // The compiler's code and place travel with the message, so the agent sees them.
     result = e instanceof CompileError

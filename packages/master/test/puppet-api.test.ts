@@ -25,7 +25,8 @@ before(async () => {
   writeFileSync(join(work, 'envs/confd/site/role/manifests/init.pp'), "class role { notify { \"trusted=${trusted['hostname']}/${trusted['domain']}/${trusted['authenticated']}\": } }\n");
   for (const env of ['production', 'staging']) {
     mkdirSync(join(work, 'envs', env, 'manifests'), { recursive: true });
-    writeFileSync(join(work, 'envs', env, 'manifests/site.pp'), `notify { "env=\${environment} role=\${role}": }\n`);
+    // An exported resource: stored for other nodes to collect, never sent to this node's agent.
+    writeFileSync(join(work, 'envs', env, 'manifests/site.pp'), `notify { "env=\${environment} role=\${role}": }\n@@host { "exported-\${environment}": ip => '192.0.2.1' }\n`);
   }
   const mod = join(work, 'envs/production/modules/web');
   mkdirSync(join(mod, 'manifests'), { recursive: true });
@@ -76,6 +77,10 @@ test('catalog: a Puppet 7 form with twice-encoded facts, compiled with the class
   const titles = JSON.parse(res.body).resources.map((r: { title: string }) => r.title);
   assert.ok(titles.includes('port=8080'), titles.join(', '));
   assert.ok(titles.includes('env=production role=web'), titles.join(', '));
+  // Puppet's agents never get exported resources; the stored catalog keeps them for collectors.
+  assert.ok(!titles.includes('exported-production'), titles.join(', '));
+  const [kept] = await master.storage.catalogs('agent.test', 1);
+  assert.ok(JSON.parse(kept.catalog).resources.some((r: { title: string; exported: boolean }) => r.title === 'exported-production' && r.exported));
   // The facts arrived decoded, with their spaces, pluses and percent signs.
   const stored = await master.storage.getFacts('agent.test');
   assert.equal((stored as { note?: string } | undefined)?.note, 'a b+c%d');

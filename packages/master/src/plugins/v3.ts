@@ -114,9 +114,10 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
         // The answer carries the compiler's own code and place.
         throw new KasperError(out.error.code, formatMessage(MASTER_MESSAGES.messages['KSP-MASTER-009'].message, { node: name, reason: `${out.error.message}${where}` }), { location: l, status: 500 });
       }
-      result = out;
+      // The cache keeps what the agent gets; the store the whole catalog, exported resources too.
+      result = { catalog: out.catalog, gzip: out.gzip, version: out.version };
       catalogCache.set(name, key, result);
-      await storage.saveCatalog(name, result.catalog, result.version, { transactionUuid, environment, producer: config.certname });
+      await storage.saveCatalog(name, out.stored ?? out.catalog, out.version, { transactionUuid, environment, producer: config.certname });
     }
     metrics.catalogs++;
     reply.type('application/json').header('vary', 'accept-encoding');
