@@ -208,7 +208,8 @@ export class Classes {
     const known = new Set(params.map((p) => p.name));
     for (const [k, v] of given) {
       if (METAPARAMETERS.has(k)) {
-        this.o.table.setParam(res, k, v, outer, at);
+        // A define's metaparameters are already set, where their attributes are written.
+        if (res.params.get(k) !== v || !res.paramSetBy.has(k)) this.o.table.setParam(res, k, v, outer, at);
         continue;
       }
       if (!known.has(k)) throw errorAt('KSP-CLASS-008', { resource: what, parameter: k }, outer, at);

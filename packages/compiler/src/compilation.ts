@@ -287,10 +287,14 @@ export class Compilation implements EvaluationHost {
     }
   }
 
-  /** A class with `stage => x` is contained by Stage[x] instead of Stage[main]. */
+  /**
+   * A class with `stage => x` is contained by Stage[x] instead of Stage[main]. Stages are
+   * contained by nothing, wherever they are declared (Puppet adds no edge from the class or
+   * define a `stage` resource appears in).
+   */
   private placeClassesInStages(): void {
     for (const r of this.table.all) {
-      if (r.type === 'Stage' && r.container === this.mainClass) r.container = null;
+      if (r.type === 'Stage') r.container = null;
       if (r.type !== 'Class' || r === this.mainClass || r.title === 'Settings') continue;
       const stage = r.params.get('stage');
       if (typeof stage !== 'string' || stage === 'main') continue;

@@ -65,13 +65,14 @@ export class Declarations {
         }
         if (typeName === 'class') {
           const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
-          this.classes.declare(t, params, frame, body, e.form);
+          const res = this.classes.declare(t, params, frame, body, e.form);
+          this.table.placeParams(res, attributePlaces(body.operations, defaultBody?.operations), frame);
           refs.push(classType(normalizeName(t)));
           continue;
         }
         if (!this.kindOf(typeName)) throw errorAt('KSP-RES-002', { type: typeName }, frame, body);
         const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
-        const r = this.create(typeName, t, e.form, params, frame, body, e.start);
+        const r = this.create(typeName, t, e.form, params, frame, body, e.start, undefined, attributePlaces(body.operations, defaultBody?.operations));
         refs.push(resourceType(typeName, r.title));
       }
     }
@@ -82,7 +83,10 @@ export class Declarations {
    * Adds a resource to the catalog: for resource expressions, and for functions that declare
    * resources (create_resources, ensure_resource, ensure_packages).
    */
-  create(typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range, expressionStart = body.start, titleValue?: Value): ResourceState {
+  create(
+    typeName: string, title: string, form: A.ResourceForm, params: Map<string, Value>, frame: Frame, body: A.Range,
+    expressionStart = body.start, titleValue?: Value, places?: Map<string, A.Range>,
+  ): ResourceState {
     const kind = this.kindOf(typeName);
     if (!kind) throw errorAt('KSP-RES-002', { type: typeName }, frame, body);
     const type = capitalizeType(typeName);
@@ -101,7 +105,8 @@ export class Declarations {
     r.virtual = form !== 'regular';
     r.exported = form === 'exported';
     if (titleValue !== undefined && typeof titleValue !== 'string') r.titleValue = titleValue;
-    for (const [k, v] of params) this.table.setParam(r, k, v, frame, body);
+    // A parameter is placed where its attribute is written (Puppet reports errors about it there).
+    for (const [k, v] of params) this.table.setParam(r, k, v, frame, places?.get(k) ?? body);
     // Resource defaults (`File { … }`) that are in effect now, in this scope and the scopes
     // that declared it: Puppet applies them when the resource is created.
     for (const [k, v] of this.defaults.for(type.toLowerCase(), frame.scope)) if (!r.params.has(k)) this.table.setParam(r, k, v, frame, body);
@@ -120,4 +125,11 @@ export class Declarations {
       }
     }
   }
+}
+
+/** Where each attribute of a resource body is written (`default:` body first, overridden by the body's own). */
+function attributePlaces(ops: A.AttributeOp[], defaults?: A.AttributeOp[]): Map<string, A.Range> {
+  const out = new Map<string, A.Range>();
+  for (const op of [...(defaults ?? []), ...ops]) if (op.kind === 'AttributeOperation') out.set(op.name, op);
+  return out;
 }

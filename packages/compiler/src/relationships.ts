@@ -55,17 +55,23 @@ export class Relationships {
     for (const rel of this.pending) this.apply(rel);
   }
 
-  /** Relationship metaparameters must name resources in the catalog. */
+  /**
+   * Relationship metaparameters must name resources in the catalog. As Puppet, the parameters
+   * are checked in the order they were set, and an error is placed at the parameter's attribute
+   * (the resource's place for one an arrow or a function set).
+   */
   checkReferences(r: ResourceState): void {
-    for (const p of RELATIONSHIP_PARAMETERS) {
-      const v = r.params.get(p);
-      if (v === undefined) continue;
+    for (const [p, v] of r.params) {
+      if (v === undefined || !RELATIONSHIP_PARAMETERS.includes(p as (typeof RELATIONSHIP_PARAMETERS)[number])) continue;
       for (const x of (Array.isArray(v) ? v : [v]).flat(Infinity as 1)) {
         const ref = referenceString(x);
         if (!ref) continue;
         const target = this.table.find(ref);
         if (!target || target.virtual) {
-          throw raise('KSP-RES-010', { ref, parameter: p, resource: r.ref }, r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined);
+          const set = r.paramSetBy.get(p);
+          const i = set?.lastIndexOf(':') ?? -1;
+          const where = set && i > 0 ? { file: set.slice(0, i), line: Number(set.slice(i + 1)), column: 0 } : r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined;
+          throw raise('KSP-RES-010', { ref, parameter: p, resource: r.ref }, where);
         }
       }
     }

@@ -55,4 +55,13 @@ export class ResourceTable {
     r.paramSetBy.set(name, `${p.file}:${p.line}`);
     r.paramSource.set(name, sourceOf(frame.container));
   }
+
+  /** Records the attributes' places for parameters set from them (a class declared resource-like). */
+  placeParams(r: ResourceState, places: Map<string, A.Range>, frame: Frame): void {
+    for (const [name, at] of places) {
+      if (!r.params.has(name)) continue;
+      const p = locate(frame.file, at.start);
+      r.paramSetBy.set(name, `${p.file}:${p.line}`);
+    }
+  }
 }

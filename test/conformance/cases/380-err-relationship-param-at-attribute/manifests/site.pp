@@ -1,0 +1,5 @@
+file { '/tmp/a':
+  ensure  => file,
+  before  => Service['also-missing'],
+  require => Package['missing'],
+}

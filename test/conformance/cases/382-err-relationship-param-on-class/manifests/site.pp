@@ -1,0 +1,6 @@
+class c {
+  notify { 'c': }
+}
+class { 'c':
+  notify => Service['nope'],
+}
