@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileCatalog, type Value } from '../../packages/compiler/src/index.ts';
+import { compileCatalog, deferredCaller, type Value } from '../../packages/compiler/src/index.ts';
 import { Registry, SystemExecutor, detectHost, type Executor } from '../../packages/providers/src/index.ts';
 import { Transaction, type Report } from '../../packages/agent/src/index.ts';
 
@@ -20,11 +20,9 @@ export async function apply(code: string, options: { noop?: boolean; dir?: strin
   const dir = options.dir ?? tempDir();
   const manifest = join(dir, 'site.pp');
   writeFileSync(manifest, code);
-  const catalog = compileCatalog({
-    environment: { name: 'production', manifest, modulepath: [join(dir, 'modules')] },
-    node: 'test.example.com',
-    facts: options.facts ?? new Map<string, Value>([['os', new Map<Value, Value>([['family', 'Debian']])]]),
-  });
+  const environment = { name: 'production', manifest, modulepath: [join(dir, 'modules')] };
+  const facts = options.facts ?? new Map<string, Value>([['os', new Map<Value, Value>([['family', 'Debian']])]]);
+  const catalog = compileCatalog({ environment, node: 'test.example.com', facts });
   const lines: string[] = [];
   const t = new Transaction(catalog, {
     noop: options.noop,
@@ -33,8 +31,18 @@ export async function apply(code: string, options: { noop?: boolean; dir?: strin
     exec: options.exec ?? new SystemExecutor(),
     bucketDir: join(dir, 'bucket'),
     onLog: (level, source, message) => lines.push(`${level}: ${source}: ${message}`),
+    // Deferred values resolved with the compiler's functions, as `kasper apply` wires them.
+    deferred: { facts: plainData(facts) as Record<string, unknown>, call: deferredCaller({ environment, node: 'test.example.com', facts }) },
   });
   return { report: await t.run(), lines };
+}
+
+/** Facts as the agent has them: plain JSON data. */
+function plainData(v: Value): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (Array.isArray(v)) return v.map(plainData);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), plainData(x)]));
+  return v ?? null;
 }
 
 export function changedRefs(report: Report): string[] {

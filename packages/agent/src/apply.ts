@@ -10,6 +10,7 @@ import { Registry, SystemExecutor, detectHost, type Executor, type ProviderConte
 import { writeFileAtomic } from '@kasper/files';
 import { expandRecursiveSources, type SourceLister } from './generate.ts';
 import { loadPlugins } from './plugins.ts';
+import type { DeferredOptions } from './deferred.ts';
 import { Transaction } from './transaction.ts';
 
 export interface ApplyOptions {
@@ -41,6 +42,11 @@ export interface ApplyOptions {
   exec?: Executor;
   /** Types and providers to start from (tests); Kasper's own by default. */
   registry?: Registry;
+  /**
+   * For Deferred values: the node's facts and the function library (deferred.ts); without a
+   * library only join, unwrap, dig and `$facts` are known.
+   */
+  deferred?: DeferredOptions;
 }
 
 export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promise<Report> {
@@ -63,6 +69,7 @@ export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promi
     readSource: options.readSource,
     onLog: options.onLog,
     shouldStop: options.shouldStop,
+    deferred: options.deferred,
   });
   const report = await transaction.run();
   if (options.cachedCatalog !== undefined) {

@@ -15,6 +15,8 @@ import type { SettingsFor } from '@kasper/settings';
 import { writeFileAtomic } from '@kasper/files';
 import { applyCatalog, exitCodeOf, openRunLog } from './apply.ts';
 import { isRevoked } from './crl.ts';
+import { withLocalFacts } from './local-facts.ts';
+import type { DeferredCaller } from './deferred.ts';
 import { answerText, FileServer } from './fileserver.ts';
 import { AgentError, CertificateRefused, codeOf, raise, refused } from './messages.ts';
 import { pluginfactsync, pluginsync } from './plugins.ts';
@@ -27,6 +29,17 @@ export interface AgentConfig extends SettingsFor<'agent'> {
    * (`<vardir>/facts.d`, where pluginsync keeps those modules ship) among them.
    */
   facts: (options: { pluginfactdest: string }) => Promise<Record<string, unknown>>;
+  /**
+   * The environment when the user chose it (flag or kasper.conf), sent as the fact
+   * `agent_specified_environment`, as Puppet's agent sends it; undefined leaves the fact out.
+   */
+  agentSpecifiedEnvironment?: string;
+  /**
+   * The function library Deferred values are resolved with, for a run in an environment with
+   * these facts (`kasper agent` passes the compiler's); without it only join, unwrap, dig and
+   * `$facts` are known (deferred.ts).
+   */
+  deferredFunctions?: (environment: string, facts: Record<string, unknown>) => DeferredCaller;
   /** Every log line as it happens, with its catalogue code when it has one. */
   onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
   /** Checked between resources: true ends the run after the resource in hand. */
@@ -324,7 +337,10 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
         say('warning', `Could not sync plugins from ${config.server} (${(e as Error).message}); using those synced before`, codeOf(e));
       }
     }
-    const facts = await config.facts({ pluginfactdest });
+    // The run's own facts (clientcert, clientversion, clientnoop, …) ride with the host's, as Puppet's agent sends them.
+    const facts = withLocalFacts(await config.facts({ pluginfactdest }), {
+      certname: config.certname, noop: config.noop, agentSpecifiedEnvironment: config.agentSpecifiedEnvironment,
+    });
     let catalog: Catalog | undefined;
     let usedCache: string | undefined;
     try {
@@ -358,6 +374,7 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       transactionUuid,
       readSource: files.reader(catalog),
       listSource: (source, options) => files.list(source, options),
+      deferred: { facts, call: config.deferredFunctions?.(catalog.environment || environment, facts) },
     });
     try {
       const r = await client.call('PUT', `/puppet/v3/report/${config.certname}?${q(report.environment || environment)}`, { body: JSON.stringify(report) });

@@ -1,4 +1,6 @@
 // @kasper/agent: applies a catalog to this host and reports what happened; the agent daemon.
+export { resolveDeferred, type DeferredCaller, type DeferredOptions } from './deferred.ts';
+export { withLocalFacts, type LocalFactsOptions } from './local-facts.ts';
 export { applyCatalog, exitCodeOf, openRunLog, type ApplyOptions, type RunLog } from './apply.ts';
 export { pluginsync, pluginfactsync, loadPlugins, type PluginSource } from './plugins.ts';
 export { Transaction, type TransactionOptions } from './transaction.ts';

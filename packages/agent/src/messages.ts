@@ -33,6 +33,7 @@ export const AGENT_MESSAGES = defineCatalogue({
     'KSP-AGENT-022': { message: 'The CA of {server} no longer has a certificate for {certname} (cleaned?): {server} refuses ours ({detail}). To rejoin, {rejoin}', hint: 'the name was cleaned on the master: remove the agent\'s key and certificate and run again' },
     'KSP-AGENT-024': { message: 'Could not write {path}: {reason}', hint: 'the file holds this resource\'s change (file_line, ini_setting …) and could not be written: check the folder exists and is writable' },
     'KSP-AGENT-025': { message: 'Would be managed by {type} provider {provider} once {packages} {verb} installed (it needs {commands}, not on this host yet)', hint: 'in noop nothing is installed, so a provider whose command a package of this run brings cannot run yet; without --noop it is chosen once the package is in' },
+    'KSP-AGENT-040': { message: "Could not resolve the Deferred value of {resource}'s '{parameter}': {reason}", hint: 'a function the catalog left for the agent failed or is unknown here, so nothing was applied (as Puppet 7 does with preprocess_deferred): the reason says why; agent-side functions are the compiler\'s built-in ones, the environment\'s and modules\' (docs/agent.md)' },
     'KSP-AGENT-023': { message: '{server} refused our certificate ({detail})', hint: 'the master does not accept this agent\'s certificate: check it is the master that signed it' },
   },
 });

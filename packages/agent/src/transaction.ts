@@ -8,6 +8,7 @@ import {
   FileBucket, flushTextFiles,
 } from '@kasper/providers';
 import { buildGraph, type Graph } from './graph.ts';
+import { resolveDeferred, type DeferredOptions } from './deferred.ts';
 import { codeOf, raise } from './messages.ts';
 import { recordChange, redacted, sensitiveProperties } from './report.ts';
 
@@ -26,6 +27,8 @@ export interface TransactionOptions {
   failed?: Map<string, Error>;
   /** The run's id, shared with the requests that got its catalog (Puppet's transaction_uuid); a new one when not given. */
   transactionUuid?: string;
+  /** How Deferred values are resolved before anything is applied (the facts, the function library). */
+  deferred?: DeferredOptions;
 }
 
 /** The catalog's parameters as plain values, metaparameters included. */
@@ -34,7 +37,7 @@ function toResource(r: CatalogResource, namevar: string): Resource {
   for (const [k, v] of r.parameters) params[k] = plainValue(v);
   const type = r.type.toLowerCase();
   const name = params[namevar] !== undefined ? String(params[namevar]) : r.title;
-  return { type, title: r.title, ref: refKey(r.type, r.title), name, params, file: r.file, line: r.line, tags: r.tags };
+  return { type, title: r.title, ref: refKey(r.type, r.title), name, params, file: r.file, line: r.line, tags: r.tags, sensitive: r.sensitiveParameters };
 }
 
 /** Catalog values as providers take them: Floats as numbers, hashes as objects. */
@@ -54,7 +57,7 @@ export class Transaction {
   private readonly statusOf = new Map<string, ResourceStatus>();
   private readonly pendingRefresh = new Map<string, number>();
   private readonly containment = new Map<string, string>();
-  private readonly sensitive: Map<string, Set<string>>;
+  private sensitive: Map<string, Set<string>>;
 
   constructor(whole: Catalog, options: TransactionOptions) {
     // Exported resources are for other nodes to collect: never applied here, whoever compiled them.
@@ -111,6 +114,8 @@ export class Transaction {
       return t.definition.autorequire(toResource(cr, t.definition.namevar));
     };
     try {
+      // Deferred values first: a call that fails fails the run before anything changes, as in Puppet.
+      if (await resolveDeferred(this.catalog, this.options.deferred)) this.sensitive = sensitiveProperties(this.catalog);
       this.graph = buildGraph(this.catalog, autorequire);
     } catch (e) {
       this.log('err', 'Kasper', (e as Error).message, undefined, codeOf(e));
@@ -336,7 +341,9 @@ export class Transaction {
     }
     // Sensitive values are hidden here, once: every message, log line and event is made from these.
     const hidden = this.sensitive.get(r.ref);
-    return hidden ? changes.map((c) => (hidden.has(c.property) ? redacted(c) : c)) : changes;
+    // A file made with Sensitive content: its ensure change would show the content's checksum.
+    const hides = (c: Change) => hidden!.has(c.property) || (c.property === 'ensure' && desired.content !== undefined && hidden!.has('content'));
+    return hidden ? changes.map((c) => (hides(c) ? redacted(c) : c)) : changes;
   }
 
   private async applyChanges(r: Resource, provider: Provider, changes: Change[], status: ResourceStatus, noop: boolean): Promise<void> {

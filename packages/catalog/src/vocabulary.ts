@@ -57,3 +57,12 @@ export function namevarFromTitle(type: string, title: string): string | undefine
   }
   return title;
 }
+
+/**
+ * The Puppet version Kasper speaks for, where Puppet's protocol carries one: the agent's
+ * `clientversion` and `puppetversion` facts, the master's `serverversion` server fact. Modules
+ * compare these with versioncmp to choose features (concat asks for `clientversion` >= 6.0 before
+ * it accepts Deferred content), so it is the version of Puppet whose behaviour Kasper is measured
+ * against (test/conformance/PUPPET_VERSION), not Kasper's own, which modules know nothing of.
+ */
+export const PUPPET_VERSION = '7.23.0';

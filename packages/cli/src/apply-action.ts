@@ -5,12 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { capitalizeType, refKey, stringifyCatalog } from '@kasper/catalog';
-import { CompileError, compileCatalog, fromData, type Value } from '@kasper/compiler';
+import { CompileError, compileCatalog, deferredCaller, fromData, type Value } from '@kasper/compiler';
 import { collectFacts } from '@kasper/facts';
 import { FileBucket, Registry, SystemExecutor, detectHost } from '@kasper/providers';
 import { writeFileAtomic } from '@kasper/files';
-import { applyCatalog, exitCodeOf, openRunLog } from '@kasper/agent';
-import { resolveSettings } from '@kasper/settings';
+import { applyCatalog, exitCodeOf, openRunLog, withLocalFacts } from '@kasper/agent';
+import { Resolver, SECTION_OF, resolveSettings } from '@kasper/settings';
 import { environmentFrom, factsFrom } from './compile-action.ts';
 import { printError, printLog, type Output } from './output.ts';
 import { raise } from './messages.ts';
@@ -26,8 +26,8 @@ export interface ApplyOpts {
 }
 
 /** Facts for this host, with a file's values layered on top (`--facts-override`). */
-async function hostFacts(override: string | undefined): Promise<Map<string, Value>> {
-  const facts = fromData(await collectFacts()) as Map<string, Value>;
+function hostFacts(collected: Record<string, unknown>, override: string | undefined): Map<string, Value> {
+  const facts = fromData(collected) as Map<string, Value>;
   for (const [k, v] of factsFrom(override)) facts.set(k, v);
   return facts;
 }
@@ -57,9 +57,14 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
     mkdirSync(vardir, { recursive: true, mode: 0o750 });
     const fileLog = openRunLog(settings.logdest, 'apply');
 
-    const facts = await hostFacts(opts.factsOverride);
-    const networking = facts.get('networking');
-    const node = networking instanceof Map && typeof networking.get('fqdn') === 'string' ? String(networking.get('fqdn')) : hostname();
+    const host = await collectFacts();
+    const networking = host.networking as Record<string, unknown> | undefined;
+    const node = typeof networking?.fqdn === 'string' ? networking.fqdn : hostname();
+    // The run's own facts, as `puppet apply` adds them: clientcert, clientversion, clientnoop, and
+    // agent_specified_environment when a flag or kasper.conf chose the environment.
+    const chosen = (await new Resolver(SECTION_OF.apply, fromFlags(opts)).source('environment')) !== 'default';
+    const nodeFacts = withLocalFacts(host, { certname: node, noop: settings.noop, agentSpecifiedEnvironment: chosen ? settings.environment : undefined });
+    const facts = hostFacts(nodeFacts, opts.factsOverride);
     // Without a modulepath, modules sit beside the manifest (`./modules` for `manifests/site.pp`).
     const modulepath = settings.modulepath ?? [defaultModulepath(manifest)];
     // Without hiera_config, a hiera.yaml beside the modules folder (the site's root) is used.
@@ -95,6 +100,9 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       modulepath: env.modulepath,
       osFamily: typeof osFamily === 'string' ? osFamily : undefined,
       readSource: await sourceReader(env.modulepath),
+      // Deferred values are resolved with the compiler's functions and this environment's, as
+      // `puppet apply` resolves them with its own.
+      deferred: { facts: nodeFacts, call: deferredCaller({ environment: env, node, facts }) },
       onLog: (level, source, message, code) => {
         fileLog(level, source, message, code ? { code } : undefined);
         print(level, source, message);

@@ -45,13 +45,32 @@ export function factsFrom(file: string | undefined): Map<string, Value> {
   }
 }
 
-export function runCompile(manifest: string | undefined, opts: CompileOpts, out: Output): void {
+/**
+ * This host's server facts, as `puppet catalog compile` sets them (Puppet's catalog compiler,
+ * the one a master runs): serverversion, servername, serverip, serverip6 from Facter's fqdn,
+ * ipaddress and ipaddress6.
+ */
+export async function localServerFacts(): Promise<Map<string, Value>> {
+  const { collectFacts } = await import('@kasper/facts');
+  const { PUPPET_VERSION } = await import('@kasper/catalog');
+  const host = await collectFacts({ names: ['fqdn', 'ipaddress', 'ipaddress6', 'hostname'] });
+  const out = new Map<string, Value>([['serverversion', PUPPET_VERSION]]);
+  const name = host.fqdn || host.hostname;
+  if (typeof name === 'string' && name) out.set('servername', name);
+  if (typeof host.ipaddress === 'string' && host.ipaddress) out.set('serverip', host.ipaddress);
+  if (typeof host.ipaddress6 === 'string' && host.ipaddress6) out.set('serverip6', host.ipaddress6);
+  return out;
+}
+
+export async function runCompile(manifest: string | undefined, opts: CompileOpts, out: Output): Promise<void> {
   const facts = factsFrom(opts.facts);
+  const serverFacts = await localServerFacts();
   try {
     const catalog = compileCatalog({
       environment: environmentFrom(opts, manifest),
       node: opts.node,
       facts,
+      serverFacts,
       log: (level, message, where) => out.stderr(`${level === 'err' ? 'error' : level}: ${message} (${where})\n`),
     });
     // Indented for a person at a terminal (or --pretty), compact for programs, as Puppet prints it.

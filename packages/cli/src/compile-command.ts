@@ -18,7 +18,7 @@ export function compileCommand(out: Output): Command {
     .action(async (manifest: string | undefined, opts: CompileOpts) => {
       // Loaded on use: the compiler is not needed to start `kasper parser …`.
       const { runCompile } = await import('./compile-action.ts');
-      runCompile(manifest, opts, out);
+      await runCompile(manifest, opts, out);
     });
 }
 

@@ -8,7 +8,8 @@ import { raiser } from '@kasper/diagnostics';
 const raiseCa = raiser(CA_MESSAGES, CAError);
 import { writeFileAtomic } from '@kasper/files';
 import { openStorage } from '@kasper/storage';
-import { Resolver, resolveSettings } from '@kasper/settings';
+import type { CatalogValue } from '@kasper/catalog';
+import { Resolver, SECTION_OF, resolveSettings } from '@kasper/settings';
 import { printError, printLog, type Output } from './output.ts';
 import { raise } from './messages.ts';
 import { fromFlags } from './settings.ts';
@@ -22,6 +23,10 @@ export interface FleetOpts {
 export async function runMaster(opts: Record<string, unknown>, out: Output): Promise<void> {
   const s = await resolveSettings('master', fromFlags(opts));
   const { startMaster } = await import('@kasper/master');
+  // What the master says of itself in $server_facts, from Facter's facts as Puppet takes them.
+  const { collectFacts } = await import('@kasper/facts');
+  const host = await collectFacts({ names: ['fqdn', 'ipaddress', 'ipaddress6'] });
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   const started = performance.now();
   const master = await startMaster({
     confdir: s.confdir, vardir: s.vardir, bind: s.bind, port: s.port, certname: s.certname,
@@ -37,6 +42,7 @@ export async function runMaster(opts: Record<string, unknown>, out: Output): Pro
     compileHeapMb: s.compile_heap_mb,
     catalogCacheBytes: s.catalog_cache_mb !== undefined ? s.catalog_cache_mb * 1024 * 1024 : undefined,
     queryAllow: s.query_allow, reportTtl: s.report_ttl, nodeTtl: s.node_ttl, nodePurgeTtl: s.node_purge_ttl, gcInterval: s.gc_interval,
+    host: { fqdn: text(host.fqdn), ipaddress: text(host.ipaddress), ipaddress6: text(host.ipaddress6) },
   });
   out.stdout(`Kasper master ${s.certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);
   await new Promise<void>((resolveStop) => {
@@ -226,7 +232,25 @@ export async function runAgent(opts: Record<string, unknown>, out: Output): Prom
   const { collectFacts } = await import('@kasper/facts');
   // This host's external facts, and those modules ship, which pluginsync keeps in <vardir>/facts.d.
   const facts = ({ pluginfactdest }: { pluginfactdest: string }) => collectFacts({ externalDirs: ['/etc/kasper/facts.d', pluginfactdest] });
-  out.exitCode = await runDaemon({ ...settings, facts, onLog: printLog(out, false) });
+  // Puppet's agent_specified_environment: the environment when a flag or kasper.conf chose it.
+  const chosen = (await new Resolver(SECTION_OF.agent, fromFlags(flags)).source('environment')) !== 'default';
+  // Deferred values are resolved with the compiler's built-in functions, loaded on the first one.
+  const deferredFunctions = (environment: string, nodeFacts: Record<string, unknown>) => {
+    let call: ((name: string, args: CatalogValue[]) => CatalogValue) | undefined;
+    return async (name: string, args: CatalogValue[]) => {
+      if (!call) {
+        const { deferredCaller, fromData } = await import('@kasper/compiler');
+        call = deferredCaller({
+          environment: { name: environment, manifest: join(settings.vardir, 'no-manifest'), modulepath: [] },
+          node: settings.certname, facts: fromData(nodeFacts) as Map<string, never>,
+        });
+      }
+      return call(name, args);
+    };
+  };
+  out.exitCode = await runDaemon({
+    ...settings, facts, agentSpecifiedEnvironment: chosen ? settings.environment : undefined, deferredFunctions, onLog: printLog(out, false),
+  });
 }
 
 /** The master's storage, as its settings name it (`kasper node`, `kasper report`, `kasper diff`). */

@@ -42,6 +42,12 @@ export interface NodeInfo {
   classes?: Map<string, Map<string, Value> | null>;
   /** From a node classifier: top-scope variables. */
   parameters?: Map<string, Value>;
+  /**
+   * What the compiling side says of itself, as a master does (serverversion, servername, serverip,
+   * serverip6): top-scope variables, and `$server_facts` with `environment` added. Without them
+   * `$server_facts` holds the environment alone, as under `puppet apply`.
+   */
+  serverFacts?: Map<string, Value>;
 }
 
 export interface CompileOptions {
@@ -125,8 +131,16 @@ export class Compilation implements EvaluationHost {
     this.topScope.set('trusted', t);
     this.topScope.set('environment', this.loader.env.name);
     this.topScope.set('clientcert', name);
-    this.topScope.set('server_facts', new Map<Value, Value>([['environment', this.loader.env.name]]));
     for (const [k, v] of this.node.parameters ?? []) this.topScope.set(k, v);
+    // A master merges its server facts into the node's parameters last (top-scope variables, over facts and a classifier's), then
+    // $server_facts is them and the environment.
+    const serverFacts = new Map<Value, Value>();
+    for (const [k, v] of this.node.serverFacts ?? []) {
+      this.topScope.set(k, v);
+      serverFacts.set(k, v);
+    }
+    serverFacts.set('environment', this.loader.env.name);
+    this.topScope.set('server_facts', serverFacts);
   }
 
   // ---------------------------------------------------------------- the phases
@@ -382,6 +396,15 @@ export class Compilation implements EvaluationHost {
 
   callFunction(name: string, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
     return this.calls.call(name, args, lambda, frame, at);
+  }
+
+  /**
+   * Calls a function at top scope without compiling anything: what an agent does for a Deferred
+   * value (Puppet's DeferredResolver calls functions in a script compiler's top scope).
+   */
+  callAtTop(name: string, args: Value[]): Value {
+    const file: SourceFile = { path: '(deferred)', program: { kind: 'Program', start: 0, end: 0, body: [] } as never, lineMap: new LineMap(''), module: undefined };
+    return this.calls.call(name, args, null, { scope: this.topScope, file, container: this.mainClass }, { start: 0, end: 0 });
   }
 
   // ---------------------------------------------------------------- types

@@ -23,6 +23,8 @@ export interface CompileRequest {
   /** From a node classifier: classes (parameters for resource-like, null for include-like) and top-scope variables. */
   classes?: Map<string, Map<string, Value> | null>;
   parameters?: Map<string, Value>;
+  /** The compiling side's facts (serverversion, servername, serverip…), as a master sets them; see NodeInfo. */
+  serverFacts?: Map<string, Value>;
   log?: (level: string, message: string, where: string) => void;
   version?: number | string;
 }
@@ -30,7 +32,7 @@ export interface CompileRequest {
 /** Compiles one node's catalog. Errors are CompileErrors with a position in the Puppet code. */
 export function compileCatalog(req: CompileRequest): Catalog {
   const loader = new Loader(req.environment);
-  const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted, classes: req.classes, parameters: req.parameters };
+  const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted, classes: req.classes, parameters: req.parameters, serverFacts: req.serverFacts };
   const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
   const hiera = new Hiera(configs, (m) => loader.moduleDir(m), req.environment.hieraConfig);
   return new Compilation({ loader, node, hiera, log: req.log, version: req.version }).compile();
@@ -68,3 +70,4 @@ export function lookupKey(req: LookupRequest): { found: boolean; value: Value } 
 export { MOUNTS, listMount, parsePuppetUrl, resolveMountPath, type ListOptions, type ListedEntry, type MountEntry, type MountName } from './file-mounts.ts';
 export { environmentFromFolder, readEnvironmentConf, type EnvironmentOptions } from './environment.ts';
 export { trustedData, type TrustedOptions } from './trusted.ts';
+export { deferredCaller, fromCatalogData, type DeferredCallerOptions } from './deferred-calls.ts';

@@ -1,8 +1,8 @@
 // Resources while a catalog is being compiled, and their conversion into the catalog.
-import { Catalog, CatalogFloat, capitalizeType, deferredData, refKey, sensitiveData, type CatalogValue } from '@kasper/catalog';
+import { Catalog, CatalogFloat, capitalizeType, deferredData, PTYPE_KEY, PVALUE_KEY, refKey, sensitiveData, type CatalogValue } from '@kasper/catalog';
 import type { Scope } from './scope.ts';
-import { DEFAULT, PDeferred, PRegexp, PSensitive, type Value } from './values.ts';
-import { ClassType, ResourceType, formatValue } from './types/index.ts';
+import { DEFAULT, PDeferred, PRegexp, PSensitive, isType, type Value } from './values.ts';
+import { ClassType, IntegerType, ResourceType, formatValue, typeByName } from './types/index.ts';
 
 export type ResourceKind = 'builtin' | 'define' | 'class' | 'node' | 'stage' | 'custom';
 
@@ -113,16 +113,38 @@ export function toCatalogValue(v: Value): CatalogValue | undefined {
 }
 
 /**
- * A Deferred's argument as rich data: a Sensitive in it stays Sensitive (`__ptype`), so the agent
- * knows the result it feeds is secret, as Puppet 7 writes it.
+ * A value as rich catalog data, the form of a Deferred's arguments: a Sensitive in it stays
+ * Sensitive (`__ptype`), so the agent knows the result it feeds is secret, as Puppet 7 writes it.
  */
-function toDeferredArgument(v: Value): CatalogValue {
+export function toDeferredArgument(v: Value): CatalogValue {
   if (v instanceof PSensitive) return sensitiveData(toDeferredArgument(v.value));
   if (Array.isArray(v)) return v.map(toDeferredArgument);
   if (v instanceof Map) {
+    // A hash with a key that is not a String is a list of keys and values, as Puppet writes it.
+    if ([...v.keys()].some((k) => typeof k !== 'string')) {
+      return { [PTYPE_KEY]: 'Hash', [PVALUE_KEY]: [...v].flatMap(([k, x]) => [toDeferredArgument(k), toDeferredArgument(x)]) };
+    }
     const o: { [k: string]: CatalogValue } = {};
-    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = toDeferredArgument(x);
+    for (const [k, x] of v) o[k as string] = toDeferredArgument(x);
     return o;
+  }
+  if (v instanceof PRegexp) return { [PTYPE_KEY]: 'Regexp', [PVALUE_KEY]: v.pattern };
+  if (v === DEFAULT) return { [PTYPE_KEY]: 'Default' };
+  if (isType(v)) {
+    // Types as Puppet's Pcore writes those an agent-side function is likely to take; others as text.
+    if (v instanceof ResourceType && v.typeName) {
+      const o: { [k: string]: CatalogValue } = { [PTYPE_KEY]: 'Pcore::ResourceType', type_name: capitalizeType(v.typeName) };
+      if (v.title !== undefined) o.title = v.title;
+      return o;
+    }
+    if (v instanceof ClassType && v.className) return { [PTYPE_KEY]: 'Pcore::ClassType', class_name: v.className };
+    if (v instanceof IntegerType) {
+      const o: { [k: string]: CatalogValue } = { [PTYPE_KEY]: 'Pcore::IntegerType' };
+      if (v.min !== null) o.from = Number(v.min);
+      if (v.max !== null) o.to = Number(v.max);
+      return o;
+    }
+    if (String(v) === v.name && typeByName(v.name)) return { [PTYPE_KEY]: `Pcore::${v.name}Type` };
   }
   return toCatalogValue(v) ?? null;
 }

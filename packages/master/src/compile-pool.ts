@@ -11,6 +11,8 @@ export interface CompileJob {
   trusted: Record<string, unknown>;
   /** The node classifier's YAML (its classes and parameters; checked by the master). */
   classifierYaml?: string;
+  /** The master's server facts (serverversion, servername, serverip…; see serverFactsOf). */
+  serverFacts?: Record<string, string>;
 }
 
 import type { DiagnosticData } from '@kasper/diagnostics';

@@ -30,7 +30,8 @@ parentPort!.on('message', (job: CompileJob) => {
     const facts = fromData(parseJsonData(job.factsJson)) as Map<string, Value>;
     const trusted = fromData(job.trusted) as Map<string, Value>;
     const { classes, parameters } = classification(job.classifierYaml);
-    const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters });
+    const serverFacts = new Map<string, Value>(Object.entries(job.serverFacts ?? {}));
+    const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters, serverFacts });
     // The agent gets its catalog without exported resources; the whole one is stored, so other
     // nodes can collect them (as Puppet stores before it filters).
     const agent = catalog.agentView();

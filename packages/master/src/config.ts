@@ -1,4 +1,5 @@
 import type { AutosignPolicy } from '@kasper/ca';
+import { PUPPET_VERSION } from '@kasper/catalog';
 
 export interface MasterConfig {
   confdir: string;
@@ -36,4 +37,22 @@ export interface MasterConfig {
   nodePurgeTtl?: string | number;
   /** Garbage collection runs this often: `60m`, or minutes (`gc_interval`, default 60; 0 never). */
   gcInterval?: string | number;
+  /**
+   * This host as Facter names it (fqdn, ipaddress, ipaddress6), for the server facts every
+   * compile gets (`$server_facts`, `$servername`, `$serverip`, `$serverip6`); `kasper master`
+   * fills it from @kasper/facts. Without it servername is the certname and no address is given.
+   */
+  host?: { fqdn?: string; ipaddress?: string; ipaddress6?: string };
+}
+
+/**
+ * The server facts a Puppet 7 master gives every compile: its version (the Puppet version Kasper
+ * answers for), name and addresses, as Puppet's catalog compiler takes them from Facter
+ * (servername from fqdn, serverip from ipaddress, serverip6 from ipaddress6, when known).
+ */
+export function serverFactsOf(config: MasterConfig): Record<string, string> {
+  const facts: Record<string, string> = { serverversion: PUPPET_VERSION, servername: config.host?.fqdn || config.certname };
+  if (config.host?.ipaddress) facts.serverip = config.host.ipaddress;
+  if (config.host?.ipaddress6) facts.serverip6 = config.host.ipaddress6;
+  return facts;
 }

@@ -28,6 +28,9 @@ before(async () => {
     // An exported resource: stored for other nodes to collect, never sent to this node's agent.
     writeFileSync(join(work, 'envs', env, 'manifests/site.pp'), `notify { "env=\${environment} role=\${role}": }\n@@host { "exported-\${environment}": ip => '192.0.2.1' }\n`);
   }
+  mkdirSync(join(work, 'envs/serverfacts/manifests'), { recursive: true });
+  writeFileSync(join(work, 'envs/serverfacts/manifests/site.pp'),
+    'notify { "server_facts=${server_facts} servername=${servername} serverip=${serverip} serverip6=${serverip6} serverversion=${serverversion}": }\n');
   const mod = join(work, 'envs/production/modules/web');
   mkdirSync(join(mod, 'manifests'), { recursive: true });
   writeFileSync(join(mod, 'manifests/init.pp'), "class web($port = 80) { notify { \"port=${port}\": } }\n");
@@ -39,11 +42,12 @@ before(async () => {
   mkdirSync(join(mod, 'facts.d'), { recursive: true });
   writeFileSync(join(mod, 'facts.d/role.txt'), 'role=web\n');
   const enc = join(work, 'enc.sh');
-  writeFileSync(enc, '#!/bin/sh\ncase "$1" in\n  confd.test) echo "{}" ;;\n  staged.test) printf "environment: staging\\nparameters:\\n  role: db\\n" ;;\n  *) printf "classes:\\n  web:\\n    port: 8080\\nparameters:\\n  role: web\\n" ;;\nesac\n');
+  writeFileSync(enc, '#!/bin/sh\ncase "$1" in\n  confd.test) echo "{}" ;;\n  sf.test) printf "environment: serverfacts\\n" ;;\n  staged.test) printf "environment: staging\\nparameters:\\n  role: db\\n" ;;\n  *) printf "classes:\\n  web:\\n    port: 8080\\nparameters:\\n  role: web\\n" ;;\nesac\n');
   chmodSync(enc, 0o755);
   master = await buildMaster({
     confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
     dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1, externalNodes: enc,
+    host: { fqdn: 'puppet.example.com', ipaddress: '192.0.2.10' },
   }, {
     identify: (req) => {
       const name = req.headers['x-test-certname'];
@@ -86,6 +90,18 @@ test('catalog: a Puppet 7 form with twice-encoded facts, compiled with the class
   assert.equal((stored as { note?: string } | undefined)?.note, 'a b+c%d');
 });
 
+test('catalog: the master\'s server facts, as a Puppet 7 master sets them (its version, name and address; top-scope variables too)', async () => {
+  const facts = JSON.stringify({ name: 'sf.test', values: { os: { family: 'Debian' } } });
+  const res = await master.app.inject({
+    method: 'POST', url: '/puppet/v3/catalog/sf.test?environment=production', headers: { 'x-test-certname': 'sf.test', 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `facts_format=application%2Fjson&facts=${puppetEncode(facts)}`,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const titles = JSON.parse(res.body).resources.map((r: { title: string }) => r.title);
+  assert.ok(titles.includes('server_facts={serverversion => 7.23.0, servername => puppet.example.com, serverip => 192.0.2.10, environment => serverfacts} '
+    + 'servername=puppet.example.com serverip=192.0.2.10 serverip6= serverversion=7.23.0'), titles.join('\n'));
+});
+
 test('catalog: the classifier\'s environment wins; the query-string form works too', async () => {
   const q = `facts_format=application%2Fjson&facts=${puppetEncode(puppetEncode(JSON.stringify({ values: {} })))}&environment=production`;
   const res = await master.app.inject({ method: 'GET', url: `/puppet/v3/catalog/staged.test?${q}`, headers: { 'x-test-certname': 'staged.test' } });
@@ -122,7 +138,7 @@ test('report: stored, and answered as the list puppetserver sends', async () => 
 
 test('environments: every environment with its modulepath', async () => {
   const res = JSON.parse((await master.app.inject({ method: 'GET', url: '/puppet/v3/environments', headers: H })).body);
-  assert.deepEqual(Object.keys(res.environments), ['confd', 'production', 'staging']);
+  assert.deepEqual(Object.keys(res.environments), ['confd', 'production', 'serverfacts', 'staging']);
   assert.equal(res.environments.production.settings.modulepath[0], join(work, 'envs/production/modules'));
 });
 

@@ -20,6 +20,8 @@ export interface Resource {
   tags: string[];
   /** Every desired property value, prepared (a file's source read): set before sync. */
   desired?: Record<string, unknown>;
+  /** Parameters whose values are Sensitive: a provider never logs them (notify says `Sensitive [value redacted]`). */
+  sensitive?: string[];
 }
 
 /** What a provider needs from the host to decide whether it fits. */

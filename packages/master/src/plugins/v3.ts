@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { certificateExtensions } from '@kasper/ca';
 import { trustedData } from '@kasper/compiler';
 import type { MasterContext } from '../context.ts';
+import { serverFactsOf } from '../config.ts';
 import { KasperError, formatMessage } from '@kasper/diagnostics';
 import { MASTER_MESSAGES, raise } from '../messages.ts';
 import { nestsDeeperThan, MAX_DEPTH } from '../depth.ts';
@@ -52,6 +53,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
   const { config, storage, pool, metrics, catalogCache, codeVersions } = ctx;
+  // The same for every compile of this master, as Puppet's are (computed once).
+  const serverFacts = serverFactsOf(config);
   requireCertificate(app, ctx);
 
   app.addHook('preValidation', async (req) => {
@@ -104,7 +107,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     else {
       const out = await pool.compile({
         environment: env,
-        node: name, factsJson, trusted: trusted.facts, classifierYaml: classification.yaml,
+        node: name, factsJson, trusted: trusted.facts, classifierYaml: classification.yaml, serverFacts,
       });
       if ('error' in out) {
         metrics.compileErrors++;

@@ -17,6 +17,7 @@ export const notifyProvider: Provider = {
     return { message: 'absent' };
   },
   async sync(r, changes, ctx) {
-    for (const c of changes) ctx.log.info(String(c.should));
+    // A Sensitive message is logged as Puppet logs a Sensitive value, not in clear.
+    for (const c of changes) ctx.log.info(r.sensitive?.includes(c.property) ? 'Sensitive [value redacted]' : String(c.should));
   },
 };

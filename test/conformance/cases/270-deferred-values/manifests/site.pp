@@ -35,3 +35,6 @@ notify { 'attributes':
   message => [$d1.name, $d1.arguments, $d1 == Deferred('join', [[1, 2, 3], ':']), $d1 == $d2],
 }
 assert_type(Optional[Variant[String, Deferred]], $d1)
+notify { 'rich-arguments':
+  message => Deferred('f', [Sensitive, Integer[1, 2], /re+/, default, File['/x'], Class['main'], 1.5, 2.0, { 1 => 'int-key' }]),
+}
