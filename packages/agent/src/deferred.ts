@@ -40,7 +40,7 @@ function dig(value: CatalogValue | undefined, path: CatalogValue[]): CatalogValu
     if (cur === undefined || cur === null) return null;
     if (Array.isArray(cur)) cur = typeof key === 'number' ? cur[key < 0 ? cur.length + key : key] : undefined;
     else if (typeof cur === 'object' && typeof key === 'string') cur = (cur as Record<string, CatalogValue>)[key];
-    else throw new Error(`dig: cannot dig into ${JSON.stringify(cur)} with ${JSON.stringify(key)}`);
+    else throw raise('KSP-AGENT-042', { function: 'dig', problem: `cannot dig into ${JSON.stringify(cur)} with ${JSON.stringify(key)}` });
   }
   return cur ?? null;
 }
@@ -48,8 +48,8 @@ function dig(value: CatalogValue | undefined, path: CatalogValue[]): CatalogValu
 /** The functions an agent can make without a compiler. */
 const BUILTIN: Record<string, (args: CatalogValue[]) => CatalogValue> = {
   join: (args) => {
-    if (args.length < 1 || args.length > 2) throw new Error(`'join' expects between 1 and 2 arguments, got ${args.length}`);
-    if (!Array.isArray(args[0])) throw new Error(`'join' parameter 'arg' expects an Array value, got ${typeof args[0]}`);
+    if (args.length < 1 || args.length > 2) throw raise('KSP-AGENT-042', { function: 'join', problem: `expects between 1 and 2 arguments, got ${args.length}` });
+    if (!Array.isArray(args[0])) throw raise('KSP-AGENT-042', { function: 'join', problem: "parameter 'arg' expects an Array value" });
     return rubyJoin(args[0], typeof args[1] === 'string' ? args[1] : '');
   },
   unwrap: (args) => (isSensitiveData(args[0]) ? args[0].__pvalue : args[0] ?? null),
@@ -91,7 +91,7 @@ class Resolver {
     }
     if (this.options.call) return await this.options.call(name, args);
     const f = BUILTIN[name];
-    if (!f) throw new Error(`Unknown function '${name}'`);
+    if (!f) throw raise('KSP-AGENT-041', { name });
     return f(args);
   }
 }
