@@ -12,6 +12,7 @@ import { runMasterBench } from './master.bench.ts';
 import { runDiffBench } from './diff.bench.ts';
 import { runRubyBench } from './ruby.bench.ts';
 import { runPdbBench } from './pdb.bench.ts';
+import { runModuleTypesBench } from './module-types.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -25,6 +26,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   diff: runDiffBench,
   ruby: () => runRubyBench(),
   pdb: () => runPdbBench(),
+  modtypes: runModuleTypesBench,
 };
 
 function puppetVersion(): string {

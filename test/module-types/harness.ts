@@ -66,7 +66,7 @@ export function snapshot(root: string, skip: string[] = []): Record<string, stri
 /**
  * Keeps the lines about resources, the same way for both tools: the level, where
  * (`/Stage[main]/Main/File_line[x]/ensure`) and the message's last line (a content diff before
- * it is Kasper's extra), with the root replaced by `$root`, sorted. Puppet's own prefixes go
+ * it is Kasper's extra), with the root replaced by `$root` and checksums by `{checksum}`, sorted. Puppet's own prefixes go
  * (`Could not evaluate: `), and the refresh lines of classes and stages.
  */
 export function normalize(lines: { level: string; source: string; message: string }[], root: string): string[] {
@@ -75,6 +75,8 @@ export function normalize(lines: { level: string; source: string; message: strin
     if (!l.source.startsWith('/Stage[')) continue;
     // Puppet's extra notice about a failed dependency (Kasper says the same in the skip warning).
     if (/^Dependency .* has failures: true$/.test(l.message)) continue;
+    // A content diff (show_diff) is a log line of its own in both: Puppet's header line is empty, Kasper's starts with the diff.
+    if (l.message.trim() === '' || l.message.startsWith('\n')) continue;
     const level = l.level === 'err' ? 'error' : l.level;
     let source = l.source;
     let message = l.message.trimEnd().split('\n').pop()!;
@@ -84,6 +86,8 @@ export function normalize(lines: { level: string; source: string; message: strin
       source = source.replace(/\/[a-z_]+$/, '');
       message = message.replace(/^Could not evaluate: /, '').replace(/^change from '.*?' to '.*?' failed: /, '').replace(/ @ rb_sysopen/, '');
     }
+    // Puppet 7 on Debian sums content with sha256, Kasper's messages with md5: the files themselves are compared.
+    message = message.replace(/\{(md5|sha256)\}[0-9a-f]+/g, '{checksum}');
     out.push(`${level} ${source}: ${message}`.split(root).join('$root'));
   }
   // Puppet prints notices on stdout and errors on stderr: their order between them is lost.

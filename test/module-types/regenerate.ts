@@ -9,7 +9,7 @@ import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, parsePupp
 
 function puppetApply(work: string, manifest: string, root: string, noop: boolean): string[] {
   const args = ['apply', `--modulepath=${MODULEPATH}`, `--vardir=${work}/var`, `--confdir=${work}/conf`, `--codedir=${work}/code`,
-    `--logdir=${work}/log`, `--rundir=${work}/run`, '--color=false', '--detailed-exitcodes', ...(noop ? ['--noop'] : []), manifest];
+    `--logdir=${work}/log`, `--rundir=${work}/run`, '--color=false', '--show_diff', '--detailed-exitcodes', ...(noop ? ['--noop'] : []), manifest];
   let text: string;
   try {
     text = execFileSync('puppet', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8', TZ: 'UTC' } });

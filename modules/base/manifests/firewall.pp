@@ -3,6 +3,13 @@
 class base::firewall (
   Array[String] $ssh_sources = ['0.0.0.0/0'],
 ) {
+  # The rules need nft: on a fresh machine this run installs it first (in noop, each rule says
+  # it will be managed once the package is in).
+  package { 'nftables':
+    ensure => installed,
+  }
+  Package['nftables'] -> Firewall <| |>
+
   firewall { '000 accept replies':
     state  => ['ESTABLISHED', 'RELATED'],
     action => accept,

@@ -113,6 +113,7 @@ export class Transaction {
       if (!t?.definition.autorequire) return [];
       return t.definition.autorequire(toResource(cr, t.definition.namevar));
     };
+    await this.generateResources();
     try {
       // Deferred values first: a call that fails fails the run before anything changes, as in Puppet.
       if (await resolveDeferred(this.catalog, this.options.deferred)) this.sensitive = sensitiveProperties(this.catalog);
@@ -170,6 +171,67 @@ export class Transaction {
     return this.report;
   }
 
+  /**
+   * Resources that types generate before the run (concat_file's file), added to the catalog
+   * inside their generator: after it, before and notifying what it comes before and notifies,
+   * and waited for by what requires or subscribes to it. A generator that fails fails alone.
+   */
+  private async generateResources(): Promise<void> {
+    const { registry } = this.options;
+    const generators = this.catalog.resources.filter((cr) => registry.type(cr.type.toLowerCase())?.definition.generate);
+    if (generators.length === 0) return;
+    const all: Resource[] = [];
+    for (const cr of this.catalog.resources) {
+      const t = registry.type(cr.type.toLowerCase());
+      if (t) all.push(toResource(cr, t.definition.namevar));
+    }
+    for (const cr of generators) {
+      const t = registry.type(cr.type.toLowerCase())!.definition;
+      const parentRef = refKey(cr.type, cr.title);
+      let made;
+      try {
+        made = await t.generate!(toResource(cr, t.namevar), all, this.ctx);
+      } catch (e) {
+        this.generateFailures.set(parentRef, e as Error);
+        continue;
+      }
+      const childRefs: string[] = [];
+      let at = this.catalog.resources.indexOf(cr) + 1;
+      for (const g of made) {
+        if (this.catalog.find(g.type, g.title)) continue;
+        const parameters = new Map(Object.entries(g.params) as [string, CatalogResource['parameters'] extends Map<string, infer V> ? V : never][]);
+        parameters.set('require', [parentRef]);
+        for (const k of ['before', 'notify'] as const) if (cr.parameters.has(k)) parameters.set(k, cr.parameters.get(k)!);
+        const child: CatalogResource = {
+          type: g.type, title: g.title, tags: cr.tags, file: cr.file, line: cr.line, exported: false, kind: cr.kind,
+          parameters, sensitiveParameters: cr.sensitiveParameters,
+        };
+        this.catalog.add(child);
+        const ref = refKey(g.type, g.title);
+        // Where the generator is (Puppet reports concat's file as /Stage[main]/Main/File[…]).
+        const container = this.containment.get(parentRef);
+        if (container) {
+          this.catalog.addEdge(container, ref);
+          this.containment.set(ref, container);
+        }
+        // In catalog order right after the generator.
+        this.catalog.resources.splice(this.catalog.resources.indexOf(child), 1);
+        this.catalog.resources.splice(at++, 0, child);
+        childRefs.push(ref);
+      }
+      if (childRefs.length === 0) continue;
+      for (const r of this.catalog.resources) {
+        for (const k of ['require', 'subscribe'] as const) {
+          const v = r.parameters.get(k);
+          const refs = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+          if (refs.includes(parentRef)) r.parameters.set(k, [...refs, ...childRefs]);
+        }
+      }
+    }
+  }
+
+  private readonly generateFailures = new Map<string, Error>();
+
   /** Writes the files resources changed in memory; a write that fails fails the resources whose changes it carried. */
   private flushFiles(): void {
     for (const f of flushTextFiles(this.ctx)) {
@@ -222,17 +284,26 @@ export class Transaction {
   private waitingForPackages(r: Resource): string | undefined {
     if (!this.ctx.noop) return undefined;
     const t = this.options.registry.type(r.type);
-    const missing = [...new Set((t?.providers ?? []).flatMap((p) => (p.commands ?? []).filter((c) => !this.options.host.hasCommand(c))))];
-    if (missing.length === 0) return undefined;
-    const pending: string[] = [];
-    for (const [ref, status] of this.statusOf) {
-      if (!ref.startsWith('Package[')) continue;
-      if (status.events.some((e) => e.property === 'ensure' && e.status === 'noop')) pending.push(ref);
-    }
-    if (pending.length === 0) return undefined;
-    const preferred = t!.providers.find((p) => p.isDefault?.(this.options.host)) ?? t!.providers[0];
+    if (!t || t.providers.some((p) => p.suitable(this.options.host))) return undefined;
+    const preferred = t.providers.find((p) => p.isDefault?.(this.options.host) && p.commands?.length) ?? t.providers.find((p) => p.commands?.length);
+    const missing = (preferred?.commands ?? []).filter((c) => !this.options.host.hasCommand(c));
+    if (!preferred || missing.length === 0) return undefined;
+    const pending = (ref: string) => ref.startsWith('Package[') && (this.statusOf.get(ref)?.events.some((e) => e.property === 'ensure' && e.status === 'noop') ?? false);
+    // The packages it depends on that this run would install; else any such package before it.
+    const deps = new Set<string>();
+    const walk = (ref: string) => {
+      for (const d of this.graph.nodes.get(ref)?.before ?? []) {
+        if (deps.has(d)) continue;
+        deps.add(d);
+        walk(d);
+      }
+    };
+    walk(r.ref);
+    let packages = [...deps].filter(pending);
+    if (packages.length === 0) packages = [...this.statusOf.keys()].filter(pending);
+    if (packages.length === 0) return undefined;
     return raise('KSP-AGENT-025', {
-      type: r.type, provider: preferred.name, packages: pending.join(', '), verb: pending.length > 1 ? 'are' : 'is', commands: missing.join(', '),
+      type: r.type, provider: preferred.name, packages: packages.join(', '), verb: packages.length > 1 ? 'are' : 'is', commands: missing.join(', '),
     }).message;
   }
 
@@ -260,7 +331,7 @@ export class Transaction {
         this.log('warning', source, `Skipping because of failed dependencies`, r);
         return;
       }
-      const failedBefore = this.options.failed?.get(ref);
+      const failedBefore = this.options.failed?.get(ref) ?? this.generateFailures.get(ref);
       if (failedBefore !== undefined) throw failedBefore;
       // A type Kasper does not know: the registry says so (KSP-PROVIDERS-031).
       const type = this.options.registry.requireType(cr.type.toLowerCase());

@@ -92,6 +92,14 @@ export interface PropertyDef {
   diff?(is: unknown, should: unknown, r: Resource): string | undefined;
 }
 
+/** A resource a type generates before the run (concat_file's file). */
+export interface GeneratedResource {
+  /** Capitalised as in the catalog: `File`. */
+  type: string;
+  title: string;
+  params: Record<string, unknown>;
+}
+
 export interface TypeDefinition {
   name: string;
   namevar: string;
@@ -112,6 +120,13 @@ export interface TypeDefinition {
    * is ensured `file`). Default: every property with a parameter value.
    */
   desired?(r: Resource): Record<string, unknown>;
+  /**
+   * Resources this one stands for, made before the run as Puppet's generate does (concat_file
+   * makes its file from the fragments). `all` is every resource of the catalog. They are
+   * contained in this one: they come after it, before what comes after it, and notify what it
+   * notifies. One that the catalog declares itself is not generated.
+   */
+  generate?(r: Resource, all: Resource[], ctx: ProviderContext): Promise<GeneratedResource[]>;
   /** Completes desired values that need I/O (a file's `source` read into content). */
   prepare?(r: Resource, desired: Record<string, unknown>, ctx: ProviderContext): Promise<void>;
 }

@@ -65,6 +65,11 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-104': { message: 'No such file or directory - {path}', hint: 'file_line edits an existing file: create it first (a file resource for the path is required automatically)' },
     'KSP-PROVIDERS-105': { message: "More than one line in file '{path}' matches pattern '{pattern}'", hint: 'make match more precise, or set multiple => true to change every matching line' },
     'KSP-PROVIDERS-106': { message: "{count} lines match pattern '{pattern}' in file '{path}'. One or no line must match the pattern.", hint: 'make after more precise, or set multiple => true to add the line after each' },
+    'KSP-PROVIDERS-107': { message: `Parameter quote_char failed on {ref}: :quote_char valid values are '', '"' and "'"`, hint: 'quote_char is the quote around the whole value: none, a double or a single quote' },
+    'KSP-PROVIDERS-108': { message: 'Could not retrieve source(s) {sources}', hint: 'a fragment\'s source is a puppet:/// URL or a local path: none of them exists' },
+    'KSP-PROVIDERS-109': { message: "Parameter format failed on {ref}: Kasper's concat_file makes plain files, not {format}", hint: 'the yaml and json formats (merging fragments as data) are not implemented: build the data in Puppet and use one fragment, or format => plain' },
+    'KSP-PROVIDERS-110': { message: '{problem} ({ref})', hint: 'a concat_fragment names its file (target or tag) and has either content or source' },
+    'KSP-PROVIDERS-111': { message: "Kasper has no provider for '{type}': module {module} ships this type in Ruby only ({file}), and Kasper's agent does not run Ruby types or providers. Add a Kasper type and provider to the module: lib/kasper/types/{type}.mjs exporting `type` and lib/kasper/providers/{type}.mjs exporting `provider` (see docs/agent.md, \"Types and providers in modules\")", hint: 'a module\'s Ruby type compiles (the compiler reads it), but applying it takes a provider in JavaScript or TypeScript: write one in the module\'s lib/kasper, or ask for the type to become one of Kasper\'s own' },
   },
 });
 

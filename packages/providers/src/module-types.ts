@@ -4,12 +4,19 @@
 import type { Provider, TypeDefinition } from './api.ts';
 import { fileLineType } from './types/file_line.ts';
 import { fileLineRuby } from './providers/file_line.ts';
+import { iniSettingType, iniSubsettingType } from './types/ini_setting.ts';
+import { iniSettingRuby, iniSubsettingRuby } from './providers/ini_setting.ts';
+import { concatFileProvider, concatFileType, concatFragmentProvider, concatFragmentType } from './types/concat.ts';
 
 /** Each type's name → the module Puppet has it from. */
 export const MODULE_TYPES: Readonly<Record<string, string>> = {
   file_line: 'stdlib',
+  ini_setting: 'inifile',
+  ini_subsetting: 'inifile',
+  concat_file: 'concat',
+  concat_fragment: 'concat',
 };
 
-export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType];
+export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType, iniSettingType, iniSubsettingType, concatFileType, concatFragmentType];
 
-export const MODULE_PROVIDERS: Provider[] = [fileLineRuby];
+export const MODULE_PROVIDERS: Provider[] = [fileLineRuby, iniSettingRuby, iniSubsettingRuby, concatFileProvider, concatFragmentProvider];

@@ -29,6 +29,8 @@ export { MODULE_TYPES } from './module-types.ts';
 
 export class Registry {
   private readonly types = new Map<string, RegisteredType>();
+  /** Types modules ship in Ruby only (lib/puppet/type/NAME.rb): the module, to say so when one is used. */
+  private readonly rubyTypes = new Map<string, { module: string; file: string }>();
 
   constructor() {
     for (const t of [fileType, notifyType, execType, userType, groupType, packageType, serviceType, firewallType, firewallchainType,
@@ -56,8 +58,10 @@ export class Registry {
   /** The type of that name; KSP-PROVIDERS-031 when Kasper has none. */
   requireType(name: string): RegisteredType {
     const t = this.types.get(name);
-    if (!t) throw raise('KSP-PROVIDERS-031', { type: name });
-    return t;
+    if (t) return t;
+    const mod = this.rubyTypes.get(name);
+    if (mod) throw raise('KSP-PROVIDERS-111', { type: name, module: mod.module, file: mod.file });
+    throw raise('KSP-PROVIDERS-031', { type: name });
   }
 
   typeNames(): string[] {
@@ -86,6 +90,13 @@ export class Registry {
     for (const dir of modulepath) {
       if (!existsSync(dir)) continue;
       for (const mod of readdirSync(dir).sort()) {
+        const rubyTypes = join(dir, mod, 'lib', 'puppet', 'type');
+        if (existsSync(rubyTypes)) {
+          for (const f of readdirSync(rubyTypes).filter((x) => x.endsWith('.rb'))) {
+            const name = f.slice(0, -3);
+            if (!this.rubyTypes.has(name)) this.rubyTypes.set(name, { module: mod, file: join(rubyTypes, f) });
+          }
+        }
         for (const kind of ['types', 'providers'] as const) {
           const folder = join(dir, mod, 'lib', 'kasper', kind);
           if (!existsSync(folder)) continue;

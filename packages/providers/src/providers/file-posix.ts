@@ -78,7 +78,11 @@ export const filePosix: Provider = {
       if (!st) {
         if (should === 'directory') mkdirSync(path, { mode: 0o755 });
         else if (should === 'link') makeLink(path, String(r.params.target ?? asString(r.params.ensure)));
-        else writeFileAtomic(path, contentOf(want('content')?.should ?? r.desired?.content ?? r.params.content ?? ''), modeFor(r, 0o644, false), owner(r));
+        else {
+          const data = contentOf(want('content')?.should ?? r.desired?.content ?? r.params.content ?? '');
+          await validate(r, data, ctx);
+          writeFileAtomic(path, data, modeFor(r, 0o644, false), owner(r));
+        }
       }
     }
     const target = want('target');
@@ -91,6 +95,7 @@ export const filePosix: Provider = {
       if (!replace && stat(path)) return;
       const old = stat(path);
       if (old && old.isFile() && backupEnabled(r)) ctx.bucket.backup(readFileSync(path), path);
+      await validate(r, contentOf(content.should), ctx);
       writeFileAtomic(path, contentOf(content.should), modeFor(r, old ? old.mode & 0o7777 : 0o644, false), owner(r, old));
     }
     const now = stat(path);
@@ -113,6 +118,25 @@ export const filePosix: Provider = {
     if (asBool(r.params.recurse, false) && now.isDirectory()) await syncTree(r, ctx);
   },
 };
+
+/**
+ * validate_cmd: the new content is written to a temporary file beside the target and the
+ * command run on it (its validate_replacement, `%`, replaced by that file's path), through the
+ * shell as Puppet does; the file is only replaced when the command succeeds.
+ */
+async function validate(r: Resource, data: Buffer, ctx: ProviderContext): Promise<void> {
+  const cmd = asString(r.params.validate_cmd);
+  if (cmd === undefined) return;
+  const tmp = join(dirname(r.name), `.${basename(r.name)}.kasper-validate-${randomBytes(6).toString('hex')}`);
+  writeFileAtomic(tmp, data, 0o600);
+  try {
+    const command = cmd.split(asString(r.params.validate_replacement) ?? '%').join(tmp);
+    const res = await ctx.exec.run(command, [], { shell: true });
+    if (res.exitCode !== 0) throw raise('KSP-PROVIDERS-029', { command, status: res.exitCode, output: `${res.stdout}${res.stderr}`.trim() });
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
 
 function contentOf(v: unknown): Buffer {
   return Buffer.isBuffer(v) ? v : Buffer.from(String(v ?? ''));

@@ -54,7 +54,7 @@ export const fileType: TypeDefinition = {
     // A recursive directory copied from a source folder: whether its tree matches the source.
     { name: 'tree' },
   ],
-  parameters: ['path', 'source', 'backup', 'replace', 'recurse', 'purge', 'force', 'show_diff', 'checksum', 'links', 'source_permissions', 'validate_cmd', 'selinux_ignore_defaults', 'ignore', 'recurselimit', 'sourceselect'],
+  parameters: ['path', 'source', 'backup', 'replace', 'recurse', 'purge', 'force', 'show_diff', 'checksum', 'links', 'source_permissions', 'validate_cmd', 'validate_replacement', 'selinux_ignore_defaults', 'ignore', 'recurselimit', 'sourceselect'],
   validate(r: Resource) {
     if (!r.name.startsWith('/')) throw raise('KSP-PROVIDERS-002', { ref: r.ref, path: r.name });
     const ensure = asString(r.params.ensure);
