@@ -222,7 +222,7 @@ class Call implements CallContext {
     return this.parts.loader.readText(path);
   }
 
-  renderEpp(source: string, file: string, params: Value): string {
+  renderEpp(source: string, file: string, params: Value): Value {
     return this.parts.templates.render(source, file, params, this.frame, this.at);
   }
 

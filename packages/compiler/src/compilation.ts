@@ -480,8 +480,8 @@ export class Compilation implements EvaluationHost {
 
   // ---------------------------------------------------------------- templates
 
-  render(text: string): Value {
-    this.templates.write(text);
+  render(text: string, sensitive?: boolean): Value {
+    this.templates.write(text, sensitive);
     return undefined;
   }
 

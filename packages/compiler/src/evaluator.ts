@@ -7,7 +7,7 @@ import { locate } from './loader.ts';
 import type { CompilerCode, MessageArgs } from './messages.ts';
 import { Scope } from './scope.ts';
 import {
-  PDeferred, DEFAULT, PRegexp, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
+  PDeferred, DEFAULT, PRegexp, PSensitive, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
 } from './values.ts';
 import { describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
 import { ControlSignal, NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
@@ -29,8 +29,8 @@ export interface EvaluationHost {
   resourceOverride(e: A.ResourceOverrideExpression, frame: Frame): Value;
   collect(e: A.CollectExpression, frame: Frame): Value;
   relationship(e: A.RelationshipExpression, frame: Frame): Value;
-  /** EPP text, into the template being rendered. */
-  render(text: string): Value;
+  /** EPP text, into the template being rendered; `sensitive` when it came from a Sensitive value. */
+  render(text: string, sensitive?: boolean): Value;
 }
 
 /**
@@ -132,7 +132,11 @@ export class Evaluator {
       case 'NodeDefinition':
         return undefined;
       case 'RenderStringExpression': return this.host.render(e.value);
-      case 'RenderExpression': return this.host.render(formatValue(this.evaluate(e.expr, frame)));
+      case 'RenderExpression': {
+        // `<%= $secret %>` writes what a Sensitive hides, and the template's result is Sensitive.
+        const v = this.evaluate(e.expr, frame);
+        return v instanceof PSensitive ? this.host.render(formatValue(v.value), true) : this.host.render(formatValue(v));
+      }
     }
   }
 

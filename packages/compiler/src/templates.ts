@@ -7,29 +7,31 @@ import type { Evaluator } from './evaluator.ts';
 import { parseCached } from './loader.ts';
 import { Scope } from './scope.ts';
 import { formatValue } from './types/index.ts';
-import { isType, type Value } from './values.ts';
+import { PSensitive, isType, type Value } from './values.ts';
 
 export class Templates {
   private readonly evaluator: Evaluator;
   private readonly topScope: Scope;
-  private readonly buffers: string[][] = [];
+  private readonly buffers: { parts: string[]; sensitive: boolean }[] = [];
 
   constructor(evaluator: Evaluator, topScope: Scope) {
     this.evaluator = evaluator;
     this.topScope = topScope;
   }
 
-  /** EPP text, into the innermost template being rendered. */
-  write(text: string): void {
+  /** EPP text, into the innermost template being rendered; from a Sensitive value makes the whole result Sensitive. */
+  write(text: string, sensitive = false): void {
     const buf = this.buffers[this.buffers.length - 1];
-    if (buf) buf.push(text);
+    if (!buf) return;
+    buf.parts.push(text);
+    if (sensitive) buf.sensitive = true;
   }
 
   /**
    * Renders EPP source (`file` names it; `<inline_epp>` for inline source) with parameters.
    * Errors point at the call, `caller` at `at`.
    */
-  render(source: string, file: string, params: Value, caller: Frame, at: A.Range): string {
+  render(source: string, file: string, params: Value, caller: Frame, at: A.Range): string | PSensitive {
     const parsed = file.startsWith('<') ? parseEpp(source, file) : parseCached(source, file);
     const err = parsed.diagnostics.find((d) => d.severity === 'error');
     if (err) throw errorAt('KSP-TEMPLATE-002', { file, line: err.start.line, column: err.start.column, message: err.message }, caller, at);
@@ -57,7 +59,7 @@ export class Templates {
     } else {
       for (const [k, v] of given) if (typeof k === 'string') scope.set(k, v);
     }
-    const buf: string[] = [];
+    const buf = { parts: [] as string[], sensitive: false };
     this.buffers.push(buf);
     try {
       this.evaluator.evaluateBlock(parsed.program.body, frame);
@@ -68,6 +70,9 @@ export class Templates {
     } finally {
       this.buffers.pop();
     }
-    return buf.join('');
+    // As Puppet 7: a template that rendered a Sensitive value is itself Sensitive[String], so the
+    // secret reaches the resource (marked in sensitive_parameters) but never a log or a report.
+    const text = buf.parts.join('');
+    return buf.sensitive ? new PSensitive(text) : text;
   }
 }

@@ -188,6 +188,8 @@ export function puppetEquals(a: Value, b: Value): boolean {
     return true;
   }
   if (a instanceof PRegexp && b instanceof PRegexp) return a.pattern === b.pattern;
+  // Two Sensitive values are equal when what they hide is (Puppet: Sensitive('a') == Sensitive('a')).
+  if (a instanceof PSensitive && b instanceof PSensitive) return puppetEquals(a.value, b.value);
   if (a instanceof PDeferred && b instanceof PDeferred) {
     return a.name === b.name && (a.args === undefined || b.args === undefined ? a.args === b.args : puppetEquals(a.args, b.args));
   }

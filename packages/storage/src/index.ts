@@ -218,6 +218,9 @@ class SqlStorage implements Storage {
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) doc = parsed as Record<string, unknown>;
     } catch { /* kept as text; no resources to derive */ }
     const rows = catalogRows({ ...doc, name: node }, options.transactionUuid ?? null);
+    // The catalog is kept as sent, less the values of sensitive parameters (as PuppetDB keeps it):
+    // a password from Sensitive() reaches the agent and no one who reads the store.
+    catalog = withoutSensitiveValues(catalog, doc);
     const environment = options.environment ?? (typeof doc.environment === 'string' ? doc.environment : null);
     await this.db.transaction(async () => {
       await this.ensureNode(node);
@@ -453,4 +456,23 @@ export function postgresStorage(connectionString: string): Storage {
 export function openStorage(url: string): Storage {
   if (/^postgres(ql)?:\/\//.test(url)) return postgresStorage(url);
   return sqliteStorage(url.replace(/^sqlite:/, ''));
+}
+
+/**
+ * The catalog text without the values of each resource's `sensitive_parameters` (their names
+ * stay). The text is kept byte for byte when there are none; otherwise rewritten with every
+ * number as it was written (64-bit integers keep their digits).
+ */
+function withoutSensitiveValues(text: string, doc: Record<string, unknown>): string {
+  const resources = Array.isArray(doc.resources) ? (doc.resources as Record<string, unknown>[]) : [];
+  if (!resources.some((r) => Array.isArray(r?.sensitive_parameters) && r.sensitive_parameters.length > 0)) return text;
+  const raw = JSON as unknown as { rawJSON(t: string): unknown };
+  const exact = JSON.parse(text, ((_k: string, v: unknown, ctx?: { source?: string }) =>
+    (typeof v === 'number' && ctx?.source !== undefined ? raw.rawJSON(ctx.source) : v)) as (k: string, v: unknown) => unknown) as { resources: Record<string, unknown>[] };
+  for (const r of exact.resources) {
+    const hidden = Array.isArray(r.sensitive_parameters) ? (r.sensitive_parameters as string[]) : [];
+    const params = r.parameters as Record<string, unknown> | undefined;
+    if (params) for (const p of hidden) delete params[p];
+  }
+  return JSON.stringify(exact);
 }

@@ -1,6 +1,6 @@
 // Functions on collections and numbers, as Puppet 7 ships them: length, empty, keys, values,
 // sort, unique, flatten, dig, min, max, index, compare; abs, round, ceiling, floor.
-import { PBinary, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
+import { PBinary, PSensitive, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { Numeric, formatValue, typeNameOf } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { splitKey } from '../hiera.ts';
@@ -22,6 +22,8 @@ const empty: PuppetFunction = (ctx, args) => {
   const v = args[0];
   if (v === undefined) return true;
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return false;
+  // Puppet's empty() answers for a Sensitive by what it hides, without revealing it.
+  if (v instanceof PSensitive) return empty(ctx, [v.value], null);
   return size(ctx, v) === 0n;
 };
 

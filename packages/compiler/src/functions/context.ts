@@ -74,7 +74,7 @@ export interface CallContext {
   /** A template's text (read once per compilation; part of the catalog version). */
   readText(path: string): string;
   /** Renders EPP source with parameters, in a scope that sees only top scope. */
-  renderEpp(source: string, file: string, params: Value): string;
+  renderEpp(source: string, file: string, params: Value): Value;
   /** Renders ERB source in Ruby, seeing the caller's scope (`file` undefined for inline ERB). */
   renderErb(source: string, file: string | undefined, name: string | undefined): string;
 }
