@@ -14,6 +14,8 @@ export interface CaseSpec {
   environment?: string;
   trusted?: Record<string, unknown>;
   hiera_config?: string;
+  /** `rich_data_json`: the catalog as a master sends it (Deferred values as rich data); default Puppet's plain json. */
+  render_as?: string;
 }
 
 /** Kasper's catalog (exported resources kept) and the one its agent would apply, or the error. */
@@ -76,6 +78,7 @@ export function runCase(dir: string): CaseResult {
       node: spec.node,
       facts,
       trusted,
+      richData: spec.render_as === 'rich_data_json',
     });
     const normalized = (c: typeof catalog) => {
       let json = stringifyCatalog(c);

@@ -14,6 +14,8 @@ export interface CompileOpts {
   modulepath?: string;
   hieraConfig?: string;
   pretty?: boolean;
+  /** `json` (Puppet's plain catalog, the default) or `rich_data_json` (Deferred values kept, as a master sends them). */
+  renderAs?: string;
   /** Keep exported resources (as the copy stored for PuppetDB has them), not only what the node applies. */
   exported?: boolean;
 }
@@ -63,6 +65,8 @@ export async function localServerFacts(): Promise<Map<string, Value>> {
 }
 
 export async function runCompile(manifest: string | undefined, opts: CompileOpts, out: Output): Promise<void> {
+  const renderAs = opts.renderAs ?? 'json';
+  if (renderAs !== 'json' && renderAs !== 'rich_data_json') throw raise('KSP-CLI-026', { format: renderAs });
   const facts = factsFrom(opts.facts);
   const serverFacts = await localServerFacts();
   try {
@@ -71,6 +75,7 @@ export async function runCompile(manifest: string | undefined, opts: CompileOpts
       node: opts.node,
       facts,
       serverFacts,
+      richData: renderAs === 'rich_data_json',
       log: (level, message, where) => out.stderr(`${level === 'err' ? 'error' : level}: ${message} (${where})\n`),
     });
     // Indented for a person at a terminal (or --pretty), compact for programs, as Puppet prints it.

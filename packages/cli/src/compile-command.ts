@@ -15,6 +15,7 @@ export function compileCommand(out: Output): Command {
     .option('--hiera-config <file>', 'the hiera.yaml to use')
     .option('--pretty', 'indent the JSON (the default on a terminal)')
     .option('--exported', 'keep the exported resources (marked "exported": true), as the copy stored for PuppetDB has them')
+    .option('--render-as <format>', 'json: as `puppet catalog compile` prints it (a Deferred value as a String, with a warning); rich_data_json: as a master sends it to an agent (Deferred values kept)', 'json')
     .action(async (manifest: string | undefined, opts: CompileOpts) => {
       // Loaded on use: the compiler is not needed to start `kasper parser …`.
       const { runCompile } = await import('./compile-action.ts');

@@ -107,3 +107,23 @@ test('compile reads environment.conf as Puppet does: the modulepath it names', a
   assert.equal(r.code, 0, r.err);
   assert.ok(JSON.parse(r.out).resources.some((x: { title: string }) => x.title === 'from site/'));
 });
+
+test("compile prints a Deferred as puppet catalog compile does (a String, with Puppet's warning); --render-as rich_data_json keeps it", async () => {
+  const root = site({
+    'environments/production/manifests/site.pp': "file { '/etc/pw': content => Deferred('unwrap', [Sensitive('s3cret')]) }\n",
+  });
+  const args = ['compile', '--node', 'web01', '--environmentpath', join(root, 'environments')];
+  const content = (text: string) => (JSON.parse(text) as { resources: { title: string; parameters?: { content?: unknown } }[] })
+    .resources.find((r) => r.title === '/etc/pw')?.parameters?.content;
+  const plain = await run(...args);
+  assert.equal(plain.code, 0, plain.err);
+  assert.equal(content(plain.out), "Deferred({'name' => 'unwrap', 'arguments' => [Instance of Sensitive[String]]})");
+  assert.match(plain.err, /warning: File\[\/etc\/pw\]\['content'\] contains a Deferred value\. It will be converted to the String/);
+  const rich = await run(...args, '--render-as', 'rich_data_json');
+  assert.equal(rich.code, 0, rich.err);
+  assert.deepEqual(content(rich.out), { __ptype: 'Deferred', name: 'unwrap', arguments: [{ __ptype: 'Sensitive', __pvalue: 's3cret' }] });
+  assert.equal(rich.err, '');
+  const bad = await run(...args, '--render-as', 'yaml');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.err, /KSP-CLI-026|unknown --render-as format 'yaml'/);
+});

@@ -63,6 +63,8 @@ export interface CompileOptions {
    * version (Puppet's default is the compile time).
    */
   version?: number | string;
+  /** false: Deferred values as the Strings plain `puppet catalog compile` prints (see CatalogOptions); rich data by default. */
+  richData?: boolean;
 }
 
 export class Compilation implements EvaluationHost {
@@ -165,7 +167,10 @@ export class Compilation implements EvaluationHost {
     this.evaluateNodeClasses(mainFrames[0]?.file);
     this.runGenerators();
     this.finish();
-    return buildCatalog(this.node.name, this.loader.env.name, this.table.all, this.classes.order, this.catalogTags, this.options.version ?? this.loader.codeDigest());
+    return buildCatalog(this.node.name, this.loader.env.name, this.table.all, this.classes.order, this.catalogTags, this.options.version ?? this.loader.codeDigest(), {
+      richData: this.options.richData,
+      warn: (message, r) => this.options.log?.('warning', message, `${r.file ?? '?'}:${r.line ?? '?'}`),
+    });
   }
 
   /**

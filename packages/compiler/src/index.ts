@@ -27,6 +27,11 @@ export interface CompileRequest {
   serverFacts?: Map<string, Value>;
   log?: (level: string, message: string, where: string) => void;
   version?: number | string;
+  /**
+   * false: Deferred values as the Strings plain `puppet catalog compile` prints (with a warning
+   * each); by default rich data, as a master sends them and an agent needs them.
+   */
+  richData?: boolean;
 }
 
 /** Compiles one node's catalog. Errors are CompileErrors with a position in the Puppet code. */
@@ -35,7 +40,7 @@ export function compileCatalog(req: CompileRequest): Catalog {
   const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted, classes: req.classes, parameters: req.parameters, serverFacts: req.serverFacts };
   const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
   const hiera = new Hiera(configs, (m) => loader.moduleDir(m), req.environment.hieraConfig);
-  return new Compilation({ loader, node, hiera, log: req.log, version: req.version }).compile();
+  return new Compilation({ loader, node, hiera, log: req.log, version: req.version, richData: req.richData }).compile();
 }
 
 export interface LookupRequest {

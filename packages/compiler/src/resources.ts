@@ -2,7 +2,7 @@
 import { Catalog, CatalogFloat, capitalizeType, deferredData, PTYPE_KEY, PVALUE_KEY, refKey, sensitiveData, type CatalogValue } from '@kasper/catalog';
 import type { Scope } from './scope.ts';
 import { DEFAULT, PDeferred, PRegexp, PSensitive, isType, type Value } from './values.ts';
-import { ClassType, IntegerType, ResourceType, formatValue, typeByName } from './types/index.ts';
+import { ClassType, IntegerType, ResourceType, formatDeferred, formatValue, typeByName } from './types/index.ts';
 
 export type ResourceKind = 'builtin' | 'define' | 'class' | 'node' | 'stage' | 'custom';
 
@@ -92,24 +92,29 @@ export function referenceString(v: Value): string | undefined {
 }
 
 /** A compiled value as it goes into the catalog JSON. */
-export function toCatalogValue(v: Value): CatalogValue | undefined {
+export function toCatalogValue(v: Value, deferred: (d: PDeferred) => CatalogValue = richDeferred): CatalogValue | undefined {
   if (v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return Number.isInteger(v) ? new CatalogFloat(v) : v;
   if (v === DEFAULT) return 'default';
   if (v instanceof PRegexp) return v.toString();
-  if (v instanceof PSensitive) return toCatalogValue(v.value) ?? null;
-  if (v instanceof PDeferred) return deferredData(v.name, v.args?.map(toDeferredArgument));
-  if (Array.isArray(v)) return v.map((x) => toCatalogValue(x) ?? null);
+  if (v instanceof PSensitive) return toCatalogValue(v.value, deferred) ?? null;
+  if (v instanceof PDeferred) return deferred(v);
+  if (Array.isArray(v)) return v.map((x) => toCatalogValue(x, deferred) ?? null);
   if (v instanceof Map) {
     const o: { [k: string]: CatalogValue } = {};
-    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = toCatalogValue(x) ?? null;
+    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = toCatalogValue(x, deferred) ?? null;
     return o;
   }
   const ref = referenceString(v);
   if (ref) return ref;
   return formatValue(v);
+}
+
+/** A Deferred as Puppet 7 writes it with rich data: what a master sends and an agent resolves. */
+function richDeferred(d: PDeferred): CatalogValue {
+  return deferredData(d.name, d.args?.map(toDeferredArgument));
 }
 
 /**
@@ -156,8 +161,19 @@ const CATALOG_KIND: Record<ResourceKind, string> = {
 };
 
 /** Builds the catalog from the compiled resources (in declaration order) and edges. */
+export interface CatalogOptions {
+  /**
+   * Rich data (the default): Deferred values as `{"__ptype": "Deferred", …}`, as a master sends
+   * them. false: as Puppet's plain `puppet catalog compile` prints them, Strings, each with a
+   * `warn`ing (what Puppet logs then).
+   */
+  richData?: boolean;
+  warn?: (message: string, r: ResourceState) => void;
+}
+
 export function buildCatalog(
   name: string, environment: string, resources: ResourceState[], classes: string[], catalogTags: Set<string>, version: number | string,
+  options: CatalogOptions = {},
 ): Catalog {
   const catalog = new Catalog(name, environment, version);
   const tags = new Set<string>(catalogTags);
@@ -170,7 +186,13 @@ export function buildCatalog(
     for (const [k, v] of r.params) {
       if (v === undefined) continue;
       if (v instanceof PSensitive) sensitive.push(k);
-      const cv = toCatalogValue(v);
+      const cv = options.richData === false
+        ? toCatalogValue(v, (d) => {
+          const text = formatDeferred(d, true);
+          options.warn?.(`${r.ref}['${k}'] contains a Deferred value. It will be converted to the String '${text}'`, r);
+          return text;
+        })
+        : toCatalogValue(v);
       if (cv !== undefined) parameters.set(k, cv);
     }
     catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters, sensitiveParameters: sensitive.length ? sensitive : undefined });

@@ -4,6 +4,8 @@ import { DEFAULT, PDeferred, PRegexp, PSensitive, hashGet, isType, NOT_FOUND, ty
 import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
 import { BooleanT, BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, StructType, TupleType } from './collections.ts';
+import { ClassType, ResourceType } from './catalog.ts';
+import { capitalizeType } from '@kasper/catalog';
 
 // ---------------------------------------------------------------- inference
 
@@ -178,18 +180,27 @@ export function formatValue(v: Value): string {
   return String(v);
 }
 
-/** A Deferred as Puppet prints an Object: `Deferred({'name' => 'join', 'arguments' => [[1, 2], ':']})`. */
-function formatDeferred(d: PDeferred): string {
+/**
+ * A Deferred as Puppet prints an Object: `Deferred({'name' => 'join', 'arguments' => [[1, 2], ':']})`.
+ * `inCatalog`: the String a catalog without rich data holds instead (Puppet's plain
+ * `puppet catalog compile`), where a Sensitive argument is `Instance of Sensitive[String]`.
+ */
+export function formatDeferred(d: PDeferred, inCatalog = false): string {
   const attrs = [`'name' => ${quote(d.name)}`];
-  if (d.args !== undefined) attrs.push(`'arguments' => ${formatQuoted(d.args)}`);
+  if (d.args !== undefined) attrs.push(`'arguments' => ${formatQuoted(d.args, inCatalog)}`);
   return `Deferred({${attrs.join(', ')}})`;
 }
 
 /** A value inside an Object's printed form: strings quoted, undef named. */
-function formatQuoted(v: Value): string {
+function formatQuoted(v: Value, inCatalog: boolean): string {
   if (v === undefined) return 'undef';
   if (typeof v === 'string') return quote(v);
-  if (Array.isArray(v)) return `[${v.map(formatQuoted).join(', ')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatQuoted(k)} => ${formatQuoted(x)}`).join(', ')}}`;
+  if (Array.isArray(v)) return `[${v.map((x) => formatQuoted(x, inCatalog)).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatQuoted(k, inCatalog)} => ${formatQuoted(x, inCatalog)}`).join(', ')}}`;
+  if (inCatalog && v instanceof PSensitive) return `Instance of ${generalize(inferType(v))}`;
+  if (v instanceof PDeferred) return formatDeferred(v, inCatalog);
+  // References as Puppet inspects them: the title quoted, a class name as written.
+  if (v instanceof ResourceType && v.typeName && v.title !== undefined) return `${capitalizeType(v.typeName)}[${quote(v.title)}]`;
+  if (v instanceof ClassType && v.className) return `Class[${v.className}]`;
   return formatValue(v);
 }

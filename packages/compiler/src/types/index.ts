@@ -8,5 +8,5 @@ export { PType, Any, Undef, Default, Unit, Numeric, ScalarData, Scalar, Data, Ri
 export { Iterable, BooleanType, BooleanT, IntegerType, FloatType, StringType, EnumType, PatternType, RegexpType } from './scalars.ts';
 export { CollectionType, ArrayType, HashType, TupleType, type StructEntry, StructType } from './collections.ts';
 export { CatalogEntry, ResourceType, ClassType } from './catalog.ts';
-export { inferType, generalize, typeNameOf, describeArgumentMismatch, describeMismatch, describe, formatValue } from './describe.ts';
+export { inferType, generalize, typeNameOf, describeArgumentMismatch, describeMismatch, describe, formatValue, formatDeferred } from './describe.ts';
 export { typeByName, parameterize, resourceType, classType } from './parameterize.ts';
