@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileCatalog, type Value } from '../../packages/compiler/src/index.ts';
 import { Registry, SystemExecutor, detectHost } from '../../packages/providers/src/index.ts';
-import { Transaction } from '../../packages/agent/src/index.ts';
+import { Transaction, withLocalFacts } from '../../packages/agent/src/index.ts';
 import { needs } from '../support/host.ts';
 import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, prepareRoot, snapshotFiles, type Expected } from './harness.ts';
 
@@ -16,7 +16,8 @@ async function kasperApply(work: string, manifest: string, root: string, noop: b
   const catalog = compileCatalog({
     environment: { name: 'production', manifest, modulepath: [MODULEPATH] },
     node: 'test.example.com',
-    facts: new Map<string, Value>([['os', new Map<Value, Value>([['family', 'Debian']])]]),
+    // As `kasper apply` and `puppet apply` have them: the run's own facts (concat's defines read $clientversion).
+    facts: new Map<string, Value>(Object.entries(withLocalFacts({ os: new Map<Value, Value>([['family', 'Debian']]) }, { certname: 'test.example.com', noop })) as [string, Value][]),
   });
   const lines: { level: string; source: string; message: string }[] = [];
   const t = new Transaction(catalog, {

@@ -400,7 +400,7 @@ export class Transaction {
         ? (special ? `${ensureCreated(r.type)}` : `defined '${prop.name}' as ${shown(should, 'should')}`)
         : prop.name === 'ensure' && should === 'absent' ? (special ? 'removed' : `undefined 'ensure' from ${shown(is, 'is')}`)
           : `${prop.name} changed ${shown(is, 'is')} to ${shown(should, 'should')}`;
-      const change: Change = { property: prop.name, is, should, message, isText: fmt(is), shouldText: fmt(should) };
+      const change: Change = { property: prop.name, is, should, message: prop.message?.(is, should, r) ?? message, isText: fmt(is), shouldText: fmt(should) };
       if (prop.show) Object.assign(change, { isShown: shown(is, 'is'), shouldShown: shown(should, 'should') });
       if (prop.diff) change.diff = prop.diff(is, should, r);
       changes.push(change);

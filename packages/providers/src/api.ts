@@ -88,6 +88,8 @@ export interface PropertyDef {
    * `undefined 'ensure' from 'mounted'`, `ensure changed 'a' to 'b'`), not `created`/`removed`.
    */
   plain?: boolean;
+  /** The change's message when the type words it itself (archive's "download archive from … to …"); undefined: the usual one. */
+  message?(is: unknown, should: unknown, r: Resource): string | undefined;
   /** Content-like properties get a diff in messages. */
   diff?(is: unknown, should: unknown, r: Resource): string | undefined;
 }

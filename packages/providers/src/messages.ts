@@ -70,6 +70,15 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-109': { message: "Parameter format failed on {ref}: Kasper's concat_file makes plain files, not {format}", hint: 'the yaml and json formats (merging fragments as data) are not implemented: build the data in Puppet and use one fragment, or format => plain' },
     'KSP-PROVIDERS-110': { message: '{problem} ({ref})', hint: 'a concat_fragment names its file (target or tag) and has either content or source' },
     'KSP-PROVIDERS-111': { message: "Kasper has no provider for '{type}': module {module} ships this type in Ruby only ({file}), and Kasper's agent does not run Ruby types or providers. Add a Kasper type and provider to the module: lib/kasper/types/{type}.mjs exporting `type` and lib/kasper/providers/{type}.mjs exporting `provider` (see docs/agent.md, \"Types and providers in modules\")", hint: 'a module\'s Ruby type compiles (the compiler reads it), but applying it takes a provider in JavaScript or TypeScript: write one in the module\'s lib/kasper, or ask for the type to become one of Kasper\'s own' },
+    'KSP-PROVIDERS-112': { message: 'archive {what} must be absolute: {value}', hint: 'give a full path, starting with /' },
+    'KSP-PROVIDERS-113': { message: 'invalid source url: {source}', hint: 'an archive\'s source is an http(s), ftp, file, puppet, s3 or gs URL, or an absolute path' },
+    'KSP-PROVIDERS-114': { message: 'Could not download {source}: {reason}', hint: 'check the URL, the network, and the credentials (username, password, cookie)' },
+    'KSP-PROVIDERS-115': { message: 'Source file: {source} does not exists.', hint: 'the local file or file:// URL the archive comes from is missing' },
+    'KSP-PROVIDERS-116': { message: 'Unable to fetch archive, the source parameter is nil.', hint: 'give source => the URL to download from' },
+    'KSP-PROVIDERS-117': { message: "Temporary directory {dir} doesn't exist", hint: 'temp_dir is where the download goes before it is checked: create it or leave it out' },
+    'KSP-PROVIDERS-118': { message: 'Download file checksum mismatch (expected: {expected} actual: {actual})', hint: 'the file downloaded is not the one the checksum names: check checksum, checksum_type and the source; the archive in place is left as it was' },
+    'KSP-PROVIDERS-119': { message: 'Do not know how to extract {path}', hint: 'the archive module extracts .tar, .tar.gz/.tgz, .tar.bz2, .tar.xz, .gz, .bz2, .zip: name the file so, or give extract_command' },
+    'KSP-PROVIDERS-120': { message: 'missing archive extract_path', hint: 'extract => true needs extract_path, the folder to extract into' },
   },
 });
 

@@ -6,6 +6,8 @@ import { fileLineType } from './types/file_line.ts';
 import { fileLineRuby } from './providers/file_line.ts';
 import { iniSettingType, iniSubsettingType } from './types/ini_setting.ts';
 import { iniSettingRuby, iniSubsettingRuby } from './providers/ini_setting.ts';
+import { archiveType } from './types/archive.ts';
+import { archiveCurl, archiveRuby, archiveWget } from './providers/archive.ts';
 import { concatFileProvider, concatFileType, concatFragmentProvider, concatFragmentType } from './types/concat.ts';
 
 /** Each type's name → the module Puppet has it from. */
@@ -15,8 +17,9 @@ export const MODULE_TYPES: Readonly<Record<string, string>> = {
   ini_subsetting: 'inifile',
   concat_file: 'concat',
   concat_fragment: 'concat',
+  archive: 'archive',
 };
 
-export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType, iniSettingType, iniSubsettingType, concatFileType, concatFragmentType];
+export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType, iniSettingType, iniSubsettingType, concatFileType, concatFragmentType, archiveType];
 
-export const MODULE_PROVIDERS: Provider[] = [fileLineRuby, iniSettingRuby, iniSubsettingRuby, concatFileProvider, concatFragmentProvider];
+export const MODULE_PROVIDERS: Provider[] = [fileLineRuby, iniSettingRuby, iniSubsettingRuby, concatFileProvider, concatFragmentProvider, archiveCurl, archiveWget, archiveRuby];
