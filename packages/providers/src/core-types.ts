@@ -11,7 +11,9 @@ import { mailaliasType } from './types/mailalias.ts';
 import { mailaliasAliases } from './providers/mailalias-aliases.ts';
 import { mountType } from './types/mount.ts';
 import { mountParsed } from './providers/mount-parsed.ts';
+import { augeasType } from './types/augeas.ts';
+import { augeasAugtool } from './providers/augeas-augtool.ts';
 
-export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType];
+export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType];
 
-export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed];
+export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool];

@@ -58,6 +58,10 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-047': { message: '{ref}: the key type is missing: give type, or a title NAME@TYPE', hint: 'a known host is identified by its name and its key type' },
     'KSP-PROVIDERS-048': { message: "Parameter name failed on {ref}: Resourcename cannot include whitespaces or commas: '{name}'", hint: 'give other names of the host as host_aliases' },
     'KSP-PROVIDERS-049': { message: 'Parameter {parameter} failed on {ref}: {parameter} must not contain whitespace or be empty: "{value}"', hint: 'options are comma-separated without spaces, as in the fstab' },
+    'KSP-PROVIDERS-050': { message: 'Parameter changes failed on {ref}: Unknown command {command}', hint: 'Augeas commands are set, setm, rm, clear, clearm, touch, mv, rename, ins, defvar, defnode; onlyif takes get, match, values' },
+    'KSP-PROVIDERS-051': { message: "{ref}: cannot read the Augeas command '{line}': {reason}", hint: 'quote values with spaces, close every [ and give each command its arguments' },
+    'KSP-PROVIDERS-052': { message: '{ref}: You must specify both the lens and incl parameters', hint: 'incl names the file to load and lens the lens that reads it (Sshd.lns)' },
+    'KSP-PROVIDERS-053': { message: '{ref}: augtool failed: {reason}', hint: 'run the changes in augtool by hand to see why (a path that does not exist, a value the lens refuses)' },
     // 101 onwards: the module types (stdlib, inifile, concat, apt, vcsrepo, archive).
     'KSP-PROVIDERS-101': { message: "Parameter {parameter} failed on {ref}: invalid regular expression '{value}': {reason}", hint: 'match and after are Ruby regular expressions; Kasper takes the syntax both Ruby and JavaScript share, plus \\A, \\z, \\Z, \\h and a leading (?i)' },
     'KSP-PROVIDERS-102': { message: '{parameter} is a required attribute ({ref})', hint: 'give the attribute: a file_line needs path, and line unless it removes by match with match_for_absence' },

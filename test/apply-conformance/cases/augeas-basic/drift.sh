@@ -1,0 +1,1 @@
+sed -i 's/^PermitRootLogin no/PermitRootLogin yes/' "$ROOT/sshd_config"

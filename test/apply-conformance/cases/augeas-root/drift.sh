@@ -1,0 +1,1 @@
+sed -i 's/ extra$//' "$ROOT/etc/hosts"
