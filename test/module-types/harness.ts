@@ -4,8 +4,11 @@
 // run reports, the second run (none) and the noop lines after the target drifted.
 //
 // A case is a folder under cases/: `site.pp` (it can use `$root`, the temporary root, which is
-// set on a line prepended to it), `before/` (files the root starts with), `drift/` (files laid
-// over the root after the second run, before the noop run).
+// set on a line prepended to it), `before/` (files the root starts with), `setup.sh` (run with
+// ROOT set after that, for what git cannot hold: repositories), `drift/` (files laid over the
+// root after the second run, before the noop run) and `drift.sh`, and `ignore` (paths under the
+// root, one a line, left out of the comparison: a repository's internals).
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -32,14 +35,27 @@ export function manifestText(name: string, root: string): string {
   return `$root = '${root}'\n${readFileSync(join(CASES, name, 'site.pp'), 'utf8')}`;
 }
 
+function script(name: string, file: string, root: string): void {
+  const s = join(CASES, name, file);
+  if (existsSync(s)) execFileSync('sh', ['-e', s], { env: { ...process.env, ROOT: root }, stdio: 'pipe' });
+}
+
 export function prepareRoot(name: string, root: string): void {
   const before = join(CASES, name, 'before');
   if (existsSync(before)) cpSync(before, root, { recursive: true });
+  script(name, 'setup.sh', root);
 }
 
 export function drift(name: string, root: string): void {
   const d = join(CASES, name, 'drift');
   if (existsSync(d)) cpSync(d, root, { recursive: true });
+  script(name, 'drift.sh', root);
+}
+
+/** The paths a case leaves out of the comparison. */
+export function ignored(name: string): string[] {
+  const f = join(CASES, name, 'ignore');
+  return existsSync(f) ? readFileSync(f, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [];
 }
 
 /** Every file, folder and link under the root: path → content (files), `<dir>`, `-> target`; with the mode. */
@@ -105,6 +121,6 @@ export function parsePuppetOutput(text: string): { level: string; source: string
   return out;
 }
 
-export function snapshotFiles(root: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(snapshot(root)).map(([k, v]) => [k, v.split(root).join('$root')]));
+export function snapshotFiles(root: string, skip: string[] = []): Record<string, string> {
+  return Object.fromEntries(Object.entries(snapshot(root, skip)).map(([k, v]) => [k, v.split(root).join('$root')]));
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, parsePuppetOutput, prepareRoot, snapshotFiles, type Expected } from './harness.ts';
+import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, parsePuppetOutput, prepareRoot, ignored, snapshotFiles, type Expected } from './harness.ts';
 
 function puppetApply(work: string, manifest: string, root: string, noop: boolean): string[] {
   const args = ['apply', `--modulepath=${MODULEPATH}`, `--vardir=${work}/var`, `--confdir=${work}/conf`, `--codedir=${work}/code`,
@@ -28,11 +28,11 @@ for (const name of caseNames(process.argv.slice(2))) {
   const manifest = join(work, 'site.pp');
   writeFileSync(manifest, manifestText(name, root));
   const run1 = puppetApply(work, manifest, root, false);
-  const files1 = snapshotFiles(root);
+  const files1 = snapshotFiles(root, ignored(name));
   const run2 = puppetApply(work, manifest, root, false);
   drift(name, root);
   const noop = puppetApply(work, manifest, root, true);
-  const expected: Expected = { run1: { lines: run1, files: files1 }, run2: { lines: run2 }, noop: { lines: noop, files: snapshotFiles(root) } };
+  const expected: Expected = { run1: { lines: run1, files: files1 }, run2: { lines: run2 }, noop: { lines: noop, files: snapshotFiles(root, ignored(name)) } };
   writeFileSync(join(CASES, name, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);
   console.log(`${name}: ${run1.length} lines, second run ${run2.length}, noop ${noop.length}`);
   rmSync(work, { recursive: true, force: true });

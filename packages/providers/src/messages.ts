@@ -83,6 +83,12 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-118': { message: 'Download file checksum mismatch (expected: {expected} actual: {actual})', hint: 'the file downloaded is not the one the checksum names: check checksum, checksum_type and the source; the archive in place is left as it was' },
     'KSP-PROVIDERS-119': { message: 'Do not know how to extract {path}', hint: 'the archive module extracts .tar, .tar.gz/.tgz, .tar.bz2, .tar.xz, .gz, .bz2, .zip: name the file so, or give extract_command' },
     'KSP-PROVIDERS-120': { message: 'missing archive extract_path', hint: 'extract => true needs extract_path, the folder to extract into' },
+    'KSP-PROVIDERS-121': { message: 'Path must be absolute: {path}', hint: 'a vcsrepo\'s path (its title unless given) starts with /' },
+    'KSP-PROVIDERS-122': { message: 'Cannot set a revision ({revision}) on a bare repository', hint: 'a bare repository has no working copy to check a revision out in: leave revision out' },
+    'KSP-PROVIDERS-123': { message: "Kasper's vcsrepo has the git provider only, not {provider}", hint: 'hg, svn, bzr, cvs and p4 repositories are not implemented: use git, or an exec' },
+    'KSP-PROVIDERS-124': { message: 'You must specify the URL for {remote} in the :source hash', hint: 'with several remotes in source, one of them is the remote parameter (origin by default)' },
+    'KSP-PROVIDERS-125': { message: '{revision} is not a local or remote ref', hint: 'the revision is neither a branch, a tag nor a commit of the repository or its remote' },
+    'KSP-PROVIDERS-126': { message: 'Could not create repository (non-repository at path)', hint: 'the path holds files that are not this repository: move them, or set force => true to replace them' },
   },
 });
 

@@ -8,6 +8,8 @@ import { iniSettingType, iniSubsettingType } from './types/ini_setting.ts';
 import { iniSettingRuby, iniSubsettingRuby } from './providers/ini_setting.ts';
 import { archiveType } from './types/archive.ts';
 import { archiveCurl, archiveRuby, archiveWget } from './providers/archive.ts';
+import { vcsrepoType } from './types/vcsrepo.ts';
+import { vcsrepoGit } from './providers/vcsrepo-git.ts';
 import { concatFileProvider, concatFileType, concatFragmentProvider, concatFragmentType } from './types/concat.ts';
 
 /** Each type's name → the module Puppet has it from. */
@@ -18,8 +20,9 @@ export const MODULE_TYPES: Readonly<Record<string, string>> = {
   concat_file: 'concat',
   concat_fragment: 'concat',
   archive: 'archive',
+  vcsrepo: 'vcsrepo',
 };
 
-export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType, iniSettingType, iniSubsettingType, concatFileType, concatFragmentType, archiveType];
+export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType, iniSettingType, iniSubsettingType, concatFileType, concatFragmentType, archiveType, vcsrepoType];
 
-export const MODULE_PROVIDERS: Provider[] = [fileLineRuby, iniSettingRuby, iniSubsettingRuby, concatFileProvider, concatFragmentProvider, archiveCurl, archiveWget, archiveRuby];
+export const MODULE_PROVIDERS: Provider[] = [fileLineRuby, iniSettingRuby, iniSubsettingRuby, concatFileProvider, concatFragmentProvider, archiveCurl, archiveWget, archiveRuby, vcsrepoGit];
