@@ -22,7 +22,7 @@ import { addTag, buildCatalog, type ResourceState } from './resources.ts';
 import { ResourceTable } from './resource-table.ts';
 import { Scope } from './scope.ts';
 import { PRegexp, isType, type Value } from './values.ts';
-import { PType, TypeAliasType, resourceType } from './types/index.ts';
+import { ClassType, PType, ResourceType, TypeAliasType, resourceType } from './types/index.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
 import { Classes } from './classes.ts';
 import { Declarations } from './declarations.ts';
@@ -374,7 +374,12 @@ export class Compilation implements EvaluationHost {
         this.warn(`Could not look up qualified variable '$${name}': class ${cls} has not been evaluated`, frame);
         return { found: false, value: undefined };
       }
-      return scope.hasLocal(v) ? { found: true, value: scope.getLocal(v) } : scope.lookup(v);
+      // The class's own variables, then those of the classes it inherits, and no further: Puppet
+      // never falls back to node or top scope for `$cls::v` (that would be a silently wrong value).
+      for (let s: Scope | null = scope; s && s.kind === 'class'; s = s.parent) {
+        if (s.hasLocal(v)) return { found: true, value: s.getLocal(v) };
+      }
+      return { found: false, value: undefined };
     }
     return frame.scope.lookup(name);
   }
@@ -449,6 +454,15 @@ export class Compilation implements EvaluationHost {
 
   resourceDefaults(e: A.ResourceDefaultsExpression, frame: Frame): Value {
     return this.defaults.add(e, frame);
+  }
+
+  resourceAttribute(ref: ResourceType | ClassType, name: string, frame: Frame, at: A.Range): Value {
+    const r = ref instanceof ClassType
+      ? this.table.find(refKey('Class', capitalizeType(ref.className!)))
+      : this.declarations.find(ref.typeName!, ref.title!);
+    const shown = ref instanceof ClassType ? `Class['${ref.className}']` : `${capitalizeType(ref.typeName!)}['${ref.title}']`;
+    if (!r) throw errorAt('KSP-EVAL-052', { ref: shown }, frame, at);
+    return r.params.get(name);
   }
 
   resourceOverride(e: A.ResourceOverrideExpression, frame: Frame): Value {

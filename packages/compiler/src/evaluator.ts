@@ -9,7 +9,7 @@ import { Scope } from './scope.ts';
 import {
   PDeferred, DEFAULT, PRegexp, PSensitive, hashGet, isTruthy, isType, NOT_FOUND, puppetEquals, type Value,
 } from './values.ts';
-import { describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
+import { ClassType, ResourceType, describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
 import { ControlSignal, NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
 import { KasperError } from '@kasper/diagnostics';
 import { binaryOperation, match, negate } from './operators.ts';
@@ -31,6 +31,8 @@ export interface EvaluationHost {
   relationship(e: A.RelationshipExpression, frame: Frame): Value;
   /** EPP text, into the template being rendered; `sensitive` when it came from a Sensitive value. */
   render(text: string, sensitive?: boolean): Value;
+  /** `Notify[id][message]`, `Class[x][param]`: an attribute of a resource declared so far. */
+  resourceAttribute(ref: ResourceType | ClassType, name: string, frame: Frame, at: A.Range): Value;
 }
 
 /**
@@ -271,6 +273,11 @@ export class Evaluator {
       }
       return keys.map((k) => hashGet(target, k)).filter((v) => v !== NOT_FOUND) as Value[];
     }
+    // A reference to one resource or class, accessed by a name: the value of that attribute.
+    if (keys.length === 1 && typeof keys[0] === 'string'
+      && ((target instanceof ResourceType && target.typeName !== undefined && target.title !== undefined) || (target instanceof ClassType && target.className !== undefined))) {
+      return this.host.resourceAttribute(target, keys[0], frame, e);
+    }
     if (isType(target)) {
       try {
         return parameterize(target, keys);
@@ -306,12 +313,17 @@ export class Evaluator {
       return typeof target === 'string' ? target[i] : (target as Value[])[i];
     }
     if (keys.length === 2) {
+      // As Puppet: a negative start counts from the end, a negative count ends that far from the
+      // end, and a start before the first element shortens the slice instead of emptying it.
       let start = idx(keys[0]);
       let count = idx(keys[1]);
       if (start < 0) start += len;
-      if (start < 0 || start > len) return typeof target === 'string' ? '' : [];
-      const end = count < 0 ? len + count + 1 : start + count;
-      count = Math.max(0, end - start);
+      if (count < 0) count = len - start + count + 1;
+      if (start < 0) {
+        count += start;
+        start = 0;
+      }
+      if (start > len || count < 0) return typeof target === 'string' ? '' : [];
       return slice(target, start, start + count);
     }
     throw this.error('KSP-EVAL-024', { count: keys.length }, frame, e);

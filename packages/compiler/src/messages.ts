@@ -62,6 +62,7 @@ const MESSAGES = {
   'KSP-EVAL-049': { message: "Type alias '{name}' cannot be resolved to a real type", hint: 'the alias names itself (directly or through other aliases) without a type around the name: write a type, e.g. Variant[Integer, Array[{name}]]' },
   'KSP-EVAL-050': { message: 'Internal error while evaluating this expression: {message}', hint: 'Kasper failed where it should have given a result or a clear error: a bug in Kasper, please report it with the code around this place' },
   'KSP-EVAL-051': { message: 'The result of the {operator} expression is {value}', hint: 'a Float in Puppet is finite: the operands are too large, or a Float was divided by zero' },
+  'KSP-EVAL-052': { message: 'Resource not found: {ref}', hint: 'an attribute can be read only from a resource (or class) declared before this point: declare it first, or fix the title' },
 
   // ------------------------------------------------------------ resources
   'KSP-RES-001': { message: 'Duplicate declaration: {type}[{title}] is already declared{where}; cannot redeclare', hint: 'the message names both places: declare it once' },

@@ -2,7 +2,7 @@
 // and CatalogEntry, which is either.
 import { capitalizeType, refKey } from '@kasper/catalog';
 import type { Value } from '../values.ts';
-import { PType, SimpleType, resolve } from './base.ts';
+import { PType, SimpleType, quote, resolve } from './base.ts';
 
 /** `File`, `File['/x']`, `Resource['file', '/x']`: resource types and references. */
 export class ResourceType extends PType {
@@ -28,8 +28,10 @@ export class ResourceType extends PType {
   }
   override toString(): string {
     if (this.typeName === undefined) return 'Resource';
+    // As Puppet prints a reference (`File['/tmp/x']`); the catalog's form (`File[/tmp/x]`) is
+    // resources.ts's referenceString.
     const t = capitalizeType(this.typeName);
-    return this.title === undefined ? t : refKey(t, this.title);
+    return this.title === undefined ? t : `${t}[${quote(this.title)}]`;
   }
   override get constrained(): boolean {
     return this.typeName !== undefined;
@@ -52,7 +54,7 @@ export class ClassType extends PType {
     return o instanceof ClassType && (this.className === undefined || o.className === this.className);
   }
   override toString(): string {
-    return this.className === undefined ? 'Class' : refKey('Class', capitalizeType(this.className));
+    return this.className === undefined ? 'Class' : `Class[${this.className}]`;
   }
 }
 
