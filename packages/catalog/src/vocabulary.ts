@@ -1,6 +1,9 @@
 // The words both sides of the catalog use, owned here so that the compiler, the diff, the agent
 // and the providers cannot disagree on them: Puppet's metaparameters, the four relationship
-// metaparameters, the resource types Puppet 7 ships, and the namevar of each.
+// metaparameters, the resource types Puppet 7 ships, the namevar of each and their attributes.
+import { BUILTIN_TYPE_ATTRIBUTES } from './type-attributes.ts';
+
+export { BUILTIN_TYPE_ATTRIBUTES };
 
 /** Puppet's metaparameters: every resource takes them, whatever its type. */
 export const METAPARAMETERS: ReadonlySet<string> = new Set([
@@ -66,3 +69,18 @@ export function namevarFromTitle(type: string, title: string): string | undefine
  * against (test/conformance/PUPPET_VERSION), not Kasper's own, which modules know nothing of.
  */
 export const PUPPET_VERSION = '7.23.0';
+
+const ATTRIBUTE_SETS = new Map<string, ReadonlySet<string>>();
+
+/**
+ * Whether a built-in type takes an attribute, as Puppet checks a resource's parameter names:
+ * one of its parameters or properties (BUILTIN_TYPE_ATTRIBUTES, generated from Puppet 7), a
+ * metaparameter, or `name`. Undefined for a type whose attributes are not in the table.
+ */
+export function builtinTypeTakes(type: string, attribute: string): boolean | undefined {
+  const t = type.toLowerCase();
+  if (!Object.hasOwn(BUILTIN_TYPE_ATTRIBUTES, t)) return undefined;
+  let set = ATTRIBUTE_SETS.get(t);
+  if (!set) ATTRIBUTE_SETS.set(t, (set = new Set(BUILTIN_TYPE_ATTRIBUTES[t])));
+  return set.has(attribute) || METAPARAMETERS.has(attribute) || attribute === 'name';
+}

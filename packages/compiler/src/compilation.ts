@@ -11,7 +11,7 @@
 // expressions), overrides.ts (defaults and overrides), collectors.ts, relationships.ts.
 import { LineMap } from '@kasper/language';
 import type * as A from '@kasper/language';
-import { capitalizeType, namevarFromTitle, namevarOf, refKey, type Catalog } from '@kasper/catalog';
+import { METAPARAMETERS, builtinTypeTakes, capitalizeType, namevarFromTitle, namevarOf, refKey, type Catalog } from '@kasper/catalog';
 import { raise } from './messages.ts';
 import { fromData } from './facts.ts';
 import { trustedData } from './trusted.ts';
@@ -31,6 +31,7 @@ import { Collectors } from './collectors.ts';
 import { Relationships } from './relationships.ts';
 import { Templates } from './templates.ts';
 import { FunctionCalls } from './calls.ts';
+import { rubyTypeAttributes } from './ruby.ts';
 
 export interface NodeInfo {
   /** The certname. */
@@ -263,12 +264,32 @@ export class Compilation implements EvaluationHost {
   private finish(): void {
     this.overrides.applyPending();
     this.collectors.runAll();
+    this.checkAttributeNames();
     this.relationships.applyAll();
     for (const r of this.table.all) if (!r.virtual) this.relationships.checkReferences(r);
     this.inheritScopeTags();
     this.dropNamevarsEqualToTitle();
     this.placeClassesInStages();
     this.inheritMetaparameters();
+  }
+
+  /**
+   * Every resource of a built-in or module type, virtual and exported ones too, may only set the
+   * type's attributes and metaparameters, as Puppet checks when it finishes a resource (defined
+   * types' parameters are checked when they are declared). The error is at the resource.
+   */
+  private checkAttributeNames(): void {
+    for (const r of this.table.all) {
+      if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
+      const moduleType = r.kind === 'custom' ? rubyTypeAttributes(this.loader, r.type.toLowerCase()) : null;
+      if (r.kind === 'custom' && !moduleType) continue;
+      for (const name of r.params.keys()) {
+        const ok = moduleType
+          ? moduleType.has(name) || METAPARAMETERS.has(name) || name === 'name'
+          : builtinTypeTakes(r.type, name);
+        if (ok === false) throw raise('KSP-RES-019', { name, ref: r.ref }, r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined);
+      }
+    }
   }
 
   /**

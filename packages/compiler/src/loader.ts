@@ -264,7 +264,8 @@ export class Loader {
     return this.customTypeFile(name) !== undefined;
   }
 
-  private customTypeFile(name: string): string | undefined {
+  /** The file a module's resource type is defined in (Ruby, or Kasper's own TypeScript). */
+  customTypeFile(name: string): string | undefined {
     const n = normalizeName(name);
     if (this.customTypes.has(n)) return this.customTypes.get(n) ?? undefined;
     let found: string | null = null;

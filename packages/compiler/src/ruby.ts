@@ -39,6 +39,32 @@ const VALUES: ValueFactory = {
   binary: (base64) => new PBinary(new Uint8Array(Buffer.from(base64, 'base64'))),
 };
 
+/** Module types' attribute names, per process: by file, loaded again when its text changes (null: not loadable). */
+const typeAttributes = new Map<string, { text: string; attributes: ReadonlySet<string> | null }>();
+
+/**
+ * The attribute names a resource type a module ships in Ruby (lib/puppet/type/NAME.rb) takes —
+ * its parameters, properties and own metaparameters — read by loading the type's definition in
+ * Ruby as Puppet does; null when the type is not Ruby or does not load (then names go unchecked).
+ * Only a site that declares such a type starts Ruby for it.
+ */
+export function rubyTypeAttributes(loader: Loader, typeName: string): ReadonlySet<string> | null {
+  const file = loader.customTypeFile(typeName);
+  if (!file?.endsWith('.rb')) return null;
+  const text = readFileSync(file, 'utf8');
+  const hit = typeAttributes.get(file);
+  if (hit && hit.text === text) return hit.attributes;
+  let attributes: ReadonlySet<string> | null = null;
+  try {
+    const info = ruby().loadRubyType(text, file, { libDirs: libDirs(loader) });
+    attributes = new Set([...info.parameters, ...info.properties, ...info.metaparams]);
+  } catch (e) {
+    if (!(e instanceof ruby().RubyError)) throw e;
+  }
+  typeAttributes.set(file, { text, attributes });
+  return attributes;
+}
+
 /** Loaded functions, per process: the descriptor holds the Ruby loaded from the file's text. */
 const loaded = new Map<string, { text: string; fn: RubyFunction }>();
 

@@ -1,0 +1,2 @@
+Package { bogus_option => true }
+@package { 'vim': ensure => installed }
