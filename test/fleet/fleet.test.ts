@@ -67,7 +67,9 @@ before(async () => {
   // The code: each node writes a file naming itself, its role and its OS family.
   mkdirSync(join(mconf, 'environments/production/manifests'), { recursive: true });
   writeFileSync(join(mconf, 'environments/production/manifests/site.pp'),
-    `node default {\n  file { "${work}/out-\${trusted['certname']}.txt": content => "\${trusted['certname']} role=\${trusted['extensions']['pp_role']} os=\${facts['os']['family']}\\n" }\n}\n`);
+    `node default {\n  file { "${work}/out-\${trusted['certname']}.txt": content => "\${trusted['certname']} role=\${trusted['extensions']['pp_role']} os=\${facts['os']['family']}\\n" }\n`
+    // Resolved by the agent: the certname from the facts it adds, the master's version from its server facts.
+    + `  file { "${work}/deferred-\${trusted['certname']}.txt": content => Deferred('sprintf', ["%s %s\\n", Deferred('$facts', ['clientcert']), $server_facts['serverversion']]) }\n}\n`);
   // Autosign policy: approve agent3 only (the cloud's VM-created hook would decide here).
   const policy = join(work, 'autosign.sh');
   writeFileSync(policy, '#!/bin/sh\ngrep -q "BEGIN CERTIFICATE REQUEST" && [ "$1" = "agent3.fleet.test" ]\n');
@@ -126,6 +128,7 @@ test('a fleet: requests, signing, runs, reports, revocation, and who may see wha
   const third = agent(a3);
   assert.equal(third.status, 0, third.stdout + third.stderr);
   assert.match(readFileSync(join(work, `out-${a3.name}.txt`), 'utf8'), /^agent3\.fleet\.test role= os=\w+\n$/);
+  assert.equal(readFileSync(join(work, `deferred-${a3.name}.txt`), 'utf8'), 'agent3.fleet.test 7.23.0\n');
   // 2. The operator signs; the agents converge and their reports are stored.
   assert.equal(cli('ca', 'sign', a1.name, a2.name).status, 0);
   for (const a of [a1, a2]) {

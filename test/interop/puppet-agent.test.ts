@@ -90,6 +90,8 @@ test('a stock Puppet 7 agent runs against the Kasper master', async (t) => {
   const out = site.out;
   assert.equal(readFileSync(join(out, 'motd'), 'utf8'), 'role=web node=agent1.test\n', 'the module\'s Ruby fact reached the agent by pluginsync and came back');
   assert.equal(readFileSync(join(out, 'from_module.txt'), 'utf8'), 'from the module\n');
+  // The master's rich Deferred values were resolved by the stock agent: nested calls, its facts, a Sensitive.
+  assert.equal(readFileSync(join(out, 'deferred.txt'), 'utf8'), 'zone=blue secret=s3cret\n');
   assert.equal(readFileSync(join(out, 'conf/sub/y.conf'), 'utf8'), 'y = 2\n');
   assert.ok(existsSync(join(out, 'conf/x.conf')));
   const facts = await master!.storage.getFacts('agent1.test') as Record<string, unknown>;

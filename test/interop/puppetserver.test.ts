@@ -69,6 +69,9 @@ function writeCode(environmentpath: string): void {
   file { '${out}/from_module.txt': source => 'puppet:///modules/site/a.txt' }
   file { '${out}/conf': ensure => directory, recurse => true, source => 'puppet:///modules/site/conf.d' }
   line { '${out}/line': value => "zone \${facts['site_zone']}", require => File['${out}'] }
+  file { '${out}/deferred.txt':
+    content => Deferred('sprintf', ["zone=%s secret=%s\\n", Deferred('$facts', ['site_zone']), Deferred('unwrap', [Sensitive('s3cret')])]),
+  }
   if $facts['site_greeting'] {
     notify { 'greeting': message => "\${facts['site_greeting']} from puppetserver" }
   }
@@ -147,6 +150,8 @@ test('the Kasper agent runs against Debian\'s puppetserver 7', async (t) => {
   assert.match(run.output, /Synced plugin kasper\/types\/line\.mjs/);
   assert.equal(readFileSync(join(out, 'motd'), 'utf8'), 'zone=blue node=kagent.test os=Debian\n', 'the external fact came by pluginfacts, went back with the facts and into the template');
   assert.equal(readFileSync(join(out, 'from_module.txt'), 'utf8'), 'from the module\n');
+  // puppetserver's rich Deferred values, resolved by the Kasper agent with the compiler's functions.
+  assert.equal(readFileSync(join(out, 'deferred.txt'), 'utf8'), 'zone=blue secret=s3cret\n');
   assert.equal(readFileSync(join(out, 'conf/x.conf'), 'utf8'), 'x = 1\n');
   assert.equal(readFileSync(join(out, 'conf/sub/y.conf'), 'utf8'), 'y = 2\n');
   assert.equal(readFileSync(join(out, 'line'), 'utf8'), 'zone blue', 'the module\'s Kasper type came by pluginsync');

@@ -1,6 +1,7 @@
 // The code both interop suites serve: a module with a file, a recursive folder, a custom fact
-// in Ruby (which only reaches a stock agent through pluginsync) used in an EPP template, and a
-// second environment a node classifier sends one node to.
+// in Ruby (which only reaches a stock agent through pluginsync) used in an EPP template, a file
+// whose content is Deferred (the agent resolves it: rich data on the wire), and a second
+// environment a node classifier sends one node to.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -22,6 +23,9 @@ export function writeSite(dir: string, out: string): Site {
   file { '${out}/motd': content => epp('site/motd.epp') }
   file { '${out}/from_module.txt': source => 'puppet:///modules/site/a.txt' }
   file { '${out}/conf': ensure => directory, recurse => true, source => 'puppet:///modules/site/conf.d' }
+  file { '${out}/deferred.txt':
+    content => Deferred('sprintf', ["zone=%s secret=%s\\n", Deferred('$facts', ['site_zone']), Deferred('unwrap', [Sensitive('s3cret')])]),
+  }
 }
 `);
   const mod = join(prod, 'modules/site');

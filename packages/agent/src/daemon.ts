@@ -346,6 +346,8 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
     try {
       const r = await client.call('POST', `/puppet/v3/catalog/${config.certname}?${q(environment)}`, {
         body: catalogForm(config.certname, facts, environment, transactionUuid), contentType: 'application/x-www-form-urlencoded',
+        // As Puppet 7's agent asks: rich data first, or puppetserver turns Deferred values into Strings.
+        accept: 'application/vnd.puppet.rich+json, application/json',
       });
       if (r.status !== 200) throw raise('KSP-AGENT-009', { status: r.status, answer: answerText(r) });
       const text = r.body.toString();
