@@ -5,6 +5,7 @@
 // about resources, and the files (and crontab) left after the first run and after the noop run.
 // Paths under the root and the test user's name are written @ROOT@ and @USER@.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -68,7 +69,11 @@ export function dumpTree(root: string, user?: string): string {
       else if (st.isDirectory()) {
         out.push(`== ${rel}/ (${(st.mode & 0o7777).toString(8)})`);
         walk(p);
-      } else out.push(`== ${rel} (${(st.mode & 0o7777).toString(8)})\n${withoutHeader(readFileSync(p, 'utf8'))}`);
+      } else {
+        const bytes = readFileSync(p);
+        const text = bytes.includes(0) ? `(${bytes.length} bytes, md5 ${createHash('md5').update(bytes).digest('hex')})\n` : withoutHeader(bytes.toString('utf8'));
+        out.push(`== ${rel} (${(st.mode & 0o7777).toString(8)})\n${text}`);
+      }
     }
   };
   walk(root);

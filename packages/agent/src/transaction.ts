@@ -77,6 +77,7 @@ export class Transaction {
       host: options.host,
       readSource: options.readSource,
       cache: new Map(),
+      notice: (r, m) => this.log('notice', this.path(r.ref), m, r),
     };
     for (const e of catalog.edges) this.containment.set(e.target, e.source);
     this.sensitive = sensitiveProperties(catalog);
@@ -200,7 +201,9 @@ export class Transaction {
       for (const g of made) {
         if (this.catalog.find(g.type, g.title)) continue;
         const parameters = new Map(Object.entries(g.params) as [string, CatalogResource['parameters'] extends Map<string, infer V> ? V : never][]);
-        parameters.set('require', [parentRef]);
+        // After the generator, and after what the generator says the resource needs (a folder its files).
+        const own = parameters.get('require');
+        parameters.set('require', [parentRef, ...(own === undefined ? [] : (Array.isArray(own) ? own : [own]).map(String))]);
         for (const k of ['before', 'notify'] as const) if (cr.parameters.has(k)) parameters.set(k, cr.parameters.get(k)!);
         const child: CatalogResource = {
           type: g.type, title: g.title, tags: cr.tags, file: cr.file, line: cr.line, exported: false, kind: cr.kind,
@@ -220,7 +223,10 @@ export class Transaction {
         childRefs.push(ref);
       }
       if (childRefs.length === 0) continue;
+      const children = new Set(childRefs);
       for (const r of this.catalog.resources) {
+        // The generated resources themselves require the generator: they are not made to wait for each other.
+        if (children.has(refKey(r.type, r.title))) continue;
         for (const k of ['require', 'subscribe'] as const) {
           const v = r.parameters.get(k);
           const refs = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);

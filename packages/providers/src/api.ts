@@ -53,6 +53,8 @@ export interface ProviderContext {
   readSource?(source: string): Promise<Buffer | undefined>;
   /** Per-run scratch space a provider may fill in prefetch and read in retrieve. */
   cache: Map<string, unknown>;
+  /** Logs a notice against a resource (its path as the source), as Puppet's types do (`Tidying 3 files`). */
+  notice?(r: Resource, message: string): void;
 }
 
 /** One property that is not in sync, and what will be (or was) done about it. */

@@ -13,7 +13,8 @@ import { mountType } from './types/mount.ts';
 import { mountParsed } from './providers/mount-parsed.ts';
 import { augeasType } from './types/augeas.ts';
 import { augeasAugtool } from './providers/augeas-augtool.ts';
+import { tidyProvider, tidyType } from './types/tidy.ts';
 
-export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType];
+export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType, tidyType];
 
-export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool];
+export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool, tidyProvider];
