@@ -7,7 +7,8 @@
 // set on a line prepended to it), `before/` (files the root starts with), `setup.sh` (run with
 // ROOT set after that, for what git cannot hold: repositories), `drift/` (files laid over the
 // root after the second run, before the noop run) and `drift.sh`, and `ignore` (paths under the
-// root, one a line, left out of the comparison: a repository's internals).
+// root, one a line, left out of the comparison: a repository's internals), `env` (variables
+// both tools run with, `$ROOT` replaced).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -50,6 +51,16 @@ export function drift(name: string, root: string): void {
   const d = join(CASES, name, 'drift');
   if (existsSync(d)) cpSync(d, root, { recursive: true });
   script(name, 'drift.sh', root);
+}
+
+/** The environment a case runs in (`env`: KEY=value lines, `$ROOT` replaced), for both tools. */
+export function caseEnv(name: string, root: string): Record<string, string> {
+  const f = join(CASES, name, 'env');
+  if (!existsSync(f)) return {};
+  return Object.fromEntries(readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('=')).map((l) => {
+    const i = l.indexOf('=');
+    return [l.slice(0, i).trim(), l.slice(i + 1).trim().split('$ROOT').join(root)];
+  }));
 }
 
 /** The paths a case leaves out of the comparison. */

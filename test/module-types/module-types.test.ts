@@ -10,7 +10,7 @@ import { compileCatalog, type Value } from '../../packages/compiler/src/index.ts
 import { Registry, SystemExecutor, detectHost } from '../../packages/providers/src/index.ts';
 import { Transaction, withLocalFacts } from '../../packages/agent/src/index.ts';
 import { needs } from '../support/host.ts';
-import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, prepareRoot, ignored, snapshotFiles, type Expected } from './harness.ts';
+import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, prepareRoot, ignored, caseEnv, snapshotFiles, type Expected } from './harness.ts';
 
 async function kasperApply(work: string, manifest: string, root: string, noop: boolean): Promise<string[]> {
   const catalog = compileCatalog({
@@ -43,6 +43,12 @@ for (const name of caseNames()) {
       prepareRoot(name, root);
       const manifest = join(work, 'site.pp');
       writeFileSync(manifest, manifestText(name, root));
+      const env = caseEnv(name, root);
+      const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, env);
+      t.after(() => {
+        for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      });
       assert.deepEqual(await kasperApply(work, manifest, root, false), expected.run1.lines, 'first run');
       assert.deepEqual(snapshotFiles(root, ignored(name)), expected.run1.files, 'files after the first run');
       assert.deepEqual(await kasperApply(work, manifest, root, false), expected.run2.lines, 'second run');

@@ -90,6 +90,8 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-124': { message: 'You must specify the URL for {remote} in the :source hash', hint: 'with several remotes in source, one of them is the remote parameter (origin by default)' },
     'KSP-PROVIDERS-125': { message: '{revision} is not a local or remote ref', hint: 'the revision is neither a branch, a tag nor a commit of the repository or its remote' },
     'KSP-PROVIDERS-126': { message: 'Could not create repository (non-repository at path)', hint: 'the path holds files that are not this repository: move them, or set force => true to replace them' },
+    'KSP-PROVIDERS-127': { message: '{problem}', hint: 'an apt_key has one of content, source or a keyserver, and is either present or absent' },
+    'KSP-PROVIDERS-128': { message: "The id in your manifest {id} and the fingerprint from content/source don't match. Check for an error in the id and content/source is legitimate.", hint: 'a 40-digit id is the key\'s fingerprint: the key given must have it' },
   },
 });
 

@@ -10,6 +10,8 @@ import { archiveType } from './types/archive.ts';
 import { archiveCurl, archiveRuby, archiveWget } from './providers/archive.ts';
 import { vcsrepoType } from './types/vcsrepo.ts';
 import { vcsrepoGit } from './providers/vcsrepo-git.ts';
+import { aptKeyType } from './types/apt_key.ts';
+import { aptKeyProvider } from './providers/apt_key.ts';
 import { concatFileProvider, concatFileType, concatFragmentProvider, concatFragmentType } from './types/concat.ts';
 
 /** Each type's name → the module Puppet has it from. */
@@ -21,8 +23,9 @@ export const MODULE_TYPES: Readonly<Record<string, string>> = {
   concat_fragment: 'concat',
   archive: 'archive',
   vcsrepo: 'vcsrepo',
+  apt_key: 'apt',
 };
 
-export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType, iniSettingType, iniSubsettingType, concatFileType, concatFragmentType, archiveType, vcsrepoType];
+export const MODULE_TYPE_DEFINITIONS: TypeDefinition[] = [fileLineType, iniSettingType, iniSubsettingType, concatFileType, concatFragmentType, archiveType, vcsrepoType, aptKeyType];
 
-export const MODULE_PROVIDERS: Provider[] = [fileLineRuby, iniSettingRuby, iniSubsettingRuby, concatFileProvider, concatFragmentProvider, archiveCurl, archiveWget, archiveRuby, vcsrepoGit];
+export const MODULE_PROVIDERS: Provider[] = [fileLineRuby, iniSettingRuby, iniSubsettingRuby, concatFileProvider, concatFragmentProvider, archiveCurl, archiveWget, archiveRuby, vcsrepoGit, aptKeyProvider];
