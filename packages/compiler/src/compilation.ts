@@ -463,7 +463,9 @@ export class Compilation implements EvaluationHost {
       void t.resolved;
       return t;
     }
-    // Any other capitalised name is a resource type: File, Apt::Source.
+    // Any other capitalised name is a resource type: File, Apt::Source. As in Puppet, naming
+    // one that does not exist fails where it is named (classes are not resource types).
+    if (n !== 'node' && n !== 'component' && !this.declarations.kindOf(n)) throw raise('KSP-EVAL-053', { name: capitalizeType(n) });
     return resourceType(n);
   }
 
