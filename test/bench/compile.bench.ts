@@ -3,7 +3,7 @@
 // environments, in the same run: a generated 5,000-resource site (classes, a defined type, EPP
 // templates, Hiera class parameters and lookups) and the Debian module-corpus sites. Also a warm
 // compile (a second node in the same process), which is what a master pays per agent.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileCatalog, loadFactsFile } from '../../packages/compiler/src/index.ts';
@@ -57,6 +57,27 @@ export function runCompileBench(): BenchReport {
         if (!k.ok) throw new Error(`kasper could not compile the module corpus site ${name}`);
         lines.push(row(`module corpus: ${name}`, k, p));
       }
+    }
+
+    // A module-heavy site: Debian's openssl module, whose certificate define calls 39 stdlib
+    // validate_* functions per instance (Kasper runs them natively; in Ruby they went through
+    // stdlib's shims and back into the Ruby VM).
+    if (readdirSync('/usr/share/puppet/modules').includes('openssl')) {
+      const x509 = join(work, 'x509');
+      mkdirSync(join(x509, 'manifests'), { recursive: true });
+      const certs = 200;
+      writeFileSync(join(x509, 'manifests', 'site.pp'), Array.from({ length: certs }, (_x, i) =>
+        `openssl::certificate::x509 { 'cert${i}': country => 'CH', organization => 'Example', commonname => 'host${i}.example.com', altnames => ['a${i}.example.com'], days => ${365 + i} }\n`).join(''));
+      for (const f of ['facts.yaml', 'environment.conf']) copyFileSync(join(corpusDir, 'stdlib', f), join(x509, f));
+      writeFileSync(join(x509, 'case.json'), JSON.stringify({ node: 'web01.example.com', description: 'benchmark' }));
+      const argv = [
+        join(root, 'packages/cli/bin/kasper.js'), 'compile', '--node', 'web01.example.com',
+        '--modulepath', '/usr/share/puppet/modules', '--facts', join(x509, 'facts.yaml'), join(x509, 'manifests'),
+      ];
+      const k = measure(argv, 5);
+      const p = puppet ? measure(puppetCompile(x509), 3) : null;
+      if (!k.ok) throw new Error('kasper could not compile the openssl certificates site');
+      lines.push(row(`Debian's openssl module: ${certs} certificates, ${certs * 39} stdlib validate_* calls`, k, p));
     }
 
     // In process: the first compile pays parsing and JIT warm-up; the next node reuses parsed code.

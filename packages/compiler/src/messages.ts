@@ -185,7 +185,7 @@ const MESSAGES = {
   'KSP-FUNC-042': { message: "{function}(): cannot make a number of {value}", hint: 'pass the maximum as an Integer' },
   'KSP-FUNC-043': { message: 'invalid argument - {max}', hint: 'fqdn_rand needs a maximum of at least 1' },
   'KSP-FUNC-044': { message: 'fqdn_rotate(): Requires either array or string to work with', hint: 'pass an Array or a String' },
-  'KSP-FUNC-045': { message: '{message}', hint: "a stdlib validation function (validate_*, is_*, dirname, basename) rejected its arguments; the message is stdlib's own" },
+  'KSP-FUNC-045': { message: '{message}', hint: "a stdlib function Kasper runs natively (validate_*, is_*, pick, delete, prefix, base64, …) rejected its arguments; the message is stdlib 8.5's own" },
   'KSP-FUNC-046': { message: '{message}', hint: 'validate_legacy: the value has neither the type nor passes the old validation function; give a value of the type' },
   'KSP-FUNC-047': { message: "'{function}' expects a key name (a String), and optionally a default and an override", hint: "call it as {function}('key'), {function}('key', default) or with a lambda; lookup() is its replacement" },
   'KSP-FUNC-048': { message: 'Could not find data item {key}', hint: 'hiera_include found undef for the key: give it a list of classes' },

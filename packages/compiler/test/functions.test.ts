@@ -93,6 +93,10 @@ const SAMPLES: [string, Value[], Lambda?][] = [
   ['is_ip_address', ['1.2.3.4/24']], ['is_ipv4_address', ['::1']], ['is_ipv6_address', ['::1']], ['dirname', ['/a/b']], ['basename', ['/a/b.c', '.*']],
   ['stdlib::nested_values', [h({ a: h({ b: 1n }), c: 2n })]], ['stdlib::merge', [[1n, 2n]], lambda(2, (a) => h({ [String(a[1])]: a[1] }))],
   ['stdlib::ensure_packages', [['a']]], ['stdlib::shell_escape', ['a b']], ['stdlib::to_json', [[1n]]], ['stdlib::to_json_pretty', [[1n]]], ['stdlib::deprecation', ['k', 'm']],
+  ['base64', ['encode', 'x']], ['join_keys_to_values', [h({ a: 1n }), '=']], ['count', [['a', '', 'b']]], ['hash', [['a', 1n]]],
+  ['grep', [['ab', 'c'], 'a']], ['values_at', [['a', 'b', 'c'], '0-1']], ['union', [['a'], ['b']]], ['bool2num', ['yes']],
+  ['num2bool', ['1.5']], ['any2bool', ['0']], ['enclose_ipv6', [['::1', '1.2.3.4']]], ['is_domain_name', ['example.com']],
+  ['is_mac_address', ['00:11:22:33:44:55']], ['is_email_address', ['a@b.cd']],
   ['template', ['mod/x.erb', 'mod/y.erb']], ['inline_template', ['<%= 1 %>']], ['shell_escape', ["a'b"]], ['any2array', [h({ a: 1n })]], ['str2bool', ['yes']], ['bool2str', [true]], ['deep_merge', [h({ a: h({ b: 1n }) })]],
 ];
 /** Functions that never return: they fail, or unwind with break, next or return. */
@@ -140,7 +144,7 @@ test('functions fail with a code of their own, in Puppet\'s words', () => {
   assert.deepEqual(call('sort', [[[2n, 'b'], [1n, 'z'], [1n, 'a'], [2n], [1n]]]), [[1n], [1n, 'a'], [1n, 'z'], [2n], [2n, 'b']]);
   assert.throws(() => call('sort', [[[1n], ['a']]]), { code: 'KSP-FUNC-090', message: 'comparison of Array with Array failed' });
   assert.throws(() => call('compare', [1n, 'a']), { code: 'KSP-FUNC-006', message: "'compare' Can only compare values of the same kind: Integer and String" });
-  assert.throws(() => call('prefix', ['a', 'p']), { code: 'KSP-FUNC-024', message: 'prefix(): expected first argument to be an Array or a Hash' });
+  assert.throws(() => call('prefix', ['a', 'p']), { code: 'KSP-FUNC-045', message: 'prefix(): expected first argument to be an Array or a Hash, got "a"' });
   assert.throws(() => call('new', [new IntegerType(), 'x']), { code: 'KSP-FUNC-012', message: "The string 'x' cannot be converted to Integer" });
   assert.throws(() => call('fail', ['a', 1n]), { code: 'KSP-EVAL-008', message: 'a 1' });
 });

@@ -44,6 +44,7 @@ function prng(seed: number): () => number {
 // knows only posix paths, where Puppet accepts both (conformance case 262 checks them against Puppet).
 const STRINGS = [
   '', 'abc', 'ABC', ' a ', '/etc/app', '/etc/app/', '//srv', '/', 'c:x', 'relative/path', '../up', 'file.tar.gz', '.bashrc',
+  'encode', 'decode', 'default', 'strict', 'urlsafe', 'dGhlc3RyaW5n', 'YQ==', 'a-b_c', '00:11:22:33:44:55', 'user@example.com', 'example.com', 'a..b', '*', '1-3', '0...2',
   '1', '-3', '0', '01', '1.0', '1.5', '1.50', '-2.5', '1e5', '1.5e3', '.5', '0x1F', '0b101', '0o17', '1_000', ' 42 ', '42abc', 'abc42', '1,5',
   '10.0.0.1', '192.168.0.0/24', '256.1.1.1', '1.2.3', '010.0.0.1', '::1', 'fe80::1', 'fe80::1/64', '::ffff:1.2.3.4', '2001:db8::/32', 'gg::1', '1.2.3.4/33',
   'true', 'false', 'yes', 'no', 'undef', '^a', '^[0-7]{4}$', '(unclosed', 'it\'s', 'say "hi"', 'tab\tx', 'line\nbreak', 'ünï', 'a.b', '#{x}', '$HOME',
@@ -81,6 +82,12 @@ const FUNCTIONS: Record<string, [min: number, max: number]> = {
   is_absolute_path: [1, 1], is_array: [1, 1], is_bool: [1, 1], is_hash: [1, 1], is_string: [1, 1], is_integer: [1, 1],
   is_float: [1, 1], is_numeric: [1, 1], is_ip_address: [1, 1], is_ipv4_address: [1, 1], is_ipv6_address: [1, 1],
   dirname: [1, 1], basename: [1, 2], fqdn_rotate: [1, 3],
+  base64: [2, 3], join_keys_to_values: [2, 2], count: [1, 2], hash: [1, 1], grep: [2, 2], values_at: [2, 2], union: [2, 3],
+  bool2num: [1, 1], num2bool: [1, 1], any2bool: [1, 1], enclose_ipv6: [1, 1], is_domain_name: [1, 1], is_mac_address: [1, 1],
+  is_email_address: [1, 1],
+  // Implemented natively before this test existed; their signatures check the argument count.
+  str2bool: [1, 1], pick_default: [1, 3], delete: [2, 2], delete_undef_values: [1, 1], delete_at: [2, 2], prefix: [1, 2],
+  suffix: [1, 2], member: [2, 2], has_key: [2, 2], any2array: [0, 3], bool2str: [1, 3], concat: [2, 3], pick: [1, 3],
 };
 
 const stdlib = (modulepath: string) => join(modulepath, 'stdlib', 'lib', 'puppet', 'parser', 'functions');
@@ -127,6 +134,8 @@ function nativeContext(name: string): CallContext {
   };
 }
 
+const NO_METHOD = '<a NoMethodError>';
+
 function runNative(name: string, args: Value[]): Outcome {
   const ctx = nativeContext(name);
   try {
@@ -143,7 +152,11 @@ function runRuby(modulepath: string, loaded: Map<string, RubyFunction>, name: st
     const v = callRubyFunction(rubyFunction(modulepath, name, loaded), args as PuppetValue[], undefined, rubyHost(modulepath, loaded));
     return { value: v as Value };
   } catch (e) {
-    if (e instanceof RubyError) return { error: e.detail };
+    // A NoMethodError's words change with Ruby's version (Puppet's Ruby 3.1 and @kasper/ruby's
+    // 3.4 differ): that both fail is what counts.
+    // Ruby 3.2 dropped Object#=~, which answers nil under Puppet's Ruby 3.1.
+    if (e instanceof RubyError && e.rubyClass === 'NoMethodError' && e.detail.includes("'=~'")) return { value: false };
+    if (e instanceof RubyError) return { error: e.rubyClass === 'NoMethodError' ? NO_METHOD : e.detail };
     throw e;
   }
 }
@@ -167,12 +180,14 @@ test(`native stdlib functions answer as stdlib's Ruby does (seed ${SEED}, ${ROUN
       const count = Math.max(LEGACY_CHECKS[name] ? 0 : min, min - 1 + Math.floor(rand() * (max - min + 3)));
       // Puppet 3's API hands a legacy function undef as '' (inside arrays it stays nil).
       const args = Array.from({ length: count }, value).map((a) => (a === undefined ? '' : a));
-      const native = runNative(name, args);
       const ruby = runRuby(modulepath, loaded, name, args);
+      let native = runNative(name, args);
+      if ('error' in ruby && ruby.error === NO_METHOD && 'error' in native) native = ruby;
       compared++;
       if (!isDeepStrictEqual(native, ruby)) failures.push(`${name}(${show(args).slice(1, -1)}): native ${show([native])}, Ruby ${show([ruby])}`);
     }
   }
   t.diagnostic(`${compared} calls compared`);
+  if (process.env.KASPER_PROPERTY_DUMP) for (const f of failures) console.log(f);
   assert.deepEqual(failures.slice(0, 25), [], `${failures.length} of ${compared} calls differ`);
 });

@@ -14,6 +14,7 @@ import { RANDOM_FUNCTIONS } from './random.ts';
 import { HIERA_FUNCTIONS } from './hiera.ts';
 import { FILE_FUNCTIONS } from './files.ts';
 import { VALIDATE_FUNCTIONS } from './validate.ts';
+import { MORE_STDLIB_FUNCTIONS } from './stdlib-more.ts';
 
 /**
  * stdlib 9 moved these under its namespace (`stdlib::merge`), keeping the flat names as
@@ -35,6 +36,7 @@ const ALL: BuiltinFunction[] = [
   ...HIERA_FUNCTIONS,
   ...FILE_FUNCTIONS,
   ...VALIDATE_FUNCTIONS,
+  ...MORE_STDLIB_FUNCTIONS,
 ];
 
 export const BUILTIN_FUNCTIONS = new Map<string, BuiltinFunction>(ALL.map((f) => [f.name, f]));

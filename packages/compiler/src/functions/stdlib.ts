@@ -66,58 +66,16 @@ const concat: PuppetFunction = (ctx, args) => {
   return out;
 };
 
-const pick: PuppetFunction = (ctx, args) => {
-  const v = args.flat(1).find((x) => !isEmptyish(x));
-  if (v === undefined) throw ctx.error('KSP-FUNC-019', {});
-  return v;
-};
 
 const pickDefault: PuppetFunction = (_ctx, args) => {
   return args.find((x) => !isEmptyish(x)) ?? args[args.length - 1];
 };
 
-const del: PuppetFunction = (ctx, args) => {
-  const [coll, what] = args;
-  const items = Array.isArray(what) ? what : [what];
-  if (Array.isArray(coll)) return coll.filter((x) => !items.some((i) => same(x, i)));
-  if (coll instanceof Map) return new Map([...coll].filter(([k]) => !items.some((i) => same(k, i))));
-  if (typeof coll === 'string') return items.reduce<string>((s, i) => s.split(formatValue(i)).join(''), coll);
-  throw ctx.error('KSP-FUNC-020', {});
-};
 
-const deleteUndefValues: PuppetFunction = (ctx, args) => {
-  const c = args[0];
-  if (Array.isArray(c)) return c.filter((x) => x !== undefined);
-  if (c instanceof Map) return new Map([...c].filter(([, v]) => v !== undefined));
-  throw ctx.error('KSP-FUNC-021', {});
-};
 
-const deleteAt: PuppetFunction = (ctx, args) => {
-  const [a, i] = args;
-  if (!Array.isArray(a) || typeof i !== 'bigint') throw ctx.error('KSP-FUNC-022', {});
-  if (i < 0n || i >= BigInt(a.length)) throw ctx.error('KSP-FUNC-023', {});
-  return a.filter((_x, j) => BigInt(j) !== i);
-};
 
-const affix = (where: 'prefix' | 'suffix'): PuppetFunction => (ctx, args) => {
-  const a = formatValue(args[1]);
-  const f = (s: Value) => (where === 'prefix' ? a + formatValue(s) : formatValue(s) + a);
-  if (Array.isArray(args[0])) return args[0].map(f);
-  if (args[0] instanceof Map) return new Map([...args[0]].map(([k, v]) => [f(k), v]));
-  throw ctx.error('KSP-FUNC-024', { function: where });
-};
 
-const member: PuppetFunction = (ctx, args) => {
-  if (!Array.isArray(args[0])) throw ctx.error('KSP-FUNC-025', {});
-  const items = Array.isArray(args[1]) ? args[1] : [args[1]];
-  const arr = args[0];
-  return items.every((i) => arr.some((x) => same(x, i)));
-};
 
-const hasKey: PuppetFunction = (ctx, args) => {
-  if (!(args[0] instanceof Map)) throw ctx.error('KSP-FUNC-026', {});
-  return hashGet(args[0], args[1]) !== NOT_FOUND;
-};
 
 /** JSON as Ruby's JSON module writes Puppet values (Floats keep their `.0`). */
 function toJson(v: Value, indent: string | null, level = 0): string {
@@ -300,20 +258,17 @@ const any2array: PuppetFunction = (_ctx, args) => {
   return v === undefined || v === '' ? [] : [v];
 };
 
-const str2bool: PuppetFunction = (ctx, args) => {
-  const v = args[0];
+const str2bool: PuppetFunction = (ctx, args) => str2boolValue(ctx, args[0]);
+
+/** stdlib's str2bool of one value (bool2num and any2bool use it too). */
+export function str2boolValue(ctx: CallContext, v: Value): boolean {
   if (typeof v === 'boolean') return v;
   if (typeof v !== 'string') throw ctx.error('KSP-FUNC-032', {});
   if (/^(1|t|y|true|yes)$/i.test(v)) return true;
   if (/^(|0|f|n|false|no|undef|undefined)$/i.test(v)) return false;
   throw ctx.error('KSP-FUNC-033', {});
-};
+}
 
-const bool2str: PuppetFunction = (ctx, args) => {
-  if (typeof args[0] !== 'boolean') throw ctx.error('KSP-FUNC-034', {});
-  if (args.length === 3) return args[0] ? args[1] : args[2];
-  return String(args[0]);
-};
 
 const deepMerge: PuppetFunction = (ctx, args) => {
   const mergeTwo = (a: Map<Value, Value>, b: Map<Value, Value>): Map<Value, Value> => {
@@ -337,15 +292,7 @@ export const STDLIB_FUNCTIONS: BuiltinFunction[] = [
   fn('merge', 'Any *hashes, Callable &block?', 'Hash', merge),
   fn('stdlib::nested_values', 'Hash hash', 'Array', nestedValues),
   fn('concat', 'Any array, Any +values', 'Array', concat),
-  fn('pick', 'Any *values', 'Any', pick),
   fn('pick_default', 'Any +values', 'Any', pickDefault),
-  fn('delete', 'Any collection, Any item', 'Variant[Array, Hash, String]', del),
-  fn('delete_undef_values', 'Any collection', 'Variant[Array, Hash]', deleteUndefValues),
-  fn('delete_at', 'Any array, Any index', 'Array', deleteAt),
-  fn('prefix', 'Any collection, Any prefix?', 'Variant[Array, Hash]', affix('prefix')),
-  fn('suffix', 'Any collection, Any suffix?', 'Variant[Array, Hash]', affix('suffix')),
-  fn('member', 'Any array, Any item', 'Boolean', member),
-  fn('has_key', 'Any hash, Any key', 'Boolean', hasKey),
   fn('to_json', 'Any data', 'String', toJsonFn),
   fn('to_json_pretty', 'Any data, Any skip_undef?, Any opts?', 'String', toJsonPretty),
   fn('fact', 'Any fact_name', 'Any', fact),
@@ -359,6 +306,5 @@ export const STDLIB_FUNCTIONS: BuiltinFunction[] = [
   fn('shell_escape', 'Any string', 'String', shellEscapeFn),
   fn('any2array', 'Any *values', 'Array', any2array),
   fn('str2bool', 'Any string', 'Boolean', str2bool),
-  fn('bool2str', 'Any value, Any true_string?, Any false_string?', 'Any', bool2str),
   fn('deep_merge', 'Any *hashes', 'Hash', deepMerge),
 ];

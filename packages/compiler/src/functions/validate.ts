@@ -83,7 +83,7 @@ function isAbsolutePath(ctx: CallContext, v: Value): boolean {
 }
 
 /** Ruby's IPAddr.new(s): an address, optionally with a /prefix or mask; undefined if invalid. */
-function parseIp(v: Value): 4 | 6 | undefined {
+export function parseIp(v: Value): 4 | 6 | undefined {
   if (typeof v !== 'string') return undefined;
   const [addr, prefix, ...rest] = v.split('/');
   if (rest.length) return undefined;
@@ -164,11 +164,11 @@ export const LEGACY_CHECKS: Record<string, Check> = {
     const [input, maxArg, minArg] = args;
     const toInt = (v: Value) => (typeof v === 'bigint' ? v : typeof v === 'number' ? BigInt(Math.trunc(v)) : typeof v === 'string' ? rubyInteger(v) : undefined);
     const max = toInt(maxArg);
-    if (max === undefined || max <= 0n) throw fail(ctx, `validate_slength(): Expected second argument to be a positive Numeric, got ${rubyToS(maxArg)}:${rubyClass(maxArg)}`);
+    if (max === undefined || max <= 0n) throw fail(ctx, `validate_slength(): Expected second argument to be a positive Numeric, got ${max === undefined ? `${rubyToS(maxArg)}:${rubyClass(maxArg)}` : `${max}:Integer`}`);
     let min = 0n;
     if (minArg !== undefined && minArg !== false) {
       const m = toInt(minArg);
-      if (m === undefined || m < 0n) throw fail(ctx, `validate_slength(): Expected third argument to be unset or a positive Numeric, got ${rubyToS(minArg)}:${rubyClass(minArg)}`);
+      if (m === undefined || m < 0n) throw fail(ctx, `validate_slength(): Expected third argument to be unset or a positive Numeric, got ${m === undefined ? `${rubyToS(minArg)}:${rubyClass(minArg)}` : `${m}:Integer`}`);
       min = m;
     }
     if (max < min) throw fail(ctx, 'validate_slength(): Expected second argument to be equal to or larger than third argument');
@@ -264,14 +264,19 @@ function rubyLeadingFloat(s: string): number {
   return m ? Number(m[0].replace(/_/g, '')) : 0;
 }
 
+/** How Ruby's TypeError names a value: nil, true and false by value, others by class. */
+export function rubyImplicitName(v: Value): string {
+  return v === undefined ? 'nil' : typeof v === 'boolean' ? String(v) : rubyClass(v);
+}
+
 /** Ruby's Regexp.compile(x) for validate_re: a Regexp or a String, else Ruby's TypeError. */
-function rubyRegexp(ctx: CallContext, p: Value): RegExp {
+export function rubyRegexp(ctx: CallContext, p: Value): RegExp {
   if (p instanceof PRegexp) return p.regexp;
-  if (typeof p !== 'string') {
-    const what = p === undefined ? 'nil' : typeof p === 'boolean' ? String(p) : rubyClass(p);
-    throw fail(ctx, `no implicit conversion of ${what} into String`);
-  }
+  if (typeof p !== 'string') throw fail(ctx, `no implicit conversion of ${rubyImplicitName(p)} into String`);
   if (/(^|[^\\])(\\\\)*\\x(?![0-9a-fA-F])/.test(p)) throw fail(ctx, `invalid hex escape: /${p}/`);
+  if (/^[*+?]|[(|][*+?]/.test(p)) throw fail(ctx, `target of repeat operator is not specified: /${p}/`);
+  const unescaped = (c: string) => (p.match(new RegExp(`(?<!\\\\)\\${c}`, 'g')) ?? []).length;
+  if (unescaped('(') > unescaped(')')) throw fail(ctx, `end pattern with unmatched parenthesis: /${p}/`);
   try {
     return toJsRegExp(p);
   } catch {
