@@ -1,6 +1,6 @@
 // `kasper parser validate|dump`: wiring of @kasper/language to the terminal.
 import { Command, Option } from 'commander';
-import { collectSourceFiles, errorCount, formatDiagnostic, parseFile, type Diagnostic } from '@kasper/language';
+import { collectSourceFiles, errorCount, formatDiagnostic, moduleFileNamespace, moduleLocationDiagnostics, parseFile, type Diagnostic } from '@kasper/language';
 import { printError, type Output } from './output.ts';
 import { raise } from './messages.ts';
 
@@ -12,7 +12,9 @@ export function parserCommand(out: Output): Command {
     .description('report syntax errors in .pp and .epp files (folders are searched recursively)')
     .argument('<paths...>', 'files or folders')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
-    .action((paths: string[], opts: { format: string }) => {
+    .option('--modulepath <paths>', 'module folders (":"-separated): .pp files under them must follow Puppet\'s module layout (names fitting their files, only definitions at top level)')
+    .action((paths: string[], opts: { format: string; modulepath?: string }) => {
+      const modulepath = opts.modulepath ? opts.modulepath.split(':').filter((p) => p) : [];
       const { files, missing } = collectSourceFiles(paths);
       const all: Diagnostic[] = [];
       let invalidFiles = 0;
@@ -27,7 +29,10 @@ export function parserCommand(out: Output): Command {
           invalidFiles++;
           continue;
         }
-        const diags = r.result.diagnostics;
+        // A module's file on the modulepath: Puppet's rules for its place (as its checker applies them).
+        const diags = modulepath.length
+          ? [...r.result.diagnostics, ...moduleLocationDiagnostics(r.result, file, moduleFileNamespace(file, modulepath))]
+          : r.result.diagnostics;
         if (errorCount(diags) > 0) invalidFiles++;
         all.push(...diags);
         if (opts.format === 'json') report.push({ file, diagnostics: diags });

@@ -50,6 +50,24 @@ test('parser validate: an invalid file exits 1 with file:line:column, the line a
   assert.match(r.out, /3 files checked: 1 error in 1 file\n$/);
 });
 
+test('parser validate --modulepath: module files follow Puppet\'s layout (only definitions, named for their file)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-cli-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'modules', 'web', 'manifests'), { recursive: true });
+  mkdirSync(join(dir, 'modules', 'web', 'examples'), { recursive: true });
+  writeFileSync(join(dir, 'modules', 'web', 'manifests', 'init.pp'), "class web { class inner { } }\n");
+  writeFileSync(join(dir, 'modules', 'web', 'manifests', 'vhost.pp'), 'define web::site { }\n');
+  writeFileSync(join(dir, 'modules', 'web', 'examples', 'init.pp'), 'include web\n');
+  // Without a modulepath the files are only parsed: all valid.
+  assert.equal((await run('parser', 'validate', join(dir, 'modules'))).code, 0);
+  const r = await run('parser', 'validate', '--modulepath', join(dir, 'modules'), join(dir, 'modules'));
+  assert.equal(r.code, 1);
+  const vhost = join(dir, 'modules', 'web', 'manifests', 'vhost.pp');
+  assert.match(r.out, new RegExp(`examples/init.pp:1:1: error: This Function Call is unacceptable as a top level construct in this location \\[KSP-VALID-043\\]`));
+  assert.ok(r.out.includes(`${vhost}:1:1: error: Unacceptable location. The name 'web::site' is unacceptable in file '${vhost}' [KSP-VALID-044]`), r.out);
+  assert.match(r.out, /3 files checked: 2 errors in 2 files\n$/);
+});
+
 test('parser validate --format json lists diagnostics per file', async () => {
   const dir = fixture();
   const r = await run('parser', 'validate', '--format', 'json', dir);

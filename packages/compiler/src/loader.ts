@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import {
-  parseSource, type ParseResult,
+  moduleFileNamespace, moduleLocationDiagnostics, parseSource, type ParseResult,
   type Expression, type FunctionDefinition, type HostClassDefinition, type LineMap, type NodeDefinition,
   type Program, type ResourceTypeDefinition, type TypeAlias,
 } from '@kasper/language';
@@ -97,6 +97,12 @@ export class Loader {
     if (err) {
       const location = { file: path, line: err.start.line, column: err.start.column, endLine: err.end.line, endColumn: err.end.column };
       throw new CompileError(err.code, `Could not parse: ${err.message}`, { location });
+    }
+    // A module's file on the modulepath: only definitions, named for the file (Puppet's checker).
+    const misplaced = moduleLocationDiagnostics(r, path, moduleFileNamespace(path, this.env.modulepath, this.env.manifest))[0];
+    if (misplaced) {
+      const location = { file: path, line: misplaced.start.line, column: misplaced.start.column, endLine: misplaced.end.line, endColumn: misplaced.end.column };
+      throw new CompileError(misplaced.code, `Could not parse: ${misplaced.message}`, { location });
     }
     const file: SourceFile = { path, program: r.program, lineMap: r.lineMap, module: this.moduleOfPath(path) };
     this.files.set(path, file);

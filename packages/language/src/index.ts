@@ -5,6 +5,7 @@ import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 import { lex, type Comment, type SourceKind } from './lexer.ts';
 import { NestingTooDeep, PuppetParser } from './parser.ts';
 import { validate } from './validator.ts';
+import { moduleLocationProblems, type FileNamespace } from './module-location.ts';
 
 export * from './ast.ts';
 export * from './diagnostics.ts';
@@ -146,4 +147,18 @@ export { collectSourceFiles, parseFile, isSourceFile, errorCount, SOURCE_EXTENSI
 function syntaxErrorArgs(text: string, token: string): { token: string; expected: string } {
   const rest = text.replace(/^Syntax error at /, '');
   return rest.startsWith(token) ? { token, expected: rest.slice(token.length) } : { token: rest, expected: '' };
+}
+
+export { moduleFileNamespace, moduleLocationProblems, type FileNamespace } from './module-location.ts';
+
+/**
+ * A parsed file's problems with its place in a module (moduleLocationProblems) as diagnostics,
+ * for a file that parsed without errors; `file` is named in the messages as given.
+ */
+export function moduleLocationDiagnostics(result: ParseResult, file: string, place: FileNamespace): Diagnostic[] {
+  if (result.diagnostics.some((d) => d.severity === 'error')) return [];
+  return moduleLocationProblems(result.program, file, place).map((v) => ({
+    code: v.code, severity: v.severity, message: v.message, file,
+    start: result.lineMap.position(v.start), end: result.lineMap.position(Math.max(v.start, v.end)),
+  }));
 }

@@ -88,6 +88,8 @@ const MESSAGES = {
   'KSP-VALID-040': { message: 'Resource Defaults are not virtualizable', hint: 'write resource defaults without @ or @@' },
   'KSP-VALID-041': { message: 'Illegal query expression. {expression} cannot be used in a query', hint: 'a collector query compares attributes with == and != joined by and/or' },
   'KSP-VALID-042': { message: 'An interpolated expression is not allowed in a hostname of a node', hint: 'write the node name literally, or use a regex' },
+  'KSP-VALID-043': { message: 'This {what} is unacceptable as a top level construct in this location', hint: "a module's manifests hold only classes, defined types, functions and type aliases: move the statement into a class, or into the site manifest" },
+  'KSP-VALID-044': { message: "Unacceptable location. The name '{name}' is unacceptable in file '{file}'", hint: "in a module, a class or defined type named mod::a::b lives in mod/manifests/a/b.pp (mod itself in init.pp): rename it or move it to the file its name says" },
 } as const satisfies Record<string, MessageDef>;
 
 export const LANGUAGE_MESSAGES = defineCatalogue({

@@ -1,0 +1,1 @@
+function web::port() >> Integer { 443 }

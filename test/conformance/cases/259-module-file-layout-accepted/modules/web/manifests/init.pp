@@ -1,0 +1,6 @@
+class web {
+  class inner { notify { 'inner': } }
+  include web::inner
+  include web::vhost::ssl
+  web::vhostx { 'a': }
+}

@@ -1,0 +1,1 @@
+class web::vhost::ssl (Web::Port $port = web::port()) { notify { "ssl ${port}": } }

@@ -1,0 +1,1 @@
+define web::vhostx { notify { "vhostx ${title}": } }

@@ -1,0 +1,3 @@
+class web::vhost { }
+
+class web::other { }
