@@ -102,6 +102,8 @@ export function normalize(lines: { level: string; source: string; message: strin
     if (!l.source.startsWith('/Stage[')) continue;
     // Puppet's extra notice about a failed dependency (Kasper says the same in the skip warning).
     if (/^Dependency .* has failures: true$/.test(l.message)) continue;
+    // vcsrepo's progress notes beside its change ("Creating repository from present").
+    if (/^(Creating repository from (present|latest)|Updating to latest '.*' revision)$/.test(l.message)) continue;
     // A content diff (show_diff) is a log line of its own in both: Puppet's header line is empty, Kasper's starts with the diff.
     if (l.message.trim() === '' || l.message.startsWith('\n')) continue;
     const level = l.level === 'err' ? 'error' : l.level;
