@@ -6,19 +6,18 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileCatalog, type Value } from '../../packages/compiler/src/index.ts';
+import { compileCatalog, deferredCaller, fromData, type Value } from '../../packages/compiler/src/index.ts';
 import { Registry, SystemExecutor, detectHost } from '../../packages/providers/src/index.ts';
 import { Transaction, withLocalFacts } from '../../packages/agent/src/index.ts';
 import { needs } from '../support/host.ts';
 import { CASES, MODULEPATH, caseNames, drift, manifestText, normalize, prepareRoot, ignored, caseEnv, snapshotFiles, type Expected } from './harness.ts';
 
 async function kasperApply(work: string, manifest: string, root: string, noop: boolean): Promise<string[]> {
-  const catalog = compileCatalog({
-    environment: { name: 'production', manifest, modulepath: [MODULEPATH] },
-    node: 'test.example.com',
-    // As `kasper apply` and `puppet apply` have them: the run's own facts (concat's defines read $clientversion).
-    facts: new Map<string, Value>(Object.entries(withLocalFacts({ os: new Map<Value, Value>([['family', 'Debian']]) }, { certname: 'test.example.com', noop })) as [string, Value][]),
-  });
+  const environment = { name: 'production', manifest, modulepath: [MODULEPATH] };
+  // As `kasper apply` and `puppet apply` have them: the run's own facts (concat's defines read $clientversion).
+  const plainFacts = withLocalFacts({ os: { family: 'Debian' } }, { certname: 'test.example.com', noop });
+  const facts = fromData(plainFacts) as Map<string, Value>;
+  const catalog = compileCatalog({ environment, node: 'test.example.com', facts });
   const lines: { level: string; source: string; message: string }[] = [];
   const t = new Transaction(catalog, {
     noop,
@@ -27,6 +26,8 @@ async function kasperApply(work: string, manifest: string, root: string, noop: b
     exec: new SystemExecutor(),
     bucketDir: join(work, 'bucket'),
     onLog: (level, source, message) => lines.push({ level, source, message }),
+    // Deferred values resolved with the compiler's functions, as `kasper apply` wires them.
+    deferred: { facts: plainFacts, call: deferredCaller({ environment, node: 'test.example.com', facts }) },
   });
   await t.run();
   return normalize(lines, root);

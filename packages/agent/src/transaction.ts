@@ -114,10 +114,18 @@ export class Transaction {
       if (!t?.definition.autorequire) return [];
       return t.definition.autorequire(toResource(cr, t.definition.namevar));
     };
+    try {
+      // Deferred values first — before generators read their resources (concat_file its
+      // fragments' content): a call that fails fails the run before anything changes, as in Puppet.
+      if (await resolveDeferred(this.catalog, this.options.deferred)) this.sensitive = sensitiveProperties(this.catalog);
+    } catch (e) {
+      this.log('err', 'Kasper', (e as Error).message, undefined, codeOf(e));
+      this.report.fail();
+      this.report.finish(performance.now() - started);
+      return this.report;
+    }
     await this.generateResources();
     try {
-      // Deferred values first: a call that fails fails the run before anything changes, as in Puppet.
-      if (await resolveDeferred(this.catalog, this.options.deferred)) this.sensitive = sensitiveProperties(this.catalog);
       this.graph = buildGraph(this.catalog, autorequire);
     } catch (e) {
       this.log('err', 'Kasper', (e as Error).message, undefined, codeOf(e));
