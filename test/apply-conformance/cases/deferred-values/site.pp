@@ -27,3 +27,11 @@ file { '@ROOT@/sensitive-result':
 file { '@ROOT@/sensitive-content':
   content => Sensitive(Deferred('join', [['also', 'hidden'], ' '])),
 }
+# A template rendered on the agent (what stdlib::deferrable_epp leaves when a variable is Deferred).
+$template = @(EOT)
+  user=<%= $user %>
+  port=<%= $port %>
+  | EOT
+file { '@ROOT@/template':
+  content => Deferred('inline_epp', [$template, { 'user' => 'admin', 'port' => Deferred('sprintf', ['%d', 8080]) }]),
+}
