@@ -20,13 +20,14 @@ export const aptKeyType: TypeDefinition = {
     const p = r.params;
     if (!/^(0x)?([0-9a-fA-F]{8}|[0-9a-fA-F]{16}|[0-9a-fA-F]{40})$/.test(r.name)) throw raise('KSP-PROVIDERS-001', { parameter: 'id', ref: r.ref, value: r.name, values: 'a key id of 8, 16 or 40 hex digits' });
     const e = asString(p.ensure) ?? 'present';
-    if (!['present', 'absent'].includes(e)) throw raise('KSP-PROVIDERS-001', { parameter: 'ensure', ref: r.ref, value: e, values: 'present, absent' });
+    if (p.ensure !== undefined && !['present', 'absent'].includes(e)) throw raise('KSP-PROVIDERS-001', { parameter: 'ensure', ref: r.ref, value: e, values: 'present, absent' });
     if (e === 'absent' && String(p.refresh ?? 'false') === 'true') throw raise('KSP-PROVIDERS-127', { problem: 'ensure => absent and refresh => true are mutually exclusive' });
     if (p.content !== undefined && p.source !== undefined) throw raise('KSP-PROVIDERS-127', { problem: 'The properties content and source are mutually exclusive.' });
     const src = asString(p.source);
     if (src !== undefined && !/^(https?:\/\/|ftp:\/\/|\/\w+)/.test(src)) throw raise('KSP-PROVIDERS-001', { parameter: 'source', ref: r.ref, value: src, values: 'an http(s) or ftp URL, or an absolute path' });
   },
-  desired: (r) => ({ ensure: asString(r.params.ensure) ?? 'present' }),
+  // As the module's type: ensure has no default, so an apt_key without it manages nothing.
+  desired: (r) => (r.params.ensure === undefined ? {} : { ensure: asString(r.params.ensure) }),
   autorequire(r) {
     const src = asString(r.params.source);
     return src?.startsWith('/') ? [refKey('File', src)] : [];
