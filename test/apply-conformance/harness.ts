@@ -142,8 +142,33 @@ function mountsUnder(root: string): string {
   return out.sort().join('\n');
 }
 
-/** Cases that mount file systems run in a mount namespace of their own (their name starts with mount-). */
-export const inNamespace = (name: string) => name.startsWith('mount-');
+/**
+ * Cases that mount file systems (mount-*) or purge what /etc lists (purge-*) run in a mount
+ * namespace of their own, the latter with a private /etc.
+ */
+export const inNamespace = (name: string) => /^(mount|purge)-/.test(name);
+
+let etcCopy: string | undefined;
+/**
+ * In a mount namespace: a private copy of /etc bound over /etc (once), with the case's etc/
+ * files (passwd, group, shadow, hosts …) over the copies, so purging touches nothing real.
+ */
+export function privateEtc(caseEtc?: string): string {
+  if (!etcCopy) {
+    etcCopy = mkdtempSync(join(tmpdir(), 'kasper-ac-etc-'));
+    execFileSync('cp', ['-a', '/etc/.', etcCopy]);
+    execFileSync('mount', ['--bind', etcCopy, '/etc']);
+  }
+  if (caseEtc && existsSync(caseEtc)) for (const n of readdirSync(caseEtc)) cpSync(join(caseEtc, n), join('/etc', n));
+  return etcCopy;
+}
+
+/** The /etc files a purge case lists in its etc/, as they are now. */
+function etcDump(name: string): string {
+  const dir = join(CASES, name, 'etc');
+  if (!existsSync(dir)) return '';
+  return readdirSync(dir).sort().filter((n) => !/shadow/.test(n)).map((n) => `\n== /etc/${n}\n${withoutHeader(readFileSync(join('/etc', n), 'utf8'))}`).join('');
+}
 
 /** Runs the procedure for one case with one applier. */
 export async function runCase(name: string, apply: Applier, user: string): Promise<CaseResult> {
@@ -152,6 +177,10 @@ export async function runCase(name: string, apply: Applier, user: string): Promi
   const work = mkdtempSync(join(tmpdir(), 'kasper-ac-work-'));
   const u = needsUser(name) ? user : undefined;
   try {
+    if (existsSync(join(dir, 'etc'))) {
+      if (process.env.KASPER_AC_NAMESPACE !== '1') throw new Error(`${name} has etc/: it must run in a namespace (name it purge-…)`);
+      privateEtc(join(dir, 'etc'));
+    }
     if (u) prepareUser(u);
     if (existsSync(join(dir, 'before'))) {
       cpSync(join(dir, 'before'), root, { recursive: true });
@@ -161,13 +190,13 @@ export async function runCase(name: string, apply: Applier, user: string): Promi
     if (u && existsSync(join(dir, 'before.crontab'))) execFileSync('crontab', ['-u', u, join(dir, 'before.crontab')]);
     const manifest = manifestOf(name, root, user);
     const run1 = resourceLines((await apply(manifest, false, work, root)).lines, root, u);
-    const tree1 = dumpTree(root, u);
+    const tree1 = dumpTree(root, u) + etcDump(name);
     const run2 = resourceLines((await apply(manifest, false, work, root)).lines, root, u);
     if (existsSync(join(dir, 'drift.sh'))) {
       execFileSync('sh', [join(dir, 'drift.sh')], { env: { ...process.env, ROOT: root, USER: user }, stdio: 'pipe' });
     }
     const noop = resourceLines((await apply(manifest, true, work, root)).lines, root, u);
-    const tree2 = dumpTree(root, u);
+    const tree2 = dumpTree(root, u) + etcDump(name);
     return { run1, run2, noop, tree1, tree2 };
   } finally {
     for (const m of mountsUnder(root).split('\n').filter(Boolean).map((l) => l.split(' ')[0]).sort().reverse()) {

@@ -1,10 +1,9 @@
 // Records Puppet 7's answers for the cases (run by regenerate.sh, where Puppet is installed):
 // each case's procedure (harness.ts) with `puppet apply`, written to cases/NAME/expected/.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, RESULT_FILES, caseNames, inNamespace, runCase, runInNamespace, type Applier } from './harness.ts';
+import { CASES, RESULT_FILES, caseNames, inNamespace, privateEtc, runCase, runInNamespace, type Applier } from './harness.ts';
 
 export const PUPPET_USER = 'kaspacpup';
 
@@ -34,13 +33,8 @@ export const puppet: Applier = async (manifest, noop, work, root) => {
   return { lines };
 };
 
-let etcCopy: string | undefined;
 function etcWithFstab(fstab: string): void {
-  if (!etcCopy) {
-    etcCopy = mkdtempSync(join(tmpdir(), 'kasper-ac-etc-'));
-    execFileSync('cp', ['-a', '/etc/.', etcCopy]);
-    execFileSync('mount', ['--bind', etcCopy, '/etc']);
-  }
+  privateEtc();
   rmSync('/etc/fstab', { force: true });
   symlinkSync(fstab, '/etc/fstab');
 }

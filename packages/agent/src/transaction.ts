@@ -78,6 +78,11 @@ export class Transaction {
       readSource: options.readSource,
       cache: new Map(),
       notice: (r, m) => this.log('notice', this.path(r.ref), m, r),
+      instancesOf: async (type) => {
+        const probe: Resource = { type, title: '', ref: '', name: '', params: {}, tags: [] };
+        const p = this.options.registry.providerFor(probe, this.options.host);
+        return p.instances ? p.instances(this.ctx) : undefined;
+      },
     };
     for (const e of catalog.edges) this.containment.set(e.target, e.source);
     this.sensitive = sensitiveProperties(catalog);

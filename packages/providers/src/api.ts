@@ -53,6 +53,8 @@ export interface ProviderContext {
   readSource?(source: string): Promise<Buffer | undefined>;
   /** Per-run scratch space a provider may fill in prefetch and read in retrieve. */
   cache: Map<string, unknown>;
+  /** The names of every instance of a type on this host, from its provider's instances (resources' purge); undefined when it cannot list them. */
+  instancesOf?(type: string): Promise<string[] | undefined>;
   /** Logs a notice against a resource (its path as the source), as Puppet's types do (`Tidying 3 files`). */
   notice?(r: Resource, message: string): void;
 }

@@ -14,7 +14,8 @@ import { mountParsed } from './providers/mount-parsed.ts';
 import { augeasType } from './types/augeas.ts';
 import { augeasAugtool } from './providers/augeas-augtool.ts';
 import { tidyProvider, tidyType } from './types/tidy.ts';
+import { resourcesProvider, resourcesType } from './types/resources.ts';
 
-export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType, tidyType];
+export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType, tidyType, resourcesType];
 
-export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool, tidyProvider];
+export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool, tidyProvider, resourcesProvider];

@@ -63,6 +63,7 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-052': { message: '{ref}: You must specify both the lens and incl parameters', hint: 'incl names the file to load and lens the lens that reads it (Sshd.lns)' },
     'KSP-PROVIDERS-053': { message: '{ref}: augtool failed: {reason}', hint: 'run the changes in augtool by hand to see why (a path that does not exist, a value the lens refuses)' },
     'KSP-PROVIDERS-054': { message: 'Parameter {parameter} failed on {ref}: Invalid tidy {parameter} {value}', hint: "age is a number and a unit s, m, h, d or w ('1w'; days when none); size a number and b, k, m, g or t ('10m'; kilobytes when none)" },
+    'KSP-PROVIDERS-055': { message: 'Purging resources of type {type} is not supported, since they cannot be queried from the system', hint: 'purge works for types whose provider lists what the host has: user, group, host, mailalias, sshkey, mount …' },
     // 101 onwards: the module types (stdlib, inifile, concat, apt, vcsrepo, archive).
     'KSP-PROVIDERS-101': { message: "Parameter {parameter} failed on {ref}: invalid regular expression '{value}': {reason}", hint: 'match and after are Ruby regular expressions; Kasper takes the syntax both Ruby and JavaScript share, plus \\A, \\z, \\Z, \\h and a leading (?i)' },
     'KSP-PROVIDERS-102': { message: '{parameter} is a required attribute ({ref})', hint: 'give the attribute: a file_line needs path, and line unless it removes by match with match_for_absence' },

@@ -150,6 +150,11 @@ export function parsedProvider(o: {
     type: o.type,
     suitable: o.suitable ?? (() => true),
     isDefault: () => true,
+    async instances(ctx) {
+      // The records of the default file (a resource without a target), as Puppet lists them.
+      const probe: Resource = { type: o.type, title: '', ref: '', name: '', params: {}, tags: [] };
+      return (await ParsedFile.open(ctx, o.store(probe, ctx), o.format)).records().map((e) => e.name);
+    },
     async retrieve(r, ctx) {
       const file = await ParsedFile.open(ctx, o.store(r, ctx), o.format);
       const rec = file.find(key(r));
