@@ -41,7 +41,7 @@ function intArg(v: Value, what: string): bigint | null {
 /** Applies `[...]` to a type: `Integer[1, 10]`, `File['/x']`, `Optional[String]`. */
 export function parameterize(t: PType, args: Value[]): Value {
   const name = t.name;
-  const a = args.length === 1 && Array.isArray(args[0]) && (name === 'Resource' || name === 'Class') ? args[0] : args;
+  const a = args;
   switch (name) {
     case 'Boolean':
       return new BooleanType(typeof a[0] === 'boolean' ? a[0] : undefined);
@@ -147,12 +147,15 @@ export function parameterize(t: PType, args: Value[]): Value {
     case 'Class': {
       const c = t as ClassType;
       if (c.className !== undefined) throw raise('KSP-TYPE-009', { kind: 'Class', type: c });
-      const names = a.flat().map((v) => {
+      // As for resources: undef names are dropped, and several names or an array give an array.
+      const many = a.length > 1 || Array.isArray(a[0]);
+      const names = (a.flat(Infinity as 1) as Value[]).filter((v) => v !== undefined).map((v) => {
         if (typeof v === 'string') return v;
         if (v instanceof ClassType && v.className) return v.className;
         throw raise('KSP-TYPE-010', { value: formatValue(v) });
       });
-      return names.length === 1 ? new ClassType(names[0]) : names.map((n) => new ClassType(n));
+      if (names.length === 0 && a.length > 0) return many ? [] : undefined;
+      return !many && names.length === 1 ? new ClassType(names[0]) : names.map((n) => new ClassType(n));
     }
     default:
       if (t instanceof TypeAliasType) return parameterize(t.resolved, args);
@@ -160,13 +163,20 @@ export function parameterize(t: PType, args: Value[]): Value {
   }
 }
 
+/**
+ * `File['a']`, `File['a', 'b']`, `File[['a']]`: as Puppet, undef titles are dropped (`File[undef]`
+ * is undef, `Service['a', undef]` is `[Service['a']]`), and the answer is an array when several
+ * titles or an array were given, a single reference otherwise.
+ */
 function titles(typeName: string, args: Value[]): Value {
-  const list = args.flat(Infinity as 1) as Value[];
+  const many = args.length > 1 || Array.isArray(args[0]);
+  const list = (args.flat(Infinity as 1) as Value[]).filter((v) => v !== undefined);
   const refs = list.map((v) => {
     if (typeof v !== 'string') throw raise('KSP-TYPE-012', { value: formatValue(v) });
     return new ResourceType(typeName, v);
   });
-  return refs.length === 1 ? refs[0] : refs;
+  if (refs.length === 0 && args.length > 0) return many ? [] : undefined;
+  return !many && refs.length === 1 ? refs[0] : refs;
 }
 
 export function resourceType(typeName?: string, title?: string): PType {
