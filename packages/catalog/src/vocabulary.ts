@@ -84,3 +84,6 @@ export function builtinTypeTakes(type: string, attribute: string): boolean | und
   if (!set) ATTRIBUTE_SETS.set(t, (set = new Set(BUILTIN_TYPE_ATTRIBUTES[t])));
   return set.has(attribute) || METAPARAMETERS.has(attribute) || attribute === 'name';
 }
+
+/** What Puppet accepts as a tag (lower-cased first): `web`, `apache::mod`, `role.db-1`; not `bad tag`. */
+export const VALID_TAG = /^[\p{L}\p{N}_][\p{L}\p{N}_\-:.]*$/u;

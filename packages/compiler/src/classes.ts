@@ -76,10 +76,13 @@ export class Classes {
       const n = normalizeName(name);
       if (form !== 'regular') throw errorAt('KSP-CLASS-005', { name: capitalizeType(n) }, frame, at);
       // A class named `settings` in the code is evaluated into Puppet's own Class[Settings].
-      if (n === 'settings' && !this.settingsEvaluated) {
-        const def = this.o.loader.findClass(n);
-        this.settingsEvaluated = true;
-        if (def) pending.push({ def, res: this.o.settings });
+      // Declared again, it is the same class, evaluated once.
+      if (n === 'settings') {
+        if (!this.settingsEvaluated) {
+          const def = this.o.loader.findClass(n);
+          this.settingsEvaluated = true;
+          if (def) pending.push({ def, res: this.o.settings });
+        }
         out.push(this.o.settings);
         continue;
       }

@@ -58,11 +58,13 @@ export class Declarations {
     for (const body of e.bodies) {
       if (body === defaultBody) continue;
       const titleValue = this.evaluator.evaluate(body.title, frame);
-      const titles = Array.isArray(titleValue) ? titleValue : [titleValue];
-      for (const t of titles) {
+      // Arrays of titles flatten, as in Puppet (`[['a'], 'b']` is two titles).
+      const titles = Array.isArray(titleValue) ? titleValue.flat(Infinity as 1) : [titleValue];
+      for (const [i, t] of titles.entries()) {
         if (typeof t !== 'string') {
           throw errorAt('KSP-RES-009', { value: describe(t) }, frame, body.title);
         }
+        if (t === '') throw errorAt('KSP-RES-020', { index: i }, frame, body.title);
         if (typeName === 'class') {
           const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
           const res = this.classes.declare(t, params, frame, body, e.form);

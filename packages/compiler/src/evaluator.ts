@@ -193,7 +193,14 @@ export class Evaluator {
    */
   attributes(ops: A.AttributeOp[], frame: Frame, defaults?: A.AttributeOp[]): Map<string, Value> {
     const out = new Map<string, Value>();
-    const apply = (list: A.AttributeOp[]) => {
+    const apply = (list: A.AttributeOp[], own: boolean) => {
+      // One body sets an attribute once (explicitly or through `* =>`), as Puppet requires.
+      const seen = new Set<string>();
+      const set = (k: string, v: Value, at: A.Range) => {
+        if (own && seen.has(k)) throw this.error('KSP-RES-019', { name: k }, frame, at);
+        seen.add(k);
+        out.set(k, v);
+      };
       for (const op of list) {
         if (op.kind === 'AttributesOperation') {
           const h = this.evaluate(op.value, frame);
@@ -201,15 +208,15 @@ export class Evaluator {
           if (!(h instanceof Map)) throw this.error('KSP-RES-017', { value: describe(h) }, frame, op);
           for (const [k, v] of h) {
             if (typeof k !== 'string') throw this.error('KSP-RES-018', { value: describe(k) }, frame, op);
-            out.set(k, v);
+            set(k, v, op);
           }
         } else {
-          out.set(op.name, this.evaluate(op.value, frame));
+          set(op.name, this.evaluate(op.value, frame), op);
         }
       }
     };
-    if (defaults) apply(defaults);
-    apply(ops);
+    if (defaults) apply(defaults, false);
+    apply(ops, true);
     return out;
   }
 

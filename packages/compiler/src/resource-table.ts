@@ -1,7 +1,7 @@
 // The resources declared so far: in declaration order, by reference and by alias; and how a
 // parameter is set on one (tags, aliases, and who set what, for the override rules).
 import type * as A from '@kasper/language';
-import { refKey } from '@kasper/catalog';
+import { refKey, VALID_TAG } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
 import { locate } from './loader.ts';
 import { ResourceState, addTag, sourceOf, type ResourceKind } from './resources.ts';
@@ -36,7 +36,12 @@ export class ResourceTable {
   setParam(r: ResourceState, name: string, value: Value, frame: Frame, at: A.Range): void {
     if (name === 'tag') {
       const tags = Array.isArray(value) ? value : [value];
-      for (const t of tags) if (typeof t === 'string') addTag(r.tags, t);
+      for (const t of tags) {
+        if (typeof t !== 'string') continue;
+        // A tag written by hand must be a valid tag (titles that are not are just not tags).
+        if (!VALID_TAG.test(t.toLowerCase())) throw errorAt('KSP-RES-021', { tag: t }, frame, at);
+        addTag(r.tags, t);
+      }
     }
     if (name === 'alias') {
       const names = Array.isArray(value) ? value : [value];

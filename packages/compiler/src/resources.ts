@@ -1,5 +1,5 @@
 // Resources while a catalog is being compiled, and their conversion into the catalog.
-import { Catalog, CatalogFloat, capitalizeType, deferredData, PTYPE_KEY, PVALUE_KEY, refKey, sensitiveData, type CatalogValue } from '@kasper/catalog';
+import { Catalog, CatalogFloat, capitalizeType, deferredData, PTYPE_KEY, PVALUE_KEY, refKey, sensitiveData, VALID_TAG, type CatalogValue } from '@kasper/catalog';
 import type { Scope } from './scope.ts';
 import { DEFAULT, PDeferred, PRegexp, PSensitive, isType, type Value } from './values.ts';
 import { ClassType, IntegerType, ResourceType, formatDeferred, formatValue, typeByName } from './types/index.ts';
@@ -74,7 +74,7 @@ export function effectiveTags(r: ResourceState): Set<string> {
   return out;
 }
 
-const TAG = /^[\p{L}\p{N}_][\p{L}\p{N}_\-:.]*$/u;
+const TAG = VALID_TAG;
 
 /** Adds a tag (lower-cased) and, for qualified names, each of their segments, as Puppet does. */
 export function addTag(tags: Set<string>, tag: string): void {

@@ -84,7 +84,8 @@ function toFloat(ctx: CallContext, v: Value): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'string') {
     const s = v.trim();
-    if (/^[-+]?0[xX][0-9a-fA-F]+$/.test(s)) return Number(BigInt(s));
+    const hex = /^([-+]?)(0[xX][0-9a-fA-F]+)$/.exec(s);
+    if (hex) return (hex[1] === '-' ? -1 : 1) * Number(BigInt(hex[2]));
     if (/^[-+]?(\d+(\.\d+)?([eE][-+]?\d+)?|\.\d+)$/.test(s)) return Number(s);
   }
   throw ctx.error('KSP-FUNC-012', { value: formatValue(v), type: 'Float' });

@@ -2,6 +2,7 @@
 // failing, templates and files.
 import { existsSync, readFileSync } from 'node:fs';
 import { BreakSignal, NextSignal, ReturnSignal } from '../frame.ts';
+import { VALID_TAG } from '@kasper/catalog';
 import type { Value } from '../values.ts';
 import { ClassType, ResourceType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
@@ -41,7 +42,9 @@ const realize: PuppetFunction = (ctx, args) => {
 };
 
 const tag: PuppetFunction = (ctx, args) => {
-  ctx.tag(args.flat(Infinity as 1).map((x) => formatValue(x)));
+  const tags = args.flat(Infinity as 1).map((x) => formatValue(x));
+  for (const t of tags) if (!VALID_TAG.test(t.toLowerCase())) throw ctx.error('KSP-RES-021', { tag: t });
+  ctx.tag(tags);
   return undefined;
 };
 
