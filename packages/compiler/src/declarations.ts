@@ -64,7 +64,7 @@ export class Declarations {
         if (typeof t !== 'string') {
           throw errorAt('KSP-RES-009', { value: describe(t) }, frame, body.title);
         }
-        if (t === '') throw errorAt('KSP-RES-020', { index: i }, frame, body.title);
+        if (t === '') throw errorAt('KSP-RES-023', { index: i }, frame, body.title);
         if (typeName === 'class') {
           const params = this.evaluator.attributes(body.operations, frame, defaultBody?.operations);
           const res = this.classes.declare(t, params, frame, body, e.form);

@@ -197,7 +197,7 @@ export class Evaluator {
       // One body sets an attribute once (explicitly or through `* =>`), as Puppet requires.
       const seen = new Set<string>();
       const set = (k: string, v: Value, at: A.Range) => {
-        if (own && seen.has(k)) throw this.error('KSP-RES-019', { name: k }, frame, at);
+        if (own && seen.has(k)) throw this.error('KSP-RES-022', { name: k }, frame, at);
         seen.add(k);
         out.set(k, v);
       };

@@ -85,9 +85,9 @@ const MESSAGES = {
   'KSP-RES-017': { message: "'* =>' needs a Hash of attributes, got {value}", hint: 'splat a hash of attribute names to values' },
   'KSP-RES-019': { message: "no parameter named '{name}' on {ref}", hint: "the resource type has no such parameter or property: check its spelling against the type's documentation" },
   'KSP-RES-018': { message: 'An attribute name must be a String, got {value}', hint: 'the keys of a splatted hash are attribute names' },
-  'KSP-RES-019': { message: "The attribute '{name}' has already been set", hint: 'a resource body sets each attribute once: remove one (a `* =>` hash counts too)' },
-  'KSP-RES-020': { message: 'Empty string title at {index}. Title strings must have a length greater than zero.', hint: 'give the resource a title' },
-  'KSP-RES-021': { message: "Invalid tag '{tag}'", hint: 'a tag is letters, digits and _ , then also -, : and . (no spaces)' },
+  'KSP-RES-022': { message: "The attribute '{name}' has already been set", hint: 'a resource body sets each attribute once: remove one (a `* =>` hash counts too)' },
+  'KSP-RES-023': { message: 'Empty string title at {index}. Title strings must have a length greater than zero.', hint: 'give the resource a title' },
+  'KSP-RES-024': { message: "Invalid tag '{tag}'", hint: 'a tag is letters, digits and _ , then also -, : and . (no spaces)' },
 
   // ------------------------------------------------------------ classes and defined types
   'KSP-CLASS-001': { message: 'Could not find class ::{name} for {node}', hint: 'check the name and the modulepath' },

@@ -39,7 +39,7 @@ export class ResourceTable {
       for (const t of tags) {
         if (typeof t !== 'string') continue;
         // A tag written by hand must be a valid tag (titles that are not are just not tags).
-        if (!VALID_TAG.test(t.toLowerCase())) throw errorAt('KSP-RES-021', { tag: t }, frame, at);
+        if (!VALID_TAG.test(t.toLowerCase())) throw errorAt('KSP-RES-024', { tag: t }, frame, at);
         addTag(r.tags, t);
       }
     }

@@ -43,7 +43,7 @@ const realize: PuppetFunction = (ctx, args) => {
 
 const tag: PuppetFunction = (ctx, args) => {
   const tags = args.flat(Infinity as 1).map((x) => formatValue(x));
-  for (const t of tags) if (!VALID_TAG.test(t.toLowerCase())) throw ctx.error('KSP-RES-021', { tag: t });
+  for (const t of tags) if (!VALID_TAG.test(t.toLowerCase())) throw ctx.error('KSP-RES-024', { tag: t });
   ctx.tag(tags);
   return undefined;
 };
