@@ -104,6 +104,7 @@ const changeLines = (r: Resource) => parseCommands(r, r.params.changes).map(line
 export const augeasAugtool: Provider = {
   name: 'augeas',
   type: 'augeas',
+  commands: ['augtool'],
   suitable: (host) => host.hasCommand('augtool'),
   isDefault: () => true,
   async retrieve(r, ctx) {

@@ -114,6 +114,7 @@ function adopt(file: ParsedFile, r: Resource): void {
 export const cronCrontab: Provider = {
   name: 'crontab',
   type: 'cron',
+  commands: ['crontab'],
   suitable: (host) => host.hasCommand('crontab'),
   isDefault: () => true,
   async retrieve(r, ctx) {

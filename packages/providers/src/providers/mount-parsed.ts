@@ -43,6 +43,7 @@ async function unmount(r: Resource, ctx: ProviderContext): Promise<void> {
 export const mountParsed: Provider = {
   name: 'parsed',
   type: 'mount',
+  commands: ['mount', 'umount'],
   suitable: (host) => host.hasCommand('mount') && host.hasCommand('umount'),
   isDefault: () => true,
   async retrieve(r, ctx) {
