@@ -109,9 +109,10 @@ export class Overrides {
         }
         const v = this.evaluator.evaluate(op.value, o.frame);
         if (op.operator === '+>') {
+          // As Puppet: a parameter not set yet takes the value as it is; a set one becomes
+          // [old, new] flattened all the way.
           const old = r.params.get(op.name);
-          const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
-          this.table.setParam(r, op.name, [...list, ...(Array.isArray(v) ? v : [v])], o.frame, op);
+          this.table.setParam(r, op.name, old === undefined ? v : ([old, v] as Value[]).flat(Infinity as 1) as Value[], o.frame, op);
         } else {
           if (!o.collector) this.checkOverrideSource(r, op.name, o.frame, op);
           this.table.setParam(r, op.name, v, o.frame, op);
