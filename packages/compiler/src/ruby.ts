@@ -169,7 +169,28 @@ export class RubyCalls {
   /** The Ruby function of that name on the modulepath, loaded (once per process and file text). */
   findFunction(name: string): RubyFunction | undefined {
     const file = rubyFunctionFile(this.parts.loader, name);
-    if (!file) return undefined;
+    return file ? this.loadFile(file) : undefined;
+  }
+
+  /**
+   * What a call made from Ruby resolves to when it is a Ruby function, as call() resolves names
+   * (Kasper's own functions and functions in Puppet first); a Puppet 3 call (`function_x`)
+   * finds a Puppet 3 function (lib/puppet/parser/functions) before a modern one, as Puppet's
+   * Puppet::Parser::Functions does.
+   */
+  resolveFromRuby(name: string, legacy: boolean): RubyFunction | undefined {
+    const n = normalizeName(name);
+    if (BUILTIN_FUNCTIONS.has(n) || this.parts.loader.findFunction(n)) return undefined;
+    if (legacy && !n.includes('::') && /^[a-z_][a-z0-9_]*$/.test(n)) {
+      for (const m of moduleDirs(this.parts.loader)) {
+        const file = join(m, 'lib', 'puppet', 'parser', 'functions', `${n}.rb`);
+        if (existsSync(file)) return this.loadFile(file);
+      }
+    }
+    return this.findFunction(n);
+  }
+
+  private loadFile(file: string): RubyFunction {
     const text = this.parts.loader.readText(file);
     const hit = loaded.get(file);
     if (hit && hit.text === text) return hit.fn;
@@ -242,6 +263,10 @@ export class RubyCalls {
       callFunction: (name, args, block) => {
         const lambda: Lambda | null = block ? { parameters: [{} as A.Parameter], call: (a) => block(a as PuppetValue[]) as Value } : null;
         return calls.call(name, args as Value[], lambda, frame, at) as PuppetValue;
+      },
+      rubyFunction: (name, legacy) => {
+        const target = this.resolveFromRuby(name, legacy);
+        return target ? { fn: target, host: this.host(frame, at, target) } : undefined;
       },
       setVariable: (name, value) => frame.scope.set(name, value as Value),
       mutated: (name, value) => {

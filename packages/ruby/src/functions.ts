@@ -224,7 +224,7 @@ function rejection(d: RubyDispatch, args: PuppetValue[], hasBlock: boolean, host
   return undefined;
 }
 
-function mismatch(fn: RubyFunction, args: PuppetValue[], hasBlock: boolean, host: FunctionHost): string {
+export function mismatch(fn: RubyFunction, args: PuppetValue[], hasBlock: boolean, host: FunctionHost): string {
   const real = fn.dispatches.filter((d) => !d.argumentMismatch);
   if (real.length === 1) return `'${fn.name}' ${rejection(real[0], args, hasBlock, host) ?? 'rejected the arguments'}`;
   const lines = real.map((d) => `  ${signatureText(d)}\n    rejected: ${rejection(d, args, hasBlock, host) ?? '?'}`);

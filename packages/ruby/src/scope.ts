@@ -5,6 +5,7 @@ import type { Context, LogLevel, RubyVm } from './vm.ts';
 import { RawJson, UNHANDLED } from './vm.ts';
 import { hostFact } from './host-facts.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
+import { mismatch, RubyArgumentError, selectDispatch, type FunctionHost, type RubyFunction } from './functions.ts';
 
 /** A Puppet lambda, as the host gives it to Ruby (Ruby calls it with `yield` or `block.call`). */
 export type HostBlock = (args: PuppetValue[]) => PuppetValue;
@@ -39,6 +40,13 @@ export interface RubyScope {
   exists?(name: string): boolean;
   /** `scope['x'] = v` from Ruby. Without it, setting a variable is an error. */
   setVariable?(name: string, value: PuppetValue): void;
+  /**
+   * The Ruby function a call made from Ruby resolves to, loaded (`legacy`: a Puppet 3 call,
+   * `scope.function_x`, which finds Puppet 3 functions first), with the host that checks its
+   * types; undefined when the name is not a Ruby function. Ruby then runs it without leaving
+   * the VM. Without this method every call goes through callFunction.
+   */
+  rubyFunction?(name: string, legacy: boolean): { fn: RubyFunction; host: FunctionHost } | undefined;
   /** Whether a function exists (Puppet::Parser::Functions.function). Default: yes. */
   hasFunction?(name: string): boolean;
   /** Whether `value` is an instance of the type written as `type` (Puppet's syntax). */
@@ -80,6 +88,8 @@ const str = (v: PuppetValue) => (v === undefined ? '' : String(v));
 /** The Context that answers Ruby's host calls for `scope`; `libDirs` when the scope has none. */
 export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly string[]): Context {
   const values = scope.values ?? plainValues;
+  /** Ruby functions resolved for calls from Ruby, by id: their return types are checked here. */
+  const resolved = new Map<number, { fn: RubyFunction; host: FunctionHost }>();
   const ctx: Context = {
     values,
     libDirs: scope.libDirs ?? libDirs,
@@ -110,6 +120,30 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
             return vm.call('call_block', `"id":${blockId},"args":${enc.text}`, ctx) as PuppetValue;
           };
           return scope.callFunction(args[0], list, block, args[3] === 'legacy');
+        }
+        case 'ruby_function': {
+          const r = scope.rubyFunction?.(args[0], args[1] === 'legacy');
+          if (!r) return undefined;
+          const { fn, host } = r;
+          resolved.set(fn.id, r);
+          if (fn.api === 'legacy' || fn.customCall) return new Map<string, PuppetValue>([['id', BigInt(fn.id)]]);
+          const list = vm.decode(args[3], values) as PuppetValue[];
+          const hasBlock = args[2] === 'block';
+          const index = selectDispatch(fn, list, hasBlock, host);
+          if (index < 0) throw new RubyArgumentError(fn, mismatch(fn, list, hasBlock, host));
+          const ret = fn.dispatches[index].returnType;
+          return new Map<string, PuppetValue>([['id', BigInt(fn.id)], ['dispatch', BigInt(index)], ['returnType', ret !== undefined && ret !== 'Any']]);
+        }
+        case 'check_return': {
+          const r = resolved.get(Number(args[0]));
+          const d = r?.fn.dispatches[Number(args[1])];
+          if (!r || !d?.returnType) return undefined;
+          const v = vm.decode(args[2], values) as PuppetValue;
+          if (!r.host.isInstance(d.returnType, v)) {
+            const why = r.host.describeMismatch ? r.host.describeMismatch(d.returnType, v) : `expects a ${d.returnType} value`;
+            throw new RubyArgumentError(r.fn, `value returned from function '${d.method}' ${why}`);
+          }
+          return undefined;
         }
         case 'has_function':
           return scope.hasFunction ? scope.hasFunction(args[0]) : true;

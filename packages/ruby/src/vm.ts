@@ -9,8 +9,12 @@
 //
 // Calls: JavaScript puts a request where Ruby pulls it and calls Kasper::Entry.run, which answers
 // JSON. While Ruby runs it may call back (Kasper.host), answered by the innermost call's Context.
-// Calls nest (a template calls a function that renders a template); ruby.wasm allows that as long
-// as no Ruby exception unwinds through JavaScript, which the Ruby side guarantees.
+// Calls nest (a template calls a function that renders a template), but Ruby never runs inside a
+// host call made from Ruby: ruby.wasm cannot unwind Ruby nested that way (JS -> Ruby -> JS ->
+// Ruby) and aborts on the first raise or `break`, rescued or not. A host call that may run Ruby
+// (a function call, a Puppet lambda) is answered between Ruby's steps instead: the Ruby call waits
+// in its fiber and Entry.run returns {"host": [op, args]}; call() answers it (running Ruby again
+// as a call of its own if need be) and resumes the fiber with Entry.resume.
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
@@ -315,7 +319,15 @@ export class RubyVm {
     this.depth++;
     try {
       this.input = `{"op":${JSON.stringify(op)}${fields ? `,${fields}` : ''}}`;
-      const raw = this.entry.call('run').toString();
+      let raw = this.entry.call('run').toString();
+      // The call waits for the host (a function call, a lambda) in its own fiber: answering may
+      // run Ruby again, from here rather than from inside Ruby, and then the call goes on.
+      while (raw.startsWith('{"host":')) {
+        const [hostOp, ...args] = (JSON.parse(raw) as { host: string[] }).host;
+        const answer = this.answer(hostOp, args);
+        this.input = answer;
+        raw = this.entry.call('resume').toString();
+      }
       const reply = decode(raw, this.handles, ctx.values) as Reply;
       if (reply.err) {
         const hostId = reply.err.host === undefined ? undefined : Number(reply.err.host);

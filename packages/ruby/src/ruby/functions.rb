@@ -407,35 +407,62 @@ module Kasper
     end
   end
 
+  module Functions
+    class << self
+      # Runs a loaded function: `dispatch` is the index the host chose (nil: the function
+      # chooses, for one that overrides `call`); legacy ones get Puppet 3's values and arity.
+      def invoke(entry, args, dispatch, block)
+        if entry[:api] == 'legacy'
+          args = Legacy3x.convert(args, false).map { |a| a.nil? ? '' : a }
+          arity = entry[:arity]
+          if arity >= 0 && args.size != arity
+            raise ArgumentError, "#{entry[:name]}(): Wrong number of arguments given (#{args.size} for #{arity})"
+          elsif arity.negative? && args.size < (arity + 1).abs
+            raise ArgumentError, "#{entry[:name]}(): Wrong number of arguments given (#{args.size} for minimum #{(arity + 1).abs})"
+          end
+
+          scope = Puppet::Parser::Scope.new
+          result = Legacy3x.convert_return(scope.send(:"real_function_#{entry[:id]}", args))
+          entry[:type] == 'rvalue' ? result : nil
+        else
+          klass = entry[:klass]
+          instance = klass.new(Puppet::Parser::Scope.new, nil)
+          scope = Puppet::Parser::Scope.new
+          if dispatch.nil?
+            instance.call(scope, *args, &block)
+          else
+            d = klass.dispatcher.dispatches.fetch(dispatch)
+            args = [scope, *args] if d.scope_param
+            block ? instance.send(d.method_name, *args, &block) : instance.send(d.method_name, *args)
+          end
+        end
+      end
+
+      # A call from Ruby to a function that is itself in Ruby, run here without leaving the VM:
+      # the host says which function the name is (as its own calls resolve it, loading the file
+      # if need be) and chooses the dispatch with its type system; a Ruby error raised by the
+      # called function reaches the caller as itself, as under Puppet. nil when the name is not
+      # a Ruby function (the host calls it).
+      def call_in_ruby(name, args, block, legacy)
+        target = Kasper.host_value('ruby_function', name, legacy ? 'legacy' : 'modern', block ? 'block' : '', args)
+        return nil if target.nil?
+
+        entry = get(target['id'])
+        result = invoke(entry, args, target['dispatch'], block)
+        if target['returnType']
+          Kasper.host_value('check_return', target['id'].to_s, target['dispatch'].to_s, result)
+        end
+        [result]
+      end
+    end
+  end
+
   # req: id, args (wire), special, dispatch (index or nil), block (host block id or nil)
   Entry.define('call_function') do |req|
     entry = Functions.get(req['id'])
     args = req['args']
     args = Wire.revive(args) if req['special']
     block = req['block'] ? Block.new(req['block'], req['arity']).to_proc : nil
-    if entry[:api] == 'legacy'
-      args = Legacy3x.convert(args, false).map { |a| a.nil? ? '' : a }
-      arity = entry[:arity]
-      if arity >= 0 && args.size != arity
-        raise ArgumentError, "#{entry[:name]}(): Wrong number of arguments given (#{args.size} for #{arity})"
-      elsif arity.negative? && args.size < (arity + 1).abs
-        raise ArgumentError, "#{entry[:name]}(): Wrong number of arguments given (#{args.size} for minimum #{(arity + 1).abs})"
-      end
-
-      scope = Puppet::Parser::Scope.new
-      result = Legacy3x.convert_return(scope.send(:"real_function_#{entry[:id]}", args))
-      entry[:type] == 'rvalue' ? result : nil
-    else
-      klass = entry[:klass]
-      instance = klass.new(Puppet::Parser::Scope.new, nil)
-      scope = Puppet::Parser::Scope.new
-      if req['dispatch'].nil?
-        instance.call(scope, *args, &block)
-      else
-        d = klass.dispatcher.dispatches.fetch(req['dispatch'])
-        args = [scope, *args] if d.scope_param
-        block ? instance.send(d.method_name, *args, &block) : instance.send(d.method_name, *args)
-      end
-    end
+    Functions.invoke(entry, args, req['dispatch'], block)
   end
 end

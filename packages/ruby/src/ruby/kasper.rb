@@ -1,9 +1,14 @@
 # Kasper's side of the bridge between the JavaScript host and this Ruby VM.
 #
 # Every call from JavaScript enters through Kasper::Entry.run, which pulls its request (JSON) from
-# the host, runs it, and returns a JSON answer: {"ok": value} or {"err": {...}}. No Ruby exception
-# ever leaves run: ruby.wasm forbids unwinding through JavaScript frames when calls nest
-# (JS -> Ruby -> JS -> Ruby), so errors travel as data.
+# the host and runs it in a fiber of its own. Its answer is JSON: {"ok": value}, {"err": {...}},
+# or {"host": [op, args...]} when the call needs the host for something that may run Ruby again
+# (a function call, a Puppet lambda): the fiber waits, JavaScript answers with Entry.resume, and
+# the fiber goes on. So Ruby never runs nested inside a JavaScript call made from Ruby
+# (JS -> Ruby -> JS -> Ruby): ruby.wasm cannot unwind such a nested Ruby (a raise, a `break` out
+# of `find`, a throw) and aborts the VM, even when the nested Ruby rescues it. Host calls that
+# never run Ruby (a variable, a type check, a log line) are plain synchronous calls. No Ruby
+# exception ever leaves run or resume: errors travel as data.
 #
 # Ruby calls the host through Kasper.host(op, *args): the host answers JSON the same way; a host
 # error comes back as a Kasper::HostError that remembers the JavaScript error object's id, so
@@ -45,9 +50,19 @@ module Kasper
       nil
     end
 
+    # Host operations that may run Ruby again before they answer: asked from the call's fiber.
+    REENTRANT = %w[call_function block ruby_function].freeze
+
     # Calls the host; args are strings. Returns the decoded answer.
     def host(op, *args)
-      reply = BRIDGE.call(:host, op.to_s, *args).to_s
+      op = op.to_s
+      reply = if REENTRANT.include?(op) && Entry.in_call_fiber?
+                Fiber.yield([op, *args])
+              else
+                # Outside a call's own fiber (an Enumerator's, say) the host is called in place,
+                # and Ruby the host runs meanwhile nests.
+                BRIDGE.call(:host, op, *args).to_s
+              end
       answer = JSON.parse(reply)
       if (err = answer['err'])
         raise HostError.new(err['message'], err['id'])
@@ -283,13 +298,53 @@ module Kasper
       OPS[name] = block
     end
 
+    @running = [] # the call fibers being run, innermost last
+    @waiting = [] # the call fibers waiting for the host, innermost last
+
+    def self.in_call_fiber? = !@running.empty? && @running.last.equal?(Fiber.current)
+
     def run
       request = JSON.parse(BRIDGE.call(:input).to_s)
       op = OPS.fetch(request['op']) { raise ArgumentError, "unknown operation #{request['op']}" }
-      # Dumped while the call's handles are still known, so host objects go back as themselves.
-      Kasper.enter { %({"ok":#{Wire.dump(op.call(request))}}) }
-    rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
+      fiber = Fiber.new do
+        # Dumped while the call's handles are still known, so host objects go back as themselves.
+        Kasper.enter { %({"ok":#{Wire.dump(op.call(request))}}) }
+      rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
+        error_reply(e)
+      end
+      advance(fiber, nil)
+    rescue Exception => e # rubocop:disable Lint/RescueException
       error_reply(e)
+    end
+
+    # The host's answer (JSON) to the innermost waiting call, which goes on.
+    def resume
+      answer = BRIDGE.call(:input).to_s
+      fiber = @waiting.pop
+      return error_reply(RuntimeError.new('no Ruby call is waiting for the host')) unless fiber&.alive?
+
+      advance(fiber, answer)
+    rescue Exception => e # rubocop:disable Lint/RescueException
+      error_reply(e)
+    end
+
+    def advance(fiber, value)
+      @running.push(fiber)
+      out = begin
+        fiber.resume(value)
+      ensure
+        @running.pop
+      end
+      return out unless fiber.alive?
+
+      @waiting.push(fiber)
+      JSON.generate({ 'host' => out })
+    end
+
+    # Forgets calls the host abandoned (it failed while answering them).
+    def abandon(count)
+      @waiting.pop(count.to_i)
+      nil
     end
 
     def error_reply(e)

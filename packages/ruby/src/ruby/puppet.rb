@@ -803,19 +803,23 @@ end
 
 module Kasper
   class << self
-    # Calls a function of the compilation (Kasper's own or another Ruby one) from Ruby.
-    def call_host_function(name, args, block)
+    # Calls a function of the compilation from Ruby: one in Ruby runs here (Functions.call_in_ruby),
+    # any other (Kasper's own, one in Puppet) is called by the host.
+    def call_host_function(name, args, block, legacy = false)
       raise ArgumentError, 'call_function: the arguments must be an Array' unless args.is_a?(Array)
 
+      done = Functions.call_in_ruby(name, args, block, legacy)
+      return done[0] if done
+
       block_id = block ? register_block(block) : nil
-      host('call_function', name, Wire.dump(args), block_id.to_s)
+      host('call_function', name, Wire.dump(args), block_id.to_s, legacy ? 'legacy' : '')
     ensure
       release_block(block_id) if block_id
     end
 
-    # scope.function_x([...]): the Puppet 3 way of calling a function.
+    # scope.function_x([...]): the Puppet 3 way of calling a function (Puppet 3 functions first).
     def call_legacy_or_host(name, args, block)
-      host('call_function', name, Wire.dump(args), '', 'legacy')
+      call_host_function(name, args, block, true)
     end
 
     def register_block(block)
