@@ -5,6 +5,7 @@
 // for every template would cost more than the rendering, so Kasper binds the ones the template
 // names (`@name` anywhere in its text); a template that reaches variables by other means
 // (instance_variables, instance_variable_get, binding) gets them all, as under Puppet.
+import { patch } from './wire.ts';
 import { RubyError } from './errors.ts';
 import { scopeContext, type RubyScope } from './scope.ts';
 import type { PuppetValue } from './values.ts';
@@ -80,24 +81,4 @@ export function checkErb(source: string, file?: string): RubyError | undefined {
     if (e instanceof RubyError) return e;
     throw e;
   }
-}
-
-/**
- * Makes `orig` equal to `next` in place, keeping the identity of arrays and hashes inside it,
- * so every place that holds them sees the template's change as it would under Puppet.
- */
-function patch(orig: PuppetValue, next: PuppetValue): PuppetValue {
-  if (Array.isArray(orig) && Array.isArray(next) && !Object.isFrozen(orig)) {
-    const items = next.map((x, i) => (i < orig.length ? patch(orig[i] as PuppetValue, x as PuppetValue) : x));
-    orig.length = 0;
-    for (const x of items) orig.push(x);
-    return orig;
-  }
-  if (orig instanceof Map && next instanceof Map && !Object.isFrozen(orig)) {
-    const entries = [...next].map(([k, x]) => [k, orig.has(k) ? patch(orig.get(k) as PuppetValue, x as PuppetValue) : x] as const);
-    orig.clear();
-    for (const [k, x] of entries) orig.set(k, x);
-    return orig;
-  }
-  return next;
 }

@@ -9,6 +9,24 @@ export interface RubyErrorInfo {
   file?: string;
   syntax?: boolean;
   host?: number | bigint;
+  /** A `break` or `throw` in a Ruby block, leaving it for the Ruby call that gave the block. */
+  jump?: number | bigint;
+}
+
+/**
+ * A `break` (or `throw`) in a Ruby block that the host was running (a block given with
+ * call_function): it passes through the host's frames, as Ruby's own unwinding would, to the
+ * Ruby call that gave the block, which ends with the break's value there. Not an error: code
+ * between must let it through (as it lets any error through).
+ */
+export class RubyJump extends Error {
+  /** Ruby's id for the jump. */
+  readonly jump: number;
+  constructor(jump: number) {
+    super('a break out of a Ruby block');
+    this.name = 'RubyJump';
+    this.jump = jump;
+  }
 }
 
 /** Where this package's own Ruby lives: frames there are the shim's, not the module's. */

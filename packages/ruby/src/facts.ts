@@ -59,15 +59,19 @@ export function toJsonData(v: unknown): unknown {
 }
 
 /**
- * Loads custom fact files and resolves their facts (`names` to resolve only some). A file that
+ * Loads custom fact files and resolves their facts (`names` to resolve only some; `libDirs`
+ * where `require` looks, by default every module's lib beside each file). A file that
  * fails to load, or a resolution that raises, is reported in `errors` and leaves its facts out,
  * as Facter does.
  */
-export function resolveRubyFacts(files: readonly (string | FactFile)[], host: FactHost, options: { names?: string[] } = {}): RubyFactsResult {
+export function resolveRubyFacts(files: readonly (string | FactFile)[], host: FactHost, options: { names?: string[]; libDirs?: readonly string[] } = {}): RubyFactsResult {
   const vm = loadRubySync();
   const list = files.map((f) => (typeof f === 'string' ? { path: f, source: readFileSync(f, 'utf8') } : f));
   const ctx: Context = {
     values: plainValues,
+    // `require` in fact files: these lib folders (an agent's synced plugins), else every
+    // module's lib beside the file
+    libDirs: options.libDirs,
     log: host.log?.bind(host),
     handle(op, args) {
       switch (op) {

@@ -96,8 +96,11 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
     log: scope.log ? (level, message) => scope.log!(level, message) : undefined,
     handle(op, args) {
       switch (op) {
-        case 'lookup':
-          return scope.lookup(args[0]);
+        case 'lookup': {
+          const v = scope.lookup(args[0]);
+          vm.keep(v);
+          return v;
+        }
         case 'exist':
           return scope.exists ? scope.exists(args[0]) : scope.lookup(args[0]) !== undefined;
         case 'variables_hash': {
@@ -108,10 +111,13 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
           }
           return m;
         }
-        case 'setvar':
+        case 'setvar': {
           if (!scope.setVariable) throw new Error(`Cannot set variable '${args[0]}' from Ruby here`);
-          scope.setVariable(args[0], vm.decode(args[1], values) as PuppetValue);
-          return undefined;
+          const v = vm.decode(args[1], values) as PuppetValue;
+          scope.setVariable(args[0], v);
+          // Ruby goes on holding the hash or array it set, as the variable's value
+          return args[2] === 'keep' ? (vm.keep(v) === undefined ? undefined : BigInt(vm.keep(v)!)) : undefined;
+        }
         case 'call_function': {
           const list = vm.decode(args[1], values) as PuppetValue[];
           const blockId = args[2] ? Number(args[2]) : undefined;
@@ -130,7 +136,7 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
           const list = vm.decode(args[3], values) as PuppetValue[];
           const hasBlock = args[2] === 'block';
           const index = selectDispatch(fn, list, hasBlock, host);
-          if (index < 0) throw new RubyArgumentError(fn, mismatch(fn, list, hasBlock, host));
+          if (index < 0) return new Map<string, PuppetValue>([['mismatch', mismatch(fn, list, hasBlock, host)]]);
           const ret = fn.dispatches[index].returnType;
           return new Map<string, PuppetValue>([['id', BigInt(fn.id)], ['dispatch', BigInt(index)], ['returnType', ret !== undefined && ret !== 'Any']]);
         }

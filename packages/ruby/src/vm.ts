@@ -22,9 +22,9 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RbValue, RubyVM } from '@ruby/wasm-wasi/dist/vm';
-import { RubyError, type RubyErrorInfo } from './errors.ts';
+import { RubyError, RubyJump, type RubyErrorInfo } from './errors.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
-import { decode, encode, Handles } from './wire.ts';
+import { decode, encode, Handles, patch } from './wire.ts';
 import { cacheDir, exportGlobals, openSnapshot, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
 import { randomBytes } from 'node:crypto';
 
@@ -198,6 +198,8 @@ export function rubyString(s: string): string {
 interface Reply {
   ok?: unknown;
   err?: RubyErrorInfo;
+  /** Kept values Ruby changed during the call: [id, value, id, value...]. */
+  kept?: unknown[];
 }
 
 export class RubyVm {
@@ -305,6 +307,16 @@ export class RubyVm {
     return decode(text, this.handles, values);
   }
 
+  /**
+   * Makes Ruby hold this hash or array as one object from now on (a variable's value Ruby reads
+   * or sets): every Ruby reader gets the same object, and Ruby's changes to it are made here.
+   * Returns its id. Frozen values are not kept (Ruby gets them frozen).
+   */
+  keep(o: PuppetValue): number | undefined {
+    if (typeof o !== 'object' || o === null || Object.isFrozen(o) || !(Array.isArray(o) || o instanceof Map)) return undefined;
+    return this.handles.kept.keep(o);
+  }
+
   /** Encodes a value for a request (raw JSON, and whether Ruby must look for tags). */
   encode(v: PuppetValue): { text: string; special: boolean } {
     return encode(v, this.handles);
@@ -318,7 +330,9 @@ export class RubyVm {
     this.contexts.push(ctx);
     this.depth++;
     try {
-      this.input = `{"op":${JSON.stringify(op)}${fields ? `,${fields}` : ''}}`;
+      const kept = this.handles.kept;
+      const drop = kept.dropped.length ? `,"drop":[${kept.dropped.splice(0).join(',')}]` : '';
+      this.input = `{"op":${JSON.stringify(op)}${fields ? `,${fields}` : ''}${drop}}`;
       let raw = this.entry.call('run').toString();
       // The call waits for the host (a function call, a lambda) in its own fiber: answering may
       // run Ruby again, from here rather than from inside Ruby, and then the call goes on.
@@ -329,7 +343,14 @@ export class RubyVm {
         raw = this.entry.call('resume').toString();
       }
       const reply = decode(raw, this.handles, ctx.values) as Reply;
+      if (reply.kept) {
+        for (let i = 0; i < reply.kept.length; i += 2) {
+          const target = kept.get(Number(reply.kept[i]));
+          if (target) patch(target as PuppetValue, reply.kept[i + 1] as PuppetValue);
+        }
+      }
       if (reply.err) {
+        if (reply.err.jump !== undefined) throw new RubyJump(Number(reply.err.jump));
         const hostId = reply.err.host === undefined ? undefined : Number(reply.err.host);
         if (hostId !== undefined && this.hostErrors.has(hostId)) throw this.hostErrors.get(hostId);
         throw RubyError.from(reply.err, expect);
@@ -364,6 +385,10 @@ export class RubyVm {
     } catch (e) {
       const id = this.nextId++;
       this.hostErrors.set(id, e);
+      if (e instanceof RubyJump) return JSON.stringify({ err: { message: e.message, id, jump: e.jump } });
+      // A Ruby error that crossed the host (a Ruby function called through Kasper) is raised
+      // again as its own class, so that Ruby code can rescue it as under Puppet.
+      if (e instanceof RubyError) return JSON.stringify({ err: { message: e.detail, id, rubyClass: e.rubyClass } });
       return JSON.stringify({ err: { message: e instanceof Error ? e.message : String(e), id } });
     }
   }

@@ -11,8 +11,58 @@
 // integers become bigint by their source text.
 import { capitalize, quoted, specialKind, type PuppetValue, type ValueFactory } from './values.ts';
 
+/**
+ * Hashes and arrays that Ruby holds as one object across calls, as Puppet's Ruby holds a
+ * variable's value: what `scope.lookupvar` answered and what `scope.setvar` set. Ruby gets such a
+ * value once (tagged `k` with its id and the value) and then by id alone, so every reader sees
+ * the same Ruby object, symbol keys and all (apache's `lookupvar('_template_scope')[:item] = …`
+ * read by a nested template). Ruby reports its changes to them after each call, and they are
+ * made here in place. Ruby forgets one when JavaScript no longer holds it.
+ */
+export class Kept {
+  private readonly ids = new WeakMap<object, number>();
+  private readonly objects = new Map<number, WeakRef<object>>();
+  private readonly inRuby = new Set<number>();
+  private readonly registry = new FinalizationRegistry<number>((id) => {
+    this.objects.delete(id);
+    if (this.inRuby.delete(id)) this.dropped.push(id);
+  });
+  /** Ids Ruby may forget (sent with the next call). */
+  dropped: number[] = [];
+  private next = 1;
+
+  /** Keeps a value for Ruby (a hash or array that is not frozen); its id. */
+  keep(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) {
+      id = this.next++;
+      this.ids.set(o, id);
+      this.objects.set(id, new WeakRef(o));
+      this.registry.register(o, id);
+    }
+    return id;
+  }
+
+  idOf(o: object): number | undefined {
+    return this.ids.get(o);
+  }
+
+  get(id: number): object | undefined {
+    return this.objects.get(id)?.deref();
+  }
+
+  /** Whether Ruby has the object already; marks that it will from now. */
+  sent(id: number): boolean {
+    if (this.inRuby.has(id)) return true;
+    this.inRuby.add(id);
+    return false;
+  }
+}
+
 /** Host objects lent to Ruby during one outermost call, by id, so they come back as themselves. */
 export class Handles {
+  /** Not cleared with the handles: kept values live as long as JavaScript holds them. */
+  readonly kept = new Kept();
   private readonly objects = new Map<number, object>();
   private readonly ids = new Map<object, number>();
   private next = 1;
@@ -78,43 +128,54 @@ function enc(v: PuppetValue, h: Handles, st: { special: boolean }, depth: number
         st.special = true;
         return `{"\\u0000":"z","v":${enc(Array.isArray(v) ? [...v] : new Map(v), h, st, depth + 1)}}`;
       }
-      if (Array.isArray(v)) {
-        let s = '[';
-        for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + enc(v[i] as PuppetValue, h, st, depth + 1);
-        return `${s}]`;
-      }
-      if (v instanceof Map) {
-        let plain = true;
-        for (const k of v.keys()) {
-          if (typeof k !== 'string' || k === '\u0000') {
-            plain = false;
-            break;
-          }
-        }
-        if (plain) {
-          let s = '{';
-          let first = true;
-          for (const [k, x] of v) {
-            s += `${first ? '' : ','}${JSON.stringify(k)}:${enc(x as PuppetValue, h, st, depth + 1)}`;
-            first = false;
-          }
-          return `${s}}`;
-        }
+      const kid = h.kept.idOf(v);
+      if (kid !== undefined) {
         st.special = true;
-        let s = '{"\\u0000":"h","e":[';
-        let first = true;
-        for (const [k, x] of v) {
-          s += `${first ? '' : ','}${enc(k as PuppetValue, h, st, depth + 1)},${enc(x as PuppetValue, h, st, depth + 1)}`;
-          first = false;
-        }
-        return `${s}]}`;
+        if (h.kept.sent(kid)) return `{"\\u0000":"k","id":${kid}}`;
+        return `{"\\u0000":"k","id":${kid},"v":${encPlain(v as PuppetValue, h, st, depth)}}`;
       }
-      st.special = true;
-      return special(v, h, st, depth);
+      return encPlain(v as PuppetValue, h, st, depth);
     }
     default:
       throw new Error(`a ${typeof v} is not a Puppet value`);
   }
+}
+
+/** An array, a hash or a host object, as itself (not as a kept value). */
+function encPlain(v: PuppetValue, h: Handles, st: { special: boolean }, depth: number): string {
+  if (Array.isArray(v)) {
+    let s = '[';
+    for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + enc(v[i] as PuppetValue, h, st, depth + 1);
+    return `${s}]`;
+  }
+  if (v instanceof Map) {
+    let plain = true;
+    for (const k of v.keys()) {
+      if (typeof k !== 'string' || k === '\u0000') {
+        plain = false;
+        break;
+      }
+    }
+    if (plain) {
+      let s = '{';
+      let first = true;
+      for (const [k, x] of v) {
+        s += `${first ? '' : ','}${JSON.stringify(k)}:${enc(x as PuppetValue, h, st, depth + 1)}`;
+        first = false;
+      }
+      return `${s}}`;
+    }
+    st.special = true;
+    let s = '{"\\u0000":"h","e":[';
+    let first = true;
+    for (const [k, x] of v) {
+      s += `${first ? '' : ','}${enc(k as PuppetValue, h, st, depth + 1)},${enc(x as PuppetValue, h, st, depth + 1)}`;
+      first = false;
+    }
+    return `${s}]}`;
+  }
+  st.special = true;
+  return special(v as object, h, st, depth);
 }
 
 function special(v: object, h: Handles, st: { special: boolean }, depth: number): string {
@@ -205,4 +266,24 @@ export function decode(text: string, handles: Handles, values: ValueFactory): un
     }
   });
   return v === null ? undefined : v;
+}
+
+/**
+ * Makes `orig` equal to `next` in place, keeping the identity of arrays and hashes inside it,
+ * so every place that holds them sees Ruby's change as it would under Puppet.
+ */
+export function patch(orig: PuppetValue, next: PuppetValue): PuppetValue {
+  if (Array.isArray(orig) && Array.isArray(next) && !Object.isFrozen(orig)) {
+    const items = next.map((x, i) => (i < orig.length ? patch(orig[i] as PuppetValue, x as PuppetValue) : x));
+    orig.length = 0;
+    for (const x of items) orig.push(x);
+    return orig;
+  }
+  if (orig instanceof Map && next instanceof Map && !Object.isFrozen(orig)) {
+    const entries = [...next].map(([k, x]) => [k, orig.has(k) ? patch(orig.get(k) as PuppetValue, x as PuppetValue) : x] as const);
+    orig.clear();
+    for (const [k, x] of entries) orig.set(k, x);
+    return orig;
+  }
+  return next;
 }

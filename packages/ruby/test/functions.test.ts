@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { callRubyFunction, expectedName, loadRubyFunction, loadRubyFunctions, RubyArgumentError, RubyError } from '../src/index.ts';
+import { callRubyFunction, expectedName, loadRubyFunction, loadRubyFunctions, RubyArgumentError, RubyError, type FunctionHost } from '../src/index.ts';
 import { needs } from '../../../test/support/host.ts';
 import { corpusModulepath } from '../../../test/support/module-corpus.ts';
 import { hasPuppet, plain, puppetFunctions, type FunctionCase } from './support/reference.ts';
@@ -54,6 +54,9 @@ const CASES: FunctionCase[] = [
   modern('seeded_rand_string', 8n, 'seed'), modern('os_version_gte', 'Debian', '10'), modern('type_of', 1n), modern('type_of', ['a', 1n]), modern('fact', 'os.family'),
   modern('fact', 'networking.fqdn'), modern('is_string', 'a'), modern('is_absolute_path', '/x'), modern('validate_legacy', 'String', 'is_string', 'x'),
 modern('length', ['a', 'b']), modern('length', 'abc'), modern('to_toml', m([['a', 1n]])),
+  // a Ruby function calling Ruby functions that raise, rescued by the caller
+  modern('validate_legacy', 'String', 'validate_re', 'abc', '^a'), modern('validate_legacy', 'Integer', 'validate_re', 'abc', '^b'),
+  modern('validate_legacy', 'Integer', 'validate_re', 'abc', ['^a', '^c']), modern('validate_legacy', 'Array[String]', 'validate_array', ['x']),
 ];
 
 test('stdlib\'s Ruby functions answer as under Puppet 7', (t) => {
@@ -202,4 +205,131 @@ test('every Ruby function file of the Debian-packaged modules loads', (t) => {
   t.diagnostic(`${modern} modern and ${legacy} legacy functions of ${files.length} files`);
   // redis's redisget needs the redis gem, which Debian's Puppet lacks too.
   assert.deepEqual(failed.map((f) => f.replace(/:.*/s, '').replace(/.*\/modules\//, '')), ['redis/lib/puppet/parser/functions/redisget.rb']);
+});
+
+// Ruby calling Ruby: in the VM (the host resolves the name, rubyFunction) or through the host
+// (callFunction), a raise in the called function, rescued or not, and a break out of a block
+// the host runs, cross without upsetting the VM. Before calls waited in fibers, ruby.wasm
+// aborted the process ("prohibited under nested VM operation" or "cfp consistency error").
+const INNER = `Puppet::Functions.create_function(:inner) do
+  dispatch :inner do
+    param 'Integer', :x
+    return_type 'Integer'
+  end
+  def inner(x)
+    raise Puppet::ParseError, "inner: #{x} is too big" if x > 10
+    [1, 2, 3].find { |i| i == x } || x * 2
+  end
+end`;
+const OUTER = `Puppet::Functions.create_function(:outer) do
+  dispatch :outer do
+    param 'Any', :x
+  end
+  def outer(x)
+    call_function('inner', x)
+  rescue Puppet::ParseError => e
+    "rescued #{e.class}: #{e.message}"
+  rescue StandardError => e
+    "rescued other #{e.class}"
+  end
+end`;
+const LEGACY_OUTER = `module Puppet::Parser::Functions
+  newfunction(:legacy_outer, :type => :rvalue) do |args|
+    begin
+      function_inner([args[0]])
+    rescue Puppet::ParseError => e
+      "legacy rescued #{e.message}"
+    end
+  end
+end`;
+
+function ruby2ruby(inVm: boolean) {
+  const files: Record<string, [string, string]> = {
+    inner: ['/m/lib/puppet/functions/inner.rb', INNER],
+    outer: ['/m/lib/puppet/functions/outer.rb', OUTER],
+    legacy_outer: ['/m/lib/puppet/parser/functions/legacy_outer.rb', LEGACY_OUTER],
+  };
+  const fns = new Map(Object.entries(files).map(([k, [path, src]]) => [k, loadRubyFunction(path, src)]));
+  const calls: string[] = [];
+  const host: FunctionHost = {
+    ...mapScope(new Map()),
+    ...kasperTypes,
+    values: kasperValues,
+    callFunction: (name, args, block) => {
+      calls.push(name);
+      const fn = fns.get(name);
+      if (!fn) throw new Error(`Unknown function: '${name}'`);
+      return callRubyFunction(fn, args, block, host);
+    },
+    rubyFunction: inVm ? (name) => (fns.has(name) ? { fn: fns.get(name)!, host } : undefined) : undefined,
+  };
+  return { call: (name: string, ...args: unknown[]) => callRubyFunction(fns.get(name)!, args as never[], undefined, host), calls };
+}
+
+test('a Ruby function calls a Ruby function inside the VM: errors reach it as their own class, types are checked by the host', () => {
+  const r = ruby2ruby(true);
+  assert.equal(r.call('outer', 2n), 2n);
+  assert.equal(r.call('outer', 5n), 10n);
+  assert.equal(r.call('outer', 11n), 'rescued Puppet::ParseError: inner: 11 is too big');
+  assert.equal(r.call('legacy_outer', 11n), 'legacy rescued inner: 11 is too big');
+  // the host chose inner's dispatch: a String is refused with the host's wording, as an
+  // ArgumentError raised where the call is (what Puppet raises), which outer rescues
+  assert.equal(r.call('outer', 'x'), 'rescued other ArgumentError');
+  assert.throws(() => r.call('legacy_outer', 'x'), (e: unknown) => e instanceof RubyError && e.rubyClass === 'ArgumentError' && /'inner' parameter 'x' expects an Integer value, got String/.test(e.detail));
+  assert.deepEqual(r.calls, [], 'no call left the VM');
+});
+
+test('a Ruby function calls a Ruby function through the host: a raise in the callee does not abort the VM', () => {
+  const r = ruby2ruby(false);
+  assert.equal(r.call('outer', 5n), 10n);
+  // through the host too, the callee's Puppet::ParseError is raised again as itself
+  assert.equal(r.call('outer', 11n), 'rescued Puppet::ParseError: inner: 11 is too big');
+  assert.deepEqual(r.calls, ['inner', 'inner']);
+  // and the VM still works
+  assert.equal(r.call('outer', 3n), 3n);
+});
+
+test('break and throw out of a Ruby block the host runs end the call that gave the block', () => {
+  const fn = loadRubyFunction('/m/lib/puppet/functions/first_big.rb', `
+    Puppet::Functions.create_function(:first_big) do
+      def first_big(list)
+        found = call_function('each', list) { |x| break x * 10 if x > 1 }
+        thrown = catch(:done) do
+          call_function('each', list) { |x| throw :done, "threw #{x}" if x > 2 }
+          'no throw'
+        end
+        [found, thrown, call_function('each', list) { |x| x }]
+      end
+    end`);
+  const seen: unknown[] = [];
+  const host: FunctionHost = {
+    ...mapScope(new Map(), {
+      each: (args, block) => {
+        for (const x of args[0] as unknown[]) {
+          seen.push(x);
+          block!([x as bigint]);
+        }
+        return args[0];
+      },
+    }),
+    ...kasperTypes,
+  };
+  assert.deepEqual(callRubyFunction(fn, [[1n, 2n, 3n]], undefined, host), [20n, 'threw 3', [1n, 2n, 3n]]);
+  assert.deepEqual(seen, [1n, 2n, 1n, 2n, 3n, 1n, 2n, 3n]);
+});
+
+test('stdlib\'s validate_legacy calls validate_re (Debian\'s stdlib) in the VM and through the host', (t) => {
+  const corpus = corpusModulepath();
+  if (!needs(t, 'dir' in corpus, 'reason' in corpus ? corpus.reason : '')) return;
+  const { dir } = corpus as { dir: string };
+  for (const inVm of [true, false]) {
+    const functions = new ModuleFunctions(dir, ['stdlib']);
+    functions.inVm = inVm;
+    assert.equal(functions.call('validate_legacy', 'modern', ['String', 'validate_re', 'abc', '^a'], VARS), undefined);
+    const host = functions.host(VARS) as FunctionHost & { logs: { level: string; message: string }[] };
+    const fn = functions.function('validate_legacy', false)!;
+    callRubyFunction(fn, ['String', 'validate_re', 'abc', '^b'], undefined, host);
+    assert.deepEqual(host.logs.map((l) => l.message).filter((x) => /Accepting/.test(x)), ["Accepting previously invalid value for target type 'String'"]);
+    assert.throws(() => callRubyFunction(fn, ['Integer', 'validate_re', 'abc', '^b'], undefined, host), /validate_legacy\(validate_re\) expects an Integer value, got String/);
+  }
 });

@@ -447,6 +447,9 @@ module Kasper
         target = Kasper.host_value('ruby_function', name, legacy ? 'legacy' : 'modern', block ? 'block' : '', args)
         return nil if target.nil?
 
+        # No dispatch takes the arguments: Puppet raises an ArgumentError where the call is.
+        raise ArgumentError, target['mismatch'] if target['mismatch']
+
         entry = get(target['id'])
         result = invoke(entry, args, target['dispatch'], block)
         if target['returnType']

@@ -27,15 +27,35 @@ module Kasper
   BRIDGE = nil # replaced by install
 
   class HostError < StandardError
-    attr_reader :host_id
-    def initialize(message, host_id)
+    attr_reader :host_id, :jump
+    def initialize(message, host_id, jump = nil)
       super(message)
       @host_id = host_id
+      @jump = jump
+    end
+  end
+
+  # A `break` or `throw` in a block Ruby gave the host (call_function('each', l) { break }),
+  # which the host runs as a call of its own: it ends that call, passes through the host as a
+  # marker, and is done again by the Ruby call that gave the block (Kasper.call_host_function).
+  # An Exception, not a StandardError: module code's `rescue => e` must not stop it.
+  class Jump < Exception # rubocop:disable Lint/InheritException
+    attr_reader :block_id, :kind, :value
+    def initialize(block_id, kind, value)
+      super("#{kind} out of a block")
+      @block_id = block_id
+      @kind = kind
+      @value = value
     end
   end
 
   @depth = 0
   @handles = {}.compare_by_identity
+  # Hashes and arrays the host keeps as one object (a variable's value; see Kept in wire.ts):
+  # by id, with their text when the host last saw them, and those touched during this call.
+  @kept = {}
+  @kept_text = {}
+  @touched = {}
 
   class << self
     attr_reader :handles
@@ -65,7 +85,12 @@ module Kasper
               end
       answer = JSON.parse(reply)
       if (err = answer['err'])
-        raise HostError.new(err['message'], err['id'])
+        error = HostError.new(err['message'], err['id'], err['jump'])
+        if (klass = err['rubyClass'] && ruby_class(err['rubyClass']))
+          # the Ruby error as itself; unrescued, the host's own error object goes on
+          raise klass, err['message'], cause: error
+        end
+        raise error
       end
       Wire.revive(answer['ok'])
     end
@@ -73,6 +98,14 @@ module Kasper
     # Calls the host with strings and, last, one value (encoded on the wire).
     def host_value(op, *strings, value)
       host(op, *strings.map(&:to_s), Wire.dump(value))
+    end
+
+    # The exception class of that name, if it is one that takes a message.
+    def ruby_class(name)
+      klass = Object.const_get(name)
+      klass.is_a?(Class) && klass <= StandardError ? klass : nil
+    rescue NameError
+      nil
     end
 
     def log(level, message)
@@ -85,7 +118,49 @@ module Kasper
       yield
     ensure
       @depth -= 1
-      @handles.clear if @depth.zero?
+      if @depth.zero?
+        @handles.clear
+        @jumps&.clear
+        @touched.clear
+      end
+    end
+
+    # A kept value from the host: the object Ruby already holds, or the one it sends.
+    def kept_get(id, value, sent)
+      if sent
+        @kept[id] = value
+        @kept_text[id] = Wire.dump(value)
+      end
+      @touched[id] = true
+      @kept.fetch(id) { raise ArgumentError, "Kasper lost the value #{id}" }
+    end
+
+    def kept_set(id, value)
+      @kept[id] = value
+      @kept_text[id] = Wire.dump(value)
+      @touched[id] = true
+    end
+
+    def kept_drop(ids)
+      ids.each do |id|
+        @kept.delete(id)
+        @kept_text.delete(id)
+      end
+    end
+
+    # The kept values changed since the host last saw them, as the wire's [id, value...] text.
+    def kept_changes
+      out = []
+      @touched.each_key do |id|
+        next unless @kept.key?(id)
+
+        text = Wire.dump(@kept[id])
+        next if text == @kept_text[id]
+
+        @kept_text[id] = text
+        out << id.to_s << text
+      end
+      out.empty? ? nil : out.join(',')
     end
   end
 
@@ -176,6 +251,7 @@ module Kasper
           end
           h
         when 'd' then :default
+        when 'k' then Kasper.kept_get(o['id'], o.key?('v') ? revive(o['v']) : nil, o.key?('v'))
         when 'z' then deep_freeze(revive(o['v']))
         when 'f' then Float(o['v'] == 'NaN' ? 'NaN' : o['v']) rescue (o['v'] == 'NaN' ? Float::NAN : (o['v'].start_with?('-') ? -Float::INFINITY : Float::INFINITY))
         when 'r' then keep(Regexp.new(o['p']), o['id'])
@@ -305,10 +381,15 @@ module Kasper
 
     def run
       request = JSON.parse(BRIDGE.call(:input).to_s)
+      Kasper.kept_drop(request['drop']) if request['drop']
       op = OPS.fetch(request['op']) { raise ArgumentError, "unknown operation #{request['op']}" }
       fiber = Fiber.new do
         # Dumped while the call's handles are still known, so host objects go back as themselves.
-        Kasper.enter { %({"ok":#{Wire.dump(op.call(request))}}) }
+        Kasper.enter do
+          ok = Wire.dump(op.call(request))
+          changes = Kasper.kept_changes
+          changes ? %({"ok":#{ok},"kept":[#{changes}]}) : %({"ok":#{ok}})
+        end
       rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
         error_reply(e)
       end
@@ -348,6 +429,11 @@ module Kasper
     end
 
     def error_reply(e)
+      e = Kasper.jumps[e.jump] if e.is_a?(HostError) && e.jump && Kasper.jumps[e.jump]
+      if e.is_a?(Jump)
+        id = Kasper.jumps.key(e) || Kasper.remember_jump(e)
+        return JSON.generate({ 'err' => { 'class' => 'Kasper::Jump', 'message' => e.message, 'jump' => id } })
+      end
       host_id = e.is_a?(HostError) ? e.host_id : nil
       cause = e.cause
       while host_id.nil? && cause

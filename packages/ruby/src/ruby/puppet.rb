@@ -3,6 +3,7 @@
 # call, and small utilities. Everything that needs the compiler asks the host through
 # Kasper.host; nothing here is Puppet's code, only its published shape.
 require 'time'
+require 'yaml' # Puppet has it loaded: templates call to_yaml without requiring it
 
 # lib/puppet_x.rb in Puppet: the namespace modules put their helpers in.
 module PuppetX; end
@@ -588,12 +589,30 @@ module Puppet
         module_function
 
         def infer(value) = PAnyType.from_host(Kasper.host_value('infer_type', 'reduced', value))
-        def infer_set(value) = PAnyType.from_host(Kasper.host_value('infer_type', 'detailed', value))
+        def infer_set(value)
+          t = PAnyType.from_host(Kasper.host_value('infer_type', 'detailed', value))
+          # kept for TypeMismatchDescriber, which Kasper asks about the value itself
+          t.instance_variable_set(:@kasper_value, value)
+          t
+        end
         def generalize(type) = PAnyType.from_host(Kasper.host('generalize_type', type.to_s))
         def instance?(type, value) = Kasper.host_value('is_instance', type.to_s, value)
         def assignable?(t1, t2) = Kasper.host('is_assignable', t1.to_s, t2.to_s)
         def string(type) = type.to_s
         def self.singleton = self
+      end
+
+      # How a value fails a type, in the host's words ("expects an Integer value, got String").
+      class TypeMismatchDescriber
+        def self.singleton = (@singleton ||= new)
+
+        def describe_mismatch(name, expected, actual, _tense = nil)
+          if actual.instance_variable_defined?(:@kasper_value)
+            "#{name} #{Kasper.host_value('describe_mismatch', expected.to_s, actual.instance_variable_get(:@kasper_value))}"
+          else
+            "#{name} expects #{expected.to_s =~ /\A[AEIOU]/ ? 'an' : 'a'} #{expected} value, got #{actual.to_s[/\A[A-Z][A-Za-z:]*/] || actual}"
+          end
+        end
       end
 
       module TypeFactory
@@ -708,7 +727,11 @@ module Puppet
       def [](name, _options = {}) = lookupvar(name)
 
       def []=(name, value, _ = nil)
-        Kasper.host_value('setvar', name.to_s, value)
+        container = (value.is_a?(Hash) || value.is_a?(Array)) && !value.frozen?
+        id = Kasper.host('setvar', name.to_s, Kasper::Wire.dump(value), container ? 'keep' : '')
+        # the variable's value is this very object from now on, as under Puppet
+        Kasper.kept_set(id, value) if id
+        value
       end
       alias setvar []=
 
@@ -812,9 +835,27 @@ module Kasper
       return done[0] if done
 
       block_id = block ? register_block(block) : nil
-      host('call_function', name, Wire.dump(args), block_id.to_s, legacy ? 'legacy' : '')
+      begin
+        host('call_function', name, Wire.dump(args), block_id.to_s, legacy ? 'legacy' : '')
+      rescue HostError => e
+        jump = e.jump && jumps[e.jump]
+        raise unless jump
+        raise jump unless jump.block_id == block_id
+
+        jumps.delete(e.jump)
+        # The block broke out (or threw): the call ends here, as it would have under Puppet.
+        jump.kind == :throw ? throw(jump.value[0], jump.value[1]) : jump.value
+      end
     ensure
       release_block(block_id) if block_id
+    end
+
+    def jumps = (@jumps ||= {})
+
+    def remember_jump(jump)
+      @next_jump = (@next_jump || 0) + 1
+      jumps[@next_jump] = jump
+      @next_jump
     end
 
     # scope.function_x([...]): the Puppet 3 way of calling a function (Puppet 3 functions first).
@@ -841,6 +882,14 @@ module Kasper
     raise ArgumentError, 'the block is no longer available' unless blk
 
     args = Wire.revive(req['args'])
-    blk.call(*args)
+    begin
+      blk.call(*args)
+    rescue LocalJumpError => e
+      raise unless e.reason == :break
+
+      raise Jump.new(req['id'], :break, e.exit_value)
+    rescue UncaughtThrowError => e
+      raise Jump.new(req['id'], :throw, [e.tag, e.value])
+    end
   end
 end

@@ -11,6 +11,8 @@ export class ModuleFunctions {
   readonly loaded = new Map<string, RubyFunction>();
   readonly modulepath: string;
   readonly modules: string[];
+  /** false: calls from Ruby to Ruby go through the host (callFunction), as without rubyFunction. */
+  inVm = true;
 
   constructor(modulepath: string, modules: string[]) {
     this.modulepath = modulepath;
@@ -66,6 +68,11 @@ export class ModuleFunctions {
         if (!fn) throw new Error(`Unknown function: '${name}'`);
         const r = callRubyFunction(fn, args, block, host);
         return fn.api === 'legacy' && fn.type === 'statement' ? undefined : r;
+      },
+      rubyFunction: (name, legacy) => {
+        if (this.inVm === false) return undefined;
+        const fn = this.function(name, legacy);
+        return fn ? { fn, host } : undefined;
       },
       hasFunction: (name) => this.file(name, true) !== undefined || this.file(name, false) !== undefined,
     };

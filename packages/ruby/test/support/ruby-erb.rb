@@ -5,6 +5,7 @@
 # and writes JSON: [{"out": "..."} | {"error": "...", "class": "...", "line": N}, ...].
 require 'erb'
 require 'json'
+require 'yaml' # loaded in every Puppet process: templates call to_yaml without requiring it
 
 class FakeScope
   def initialize(vars)

@@ -1,0 +1,3 @@
+function chain::wrap(String $s) >> String {
+  chain::checked($s)
+}
