@@ -1,7 +1,9 @@
 // Pluginsync: the resource types and providers modules ship (`lib/kasper/types`,
 // `lib/kasper/providers`, and what they import under `lib/kasper/`) reach an agent from its
 // master's `plugins` mount — every module's lib/, merged — and are kept in plugindest as
-// `<plugindest>/kasper/…`, where agent runs load them; the external facts modules ship
+// `<plugindest>/kasper/…`, where agent runs load them; so do the custom facts modules ship
+// (`lib/facter/*.rb`, into `<plugindest>/facter/`, and `lib/puppet_x/` they may require), which
+// the agent resolves with this host's facts on every run; the external facts modules ship
 // (`facts.d/`) come from the `pluginfacts` mount into `<vardir>/facts.d`. As Puppet's
 // pluginsync, it mirrors: a file the master no longer serves is removed.
 import { createHash } from 'node:crypto';
@@ -19,6 +21,12 @@ export interface PluginSource {
 }
 
 const PREFIX = 'kasper/';
+/**
+ * What Kasper uses of the modules' lib/: its own types and providers, and custom facts
+ * (`facter/`, with the helpers they require under `facter/` and `puppet_x/`), which the agent
+ * resolves (see factSources). Puppet's Ruby types and providers are left on the master.
+ */
+const SYNCED = [PREFIX, 'facter/', 'puppet_x/'];
 /** What Puppet's pluginsync leaves out of every listing. */
 const IGNORE = ['.svn', 'CVS', '.git', '.hg'];
 
@@ -89,7 +97,7 @@ async function mirror(source: PluginSource, mount: string, dest: string, environ
  * master cannot list its plugins, leaving what was synced before.
  */
 export async function pluginsync(source: PluginSource, plugindest: string, environment: string): Promise<string[]> {
-  return mirror(source, 'plugins', plugindest, environment, { wanted: (rel) => rel.startsWith(PREFIX), modes: false });
+  return mirror(source, 'plugins', plugindest, environment, { wanted: (rel) => SYNCED.some((p) => rel.startsWith(p)), modes: false });
 }
 
 /**

@@ -27,7 +27,10 @@ export function factsCommand(out: Output): Command {
     .argument('[name]', 'a fact name; dots dig into structured facts')
     .option('--format <format>', 'json or yaml', 'json')
     .option('--external-dir <dir>', 'a folder of external facts (repeatable; default /etc/kasper/facts.d)', collect)
-    .action(async (name: string | undefined, opts: { format: string; externalDir?: string[] }) => {
+    .option('--modulepath <paths>', 'module folders (":"-separated) whose custom facts (lib/facter/*.rb) are resolved too')
+    .option('--environmentpath <dir>', 'a folder of environments: the custom facts of --environment\'s modulepath are resolved too')
+    .option('--environment <name>', 'the environment, with --environmentpath', 'production')
+    .action(async (name: string | undefined, opts: { format: string; externalDir?: string[]; modulepath?: string; environmentpath?: string; environment?: string }) => {
       const { runFacts } = await import('./facts-action.ts');
       await runFacts(name, opts, out);
     });

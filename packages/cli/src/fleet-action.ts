@@ -229,9 +229,15 @@ export async function runAgent(opts: Record<string, unknown>, out: Output): Prom
   const flags = opts.test ? { ...opts, onetime: true, detailedExitcodes: true } : opts;
   const settings = await resolveSettings('agent', fromFlags(flags));
   const { runDaemon } = await import('@kasper/agent');
-  const { collectFacts } = await import('@kasper/facts');
-  // This host's external facts, and those modules ship, which pluginsync keeps in <vardir>/facts.d.
-  const facts = ({ pluginfactdest }: { pluginfactdest: string }) => collectFacts({ externalDirs: ['/etc/kasper/facts.d', pluginfactdest] });
+  const { collectFacts, folderFactSources } = await import('@kasper/facts');
+  // This host's external facts, and those modules ship, which pluginsync keeps in <vardir>/facts.d;
+  // the custom facts modules ship (lib/facter/*.rb), which pluginsync keeps in <plugindest>/facter.
+  const plugindest = String(settings.plugindest);
+  const facts = async ({ pluginfactdest }: { pluginfactdest: string }) => {
+    const custom = folderFactSources([join(plugindest, 'facter')], [plugindest]);
+    const defaultProvider = custom.files.length ? await agentProviders() : undefined;
+    return collectFacts({ externalDirs: ['/etc/kasper/facts.d', pluginfactdest], custom, defaultProvider });
+  };
   // Puppet's agent_specified_environment: the environment when a flag or kasper.conf chose it.
   const chosen = (await new Resolver(SECTION_OF.agent, fromFlags(flags)).source('environment')) !== 'default';
   // Deferred values are resolved with the compiler's built-in functions, loaded on the first one.
@@ -251,6 +257,14 @@ export async function runAgent(opts: Record<string, unknown>, out: Output): Prom
   out.exitCode = await runDaemon({
     ...settings, facts, agentSpecifiedEnvironment: chosen ? settings.environment : undefined, deferredFunctions, onLog: printLog(out, false),
   });
+}
+
+/** The providers the agent would choose on this host (stdlib's package_provider, service_provider facts). */
+async function agentProviders(): Promise<(type: string) => string | undefined> {
+  const { Registry, detectHost } = await import('@kasper/providers');
+  const registry = new Registry();
+  const host = detectHost();
+  return (type) => registry.defaultProviderName(type, host);
 }
 
 /** The master's storage, as its settings name it (`kasper node`, `kasper report`, `kasper diff`). */

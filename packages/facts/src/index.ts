@@ -9,6 +9,8 @@ import { promisify } from 'node:util';
 import { loadExternalFacts } from './external.ts';
 
 export { formatFacts } from './format.ts';
+export { definedFactNames, folderFactSources, moduleFactSources, resolveCustomFacts, type CustomFactSources, type CustomFactsResult } from './custom.ts';
+import { definedFactNames, resolveCustomFacts, type CustomFactSources, type CustomFactsResult } from './custom.ts';
 export { loadExternalFacts } from './external.ts';
 export { FACTS_MESSAGES, FactsError } from './messages.ts';
 
@@ -434,6 +436,16 @@ export interface CollectOptions {
   externalDirs?: string[];
   /** Instrumentation: the name of each resolver that runs is pushed here. */
   trace?: string[];
+  /**
+   * Custom facts in Ruby (modules' lib/facter, see moduleFactSources and folderFactSources):
+   * resolved after the core and external facts, which they can read, and added where those
+   * have no fact of the same name. Ruby starts only when a fact asked for is one of theirs.
+   */
+  custom?: CustomFactSources;
+  /** The provider Puppet would choose for a type on this host (stdlib's service_provider fact). */
+  defaultProvider?(type: string): string | undefined;
+  /** Custom facts that failed (a file that does not load, a resolution that raises). */
+  onCustomError?(error: CustomFactsResult['errors'][number]): void;
 }
 
 /** The resolvers (named by their first fact) that collecting these names runs. */
@@ -443,6 +455,21 @@ export function resolversFor(names?: string[]): string[] {
 }
 
 export async function collectFacts(options: CollectOptions = {}): Promise<Facts> {
+  const custom = options.custom;
+  if (custom && custom.files.length > 0) {
+    const wanted = options.names?.map((n) => n.split('.')[0]);
+    const mine = wanted ? wanted.filter((n) => definedFactNames(custom.files).has(n)) : undefined;
+    if (!mine || mine.length > 0) {
+      // Custom facts read any core fact (Facter.value), so all of them are collected first.
+      const known = await collectFacts({ ...options, names: undefined, custom: undefined });
+      const r = await resolveCustomFacts(custom, known, { names: mine, defaultProvider: options.defaultProvider });
+      for (const e of r.errors) options.onCustomError?.(e);
+      const facts: Facts = { ...known };
+      for (const [k, v] of Object.entries(r.values)) if (!(k in facts)) facts[k] = v;
+      if (wanted) for (const k of Object.keys(facts)) if (!wanted.includes(k)) delete facts[k];
+      return facts;
+    }
+  }
   const wanted = options.names?.map((n) => n.split('.')[0]);
   const chosen = RESOLVERS.filter(([names]) => !wanted || names.some((n) => wanted.includes(n)));
   lastResolved.length = 0;

@@ -68,6 +68,17 @@ export class Registry {
     return [...this.types.keys()].sort();
   }
 
+  /**
+   * The provider a resource of this type gets on this host when it names none (the host's
+   * default, else the first suitable); undefined when Kasper has no such type or none suits.
+   * What stdlib's package_provider and service_provider facts report.
+   */
+  defaultProviderName(type: string, host: Host): string | undefined {
+    const t = this.types.get(type);
+    const suitable = t ? t.providers.filter((p) => p.suitable(host)) : [];
+    return (suitable.find((p) => p.isDefault?.(host)) ?? suitable[0])?.name;
+  }
+
   /** The provider for a resource: the one it names, else the host's default, else the first suitable. */
   providerFor(r: Resource, host: Host): Provider {
     const t = this.requireType(r.type);
