@@ -115,8 +115,9 @@ test('pluginsync mirrors the master\'s lib/kasper into plugindest, and keeps nam
   assert.deepEqual(await pluginsync(master, dest, 'production'), []);
   assert.deepEqual(fetched, []);
   served = { 'kasper/types/line.mjs': LINE_TYPE };
-  assert.deepEqual(await pluginsync(master, dest, 'production'), ['kasper/providers/line_file.mjs']);
+  assert.deepEqual((await pluginsync(master, dest, 'production')).sort(), ['facter/role.rb', 'kasper/providers/line_file.mjs']);
   assert.equal(existsSync(join(dest, 'kasper/providers/line_file.mjs')), false);
+  assert.equal(existsSync(join(dest, 'facter/role.rb')), false);
 
   served = { 'kasper/../../escape.mjs': 'bad' };
   await assert.rejects(pluginsync(master, dest, 'production'), /leaves its folder/);

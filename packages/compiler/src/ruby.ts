@@ -178,16 +178,28 @@ export class RubyCalls {
    * finds a Puppet 3 function (lib/puppet/parser/functions) before a modern one, as Puppet's
    * Puppet::Parser::Functions does.
    */
-  resolveFromRuby(name: string, legacy: boolean): RubyFunction | undefined {
+  resolveFromRuby(name: string, legacy: boolean, load = true): RubyFunction | 'load' | undefined {
     const n = normalizeName(name);
     if (BUILTIN_FUNCTIONS.has(n) || this.parts.loader.findFunction(n)) return undefined;
+    let file: string | undefined;
     if (legacy && !n.includes('::') && /^[a-z_][a-z0-9_]*$/.test(n)) {
       for (const m of moduleDirs(this.parts.loader)) {
-        const file = join(m, 'lib', 'puppet', 'parser', 'functions', `${n}.rb`);
-        if (existsSync(file)) return this.loadFile(file);
+        const f = join(m, 'lib', 'puppet', 'parser', 'functions', `${n}.rb`);
+        if (existsSync(f)) {
+          file = f;
+          break;
+        }
       }
     }
-    return this.findFunction(n);
+    file ??= rubyFunctionFile(this.parts.loader, n);
+    if (!file) return undefined;
+    if (!load && !this.isLoaded(file)) return 'load';
+    return this.loadFile(file);
+  }
+
+  private isLoaded(file: string): boolean {
+    const hit = loaded.get(file);
+    return hit !== undefined && hit.text === this.parts.loader.readText(file);
   }
 
   private loadFile(file: string): RubyFunction {
@@ -264,9 +276,9 @@ export class RubyCalls {
         const lambda: Lambda | null = block ? { parameters: [{} as A.Parameter], call: (a) => block(a as PuppetValue[]) as Value } : null;
         return calls.call(name, args as Value[], lambda, frame, at) as PuppetValue;
       },
-      rubyFunction: (name, legacy) => {
-        const target = this.resolveFromRuby(name, legacy);
-        return target ? { fn: target, host: this.host(frame, at, target) } : undefined;
+      rubyFunction: (name, legacy, load) => {
+        const target = this.resolveFromRuby(name, legacy, load);
+        return target === undefined || target === 'load' ? target : { fn: target, host: this.host(frame, at, target) };
       },
       setVariable: (name, value) => frame.scope.set(name, value as Value),
       mutated: (name, value) => {

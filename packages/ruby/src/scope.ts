@@ -44,9 +44,11 @@ export interface RubyScope {
    * The Ruby function a call made from Ruby resolves to, loaded (`legacy`: a Puppet 3 call,
    * `scope.function_x`, which finds Puppet 3 functions first), with the host that checks its
    * types; undefined when the name is not a Ruby function. Ruby then runs it without leaving
-   * the VM. Without this method every call goes through callFunction.
+   * the VM. Without this method every call goes through callFunction. Unless `load` is set,
+   * the answer must not run Ruby: `'load'` says the function's file has to be loaded first
+   * (Ruby then asks again, from where loading may run Ruby).
    */
-  rubyFunction?(name: string, legacy: boolean): { fn: RubyFunction; host: FunctionHost } | undefined;
+  rubyFunction?(name: string, legacy: boolean, load: boolean): { fn: RubyFunction; host: FunctionHost } | 'load' | undefined;
   /** Whether a function exists (Puppet::Parser::Functions.function). Default: yes. */
   hasFunction?(name: string): boolean;
   /** Whether `value` is an instance of the type written as `type` (Puppet's syntax). */
@@ -127,8 +129,10 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
           };
           return scope.callFunction(args[0], list, block, args[3] === 'legacy');
         }
-        case 'ruby_function': {
-          const r = scope.rubyFunction?.(args[0], args[1] === 'legacy');
+        case 'ruby_function':
+        case 'load_ruby_function': {
+          const r = scope.rubyFunction?.(args[0], args[1] === 'legacy', op === 'load_ruby_function');
+          if (r === 'load') return 'load';
           if (!r) return undefined;
           const { fn, host } = r;
           resolved.set(fn.id, r);

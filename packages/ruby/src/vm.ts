@@ -195,6 +195,9 @@ export function rubyString(s: string): string {
   return JSON.stringify(s).replace(/#/g, '\\#');
 }
 
+/** Host operations that may run Ruby: Ruby asks them from its call's fiber (kasper.rb's REENTRANT). */
+const REENTRANT = new Set(['call_function', 'block', 'load_ruby_function']);
+
 interface Reply {
   ok?: unknown;
   err?: RubyErrorInfo;
@@ -213,6 +216,8 @@ export class RubyVm {
   private readonly blocks = new Map<number, (args: PuppetValue[]) => PuppetValue>();
   private nextId = 1;
   private depth = 0;
+  /** Host calls Ruby is waiting for in place (not from its fiber), innermost last. */
+  private readonly inPlace: string[] = [];
   private readonly whichCache = new Map<string, string | undefined>();
 
   constructor(module: WebAssembly.Module, p: Plan, compiled: number, mode: 'sync' | 'async') {
@@ -262,7 +267,17 @@ export class RubyVm {
         this.input = '';
         return s;
       },
-      host: (op: string, ...args: string[]) => this.answer(op, args),
+      // A host call Ruby makes in place: unless it is one that may run Ruby (made in place only
+      // from outside a call's fiber), answering it must not run Ruby (see call()).
+      host: (op: string, ...args: string[]) => {
+        const inPlace = !REENTRANT.has(op);
+        if (inPlace) this.inPlace.push(op);
+        try {
+          return this.answer(op, args);
+        } finally {
+          if (inPlace) this.inPlace.pop();
+        }
+      },
       log: (level: string, message: string) => this.log(level as LogLevel, message),
       out: (stream: string, text: string) => {
         if (config.output) config.output(stream === 'stderr' ? 'stderr' : 'stdout', text);
@@ -327,6 +342,11 @@ export class RubyVm {
    * is the module file being run, for naming it in errors.
    */
   call(op: string, fields: string, ctx: Context, expect?: string): unknown {
+    if (this.inPlace.length > 0) {
+      // Ruby nested in a host call made in place cannot unwind: ruby.wasm would abort the
+      // process at its first raise. A clear error instead (the host op should have waited).
+      throw new Error(`Kasper cannot run Ruby while Ruby waits for its answer to '${this.inPlace[this.inPlace.length - 1]}'`);
+    }
     this.contexts.push(ctx);
     this.depth++;
     try {

@@ -444,7 +444,11 @@ module Kasper
       # called function reaches the caller as itself, as under Puppet. nil when the name is not
       # a Ruby function (the host calls it).
       def call_in_ruby(name, args, block, legacy)
-        target = Kasper.host_value('ruby_function', name, legacy ? 'legacy' : 'modern', block ? 'block' : '', args)
+        how = [name, legacy ? 'legacy' : 'modern', block ? 'block' : '']
+        # Asked in place while the host can answer without running Ruby; a function whose file
+        # it must load first is asked for again from the call's fiber (loading runs Ruby).
+        target = Kasper.host_value('ruby_function', *how, args)
+        target = Kasper.host_value('load_ruby_function', *how, args) if target == 'load'
         return nil if target.nil?
 
         # No dispatch takes the arguments: Puppet raises an ArgumentError where the call is.

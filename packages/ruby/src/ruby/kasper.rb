@@ -71,13 +71,13 @@ module Kasper
     end
 
     # Host operations that may run Ruby again before they answer: asked from the call's fiber.
-    REENTRANT = %w[call_function block ruby_function].freeze
+    REENTRANT = %w[call_function block load_ruby_function].freeze
 
     # Calls the host; args are strings. Returns the decoded answer.
     def host(op, *args)
       op = op.to_s
       reply = if REENTRANT.include?(op) && Entry.in_call_fiber?
-                Fiber.yield([op, *args])
+                Fiber.yield([:host, op, *args])
               else
                 # Outside a call's own fiber (an Enumerator's, say) the host is called in place,
                 # and Ruby the host runs meanwhile nests.
@@ -379,22 +379,35 @@ module Kasper
 
     def self.in_call_fiber? = !@running.empty? && @running.last.equal?(Fiber.current)
 
+    @idle = [] # worker fibers between calls (making a fiber costs more than a call)
+
     def run
       request = JSON.parse(BRIDGE.call(:input).to_s)
       Kasper.kept_drop(request['drop']) if request['drop']
-      op = OPS.fetch(request['op']) { raise ArgumentError, "unknown operation #{request['op']}" }
-      fiber = Fiber.new do
-        # Dumped while the call's handles are still known, so host objects go back as themselves.
-        Kasper.enter do
-          ok = Wire.dump(op.call(request))
-          changes = Kasper.kept_changes
-          changes ? %({"ok":#{ok},"kept":[#{changes}]}) : %({"ok":#{ok}})
-        end
-      rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
-        error_reply(e)
-      end
-      advance(fiber, nil)
+      advance(@idle.pop || worker, request)
     rescue Exception => e # rubocop:disable Lint/RescueException
+      error_reply(e)
+    end
+
+    # A fiber that runs calls one after the other: it yields [:host, op, args...] when the call
+    # needs the host, and [:done, reply] when the call is over, then waits for the next one.
+    def worker
+      Fiber.new do |request|
+        loop do
+          request = Fiber.yield([:done, perform(request)])
+        end
+      end
+    end
+
+    def perform(request)
+      op = OPS.fetch(request['op']) { raise ArgumentError, "unknown operation #{request['op']}" }
+      # Dumped while the call's handles are still known, so host objects go back as themselves.
+      Kasper.enter do
+        ok = Wire.dump(op.call(request))
+        changes = Kasper.kept_changes
+        changes ? %({"ok":#{ok},"kept":[#{changes}]}) : %({"ok":#{ok}})
+      end
+    rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
       error_reply(e)
     end
 
@@ -416,16 +429,13 @@ module Kasper
       ensure
         @running.pop
       end
-      return out unless fiber.alive?
+      if out[0] == :done
+        @idle.push(fiber) if fiber.alive? && @idle.size < 8
+        return out[1]
+      end
 
       @waiting.push(fiber)
-      JSON.generate({ 'host' => out })
-    end
-
-    # Forgets calls the host abandoned (it failed while answering them).
-    def abandon(count)
-      @waiting.pop(count.to_i)
-      nil
+      JSON.generate({ 'host' => out.drop(1) })
     end
 
     def error_reply(e)

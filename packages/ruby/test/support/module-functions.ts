@@ -69,8 +69,10 @@ export class ModuleFunctions {
         const r = callRubyFunction(fn, args, block, host);
         return fn.api === 'legacy' && fn.type === 'statement' ? undefined : r;
       },
-      rubyFunction: (name, legacy) => {
+      rubyFunction: (name, legacy, load) => {
         if (this.inVm === false) return undefined;
+        const path = this.file(name, legacy);
+        if (path && !load && !this.loaded.has(path)) return 'load';
         const fn = this.function(name, legacy);
         return fn ? { fn, host } : undefined;
       },
