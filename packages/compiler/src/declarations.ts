@@ -1,7 +1,7 @@
 // Resource declarations: `type { 'title': … }` expressions (with `default:` bodies and arrays of
 // titles), and the resources functions declare (create_resources, ensure_resource, …).
 import type * as A from '@kasper/language';
-import { BUILTIN_RESOURCE_TYPES, METAPARAMETERS, capitalizeType, refKey } from '@kasper/catalog';
+import { BUILTIN_RESOURCE_TYPES, METAPARAMETERS, capitalizeType, namevarFromTitle, namevarOf, refKey } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { Classes } from './classes.ts';
@@ -92,7 +92,8 @@ export class Declarations {
     const kind = this.kindOf(typeName);
     if (!kind) throw errorAt('KSP-RES-002', { type: typeName }, frame, body);
     const type = capitalizeType(typeName);
-    const existing = this.table.declared(refKey(type, title));
+    // A title taken by another resource's alias (explicit, or its namevar's value) is taken too.
+    const existing = this.table.find(refKey(type, title));
     if (existing) {
       const where = existing.file ? ` (file: ${existing.file}, line: ${existing.line})` : '';
       throw errorAt('KSP-RES-001', { type, title, where }, frame, body);
@@ -112,10 +113,54 @@ export class Declarations {
     // Resource defaults (`File { … }`) that are in effect now, in this scope and the scopes
     // that declared it: Puppet applies them when the resource is created.
     for (const [k, v] of this.defaults.for(type.toLowerCase(), frame.scope)) if (!r.params.has(k)) this.table.setParam(r, k, v, frame, body);
+    this.aliasUniquenessKey(r, frame, body);
     r.addAutomaticTags();
     r.declaredIn = frame.container;
     if (kind === 'define') this.checkDefineParams(r, frame, body);
     return r;
+  }
+
+  /**
+   * Puppet's catalog knows a resource by its title and by its uniqueness key, the values of its
+   * type's key attributes: `file { 'a': path => '/x' }` also answers to File['/x'], so a second
+   * file with that path (or titled '/x', or '/x/') is a conflict. Exec and tidy are exempt (not
+   * isomorphic); a package's key is its name, provider and command together; a defined type's
+   * its `name`. Module types' keys (title patterns in Ruby) are not computed.
+   */
+  private aliasUniquenessKey(r: ResourceState, frame: Frame, at: A.Range): void {
+    const t = r.type.toLowerCase();
+    let key: string;
+    let shown: string;
+    let existingShown: string;
+    if (r.kind === 'builtin' && t === 'package') {
+      const name = r.params.get('name') ?? r.title;
+      const parts = [r.params.get('command'), name, r.params.get('provider')];
+      if (!parts.every((p) => p === undefined || typeof p === 'string')) return;
+      const ruby = (v: Value) => (v === undefined ? 'nil' : JSON.stringify(v));
+      key = `${r.type}\0${parts.map((p) => p ?? '').join('\0')}`;
+      shown = `[${parts.map(ruby).join(', ')}]`;
+      existingShown = `["${r.type}", ${parts.map(ruby).join(', ')}]`;
+    } else {
+      let value: Value;
+      if (r.kind === 'builtin') {
+        if (t === 'exec' || t === 'tidy') return;
+        value = r.params.get(namevarOf(t)) ?? namevarFromTitle(t, r.title);
+      } else if (r.kind === 'define') {
+        value = r.params.get('name') ?? r.title;
+      } else {
+        return;
+      }
+      if (typeof value !== 'string' || value === r.title) return;
+      key = refKey(r.type, value);
+      shown = `[${JSON.stringify(value)}]`;
+      existingShown = `["${r.type}", ${JSON.stringify(value)}]`;
+    }
+    const other = this.table.find(key);
+    if (other && other !== r) {
+      const where = other.file ? ` (file: ${other.file}, line: ${other.line})` : '';
+      throw errorAt('KSP-RES-020', { ref: r.ref, key: shown, existing: existingShown, where }, frame, at);
+    }
+    this.table.addAlias(key, r);
   }
 
   private checkDefineParams(r: ResourceState, frame: Frame, at: A.Range): void {

@@ -83,6 +83,7 @@ const MESSAGES = {
   'KSP-RES-015': { message: 'Failed to realize virtual resources {ref}', hint: 'declare the virtual resource (@type { … }) before realizing it' },
   'KSP-RES-016': { message: "Only subclasses can override parameters: {ref} parameter '{parameter}' was set{where} by {setter}", hint: 'override from a class that inherits the one that set it, or set it there' },
   'KSP-RES-017': { message: "'* =>' needs a Hash of attributes, got {value}", hint: 'splat a hash of attribute names to values' },
+  'KSP-RES-020': { message: 'Cannot alias {ref} to {key}; resource {existing} already declared{where}', hint: "two resources manage the same thing: their namevars (a file's path, a package's name and provider…) are equal; declare it once" },
   'KSP-RES-019': { message: "no parameter named '{name}' on {ref}", hint: "the resource type has no such parameter or property: check its spelling against the type's documentation" },
   'KSP-RES-018': { message: 'An attribute name must be a String, got {value}', hint: 'the keys of a splatted hash are attribute names' },
   'KSP-RES-022': { message: "The attribute '{name}' has already been set", hint: 'a resource body sets each attribute once: remove one (a `* =>` hash counts too)' },

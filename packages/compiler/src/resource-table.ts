@@ -32,6 +32,11 @@ export class ResourceTable {
     return this.byRef.get(ref) ?? this.aliases.get(ref);
   }
 
+  /** Registers another name the resource answers to (its namevar's value, when not its title). */
+  addAlias(key: string, r: ResourceState): void {
+    this.aliases.set(key, r);
+  }
+
   /** Sets a parameter, noting where and by whom; `tag` adds tags and `alias` registers names. */
   setParam(r: ResourceState, name: string, value: Value, frame: Frame, at: A.Range): void {
     if (name === 'tag') {
