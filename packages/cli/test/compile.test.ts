@@ -57,6 +57,16 @@ test('the same input compiles to the same bytes; changed code gets a new version
   assert.notEqual(JSON.parse(c.out).version, JSON.parse(a.out).version);
 });
 
+test('compile prints the node\'s catalog without exported resources, as puppet catalog compile; --exported keeps them', async () => {
+  const root = site({ ...env, 'environments/production/manifests/site.pp': "node default { include app }\n@@host { 'web01.example.com': ip => '192.0.2.1' }\n" });
+  const args = ['compile', '--node', 'web01', '--environmentpath', join(root, 'environments'), '--facts', join(root, 'facts.yaml')];
+  const plain = JSON.parse((await run(...args)).out);
+  assert.ok(!plain.resources.some((x: { type: string }) => x.type === 'Host'));
+  assert.ok(!plain.edges.some((e: { target: string }) => e.target.startsWith('Host[')));
+  const all = JSON.parse((await run(...args, '--exported')).out);
+  assert.deepEqual(all.resources.filter((x: { type: string }) => x.type === 'Host').map((x: { exported: boolean }) => x.exported), [true]);
+});
+
 test('a compile error names file:line:column, shows the line with a caret, exits 1', async () => {
   const root = site({ ...env, 'environments/production/manifests/site.pp': "node default {\n  include nope\n}\n" });
   const r = await run('compile', '--node', 'web01', '--environmentpath', join(root, 'environments'));
