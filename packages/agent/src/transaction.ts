@@ -5,8 +5,11 @@
 import { CatalogFloat, METAPARAMETERS, Report, refKey, type Catalog, type CatalogResource, type LogLevel, type ResourceStatus } from '@kasper/catalog';
 import {
   type Change, type Host, type Logger, type Provider, type ProviderContext, type Registry, type Resource,
-  FileBucket, flushTextFiles,
+  FileBucket, findSchedule, flushTextFiles, scheduleMatches,
 } from '@kasper/providers';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '@kasper/files';
 import { buildGraph, type Graph } from './graph.ts';
 import { resolveDeferred, type DeferredOptions } from './deferred.ts';
 import { codeOf, raise } from './messages.ts';
@@ -181,6 +184,7 @@ export class Transaction {
       await this.evaluate(ref, provider ?? this.lateProvider(ref, providers, byProvider));
     }
     this.flushFiles();
+    this.storeChecked();
     this.report.finish(performance.now() - started);
     return this.report;
   }
@@ -250,6 +254,44 @@ export class Transaction {
   }
 
   private readonly generateFailures = new Map<string, Error>();
+
+  private declaredSchedules?: Map<string, Record<string, unknown>>;
+  /** The catalog's schedule resources by name. */
+  private schedules(): Map<string, Record<string, unknown>> {
+    if (!this.declaredSchedules) {
+      this.declaredSchedules = new Map();
+      for (const cr of this.catalog.resources) {
+        if (cr.type !== 'Schedule') continue;
+        const r = toResource(cr, 'name');
+        this.declaredSchedules.set(r.name, r.params);
+      }
+    }
+    return this.declaredSchedules;
+  }
+
+  private checkedTimes?: Map<string, number>;
+  /** When each scheduled resource was last checked (ms), kept in <vardir>/state/schedules.json across runs. */
+  private checked(): Map<string, number> {
+    if (!this.checkedTimes) {
+      try {
+        this.checkedTimes = new Map(Object.entries(JSON.parse(readFileSync(this.scheduleState(), 'utf8')) as Record<string, number>));
+      } catch {
+        this.checkedTimes = new Map();
+      }
+    }
+    return this.checkedTimes;
+  }
+
+  private scheduleState(): string {
+    return join(dirname(this.options.bucketDir), 'state', 'schedules.json');
+  }
+
+  /** Keeps the checked times for the next run (only when scheduled resources were seen). */
+  private storeChecked(): void {
+    if (!this.checkedTimes || this.checkedTimes.size === 0) return;
+    mkdirSync(dirname(this.scheduleState()), { recursive: true });
+    writeFileAtomic(this.scheduleState(), `${JSON.stringify(Object.fromEntries(this.checkedTimes), null, 2)}\n`, 0o640);
+  }
 
   /** Writes the files resources changed in memory; a write that fails fails the resources whose changes it carried. */
   private flushFiles(): void {
@@ -376,6 +418,17 @@ export class Transaction {
       }
       type.definition.validate?.(r);
       const noop = this.ctx.noop || r.params.noop === true;
+      // A resource on a schedule is applied only inside it (Puppet reports it skipped, silently).
+      if (r.params.schedule !== undefined) {
+        const params = findSchedule(String(r.params.schedule), this.schedules());
+        const last = this.checked().get(ref) ?? 0;
+        this.checked().set(ref, Date.now());
+        if (!scheduleMatches(params, last, new Date(), refKey('Schedule', String(r.params.schedule)))) {
+          status.skipped = true;
+          this.log('debug', source, 'Not scheduled', r);
+          return;
+        }
+      }
       // A batch-capable provider (apt) takes every ready resource it manages at once.
       if (provider.syncBatch && !noop) {
         await this.evaluateBatch(ref, r, provider);

@@ -15,7 +15,8 @@ import { augeasType } from './types/augeas.ts';
 import { augeasAugtool } from './providers/augeas-augtool.ts';
 import { tidyProvider, tidyType } from './types/tidy.ts';
 import { resourcesProvider, resourcesType } from './types/resources.ts';
+import { scheduleProvider, scheduleType } from './types/schedule.ts';
 
-export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType, tidyType, resourcesType];
+export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType, tidyType, resourcesType, scheduleType];
 
-export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool, tidyProvider, resourcesProvider];
+export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool, tidyProvider, resourcesProvider, scheduleProvider];

@@ -12,3 +12,4 @@ export { ruleOf, fingerprint, type FirewallRule } from './types/firewall.ts';
 export { nftExpression, TABLE as NFT_TABLE } from './providers/firewall-nftables.ts';
 export { iptablesArgs } from './providers/firewall-iptables.ts';
 export { flushTextFiles, textFile, type FlushFailure } from './textfile.ts';
+export { scheduleMatches, findSchedule, DEFAULT_SCHEDULES } from './types/schedule.ts';

@@ -64,6 +64,8 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-053': { message: '{ref}: augtool failed: {reason}', hint: 'run the changes in augtool by hand to see why (a path that does not exist, a value the lens refuses)' },
     'KSP-PROVIDERS-054': { message: 'Parameter {parameter} failed on {ref}: Invalid tidy {parameter} {value}', hint: "age is a number and a unit s, m, h, d or w ('1w'; days when none); size a number and b, k, m, g or t ('10m'; kilobytes when none)" },
     'KSP-PROVIDERS-055': { message: 'Purging resources of type {type} is not supported, since they cannot be queried from the system', hint: 'purge works for types whose provider lists what the host has: user, group, host, mailalias, sshkey, mount …' },
+    'KSP-PROVIDERS-056': { message: "Parameter {parameter} failed on {ref}: Invalid {parameter} value '{value}'", hint: "range is 'H[:M[:S]] - H[:M[:S]]' within a day ('22:00 - 04:00' crosses midnight), weekday a day's name or 0-6, repeat a number" },
+    'KSP-PROVIDERS-057': { message: 'Could not find schedule {schedule}', hint: 'declare schedule { NAME: … } or use one of the defaults: puppet, hourly, daily, weekly, monthly, never' },
     // 101 onwards: the module types (stdlib, inifile, concat, apt, vcsrepo, archive).
     'KSP-PROVIDERS-101': { message: "Parameter {parameter} failed on {ref}: invalid regular expression '{value}': {reason}", hint: 'match and after are Ruby regular expressions; Kasper takes the syntax both Ruby and JavaScript share, plus \\A, \\z, \\Z, \\h and a leading (?i)' },
     'KSP-PROVIDERS-102': { message: '{parameter} is a required attribute ({ref})', hint: 'give the attribute: a file_line needs path, and line unless it removes by match with match_for_absence' },
