@@ -8,7 +8,7 @@
 #
 # A snippets file holds programs separated by lines `=== NAME`. Each program is compiled as the
 # whole site manifest (Puppet[:code], as `puppet apply -e` does) of a fresh environment for the
-# node `snippet.example.com`, with a few fixed facts. For each, stdout gets
+# node `snippet.example.com`, with a few fixed facts, Debian's modules (stdlib) on the modulepath. For each, stdout gets
 #   {"file": FILE, "name": NAME, "notices": [...], "warnings": [...], "resources": [...]}
 # or, when the compile fails, {"file", "name", "notices", "error": MESSAGE, "line", "column"}.
 # `resources` lists the catalog's resources other than Stage[main], Class[Settings],
@@ -52,7 +52,7 @@ STANDARD = /\A(Stage\[main\]|Class\[Settings\]|Class\[main\]|Node\[.*\])\z/i.fre
 
 def compile(code)
   Puppet[:code] = code
-  env = Puppet::Node::Environment.create(:production, [File.join(ARGV_WORK, 'code', 'modules')])
+  env = Puppet::Node::Environment.create(:production, MODULEPATH)
   Puppet.override(current_environment: env, loaders: nil) do
     node = Puppet::Node.new(NODE, facts: Puppet::Node::Facts.new(NODE, FACTS.dup), environment: env)
     node.merge(FACTS.dup)
@@ -60,6 +60,11 @@ def compile(code)
   end
 end
 ARGV_WORK = work
+# Debian's stdlib (and the other packaged modules) are on the modulepath, as Kasper has stdlib's
+# functions built in: a snippet calling merge() or to_json() compares the same functions.
+DEBIAN_MODULES = '/usr/share/puppet/modules'
+abort "puppet-snippets.rb: #{DEBIAN_MODULES} is missing (apt-get install puppet-module-puppetlabs-stdlib)" unless File.directory?(File.join(DEBIAN_MODULES, 'stdlib'))
+MODULEPATH = [File.join(work, 'code', 'modules'), DEBIAN_MODULES].freeze
 
 ARGV.each do |file|
   text = File.read(file, encoding: 'UTF-8')

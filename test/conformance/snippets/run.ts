@@ -12,6 +12,7 @@ import { KasperError } from '../../../packages/diagnostics/src/index.ts';
 import { stringifyCatalog } from '../../../packages/catalog/src/index.ts';
 import { compileCatalog, fromData, type Value } from '../../../packages/compiler/src/index.ts';
 import { parseJsonTyped } from '../normalize.ts';
+import { corpusModulepath } from '../../support/module-corpus.ts';
 
 export const SNIPPETS_DIR = import.meta.dirname;
 export const NODE = 'snippet.example.com';
@@ -70,6 +71,16 @@ export function readExpected(file: string): Map<string, Outcome> {
 }
 
 let work: string | undefined;
+let debian: { dir: string } | { reason: string } | undefined;
+
+/**
+ * Debian's packaged modules (stdlib among them), which puppet-snippets.rb puts on Puppet's
+ * modulepath: installed, or fetched and unpacked (test/support/module-corpus.ts).
+ */
+export function debianModules(): { dir: string } | { reason: string } {
+  debian ??= corpusModulepath();
+  return debian;
+}
 
 /** Compiles one snippet with Kasper as puppet-snippets.rb compiles it with Puppet. */
 export function runSnippet(code: string): Outcome {
@@ -79,9 +90,10 @@ export function runSnippet(code: string): Outcome {
   const site = join(work, 'manifests', 'site.pp');
   writeFileSync(site, code);
   const notices: string[] = [];
+  const modules = debianModules();
   try {
     const catalog = compileCatalog({
-      environment: { name: 'production', manifest: site, modulepath: [join(work, 'modules')], directory: work },
+      environment: { name: 'production', manifest: site, modulepath: [join(work, 'modules'), ...('dir' in modules ? [modules.dir] : [])], directory: work },
       node: NODE,
       facts: fromData(FACTS) as Map<string, Value>,
       log: (level, message) => { if (level === 'notice') notices.push(message); },

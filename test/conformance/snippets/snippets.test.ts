@@ -4,12 +4,16 @@
 // so the list only shrinks. A crash (an exception that is not a located KasperError) always fails.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compare, readExpected, readGaps, readSnippets, runSnippet, snippetFiles } from './run.ts';
+import { compare, debianModules, readExpected, readGaps, readSnippets, runSnippet, snippetFiles } from './run.ts';
+import { needs } from '../../support/host.ts';
 
 const gaps = readGaps();
 
 for (const file of snippetFiles()) {
-  test(file, () => {
+  test(file, (t) => {
+    // Puppet had Debian's modules (stdlib) on its modulepath; Kasper needs the same.
+    const modules = debianModules();
+    if (!needs(t, 'dir' in modules, 'reason' in modules ? modules.reason : '')) return;
     const expected = readExpected(file);
     const wrong: string[] = [];
     const fixed: string[] = [];
