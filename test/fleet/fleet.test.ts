@@ -69,7 +69,20 @@ before(async () => {
   writeFileSync(join(mconf, 'environments/production/manifests/site.pp'),
     `node default {\n  file { "${work}/out-\${trusted['certname']}.txt": content => "\${trusted['certname']} role=\${trusted['extensions']['pp_role']} os=\${facts['os']['family']}\\n" }\n`
     // Resolved by the agent: the certname from the facts it adds, the master's version from its server facts.
-    + `  file { "${work}/deferred-\${trusted['certname']}.txt": content => Deferred('sprintf', ["%s %s\\n", Deferred('$facts', ['clientcert']), $server_facts['serverversion']]) }\n}\n`);
+    + `  file { "${work}/deferred-\${trusted['certname']}.txt": content => Deferred('sprintf', ["%s %s %s\\n", Deferred('$facts', ['clientcert']), $server_facts['serverversion'], Deferred('site::secret', ['db'])]) }\n`
+    + `  file { "${work}/secret-\${trusted['certname']}.txt": content => Deferred('site::secret', ['db']) }\n}\n`);
+  // A function a module ships in Ruby, reaching the agents by pluginsync, called there by a Deferred.
+  mkdirSync(join(mconf, 'environments/production/modules/site/lib/puppet/functions/site'), { recursive: true });
+  writeFileSync(join(mconf, 'environments/production/modules/site/lib/puppet/functions/site/secret.rb'), [
+    "Puppet::Functions.create_function(:'site::secret') do",
+    '  dispatch :secret do',
+    "    param 'String', :name",
+    '  end',
+    '  def secret(name)',
+    '    Puppet::Pops::Types::PSensitiveType::Sensitive.new("secret-for-#{name}")',
+    '  end',
+    'end',
+  ].join('\n'));
   // Autosign policy: approve agent3 only (the cloud's VM-created hook would decide here).
   const policy = join(work, 'autosign.sh');
   writeFileSync(policy, '#!/bin/sh\ngrep -q "BEGIN CERTIFICATE REQUEST" && [ "$1" = "agent3.fleet.test" ]\n');
@@ -128,7 +141,11 @@ test('a fleet: requests, signing, runs, reports, revocation, and who may see wha
   const third = agent(a3);
   assert.equal(third.status, 0, third.stdout + third.stderr);
   assert.match(readFileSync(join(work, `out-${a3.name}.txt`), 'utf8'), /^agent3\.fleet\.test role= os=\w+\n$/);
-  assert.equal(readFileSync(join(work, `deferred-${a3.name}.txt`), 'utf8'), 'agent3.fleet.test 7.23.0\n');
+  assert.equal(readFileSync(join(work, `deferred-${a3.name}.txt`), 'utf8'), 'agent3.fleet.test 7.23.0 Sensitive [value redacted]\n');
+  // The Sensitive result is applied and shown nowhere.
+  assert.equal(readFileSync(join(work, `secret-${a3.name}.txt`), 'utf8'), 'secret-for-db');
+  assert.doesNotMatch(third.stdout + third.stderr, /secret-for-db/);
+  assert.match(third.stdout, /secret-agent3\.fleet\.test\.txt\]\/ensure: changed \[redacted\] to \[redacted\]/);
   // 2. The operator signs; the agents converge and their reports are stored.
   assert.equal(cli('ca', 'sign', a1.name, a2.name).status, 0);
   for (const a of [a1, a2]) {

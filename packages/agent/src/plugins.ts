@@ -22,11 +22,13 @@ export interface PluginSource {
 
 const PREFIX = 'kasper/';
 /**
- * What Kasper uses of the modules' lib/: its own types and providers, and custom facts
- * (`facter/`, with the helpers they require under `facter/` and `puppet_x/`), which the agent
- * resolves (see factSources). Puppet's Ruby types and providers are left on the master.
+ * What Kasper uses of the modules' lib/: its own types and providers, custom facts (`facter/`,
+ * with the helpers they require under `facter/` and `puppet_x/`), which the agent resolves (see
+ * factSources), and functions in Ruby (`puppet/functions/`, `puppet/parser/functions/`), which
+ * a Deferred value may call on the agent (`vault_lookup::lookup`). Puppet's Ruby types and
+ * providers are left on the master.
  */
-const SYNCED = [PREFIX, 'facter/', 'puppet_x/'];
+const SYNCED = [PREFIX, 'facter/', 'puppet_x/', 'puppet/functions/', 'puppet/parser/functions/'];
 /** What Puppet's pluginsync leaves out of every listing. */
 const IGNORE = ['.svn', 'CVS', '.git', '.hg'];
 

@@ -82,7 +82,7 @@ test('an agent run that cannot reach its master applies the cached catalog, with
 test('pluginsync mirrors the master\'s lib/kasper into plugindest, and keeps names from the master inside it', async () => {
   const dest = join(mkdtempSync(join(tmpdir(), 'kasper-plugins-')), 'lib');
   const sum = (text: string) => `{sha256}${createHash('sha256').update(text).digest('hex')}`;
-  let served: Record<string, string> = { 'kasper/types/line.mjs': LINE_TYPE, 'kasper/providers/line_file.mjs': LINE_PROVIDER, 'facter/role.rb': 'Facter.add(:role) {}', 'puppet/provider/line/ruby.rb': '# a Ruby provider' };
+  let served: Record<string, string> = { 'kasper/types/line.mjs': LINE_TYPE, 'kasper/providers/line_file.mjs': LINE_PROVIDER, 'facter/role.rb': 'Facter.add(:role) {}', 'puppet/provider/line/ruby.rb': '# a Ruby provider', 'puppet/functions/site/secret.rb': '# a function a Deferred may call' };
   const fetched: string[] = [];
   const master = {
     async get(path: string, accept: string) {
@@ -102,10 +102,11 @@ test('pluginsync mirrors the master\'s lib/kasper into plugindest, and keeps nam
       return served[rel] === undefined ? { status: 404, body: Buffer.from('') } : { status: 200, body: Buffer.from(served[rel]) };
     },
   };
-  assert.deepEqual((await pluginsync(master, dest, 'production')).sort(), ['facter/role.rb', 'kasper/providers/line_file.mjs', 'kasper/types/line.mjs']);
+  assert.deepEqual((await pluginsync(master, dest, 'production')).sort(), ['facter/role.rb', 'kasper/providers/line_file.mjs', 'kasper/types/line.mjs', 'puppet/functions/site/secret.rb']);
   assert.equal(readFileSync(join(dest, 'kasper/types/line.mjs'), 'utf8'), LINE_TYPE);
-  // custom facts (facter/, and puppet_x/ they may require) are resolved by the agent; Ruby providers are not
-  assert.equal(existsSync(join(dest, 'puppet')), false, 'only what Kasper loads');
+  // custom facts (facter/, and puppet_x/ they may require) and Ruby functions (for Deferred
+  // values) are used by the agent; Ruby providers are not
+  assert.equal(existsSync(join(dest, 'puppet/provider')), false, 'only what Kasper loads');
   const registry = new Registry();
   assert.deepEqual(await loadPlugins(registry, dest), ['kasper/types/line.mjs', 'kasper/providers/line_file.mjs']);
   assert.ok(registry.type('line'));
@@ -115,7 +116,7 @@ test('pluginsync mirrors the master\'s lib/kasper into plugindest, and keeps nam
   assert.deepEqual(await pluginsync(master, dest, 'production'), []);
   assert.deepEqual(fetched, []);
   served = { 'kasper/types/line.mjs': LINE_TYPE };
-  assert.deepEqual((await pluginsync(master, dest, 'production')).sort(), ['facter/role.rb', 'kasper/providers/line_file.mjs']);
+  assert.deepEqual((await pluginsync(master, dest, 'production')).sort(), ['facter/role.rb', 'kasper/providers/line_file.mjs', 'puppet/functions/site/secret.rb']);
   assert.equal(existsSync(join(dest, 'kasper/providers/line_file.mjs')), false);
   assert.equal(existsSync(join(dest, 'facter/role.rb')), false);
 

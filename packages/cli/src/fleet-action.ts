@@ -1,7 +1,7 @@
 // The work behind `kasper master`, `kasper agent`, `kasper ca …`, `kasper node …` and
 // `kasper report …`: wiring of @kasper/master, @kasper/ca, @kasper/agent and @kasper/storage.
 import { join } from 'node:path';
-import { chmodSync, chownSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { CertificateAuthority, CAError, CA_MESSAGES, certnamePath } from '@kasper/ca';
 import { raiser } from '@kasper/diagnostics';
 
@@ -241,13 +241,14 @@ export async function runAgent(opts: Record<string, unknown>, out: Output): Prom
   // Puppet's agent_specified_environment: the environment when a flag or kasper.conf chose it.
   const chosen = (await new Resolver(SECTION_OF.agent, fromFlags(flags)).source('environment')) !== 'default';
   // Deferred values are resolved with the compiler's built-in functions, loaded on the first one.
+  // and with the functions modules ship in Ruby, which pluginsync keeps in plugindest.
   const deferredFunctions = (environment: string, nodeFacts: Record<string, unknown>) => {
     let call: ((name: string, args: CatalogValue[]) => CatalogValue) | undefined;
     return async (name: string, args: CatalogValue[]) => {
       if (!call) {
         const { deferredCaller, fromData } = await import('@kasper/compiler');
         call = deferredCaller({
-          environment: { name: environment, manifest: join(settings.vardir, 'no-manifest'), modulepath: [] },
+          environment: { name: environment, manifest: join(settings.vardir, 'no-manifest'), modulepath: [pluginModules(settings.plugindest, settings.vardir)] },
           node: settings.certname, facts: fromData(nodeFacts) as Map<string, never>,
         });
       }
@@ -265,6 +266,28 @@ async function agentProviders(): Promise<(type: string) => string | undefined> {
   const registry = new Registry();
   const host = detectHost();
   return (type) => registry.defaultProviderName(type, host);
+}
+
+/**
+ * The Ruby functions pluginsync brought (`<plugindest>/puppet/functions`, every module's merged,
+ * as in Puppet's libdir) as a modulepath the compiler's loader reads: one folder per function
+ * namespace (`vault_lookup` for `vault_lookup::lookup`) and one for global and legacy functions,
+ * each with `lib` linking to plugindest. Made again for every run, in `<vardir>/deferred-modules`.
+ */
+function pluginModules(plugindest: string, vardir: string): string {
+  const dir = join(vardir, 'deferred-modules');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const functions = join(plugindest, 'puppet', 'functions');
+  const names = new Set(['agent_plugins']);
+  if (existsSync(functions)) {
+    for (const e of readdirSync(functions, { withFileTypes: true })) if (e.isDirectory() && /^[a-z][a-z0-9_]*$/.test(e.name)) names.add(e.name);
+  }
+  for (const n of names) {
+    mkdirSync(join(dir, n));
+    symlinkSync(plugindest, join(dir, n, 'lib'));
+  }
+  return dir;
 }
 
 /** The master's storage, as its settings name it (`kasper node`, `kasper report`, `kasper diff`). */
