@@ -299,7 +299,7 @@ export const STDLIB_FUNCTIONS: BuiltinFunction[] = [
   fn('create_resources', 'Any type, Any instances, Any defaults?', 'Undef', createResources),
   fn('ensure_resource', 'Any type, Any title, Any params?', 'Undef', ensureResourceFn),
   fn('ensure_resources', 'Any type, Any instances, Any defaults?', 'Undef', ensureResources),
-  fn('ensure_packages', 'Any packages, Any default_attributes?', 'Undef', ensurePackages),
+  fn('ensure_packages', 'Variant[String[1], Array[String[1]], Hash[String[1], Any]] packages, Hash default_attributes?', 'Undef', ensurePackages),
   fn('assert_private', 'Any message?', 'Undef', assertPrivate),
   fn('strftime', 'Any time_or_format, Any format?, Any timezone?', 'String', strftime),
   fn('shell_join', 'Any words', 'String', shellJoin),

@@ -1,0 +1,2 @@
+ensure_packages(['vim'])
+ensure_packages([86])
