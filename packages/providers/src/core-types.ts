@@ -16,7 +16,8 @@ import { augeasAugtool } from './providers/augeas-augtool.ts';
 import { tidyProvider, tidyType } from './types/tidy.ts';
 import { resourcesProvider, resourcesType } from './types/resources.ts';
 import { scheduleProvider, scheduleType } from './types/schedule.ts';
+import { filebucketProvider, filebucketType } from './types/filebucket.ts';
 
-export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType, tidyType, resourcesType, scheduleType];
+export const CORE_TYPE_DEFINITIONS: TypeDefinition[] = [hostType, cronType, sshAuthorizedKeyType, sshkeyType, mailaliasType, mountType, augeasType, tidyType, resourcesType, scheduleType, filebucketType];
 
-export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool, tidyProvider, resourcesProvider, scheduleProvider];
+export const CORE_PROVIDERS: Provider[] = [hostParsed, cronCrontab, sshAuthorizedKeyParsed, sshkeyParsed, mailaliasAliases, mountParsed, augeasAugtool, tidyProvider, resourcesProvider, scheduleProvider, filebucketProvider];

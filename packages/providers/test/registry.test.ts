@@ -13,7 +13,7 @@ const chosen = (type: string, h = host(), params: Record<string, unknown> = {}) 
 test("Kasper's types are registered, each with its providers", () => {
   const reg = new Registry();
   // Other types join over time: these must be there, each with a provider.
-  for (const t of ['exec', 'file', 'firewall', 'firewallchain', 'group', 'notify', 'package', 'service', 'user', 'host', 'cron', 'ssh_authorized_key', 'sshkey', 'mailalias', 'mount', 'augeas', 'tidy', 'resources', 'schedule', 'file_line']) {
+  for (const t of ['exec', 'file', 'firewall', 'firewallchain', 'group', 'notify', 'package', 'service', 'user', 'host', 'cron', 'ssh_authorized_key', 'sshkey', 'mailalias', 'mount', 'augeas', 'tidy', 'resources', 'schedule', 'filebucket', 'file_line']) {
     assert.ok(reg.typeNames().includes(t), t);
     assert.ok(reg.type(t)!.providers.length > 0, `${t} has a provider`);
   }
