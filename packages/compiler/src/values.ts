@@ -118,17 +118,27 @@ export class PDeferred {
  */
 export function toJsRegExp(pattern: string, extraFlags = ''): RegExp {
   let src = pattern;
-  let flags = extraFlags;
+  // Ruby's ^ and $ always match at line boundaries: JavaScript's multiline mode.
+  let flags = extraFlags.includes('m') ? extraFlags : `${extraFlags}m`;
   const inline = /^\(\?([imx]+)\)/.exec(src);
   if (inline) {
     src = src.slice(inline[0].length);
     if (inline[1].includes('i') && !flags.includes('i')) flags += 'i';
     if (inline[1].includes('m') && !flags.includes('s')) flags += 's';
   }
+  // Ruby's anchors and classes JavaScript lacks (an escaped backslash before them is left alone):
+  // \A start and \z end of the string, \Z end or before a final newline, \h a hex digit, and the
+  // POSIX bracket classes ([[:digit:]], ASCII as Ruby's are for ASCII text).
+  const unescaped = (esc: string) => new RegExp(`(^|[^\\\\])((?:\\\\\\\\)*)\\\\${esc}`, 'g');
   src = src
-    .replace(/\\A/g, '^')
-    .replace(/\\[zZ]/g, '$')
-    .replace(/\\h/g, '[0-9a-fA-F]')
+    .replace(unescaped('A'), '$1$2(?<![\\s\\S])')
+    .replace(unescaped('z'), '$1$2(?![\\s\\S])')
+    .replace(unescaped('Z'), '$1$2(?=\\n?(?![\\s\\S]))')
+    .replace(unescaped('h'), '$1$2[0-9a-fA-F]')
+    .replace(/\[:(\^?)(alpha|digit|alnum|upper|lower|space|blank|punct|xdigit|word|cntrl|print|graph):\]/g, (m, neg: string, name: string) => {
+      if (neg) return m;
+      return POSIX_CLASSES[name];
+    })
     .replace(/\(\?<([a-zA-Z_]\w*)>/g, '(?<$1>');
   try {
     return new RegExp(src, flags);
@@ -137,6 +147,11 @@ export function toJsRegExp(pattern: string, extraFlags = ''): RegExp {
     return new RegExp(src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
   }
 }
+
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', blank: ' \\t',
+  punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9a-fA-F', word: '\\w', cntrl: '\\x00-\\x1f\\x7f', print: '\\x20-\\x7e', graph: '\\x21-\\x7e',
+};
 
 export function isHash(v: Value): v is Map<Value, Value> {
   return v instanceof Map;
