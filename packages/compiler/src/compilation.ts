@@ -280,6 +280,8 @@ export class Compilation implements EvaluationHost {
    */
   private checkAttributeNames(): void {
     for (const r of this.table.all) {
+      // Virtual and exported define instances never realized are checked here, as Puppet does.
+      if (r.kind === 'define' && r.virtual && !r.evaluated) this.declarations.checkDefineParams(r);
       if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
       const moduleType = r.kind === 'custom' ? rubyTypeAttributes(this.loader, r.type.toLowerCase()) : null;
       if (r.kind === 'custom' && !moduleType) continue;

@@ -3,6 +3,7 @@
 import type * as A from '@kasper/language';
 import { BUILTIN_RESOURCE_TYPES, METAPARAMETERS, capitalizeType, namevarFromTitle, namevarOf, refKey } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
+import { raise } from './messages.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { Classes } from './classes.ts';
 import { locate, normalizeName, type Loader } from './loader.ts';
@@ -116,7 +117,9 @@ export class Declarations {
     this.aliasUniquenessKey(r, frame, body);
     r.addAutomaticTags();
     r.declaredIn = frame.container;
-    if (kind === 'define') this.checkDefineParams(r, frame, body);
+    // Puppet checks a define instance's parameter names at its statement, but a virtual or
+    // exported one's only when the catalog is finished (checkDefineParams from there).
+    if (kind === 'define' && !r.virtual) this.checkDefineParams(r, frame, body);
     return r;
   }
 
@@ -163,12 +166,14 @@ export class Declarations {
     this.table.addAlias(key, r);
   }
 
-  private checkDefineParams(r: ResourceState, frame: Frame, at: A.Range): void {
+  /** A define instance's parameters must be the define's, its metaparameters or `name`. */
+  checkDefineParams(r: ResourceState, frame?: Frame, at?: A.Range): void {
     const def = this.loader.findDefine(r.type.toLowerCase())!;
     const allowed = new Set(def.node.parameters.map((p) => p.name));
     for (const k of r.params.keys()) {
       if (!allowed.has(k) && !METAPARAMETERS.has(k) && k !== 'name') {
-        throw errorAt('KSP-RES-004', { ref: r.ref, name: k }, frame, at);
+        if (frame && at) throw errorAt('KSP-RES-004', { ref: r.ref, name: k }, frame, at);
+        throw raise('KSP-RES-004', { ref: r.ref, name: k }, r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined);
       }
     }
   }
