@@ -44,7 +44,8 @@ export const fileType: TypeDefinition = {
     { name: 'target' },
     {
       name: 'content',
-      insync: (is, should) => Buffer.isBuffer(is) && is.equals(toBuffer(should)),
+      // replace => false: an existing file's content is left as it is, so it is in sync (as Puppet's).
+      insync: (is, should, r) => Buffer.isBuffer(is) && (is.equals(toBuffer(should)) || !asBool(r.params.replace, true)),
       format: (v) => (v === undefined || v === 'absent' ? 'absent' : md5(toBuffer(v))),
       diff: (is, should, r) => (asBool(r.params.show_diff, true) ? contentDiff(r.name, is ?? '', should) : undefined),
     },
