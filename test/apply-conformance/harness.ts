@@ -158,6 +158,13 @@ export function privateEtc(caseEtc?: string): string {
     etcCopy = mkdtempSync(join(tmpdir(), 'kasper-ac-etc-'));
     execFileSync('cp', ['-a', '/etc/.', etcCopy]);
     execFileSync('mount', ['--bind', etcCopy, '/etc']);
+    // And an empty crontab spool of its own (same owner and mode), so purging cron jobs touches no real crontab.
+    if (existsSync('/var/spool/cron/crontabs')) {
+      const spool = join(mkdtempSync(join(tmpdir(), 'kasper-ac-spool-')), 'crontabs');
+      execFileSync('cp', ['-a', '/var/spool/cron/crontabs', spool]);
+      for (const f of readdirSync(spool)) rmSync(join(spool, f), { force: true });
+      execFileSync('mount', ['--bind', spool, '/var/spool/cron/crontabs']);
+    }
   }
   if (caseEtc && existsSync(caseEtc)) for (const n of readdirSync(caseEtc)) cpSync(join(caseEtc, n), join('/etc', n));
   return etcCopy;
@@ -177,8 +184,8 @@ export async function runCase(name: string, apply: Applier, user: string): Promi
   const work = mkdtempSync(join(tmpdir(), 'kasper-ac-work-'));
   const u = needsUser(name) ? user : undefined;
   try {
-    if (existsSync(join(dir, 'etc'))) {
-      if (process.env.KASPER_AC_NAMESPACE !== '1') throw new Error(`${name} has etc/: it must run in a namespace (name it purge-…)`);
+    if (existsSync(join(dir, 'etc')) || name.startsWith('purge-')) {
+      if (process.env.KASPER_AC_NAMESPACE !== '1') throw new Error(`${name} must run in a namespace (name it purge-…)`);
       privateEtc(join(dir, 'etc'));
     }
     if (u) prepareUser(u);

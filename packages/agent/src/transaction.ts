@@ -84,7 +84,8 @@ export class Transaction {
       instancesOf: async (type) => {
         const probe: Resource = { type, title: '', ref: '', name: '', params: {}, tags: [] };
         const p = this.options.registry.providerFor(probe, this.options.host);
-        return p.instances ? p.instances(this.ctx) : undefined;
+        if (p.purgeable) return p.purgeable(this.ctx);
+        return p.instances ? (await p.instances(this.ctx)).map((name) => ({ name })) : undefined;
       },
     };
     for (const e of catalog.edges) this.containment.set(e.target, e.source);

@@ -53,8 +53,8 @@ export interface ProviderContext {
   readSource?(source: string): Promise<Buffer | undefined>;
   /** Per-run scratch space a provider may fill in prefetch and read in retrieve. */
   cache: Map<string, unknown>;
-  /** The names of every instance of a type on this host, from its provider's instances (resources' purge); undefined when it cannot list them. */
-  instancesOf?(type: string): Promise<string[] | undefined>;
+  /** Every instance of a type on this host, from its provider (resources' purge); undefined when it cannot list them. */
+  instancesOf?(type: string): Promise<{ name: string; params?: Record<string, unknown> }[] | undefined>;
   /** Logs a notice against a resource (its path as the source), as Puppet's types do (`Tidying 3 files`). */
   notice?(r: Resource, message: string): void;
 }
@@ -161,6 +161,11 @@ export interface Provider {
    * installed earlier in the run makes it suitable, and noop says so instead of failing.
    */
   commands?: string[];
+  /**
+   * What `resources { TYPE: purge => true }` may remove, with the parameters that find each
+   * again (a cron job's user); default: `instances` without parameters.
+   */
+  purgeable?(ctx: ProviderContext): Promise<{ name: string; params?: Record<string, unknown> }[]>;
   /** The names of every instance on the host (`kasper resource user`). */
   instances?(ctx: ProviderContext): Promise<string[]>;
   /** Reacts to a refresh event (restart a service, run a refreshonly exec). */

@@ -3,6 +3,7 @@
 //   # Puppet Name: NAME
 //   VAR=value            (the job's environment lines)
 //   MIN HOUR MDAY MON WDAY COMMAND   (or @special COMMAND)
+import { readdirSync } from 'node:fs';
 import { type Provider, type ProviderContext, type Resource } from '../api.ts';
 import { runChecked } from '../executor.ts';
 import { raise } from '../messages.ts';
@@ -111,12 +112,28 @@ function adopt(file: ParsedFile, r: Resource): void {
   if (first) first.name = r.name;
 }
 
+/** Where Debian's cron keeps crontabs: one file per user. */
+export const CRONTAB_DIR = '/var/spool/cron/crontabs';
+
 export const cronCrontab: Provider = {
   name: 'crontab',
   type: 'cron',
   commands: ['crontab'],
   suitable: (host) => host.hasCommand('crontab'),
   isDefault: () => true,
+  async purgeable(ctx) {
+    // Every user's crontab (as Puppet lists them), and the running user's.
+    let users: string[] = [];
+    try { users = readdirSync(CRONTAB_DIR).filter((f) => !f.startsWith('.')); } catch { /* none readable */ }
+    const me = process.env.USER ?? 'root';
+    if (!users.includes(me)) users.push(me);
+    const out: { name: string; params: Record<string, unknown> }[] = [];
+    for (const user of users.sort()) {
+      const file = await ParsedFile.open(ctx, crontabStore(user), format);
+      for (const e of file.records()) out.push({ name: e.name, params: { user } });
+    }
+    return out;
+  },
   async retrieve(r, ctx) {
     const file = await open(r, ctx);
     adopt(file, r);

@@ -44,8 +44,8 @@ export const resourcesType: TypeDefinition = {
   desired: () => ({}),
   async generate(r, all, ctx) {
     if (!asBool(r.params.purge, false)) return [];
-    const names = await ctx.instancesOf?.(r.name);
-    if (!names) throw raise('KSP-PROVIDERS-055', { type: r.name });
+    const found = await ctx.instancesOf?.(r.name);
+    if (!found) throw raise('KSP-PROVIDERS-055', { type: r.name });
     const declared = new Set(all.filter((x) => x.type === r.name).map((x) => x.name));
     const limit = systemLimit(r);
     const keepUids = new Set(asList(r.params.unless_uid).flat().map(String));
@@ -59,8 +59,8 @@ export const resourcesType: TypeDefinition = {
     // This resource's metaparameters (noop, tag, loglevel …) go to what it purges, not its relationships.
     const meta = Object.fromEntries(Object.entries(r.params).filter(([k]) => METAPARAMETERS.has(k) && !(RELATIONSHIP_PARAMETERS as readonly string[]).includes(k)));
     const type = r.name[0].toUpperCase() + r.name.slice(1);
-    return names.filter((n) => !declared.has(n) && !n.startsWith('unmanaged:') && !keep(n))
-      .map((n): GeneratedResource => ({ type, title: n, params: { ...meta, ensure: 'absent' } }));
+    return found.filter((i) => !declared.has(i.name) && !keep(i.name))
+      .map((i): GeneratedResource => ({ type, title: i.name, params: { ...meta, ...i.params, ensure: 'absent' } }));
   },
 };
 
