@@ -75,9 +75,15 @@ async function material(r: Resource, ctx: ProviderContext): Promise<Buffer> {
       if (!res.ok) throw raise('KSP-PROVIDERS-114', { source, reason: `${res.status} ${res.statusText}` });
       return Buffer.from(await res.arrayBuffer());
     }
-    const got = await ctx.exec.run('curl', ['-fsSL', source]);
-    if (got.exitCode !== 0) throw raise('KSP-PROVIDERS-114', { source, reason: got.stderr.trim() });
-    return Buffer.from(got.stdout, 'binary');
+    // ftp through curl, into a file (a binary key is not text).
+    const dir = mkdtempSync(join(tmpdir(), 'kasper-apt-key-'));
+    try {
+      const got = await ctx.exec.run('curl', ['-fsSL', '-o', join(dir, 'key'), source]);
+      if (got.exitCode !== 0) throw raise('KSP-PROVIDERS-114', { source, reason: got.stderr.trim() });
+      return readFileSync(join(dir, 'key'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   // From a keyserver, through a throwaway gpg home.
   const home = mkdtempSync(join(tmpdir(), 'kasper-apt-key-'));

@@ -3,8 +3,9 @@
 // before the file is put in place; extracts with tar, unzip, gunzip … in extract_path as the
 // module does; removes the archive afterwards when `cleanup`.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { asBool, asString, type Provider, type ProviderContext, type Resource } from '../api.ts';
 import { raise } from '../messages.ts';
@@ -62,10 +63,17 @@ async function fetchBytes(source: string, r: Resource, ctx: ProviderContext): Pr
     return b;
   }
   if (/^(ftp|s3|gs):\/\//.test(source)) {
-    const cmd = source.startsWith('ftp:') ? ['curl', ['-fsSL', source]] as const : source.startsWith('s3:') ? ['aws', ['s3', 'cp', source, '-']] as const : ['gsutil', ['cp', source, '-']] as const;
-    const res = await ctx.exec.run(cmd[0], [...cmd[1]]);
-    if (res.exitCode !== 0) throw raise('KSP-PROVIDERS-114', { source, reason: res.stderr.trim() });
-    return Buffer.from(res.stdout, 'binary');
+    // Through the tool for the scheme, into a file (a command's output is text, an archive is not).
+    const dir = mkdtempSync(join(tmpdir(), 'kasper-archive-'));
+    try {
+      const out = join(dir, 'download');
+      const [cmd, args] = source.startsWith('ftp:') ? ['curl', ['-fsSL', '-o', out, source]] : source.startsWith('s3:') ? ['aws', ['s3', 'cp', source, out]] : ['gsutil', ['cp', source, out]];
+      const res = await ctx.exec.run(cmd, args);
+      if (res.exitCode !== 0) throw raise('KSP-PROVIDERS-114', { source, reason: res.stderr.trim() });
+      return readFileSync(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   const path = source.replace(/^file:\/\//, '');
   if (!existsSync(path)) throw raise('KSP-PROVIDERS-115', { source });
