@@ -13,7 +13,7 @@ export function binaryOperation(op: Exclude<A.BinaryExpression['operator'], 'and
     case '!=': return !puppetEquals(left, right);
     case '=~': return match(left, right, frame, e);
     case '!~': return !match(left, right, frame, e);
-    case 'in': return isIn(left, right);
+    case 'in': return isIn(left, right, frame);
     case '<': case '<=': case '>': case '>=': return compare(op, left, right, frame, e);
     case '+': return plus(left, right, frame, e);
     case '-': return minus(left, right, frame, e);
@@ -44,18 +44,25 @@ export function match(left: Value, right: Value, frame: Frame, e: A.Range): bool
     throw errorAt('KSP-EVAL-030', { value: describe(left) }, frame, e);
   }
   const m = re.exec(left);
-  frame.scope.setMatch(m ? [...m].map((x) => x ?? undefined) : null);
+  // A failed match leaves $0, $1 … as they were (Puppet sets them only on a match).
+  if (m) frame.scope.setMatch([...m].map((x) => x ?? undefined));
   return m !== null;
 }
 
-function isIn(left: Value, right: Value): boolean {
+function isIn(left: Value, right: Value, frame: Frame): boolean {
+  // A regex that matches sets $0, $1 … as =~ does (`/(ana)/ in 'bananas'` gives $1 = 'ana').
+  const regexMatches = (re: RegExp, s: string) => {
+    const m = re.exec(s);
+    if (m) frame.scope.setMatch([...m].map((x) => x ?? undefined));
+    return m !== null;
+  };
   if (typeof right === 'string') {
     if (typeof left === 'string') return right.toLowerCase().includes(left.toLowerCase());
-    if (left instanceof PRegexp) return left.regexp.test(right);
+    if (left instanceof PRegexp) return regexMatches(left.regexp, right);
     return false;
   }
   const matches = (x: Value) => {
-    if (left instanceof PRegexp) return typeof x === 'string' && left.regexp.test(x);
+    if (left instanceof PRegexp) return typeof x === 'string' && regexMatches(left.regexp, x);
     if (isType(left)) return left.isInstance(x);
     return puppetEquals(left, x);
   };

@@ -370,12 +370,20 @@ export class TypeAliasType extends PType {
 
 // ---------------------------------------------------------------- string forms
 
+/**
+ * A Float as Ruby prints it: the shortest digits that read back the same, with `.0` when whole,
+ * and in exponent form (`1.0e+20`, `1.0e-05`) below 0.0001 and from 1e16 up.
+ */
 export function formatFloat(n: number): string {
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${n}.0`;
   if (!Number.isFinite(n)) return String(n);
-  const s = String(n);
-  // Ruby prints 1.0e+20 where JavaScript prints 1e+20.
-  return s.replace(/^(-?\d+)e/, '$1.0e');
+  const abs = Math.abs(n);
+  if (abs !== 0 && (abs >= 1e16 || abs < 1e-4)) {
+    const [mantissa, exponent] = n.toExponential().split('e');
+    const e = Number(exponent);
+    return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  }
+  if (Number.isInteger(n)) return `${Object.is(n, -0) ? '-0' : n}.0`;
+  return String(n);
 }
 
 export function quote(s: string): string {
