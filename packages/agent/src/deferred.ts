@@ -12,7 +12,7 @@
 // (or holds one) makes the parameter sensitive, so its value never reaches a log line, an event or
 // the report. `unwrap` takes the Sensitive off on purpose, and then the value shows, as in Puppet.
 import {
-  CatalogFloat, containsDeferred, isDeferredData, refKey, isSensitiveData, sensitiveData, type Catalog, type CatalogValue, type DeferredData,
+  CatalogFloat, containsDeferred, isDeferredData, refKey, isSensitiveData, sensitiveData, type Catalog, type CatalogResource, type CatalogValue, type DeferredData,
 } from '@kasper/catalog';
 import { raise } from './messages.ts';
 
@@ -24,6 +24,12 @@ export interface DeferredOptions {
   facts?: Record<string, unknown>;
   /** The function library; without it only the built-in functions below are known. */
   call?: DeferredCaller;
+  /**
+   * Puppet's preprocess_deferred: true (the default) resolves every value before anything is
+   * applied; false resolves a resource's when it comes to be evaluated, after what it requires
+   * (a failure then ends the run there, as Puppet's "Failed to apply catalog").
+   */
+  preprocess?: boolean;
 }
 
 /** Ruby's Array#join: nested arrays flattened, nil as the empty string. */
@@ -128,9 +134,22 @@ function unwrapAll(v: CatalogValue): { value: CatalogValue; sensitive: boolean }
  * call that fails.
  */
 export async function resolveDeferred(catalog: Catalog, options: DeferredOptions = {}): Promise<number> {
+  let count = 0;
+  for (const r of catalog.resources) count += await resolveResource(r, options);
+  return count;
+}
+
+/** Whether a resource has a Deferred value in its parameters. */
+export function hasDeferred(r: CatalogResource): boolean {
+  for (const v of r.parameters.values()) if (containsDeferred(v)) return true;
+  return false;
+}
+
+/** resolveDeferred for one resource (preprocess_deferred = false resolves each as it comes). */
+export async function resolveResource(r: CatalogResource, options: DeferredOptions = {}): Promise<number> {
   const resolver = new Resolver(options);
   let count = 0;
-  for (const r of catalog.resources) {
+  {
     for (const [k, v] of r.parameters) {
       if (!containsDeferred(v)) continue;
       let resolved: CatalogValue;

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '@kasper/files';
 import { buildGraph, type Graph } from './graph.ts';
-import { resolveDeferred, type DeferredOptions } from './deferred.ts';
+import { hasDeferred, resolveDeferred, resolveResource, type DeferredOptions } from './deferred.ts';
 import { codeOf, raise } from './messages.ts';
 import { recordChange, redacted, sensitiveProperties } from './report.ts';
 
@@ -61,6 +61,12 @@ export class Transaction {
   private readonly pendingRefresh = new Map<string, number>();
   private readonly containment = new Map<string, string>();
   private sensitive: Map<string, Set<string>>;
+  /** preprocess_deferred = false: Deferred values are resolved resource by resource. */
+  private get lazyDeferred(): boolean {
+    return this.options.deferred?.preprocess === false;
+  }
+  /** A lazy Deferred failed: the run ends (Puppet's "Failed to apply catalog"). */
+  private aborted = false;
 
   constructor(whole: Catalog, options: TransactionOptions) {
     // Exported resources are for other nodes to collect: never applied here, whoever compiled them.
@@ -126,7 +132,7 @@ export class Transaction {
     try {
       // Deferred values first — before generators read their resources (concat_file its
       // fragments' content): a call that fails fails the run before anything changes, as in Puppet.
-      if (await resolveDeferred(this.catalog, this.options.deferred)) this.sensitive = sensitiveProperties(this.catalog);
+      if (!this.lazyDeferred && await resolveDeferred(this.catalog, this.options.deferred)) this.sensitive = sensitiveProperties(this.catalog);
     } catch (e) {
       this.log('err', 'Kasper', (e as Error).message, undefined, codeOf(e));
       this.report.fail();
@@ -183,6 +189,7 @@ export class Transaction {
       // Files several resources edit (file_line, ini_setting) are written before anything else looks at them.
       if (!provider?.defersWrites) this.flushFiles();
       await this.evaluate(ref, provider ?? this.lateProvider(ref, providers, byProvider));
+      if (this.aborted) break;
     }
     this.flushFiles();
     this.storeChecked();
@@ -395,6 +402,22 @@ export class Transaction {
       }
       const failedBefore = this.options.failed?.get(ref) ?? this.generateFailures.get(ref);
       if (failedBefore !== undefined) throw failedBefore;
+      // preprocess_deferred = false: this resource's Deferred values now, after what it requires.
+      if (this.lazyDeferred && hasDeferred(cr)) {
+        try {
+          await resolveResource(cr, this.options.deferred);
+        } catch (e) {
+          // As Puppet: the run ends here ("Failed to apply catalog").
+          this.aborted = true;
+          status.failed = true;
+          this.report.fail();
+          this.log('err', 'Kasper', `Failed to apply catalog: ${(e as Error).message}`, undefined, codeOf(e));
+          return;
+        }
+        this.sensitive = sensitiveProperties(this.catalog);
+        r = toResource(cr, this.options.registry.requireType(cr.type.toLowerCase()).definition.namevar);
+        this.resources.set(ref, r);
+      }
       // A type Kasper does not know: the registry says so (KSP-PROVIDERS-031).
       const type = this.options.registry.requireType(cr.type.toLowerCase());
       r ??= toResource(cr, type.definition.namevar);
@@ -559,6 +582,8 @@ export class Transaction {
       if (other === ref || this.statusOf.has(other)) continue;
       const o = this.resources.get(other);
       if (!o || o.type !== r.type || o.params.noop === true) continue;
+      // Not yet resolved (preprocess_deferred = false): it waits for its own turn.
+      if (this.lazyDeferred && hasDeferred(this.graph.nodes.get(other)!.resource)) continue;
       let p: Provider;
       try {
         p = this.options.registry.providerFor(o, this.options.host);

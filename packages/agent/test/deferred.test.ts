@@ -110,3 +110,21 @@ test("local facts: Puppet's order, the run's values, Puppet's version; agent_spe
   assert.equal(plain.clientnoop, false);
   assert.equal(host.clientcert, 'stale', 'the host facts are not changed');
 });
+
+test('preprocess_deferred = false: each resource resolved when it comes; a failure ends the run there, as Puppet ("Failed to apply catalog")', async () => {
+  const c = catalogOf([
+    { title: 'first', params: { value: deferredData('join', [['a', 'b'], '-']) } },
+    { title: 'broken', params: { value: deferredData('no_such_function', []) } },
+    { title: 'after', params: { value: 'never' } },
+  ]);
+  const exec = recorder();
+  const lines: string[] = [];
+  const t = new Transaction(c, {
+    registry: registry(), host, exec, bucketDir: bucketDir(), deferred: { facts, preprocess: false },
+    onLog: (level, source, message, code) => lines.push(`${level}: ${code}: ${message}`),
+  });
+  const report = await t.run();
+  assert.equal(report.status, 'failed');
+  assert.deepEqual(changes(exec), ['kv set first a-b']);
+  assert.ok(lines.includes("err: KSP-AGENT-040: Failed to apply catalog: Could not resolve the Deferred value of Kv[broken]'s 'value': Unknown function 'no_such_function'"), lines.join('\n'));
+});

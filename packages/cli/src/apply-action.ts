@@ -102,7 +102,7 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       readSource: await sourceReader(env.modulepath),
       // Deferred values are resolved with the compiler's functions and this environment's, as
       // `puppet apply` resolves them with its own.
-      deferred: { facts: nodeFacts, call: deferredCaller({ environment: env, node, facts }) },
+      deferred: { facts: nodeFacts, call: deferredCaller({ environment: env, node, facts }), preprocess: settings.preprocess_deferred },
       onLog: (level, source, message, code) => {
         fileLog(level, source, message, code ? { code } : undefined);
         print(level, source, message);

@@ -77,6 +77,7 @@ export interface SettingValues {
   splay: number;
   onetime: boolean;
   noop: boolean;
+  preprocess_deferred: boolean;
   detailed_exitcodes: boolean;
   logdest: string;
   pluginsync: boolean;
@@ -231,6 +232,11 @@ export const SETTINGS = {
     kind: 'path', flag: '--logdest <file>', commands: ['agent', 'apply'],
     description: "the run's log, JSON lines", default: async (c) => join(await c.get('vardir'), 'log', 'kasper.log'),
     defaultText: '<vardir>/log/kasper.log',
+  },
+  preprocess_deferred: {
+    kind: 'boolean', commands: ['agent', 'apply'],
+    description: "resolve the catalog's Deferred values before anything is applied (Puppet's default); false: each resource's when it is evaluated, after what it requires",
+    default: () => true, defaultText: 'true',
   },
   pluginsync: {
     kind: 'boolean', commands: ['agent'],
