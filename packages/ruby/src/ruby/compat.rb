@@ -248,3 +248,30 @@ unless defined?(Socket)
   end
   $LOADED_FEATURES << 'socket.so' << 'socket.rb'
 end
+
+# Object#=~ answered nil for any object until Ruby 3.2 removed it; Puppet 7 ran on Rubies that had
+# it, and module code relies on it (apache's bool2httpd matches a Boolean against a regexp).
+unless Object.method_defined?(:=~)
+  class Object
+    def =~(_other)
+      nil
+    end
+  end
+end
+
+# Puppet's translation helpers, as Puppet defines them when no translations are loaded: module
+# code (the translate module's function) calls them. English only: the message as given.
+unless respond_to?(:_, true)
+  def _(message)
+    message
+  end
+end
+
+unless respond_to?(:n_, true)
+  def n_(*args)
+    singular, plural, count = args
+    return yield if block_given?
+
+    count == 1 ? singular : plural
+  end
+end
