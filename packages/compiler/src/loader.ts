@@ -112,28 +112,39 @@ export class Loader {
 
   /** Registers every definition a file holds, including classes and defines nested in classes. */
   private register(file: SourceFile): void {
+    // A name is defined once, as Puppet requires: a second class, define, function or type alias
+    // of the same name (or a class and a define sharing one) is an error at the second.
+    const once = (kind: string, name: string, e: Expression, first: { file: SourceFile; node: Expression } | undefined) => {
+      if (!first) return;
+      const p = locate(first.file, first.node.start);
+      throw raise('KSP-LOAD-004', { kind, name, where: `${p.file}:${p.line}` }, locate(file, e.start));
+    };
     const visit = (body: Expression[], prefix: string) => {
       for (const e of body) {
         switch (e.kind) {
           case 'HostClassDefinition': {
             const name = qualify(e.name, prefix);
-            if (!this.classes.has(name)) this.classes.set(name, { node: e, file, name });
+            once('class', name, e, this.classes.get(name) ?? this.defines.get(name));
+            this.classes.set(name, { node: e, file, name });
             visit(e.body, name);
             break;
           }
           case 'ResourceTypeDefinition': {
             const name = qualify(e.name, prefix);
-            if (!this.defines.has(name)) this.defines.set(name, { node: e, file, name });
+            once('defined type', name, e, this.defines.get(name) ?? this.classes.get(name));
+            this.defines.set(name, { node: e, file, name });
             break;
           }
           case 'FunctionDefinition': {
             const name = e.name.toLowerCase().replace(/^::/, '');
-            if (!this.functions.has(name)) this.functions.set(name, { node: e, file, name });
+            once('function', name, e, this.functions.get(name));
+            this.functions.set(name, { node: e, file, name });
             break;
           }
           case 'TypeAlias': {
             const name = e.name.toLowerCase().replace(/^::/, '');
-            if (!this.typeAliases.has(name)) this.typeAliases.set(name, { node: e, file, name });
+            once('type alias', name, e, this.typeAliases.get(name));
+            this.typeAliases.set(name, { node: e, file, name });
             break;
           }
           case 'NodeDefinition':
