@@ -213,6 +213,9 @@ const MESSAGES = {
   'KSP-TYPE-012': { message: 'A resource title must be a String, got {value}', hint: "write Type['title']" },
   'KSP-TYPE-013': { message: '{reason}', hint: "a type's parameters could not be used (most often a regular expression that does not compile); the reason says why" },
   'KSP-TYPE-014': { message: "'{text}' is not a type Kasper knows", hint: 'Ruby asked for a type by its text: check its spelling, or that the module defining the alias is on the modulepath' },
+  'KSP-TYPE-015': { message: 'Boolean[] takes true or false, got {value}', hint: 'write Boolean[true] or Boolean[false] (not a string)' },
+  'KSP-TYPE-016': { message: "'from' must be less or equal to 'to'. Got ({from}, {to})", hint: 'write the smaller bound first' },
+  'KSP-TYPE-017': { message: 'A Tuple-Type[] accepts 1 or more arguments. Got 0', hint: 'name the types of the elements: Tuple[String, Integer]' },
 } as const satisfies Record<string, MessageDef>;
 
 export const COMPILER_MESSAGES = defineCatalogue({

@@ -44,14 +44,18 @@ export function parameterize(t: PType, args: Value[]): Value {
   const a = args;
   switch (name) {
     case 'Boolean':
+      if (a.length > 0 && typeof a[0] !== 'boolean') throw raise('KSP-TYPE-015', { value: formatValue(a[0]) });
       return new BooleanType(typeof a[0] === 'boolean' ? a[0] : undefined);
     case 'Integer': {
       const [lo, hi] = [intArg(a[0], 'Integer'), a.length > 1 ? intArg(a[1], 'Integer') : null];
+      if (lo !== null && hi !== null && lo > hi) throw raise('KSP-TYPE-016', { from: String(lo), to: String(hi) });
       return new IntegerType(lo, hi);
     }
     case 'Float': {
       const f = (v: Value) => { const b = boundOf(v, 'Float', true); return b === null ? null : Number(b); };
-      return new FloatType(f(a[0]), a.length > 1 ? f(a[1]) : null);
+      const [lo, hi] = [f(a[0]), a.length > 1 ? f(a[1]) : null];
+      if (lo !== null && hi !== null && lo > hi) throw raise('KSP-TYPE-016', { from: formatValue(lo), to: formatValue(hi) });
+      return new FloatType(lo, hi);
     }
     case 'String':
       return new StringType(new Size(intArg(a[0], 'String'), a.length > 1 ? intArg(a[1], 'String') : null));
@@ -86,6 +90,7 @@ export function parameterize(t: PType, args: Value[]): Value {
       return new HashType(asType(a[0], 'Hash'), asType(a[1], 'Hash'), new Size(a.length > 2 ? intArg(a[2], 'Hash') : null, a.length > 3 ? intArg(a[3], 'Hash') : null));
     }
     case 'Tuple': {
+      if (a.length === 0) throw raise('KSP-TYPE-017', {});
       const types: PType[] = [];
       const ints: Value[] = [];
       for (const v of a) (isType(v) ? types.push(v) : ints.push(v));
