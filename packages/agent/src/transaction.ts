@@ -461,7 +461,8 @@ export class Transaction {
       const changes = await this.changesFor(r, provider);
       await this.applyChanges(r, provider, changes, status, noop);
       if (type.definition.selfRefresh && changes.length > 0 && r.desired?.ensure !== 'absent') {
-        this.pendingRefresh.set(ref, (this.pendingRefresh.get(ref) ?? 0) + 1);
+        // One event per change, as Puppet counts them ('Triggered 'refresh' from 2 events').
+        this.pendingRefresh.set(ref, (this.pendingRefresh.get(ref) ?? 0) + changes.length);
       }
       await this.maybeRefresh(ref, r, provider, status, noop);
     } catch (e) {

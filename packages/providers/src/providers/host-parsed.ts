@@ -3,7 +3,8 @@
 import { asString } from '../api.ts';
 import { HEADER, fileStore, parsedProvider, type Entry } from '../parsedfile.ts';
 
-const RECORD = /^([0-9a-f:]\S+)\s+([^#\s+]\S+)\s*(.*?)?(?:\s*#\s*(.*))?$/i;
+// Aliases are lazy up to an optional comment (not `(.*?)?`: JavaScript refuses an empty optional group and would take the comment as aliases).
+const RECORD = /^([0-9a-f:]\S+)\s+([^#\s+]\S+)\s*(.*?)(?:\s*#\s*(.*))?$/i;
 
 export const hostParsed = parsedProvider({
   name: 'parsed',

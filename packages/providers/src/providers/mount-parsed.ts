@@ -19,9 +19,11 @@ const format: Format = {
     if (parts.length < 2) return { kind: 'text', text: line };
     const fields: Record<string, string> = {};
     FIELDS.forEach((f, i) => { if (parts[i] !== undefined) fields[f] = f === 'device' || f === 'name' ? decode(parts[i]) : parts[i]; });
+    // A line without options stays as it is until Kasper changes it (Puppet writes it back with empty fields).
+    if (parts.length < 4) fields.line = line;
     return { kind: 'record', name: mountPoint(fields.name), fields };
   }),
-  render: (f, name) => [encode(String(f.device)), encode(name), f.fstype, f.options || 'defaults', f.dump ?? '0', f.pass ?? '0'].join('\t'),
+  render: (f, name) => typeof f.line === 'string' ? f.line : [encode(String(f.device)), encode(name), f.fstype, f.options || 'defaults', f.dump ?? '0', f.pass ?? '0'].join('\t'),
 };
 
 const targetOf = (r: Resource) => asString(r.params.target) ?? '/etc/fstab';
@@ -51,7 +53,8 @@ export const mountParsed: Provider = {
     const on = mounted(r.name);
     // Not in the fstab but mounted: creating the entry writes the desired values, so they are not reported apart.
     if (!rec) return on ? { ...r.desired, ensure: 'ghost' } : { ensure: 'absent' };
-    return { ...rec, ensure: on ? 'mounted' : 'unmounted' };
+    const { line: _, ...values } = rec;
+    return { ...values, ensure: on ? 'mounted' : 'unmounted' };
   },
   async sync(r, changes, ctx) {
     const file = await open(r, ctx);
@@ -68,6 +71,7 @@ export const mountParsed: Provider = {
     const fields = { ...(file.find(r.name) ?? {}) };
     for (const [k, v] of Object.entries(r.desired ?? {})) if (k !== 'ensure') fields[k] = String(v);
     fields.name = r.name;
+    delete fields.line;
     file.set(r.name, fields);
     await file.flush(ctx);
     void changes;

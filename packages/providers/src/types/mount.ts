@@ -23,8 +23,9 @@ export const mountType: TypeDefinition = {
     { name: 'device' },
     { name: 'fstype' },
     { name: 'options' },
-    { name: 'dump' },
-    { name: 'pass' },
+    // Their defaults are numbers, which Puppet prints unquoted: `defined 'dump' as 0`.
+    { name: 'dump', show: (v) => (typeof v === 'number' ? String(v) : `'${String(v)}'`) },
+    { name: 'pass', show: (v) => (typeof v === 'number' ? String(v) : `'${String(v)}'`) },
   ],
   parameters: ['name', 'target', 'remounts', 'atboot', 'blockdevice'],
   validate(r: Resource) {
@@ -45,8 +46,8 @@ export const mountType: TypeDefinition = {
     if (e === 'absent') return d;
     for (const p of ['device', 'fstype', 'options']) if (r.params[p] !== undefined) d[p] = String(r.params[p]);
     // dump and pass are 0 unless given, as Puppet's.
-    d.dump = String(r.params.dump ?? 0);
-    d.pass = String(r.params.pass ?? 0);
+    d.dump = r.params.dump ?? 0;
+    d.pass = r.params.pass ?? 0;
     return d;
   },
   autorequire(r: Resource) {

@@ -1,0 +1,1 @@
+sed -i 's/size=2m/size=3m/' "$ROOT/fstab"
