@@ -34,6 +34,12 @@ export interface CatalogResource {
   parameters: Map<string, CatalogValue>;
   /** Parameters whose values were Sensitive: the agent must not log or show them. */
   sensitiveParameters?: string[];
+  /**
+   * An exported resource this node's own exported collector (`<<| |>>`, on a master) made real:
+   * it stays exported (other nodes collect it too) and is applied here, as Puppet does. Not
+   * part of the JSON: the compiler sets it, agentView reads it.
+   */
+  collected?: boolean;
 }
 
 export interface CatalogEdge {
@@ -78,12 +84,13 @@ export class Catalog {
 
   /**
    * The catalog a node applies: without its exported resources (`@@file {…}`), which exist only
-   * for other nodes to collect through PuppetDB, and without the edges that touch them — as
+   * for other nodes to collect through PuppetDB (those its own collector made real stay, see
+   * `collected`), and without the edges that touch them — as
    * Puppet's compiler filters the catalog it answers an agent with (and `puppet catalog
    * compile` prints), after the whole one was stored. This catalog itself when it exports nothing.
    */
   agentView(): Catalog {
-    if (!this.resources.some((r) => r.exported)) return this;
+    if (!this.resources.some((r) => r.exported && !r.collected)) return this;
     const c = new Catalog(this.name, this.environment, this.version);
     c.tags = [...this.tags];
     c.classes = [...this.classes];
@@ -91,7 +98,7 @@ export class Catalog {
     c.codeId = this.codeId;
     const gone = new Set<string>();
     for (const r of this.resources) {
-      if (r.exported) gone.add(refKey(r.type, r.title));
+      if (r.exported && !r.collected) gone.add(refKey(r.type, r.title));
       else c.add(r);
     }
     for (const e of this.edges) if (!gone.has(e.source) && !gone.has(e.target)) c.addEdge(e.source, e.target);

@@ -27,7 +27,7 @@ import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
 import { Classes } from './classes.ts';
 import { Declarations } from './declarations.ts';
 import { Overrides, ResourceDefaults } from './overrides.ts';
-import { Collectors } from './collectors.ts';
+import { Collectors, type CollectExported } from './collectors.ts';
 import { Relationships } from './relationships.ts';
 import { Templates } from './templates.ts';
 import { FunctionCalls } from './calls.ts';
@@ -66,6 +66,8 @@ export interface CompileOptions {
   version?: number | string;
   /** false: Deferred values as the Strings plain `puppet catalog compile` prints (see CatalogOptions); rich data by default. */
   richData?: boolean;
+  /** Other nodes' exported resources, for `Type <<| |>>` (a master supplies it; see CollectExported). */
+  collectExported?: CollectExported;
 }
 
 export class Compilation implements EvaluationHost {
@@ -107,7 +109,7 @@ export class Compilation implements EvaluationHost {
     const { evaluator, table, loader } = this;
     this.defaults = new ResourceDefaults(evaluator);
     this.overrides = new Overrides(evaluator, table, loader);
-    this.collectors = new Collectors(evaluator, table, this.overrides);
+    this.collectors = new Collectors(evaluator, table, this.overrides, this.node.name, options.collectExported);
     this.relationships = new Relationships(evaluator, table);
     this.classes = new Classes({
       loader, evaluator, table, defaults: this.defaults, topScope: this.topScope, stage, mainClass: this.mainClass, settings,
@@ -115,6 +117,7 @@ export class Compilation implements EvaluationHost {
       lookup: options.hiera ? (key, frame, at) => this.hieraLookup(key, frame, at) : null,
     });
     this.declarations = new Declarations(evaluator, table, this.defaults, this.classes, loader);
+    this.collectors.declareCollected = (typeName, title, params, frame, at) => this.declarations.create(typeName, title, 'regular', params, frame, at);
     this.templates = new Templates(evaluator, this.topScope);
     this.calls = new FunctionCalls({
       loader, evaluator, topScope: this.topScope, classes: this.classes, declarations: this.declarations,

@@ -89,6 +89,9 @@ const MESSAGES = {
   'KSP-RES-022': { message: "The attribute '{name}' has already been set", hint: 'a resource body sets each attribute once: remove one (a `* =>` hash counts too)' },
   'KSP-RES-023': { message: 'Empty string title at {index}. Title strings must have a length greater than zero.', hint: 'give the resource a title' },
   'KSP-RES-024': { message: "Invalid tag '{tag}'", hint: 'a tag is letters, digits and _ , then also -, : and . (no spaces)' },
+  'KSP-RES-025': { message: 'A duplicate resource was found while collecting exported resources: {ref} is exported by {first} and by {second}', hint: 'two nodes export the same type and title (or this node declares it too): make the titles unique, e.g. with the node name in them' },
+  'KSP-RES-026': { message: 'An exported collection query compares with a String, Integer, Float or Boolean, got {value}', hint: 'PuppetDB compares stored parameters with a scalar value' },
+  'KSP-RES-027': { message: 'collecting exported resources failed: {reason}', hint: "the master could not read other nodes' exported resources from its storage" },
 
   // ------------------------------------------------------------ classes and defined types
   'KSP-CLASS-001': { message: 'Could not find class ::{name} for {node}', hint: 'check the name and the modulepath' },

@@ -40,6 +40,8 @@ export class ResourceState {
    * keeps the Integer for `$title`/`$name`, adds no title tag, and puts `name => "80"` in the catalog.
    */
   titleValue: Value = undefined;
+  /** The node whose exported resource this is, when it was collected from the master's storage. */
+  collectedFrom: string | undefined = undefined;
 
   constructor(type: string, title: string, kind: ResourceKind, scope: Scope, container: ResourceState | null) {
     this.type = type;
@@ -195,7 +197,8 @@ export function buildCatalog(
         : toCatalogValue(v);
       if (cv !== undefined) parameters.set(k, cv);
     }
-    catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters, sensitiveParameters: sensitive.length ? sensitive : undefined });
+    catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters, sensitiveParameters: sensitive.length ? sensitive : undefined,
+      ...(r.exported && !r.virtual ? { collected: true } : {}) });
   }
   // Puppet also tags the catalog with each class name it adds (and its segments).
   for (const c of classes) addTag(tags, c);

@@ -13,6 +13,7 @@ import { printable, writeFileAtomic } from '@kasper/files';
 import { openStorage, type Storage } from '@kasper/storage';
 import { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import { CompilePool } from './compile-pool.ts';
+import { exportedResources } from './exported.ts';
 import type { MasterConfig } from './config.ts';
 import type { MasterContext } from './context.ts';
 import { raise } from './messages.ts';
@@ -114,7 +115,9 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
 
   // Revocation and a new CRL reach new connections at once, whoever wrote them (the CLI too).
   const revocations = new Revocations(ca, () => app.server.setSecureContext(tlsOptions()));
-  const pool = new CompilePool(config.compileWorkers, config.compileHeapMb);
+  // `Type <<| |>>` collects other active nodes' exported resources from the store.
+  const pool = new CompilePool(config.compileWorkers, config.compileHeapMb,
+    (node, type, query) => exportedResources(storage, node, type, query, { nodePurgeTtl: config.nodePurgeTtl }));
   const ctx: MasterContext = {
     config, ca, storage, pool,
     catalogCache: new CatalogCache(config.catalogCacheBytes ?? 128 * 1024 * 1024),

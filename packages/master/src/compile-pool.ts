@@ -1,7 +1,24 @@
 // Compiles catalogs in worker threads, so one slow compile does not stall the others. Each
 // worker keeps its own parse cache, so a warm worker compiles a further node quickly.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
+import type { ExportedQuery, ExportedResource } from '@kasper/compiler';
+
+/** Other nodes' exported resources for a compiling node (the master reads them from its storage). */
+export type ExportedSource = (node: string, type: string, query: ExportedQuery | null) => Promise<ExportedResource[]>;
+
+/**
+ * A worker's question for exported resources. The compiler is synchronous, the store is not and
+ * lives on this thread: the worker posts the question and sleeps on `signal` (Atomics.wait) until
+ * the answer is posted back and the signal set.
+ */
+export interface ExportedAsk {
+  node: string;
+  type: string;
+  query: ExportedQuery | null;
+  signal: SharedArrayBuffer;
+}
+export type ExportedAnswer = { resources: ExportedResource[] } | { error: string };
 
 export interface CompileJob {
   environment: { name: string; manifest: string; modulepath: string[]; hieraConfig?: string; directory?: string };
@@ -21,7 +38,11 @@ import type { DiagnosticData } from '@kasper/diagnostics';
  * A compiled catalog: what the agent gets (`catalog`, and gzipped), and the whole catalog to
  * store when it differs — it has exported resources, which the agent's catalog leaves out.
  */
-export type CompileResult = { catalog: string; gzip: Uint8Array; version: string; stored?: string } | { error: DiagnosticData };
+export type CompileResult = {
+  catalog: string; gzip: Uint8Array; version: string; stored?: string;
+  /** It collected other nodes' exported resources: it changes when they do, so it is not cached. */
+  collectedExports?: boolean;
+} | { error: DiagnosticData };
 
 interface Pending {
   job: CompileJob;
@@ -36,9 +57,11 @@ export class CompilePool {
   compiled = 0;
 
   private readonly heapMb: number;
+  private readonly exported: ExportedSource | undefined;
 
-  constructor(size = Math.max(1, availableParallelism()), heapMb = 512) {
+  constructor(size = Math.max(1, availableParallelism()), heapMb = 512, exported?: ExportedSource) {
     this.heapMb = heapMb;
+    this.exported = exported;
     for (let i = 0; i < size; i++) this.spawn();
   }
 
@@ -46,7 +69,22 @@ export class CompilePool {
     // A bounded heap keeps V8 collecting instead of growing: with 512 MiB a 1,200-resource
     // compile runs as fast and the master's memory stays near a third. A compile that needs
     // more fails alone ("compiler crashed") and its worker is replaced.
-    const worker = new Worker(WORKER_SOURCE, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: 16 } });
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER_SOURCE, {
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: 16 },
+      workerData: { exports: port2, collects: this.exported !== undefined }, transferList: [port2],
+    });
+    port1.on('message', (ask: ExportedAsk) => {
+      const answer = (a: ExportedAnswer) => {
+        port1.postMessage(a);
+        const flag = new Int32Array(ask.signal);
+        Atomics.store(flag, 0, 1);
+        Atomics.notify(flag, 0);
+      };
+      this.exported!(ask.node, ask.type, ask.query).then((resources) => answer({ resources }), (e: Error) => answer({ error: e.message }));
+    });
+    port1.unref();
+    worker.on('exit', () => port1.close());
     const slot = { worker, busy: null as Pending | null };
     worker.on('message', (r: CompileResult) => {
       const p = slot.busy;

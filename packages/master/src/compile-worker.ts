@@ -1,9 +1,30 @@
 // A compile worker: receives jobs from the pool, answers with the catalog JSON or the error.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { stringifyCatalog } from '@kasper/catalog';
 import { CompileError, compileCatalog, fromData, parseJsonData, parseYaml11Data, type Value } from '@kasper/compiler';
-import type { CompileJob, CompileResult } from './compile-pool.ts';
+import type { CollectExported } from '@kasper/compiler';
+import type { CompileJob, CompileResult, ExportedAnswer, ExportedAsk } from './compile-pool.ts';
+
+const { exports, collects } = workerData as { exports: MessagePort; collects: boolean };
+
+/** How long a compile waits for the store's answer before it fails. */
+const EXPORTS_TIMEOUT_MS = 60_000;
+
+/** Asks the master's thread for exported resources and sleeps until it answers (see ExportedAsk). */
+function exportedFor(node: string, used: { asked: boolean }): CollectExported {
+  return (type, query) => {
+    used.asked = true;
+    const signal = new SharedArrayBuffer(4);
+    exports.postMessage({ node, type, query, signal } satisfies ExportedAsk);
+    if (Atomics.wait(new Int32Array(signal), 0, 0, EXPORTS_TIMEOUT_MS) === 'timed-out') throw new Error(`no answer from the store in ${EXPORTS_TIMEOUT_MS / 1000} s`);
+    const m = receiveMessageOnPort(exports);
+    if (!m) throw new Error('the store answered nothing');
+    const a = m.message as ExportedAnswer;
+    if ('error' in a) throw new Error(a.error);
+    return a.resources;
+  };
+}
 
 /**
  * A classifier's classes and parameters, read with Ruby's YAML rules as Puppet reads them: a
@@ -31,13 +52,18 @@ parentPort!.on('message', (job: CompileJob) => {
     const trusted = fromData(job.trusted) as Map<string, Value>;
     const { classes, parameters } = classification(job.classifierYaml);
     const serverFacts = new Map<string, Value>(Object.entries(job.serverFacts ?? {}));
-    const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters, serverFacts });
+    const used = { asked: false };
+    const collectExported = collects ? exportedFor(job.node, used) : undefined;
+    const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters, serverFacts, collectExported });
     // The agent gets its catalog without exported resources; the whole one is stored, so other
     // nodes can collect them (as Puppet stores before it filters).
     const agent = catalog.agentView();
     const text = stringifyCatalog(agent, 0);
     // Compressed here, once per compile, off the thread that serves requests.
-    result = { catalog: text, gzip: gzipSync(text, { level: 6 }), version: String(catalog.version), ...(agent === catalog ? {} : { stored: stringifyCatalog(catalog, 0) }) };
+    result = {
+      catalog: text, gzip: gzipSync(text, { level: 6 }), version: String(catalog.version),
+      ...(agent === catalog ? {} : { stored: stringifyCatalog(catalog, 0) }), ...(used.asked ? { collectedExports: true } : {}),
+    };
   } catch (e) {
     // The compiler's code and place travel with the message, so the agent sees them.
     result = e instanceof CompileError

@@ -119,7 +119,8 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
       }
       // The cache keeps what the agent gets; the store the whole catalog, exported resources too.
       result = { catalog: out.catalog, gzip: out.gzip, version: out.version };
-      catalogCache.set(name, key, result);
+      // A catalog that collected other nodes' exports changes when they do: compiled every time.
+      if (!out.collectedExports) catalogCache.set(name, key, result);
       await storage.saveCatalog(name, out.stored ?? out.catalog, out.version, { transactionUuid, environment, producer: config.certname });
     }
     metrics.catalogs++;

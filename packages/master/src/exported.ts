@@ -1,0 +1,35 @@
+// Exported resources collected between nodes: a compile's `Type <<| query |>>` becomes one
+// PuppetDB resources query (the query Puppet's PuppetDB terminus sends), which @kasper/query
+// turns into SQL for SQLite or PostgreSQL: the resources of that type exported by every other
+// active node's latest catalog that the collector's query selects. Nothing is loaded and
+// filtered here.
+import type { ExportedQuery, ExportedResource } from '@kasper/compiler';
+import { parseDuration, runQuery } from '@kasper/query';
+import type { Storage } from '@kasper/storage';
+
+const DAY = 86_400_000;
+
+/** A collector's query as a PuppetDB AST query on resources. */
+export function pdbFilter(q: ExportedQuery): unknown[] {
+  if (q.op === 'and' || q.op === 'or') return [q.op, pdbFilter(q.left), pdbFilter(q.right)];
+  if (!('attribute' in q)) throw new Error('unknown query');
+  const field = q.attribute === 'tag' || q.attribute === 'title' ? q.attribute : ['parameter', q.attribute];
+  // Tags and titles are strings (`tag == 80` looks for the tag "80"); parameters keep their type.
+  const value = typeof field === 'string' ? String(q.value) : q.value;
+  const eq = ['=', field, value];
+  return q.op === '==' ? eq : ['not', eq];
+}
+
+/** The exported resources of `type` from every active node but `node`, that `query` selects. */
+export async function exportedResources(
+  storage: Storage, node: string, type: string, query: ExportedQuery | null, options: { nodePurgeTtl?: string | number } = {},
+): Promise<ExportedResource[]> {
+  const filter: unknown[] = ['and', ['=', 'type', type], ['=', 'exported', true], ['not', ['=', 'certname', node]], ['=', ['node', 'active'], true]];
+  if (query) filter.push(pdbFilter(query));
+  const answer = await runQuery({ storage, nodePurgeTtl: parseDuration(options.nodePurgeTtl, 14 * DAY) }, {
+    entity: 'resources',
+    query: ['extract', ['certname', 'type', 'title', 'tags', 'file', 'line', 'parameters'], filter],
+  });
+  const rows = JSON.parse(answer.body) as { certname: string; type: string; title: string; tags: string[]; file: string | null; line: number | null; parameters: Record<string, unknown> }[];
+  return rows.map((r) => ({ node: r.certname, type: r.type, title: r.title, tags: r.tags, file: r.file, line: r.line, parameters: r.parameters ?? {} }));
+}
