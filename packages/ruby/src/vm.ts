@@ -178,13 +178,40 @@ function quietWasi(): typeof import('node:wasi') {
   }
 }
 
+/**
+ * Every top-level folder, except that /usr is opened folder by folder: the WebAssembly Ruby
+ * carries its standard library as /usr/local/lib/ruby in a file system of its own, which hides
+ * a preopened /usr entirely (Debian's modules in /usr/share/puppet/modules were unreadable).
+ */
 function topLevelFolders(): string[] {
   const out: string[] = [];
-  for (const name of readdirSync('/')) {
+  for (const p of subfolders('/')) {
+    if (p !== '/usr') out.push(p);
+    else {
+      for (const u of subfolders('/usr')) {
+        if (u === '/usr/local') out.push(...subfolders('/usr/local').filter((l) => l !== '/usr/local/lib'));
+        else out.push(u);
+      }
+    }
+  }
+  return out;
+}
+
+/** The folders in a folder (links to folders included), as absolute paths. */
+function subfolders(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return []; // a folder we may not read
+  }
+  const out: string[] = [];
+  for (const name of names) {
+    const p = dir === '/' ? `/${name}` : `${dir}/${name}`;
     try {
-      if (statSync(`/${name}`).isDirectory()) out.push(`/${name}`);
+      if (statSync(p).isDirectory()) out.push(p);
     } catch {
-      // a dangling link or a folder we may not read
+      // a dangling link
     }
   }
   return out;
@@ -554,4 +581,5 @@ export function libDirsNear(file: string | undefined): string[] {
   }
   return dirs[0] === lib ? dirs : [lib, ...dirs.filter((d) => d !== lib)];
 }
+
 

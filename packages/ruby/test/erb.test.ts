@@ -51,6 +51,8 @@ const cases: ErbCase[] = [
   { template: '<% x = 0 %><% @servers.each do |s| x += s.length end %><%= x %>' },
   { template: '<%= "%05.2f|%s|%d" % [@f, @a.inspect, @i] %> <%= format("%x", 255) %>' },
   { template: 'tab\there <%= "\\t" %> end\r\nwindows line\r\n' },
+  // Object#=~ (gone in Ruby 3.2, there in Puppet 7's Ruby): apache's bool2httpd matches a Boolean
+  { template: '<%= (@t =~ /true/i).inspect %>|<%= (@i =~ /4/).inspect %>|<%= @no !~ /x/ %>|<%= (@a =~ /x/).inspect %>|<%= @s =~ /l+/ %>' },
   // YAML is loaded under Puppet (filebeat's templates): Psych's output, as Debian's Ruby writes it
   { template: '<%= @h.to_yaml %><%= @a.to_yaml %><%= @servers.to_yaml.lines.drop(1).join.gsub(/^/, "  ") -%>\n<%= @empty.to_yaml %><%= @u.to_yaml %><%= YAML.dump({"yes" => "no", "n" => "1.0"}) %>' },
 ];

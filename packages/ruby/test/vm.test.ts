@@ -85,3 +85,13 @@ test('a pre-initialised snapshot: written once, then restored, with this process
     rmSync(cache, { recursive: true, force: true });
   }
 });
+
+test('Ruby reads the host\'s files under /usr, which the WebAssembly Ruby\'s own /usr/local/lib/ruby would hide', () => {
+  const vm = loadRubySync();
+  assert.deepEqual(vm.eval("Dir.children('/usr/share').sort"), readdirSync('/usr/share').sort());
+  const file = readdirSync('/usr/share/doc').map((d) => `/usr/share/doc/${d}/copyright`).find((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
+  assert.ok(file, 'a Debian system has copyright files');
+  assert.equal(vm.eval(`File.read(${JSON.stringify(file)})`), readFileSync(file!, 'utf8'));
+  // and Ruby's own standard library is still there
+  assert.equal(vm.eval("require 'set'; require 'yaml'; YAML.dump([1])"), '---\n- 1\n');
+});
