@@ -379,24 +379,19 @@ module Kasper
 
     def self.in_call_fiber? = !@running.empty? && @running.last.equal?(Fiber.current)
 
-    @idle = [] # worker fibers between calls (making a fiber costs more than a call)
-
     def run
       request = JSON.parse(BRIDGE.call(:input).to_s)
       Kasper.kept_drop(request['drop']) if request['drop']
-      advance(@idle.pop || worker, request)
+      advance(worker, request)
     rescue Exception => e # rubocop:disable Lint/RescueException
       error_reply(e)
     end
 
-    # A fiber that runs calls one after the other: it yields [:host, op, args...] when the call
-    # needs the host, and [:done, reply] when the call is over, then waits for the next one.
+    # A fiber for one call: it yields [:host, op, args...] when the call needs the host and ends
+    # with [:done, reply]. A fresh fiber per call: ruby.wasm's GC crashed ("Cannot malloc during
+    # GC") when finished fibers were kept and resumed for later calls.
     def worker
-      Fiber.new do |request|
-        loop do
-          request = Fiber.yield([:done, perform(request)])
-        end
-      end
+      Fiber.new { |request| [:done, perform(request)] }
     end
 
     def perform(request)
@@ -429,10 +424,7 @@ module Kasper
       ensure
         @running.pop
       end
-      if out[0] == :done
-        @idle.push(fiber) if fiber.alive? && @idle.size < 8
-        return out[1]
-      end
+      return out[1] if out[0] == :done
 
       @waiting.push(fiber)
       JSON.generate({ 'host' => out.drop(1) })
