@@ -17,7 +17,9 @@ export function pdbFilter(q: ExportedQuery): unknown[] {
   // Tags and titles are strings (`tag == 80` looks for the tag "80"); parameters keep their type.
   const value = typeof field === 'string' ? String(q.value) : q.value;
   const eq = ['=', field, value];
-  return q.op === '==' ? eq : ['not', eq];
+  if (q.op === '==') return eq;
+  // `!=` also selects a resource without the parameter (Puppet's undef != value).
+  return typeof field === 'string' ? ['not', eq] : ['or', ['not', eq], ['null?', `parameters.${q.attribute}`, true]];
 }
 
 /** The exported resources of `type` from every active node but `node`, that `query` selects. */
