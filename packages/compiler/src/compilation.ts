@@ -453,7 +453,8 @@ export class Compilation implements EvaluationHost {
     if (cached) return cached;
     const alias = this.loader.findTypeAlias(n);
     if (alias) {
-      const t = new TypeAliasType(capitalizeType(n), () => {
+      // Named as written (`MyInt`), as Puppet prints it.
+      const t = new TypeAliasType(alias.node.name.replace(/^::/, ''), () => {
         const aliasFrame: Frame = { scope: this.topScope, file: alias.file, container: this.mainClass };
         const v = this.evaluator.evaluate(alias.node.typeExpr, aliasFrame);
         if (!isType(v)) throw errorAt('KSP-EVAL-046', { name }, aliasFrame, alias.node);

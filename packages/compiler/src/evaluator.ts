@@ -463,6 +463,12 @@ export class Evaluator {
    * and type checks with Puppet's wording.
    */
   bindParameters(params: A.Parameter[], args: Value[], frame: Frame, what: string, at: A.Range): void {
+    // As Puppet: a required parameter may not follow an optional one.
+    const firstOptional = params.findIndex((p) => p.value);
+    if (firstOptional >= 0) {
+      const late = params.slice(firstOptional).find((p) => !p.value && !p.capturesRest);
+      if (late) throw this.error('KSP-EVAL-054', { name: late.name }, frame, late);
+    }
     const required = params.filter((p) => !p.value && !p.capturesRest).length;
     const rest = params.length > 0 && params[params.length - 1].capturesRest;
     const max = rest ? Infinity : params.length;
@@ -472,7 +478,8 @@ export class Evaluator {
     }
     params.forEach((p, i) => {
       let v: Value;
-      if (p.capturesRest) v = args.slice(i);
+      // A captures-rest parameter with nothing left to take gets its default (as an array).
+      if (p.capturesRest) v = args.length > i || !p.value ? args.slice(i) : [this.evaluate(p.value, frame)].flat(1);
       else if (i < args.length) v = args[i];
       else v = p.value ? this.evaluate(p.value, frame) : undefined;
       if (p.typeExpr) {

@@ -64,6 +64,7 @@ const MESSAGES = {
   'KSP-EVAL-051': { message: 'The result of the {operator} expression is {value}', hint: 'a Float in Puppet is finite: the operands are too large, or a Float was divided by zero' },
   'KSP-EVAL-052': { message: 'Resource not found: {ref}', hint: 'an attribute can be read only from a resource (or class) declared before this point: declare it first, or fix the title' },
   'KSP-EVAL-053': { message: 'Resource type not found: {name}', hint: 'a capitalised name is a data type, a type alias or a resource type (built in, a defined type, or a module\'s Ruby type): check the name, and that the module defining it is on the modulepath' },
+  'KSP-EVAL-054': { message: 'Parameter ${name} is required but appears after optional parameters', hint: 'give it a default too, or move it before the parameters that have one' },
 
   // ------------------------------------------------------------ resources
   'KSP-RES-001': { message: 'Duplicate declaration: {type}[{title}] is already declared{where}; cannot redeclare', hint: 'the message names both places: declare it once' },

@@ -176,6 +176,9 @@ export function formatValue(v: Value): string {
   if (v instanceof PSensitive) return v.toString();
   if (v instanceof PDeferred) return formatDeferred(v);
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(', ')}]`;
+  // A type alias shows its definition where it is the value printed (`MyInt = Integer[0, 10]`),
+  // and only its name inside other types.
+  if (v instanceof TypeAliasType) return `${v.name} = ${v.resolved}`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatValue(k)} => ${formatValue(x)}`).join(', ')}}`;
   return String(v);
 }
