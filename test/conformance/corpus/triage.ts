@@ -3,13 +3,14 @@
 //
 //   node test/conformance/corpus/triage.ts [--write] [--details] [ID...]
 //
-// --write    rewrites known-gaps.txt: every target that does not agree, with its cause
+// --write    rewrites known-gaps.txt: every target that does not agree, with its cause (and the
+//            reason written after it by hand, while the cause is the same)
 // --details  prints each disagreeing target's detail under its cause
 // ID...      only these targets (class:NAME, example:MODULE/FILE.pp)
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { readGolden } from './normalize-corpus.ts';
-import { CorpusRunner, GAPS, corpusModulepath, type Verdict } from './run-corpus.ts';
+import { CorpusRunner, GAPS, corpusModulepath, readGaps, type Verdict } from './run-corpus.ts';
 
 export interface CorpusSummary {
   targets: number;
@@ -94,12 +95,22 @@ function main(argv: string[]): number {
   process.stdout.write(`${summaryText(s, details)}\n`);
   if (write) {
     const lines = [
-      '# Targets of the module corpus (golden.json.gz) where Kasper does not yet agree with Puppet 7, and why.',
+      '# Targets of the module corpus (golden.json.gz) where Kasper does not yet agree with Puppet 7:',
+      '# ID CAUSE — REASON. The cause is what triage.ts measured; the reason, written by hand after',
+      '# " — ", says why, and is kept while the cause stays the same.',
       '# Regenerate with: node test/conformance/corpus/triage.ts --write',
     ];
-    for (const [id, v] of [...s.verdicts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      if (!v.agrees) lines.push(`${id} ${v.cause}`);
+    const reasons = readGaps();
+    const entries = new Map<string, string>();
+    // Targets not compiled this time (IDs were named) keep their lines.
+    for (const [id, text] of reasons) if (!s.verdicts.has(id)) entries.set(id, text);
+    for (const [id, v] of s.verdicts) {
+      if (v.agrees) continue;
+      const old = reasons.get(id) ?? '';
+      const i = old.indexOf(' — ');
+      entries.set(id, `${v.cause}${i >= 0 && old.slice(0, i) === v.cause ? old.slice(i) : ''}`);
     }
+    for (const [id, text] of [...entries].sort((a, b) => (a[0] < b[0] ? -1 : 1))) lines.push(`${id} ${text}`);
     writeFileSync(GAPS, `${lines.join('\n')}\n`);
   }
   return 0;
