@@ -194,12 +194,24 @@ export async function runCa(action: string, names: string[], opts: CaOpts, out: 
           out.stdout(`Revoked the certificate of ${n}; the CRL is updated\n`);
         }
         return;
-      case 'clean':
+      case 'clean': {
         for (const n of names) {
           ca.clean(n);
           out.stdout(`Removed every certificate and request for ${n}\n`);
         }
+        // A node whose certificate is gone is deactivated too (as `puppet node clean`): other
+        // nodes stop collecting its exported resources.
+        const db = await storageFor(opts);
+        await db.init();
+        try {
+          for (const n of names) {
+            if ((await db.getNode(n)) && (await db.deactivateNode(n))) out.stdout(`Deactivated ${n} in the master's storage\n`);
+          }
+        } finally {
+          await db.close();
+        }
         return;
+      }
       case 'generate':
         for (const n of names) {
           const { keyPem, certPem } = ca.generate(n, (opts.dnsAltNames ?? '').split(',').map((s) => s.trim()).filter(Boolean));
@@ -295,10 +307,18 @@ export async function storageFor(opts: FleetOpts & { storage?: string }) {
   return openStorage(await new Resolver('master', fromFlags(opts)).get('storage'));
 }
 
-export async function runNode(action: string, name: string | undefined, opts: FleetOpts & { storage?: string; format?: string }, out: Output): Promise<void> {
+export async function runNode(action: string, names: string[], opts: FleetOpts & { storage?: string; format?: string }, out: Output): Promise<void> {
+  const name = names[0] as string | undefined;
   const db = await storageFor(opts);
   await db.init();
   try {
+    if (action === 'deactivate' && names.length) {
+      for (const n of names) {
+        if (!(await db.deactivateNode(n))) throw raise('KSP-CLI-014', { name: n });
+        out.stdout(`Deactivated ${n}: its exported resources are no longer collected\n`);
+      }
+      return;
+    }
     if (action === 'list') {
       const nodes = await db.listNodes();
       if (opts.format === 'json') out.stdout(`${JSON.stringify(nodes, null, 2)}\n`);

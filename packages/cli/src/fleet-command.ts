@@ -28,7 +28,7 @@ export function agentCommand(out: Output): Command {
 
 export function caCommand(out: Output): Command {
   return dirs(new Command('ca')
-    .description('the certificate authority: setup, list, sign, revoke, clean, generate, show'))
+    .description('the certificate authority: setup, list, sign, revoke, clean (also deactivates the node in the master\'s storage), generate, show'))
     .argument('<action>', 'setup | list | sign | revoke | clean | generate | show')
     .argument('[names...]', 'certnames')
     .option('--all', 'list: signed and revoked too; sign: every pending request that can be signed — '
@@ -48,13 +48,14 @@ export function caCommand(out: Output): Command {
 }
 
 export function nodeCommand(out: Output): Command {
-  return settingOptions(new Command('node').description("nodes the master knows: list, or show NAME (facts, reports)"), 'node')
-    .argument('<action>', 'list | show')
-    .argument('[name]', 'a node')
+  return settingOptions(new Command('node').description("nodes the master knows: list, show NAME (facts, reports), or deactivate NAME… "
+    + "(as PuppetDB's: its exported resources are no longer collected by other nodes; its next facts or catalog reactivate it)"), 'node')
+    .argument('<action>', 'list | show | deactivate')
+    .argument('[names...]', 'nodes')
     .option('--format <format>', 'list: text or json', 'text')
-    .action(async (action: string, name: string | undefined, opts) => {
+    .action(async (action: string, names: string[], opts) => {
       const { runNode } = await import('./fleet-action.ts');
-      await runNode(action, name, opts, out);
+      await runNode(action, names, opts, out);
     });
 }
 

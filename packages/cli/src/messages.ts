@@ -22,7 +22,7 @@ export const CLI_MESSAGES = defineCatalogue({
     'KSP-CLI-012': { message: 'no content with checksum {checksum}', hint: "'kasper filebucket list' shows the checksums kept" },
     'KSP-CLI-013': { message: "unknown action '{action}' (list, get CHECKSUM, restore PATH CHECKSUM)", hint: 'see kasper filebucket --help' },
     'KSP-CLI-014': { message: 'nothing stored for {name}', hint: "'kasper node list' shows the nodes the master stored" },
-    'KSP-CLI-015': { message: 'use list, or show NAME', hint: 'see kasper node --help' },
+    'KSP-CLI-015': { message: 'use list, show NAME or deactivate NAME…', hint: 'see kasper node --help' },
     'KSP-CLI-016': { message: 'no report {id}', hint: "'kasper report list' shows the reports' ids" },
     'KSP-CLI-017': { message: 'use list [--node NAME], or show ID', hint: 'see kasper report --help' },
     'KSP-CLI-018': { message: '--stored compares the stored catalogs of one node: give --node NAME', hint: 'one --node with --stored' },

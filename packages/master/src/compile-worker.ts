@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { stringifyCatalog } from '@kasper/catalog';
 import { CompileError, compileCatalog, fromData, parseJsonData, parseYaml11Data, type Value } from '@kasper/compiler';
 import type { CollectExported } from '@kasper/compiler';
+import { raise } from './messages.ts';
 import type { CompileJob, CompileResult, ExportedAnswer, ExportedAsk } from './compile-pool.ts';
 
 const { exports, collects } = workerData as { exports: MessagePort; collects: boolean };
@@ -17,9 +18,9 @@ function exportedFor(node: string, used: { asked: boolean }): CollectExported {
     used.asked = true;
     const signal = new SharedArrayBuffer(4);
     exports.postMessage({ node, type, query, signal } satisfies ExportedAsk);
-    if (Atomics.wait(new Int32Array(signal), 0, 0, EXPORTS_TIMEOUT_MS) === 'timed-out') throw new Error(`no answer from the store in ${EXPORTS_TIMEOUT_MS / 1000} s`);
+    if (Atomics.wait(new Int32Array(signal), 0, 0, EXPORTS_TIMEOUT_MS) === 'timed-out') throw raise('KSP-MASTER-019', { reason: `in ${EXPORTS_TIMEOUT_MS / 1000} s` });
     const m = receiveMessageOnPort(exports);
-    if (!m) throw new Error('the store answered nothing');
+    if (!m) throw raise('KSP-MASTER-019', { reason: '(an empty message)' });
     const a = m.message as ExportedAnswer;
     if ('error' in a) throw new Error(a.error);
     return a.resources;

@@ -11,8 +11,7 @@ const DAY = 86_400_000;
 
 /** A collector's query as a PuppetDB AST query on resources. */
 export function pdbFilter(q: ExportedQuery): unknown[] {
-  if (q.op === 'and' || q.op === 'or') return [q.op, pdbFilter(q.left), pdbFilter(q.right)];
-  if (!('attribute' in q)) throw new Error('unknown query');
+  if (!('attribute' in q)) return [q.op, pdbFilter(q.left), pdbFilter(q.right)];
   const field = q.attribute === 'tag' || q.attribute === 'title' ? q.attribute : ['parameter', q.attribute];
   // Tags and titles are strings (`tag == 80` looks for the tag "80"); parameters keep their type.
   const value = typeof field === 'string' ? String(q.value) : q.value;

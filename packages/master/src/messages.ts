@@ -25,6 +25,7 @@ export const MASTER_MESSAGES = defineCatalogue({
     'KSP-MASTER-016': { message: 'Invalid certificate subject: no certificate or request for {name}', hint: "'kasper ca list --all' shows every name", status: 404 },
     'KSP-MASTER-017': { message: 'No route for {method} {path}', hint: 'see docs/master.md for the routes', status: 404 },
     'KSP-MASTER-018': { message: 'Internal error (request {id})', hint: 'the master\'s log has the details under this request id', status: 500 },
+    'KSP-MASTER-019': { message: 'The store gave no answer for exported resources {reason}', hint: "the master's storage is slow or down: see the master's log", status: 500 },
   },
 });
 
