@@ -13,6 +13,7 @@ import { runDiffBench } from './diff.bench.ts';
 import { runRubyBench } from './ruby.bench.ts';
 import { runPdbBench } from './pdb.bench.ts';
 import { runModuleTypesBench } from './module-types.bench.ts';
+import { runErbBench } from './erb.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -27,6 +28,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   ruby: () => runRubyBench(),
   pdb: () => runPdbBench(),
   modtypes: runModuleTypesBench,
+  erb: runErbBench,
 };
 
 function puppetVersion(): string {
