@@ -88,8 +88,15 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   // … and once that process is gone the lock is stale: the next run takes it over.
   holder.kill('SIGKILL');
   await new Promise((r) => holder.once('exit', r));
-  const ran = spawnSync(node, [kasper, 'agent', '--onetime', ...agentArgs], { encoding: 'utf8' });
+  // (Recording what it loads: an agent applying a catalog without Deferred values never loads the
+  // parser or the compiler.)
+  const record = join(work, 'loaded.json');
+  const ran = spawnSync(node, ['--import', join(import.meta.dirname, '../support/loaded-packages.ts'), kasper, 'agent', '--onetime', ...agentArgs],
+    { encoding: 'utf8', env: { ...process.env, KASPER_LOADED_PACKAGES: record } });
   assert.equal(ran.status, 0, ran.stderr);
   assert.equal(runs(), 4);
+  const { packages } = JSON.parse(readFileSync(record, 'utf8')) as { packages: string[] };
+  assert.ok(packages.includes('@kasper/agent'), packages.join(', '));
+  assert.deepEqual(packages.filter((p) => ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/master'].includes(p)), [], packages.join(', '));
   assert.equal(existsSync(lock), false);
 });

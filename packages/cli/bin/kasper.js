@@ -11,9 +11,26 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
-// Cache compiled code between runs: most of a short command's time is start-up.
-const { enableCompileCache } = await import('node:module');
-enableCompileCache?.();
+// `kasper --version` needs nothing else: answered before any of Kasper (or the TypeScript
+// type stripper) is loaded.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+  process.exit(0);
+}
+// Cache compiled code (and the type-stripped sources) between runs, in the user's cache folder
+// ($XDG_CACHE_HOME or ~/.cache, kasper/compile-cache): most of a short command's time is
+// start-up. NODE_COMPILE_CACHE, when set, wins; a folder that cannot be written only means no cache.
+try {
+  const { enableCompileCache } = await import('node:module');
+  const { homedir } = await import('node:os');
+  const { join } = await import('node:path');
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  enableCompileCache?.(process.env.NODE_COMPILE_CACHE || join(base, 'kasper', 'compile-cache'));
+} catch {
+  // No cache: the command runs as well, only slower to start.
+}
 // A reader that stops early (`kasper … | head`) is not an error.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e) => {
@@ -23,4 +40,4 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 const { main } = await import('../src/main.ts');
 // The process's warnings are printed as the errors are (a package's coded ones with their code).
-process.exitCode = await main(process.argv.slice(2), undefined, { warnings: true });
+process.exitCode = await main(args, undefined, { warnings: true });

@@ -1,8 +1,7 @@
-// `kasper parser validate|dump`: wiring of @kasper/language to the terminal.
+// `kasper parser validate|dump`: the command's arguments; the work is in parser-action.ts.
 import { Command, Option } from 'commander';
-import { collectSourceFiles, errorCount, formatDiagnostic, moduleFileNamespace, moduleLocationDiagnostics, parseFile, type Diagnostic } from '@kasper/language';
-import { printError, type Output } from './output.ts';
-import { raise } from './messages.ts';
+import type { Output } from './output.ts';
+import type { ValidateOpts } from './parser-action.ts';
 
 export function parserCommand(out: Output): Command {
   const cmd = new Command('parser').description('check Puppet manifests and EPP templates');
@@ -13,66 +12,18 @@ export function parserCommand(out: Output): Command {
     .argument('<paths...>', 'files or folders')
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--modulepath <paths>', 'module folders (":"-separated): .pp files under them must follow Puppet\'s module layout (names fitting their files, only definitions at top level)')
-    .action((paths: string[], opts: { format: string; modulepath?: string }) => {
-      const modulepath = opts.modulepath ? opts.modulepath.split(':').filter((p) => p) : [];
-      const { files, missing } = collectSourceFiles(paths);
-      const all: Diagnostic[] = [];
-      let invalidFiles = 0;
-      const report: { file: string; diagnostics: Diagnostic[] }[] = [];
-      for (const m of missing) {
-        printError(out, 'parser validate', raise('KSP-CLI-003', { path: m }));
-      }
-      for (const file of files) {
-        const r = parseFile(file);
-        if (!r.result) {
-          printError(out, 'parser validate', raise('KSP-CLI-004', { file, reason: r.readError }));
-          invalidFiles++;
-          continue;
-        }
-        // A module's file on the modulepath: Puppet's rules for its place (as its checker applies them).
-        const diags = modulepath.length
-          ? [...r.result.diagnostics, ...moduleLocationDiagnostics(r.result, file, moduleFileNamespace(file, modulepath))]
-          : r.result.diagnostics;
-        if (errorCount(diags) > 0) invalidFiles++;
-        all.push(...diags);
-        if (opts.format === 'json') report.push({ file, diagnostics: diags });
-        else for (const d of diags) out.stdout(formatDiagnostic(d, r.result.lineMap) + '\n\n');
-      }
-      const errors = errorCount(all);
-      if (opts.format === 'json') {
-        out.stdout(JSON.stringify({ files: files.length, invalidFiles, errors, results: report.filter((r) => r.diagnostics.length) }, null, 2) + '\n');
-      } else {
-        const noun = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-        out.stdout(`${noun(files.length, 'file')} checked: ${errors === 0 ? 'all valid' : `${noun(errors, 'error')} in ${noun(invalidFiles, 'file')}`}\n`);
-      }
-      out.exitCode = errors > 0 || invalidFiles > 0 || missing.length > 0 || files.length === 0 ? 1 : 0;
-      if (files.length === 0 && missing.length === 0) printError(out, 'parser validate', raise('KSP-CLI-005', { paths: paths.join(', ') }));
+    .action(async (paths: string[], opts: ValidateOpts) => {
+      const { runValidate } = await import('./parser-action.ts');
+      runValidate(paths, opts, out);
     });
 
   cmd
     .command('dump')
     .description('print the syntax tree of one .pp or .epp file as JSON')
     .argument('<file>', 'a manifest or template')
-    .action((file: string) => {
-      const r = parseFile(file);
-      if (!r.result) {
-        printError(out, 'parser dump', raise('KSP-CLI-004', { file, reason: r.readError }));
-        return;
-      }
-      const map = r.result.lineMap;
-      // Offsets become line:column so a reader can find each node in the file.
-      const json = JSON.stringify(r.result.program, (key, value) => {
-        if (value && typeof value === 'object' && typeof value.kind === 'string' && typeof value.start === 'number') {
-          const s = map.position(value.start);
-          const e = map.position(value.end);
-          const { start: _s, end: _e, ...rest } = value;
-          return { ...rest, range: `${s.line}:${s.column}-${e.line}:${e.column}` };
-        }
-        return value;
-      }, 2);
-      out.stdout(json + '\n');
-      for (const d of r.result.diagnostics) out.stderr(formatDiagnostic(d, map) + '\n');
-      out.exitCode = errorCount(r.result.diagnostics) > 0 ? 1 : 0;
+    .action(async (file: string) => {
+      const { runDump } = await import('./parser-action.ts');
+      runDump(file, out);
     });
 
   return cmd;

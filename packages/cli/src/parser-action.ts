@@ -1,0 +1,67 @@
+// The work behind `kasper parser validate|dump`: wiring of @kasper/language to the terminal
+// (loaded only when a parser command runs: chevrotain and the grammar are most of its start-up).
+import { collectSourceFiles, errorCount, formatDiagnostic, moduleFileNamespace, moduleLocationDiagnostics, parseFile, type Diagnostic } from '@kasper/language';
+import { printError, type Output } from './output.ts';
+import { raise } from './messages.ts';
+
+export interface ValidateOpts { format: string; modulepath?: string }
+
+/** `kasper parser validate`. */
+export function runValidate(paths: string[], opts: ValidateOpts, out: Output): void {
+  const modulepath = opts.modulepath ? opts.modulepath.split(':').filter((p) => p) : [];
+  const { files, missing } = collectSourceFiles(paths);
+  const all: Diagnostic[] = [];
+  let invalidFiles = 0;
+  const report: { file: string; diagnostics: Diagnostic[] }[] = [];
+  for (const m of missing) {
+    printError(out, 'parser validate', raise('KSP-CLI-003', { path: m }));
+  }
+  for (const file of files) {
+    const r = parseFile(file);
+    if (!r.result) {
+      printError(out, 'parser validate', raise('KSP-CLI-004', { file, reason: r.readError }));
+      invalidFiles++;
+      continue;
+    }
+    // A module's file on the modulepath: Puppet's rules for its place (as its checker applies them).
+    const diags = modulepath.length
+      ? [...r.result.diagnostics, ...moduleLocationDiagnostics(r.result, file, moduleFileNamespace(file, modulepath))]
+      : r.result.diagnostics;
+    if (errorCount(diags) > 0) invalidFiles++;
+    all.push(...diags);
+    if (opts.format === 'json') report.push({ file, diagnostics: diags });
+    else for (const d of diags) out.stdout(formatDiagnostic(d, r.result.lineMap) + '\n\n');
+  }
+  const errors = errorCount(all);
+  if (opts.format === 'json') {
+    out.stdout(JSON.stringify({ files: files.length, invalidFiles, errors, results: report.filter((r) => r.diagnostics.length) }, null, 2) + '\n');
+  } else {
+    const noun = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    out.stdout(`${noun(files.length, 'file')} checked: ${errors === 0 ? 'all valid' : `${noun(errors, 'error')} in ${noun(invalidFiles, 'file')}`}\n`);
+  }
+  out.exitCode = errors > 0 || invalidFiles > 0 || missing.length > 0 || files.length === 0 ? 1 : 0;
+  if (files.length === 0 && missing.length === 0) printError(out, 'parser validate', raise('KSP-CLI-005', { paths: paths.join(', ') }));
+}
+
+/** `kasper parser dump`. */
+export function runDump(file: string, out: Output): void {
+  const r = parseFile(file);
+  if (!r.result) {
+    printError(out, 'parser dump', raise('KSP-CLI-004', { file, reason: r.readError }));
+    return;
+  }
+  const map = r.result.lineMap;
+  // Offsets become line:column so a reader can find each node in the file.
+  const json = JSON.stringify(r.result.program, (key, value) => {
+    if (value && typeof value === 'object' && typeof value.kind === 'string' && typeof value.start === 'number') {
+      const s = map.position(value.start);
+      const e = map.position(value.end);
+      const { start: _s, end: _e, ...rest } = value;
+      return { ...rest, range: `${s.line}:${s.column}-${e.line}:${e.column}` };
+    }
+    return value;
+  }, 2);
+  out.stdout(json + '\n');
+  for (const d of r.result.diagnostics) out.stderr(formatDiagnostic(d, map) + '\n');
+  out.exitCode = errorCount(r.result.diagnostics) > 0 ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+// Start-up: every command loads only the subsystems it needs (the command definitions import
+// their work lazily), and `kasper --version` loads none of Kasper's TypeScript at all. What a
+// process loaded is recorded by test/support/loaded-packages.ts, preloaded into a real `kasper`.
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../bin/kasper.js', import.meta.url));
+const tracer = fileURLToPath(new URL('../../../test/support/loaded-packages.ts', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'kasper-startup-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs `kasper ...args` and returns what it printed and which packages it loaded. */
+function loaded(...args: string[]): { status: number | null; stdout: string; stderr: string; packages: string[]; typescript: string[] } {
+  const record = join(dir, 'loaded.json');
+  rmSync(record, { force: true });
+  const r = spawnSync(process.execPath, ['--import', tracer, bin, ...args], {
+    encoding: 'utf8', cwd: dir, env: { ...process.env, KASPER_LOADED_PACKAGES: record },
+  });
+  const { packages, typescript } = JSON.parse(readFileSync(record, 'utf8')) as { packages: string[]; typescript: string[] };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, packages, typescript };
+}
+
+const HEAVY = ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/agent', '@kasper/providers', '@kasper/master', '@kasper/storage', '@kasper/facts', 'execa', 'yaml'];
+const none = (packages: string[], of: string[]) => assert.deepEqual(packages.filter((p) => of.includes(p)), [], `loaded: ${packages.join(', ')}`);
+
+test('kasper --version loads nothing of Kasper but its bin script, and no TypeScript', () => {
+  const version = (JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+  for (const flag of ['--version', '-V']) {
+    const r = loaded(flag);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${version}\n`);
+    assert.deepEqual(r.packages, ['@kasper/cli']);
+    assert.deepEqual(r.typescript, []);
+  }
+});
+
+test('kasper --help loads the command definitions only, no subsystem', () => {
+  const r = loaded('--help');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /parser/);
+  none(r.packages, HEAVY);
+});
+
+test('parser validate loads the parser, not the compiler or the agent; facts loads neither parser nor compiler', () => {
+  writeFileSync(join(dir, 'small.pp'), 'notice("hi")\n');
+  const p = loaded('parser', 'validate', 'small.pp');
+  assert.equal(p.status, 0, p.stderr);
+  assert.match(p.stdout, /1 file checked: all valid/);
+  assert.ok(p.packages.includes('@kasper/language') && p.packages.includes('chevrotain'), p.packages.join(', '));
+  none(p.packages, HEAVY.filter((x) => x !== '@kasper/language' && x !== 'chevrotain'));
+
+  const f = loaded('facts', 'os');
+  assert.equal(f.status, 0, f.stderr);
+  assert.ok(f.packages.includes('@kasper/facts'));
+  none(f.packages, ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/agent', '@kasper/providers', '@kasper/master']);
+});
