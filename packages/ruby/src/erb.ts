@@ -22,10 +22,27 @@ export interface ErbOptions {
 const DYNAMIC = /\binstance_variables\b|\binstance_variable_get\b|\bbinding\b|\binstance_eval\b/;
 const IVAR = /@([A-Za-z_][A-Za-z0-9_]*)/g;
 
+/** Per template text: the instance variables it names, or 'all' when it reads them dynamically. */
+const namesBySource = new Map<string, string[] | 'all'>();
+const NAMES_KEPT = 2000;
+
+function namesRead(source: string): string[] | 'all' {
+  let names = namesBySource.get(source);
+  if (names === undefined) {
+    names = DYNAMIC.test(source) ? 'all' : [...new Set([...source.matchAll(IVAR)].map((m) => m[1]))];
+    // A long-running master meets a bounded set of template files; inline templates built from
+    // data could grow it without end, so the memo starts again past a bound.
+    if (namesBySource.size >= NAMES_KEPT) namesBySource.clear();
+    namesBySource.set(source, names);
+  }
+  return names;
+}
+
 /** The variables a template reads as instance variables. */
 export function templateVariables(source: string, scope: RubyScope): Map<string, PuppetValue> {
   const vars = new Map<string, PuppetValue>();
-  const names = DYNAMIC.test(source) ? scope.variables() : new Set([...source.matchAll(IVAR)].map((m) => m[1]));
+  const read = namesRead(source);
+  const names = read === 'all' ? scope.variables() : read;
   for (const name of names) {
     if (name === '__scope__' || name === '__file__' || vars.has(name)) continue;
     const v = scope.lookup(name);
