@@ -46,7 +46,10 @@ export class ResourceDefaults {
   /** The defaults for a type seen from a scope, nearest scope first (dynamic scoping). */
   for(type: string, scope: Scope): Map<string, Value> {
     const out = new Map<string, Value>();
-    for (let s: Scope | null = scope; s; s = this.dynamicParent.get(s) ?? s.parent) {
+    // An inheriting class looks in the class it inherits first (Puppet: `class c inherits p` gets
+    // p's defaults), then, as every scope, where it was declared from.
+    const next = (s: Scope): Scope | null => (s.kind === 'class' && s.parent?.kind === 'class' ? s.parent : this.dynamicParent.get(s) ?? s.parent);
+    for (let s: Scope | null = scope; s; s = next(s)) {
       const d = this.defaults.get(s)?.get(type);
       if (d) for (const [k, v] of d) if (!out.has(k)) out.set(k, v);
     }
