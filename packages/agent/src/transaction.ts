@@ -496,6 +496,8 @@ export class Transaction {
       const message = is === undefined || is === 'absent'
         ? (special ? `${ensureCreated(r.type)}` : `defined '${prop.name}' as ${shown(should, 'should')}`)
         : prop.name === 'ensure' && should === 'absent' ? (special ? 'removed' : `undefined 'ensure' from ${shown(is, 'is')}`)
+          // Puppet's wording for any property set to absent (a cron job's hour, its special schedule).
+          : should === 'absent' && prop.name !== 'ensure' ? `undefined '${prop.name}' from ${shown(is, 'is')}`
           : `${prop.name} changed ${shown(is, 'is')} to ${shown(should, 'should')}`;
       const change: Change = { property: prop.name, is, should, message: prop.message?.(is, should, r) ?? message, isText: fmt(is), shouldText: fmt(should) };
       if (prop.show) Object.assign(change, { isShown: shown(is, 'is'), shouldShown: shown(should, 'should') });

@@ -52,6 +52,8 @@ export const cronType: TypeDefinition = {
       name: 'environment',
       insync: (is, should) => String(is ?? 'absent').split('\n').sort().join('\n') === String(should).split('\n').sort().join('\n'),
       show: (v, side) => (side === 'is' ? listShown(String(v).replaceAll('\n', ',')) : String(v).replaceAll('\n', ',')),
+      // Puppet keeps `absent` here as a word, so its message is a change, not `undefined … from`.
+      message: (is, should) => (should === 'absent' ? `environment changed ${listShown(String(is).replaceAll('\n', ','))} to absent` : undefined),
     },
   ],
   parameters: ['name', 'user', 'target'],
