@@ -14,12 +14,14 @@ import { runRubyBench } from './ruby.bench.ts';
 import { runPdbBench } from './pdb.bench.ts';
 import { runModuleTypesBench } from './module-types.bench.ts';
 import { runErbBench } from './erb.bench.ts';
+import { runStartupBench } from './startup.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 
 const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
+  startup: runStartupBench,
   parser: runParserBench,
   compile: runCompileBench,
   apply: runApplyBench,
