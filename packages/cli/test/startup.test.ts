@@ -46,7 +46,7 @@ test('kasper --help loads the command definitions only, no subsystem', () => {
   none(r.packages, HEAVY);
 });
 
-test('parser validate loads the parser, not the compiler or the agent; facts loads neither parser nor compiler', () => {
+test('parser validate loads the parser, not the compiler or the agent; facts loads neither parser nor compiler nor YAML', () => {
   writeFileSync(join(dir, 'small.pp'), 'notice("hi")\n');
   const p = loaded('parser', 'validate', 'small.pp');
   assert.equal(p.status, 0, p.stderr);
@@ -57,5 +57,10 @@ test('parser validate loads the parser, not the compiler or the agent; facts loa
   const f = loaded('facts', 'os');
   assert.equal(f.status, 0, f.stderr);
   assert.ok(f.packages.includes('@kasper/facts'));
-  none(f.packages, ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/agent', '@kasper/providers', '@kasper/master']);
+  none(f.packages, ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/agent', '@kasper/providers', '@kasper/master', 'yaml', 'execa']);
+  // The YAML writer only when YAML is asked for.
+  const y = loaded('facts', '--format', 'yaml', 'os');
+  assert.equal(y.status, 0, y.stderr);
+  assert.match(y.stdout, /^family: /m);
+  assert.ok(y.packages.includes('yaml'), y.packages.join(', '));
 });

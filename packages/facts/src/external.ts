@@ -4,8 +4,13 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { FactsError, raise } from './messages.ts';
+
+// The YAML parser is loaded on the first YAML fact file only (most hosts have none): start-up.
+const require = createRequire(import.meta.url);
+let yaml: typeof import('yaml') | undefined;
+const parseYaml = (text: string): unknown => (yaml ??= require('yaml') as typeof import('yaml')).parse(text);
 
 const run = promisify(execFile);
 

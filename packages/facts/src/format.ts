@@ -1,6 +1,10 @@
 // Facts for people (YAML) and programs (JSON), whole or one by dotted name.
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
 import { raise } from './messages.ts';
+
+// The YAML writer is loaded only for `--format yaml`: start-up of the JSON default.
+const require = createRequire(import.meta.url);
+const stringify = (value: unknown): string => (require('yaml') as typeof import('yaml')).stringify(value);
 
 function dig(facts: Record<string, unknown>, name: string): unknown {
   let v: unknown = facts;

@@ -1,7 +1,6 @@
 // Every command a provider runs goes through one Executor: it logs, times, and can be replaced
 // by a recorder in tests (the systemd provider is tested on recorded systemctl output, since
 // systemd does not run as PID 1 on these machines).
-import { execa } from 'execa';
 import { raise } from './messages.ts';
 
 export interface CommandResult {
@@ -35,6 +34,8 @@ export class SystemExecutor implements Executor {
 
   async run(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
     const started = performance.now();
+    // execa (a hundred modules) is loaded on the first command a provider runs: start-up.
+    const { execa } = await import('execa');
     const r = await execa(command, args, {
       reject: false,
       shell: options.shell ? '/bin/sh' : false,
