@@ -20,7 +20,7 @@ export type ExportedQuery =
   | { op: 'and' | 'or'; left: ExportedQuery; right: ExportedQuery }
   | { op: '==' | '!='; attribute: string; value: string | number | boolean };
 
-/** An exported resource of another node, as stored with that node's latest catalog. */
+/** An exported resource of another node, as stored with that node's latest catalog (tags, file and line for information: a collected resource does not keep them). */
 export interface ExportedResource {
   /** The node that exported it. */
   node: string;
@@ -158,9 +158,10 @@ export class Collectors {
       for (const [k, v] of Object.entries(x.parameters ?? {})) params.set(k, fromData(v));
       const r = this.declareCollected!(typeName, x.title, params, c.frame, c.e);
       r.collectedFrom = x.node;
-      if (x.file) r.file = x.file;
-      if (typeof x.line === 'number') r.line = x.line;
-      for (const t of x.tags ?? []) r.tags.add(t);
+      // As Puppet makes it from PuppetDB's answer: type, title and parameters only — its tags are
+      // its own automatic ones and its `tag` parameter's (then its container's here), no file or line.
+      r.file = undefined;
+      r.line = undefined;
       c.found.add(r);
       changed = true;
       if (c.e.operations.length) this.overrides.applyCollected(resourceType(typeName, r.title), c.e.operations, c.frame, c.e);

@@ -13,12 +13,10 @@ const DAY = 86_400_000;
 export function pdbFilter(q: ExportedQuery): unknown[] {
   if (!('attribute' in q)) return [q.op, pdbFilter(q.left), pdbFilter(q.right)];
   const field = q.attribute === 'tag' || q.attribute === 'title' ? q.attribute : ['parameter', q.attribute];
-  // Tags and titles are strings (`tag == 80` looks for the tag "80"); parameters keep their type.
-  const value = typeof field === 'string' ? String(q.value) : q.value;
+  // Tags and titles are strings (`tag == 80` looks for the tag "80"), tags lowercase; parameters keep their type.
+  const value = field === 'tag' ? String(q.value).toLowerCase() : field === 'title' ? String(q.value) : q.value;
   const eq = ['=', field, value];
-  if (q.op === '==') return eq;
-  // `!=` also selects a resource without the parameter (Puppet's undef != value).
-  return typeof field === 'string' ? ['not', eq] : ['or', ['not', eq], ['null?', `parameters.${q.attribute}`, true]];
+  return q.op === '==' ? eq : ['not', eq];
 }
 
 /** The exported resources of `type` from every active node but `node`, that `query` selects. */

@@ -62,7 +62,7 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-interface Res { type: string; title: string; exported?: boolean; parameters?: Record<string, unknown>; tags?: string[] }
+interface Res { type: string; title: string; file?: string; exported?: boolean; parameters?: Record<string, unknown>; tags?: string[] }
 
 async function catalogOf(node: string, kernel = 'Linux'): Promise<{ status: number; resources: Res[]; body: Record<string, unknown> }> {
   const res = await master.app.inject({
@@ -90,7 +90,9 @@ test('B collects the exports of other nodes that its queries select, with overri
   const host = b.resources.find((r) => r.title === 'a.test')!;
   assert.equal(host.exported, false);
   assert.deepEqual(host.parameters, { ip: '10.0.0.1', host_aliases: ['a', 'alpha'], tag: ['web'] });
-  assert.ok(host.tags!.includes('web'));
+  // Made as Puppet makes it from PuppetDB's answer: its own automatic tags and its tag parameter's, no file or line.
+  for (const t of ['host', 'a.test', 'web']) assert.ok(host.tags!.includes(t), t);
+  assert.equal(host.file, undefined);
   // The override on the collection applies to what was collected.
   const file = b.resources.find((r) => r.type === 'File')!;
   assert.equal(file.title, '/etc/exported-a');
