@@ -96,7 +96,8 @@ const SAMPLES: [string, Value[], Lambda?][] = [
   ['base64', ['encode', 'x']], ['join_keys_to_values', [h({ a: 1n }), '=']], ['count', [['a', '', 'b']]], ['hash', [['a', 1n]]],
   ['grep', [['ab', 'c'], 'a']], ['values_at', [['a', 'b', 'c'], '0-1']], ['union', [['a'], ['b']]], ['bool2num', ['yes']],
   ['num2bool', ['1.5']], ['any2bool', ['0']], ['enclose_ipv6', [['::1', '1.2.3.4']]], ['is_domain_name', ['example.com']],
-  ['is_mac_address', ['00:11:22:33:44:55']], ['is_email_address', ['a@b.cd']],
+  ['is_mac_address', ['00:11:22:33:44:55']], ['is_email_address', ['a@b.cd']], ['range', ['a..c']], ['dig44', [h({ a: [1n] }), ['a', 0n]]],
+  ['uriescape', ['a b']], ['get_module_path', ['mod']], ['getparam', ['File[/x]', 'mode']], ['time', []],
   ['template', ['mod/x.erb', 'mod/y.erb']], ['inline_template', ['<%= 1 %>']], ['shell_escape', ["a'b"]], ['any2array', [h({ a: 1n })]], ['str2bool', ['yes']], ['bool2str', [true]], ['deep_merge', [h({ a: h({ b: 1n }) })]],
 ];
 /** Functions that never return: they fail, or unwind with break, next or return. */

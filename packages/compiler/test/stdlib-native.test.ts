@@ -44,13 +44,15 @@ function prng(seed: number): () => number {
 // knows only posix paths, where Puppet accepts both (conformance case 262 checks them against Puppet).
 const STRINGS = [
   '', 'abc', 'ABC', ' a ', '/etc/app', '/etc/app/', '//srv', '/', 'c:x', 'relative/path', '../up', 'file.tar.gz', '.bashrc',
-  'encode', 'decode', 'default', 'strict', 'urlsafe', 'dGhlc3RyaW5n', 'YQ==', 'a-b_c', '00:11:22:33:44:55', 'user@example.com', 'example.com', 'a..b', '*', '1-3', '0...2',
+  'encode', 'decode', 'default', 'strict', 'urlsafe', 'dGhlc3RyaW5n', 'YQ==', 'a-b_c', '00:11:22:33:44:55', 'user@example.com', 'example.com', 'a..b', '*', '1-3', '0...2', 'a..e', 'a9...b2', 'az-bc', '08..11', 'x y', 'é/ü?q=1',
   '1', '-3', '0', '01', '1.0', '1.5', '1.50', '-2.5', '1e5', '1.5e3', '.5', '0x1F', '0b101', '0o17', '1_000', ' 42 ', '42abc', 'abc42', '1,5',
   '10.0.0.1', '192.168.0.0/24', '256.1.1.1', '1.2.3', '010.0.0.1', '::1', 'fe80::1', 'fe80::1/64', '::ffff:1.2.3.4', '2001:db8::/32', 'gg::1', '1.2.3.4/33',
   'true', 'false', 'yes', 'no', 'undef', '^a', '^[0-7]{4}$', '(unclosed', 'it\'s', 'say "hi"', 'tab\tx', 'line\nbreak', 'ünï', 'a.b', '#{x}', '$HOME',
 ];
 
 type Gen = () => Value;
+
+const RANGES = ['1..5', '1...5', '1-5', '5..1', 'a..e', 'a...e', 'a9..b2', 'az-bc', 'zz..aab', '08..11', 'A..C', 'x', '1..', 'aa..a', '0..0'];
 
 function generators(rand: () => number): { value: Gen; pick: <T>(xs: readonly T[]) => T } {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
@@ -84,7 +86,7 @@ const FUNCTIONS: Record<string, [min: number, max: number]> = {
   dirname: [1, 1], basename: [1, 2], fqdn_rotate: [1, 3],
   base64: [2, 3], join_keys_to_values: [2, 2], count: [1, 2], hash: [1, 1], grep: [2, 2], values_at: [2, 2], union: [2, 3],
   bool2num: [1, 1], num2bool: [1, 1], any2bool: [1, 1], enclose_ipv6: [1, 1], is_domain_name: [1, 1], is_mac_address: [1, 1],
-  is_email_address: [1, 1],
+  is_email_address: [1, 1], range: [1, 3], dig44: [2, 3], uriescape: [1, 1],
   // Implemented natively before this test existed; their signatures check the argument count.
   str2bool: [1, 1], pick_default: [1, 3], delete: [2, 2], delete_undef_values: [1, 1], delete_at: [2, 2], prefix: [1, 2],
   suffix: [1, 2], member: [2, 2], has_key: [2, 2], any2array: [0, 3], bool2str: [1, 3], concat: [2, 3], pick: [1, 3],
@@ -174,12 +176,14 @@ test(`native stdlib functions answer as stdlib's Ruby does (seed ${SEED}, ${ROUN
   for (const [name, [min, max]] of Object.entries(FUNCTIONS)) {
     assert.ok(existsSync(join(stdlib(modulepath), `${name}.rb`)), `${name}.rb is not in Debian's stdlib`);
     const rand = prng(SEED ^ [...name].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7));
-    const { value } = generators(rand);
+    const { value, pick } = generators(rand);
     for (let round = 0; round < ROUNDS; round++) {
       // Below the minimum only where the function itself checks its count (not its signature).
       const count = Math.max(LEGACY_CHECKS[name] ? 0 : min, min - 1 + Math.floor(rand() * (max - min + 3)));
       // Puppet 3's API hands a legacy function undef as '' (inside arrays it stays nil).
-      const args = Array.from({ length: count }, value).map((a) => (a === undefined ? '' : a));
+      // range() is compared on what it is for: range strings, and numbers with a step.
+      const arg = name !== 'range' ? value : count === 1 ? () => pick(RANGES) : () => (rand() < 0.8 ? BigInt(Math.floor(rand() * 30) - 3) : pick(['a', 'aa', 'zz', 'A9']));
+      const args = Array.from({ length: count }, arg).map((a) => (a === undefined ? '' : a));
       const ruby = runRuby(modulepath, loaded, name, args);
       let native = runNative(name, args);
       if ('error' in ruby && ruby.error === NO_METHOD && 'error' in native) native = ruby;

@@ -129,7 +129,9 @@ const fqdnRand: PuppetFunction = (ctx, args) => {
 };
 
 /** stdlib's fqdn_rotate(array_or_string, *seeds): rotated by a number fqdn_rand-like. */
-const fqdnRotate: PuppetFunction = (ctx, args) => {
+const fqdnRotate: PuppetFunction = (ctx, args0) => {
+  // A legacy function: undef reaches it as '' (so fqdn_rotate(undef) is '').
+  const args = args0.map((a) => (a === undefined ? '' : a));
   const value = args[0];
   if (!Array.isArray(value) && typeof value !== 'string') throw ctx.error('KSP-FUNC-044', {});
   const items = typeof value === 'string' ? [...value] : value;

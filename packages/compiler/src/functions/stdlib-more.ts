@@ -6,6 +6,7 @@
 import { PRegexp, puppetEquals, type Value } from '../values.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { rubyInspect, rubyToI, rubyToS } from './ruby-text.ts';
+import { formatValue } from '../types/index.ts';
 import { str2boolValue } from './stdlib.ts';
 import { LEGACY_CHECKS, parseIp, rubyClass, rubyImplicitName, rubyRegexp, type Check } from './validate.ts';
 import { fn, type BuiltinFunction } from './signature.ts';
@@ -77,6 +78,8 @@ const checks: Record<string, Check> = {
     if (typeof collection === 'string') {
       if (!given) throw fail(ctx, 'wrong number of arguments (given 0, expected 1+)');
       if (typeof item !== 'string') throw fail(ctx, `no implicit conversion of ${rubyImplicitName(item)} into String`);
+      const bad = /(.)-(.)/su.exec(item.startsWith('^') && item.length > 1 ? item.slice(1) : item);
+      if (bad && bad[1] > bad[2]) throw fail(ctx, `invalid range "${bad[1]}-${bad[2]}" in string transliteration`);
       return BigInt([...collection].filter((c) => inCharSet(c, item)).length);
     }
     throw fail(ctx, `undefined method 'count' for ${rubyClass(collection)}`);
@@ -236,6 +239,91 @@ const checks: Record<string, Check> = {
   },
   prefix: (ctx, args) => affix(ctx, args, 'prefix'),
   suffix: (ctx, args) => affix(ctx, args, 'suffix'),
+  range(ctx, args) {
+    if (args.length === 0) throw fail(ctx, 'range(): Wrong number of arguments given (0 for 1)');
+    let start: Value;
+    let stop: Value;
+    let step = 1;
+    let exclusive = false;
+    if (args.length > 1) {
+      [start, stop] = args;
+      if (args.length > 2) {
+        const n = rubyToI(args[2]);
+        if (n === undefined) throw fail(ctx, `undefined method 'to_i' for ${rubyClass(args[2])}`);
+        step = Math.abs(Number(n));
+        if (step === 0) throw fail(ctx, 'range(): 3rd arg (step size) must be a non zero integer (e.g. 1 or -1)');
+      }
+    } else {
+      const v = args[0];
+      if (typeof v !== 'string') throw fail(ctx, `undefined method 'match' for ${rubyClass(v)}`);
+      const m = /^(\w+)(\.\.\.?|-)(\w+)$/m.exec(v);
+      if (!m) throw fail(ctx, /^.+$/m.test(v) ? `range(): Unable to compute range from the value: ${v}` : `range(): Unknown range format: ${v}`);
+      [, start, , stop] = m;
+      exclusive = m[2] === '...';
+    }
+    let items: Value[];
+    // Integer ranges, and ranges of strings as Ruby's String#upto walks them; other values go
+    // through their Ruby to_s, which Kasper follows only as far as inspect goes.
+    if (/^\d+$/m.test(rubyToS(start))) {
+      const a = Number(rubyToI(start) ?? 0n);
+      const b = Number(rubyToI(stop) ?? 0n);
+      items = [];
+      for (let i = a; exclusive ? i < b : i <= b; i += step) {
+        items.push(BigInt(i));
+        if (items.length >= 1_000_000) break;
+      }
+      return items;
+    }
+    items = stringUpto(rubyToS(start), rubyToS(stop), exclusive);
+    return items.filter((_x, i) => i % step === 0);
+  },
+  dig44(ctx, args) {
+    if (args.length < 2) throw fail(ctx, `dig44(): Wrong number of arguments given (${args.length} for at least 2)`);
+    const [data, path, dflt] = args;
+    if (!(data instanceof Map) && !Array.isArray(data)) throw fail(ctx, `dig44(): first argument must be a hash or an array, given ${rubyClass(data)}`);
+    if (!Array.isArray(path)) throw fail(ctx, `dig44(): second argument must be an array, given ${rubyClass(path)}`);
+    let v: Value = data;
+    for (const key of path) {
+      let next: Value;
+      if (Array.isArray(v)) {
+        const i = typeof key === 'bigint' ? key : typeof key === 'number' ? BigInt(Math.trunc(key)) : typeof key === 'string' && /^\s*[-+]?\d+\s*$/.test(key) ? BigInt(key.trim()) : undefined;
+        if (i === undefined) return dflt;
+        next = v[Number(i < 0n ? BigInt(v.length) + i : i)];
+      } else if (v instanceof Map) {
+        next = [...v].find(([k]) => rubyEquals(k, key) && typeof k === typeof key)?.[1];
+      } else return dflt;
+      if (next === undefined) return dflt;
+      v = next;
+    }
+    return v;
+  },
+  uriescape(ctx, args) {
+    if (args.length === 0) throw fail(ctx, 'uriescape(): Wrong number of arguments given (0 for 1)');
+    const v = args[0];
+    if (typeof v === 'string') return uriEscape(v);
+    if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? uriEscape(x) : x));
+    throw fail(ctx, 'uriescape(): Requires either array or string to work with');
+  },
+  get_module_path(ctx, args) {
+    if (args.length !== 1) throw fail(ctx, 'get_module_path(): Wrong number of arguments, expects one');
+    const dir = typeof args[0] === 'string' ? ctx.moduleDirectory(args[0]) : undefined;
+    if (!dir) throw fail(ctx, `Could not find module ${rubyToS(args[0])} in environment ${rubyToS(ctx.variable('environment'))}`);
+    return dir;
+  },
+  getparam(ctx, args) {
+    const [reference, param] = args;
+    if (reference === undefined || reference === '' && args.length === 0) throw fail(ctx, 'Must specify a reference');
+    if (typeof param !== 'string') throw fail(ctx, 'Must specify name of a parameter');
+    if (param === '') return '';
+    const m = /^([A-Z][\w:]*)\[(.*)\]$/s.exec(formatValue(reference));
+    const found = m ? ctx.findResource(m[1].toLowerCase(), m[2].replace(/^(['"])(.*)\1$/s, '$2')) : undefined;
+    const v = found?.params.get(param);
+    return v === undefined ? '' : v;
+  },
+  time(ctx, args) {
+    if (args.length > 1) throw fail(ctx, `time(): Wrong number of arguments given ${args.length} for 0 or 1`);
+    return BigInt(Math.floor(Date.now() / 1000));
+  },
   is_domain_name(ctx, args) {
     if (args.length !== 1) throw fail(ctx, `is_domain_name(): Wrong number of arguments given ${args.length} for 1`);
     const v = args[0];
@@ -271,6 +359,60 @@ function affix(ctx: CallContext, args: Value[], where: 'prefix' | 'suffix'): Val
   const f = (x: Value) => (add ? (where === 'prefix' ? (text as string) + rubyToS(x) : rubyToS(x) + (text as string)) : rubyToS(x));
   if (Array.isArray(coll)) return coll.map(f);
   return new Map([...coll].map(([k, v]) => [f(k), v]));
+}
+
+/** Ruby's String#succ: the rightmost letter or digit goes up, carrying leftwards. */
+function succ(s: string): string {
+  if (s === '') return '';
+  const chars = [...s];
+  let i = chars.length - 1;
+  if (!chars.some((c) => /[A-Za-z0-9]/.test(c))) {
+    chars[i] = String.fromCodePoint(chars[i].codePointAt(0)! + 1);
+    return chars.join('');
+  }
+  while (i >= 0 && !/[A-Za-z0-9]/.test(chars[i])) i--;
+  for (;;) {
+    const c = chars[i];
+    const wrap = c === 'z' ? 'a' : c === 'Z' ? 'A' : c === '9' ? '0' : undefined;
+    if (wrap === undefined) {
+      chars[i] = String.fromCharCode(c.charCodeAt(0) + 1);
+      return chars.join('');
+    }
+    chars[i] = wrap;
+    let j = i - 1;
+    while (j >= 0 && !/[A-Za-z0-9]/.test(chars[j])) j--;
+    if (j < 0) {
+      chars.splice(i, 0, wrap === '0' ? '1' : wrap);
+      return chars.join('');
+    }
+    i = j;
+  }
+}
+
+/** Ruby's String#upto, as a string Range iterates (at most a million). */
+function stringUpto(a: string, b: string, exclusive: boolean): string[] {
+  const out: string[] = [];
+  if (a.length === 1 && b.length === 1) {
+    for (let c = a.charCodeAt(0); exclusive ? c < b.charCodeAt(0) : c <= b.charCodeAt(0); c++) out.push(String.fromCharCode(c));
+    return out;
+  }
+  if (a > b || (exclusive && a === b)) return out;
+  for (let cur = a; out.length < 1_000_000;) {
+    if (exclusive && cur === b) break;
+    out.push(cur);
+    if (cur === b) break;
+    cur = succ(cur);
+    if (cur.length > b.length || cur.length === 0) break;
+  }
+  return out;
+}
+
+/** URI::DEFAULT_PARSER.escape: bytes outside RFC 2396's unreserved and reserved characters as %XX. */
+function uriEscape(s: string): string {
+  return [...Buffer.from(s, 'utf8')].map((b) => {
+    const c = String.fromCharCode(b);
+    return b < 0x80 && /[-_.!~*'()a-zA-Z\d;/?:@&=+$,[\]]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }).join('');
 }
 
 /** A character in a String#count set: `a-z` ranges, a leading `^` negates. */
@@ -320,6 +462,12 @@ function ipv6Canonical(text: string): string {
     bits &= ((1n << 128n) - 1n) ^ ((1n << (128n - len)) - 1n);
     const hex = bits.toString(16).padStart(32, '0');
     h = new URL(`http://[${hex.match(/.{4}/g)!.join(':')}]/`).hostname.slice(1, -1);
+  }
+  // IPAddr writes the last 32 bits of ::hhhh:hhhh and ::ffff:hhhh:hhhh as an IPv4 address.
+  const m = /^::(ffff:)?([\da-f]{1,4}):([\da-f]{1,4})$/i.exec(h);
+  if (m) {
+    const [x, y] = [Number.parseInt(m[2], 16), Number.parseInt(m[3], 16)];
+    h = `::${m[1] ?? ''}${x >> 8}.${x & 255}.${y >> 8}.${y & 255}`;
   }
   return h;
 }

@@ -258,7 +258,8 @@ const any2array: PuppetFunction = (_ctx, args) => {
   return v === undefined || v === '' ? [] : [v];
 };
 
-const str2bool: PuppetFunction = (ctx, args) => str2boolValue(ctx, args[0]);
+// A legacy function: undef reaches it as '', which is false.
+const str2bool: PuppetFunction = (ctx, args) => str2boolValue(ctx, args[0] === undefined ? '' : args[0]);
 
 /** stdlib's str2bool of one value (bool2num and any2bool use it too). */
 export function str2boolValue(ctx: CallContext, v: Value): boolean {

@@ -97,7 +97,7 @@ export function parseIp(v: Value): 4 | 6 | undefined {
 
 /** Ruby's Integer(str): decimal, 0x, 0b, 0o/0 octal, underscores between digits. */
 function rubyInteger(s: string): bigint | undefined {
-  const m = /^\s*([-+]?)(0[xX][0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[bB][01]+(?:_[01]+)*|0[oO]?[0-7]+(?:_[0-7]+)*|\d+(?:_\d+)*)\s*$/.exec(s);
+  const m = /^\s*([-+]?)(0[xX][0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[bB][01]+(?:_[01]+)*|0[oO]?[0-7]+(?:_[0-7]+)*|[1-9]\d*(?:_\d+)*|0)\s*$/.exec(s);
   if (!m) return undefined;
   let body = m[2].replace(/_/g, '');
   if (/^0[oO]?[0-7]+$/.test(body) && body.length > 1) body = `0o${body.replace(/^0[oO]?/, '')}`;
