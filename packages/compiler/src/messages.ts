@@ -201,6 +201,7 @@ const MESSAGES = {
   'KSP-FUNC-049': { message: "binary_file(): The given file '{path}' does not exist", hint: "'module/file' is MODULE/files/file on the modulepath; absolute paths are read as they are" },
   'KSP-FUNC-050': { message: '{reason}', hint: 'generate() runs a command given by its absolute path on the machine that compiles' },
   'KSP-FUNC-051': { message: '{message}', hint: 'get(): the dotted path goes through something that is not a hash or array; give a lambda to handle it' },
+  'KSP-FUNC-052': { message: "The format '{format}' is not a valid format on the form '%<flags><width>.<prec><format>'", hint: 'String(x, format) takes one directive and nothing around it: write "%5s", and add text outside the call' },
 
   // ------------------------------------------------------------ types
   'KSP-TYPE-001': { message: '{type} parameters must be Integer or default, got {value}', hint: 'sizes and ranges are Integers, or default' },
