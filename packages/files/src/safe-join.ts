@@ -19,13 +19,13 @@ export interface SafeJoinOptions {
 
 const inside = (base: string, p: string) => p.startsWith(base.endsWith(sep) ? base : base + sep);
 
-/** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
+/** The real path of `p` (the kernel's: realpathSync.native), or of its nearest existing ancestor joined with the rest. */
 function realish(p: string): string {
   let head = p;
   let tail = '';
   for (;;) {
     try {
-      return resolve(realpathSync(head), tail);
+      return resolve(realpathSync.native(head), tail);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
       const up = dirname(head);

@@ -27,6 +27,23 @@ test('safeJoin keeps names inside their base folder', () => {
   }
 });
 
+test('safeJoin follows links as the kernel does: `a/..` after a link is the link target\'s parent', () => {
+  // Node's own realpathSync collapses `up/..` before following `up`: `sneaky -> sub/up/..` with
+  // `sub/up -> ..` would seem to stay inside, while the kernel leaves the folder.
+  const base = mkdtempSync(join(tmpdir(), 'kasper-files-'));
+  try {
+    const dir = join(base, 'in');
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(base, 'secret'), 's');
+    symlinkSync('..', join(dir, 'sub/up'));
+    symlinkSync('sub/up/..', join(dir, 'sneaky'));
+    assert.throws(() => safeJoin(dir, 'sneaky/secret'), UnsafePathError);
+    assert.throws(() => safeJoin(dir, 'sneaky'), UnsafePathError);
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
 test('printable escapes control characters', () => {
   assert.equal(printable('a\x1b[2Jb\nc'), 'a\\u001b[2Jb\\u000ac');
 });
