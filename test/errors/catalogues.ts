@@ -7,6 +7,7 @@ import '@kasper/agent';
 import '@kasper/ca';
 import '@kasper/cli';
 import '@kasper/compiler';
+import '@kasper/deploy';
 import '@kasper/diff';
 import '@kasper/facts';
 import '@kasper/files';
@@ -20,7 +21,7 @@ const BEGIN = '<!-- generated from the packages\' message catalogues by `npm run
 const END = '<!-- end of the generated block -->';
 
 /** Packages whose every thrown error comes from their catalogue (the others are being moved over). */
-export const MIGRATED = ['agent', 'ca', 'cli', 'compiler', 'diagnostics', 'diff', 'facts', 'files', 'hooks', 'language', 'master', 'providers', 'settings'];
+export const MIGRATED = ['agent', 'ca', 'cli', 'compiler', 'deploy', 'diagnostics', 'diff', 'facts', 'files', 'hooks', 'language', 'master', 'providers', 'settings'];
 
 export function generatedBlock(): string {
   return `${BEGIN}\n${errorsMarkdown(allCatalogues(), '')}${END}`;

@@ -67,7 +67,7 @@ export function catalogToJson(c: Catalog, uuid = '00000000-0000-0000-0000-000000
     tags: c.tags,
     name: c.name,
     version: c.version,
-    code_id: null,
+    code_id: c.codeId ?? null,
     catalog_uuid: uuid,
     catalog_format: 2,
     environment: c.environment,

@@ -6,6 +6,7 @@ import { compileCommand, lookupCommand } from './compile-command.ts';
 import { applyCommand, factsCommand, filebucketCommand, resourceCommand } from './apply-command.ts';
 import { agentCommand, caCommand, masterCommand, nodeCommand, reportCommand } from './fleet-command.ts';
 import { diffCommand } from './diff-command.ts';
+import { codeCommand } from './code-command.ts';
 import { configCommand } from './config-command.ts';
 import { createOutput, printError, printWarnings, type Output } from './output.ts';
 import { raise } from './messages.ts';
@@ -44,6 +45,7 @@ export function buildProgram(out: Output): Command {
   program.addCommand(nodeCommand(out));
   program.addCommand(reportCommand(out));
   program.addCommand(diffCommand(out));
+  program.addCommand(codeCommand(out));
   program.addCommand(configCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through
   // `out` and reports its exit instead of ending the process.

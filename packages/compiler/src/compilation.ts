@@ -171,10 +171,12 @@ export class Compilation implements EvaluationHost {
     this.evaluateNodeClasses(mainFrames[0]?.file);
     this.runGenerators();
     this.finish();
-    return buildCatalog(this.node.name, this.loader.env.name, this.table.all, this.classes.order, this.catalogTags, this.options.version ?? this.loader.codeDigest(), {
+    const catalog = buildCatalog(this.node.name, this.loader.env.name, this.table.all, this.classes.order, this.catalogTags, this.options.version ?? this.loader.codeDigest(), {
       richData: this.options.richData,
       warn: (message, r) => this.options.log?.('warning', message, `${r.file ?? '?'}:${r.line ?? '?'}`),
     });
+    if (this.loader.env.codeId) catalog.codeId = this.loader.env.codeId;
+    return catalog;
   }
 
   /**

@@ -36,9 +36,24 @@ export function environmentFromFolder(dir: string, name: string, options: Enviro
   // An environment without a manifests folder may still have the classic single site.pp.
   if (conf.manifest === undefined && !existsSync(manifest) && existsSync(join(root, 'manifests.pp'))) manifest = join(root, 'manifests.pp');
   const hiera = join(root, 'hiera.yaml');
+  const codeId = deployedCommit(root);
   return {
     name, manifest, modulepath, directory: root,
     hieraConfig: existsSync(hiera) && statSync(hiera).isFile() ? hiera : undefined,
     globalHieraConfig: options.globalHieraConfig,
+    ...(codeId ? { codeId } : {}),
   };
+}
+
+/**
+ * The commit an environment was deployed from by `kasper code deploy` (@kasper/deploy writes it
+ * in `.kasper-deploy.json`), or undefined for a folder made otherwise.
+ */
+export function deployedCommit(dir: string): string | undefined {
+  try {
+    const commit = (JSON.parse(readFileSync(join(dir, '.kasper-deploy.json'), 'utf8')) as { commit?: unknown }).commit;
+    return typeof commit === 'string' && /^[0-9a-f]{40,64}$/.test(commit) ? commit : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -77,6 +77,6 @@ export function lookupKey(req: LookupRequest): { found: boolean; value: Value } 
   return hiera.lookup(req.key, { variable, explain: req.explain }, req.merge);
 }
 export { MOUNTS, listMount, parsePuppetUrl, resolveMountPath, type ListOptions, type ListedEntry, type MountEntry, type MountName } from './file-mounts.ts';
-export { environmentFromFolder, readEnvironmentConf, type EnvironmentOptions } from './environment.ts';
+export { deployedCommit, environmentFromFolder, readEnvironmentConf, type EnvironmentOptions } from './environment.ts';
 export { trustedData, type TrustedOptions } from './trusted.ts';
 export { deferredCaller, fromCatalogData, type DeferredCallerOptions } from './deferred-calls.ts';

@@ -24,6 +24,8 @@ export interface EnvironmentConfig {
   directory?: string;
   /** The global hiera.yaml (Puppet's hiera_config), consulted before the environment's. */
   globalHieraConfig?: string;
+  /** The code's version control id (the commit `kasper code deploy` deployed): the catalogs' code_id. */
+  codeId?: string;
 }
 
 /** A parsed source file with what is needed to report positions in it. */

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { deployedCommit } from '@kasper/compiler';
 
 export interface CachedCatalog {
   catalog: string;
@@ -73,7 +74,9 @@ export class CodeVersions {
     const now = Date.now();
     const c = this.seen.get(dir);
     if (c && now - c.at < 1000) return c.value;
-    const value = fingerprint(dir);
+    // A deploy from git names its commit: that is the code version, no walk needed.
+    const commit = deployedCommit(dir);
+    const value = commit ? `git:${commit}` : fingerprint(dir);
     this.seen.set(dir, { at: now, value });
     return value;
   }

@@ -4,14 +4,14 @@
 import { join } from 'node:path';
 
 /** The commands that take settings. */
-export type CommandName = 'master' | 'agent' | 'apply' | 'ca' | 'node' | 'report' | 'filebucket' | 'resource' | 'diff';
+export type CommandName = 'master' | 'agent' | 'apply' | 'ca' | 'node' | 'report' | 'filebucket' | 'resource' | 'diff' | 'code';
 
 /** A kasper.conf section; keys before any section header are in `main`. */
 export type Section = 'main' | 'master' | 'agent' | 'user';
 
 /** Which section of kasper.conf a command reads (after `main`), as Puppet's commands do. */
 export const SECTION_OF: Record<CommandName, Section> = {
-  master: 'master', ca: 'master', node: 'master', report: 'master', diff: 'master',
+  master: 'master', ca: 'master', node: 'master', report: 'master', diff: 'master', code: 'master',
   agent: 'agent',
   apply: 'user', filebucket: 'user', resource: 'user',
 };
@@ -58,6 +58,7 @@ export interface SettingValues {
   port: number;
   dns_alt_names: string[];
   environmentpath: string;
+  codedir: string;
   basemodulepath: string[];
   autosign: string[] | undefined;
   autosign_policy: string | undefined;
@@ -88,7 +89,7 @@ export interface SettingValues {
 
 export type SettingName = keyof SettingValues;
 
-const FLEET = ['master', 'agent', 'ca', 'node', 'report', 'diff'] as const;
+const FLEET = ['master', 'agent', 'ca', 'node', 'report', 'diff', 'code'] as const;
 const none = () => undefined;
 
 export const SETTINGS = {
@@ -135,9 +136,14 @@ export const SETTINGS = {
     default: async (c) => [await c.get('certname'), 'localhost'], defaultText: '<certname>,localhost',
   },
   environmentpath: {
-    kind: 'path', flag: '--environmentpath <dir>', commands: ['master'],
+    kind: 'path', flag: '--environmentpath <dir>', commands: ['master', 'code'],
     description: 'folder of environments: <dir>/<env>/{manifests,modules,hiera.yaml,data}',
     default: async (c) => join(await c.get('confdir'), 'environments'), defaultText: '<confdir>/environments',
+  },
+  codedir: {
+    kind: 'path', flag: '--codedir <dir>', commands: ['code'],
+    description: "the code repository pushed to (repo.git), its hooks' module cache and scratch files",
+    default: async (c) => join(await c.get('vardir'), 'code'), defaultText: '<vardir>/code',
   },
   basemodulepath: {
     kind: 'pathlist', flag: '--basemodulepath <paths>', commands: ['master'],

@@ -164,7 +164,7 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     for (const name of readdirSync(config.environmentpath).sort()) {
       if (!isEnvironmentName(name) || !statSync(join(config.environmentpath, name), { throwIfNoEntry: false })?.isDirectory()) continue;
       const env = environmentNamed(config, name);
-      environments[name] = { settings: { modulepath: env.modulepath, manifest: env.manifest, environment_timeout: 0, config_version: '' } };
+      environments[name] = { settings: { modulepath: env.modulepath, manifest: env.manifest, environment_timeout: 0, config_version: env.codeId ?? '' } };
     }
     return reply.send({ search_paths: [config.environmentpath], environments });
   });

@@ -1,0 +1,269 @@
+// Branches of the master's bare repository deployed as environments.
+//
+// Layout: <codedir>/repo.git (the bare repository pushed to), <codedir>/cache/ (one mirror clone
+// per Puppetfile git remote), <codedir>/tmp/. Under the environmentpath, each deployed
+// environment NAME is a symbolic link NAME -> .deploys/NAME.<commit12>.<stamp>: a deploy writes a
+// new folder beside the old one and renames a new link over NAME (rename(2) is atomic), so a
+// reader sees the old tree or the new one, never half of one. The previous folder is kept until
+// the next deploy (a compile that started on it finishes); older ones are removed.
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { safeJoin } from '@kasper/files';
+import { isEnvironmentName } from '@kasper/master/names';
+import { git, resolveCommit } from './git.ts';
+import { raise } from './messages.ts';
+import { parsePuppetfile, type GitModule } from './puppetfile.ts';
+import { checkLinks, exportCommit } from './tree.ts';
+
+/** The file a deploy leaves in the environment; the compiler reads `commit` as the catalogs' code_id. */
+export const DEPLOY_MARKER = '.kasper-deploy.json';
+const DEPLOYS = '.deploys';
+
+export interface CodeOptions {
+  /** Where the bare repository, the module cache and scratch files live. */
+  codedir: string;
+  environmentpath: string;
+}
+
+export interface DeployMarker {
+  branch: string;
+  commit: string;
+  deployed_at: string;
+  modules: { name: string; url: string; commit: string }[];
+}
+
+export const repoOf = (o: CodeOptions) => join(o.codedir, 'repo.git');
+
+function ensureRepo(o: CodeOptions): string {
+  const repo = repoOf(o);
+  if (!existsSync(join(repo, 'HEAD'))) throw raise('KSP-DEPLOY-007', { path: repo });
+  return repo;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * Creates the bare repository and its hooks: pre-receive refuses a branch whose name is no
+ * environment name (the push fails, nothing is created), post-receive deploys what was pushed.
+ * `command` is how the hooks run kasper (the node binary and the kasper script).
+ */
+export function initRepo(o: CodeOptions, command: string[]): string {
+  const repo = repoOf(o);
+  mkdirSync(o.codedir, { recursive: true });
+  mkdirSync(o.environmentpath, { recursive: true });
+  if (!existsSync(join(repo, 'HEAD'))) git(['init', '--quiet', '--bare', '--initial-branch=production', repo]);
+  const base = `${command.map(q).join(' ')} code`;
+  const opts = `--codedir ${q(o.codedir)} --environmentpath ${q(o.environmentpath)}`;
+  for (const [hook, sub] of [['pre-receive', 'check'], ['post-receive', 'deploy --hook']] as const) {
+    const path = join(repo, 'hooks', hook);
+    writeFileSync(path, `#!/bin/sh\n# Written by 'kasper code init'.\nexec ${base} ${sub} ${opts}\n`);
+    chmodSync(path, 0o755);
+  }
+  return repo;
+}
+
+interface RefUpdate { old: string; new: string; ref: string }
+
+export function parseRefUpdates(text: string): RefUpdate[] {
+  return text.split('\n').filter(Boolean).map((l) => {
+    const [o, n, ref] = l.split(' ');
+    return { old: o, new: n, ref };
+  });
+}
+
+const ZERO = /^0+$/;
+
+/** pre-receive: the names of pushed branches that cannot be environments, with the message for each. */
+export function checkUpdates(updates: RefUpdate[]): string[] {
+  const errors: string[] = [];
+  for (const u of updates) {
+    if (!u.ref.startsWith('refs/heads/') || ZERO.test(u.new)) continue;
+    const branch = u.ref.slice('refs/heads/'.length);
+    if (!isEnvironmentName(branch)) errors.push(raise('KSP-DEPLOY-001', { branch }).message);
+  }
+  return errors;
+}
+
+function lock<T>(o: CodeOptions, name: string, f: () => T): T {
+  const l = join(o.environmentpath, DEPLOYS, `${name}.lock`);
+  mkdirSync(join(o.environmentpath, DEPLOYS), { recursive: true });
+  try {
+    mkdirSync(l);
+  } catch {
+    throw raise('KSP-DEPLOY-008', { name, lock: l });
+  }
+  try {
+    return f();
+  } finally {
+    rmSync(l, { recursive: true, force: true });
+  }
+}
+
+/** The mirror clone of a module's repository in the cache: cloned once, fetched when needed. */
+function cachedRemote(o: CodeOptions, m: GitModule): string {
+  const dir = join(o.codedir, 'cache', `${createHash('sha256').update(m.url).digest('hex').slice(0, 20)}.git`);
+  const pinned = m.ref?.kind === 'commit' && /^[0-9a-f]{40}$/.test(m.ref.value);
+  if (!existsSync(join(dir, 'HEAD'))) {
+    mkdirSync(join(o.codedir, 'cache'), { recursive: true });
+    const tmp = `${dir}.new-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    git(['-c', 'protocol.ext.allow=never', 'clone', '--quiet', '--mirror', '--', m.url, tmp]);
+    renameSync(tmp, dir);
+  } else if (!(pinned && resolveCommit(dir, m.ref!.value))) {
+    git(['-c', 'protocol.ext.allow=never', `--git-dir=${dir}`, 'fetch', '--quiet', '--prune', 'origin', '+refs/*:refs/*']);
+  }
+  return dir;
+}
+
+/** What a Puppetfile ref names, as r10k reads it: a :ref is a branch, a tag or a commit. */
+function moduleCommit(dir: string, m: GitModule): string {
+  const r = m.ref;
+  const candidates = !r ? ['HEAD']
+    : r.kind === 'branch' ? [`refs/heads/${r.value}`]
+    : r.kind === 'tag' ? [`refs/tags/${r.value}`]
+    : r.kind === 'commit' ? [r.value]
+    : [`refs/heads/${r.value}`, `refs/tags/${r.value}`, r.value];
+  for (const c of candidates) {
+    const id = resolveCommit(dir, c);
+    if (id) return id;
+  }
+  throw raise('KSP-DEPLOY-006', { name: m.name, what: r?.kind ?? 'default branch', ref: r?.value ?? 'HEAD', url: m.url });
+}
+
+export interface DeployResult { environment: string; commit: string; path: string; modules: DeployMarker['modules'] }
+
+/** Deploys `commit` of the repository as environment `branch`; see the file's comment. */
+export function deployBranch(o: CodeOptions, branch: string, commit: string, log: (s: string) => void = () => {}): DeployResult {
+  if (!isEnvironmentName(branch)) throw raise('KSP-DEPLOY-001', { branch });
+  const repo = ensureRepo(o);
+  return lock(o, branch, () => {
+    const deploys = join(o.environmentpath, DEPLOYS);
+    const folder = `${branch}.${commit.slice(0, 12)}.${Date.now()}`;
+    const dest = join(deploys, folder);
+    const scratch = join(o.codedir, 'tmp');
+    mkdirSync(scratch, { recursive: true });
+    try {
+      exportCommit(repo, commit, dest, scratch);
+      checkLinks(dest);
+      const modules: DeployMarker['modules'] = [];
+      const pf = join(dest, 'Puppetfile');
+      if (lstatSync(pf, { throwIfNoEntry: false })?.isFile()) {
+        const file = parsePuppetfile(readFileSync(pf, 'utf8'));
+        const moduledir = safeJoin(dest, file.moduledir);
+        mkdirSync(moduledir, { recursive: true });
+        for (const m of file.modules) {
+          if (m.kind === 'local') continue;
+          const cache = cachedRemote(o, m);
+          const id = moduleCommit(cache, m);
+          const target = safeJoin(moduledir, m.name);
+          // The Puppetfile wins over a folder of the same name in the branch.
+          rmSync(target, { recursive: true, force: true });
+          exportCommit(cache, id, target, scratch);
+          modules.push({ name: m.name, url: m.url, commit: id });
+          log(`  module ${m.name} ${id.slice(0, 12)} (${m.ref ? `${m.ref.kind} ${m.ref.value}` : 'default branch'})`);
+        }
+        checkLinks(dest);
+      }
+      const marker: DeployMarker = { branch, commit, deployed_at: new Date().toISOString(), modules };
+      writeFileSync(join(dest, DEPLOY_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+      const previous = swapIn(o, branch, folder);
+      // Older deploys go; the one just replaced stays until the next deploy.
+      for (const f of readdirSync(deploys)) {
+        if (f.startsWith(`${branch}.`) && f !== folder && f !== previous && !f.endsWith('.lock')) rmSync(join(deploys, f), { recursive: true, force: true });
+      }
+      return { environment: branch, commit, path: join(o.environmentpath, branch), modules };
+    } catch (e) {
+      rmSync(dest, { recursive: true, force: true });
+      throw e;
+    }
+  });
+}
+
+/** Points environment `name` at `.deploys/folder` with one rename; answers the folder it pointed at before. */
+function swapIn(o: CodeOptions, name: string, folder: string): string | undefined {
+  const link = join(o.environmentpath, name);
+  const st = lstatSync(link, { throwIfNoEntry: false });
+  let previous: string | undefined;
+  if (st?.isSymbolicLink()) {
+    const t = readlinkSync(link);
+    if (t.startsWith(`${DEPLOYS}/`)) previous = t.slice(DEPLOYS.length + 1);
+  } else if (st) {
+    // A folder made by hand: kept (renamed) beside the deploys, not lost.
+    previous = `${name}.replaced.${Date.now()}`;
+    renameSync(link, join(o.environmentpath, DEPLOYS, previous));
+  }
+  const tmp = join(o.environmentpath, `.${name}.link-${process.pid}`);
+  rmSync(tmp, { force: true });
+  symlinkSync(`${DEPLOYS}/${folder}`, tmp);
+  renameSync(tmp, link);
+  return previous;
+}
+
+/** A deleted branch: its environment goes (only one this deploy made; a folder made by hand is left). */
+export function removeEnvironment(o: CodeOptions, name: string): boolean {
+  if (!isEnvironmentName(name)) return false;
+  return lock(o, name, () => {
+    const link = join(o.environmentpath, name);
+    const st = lstatSync(link, { throwIfNoEntry: false });
+    if (!st?.isSymbolicLink() || !readlinkSync(link).startsWith(`${DEPLOYS}/`)) return false;
+    rmSync(link);
+    const deploys = join(o.environmentpath, DEPLOYS);
+    for (const f of readdirSync(deploys)) {
+      if (f.startsWith(`${name}.`) && !f.endsWith('.lock') && !f.includes('.replaced.')) rmSync(join(deploys, f), { recursive: true, force: true });
+    }
+    return true;
+  });
+}
+
+/** post-receive: every pushed branch deployed or removed; lines for the pusher; false when one failed. */
+export function deployUpdates(o: CodeOptions, updates: RefUpdate[], print: (s: string) => void): boolean {
+  let ok = true;
+  for (const u of updates) {
+    if (!u.ref.startsWith('refs/heads/')) continue;
+    const branch = u.ref.slice('refs/heads/'.length);
+    try {
+      if (ZERO.test(u.new)) {
+        print(removeEnvironment(o, branch) ? `kasper: environment ${branch} removed` : `kasper: branch ${branch} deleted (no deployed environment to remove)`);
+        continue;
+      }
+      const t0 = Date.now();
+      const r = deployBranch(o, branch, u.new, print);
+      print(`kasper: environment ${branch} deployed at ${u.new.slice(0, 12)}${r.modules.length ? ` with ${r.modules.length} module(s)` : ''} in ${Date.now() - t0} ms`);
+    } catch (e) {
+      ok = false;
+      print(`kasper: environment ${branch} NOT deployed: ${(e as Error).message}`);
+    }
+  }
+  return ok;
+}
+
+/** Deploys every branch of the repository (or those named) at its current commit. */
+export function deployAll(o: CodeOptions, branches: string[] | undefined, print: (s: string) => void): boolean {
+  const repo = ensureRepo(o);
+  const heads = git([`--git-dir=${repo}`, 'for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/']).stdout
+    .split('\n').filter(Boolean).map((l) => { const [n, ref] = l.split(' '); return { old: '0'.repeat(40), new: n, ref }; });
+  const chosen = branches?.length ? heads.filter((h) => branches.includes(h.ref.slice(11))) : heads;
+  return deployUpdates(o, chosen, print);
+}
+
+export interface EnvironmentStatus { name: string; branch?: string; deployed?: string; state: 'current' | 'behind' | 'no branch' | 'not deployed' | 'not managed' }
+
+/** Every branch and every environment: deployed at which commit, and whether it is the branch's head. */
+export function codeStatus(o: CodeOptions): EnvironmentStatus[] {
+  const repo = ensureRepo(o);
+  const heads = new Map(git([`--git-dir=${repo}`, 'for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/heads/']).stdout
+    .split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+  const names = new Set([...heads.keys()]);
+  if (existsSync(o.environmentpath)) for (const e of readdirSync(o.environmentpath)) if (isEnvironmentName(e)) names.add(e);
+  return [...names].sort().map((name) => {
+    const head = heads.get(name);
+    let deployed: string | undefined;
+    try {
+      deployed = (JSON.parse(readFileSync(join(o.environmentpath, name, DEPLOY_MARKER), 'utf8')) as DeployMarker).commit;
+    } catch { /* not deployed from git */ }
+    const state = !deployed ? (existsSync(join(o.environmentpath, name)) ? 'not managed' : 'not deployed')
+      : !head ? 'no branch' : head === deployed ? 'current' : 'behind';
+    return { name, branch: head, deployed, state };
+  });
+}

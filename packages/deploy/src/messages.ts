@@ -1,0 +1,20 @@
+// The deploy package's messages (see @kasper/diagnostics).
+import { defineCatalogue, raiser } from '@kasper/diagnostics';
+
+export const DEPLOY_MESSAGES = defineCatalogue({
+  package: 'deploy',
+  title: 'Deploy (`KSP-DEPLOY-…`)',
+  intro: 'Errors of `kasper code` (environments deployed from git): shown on the pusher\'s terminal through the post-receive hook.',
+  messages: {
+    'KSP-DEPLOY-001': { message: "branch '{branch}' is not a valid environment name: refused", hint: 'environment names are lowercase letters, digits and _ (at most 100): rename the branch' },
+    'KSP-DEPLOY-002': { message: 'git {args} failed: {reason}', hint: 'the command and its error output say why' },
+    'KSP-DEPLOY-003': { message: '{path}: a symbolic link leads out of the environment ({target}): refused', hint: 'links in the code must point inside it (relative, and resolving to something that exists)' },
+    'KSP-DEPLOY-004': { message: 'Puppetfile:{line}: {reason}', hint: "the r10k format: mod 'name', :git => URL, :ref/:tag/:branch/:commit => X, or :local => true" },
+    'KSP-DEPLOY-005': { message: "Puppetfile:{line}: forge module '{name}' is not supported: no network forge access", hint: "give the module's git repository instead: mod '{name}', :git => URL, :tag => VERSION" },
+    'KSP-DEPLOY-006': { message: "module {name}: {what} '{ref}' not found in {url}", hint: 'the branch, tag or commit does not exist in that repository' },
+    'KSP-DEPLOY-007': { message: '{path} is not a Kasper code repository', hint: "create it with 'kasper code init'" },
+    'KSP-DEPLOY-008': { message: 'another deploy of {name} is running (lock {lock})', hint: 'wait for it; if no deploy runs, remove the stale lock folder' },
+  },
+});
+
+export const raise = raiser(DEPLOY_MESSAGES);

@@ -1,0 +1,216 @@
+// Environments from git, end to end: a real `git push` to the repository `kasper code init`
+// made runs its hooks (the kasper command itself), which deploy, update, remove and refuse.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { compileCatalog, environmentFromFolder } from '@kasper/compiler';
+import { catalogToJson } from '@kasper/catalog';
+import { codeStatus, initRepo, type DeployMarker } from '../src/index.ts';
+
+const KASPER = join(import.meta.dirname, '../../cli/bin/kasper.js');
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
+
+function git(cwd: string, ...args: string[]): { status: number; out: string } {
+  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
+  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+function ok(cwd: string, ...args: string[]): string {
+  const r = git(cwd, ...args);
+  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.out}`);
+  return r.out;
+}
+function write(root: string, files: Record<string, string>): void {
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), c);
+  }
+}
+function commit(cwd: string, message: string): string {
+  ok(cwd, 'add', '-A');
+  ok(cwd, 'commit', '-q', '--allow-empty', '-m', message);
+  return ok(cwd, 'rev-parse', 'HEAD').trim();
+}
+const marker = (env: string) => JSON.parse(readFileSync(join(env, '.kasper-deploy.json'), 'utf8')) as DeployMarker;
+
+describe('kasper code: environments from git', () => {
+  let root: string;
+  let o: { codedir: string; environmentpath: string };
+  let repo: string;
+  let work: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'kasper-deploy-'));
+    o = { codedir: join(root, 'code'), environmentpath: join(root, 'environments') };
+    repo = initRepo(o, [process.execPath, KASPER]);
+    work = join(root, 'work');
+    ok(root, 'init', '-q', '-b', 'production', work);
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('a push deploys the branch as an environment whose catalogs carry the commit as code_id', () => {
+    write(work, { 'manifests/site.pp': "notify { 'one': }\n", 'modules/site/manifests/init.pp': 'class site {}\n' });
+    const id = commit(work, 'one');
+    const out = ok(work, 'push', repo, 'production');
+    assert.match(out, /kasper: environment production deployed at [0-9a-f]{12}/);
+    const env = join(o.environmentpath, 'production');
+    assert.ok(lstatSync(env).isSymbolicLink());
+    assert.equal(readFileSync(join(env, 'manifests/site.pp'), 'utf8'), "notify { 'one': }\n");
+    assert.equal(marker(env).commit, id);
+    assert.ok(!existsSync(join(env, '.git')));
+    const config = environmentFromFolder(realpathSync(env), 'production');
+    assert.equal(config.codeId, id);
+    const catalog = compileCatalog({ environment: config, node: 'n1.example.com', facts: new Map() });
+    assert.equal(catalogToJson(catalog).code_id, id);
+    assert.ok(catalog.resources.some((r) => r.type === 'Notify' && r.title === 'one'));
+    assert.deepEqual(codeStatus(o).map((s) => [s.name, s.state]), [['production', 'current']]);
+  });
+
+  it('a second push replaces the environment atomically: a reader never sees a missing or mixed tree', async () => {
+    // 300 files that all say which push wrote them; a reader resolves the link once and reads them all.
+    const files = (n: number) => Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`data/f${i}.txt`, `push ${n}\n`]));
+    const reader = spawn(process.execPath, ['-e', `
+      const fs = require('node:fs'); const path = require('node:path');
+      const env = process.argv[1]; let reads = 0, bad = [];
+      const stop = Date.now() + 60000;
+      const seen = new Set();
+      const tick = () => {
+        for (let k = 0; k < 50; k++) {
+          let dir;
+          try { dir = fs.realpathSync(env); } catch (e) { bad.push('no environment: ' + e.code); continue; }
+          try {
+            const vals = new Set(fs.readdirSync(path.join(dir, 'data')).map((f) => fs.readFileSync(path.join(dir, 'data', f), 'utf8')));
+            const n = fs.readdirSync(path.join(dir, 'data')).length;
+            if (vals.size !== 1 || n !== 300) bad.push('mixed or partial: ' + n + ' files, ' + [...vals].join('|'));
+            seen.add([...vals][0]);
+            reads++;
+          } catch (e) { if (!fs.existsSync(path.join(dir, '.kasper-deploy.json'))) bad.push('read failed: ' + e.message); }
+        }
+        if (fs.existsSync(env + '.stop') || Date.now() > stop) { console.log(JSON.stringify({ reads, bad: bad.slice(0, 5), seen: [...seen] })); process.exit(0); }
+        setImmediate(tick);
+      };
+      tick();`, join(o.environmentpath, 'production')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    reader.stdout.on('data', (d) => { text += d; });
+    for (let n = 2; n <= 6; n++) {
+      write(work, files(n));
+      commit(work, `push ${n}`);
+      assert.match(ok(work, 'push', repo, 'production'), /environment production deployed/);
+    }
+    writeFileSync(join(o.environmentpath, 'production.stop'), '');
+    await new Promise((r) => reader.on('exit', r));
+    rmSync(join(o.environmentpath, 'production.stop'));
+    const result = JSON.parse(text) as { reads: number; bad: string[]; seen: string[] };
+    assert.deepEqual(result.bad, [], `reader saw: ${result.bad.join('; ')}`);
+    assert.ok(result.reads > 0 && result.seen.length >= 2, `the reader saw the deploys change (${JSON.stringify(result)})`);
+    assert.equal(readFileSync(join(o.environmentpath, 'production', 'data/f0.txt'), 'utf8'), 'push 6\n');
+    // The current deploy and the one before it are kept; older ones are gone.
+    assert.equal(readdirSync(join(o.environmentpath, '.deploys')).filter((f) => f.startsWith('production.')).length, 2);
+  });
+
+  it('a branch whose name is no environment name is refused: the push fails, nothing is created', () => {
+    const r = git(work, 'push', repo, 'production:feature/x-1');
+    assert.notEqual(r.status, 0);
+    assert.match(r.out, /kasper: branch 'feature\/x-1' is not a valid environment name: refused/);
+    assert.ok(!ok(work, 'ls-remote', repo).includes('feature'));
+    assert.deepEqual(readdirSync(o.environmentpath).filter((f) => !f.startsWith('.')), ['production']);
+  });
+
+  it('a new branch is a new environment, and deleting the branch removes it', () => {
+    assert.match(ok(work, 'push', repo, 'production:testing'), /environment testing deployed/);
+    assert.ok(existsSync(join(o.environmentpath, 'testing', 'manifests/site.pp')));
+    assert.match(ok(work, 'push', repo, ':testing'), /environment testing removed/);
+    assert.ok(!lstatSync(join(o.environmentpath, 'testing'), { throwIfNoEntry: false }));
+    assert.ok(!readdirSync(join(o.environmentpath, '.deploys')).some((f) => f.startsWith('testing.')));
+  });
+
+  it('a link leading out of the code is refused and the deployed environment stays as it was', () => {
+    const before = readlinkSync(join(o.environmentpath, 'production'));
+    ok(work, 'checkout', '-q', '-b', 'hostile');
+    symlinkSync('/etc/passwd', join(work, 'modules/site/files'));
+    commit(work, 'absolute link');
+    let r = git(work, 'push', repo, 'hostile:production');
+    assert.match(r.out, /environment production NOT deployed: modules\/site\/files: a symbolic link leads out of the environment \(\/etc\/passwd\)/);
+    rmSync(join(work, 'modules/site/files'));
+    mkdirSync(join(work, 'modules/site/lib'), { recursive: true });
+    symlinkSync('../../..', join(work, 'modules/site/lib/up'));
+    symlinkSync('lib/up/..', join(work, 'modules/site/sneaky'));
+    commit(work, 'a link that leaves through another');
+    r = git(work, 'push', '-f', repo, 'hostile:production');
+    assert.match(r.out, /NOT deployed: modules\/site\/sneaky: a symbolic link leads out/);
+    assert.equal(readlinkSync(join(o.environmentpath, 'production')), before);
+    assert.equal(readFileSync(join(o.environmentpath, 'production', 'data/f0.txt'), 'utf8'), 'push 6\n');
+    assert.deepEqual(codeStatus(o).find((s) => s.name === 'production')?.state, 'behind');
+    ok(work, 'checkout', '-q', 'production');
+    assert.match(ok(work, 'push', '-f', repo, 'production'), /environment production deployed/);
+  });
+
+  it("a Puppetfile's git modules are installed from local remotes, at the ref each names, through a cache", () => {
+    // Two module repositories with a branch, tags and commits.
+    const remotes = join(root, 'remotes');
+    const mk = (name: string) => {
+      const d = join(remotes, name);
+      ok(root, 'init', '-q', '-b', 'main', d);
+      return d;
+    };
+    const a = mk('alpha');
+    write(a, { 'manifests/init.pp': "class alpha { notify { 'alpha v1': } }\n", 'metadata.json': '{"name":"t-alpha","version":"1.0.0"}\n' });
+    const a1 = commit(a, 'v1');
+    ok(a, 'tag', 'v1.0.0');
+    write(a, { 'manifests/init.pp': "class alpha { notify { 'alpha v2': } }\n" });
+    commit(a, 'v2');
+    const b = mk('beta');
+    write(b, { 'manifests/init.pp': "class beta { notify { 'beta main': } }\n" });
+    const b1 = commit(b, 'main');
+    ok(b, 'checkout', '-q', '-b', 'develop');
+    write(b, { 'manifests/init.pp': "class beta { notify { 'beta develop': } }\n" });
+    const b2 = commit(b, 'develop');
+    ok(b, 'checkout', '-q', 'main');
+    write(work, {
+      Puppetfile: `forge 'https://forgeapi.puppet.com'\n\nmod 't/alpha',\n  :git => '${a}',\n  :tag => 'v1.0.0'\nmod 'beta', git: 'file://${b}', branch: 'develop'\nmod 'site', :local => true\n`,
+      'manifests/site.pp': "include alpha, beta, site\n",
+    });
+    const id = commit(work, 'puppetfile');
+    const out = ok(work, 'push', repo, 'production');
+    assert.match(out, /module alpha [0-9a-f]{12} \(tag v1\.0\.0\)/);
+    assert.match(out, /deployed at [0-9a-f]{12} with 2 module\(s\)/);
+    const env = join(o.environmentpath, 'production');
+    assert.equal(readFileSync(join(env, 'modules/alpha/manifests/init.pp'), 'utf8'), "class alpha { notify { 'alpha v1': } }\n");
+    assert.equal(readFileSync(join(env, 'modules/beta/manifests/init.pp'), 'utf8'), "class beta { notify { 'beta develop': } }\n");
+    assert.ok(existsSync(join(env, 'modules/site/manifests/init.pp')), 'a :local module stays');
+    assert.deepEqual(marker(env).modules, [{ name: 'alpha', url: a, commit: a1 }, { name: 'beta', url: `file://${b}`, commit: b2 }]);
+    const catalog = compileCatalog({ environment: environmentFromFolder(realpathSync(env), 'production'), node: 'n1', facts: new Map() });
+    assert.deepEqual(catalog.resources.filter((r) => r.type === 'Notify').map((r) => r.title).sort(), ['alpha v1', 'beta develop']);
+    assert.equal(catalog.codeId, id);
+    assert.equal(readdirSync(join(o.codedir, 'cache')).length, 2);
+
+    // A new commit on the branch a module follows arrives with the next push (the cache is fetched).
+    ok(b, 'checkout', '-q', 'develop');
+    write(b, { 'manifests/init.pp': "class beta { notify { 'beta develop 2': } }\n" });
+    const b3 = commit(b, 'develop 2');
+    write(work, { Puppetfile: `mod 'alpha', :git => '${a}', :commit => '${a1}'\nmod 'beta', :git => '${b}', :ref => 'develop'\nmod 'gamma', :git => '${b}', :ref => '${b1}'\n` });
+    commit(work, 'refs');
+    ok(work, 'push', repo, 'production');
+    assert.deepEqual(marker(env).modules.map((m) => [m.name, m.commit]), [['alpha', a1], ['beta', b3], ['gamma', b1]]);
+
+    // A forge module and a ref that does not exist: refused, with the line; the environment stays.
+    write(work, { Puppetfile: `mod 'alpha', :git => '${a}'\nmod 'puppetlabs/stdlib', '9.0.0'\n` });
+    commit(work, 'forge');
+    assert.match(ok(work, 'push', repo, 'production'), /NOT deployed: Puppetfile:2: forge module 'puppetlabs\/stdlib' is not supported: no network forge access/);
+    write(work, { Puppetfile: `mod 'alpha', :git => '${a}', :tag => 'v9'\n` });
+    commit(work, 'no such tag');
+    assert.match(ok(work, 'push', repo, 'production'), /NOT deployed: module alpha: tag 'v9' not found in /);
+    assert.deepEqual(marker(env).modules.map((m) => m.name), ['alpha', 'beta', 'gamma']);
+  });
+
+  it('kasper code deploy and status from the command line', () => {
+    const r = spawnSync(process.execPath, [KASPER, 'code', 'status', '--codedir', o.codedir, '--environmentpath', o.environmentpath], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^production\s+behind\s+deployed [0-9a-f]{12}/m);
+    const d = spawnSync(process.execPath, [KASPER, 'code', 'deploy', '--codedir', o.codedir, '--environmentpath', o.environmentpath], { encoding: 'utf8' });
+    // The branch head has an unknown tag: the deploy fails and says so, with a non-zero exit.
+    assert.equal(d.status, 1);
+    assert.match(d.stdout, /environment production NOT deployed: module alpha: tag 'v9' not found/);
+  });
+});
