@@ -363,6 +363,14 @@ export class Evaluator {
     if (Array.isArray(option) && Array.isArray(value)) {
       return option.length === value.length && option.every((o, i) => this.caseMatches(o, value[i], frame, e));
     }
+    // A hash option matches a hash that has each of its keys with a matching value (more keys may follow).
+    if (option instanceof Map) {
+      if (!(value instanceof Map)) return false;
+      return [...option].every(([k, o]) => {
+        const v = hashGet(value, k);
+        return this.caseMatches(o, v === NOT_FOUND ? undefined : v, frame, e);
+      });
+    }
     return puppetEquals(option, value);
   }
 
