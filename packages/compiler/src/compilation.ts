@@ -373,8 +373,9 @@ export class Compilation implements EvaluationHost {
     const own = (r: ResourceState) => new Map(names.filter((n) => r.params.get(n) !== undefined).map((n) => [n, r.params.get(n)] as [string, Value]));
     const queue: ResourceState[] = [this.mainClass];
     const seen = new Set<ResourceState>(queue);
-    while (queue.length) {
-      const source = queue.shift()!;
+    // An index, not shift(): shifting a long array moves all of it (10,000 collected resources took a quarter second).
+    for (let next = 0; next < queue.length; next++) {
+      const source = queue[next];
       const sourceData = data.get(source) ?? own(source);
       for (const target of children.get(source) ?? []) {
         for (const [k, v] of sourceData) if (target.params.get(k) === undefined) target.params.set(k, v);

@@ -89,6 +89,7 @@ export class CompilePool {
     worker.on('message', (r: CompileResult) => {
       const p = slot.busy;
       slot.busy = null;
+      worker.unref();
       if (!('error' in r)) this.compiled++;
       p?.resolve(r);
       this.next();
@@ -117,6 +118,9 @@ export class CompilePool {
       if (slot.busy || this.queue.length === 0) continue;
       const p = this.queue.shift()!;
       slot.busy = p;
+      // A compile in hand keeps the process alive (an idle worker does not), so its answer,
+      // and the store's answers it waits for, arrive even when nothing else is pending.
+      slot.worker.ref();
       slot.worker.postMessage(p.job);
     }
   }
