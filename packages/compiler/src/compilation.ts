@@ -31,7 +31,7 @@ import { Collectors, type CollectExported } from './collectors.ts';
 import { Relationships } from './relationships.ts';
 import { Templates } from './templates.ts';
 import { FunctionCalls } from './calls.ts';
-import { rubyTypeAttributes } from './ruby.ts';
+import { rubyTypeAttributes, rubyTypeTitleFields } from './ruby.ts';
 
 export interface NodeInfo {
   /** The certname. */
@@ -329,6 +329,11 @@ export class Compilation implements EvaluationHost {
       if (r.kind === 'builtin' && !r.params.has(namevar)) {
         const fromTitle = namevarFromTitle(t, r.title);
         if (fromTitle !== undefined && fromTitle !== r.title) r.params.set(namevar, fromTitle);
+      }
+      // A module type's title patterns set the attributes the title stands for
+      // (Keystone_endpoint['RegionOne/swift::object-store']: region, name, type), unless given.
+      if (r.kind === 'custom') {
+        for (const [k, v] of rubyTypeTitleFields(this.loader, t, r.title) ?? []) if (!r.params.has(k)) r.params.set(k, v);
       }
       if (r.params.get(namevar) === r.title) r.params.delete(namevar);
     }

@@ -19,7 +19,7 @@ import type { CallParts, FunctionCalls } from './calls.ts';
 import { parseType } from './functions/signature.ts';
 import { BUILTIN_FUNCTIONS } from './functions/index.ts';
 import { classType, describeArgumentMismatch, generalize, inferType, resourceType, type PType } from './types/index.ts';
-import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, type Value } from './values.ts';
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, toJsRegExp, type Value } from './values.ts';
 
 let api: typeof RubyApi | undefined;
 /** @kasper/ruby, loaded on first use (importing it loads no Ruby; this keeps even its code out). */
@@ -39,8 +39,8 @@ const VALUES: ValueFactory = {
   binary: (base64) => new PBinary(new Uint8Array(Buffer.from(base64, 'base64'))),
 };
 
-/** Module types' attribute names, per process: by file, loaded again when its text changes (null: not loadable). */
-const typeAttributes = new Map<string, { text: string; attributes: ReadonlySet<string> | null }>();
+/** Module types' attribute names and title patterns, per process: by file, loaded again when its text changes (null: not loadable). */
+const typeAttributes = new Map<string, { text: string; attributes: ReadonlySet<string> | null; patterns: { regexp: RegExp; fields: string[] }[] | null }>();
 
 /**
  * The attribute names a resource type a module ships in Ruby (lib/puppet/type/NAME.rb) takes —
@@ -49,20 +49,68 @@ const typeAttributes = new Map<string, { text: string; attributes: ReadonlySet<s
  * Only a site that declares such a type starts Ruby for it.
  */
 export function rubyTypeAttributes(loader: Loader, typeName: string): ReadonlySet<string> | null {
+  return rubyTypeInfo(loader, typeName)?.attributes ?? null;
+}
+
+function rubyTypeInfo(loader: Loader, typeName: string) {
   const file = loader.customTypeFile(typeName);
   if (!file?.endsWith('.rb')) return null;
   const text = readFileSync(file, 'utf8');
   const hit = typeAttributes.get(file);
-  if (hit && hit.text === text) return hit.attributes;
+  if (hit && hit.text === text) return hit;
   let attributes: ReadonlySet<string> | null = null;
+  let patterns: { regexp: RegExp; fields: string[] }[] | null = null;
   try {
     const info = ruby().loadRubyType(text, file, { libDirs: libDirs(loader) });
     attributes = new Set([...info.parameters, ...info.properties, ...info.metaparams]);
+    patterns = titlePatterns(info.titlePatterns);
   } catch (e) {
     if (!(e instanceof ruby().RubyError)) throw e;
   }
-  typeAttributes.set(file, { text, attributes });
-  return attributes;
+  const entry = { text, attributes, patterns };
+  typeAttributes.set(file, entry);
+  return entry;
+}
+
+/**
+ * A type's title patterns as JavaScript regexps; null when there are none or one cannot be
+ * translated (extended-syntax regexps). A Ruby regexp interpolated into another keeps its options
+ * as an inline group, `(?-mix:…)`, which JavaScript lacks: such a group becomes a plain one (a
+ * title has no newline, and option `i` inside one is not met in the modules' patterns).
+ */
+function titlePatterns(list: RubyApi.TitlePattern[] | undefined): { regexp: RegExp; fields: string[] }[] | null {
+  if (!list || list.length === 0) return null;
+  const out: { regexp: RegExp; fields: string[] }[] = [];
+  for (const p of list) {
+    if (p.options & 2) return null;
+    const source = p.pattern.replace(/\(\?[imx]*(?:-[imx]*)?:/g, '(?:');
+    try {
+      out.push({ regexp: toJsRegExp(source, p.options & 1 ? 'i' : ''), fields: p.fields });
+    } catch {
+      return null;
+    }
+  }
+  return out;
+}
+
+/**
+ * The attributes a module type's title stands for, by the type's title patterns (the first that
+ * matches; each capture sets its attribute), as Puppet reads a title; null when the type has no
+ * patterns Kasper can read or none matches.
+ */
+export function rubyTypeTitleFields(loader: Loader, typeName: string, title: string): Map<string, string> | null {
+  const patterns = rubyTypeInfo(loader, typeName)?.patterns;
+  if (!patterns) return null;
+  for (const { regexp, fields } of patterns) {
+    const m = regexp.exec(title);
+    if (!m) continue;
+    const out = new Map<string, string>();
+    fields.forEach((f, i) => {
+      if (m[i + 1] !== undefined) out.set(f, m[i + 1]);
+    });
+    return out;
+  }
+  return null;
 }
 
 /** Loaded functions, per process: the descriptor holds the Ruby loaded from the file's text. */
