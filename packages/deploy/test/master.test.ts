@@ -1,0 +1,72 @@
+// A deployed environment served by the master: catalogs carry the pushed commit as code_id, the
+// environments route gives it as config_version, and a push is seen by the next compile at once
+// (the code version is the commit; the environment's link is resolved once per compile).
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { buildMaster, type BuiltMaster } from '@kasper/master';
+import { initRepo } from '../src/index.ts';
+
+const KASPER = join(import.meta.dirname, '../../cli/bin/kasper.js');
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
+const git = (cwd: string, ...args: string[]) => {
+  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
+  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
+  return `${r.stdout}${r.stderr}`.trim();
+};
+
+const work = mkdtempSync(join(tmpdir(), 'kasper-deploy-master-'));
+let master: BuiltMaster;
+const H = { 'x-test-certname': 'agent.test' };
+
+before(async () => {
+  master = await buildMaster({
+    confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
+    dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1,
+    host: { fqdn: 'puppet.example.com', ipaddress: '192.0.2.10' },
+  }, {
+    identify: (req) => {
+      const name = req.headers['x-test-certname'];
+      if (typeof name !== 'string') return { refused: 'no client certificate' };
+      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca.certificatePem('master.test')!).raw };
+    },
+  });
+});
+after(async () => {
+  await master?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+test('the master serves a pushed branch with the commit as code_id, and the next push at once', async () => {
+  const repo = initRepo({ codedir: join(work, 'code'), environmentpath: join(work, 'envs') }, [process.execPath, KASPER]);
+  const src = join(work, 'src');
+  mkdirSync(join(src, 'manifests'), { recursive: true });
+  git(work, 'init', '-q', '-b', 'production', src);
+  const push = (text: string) => {
+    writeFileSync(join(src, 'manifests/site.pp'), text);
+    git(src, 'add', '-A');
+    git(src, 'commit', '-q', '-m', text);
+    assert.match(git(src, 'push', repo, 'production'), /environment production deployed/);
+    return git(src, 'rev-parse', 'HEAD');
+  };
+  const catalog = async () => {
+    const res = await master.app.inject({ method: 'POST', url: '/puppet/v3/catalog/agent.test?environment=production', headers: H, payload: { facts: { values: { os: { family: 'Debian' } } } } });
+    assert.equal(res.statusCode, 200, res.body);
+    return JSON.parse(res.body) as { code_id: string | null; resources: { type: string; title: string }[] };
+  };
+  const first = push("notify { 'first': }\n");
+  let c = await catalog();
+  assert.equal(c.code_id, first);
+  assert.ok(c.resources.some((r) => r.type === 'Notify' && r.title === 'first'));
+  const envs = await master.app.inject({ method: 'GET', url: '/puppet/v3/environments', headers: H });
+  assert.equal(JSON.parse(envs.body).environments.production.settings.config_version, first);
+
+  const second = push("notify { 'second': }\n");
+  c = await catalog();
+  assert.equal(c.code_id, second);
+  assert.deepEqual(c.resources.filter((r) => r.type === 'Notify').map((r) => r.title), ['second']);
+});
