@@ -149,6 +149,21 @@ function mountsUnder(root: string): string {
 export const inNamespace = (name: string) => /^(mount|purge)-/.test(name);
 
 let etcCopy: string | undefined;
+let spoolCopy: string | undefined;
+
+/** Unbinds the private /etc and spool and removes their copies (before the namespace ends: they are on the real /tmp). */
+export function releasePrivateEtc(): void {
+  if (spoolCopy) {
+    execFileSync('umount', ['-l', '/var/spool/cron/crontabs']);
+    rmSync(spoolCopy, { recursive: true, force: true });
+    spoolCopy = undefined;
+  }
+  if (etcCopy) {
+    execFileSync('umount', ['-l', '/etc']);
+    rmSync(etcCopy, { recursive: true, force: true });
+    etcCopy = undefined;
+  }
+}
 /**
  * In a mount namespace: a private copy of /etc bound over /etc (once), with the case's etc/
  * files (passwd, group, shadow, hosts …) over the copies, so purging touches nothing real.
@@ -160,7 +175,8 @@ export function privateEtc(caseEtc?: string): string {
     execFileSync('mount', ['--bind', etcCopy, '/etc']);
     // And an empty crontab spool of its own (same owner and mode), so purging cron jobs touches no real crontab.
     if (existsSync('/var/spool/cron/crontabs')) {
-      const spool = join(mkdtempSync(join(tmpdir(), 'kasper-ac-spool-')), 'crontabs');
+      spoolCopy = mkdtempSync(join(tmpdir(), 'kasper-ac-spool-'));
+      const spool = join(spoolCopy, 'crontabs');
       execFileSync('cp', ['-a', '/var/spool/cron/crontabs', spool]);
       for (const f of readdirSync(spool)) rmSync(join(spool, f), { force: true });
       execFileSync('mount', ['--bind', spool, '/var/spool/cron/crontabs']);
