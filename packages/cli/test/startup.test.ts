@@ -3,7 +3,7 @@
 // process loaded is recorded by test/support/loaded-packages.ts, preloaded into a real `kasper`.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -63,4 +63,21 @@ test('parser validate loads the parser, not the compiler or the agent; facts loa
   assert.equal(y.status, 0, y.stderr);
   assert.match(y.stdout, /^family: /m);
   assert.ok(y.packages.includes('yaml'), y.packages.join(', '));
+});
+
+test('the compile cache lives in the user\'s cache folder, and a folder that cannot be made only means no cache', () => {
+  const env = { ...process.env, NODE_COMPILE_CACHE: '' };
+  const cache = join(dir, 'cache');
+  const r = spawnSync(process.execPath, [bin, 'facts', 'os'], { encoding: 'utf8', env: { ...env, XDG_CACHE_HOME: cache } });
+  assert.equal(r.status, 0, r.stderr);
+  // One folder per Node version, holding the compiled (and type-stripped) modules.
+  const [version] = readdirSync(join(cache, 'kasper', 'compile-cache'));
+  assert.ok(readdirSync(join(cache, 'kasper', 'compile-cache', version)).length > 10);
+  // A cache "folder" that is a file (as root, permissions cannot stand in for it).
+  const blocked = join(dir, 'not-a-folder');
+  writeFileSync(blocked, '');
+  const b = spawnSync(process.execPath, [bin, 'facts', 'os'], { encoding: 'utf8', env: { ...env, XDG_CACHE_HOME: blocked } });
+  assert.equal(b.status, 0, b.stderr);
+  assert.equal(b.stdout, r.stdout);
+  assert.equal(b.stderr, '');
 });
