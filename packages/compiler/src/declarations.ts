@@ -93,6 +93,8 @@ export class Declarations {
     const kind = this.kindOf(typeName);
     if (!kind) throw errorAt('KSP-RES-002', { type: typeName }, frame, body);
     const type = capitalizeType(typeName);
+    // Only classes run in stages (Puppet refuses `stage` on any other resource).
+    if (params.has('stage')) throw errorAt('KSP-RES-028', { ref: refKey(type, title) }, frame, places?.get('stage') ?? body);
     // A title taken by another resource's alias (explicit, or its namevar's value) is taken too.
     const existing = this.table.find(refKey(type, title));
     if (existing) {

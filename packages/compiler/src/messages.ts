@@ -93,6 +93,7 @@ const MESSAGES = {
   'KSP-RES-025': { message: 'A duplicate resource was found while collecting exported resources: {ref} is exported by {first} and by {second}', hint: 'two nodes export the same type and title (or this node declares it too): make the titles unique, e.g. with the node name in them' },
   'KSP-RES-026': { message: 'An exported collection query compares with a String, Integer, Float or Boolean, got {value}', hint: 'PuppetDB compares stored parameters with a scalar value' },
   'KSP-RES-027': { message: 'collecting exported resources failed: {reason}', hint: "the master could not read other nodes' exported resources from its storage" },
+  'KSP-RES-028': { message: "Only classes can set 'stage'; normal resources like {ref} cannot change run stage", hint: 'put the resource in a class and give the class the stage: class { \'x\': stage => \'pre\' }' },
 
   // ------------------------------------------------------------ classes and defined types
   'KSP-CLASS-001': { message: 'Could not find class ::{name} for {node}', hint: 'check the name and the modulepath' },
