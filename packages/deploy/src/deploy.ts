@@ -85,13 +85,45 @@ export function checkUpdates(updates: RefUpdate[]): string[] {
   return errors;
 }
 
-function lock<T>(o: CodeOptions, name: string, f: () => T): T {
-  const l = join(o.environmentpath, DEPLOYS, `${name}.lock`);
-  mkdirSync(join(o.environmentpath, DEPLOYS), { recursive: true });
+/** How long a deploy waits for another deploy of the same environment to finish. */
+const LOCK_WAIT_MS = 300_000;
+
+const alive = (pid: number) => {
   try {
-    mkdirSync(l);
-  } catch {
-    throw raise('KSP-DEPLOY-008', { name, lock: l });
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * One deploy of an environment at a time: a lock folder holding the owner's pid. A second push
+ * waits for the first; a lock whose process is gone (a killed deploy) is taken over.
+ */
+function lock<T>(o: CodeOptions, name: string, f: () => T): T {
+  const deploys = join(o.environmentpath, DEPLOYS);
+  const l = join(deploys, `${name}.lock`);
+  mkdirSync(deploys, { recursive: true });
+  const until = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      mkdirSync(l);
+      writeFileSync(join(l, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let pid = NaN;
+      try {
+        pid = Number(readFileSync(join(l, 'pid'), 'utf8'));
+      } catch { /* being created: wait */ }
+      if (Number.isInteger(pid) && pid > 0 && !alive(pid)) {
+        rmSync(l, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > until) throw raise('KSP-DEPLOY-008', { name, lock: l });
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
   }
   try {
     return f();
@@ -138,6 +170,13 @@ export function deployBranch(o: CodeOptions, branch: string, commit: string, log
   if (!isEnvironmentName(branch)) throw raise('KSP-DEPLOY-001', { branch });
   const repo = ensureRepo(o);
   return lock(o, branch, () => {
+    // Pushes can overtake each other while one waits for the lock: the branch's head now is
+    // what gets deployed, so the last deploy always shows the last push.
+    const head = resolveCommit(repo, `refs/heads/${branch}`);
+    if (head && head !== commit) {
+      log(`  branch ${branch} moved to ${head.slice(0, 12)} meanwhile: deploying that`);
+      commit = head;
+    }
     const deploys = join(o.environmentpath, DEPLOYS);
     const folder = `${branch}.${commit.slice(0, 12)}.${Date.now()}`;
     const dest = join(deploys, folder);
@@ -203,7 +242,10 @@ function swapIn(o: CodeOptions, name: string, folder: string): string | undefine
 /** A deleted branch: its environment goes (only one this deploy made; a folder made by hand is left). */
 export function removeEnvironment(o: CodeOptions, name: string): boolean {
   if (!isEnvironmentName(name)) return false;
+  const repo = ensureRepo(o);
   return lock(o, name, () => {
+    // Pushed again meanwhile: the environment stays (that push's deploy updates it).
+    if (resolveCommit(repo, `refs/heads/${name}`)) return false;
     const link = join(o.environmentpath, name);
     const st = lstatSync(link, { throwIfNoEntry: false });
     if (!st?.isSymbolicLink() || !readlinkSync(link).startsWith(`${DEPLOYS}/`)) return false;
@@ -229,7 +271,7 @@ export function deployUpdates(o: CodeOptions, updates: RefUpdate[], print: (s: s
       }
       const t0 = Date.now();
       const r = deployBranch(o, branch, u.new, print);
-      print(`kasper: environment ${branch} deployed at ${u.new.slice(0, 12)}${r.modules.length ? ` with ${r.modules.length} module(s)` : ''} in ${Date.now() - t0} ms`);
+      print(`kasper: environment ${branch} deployed at ${r.commit.slice(0, 12)}${r.modules.length ? ` with ${r.modules.length} module(s)` : ''} in ${Date.now() - t0} ms`);
     } catch (e) {
       ok = false;
       print(`kasper: environment ${branch} NOT deployed: ${(e as Error).message}`);

@@ -13,7 +13,7 @@ export const DEPLOY_MESSAGES = defineCatalogue({
     'KSP-DEPLOY-005': { message: "Puppetfile:{line}: forge module '{name}' is not supported: no network forge access", hint: "give the module's git repository instead: mod '{name}', :git => URL, :tag => VERSION" },
     'KSP-DEPLOY-006': { message: "module {name}: {what} '{ref}' not found in {url}", hint: 'the branch, tag or commit does not exist in that repository' },
     'KSP-DEPLOY-007': { message: '{path} is not a Kasper code repository', hint: "create it with 'kasper code init'" },
-    'KSP-DEPLOY-008': { message: 'another deploy of {name} is running (lock {lock})', hint: 'wait for it; if no deploy runs, remove the stale lock folder' },
+    'KSP-DEPLOY-008': { message: 'another deploy of {name} held its lock for 5 minutes (lock {lock})', hint: 'a deploy waits for the one before; a lock whose process is gone is taken over. Run kasper code deploy {name} once the other finishes' },
   },
 });
 

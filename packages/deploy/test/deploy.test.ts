@@ -125,6 +125,39 @@ describe('kasper code: environments from git', () => {
     assert.ok(!readdirSync(join(o.environmentpath, '.deploys')).some((f) => f.startsWith('testing.')));
   });
 
+  it('pushes that overtake each other while a deploy holds the lock end with the last push deployed; a dead lock is taken over', async () => {
+    const pushAsync = (ref: string) => new Promise<string>((done) => {
+      const c = spawn('git', ['push', repo, ref], { cwd: work, env: ENV });
+      let out = '';
+      c.stdout.on('data', (d) => { out += d; });
+      c.stderr.on('data', (d) => { out += d; });
+      c.on('exit', () => done(out));
+    });
+    const lockDir = join(o.environmentpath, '.deploys', 'staging.lock');
+    mkdirSync(lockDir);
+    writeFileSync(join(lockDir, 'pid'), String(process.pid)); // held by a live process: this one
+    write(work, { 'manifests/site.pp': "notify { 'x': }\n" });
+    commit(work, 'x');
+    const first = pushAsync('production:staging');
+    await new Promise((r) => setTimeout(r, 1500));
+    write(work, { 'manifests/site.pp': "notify { 'y': }\n" });
+    const y = commit(work, 'y');
+    const second = pushAsync('production:staging');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(!existsSync(join(o.environmentpath, 'staging')), 'nothing deployed while the lock is held');
+    rmSync(lockDir, { recursive: true });
+    const outs = await Promise.all([first, second]);
+    assert.ok(outs.every((t) => /environment staging deployed/.test(t)), outs.join('\n'));
+    assert.equal(marker(join(o.environmentpath, 'staging')).commit, y);
+    assert.equal(readFileSync(join(o.environmentpath, 'staging', 'manifests/site.pp'), 'utf8'), "notify { 'y': }\n");
+    // A lock left by a process that is gone.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    mkdirSync(lockDir);
+    writeFileSync(join(lockDir, 'pid'), dead);
+    assert.match(ok(work, 'push', repo, ':staging'), /environment staging removed/);
+    ok(work, 'reset', '-q', '--hard', 'HEAD~2');
+  });
+
   it('a link leading out of the code is refused and the deployed environment stays as it was', () => {
     const before = readlinkSync(join(o.environmentpath, 'production'));
     ok(work, 'checkout', '-q', '-b', 'hostile');
