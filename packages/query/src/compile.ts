@@ -222,7 +222,9 @@ class Compiler {
 
   private parameterEquals(at: JsonAt, value: unknown): Frag {
     const text = JSON.stringify(value);
-    return this.c.d === 'postgres' ? sql`(${at.value()} = CAST(${text} AS jsonb))` : sql`(${at.json()} = json(${text}))`;
+    // False, not NULL, for a resource without the parameter: PuppetDB's `not` of it selects that
+    // resource (recorded from PuppetDB 7.12 in test/storage/exported/golden.json).
+    return this.c.d === 'postgres' ? sql`COALESCE(${at.value()} = CAST(${text} AS jsonb), false)` : sql`COALESCE(${at.json()} = json(${text}), 0)`;
   }
 
   private nodeState(e: Entity, value: Ast): Frag {
