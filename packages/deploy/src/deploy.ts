@@ -135,14 +135,16 @@ function lock<T>(o: CodeOptions, name: string, f: () => T): T {
 /** The mirror clone of a module's repository in the cache: cloned once, fetched when needed. */
 function cachedRemote(o: CodeOptions, m: GitModule): string {
   const dir = join(o.codedir, 'cache', `${createHash('sha256').update(m.url).digest('hex').slice(0, 20)}.git`);
-  const pinned = m.ref?.kind === 'commit' && /^[0-9a-f]{40}$/.test(m.ref.value);
+  // A full commit id, or a tag (taken as immutable, as r10k and g10k take it), already in the
+  // cache needs no fetch; a branch (or a :ref that may be one) is fetched every deploy.
+  const pinned = (m.ref?.kind === 'commit' && /^[0-9a-f]{40}$/.test(m.ref.value)) || m.ref?.kind === 'tag';
   if (!existsSync(join(dir, 'HEAD'))) {
     mkdirSync(join(o.codedir, 'cache'), { recursive: true });
     const tmp = `${dir}.new-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     git(['-c', 'protocol.ext.allow=never', 'clone', '--quiet', '--mirror', '--', m.url, tmp]);
     renameSync(tmp, dir);
-  } else if (!(pinned && resolveCommit(dir, m.ref!.value))) {
+  } else if (!(pinned && resolveCommit(dir, m.ref!.kind === 'tag' ? `refs/tags/${m.ref!.value}` : m.ref!.value))) {
     git(['-c', 'protocol.ext.allow=never', `--git-dir=${dir}`, 'fetch', '--quiet', '--prune', 'origin', '+refs/*:refs/*']);
   }
   return dir;
@@ -205,7 +207,9 @@ export function deployBranch(o: CodeOptions, branch: string, commit: string, log
         checkLinks(dest);
       }
       const marker: DeployMarker = { branch, commit, deployed_at: new Date().toISOString(), modules };
-      writeFileSync(join(dest, DEPLOY_MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+      // The branch's own file of that name (or a link by that name) is replaced, never written through.
+      rmSync(join(dest, DEPLOY_MARKER), { recursive: true, force: true });
+      writeFileSync(join(dest, DEPLOY_MARKER), `${JSON.stringify(marker, null, 2)}\n`, { flag: 'wx' });
       const previous = swapIn(o, branch, folder);
       // Older deploys go; the one just replaced stays until the next deploy.
       for (const f of readdirSync(deploys)) {
