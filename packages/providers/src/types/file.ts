@@ -1,11 +1,14 @@
 // The file type: files, directories and symlinks with content, mode, owner and group.
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
-import { createTwoFilesPatch } from 'diff';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { asBool, asList, asString, type ProviderContext, type Resource, type TypeDefinition } from '../api.ts';
 import { refKey } from '@kasper/catalog';
 import { raise } from '../messages.ts';
+
+// The diff library is loaded on the first content change shown, not on every run: start-up.
+const require = createRequire(import.meta.url);
 
 /** A `source`: `puppet:///modules/m/f` through the context, a local path or `file://` URL. */
 export async function readSource(source: string, ctx: ProviderContext): Promise<Buffer | undefined> {
@@ -27,6 +30,7 @@ export function contentDiff(path: string, is: unknown, should: unknown): string 
   const a = Buffer.isBuffer(is) ? is : Buffer.from(String(is ?? ''));
   const b = Buffer.isBuffer(should) ? should : Buffer.from(String(should ?? ''));
   if (isBinary(a) || isBinary(b)) return undefined;
+  const { createTwoFilesPatch } = require('diff') as typeof import('diff');
   return createTwoFilesPatch(path, path, a.toString('utf8'), b.toString('utf8'), 'current', 'desired', { context: 3 });
 }
 
