@@ -33,7 +33,7 @@ export function codeCommand(out: Output): Command {
       const { deployAll, deployUpdates, parseRefUpdates } = await import('@kasper/deploy');
       const o = await codeOptions(opts);
       const print = (s: string) => out.stdout(`${s}\n`);
-      const ok = opts.hook ? deployUpdates(o, parseRefUpdates(await stdinText()), print) : deployAll(o, branches, print);
+      const ok = opts.hook ? await deployUpdates(o, parseRefUpdates(await stdinText()), print) : await deployAll(o, branches, print);
       if (!ok) out.exitCode = 1;
     }));
   code.addCommand(settingOptions(new Command('check'), 'code')

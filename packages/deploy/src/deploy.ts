@@ -11,10 +11,10 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { join } from 'node:path';
 import { safeJoin } from '@kasper/files';
 import { isEnvironmentName } from '@kasper/master/names';
-import { git, resolveCommit } from './git.ts';
+import { git, gitAsync, resolveCommit } from './git.ts';
 import { raise } from './messages.ts';
 import { parsePuppetfile, type GitModule } from './puppetfile.ts';
-import { checkLinks, exportCommit } from './tree.ts';
+import { checkLinks, exportCommit, exportCommitAsync } from './tree.ts';
 
 /** The file a deploy leaves in the environment; the compiler reads `commit` as the catalogs' code_id. */
 export const DEPLOY_MARKER = '.kasper-deploy.json';
@@ -102,6 +102,14 @@ const alive = (pid: number) => {
  * waits for the first; a lock whose process is gone (a killed deploy) is taken over.
  */
 function lock<T>(o: CodeOptions, name: string, f: () => T): T {
+  return lockWith(o, name, f, (r, release) => { release(); return r; });
+}
+
+async function lockAsync<T>(o: CodeOptions, name: string, f: () => Promise<T>): Promise<T> {
+  return lockWith(o, name, f, async (r, release) => { try { return await r; } finally { release(); } });
+}
+
+function lockWith<T, R>(o: CodeOptions, name: string, f: () => T, then: (r: T, release: () => void) => R): R {
   const deploys = join(o.environmentpath, DEPLOYS);
   const l = join(deploys, `${name}.lock`);
   mkdirSync(deploys, { recursive: true });
@@ -125,27 +133,31 @@ function lock<T>(o: CodeOptions, name: string, f: () => T): T {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
     }
   }
+  const release = () => rmSync(l, { recursive: true, force: true });
+  let r: T;
   try {
-    return f();
-  } finally {
-    rmSync(l, { recursive: true, force: true });
+    r = f();
+  } catch (e) {
+    release();
+    throw e;
   }
+  return then(r, release);
 }
 
 /** The mirror clone of a module's repository in the cache: cloned once, fetched when needed. */
-function cachedRemote(o: CodeOptions, m: GitModule): string {
+async function cachedRemote(o: CodeOptions, m: GitModule): Promise<string> {
   const dir = join(o.codedir, 'cache', `${createHash('sha256').update(m.url).digest('hex').slice(0, 20)}.git`);
   // A full commit id, or a tag (taken as immutable, as r10k and g10k take it), already in the
   // cache needs no fetch; a branch (or a :ref that may be one) is fetched every deploy.
   const pinned = (m.ref?.kind === 'commit' && /^[0-9a-f]{40}$/.test(m.ref.value)) || m.ref?.kind === 'tag';
   if (!existsSync(join(dir, 'HEAD'))) {
     mkdirSync(join(o.codedir, 'cache'), { recursive: true });
-    const tmp = `${dir}.new-${process.pid}`;
+    const tmp = `${dir}.new-${process.pid}-${Math.random().toString(36).slice(2)}`;
     rmSync(tmp, { recursive: true, force: true });
-    git(['-c', 'protocol.ext.allow=never', 'clone', '--quiet', '--mirror', '--', m.url, tmp]);
+    await gitAsync(['-c', 'protocol.ext.allow=never', 'clone', '--quiet', '--mirror', '--', m.url, tmp]);
     renameSync(tmp, dir);
   } else if (!(pinned && resolveCommit(dir, m.ref!.kind === 'tag' ? `refs/tags/${m.ref!.value}` : m.ref!.value))) {
-    git(['-c', 'protocol.ext.allow=never', `--git-dir=${dir}`, 'fetch', '--quiet', '--prune', 'origin', '+refs/*:refs/*']);
+    await gitAsync(['-c', 'protocol.ext.allow=never', `--git-dir=${dir}`, 'fetch', '--quiet', '--prune', 'origin', '+refs/*:refs/*']);
   }
   return dir;
 }
@@ -168,10 +180,10 @@ function moduleCommit(dir: string, m: GitModule): string {
 export interface DeployResult { environment: string; commit: string; path: string; modules: DeployMarker['modules'] }
 
 /** Deploys `commit` of the repository as environment `branch`; see the file's comment. */
-export function deployBranch(o: CodeOptions, branch: string, commit: string, log: (s: string) => void = () => {}): DeployResult {
+export async function deployBranch(o: CodeOptions, branch: string, commit: string, log: (s: string) => void = () => {}): Promise<DeployResult> {
   if (!isEnvironmentName(branch)) throw raise('KSP-DEPLOY-001', { branch });
   const repo = ensureRepo(o);
-  return lock(o, branch, () => {
+  return lockAsync(o, branch, async () => {
     // Pushes can overtake each other while one waits for the lock: the branch's head now is
     // what gets deployed, so the last deploy always shows the last push.
     const head = resolveCommit(repo, `refs/heads/${branch}`);
@@ -193,16 +205,28 @@ export function deployBranch(o: CodeOptions, branch: string, commit: string, log
         const file = parsePuppetfile(readFileSync(pf, 'utf8'));
         const moduledir = safeJoin(dest, file.moduledir);
         mkdirSync(moduledir, { recursive: true });
-        for (const m of file.modules) {
-          if (m.kind === 'local') continue;
-          const cache = cachedRemote(o, m);
+        // Several modules at once (as g10k does): one fetch per remote, then the exports.
+        // Several modules at once, as g10k does (at most 4 git commands at a time); one clone or
+        // fetch per remote, shared by the modules that name it.
+        const fromGit = file.modules.filter((m) => m.kind === 'git');
+        const caches = new Map<string, Promise<string>>();
+        const cacheOf = (m: GitModule) => {
+          let p = caches.get(m.url);
+          if (!p) caches.set(m.url, p = cachedRemote(o, m));
+          return p;
+        };
+        const installed = await pool(fromGit, 4, async (m) => {
+          const cache = await cacheOf(m);
           const id = moduleCommit(cache, m);
           const target = safeJoin(moduledir, m.name);
           // The Puppetfile wins over a folder of the same name in the branch.
           rmSync(target, { recursive: true, force: true });
-          exportCommit(cache, id, target, scratch);
-          modules.push({ name: m.name, url: m.url, commit: id });
-          log(`  module ${m.name} ${id.slice(0, 12)} (${m.ref ? `${m.ref.kind} ${m.ref.value}` : 'default branch'})`);
+          await exportCommitAsync(cache, id, target, scratch);
+          return { name: m.name, url: m.url, commit: id, ref: m.ref };
+        }).finally(() => Promise.allSettled(caches.values()));
+        for (const m of installed) {
+          modules.push({ name: m.name, url: m.url, commit: m.commit });
+          log(`  module ${m.name} ${m.commit.slice(0, 12)} (${m.ref ? `${m.ref.kind} ${m.ref.value}` : 'default branch'})`);
         }
         checkLinks(dest);
       }
@@ -221,6 +245,30 @@ export function deployBranch(o: CodeOptions, branch: string, commit: string, log
       throw e;
     }
   });
+}
+
+/**
+ * `f` over `items`, at most `size` at once, answers in the items' order. A failure stops new
+ * work; the first one is thrown once all running work has ended (nothing writes afterwards).
+ */
+async function pool<T, R>(items: T[], size: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const results = await Promise.allSettled(Array.from({ length: Math.min(size, items.length) }, async () => {
+    while (next < items.length && !failed) {
+      const i = next++;
+      try {
+        out[i] = await f(items[i]);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  }));
+  const error = results.find((r) => r.status === 'rejected');
+  if (error) throw (error as PromiseRejectedResult).reason;
+  return out;
 }
 
 /** Points environment `name` at `.deploys/folder` with one rename; answers the folder it pointed at before. */
@@ -263,7 +311,7 @@ export function removeEnvironment(o: CodeOptions, name: string): boolean {
 }
 
 /** post-receive: every pushed branch deployed or removed; lines for the pusher; false when one failed. */
-export function deployUpdates(o: CodeOptions, updates: RefUpdate[], print: (s: string) => void): boolean {
+export async function deployUpdates(o: CodeOptions, updates: RefUpdate[], print: (s: string) => void): Promise<boolean> {
   let ok = true;
   for (const u of updates) {
     if (!u.ref.startsWith('refs/heads/')) continue;
@@ -274,7 +322,7 @@ export function deployUpdates(o: CodeOptions, updates: RefUpdate[], print: (s: s
         continue;
       }
       const t0 = Date.now();
-      const r = deployBranch(o, branch, u.new, print);
+      const r = await deployBranch(o, branch, u.new, print);
       print(`kasper: environment ${branch} deployed at ${r.commit.slice(0, 12)}${r.modules.length ? ` with ${r.modules.length} module(s)` : ''} in ${Date.now() - t0} ms`);
     } catch (e) {
       ok = false;
@@ -285,7 +333,7 @@ export function deployUpdates(o: CodeOptions, updates: RefUpdate[], print: (s: s
 }
 
 /** Deploys every branch of the repository (or those named) at its current commit. */
-export function deployAll(o: CodeOptions, branches: string[] | undefined, print: (s: string) => void): boolean {
+export async function deployAll(o: CodeOptions, branches: string[] | undefined, print: (s: string) => void): Promise<boolean> {
   const repo = ensureRepo(o);
   const heads = git([`--git-dir=${repo}`, 'for-each-ref', '--format=%(objectname) %(refname)', 'refs/heads/']).stdout
     .split('\n').filter(Boolean).map((l) => { const [n, ref] = l.split(' '); return { old: '0'.repeat(40), new: n, ref }; });

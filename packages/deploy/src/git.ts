@@ -1,7 +1,7 @@
 // Every git command the deploy runs, with an environment of its own: a post-receive hook runs
 // with GIT_DIR (and friends) set for the pushed repository, which must not leak into commands on
 // other repositories (the module cache), and no command may stop to ask for a password.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { raise } from './messages.ts';
 
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -27,4 +27,14 @@ export function git(args: string[], options: { env?: Record<string, string>; che
 export function resolveCommit(gitDir: string, rev: string): string | undefined {
   const r = git([`--git-dir=${gitDir}`, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { check: false });
   return r.ok ? r.stdout.trim() : undefined;
+}
+
+/** git, without waiting: module fetches and exports run several at once. */
+export function gitAsync(args: string[], options: { env?: Record<string, string> } = {}): Promise<GitResult> {
+  return new Promise((done, fail) => {
+    execFile('git', args, { env: cleanEnv(options.env), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (!error) return done({ ok: true, stdout, stderr });
+      fail(raise('KSP-DEPLOY-002', { args: args.filter((a) => !a.startsWith('--git-dir=')).join(' '), reason: (stderr.trim() || error.message).split('\n').slice(-3).join(' / ') }));
+    });
+  });
 }

@@ -2,7 +2,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { printable } from '@kasper/files';
-import { git } from './git.ts';
+import { git, gitAsync } from './git.ts';
 import { raise } from './messages.ts';
 
 /**
@@ -17,6 +17,19 @@ export function exportCommit(gitDir: string, commit: string, dest: string, scrat
     const env = { GIT_INDEX_FILE: index };
     git([`--git-dir=${gitDir}`, 'read-tree', commit], { env });
     git([`--git-dir=${gitDir}`, `--work-tree=${dest}`, '-c', 'core.symlinks=true', 'checkout-index', '--all', '--force'], { env });
+  } finally {
+    rmSync(index, { force: true });
+  }
+}
+
+/** exportCommit, without waiting. */
+export async function exportCommitAsync(gitDir: string, commit: string, dest: string, scratch: string): Promise<void> {
+  mkdirSync(dest, { recursive: false });
+  const index = join(scratch, `index-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  try {
+    const env = { GIT_INDEX_FILE: index };
+    await gitAsync([`--git-dir=${gitDir}`, 'read-tree', commit], { env });
+    await gitAsync([`--git-dir=${gitDir}`, `--work-tree=${dest}`, '-c', 'core.symlinks=true', 'checkout-index', '--all', '--force'], { env });
   } finally {
     rmSync(index, { force: true });
   }
