@@ -109,7 +109,12 @@ before(async () => {
   try {
     const classifier = join(work, 'classifier.sh');
     writeFileSync(classifier, '#!/bin/sh\ncase "$1" in\n  staged.test) printf "environment: staging\\nclasses: []\\n" ;;\n  *) printf "classes: []\\n" ;;\nesac\n', { mode: 0o755 });
-    server = await startPuppetserver(join(work, 'puppetserver'), { timeoutMs: 300_000, serverSettings: { node_terminus: 'exec', external_nodes: classifier } });
+    // No base modulepath: Debian's puppetserver would add /usr/share/puppet/modules, whose custom
+    // facts then come by pluginsync and fail or not by what this host has installed (ssh's
+    // facts run `sshd -V`), as they would under Facter — the run's outcome must not depend on it.
+    const noModules = join(work, 'no-modules');
+    mkdirSync(noModules, { recursive: true });
+    server = await startPuppetserver(join(work, 'puppetserver'), { timeoutMs: 300_000, serverSettings: { node_terminus: 'exec', external_nodes: classifier, basemodulepath: noModules } });
     timings.push(`puppetserver up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     writeCode(server.environmentpath);
   } catch (e) {
