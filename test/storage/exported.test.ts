@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '../../packages/storage/src/index.ts';
-import { exportedResources, pdbFilter } from '../../packages/master/src/exported.ts';
+import { exportedResources, pdbFilter } from '../../packages/query/src/exported.ts';
 import type { ExportedQuery } from '../../packages/compiler/src/index.ts';
 import { needs } from '../support/host.ts';
 import { startPostgres, type PgServer } from '../support/postgres.ts';

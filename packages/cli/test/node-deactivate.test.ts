@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage } from '@kasper/storage';
-import { exportedResources } from '../../master/src/exported.ts';
+import { exportedResources } from '@kasper/query';
 
 const kasper = join(import.meta.dirname, '../bin/kasper.js');
 

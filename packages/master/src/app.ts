@@ -13,7 +13,7 @@ import { printable, writeFileAtomic } from '@kasper/files';
 import { openStorage, type Storage } from '@kasper/storage';
 import { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import { CompilePool } from './compile-pool.ts';
-import { exportedResources } from './exported.ts';
+import { exportedResources } from '@kasper/query';
 import type { MasterConfig } from './config.ts';
 import type { MasterContext } from './context.ts';
 import { raise } from './messages.ts';

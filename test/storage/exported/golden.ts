@@ -5,7 +5,7 @@
 //   npx node test/storage/exported/golden.ts PORT
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pdbFilter } from '../../../packages/master/src/exported.ts';
+import { pdbFilter } from '../../../packages/query/src/exported.ts';
 import { CASES, CATALOGS, COLLECTOR } from './cases.ts';
 
 const base = `http://127.0.0.1:${process.argv[2]}`;

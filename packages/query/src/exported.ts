@@ -1,11 +1,30 @@
 // Exported resources collected between nodes: a compile's `Type <<| query |>>` becomes one
-// PuppetDB resources query (the query Puppet's PuppetDB terminus sends), which @kasper/query
-// turns into SQL for SQLite or PostgreSQL: the resources of that type exported by every other
-// active node's latest catalog that the collector's query selects. Nothing is loaded and
-// filtered here.
-import type { ExportedQuery, ExportedResource } from '@kasper/compiler';
-import { parseDuration, runQuery } from '@kasper/query';
+// PuppetDB resources query (the query Puppet's PuppetDB terminus sends), turned into SQL for
+// SQLite or PostgreSQL: the resources of that type exported by every other active node's latest
+// catalog that the collector's query selects. Nothing is loaded and filtered here.
+// It lives here, not in the master, because both the master (its compiles) and `kasper diff
+// --stored-exports` (compiles outside any master, reading its storage) collect the same way.
+// The shapes are the compiler's ExportedQuery/ExportedResource, restated: queries do not
+// depend on the compiler (design.md), and TypeScript checks they stay the same where both meet.
+import { runQuery } from './engine.ts';
+import { parseDuration } from './request.ts';
 import type { Storage } from '@kasper/storage';
+
+/** A collector's query (the compiler's ExportedQuery). */
+export type ExportedQuery =
+  | { op: 'and' | 'or'; left: ExportedQuery; right: ExportedQuery }
+  | { op: '==' | '!='; attribute: string; value: string | number | boolean };
+
+/** Another node's exported resource (the compiler's ExportedResource). */
+export interface ExportedResource {
+  node: string;
+  type: string;
+  title: string;
+  tags: string[];
+  parameters: Record<string, unknown>;
+  file?: string | null;
+  line?: number | null;
+}
 
 const DAY = 86_400_000;
 
