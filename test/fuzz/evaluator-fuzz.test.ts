@@ -13,22 +13,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readSnippets, runSnippet, snippetFiles } from '../conformance/snippets/run.ts';
+import { seededRandom } from '../support/random.ts';
 
 const root = join(import.meta.dirname, '../..');
 const ITERATIONS = Number(process.env.KASPER_FUZZ_ITERATIONS ?? 800);
 // 20261201 is the seed of the first version of this test; the others widen the search.
 const SEEDS = process.env.KASPER_FUZZ_SEED ? [Number(process.env.KASPER_FUZZ_SEED)] : [20261201, 1, 2];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 /** Values that make the evaluator's corners: odd numbers and strings, types, references, control flow. */
 const VALUES = [

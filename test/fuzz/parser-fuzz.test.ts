@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseSource } from '../../packages/language/src/index.ts';
 import { needs } from '../support/host.ts';
 import { debianModuleSources } from '../support/module-corpus.ts';
+import { seededRandom } from '../support/random.ts';
 
 const root = join(import.meta.dirname, '../..');
 const ITERATIONS = Number(process.env.KASPER_FUZZ_ITERATIONS ?? 3000);
@@ -21,17 +22,7 @@ const ITERATIONS = Number(process.env.KASPER_FUZZ_ITERATIONS ?? 3000);
 // seeds of 3,000 parses take about 10 s on one core (more seeds: KASPER_FUZZ_SEED in a loop).
 const SEEDS = process.env.KASPER_FUZZ_SEED ? [Number(process.env.KASPER_FUZZ_SEED)] : [20261124, 1, 2, 3, 4];
 
-/** A small, fast, seedable PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const FRAGMENTS = [
   '{', '}', '(', ')', '[', ']', '|', ',', ';', ':', '=>', '+>', '->', '~>', '<-', '<~', '<|', '|>', '<<|', '|>>',

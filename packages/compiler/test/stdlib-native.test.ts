@@ -23,22 +23,13 @@ import { CompileError } from '../src/errors.ts';
 import { needs } from '../../../test/support/host.ts';
 import { corpusModulepath } from '../../../test/support/module-corpus.ts';
 import type { Value } from '../src/values.ts';
+import { seededRandom } from '../../../test/support/random.ts';
 
 const SEED = Number(process.env.KASPER_PROPERTY_SEED ?? 20261201);
 const ROUNDS = Number(process.env.KASPER_PROPERTY_ROUNDS ?? 150);
 const FQDN = 'web01.example.com';
 
-/** mulberry32: a small PRNG, so a seed replays the same arguments. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 // Windows paths (C:/x, \\\\server\\share) are left out: @kasper/ruby's Puppet::Util.absolute_path?
 // knows only posix paths, where Puppet accepts both (conformance case 262 checks them against Puppet).
