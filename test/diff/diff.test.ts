@@ -2,7 +2,7 @@
 // the JSON schema, grouping, ignores, exit codes and clear errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -228,3 +228,51 @@ test('without --facts, facts come from what the master stored', async () => {
   assert.match(missing.err, /^kasper diff: error: the master has no stored facts for ghost .*\[KSP-CLI-023\]\n$/);
 });
 
+
+test("--stored-exports: collectors get other nodes' exports from the master's storage; without it, none", async () => {
+  const root = join(fx.root, 'exports');
+  const code = (collector: string) => {
+    const dir = join(root, collector.includes('db') ? 'new' : 'old');
+    mkdirSync(join(dir, 'manifests'), { recursive: true });
+    writeFileSync(join(dir, 'manifests', 'site.pp'), `@@host { 'b.test': ip => '10.0.0.2', tag => 'web' }\n${collector}\n`);
+    return dir;
+  };
+  const from = code("Host <<| tag == 'web' |>>");
+  const to = code("Host <<| tag == 'web' or tag == 'db' |>>");
+  mkdirSync(join(root, 'facts'));
+  writeFileSync(join(root, 'facts', 'b.test.json'), JSON.stringify({ networking: { hostname: 'b' } }));
+  // A real SQLite store, as the master leaves it: a.test's and gone.test's latest catalogs hold
+  // exported hosts; gone.test is deactivated, so its exports are collected no more.
+  const db = join(root, 'kasper.db');
+  const storage = openStorage(db);
+  await storage.init();
+  const exported = (node: string, hosts: [string, string, string][]) => JSON.stringify({
+    name: node, version: 1, environment: 'production', tags: [], classes: [], edges: [],
+    resources: hosts.map(([title, ip, tag]) => ({ type: 'Host', title, tags: ['host', tag], exported: true, parameters: { ip } })),
+  });
+  await storage.saveCatalog('a.test', exported('a.test', [['a.test', '10.0.0.1', 'web'], ['a-db.test', '10.0.0.9', 'db']]), '1');
+  await storage.saveCatalog('gone.test', exported('gone.test', [['gone.test', '10.0.0.7', 'db']]), '1');
+  await storage.deactivateNode('gone.test');
+  await storage.close();
+  const diff = (...extra: string[]) => kasper('diff', '--from', from, '--to', to, '--facts', join(root, 'facts'), '--node', 'b.test', '--storage', db, '--format', 'json', '--workers', '1', ...extra);
+
+  // Without the flag nothing is collected from other nodes: only b.test's own export, on both sides.
+  const none = await diff();
+  assert.equal(none.code, 0, none.err);
+
+  const r = await diff('--stored-exports');
+  assert.equal(r.code, 2, r.err);
+  const report = JSON.parse(r.out) as DiffReport;
+  // Both sides collect a.test's web host; only the new collector selects its db host.
+  assert.deepEqual(report.groups[0].changes.resources.added.map((a) => [a.ref, a.parameters]), [['Host[a-db.test]', { ip: '10.0.0.9' }]]);
+  assert.deepEqual(report.groups[0].changes.resources.removed, []);
+  assert.doesNotMatch(r.out, /gone\.test/);
+  // In this thread too (--workers 0): the compiles then run in one worker, which asks this thread.
+  const inThread = await diff('--stored-exports', '--workers', '0');
+  assert.equal(inThread.code, 2, inThread.err);
+  assert.deepEqual((JSON.parse(inThread.out) as DiffReport).groups[0].changes.resources.added.map((a) => a.ref), ['Host[a-db.test]']);
+
+  const both = await kasper('diff', '--stored', '--stored-exports', '--node', 'b.test', '--storage', db);
+  assert.equal(both.code, 1);
+  assert.match(both.err, /\[KSP-CLI-027\]/);
+});

@@ -4,10 +4,13 @@ import { resolve } from 'node:path';
 import { parseCatalog } from '@kasper/catalog';
 import {
   checkout, diffCatalogs, diffNodes, environmentOf, exitCodeOf, factFiles,
-  renderHtml, renderJson, renderMarkdown, renderTerminal, type CodeVersion, type DiffReport, type NodeFacts,
+  renderHtml, renderJson, renderMarkdown, renderTerminal, type CodeVersion, type DiffReport, type ExportedSource, type NodeFacts,
 } from '@kasper/diff';
 import { writeFileAtomic } from '@kasper/files';
+import { exportedResources } from '@kasper/query';
+import { Resolver } from '@kasper/settings';
 import { storageFor } from './fleet-action.ts';
+import { fromFlags } from './settings.ts';
 import type { Output } from './output.ts';
 import { raise } from './messages.ts';
 
@@ -20,6 +23,7 @@ export interface DiffOpts {
   facts?: string;
   environment: string;
   stored?: boolean;
+  storedExports?: boolean;
   ignore: string[];
   ignoreParam: string[];
   ignoreTags?: boolean;
@@ -38,6 +42,7 @@ export async function runDiff(opts: DiffOpts, out: Output): Promise<void> {
   let report: DiffReport;
   if (opts.stored) {
     if (opts.node?.length !== 1) throw raise('KSP-CLI-018');
+    if (opts.storedExports) throw raise('KSP-CLI-027');
     report = await storedDiff(opts.node[0], opts, options);
   } else {
     if (!opts.from || !opts.to) throw raise('KSP-CLI-019');
@@ -84,6 +89,7 @@ async function nodeFacts(opts: DiffOpts): Promise<NodeFacts[]> {
 async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object, out: Output): Promise<DiffReport> {
   const repo = resolve(opts.repo);
   const versions: CodeVersion[] = [];
+  let db: Awaited<ReturnType<typeof storageFor>> | undefined;
   // Interrupted (Ctrl-C), the worktrees are still removed: the user's repository keeps no trace.
   const interrupted = (signal: NodeJS.Signals) => {
     for (const v of versions) v.dispose();
@@ -92,6 +98,16 @@ async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object,
   process.on('SIGINT', interrupted);
   process.on('SIGTERM', interrupted);
   try {
+    // --stored-exports: collectors see what the master's would, from its storage (only read).
+    if (opts.storedExports) {
+      db = await storageFor(opts);
+      await db.init();
+    }
+    const nodePurgeTtl = opts.storedExports ? await new Resolver('master', fromFlags(opts)).get('node_purge_ttl') : undefined;
+    const store = db;
+    const exported: ExportedSource | undefined = store
+      ? (node, type, query) => exportedResources(store, node, type, query, { nodePurgeTtl })
+      : undefined;
     versions.push(checkout(opts.from!, repo));
     versions.push(checkout(opts.to!, repo));
     const [from, to] = versions;
@@ -106,13 +122,14 @@ async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object,
     return await diffNodes({
       from: { info: { ref: from.ref, resolved: from.resolved }, environment: environmentOf(from.dir, opts.environment) },
       to: { info: { ref: to.ref, resolved: to.resolved }, environment: environmentOf(to.dir, opts.environment) },
-      nodes, options, progress: bar,
+      nodes, options, progress: bar, exported,
       workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
     });
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);
     for (const v of versions) v.dispose();
+    await db?.close();
   }
 }
 

@@ -17,6 +17,7 @@ export function diffCommand(out: Output): Command {
     .option('--facts <dir>', 'a folder of fact files named <node>.json or <node>.yaml')
     .option('--environment <name>', 'the environment name the code is compiled as', 'production')
     .option('--stored', "compare the last two catalogs the master stored for --node (no compiling)")
+    .option('--stored-exports', "collect other nodes' exported resources (Type <<| |>>) from the master's storage, read only, as the master's compiles would (default: none)")
     .option('--ignore <ref>', "leave out resources matching, e.g. 'File[/tmp/*]' (repeatable)", collect, [])
     .option('--ignore-param <type.param>', "leave out a parameter, e.g. 'File.mode' or '*.loglevel' (repeatable)", collect, [])
     .option('--ignore-tags', 'do not compare resource tags')
@@ -25,7 +26,7 @@ export function diffCommand(out: Output): Command {
     .option('--color', 'color terminal output even when not on a terminal')
     .option('--no-color', 'never color terminal output')
     .option('--workers <n>', 'worker threads (default: one per core)')
-    .option('--storage <url>', "the master's storage, for facts without --facts and --stored (default: as the master)")
+    .option('--storage <url>', "the master's storage, for facts without --facts, --stored and --stored-exports (default: as the master)")
     .addHelpText('after', '\nExit codes: 0 no differences, 2 differences, 1 an error (including new code that fails to compile a node).')
     .action(async (opts) => {
       const { runDiff } = await import('./diff-action.ts');

@@ -14,6 +14,7 @@ export const DIFF_MESSAGES = defineCatalogue({
     'KSP-DIFF-004': { message: "'{ref}' is neither a folder nor a revision of the git repository {repo}", hint: "a REF is a folder, a branch, a tag or a commit; 'git fetch' if it is only on the remote" },
     'KSP-DIFF-005': { message: "cannot check out '{ref}': {reason}", hint: 'git could not add a worktree for it; the reason is git\'s' },
     'KSP-DIFF-006': { message: 'the facts folder {dir} does not exist', hint: '--facts names a folder of <node>.json or <node>.yaml files' },
+    'KSP-DIFF-008': { message: "the master's storage gave no answer for {node}'s exported resources {reason}", hint: "--stored-exports reads the master's storage: check it is reachable (kasper node list)" },
     'KSP-DIFF-007': { message: 'no facts for {nodes}: expected {expected} in {dir}', hint: "save a node's facts with 'kasper facts' (or 'puppet facts') as <node>.json in the folder" },
   },
 });

@@ -1,9 +1,10 @@
 // One node's diff: compile under both versions (a failure is kept as data), then compare.
 import type { Catalog } from '@kasper/catalog';
-import { CompileError, compileCatalog, factsFromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
+import { CompileError, compileCatalog, type CollectExported, factsFromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
 import { Comparer, type DiffOptions, type SourceReader } from './compare.ts';
 import { emptyChangeSet, isEmpty, type CompileFailure, type NodeResult } from './model.ts';
 import { sourceReader } from './source.ts';
+import { DiffInputError } from './messages.ts';
 
 export type NodeFactsSource = { path: string } | { json: string };
 
@@ -40,13 +41,19 @@ export interface NodeJob {
   options: DiffOptions;
 }
 
-function compileSide(job: NodeJob, side: 'from' | 'to', facts: Map<string, Value>): Catalog | CompileFailure {
+/** Another node's exported resources for a compiling node (`kasper diff --stored-exports`: from the master's storage). */
+export type ExportedFor = (node: string) => CollectExported;
+
+function compileSide(job: NodeJob, side: 'from' | 'to', facts: Map<string, Value>, collectExported?: CollectExported): Catalog | CompileFailure {
   try {
-    // A fixed version: the catalogs' own version numbers are not a change.
-    const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0 });
+    // A fixed version: the catalogs' own version numbers are not a change. Both sides collect
+    // from the same store: what changes is what the code collects, not what is there.
+    const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0, collectExported });
     for (const r of catalog.resources) if (r.file) r.file = relativeTo(job[side].directory, r.file);
     return catalog;
   } catch (e) {
+    // The store not answering is no failure of this node's code: the diff stops (KSP-DIFF-008).
+    if (e instanceof DiffInputError) throw e;
     const dir = job[side].directory;
     const failure: CompileFailure = { side, message: dir ? (e as Error).message.replaceAll(`${dir}/`, '') : (e as Error).message };
     if (e instanceof CompileError) failure.code = e.code;
@@ -64,11 +71,13 @@ function relativeTo(dir: string | undefined, file: string): string {
   return dir && file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file;
 }
 
-export function compileNode(job: NodeJob): NodeResult {
+/** Without `exported`, `Type <<| |>>` collects nothing from other nodes (as `puppet apply`). */
+export function compileNode(job: NodeJob, exported?: ExportedFor): NodeResult {
   const t0 = performance.now();
   const facts = readFacts(job.node, job.facts);
-  const a = compileSide(job, 'from', facts);
-  const b = compileSide(job, 'to', facts);
+  const collect = exported?.(job.node);
+  const a = compileSide(job, 'from', facts, collect);
+  const b = compileSide(job, 'to', facts, collect);
   const t1 = performance.now();
   let changes = emptyChangeSet();
   if ('message' in a || 'message' in b) {

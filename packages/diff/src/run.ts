@@ -1,11 +1,13 @@
 // Runs a diff over many nodes: one job per node, spread over worker threads, then grouped into
 // a report.
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Catalog } from '@kasper/catalog';
 import type { EnvironmentConfig } from '@kasper/compiler';
 import { Comparer, type DiffOptions } from './compare.ts';
+import { answerExports, type ExportedSource } from './exports.ts';
+import { raise } from './messages.ts';
 import { compileNode, type NodeFactsSource, type NodeJob } from './node.ts';
 import {
   SCHEMA_ID, countChanges, canonicalChangeSet, isEmpty, type DiffReport, type NodeGroup, type NodeResult, type SideInfo,
@@ -23,6 +25,12 @@ export interface DiffRequest {
   options?: DiffOptions;
   /** Worker threads; 0 compiles in this thread. Defaults to the cores there are. */
   workers?: number;
+  /**
+   * Where `Type <<| |>>` collects other nodes' exported resources (`--stored-exports`: the
+   * master's storage); without it nothing is collected. Compiles then run in worker threads
+   * (at least one), which ask this thread.
+   */
+  exported?: ExportedSource;
   /** Called after each node with how many are done. */
   progress?: (done: number, total: number) => void;
 }
@@ -35,7 +43,7 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
   new Comparer(req.options);
   const run = randomUUID();
   const jobs: NodeJob[] = req.nodes.map((n) => ({ run, node: n.node, facts: n.facts, from: req.from.environment, to: req.to.environment, options: req.options ?? {} }));
-  const size = Math.min(req.workers ?? availableParallelism(), jobs.length);
+  const size = Math.min(Math.max(req.workers ?? availableParallelism(), req.exported ? 1 : 0), jobs.length);
   const results: NodeResult[] = [];
   let done = 0;
   const finished = (r: NodeResult) => {
@@ -47,7 +55,14 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
   } else {
     let next = 0;
     await Promise.all(Array.from({ length: size }, () => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(WORKER);
+      let worker: Worker;
+      if (req.exported) {
+        const { port1, port2 } = new MessageChannel();
+        answerExports(port1, req.exported);
+        port1.unref();
+        worker = new Worker(WORKER, { workerData: { exports: port2 }, transferList: [port2] });
+        worker.on('exit', () => port1.close());
+      } else worker = new Worker(WORKER);
       const feed = () => {
         if (next >= jobs.length) {
           void worker.terminate().then(() => resolve());
@@ -55,7 +70,13 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
         }
         worker.postMessage(jobs[next++]);
       };
-      worker.on('message', (r: NodeResult) => {
+      worker.on('message', (r: NodeResult | { storeError: Record<string, unknown> }) => {
+        if ('storeError' in r) {
+          next = jobs.length;
+          void worker.terminate();
+          reject(raise('KSP-DIFF-008', r.storeError));
+          return;
+        }
         finished(r);
         feed();
       });

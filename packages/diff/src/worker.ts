@@ -1,8 +1,20 @@
 // A diff worker: compiles one node under both code versions and compares the two catalogs, so
-// compiling and comparing both spread over the threads.
-import { parentPort } from 'node:worker_threads';
+// compiling and comparing both spread over the threads. With a port in its workerData it asks
+// the diff's thread for other nodes' exported resources (`--stored-exports`).
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { exportedThrough } from './exports.ts';
+import { DiffInputError } from './messages.ts';
 import { compileNode, type NodeJob } from './node.ts';
 
+const { exports } = (workerData ?? {}) as { exports?: MessagePort };
+const exported = exports ? exportedThrough(exports) : undefined;
+
 parentPort!.on('message', (job: NodeJob) => {
-  parentPort!.postMessage(compileNode(job));
+  try {
+    parentPort!.postMessage(compileNode(job, exported));
+  } catch (e) {
+    // Only the store's failure reaches here (the compiler's are data in the result).
+    if (!(e instanceof DiffInputError)) throw e;
+    parentPort!.postMessage({ storeError: e.args });
+  }
 });
