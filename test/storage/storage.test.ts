@@ -3,6 +3,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '../../packages/storage/src/index.ts';
@@ -195,4 +196,23 @@ test('a database made before the query rows is migrated, its documents backfille
   await db.init(); // once migrated, nothing more to do
   assert.equal((await db.select('SELECT version FROM kasper_schema'))[0].version, MIGRATIONS.length);
   await db.close();
+});
+
+test('postgresql: every pooled connection runs without JIT from its first query, with no query sent alongside', async (t) => {
+  if (!needs(t, !!pgServer && 'url' in pgServer, pgServer && 'reason' in pgServer ? pgServer.reason : 'no server')) return;
+  // In a fresh process: pg warns once per process, and the suites above have used the pool.
+  const backend = join(import.meta.dirname, '../../packages/storage/src/backend.ts');
+  const script = `
+    import { postgresDb } from ${JSON.stringify(backend)};
+    const db = postgresDb(${JSON.stringify((pgServer as PgServer).url)});
+    // Ten at once: the pool opens several connections, each answering its very first query.
+    const rows = await Promise.all(Array.from({ length: 10 }, () => db.all("SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid")));
+    await db.close();
+    console.log(JSON.stringify({ pids: new Set(rows.map((r) => r[0].pid)).size, jit: [...new Set(rows.map((r) => r[0].jit))] }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /already executing a query/);
+  const out = JSON.parse(r.stdout) as { pids: number; jit: string[] };
+  assert.ok(out.pids > 1, 'several connections');
+  assert.deepEqual(out.jit, ['off']);
 });

@@ -109,14 +109,16 @@ export function sqliteDb(path: string): Db {
 
 /** PostgreSQL through a connection pool; several masters can share it. */
 export function postgresDb(connectionString: string): Db {
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  // Queries here are short and many: PostgreSQL's JIT compiler costs more than it saves. Off as
+  // a startup option of each connection, so it holds before its first query (a `SET` sent from
+  // the pool's 'connect' event raced the first query: pg warned "client.query() when the client
+  // is already executing a query"). PGOPTIONS is kept; a connection string's own `options`
+  // replaces both, as pg gives the connection string precedence.
+  const options = [process.env.PGOPTIONS, '-c jit=off'].filter(Boolean).join(' ');
+  const pool = new pg.Pool({ connectionString, max: 10, options });
   // An idle client that loses its server is dropped by the pool; without a listener the error
   // would end the process.
   pool.on('error', () => {});
-  // Queries here are short and many: PostgreSQL's JIT compiler costs more than it saves.
-  pool.on('connect', (client) => {
-    client.query('SET jit = off').catch(() => {});
-  });
   const toPg = (sql: string) => {
     let i = 0;
     return sql.replace(/\?/g, () => `$${++i}`);
