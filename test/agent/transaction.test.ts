@@ -39,7 +39,7 @@ test('noop reports what would change, with a content diff, and changes nothing',
   assert.equal(event.status, 'noop');
   assert.equal(event.property, 'content');
   assert.match(lines.join('\n'), /-old text\n\+new text/);
-  assert.match(lines.join('\n'), /current_value '\{md5\}[0-9a-f]{32}', should be '\{md5\}[0-9a-f]{32}' \(noop\)/);
+  assert.match(lines.join('\n'), /current_value '\{sha256\}[0-9a-f]{64}', should be '\{sha256\}[0-9a-f]{64}' \(noop\)/);
 });
 
 test('a failed resource skips what depends on it and nothing else', async () => {

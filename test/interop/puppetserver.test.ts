@@ -209,7 +209,7 @@ test('the Kasper agent runs against Debian\'s puppetserver 7', async (t) => {
   assert.deepEqual(problems(noop.output), [], `noop run:\n${noop.output}`);
   for (const drifted of ['from_module.txt', 'conf/x.conf']) {
     const where = `File[${out}/${drifted}]/content: `.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    assert.match(noop.output, new RegExp(`${where}[\\s\\S]*?current_value '\\{md5\\}[0-9a-f]+', should be '\\{md5\\}[0-9a-f]+' \\(noop\\)`), `noop run:\n${noop.output}`);
+    assert.match(noop.output, new RegExp(`${where}[\\s\\S]*?current_value '\\{sha256\\}[0-9a-f]+', should be '\\{sha256\\}[0-9a-f]+' \\(noop\\)`), `noop run:\n${noop.output}`);
   }
   assert.equal(readFileSync(join(out, 'from_module.txt'), 'utf8'), 'changed by hand\n');
   assert.equal(readFileSync(join(out, 'conf/x.conf'), 'utf8'), 'x = 0\n');

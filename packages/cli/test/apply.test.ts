@@ -18,7 +18,7 @@ test('apply converges, reports, and a second run changes nothing (detailed exit 
   const args = ['apply', join(dir, 'site.pp'), '--vardir', join(dir, 'var'), '--detailed-exitcodes'];
   const first = await run(...args, '--report', join(dir, 'report.json'));
   assert.equal(first.code, 2, first.err);
-  assert.match(first.out, /File\[.*out\.txt\]\/ensure: defined content as '\{md5\}/);
+  assert.match(first.out, /File\[.*out\.txt\]\/ensure: defined content as '\{sha256\}[0-9a-f]{64}'/);
   assert.match(first.out, /Applied catalog in [\d.]+ seconds: 1 resources, 1 changed/);
   assert.match(readFileSync(join(dir, 'out.txt'), 'utf8'), /^os=\w+\n$/);
   const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
@@ -74,7 +74,7 @@ test('resource shows current state as Puppet code, or JSON', async () => {
   const j = await run('resource', 'file', join(dir, 'f'), '--format', 'json');
   const [state] = JSON.parse(j.out);
   assert.equal(state.ensure, 'file');
-  assert.match(state.content, /^\{md5\}/);
+  assert.match(state.content, /^\{sha256\}[0-9a-f]{64}$/);
   const bad = await run('resource', 'nosuchtype');
   assert.equal(bad.code, 1);
   assert.match(bad.err, /^kasper resource: error: unknown type 'nosuchtype' \(known: (.*, )?exec, file, .*\) \[KSP-CLI-010\]\n$/);

@@ -64,7 +64,7 @@ export interface Change {
   property: string;
   is: unknown;
   should: unknown;
-  /** A human message: `content changed '{md5}a' to '{md5}b'`, `ensure changed 'absent' to 'present'`. */
+  /** A human message: `content changed '{sha256}a' to '{sha256}b'`, `ensure changed 'absent' to 'present'`. */
   message: string;
   /** A unified diff for content changes, shown in noop and logs. */
   diff?: string;

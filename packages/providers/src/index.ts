@@ -5,7 +5,7 @@ export { Registry, MODULE_TYPES } from './registry.ts';
 export { detectHost } from './host.ts';
 export { SystemExecutor, RecordedExecutor, runChecked, type Executor, type CommandResult, type RunOptions } from './executor.ts';
 export { FileBucket, type BucketEntry } from './filebucket.ts';
-export { md5, contentDiff } from './types/file.ts';
+export { md5, contentChecksum, contentDiff, DEFAULT_DIGEST, FILE_CHECKSUMS } from './types/file.ts';
 export { splitCommand } from './providers/exec-posix.ts';
 export { parseIsEnabled, unitName } from './providers/service-systemd.ts';
 export { ruleOf, fingerprint, type FirewallRule } from './types/firewall.ts';

@@ -1,11 +1,12 @@
 // Files: modes in octal and symbolic form, owners and groups by name or number, and the posix
 // provider on a temporary folder (content replaced with the old one kept in the bucket, a
 // directory replaced only with force, unknown owners refused).
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Registry, md5, type Change } from '../src/index.ts';
+import { Registry, contentChecksum, type Change } from '../src/index.ts';
 import { desiredMode, formatMode, gidOf, groupName, uidOf, userName } from '../src/posix.ts';
 import { assertRaises, context, res, tempDir } from './fixtures.ts';
 
@@ -53,7 +54,11 @@ test('the posix provider creates, reads back, and replaces content keeping the o
   assert.equal(now.ensure, 'file');
   assert.equal(now.mode, '0640');
   assert.equal(now.owner, userName(process.getuid!()));
-  assert.equal(file.definition.properties.find((p) => p.name === 'content')!.format!(now.content, r), md5('hello\n'));
+  const format = file.definition.properties.find((p) => p.name === 'content')!.format!;
+  // sha256 as Puppet 7's default digest_algorithm; a file's `checksum` picks another.
+  assert.equal(format(now.content, r), `{sha256}${createHash('sha256').update('hello\n').digest('hex')}`);
+  assert.equal(format(now.content, { ...r, params: { ...r.params, checksum: 'md5' } }), `{md5}${createHash('md5').update('hello\n').digest('hex')}`);
+  assert.equal(contentChecksum('x'.repeat(600), 'md5lite'), `{md5lite}${createHash('md5').update('x'.repeat(512)).digest('hex')}`);
   await provider.sync(r, [change('content', now.content, Buffer.from('bye\n'))], ctx);
   assert.equal(readFileSync(path, 'utf8'), 'bye\n');
   assert.deepEqual(ctx.bucket.list().map((e) => e.paths), [[path]]);

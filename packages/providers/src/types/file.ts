@@ -17,8 +17,24 @@ export async function readSource(source: string, ctx: ProviderContext): Promise<
   return existsSync(path) && statSync(path).isFile() ? readFileSync(path) : undefined;
 }
 
+/** The `checksum` values the file type accepts (Puppet 7's); the `lite` sums read only the first 512 bytes. */
+export const FILE_CHECKSUMS = ['md5', 'md5lite', 'sha256', 'sha256lite', 'sha224', 'sha384', 'sha512', 'sha1', 'sha1lite', 'mtime', 'ctime', 'none'];
+
+/** The digest file content is summed with when a file names none: Puppet 7's `digest_algorithm` (sha256). */
+export const DEFAULT_DIGEST = 'sha256';
+
+/** Content as messages and reports show it, `{sha256}…`, with a file's `checksum` (a digest; others fall back to the default). */
+export function contentChecksum(content: Buffer | string, type: string = DEFAULT_DIGEST): string {
+  const lite = type.endsWith('lite');
+  const algo = lite ? type.slice(0, -'lite'.length) : type;
+  if (!['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'].includes(algo)) return contentChecksum(content, DEFAULT_DIGEST);
+  const b = Buffer.isBuffer(content) ? content : Buffer.from(content);
+  return `{${type}}${createHash(algo).update(lite ? b.subarray(0, 512) : b).digest('hex')}`;
+}
+
+/** An md5 content sum, `{md5}…` (what Puppet 6 showed; `checksum => md5`). */
 export function md5(content: Buffer | string): string {
-  return `{md5}${createHash('md5').update(content).digest('hex')}`;
+  return contentChecksum(content, 'md5');
 }
 
 function isBinary(b: Buffer): boolean {
@@ -50,7 +66,7 @@ export const fileType: TypeDefinition = {
       name: 'content',
       // replace => false: an existing file's content is left as it is, so it is in sync (as Puppet's).
       insync: (is, should, r) => Buffer.isBuffer(is) && (is.equals(toBuffer(should)) || !asBool(r.params.replace, true)),
-      format: (v) => (v === undefined || v === 'absent' ? 'absent' : md5(toBuffer(v))),
+      format: (v, r) => (v === undefined || v === 'absent' ? 'absent' : contentChecksum(toBuffer(v), asString(r?.params.checksum) ?? DEFAULT_DIGEST)),
       diff: (is, should, r) => (asBool(r.params.show_diff, true) ? contentDiff(r.name, is ?? '', should) : undefined),
     },
     { name: 'mode' },
@@ -65,6 +81,10 @@ export const fileType: TypeDefinition = {
     const ensure = asString(r.params.ensure);
     if (ensure !== undefined && !ENSURES.includes(ensure) && !ensure.startsWith('/')) {
       throw raise('KSP-PROVIDERS-001', { parameter: 'ensure', ref: r.ref, value: ensure, values: ENSURES.join(', ') });
+    }
+    const checksum = asString(r.params.checksum);
+    if (checksum !== undefined && !FILE_CHECKSUMS.includes(checksum)) {
+      throw raise('KSP-PROVIDERS-001', { parameter: 'checksum', ref: r.ref, value: checksum, values: FILE_CHECKSUMS.join(', ') });
     }
     if (['content', 'source', 'target'].filter((p) => r.params[p] !== undefined).length > 1) throw raise('KSP-PROVIDERS-003');
     const mode = asString(r.params.mode);
