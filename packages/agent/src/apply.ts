@@ -47,6 +47,8 @@ export interface ApplyOptions {
    * library only join, unwrap, dig and `$facts` are known.
    */
   deferred?: DeferredOptions;
+  /** The digest_algorithm setting: file content's checksum in messages and the report where a file names none (sha256). */
+  digestAlgorithm?: string;
 }
 
 export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promise<Report> {
@@ -70,6 +72,7 @@ export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promi
     onLog: options.onLog,
     shouldStop: options.shouldStop,
     deferred: options.deferred,
+    digestAlgorithm: options.digestAlgorithm,
   });
   const report = await transaction.run();
   if (options.cachedCatalog !== undefined) {

@@ -377,6 +377,7 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       readSource: files.reader(catalog),
       listSource: (source, options) => files.list(source, options),
       deferred: { facts, call: config.deferredFunctions?.(catalog.environment || environment, facts), preprocess: config.preprocess_deferred },
+      digestAlgorithm: config.digest_algorithm,
     });
     try {
       const r = await client.call('PUT', `/puppet/v3/report/${config.certname}?${q(report.environment || environment)}`, { body: JSON.stringify(report) });

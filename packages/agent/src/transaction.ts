@@ -21,6 +21,8 @@ export interface TransactionOptions {
   host: Host;
   exec: ProviderContext['exec'];
   bucketDir: string;
+  /** The digest_algorithm setting: file content's checksum in messages where a file names no `checksum` (sha256). */
+  digestAlgorithm?: string;
   readSource?: ProviderContext['readSource'];
   /** Receives every log line as it happens (the CLI prints them), with its catalogue code when it has one. */
   onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
@@ -490,7 +492,7 @@ export class Transaction {
       if (prop.name !== 'ensure' && ensureDef && (current.ensure === 'absent' || desired.ensure === 'absent')) continue;
       const insync = prop.insync ? prop.insync(is, should, r) : String(is) === String(should);
       if (insync) continue;
-      const fmt = (v: unknown) => (prop.format ? prop.format(v, r) : v === undefined ? 'absent' : String(v));
+      const fmt = (v: unknown) => (prop.format ? prop.format(v, r, this.options.digestAlgorithm) : v === undefined ? 'absent' : String(v));
       const shown = (v: unknown, side: 'is' | 'should') => (prop.show ? prop.show(v, side, r) : `'${fmt(v)}'`);
       const special = prop.name === 'ensure' && !prop.plain;
       const message = is === undefined || is === 'absent'
@@ -507,7 +509,7 @@ export class Transaction {
     // A new file with content: its ensure message says what was created (content is implied).
     if (changes.some((c) => c.property === 'ensure') && current.ensure === 'absent' && desired.content !== undefined) {
       const c = changes.find((x) => x.property === 'ensure')!;
-      c.message = `defined content as '${type.properties.find((p) => p.name === 'content')?.format?.(desired.content, r) ?? ''}'`;
+      c.message = `defined content as '${type.properties.find((p) => p.name === 'content')?.format?.(desired.content, r, this.options.digestAlgorithm) ?? ''}'`;
     }
     // Sensitive values are hidden here, once: every message, log line and event is made from these.
     const hidden = this.sensitive.get(r.ref);

@@ -103,6 +103,7 @@ export async function runApply(manifest: string | undefined, opts: ApplyOpts, ou
       // Deferred values are resolved with the compiler's functions and this environment's, as
       // `puppet apply` resolves them with its own.
       deferred: { facts: nodeFacts, call: deferredCaller({ environment: env, node, facts }), preprocess: settings.preprocess_deferred },
+      digestAlgorithm: settings.digest_algorithm,
       onLog: (level, source, message, code) => {
         fileLog(level, source, message, code ? { code } : undefined);
         print(level, source, message);

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/main.ts';
@@ -11,6 +12,17 @@ async function run(...argv: string[]) {
   const code = await main(argv, out);
   return { code, out: out.out, err: out.err };
 }
+
+test('apply: digest_algorithm in kasper.conf sums file content as Puppet 7 does with it; a file\'s checksum still wins', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-digest-'));
+  mkdirSync(join(dir, 'conf'));
+  writeFileSync(join(dir, 'conf/kasper.conf'), '[main]\ndigest_algorithm = md5\n');
+  writeFileSync(join(dir, 'site.pp'), `file { '${dir}/a': content => "a\\n" }\nfile { '${dir}/b': content => "b\\n", checksum => sha512 }\n`);
+  const r = await run('apply', join(dir, 'site.pp'), '--confdir', join(dir, 'conf'), '--vardir', join(dir, 'var'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, new RegExp(`File\\[${dir}/a\\]/ensure: defined content as '\\{md5\\}${createHash('md5').update('a\n').digest('hex')}'`));
+  assert.match(r.out, new RegExp(`File\\[${dir}/b\\]/ensure: defined content as '\\{sha512\\}${createHash('sha512').update('b\n').digest('hex')}'`));
+});
 
 test('apply converges, reports, and a second run changes nothing (detailed exit codes 2 then 0)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-'));

@@ -81,7 +81,7 @@ export interface PropertyDef {
   /** Whether the current value satisfies the desired one; default: equal after String(). */
   insync?(is: unknown, should: unknown, r: Resource): boolean;
   /** How a value appears in messages (e.g. a checksum instead of file content). */
-  format?(v: unknown, r: Resource): string;
+  format?(v: unknown, r: Resource, digest?: string): string;
   /**
    * The value as change and noop messages print it, quotes included, where Puppet prints it
    * otherwise than `'value'` (a list's current value unquoted: `host_aliases changed a b to 'c'`).

@@ -12,6 +12,7 @@ export const SETTINGS_MESSAGES = defineCatalogue({
     'KSP-SETTINGS-003': { message: "{where}: {name} must be true or false, not '{value}'", hint: 'write true or false' },
     'KSP-SETTINGS-004': { message: "{where}: {name} must be a whole number, not '{value}'", hint: 'write digits only (seconds, a port, a count), without a unit' },
     'KSP-SETTINGS-005': { message: "unknown setting '{name}'", hint: "'kasper config print' lists every setting; docs/settings.md describes them" },
+    'KSP-SETTINGS-006': { message: "{where}: {name} must be one of {values}, not '{value}'", hint: "'kasper config print' and docs/cli.md list each setting's values" },
   },
 });
 

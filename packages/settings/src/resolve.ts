@@ -52,7 +52,7 @@ export function readConf(confdir: string): ConfFile {
 /** Where a value came from. */
 export type Source = 'flag' | `kasper.conf [${Section}]` | 'default';
 
-function parse(kind: Kind, name: string, raw: string | boolean, where: string): unknown {
+function parse(kind: Kind, name: string, raw: string | boolean, where: string, values?: readonly string[]): unknown {
   if (kind === 'boolean') {
     if (typeof raw === 'boolean') return raw;
     if (raw === 'true' || raw === 'false') return raw === 'true';
@@ -70,6 +70,7 @@ function parse(kind: Kind, name: string, raw: string | boolean, where: string): 
     case 'pathlist':
       return text.split(':').filter(Boolean).map((p) => resolve(p));
     default:
+      if (values && !values.includes(text)) throw raise('KSP-SETTINGS-006', { where, name, value: text, values: values.join(', ') });
       return text;
   }
 }
@@ -146,12 +147,12 @@ export class Resolver {
   private async compute(name: SettingName): Promise<{ value: unknown; source: Source }> {
     const def = settingDef(name);
     const flag = flagValue(this.flags, name);
-    if (flag !== undefined) return { value: parse(def.kind, name, flag, `--${name.replace(/_/g, '-')}`), source: 'flag' };
+    if (flag !== undefined) return { value: parse(def.kind, name, flag, `--${name.replace(/_/g, '-')}`, def.values), source: 'flag' };
     if (def.conf !== false) {
       const conf = await this.confFile();
       for (const s of this.section === 'main' ? (['main'] as const) : [this.section, 'main' as const]) {
         const raw = conf[s]?.[name];
-        if (raw !== undefined) return { value: parse(def.kind, name, raw, `kasper.conf [${s}]`), source: `kasper.conf [${s}]` };
+        if (raw !== undefined) return { value: parse(def.kind, name, raw, `kasper.conf [${s}]`, def.values), source: `kasper.conf [${s}]` };
       }
     }
     return { value: await def.default(this.ctx), source: 'default' };

@@ -42,6 +42,8 @@ export interface SettingDef<T> {
   flag?: string;
   /** False for a flag kasper.conf cannot set (confdir: it says where kasper.conf is). */
   conf?: false;
+  /** The values a string setting may take; any other is refused where it is read. */
+  values?: readonly string[];
   default(ctx: DefaultContext): T | Promise<T>;
   /** The default as help and documentation tell it. */
   defaultText: string;
@@ -79,6 +81,7 @@ export interface SettingValues {
   onetime: boolean;
   noop: boolean;
   preprocess_deferred: boolean;
+  digest_algorithm: string;
   detailed_exitcodes: boolean;
   logdest: string;
   pluginsync: boolean;
@@ -243,6 +246,11 @@ export const SETTINGS = {
     kind: 'boolean', commands: ['agent', 'apply'],
     description: "resolve the catalog's Deferred values before anything is applied (Puppet's default); false: each resource's when it is evaluated, after what it requires",
     default: () => true, defaultText: 'true',
+  },
+  digest_algorithm: {
+    kind: 'string', commands: ['agent', 'apply'], values: ['md5', 'sha256', 'sha384', 'sha512', 'sha224'],
+    description: "the digest file content is shown and reported with (`{sha256}…`) where a file names no checksum (Puppet 7's default: sha256)",
+    default: () => 'sha256', defaultText: 'sha256',
   },
   pluginsync: {
     kind: 'boolean', commands: ['agent'],

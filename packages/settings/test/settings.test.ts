@@ -93,6 +93,11 @@ test('values are typed; a bad one is an error naming where it was', async () => 
   await assert.rejects(resolveSettings('agent', { host, flags: { confdir: dir } }), { code: 'KSP-SETTINGS-004', message: "kasper.conf [agent]: port must be a whole number, not 'eighty'" });
   await assert.rejects(resolveSettings('agent', { host, flags: { confdir: dir, port: '-1' } }), /--port: port must be a whole number/);
   await assert.rejects(resolveSettings('apply', { host, conf: { main: { noop: 'yes' } } }), { code: 'KSP-SETTINGS-003', message: "kasper.conf [main]: noop must be true or false, not 'yes'" });
+  // digest_algorithm takes Puppet 7's digests only; sha256 by default, as Puppet 7.
+  assert.equal((await resolveSettings('apply', { host })).digest_algorithm, 'sha256');
+  assert.equal((await resolveSettings('agent', { host, conf: { agent: { digest_algorithm: 'md5' } } })).digest_algorithm, 'md5');
+  await assert.rejects(resolveSettings('apply', { host, conf: { main: { digest_algorithm: 'crc32' } } }),
+    { code: 'KSP-SETTINGS-006', message: "kasper.conf [main]: digest_algorithm must be one of md5, sha256, sha384, sha512, sha224, not 'crc32'" });
 });
 
 test('config print: one name prints its value, several or none print name = value lines', async () => {

@@ -66,7 +66,8 @@ export const fileType: TypeDefinition = {
       name: 'content',
       // replace => false: an existing file's content is left as it is, so it is in sync (as Puppet's).
       insync: (is, should, r) => Buffer.isBuffer(is) && (is.equals(toBuffer(should)) || !asBool(r.params.replace, true)),
-      format: (v, r) => (v === undefined || v === 'absent' ? 'absent' : contentChecksum(toBuffer(v), asString(r?.params.checksum) ?? DEFAULT_DIGEST)),
+      // The file's checksum, else the digest_algorithm setting, else Puppet 7's sha256.
+      format: (v, r, digest) => (v === undefined || v === 'absent' ? 'absent' : contentChecksum(toBuffer(v), asString(r?.params.checksum) ?? digest ?? DEFAULT_DIGEST)),
       diff: (is, should, r) => (asBool(r.params.show_diff, true) ? contentDiff(r.name, is ?? '', should) : undefined),
     },
     { name: 'mode' },
