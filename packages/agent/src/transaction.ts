@@ -83,7 +83,7 @@ export class Transaction {
     this.ctx = {
       noop: Boolean(options.noop),
       exec: options.exec,
-      bucket: new FileBucket(options.bucketDir),
+      bucket: new FileBucket(options.bucketDir, options.digestAlgorithm),
       log,
       host: options.host,
       readSource: options.readSource,

@@ -163,8 +163,8 @@ export async function runResource(type: string, name: string | undefined, opts: 
 }
 
 export async function runFilebucket(action: string, args: string[], opts: { vardir?: string }, out: Output): Promise<void> {
-  const { vardir } = await resolveSettings('filebucket', fromFlags(opts));
-  const bucket = new FileBucket(join(vardir, 'bucket'));
+  const { vardir, digest_algorithm } = await resolveSettings('filebucket', fromFlags(opts));
+  const bucket = new FileBucket(join(vardir, 'bucket'), digest_algorithm);
   if (action === 'list') {
     for (const e of bucket.list()) out.stdout(`${e.checksum} ${e.paths.join(' ')}\n`);
     return;

@@ -13,15 +13,20 @@ async function run(...argv: string[]) {
   return { code, out: out.out, err: out.err };
 }
 
-test('apply: digest_algorithm in kasper.conf sums file content as Puppet 7 does with it; a file\'s checksum still wins', async () => {
+test('apply: digest_algorithm in kasper.conf sums file content as Puppet 7 does with it; a file\'s checksum still wins, and the bucket keys by it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-digest-'));
   mkdirSync(join(dir, 'conf'));
   writeFileSync(join(dir, 'conf/kasper.conf'), '[main]\ndigest_algorithm = md5\n');
-  writeFileSync(join(dir, 'site.pp'), `file { '${dir}/a': content => "a\\n" }\nfile { '${dir}/b': content => "b\\n", checksum => sha512 }\n`);
+  writeFileSync(join(dir, 'c'), 'old\n');
+  writeFileSync(join(dir, 'site.pp'), `file { '${dir}/a': content => "a\\n" }\nfile { '${dir}/b': content => "b\\n", checksum => sha512 }\nfile { '${dir}/c': content => "c\\n" }\n`);
   const r = await run('apply', join(dir, 'site.pp'), '--confdir', join(dir, 'conf'), '--vardir', join(dir, 'var'));
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, new RegExp(`File\\[${dir}/a\\]/ensure: defined content as '\\{md5\\}${createHash('md5').update('a\n').digest('hex')}'`));
   assert.match(r.out, new RegExp(`File\\[${dir}/b\\]/ensure: defined content as '\\{sha512\\}${createHash('sha512').update('b\n').digest('hex')}'`));
+  // The replaced content is kept in the local bucket under the same digest.
+  const old = createHash('md5').update('old\n').digest('hex');
+  assert.match(r.out, new RegExp(`File\\[${dir}/c\\]/content: content changed '\\{md5\\}${old}' to '\\{md5\\}`));
+  assert.equal(readFileSync(join(dir, 'var/bucket', old.slice(0, 2), old, 'contents'), 'utf8'), 'old\n');
 });
 
 test('apply converges, reports, and a second run changes nothing (detailed exit codes 2 then 0)', async () => {

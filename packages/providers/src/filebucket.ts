@@ -12,17 +12,20 @@ export interface BucketEntry {
 
 export class FileBucket {
   readonly dir: string;
-  constructor(dir: string) {
+  /** The digest content is keyed by: the digest_algorithm setting, sha256 by default (Puppet 7's clientbucket). */
+  readonly algorithm: string;
+  constructor(dir: string, algorithm = 'sha256') {
     this.dir = dir;
+    this.algorithm = algorithm;
   }
 
   private entryDir(sum: string): string {
     return join(this.dir, sum.slice(0, 2), sum);
   }
 
-  /** Stores content (and the path it came from); returns its sha256. */
+  /** Stores content (and the path it came from); returns its checksum (the bucket's digest, hex). */
   backup(content: Buffer, path: string): string {
-    const sum = createHash('sha256').update(content).digest('hex');
+    const sum = createHash(this.algorithm).update(content).digest('hex');
     const d = this.entryDir(sum);
     mkdirSync(d, { recursive: true, mode: 0o750 });
     if (!existsSync(join(d, 'contents'))) writeFileAtomic(join(d, 'contents'), content, 0o600);

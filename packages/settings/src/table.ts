@@ -248,8 +248,8 @@ export const SETTINGS = {
     default: () => true, defaultText: 'true',
   },
   digest_algorithm: {
-    kind: 'string', commands: ['agent', 'apply'], values: ['md5', 'sha256', 'sha384', 'sha512', 'sha224'],
-    description: "the digest file content is shown and reported with (`{sha256}…`) where a file names no checksum (Puppet 7's default: sha256)",
+    kind: 'string', commands: ['agent', 'apply', 'filebucket'], values: ['md5', 'sha256', 'sha384', 'sha512', 'sha224'],
+    description: "the digest file content is shown and reported with (`{sha256}…`) where a file names no checksum, and the local file bucket keys content by (Puppet 7's default: sha256)",
     default: () => 'sha256', defaultText: 'sha256',
   },
   pluginsync: {
