@@ -95,6 +95,7 @@ export const PROVIDERS_MESSAGES = defineCatalogue({
     'KSP-PROVIDERS-126': { message: 'Could not create repository (non-repository at path)', hint: 'the path holds files that are not this repository: move them, or set force => true to replace them' },
     'KSP-PROVIDERS-127': { message: '{problem}', hint: 'an apt_key has one of content, source or a keyserver, and is either present or absent' },
     'KSP-PROVIDERS-128': { message: "The id in your manifest {id} and the fingerprint from content/source don't match. Check for an error in the id and content/source is legitimate.", hint: 'a 40-digit id is the key\'s fingerprint: the key given must have it' },
+    'KSP-PROVIDERS-129': { message: "Validation of {ref} failed: You cannot specify content when using checksum '{checksum}'", hint: 'mtime, ctime and none do not sum content, so a file with content needs a digest checksum (md5, sha256, …) or none at all (Puppet 7 refuses the same)' },
   },
 });
 

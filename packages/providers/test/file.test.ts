@@ -94,3 +94,13 @@ test('a source that exists nowhere is an error naming every source tried', async
   await assertRaises(() => file.definition.prepare!(missing, file.definition.desired!(missing), ctx), 'KSP-PROVIDERS-005',
     `Could not retrieve information from environment: none of the sources exist: puppet:///modules/m/nope, ${join(dir, 'nope')}`);
 });
+
+test('checksum: a digest Puppet 7 knows, and never mtime, ctime or none with content (as Puppet refuses them)', async () => {
+  const def = file.definition;
+  await assertRaises(() => def.validate!(res('file', '/tmp/x', { content: 'x', checksum: 'crc32' })), 'KSP-PROVIDERS-001', /Invalid value "crc32"/);
+  for (const checksum of ['mtime', 'ctime', 'none']) {
+    await assertRaises(() => def.validate!(res('file', '/tmp/x', { content: 'x', checksum })), 'KSP-PROVIDERS-129', `Validation of File[/tmp/x] failed: You cannot specify content when using checksum '${checksum}'`);
+  }
+  def.validate!(res('file', '/tmp/x', { content: 'x', checksum: 'sha384' }));
+  def.validate!(res('file', '/tmp/x', { source: '/etc/hostname', checksum: 'mtime' }));
+});

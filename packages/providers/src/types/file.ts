@@ -87,6 +87,7 @@ export const fileType: TypeDefinition = {
     if (checksum !== undefined && !FILE_CHECKSUMS.includes(checksum)) {
       throw raise('KSP-PROVIDERS-001', { parameter: 'checksum', ref: r.ref, value: checksum, values: FILE_CHECKSUMS.join(', ') });
     }
+    if (r.params.content !== undefined && ['mtime', 'ctime', 'none'].includes(checksum ?? '')) throw raise('KSP-PROVIDERS-129', { ref: r.ref, checksum });
     if (['content', 'source', 'target'].filter((p) => r.params[p] !== undefined).length > 1) throw raise('KSP-PROVIDERS-003');
     const mode = asString(r.params.mode);
     if (mode !== undefined && !/^[0-7]{3,4}$/.test(mode) && !/^([ugoa]*[-+=]([rwxXst]*|[ugo]))(,[ugoa]*[-+=]([rwxXst]*|[ugo]))*$/.test(mode)) {
