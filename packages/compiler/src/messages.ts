@@ -189,6 +189,9 @@ const MESSAGES = {
     message: "The function 'new_Deferred' was called with arguments it does not accept. It expects one of:\n  ({hashType} hash)\n    rejected: {hashReason}\n  ({nameType} name, Array arguments?)\n    rejected: {nameReason}",
     hint: "Deferred('fn', [args]) takes a function's name (lower case, `mod::fn`, or `$variable`) and an Array of arguments, or one Hash {name => …, arguments => …}",
   },
+  'KSP-FUNC-101': { message: "Unable to parse '{text}' using any of the formats {formats}", hint: "Timespan and Timestamp read Puppet's formats ('1-12:00:00', '2025-01-01T00:00:00.000 UTC') or the format you give; zones are UTC, an offset like +02:00, or a common abbreviation (EST, CET)" },
+  'KSP-FUNC-102': { message: "Illegal timezone '{zone}'", hint: 'a zone is UTC, an offset like +02:00 or -0500, or a common abbreviation (EST, PDT, CET); Kasper has no zone database' },
+  'KSP-FUNC-103': { message: "Timespan hash: '{key}' is not a unit with a number", hint: 'the keys are days, hours, minutes, seconds, milliseconds, microseconds, nanoseconds (numbers) and negative (a Boolean)' },
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
   'KSP-FUNC-091': { message: '{message}', hint: "assert_private(): the class or defined type is private to its module; declare it from that module's code (or a public class of it)" },
   'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },
@@ -222,6 +225,8 @@ const MESSAGES = {
   'KSP-TYPE-015': { message: 'Boolean[] takes true or false, got {value}', hint: 'write Boolean[true] or Boolean[false] (not a string)' },
   'KSP-TYPE-016': { message: "'from' must be less or equal to 'to'. Got ({from}, {to})", hint: 'write the smaller bound first' },
   'KSP-TYPE-017': { message: 'A Tuple-Type[] accepts 1 or more arguments. Got 0', hint: 'name the types of the elements: Tuple[String, Integer]' },
+  'KSP-TYPE-018': { message: '{type}-Type[] accepts 0 to 2 arguments. Got {count}', hint: "give a lower and an upper bound: Timespan['0-01:00:00', '1-00:00:00'] (default for an open end)" },
+  'KSP-TYPE-019': { message: '{type}-Type[] bound {value}: {message}', hint: "a bound is a Timespan/Timestamp, a number of seconds, a string in Puppet's format, or default" },
 } as const satisfies Record<string, MessageDef>;
 
 export const COMPILER_MESSAGES = defineCatalogue({

@@ -4,7 +4,8 @@
 import type * as A from '@kasper/language';
 import { errorAt, type Frame } from './frame.ts';
 import { describe } from './types/index.ts';
-import { PRegexp, isType, parseNumber, puppetEquals, type Value } from './values.ts';
+import { secondsToNs } from './types/time.ts';
+import { PRegexp, PTimespan, PTimestamp, isType, parseNumber, puppetEquals, type Value } from './values.ts';
 
 /** A binary operator other than `and`/`or`, on evaluated operands. */
 export function binaryOperation(op: Exclude<A.BinaryExpression['operator'], 'and' | 'or'>, left: Value, right: Value, frame: Frame, e: A.Range): Value {
@@ -73,7 +74,11 @@ function isIn(left: Value, right: Value, frame: Frame): boolean {
 
 function compare(op: '<' | '<=' | '>' | '>=', l: Value, r: Value, frame: Frame, e: A.Range): boolean {
   let c: number;
-  if (isNumeric(l) && isNumeric(r)) {
+  const lt = timeNs(l);
+  const rt = timeNs(r);
+  if (lt !== undefined && rt !== undefined && (isNumeric(l) || isNumeric(r) || (l as object).constructor === (r as object).constructor)) {
+    c = lt < rt ? -1 : lt > rt ? 1 : 0;
+  } else if (isNumeric(l) && isNumeric(r)) {
     c = l < r ? -1 : l > r ? 1 : 0;
   } else if (typeof l === 'string' && typeof r === 'string') {
     const a = l.toLowerCase();
@@ -139,6 +144,7 @@ function minus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
 }
 
 function arithmetic(op: '+' | '-' | '*' | '/' | '%', l0: Value, r0: Value, frame: Frame, e: A.Range): Value {
+  if (l0 instanceof PTimestamp || l0 instanceof PTimespan || r0 instanceof PTimestamp || r0 instanceof PTimespan) return timeArithmetic(op, l0, r0, frame, e);
   const l = typeof l0 === 'string' ? toNumber(l0) : l0;
   const r = typeof r0 === 'string' ? toNumber(r0) : r0;
   if (!isNumeric(l) || !isNumeric(r)) {
@@ -206,4 +212,39 @@ const INT64_MIN = -(1n << 63n);
 function checkInteger(v: bigint, frame: Frame, e: A.Range): bigint {
   if (v > INT64_MAX || v < INT64_MIN) throw errorAt('KSP-EVAL-037', { value: v }, frame, e);
   return v;
+}
+
+/** A Timestamp's or Timespan's nanoseconds, a Number's seconds as nanoseconds (what they compare by). */
+function timeNs(v: Value): bigint | undefined {
+  if (v instanceof PTimestamp || v instanceof PTimespan) return v.ns;
+  if (isNumeric(v)) return secondsToNs(v);
+  return undefined;
+}
+
+/**
+ * Puppet 7's time arithmetic: Timespan ± Timespan/Number, Timestamp ± Timespan/Number,
+ * Timespan + Timestamp, Timestamp - Timestamp (a Timespan), Timespan * / Number.
+ */
+function timeArithmetic(op: '+' | '-' | '*' | '/' | '%', l: Value, r: Value, frame: Frame, e: A.Range): Value {
+  const rNs = r instanceof PTimespan || isNumeric(r) ? timeNs(r)! : undefined;
+  if (l instanceof PTimestamp) {
+    if (op === '+' && rNs !== undefined) return new PTimestamp(l.ns + rNs);
+    if (op === '-' && rNs !== undefined) return new PTimestamp(l.ns - rNs);
+    if (op === '-' && r instanceof PTimestamp) return new PTimespan(l.ns - r.ns);
+    if (op === '+' && r instanceof PTimestamp) throw errorAt('KSP-EVAL-034', { value: describe(r), operator: op }, frame, e);
+  } else if (l instanceof PTimespan) {
+    if (op === '+' && r instanceof PTimestamp) return new PTimestamp(l.ns + r.ns);
+    if ((op === '+' || op === '-') && rNs !== undefined) return new PTimespan(op === '+' ? l.ns + rNs : l.ns - rNs);
+    if ((op === '*' || op === '/') && isNumeric(r)) {
+      if (op === '/' && Number(r) === 0) throw errorAt('KSP-EVAL-035', {}, frame, e);
+      if (typeof r === 'bigint') return new PTimespan(op === '*' ? l.ns * r : l.ns / r);
+      return new PTimespan(BigInt(Math.round(op === '*' ? Number(l.ns) * r : Number(l.ns) / r)));
+    }
+    if (op === '/' && r instanceof PTimespan) {
+      if (r.ns === 0n) throw errorAt('KSP-EVAL-035', {}, frame, e);
+      return Number(l.ns) / Number(r.ns);
+    }
+  }
+  const bad = l instanceof PTimestamp || l instanceof PTimespan ? (isNumeric(r) || r instanceof PTimespan ? l : r) : l;
+  throw errorAt('KSP-EVAL-034', { value: describe(bad), operator: op }, frame, e);
 }

@@ -35,7 +35,7 @@ const VALUES: ValueFactory = {
   resource: (typeName, title) => resourceType(typeName, title),
   classRef: (name) => classType(name),
   type: (text) => parseType(text) as PuppetValue,
-  timestamp: (text) => new PTimestamp(Date.parse(text.replace(/\.(\d{3})\d* UTC$/, '.$1Z'))),
+  timestamp: (text) => PTimestamp.fromMs(Date.parse(text.replace(/\.(\d{3})\d* UTC$/, '.$1Z'))),
   binary: (base64) => new PBinary(new Uint8Array(Buffer.from(base64, 'base64'))),
 };
 

@@ -18,6 +18,9 @@
 // The type system imports this file; this file names its types for the compiler only
 // (`import type`), so there is no cycle at run time.
 import type { PType } from './types/base.ts';
+import { PTimespan, PTimestamp } from './types/time.ts';
+
+export { PTimespan, PTimestamp };
 
 export type Value =
   | undefined
@@ -30,6 +33,7 @@ export type Value =
   | PSensitive
   | PDeferred
   | PTimestamp
+  | PTimespan
   | PBinary
   | PType
   | CollectorValue
@@ -62,17 +66,6 @@ export class PRegexp {
   }
   toString(): string {
     return `/${this.pattern}/`;
-  }
-}
-
-/** A point in time (Puppet's Timestamp), in milliseconds since the epoch. */
-export class PTimestamp {
-  readonly ms: number;
-  constructor(ms: number) {
-    this.ms = ms;
-  }
-  toString(): string {
-    return new Date(this.ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000 UTC').replace('T', 'T');
   }
 }
 
@@ -203,6 +196,7 @@ export function puppetEquals(a: Value, b: Value): boolean {
     return true;
   }
   if (a instanceof PRegexp && b instanceof PRegexp) return a.pattern === b.pattern;
+  if ((a instanceof PTimestamp && b instanceof PTimestamp) || (a instanceof PTimespan && b instanceof PTimespan)) return a.ns === b.ns;
   // Two Sensitive values are equal when what they hide is (Puppet: Sensitive('a') == Sensitive('a')).
   if (a instanceof PSensitive && b instanceof PSensitive) return puppetEquals(a.value, b.value);
   if (a instanceof PDeferred && b instanceof PDeferred) {

@@ -77,7 +77,7 @@ const SAMPLES: [string, Value[], Lambda?][] = [
   ['prefix', [['a'], 'p']], ['suffix', [h({ a: 1n }), 's']], ['member', [[1n], 1n]], ['has_key', [h({ a: 1n }), 'a']],
   ['to_json', [h({ a: [1n, 2.0] })]], ['to_json_pretty', [h({ a: undefined }), true]], ['fact', ['os.family']],
   ['create_resources', ['notify', h({ n: h({}) })]], ['ensure_resource', ['package', 'p']], ['ensure_resources', ['user', h({ u: h({}) })]],
-  ['ensure_packages', [['a']]], ['assert_private', []], ['strftime', [new PTimestamp(0), '%F']], ['shell_join', [['a b']]],
+  ['ensure_packages', [['a']]], ['assert_private', []], ['strftime', [PTimestamp.fromMs(0), '%F']], ['shell_join', [['a b']]],
   ['fqdn_rand', [60n]], ['fqdn_rotate', [['a', 'b', 'c']]], ['stdlib::fqdn_rotate', ['abc', 'seed']], ['shellquote', [['a b', "it's"], 'c']],
   ['hiera', ['known']], ['hiera_array', ['unknown', []]], ['hiera_hash', ['unknown'], lambda(1, () => h({}))], ['hiera_include', ['unknown', []]],
   ['get', [h({ a: [1n, 2n] }), 'a.1']], ['group_by', [[1n, 2n, 3n]], lambda(1, (a) => (a[0] as bigint) % 2n)],

@@ -26,7 +26,7 @@ const variables: [string, string, unknown][] = [
   ['opt', 'Optional[String]', parameterize(typeByName('Optional')!, [typeByName('String')!])],
   ['range', 'Integer[1, 10]', parameterize(typeByName('Integer')!, [1n, 10n])],
   ['re', '/a+b/', new PRegexp('a+b')],
-  ['ts', "Timestamp('2020-01-01T00:00:00Z')", new PTimestamp(Date.parse('2020-01-01T00:00:00Z'))],
+  ['ts', "Timestamp('2020-01-01T00:00:00Z')", PTimestamp.fromMs(Date.parse('2020-01-01T00:00:00Z'))],
   ['bin', "Binary('aGVsbG8=')", new PBinary(new Uint8Array(Buffer.from('hello')))],
   ['keys', "{1 => 'a', 'b' => [undef, 2.5], [1] => {}, 2.0 => true}", new Map<unknown, unknown>([[1n, 'a'], ['b', [undefined, 2.5]], [[1n], new Map()], [2.0, true]])],
   ['e', '1e20', 1e20],

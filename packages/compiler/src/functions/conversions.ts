@@ -1,10 +1,11 @@
 // Functions on types and values, as Puppet 7 ships them: type, assert_type, new (and Type(…)),
 // convert_to, unwrap; call and getvar, which reach other functions and variables by name.
 import { parseManifest } from '@kasper/language';
-import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
+import { TIMESPAN_FORMATS, TIMESTAMP_FORMATS, parseTimespan, parseTimestamp, secondsToNs, timespanFromHash } from '../types/time.ts';
+import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, DeferredType, FloatType, PatternType, StructType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
-  TypeAliasType, VariantType, Binary, Default, Timestamp, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
+  TypeAliasType, VariantType, Binary, Default, TimeType, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
 } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { toNumeric } from './collections.ts';
@@ -236,11 +237,8 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     else if (typeof v === 'string') result = new PBinary(fmt === '%s' || fmt === '%r' ? Buffer.from(v, 'utf8') : Buffer.from(v, 'base64'));
     else if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) result = new PBinary(Uint8Array.from(v.map(Number)));
     else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Binary' });
-  } else if (t === Timestamp) {
-    if (v === undefined) result = new PTimestamp(Date.now());
-    else if (typeof v === 'bigint' || typeof v === 'number') result = new PTimestamp(Number(v) * 1000);
-    else if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) result = new PTimestamp(Date.parse(v));
-    else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Timestamp' });
+  } else if (t instanceof TimeType) {
+    result = newTime(ctx, t.name === 'Timestamp', args);
   } else if (t instanceof RegexpType) {
     result = v instanceof PRegexp ? v : new PRegexp(formatValue(v));
   } else if (t === Undef || t === Default) {
@@ -318,3 +316,29 @@ export const CONVERSION_FUNCTIONS: BuiltinFunction[] = [
   fn('getvar', 'String variable, Any default?', 'Any', getvar),
   fn('unwrap', 'Any arg, Callable &block?', 'Any', unwrap),
 ];
+
+/**
+ * Timestamp() is now; Timestamp(n) and Timespan(n) are seconds; a string reads with Puppet's
+ * formats or the given one(s) (and, for a Timestamp, a zone); Timespan({days => 1, …}).
+ */
+function newTime(ctx: CallContext, stamp: boolean, args: Value[]): Value {
+  const v = args[0];
+  if (stamp) {
+    if (v instanceof PTimestamp) return v;
+    if (v === undefined && args.length === 0) return PTimestamp.fromMs(Date.now());
+    if (typeof v === 'bigint' || typeof v === 'number') return new PTimestamp(secondsToNs(v));
+    if (typeof v === 'string') {
+      const formats = typeof args[1] === 'string' ? [args[1]] : Array.isArray(args[1]) ? args[1].map(String) : TIMESTAMP_FORMATS;
+      return parseTimestamp(v, formats, typeof args[2] === 'string' ? args[2] : 'UTC');
+    }
+  } else {
+    if (v instanceof PTimespan) return v;
+    if (typeof v === 'bigint' || typeof v === 'number') return new PTimespan(secondsToNs(v));
+    if (v instanceof Map) return timespanFromHash(v);
+    if (typeof v === 'string') {
+      const formats = typeof args[1] === 'string' ? [args[1]] : Array.isArray(args[1]) ? args[1].map(String) : TIMESPAN_FORMATS;
+      return parseTimespan(v, formats);
+    }
+  }
+  throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: stamp ? 'Timestamp' : 'Timespan' });
+}

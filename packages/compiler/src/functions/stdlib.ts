@@ -2,7 +2,8 @@
 // ones the Debian module corpus and common site code call (merge, pick, ensure_packages, …),
 // plus create_resources and strftime from Puppet's core. stdlib's functions written in the
 // Puppet language (stdlib::ensure, …) load from the module as they are.
-import { PSensitive, PTimestamp, hashGet, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
+import { formatTimespan, formatTimestamp } from '../types/time.ts';
+import { PSensitive, PTimespan, PTimestamp, hashGet, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { ResourceType, formatValue } from '../types/index.ts';
 import type { Lambda } from '../frame.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
@@ -208,30 +209,14 @@ const assertPrivate: PuppetFunction = (ctx, args) => {
   throw ctx.error('KSP-FUNC-091', { message });
 };
 
-/** strftime(format) / strftime(timestamp, format): the directives Puppet code uses. */
+/**
+ * strftime(time, format, timezone?) for a Timestamp or a Timespan (each its own directives);
+ * strftime(format, timezone?) formats now (the legacy form).
+ */
 const strftime: PuppetFunction = (_ctx, args) => {
-  const format = typeof args[0] === 'string' ? args[0] : formatValue(args[1]);
-  const d = args[0] instanceof PTimestamp ? new Date(args[0].ms) : new Date();
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  return format.replace(/%([YmdHMSjyZzsLeAaBbpF%])/g, (_m, c: string) => {
-    switch (c) {
-      case 'Y': return String(d.getUTCFullYear());
-      case 'y': return p2(d.getUTCFullYear() % 100);
-      case 'm': return p2(d.getUTCMonth() + 1);
-      case 'd': return p2(d.getUTCDate());
-      case 'e': return String(d.getUTCDate()).padStart(2, ' ');
-      case 'H': return p2(d.getUTCHours());
-      case 'M': return p2(d.getUTCMinutes());
-      case 'S': return p2(d.getUTCSeconds());
-      case 'L': return String(d.getUTCMilliseconds()).padStart(3, '0');
-      case 's': return String(Math.floor(d.getTime() / 1000));
-      case 'F': return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
-      case 'Z': return 'UTC';
-      case 'z': return '+0000';
-      case '%': return '%';
-      default: return c;
-    }
-  });
+  if (args[0] instanceof PTimespan) return formatTimespan(args[0], formatValue(args[1]));
+  if (args[0] instanceof PTimestamp) return formatTimestamp(args[0], formatValue(args[1]), typeof args[2] === 'string' ? args[2] : 'UTC');
+  return formatTimestamp(PTimestamp.fromMs(Date.now()), formatValue(args[0]), typeof args[1] === 'string' ? args[1] : 'UTC');
 };
 
 const shellJoin: PuppetFunction = (_ctx, args) => {

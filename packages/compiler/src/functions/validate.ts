@@ -12,7 +12,7 @@
 //   as '' and they warn only when STDLIB_LOG_DEPRECATIONS=true, so never here.
 // - Messages are stdlib's own, which quote values as Ruby's inspect does and name Ruby classes.
 import { isIPv4, isIPv6 } from 'node:net';
-import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, toJsRegExp, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PRegexp, PSensitive, PTimespan, PTimestamp, isType, toJsRegExp, type Value } from '../values.ts';
 import { describeArgumentMismatch, formatValue } from '../types/index.ts';
 import { parseTypeString } from './conversions.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
@@ -33,6 +33,7 @@ export function rubyClass(v: Value): string {
   if (v === DEFAULT) return 'Symbol';
   if (v instanceof PSensitive) return 'Puppet::Pops::Types::PSensitiveType::Sensitive';
   if (v instanceof PTimestamp) return 'Puppet::Pops::Time::Timestamp';
+  if (v instanceof PTimespan) return 'Puppet::Pops::Time::Timespan';
   if (v instanceof PBinary) return 'Puppet::Pops::Types::PBinaryType::Binary';
   if (isType(v)) return `Puppet::Pops::Types::P${v.constructor.name.replace(/Type$/, '')}Type`;
   return 'Object';

@@ -1,7 +1,7 @@
 // The base of the type system: PType, the simple types (Any, Undef, Numeric, Data …), the
 // combinators (Optional, NotUndef, Variant, Sensitive, Type, Callable), type aliases, and the
 // size and range parameters the other types share. It imports none of the other files.
-import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimestamp, isType, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, isType, type Value } from '../values.ts';
 import { raise } from '../messages.ts';
 
 export abstract class PType {
@@ -108,8 +108,37 @@ export const Scalar = new SimpleType('Scalar', isScalar, [...SCALAR_DATA, 'Regex
 export const Data = new SimpleType('Data', isData, [...SCALAR_DATA, 'Undef', 'Data']);
 export const RichData = new SimpleType('RichData', isRichData, [...SCALAR_DATA, 'Undef', 'Data', 'Scalar', 'Regexp', 'Default', 'Type', 'Sensitive', 'RichData', 'Object', 'Deferred']);
 export const Iterator = new SimpleType('Iterator', () => false);
-export const Timespan = new SimpleType('Timespan', () => false);
-export const Timestamp = new SimpleType('Timestamp', (v) => v instanceof PTimestamp);
+
+/** Timespan and Timestamp, optionally bounded: `Timespan['1-00:00:00', '2-00:00:00']`. Values live in time.ts. */
+export class TimeType extends PType {
+  readonly name: 'Timespan' | 'Timestamp';
+  readonly min: bigint | null;
+  readonly max: bigint | null;
+  constructor(name: 'Timespan' | 'Timestamp', min: bigint | null = null, max: bigint | null = null) {
+    super();
+    this.name = name;
+    this.min = min;
+    this.max = max;
+  }
+  isInstance(v: Value): boolean {
+    if (!(this.name === 'Timespan' ? v instanceof PTimespan : v instanceof PTimestamp)) return false;
+    const ns = (v as PTimespan | PTimestamp).ns;
+    return (this.min === null || ns >= this.min) && (this.max === null || ns <= this.max);
+  }
+  isAssignable(other: PType): boolean {
+    const o = resolve(other);
+    if (o instanceof VariantType) return o.types.every((t) => this.isAssignable(t));
+    if (!(o instanceof TimeType) || o.name !== this.name) return false;
+    return (this.min === null || (o.min !== null && o.min >= this.min)) && (this.max === null || (o.max !== null && o.max <= this.max));
+  }
+  protected override params(): string[] {
+    if (this.min === null && this.max === null) return [];
+    const show = (ns: bigint | null) => ns === null ? 'default' : `'${String(this.name === 'Timespan' ? new PTimespan(ns) : new PTimestamp(ns))}'`;
+    return this.max === null || this.max === this.min ? [show(this.min)] : [show(this.min), show(this.max)];
+  }
+}
+export const Timespan = new TimeType('Timespan');
+export const Timestamp = new TimeType('Timestamp');
 export const SemVer = new SimpleType('SemVer', () => false);
 export const SemVerRange = new SimpleType('SemVerRange', () => false);
 export const Binary = new SimpleType('Binary', (v) => v instanceof PBinary);

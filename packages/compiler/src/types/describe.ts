@@ -1,7 +1,7 @@
 // What the type system says about values: the type of a value (inference, generalization), why
 // a value does not match a type (Puppet's "expects … got …"), and values as strings.
-import { DEFAULT, PDeferred, PRegexp, PSensitive, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
-import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
+import { DEFAULT, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TimeType, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
 import { BooleanT, BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, StructType, TupleType } from './collections.ts';
 import { ClassType, ResourceType } from './catalog.ts';
@@ -20,6 +20,8 @@ export function inferType(v: Value): PType {
   if (v instanceof PRegexp) return new RegexpType(v);
   if (v instanceof PSensitive) return new SensitiveType(inferType(v.value));
   if (v instanceof PDeferred) return new DeferredType();
+  if (v instanceof PTimespan) return new TimeType('Timespan', v.ns, v.ns);
+  if (v instanceof PTimestamp) return new TimeType('Timestamp', v.ns, v.ns);
   if (isType(v)) return new TypeType(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return new ArrayType(Unit, new Size(0n, 0n));
@@ -41,6 +43,7 @@ export function generalize(t: PType): PType {
   const r = t;
   if (r instanceof IntegerType) return new IntegerType();
   if (r instanceof FloatType) return new FloatType();
+  if (r instanceof TimeType) return new TimeType(r.name);
   if (r instanceof StringType) return new StringType();
   if (r instanceof BooleanType) return BooleanT;
   if (r instanceof ArrayType) return new ArrayType(generalize(r.element));

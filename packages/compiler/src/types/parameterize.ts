@@ -1,6 +1,7 @@
 // Types by name, and `Type[…]` parameters: `Integer[1, 10]`, `File['/x']`, `Optional[String]`.
-import { DEFAULT, PRegexp, isType, type Value } from '../values.ts';
-import { ANY_SIZE, Any, Binary, CallableType, Data, Default, DeferredType, Error_, Init, Iterator, NotUndefType, Numeric, ObjectT, OptionalType, PType, RichData, Runtime, Scalar, ScalarData, SemVer, SemVerRange, SensitiveType, Size, Timespan, Timestamp, TypeAliasType, TypeSet, TypeType, URI, Undef, Unit, VariantType, boundOf } from './base.ts';
+import { DEFAULT, PRegexp, PTimespan, PTimestamp, isType, type Value } from '../values.ts';
+import { parseTimespan, parseTimestamp, secondsToNs } from './time.ts';
+import { ANY_SIZE, Any, Binary, CallableType, Data, Default, DeferredType, Error_, Init, Iterator, NotUndefType, Numeric, ObjectT, OptionalType, PType, RichData, Runtime, Scalar, ScalarData, SemVer, SemVerRange, SensitiveType, Size, TimeType, TypeAliasType, TypeSet, TypeType, URI, Undef, Unit, VariantType, boundOf } from './base.ts';
 import { BooleanType, EnumType, FloatType, IntegerType, Iterable, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, type StructEntry, StructType, TupleType } from './collections.ts';
 import { CatalogEntry, ClassType, ResourceType } from './catalog.ts';
@@ -17,7 +18,7 @@ const BY_NAME: Record<string, () => PType> = {
   Optional: () => new OptionalType(Any), NotUndef: () => new NotUndefType(), Variant: () => new VariantType([]),
   Sensitive: () => new SensitiveType(), Type: () => new TypeType(), Callable: () => new CallableType(),
   Resource: () => new ResourceType(), Class: () => new ClassType(), CatalogEntry: () => CatalogEntry,
-  Iterable: () => Iterable, Iterator: () => Iterator, Timespan: () => Timespan, Timestamp: () => Timestamp,
+  Iterable: () => Iterable, Iterator: () => Iterator, Timespan: () => new TimeType('Timespan'), Timestamp: () => new TimeType('Timestamp'),
   SemVer: () => SemVer, SemVerRange: () => SemVerRange, Binary: () => Binary, Runtime: () => Runtime,
   Object: () => ObjectT, Deferred: () => new DeferredType(), TypeSet: () => TypeSet, Error: () => Error_, URI: () => URI, Init: () => Init,
 };
@@ -43,6 +44,21 @@ export function parameterize(t: PType, args: Value[]): Value {
   const name = t.name;
   const a = args;
   switch (name) {
+    case 'Timespan': case 'Timestamp': {
+      if (a.length > 2) throw raise('KSP-TYPE-018', { type: name, count: String(a.length) });
+      const bound = (v: Value): bigint | null => {
+        if (v === DEFAULT || v === undefined) return null;
+        if (v instanceof PTimespan || v instanceof PTimestamp) return v.ns;
+        if (typeof v === 'bigint' || typeof v === 'number') return secondsToNs(v);
+        try {
+          if (typeof v === 'string') return (name === 'Timespan' ? parseTimespan(v) : parseTimestamp(v)).ns;
+        } catch (err) {
+          throw raise('KSP-TYPE-019', { type: name, value: formatValue(v), message: err instanceof Error ? err.message : String(err) });
+        }
+        throw raise('KSP-TYPE-019', { type: name, value: formatValue(v), message: 'not a time' });
+      };
+      return new TimeType(name, bound(a[0]), a.length > 1 ? bound(a[1]) : null);
+    }
     case 'Boolean':
       if (a.length > 0 && typeof a[0] !== 'boolean') throw raise('KSP-TYPE-015', { value: formatValue(a[0]) });
       return new BooleanType(typeof a[0] === 'boolean' ? a[0] : undefined);
