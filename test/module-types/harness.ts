@@ -93,7 +93,7 @@ export function snapshot(root: string, skip: string[] = []): Record<string, stri
 /**
  * Keeps the lines about resources, the same way for both tools: the level, where
  * (`/Stage[main]/Main/File_line[x]/ensure`) and the message's last line (a content diff before
- * it is Kasper's extra), with the root replaced by `$root` and checksums by `{checksum}`, sorted. Puppet's own prefixes go
+ * it is Kasper's extra), with the root replaced by `$root`, sorted. Puppet's own prefixes go
  * (`Could not evaluate: `), and the refresh lines of classes and stages.
  */
 export function normalize(lines: { level: string; source: string; message: string }[], root: string): string[] {
