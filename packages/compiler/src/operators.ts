@@ -27,6 +27,7 @@ export function binaryOperation(op: Exclude<A.BinaryExpression['operator'], 'and
 /** Unary minus: numbers, and strings that are numbers. */
 export function negate(v: Value, frame: Frame, e: A.Range): Value {
   if (typeof v === 'bigint' || typeof v === 'number') return -v;
+  if (v instanceof PTimespan) return new PTimespan(-v.ns);
   if (typeof v === 'string') {
     const n = toNumber(v);
     if (n !== undefined) return -n;
@@ -240,6 +241,8 @@ function timeArithmetic(op: '+' | '-' | '*' | '/' | '%', l: Value, r: Value, fra
       if (typeof r === 'bigint') return new PTimespan(op === '*' ? l.ns * r : l.ns / r);
       return new PTimespan(BigInt(Math.round(op === '*' ? Number(l.ns) * r : Number(l.ns) / r)));
     }
+    // Timespan % n is the whole seconds modulo n (an Integer, as Puppet 7 answers).
+    if (op === '%' && isNumeric(r)) return arithmetic('%', l.ns / 1_000_000_000n, r, frame, e);
     if (op === '/' && r instanceof PTimespan) {
       if (r.ns === 0n) throw errorAt('KSP-EVAL-035', {}, frame, e);
       return Number(l.ns) / Number(r.ns);

@@ -18,7 +18,7 @@
 // The type system imports this file; this file names its types for the compiler only
 // (`import type`), so there is no cycle at run time.
 import type { PType } from './types/base.ts';
-import { PTimespan, PTimestamp } from './types/time.ts';
+import { PTimespan, PTimestamp, secondsToNs } from './types/time.ts';
 
 export { PTimespan, PTimestamp };
 
@@ -197,6 +197,9 @@ export function puppetEquals(a: Value, b: Value): boolean {
   }
   if (a instanceof PRegexp && b instanceof PRegexp) return a.pattern === b.pattern;
   if ((a instanceof PTimestamp && b instanceof PTimestamp) || (a instanceof PTimespan && b instanceof PTimespan)) return a.ns === b.ns;
+  // A Timespan or Timestamp equals a Number of seconds (Puppet compares them as it orders them).
+  if ((a instanceof PTimespan || a instanceof PTimestamp) && (typeof b === 'bigint' || typeof b === 'number')) return a.ns === secondsToNs(b);
+  if ((b instanceof PTimespan || b instanceof PTimestamp) && (typeof a === 'bigint' || typeof a === 'number')) return b.ns === secondsToNs(a);
   // Two Sensitive values are equal when what they hide is (Puppet: Sensitive('a') == Sensitive('a')).
   if (a instanceof PSensitive && b instanceof PSensitive) return puppetEquals(a.value, b.value);
   if (a instanceof PDeferred && b instanceof PDeferred) {

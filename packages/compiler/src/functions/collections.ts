@@ -1,6 +1,6 @@
 // Functions on collections and numbers, as Puppet 7 ships them: length, empty, keys, values,
 // sort, unique, flatten, dig, min, max, index, compare; abs, round, ceiling, floor.
-import { PBinary, PSensitive, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
+import { PBinary, PSensitive, PTimespan, PTimestamp, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { Numeric, formatValue, typeNameOf } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { splitKey } from '../hiera.ts';
@@ -60,6 +60,7 @@ function compareOrRaise(ctx: CallContext, fn: string, a: Value, b: Value, ignore
 export function rubySpaceship(a: Value, b: Value): number | undefined {
   if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if ((a instanceof PTimespan && b instanceof PTimespan) || (a instanceof PTimestamp && b instanceof PTimestamp)) return a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0;
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < a.length && i < b.length; i++) {
       const r = rubySpaceship(a[i], b[i]);

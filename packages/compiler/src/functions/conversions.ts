@@ -321,7 +321,12 @@ export const CONVERSION_FUNCTIONS: BuiltinFunction[] = [
  * Timestamp() is now; Timestamp(n) and Timespan(n) are seconds; a string reads with Puppet's
  * formats or the given one(s) (and, for a Timestamp, a zone); Timespan({days => 1, …}).
  */
-function newTime(ctx: CallContext, stamp: boolean, args: Value[]): Value {
+function newTime(ctx: CallContext, stamp: boolean, args0: Value[]): Value {
+  // Timestamp({string => …, format => …, timezone => …}) is the positional form by name.
+  const h = args0[0];
+  const args = stamp && h instanceof Map && typeof hashGet(h, 'string') === 'string'
+    ? [hashGet(h, 'string'), hashGet(h, 'format'), hashGet(h, 'timezone')].map((x) => (x === NOT_FOUND ? undefined : x)) as Value[]
+    : args0;
   const v = args[0];
   if (stamp) {
     if (v instanceof PTimestamp) return v;

@@ -58,6 +58,11 @@ export const TIMESPAN_FORMATS = ['%D-%H:%M:%S.%-N', '%H:%M:%S.%-N', '%M:%S.%-N',
 
 /** Timespan({days => 1, hours => 2, …}): every unit adds up; unknown keys are an error. */
 export function timespanFromHash(h: Map<unknown, unknown>): PTimespan {
+  // {string => '5 min', format => '%M min'} reads a string.
+  if (typeof h.get('string') === 'string') {
+    const f = h.get('format');
+    return parseTimespan(h.get('string') as string, typeof f === 'string' ? [f] : Array.isArray(f) ? f.map(String) : TIMESPAN_FORMATS);
+  }
   let ns = 0n;
   let negative = false;
   for (const [k, v] of h) {
@@ -238,7 +243,8 @@ export function formatTimestamp(t: PTimestamp, format: string, zone = 'UTC'): st
   const ns = t.ns + BigInt(offset) * 60n * NS;
   const sub = ((ns % NS) + NS) % NS;
   const d = new Date(Number(floorDiv(ns, 1_000_000n)));
-  const zoneName = /^[+-]/.test(zone) ? '' : zone.toUpperCase() === 'Z' ? 'UTC' : zone.toUpperCase();
+  // Ruby names only UTC; a time moved to another zone has an empty %Z.
+  const zoneName = ['UTC', 'Z'].includes(zone.toUpperCase()) ? 'UTC' : '';
   const sign = offset < 0 ? '-' : '+';
   const oh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
   const om = String(Math.abs(offset) % 60).padStart(2, '0');
