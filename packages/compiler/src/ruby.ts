@@ -19,7 +19,8 @@ import type { CallParts, FunctionCalls } from './calls.ts';
 import { parseType } from './functions/signature.ts';
 import { BUILTIN_FUNCTIONS } from './functions/index.ts';
 import { classType, describeArgumentMismatch, generalize, inferType, resourceType, type PType } from './types/index.ts';
-import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, isType, toJsRegExp, type Value } from './values.ts';
+import { parseTimestamp } from './types/time.ts';
+import { DEFAULT, PBinary, PRegexp, PSensitive, isType, toJsRegExp, type Value } from './values.ts';
 
 let api: typeof RubyApi | undefined;
 /** @kasper/ruby, loaded on first use (importing it loads no Ruby; this keeps even its code out). */
@@ -35,7 +36,7 @@ const VALUES: ValueFactory = {
   resource: (typeName, title) => resourceType(typeName, title),
   classRef: (name) => classType(name),
   type: (text) => parseType(text) as PuppetValue,
-  timestamp: (text) => PTimestamp.fromMs(Date.parse(text.replace(/\.(\d{3})\d* UTC$/, '.$1Z'))),
+  timestamp: (text) => parseTimestamp(text),
   binary: (base64) => new PBinary(new Uint8Array(Buffer.from(base64, 'base64'))),
 };
 

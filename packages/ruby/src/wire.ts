@@ -189,7 +189,7 @@ function special(v: object, h: Handles, st: { special: boolean }, depth: number)
     case 'sensitive':
       return `{"\\u0000":"s","v":${enc(o.value as PuppetValue, h, st, depth + 1)},"id":${id}}`;
     case 'timestamp':
-      return `{"\\u0000":"o","k":"timestamp","s":${JSON.stringify(String(v))},"ns":"${BigInt(Math.round(o.ms as number)) * 1000000n}","id":${id}}`;
+      return `{"\\u0000":"o","k":"timestamp","s":${JSON.stringify(String(v))},"ns":"${typeof o.ns === 'bigint' ? o.ns : BigInt(Math.round(o.ms as number)) * 1000000n}","id":${id}}`;
     case 'binary':
       return `{"\\u0000":"o","k":"binary","s":${JSON.stringify(Buffer.from(o.bytes as Uint8Array).toString('base64'))},"id":${id}}`;
     case 'type': {
