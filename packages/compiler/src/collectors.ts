@@ -7,30 +7,13 @@ import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import type { Overrides } from './overrides.ts';
 import { effectiveTags, referenceString, type ResourceState } from './resources.ts';
+import type { ExportedQuery, ExportedResource } from '@kasper/catalog';
 import type { ResourceTable } from './resource-table.ts';
 import { ResourceType, describe, resourceType } from './types/index.ts';
 import { puppetEquals, type CollectorValue, type Value } from './values.ts';
 import { fromData } from './facts.ts';
 
-/**
- * An exported collector's query as data, for whoever stores other nodes' catalogs: `tag`,
- * `title` or a parameter compared with a scalar, joined with `and`/`or`.
- */
-export type ExportedQuery =
-  | { op: 'and' | 'or'; left: ExportedQuery; right: ExportedQuery }
-  | { op: '==' | '!='; attribute: string; value: string | number | boolean };
-
-/** An exported resource of another node, as stored with that node's latest catalog (tags, file and line for information: a collected resource does not keep them). */
-export interface ExportedResource {
-  /** The node that exported it. */
-  node: string;
-  type: string;
-  title: string;
-  tags: string[];
-  parameters: Record<string, unknown>;
-  file?: string | null;
-  line?: number | null;
-}
+export type { ExportedQuery, ExportedResource };
 
 /**
  * Gives the exported resources of type `type` (capitalised: `Host`, `Nagios::Service`) that the

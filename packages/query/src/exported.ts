@@ -4,27 +4,13 @@
 // catalog that the collector's query selects. Nothing is loaded and filtered here.
 // It lives here, not in the master, because both the master (its compiles) and `kasper diff
 // --stored-exports` (compiles outside any master, reading its storage) collect the same way.
-// The shapes are the compiler's ExportedQuery/ExportedResource, restated: queries do not
-// depend on the compiler (design.md), and TypeScript checks they stay the same where both meet.
+// The shapes are @kasper/catalog's, the vocabulary the compiler asks in.
 import { runQuery } from './engine.ts';
 import { parseDuration } from './request.ts';
 import type { Storage } from '@kasper/storage';
+import type { ExportedQuery, ExportedResource } from '@kasper/catalog';
 
-/** A collector's query (the compiler's ExportedQuery). */
-export type ExportedQuery =
-  | { op: 'and' | 'or'; left: ExportedQuery; right: ExportedQuery }
-  | { op: '==' | '!='; attribute: string; value: string | number | boolean };
-
-/** Another node's exported resource (the compiler's ExportedResource). */
-export interface ExportedResource {
-  node: string;
-  type: string;
-  title: string;
-  tags: string[];
-  parameters: Record<string, unknown>;
-  file?: string | null;
-  line?: number | null;
-}
+export type { ExportedQuery, ExportedResource };
 
 const DAY = 86_400_000;
 
