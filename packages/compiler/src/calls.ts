@@ -48,6 +48,10 @@ export class FunctionCalls {
   /** Calls a function by name from `frame`: a built-in one, one written in Puppet, or one in Ruby. */
   call(name: string, args: Value[], lambda: Lambda | null, frame: Frame, at: A.Range): Value {
     const n = normalizeName(name);
+    // A function the main manifest defines is found before Puppet's own of the same name (it is
+    // set in the environment's loader, which answers before its parent, the system loader).
+    const own = this.parts.loader.functions.get(n);
+    if (own && own.file.module === undefined && !n.includes('::')) return this.callPuppetFunction(own.node, own.file, args, frame, at);
     const builtin = BUILTIN_FUNCTIONS.get(n);
     if (builtin) {
       const ctx = new Call(this.parts, this, frame, at, n);

@@ -10,7 +10,7 @@ import { locate, normalizeName, type Loader } from './loader.ts';
 import type { ResourceDefaults } from './overrides.ts';
 import type { ResourceState } from './resources.ts';
 import type { ResourceTable } from './resource-table.ts';
-import { ResourceType, classType, describe, resourceType } from './types/index.ts';
+import { ClassType, ResourceType, classType, describe, resourceType } from './types/index.ts';
 import type { Value } from './values.ts';
 
 /** What a resource type name is: built in, a defined type, or a module's Ruby type. */
@@ -51,6 +51,7 @@ export class Declarations {
     let typeName: string;
     if (typeof typeValue === 'string') typeName = typeValue;
     else if (typeValue instanceof ResourceType && typeValue.typeName) typeName = typeValue.typeName;
+    else if (typeValue instanceof ClassType && !typeValue.className) typeName = 'class';
     else throw errorAt('KSP-RES-006', { value: describe(typeValue) }, frame, e.typeName);
     typeName = normalizeName(typeName);
     const refs: Value[] = [];

@@ -261,7 +261,10 @@ export class Evaluator {
         }
         return;
       }
-      throw this.error('KSP-EVAL-019', { value: describe(value) }, frame, target);
+      // Any other value is one value: [$a] = 1 sets $a, [$a, $b] = 1 is a count mismatch.
+      if (target.values.length !== 1) throw this.error('KSP-EVAL-016', { expected: target.values.length, count: 1 }, frame, target);
+      this.assignTo(target.values[0], value, frame);
+      return;
     }
     throw this.error('KSP-EVAL-020', { kind: target.kind }, frame, target);
   }

@@ -29,7 +29,6 @@ const MESSAGES = {
   'KSP-EVAL-016': { message: 'Mismatched number of assignable entries and values, expected {expected}, got {count}', hint: 'assign an array with as many values as variables' },
   'KSP-EVAL-017': { message: 'Only variables can be assigned from a Hash', hint: 'list variables on the left: [$a, $b] = $hash' },
   'KSP-EVAL-018': { message: "No value for required variable '${name}' in hash", hint: 'the hash needs a key named like each variable' },
-  'KSP-EVAL-019': { message: 'Cannot assign {value} to several variables', hint: 'assign an array or a hash to [$a, $b]' },
   'KSP-EVAL-020': { message: 'Illegal attempt to assign to {kind}', hint: 'only variables, and arrays of them, can be assigned' },
   'KSP-EVAL-021': { message: "The value is {value}, so it cannot be indexed with [{keys}]: the operator '[]' applies to strings, arrays, hashes and types", hint: 'index a string, array, hash or type' },
   'KSP-EVAL-022': { message: "The variable '${name}' is {value}{origin}, so it cannot be indexed with [{keys}]: the operator '[]' applies to strings, arrays, hashes and types", hint: 'the message says where the variable was set; most often a fact, parameter or lookup is missing' },
@@ -94,6 +93,7 @@ const MESSAGES = {
   'KSP-RES-026': { message: 'An exported collection query compares with a String, Integer, Float or Boolean, got {value}', hint: 'PuppetDB compares stored parameters with a scalar value' },
   'KSP-RES-027': { message: 'collecting exported resources failed: {reason}', hint: "the master could not read other nodes' exported resources from its storage" },
   'KSP-RES-028': { message: "Only classes can set 'stage'; normal resources like {ref} cannot change run stage", hint: 'put the resource in a class and give the class the stage: class { \'x\': stage => \'pre\' }' },
+  'KSP-RES-029': { message: "The expression <{text}> is not a valid type specification", hint: "a string on an arrow is read as a reference: write 'Type[title]' with the type capitalised" },
 
   // ------------------------------------------------------------ classes and defined types
   'KSP-CLASS-001': { message: 'Could not find class ::{name} for {node}', hint: 'check the name and the modulepath' },

@@ -2,6 +2,7 @@
 // into `before`/`notify` parameters at the end, when every resource they name must exist; and
 // the check that relationship metaparameters name resources in the catalog.
 import type * as A from '@kasper/language';
+import { parseManifest } from '@kasper/language';
 import { RELATIONSHIP_PARAMETERS } from '@kasper/catalog';
 import { raise } from './messages.ts';
 import { errorAt, type Frame } from './frame.ts';
@@ -67,7 +68,8 @@ export class Relationships {
         const ref = referenceString(x);
         if (!ref) continue;
         const target = this.table.find(ref);
-        if (!target || target.virtual) {
+        // A virtual resource counts: Puppet checks before it drops unrealized resources.
+        if (!target) {
           const set = r.paramSetBy.get(p);
           const i = set?.lastIndexOf(':') ?? -1;
           const where = set && i > 0 ? { file: set.slice(0, i), line: Number(set.slice(i + 1)), column: 0 } : r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined;
@@ -98,13 +100,27 @@ export class Relationships {
         out.push(...x.found);
         continue;
       }
-      const ref = referenceString(x);
+      const ref = referenceString(typeof x === 'string' ? this.fromString(x, rel) : x);
       if (!ref) throw errorAt('KSP-RES-011', { value: describe(x) }, rel.frame, rel.at);
       const r = this.table.find(ref);
       if (!r) throw errorAt('KSP-RES-003', { ref }, rel.frame, rel.at);
       out.push(r);
     }
     return out;
+  }
+
+  /**
+   * A string on an arrow is read as a type, as Puppet's type parser reads it: `'Notify[b]'` is
+   * the reference, `'notify[b]'` is no type at all. Only a name and literal keys are read.
+   */
+  private fromString(text: string, rel: PendingRelation): Value {
+    const parsed = parseManifest(text, '<relationship operand>');
+    const e = parsed.program.body[0];
+    const literal = (k: A.Expression) => k.kind === 'LiteralString' || k.kind === 'QualifiedName' || k.kind === 'QualifiedReference' || k.kind === 'LiteralNumber';
+    const ok = e && parsed.program.body.length === 1 && !parsed.diagnostics.some((d) => d.severity === 'error')
+      && (e.kind === 'QualifiedReference' || (e.kind === 'AccessExpression' && e.target.kind === 'QualifiedReference' && e.keys.every(literal)));
+    if (!ok) throw errorAt('KSP-RES-029', { text }, rel.frame, rel.at);
+    return this.evaluator.evaluate(e, rel.frame);
   }
 
   /** `a -> b` adds b to a's `before`; `~>` to `notify`; the arrows pointing left swap sides. */
@@ -116,8 +132,8 @@ export class Relationships {
     const param = rel.op === '->' || rel.op === '<-' ? 'before' : 'notify';
     for (const s of sources) {
       if (s.virtual) continue;
+      // An arrow to an unrealized virtual resource stays, as Puppet writes it.
       for (const t of targets) {
-        if (t.virtual) continue;
         const old = s.params.get(param);
         const list = old === undefined ? [] : Array.isArray(old) ? old : [old];
         s.params.set(param, [...list, t.kind === 'class' ? classType(t.title.toLowerCase()) : resourceType(t.type.toLowerCase(), t.title)]);

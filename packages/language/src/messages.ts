@@ -37,7 +37,6 @@ const MESSAGES = {
   'KSP-PARSE-005': { message: "Syntax error at ',': a comma-separated list is not a statement", hint: 'put the values in [ ], or write one statement per value' },
   'KSP-PARSE-006': { message: '{form} cannot be applied twice', hint: 'write @ or @@ once' },
   'KSP-PARSE-007': { message: '{form} can only be applied to a resource declaration', hint: 'put @ or @@ before a resource type: @user { … }' },
-  'KSP-PARSE-008': { message: "A resource type is written in lower case: '{lower}', not '{type}' (capitalised it sets resource defaults, which take no titles)", hint: 'write the type in lower case to declare resources' },
   'KSP-PARSE-009': { message: 'Syntax error at {token}: this resource declaration has no title; write {example}', hint: "give the resource a title followed by ':'" },
   'KSP-PARSE-010': { message: "Syntax error at '{close}': a collector opened with '{open}' closes with '{expected}'", hint: 'close <| with |> and <<| with |>>' },
   'KSP-PARSE-011': { message: "'class' keyword not allowed at this location", hint: "quote it ('class') where a name is meant" },

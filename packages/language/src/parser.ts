@@ -352,10 +352,8 @@ export class PuppetParser extends EmbeddedActionsParser {
             this.OPTION(() => bodies.push(this.SUBRULE2(this.resourceBody)));
           });
           const rbrace = this.CONSUME2(T.RBRACE);
+          // `Notify { 'x': }` declares as `notify { 'x': }` does (Puppet takes either case).
           return this.ACTION(() => {
-            if (typeExpr.kind === 'QualifiedReference') {
-              this.problem('KSP-PARSE-008', { lower: typeExpr.value.toLowerCase(), type: typeExpr.value }, typeExpr);
-            }
             return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies: bodies.filter(Boolean), ...span(typeExpr, rbrace) } as A.ResourceExpression;
           });
         },
