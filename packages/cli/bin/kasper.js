@@ -1,8 +1,10 @@
 #!/usr/bin/env -S node --max-semi-space-size=4
 // (A smaller young generation: compiles allocate many short-lived objects, and V8's default
 // lets it grow to tens of MiB for no gain in speed here; measured: about 25% less peak memory.)
-// The kasper command. Kasper's sources are TypeScript run by Node's type stripping, which
-// needs Node 22.18 or later (Kasper targets Node 24 LTS).
+// The kasper command. It runs the JavaScript emitted from Kasper's TypeScript sources at install
+// (`npm ci` → packages/cli/scripts/build.mjs → packages/*/dist), so no command pays for Node's
+// type stripper; without an emitted tree (or with KASPER_FROM_SOURCE=1, for development) it runs
+// the sources through Node's type stripping, which needs Node 22.18 or later (Kasper targets 24 LTS).
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
   process.stderr.write(
@@ -38,6 +40,6 @@ for (const stream of [process.stdout, process.stderr]) {
     throw e;
   });
 }
-const { main } = await import('../src/main.ts');
+const { main } = await import(process.env.KASPER_FROM_SOURCE ? '../src/main.ts' : '../dist/main.js');
 // The process's warnings are printed as the errors are (a package's coded ones with their code).
 process.exitCode = await main(args, undefined, { warnings: true });

@@ -90,3 +90,42 @@ test('the compile cache lives in the user\'s cache folder, and a folder that can
   assert.equal(b.stdout, r.stdout);
   assert.equal(b.stderr, '');
 });
+
+// The emitted JavaScript (packages/*/dist, made by `npm ci` and `npm run build`) is what the
+// command runs: no TypeScript source is loaded, so no command pays for Node's type stripper.
+const build = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));
+const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
+
+test('the build emits JavaScript for every package, and commands run it without loading TypeScript', () => {
+  const b = spawnSync(process.execPath, [build], { encoding: 'utf8' });
+  assert.equal(b.status, 0, b.stderr);
+  // Every package's emitted entry point loads, with its imports of other packages linked to
+  // their emitted code (not to the TypeScript sources package.json exports name).
+  const entries = readdirSync(packagesDir).map((p) => {
+    const { exports } = JSON.parse(readFileSync(join(packagesDir, p, 'package.json'), 'utf8')) as { exports: Record<string, string> };
+    return join(packagesDir, p, exports['.'].replace(/^\.\/src\/(.*)\.ts$/, 'dist/$1.js'));
+  });
+  const imports = join(dir, 'import-all.mjs');
+  writeFileSync(imports, entries.map((e) => `await import(${JSON.stringify(e)});`).join('\n'));
+  const all = spawnSync(process.execPath, ['--import', tracer, imports], {
+    encoding: 'utf8', cwd: dir, env: { ...process.env, KASPER_LOADED_PACKAGES: join(dir, 'all.json') },
+  });
+  assert.equal(all.status, 0, all.stderr);
+  const everything = JSON.parse(readFileSync(join(dir, 'all.json'), 'utf8')) as { packages: string[]; typescript: string[] };
+  assert.deepEqual(everything.typescript, []);
+  assert.ok(everything.packages.includes('@kasper/master') && everything.packages.includes('@kasper/ruby'), everything.packages.join(', '));
+
+  writeFileSync(join(dir, 'small.pp'), 'notice("hi")\n');
+  writeFileSync(join(dir, 'noop.pp'), `file { '${join(dir, 'absent')}': ensure => absent }\n`);
+  for (const args of [['facts', 'os'], ['parser', 'validate', 'small.pp'], ['apply', '--confdir', join(dir, 'etc'), '--vardir', join(dir, 'var'), 'noop.pp']]) {
+    const r = loaded(...args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.typescript, [], `kasper ${args.join(' ')}`);
+  }
+  // KASPER_FROM_SOURCE=1 runs the sources instead (development).
+  const src = spawnSync(process.execPath, ['--import', tracer, bin, 'facts', 'os'], {
+    encoding: 'utf8', cwd: dir, env: { ...process.env, KASPER_FROM_SOURCE: '1', KASPER_LOADED_PACKAGES: join(dir, 'src.json') },
+  });
+  assert.equal(src.status, 0, src.stderr);
+  assert.ok((JSON.parse(readFileSync(join(dir, 'src.json'), 'utf8')) as { typescript: string[] }).typescript.length > 0);
+});

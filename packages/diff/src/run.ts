@@ -35,7 +35,8 @@ export interface DiffRequest {
   progress?: (done: number, total: number) => void;
 }
 
-const WORKER = new URL('./worker.ts', import.meta.url);
+// The worker next to this module: worker.ts from the sources, worker.js from the emitted JavaScript.
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
 
 export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
   const started = performance.now();

@@ -49,7 +49,8 @@ interface Pending {
   resolve: (r: CompileResult) => void;
 }
 
-const WORKER_SOURCE = new URL('./compile-worker.ts', import.meta.url);
+// The worker next to this module: compile-worker.ts from the sources, .js from the emitted JavaScript.
+const WORKER_SOURCE = new URL(import.meta.url.endsWith('.ts') ? './compile-worker.ts' : './compile-worker.js', import.meta.url);
 
 export class CompilePool {
   private readonly workers: { worker: Worker; busy: Pending | null }[] = [];
