@@ -1,4 +1,6 @@
-// `kasper code init|deploy|check|status`: environments deployed from git (the work is in @kasper/deploy).
+// `kasper code init|deploy|check|status`: environments deployed from git (the work is in
+// @kasper/deploy; the pre-receive check and its push diff are wired in code-action.ts).
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import type { Output } from './output.ts';
 import { fromFlags, settingOptions } from './settings.ts';
@@ -7,6 +9,15 @@ async function codeOptions(opts: object) {
   const { resolveSettings } = await import('@kasper/settings');
   const s = await resolveSettings('code', fromFlags(opts));
   return { codedir: s.codedir, environmentpath: s.environmentpath };
+}
+
+/** --confdir, --vardir, --storage given to `init`: written into the hooks, so they find kasper.conf and the storage. */
+function hookFlags(opts: { confdir?: string; vardir?: string; storage?: string }) {
+  return {
+    ...(opts.confdir ? { confdir: resolve(opts.confdir) } : {}),
+    ...(opts.vardir ? { vardir: resolve(opts.vardir) } : {}),
+    ...(opts.storage ? { storage: /^postgres(ql)?:\/\//.test(opts.storage) ? opts.storage : resolve(opts.storage.replace(/^sqlite:/, '')) } : {}),
+  };
 }
 
 async function stdinText(): Promise<string> {
@@ -22,7 +33,7 @@ export function codeCommand(out: Output): Command {
     .action(async (opts) => {
       const { initRepo } = await import('@kasper/deploy');
       const o = await codeOptions(opts);
-      const repo = initRepo(o, [process.execPath, process.argv[1]]);
+      const repo = initRepo({ ...o, ...hookFlags(opts) }, [process.execPath, process.argv[1]]);
       out.stdout(`${repo}\npush to it: git push ${repo} production  (over SSH: git push ssh://USER@MASTER${repo} production)\n`);
     }));
   code.addCommand(settingOptions(new Command('deploy'), 'code')
@@ -37,12 +48,12 @@ export function codeCommand(out: Output): Command {
       if (!ok) out.exitCode = 1;
     }));
   code.addCommand(settingOptions(new Command('check'), 'code')
-    .description('as a pre-receive hook: refuse pushed branches whose names are not environment names')
-    .action(async () => {
-      const { checkUpdates, parseRefUpdates } = await import('@kasper/deploy');
-      const errors = checkUpdates(parseRefUpdates(await stdinText()));
-      for (const e of errors) out.stderr(`kasper: ${e}\n`);
-      if (errors.length) out.exitCode = 1;
+    .description('as a pre-receive hook: refuse pushed branches whose names are not environment names; then (push_diff) build each '
+      + 'pushed tree, compile the nodes the master has facts for under the deployed and the pushed code, print the summary, store the '
+      + 'report, and refuse the push as push_gate says')
+    .action(async (opts) => {
+      const { runCodeCheck } = await import('./code-action.ts');
+      await runCodeCheck(opts, out);
     }));
   code.addCommand(settingOptions(new Command('status'), 'code')
     .description('every branch and environment: the commit deployed, and whether it is the branch head')

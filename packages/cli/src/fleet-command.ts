@@ -60,11 +60,20 @@ export function nodeCommand(out: Output): Command {
 }
 
 export function reportCommand(out: Output): Command {
-  return settingOptions(new Command('report').description('stored run reports: list [--node NAME], or show ID'), 'report')
-    .argument('<action>', 'list | show')
-    .argument('[id]', 'a report id')
+  return settingOptions(new Command('report').description('stored run reports: list [--node NAME], or show ID; '
+    + 'the diffs of pushes (kasper code): diffs [--environment E], or diff ID|latest [--format terminal|json|markdown|html]'), 'report')
+    .argument('<action>', 'list | show | diffs | diff')
+    .argument('[id]', 'a report id (show), a push diff id or latest (diff)')
     .option('--node <name>', 'only this node\'s reports')
+    .option('--environment <name>', 'diffs: only pushes of this environment (branch)')
+    .option('--format <format>', 'diffs: text or json; diff: terminal, json, markdown or html')
+    .option('--color', 'diff: color the terminal format even when not on a terminal')
     .action(async (action: string, id: string | undefined, opts) => {
+      if (action === 'diffs' || (action === 'diff' && id)) {
+        const { runReportDiffs, runReportDiff } = await import('./code-action.ts');
+        await (action === 'diffs' ? runReportDiffs(opts, out) : runReportDiff(id!, opts, out));
+        return;
+      }
       const { runReport } = await import('./fleet-action.ts');
       await runReport(action, id, opts, out);
     });

@@ -24,7 +24,7 @@ export const CLI_MESSAGES = defineCatalogue({
     'KSP-CLI-014': { message: 'nothing stored for {name}', hint: "'kasper node list' shows the nodes the master stored" },
     'KSP-CLI-015': { message: 'use list, show NAME or deactivate NAME…', hint: 'see kasper node --help' },
     'KSP-CLI-016': { message: 'no report {id}', hint: "'kasper report list' shows the reports' ids" },
-    'KSP-CLI-017': { message: 'use list [--node NAME], or show ID', hint: 'see kasper report --help' },
+    'KSP-CLI-017': { message: 'use list [--node NAME], show ID, diffs [--environment E] or diff ID|latest', hint: 'see kasper report --help' },
     'KSP-CLI-018': { message: '--stored compares the stored catalogs of one node: give --node NAME', hint: 'one --node with --stored' },
     'KSP-CLI-019': { message: 'give --from REF and --to REF (a git revision or a folder each), or --stored', hint: 'see docs/diff.md' },
     'KSP-CLI-020': { message: 'give --node NAME… or --all-nodes', hint: 'name the nodes to compare, or compare every node with facts' },

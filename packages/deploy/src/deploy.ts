@@ -24,6 +24,13 @@ export interface CodeOptions {
   /** Where the bare repository, the module cache and scratch files live. */
   codedir: string;
   environmentpath: string;
+  /**
+   * Where the hooks find kasper.conf and the master's storage (the push diff reads the nodes'
+   * facts there): given to them as flags when set, else each resolves its default.
+   */
+  confdir?: string;
+  vardir?: string;
+  storage?: string;
 }
 
 export interface DeployMarker {
@@ -54,7 +61,8 @@ export function initRepo(o: CodeOptions, command: string[]): string {
   mkdirSync(o.environmentpath, { recursive: true });
   if (!existsSync(join(repo, 'HEAD'))) git(['init', '--quiet', '--bare', '--initial-branch=production', repo]);
   const base = `${command.map(q).join(' ')} code`;
-  const opts = `--codedir ${q(o.codedir)} --environmentpath ${q(o.environmentpath)}`;
+  const opts = [`--codedir ${q(o.codedir)} --environmentpath ${q(o.environmentpath)}`,
+    ...(['confdir', 'vardir', 'storage'] as const).filter((k) => o[k]).map((k) => `--${k} ${q(o[k]!)}`)].join(' ');
   for (const [hook, sub] of [['pre-receive', 'check'], ['post-receive', 'deploy --hook']] as const) {
     const path = join(repo, 'hooks', hook);
     writeFileSync(path, `#!/bin/sh\n# Written by 'kasper code init'.\nexec ${base} ${sub} ${opts}\n`);
@@ -177,7 +185,110 @@ function moduleCommit(dir: string, m: GitModule): string {
   throw raise('KSP-DEPLOY-006', { name: m.name, what: r?.kind ?? 'default branch', ref: r?.value ?? 'HEAD', url: m.url });
 }
 
-export interface DeployResult { environment: string; commit: string; path: string; modules: DeployMarker['modules'] }
+export interface DeployResult { environment: string; commit: string; path: string; modules: DeployMarker['modules']; staged?: boolean }
+
+/**
+ * The files of `commit` written into `dest` (created here), its links checked, its Puppetfile's
+ * git modules installed, and the marker written last: a tree with a marker is complete.
+ * `objects` names a pre-receive hook's quarantine, where a pushed commit waits.
+ */
+async function buildTree(o: CodeOptions, repo: string, branch: string, commit: string, dest: string, log: (s: string) => void, objects: Record<string, string> = {}): Promise<DeployMarker['modules']> {
+  const scratch = join(o.codedir, 'tmp');
+  mkdirSync(scratch, { recursive: true });
+  exportCommit(repo, commit, dest, scratch, objects);
+  checkLinks(dest);
+  const modules: DeployMarker['modules'] = [];
+  const pf = join(dest, 'Puppetfile');
+  if (lstatSync(pf, { throwIfNoEntry: false })?.isFile()) {
+    const file = parsePuppetfile(readFileSync(pf, 'utf8'));
+    const moduledir = safeJoin(dest, file.moduledir);
+    mkdirSync(moduledir, { recursive: true });
+    // Several modules at once, as g10k does (at most 4 git commands at a time); one clone or
+    // fetch per remote, shared by the modules that name it.
+    const fromGit = file.modules.filter((m) => m.kind === 'git');
+    const caches = new Map<string, Promise<string>>();
+    const cacheOf = (m: GitModule) => {
+      let p = caches.get(m.url);
+      if (!p) caches.set(m.url, p = cachedRemote(o, m));
+      return p;
+    };
+    const installed = await pool(fromGit, 4, async (m) => {
+      const cache = await cacheOf(m);
+      const id = moduleCommit(cache, m);
+      const target = safeJoin(moduledir, m.name);
+      // The Puppetfile wins over a folder of the same name in the branch.
+      rmSync(target, { recursive: true, force: true });
+      await exportCommitAsync(cache, id, target, scratch);
+      return { name: m.name, url: m.url, commit: id, ref: m.ref };
+    }).finally(() => Promise.allSettled(caches.values()));
+    for (const m of installed) {
+      modules.push({ name: m.name, url: m.url, commit: m.commit });
+      log(`  module ${m.name} ${m.commit.slice(0, 12)} (${m.ref ? `${m.ref.kind} ${m.ref.value}` : 'default branch'})`);
+    }
+    checkLinks(dest);
+  }
+  writeMarker(dest, { branch, commit, deployed_at: new Date().toISOString(), modules });
+  return modules;
+}
+
+function writeMarker(dest: string, marker: DeployMarker): void {
+  // The branch's own file of that name (or a link by that name) is replaced, never written through.
+  rmSync(join(dest, DEPLOY_MARKER), { recursive: true, force: true });
+  writeFileSync(join(dest, DEPLOY_MARKER), `${JSON.stringify(marker, null, 2)}\n`, { flag: 'wx' });
+}
+
+/** Trees a pre-receive hook built for the push it checks, under .deploys/.staged/: `<branch>.<commit12>.<time>.<pid>`. */
+const STAGED = '.staged';
+
+export interface StagedTree { branch: string; commit: string; path: string; modules: DeployMarker['modules'] }
+
+/**
+ * Builds the tree a push of `commit` to `branch` would deploy, before the push is accepted (the
+ * pre-receive hook: the diff compiles it, the gate may refuse it). The deploy that follows
+ * takes this very tree (`deployBranch`), so what was compared is what is deployed — the
+ * Puppetfile's branches are not fetched twice. Not locked: it writes only its own new folder.
+ */
+export async function stageBranch(o: CodeOptions, branch: string, commit: string, log: (s: string) => void = () => {}, objects: Record<string, string> = {}): Promise<StagedTree> {
+  if (!isEnvironmentName(branch)) throw raise('KSP-DEPLOY-001', { branch });
+  const repo = ensureRepo(o);
+  const dir = join(o.environmentpath, DEPLOYS, STAGED);
+  mkdirSync(dir, { recursive: true });
+  const dest = join(dir, `${branch}.${commit.slice(0, 12)}.${Date.now()}.${process.pid}`);
+  try {
+    const modules = await buildTree(o, repo, branch, commit, dest, log, objects);
+    return { branch, commit, path: dest, modules };
+  } catch (e) {
+    rmSync(dest, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** A staged tree no deploy will take (the push was refused). */
+export function discardStaged(t: StagedTree): void {
+  rmSync(t.path, { recursive: true, force: true });
+}
+
+/**
+ * The staged trees of `branch`, whose hook has ended (a live pid is a push still being checked):
+ * the one for `commit`, if complete, and the others (left by pushes git then refused, to remove).
+ */
+function stagedFor(o: CodeOptions, branch: string, commit: string): { match?: string; stale: string[] } {
+  const dir = join(o.environmentpath, DEPLOYS, STAGED);
+  const stale: string[] = [];
+  let match: string | undefined;
+  if (!existsSync(dir)) return { stale };
+  for (const f of readdirSync(dir).sort().reverse()) {
+    const m = /^([a-z0-9_]+)\.([0-9a-f]{12})\.\d+\.(\d+)$/.exec(f);
+    if (!m || m[1] !== branch || alive(Number(m[3]))) continue;
+    let complete = false;
+    try {
+      complete = (JSON.parse(readFileSync(join(dir, f, DEPLOY_MARKER), 'utf8')) as DeployMarker).commit === commit;
+    } catch { /* incomplete */ }
+    if (!match && complete && m[2] === commit.slice(0, 12)) match = join(dir, f);
+    else stale.push(join(dir, f));
+  }
+  return { match, stale };
+}
 
 /** Deploys `commit` of the repository as environment `branch`; see the file's comment. */
 export async function deployBranch(o: CodeOptions, branch: string, commit: string, log: (s: string) => void = () => {}): Promise<DeployResult> {
@@ -194,52 +305,25 @@ export async function deployBranch(o: CodeOptions, branch: string, commit: strin
     const deploys = join(o.environmentpath, DEPLOYS);
     const folder = `${branch}.${commit.slice(0, 12)}.${Date.now()}`;
     const dest = join(deploys, folder);
-    const scratch = join(o.codedir, 'tmp');
-    mkdirSync(scratch, { recursive: true });
+    const staged = stagedFor(o, branch, commit);
     try {
-      exportCommit(repo, commit, dest, scratch);
-      checkLinks(dest);
-      const modules: DeployMarker['modules'] = [];
-      const pf = join(dest, 'Puppetfile');
-      if (lstatSync(pf, { throwIfNoEntry: false })?.isFile()) {
-        const file = parsePuppetfile(readFileSync(pf, 'utf8'));
-        const moduledir = safeJoin(dest, file.moduledir);
-        mkdirSync(moduledir, { recursive: true });
-        // Several modules at once (as g10k does): one fetch per remote, then the exports.
-        // Several modules at once, as g10k does (at most 4 git commands at a time); one clone or
-        // fetch per remote, shared by the modules that name it.
-        const fromGit = file.modules.filter((m) => m.kind === 'git');
-        const caches = new Map<string, Promise<string>>();
-        const cacheOf = (m: GitModule) => {
-          let p = caches.get(m.url);
-          if (!p) caches.set(m.url, p = cachedRemote(o, m));
-          return p;
-        };
-        const installed = await pool(fromGit, 4, async (m) => {
-          const cache = await cacheOf(m);
-          const id = moduleCommit(cache, m);
-          const target = safeJoin(moduledir, m.name);
-          // The Puppetfile wins over a folder of the same name in the branch.
-          rmSync(target, { recursive: true, force: true });
-          await exportCommitAsync(cache, id, target, scratch);
-          return { name: m.name, url: m.url, commit: id, ref: m.ref };
-        }).finally(() => Promise.allSettled(caches.values()));
-        for (const m of installed) {
-          modules.push({ name: m.name, url: m.url, commit: m.commit });
-          log(`  module ${m.name} ${m.commit.slice(0, 12)} (${m.ref ? `${m.ref.kind} ${m.ref.value}` : 'default branch'})`);
-        }
-        checkLinks(dest);
+      let modules: DeployMarker['modules'];
+      if (staged.match) {
+        // The tree the pre-receive hook built and compared: moved in whole (one rename).
+        renameSync(staged.match, dest);
+        const marker = JSON.parse(readFileSync(join(dest, DEPLOY_MARKER), 'utf8')) as DeployMarker;
+        modules = marker.modules;
+        writeMarker(dest, { ...marker, deployed_at: new Date().toISOString() });
+      } else {
+        modules = await buildTree(o, repo, branch, commit, dest, log);
       }
-      const marker: DeployMarker = { branch, commit, deployed_at: new Date().toISOString(), modules };
-      // The branch's own file of that name (or a link by that name) is replaced, never written through.
-      rmSync(join(dest, DEPLOY_MARKER), { recursive: true, force: true });
-      writeFileSync(join(dest, DEPLOY_MARKER), `${JSON.stringify(marker, null, 2)}\n`, { flag: 'wx' });
       const previous = swapIn(o, branch, folder);
       // Older deploys go; the one just replaced stays until the next deploy.
       for (const f of readdirSync(deploys)) {
         if (f.startsWith(`${branch}.`) && f !== folder && f !== previous && !f.endsWith('.lock')) rmSync(join(deploys, f), { recursive: true, force: true });
       }
-      return { environment: branch, commit, path: join(o.environmentpath, branch), modules };
+      for (const s of staged.stale) rmSync(s, { recursive: true, force: true });
+      return { environment: branch, commit, path: join(o.environmentpath, branch), modules, ...(staged.match ? { staged: true } : {}) };
     } catch (e) {
       rmSync(dest, { recursive: true, force: true });
       throw e;

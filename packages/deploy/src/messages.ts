@@ -4,7 +4,7 @@ import { defineCatalogue, raiser } from '@kasper/diagnostics';
 export const DEPLOY_MESSAGES = defineCatalogue({
   package: 'deploy',
   title: 'Deploy (`KSP-DEPLOY-…`)',
-  intro: 'Errors of `kasper code` (environments deployed from git): shown on the pusher\'s terminal through the post-receive hook.',
+  intro: 'Errors of `kasper code` (environments deployed from git): shown on the pusher\'s terminal through the pre-receive and post-receive hooks.',
   messages: {
     'KSP-DEPLOY-001': { message: "branch '{branch}' is not a valid environment name: refused", hint: 'environment names are lowercase letters, digits and _ (at most 100): rename the branch' },
     'KSP-DEPLOY-002': { message: 'git {args} failed: {reason}', hint: 'the command and its error output say why' },
@@ -13,6 +13,8 @@ export const DEPLOY_MESSAGES = defineCatalogue({
     'KSP-DEPLOY-005': { message: "Puppetfile:{line}: forge module '{name}' is not supported: no network forge access", hint: "give the module's git repository instead: mod '{name}', :git => URL, :tag => VERSION" },
     'KSP-DEPLOY-006': { message: "module {name}: {what} '{ref}' not found in {url}", hint: 'the branch, tag or commit does not exist in that repository' },
     'KSP-DEPLOY-007': { message: '{path} is not a Kasper code repository', hint: "create it with 'kasper code init'" },
+    'KSP-DEPLOY-009': { message: 'push refused (push_gate = {gate}): {reason}; environment {branch} stays at {deployed}', hint: 'fix the code and push again: the push diff above names the nodes and the errors (the full report: kasper report diffs). push_gate in kasper.conf: off, broken or failed' },
+    'KSP-DEPLOY-010': { message: "no push diff report '{id}' in {dir}", hint: "kasper report diffs lists them (the newest {keep} are kept)" },
     'KSP-DEPLOY-008': { message: 'another deploy of {name} held its lock for 5 minutes (lock {lock})', hint: 'a deploy waits for the one before; a lock whose process is gone is taken over. Run kasper code deploy {name} once the other finishes' },
   },
 });

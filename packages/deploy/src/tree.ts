@@ -10,11 +10,13 @@ import { raise } from './messages.ts';
  * which refuses paths like `.git` or `../x` and never writes through a link. No `.git` folder
  * is left: the result is the tree, as `git archive` would give it. Submodules are left empty.
  */
-export function exportCommit(gitDir: string, commit: string, dest: string, scratch: string): void {
+export function exportCommit(gitDir: string, commit: string, dest: string, scratch: string, objects: Record<string, string> = {}): void {
   mkdirSync(dest, { recursive: false });
   const index = join(scratch, `index-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   try {
-    const env = { GIT_INDEX_FILE: index };
+    // `objects`: a pre-receive hook's quarantine (GIT_OBJECT_DIRECTORY and its alternates), where
+    // the pushed commit's objects wait until the push is accepted.
+    const env = { ...objects, GIT_INDEX_FILE: index };
     git([`--git-dir=${gitDir}`, 'read-tree', commit], { env });
     git([`--git-dir=${gitDir}`, `--work-tree=${dest}`, '-c', 'core.symlinks=true', 'checkout-index', '--all', '--force'], { env });
   } finally {

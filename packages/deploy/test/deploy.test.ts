@@ -43,7 +43,11 @@ describe('kasper code: environments from git', () => {
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'kasper-deploy-'));
     o = { codedir: join(root, 'code'), environmentpath: join(root, 'environments') };
-    repo = initRepo(o, [process.execPath, KASPER]);
+    // The hooks read this kasper.conf and no storage (so no node to diff). push_gate = off: these
+    // tests are of the post-receive deploy, which a push the tree of cannot be deployed then
+    // reaches (with the gate on, the pre-receive hook refuses it: test/deploy/push-diff.test.ts).
+    write(join(root, 'conf'), { 'kasper.conf': '[master]\npush_gate = off\n' });
+    repo = initRepo({ ...o, confdir: join(root, 'conf'), storage: join(root, 'no-storage.db') }, [process.execPath, KASPER]);
     work = join(root, 'work');
     ok(root, 'init', '-q', '-b', 'production', work);
   });

@@ -102,7 +102,7 @@ test('a Puppetfile with local git remotes: Kasper installs the same module trees
 
     // Kasper: the same Puppetfile pushed as a branch.
     const o = { codedir: join(root, 'code'), environmentpath: join(root, 'environments') };
-    const repo = initRepo(o, [process.execPath, join(import.meta.dirname, '../../cli/bin/kasper.js')]);
+    const repo = initRepo({ ...o, confdir: join(root, 'conf'), storage: join(root, 'no-storage.db') }, [process.execPath, join(import.meta.dirname, '../../cli/bin/kasper.js')]);
     const work = join(root, 'work');
     mkdirSync(work);
     git(work, 'init', '-q', '-b', 'production');

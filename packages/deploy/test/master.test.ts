@@ -42,7 +42,8 @@ after(async () => {
 });
 
 test('the master serves a pushed branch with the commit as code_id, and the next push at once', async () => {
-  const repo = initRepo({ codedir: join(work, 'code'), environmentpath: join(work, 'envs') }, [process.execPath, KASPER]);
+  // No storage for the hooks: no node to diff (the push diff is test/deploy/push-diff.test.ts).
+  const repo = initRepo({ codedir: join(work, 'code'), environmentpath: join(work, 'envs'), confdir: join(work, 'conf'), storage: join(work, 'no-storage.db') }, [process.execPath, KASPER]);
   const src = join(work, 'src');
   mkdirSync(join(src, 'manifests'), { recursive: true });
   git(work, 'init', '-q', '-b', 'production', src);

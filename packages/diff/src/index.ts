@@ -9,3 +9,4 @@ export { renderTerminal } from './render/terminal.ts';
 export { renderJson } from './render/json.ts';
 export { renderMarkdown } from './render/markdown.ts';
 export { renderHtml } from './render/html.ts';
+export { renderSummary, type SummaryOptions } from './render/summary.ts';

@@ -70,9 +70,12 @@ export function checkout(ref: string, repo: string): CodeVersion {
   };
 }
 
-/** The environment a code version holds, read as Puppet reads an environment folder (environment.conf included). */
-export function environmentOf(dir: string, name: string): EnvironmentConfig {
-  return environmentFromFolder(dir, name);
+/**
+ * The environment a code version holds, read as Puppet reads an environment folder
+ * (environment.conf included; `$basemodulepath` is `options.basemodulepath`, none by default).
+ */
+export function environmentOf(dir: string, name: string, options: { basemodulepath?: string[] } = {}): EnvironmentConfig {
+  return environmentFromFolder(dir, name, options);
 }
 
 const MAX_TEXT = 1024 * 1024;

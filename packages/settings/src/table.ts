@@ -88,6 +88,9 @@ export interface SettingValues {
   plugindest: string;
   modulepath: string[] | undefined;
   hiera_config: string | undefined;
+  push_diff: boolean;
+  push_gate: string;
+  push_diff_workers: number | undefined;
 }
 
 export type SettingName = keyof SettingValues;
@@ -121,7 +124,7 @@ export const SETTINGS = {
     default: () => 'production', defaultText: 'production',
   },
   storage: {
-    kind: 'string', flag: '--storage <url>', commands: ['master', 'node', 'report', 'diff'],
+    kind: 'string', flag: '--storage <url>', commands: ['master', 'node', 'report', 'diff', 'code'],
     description: "the master's storage: a SQLite file (sqlite:/path) or postgres://…",
     default: async (c) => join(await c.get('vardir'), 'kasper.db'), defaultText: '<vardir>/kasper.db',
   },
@@ -144,12 +147,12 @@ export const SETTINGS = {
     default: async (c) => join(await c.get('confdir'), 'environments'), defaultText: '<confdir>/environments',
   },
   codedir: {
-    kind: 'path', flag: '--codedir <dir>', commands: ['code'],
+    kind: 'path', flag: '--codedir <dir>', commands: ['code', 'report'],
     description: "the code repository pushed to (repo.git), its hooks' module cache and scratch files",
     default: async (c) => join(await c.get('vardir'), 'code'), defaultText: '<vardir>/code',
   },
   basemodulepath: {
-    kind: 'pathlist', flag: '--basemodulepath <paths>', commands: ['master'],
+    kind: 'pathlist', flag: '--basemodulepath <paths>', commands: ['master', 'code'],
     description: 'module folders shared by every environment, ":"-separated', default: () => [], defaultText: 'none',
   },
   autosign: {
@@ -200,7 +203,7 @@ export const SETTINGS = {
     description: 'nodes with no facts, catalog or report for this long expire (0: never)', default: none, defaultText: '7d',
   },
   node_purge_ttl: {
-    kind: 'string', commands: ['master'],
+    kind: 'string', commands: ['master', 'code'],
     description: 'deactivated or expired nodes are deleted with their data after this long (0: never)', default: none, defaultText: '14d',
   },
   gc_interval: {
@@ -269,6 +272,24 @@ export const SETTINGS = {
   hiera_config: {
     kind: 'path', flag: '--hiera-config <file>', commands: ['apply'],
     description: 'the hiera.yaml to use', default: none, defaultText: "a hiera.yaml at the site's root, beside modules/",
+  },
+  push_diff: {
+    kind: 'boolean', commands: ['code'],
+    description: "on every push, before it is accepted (the pre-receive hook): build the pushed tree, compile the nodes the master has facts for "
+      + 'under the deployed and the pushed code, print the diff summary to the pusher and store the full report (kasper report diffs)',
+    default: () => true, defaultText: 'true',
+  },
+  push_gate: {
+    kind: 'string', commands: ['code'], values: ['off', 'broken', 'failed'],
+    description: 'when the push diff refuses a push (the environment stays as it was): broken — the pushed code fails to compile a node '
+      + 'the deployed code compiles, or cannot be deployed at all (a bad Puppetfile or link); failed — the pushed code fails to compile '
+      + 'any node (or cannot be deployed); off — never (failures are listed, the push is deployed)',
+    default: () => 'broken', defaultText: 'broken',
+  },
+  push_diff_workers: {
+    kind: 'integer', commands: ['code'],
+    description: 'compile worker threads of the push diff (the master keeps serving catalogs meanwhile)',
+    default: none, defaultText: 'half the cores, at least 1',
   },
 } as const satisfies { [K in SettingName]: SettingDef<SettingValues[K]> };
 

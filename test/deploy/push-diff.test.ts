@@ -1,0 +1,233 @@
+// The diff on every push, end to end: a real `git push` to the repository `kasper code init`
+// made; its pre-receive hook (the kasper command) builds the pushed tree, compiles the nodes whose
+// facts the master stored (SQLite, written through @kasper/storage as the master writes them)
+// under the deployed and the pushed code, prints the summary on the pusher's terminal, stores
+// the report, and refuses the push as push_gate says.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { openStorage } from '@kasper/storage';
+import type { DiffReport } from '@kasper/diff';
+import type { PushDiffRecord } from '@kasper/deploy';
+
+const KASPER = join(import.meta.dirname, '../../packages/cli/bin/kasper.js');
+const SCHEMA = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/diff-schema.json'), 'utf8'));
+const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', NO_COLOR: '1' };
+
+function git(cwd: string, ...args: string[]): { status: number; out: string } {
+  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
+  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+function ok(cwd: string, ...args: string[]): string {
+  const r = git(cwd, ...args);
+  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.out}`);
+  return r.out;
+}
+function kasper(...args: string[]): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [KASPER, ...args], { encoding: 'utf8', env: ENV });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+function write(root: string, files: Record<string, string>): void {
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), c);
+  }
+}
+function commit(cwd: string, message: string): string {
+  ok(cwd, 'add', '-A');
+  ok(cwd, 'commit', '-q', '--allow-empty', '-m', message);
+  return ok(cwd, 'rev-parse', 'HEAD').trim();
+}
+/** The remote's lines as the pusher sees them, without git's `remote: ` prefix and padding. */
+const remote = (out: string) => out.split('\n').filter((l) => l.startsWith('remote: ')).map((l) => l.slice(8).trimEnd());
+
+// A site: web nodes get nginx and a motd, the db node a notify naming its role.
+const SITE_V1 = `node /^web/ {
+  package { 'nginx': ensure => installed }
+  file { '/etc/motd': content => "web \${facts['role']}\\n" }
+}
+node default {
+  notify { "db \${facts['role']}": }
+}
+`;
+
+describe('kasper code: a catalog diff on every push', () => {
+  let root: string;
+  let codedir: string;
+  let envpath: string;
+  let confdir: string;
+  let repo: string;
+  let work: string;
+  const conf = (gate: string) => write(confdir, { 'kasper.conf': `storage = ${join(root, 'kasper.db')}\n[master]\npush_gate = ${gate}\npush_diff_workers = 2\n` });
+  const push = (...args: string[]) => git(work, 'push', ...args, repo, 'HEAD:production');
+  const deployed = () => readlinkSync(join(envpath, 'production'));
+  const records = (): PushDiffRecord[] => JSON.parse(kasper('report', 'diffs', '--format', 'json', '--codedir', codedir).stdout);
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'kasper-push-diff-'));
+    codedir = join(root, 'code');
+    envpath = join(root, 'environments');
+    confdir = join(root, 'conf');
+    // Stored facts of five nodes, as the master keeps them: three in production, one in testing,
+    // and one deactivated (no catalog comes for it: not compiled).
+    const db = openStorage(join(root, 'kasper.db'));
+    await db.init();
+    const nodes: [string, string, string][] = [
+      ['web1.example.com', 'frontend', 'production'], ['web2.example.com', 'frontend', 'production'], ['db1.example.com', 'database', 'production'],
+      ['lab1.example.com', 'frontend', 'testing'], ['gone.example.com', 'database', 'production'],
+    ];
+    for (const [name, role, env] of nodes) await db.saveFacts(name, { role, os: { family: 'Debian' }, networking: { fqdn: name } }, env);
+    await db.deactivateNode('gone.example.com');
+    await db.close();
+    conf('broken');
+    const init = kasper('code', 'init', '--codedir', codedir, '--environmentpath', envpath, '--confdir', confdir);
+    assert.equal(init.status, 0, init.stderr);
+    repo = join(codedir, 'repo.git');
+    assert.match(readFileSync(join(repo, 'hooks/pre-receive'), 'utf8'), /code check .*--confdir '[^']*conf'/);
+    work = join(root, 'work');
+    ok(root, 'init', '-q', '-b', 'production', work);
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  it('the first push is compared with an empty environment and deployed', () => {
+    write(work, { 'manifests/site.pp': SITE_V1 });
+    commit(work, 'v1');
+    const r = push();
+    assert.equal(r.status, 0, r.out);
+    const lines = remote(r.out);
+    assert.ok(lines.includes(`kasper: production: checking ${ok(work, 'rev-parse', 'HEAD').slice(0, 12)} against an empty environment (nothing deployed yet)`), r.out);
+    assert.ok(lines.includes('kasper:   compiling 3 nodes of environment production with 2 workers'), r.out);
+    assert.ok(lines.includes('kasper:   3 nodes: 3 changed, 0 unchanged; resources over all nodes: 5 added'), r.out);
+    assert.match(r.out, /kasper: environment production deployed at [0-9a-f]{12}/);
+  });
+
+  it('a change that alters resources: the summary on the pusher\'s terminal, the report stored and listed, the compared tree deployed', () => {
+    write(work, { 'manifests/site.pp': SITE_V1.replace("ensure => installed }", "ensure => installed }\n  service { 'nginx': ensure => running, require => Package['nginx'] }").replace('web ${', 'welcome to ${') });
+    const id = commit(work, 'v2: nginx runs, a new motd');
+    const r = push();
+    assert.equal(r.status, 0, r.out);
+    const lines = remote(r.out);
+    const at = (s: string) => { const i = lines.indexOf(s); assert.ok(i >= 0, `missing line ${JSON.stringify(s)} in:\n${lines.join('\n')}`); return i; };
+    at(`kasper: production: checking ${id.slice(0, 12)} against production as deployed`);
+    assert.ok(lines.some((l) => /^kasper: {3}compiled 3\/3 nodes \(\d+\.\d s\)$/.test(l)), 'progress');
+    at('kasper:   3 nodes: 2 changed, 1 unchanged; resources over all nodes: 2 added, 2 changed');
+    const group = at('kasper:   ● 1 added, 1 changed — 2 nodes: web1.example.com, web2.example.com');
+    assert.equal(lines[group + 1], 'kasper:       + Service[nginx]');
+    assert.equal(lines[group + 2], 'kasper:       ~ File[/etc/motd] (content)');
+    at('kasper:   unchanged: 1 node (db1.example.com)');
+    assert.ok(!lines.some((l) => l.includes('lab1') || l.includes('gone.example.com')), 'nodes of other environments and deactivated ones are not compiled');
+    const link = lines.find((l) => l.startsWith('kasper:   full report: kasper report diff '));
+    assert.ok(link, r.out);
+    const reportId = /diff (\S+)/.exec(link)![1];
+    assert.match(r.out, /kasper: environment production deployed at/);
+
+    // The deployed environment is the pushed commit, built once (the staged tree moved in).
+    const marker = JSON.parse(readFileSync(join(envpath, 'production', '.kasper-deploy.json'), 'utf8'));
+    assert.equal(marker.commit, id);
+    assert.deepEqual(readdirSync(join(envpath, '.deploys', '.staged')), []);
+
+    // Stored: the JSON report (valid against the published schema), the HTML, and the record.
+    const [rec] = records();
+    assert.equal(rec.id, reportId);
+    assert.equal(rec.verdict, 'accepted');
+    assert.equal(rec.commit, id);
+    assert.deepEqual(rec.summary, { nodes: 3, unchanged: 1, changed: 2, failed: 0, brokenByChange: 0 });
+    const report = JSON.parse(readFileSync(rec.json, 'utf8')) as DiffReport;
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(SCHEMA);
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+    assert.equal(report.to.resolved, id);
+    const motd = report.groups[0].changes.resources.changed.find((c) => c.ref === 'File[/etc/motd]')!;
+    assert.equal(motd.parameters[0].from, 'web frontend\n');
+    assert.equal(motd.parameters[0].to, 'welcome to frontend\n');
+    const html = readFileSync(rec.html, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/i);
+    assert.match(html, /Service\[nginx\]/);
+    // kasper report diff renders it again; the listing names it.
+    const shown = kasper('report', 'diff', reportId, '--codedir', codedir);
+    assert.equal(shown.status, 0, shown.stderr);
+    assert.match(shown.stdout, /^Push of production at [0-9a-f]{12}, .*: accepted, push_gate = broken$/m);
+    assert.match(shown.stdout, /~ File\[\/etc\/motd\]/);
+    assert.match(kasper('report', 'diffs', '--codedir', codedir).stdout, new RegExp(`^${reportId} +accepted 3 nodes: 2 changed, 1 unchanged$`, 'm'));
+    assert.equal(kasper('report', 'diff', 'latest', '--format', 'json', '--codedir', codedir).stdout, readFileSync(rec.json, 'utf8'));
+  });
+
+  it('a commit that breaks nodes, with the gate on: the push is refused, failures first, the environment untouched', () => {
+    const before = deployed();
+    const head = ok(repo, 'rev-parse', 'production').trim();
+    write(work, { 'manifests/site.pp': SITE_V1.replace("package { 'nginx': ensure => installed }", 'include nginx::server').replace('"db ${', '"database ${') });
+    const bad = commit(work, 'broken: a class that does not exist');
+    const r = push();
+    assert.notEqual(r.status, 0, r.out);
+    assert.match(r.out, /\[remote rejected\] HEAD -> production \(pre-receive hook declined\)/);
+    const lines = remote(r.out);
+    const failure = lines.indexOf('kasper:   ✗ broken by this push — 2 nodes: web1.example.com, web2.example.com');
+    assert.ok(failure >= 0, r.out);
+    assert.equal(lines[failure + 1], 'kasper:       new code: Could not find class ::nginx::server for <node> [KSP-CLASS-001] (manifests/site.pp:2:3)');
+    const changed = lines.indexOf('kasper:   ● 1 added, 1 removed — 1 node: db1.example.com');
+    assert.ok(changed > failure, 'compile failures are listed before changes');
+    assert.ok(lines.includes(`kasper: push refused (push_gate = broken): the pushed code fails to compile 2 nodes that the deployed code compiles; environment production stays at ${head.slice(0, 12)}`), r.out);
+    // Untouched: the branch, the environment's link, no tree left staged.
+    assert.equal(ok(repo, 'rev-parse', 'production').trim(), head);
+    assert.equal(deployed(), before);
+    assert.deepEqual(readdirSync(join(envpath, '.deploys', '.staged')), []);
+    const [rec] = records();
+    assert.equal(rec.commit, bad);
+    assert.equal(rec.verdict, 'refused');
+    assert.equal(rec.summary.brokenByChange, 2);
+  });
+
+  it('the same commit with the gate off is deployed, its failures listed', () => {
+    conf('off');
+    const r = push();
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /kasper: {3}✗ broken by this push — 2 nodes: web1\.example\.com, web2\.example\.com\s+remote: kasper: {7}new code: Could not find class ::nginx::server/);
+    assert.match(r.out, /kasper: environment production deployed at/);
+    assert.equal(JSON.parse(readFileSync(join(envpath, 'production', '.kasper-deploy.json'), 'utf8')).commit, ok(work, 'rev-parse', 'HEAD').trim());
+    assert.equal(records()[0].verdict, 'accepted');
+  });
+
+  it('gate broken lets through a push that leaves already failing nodes failing; gate failed refuses it', () => {
+    write(work, { 'manifests/site.pp': readFileSync(join(work, 'manifests/site.pp'), 'utf8').replace('"database ${', '"db2 ${') });
+    commit(work, 'db only');
+    conf('failed');
+    let r = push();
+    assert.notEqual(r.status, 0, r.out);
+    assert.match(r.out, /kasper: {3}✗ failed to compile — 2 nodes: web1\.example\.com, web2\.example\.com/);
+    assert.match(r.out, /old code: Could not find class ::nginx::server/);
+    assert.match(r.out, /push refused \(push_gate = failed\): the pushed code fails to compile 2 nodes; environment production stays at/);
+    conf('broken');
+    r = push();
+    assert.equal(r.status, 0, r.out);
+    assert.match(r.out, /environment production deployed at/);
+  });
+
+  it('code that cannot be deployed at all is refused by the gate before the push is accepted', () => {
+    write(work, { Puppetfile: "mod 'puppetlabs/stdlib', '9.0.0'\n" });
+    commit(work, 'a forge module');
+    const before = deployed();
+    const r = push();
+    assert.notEqual(r.status, 0, r.out);
+    assert.match(r.out, /kasper: {3}the pushed code cannot be deployed: Puppetfile:1: forge module 'puppetlabs\/stdlib' is not supported/);
+    assert.match(r.out, /push refused \(push_gate = broken\): the pushed code cannot be deployed/);
+    assert.equal(deployed(), before);
+    rmSync(join(work, 'Puppetfile'));
+    commit(work, 'no Puppetfile');
+  });
+
+  it('a new branch is compared with production, for the nodes of its environment', () => {
+    write(work, { 'manifests/site.pp': SITE_V1 });
+    commit(work, 'back to v1');
+    const r = git(work, 'push', repo, 'HEAD:testing');
+    assert.equal(r.status, 0, r.out);
+    const lines = remote(r.out);
+    assert.ok(lines.some((l) => /^kasper: testing: checking [0-9a-f]{12} against production as deployed \(testing is new\)$/.test(l)), r.out);
+    assert.ok(lines.includes('kasper:   compiling 1 node of environment testing with 1 worker'), r.out);
+    assert.match(r.out, /environment testing deployed at/);
+    assert.equal(records()[0].branch, 'testing');
+    assert.ok(existsSync(join(envpath, 'testing', 'manifests/site.pp')));
+  });
+});
