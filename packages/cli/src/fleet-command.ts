@@ -21,7 +21,7 @@ export function agentCommand(out: Output): Command {
     .description('fetch this node\'s catalog from the master over mutual TLS, apply it, send the report; every runinterval'), 'agent')
     .option('--test', 'one run, verbose, detailed exit codes (--onetime --detailed-exitcodes)')
     .action(async (opts) => {
-      const { runAgent } = await import('./fleet-action.ts');
+      const { runAgent } = await import('./agent-action.ts');
       await runAgent(opts, out);
     });
 }

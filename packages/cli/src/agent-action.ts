@@ -1,0 +1,78 @@
+// The work behind `kasper agent`: wiring of @kasper/agent, @kasper/facts and (for Deferred values)
+// @kasper/compiler. Apart from the other fleet commands so that the agent daemon, a long-running
+// process, never loads the CA (node-forge) or the storage (SQLite/PostgreSQL drivers) it has no use for.
+import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import type { CatalogValue } from '@kasper/catalog';
+import { Resolver, SECTION_OF, resolveSettings } from '@kasper/settings';
+import { printLog, type Output } from './output.ts';
+import { fromFlags } from './settings.ts';
+
+/** `kasper agent`: the settings resolved, the terminal wired; the daemon is @kasper/agent's. */
+export async function runAgent(opts: Record<string, unknown>, out: Output): Promise<void> {
+  // --test is --onetime --detailed-exitcodes (and verbose, which the agent always is).
+  const flags = opts.test ? { ...opts, onetime: true, detailedExitcodes: true } : opts;
+  const settings = await resolveSettings('agent', fromFlags(flags));
+  const { runDaemon } = await import('@kasper/agent');
+  const { collectFacts, folderFactSources } = await import('@kasper/facts');
+  // This host's external facts, and those modules ship, which pluginsync keeps in <vardir>/facts.d;
+  // the custom facts modules ship (lib/facter/*.rb), which pluginsync keeps in <plugindest>/facter.
+  const plugindest = String(settings.plugindest);
+  const facts = async ({ pluginfactdest }: { pluginfactdest: string }) => {
+    const custom = folderFactSources([join(plugindest, 'facter')], [plugindest]);
+    const defaultProvider = custom.files.length ? await agentProviders() : undefined;
+    return collectFacts({ externalDirs: ['/etc/kasper/facts.d', pluginfactdest], custom, defaultProvider });
+  };
+  // Puppet's agent_specified_environment: the environment when a flag or kasper.conf chose it.
+  const chosen = (await new Resolver(SECTION_OF.agent, fromFlags(flags)).source('environment')) !== 'default';
+  // Deferred values are resolved with the compiler's built-in functions, loaded on the first one.
+  // and with the functions modules ship in Ruby, which pluginsync keeps in plugindest.
+  const deferredFunctions = (environment: string, nodeFacts: Record<string, unknown>) => {
+    let call: ((name: string, args: CatalogValue[]) => CatalogValue) | undefined;
+    return async (name: string, args: CatalogValue[]) => {
+      if (!call) {
+        const { deferredCaller, fromData } = await import('@kasper/compiler');
+        call = deferredCaller({
+          environment: { name: environment, manifest: join(settings.vardir, 'no-manifest'), modulepath: [pluginModules(settings.plugindest, settings.vardir)] },
+          node: settings.certname, facts: fromData(nodeFacts) as Map<string, never>,
+        });
+      }
+      return call(name, args);
+    };
+  };
+  out.exitCode = await runDaemon({
+    ...settings, facts, agentSpecifiedEnvironment: chosen ? settings.environment : undefined, deferredFunctions, onLog: printLog(out, false),
+  });
+}
+
+/** The providers the agent would choose on this host (stdlib's package_provider, service_provider facts). */
+async function agentProviders(): Promise<(type: string) => string | undefined> {
+  const { Registry, detectHost } = await import('@kasper/providers');
+  const registry = new Registry();
+  const host = detectHost();
+  return (type) => registry.defaultProviderName(type, host);
+}
+
+/**
+ * The Ruby functions pluginsync brought (`<plugindest>/puppet/functions`, every module's merged,
+ * as in Puppet's libdir) as a modulepath the compiler's loader reads: one folder per function
+ * namespace (`vault_lookup` for `vault_lookup::lookup`) and one for global and legacy functions,
+ * each with `lib` linking to plugindest. Made again for every run, in `<vardir>/deferred-modules`.
+ */
+function pluginModules(plugindest: string, vardir: string): string {
+  const dir = join(vardir, 'deferred-modules');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const functions = join(plugindest, 'puppet', 'functions');
+  const names = new Set(['agent_plugins']);
+  if (existsSync(functions)) {
+    for (const e of readdirSync(functions, { withFileTypes: true })) if (e.isDirectory() && /^[a-z][a-z0-9_]*$/.test(e.name)) names.add(e.name);
+  }
+  for (const n of names) {
+    mkdirSync(join(dir, n));
+    symlinkSync(plugindest, join(dir, n, 'lib'));
+  }
+  return dir;
+}
+
+/** The master's storage, as its settings name it (`kasper node`, `kasper report`, `kasper diff`). */
