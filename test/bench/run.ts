@@ -10,6 +10,7 @@ import { runCompileBench } from './compile.bench.ts';
 import { runApplyBench } from './apply.bench.ts';
 import { runMasterBench } from './master.bench.ts';
 import { runDiffBench } from './diff.bench.ts';
+import { runPushBench } from './push.bench.ts';
 import { runRubyBench } from './ruby.bench.ts';
 import { runPdbBench } from './pdb.bench.ts';
 import { runModuleTypesBench } from './module-types.bench.ts';
@@ -27,6 +28,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   apply: runApplyBench,
   master: runMasterBench,
   diff: runDiffBench,
+  push: runPushBench,
   ruby: () => runRubyBench(),
   pdb: () => runPdbBench(),
   modtypes: runModuleTypesBench,
