@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type * as A from '@kasper/language';
 import { parseSource } from '@kasper/language';
 import type * as RubyApi from '@kasper/ruby';
+import type * as TypeCacheApi from '@kasper/ruby/type-cache';
 import type { FunctionHost, PuppetValue, RubyFunction, ValueFactory } from '@kasper/ruby';
 import { errorAt, type Frame, type Lambda } from './frame.ts';
 import { normalizeName, type Loader } from './loader.ts';
@@ -23,9 +24,15 @@ import { parseTimestamp } from './types/time.ts';
 import { DEFAULT, PBinary, PRegexp, PSensitive, isType, toJsRegExp, type Value } from './values.ts';
 
 let api: typeof RubyApi | undefined;
+let typeCache: typeof TypeCacheApi | undefined;
 /** @kasper/ruby, loaded on first use (importing it loads no Ruby; this keeps even its code out). */
 function ruby(): typeof RubyApi {
   return (api ??= createRequire(import.meta.url)('@kasper/ruby') as typeof RubyApi);
+}
+
+/** Module types' metadata kept in the user's cache: loading it starts Ruby only for a type not seen before (or changed). */
+function types(): typeof TypeCacheApi {
+  return (typeCache ??= createRequire(import.meta.url)('@kasper/ruby/type-cache') as typeof TypeCacheApi);
 }
 
 /** Ruby's new values as the compiler's (Regexp, :default, Sensitive, references, types…). */
@@ -47,7 +54,8 @@ const typeAttributes = new Map<string, { text: string; attributes: ReadonlySet<s
  * The attribute names a resource type a module ships in Ruby (lib/puppet/type/NAME.rb) takes —
  * its parameters, properties and own metaparameters — read by loading the type's definition in
  * Ruby as Puppet does; null when the type is not Ruby or does not load (then names go unchecked).
- * Only a site that declares such a type starts Ruby for it.
+ * Only a site that declares such a type starts Ruby for it, and only when the type's metadata is
+ * not in the user's cache yet (or the type, or a file it requires, changed).
  */
 export function rubyTypeAttributes(loader: Loader, typeName: string): ReadonlySet<string> | null {
   return rubyTypeInfo(loader, typeName)?.attributes ?? null;
@@ -62,11 +70,11 @@ function rubyTypeInfo(loader: Loader, typeName: string) {
   let attributes: ReadonlySet<string> | null = null;
   let patterns: { regexp: RegExp; fields: string[] }[] | null = null;
   try {
-    const info = ruby().loadRubyType(text, file, { libDirs: libDirs(loader) });
+    const info = types().loadRubyTypeCached(text, file, { libDirs: libDirs(loader) });
     attributes = new Set([...info.parameters, ...info.properties, ...info.metaparams]);
     patterns = titlePatterns(info.titlePatterns);
   } catch (e) {
-    if (!(e instanceof ruby().RubyError)) throw e;
+    if (!(e instanceof types().RubyError)) throw e;
   }
   const entry = { text, attributes, patterns };
   typeAttributes.set(file, entry);

@@ -3,6 +3,7 @@
 // Puppet 7 in test/conformance: cases 240, 241, 345, 346 and modules-corpus/xinetd-ruby.)
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -109,4 +110,37 @@ test('Ruby functions: modern and legacy, errors with their own codes, calls back
     assert.match(e.message, /boom\.rb/);
     return true;
   });
+});
+
+test('a compile whose module types are in the cache does not start Ruby, and still checks their parameters', () => {
+  const dir = site('module-type', {
+    'manifests/site.pp': "app_setting { 'a': value => 1 }\n",
+    'modules/app/lib/puppet/type/app_setting.rb': "Puppet::Type.newtype(:app_setting) do\n  newparam(:name, namevar: true)\n  newproperty(:value)\nend\n",
+  });
+  const bogus = site('module-type-bogus', {
+    'manifests/site.pp': "app_setting { 'a': bogus => 1 }\n",
+    'modules/app/lib/puppet/type/app_setting.rb': "Puppet::Type.newtype(:app_setting) do\n  newparam(:name, namevar: true)\n  newproperty(:value)\nend\n",
+  });
+  // Fresh processes sharing one cache folder, as successive `kasper compile` runs do.
+  const cache = join(root, 'type-cache');
+  const run = (d: string) => {
+    const script = `
+      const { compileCatalog } = await import(${JSON.stringify(join(import.meta.dirname, '../src/index.ts'))});
+      const { isRubyLoaded } = await import('@kasper/ruby');
+      const d = ${JSON.stringify(d)};
+      let outcome;
+      try {
+        const c = compileCatalog({ environment: { name: 'production', manifest: d + '/manifests', modulepath: [d + '/modules'], directory: d }, node: 'n1', facts: new Map() });
+        outcome = c.resources.filter((r) => r.type === 'App_setting').map((r) => r.title + ':' + r.parameters.get('value'));
+      } catch (e) {
+        outcome = e.code;
+      }
+      console.log(JSON.stringify({ outcome, ruby: isRubyLoaded() }));`;
+    return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: import.meta.dirname, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_RUBY_TYPE_CACHE: '' } })) as { outcome: unknown; ruby: boolean };
+  };
+  assert.deepEqual(run(dir), { outcome: ['a:1'], ruby: true });
+  assert.deepEqual(run(dir), { outcome: ['a:1'], ruby: false });
+  // Another site with the same module (another path): loaded once, then cached as well.
+  assert.deepEqual(run(bogus), { outcome: 'KSP-RES-019', ruby: true });
+  assert.deepEqual(run(bogus), { outcome: 'KSP-RES-019', ruby: false });
 });

@@ -1,10 +1,11 @@
 // Custom resource types' metadata (lib/puppet/type/NAME.rb), read by running the type's DSL
 // against a recording Puppet::Type: what the compiler needs to check a declaration as Puppet
 // does (attribute names, namevars, title patterns). Providers are not loaded.
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { scopeContext, type RubyScope } from './scope.ts';
-import { libDirsNear, loadRubySync, type LogLevel } from './vm.ts';
+import { defaultLog, libDirsNear, loadRubySync, RawJson, type Context, type LogLevel } from './vm.ts';
+import { findModuleRequire, hasProviders } from './module-files.ts';
 
 export interface TitlePattern {
   /** The Ruby regexp's source (Ruby syntax, as Puppet's PRegexp keeps patterns). */
@@ -62,25 +63,62 @@ const noScope: RubyScope = {
   },
 };
 
-function hasProviders(path: string, name: string, libDirs: readonly string[]): boolean {
-  const dirs = [join(dirname(dirname(path)), 'provider', name), ...libDirs.map((d) => join(d, 'puppet/provider', name))];
-  return dirs.some((d) => {
-    try {
-      return existsSync(d) && readdirSync(d).some((f) => f.endsWith('.rb'));
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** Loads the types a file defines (usually one). Throws a RubyError when it fails to load. */
 export function loadRubyTypes(source: string, path: string, options: TypeLoadOptions = {}): RubyTypeInfo[] {
+  return load(source, path, options);
+}
+
+/**
+ * What a type's loading read besides its own file, so that a cached answer can be checked: each
+ * `require` (the name, the load-path folders module code added, and the module file it found, by
+ * real path and digest, or null when Ruby's own library or the shim answered it) and each fact
+ * asked for (as JSON). `cacheable` is false when loading did anything else whose answer may
+ * change (ran a command, looked a program up, logged a message).
+ */
+export interface TypeLoadTrace {
+  requires: { name: string; extra: string[]; path: string | null; digest: string | null }[];
+  facts: { name: string; json: string }[];
+  cacheable: boolean;
+}
+
+/** loadRubyTypes, also reporting what the loading read (for the type-metadata cache). */
+export function loadRubyTypesTraced(source: string, path: string, options: TypeLoadOptions, trace: TypeLoadTrace): RubyTypeInfo[] {
+  return load(source, path, options, trace);
+}
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function load(source: string, path: string, options: TypeLoadOptions, trace?: TypeLoadTrace): RubyTypeInfo[] {
   const vm = loadRubySync();
   const libDirs = options.libDirs ?? libDirsNear(path);
   const providers = options.providers ?? hasProviders(path, basename(path, '.rb'), libDirs);
   const fields = `"path":${JSON.stringify(path)},"source":${JSON.stringify(source)},"providers":${providers}`;
   const scope: RubyScope = { ...noScope, fact: options.fact, log: options.log };
-  const list = vm.call('load_type', fields, scopeContext(vm, scope, libDirs), path) as Map<string, unknown>[];
+  let ctx: Context = scopeContext(vm, scope, libDirs);
+  if (trace) {
+    const base = ctx;
+    ctx = {
+      ...base,
+      log(level, message) {
+        trace.cacheable = false;
+        if (base.log) base.log(level, message);
+        else defaultLog(level, message);
+      },
+      handle(op, args) {
+        if (op === 'require') {
+          const extra = args[2] ? (JSON.parse(args[2]) as string[]) : [];
+          const hit = findModuleRequire(args[0], [...libDirs, ...extra]);
+          trace.requires.push({ name: args[0], extra, path: hit?.path ?? null, digest: hit ? sha256(hit.source) : null });
+          return hit && new Map([['path', hit.path], ['source', hit.source]]);
+        }
+        const answer = base.handle!(op, args);
+        if (op === 'fact' && answer instanceof RawJson) trace.facts.push({ name: args[0], json: answer.text });
+        else trace.cacheable = false;
+        return answer;
+      },
+    };
+  }
+  const list = vm.call('load_type', fields, ctx, path) as Map<string, unknown>[];
   return list.map((m) => {
     const patterns = m.get('titlePatterns');
     const attributes: Record<string, RubyAttribute> = {};

@@ -15,11 +15,13 @@
 // (a function call, a Puppet lambda) is answered between Ruby's steps instead: the Ruby call waits
 // in its fiber and Entry.run returns {"host": [op, args]}; call() answers it (running Ruby again
 // as a call of its own if need be) and resumes the fiber with Entry.resume.
-import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { findModuleRequire } from './module-files.ts';
+import { configureTypeCache } from './type-cache.ts';
 import { fileURLToPath } from 'node:url';
 import type { RbValue, RubyVM } from '@ruby/wasm-wasi/dist/vm';
 import { RubyError, RubyJump, type RubyErrorInfo } from './errors.ts';
@@ -103,7 +105,14 @@ let pending: Promise<RubyVm> | undefined;
 /** Sets how Ruby is started; options that matter at start apply to the next load. */
 export function configureRuby(options: RubyConfig): void {
   config = { ...config, ...options };
+  if (options.cacheDir !== undefined) configureTypeCache({ dir: options.cacheDir });
   if (current && options.settings) current.applySettings(options.settings);
+}
+
+/** Where a log message from Ruby goes when its call's host takes none: configureRuby's log, else notice and up to stderr. */
+export function defaultLog(level: LogLevel, message: string): void {
+  if (config.log) config.log(level, message);
+  else if (level !== 'debug' && level !== 'info') process.stderr.write(`${level === 'err' ? 'Error' : level[0].toUpperCase() + level.slice(1)}: ${message}\n`);
 }
 
 export function isRubyLoaded(): boolean {
@@ -417,8 +426,7 @@ export class RubyVm {
   private log(level: LogLevel, message: string): void {
     const ctx = this.contexts[this.contexts.length - 1];
     if (ctx?.log) ctx.log(level, message);
-    else if (config.log) config.log(level, message);
-    else if (level !== 'debug' && level !== 'info') process.stderr.write(`${level === 'err' ? 'Error' : level[0].toUpperCase() + level.slice(1)}: ${message}\n`);
+    else defaultLog(level, message);
   }
 
   /** Answers Ruby's call to the host: {"ok": value} or {"err": {message, id}}. */
@@ -443,7 +451,7 @@ export class RubyVm {
   private defaultOp(op: string, args: string[], ctx: Context | undefined): PuppetValue {
     switch (op) {
       case 'require':
-        return this.resolveRequire(args[0], args[1], [...(ctx?.libDirs ?? libDirsNear(args[1])), ...(args[2] ? (JSON.parse(args[2]) as string[]) : [])]);
+        return this.resolveRequire(args[0], [...(ctx?.libDirs ?? libDirsNear(args[1])), ...(args[2] ? (JSON.parse(args[2]) as string[]) : [])]);
       case 'which':
         return this.which(args[0]);
       case 'executable':
@@ -495,21 +503,9 @@ export class RubyVm {
   }
 
   /** `require name` from module code: a file in the lib folders, or undefined to fall back. */
-  private resolveRequire(name: string, from: string, libDirs: readonly string[]): PuppetValue {
-    const candidates: string[] = [];
-    const add = (p: string) => candidates.push(p.endsWith('.rb') ? p : `${p}.rb`, p);
-    if (isAbsolute(name)) add(name);
-    else if (!name.startsWith('.')) for (const dir of libDirs) add(join(dir, name));
-    for (const p of candidates) {
-      try {
-        if (!p.endsWith('.rb') || !statSync(p).isFile()) continue;
-      } catch {
-        continue;
-      }
-      const real = realpathSync(p);
-      return new Map<string, PuppetValue>([['path', real], ['source', readFileSync(real, 'utf8')]]);
-    }
-    return undefined;
+  private resolveRequire(name: string, libDirs: readonly string[]): PuppetValue {
+    const hit = findModuleRequire(name, libDirs);
+    return hit && new Map<string, PuppetValue>([['path', hit.path], ['source', hit.source]]);
   }
 
   private which(bin: string): string | undefined {
