@@ -34,6 +34,8 @@ export { RubyError };
 const require = createRequire(import.meta.url);
 const MAGIC = 'kasper-ruby-types-1';
 const HERE = dirname(fileURLToPath(import.meta.url));
+/** `.ts` when running the sources, `.js` when running the emitted JavaScript (packages/ruby/dist). */
+const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 export interface TypeCacheOptions {
   /** The cache folder (default $XDG_CACHE_HOME/kasper, or ~/.cache/kasper); entries go in its `types` folder. */
@@ -66,7 +68,7 @@ function versionKey(): string {
     // The shim, and the code that reads the types' descriptions and this cache.
     const shim = join(HERE, 'ruby');
     for (const f of readdirSync(shim).filter((n) => n.endsWith('.rb')).sort()) h.update(`\0${f}\0`).update(readFileSync(join(shim, f)));
-    for (const f of ['resource-types.ts', 'type-cache.ts', 'module-files.ts']) h.update(`\0${f}\0`).update(readFileSync(join(HERE, f)));
+    for (const f of ['resource-types', 'type-cache', 'module-files']) h.update(`\0${f}\0`).update(readFileSync(join(HERE, f + EXT)));
     version = h.digest('hex');
   }
   return version;
@@ -148,13 +150,13 @@ function write(dir: string, file: string, entry: Entry): void {
  * the type's loading raised (kept too: a broken type does not start Ruby on every compile).
  */
 export function loadRubyTypesCached(source: string, path: string, load: TypeLoadOptions = {}): RubyTypeInfo[] {
-  const rt = () => require('./resource-types.ts') as typeof import('./resource-types.ts');
+  const rt = () => require(`./resource-types${EXT}`) as typeof import('./resource-types.ts');
   const dir = folder();
   if (!dir) {
     typeCacheStats.misses++;
     return rt().loadRubyTypes(source, path, load);
   }
-  const libDirs = load.libDirs ?? (require('./vm.ts') as typeof import('./vm.ts')).libDirsNear(path);
+  const libDirs = load.libDirs ?? (require(`./vm${EXT}`) as typeof import('./vm.ts')).libDirsNear(path);
   const providers = load.providers ?? hasProviders(path, basename(path, '.rb'), libDirs);
   const key = sha256([versionKey(), path, providers, load.fact ? 'facts-given' : 'host-facts', ...libDirs].join('\0'));
   const file = join(dir, `${key.slice(0, 40)}.json`);
