@@ -82,6 +82,11 @@ describe('kasper code: a catalog diff on every push', () => {
     ];
     for (const [name, role, env] of nodes) await db.saveFacts(name, { role, os: { family: 'Debian' }, networking: { fqdn: name } }, env);
     await db.deactivateNode('gone.example.com');
+    // db1's latest catalog, as the master stored it, exports its host entry.
+    await db.saveCatalog('db1.example.com', JSON.stringify({
+      name: 'db1.example.com', version: 1, environment: 'production', tags: [], classes: [], edges: [],
+      resources: [{ type: 'Host', title: 'db1.example.com', tags: ['host', 'db'], exported: true, parameters: { ip: '10.0.0.9' } }],
+    }), '1');
     await db.close();
     conf('broken');
     const init = kasper('code', 'init', '--codedir', codedir, '--environmentpath', envpath, '--confdir', confdir);
@@ -229,5 +234,19 @@ describe('kasper code: a catalog diff on every push', () => {
     assert.match(r.out, /environment testing deployed at/);
     assert.equal(records()[0].branch, 'testing');
     assert.ok(existsSync(join(envpath, 'testing', 'manifests/site.pp')));
+  });
+
+  it("collectors collect other nodes' exported resources from the master's storage, as the master's compiles do", () => {
+    assert.equal(push().status, 0, 'production back at v1');
+    write(work, { 'manifests/site.pp': SITE_V1.replace("node /^web/ {", "node /^web/ {\n  Host <<| tag == 'db' |>>") });
+    commit(work, 'web nodes collect the db hosts');
+    const r = push();
+    assert.equal(r.status, 0, r.out);
+    const lines = remote(r.out);
+    const group = lines.indexOf('kasper:   ● 1 added — 2 nodes: web1.example.com, web2.example.com');
+    assert.ok(group >= 0, r.out);
+    assert.equal(lines[group + 1], 'kasper:       + Host[db1.example.com]');
+    const report = JSON.parse(readFileSync(records()[0].json, 'utf8')) as DiffReport;
+    assert.deepEqual(report.groups[0].changes.resources.added[0].parameters, { ip: '10.0.0.9' });
   });
 });
