@@ -13,13 +13,15 @@ import { stringifyCatalog } from '../../packages/catalog/src/index.ts';
 import { compileCatalog } from '../../packages/compiler/src/index.ts';
 import { sqliteStorage } from '../../packages/storage/src/index.ts';
 
-const SECRETS = ['s3cr3t-Epp-1', 's3cr3t-Epp-2', 's3cr3t-Notify'];
+const SECRETS = ['s3cr3t-Epp-1', 's3cr3t-Epp-2', 's3cr3t-Notify', 's3cr3t-Nested'];
 
 function manifest(dir: string, round: number): string {
   return [
     `$pw = Sensitive('${SECRETS[round]}')`,
     `file { '${dir}/app.conf': content => inline_epp("user=app\\npw=<%= \\$pw %>\\n", { pw => $pw }), show_diff => true }`,
     `notify { 'password': message => Sensitive('${SECRETS[2]}') }`,
+    // Inside a hash: the catalog holds it as rich data, the agent applies it as a sensitive value.
+    `notify { 'nested': message => { pw => Sensitive('${SECRETS[3]}') } }`,
     '',
   ].join('\n');
 }
@@ -64,6 +66,8 @@ test('a Sensitive value rendered by EPP reaches the file and nothing else', asyn
   const file = JSON.parse(text).resources.find((r: { type: string }) => r.type === 'File');
   assert.equal(file.parameters.content, `user=app\npw=${SECRETS[0]}\n`);
   assert.deepEqual(file.sensitive_parameters, ['content']);
+  const nested = JSON.parse(text).resources.find((r: { title: string }) => r.title === 'nested');
+  assert.deepEqual(nested.parameters.message, { pw: { __ptype: 'Sensitive', __pvalue: SECRETS[3] } });
   const dbPath = join(dir, 'store.sqlite');
   const storage = sqliteStorage(dbPath);
   try {

@@ -12,7 +12,7 @@
 // (or holds one) makes the parameter sensitive, so its value never reaches a log line, an event or
 // the report. `unwrap` takes the Sensitive off on purpose, and then the value shows, as in Puppet.
 import {
-  CatalogFloat, containsDeferred, isDeferredData, refKey, isSensitiveData, sensitiveData, type Catalog, type CatalogResource, type CatalogValue, type DeferredData,
+  CatalogFloat, containsDeferred, containsSensitive, isDeferredData, refKey, isSensitiveData, sensitiveData, type Catalog, type CatalogResource, type CatalogValue, type DeferredData,
 } from '@kasper/catalog';
 import { raise } from './messages.ts';
 
@@ -125,6 +125,26 @@ function unwrapAll(v: CatalogValue): { value: CatalogValue; sensitive: boolean }
     return { value, sensitive };
   }
   return { value: v, sensitive: false };
+}
+
+/**
+ * Takes off the Sensitive values inside parameters (in an array or hash, as Puppet 7's rich data
+ * writes them) that hold no Deferred: the parameter gets the plain value and joins the resource's
+ * sensitive_parameters, so the value reaches the provider and never a log line, an event or the
+ * report. Those with a Deferred are left to its resolution, which does the same. Returns how
+ * many parameters changed.
+ */
+export function unwrapNestedSensitive(catalog: Catalog): number {
+  let count = 0;
+  for (const r of catalog.resources) {
+    for (const [k, v] of r.parameters) {
+      if (!containsSensitive(v) || containsDeferred(v)) continue;
+      r.parameters.set(k, unwrapAll(v).value);
+      if (!r.sensitiveParameters?.includes(k)) r.sensitiveParameters = [...(r.sensitiveParameters ?? []), k];
+      count++;
+    }
+  }
+  return count;
 }
 
 /**

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '@kasper/files';
 import { buildGraph, type Graph } from './graph.ts';
-import { hasDeferred, resolveDeferred, resolveResource, type DeferredOptions } from './deferred.ts';
+import { hasDeferred, resolveDeferred, resolveResource, unwrapNestedSensitive, type DeferredOptions } from './deferred.ts';
 import { codeOf, raise } from './messages.ts';
 import { recordChange, redacted, sensitiveProperties } from './report.ts';
 
@@ -97,6 +97,7 @@ export class Transaction {
       },
     };
     for (const e of catalog.edges) this.containment.set(e.target, e.source);
+    unwrapNestedSensitive(catalog);
     this.sensitive = sensitiveProperties(catalog);
     this.catalog = catalog;
   }

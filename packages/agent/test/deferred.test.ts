@@ -128,3 +128,27 @@ test('preprocess_deferred = false: each resource resolved when it comes; a failu
   assert.deepEqual(changes(exec), ['kv set first a-b']);
   assert.ok(lines.includes("err: KSP-AGENT-040: Failed to apply catalog: Could not resolve the Deferred value of Kv[broken]'s 'value': Unknown function 'no_such_function'"), lines.join('\n'));
 });
+
+test('a Sensitive inside a parameter (rich data, no Deferred) is applied plain and shown nowhere', async () => {
+  // The compiler writes `value => [Sensitive('…')]` as Puppet 7 does: the array holds
+  // {"__ptype": "Sensitive", …} (test/conformance/snippets/sensitive.snippets has Puppet's form).
+  const secret = 'hunter2-nested';
+  const c = catalogOf([
+    { title: 'db', params: { value: [sensitiveData(secret)] } },
+    { title: 'plain', params: { value: ['shown'] } },
+  ]);
+  const exec = recorder({ db: 'old', plain: 'old' });
+  const lines: string[] = [];
+  const t = new Transaction(c, {
+    registry: registry(), host, exec, bucketDir: bucketDir(), deferred: { facts },
+    onLog: (level, source, message) => lines.push(`${level}: ${source}: ${message}`),
+  });
+  const report = await t.run();
+  assert.deepEqual(changes(exec), [`kv set db ${secret}`, 'kv set plain shown']);
+  assert.deepEqual(c.find('Kv', 'db')!.sensitiveParameters, ['value']);
+  assert.equal(c.find('Kv', 'plain')!.sensitiveParameters, undefined);
+  assert.ok(!lines.join('\n').includes(secret), lines.join('\n'));
+  assert.ok(!JSON.stringify(report).includes(secret));
+  assert.match(lines.join('\n'), /value: changed \[redacted\] to \[redacted\]/);
+  assert.match(lines.join('\n'), /shown/);
+});

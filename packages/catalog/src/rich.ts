@@ -7,9 +7,10 @@
 //              a function call the agent makes before applying (arguments left out when none
 //              were given: Deferred('f'))
 //   Sensitive  {"__ptype": "Sensitive", "__pvalue": "s3cret"}
-//              a Sensitive value below a parameter's top level, here inside a Deferred's
-//              arguments (a parameter that is Sensitive as a whole is unwrapped and named in the
-//              resource's sensitive_parameters instead, as Puppet does)
+//              a Sensitive value below a parameter's top level: in an array or hash of a
+//              parameter, or inside a Deferred's arguments (a parameter that is Sensitive as a
+//              whole is unwrapped and named in the resource's sensitive_parameters instead, as
+//              Puppet does). The agent takes nested ones off and makes the parameter sensitive.
 //
 // The compiler writes them, the agent resolves them; both take the words from here.
 import type { CatalogValue } from './catalog.ts';
@@ -48,6 +49,24 @@ export function sensitiveData(value: CatalogValue): SensitiveData {
 
 export function isSensitiveData(v: unknown): v is SensitiveData {
   return ptypeOf(v) === 'Sensitive' && PVALUE_KEY in (v as object);
+}
+
+/** Whether a parameter value holds a Sensitive anywhere below its top (in arrays, hashes). */
+export function containsSensitive(v: unknown): boolean {
+  if (isSensitiveData(v)) return true;
+  if (Array.isArray(v)) return v.some(containsSensitive);
+  if (v !== null && typeof v === 'object') return Object.values(v as Record<string, unknown>).some(containsSensitive);
+  return false;
+}
+
+/**
+ * The parameters of a resource whose values are secret: those named in its sensitive_parameters
+ * and those holding a Sensitive below their top. Whoever shows or stores a catalog hides these.
+ */
+export function secretParameters(sensitiveParameters: readonly string[] | undefined, parameters: Iterable<[string, unknown]>): Set<string> {
+  const out = new Set(sensitiveParameters ?? []);
+  for (const [k, v] of parameters) if (containsSensitive(v)) out.add(k);
+  return out;
 }
 
 /** Whether a parameter value holds a Deferred anywhere (directly, in arrays, hashes or Sensitive). */

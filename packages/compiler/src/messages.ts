@@ -192,6 +192,7 @@ const MESSAGES = {
   'KSP-FUNC-101': { message: "Unable to parse '{text}' using any of the formats {formats}", hint: "Timespan and Timestamp read Puppet's formats ('1-12:00:00', '2025-01-01T00:00:00.000 UTC') or the format you give; zones are UTC, an offset like +02:00, or a common abbreviation (EST, CET)" },
   'KSP-FUNC-102': { message: "Illegal timezone '{zone}'", hint: 'a zone is UTC, an offset like +02:00 or -0500, or a common abbreviation (EST, PDT, CET); Kasper has no zone database' },
   'KSP-FUNC-103': { message: "Timespan hash: '{key}' is not a unit with a number", hint: 'the keys are days, hours, minutes, seconds, milliseconds, microseconds, nanoseconds (numbers) and negative (a Boolean)' },
+  'KSP-FUNC-104': { message: '{function}(): cannot convert given value to a floating point value.', hint: 'ceiling() and floor() read a string as Ruby\'s Float() does (decimal, exponent, 0x hex, underscores between digits); convert the value first' },
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
   'KSP-FUNC-091': { message: '{message}', hint: "assert_private(): the class or defined type is private to its module; declare it from that module's code (or a public class of it)" },
   'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },

@@ -94,24 +94,36 @@ export function referenceString(v: Value): string | undefined {
 }
 
 /** A compiled value as it goes into the catalog JSON. */
-export function toCatalogValue(v: Value, deferred: (d: PDeferred) => CatalogValue = richDeferred): CatalogValue | undefined {
+export function toCatalogValue(
+  v: Value, deferred: (d: PDeferred) => CatalogValue = richDeferred, sensitive: (s: PSensitive) => CatalogValue = (s) => sensitiveData(nested(s.value, deferred, sensitive)),
+): CatalogValue | undefined {
   if (v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'number') return Number.isInteger(v) ? new CatalogFloat(v) : v;
   if (v === DEFAULT) return 'default';
   if (v instanceof PRegexp) return v.toString();
-  if (v instanceof PSensitive) return toCatalogValue(v.value, deferred) ?? null;
+  if (v instanceof PSensitive) return toCatalogValue(v.value, deferred, sensitive) ?? null;
   if (v instanceof PDeferred) return deferred(v);
-  if (Array.isArray(v)) return v.map((x) => toCatalogValue(x, deferred) ?? null);
+  if (Array.isArray(v)) return v.map((x) => nested(x, deferred, sensitive));
   if (v instanceof Map) {
     const o: { [k: string]: CatalogValue } = {};
-    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = toCatalogValue(x, deferred) ?? null;
+    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = nested(x, deferred, sensitive);
     return o;
   }
   const ref = referenceString(v);
   if (ref) return ref;
   return formatValue(v);
+}
+
+/**
+ * A value inside a parameter's array or hash: a Sensitive there stays Sensitive, as Puppet 7's
+ * rich data writes it (`{"__ptype": "Sensitive", "__pvalue": …}`); only a parameter that is
+ * Sensitive as a whole is unwrapped (and named in sensitive_parameters).
+ */
+function nested(v: Value, deferred: (d: PDeferred) => CatalogValue, sensitive: (s: PSensitive) => CatalogValue): CatalogValue {
+  if (v instanceof PSensitive) return sensitive(v);
+  return toCatalogValue(v, deferred, sensitive) ?? null;
 }
 
 /** A Deferred as Puppet 7 writes it with rich data: what a master sends and an agent resolves. */
@@ -188,10 +200,16 @@ export function buildCatalog(
     for (const [k, v] of r.params) {
       if (v === undefined) continue;
       if (v instanceof PSensitive) sensitive.push(k);
+      // Without rich data, a Deferred or a Sensitive below the top becomes its text, with
+      // Puppet's warning.
       const cv = options.richData === false
         ? toCatalogValue(v, (d) => {
           const text = formatDeferred(d, true);
           options.warn?.(`${r.ref}['${k}'] contains a Deferred value. It will be converted to the String '${text}'`, r);
+          return text;
+        }, (s) => {
+          const text = formatValue(s);
+          options.warn?.(`${r.ref}['${k}'] contains a Sensitive value. It will be converted to the String '${text}'`, r);
           return text;
         })
         : toCatalogValue(v);

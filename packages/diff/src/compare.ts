@@ -1,7 +1,7 @@
 // Compares two catalogs of one node. Pure: the catalogs and, for `puppet:///` sources, a way to
 // read the file each side would serve.
 import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
-import { CatalogFloat, RELATIONSHIP_PARAMETERS, formatRef, isRelationshipParameter, parseRef, refKey } from '@kasper/catalog';
+import { CatalogFloat, RELATIONSHIP_PARAMETERS, formatRef, isRelationshipParameter, parseRef, refKey, secretParameters } from '@kasper/catalog';
 import { structuredPatch } from 'diff';
 import {
   canonical, emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
@@ -100,7 +100,7 @@ export class Comparer {
   private compareResource(ref: string, old: CatalogResource, now: CatalogResource, readFrom?: SourceReader, readTo?: SourceReader): ResourceChange | null {
     const changes: ParameterChange[] = [];
     const names = new Set([...old.parameters.keys(), ...now.parameters.keys()]);
-    const sensitive = new Set([...(old.sensitiveParameters ?? []), ...(now.sensitiveParameters ?? [])]);
+    const sensitive = new Set([...secretParameters(old.sensitiveParameters, old.parameters), ...secretParameters(now.sensitiveParameters, now.parameters)]);
     for (const name of [...names].sort()) {
       // Relationships are told as edges; the `tag` metaparameter as the resource's tags.
       if (isRelationshipParameter(name) || name === 'tag' || this.paramIgnored(now.type, name)) continue;
@@ -149,7 +149,7 @@ function indexResources(c: Catalog): Map<string, CatalogResource> {
 
 function entry(ref: string, r: CatalogResource): ResourceEntry {
   const parameters: Record<string, JsonValue> = {};
-  const sensitive = new Set(r.sensitiveParameters ?? []);
+  const sensitive = secretParameters(r.sensitiveParameters, r.parameters);
   for (const [k, v] of r.parameters) parameters[k] = sensitive.has(k) ? '[redacted]' : toJson(v);
   const e: ResourceEntry = { ref, parameters };
   if (r.file !== undefined) e.file = r.file;

@@ -35,10 +35,14 @@ export interface LexResult {
 
 export type SourceKind = 'manifest' | 'epp';
 
-/** Token types after which `/` is a division, not the start of a regex (Puppet's rule). */
+/**
+ * Token types after which `/` is a division, not the start of a regex (Puppet's rule). The text
+ * before an interpolation (DQPRE, DQMID) is not among them: `"${/a/}"` starts with a regex, as
+ * Puppet's lexer, which does not count those parts, reads it.
+ */
 const NO_REGEX_AFTER = new Set<TokenType>([
   T.RPAREN, T.RBRACK, T.RRCOLLECT, T.RCOLLECT, T.NAME, T.CLASSREF, T.NUMBER, T.STRING,
-  T.BOOLEAN, T.DQPRE, T.DQMID, T.DQPOST, T.HEREDOC, T.REGEX, T.VARIABLE, T.WORD,
+  T.BOOLEAN, T.DQPOST, T.HEREDOC, T.REGEX, T.VARIABLE, T.WORD,
 ]);
 
 /** Tokens that `${name}`, `${name[…]}` and `${name.m}` turn into a variable. */

@@ -369,6 +369,17 @@ export class PuppetParser extends EmbeddedActionsParser {
       case 'AccessExpression':
       case 'CollectExpression':
         return { kind: 'ResourceOverrideExpression', form: 'regular', resources: typeExpr, operations: ops, ...r };
+      case 'QualifiedName':
+        // `notice { a => 1 }` is the call notice({ 'a' => 1 }) when the name may be called
+        // without parentheses and every attribute is `name => value` (Puppet's reading).
+        if (STATEMENT_CALLS.has(typeExpr.value) && ops.every((o) => o.kind === 'AttributeOperation' && o.operator === '=>')) {
+          const entries = (ops as A.AttributeOperation[]).map((o): A.KeyedEntry => ({
+            kind: 'KeyedEntry', key: { kind: 'LiteralString', value: o.name, start: o.start, end: o.start + o.name.length }, value: o.value, start: o.start, end: o.end,
+          }));
+          const hash: A.LiteralHash = { kind: 'LiteralHash', entries, ...span(lbrace, rbrace) };
+          return { kind: 'CallNamedFunctionExpression', functor: typeExpr, args: [hash], lambda: null, parenthesized: false, ...r } as A.CallNamedFunctionExpression;
+        }
+      // falls through
       default:
         this.problem('KSP-PARSE-009', { token: "'{'", example: `${typeExpr.kind === 'QualifiedName' ? typeExpr.value : 'type'} { 'title': … }` }, lbrace);
         return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies: [], ...r };
@@ -446,17 +457,35 @@ export class PuppetParser extends EmbeddedActionsParser {
       let operands: A.Expression[] | null = null;
       let ops: Tok[] | null = null;
       this.MANY2(() => {
-        const op = this.CONSUME(T.BinaryOperator);
-        let before: Tok[] | null = null;
-        this.MANY3(() => {
-          const pre = this.CONSUME2(T.PrefixOperator);
-          this.ACTION(() => (before ??= []).push(pre));
-        });
-        const right = this.SUBRULE2(this.postfix);
-        this.ACTION(() => {
-          (ops ??= []).push(op);
-          (operands ??= [prefixed(prefixes, first)]).push(prefixed(before, right));
-        });
+        this.OR([
+          {
+            ALT: () => {
+              const op = this.CONSUME(T.BinaryOperator);
+              let before: Tok[] | null = null;
+              this.MANY3(() => {
+                const pre = this.CONSUME2(T.PrefixOperator);
+                this.ACTION(() => (before ??= []).push(pre));
+              });
+              const right = this.SUBRULE2(this.postfix);
+              this.ACTION(() => {
+                (ops ??= []).push(op);
+                (operands ??= [prefixed(prefixes, first)]).push(prefixed(before, right));
+              });
+            },
+          },
+          {
+            // `x ? { … }` is an operator too, looser than comparisons and tighter than `and`:
+            // `1 + 2 ? { 3 => … }` selects on 3. Its operand slot holds the entries.
+            ALT: () => {
+              const qmark = this.CONSUME(T.QMARK);
+              const sel = this.SUBRULE(this.selectorEntries);
+              this.ACTION(() => {
+                (ops ??= []).push(qmark);
+                (operands ??= [prefixed(prefixes, first)]).push(sel);
+              });
+            },
+          },
+        ]);
       });
       return this.ACTION(() => (ops ? foldBinary(operands!, ops) : prefixed(prefixes, first)));
     } finally {
@@ -519,29 +548,6 @@ export class PuppetParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            this.CONSUME(T.QMARK);
-            const entries: A.SelectorEntry[] = [];
-            let last: Loc;
-            this.OR3([
-              {
-                ALT: () => {
-                  this.CONSUME(T.SELBRACE);
-                  entries.push(this.SUBRULE(this.selectorEntry));
-                  this.MANY2(() => {
-                    this.CONSUME(T.COMMA);
-                    entries.push(this.SUBRULE2(this.selectorEntry));
-                  });
-                  this.OPTION4(() => this.CONSUME2(T.COMMA));
-                  last = this.CONSUME(T.RBRACE);
-                },
-              },
-              { ALT: () => { const one = this.SUBRULE3(this.selectorEntry); entries.push(one); last = one; } },
-            ]);
-            e = this.ACTION(() => ({ kind: 'SelectorExpression', left: e, entries: entries.filter(Boolean), ...span(e, last) }) as A.SelectorExpression);
-          },
-        },
-        {
-          ALT: () => {
             const open = this.OR4([
               { ALT: () => this.CONSUME(T.LCOLLECT) },
               { ALT: () => this.CONSUME(T.LLCOLLECT) },
@@ -575,6 +581,29 @@ export class PuppetParser extends EmbeddedActionsParser {
       ]);
     });
     return e;
+  });
+
+  /** After `?`: `{ a => x, b => y }`, or one entry alone; the left side is filled in by foldBinary. */
+  selectorEntries = this.RULE('selectorEntries', (): A.SelectorExpression => {
+    const entries: A.SelectorEntry[] = [];
+    let first!: Loc;
+    let last!: Loc;
+    this.OR([
+      {
+        ALT: () => {
+          first = this.CONSUME(T.SELBRACE);
+          entries.push(this.SUBRULE(this.selectorEntry));
+          this.MANY(() => {
+            this.CONSUME(T.COMMA);
+            entries.push(this.SUBRULE2(this.selectorEntry));
+          });
+          this.OPTION(() => this.CONSUME2(T.COMMA));
+          last = this.CONSUME(T.RBRACE);
+        },
+      },
+      { ALT: () => { const one = this.SUBRULE3(this.selectorEntry); entries.push(one); first = one; last = one; } },
+    ]);
+    return this.ACTION(() => ({ kind: 'SelectorExpression', left: undefined as unknown as A.Expression, entries: entries.filter(Boolean), ...span(first, last) }) as A.SelectorExpression);
   });
 
   selectorEntry = this.RULE('selectorEntry', (): A.SelectorEntry => {
@@ -1140,6 +1169,13 @@ function foldBinary(operands: A.Expression[], ops: Tok[]): A.Expression {
   for (let i = 0; i < ops.length; i++) {
     const level = T.PRECEDENCE[ops[i].tokenTypeIdx];
     while (pending.length > 0 && T.PRECEDENCE[pending[pending.length - 1].tokenTypeIdx] >= level) reduce();
+    if (ops[i].tokenType === T.QMARK) {
+      // A selector applies at once to what its level has gathered on its left.
+      const sel = operands[i + 1] as A.SelectorExpression;
+      const left = values.pop()!;
+      values.push({ ...sel, left, ...span(left, sel) });
+      continue;
+    }
     pending.push(ops[i]);
     values.push(operands[i + 1]);
   }

@@ -146,10 +146,10 @@ export const allTokens: TokenType[] = [
 
 /**
  * How tightly each binary operator binds, by token type index (Puppet's grammar, loosest first):
- * or, and, < <= > >=, == !=, << >>, + -, * / %, =~ !~, in. All are left associative.
+ * or, and, ? (the selector), < <= > >=, ==, !=, << >>, + -, * / %, =~ !~, in. All are left associative.
  */
 export const PRECEDENCE: number[] = [];
-[[OR], [AND], [LESSTHAN, LESSEQUAL, GREATERTHAN, GREATEREQUAL], [ISEQUAL, NOTEQUAL], [LSHIFT, RSHIFT],
+[[OR], [AND], [QMARK], [LESSTHAN, LESSEQUAL, GREATERTHAN, GREATEREQUAL], [ISEQUAL, NOTEQUAL], [LSHIFT, RSHIFT],
   [PLUS, MINUS], [TIMES, DIV, MODULO], [MATCH, NOMATCH], [IN]].forEach((level, i) => {
   for (const tok of level) PRECEDENCE[tok.tokenTypeIdx!] = i + 1;
 });

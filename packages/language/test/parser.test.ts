@@ -51,8 +51,12 @@ test('operator precedence follows Puppet', () => {
   assert.equal(sx(first('$a = $x in $y =~ /re/')), '(= $a (=~ (in $x $y) /re/))');
   assert.equal(sx(first('$a = -$b * 2')), '(= $a (* (neg $b) 2))');
   assert.equal(sx(first('$a = $b << 1 + 2')), '(= $a (<< $b (+ 1 2)))');
-  // the selector binds tighter than arithmetic
-  assert.equal(sx(first('$a = 1 + $b ? { 1 => 2 }')), '(= $a (+ 1 (? $b 1=>2)))');
+  // the selector binds looser than comparisons and tighter than `and` (Puppet 7.23's grammar;
+  // snippets matching/ternary-like and matching/selector-precedence-* hold Puppet's answers)
+  assert.equal(sx(first('$a = 1 + $b ? { 1 => 2 }')), '(= $a (? (+ 1 $b) 1=>2))');
+  assert.equal(sx(first('$a = $b == 1 ? { true => 2 }')), '(= $a (? (== $b 1) true=>2))');
+  assert.equal(sx(first('$a = $b and $c ? { 1 => 2 }')), '(= $a (and $b (? $c 1=>2)))');
+  assert.equal(sx(first('$a = !$b ? { 1 => 2 }')), '(= $a (? (! $b) 1=>2))');
   assert.equal(sx(first('$a = $b = 3')), '(= $a (= $b 3))');
 });
 

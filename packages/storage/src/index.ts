@@ -4,6 +4,7 @@
 // backends with one interface and one test suite: embedded SQLite (node:sqlite, the default)
 // and PostgreSQL (pg), for several masters sharing one store. Reports are kept for
 // `report_ttl`, nodes expire and are purged as in PuppetDB (`gc`).
+import { secretParameters } from '@kasper/catalog';
 import { type Db, type Dialect, postgresDb, sqliteDb } from './backend.ts';
 import { catalogRows, pdbTime, reportRows, tryPdbTime, type EventRow, type ResourceRow } from './puppetdb.ts';
 import { backfills, migrate } from './schema.ts';
@@ -460,17 +461,21 @@ export function openStorage(url: string): Storage {
 
 /**
  * The catalog text without the values of each resource's `sensitive_parameters` (their names
- * stay). The text is kept byte for byte when there are none; otherwise rewritten with every
+ * stay), nor of parameters holding a Sensitive inside (an array or hash with one). The text is kept byte for byte when there are none; otherwise rewritten with every
  * number as it was written (64-bit integers keep their digits).
  */
 function withoutSensitiveValues(text: string, doc: Record<string, unknown>): string {
   const resources = Array.isArray(doc.resources) ? (doc.resources as Record<string, unknown>[]) : [];
-  if (!resources.some((r) => Array.isArray(r?.sensitive_parameters) && r.sensitive_parameters.length > 0)) return text;
+  const hiddenOf = (r: Record<string, unknown>) => secretParameters(
+    Array.isArray(r?.sensitive_parameters) ? (r.sensitive_parameters as string[]) : undefined,
+    Object.entries((r?.parameters as Record<string, unknown> | undefined) ?? {}),
+  );
+  if (!resources.some((r) => hiddenOf(r).size > 0)) return text;
   const raw = JSON as unknown as { rawJSON(t: string): unknown };
   const exact = JSON.parse(text, ((_k: string, v: unknown, ctx?: { source?: string }) =>
     (typeof v === 'number' && ctx?.source !== undefined ? raw.rawJSON(ctx.source) : v)) as (k: string, v: unknown) => unknown) as { resources: Record<string, unknown>[] };
   for (const r of exact.resources) {
-    const hidden = Array.isArray(r.sensitive_parameters) ? (r.sensitive_parameters as string[]) : [];
+    const hidden = hiddenOf(r);
     const params = r.parameters as Record<string, unknown> | undefined;
     if (params) for (const p of hidden) delete params[p];
   }

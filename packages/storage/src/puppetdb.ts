@@ -5,7 +5,7 @@
 // PuppetDB's own (how a command becomes rows), so the same run gives the same answers here as
 // there: the golden files of test/puppetdb were made by the real thing.
 import { createHash } from 'node:crypto';
-import { namevarOf, RELATIONSHIP_PARAMETERS } from '@kasper/catalog';
+import { namevarOf, RELATIONSHIP_PARAMETERS, secretParameters } from '@kasper/catalog';
 
 /** SHA-1 of a string's UTF-8 bytes, hex. */
 export function sha1(text: string): string {
@@ -312,7 +312,7 @@ export function catalogRows(catalog: Json, transactionUuid: string | null): Cata
     const type = String(r.type);
     const title = String(r.title);
     const params: Record<string, unknown> = { ...((r.parameters as Json | undefined) ?? {}) };
-    const sensitive = Array.isArray(r.sensitive_parameters) ? (r.sensitive_parameters as string[]) : [];
+    const sensitive = secretParameters(Array.isArray(r.sensitive_parameters) ? (r.sensitive_parameters as string[]) : undefined, Object.entries(params));
     for (const p of sensitive) delete params[p];
     const isMainClass = type === 'Class' && title === 'main';
     const namevar = namevarOf(type);

@@ -205,9 +205,33 @@ const get: PuppetFunction = (ctx, args, lambda) => {
 
 // ---------------------------------------------------------------- numbers
 
-/** round, ceiling, floor: an Integer stays as it is, a Float becomes an Integer. */
-const toInteger = (f: (n: number) => number): PuppetFunction => (_ctx, args) => {
-  const v = args[0] as bigint | number;
+/**
+ * A string as Ruby's Float() reads it: blanks around, a sign, decimal digits (underscores
+ * between them) with an optional fraction and exponent, or 0x hexadecimal; else undefined.
+ */
+export function rubyFloat(text: string): number | undefined {
+  const s = text.replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '');
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]+(?:_[0-9a-fA-F]+)*)$/.exec(s);
+  if (hex) return (hex[1] === '-' ? -1 : 1) * parseInt(hex[2].replace(/_/g, ''), 16);
+  const digits = String.raw`\d+(?:_\d+)*`;
+  const dec = new RegExp(`^[+-]?(?:${digits}(?:\\.${digits})?|\\.${digits})(?:[eE][+-]?${digits})?$`);
+  return dec.test(s) ? Number(s.replace(/_/g, '')) : undefined;
+}
+
+/**
+ * round, ceiling, floor: an Integer stays as it is, a Float becomes an Integer. ceiling and
+ * floor also take a String, read as Ruby's Float() reads it, with Puppet's deprecation warning.
+ */
+const toInteger = (f: (n: number) => number): PuppetFunction => (ctx, args) => {
+  let v = args[0] as bigint | number | string;
+  if (typeof v === 'string') {
+    if (ctx.once(`numeric-coerce-string:${ctx.name}`)) {
+      ctx.log('warning', `The ${ctx.name}() function's auto conversion of String to Float is deprecated - change to convert input before calling`);
+    }
+    const n = rubyFloat(v);
+    if (n === undefined) throw ctx.error('KSP-FUNC-104', { function: ctx.name });
+    v = n;
+  }
   return typeof v === 'bigint' ? v : BigInt(f(v));
 };
 
@@ -243,6 +267,6 @@ export const COLLECTION_FUNCTIONS: BuiltinFunction[] = [
   fn('compare', 'Any a, Any b, Any ignore_case?', 'Integer', compare),
   fn('abs', 'Any val', 'Numeric', abs),
   fn('round', 'Numeric val', 'Integer', toInteger((n) => Math.sign(n) * Math.round(Math.abs(n)))),
-  fn('ceiling', 'Numeric val', 'Integer', toInteger(Math.ceil)),
-  fn('floor', 'Numeric val', 'Integer', toInteger(Math.floor)),
+  fn('ceiling', 'Variant[Numeric, String] val', 'Integer', toInteger(Math.ceil)),
+  fn('floor', 'Variant[Numeric, String] val', 'Integer', toInteger(Math.floor)),
 ];
