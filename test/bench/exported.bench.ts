@@ -30,7 +30,7 @@ try {
     confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.bench',
     dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1, storage,
   }, {
-    identify: (req) => ({ certname: String(req.headers['x-test-certname']), fingerprint: 'x', der: new X509Certificate(master.ca.certificatePem('master.bench')!).raw }),
+    identify: (req) => ({ certname: String(req.headers['x-test-certname']), fingerprint: 'x', der: new X509Certificate(master.ca!.certificatePem('master.bench')!).raw }),
   });
   let t = performance.now();
   for (let n = 0; n < nodes; n++) {
@@ -46,8 +46,9 @@ try {
   let saving = 0;
   master.storage.saveCatalog = async (...args: Parameters<typeof save>) => {
     const s = performance.now();
-    await save(...args);
+    const id = await save(...args);
     saving += performance.now() - s;
+    return id;
   };
   const times: number[] = [];
   for (let i = 0; i < 6; i++) {

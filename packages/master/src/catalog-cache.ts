@@ -8,6 +8,10 @@ export interface CachedCatalog {
   catalog: string;
   gzip: Uint8Array;
   version: string;
+  /** The whole catalog as stored, when it differs from the agent's (it has exported resources). */
+  stored?: string;
+  /** The store's id of this catalog: when the node's latest is another (another master stored one since), it is stored again. */
+  storedId: number;
 }
 
 /**
@@ -31,13 +35,13 @@ export class CatalogCache {
   set(node: string, key: string, value: CachedCatalog): void {
     this.drop(node);
     this.entries.set(node, { key, value });
-    this.bytes += value.catalog.length + value.gzip.byteLength;
+    this.bytes += value.catalog.length + (value.stored?.length ?? 0) + value.gzip.byteLength;
     while (this.bytes > this.limit && this.entries.size > 1) this.drop(this.entries.keys().next().value!);
   }
   private drop(node: string): void {
     const e = this.entries.get(node);
     if (!e) return;
-    this.bytes -= e.value.catalog.length + e.value.gzip.byteLength;
+    this.bytes -= e.value.catalog.length + (e.value.stored?.length ?? 0) + e.value.gzip.byteLength;
     this.entries.delete(node);
   }
 }

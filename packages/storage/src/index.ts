@@ -83,6 +83,12 @@ export interface RetentionOptions {
   now?: Date;
 }
 
+/** A node's latest stored facts (when) and catalog (which), or nulls. */
+export interface NodeMarks {
+  factsAt: string | null;
+  catalogId: number | null;
+}
+
 export interface GcResult {
   reports: number;
   expiredNodes: number;
@@ -94,9 +100,16 @@ export interface Storage {
   readonly dialect: Dialect;
   /** Creates the tables, or migrates an existing database to the current schema. */
   init(): Promise<void>;
-  saveFacts(node: string, facts: unknown, environment?: string, options?: SaveFactsOptions): Promise<void>;
+  /** Stores a node's facts; answers when they were stored (the node's `factsAt`, see `marks`). */
+  saveFacts(node: string, facts: unknown, environment?: string, options?: SaveFactsOptions): Promise<string>;
   getFacts(node: string): Promise<unknown | undefined>;
-  saveCatalog(node: string, catalog: string, version: string, options?: SaveCatalogOptions): Promise<void>;
+  /** Stores a catalog as the node's latest; answers its id (the node's `catalogId`, see `marks`). */
+  saveCatalog(node: string, catalog: string, version: string, options?: SaveCatalogOptions): Promise<number>;
+  /**
+   * Which facts and catalog are a node's latest (one indexed read): a master that skips storing
+   * what it stored before checks here that no other master stored something else since.
+   */
+  marks(node: string): Promise<NodeMarks>;
   /** The last `n` catalogs of a node, newest first (JSON text). */
   catalogs(node: string, n: number): Promise<{ version: string; time: string; catalog: string }[]>;
   saveReport(node: string, report: StoredReport, options?: Produced): Promise<number>;
@@ -153,8 +166,14 @@ class SqlStorage implements Storage {
     return this.dialect === 'postgres' ? 'CAST(? AS jsonb)' : '?';
   }
 
+  /**
+   * Makes the node's row and locks it until the transaction ends: two masters storing the same
+   * node's facts or catalog at once (an agent that retried through another master) take turns,
+   * so neither sees the other's half-replaced rows (on PostgreSQL the upsert locks the row;
+   * SQLite writes one transaction at a time anyway).
+   */
   private async ensureNode(node: string): Promise<void> {
-    await this.db.run('INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO NOTHING', [node]);
+    await this.db.run('INSERT INTO nodes (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name', [node]);
   }
 
   /** Environments this process knows are stored (they are never deleted). */
@@ -188,7 +207,7 @@ class SqlStorage implements Storage {
     await this.insertMany('fact_values', ['node', 'name', 'value'], new Set(['value']), rows);
   }
 
-  async saveFacts(node: string, facts: unknown, environment?: string, options: SaveFactsOptions = {}): Promise<void> {
+  async saveFacts(node: string, facts: unknown, environment?: string, options: SaveFactsOptions = {}): Promise<string> {
     const now = new Date().toISOString();
     const produced = options.producerTimestamp ? pdbTime(options.producerTimestamp) : now;
     await this.db.transaction(async () => {
@@ -203,6 +222,13 @@ class SqlStorage implements Storage {
       await this.ensureEnvironment(environment);
     });
     this.remember(environment);
+    return now;
+  }
+
+  async marks(node: string): Promise<NodeMarks> {
+    const rows = await this.db.all<{ facts_at: string | null; latest_catalog_id: number | string | null }>('SELECT facts_at, latest_catalog_id FROM nodes WHERE name = ?', [node]);
+    const id = rows[0]?.latest_catalog_id;
+    return { factsAt: rows[0]?.facts_at ?? null, catalogId: id === null || id === undefined ? null : Number(id) };
   }
 
   async getFacts(node: string): Promise<unknown | undefined> {
@@ -210,7 +236,7 @@ class SqlStorage implements Storage {
     return rows[0]?.facts ? JSON.parse(rows[0].facts) : undefined;
   }
 
-  async saveCatalog(node: string, catalog: string, version: string, options: SaveCatalogOptions = {}): Promise<void> {
+  async saveCatalog(node: string, catalog: string, version: string, options: SaveCatalogOptions = {}): Promise<number> {
     const time = new Date().toISOString();
     const produced = options.producerTimestamp ? pdbTime(options.producerTimestamp) : time;
     let doc: Record<string, unknown> = {};
@@ -223,6 +249,7 @@ class SqlStorage implements Storage {
     // a password from Sensitive() reaches the agent and no one who reads the store.
     catalog = withoutSensitiveValues(catalog, doc);
     const environment = options.environment ?? (typeof doc.environment === 'string' ? doc.environment : null);
+    let stored = 0;
     await this.db.transaction(async () => {
       await this.ensureNode(node);
       const id = await this.db.insertId(
@@ -237,8 +264,10 @@ class SqlStorage implements Storage {
       await this.writeResourceRows(node, rows.resources);
       await this.ensureEnvironment(environment);
       await this.db.run(`DELETE FROM catalogs WHERE node = ? AND id NOT IN (SELECT id FROM catalogs WHERE node = ? ORDER BY id DESC LIMIT ${this.keepCatalogs})`, [node, node]);
+      stored = id;
     });
     this.remember(environment);
+    return stored;
   }
 
   /** Replaces the resource rows of a node's latest catalog. */
@@ -262,6 +291,16 @@ class SqlStorage implements Storage {
     let id = 0;
     const cached = report.cached_catalog_status ?? 'not_used';
     await this.db.transaction(async () => {
+      // The same report again (an agent that sent it again through another master when the
+      // first went down before answering) is not stored twice: one run is one transaction of
+      // one node, started at one time. (PuppetDB's hash would not say so: it holds the time
+      // each master received the report.)
+      const again = row.transaction_uuid === null ? [] : await this.db.all<{ id: number | string }>(
+        'SELECT id FROM reports WHERE node = ? AND transaction_uuid = ? AND time = ?', [node, row.transaction_uuid, report.time]);
+      if (again.length) {
+        id = Number(again[0].id);
+        return;
+      }
       id = await this.db.insertId(
         `INSERT INTO reports (node, time, status, noop, cached_catalog_status, report, hash, puppet_version, report_format, configuration_version,
            start_time, end_time, producer_timestamp, producer, transaction_uuid, catalog_uuid, code_id, job_id, environment, noop_pending,

@@ -77,8 +77,10 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     }
     return t;
   };
-  // Facts unchanged since the last save within a minute are not written again.
-  const factsSaved = new Map<string, { digest: string; at: number }>();
+  // Facts unchanged since this master saved them, within a minute, are not written again — if
+  // they are still the node's latest in the store (another master sharing it may have saved
+  // others since: an agent that went there and came back).
+  const factsSaved = new Map<string, { digest: string; at: number; factsAt: string }>();
 
   /**
    * A node's catalog: classified (the classifier's environment wins over the one asked for),
@@ -94,17 +96,27 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     const factsJson = JSON.stringify(facts);
     const factsDigest = createHash('sha256').update(`${environment}\0${factsJson}`).digest('hex');
     const trusted = trustedFacts(req.identity!);
-    const saved = factsSaved.get(name);
-    if (!saved || saved.digest !== factsDigest || Date.now() - saved.at > 60_000) {
-      // $trusted is stored beside the facts (PuppetDB answers it as the `trusted` fact).
-      await storage.saveFacts(name, facts as Record<string, unknown>, environment, { trusted: trusted.facts, producer: config.certname });
-      factsSaved.set(name, { digest: factsDigest, at: Date.now() });
-    }
     const classJson = config.externalNodes ? JSON.stringify(classification) : '';
     const key = createHash('sha256').update(`${environment}\0${codeVersions.get(env.directory!)}\0${name}\0${factsDigest}\0${trusted.json}\0${classJson}`).digest('hex');
     let result = catalogCache.get(name, key);
-    if (result) metrics.cacheHits++;
-    else {
+    const saved = factsSaved.get(name);
+    const fresh = saved !== undefined && saved.digest === factsDigest && Date.now() - saved.at <= 60_000;
+    // What the store holds as the node's latest, when this master would skip writing something.
+    const marks = fresh || result ? await storage.marks(name) : undefined;
+    if (!fresh || marks?.factsAt !== saved!.factsAt) {
+      // $trusted is stored beside the facts (PuppetDB answers it as the `trusted` fact).
+      const factsAt = await storage.saveFacts(name, facts as Record<string, unknown>, environment, { trusted: trusted.facts, producer: config.certname });
+      factsSaved.set(name, { digest: factsDigest, at: Date.now(), factsAt });
+    }
+    if (result) {
+      metrics.cacheHits++;
+      // Another master stored a catalog for this node since (other facts, other code): the one
+      // served now becomes the latest again, so the store (and the exports others collect) is
+      // what the agent applies.
+      if (marks?.catalogId !== result.storedId) {
+        result.storedId = await storage.saveCatalog(name, result.stored ?? result.catalog, result.version, { transactionUuid, environment, producer: config.certname });
+      }
+    } else {
       const out = await pool.compile({
         environment: env,
         node: name, factsJson, trusted: trusted.facts, classifierYaml: classification.yaml, serverFacts,
@@ -118,10 +130,10 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
         throw new KasperError(out.error.code, formatMessage(MASTER_MESSAGES.messages['KSP-MASTER-009'].message, { node: name, reason: `${out.error.message}${where}` }), { location: l, status: 500 });
       }
       // The cache keeps what the agent gets; the store the whole catalog, exported resources too.
-      result = { catalog: out.catalog, gzip: out.gzip, version: out.version };
+      const storedId = await storage.saveCatalog(name, out.stored ?? out.catalog, out.version, { transactionUuid, environment, producer: config.certname });
+      result = { catalog: out.catalog, gzip: out.gzip, version: out.version, stored: out.stored, storedId };
       // A catalog that collected other nodes' exports changes when they do: compiled every time.
       if (!out.collectedExports) catalogCache.set(name, key, result);
-      await storage.saveCatalog(name, out.stored ?? out.catalog, out.version, { transactionUuid, environment, producer: config.certname });
     }
     metrics.catalogs++;
     reply.type('application/json').header('vary', 'accept-encoding');
