@@ -88,9 +88,12 @@ export class Catalog {
    * `collected`), and without the edges that touch them — as
    * Puppet's compiler filters the catalog it answers an agent with (and `puppet catalog
    * compile` prints), after the whole one was stored. This catalog itself when it exports nothing.
+   * A resource its own collector made real is not exported in this view: `collected` is not in
+   * the JSON, so an agent reading `exported: true` would leave it out (Puppet's agent applies
+   * what it is sent either way; the stored catalog keeps it exported, for other nodes).
    */
   agentView(): Catalog {
-    if (!this.resources.some((r) => r.exported && !r.collected)) return this;
+    if (!this.resources.some((r) => r.exported)) return this;
     const c = new Catalog(this.name, this.environment, this.version);
     c.tags = [...this.tags];
     c.classes = [...this.classes];
@@ -99,7 +102,7 @@ export class Catalog {
     const gone = new Set<string>();
     for (const r of this.resources) {
       if (r.exported && !r.collected) gone.add(refKey(r.type, r.title));
-      else c.add(r);
+      else c.add(r.exported ? { ...r, exported: false, collected: undefined } : r);
     }
     for (const e of this.edges) if (!gone.has(e.source) && !gone.has(e.target)) c.addEdge(e.source, e.target);
     return c;
