@@ -45,7 +45,7 @@ export async function runPdbBench(nodes = Number(process.env.KASPER_BENCH_NODES 
       // Stands in for TLS: the benchmark measures the route and the database, not the handshake.
       identify: (req) => {
         const name = String(req.headers['x-certname'] ?? QUERIER);
-        return { certname: name, fingerprint: name, der: new X509Certificate(master!.ca.certificatePem(QUERIER)!).raw };
+        return { certname: name, fingerprint: name, der: new X509Certificate(master!.ca!.certificatePem(QUERIER)!).raw };
       },
     });
     const storage = master.storage;

@@ -73,7 +73,7 @@ test('a stock Puppet 7 agent runs against the Kasper master', async (t) => {
   if (!needs(t, !reason, reason ?? '')) return;
   const first = await agent('agent1.test');
   assert.equal(first.code, 1, first.output);
-  assert.ok(master!.ca.requestPem('agent1.test'), `the CSR is pending:\n${first.output}`);
+  assert.ok(master!.ca!.requestPem('agent1.test'), `the CSR is pending:\n${first.output}`);
   // Re-submitting before signing is answered as puppetserver does, and the agent goes on waiting.
   const again = await agent('agent1.test');
   assert.doesNotMatch(again.output, /HTTP response was 409/);

@@ -24,13 +24,13 @@ before(async () => {
     identify: (req) => {
       const name = req.headers['x-test-certname'];
       if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca.certificatePem(name)!).raw };
+      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca!.certificatePem(name)!).raw };
     },
   });
   // The state the agent found: its request signed, so its re-submission is refused.
   const csr = recorded.find((e) => e.url.startsWith('/puppet-ca/v1/certificate_request/'))!;
-  master.ca.submit(csr.requestBody, 'agent1.test');
-  master.ca.sign('agent1.test');
+  master.ca!.submit(csr.requestBody, 'agent1.test');
+  master.ca!.sign('agent1.test');
 });
 after(async () => {
   await master?.close();

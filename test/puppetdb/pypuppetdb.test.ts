@@ -86,11 +86,11 @@ async function startWithFleet(name: string, storage: string | undefined): Promis
     if (n.deactivated) await s.deactivateNode(n.certname, n.deactivated);
   }
   for (const [file, certname] of [['client', 'query.example.com'], ['agent', 'web01.example.com']]) {
-    const c = master.ca.generate(certname);
+    const c = master.ca!.generate(certname);
     writeFileSync(join(work, `${file}.pem`), c.certPem);
     writeFileSync(join(work, `${file}.key`), c.keyPem, { mode: 0o600 });
   }
-  writeFileSync(join(work, 'ca.pem'), master.ca.caCertPem());
+  writeFileSync(join(work, 'ca.pem'), master.ca!.caCertPem());
 }
 
 /** Runs queries.py (asynchronously: the master answers from this process). */

@@ -19,7 +19,7 @@ before(async () => {
     confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test', dnsAltNames: [],
     environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1, reportTtl: '14d', gcInterval: '1s',
   }, {
-    identify: () => ({ certname: 'master.test', fingerprint: 'm', der: new X509Certificate(master.ca.certificatePem('master.test')!).raw }),
+    identify: () => ({ certname: 'master.test', fingerprint: 'm', der: new X509Certificate(master.ca!.certificatePem('master.test')!).raw }),
   });
 });
 after(async () => {

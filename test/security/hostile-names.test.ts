@@ -46,7 +46,7 @@ before(async () => {
     identify: (req) => {
       const name = req.headers['x-test-certname'];
       if (typeof name !== 'string') return { refused: 'no client certificate' };
-      const der = new X509Certificate(master.ca.certificatePem('master.test')!).raw;
+      const der = new X509Certificate(master.ca!.certificatePem('master.test')!).raw;
       return { certname: name, fingerprint: name, der };
     },
   });

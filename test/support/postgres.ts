@@ -1,7 +1,7 @@
 // A real PostgreSQL server for tests: installed from Debian's packages when missing (as root),
 // started in a temporary folder on loopback, stopped afterwards.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCommands, isRoot } from './host.ts';
@@ -18,8 +18,11 @@ function pgBin(): string | undefined {
   return versions[0] ? join(base, versions[0], 'bin') : undefined;
 }
 
-/** Starts a server, or returns why it cannot. */
-export function startPostgres(): PgServer | { reason: string } {
+/**
+ * Starts a server, or returns why it cannot: on loopback, or in a network namespace on one of
+ * its addresses (`netns`, `address`), where other namespaces reach it.
+ */
+export function startPostgres(where: { netns?: string; address?: string } = {}): PgServer | { reason: string } {
   if (!isRoot) return { reason: 'a PostgreSQL server for tests needs root (to install and run it as the postgres user)' };
   if (!pgBin()) {
     const why = ensureCommands({ pg_lsclusters: 'postgresql' });
@@ -33,10 +36,15 @@ export function startPostgres(): PgServer | { reason: string } {
   chownSync(dir, uid, gid);
   const port = 20000 + (process.pid % 20000);
   const asPg = (args: string[]) => execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe', cwd: '/' });
+  const address = where.address ?? '127.0.0.1';
   asPg([join(bin, 'initdb'), '-D', join(dir, 'data'), '-A', 'trust', '-U', 'kasper', '--no-sync']);
-  asPg([join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+  // Other namespaces connect from their own addresses, which initdb's pg_hba.conf does not list.
+  if (where.address) appendFileSync(join(dir, 'data', 'pg_hba.conf'), `host all all ${where.address.replace(/\.\d+$/, '.0')}/24 trust\n`);
+  const start = [join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-w', '-l', join(dir, 'log'), '-o', `-p ${port} -k ${dir} -c listen_addresses=${address} -c fsync=off`, 'start'];
+  if (where.netns) execFileSync('ip', ['netns', 'exec', where.netns, 'runuser', '-u', 'postgres', '--', ...start], { stdio: 'pipe', cwd: '/' });
+  else asPg(start);
   return {
-    url: `postgres://kasper@127.0.0.1:${port}/postgres`,
+    url: `postgres://kasper@${address}:${port}/postgres`,
     stop() {
       try {
         asPg([join(bin, 'pg_ctl'), '-D', join(dir, 'data'), '-w', '-m', 'fast', 'stop']);

@@ -105,7 +105,24 @@ export class MasterClient {
    * to an Accept it cannot serve, file content is only `application/octet-stream`); with `auth`
    * (the default) our certificate and key go along.
    */
-  call(method: string, path: string, options: CallOptions = {}): Promise<HttpResult> {
+  async call(method: string, path: string, options: CallOptions = {}): Promise<HttpResult> {
+    // A connection that failed before any answer (the master behind a load balancer died, or
+    // was restarting) is tried again, twice, a second apart: through the balancer the next try
+    // reaches a master that is up. Every request an agent sends may be repeated: a catalog is
+    // compiled again, a report already stored is recognised by its hash and not stored twice.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.callOnce(method, path, options);
+      } catch (e) {
+        const code = (e as { cause?: { code?: string }; code?: string }).cause?.code ?? (e as { code?: string }).code;
+        const cut = /^(ECONNRESET|ECONNREFUSED|EPIPE|ECONNABORTED)$/.test(code ?? '') || /socket hang up/.test((e as Error).message);
+        if (!cut || attempt >= 2) throw e;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private callOnce(method: string, path: string, options: CallOptions = {}): Promise<HttpResult> {
     const { server, port } = this.config;
     const { body, accept = 'application/json', contentType, auth = true } = options;
     const haveCa = existsSync(this.caPath);

@@ -30,7 +30,7 @@ export async function runMaster(opts: Record<string, unknown>, out: Output): Pro
   const master = await startMaster({
     confdir: s.confdir, vardir: s.vardir, bind: s.bind, port: s.port, certname: s.certname,
     dnsAltNames: s.dns_alt_names, environmentpath: s.environmentpath, basemodulepath: s.basemodulepath,
-    storage: s.storage,
+    storage: s.storage, caServer: s.ca_server, caRefreshSeconds: s.ca_refresh,
     autosign: {
       allow: s.autosign,
       policyExecutable: s.autosign_policy,
@@ -42,7 +42,7 @@ export async function runMaster(opts: Record<string, unknown>, out: Output): Pro
     catalogCacheBytes: s.catalog_cache_mb !== undefined ? s.catalog_cache_mb * 1024 * 1024 : undefined,
     queryAllow: s.query_allow, reportTtl: s.report_ttl, nodeTtl: s.node_ttl, nodePurgeTtl: s.node_purge_ttl, gcInterval: s.gc_interval,
     host: { fqdn: text(host.fqdn), ipaddress: text(host.ipaddress), ipaddress6: text(host.ipaddress6) },
-  });
+  }, { log: (line: string) => out.stdout(`${line}\n`) });
   out.stdout(`Kasper master ${s.certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);
   await new Promise<void>((resolveStop) => {
     let stopped = false;

@@ -32,7 +32,7 @@ before(async () => {
     identify: (req) => {
       const name = req.headers['x-test-certname'];
       if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca.certificatePem('master.test')!).raw };
+      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca!.certificatePem('master.test')!).raw };
     },
   });
 });

@@ -2,6 +2,7 @@
 // three encapsulated plugins — the CA's open routes, the v3 routes for agents with a
 // certificate, and status/metrics. Every route has a JSON schema for what it takes and answers;
 // a name that does not match its grammar is refused (400) before any handler runs.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +14,7 @@ import { printable, writeFileAtomic } from '@kasper/files';
 import { openStorage, type Storage } from '@kasper/storage';
 import { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import { CompilePool } from './compile-pool.ts';
+import { RemoteCa } from './ca-remote.ts';
 import { exportedResources } from '@kasper/query';
 import type { MasterConfig } from './config.ts';
 import type { MasterContext } from './context.ts';
@@ -29,7 +31,8 @@ import { v3Plugin } from './plugins/v3.ts';
 
 export interface BuiltMaster {
   app: FastifyInstance;
-  ca: CertificateAuthority;
+  /** The CA; undefined on a master that is not the CA (`caServer`). */
+  ca: CertificateAuthority | undefined;
   storage: Storage;
   /** Every route the master serves, as registered: method, URL pattern, query parameters its schema takes. */
   routes: RouteInfo[];
@@ -49,6 +52,8 @@ export interface Master extends BuiltMaster {
 export interface BuildOptions {
   /** How a request's identity is established; by default the TLS client certificate. Tests may replace it. */
   identify?: Identify;
+  /** Where a master that is not the CA says what it waits for (default: the request log). */
+  log?: (line: string) => void;
   /** Called with every request and its answer (interop fixtures are recorded this way). */
   record?: (exchange: Exchange) => void;
 }
@@ -89,16 +94,27 @@ function ownCertificate(config: MasterConfig, ca: CertificateAuthority): { keyPa
 
 /** Builds the master, not yet listening: `app.inject()` reaches every route. */
 export async function buildMaster(config: MasterConfig, options: BuildOptions = {}): Promise<BuiltMaster> {
-  const ca = new CertificateAuthority(config.confdir);
-  ca.setup();
-  const { keyPath, certPath } = ownCertificate(config, ca);
+  // The CA master holds the CA; another master (caServer) asks it for its certificate and CRL.
+  const remoteCa = config.caServer ? new RemoteCa(config.caServer, config.confdir, config.certname) : undefined;
+  let ca: CertificateAuthority | undefined;
+  let keyPath: string;
+  let certPath: string;
+  if (remoteCa) {
+    await remoteCa.bootstrap(config.dnsAltNames, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
+    ({ keyPath, certPath } = remoteCa);
+  } else {
+    ca = new CertificateAuthority(config.confdir);
+    ca.setup();
+    ({ keyPath, certPath } = ownCertificate(config, ca));
+  }
+  const trust = remoteCa ?? ca!;
   privateDir(config.vardir);
   const storage = openStorage(config.storage ?? join(config.vardir, 'kasper.db'));
   await storage.init();
   const logFile = config.logFile ?? join(config.vardir, 'log', 'master.log');
   privateDir(join(logFile, '..'));
 
-  const tlsOptions = () => ({ key: readFileSync(keyPath), cert: readFileSync(certPath), ca: ca.caCertPem(), crl: ca.crlPem() });
+  const tlsOptions = () => ({ key: readFileSync(keyPath), cert: readFileSync(certPath), ca: trust.caCertPem(), crl: trust.crlPem() });
   const app = Fastify({
     https: { ...tlsOptions(), requestCert: true, rejectUnauthorized: false, handshakeTimeout: 10_000 },
     bodyLimit: config.bodyLimit ?? 16 * 1024 * 1024,
@@ -114,12 +130,28 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
   });
 
   // Revocation and a new CRL reach new connections at once, whoever wrote them (the CLI too).
-  const revocations = new Revocations(ca, () => app.server.setSecureContext(tlsOptions()));
+  const revocations = ca
+    ? new Revocations(join(ca.dir, 'ca_crl.pem'), () => ca.revokedSerialNumbers(), () => app.server.setSecureContext(tlsOptions()))
+    : new Revocations(join(config.confdir, 'ssl', 'crl.pem'), () => new Set(), () => {
+      // A new CRL from the CA master: new handshakes check it; sessions verified under the
+      // old one cannot be resumed (new ticket keys), and idle connections are closed, so a
+      // revoked client's next request shakes hands again and is refused.
+      app.server.setSecureContext(tlsOptions());
+      app.server.setTicketKeys(randomBytes(48));
+      app.server.closeIdleConnections();
+    });
+  let crlTimer: NodeJS.Timeout | undefined;
+  if (remoteCa) {
+    crlTimer = setInterval(() => {
+      remoteCa.refreshCrl().then(() => revocations.refresh(), (e: Error) => app.log.warn({ err: e.message }, 'CRL not refreshed from the CA master'));
+    }, (config.caRefreshSeconds ?? 60) * 1000);
+    crlTimer.unref();
+  }
   // `Type <<| |>>` collects other active nodes' exported resources from the store.
   const pool = new CompilePool(config.compileWorkers, config.compileHeapMb,
     (node, type, query) => exportedResources(storage, node, type, query, { nodePurgeTtl: config.nodePurgeTtl }));
   const ctx: MasterContext = {
-    config, ca, storage, pool,
+    config, ca, remoteCa, storage, pool,
     catalogCache: new CatalogCache(config.catalogCacheBytes ?? 128 * 1024 * 1024),
     codeVersions: new CodeVersions(),
     metrics: { requests: 0, catalogs: 0, cacheHits: 0, compileErrors: 0, reports: 0, refused: 0 },
@@ -154,6 +186,7 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
   return {
     app, ca, storage, routes,
     async close() {
+      clearInterval(crlTimer);
       await app.close();
       await pool.close();
       await storage.close();

@@ -13,6 +13,13 @@ export interface MasterConfig {
   environmentpath: string;
   /** Module folders shared by every environment. */
   basemodulepath: string[];
+  /**
+   * The CA master (`https://host:port`) when this master is not the CA (`ca_server`): it keeps
+   * no CA key, gets its own certificate from there, forwards the open CA routes and refreshes
+   * the CRL every `caRefreshSeconds` (default 60). See docs/master.md, *Several masters*.
+   */
+  caServer?: string;
+  caRefreshSeconds?: number;
   /** `sqlite:/path` or `postgres://…`; default SQLite in the vardir. */
   storage?: string;
   autosign?: AutosignPolicy;

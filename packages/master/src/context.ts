@@ -2,6 +2,7 @@
 // counters, and how a request's identity is established.
 import type { CertificateAuthority } from '@kasper/ca';
 import type { Storage } from '@kasper/storage';
+import type { RemoteCa } from './ca-remote.ts';
 import type { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import type { CompilePool } from './compile-pool.ts';
 import type { MasterConfig } from './config.ts';
@@ -18,7 +19,10 @@ export interface Metrics {
 
 export interface MasterContext {
   config: MasterConfig;
-  ca: CertificateAuthority;
+  /** The CA, on the master that holds it; undefined on a master with `caServer` (see `remoteCa`). */
+  ca: CertificateAuthority | undefined;
+  /** On a master that is not the CA: the CA master it forwards the open CA routes to. */
+  remoteCa?: RemoteCa;
   storage: Storage;
   pool: CompilePool;
   catalogCache: CatalogCache;

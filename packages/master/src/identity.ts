@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
-import { normalizeSerial, type CertificateAuthority } from '@kasper/ca';
+import { normalizeSerial } from '@kasper/ca';
 
 export interface Identity {
   certname: string;
@@ -16,25 +16,30 @@ export interface Identity {
 /** An identity, or why there is none. */
 export type Identify = (req: FastifyRequest) => Identity | { refused: string };
 
-/** Tracks the CA's CRL file: the revoked serials, and a callback when it changes (new TLS context). */
+/**
+ * Tracks a CRL file: the revoked serials, and a callback when it changes (new TLS context). On
+ * the CA master the file is the CA's own and `serials` reads the CA's list; on a master that is
+ * not the CA it is the copy fetched from the CA master, enforced by the TLS context (new
+ * connections) and by closing idle ones when it changes (see app.ts), `serials` then empty.
+ */
 export class Revocations {
   private mtime: number;
   private serials: Set<string>;
   private readonly crlPath: string;
-  private readonly ca: CertificateAuthority;
+  private readonly read: () => Set<string>;
   private readonly onChange: () => void;
-  constructor(ca: CertificateAuthority, onChange: () => void) {
-    this.ca = ca;
+  constructor(crlPath: string, read: () => Set<string>, onChange: () => void) {
+    this.read = read;
     this.onChange = onChange;
-    this.crlPath = `${ca.dir}/ca_crl.pem`;
+    this.crlPath = crlPath;
     this.mtime = statSync(this.crlPath).mtimeMs;
-    this.serials = ca.revokedSerialNumbers();
+    this.serials = read();
   }
   refresh(): void {
     const m = statSync(this.crlPath).mtimeMs;
     if (m === this.mtime) return;
     this.mtime = m;
-    this.serials = this.ca.revokedSerialNumbers();
+    this.serials = this.read();
     this.onChange();
   }
   has(serial: string): boolean {

@@ -26,6 +26,8 @@ export const MASTER_MESSAGES = defineCatalogue({
     'KSP-MASTER-017': { message: 'No route for {method} {path}', hint: 'see docs/master.md for the routes', status: 404 },
     'KSP-MASTER-018': { message: 'Internal error (request {id})', hint: 'the master\'s log has the details under this request id', status: 500 },
     'KSP-MASTER-019': { message: 'The store gave no answer for exported resources {reason}', hint: "the master's storage is slow or down: see the master's log", status: 500 },
+    'KSP-MASTER-020': { message: 'The CA server {server} cannot be reached: {reason}', hint: 'this master is not the CA (ca_server): the CA master must be up for new certificates; runs of agents with certificates go on', status: 503 },
+    'KSP-MASTER-021': { message: '{path} is served by the CA master ({server}), not by this master', hint: 'send CA administration and certificate renewal to the CA master itself (ca_server on the agent, or the CA master\'s address)', status: 503 },
   },
 });
 

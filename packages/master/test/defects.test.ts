@@ -24,7 +24,7 @@ before(async () => {
     identify: (req) => {
       const name = req.headers['x-test-certname'];
       if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca.certificatePem('master.test')!).raw };
+      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca!.certificatePem('master.test')!).raw };
     },
   });
 });
@@ -85,8 +85,8 @@ test('3. the CSR route stores nothing for a CSR that names someone else, and say
   const put = (url: string, csr: string) => master.app.inject({ method: 'PUT', url, payload: csr, headers: { 'content-type': 'text/plain' } });
   const other = await put('/puppet-ca/v1/certificate_request/victim.test', makeCsr('attacker.test', key.keyPem, key.publicPem));
   assert.equal(other.statusCode, 400);
-  assert.equal(master.ca.requestPem('attacker.test'), undefined);
-  assert.equal(master.ca.requestPem('victim.test'), undefined);
+  assert.equal(master.ca!.requestPem('attacker.test'), undefined);
+  assert.equal(master.ca!.requestPem('victim.test'), undefined);
   const own = await put('/puppet-ca/v1/certificate_request/pending.test', makeCsr('pending.test', key.keyPem, key.publicPem));
   assert.equal(own.statusCode, 200);
   assert.equal(own.body, 'pending');

@@ -53,7 +53,7 @@ before(async () => {
       const name = req.headers['x-test-certname'];
       if (typeof name !== 'string') return { refused: 'no client certificate' };
       // A node with a certificate of its own presents it; the others borrow the master's.
-      const pem = master.ca.certificatePem(name) ?? master.ca.certificatePem('master.test')!;
+      const pem = master.ca!.certificatePem(name) ?? master.ca!.certificatePem('master.test')!;
       return { certname: name, fingerprint: name, der: new X509Certificate(pem).raw };
     },
   });
@@ -177,7 +177,7 @@ test('certificate_status: the master (or a pp_cli_auth certificate) lists, signs
 });
 
 test('certificate_renewal: a node gets a new certificate for its own key', async () => {
-  const { certPem } = master.ca.generate('renew.test');
+  const { certPem } = master.ca!.generate('renew.test');
   const res = await master.app.inject({ method: 'POST', url: '/puppet-ca/v1/certificate_renewal', headers: { 'x-test-certname': 'renew.test' } });
   assert.equal(res.statusCode, 200, res.body);
   const before = new X509Certificate(certPem);
@@ -185,7 +185,7 @@ test('certificate_renewal: a node gets a new certificate for its own key', async
   assert.equal(after.subject, before.subject);
   assert.notEqual(after.serialNumber, before.serialNumber);
   assert.ok(after.publicKey.equals(before.publicKey));
-  assert.ok(after.checkIssued(new X509Certificate(master.ca.caCertPem())));
+  assert.ok(after.checkIssued(new X509Certificate(master.ca!.caCertPem())));
 });
 
 test('status services answer for monitoring without a certificate', async () => {

@@ -74,6 +74,8 @@ export interface SettingValues {
   node_ttl: string | undefined;
   node_purge_ttl: string | undefined;
   gc_interval: string | undefined;
+  ca_server: string | undefined;
+  ca_refresh: number | undefined;
   server: string;
   waitforcert: number;
   runinterval: number;
@@ -209,6 +211,15 @@ export const SETTINGS = {
   gc_interval: {
     kind: 'string', commands: ['master'],
     description: 'how often garbage collection runs: 60m, or minutes (0: never)', default: none, defaultText: '60',
+  },
+  ca_server: {
+    kind: 'string', flag: '--ca-server <url>', commands: ['master'],
+    description: 'the CA master (https://host:port) when this master is not the CA: several masters on one store',
+    default: none, defaultText: '(this master is the CA)',
+  },
+  ca_refresh: {
+    kind: 'integer', flag: '--ca-refresh <seconds>', commands: ['master'],
+    description: 'with ca_server: seconds between fetches of the CA master\'s CRL', default: none, defaultText: '60',
   },
   server: {
     kind: 'string', flag: '--server <host>', commands: ['agent'],

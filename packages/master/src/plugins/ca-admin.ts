@@ -50,7 +50,19 @@ function status(ca: CertificateAuthority, name: string): Record<string, unknown>
 }
 
 export async function caAdminPlugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
-  const { ca, config } = ctx;
+  const { ca: held, config } = ctx;
+  if (!held) {
+    // Not the CA: these routes act for the client's own certificate, which a forwarded request
+    // would not carry, so they are the CA master's alone, and this master says where it is.
+    const elsewhere = async (req: { url: string }) => {
+      throw raise('KSP-MASTER-021', { path: req.url.split('?')[0], server: ctx.remoteCa!.server });
+    };
+    app.post('/puppet-ca/v1/certificate_renewal', elsewhere);
+    for (const method of ['GET', 'PUT', 'DELETE'] as const) app.route({ method, url: '/puppet-ca/v1/certificate_status/:name', handler: elsewhere });
+    app.get('/puppet-ca/v1/certificate_statuses/:any', elsewhere);
+    return;
+  }
+  const ca = held;
 
   // Renewal: any node, for its own certificate.
   await app.register(async (renewal) => {
