@@ -56,6 +56,9 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   await until('the first run', () => summaries() === 1).catch((e: Error) => { throw new Error(`${e.message}: ${daemon.log()}`); });
   assert.equal(runs(), 1);
   assert.ok(existsSync(join(work, 'after')));
+  // The daemon replaced itself once to run in V8's lite mode (smaller; docs/performance.md),
+  // keeping its PID: the signals below reach it.
+  assert.ok(readFileSync(`/proc/${daemon.proc.pid}/cmdline`, 'utf8').split('\0').includes('--lite-mode'));
   // The interval is an hour: only SIGHUP can start the second run now.
   daemon.proc.kill('SIGHUP');
   await until('the run SIGHUP asked for', () => summaries() === 2);
