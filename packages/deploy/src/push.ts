@@ -6,7 +6,7 @@
 // was, so the environment is untouched. Accepted, the post-receive deploy moves the very tree
 // that was compared into place.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { diffNodes, environmentOf, renderSummary, type DiffReport, type ExportedSource, type NodeFacts } from '@kasper/diff';
 import { isEnvironmentName } from '@kasper/master/names';
@@ -78,7 +78,11 @@ export async function checkPush(o: CodeOptions, updates: { old: string; new: str
         verdicts.push({ branch, commit: u.new, accepted: opts.gate === 'off', reason });
         continue;
       }
-      fleet ??= await opts.fleet();
+      try {
+        fleet ??= await opts.fleet();
+      } catch (e) {
+        throw raise('KSP-DEPLOY-011', { user: userInfo().username, reason: (e as Error).message });
+      }
       const { nodes, scope } = chooseNodes(fleet, branch);
       if (!nodes.length) {
         opts.print(`kasper:   no node's facts are stored yet: nothing to compile (the tree was checked: ${Date.now() - t0} ms)`);
