@@ -8,6 +8,7 @@ import { agentCommand, caCommand, masterCommand, nodeCommand, reportCommand } fr
 import { diffCommand } from './diff-command.ts';
 import { codeCommand } from './code-command.ts';
 import { configCommand } from './config-command.ts';
+import { secretCommand } from './secret-command.ts';
 import { createOutput, printError, printWarnings, type Output } from './output.ts';
 import { raise } from './messages.ts';
 
@@ -47,6 +48,7 @@ export function buildProgram(out: Output): Command {
   program.addCommand(diffCommand(out));
   program.addCommand(codeCommand(out));
   program.addCommand(configCommand(out));
+  program.addCommand(secretCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through
   // `out` and reports its exit instead of ending the process.
   const configure = (top: string) => (cmd: Command) => {

@@ -10,6 +10,7 @@ import { fromData, parseJsonData, parseYaml11Data, parseYamlData } from './facts
 import { hashGet, NOT_FOUND, PRegexp, type Value } from './values.ts';
 import { CompileError } from './errors.ts';
 import { compileRaiser } from './messages.ts';
+import { decryptValueString, keyOptionsFrom, Keyring, type KeyOptions } from '@kasper/secrets';
 
 export type MergeStrategy = 'first' | 'unique' | 'hash' | 'deep';
 
@@ -32,7 +33,9 @@ interface Level {
   globs: string[];
   mappedPaths: [string, string, string] | null;
   datadir: string;
-  backend: 'yaml_data' | 'json_data';
+  backend: 'yaml_data' | 'json_data' | 'eyaml_lookup_key';
+  /** eyaml_lookup_key: the key pair its `options` name (read when a value is first decrypted). */
+  keys?: Keyring;
 }
 
 interface Layer {
@@ -62,6 +65,7 @@ export class Hiera {
   private readonly fileCache = new Map<string, Map<Value, Value> | null>();
   private readonly modulePaths: (module: string) => string | undefined;
   private readonly moduleLayers = new Map<string, Layer | null>();
+  private readonly keyrings = new Map<string, Keyring>();
 
   /**
    * @param configs the global/environment hiera.yaml files, searched first to last
@@ -76,7 +80,7 @@ export class Hiera {
    * @param environmentConfig the environment's hiera.yaml, when it is one of `configs`
    */
   constructor(configs: string[], moduleDir: (module: string) => string | undefined, environmentConfig?: string) {
-    for (const c of configs) if (existsSync(c)) this.layers.push(readConfig(c, null));
+    for (const c of configs) if (existsSync(c)) this.layers.push(readConfig(c, null, this.keyrings));
     this.modulePaths = moduleDir;
     this.environmentLayer = environmentConfig !== undefined && existsSync(environmentConfig);
   }
@@ -85,7 +89,7 @@ export class Hiera {
     if (!this.moduleLayers.has(module)) {
       const dir = this.modulePaths(module);
       const cfg = dir ? join(dir, 'hiera.yaml') : undefined;
-      this.moduleLayers.set(module, cfg && existsSync(cfg) ? readConfig(cfg, module) : null);
+      this.moduleLayers.set(module, cfg && existsSync(cfg) ? readConfig(cfg, module, this.keyrings) : null);
     }
     return this.moduleLayers.get(module) ?? null;
   }
@@ -118,7 +122,7 @@ export class Hiera {
     for (const layer of this.layersFor(root, legacy && !this.environmentLayer)) {
       if (layer.module && !root.startsWith(`${layer.module}::`)) continue;
       explain?.(`  ${layer.module ? `Module "${layer.module}"` : 'Environment'} data: ${layer.configPath}`);
-      for (const file of this.dataFiles(layer, scope)) {
+      for (const { file, level } of this.dataFiles(layer, scope)) {
         const data = this.readData(file);
         if (!data) {
           explain?.(`    Path "${file}": not found`);
@@ -129,8 +133,9 @@ export class Hiera {
           explain?.(`    Path "${file}": no key "${root}"`);
           continue;
         }
-        const value = this.interpolateValue(v, scope);
-        explain?.(`    Path "${file}": found ${stringify(value)}`);
+        // eyaml_lookup_key decrypts ENC[…] first, then interpolates (the clear text too), as Puppet's.
+        const value = this.interpolateValue(level.keys ? decryptDeep(v, level.keys, file, root) : v, scope);
+        explain?.(`    Path "${file}": found ${level.keys ? '(decrypted, not shown)' : stringify(value)}`);
         found.push(value);
         if (options.strategy === 'first') break;
       }
@@ -162,7 +167,7 @@ export class Hiera {
   private optionsFor(key: string, scope: HieraScope): { merge: MergeOptions; convertTo?: Value } {
     const optionSets: Map<Value, Value>[] = [];
     for (const layer of this.layersFor(key)) {
-      for (const file of this.dataFiles(layer, scope)) {
+      for (const { file } of this.dataFiles(layer, scope)) {
         const data = this.readData(file);
         const lo = data ? hashGet(data, 'lookup_options') : NOT_FOUND;
         if (lo instanceof Map) optionSets.push(lo);
@@ -190,18 +195,18 @@ export class Hiera {
     return { merge: { strategy: 'first' } };
   }
 
-  private dataFiles(layer: Layer, scope: HieraScope): string[] {
-    const out: string[] = [];
+  private dataFiles(layer: Layer, scope: HieraScope): { file: string; level: Level }[] {
+    const out: { file: string; level: Level }[] = [];
     for (const level of layer.levels) {
-      for (const p of level.paths) out.push(join(level.datadir, this.interpolateString(p, scope)));
-      for (const g of level.globs) out.push(...expandGlob(join(level.datadir, this.interpolateString(g, scope))));
+      for (const p of level.paths) out.push({ file: join(level.datadir, this.interpolateString(p, scope)), level });
+      for (const g of level.globs) out.push(...expandGlob(join(level.datadir, this.interpolateString(g, scope))).map((file) => ({ file, level })));
       if (level.mappedPaths) {
         const [varName, key, template] = level.mappedPaths;
         const list = scope.variable(varName);
         if (Array.isArray(list)) {
           for (const item of list) {
             const sub: HieraScope = { variable: (n) => (n === key ? item : scope.variable(n)) };
-            out.push(join(level.datadir, this.interpolateString(template, sub)));
+            out.push({ file: join(level.datadir, this.interpolateString(template, sub)), level });
           }
         }
       }
@@ -279,6 +284,14 @@ export class Hiera {
     }
     return v;
   }
+}
+
+/** An eyaml value with each `ENC[…]` in its strings decrypted, inside arrays and hashes too. */
+function decryptDeep(v: Value, keys: Keyring, file: string, key: string): Value {
+  if (typeof v === 'string') return decryptValueString(v, keys, file, () => readFileSync(file, 'utf8'), key);
+  if (Array.isArray(v)) return v.map((x) => decryptDeep(x, keys, file, key));
+  if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, decryptDeep(x, keys, file, key)]));
+  return v;
 }
 
 function stringify(v: Value): string {
@@ -398,7 +411,16 @@ function sameValue(a: Value, b: Value): boolean {
   return stringify(a) === stringify(b) && typeof a === typeof b;
 }
 
-function readConfig(path: string, module: string | null): Layer {
+/** A level's (or the defaults') backend function: data_hash, lookup_key or data_dig, and its name. */
+function backendOf(m: Map<Value, Value>): { kind: 'data_hash' | 'lookup_key' | 'data_dig'; name: string } | undefined {
+  for (const kind of ['data_hash', 'lookup_key', 'data_dig'] as const) {
+    const v = hashGet(m, kind);
+    if (v !== NOT_FOUND) return { kind, name: String(v) };
+  }
+  return undefined;
+}
+
+function readConfig(path: string, module: string | null, keyrings: Map<string, Keyring>): Layer {
   let raw: unknown;
   try {
     raw = parseYamlData(readFileSync(path, 'utf8'));
@@ -414,7 +436,8 @@ function readConfig(path: string, module: string | null): Layer {
   const defaults = asMap(hashGet(cfg, 'defaults'));
   const defDatadir = str(hashGet(defaults, 'datadir')) ?? 'data';
   // Without a `defaults` key Hiera uses yaml_data; a `defaults` key must name the backend itself.
-  const defBackend = str(hashGet(defaults, 'data_hash')) ?? (defaultsGiven ? undefined : 'yaml_data');
+  const defFunction = backendOf(defaults) ?? (defaultsGiven ? undefined : { kind: 'data_hash', name: 'yaml_data' });
+  const defOptions = asMap(hashGet(defaults, 'options'));
   let hierarchy = hashGet(cfg, 'hierarchy');
   if (hierarchy === NOT_FOUND) {
     hierarchy = [new Map<Value, Value>([['name', 'Common'], ['path', 'common.yaml']])];
@@ -423,14 +446,12 @@ function readConfig(path: string, module: string | null): Layer {
   const levels: Level[] = hierarchy.map((h) => {
     const m = asMap(h);
     const name = str(hashGet(m, 'name')) ?? '(unnamed)';
-    const backend = str(hashGet(m, 'data_hash')) ?? defBackend;
-    if (backend === undefined && hashGet(m, 'lookup_key') === NOT_FOUND && hashGet(m, 'data_dig') === NOT_FOUND) {
-      throw raise('KSP-HIERA-011', { level: name, path });
-    }
-    if (hashGet(m, 'lookup_key') !== NOT_FOUND || hashGet(m, 'data_dig') !== NOT_FOUND) {
-      throw raise('KSP-HIERA-012', { path, level: name });
-    }
-    if (backend !== 'yaml_data' && backend !== 'json_data') {
+    const fn = backendOf(m) ?? defFunction;
+    if (fn === undefined) throw raise('KSP-HIERA-011', { level: name, path });
+    // hiera-eyaml's lookup_key is read natively; other Ruby backends cannot run here.
+    if (fn.kind !== 'data_hash' && !(fn.kind === 'lookup_key' && fn.name === 'eyaml_lookup_key')) throw raise('KSP-HIERA-012', { path, level: name });
+    const backend = fn.name;
+    if (backend !== 'yaml_data' && backend !== 'json_data' && backend !== 'eyaml_lookup_key') {
       throw raise('KSP-HIERA-013', { path, level: name, backend });
     }
     const datadir = str(hashGet(m, 'datadir')) ?? defDatadir;
@@ -439,16 +460,42 @@ function readConfig(path: string, module: string | null): Layer {
       return v === NOT_FOUND ? [] : (Array.isArray(v) ? v : [v]).map((x) => String(x));
     };
     const mp = hashGet(m, 'mapped_paths');
+    const paths = [...list('path'), ...list('paths')];
+    const globs = [...list('glob'), ...list('globs')];
+    let keys: Keyring | undefined;
+    if (backend === 'eyaml_lookup_key') {
+      if (paths.length + globs.length === 0 && !Array.isArray(mp)) throw raise('KSP-HIERA-016', { path, level: name });
+      const own = hashGet(m, 'options');
+      keys = keyring(own instanceof Map ? own : defOptions, dir, keyrings);
+    }
     return {
       name,
       backend,
+      keys,
       datadir: isAbsolute(datadir) ? datadir : join(dir, datadir),
-      paths: [...list('path'), ...list('paths')],
-      globs: [...list('glob'), ...list('globs')],
+      paths,
+      globs,
       mappedPaths: Array.isArray(mp) && mp.length === 3 ? (mp.map(String) as [string, string, string]) : null,
     };
   });
   return { configPath: path, module, levels };
+}
+
+/**
+ * The key pair an eyaml level's `options` name; relative paths are taken from the hiera.yaml's
+ * folder. One Keyring per key pair and Hiera (one compile): the key files are read again by the
+ * next compile, so new keys need no restart, and decrypted values live no longer than a compile.
+ */
+function keyring(options: Map<Value, Value>, dir: string, keyrings: Map<string, Keyring>): Keyring {
+  const raw: Record<string, unknown> = {};
+  for (const [k, v] of options) if (typeof k === 'string') raw[k] = v;
+  const o: KeyOptions = keyOptionsFrom(raw);
+  if (o.privateKey && !isAbsolute(o.privateKey)) o.privateKey = join(dir, o.privateKey);
+  if (o.publicKey && !isAbsolute(o.publicKey)) o.publicKey = join(dir, o.publicKey);
+  const id = JSON.stringify(o);
+  let k = keyrings.get(id);
+  if (!k) keyrings.set(id, (k = new Keyring(o)));
+  return k;
 }
 
 function asMap(v: Value | typeof NOT_FOUND): Map<Value, Value> {

@@ -5,7 +5,7 @@ import { trustedData } from './trusted.ts';
 import { fromData } from './facts.ts';
 import { Loader, type EnvironmentConfig } from './loader.ts';
 import { Hiera, type MergeOptions } from './hiera.ts';
-import type { Value } from './values.ts';
+import { PSensitive, type Value } from './values.ts';
 import type { CollectExported } from './collectors.ts';
 
 export { CompileError, type SourceLocation } from './errors.ts';
@@ -74,7 +74,10 @@ export function lookupKey(req: LookupRequest): { found: boolean; value: Value } 
     return req.facts.get(name);
   };
   const hiera = new Hiera(configs, (m) => loader.moduleDir(m));
-  return hiera.lookup(req.key, { variable, explain: req.explain }, req.merge);
+  // Without a compile only lookup_options' `convert_to: Sensitive` is applied (other types need
+  // the evaluator's `new`); a Sensitive value prints as Puppet's lookup prints it: redacted.
+  const convert = (value: Value, typeName: string): Value => (typeName === 'Sensitive' && !(value instanceof PSensitive) ? new PSensitive(value) : value);
+  return hiera.lookup(req.key, { variable, explain: req.explain, convert }, req.merge);
 }
 export { MOUNTS, listMount, parsePuppetUrl, resolveMountPath, type ListOptions, type ListedEntry, type MountEntry, type MountName } from './file-mounts.ts';
 export { deployedCommit, environmentFromFolder, readEnvironmentConf, type EnvironmentOptions } from './environment.ts';

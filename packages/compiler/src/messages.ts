@@ -136,9 +136,10 @@ const MESSAGES = {
   'KSP-HIERA-009': { message: '{path}: only Hiera version 5 configurations are supported (version: 5)', hint: 'convert the configuration to Hiera 5' },
   'KSP-HIERA-010': { message: "{path}: 'hierarchy' must be a list of levels", hint: 'hierarchy is a list of hashes with name and path(s)' },
   'KSP-HIERA-011': { message: "One of data_hash, lookup_key, data_dig, or hiera3_backend must be defined in hierarchy '{level}' (in {path})", hint: 'give the level a data_hash, or set one under defaults' },
-  'KSP-HIERA-012': { message: "{path}: level '{level}' uses a Ruby backend (lookup_key/data_dig), which Kasper cannot run; yaml_data and json_data are supported", hint: 'move the data to YAML or JSON files' },
+  'KSP-HIERA-012': { message: "{path}: level '{level}' uses a Ruby backend (lookup_key/data_dig), which Kasper cannot run; yaml_data, json_data and lookup_key: eyaml_lookup_key are supported", hint: 'move the data to YAML or JSON files (encrypted values: hiera-eyaml files with eyaml_lookup_key)' },
   'KSP-HIERA-013': { message: "{path}: level '{level}' uses data_hash '{backend}'; yaml_data and json_data are supported", hint: 'use data_hash: yaml_data or json_data' },
   'KSP-HIERA-014': { message: "'lookup' expects a key name as a String, got {value}", hint: 'pass the key as a String (or an array of them)' },
+  'KSP-HIERA-016': { message: "{path}: level '{level}': 'eyaml_lookup_key': one of 'path', 'paths' 'glob', 'globs' or 'mapped_paths' must be declared in hiera.yaml when using this lookup_key function", hint: 'name the eyaml data files of the level with path or paths' },
   'KSP-HIERA-015': { message: "Found value for '{key}' {mismatch}", hint: "the data's value does not match the type given to lookup()" },
 
   // ------------------------------------------------------------ nodes
