@@ -1,6 +1,6 @@
 // The work behind `kasper parser validate|dump`: wiring of @kasper/language to the terminal
 // (loaded only when a parser command runs: chevrotain and the grammar are most of its start-up).
-import { collectSourceFiles, errorCount, formatDiagnostic, moduleFileNamespace, moduleLocationDiagnostics, parseFile, type Diagnostic } from '@kasper/language';
+import { collectSourceFiles, dumpAst, errorCount, formatDiagnostic, moduleFileNamespace, moduleLocationDiagnostics, parseFile, type Diagnostic } from '@kasper/language';
 import { printError, type Output } from './output.ts';
 import { raise } from './messages.ts';
 
@@ -51,16 +51,7 @@ export function runDump(file: string, out: Output): void {
     return;
   }
   const map = r.result.lineMap;
-  // Offsets become line:column so a reader can find each node in the file.
-  const json = JSON.stringify(r.result.program, (key, value) => {
-    if (value && typeof value === 'object' && typeof value.kind === 'string' && typeof value.start === 'number') {
-      const s = map.position(value.start);
-      const e = map.position(value.end);
-      const { start: _s, end: _e, ...rest } = value;
-      return { ...rest, range: `${s.line}:${s.column}-${e.line}:${e.column}` };
-    }
-    return value;
-  }, 2);
+  const json = dumpAst(r.result.program, map);
   out.stdout(json + '\n');
   for (const d of r.result.diagnostics) out.stderr(formatDiagnostic(d, map) + '\n');
   out.exitCode = errorCount(r.result.diagnostics) > 0 ? 1 : 0;

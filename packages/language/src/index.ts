@@ -12,6 +12,7 @@ export * from './diagnostics.ts';
 export { LANGUAGE_MESSAGES, type LanguageCode } from './messages.ts';
 export { lex, type Comment, type LexResult, type SourceKind } from './lexer.ts';
 export { MAX_NESTING, STATEMENT_CALLS } from './parser.ts';
+export { dumpAst } from './dump.ts';
 
 export interface ParseResult {
   program: Program;
