@@ -71,7 +71,10 @@ export class RemoteCa {
         res.on('data', (d) => (text += d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? 'text/plain'), body: text }));
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer in ${TIMEOUT_MS / 1000} s`)));
+      req.on('timeout', () => {
+        reject(raise('KSP-MASTER-020', { server: this.server, reason: `no answer in ${TIMEOUT_MS / 1000} s` }));
+        req.destroy();
+      });
       req.on('error', (e) => reject(raise('KSP-MASTER-020', { server: this.server, reason: e.message })));
       req.end(body);
     });
