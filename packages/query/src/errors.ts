@@ -22,6 +22,7 @@ export const QUERY_MESSAGES = defineCatalogue({
     'KSP-QUERY-013': { message: '{value} is not a duration (use 14d, 12h, 30m or 45s)', hint: 'report_ttl, node_ttl, node_purge_ttl and gc_interval take PuppetDB\'s durations', status: 500 },
     'KSP-QUERY-014': { message: 'No information is known about {what}', hint: 'the node, environment or report in the URL is not stored (or was purged); list them with /pdb/query/v4/nodes', status: 404 },
     'KSP-QUERY-015': { message: 'Could not find catalog for {certname}', hint: 'the node has not been compiled a catalog yet, or was purged', status: 404 },
+    'KSP-QUERY-016': { message: 'Cannot choose nodes by {query} (at character {at}): {reason}', hint: "write a name glob (web*), class=Role::Web, facts.os.release.major=12, trusted.…, environment=E, joined with and, or, not and parentheses; or a PQL query on nodes (docs/deploy.md, 'Rolling runs')", status: 400 },
   },
 });
 

@@ -7,3 +7,4 @@ export { ctxFor, eventCounts, factNames, rootSpec, rowsToJson, runQuery, type An
 export { invalid, QUERY_MESSAGES, QueryError, raise } from './errors.ts';
 export { addCriteria, hasNodeStateCriteria, parseDuration, parseOrderBy, parseQuery, restrictToActiveNodes } from './request.ts';
 export { exportedResources, pdbFilter, type ExportedQuery, type ExportedResource } from './exported.ts';
+export { globToRegex, nodeSelection, nodeSelectionQuery } from './nodes.ts';
