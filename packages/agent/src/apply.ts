@@ -32,6 +32,8 @@ export interface ApplyOptions {
   listSource?: SourceLister;
   /** The run's id (Puppet's transaction_uuid), when the requests that got the catalog carried one. */
   transactionUuid?: string;
+  /** The job that asked for the run (`kasper run`'s rollout id), recorded as the report's job_id. */
+  jobId?: string;
   /** Every log line as it happens, with its catalogue code when it has one. */
   onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
   /** Checked between resources: true ends the run after the resource in hand. */
@@ -75,6 +77,7 @@ export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promi
     digestAlgorithm: options.digestAlgorithm,
   });
   const report = await transaction.run();
+  if (options.jobId) report.job_id = options.jobId;
   if (options.cachedCatalog !== undefined) {
     report.cachedCatalogStatus = 'on_failure';
     report.log('err', 'Kasper', `Applied the cached catalog because a fresh one could not be had: ${options.cachedCatalog}`);

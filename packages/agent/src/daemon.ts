@@ -20,6 +20,7 @@ import type { DeferredCaller } from './deferred.ts';
 import { answerText, FileServer } from './fileserver.ts';
 import { AgentError, CertificateRefused, codeOf, raise, refused } from './messages.ts';
 import { pluginfactsync, pluginsync } from './plugins.ts';
+import { RunListener, type RunRequestEvent } from './listen.ts';
 
 /** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
 export interface AgentConfig extends SettingsFor<'agent'> {
@@ -309,13 +310,19 @@ export function catalogForm(certname: string, facts: Record<string, unknown>, en
   return fields.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
 
-/** One agent run: node → plugins and external facts → facts → catalog (or the cached one) → apply → report. */
-export async function agentRun(config: AgentConfig, client: MasterClient): Promise<RunOutcome> {
+/**
+ * One agent run: node → plugins and external facts → facts → catalog (or the cached one) →
+ * apply → report. `asked`: the run the master asked for (kasper run): its transaction_uuid (so
+ * the report answers it), job id, noop and environment.
+ */
+export async function agentRun(settings: AgentConfig, client: MasterClient, asked?: RunRequestEvent): Promise<RunOutcome> {
+  const config: AgentConfig = asked ? { ...settings, noop: settings.noop || asked.noop, environment: asked.environment ?? settings.environment } : settings;
   const lock = join(config.vardir, 'state', 'agent_catalog_run.lock');
   if (!acquireLock(lock)) return failure(raise('KSP-AGENT-019'));
   try {
     const say = (level: LogLevel, message: string, code?: string) => config.onLog?.(level, 'Kasper', message, code);
-    const transactionUuid = randomUUID();
+    const transactionUuid = asked?.transaction_uuid ?? randomUUID();
+    if (asked) say('notice', `Running as ${config.server} asked${asked.job_id ? ` (job ${asked.job_id})` : ''}${asked.noop ? ', in noop mode' : ''}${asked.environment ? `, in environment '${asked.environment}'` : ''}`);
     const q = (env: string) => `environment=${encodeURIComponent(env)}`;
     // The master may put the node in another environment (its classifier's): the run uses that one, as Puppet's agent does.
     let environment = config.environment;
@@ -391,6 +398,7 @@ export async function agentRun(config: AgentConfig, client: MasterClient): Promi
       shouldStop: config.shouldStop,
       cachedCatalog: usedCache,
       transactionUuid,
+      jobId: asked?.job_id ?? undefined,
       readSource: files.reader(catalog),
       listSource: (source, options) => files.list(source, options),
       deferred: { facts, call: config.deferredFunctions?.(catalog.environment || environment, facts), preprocess: config.preprocess_deferred },
@@ -430,8 +438,8 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
     log('err', 'Kasper', e.message, e.code);
     return 1;
   }
-  const once = async (): Promise<number> => {
-    const r = await agentRun(config, client);
+  const once = async (asked?: RunRequestEvent): Promise<number> => {
+    const r = await agentRun(config, client, asked);
     if (!r.report) {
       log('err', 'Kasper', r.error ?? 'the run failed', r.code);
       return 1;
@@ -441,6 +449,8 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
   };
   if (config.onetime) return once();
 
+  // Runs the master asks for (kasper run), in the order asked, each with its own id.
+  const asked: RunRequestEvent[] = [];
   let runNow: (() => void) | null = null;
   const onHup = () => runNow?.();
   // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left,
@@ -451,10 +461,24 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
   };
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', onTerm);
+  const listener = config.run_requests ? new RunListener({
+    server: config.server, port: config.port, certname: config.certname,
+    keyPath: client.keyPath, certPath: client.certPath, caPath: client.caPath,
+    log: (level, message) => log(level, 'Kasper', message),
+    onRun: (run) => {
+      asked.push(run);
+      runNow?.();
+    },
+  }) : undefined;
+  listener?.start();
   try {
+    // The first run, then every runinterval (plus splay) or as soon as a run is asked for.
+    let next: RunRequestEvent | undefined;
     while (!stopping) {
-      await once();
+      await once(next);
       if (stopping) break;
+      next = asked.shift();
+      if (next) continue;
       const wait = (config.runinterval + Math.random() * config.splay) * 1000;
       await new Promise<void>((r) => {
         const t = setTimeout(r, wait);
@@ -464,8 +488,10 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
         };
       });
       runNow = null;
+      next = asked.shift();
     }
   } finally {
+    listener?.stop();
     process.off('SIGHUP', onHup);
     process.off('SIGTERM', onTerm);
   }

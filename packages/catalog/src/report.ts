@@ -154,6 +154,8 @@ export class Report {
   totalTime = 0;
   /** Set when the run applied a cached catalog because it could not get a fresh one. */
   cachedCatalogStatus: CachedCatalogStatus = 'not_used';
+  /** The job that asked for this run (a `kasper run` rollout's id), as Puppet's orchestrator sets it; null for a run of its own. */
+  job_id: string | null = null;
 
   /** `transactionUuid`: the run's, when the requests that got its catalog carried one (as Puppet's agent sends it). */
   constructor(catalog: Pick<Catalog, 'name' | 'version' | 'environment'> & Partial<Pick<Catalog, 'catalogUuid' | 'codeId'>>, noop: boolean, transactionUuid?: string) {
@@ -316,7 +318,7 @@ export class Report {
       cached_catalog_status: this.cachedCatalogStatus,
       catalog_uuid: this.catalog_uuid,
       code_id: this.code_id,
-      job_id: null,
+      job_id: this.job_id,
       kind: 'apply',
     };
   }

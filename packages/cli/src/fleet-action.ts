@@ -41,6 +41,7 @@ export async function runMaster(opts: Record<string, unknown>, out: Output): Pro
     compileHeapMb: s.compile_heap_mb,
     catalogCacheBytes: s.catalog_cache_mb !== undefined ? s.catalog_cache_mb * 1024 * 1024 : undefined,
     queryAllow: s.query_allow, reportTtl: s.report_ttl, nodeTtl: s.node_ttl, nodePurgeTtl: s.node_purge_ttl, gcInterval: s.gc_interval,
+    runHeartbeatSeconds: s.run_heartbeat,
     host: { fqdn: text(host.fqdn), ipaddress: text(host.ipaddress), ipaddress6: text(host.ipaddress6) },
   }, { log: (line: string) => out.stdout(`${line}\n`) });
   out.stdout(`Kasper master ${s.certname} listening on ${master.url} (ready in ${((performance.now() - started) / 1000).toFixed(2)} s)\n`);

@@ -10,6 +10,10 @@ export interface HookOptions {
   timeoutMs: number;
   /** Keep standard output, up to this many bytes (more is an error). Default: discard it. */
   maxOutputBytes?: number;
+  /** Keep standard error too, in the same output (what an operator's command says when it fails). */
+  keepStderr?: boolean;
+  /** Added to the environment the executable inherits. */
+  env?: Record<string, string>;
 }
 
 export interface HookResult {
@@ -31,7 +35,11 @@ export function runHook(exe: string, args: string[], options: HookOptions): Prom
     let size = 0;
     let overflow = false;
     const keep = options.maxOutputBytes !== undefined;
-    const child = spawn(exe, args, { detached: true, stdio: ['pipe', keep ? 'pipe' : 'ignore', 'ignore'] });
+    const keepErr = keep && options.keepStderr === true;
+    const child = spawn(exe, args, {
+      detached: true, stdio: ['pipe', keep ? 'pipe' : 'ignore', keepErr ? 'pipe' : 'ignore'],
+      env: options.env ? { ...process.env, ...options.env } : undefined,
+    });
     const signalGroup = (signal: NodeJS.Signals) => {
       if (child.pid === undefined) return;
       try {
@@ -47,7 +55,7 @@ export function runHook(exe: string, args: string[], options: HookOptions): Prom
       const why = timedOut ? `timed out after ${options.timeoutMs / 1000} s` : overflow ? `wrote more than ${options.maxOutputBytes} bytes` : reason;
       resolve({ code: timedOut || overflow ? null : code, stdout: Buffer.concat(chunks).toString('utf8'), reason: why, timedOut });
     };
-    child.stdout?.on('data', (d: Buffer) => {
+    const take = (d: Buffer) => {
       size += d.length;
       if (size > options.maxOutputBytes!) {
         overflow = true;
@@ -55,7 +63,9 @@ export function runHook(exe: string, args: string[], options: HookOptions): Prom
         return;
       }
       chunks.push(d);
-    });
+    };
+    child.stdout?.on('data', take);
+    child.stderr?.on('data', take);
     child.on('error', (e) => finish(null, `could not run: ${e.message}`));
     child.on('close', (code, signal) => finish(code, code !== null ? `exited ${code}` : `killed by ${signal}`));
     const term = setTimeout(() => {

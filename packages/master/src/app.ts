@@ -28,6 +28,8 @@ import { filesPlugin } from './plugins/files.ts';
 import { pdbPlugin } from './plugins/pdb.ts';
 import { statusPlugin } from './plugins/status.ts';
 import { v3Plugin } from './plugins/v3.ts';
+import { runsPlugin } from './plugins/runs.ts';
+import { RunRegistry } from './runs.ts';
 
 export interface BuiltMaster {
   app: FastifyInstance;
@@ -156,6 +158,7 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
     codeVersions: new CodeVersions(),
     metrics: { requests: 0, catalogs: 0, cacheHits: 0, compileErrors: 0, reports: 0, refused: 0 },
     identify: options.identify ?? tlsIdentify(revocations),
+    runs: new RunRegistry(config.runHeartbeatSeconds),
   };
 
   app.decorateRequest('identity', null);
@@ -179,6 +182,9 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
   await app.register(caAdminPlugin, ctx);
   await app.register(statusPlugin, ctx);
   await app.register(pdbPlugin, ctx);
+  await app.register(runsPlugin, ctx);
+  // Agents' open streams would keep close() waiting: they are ended first (agents reconnect).
+  app.addHook('preClose', async () => ctx.runs.close());
   // A client that hangs up mid-handshake is only a log line.
   app.server.on('tlsClientError', (err) => app.log.info({ err: err.message }, 'TLS client error'));
   await app.ready();

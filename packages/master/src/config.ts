@@ -50,6 +50,8 @@ export interface MasterConfig {
    * fills it from @kasper/facts. Without it servername is the certname and no address is given.
    */
   host?: { fqdn?: string; ipaddress?: string; ipaddress6?: string };
+  /** Seconds between the heartbeats on agents' run-request streams (default 15). */
+  runHeartbeatSeconds?: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import type { CompilePool } from './compile-pool.ts';
 import type { MasterConfig } from './config.ts';
 import type { Identify, Identity } from './identity.ts';
+import type { RunRegistry } from './runs.ts';
 
 export interface Metrics {
   requests: number;
@@ -29,6 +30,8 @@ export interface MasterContext {
   codeVersions: CodeVersions;
   metrics: Metrics;
   identify: Identify;
+  /** Agents connected for run requests, and the runs asked of them. */
+  runs: RunRegistry;
 }
 
 declare module 'fastify' {

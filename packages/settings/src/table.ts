@@ -4,14 +4,14 @@
 import { join } from 'node:path';
 
 /** The commands that take settings. */
-export type CommandName = 'master' | 'agent' | 'apply' | 'ca' | 'node' | 'report' | 'filebucket' | 'resource' | 'diff' | 'code';
+export type CommandName = 'master' | 'agent' | 'apply' | 'ca' | 'node' | 'report' | 'filebucket' | 'resource' | 'diff' | 'code' | 'run';
 
 /** A kasper.conf section; keys before any section header are in `main`. */
 export type Section = 'main' | 'master' | 'agent' | 'user';
 
 /** Which section of kasper.conf a command reads (after `main`), as Puppet's commands do. */
 export const SECTION_OF: Record<CommandName, Section> = {
-  master: 'master', ca: 'master', node: 'master', report: 'master', diff: 'master', code: 'master',
+  master: 'master', ca: 'master', node: 'master', report: 'master', diff: 'master', code: 'master', run: 'master',
   agent: 'agent',
   apply: 'user', filebucket: 'user', resource: 'user',
 };
@@ -76,6 +76,7 @@ export interface SettingValues {
   gc_interval: string | undefined;
   ca_server: string | undefined;
   ca_refresh: number | undefined;
+  run_heartbeat: number;
   server: string;
   waitforcert: number;
   runinterval: number;
@@ -87,6 +88,7 @@ export interface SettingValues {
   detailed_exitcodes: boolean;
   logdest: string;
   pluginsync: boolean;
+  run_requests: boolean;
   plugindest: string;
   modulepath: string[] | undefined;
   hiera_config: string | undefined;
@@ -102,7 +104,7 @@ const none = () => undefined;
 
 export const SETTINGS = {
   confdir: {
-    kind: 'path', flag: '--confdir <dir>', conf: false, commands: [...FLEET, 'apply'],
+    kind: 'path', flag: '--confdir <dir>', conf: false, commands: [...FLEET, 'apply', 'run'],
     description: 'configuration and certificates; kasper.conf is read from here',
     default: (c) => (c.root ? '/etc/kasper' : join(c.home, '.kasper', 'etc')),
     defaultText: '/etc/kasper as root, ~/.kasper/etc otherwise',
@@ -114,8 +116,8 @@ export const SETTINGS = {
     defaultText: '/var/lib/kasper as root, ~/.kasper/var otherwise',
   },
   certname: {
-    kind: 'string', flag: '--certname <name>', commands: ['master', 'agent'],
-    description: "this node's name in its certificate",
+    kind: 'string', flag: '--certname <name>', commands: ['master', 'agent', 'run'],
+    description: "this node's name in its certificate (kasper run: the certificate it talks to the master with, the master's own by default)",
     // The master's has always been the host name; an agent's is its fqdn, as Puppet's.
     default: (c) => (c.section === 'master' ? c.hostname() : c.fqdn()),
     defaultText: "the master's: this host's name; an agent's: its fqdn",
@@ -135,7 +137,7 @@ export const SETTINGS = {
     description: 'address the master listens on', default: () => '0.0.0.0', defaultText: '0.0.0.0',
   },
   port: {
-    kind: 'integer', flag: '--port <port>', commands: ['master', 'agent'],
+    kind: 'integer', flag: '--port <port>', commands: ['master', 'agent', 'run'],
     description: "the master's port (the agent's to connect to)", default: () => 8140, defaultText: '8140',
   },
   dns_alt_names: {
@@ -222,13 +224,20 @@ export const SETTINGS = {
     description: 'with ca_server: seconds between fetches of the CA master\'s CRL', default: none, defaultText: '60',
   },
   server: {
-    kind: 'string', flag: '--server <host>', commands: ['agent'],
-    description: 'the master', default: () => 'kasper', defaultText: 'kasper',
+    kind: 'string', flag: '--server <host>', commands: ['agent', 'run'],
+    description: 'the master',
+    // kasper run is run on the master, whose certificate names localhost.
+    default: (c) => (c.section === 'master' ? 'localhost' : 'kasper'), defaultText: "kasper (kasper run: localhost)",
   },
   waitforcert: {
     kind: 'integer', flag: '--waitforcert <seconds>', commands: ['agent'],
     description: 'while the certificate is not signed, check again this often (0: exit)',
     default: async (c) => ((await c.get('onetime')) ? 0 : 120), defaultText: '120, or 0 with --onetime',
+  },
+  run_heartbeat: {
+    kind: 'integer', commands: ['master'],
+    description: "seconds between the heartbeats on agents' connections for run requests (an agent that hears nothing for three of them connects again)",
+    default: () => 15, defaultText: '15',
   },
   runinterval: {
     kind: 'integer', flag: '--runinterval <seconds>', commands: ['agent'],
@@ -265,6 +274,11 @@ export const SETTINGS = {
     kind: 'string', commands: ['agent', 'apply', 'filebucket'], values: ['md5', 'sha256', 'sha384', 'sha512', 'sha224'],
     description: "the digest file content is shown and reported with (`{sha256}…`) where a file names no checksum, and the local file bucket keys content by (Puppet 7's default: sha256)",
     default: () => 'sha256', defaultText: 'sha256',
+  },
+  run_requests: {
+    kind: 'boolean', commands: ['agent'],
+    description: "keep a connection to the master (server-sent events over its mutual TLS) so it can ask for a run now (kasper run); runinterval goes on either way",
+    default: () => true, defaultText: 'true',
   },
   pluginsync: {
     kind: 'boolean', commands: ['agent'],

@@ -192,6 +192,8 @@ export async function v3Plugin(app: FastifyInstance, ctx: MasterContext): Promis
     const id = await storage.saveReport(name, { ...req.body, host: name } as never, { producer: config.certname });
     metrics.reports++;
     req.log.info({ node: name, report: id }, 'report stored');
+    // A run an operator asked for (kasper run) is done.
+    ctx.runs.reportStored(name, req.body);
     // Puppet's agent reads the answer as the list of report processors that ran (puppetserver's shape).
     return reply.send(['store']);
   });

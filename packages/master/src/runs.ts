@@ -1,0 +1,187 @@
+// Runs on request. Agents keep one long-lived request open to the master (server-sent events,
+// `GET /kasper/v1/events/NODE`, over the same mutual TLS as every other route); the master
+// keeps who is connected here, writes a `run` event down a node's stream when an operator asks
+// for a run now (`kasper run`), and tells the asker when the report of that run is stored:
+// the run is known by the transaction_uuid the master chose and the agent uses for it.
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
+/** An agent's open stream. */
+interface Connection {
+  id: number;
+  certname: string;
+  since: string;
+  address: string;
+  res: ServerResponse;
+}
+
+/** What `kasper run` learns of a run from its report. */
+export interface RunResult {
+  status: string;
+  noop: boolean;
+  noop_pending: boolean;
+  cached_catalog_status: string | null;
+  environment: string | null;
+  code_id: string | null;
+  job_id: string | null;
+  /** From the report's resource metrics. */
+  resources: { total: number; changed: number; failed: number; out_of_sync: number; skipped: number };
+  /** The report's error lines, for the summary (at most five). */
+  errors: string[];
+}
+
+export interface RunRequest {
+  transaction_uuid: string;
+  node: string;
+  job_id: string | null;
+  noop: boolean;
+  environment: string | null;
+  requested: string;
+  state: 'requested' | 'done';
+  result?: RunResult;
+}
+
+export interface RunOptions {
+  noop?: boolean;
+  environment?: string;
+  job_id?: string;
+}
+
+/** The numbers and errors of a stored report body, as `kasper run` shows them. */
+export function runResultOf(report: Record<string, unknown>): RunResult {
+  const metric = (name: string): number => {
+    const values = ((report.metrics as Record<string, { values?: unknown[] }> | undefined)?.resources?.values ?? []) as unknown[];
+    const v = values.find((x) => Array.isArray(x) && x[0] === name) as [string, string, number] | undefined;
+    return typeof v?.[2] === 'number' ? v[2] : 0;
+  };
+  const str = (v: unknown) => (typeof v === 'string' ? v : null);
+  const logs = Array.isArray(report.logs) ? (report.logs as { level?: unknown; message?: unknown; source?: unknown }[]) : [];
+  return {
+    status: str(report.status) ?? 'unknown',
+    noop: report.noop === true,
+    noop_pending: report.noop_pending === true,
+    cached_catalog_status: str(report.cached_catalog_status),
+    environment: str(report.environment),
+    code_id: str(report.code_id),
+    job_id: str(report.job_id),
+    resources: { total: metric('total'), changed: metric('changed'), failed: metric('failed'), out_of_sync: metric('out_of_sync'), skipped: metric('skipped') },
+    errors: logs.filter((l) => l.level === 'err' && typeof l.message === 'string')
+      .slice(0, 5).map((l) => `${typeof l.source === 'string' && l.source !== 'Kasper' ? `${l.source}: ` : ''}${l.message as string}`.slice(0, 500)),
+  };
+}
+
+const KEEP_RUNS_MS = 24 * 3600_000;
+
+export class RunRegistry {
+  private readonly connections = new Map<string, Connection[]>();
+  private readonly runs = new Map<string, RunRequest>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private nextId = 1;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** Seconds between the comments that keep an idle stream alive (and tell the agent it still is). */
+  readonly heartbeatSeconds: number;
+
+  constructor(heartbeatSeconds = 15) {
+    this.heartbeatSeconds = Math.max(1, Math.floor(heartbeatSeconds));
+  }
+
+  /** Takes an agent's stream: the event-stream head, a `hello`, then heartbeats until it closes. */
+  connect(certname: string, address: string, res: ServerResponse): void {
+    const c: Connection = { id: this.nextId++, certname, since: new Date().toISOString(), address, res };
+    const list = this.connections.get(certname) ?? [];
+    list.push(c);
+    this.connections.set(certname, list);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    res.write(`retry: 5000\nevent: hello\ndata: ${JSON.stringify({ certname, heartbeat: this.heartbeatSeconds })}\n\n`);
+    res.on('close', () => {
+      const now = (this.connections.get(certname) ?? []).filter((x) => x.id !== c.id);
+      if (now.length) this.connections.set(certname, now);
+      else this.connections.delete(certname);
+    });
+    if (!this.heartbeat) {
+      this.heartbeat = setInterval(() => {
+        for (const l of this.connections.values()) for (const x of l) x.res.write(': ping\n\n');
+      }, this.heartbeatSeconds * 1000);
+      this.heartbeat.unref();
+    }
+  }
+
+  /** Who is connected now, by name: since when and from where (the newest connection of each). */
+  connected(): { certname: string; since: string; address: string; streams: number }[] {
+    return [...this.connections.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([certname, l]) => ({ certname, since: l[l.length - 1].since, address: l[l.length - 1].address, streams: l.length }));
+  }
+
+  isConnected(certname: string): boolean {
+    return this.connections.has(certname);
+  }
+
+  /**
+   * Asks a connected node for a run now: a `run` event down its newest stream. Undefined when it
+   * has none (the caller answers that it is not connected).
+   */
+  request(node: string, options: RunOptions): RunRequest | undefined {
+    const list = this.connections.get(node);
+    if (!list?.length) return undefined;
+    this.prune();
+    const run: RunRequest = {
+      transaction_uuid: randomUUID(), node, job_id: options.job_id ?? null, noop: options.noop === true,
+      environment: options.environment ?? null, requested: new Date().toISOString(), state: 'requested',
+    };
+    this.runs.set(run.transaction_uuid, run);
+    const data = { transaction_uuid: run.transaction_uuid, job_id: run.job_id, noop: run.noop, environment: run.environment };
+    list[list.length - 1].res.write(`event: run\nid: ${run.transaction_uuid}\ndata: ${JSON.stringify(data)}\n\n`);
+    return run;
+  }
+
+  get(transactionUuid: string): RunRequest | undefined {
+    return this.runs.get(transactionUuid);
+  }
+
+  /** A report was stored: the run it answers, if one was asked for, is done. */
+  reportStored(node: string, report: Record<string, unknown>): void {
+    const uuid = report.transaction_uuid;
+    if (typeof uuid !== 'string') return;
+    const run = this.runs.get(uuid);
+    if (!run || run.node !== node) return;
+    run.state = 'done';
+    run.result = runResultOf(report);
+    for (const wake of this.waiters.get(uuid) ?? []) wake();
+    this.waiters.delete(uuid);
+  }
+
+  /** Resolves when the run is done or after `ms`, whichever comes first. */
+  wait(transactionUuid: string, ms: number): Promise<void> {
+    const run = this.runs.get(transactionUuid);
+    if (!run || run.state === 'done' || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const set = this.waiters.get(transactionUuid) ?? new Set();
+      const wake = () => {
+        clearTimeout(timer);
+        set.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      set.add(wake);
+      this.waiters.set(transactionUuid, set);
+    });
+  }
+
+  /** Ends every stream (the master is stopping; agents reconnect to the next one) and wakes every waiter. */
+  close(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+    for (const l of this.connections.values()) for (const c of l) c.res.end();
+    this.connections.clear();
+    for (const set of this.waiters.values()) for (const wake of set) wake();
+  }
+
+  /** Requests older than a day are forgotten. */
+  private prune(): void {
+    const cutoff = Date.now() - KEEP_RUNS_MS;
+    for (const [k, r] of this.runs) {
+      if (Date.parse(r.requested) >= cutoff) break;
+      this.runs.delete(k);
+    }
+  }
+}
