@@ -7,6 +7,7 @@ import { applyCommand, factsCommand, filebucketCommand, resourceCommand } from '
 import { agentCommand, caCommand, masterCommand, nodeCommand, reportCommand } from './fleet-command.ts';
 import { diffCommand } from './diff-command.ts';
 import { codeCommand } from './code-command.ts';
+import { runCommand } from './run-command.ts';
 import { configCommand } from './config-command.ts';
 import { secretCommand } from './secret-command.ts';
 import { createOutput, printError, printWarnings, type Output } from './output.ts';
@@ -47,6 +48,7 @@ export function buildProgram(out: Output): Command {
   program.addCommand(reportCommand(out));
   program.addCommand(diffCommand(out));
   program.addCommand(codeCommand(out));
+  program.addCommand(runCommand(out));
   program.addCommand(configCommand(out));
   program.addCommand(secretCommand(out));
   // Commands attached with addCommand do not inherit these settings: every level writes through

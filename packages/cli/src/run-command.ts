@@ -1,0 +1,55 @@
+// `kasper run`: a rolling run (the work is in @kasper/rollout; this is arguments and wiring).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { raise } from './messages.ts';
+import type { Output } from './output.ts';
+import { fromFlags, settingOptions } from './settings.ts';
+
+export function runCommand(out: Output): Command {
+  return settingOptions(new Command('run'), 'run')
+    .description('ask nodes to run now, through the master, in batches: hooks before and after each node, a health check, '
+      + 'and a stop when too many fail (agents must be connected: see docs/deploy.md, "Rolling runs")')
+    .option('--nodes <query>', "which nodes: a name glob (web*), class=Role::Web, facts.os.release.major=12, trusted.…, environment=E, "
+      + 'joined with and/or/not and parentheses, or a PQL query on nodes')
+    .option('--batch <n>', 'nodes at a time: a number, or a percentage of the nodes chosen (20%)', '1')
+    .option('--noop', 'runs in noop mode: report what would change, change nothing (hooks are not run)')
+    .option('--environment <name>', 'the environment the runs compile in (the master\'s classifier still wins)')
+    .option('--check <command>', 'health check after each node\'s run: a shell command that exits 0 when the node is healthy ($KASPER_NODE, {node})')
+    .option('--check-url <url>', 'health check: a URL the master\'s host GETs, healthy when answered 2xx ({node} is the node\'s name)')
+    .option('--check-timeout <seconds>', 'try the check every second for this long before the node counts as failed', '30')
+    .option('--before <command>', 'a shell command run before each node\'s run, e.g. drain it from the load balancer ($KASPER_NODE, {node})')
+    .option('--after <command>', 'a shell command run after a node ran and passed its check, e.g. add it back ($KASPER_NODE, {node})')
+    .option('--max-failures <n>', 'failed nodes tolerated; one more stops the rollout after its batch', '0')
+    .option('--timeout <seconds>', 'how long to wait for a node\'s report', '600')
+    .option('--connected', 'only list the agents connected to the master now')
+    .action(async (opts) => {
+      const { resolveSettings } = await import('@kasper/settings');
+      const s = await resolveSettings('run', fromFlags(opts));
+      const { MasterApi, ProgressPrinter, rollout, summary } = await import('@kasper/rollout');
+      const ssl = join(s.confdir, 'ssl');
+      // On the master its CA's own certificate; elsewhere the one an agent pinned.
+      const caPath = existsSync(join(s.confdir, 'ca', 'ca_crt.pem')) ? join(s.confdir, 'ca', 'ca_crt.pem') : join(ssl, 'certs', 'ca.pem');
+      const master = new MasterApi({
+        server: s.server, port: s.port,
+        keyPath: join(ssl, 'private_keys', `${s.certname}.pem`), certPath: join(ssl, 'certs', `${s.certname}.pem`), caPath,
+      });
+      if (opts.connected) {
+        for (const name of [...await master.connected()].sort()) out.stdout(`${name}\n`);
+        return;
+      }
+      if (opts.nodes === undefined) throw raise('KSP-CLI-029');
+      const printer = new ProgressPrinter((t) => out.stdout(t), out.isTTY);
+      const result = await rollout({
+        nodes: String(opts.nodes), batch: String(opts.batch), noop: Boolean(opts.noop), environment: opts.environment,
+        check: opts.check, checkUrl: opts.checkUrl, checkTimeout: Number(opts.checkTimeout),
+        before: opts.before, after: opts.after, maxFailures: Number(opts.maxFailures), runTimeout: Number(opts.timeout),
+      }, master, {
+        onProgress: (row, all) => printer.progress(row, all),
+        onNote: (text) => printer.note(text),
+      });
+      printer.note('');
+      out.stdout(summary(result));
+      if (result.stopped || result.failed.length) out.exitCode = 1;
+    });
+}
