@@ -44,7 +44,7 @@ export function requireAdmin(app: FastifyInstance, ctx: MasterContext, what: str
     if (id.certname === ctx.config.certname) return;
     if (certificateExtensions(new X509Certificate(id.der).toString()).pp_cli_auth !== 'true') {
       ctx.metrics.refused++;
-      throw raise('KSP-MASTER-020', { certname: id.certname, what });
+      throw raise('KSP-MASTER-023', { certname: id.certname, what });
     }
   });
 }

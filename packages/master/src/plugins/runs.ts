@@ -78,7 +78,7 @@ export async function runsPlugin(app: FastifyInstance, ctx: MasterContext): Prom
     }, async (req, reply) => {
       const { node, ...options } = req.body;
       const run = runs.request(node, options);
-      if (!run) throw raise('KSP-MASTER-021', { node });
+      if (!run) throw raise('KSP-MASTER-024', { node });
       req.log.info({ node, transaction_uuid: run.transaction_uuid, job_id: run.job_id, by: req.identity!.certname }, 'run requested');
       return reply.code(202).send(run);
     });
@@ -94,7 +94,7 @@ export async function runsPlugin(app: FastifyInstance, ctx: MasterContext): Prom
       const { id } = req.params;
       await runs.wait(id, (req.query.wait ?? 0) * 1000);
       const run = runs.get(id) ?? await storedRun(ctx, id);
-      if (!run) throw raise('KSP-MASTER-022', { id });
+      if (!run) throw raise('KSP-MASTER-025', { id });
       return reply.send(run);
     });
   });
