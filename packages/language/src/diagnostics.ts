@@ -35,13 +35,40 @@ export class LineMap {
   constructor(text: string) {
     this.text = text;
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    }
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     this.lineStarts = starts;
   }
   /** The line searched last: tokens arrive in order, so most look-ups hit it or the next one. */
   private cursor = 0;
+
+  /**
+   * The 0-based index of the line holding `offset` (an offset inside the text), allocating
+   * nothing: the lexer asks this for every token, in order.
+   */
+  lineIndex(offset: number): number {
+    const starts = this.lineStarts;
+    let c = this.cursor;
+    if (starts[c] <= offset) {
+      // forwards from the last line found, a few lines at most between two tokens
+      const last = starts.length - 1;
+      for (let i = 0; i < 8; i++) {
+        if (c === last || offset < starts[c + 1]) {
+          this.cursor = c;
+          return c;
+        }
+        c++;
+      }
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    this.cursor = lo;
+    return lo;
+  }
 
   position(offset: number): SourcePosition {
     const o = Math.max(0, Math.min(offset, this.text.length));

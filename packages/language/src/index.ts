@@ -1,9 +1,12 @@
 // @kasper/language: Puppet manifests and EPP templates → AST + diagnostics.
 import type { Program } from './ast.ts';
 import { LineMap, type Diagnostic } from './diagnostics.ts';
+import { createRequire } from 'node:module';
 import { message, type LanguageCode, type MessageArgs } from './messages.ts';
-import { lex, type Comment, type SourceKind } from './lexer.ts';
-import { NestingTooDeep, PuppetParser } from './parser.ts';
+import { lex, type Comment, type LexResult, type SourceKind } from './lexer.ts';
+import type { NestingTooDeep, PuppetParser } from './parser.ts';
+import type { IToken } from './chevrotain.ts';
+import { fastParse } from './fast-parser.ts';
 import { validate } from './validator.ts';
 import { moduleLocationProblems, type FileNamespace } from './module-location.ts';
 
@@ -11,7 +14,7 @@ export * from './ast.ts';
 export * from './diagnostics.ts';
 export { LANGUAGE_MESSAGES, type LanguageCode } from './messages.ts';
 export { lex, type Comment, type LexResult, type SourceKind } from './lexer.ts';
-export { MAX_NESTING, STATEMENT_CALLS } from './parser.ts';
+export { MAX_NESTING, STATEMENT_CALLS } from './limits.ts';
 export { dumpAst } from './dump.ts';
 
 export interface ParseResult {
@@ -21,15 +24,33 @@ export interface ParseResult {
   lineMap: LineMap;
 }
 
+/**
+ * chevrotain's parser (parser.ts) and chevrotain itself, loaded the first time a file needs them:
+ * most files are valid and parsed by the fast parser alone (fast-parser.ts), and loading chevrotain
+ * and analysing the grammar (performSelfAnalysis) costs tens of milliseconds a process.
+ */
+let chevrotainModule: typeof import('./parser.ts') | null = null;
+let chevrotainTokens: typeof import('./chevrotain-tokens.ts') | null = null;
+function loadChevrotain(): { parser: typeof import('./parser.ts'); tokens: typeof import('./chevrotain-tokens.ts') } {
+  if (!chevrotainModule || !chevrotainTokens) {
+    const require = createRequire(import.meta.url);
+    chevrotainTokens = require('./chevrotain-tokens.ts') as typeof import('./chevrotain-tokens.ts');
+    chevrotainModule = require('./parser.ts') as typeof import('./parser.ts');
+  }
+  return { parser: chevrotainModule, tokens: chevrotainTokens };
+}
+
 let fastParser: PuppetParser | null = null;
 let recoveringParser: PuppetParser | null = null;
 
 /**
- * Two parsers serve every parse (building one analyses the grammar, which costs milliseconds):
- * a fast one without error recovery for the common case of valid code, and one that recovers
- * to report every error, used only for files with errors.
+ * Two chevrotain parsers serve the files the fast parser gives up on (building one analyses the
+ * grammar, which costs milliseconds): one without error recovery, which parses what the fast
+ * parser does not know (none of Puppet's grammar, if the two agree), and one that recovers to
+ * report every error, used only for files with errors.
  */
 function parser(recovery: boolean): PuppetParser {
+  const { PuppetParser } = loadChevrotain().parser;
   if (recovery) return (recoveringParser ??= new PuppetParser({ recovery: true }));
   return (fastParser ??= new PuppetParser({ recovery: false }));
 }
@@ -51,6 +72,28 @@ export function parseSource(text: string, file: string): ParseResult {
 
 export function parse(text: string, file: string, kind: SourceKind): ParseResult {
   const lexed = lex(text, file, kind);
+  const map = lexed.lineMap;
+  if (lexed.diagnostics.length === 0) {
+    // The common case: the fast parser builds the tree, or gives up where chevrotain would report.
+    const program = fastParse(lexed.tokens, kind);
+    if (program) {
+      program.end = text.length;
+      const diagnostics: Diagnostic[] = [];
+      for (const v of validate(program, kind)) {
+        diagnostics.push({ code: v.code, severity: v.severity, message: v.message, file, start: map.position(v.start), end: map.position(Math.max(v.start, v.end)) });
+      }
+      diagnostics.sort((a, b) => a.start.offset - b.start.offset);
+      return { program, diagnostics, comments: lexed.comments, lineMap: map };
+    }
+  }
+  return parseWithChevrotain(text, file, kind, lexed);
+}
+
+/** `parse` by chevrotain's parsers: for files with errors (and whatever the fast parser gives up on). */
+export function parseWithChevrotain(text: string, file: string, kind: SourceKind, lexed: LexResult = lex(text, file, kind)): ParseResult {
+  const { parser: { NestingTooDeep }, tokens: { toChevrotain } } = loadChevrotain();
+  toChevrotain(lexed.tokens);
+  const tokens = lexed.tokens as unknown as IToken[];
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const map = lexed.lineMap;
   /** A diagnostic over [start, end) whose message was made from the catalogue. */
@@ -65,7 +108,7 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   let tooDeep: NestingTooDeep | null = null;
   const run = () => {
     p.problems = [];
-    p.input = lexed.tokens;
+    p.input = tokens;
     program = undefined;
     tooDeep = null;
     try {

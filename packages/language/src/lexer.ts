@@ -10,11 +10,12 @@
 //    DQPRE/DQMID/DQPOST tokens with the expression's own tokens in between;
 //  - a heredoc's text starts on the line after `@(TAG)`, so the main scan jumps over it there;
 //  - EPP templates alternate between text and code.
-import type { TokenType } from './chevrotain.ts';
 import { LineMap, type Diagnostic } from './diagnostics.ts';
 import { message, type LanguageCode, type MessageArgs } from './messages.ts';
-import { MAX_NESTING } from './parser.ts';
+import { MAX_NESTING } from './limits.ts';
 import * as T from './tokens.ts';
+
+type TokenType = T.TokenKind;
 
 export interface Comment {
   kind: 'line' | 'block';
@@ -48,11 +49,11 @@ const NO_REGEX_AFTER = new Set<TokenType>([
 /** Tokens that `${name}`, `${name[…]}` and `${name.m}` turn into a variable. */
 const TO_VARIABLE = new Set<TokenType>([T.NUMBER, T.NAME, T.WORD, T.BOOLEAN, ...Object.values(T.KEYWORDS)]);
 
+const KEYWORDS = new Map(Object.entries(T.KEYWORDS));
+
 const DQ_ESCAPES = new Set(['\\', '$', "'", '"', 'r', 'n', 't', 's', 'u', '\n', '\r\n']);
 const HEREDOC_ALL_ESCAPES = 'trnsuL$';
 
-const RE_BARE_WORD = /(?:(?:::)?[a-z_](?:[\w-]*\w)?)+/y;
-const RE_NAME = /^(?:::)?[a-z]\w*(?:::[a-z]\w*)*$/;
 const RE_CLASSREF = /(?:(?:::)?[A-Z]\w*)+/y;
 const RE_VARIABLE_NAME = /(?:::)?(?:\w+::)*\w+/y;
 const RE_NUMBER = /\b(?:0[xX][0-9A-Fa-f]+|0?\d+(?:\.\d+)?(?:[eE]-?\d+)?)\b/y;
@@ -61,6 +62,26 @@ const RE_HEREDOC_SPEC =
   /^@\(([^:/\r\n)]+)(?::[ \t]*([a-z][a-zA-Z0-9_+]+)[ \t]*)?(?:\/((?:\w|[$])*)[ \t]*)?\)$/;
 
 class FatalLexError extends Error {}
+
+/** A character of \w: [A-Za-z0-9_]. */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+}
+
+/**
+ * Where the variable name /(?:::)?(?:\w+::)*\w+/ starting at `i` ends (`i` itself when there is
+ * none), scanned by hand.
+ */
+function variableNameEnd(src: string, i: number): number {
+  let j = i;
+  if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58) j += 2;
+  if (!isWordChar(src.charCodeAt(j))) return i;
+  for (;;) {
+    while (isWordChar(src.charCodeAt(j))) j++;
+    if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58 && isWordChar(src.charCodeAt(j + 2))) j += 2;
+    else return j;
+  }
+}
 
 function isBlank(c: number): boolean {
   // Puppet's [[:blank:]\r]: space, tab, CR and the Unicode space separators.
@@ -128,23 +149,36 @@ class Scanner {
   // ---- emitting ----
 
   private emit(type: TokenType, start: number, end: number, value?: string): T.PToken {
-    const gs = this.map(start);
-    const ge = end > start ? this.map(end - 1) + 1 : gs;
+    let gs = start;
+    let ge = end;
+    if (this.map !== identity) {
+      gs = this.map(start);
+      ge = end > start ? this.map(end - 1) + 1 : gs;
+    }
     // Only the start's line and column are kept: diagnostics are computed from offsets.
-    const sp = this.job.lineMap.position(gs);
+    const job = this.job;
+    const line = job.lineMap.lineIndex(gs);
     const token: T.PToken = {
-      image: this.job.text.slice(gs, ge),
+      image: job.text.slice(gs, ge),
       startOffset: gs,
-      endOffset: Math.max(gs, ge - 1),
-      startLine: sp.line,
-      startColumn: sp.column,
+      endOffset: gs > ge - 1 ? gs : ge - 1,
+      startLine: line + 1,
+      startColumn: gs - job.lineMap.lineStarts[line] + 1,
       tokenType: type,
-      tokenTypeIdx: type.tokenTypeIdx!,
+      tokenTypeIdx: type.idx,
+      kind: type.idx,
       value,
     };
-    this.job.tokens.push(token);
+    job.tokens.push(token);
     this.last = type;
     return token;
+  }
+
+  /** An operator of `len` characters at the scan position. */
+  private op(type: TokenType, len: number): void {
+    const p = this.pos;
+    this.pos = p + len;
+    this.emit(type, p, p + len);
   }
 
   private error<C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end = start + 1): string {
@@ -213,18 +247,14 @@ class Scanner {
     const p = this.pos;
     const c1 = src.charCodeAt(p + 1);
     const c2 = src.charCodeAt(p + 2);
-    const op = (type: TokenType, len: number) => {
-      this.pos = p + len;
-      this.emit(type, p, p + len);
-    };
     switch (c) {
-      case 46: return op(T.DOT, 1); // .
-      case 44: return op(T.COMMA, 1); // ,
+      case 46: return this.op(T.DOT, 1); // .
+      case 44: return this.op(T.COMMA, 1); // ,
       case 91: { // [
         const prev = p === 0 ? 10 : src.charCodeAt(p - 1);
-        return op(p === 0 || prev === 10 || isBlank(prev) ? T.LISTSTART : T.LBRACK, 1);
+        return this.op(p === 0 || prev === 10 || isBlank(prev) ? T.LISTSTART : T.LBRACK, 1);
       }
-      case 93: return op(T.RBRACK, 1);
+      case 93: return this.op(T.RBRACK, 1);
       case 40: { // (
         const lineStart = this.lineLexicalStart;
         let onlyBlank = true;
@@ -234,12 +264,12 @@ class Scanner {
             break;
           }
         }
-        return op(onlyBlank ? T.WSLPAREN : T.LPAREN, 1);
+        return this.op(onlyBlank ? T.WSLPAREN : T.LPAREN, 1);
       }
-      case 41: return op(T.RPAREN, 1);
-      case 59: return op(T.SEMIC, 1);
-      case 63: return op(T.QMARK, 1);
-      case 42: return op(T.TIMES, 1);
+      case 41: return this.op(T.RPAREN, 1);
+      case 59: return this.op(T.SEMIC, 1);
+      case 63: return this.op(T.QMARK, 1);
+      case 42: return this.op(T.TIMES, 1);
       case 37: // %
         if (c1 === 62 /* > */ && this.eppMode) {
           this.pos = p + 2;
@@ -248,29 +278,29 @@ class Scanner {
           this.eppText(false);
           return;
         }
-        return op(T.MODULO, 1);
+        return this.op(T.MODULO, 1);
       case 123: // {
         this.braceCount++;
-        return op(this.last === T.QMARK ? T.SELBRACE : T.LBRACE, 1);
+        return this.op(this.last === T.QMARK ? T.SELBRACE : T.LBRACE, 1);
       case 125: // }
         this.braceCount--;
-        return op(T.RBRACE, 1);
+        return this.op(T.RBRACE, 1);
       case 64: // @
-        if (c1 === 64) return op(T.ATAT, 2);
+        if (c1 === 64) return this.op(T.ATAT, 2);
         if (c1 === 40) return this.heredoc();
-        return op(T.AT, 1);
+        return this.op(T.AT, 1);
       case 124: // |
-        if (c1 === 62) return op(c2 === 62 ? T.RRCOLLECT : T.RCOLLECT, c2 === 62 ? 3 : 2);
-        return op(T.PIPE, 1);
+        if (c1 === 62) return this.op(c2 === 62 ? T.RRCOLLECT : T.RCOLLECT, c2 === 62 ? 3 : 2);
+        return this.op(T.PIPE, 1);
       case 61: // =
-        if (c1 === 61) return op(T.ISEQUAL, 2);
-        if (c1 === 62) return op(T.FARROW, 2);
-        if (c1 === 126) return op(T.MATCH, 2);
-        return op(T.EQUALS, 1);
+        if (c1 === 61) return this.op(T.ISEQUAL, 2);
+        if (c1 === 62) return this.op(T.FARROW, 2);
+        if (c1 === 126) return this.op(T.MATCH, 2);
+        return this.op(T.EQUALS, 1);
       case 43: // +
-        if (c1 === 61) return op(T.APPENDS, 2);
-        if (c1 === 62) return op(T.PARROW, 2);
-        return op(T.PLUS, 1);
+        if (c1 === 61) return this.op(T.APPENDS, 2);
+        if (c1 === 62) return this.op(T.PARROW, 2);
+        return this.op(T.PLUS, 1);
       case 45: // -
         if (this.eppMode && c1 === 37 && c2 === 62) {
           this.pos = p + 3;
@@ -279,15 +309,15 @@ class Scanner {
           this.eppText(true);
           return;
         }
-        if (c1 === 62) return op(T.IN_EDGE, 2);
-        if (c1 === 61) return op(T.DELETES, 2);
-        return op(T.MINUS, 1);
+        if (c1 === 62) return this.op(T.IN_EDGE, 2);
+        if (c1 === 61) return this.op(T.DELETES, 2);
+        return this.op(T.MINUS, 1);
       case 33: // !
-        if (c1 === 61) return op(T.NOTEQUAL, 2);
-        if (c1 === 126) return op(T.NOMATCH, 2);
-        return op(T.NOT, 1);
+        if (c1 === 61) return this.op(T.NOTEQUAL, 2);
+        if (c1 === 126) return this.op(T.NOMATCH, 2);
+        return this.op(T.NOT, 1);
       case 126: // ~
-        return op(c1 === 62 ? T.IN_EDGE_SUB : T.TILDE, c1 === 62 ? 2 : 1);
+        return this.op(c1 === 62 ? T.IN_EDGE_SUB : T.TILDE, c1 === 62 ? 2 : 1);
       case 35: { // #
         let e = src.indexOf('\n', p);
         if (e < 0) e = src.length;
@@ -306,24 +336,24 @@ class Scanner {
         if (this.last === null || !NO_REGEX_AFTER.has(this.last)) {
           if (this.regex()) return;
         }
-        return op(T.DIV, 1);
+        return this.op(T.DIV, 1);
       case 60: // <
-        if (c1 === 60) return c2 === 124 ? op(T.LLCOLLECT, 3) : op(T.LSHIFT, 2);
-        if (c1 === 61) return op(T.LESSEQUAL, 2);
-        if (c1 === 124) return op(T.LCOLLECT, 2);
-        if (c1 === 45) return op(T.OUT_EDGE, 2);
-        if (c1 === 126) return op(T.OUT_EDGE_SUB, 2);
-        return op(T.LESSTHAN, 1);
+        if (c1 === 60) return c2 === 124 ? this.op(T.LLCOLLECT, 3) : this.op(T.LSHIFT, 2);
+        if (c1 === 61) return this.op(T.LESSEQUAL, 2);
+        if (c1 === 124) return this.op(T.LCOLLECT, 2);
+        if (c1 === 45) return this.op(T.OUT_EDGE, 2);
+        if (c1 === 126) return this.op(T.OUT_EDGE_SUB, 2);
+        return this.op(T.LESSTHAN, 1);
       case 62: // >
-        if (c1 === 62) return op(T.RSHIFT, 2);
-        if (c1 === 61) return op(T.GREATEREQUAL, 2);
-        return op(T.GREATERTHAN, 1);
+        if (c1 === 62) return this.op(T.RSHIFT, 2);
+        if (c1 === 61) return this.op(T.GREATEREQUAL, 2);
+        return this.op(T.GREATERTHAN, 1);
       case 58: // :
         if (c1 === 58) {
           if (c2 >= 65 && c2 <= 90) return this.classref();
           return this.bareWord(true);
         }
-        return op(T.COLON, 1);
+        return this.op(T.COLON, 1);
       case 36: return this.variable(); // $
       case 34: return this.dqString(); // "
       case 39: return this.sqString(); // '
@@ -345,23 +375,46 @@ class Scanner {
 
   // ---- words, numbers, variables ----
 
+  /**
+   * A bare word, /(?:(?:::)?[a-z_](?:[\w-]*\w)?)+/ scanned by hand: a NAME (or keyword) when
+   * every segment starts with a lower-case letter and there is no `-`, a WORD otherwise.
+   */
   private bareWord(qualifiedStart: boolean): void {
+    const src = this.src;
     const p = this.pos;
-    RE_BARE_WORD.lastIndex = p;
-    const m = RE_BARE_WORD.exec(this.src);
-    if (!m) {
+    let i = p;
+    let name = true;
+    for (;;) {
+      let j = i;
+      if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58) j += 2;
+      const c = src.charCodeAt(j);
+      if (!((c >= 97 && c <= 122) || c === 95)) break;
+      if (c === 95) name = false;
+      let k = j + 1;
+      for (;;) {
+        const d = src.charCodeAt(k);
+        if (isWordChar(d)) k++;
+        else if (d === 45) {
+          k++;
+        } else break;
+      }
+      while (k > j + 1 && src.charCodeAt(k - 1) === 45) k--; // the word ends with a word character
+      for (let x = j + 1; x < k && name; x++) if (src.charCodeAt(x) === 45) name = false;
+      i = k;
+    }
+    if (i === p) {
       this.pos = p + (qualifiedStart ? 2 : 1);
       if (qualifiedStart) this.error('KSP-LEX-020', {}, p, this.pos);
       else this.error('KSP-LEX-021', {}, p, this.pos);
       return;
     }
-    const word = m[0];
-    this.pos = p + word.length;
-    if (RE_NAME.test(word)) {
-      const kw = qualifiedStart ? undefined : T.KEYWORDS[word];
-      this.emit(kw ?? T.NAME, p, this.pos, word);
+    const word = src.slice(p, i);
+    this.pos = i;
+    if (name) {
+      const kw = qualifiedStart || i - p > 8 ? undefined : KEYWORDS.get(word);
+      this.emit(kw ?? T.NAME, p, i, word);
     } else {
-      this.emit(T.WORD, p, this.pos, word);
+      this.emit(T.WORD, p, i, word);
     }
   }
 
@@ -384,6 +437,19 @@ class Scanner {
 
   private number(): void {
     const p = this.pos;
+    const src = this.src;
+    if (src.charCodeAt(p) !== 48 && (p === 0 || !isWordChar(src.charCodeAt(p - 1)))) {
+      // a decimal integer, the common case: digits, then neither a word character nor '.'
+      let e = p + 1;
+      while (e < src.length && src.charCodeAt(e) >= 48 && src.charCodeAt(e) <= 57) e++;
+      const after = src.charCodeAt(e);
+      if (!isWordChar(after) && after !== 46) {
+        this.pos = e;
+        const value = src.slice(p, e);
+        this.emit(T.NUMBER, p, e, value);
+        return;
+      }
+    }
     RE_NUMBER.lastIndex = p;
     const m = RE_NUMBER.exec(this.src);
     let value: string;
@@ -409,11 +475,10 @@ class Scanner {
 
   private variable(): void {
     const p = this.pos;
-    RE_VARIABLE_NAME.lastIndex = p + 1;
-    const m = RE_VARIABLE_NAME.exec(this.src);
-    if (m) {
-      this.pos = p + 1 + m[0].length;
-      this.emit(T.VARIABLE, p, this.pos, m[0]);
+    const e = variableNameEnd(this.src, p + 1);
+    if (e > p + 1) {
+      this.pos = e;
+      this.emit(T.VARIABLE, p, e, this.src.slice(p + 1, e));
     } else {
       // A lone `$`: the parser says what is wrong where it is used.
       this.pos = p + 1;
@@ -587,9 +652,9 @@ class Scanner {
         const count = toks.length - before;
         const firstTok = toks[before];
         if (count === 1 || (count > 1 && (toks[before + 1].tokenType === T.DOT || toks[before + 1].tokenType === T.LBRACK))) {
-          if (TO_VARIABLE.has(firstTok.tokenType)) {
+          if (TO_VARIABLE.has(firstTok.tokenType as TokenType)) {
             firstTok.tokenType = T.VARIABLE;
-            firstTok.tokenTypeIdx = T.VARIABLE.tokenTypeIdx!;
+            firstTok.tokenTypeIdx = firstTok.kind = T.VARIABLE.idx;
             firstTok.value = firstTok.value ?? firstTok.image;
           }
         }

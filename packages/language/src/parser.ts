@@ -17,10 +17,15 @@
 // bounded (MAX_NESTING): no input can overflow the stack.
 import { EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.ts';
 import type * as A from './ast.ts';
-import * as T from './tokens.ts';
+import { T, allTokens } from './chevrotain-tokens.ts';
+import { PRECEDENCE } from './tokens.ts';
+import { MAX_NESTING, STATEMENT_CALLS } from './limits.ts';
 import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 
-type Tok = T.PToken;
+/** A token as the grammar's actions see it (chevrotain's, with the lexer's kind and value). */
+type Tok = IToken & { value?: string; kind?: number };
+
+export { MAX_NESTING, STATEMENT_CALLS };
 type Loc = { start: number; end: number } | Tok | undefined | null;
 
 function startOf(x: Loc): number {
@@ -38,22 +43,6 @@ function span(a: Loc, b: Loc): { start: number; end: number } {
   const s = startOf(a ?? b);
   return { start: s, end: Math.max(s, endOf(b ?? a)) };
 }
-
-/** Functions that may be called without parentheses as statements (`include foo, bar`). */
-export const STATEMENT_CALLS = new Set([
-  'require', 'realize', 'include', 'contain', 'tag', 'debug', 'info', 'notice', 'warning', 'err',
-  'fail', 'import', 'break', 'next', 'return',
-]);
-
-/**
- * How deeply expressions may nest: a statement is at level 1, and each bracket, brace,
- * parenthesis, block, call's arguments, selector or interpolation around an expression adds a
- * level. Parsing recurses once per level (about 7 KB of stack per level before the JIT compiles
- * the parser), and so do the stages after it; at 50 a parse stays within 600 KB, well inside
- * Node's default 984 KB, and real code never comes near (Debian's 93 module packages nest at
- * most 11 deep). Long chains are not nesting: they are read in loops.
- */
-export const MAX_NESTING = 50;
 
 /** The message of KSP-PARSE-003, at a token shown as `at` (`'['`). */
 export function nestingMessage(at: string): string {
@@ -143,7 +132,7 @@ export class PuppetParser extends EmbeddedActionsParser {
   private repetitionRecoveries = 0;
 
   constructor(options: { validateGrammar?: boolean; recovery?: boolean } = {}) {
-    super(T.allTokens, {
+    super(allTokens, {
       recoveryEnabled: options.recovery ?? true,
       maxLookahead: 4,
       errorMessageProvider: errorMessages,
@@ -1167,8 +1156,8 @@ function foldBinary(operands: A.Expression[], ops: Tok[]): A.Expression {
     values.push(binary(left, pending.pop()!, right));
   };
   for (let i = 0; i < ops.length; i++) {
-    const level = T.PRECEDENCE[ops[i].tokenTypeIdx];
-    while (pending.length > 0 && T.PRECEDENCE[pending[pending.length - 1].tokenTypeIdx] >= level) reduce();
+    const level = PRECEDENCE[ops[i].kind!];
+    while (pending.length > 0 && PRECEDENCE[pending[pending.length - 1].kind!] >= level) reduce();
     if (ops[i].tokenType === T.QMARK) {
       // A selector applies at once to what its level has gathered on its left.
       const sel = operands[i + 1] as A.SelectorExpression;

@@ -450,6 +450,73 @@ function noAssignment(c: CheckContext, root: A.Node): void {
  * query expression (which sits in a non-node wrapper).
  */
 export function childNodes(n: A.Node, withQuery: boolean): A.Node[] {
+  const fields = CHILD_FIELDS.get(n.kind);
+  if (fields === undefined) return childNodesByKeys(n, withQuery);
+  if (fields.length === 0) return NO_CHILDREN;
+  const out: A.Node[] = [];
+  for (let f = 0; f < fields.length; f++) {
+    const key = fields[f];
+    const v = (n as unknown as Record<string, unknown>)[key];
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) if (isNode(v[i])) out.push(v[i]);
+    } else if (key === 'query') {
+      if (withQuery && (v as { expr: A.Expression | null }).expr) out.push((v as { expr: A.Expression }).expr);
+    } else if (isNode(v)) {
+      out.push(v);
+    }
+  }
+  return out;
+}
+
+const NO_CHILDREN: A.Node[] = Object.freeze([]) as unknown as A.Node[];
+
+/**
+ * The fields of each kind of node that may hold nodes, in the order the parsers create them
+ * (the order of the source): what childNodes reads instead of enumerating every node's keys.
+ * test/fuzz/fast-parser.test.ts checks it against childNodesByKeys on the corpora.
+ */
+const CHILD_FIELDS = new Map<string, readonly string[]>(Object.entries({
+  Program: ['body', 'eppParameters'],
+  LiteralString: [], LiteralNumber: [], LiteralBoolean: [], LiteralUndef: [], LiteralDefault: [], LiteralRegex: [],
+  QualifiedName: [], QualifiedReference: [], ReservedWord: [], VariableExpression: [], RenderStringExpression: [],
+  ConcatenatedString: ['segments'],
+  TextExpression: ['expr'], NotExpression: ['expr'], UnaryMinusExpression: ['expr'], UnfoldExpression: ['expr'],
+  ParenthesizedExpression: ['expr'], RenderExpression: ['expr'],
+  Heredoc: ['text'],
+  LiteralList: ['values'],
+  LiteralHash: ['entries'],
+  KeyedEntry: ['key', 'value'],
+  BinaryExpression: ['left', 'right'], AssignmentExpression: ['left', 'right'], RelationshipExpression: ['left', 'right'],
+  AccessExpression: ['target', 'keys'],
+  SelectorExpression: ['left', 'entries'],
+  SelectorEntry: ['matching', 'value'],
+  NamedAccessExpression: ['left'],
+  CallNamedFunctionExpression: ['functor', 'args', 'lambda'],
+  CallMethodExpression: ['functor', 'args', 'lambda'],
+  LambdaExpression: ['parameters', 'body', 'returnType'],
+  IfExpression: ['test', 'then', 'else'],
+  UnlessExpression: ['test', 'then', 'else'],
+  CaseExpression: ['test', 'options'],
+  CaseOption: ['values', 'body'],
+  ResourceExpression: ['typeName', 'bodies'],
+  ResourceBody: ['title', 'operations'],
+  ResourceDefaultsExpression: ['typeRef', 'operations'],
+  ResourceOverrideExpression: ['resources', 'operations'],
+  AttributeOperation: ['value'],
+  AttributesOperation: ['value'],
+  CollectExpression: ['typeRef', 'query', 'operations'],
+  HostClassDefinition: ['parameters', 'body'],
+  ResourceTypeDefinition: ['parameters', 'body'],
+  FunctionDefinition: ['parameters', 'returnType', 'body'],
+  NodeDefinition: ['hostMatches', 'parent', 'body'],
+  TypeAlias: ['typeExpr'],
+  TypeDefinition: ['body'],
+  Parameter: ['typeExpr', 'value'],
+}));
+
+/** childNodes by enumerating the node's keys (for kinds CHILD_FIELDS does not know). */
+export function childNodesByKeys(n: A.Node, withQuery: boolean): A.Node[] {
   const out: A.Node[] = [];
   for (const key in n) {
     if (key === 'kind' || key === 'start' || key === 'end' || key === 'nameRange') continue;

@@ -1,0 +1,31 @@
+// Chevrotain's token types for the token kinds of tokens.ts, made when the chevrotain parser is
+// first needed (a file with a syntax error, or a caller asking for that parser), and the hand-over
+// of the lexer's tokens to it.
+import { createToken, Lexer, type TokenType } from './chevrotain.ts';
+import * as K from './tokens.ts';
+
+type KindName = { [N in keyof typeof K]: (typeof K)[N] extends K.TokenKind ? N : never }[keyof typeof K];
+
+/** Chevrotain's token type of each kind, by kind number. */
+export const byKind: TokenType[] = [];
+for (const kind of K.allTokens) {
+  const categories = kind.categories.map((c) => byKind[c.idx]);
+  byKind[kind.idx] = categories.length
+    ? createToken({ name: kind.name, pattern: Lexer.NA, label: kind.LABEL, categories })
+    : createToken({ name: kind.name, pattern: Lexer.NA, label: kind.LABEL });
+}
+
+/** Chevrotain's token types by the names of tokens.ts (`T.LBRACE`). */
+export const T = Object.fromEntries(K.allTokens.map((k) => [k.name, byKind[k.idx]])) as Record<KindName, TokenType>;
+
+/** Every token type, for the parser's vocabulary. */
+export const allTokens: TokenType[] = K.allTokens.map((k) => byKind[k.idx]);
+
+/** Gives the lexer's tokens chevrotain's token types (in place; `kind` stays). */
+export function toChevrotain(tokens: K.PToken[]): void {
+  for (const tok of tokens) {
+    const type = byKind[tok.kind];
+    tok.tokenType = type;
+    tok.tokenTypeIdx = type.tokenTypeIdx!;
+  }
+}
