@@ -102,3 +102,12 @@ test('EPP: text, expressions, trimming, comments and literal tags', () => {
   assert.deepEqual(text, ['next <% %>']);
   assert.equal(r.comments[0].text, ' c ');
 });
+
+test('bare words that are names of Object.prototype members are names, not keywords', () => {
+  assert.deepEqual(kinds('[constructor, toString, __proto__, hasOwnProperty]'), ['LISTSTART', 'NAME', 'COMMA', 'NAME', 'COMMA', 'WORD', 'COMMA', 'NAME', 'RBRACK']);
+});
+
+test('words, variables and numbers are cut where Puppet cuts them', () => {
+  assert.deepEqual(values('foo-bar- a::b::Cd $a::b:: $::x 12 1.5'), ['foo-bar', '-', 'a::b', '::Cd', 'a::b', '::x', '12', '1.5']);
+  assert.deepEqual(kinds('foo-bar a::_b _x a::b'), ['WORD', 'WORD', 'WORD', 'NAME']);
+});
