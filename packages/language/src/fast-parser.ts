@@ -255,7 +255,7 @@ class FastParser {
           throw GIVE_UP; // a resource without a title
       }
     }
-    if (typeExpr.kind === 'QualifiedReference') throw GIVE_UP; // `File { 'title': }`
+    // `Notify { 'x': }` declares as `notify { 'x': }` does (Puppet takes either case).
     const bodies: A.ResourceBody[] = [this.resourceBody()];
     while (this.la1() === SEMIC) {
       this.pos++;

@@ -34,8 +34,10 @@ let chevrotainTokens: typeof import('./chevrotain-tokens.ts') | null = null;
 function loadChevrotain(): { parser: typeof import('./parser.ts'); tokens: typeof import('./chevrotain-tokens.ts') } {
   if (!chevrotainModule || !chevrotainTokens) {
     const require = createRequire(import.meta.url);
-    chevrotainTokens = require('./chevrotain-tokens.ts') as typeof import('./chevrotain-tokens.ts');
-    chevrotainModule = require('./parser.ts') as typeof import('./parser.ts');
+    // the modules next to this one: .ts from the sources, .js from the emitted JavaScript
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    chevrotainTokens = require(`./chevrotain-tokens${ext}`) as typeof import('./chevrotain-tokens.ts');
+    chevrotainModule = require(`./parser${ext}`) as typeof import('./parser.ts');
   }
   return { parser: chevrotainModule, tokens: chevrotainTokens };
 }
