@@ -18,6 +18,7 @@ import type { Node } from '../../packages/language/src/ast.ts';
 import { needs } from '../support/host.ts';
 import { fuzzCorpus, mutate } from '../support/parser-fuzz-corpus.ts';
 import { seededRandom } from '../support/random.ts';
+import { readSnippets, snippetFiles } from '../conformance/snippets/run.ts';
 
 const root = join(import.meta.dirname, '../..');
 const ITERATIONS = Number(process.env.KASPER_FUZZ_ITERATIONS ?? 2500);
@@ -79,7 +80,7 @@ function childrenAgree(root: Node, where: string): void {
   }
 }
 
-test('on every file of the corpora, the fast parser builds chevrotain\'s tree', (t) => {
+test('on every file of the corpora and every language snippet, the fast parser builds chevrotain\'s tree', (t) => {
   const corpus = fuzzCorpus();
   if (!needs(t, 'seeds' in corpus, 'reason' in corpus ? corpus.reason : '')) return;
   const files = [...(corpus as Exclude<typeof corpus, { reason: string }>).seeds];
@@ -87,6 +88,10 @@ test('on every file of the corpora, the fast parser builds chevrotain\'s tree', 
   const cases = join(root, 'test/conformance/cases');
   for (const f of (readdirSync(cases, { recursive: true }) as string[]).sort()) {
     if (f.endsWith('.pp') || f.endsWith('.epp')) files.push({ name: join(cases, f), key: f, text: readFileSync(join(cases, f), 'utf8') });
+  }
+  // and the language snippets (the grammar's corners, each with Puppet's answer)
+  for (const file of snippetFiles()) {
+    for (const sn of readSnippets(file)) files.push({ name: `${file}: ${sn.name}`, key: `${file}: ${sn.name}`, text: sn.code });
   }
   const counts: Record<Outcome, number> = { 'lexical error': 0, 'both parse': 0, 'both reject': 0 };
   for (const f of files) counts[agree(f.text, f.name.endsWith('.epp') ? 'epp' : 'manifest', f.name)]++;

@@ -241,6 +241,7 @@ class FastParser {
     const k2 = this.la2();
     // chevrotain's lookahead for the first alternative: `}`, `* =>`, or a name or keyword then `=>` / `+>`
     if (k1 === RBRACE || (k1 === TIMES && k2 === FARROW) || ((k1 === NAME || (k1 !== END && IS_KEYWORD[k1] === 1)) && (k2 === FARROW || k2 === PARROW))) {
+      const lbrace = this.toks[this.pos - 1];
       const ops = this.attributeOperations();
       const rbrace = this.expect(RBRACE);
       const s = typeExpr.start;
@@ -251,6 +252,18 @@ class FastParser {
         case 'AccessExpression':
         case 'CollectExpression':
           return { kind: 'ResourceOverrideExpression', form: 'regular', resources: typeExpr, operations: ops, ...r };
+        case 'QualifiedName':
+          // `notice { a => 1 }` is the call notice({ 'a' => 1 }) when the name may be called
+          // without parentheses and every attribute is `name => value` (Puppet's reading).
+          if (STATEMENT_CALLS.has(typeExpr.value) && ops.every((o) => o.kind === 'AttributeOperation' && o.operator === '=>')) {
+            const entries = (ops as A.AttributeOperation[]).map((o): A.KeyedEntry => ({
+              kind: 'KeyedEntry', key: { kind: 'LiteralString', value: o.name, start: o.start, end: o.start + o.name.length }, value: o.value, start: o.start, end: o.end,
+            }));
+            const hs = lbrace.startOffset;
+            const hash: A.LiteralHash = { kind: 'LiteralHash', entries, start: hs, end: Math.max(hs, rbrace.endOffset + 1) };
+            return { kind: 'CallNamedFunctionExpression', functor: typeExpr, args: [hash], lambda: null, parenthesized: false, ...r };
+          }
+          throw GIVE_UP; // a resource without a title
         default:
           throw GIVE_UP; // a resource without a title
       }
@@ -317,14 +330,21 @@ class FastParser {
     }
     const first = this.postfix();
     k = this.la1();
-    if (k === END || IS_BINARY[k] === 0) {
+    if (k === END || (IS_BINARY[k] === 0 && k !== QMARK)) {
       this.depth--;
       return prefixes ? prefixed(prefixes, first) : first;
     }
     const operands: A.Expression[] = [prefixed(prefixes, first)];
     const ops: Tok[] = [];
-    while (k !== END && IS_BINARY[k] === 1) {
+    while (k !== END && (IS_BINARY[k] === 1 || k === QMARK)) {
       ops.push(this.next());
+      if (k === QMARK) {
+        // `x ? { … }` is an operator too (looser than comparisons, tighter than `and`); its
+        // operand slot holds the entries, and foldBinary fills in the left side.
+        operands.push(this.selectorEntries());
+        k = this.la1();
+        continue;
+      }
       let before: Tok[] | null = null;
       k = this.la1();
       while (k !== END && IS_PREFIX[k] === 1) {
@@ -380,25 +400,6 @@ class FastParser {
           last = lambda;
         }
         e = { kind: 'CallNamedFunctionExpression', functor: e, args, lambda, parenthesized: true, start: e.start, end: Math.max(e.start, endOf(last)) };
-      } else if (k === QMARK) {
-        this.pos++;
-        const entries: A.SelectorEntry[] = [];
-        let last: Loc;
-        if (this.la1() === SELBRACE) {
-          this.pos++;
-          entries.push(this.selectorEntry());
-          while (this.la1() === COMMA && this.exprFirst(this.la2())) {
-            this.pos++;
-            entries.push(this.selectorEntry());
-          }
-          if (this.la1() === COMMA) this.pos++;
-          last = this.expect(RBRACE);
-        } else {
-          const one = this.selectorEntry();
-          entries.push(one);
-          last = one;
-        }
-        e = { kind: 'SelectorExpression', left: e, entries, start: e.start, end: Math.max(e.start, endOf(last)) };
       } else if (k === LCOLLECT || k === LLCOLLECT) {
         const open = this.next();
         let query: A.Expression | null = null;
@@ -432,6 +433,30 @@ class FastParser {
 
   private statementFirst(k: number): boolean {
     return k !== END && STATEMENT_FIRST[k] === 1;
+  }
+
+  /** After `?`: `{ a => x, b => y }`, or one entry alone; the left side is filled in by foldBinary. */
+  private selectorEntries(): A.SelectorExpression {
+    const entries: A.SelectorEntry[] = [];
+    let first: Loc;
+    let last: Loc;
+    if (this.la1() === SELBRACE) {
+      first = this.next();
+      entries.push(this.selectorEntry());
+      while (this.la1() === COMMA && this.exprFirst(this.la2())) {
+        this.pos++;
+        entries.push(this.selectorEntry());
+      }
+      if (this.la1() === COMMA) this.pos++;
+      last = this.expect(RBRACE);
+    } else {
+      const one = this.selectorEntry();
+      entries.push(one);
+      first = one;
+      last = one;
+    }
+    const s0 = startOf(first);
+    return { kind: 'SelectorExpression', left: undefined as unknown as A.Expression, entries, start: s0, end: Math.max(s0, endOf(last)) };
   }
 
   private selectorEntry(): A.SelectorEntry {
@@ -952,6 +977,13 @@ function foldBinary(operands: A.Expression[], ops: Tok[]): A.Expression {
   for (let i = 0; i < ops.length; i++) {
     const level = K.PRECEDENCE[ops[i].kind];
     while (pending.length > 0 && K.PRECEDENCE[pending[pending.length - 1].kind] >= level) reduce();
+    if (ops[i].kind === QMARK) {
+      // A selector applies at once to what its level has gathered on its left.
+      const sel = operands[i + 1] as A.SelectorExpression;
+      const left = values.pop()!;
+      values.push({ ...sel, left, start: left.start, end: Math.max(left.start, sel.end) });
+      continue;
+    }
     pending.push(ops[i]);
     values.push(operands[i + 1]);
   }
