@@ -173,7 +173,8 @@ export class Compilation implements EvaluationHost {
     this.finish();
     const catalog = buildCatalog(this.node.name, this.loader.env.name, this.table.all, this.classes.order, this.catalogTags, this.options.version ?? this.loader.codeDigest(), {
       richData: this.options.richData,
-      warn: (message, r) => this.options.log?.('warning', message, `${r.file ?? '?'}:${r.line ?? '?'}`),
+      warn: (message, r) => this.options.log?.('warning', this.redact(message), `${r.file ?? '?'}:${r.line ?? '?'}`),
+      secrets: this.options.hiera?.decryptedSecrets(),
     });
     if (this.loader.env.codeId) catalog.codeId = this.loader.env.codeId;
     return catalog;
@@ -545,10 +546,18 @@ export class Compilation implements EvaluationHost {
 
   private log(level: string, message: string, frame: Frame, at: A.Range): void {
     const p = locate(frame.file, at.start);
-    this.options.log?.(level, message, `${p.file}:${p.line}:${p.column}`);
+    this.options.log?.(level, this.redact(message), `${p.file}:${p.line}:${p.column}`);
   }
 
   private warn(message: string, frame: Frame): void {
-    this.options.log?.('warning', message, frame.file.path);
+    this.options.log?.('warning', this.redact(message), frame.file.path);
+  }
+
+  /** A log message with the clear text of values decrypted from eyaml data replaced. */
+  private redact(message: string): string {
+    const secrets = this.options.hiera?.decryptedSecrets();
+    if (!secrets?.length) return message;
+    for (const s of secrets) message = message.split(s).join('[redacted]');
+    return message;
   }
 }

@@ -85,6 +85,16 @@ export class Hiera {
     this.environmentLayer = environmentConfig !== undefined && existsSync(environmentConfig);
   }
 
+  /**
+   * The clear texts eyaml levels decrypted in this Hiera's lookups (at least 4 characters: a
+   * shorter one would match too much), longest first.
+   */
+  decryptedSecrets(): string[] {
+    const out = new Set<string>();
+    for (const k of this.keyrings.values()) for (const t of k.decrypted()) if (t.length >= 4) out.add(t);
+    return [...out].sort((a, b) => b.length - a.length);
+  }
+
   private moduleLayer(module: string): Layer | null {
     if (!this.moduleLayers.has(module)) {
       const dir = this.modulePaths(module);

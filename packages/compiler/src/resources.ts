@@ -183,6 +183,19 @@ export interface CatalogOptions {
    */
   richData?: boolean;
   warn?: (message: string, r: ResourceState) => void;
+  /**
+   * Clear texts decrypted from eyaml data: a parameter whose value holds one is marked sensitive
+   * even without `convert_to: Sensitive`, so agents, reports, diffs and storage redact it.
+   */
+  secrets?: string[];
+}
+
+/** Whether a value holds one of `secrets` in one of its strings (keys included). */
+function holdsSecret(v: Value, secrets: string[]): boolean {
+  if (typeof v === 'string') return secrets.some((s) => v.includes(s));
+  if (Array.isArray(v)) return v.some((x) => holdsSecret(x, secrets));
+  if (v instanceof Map) for (const [k, x] of v) if (holdsSecret(k, secrets) || holdsSecret(x, secrets)) return true;
+  return false;
 }
 
 export function buildCatalog(
@@ -199,7 +212,7 @@ export function buildCatalog(
     const sensitive: string[] = [];
     for (const [k, v] of r.params) {
       if (v === undefined) continue;
-      if (v instanceof PSensitive) sensitive.push(k);
+      if (v instanceof PSensitive || (options.secrets?.length && holdsSecret(v, options.secrets))) sensitive.push(k);
       // Without rich data, a Deferred or a Sensitive below the top becomes its text, with
       // Puppet's warning.
       const cv = options.richData === false

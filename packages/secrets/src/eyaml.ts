@@ -18,6 +18,11 @@ export class Keyring {
     this.options = options;
   }
 
+  /** The clear texts decrypted so far (to keep them out of logs and mark them sensitive). */
+  decrypted(): IterableIterator<string> {
+    return this.plain.values();
+  }
+
   /** Encrypts with the public key (the certificate). */
   encrypt(plain: string): string {
     return encryptPkcs7(plain, (this.cert ??= loadPublicKey(this.options)));
