@@ -62,7 +62,7 @@ describe('kasper code: a catalog diff on every push', () => {
   let confdir: string;
   let repo: string;
   let work: string;
-  const conf = (gate: string) => write(confdir, { 'kasper.conf': `storage = ${join(root, 'kasper.db')}\n[master]\npush_gate = ${gate}\npush_diff_workers = 2\n` });
+  const conf = (gate: string, extra = '') => write(confdir, { 'kasper.conf': `storage = ${join(root, 'kasper.db')}\n[master]\npush_gate = ${gate}\npush_diff_workers = 2\n${extra}` });
   const push = (...args: string[]) => git(work, 'push', ...args, repo, 'HEAD:production');
   const deployed = () => readlinkSync(join(envpath, 'production'));
   const records = (): PushDiffRecord[] => JSON.parse(kasper('report', 'diffs', '--format', 'json', '--codedir', codedir).stdout);
@@ -221,6 +221,21 @@ describe('kasper code: a catalog diff on every push', () => {
     assert.equal(deployed(), before);
     rmSync(join(work, 'Puppetfile'));
     commit(work, 'no Puppetfile');
+  });
+
+  it('a compile that does not end is stopped by push_diff_timeout, and the gate refuses the push', () => {
+    conf('broken', 'push_diff_timeout = 2\n');
+    const before = deployed();
+    // About 10^12 iterations: no compile ends this.
+    write(work, { 'manifests/site.pp': "range(1, 1000000).each |$a| { range(1, 1000000).each |$b| { } }\n" });
+    commit(work, 'a compile without end');
+    const r = push();
+    assert.notEqual(r.status, 0, r.out);
+    assert.match(r.out, /remote: kasper: {3}the push diff did not finish in 2 s \(0 of 3 nodes compiled\)\s/);
+    assert.match(r.out, /push refused \(push_gate = broken\): the push diff did not finish in 2 s/);
+    assert.equal(deployed(), before);
+    assert.deepEqual(readdirSync(join(envpath, '.deploys', '.staged')), []);
+    conf('broken');
   });
 
   it('a new branch is compared with production, for the nodes of its environment', () => {

@@ -50,7 +50,7 @@ export async function runCodeCheck(opts: object, out: Output): Promise<void> {
   const gate = s.push_gate as PushGate;
   try {
     const verdicts = await checkPush({ codedir: s.codedir, environmentpath: s.environmentpath }, updates, {
-      diff: true, gate, fleet, workers: s.push_diff_workers, basemodulepath: s.basemodulepath, print,
+      diff: true, gate, fleet, workers: s.push_diff_workers, basemodulepath: s.basemodulepath, timeoutSeconds: s.push_diff_timeout, print,
       exported: (node, type, query) => exportedResources(db!, node, type, query, { nodePurgeTtl: s.node_purge_ttl }),
     });
     if (verdicts.some((v) => !v.accepted)) out.exitCode = 1;

@@ -16,6 +16,7 @@ export const DEPLOY_MESSAGES = defineCatalogue({
     'KSP-DEPLOY-009': { message: 'push refused (push_gate = {gate}): {reason}; environment {branch} stays at {deployed}', hint: 'fix the code and push again: the push diff above names the nodes and the errors (the full report: kasper report diffs). push_gate in kasper.conf: off, broken or failed' },
     'KSP-DEPLOY-010': { message: "no push diff report '{id}' in {dir}", hint: "kasper report diffs lists them (the newest {keep} are kept)" },
     'KSP-DEPLOY-011': { message: "the push diff cannot read the nodes' facts from the master's storage as user {user}: {reason}", hint: "with SQLite (a file only the master's account may read) the hooks must run as that account; with PostgreSQL give this one a role that can read. push_diff = false in kasper.conf turns the diff off" },
+    'KSP-DEPLOY-012': { message: 'the push diff did not finish in {seconds} s ({done} of {total} nodes compiled)', hint: 'push_diff_timeout in kasper.conf bounds it (0: no limit); more push_diff_workers, or a compile that never ends (look for recursion in the pushed code)' },
     'KSP-DEPLOY-008': { message: 'another deploy of {name} held its lock for 5 minutes (lock {lock})', hint: 'a deploy waits for the one before; a lock whose process is gone is taken over. Run kasper code deploy {name} once the other finishes' },
   },
 });

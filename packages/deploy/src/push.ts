@@ -32,6 +32,8 @@ export interface PushCheckOptions {
   /** Compile worker threads; default half the cores, at least one. */
   workers?: number;
   basemodulepath?: string[];
+  /** Seconds a branch's compiles may take (push_diff_timeout); 0 or none: no limit. */
+  timeoutSeconds?: number;
   /** One line to the pusher. */
   print: (line: string) => void;
 }
@@ -94,12 +96,23 @@ export async function checkPush(o: CodeOptions, updates: { old: string; new: str
       const empty = from.dir ? undefined : mkdtempSync(join(o.codedir, 'tmp', 'empty-'));
       if (empty) mkdirSync(join(empty, 'manifests'));
       let report: DiffReport;
+      let done = 0;
+      const shown = progress(opts.print);
       try {
         report = await diffNodes({
           from: { info: { ref: from.label, resolved: from.resolved }, environment: environmentOf(from.dir ?? empty!, from.name, { basemodulepath: opts.basemodulepath }) },
           to: { info: { ref: `${branch} as pushed`, resolved: u.new }, environment: environmentOf(tree.path, branch, { basemodulepath: opts.basemodulepath }) },
-          nodes, workers, exported: opts.exported, progress: progress(opts.print),
+          nodes, workers, exported: opts.exported,
+          progress: (n, total) => { done = n; shown(n, total); },
+          signal: opts.timeoutSeconds ? AbortSignal.timeout(opts.timeoutSeconds * 1000) : undefined,
         });
+      } catch (e) {
+        if ((e as Error)?.name !== 'TimeoutError') throw e;
+        // Stopped (its workers ended): no report; the gate cannot say the code compiles.
+        const reason = raise('KSP-DEPLOY-012', { seconds: opts.timeoutSeconds!, done, total: nodes.length }).message;
+        opts.print(`kasper:   ${reason}`);
+        verdicts.push({ branch, commit: u.new, accepted: opts.gate === 'off', reason });
+        continue;
       } finally {
         if (empty) rmSync(empty, { recursive: true, force: true });
       }

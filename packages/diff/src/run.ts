@@ -33,6 +33,8 @@ export interface DiffRequest {
   exported?: ExportedSource;
   /** Called after each node with how many are done. */
   progress?: (done: number, total: number) => void;
+  /** Stops the run: the workers are terminated and diffNodes rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 // The worker next to this module: worker.ts from the sources, worker.js from the emitted JavaScript.
@@ -51,39 +53,58 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
     results.push(r);
     req.progress?.(++done, jobs.length);
   };
+  req.signal?.throwIfAborted();
   if (size <= 0) {
-    for (const job of jobs) finished(compileNode(job));
+    for (const job of jobs) {
+      req.signal?.throwIfAborted();
+      finished(compileNode(job));
+    }
   } else {
     let next = 0;
-    await Promise.all(Array.from({ length: size }, () => new Promise<void>((resolve, reject) => {
-      let worker: Worker;
-      if (req.exported) {
-        const { port1, port2 } = new MessageChannel();
-        answerExports(port1, req.exported);
-        port1.unref();
-        worker = new Worker(WORKER, { workerData: { exports: port2 }, transferList: [port2] });
-        worker.on('exit', () => port1.close());
-      } else worker = new Worker(WORKER);
-      const feed = () => {
-        if (next >= jobs.length) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        worker.postMessage(jobs[next++]);
-      };
-      worker.on('message', (r: NodeResult | { storeError: Record<string, unknown> }) => {
-        if ('storeError' in r) {
-          next = jobs.length;
-          void worker.terminate();
-          reject(raise('KSP-DIFF-008', r.storeError));
-          return;
-        }
-        finished(r);
+    const workers: Worker[] = [];
+    let stop: ((reason: unknown) => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => { stop = reject; });
+    stopped.catch(() => {});
+    const onAbort = () => {
+      next = jobs.length;
+      for (const w of workers) void w.terminate();
+      stop!(req.signal!.reason);
+    };
+    req.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await Promise.race([stopped, Promise.all(Array.from({ length: size }, () => new Promise<void>((resolve, reject) => {
+        let worker: Worker;
+        if (req.exported) {
+          const { port1, port2 } = new MessageChannel();
+          answerExports(port1, req.exported);
+          port1.unref();
+          worker = new Worker(WORKER, { workerData: { exports: port2 }, transferList: [port2] });
+          worker.on('exit', () => port1.close());
+        } else worker = new Worker(WORKER);
+        const feed = () => {
+          if (next >= jobs.length) {
+            void worker.terminate().then(() => resolve());
+            return;
+          }
+          worker.postMessage(jobs[next++]);
+        };
+        worker.on('message', (r: NodeResult | { storeError: Record<string, unknown> }) => {
+          if ('storeError' in r) {
+            next = jobs.length;
+            void worker.terminate();
+            reject(raise('KSP-DIFF-008', r.storeError));
+            return;
+          }
+          finished(r);
+          feed();
+        });
+        worker.on('error', reject);
+        workers.push(worker);
         feed();
-      });
-      worker.on('error', reject);
-      feed();
-    })));
+      })))]);
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
+    }
   }
   return buildReport(req.from.info, req.to.info, req.from.environment.name, results, performance.now() - started, size);
 }

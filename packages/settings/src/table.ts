@@ -95,6 +95,7 @@ export interface SettingValues {
   push_diff: boolean;
   push_gate: string;
   push_diff_workers: number | undefined;
+  push_diff_timeout: number;
 }
 
 export type SettingName = keyof SettingValues;
@@ -315,6 +316,11 @@ export const SETTINGS = {
     kind: 'integer', commands: ['code'],
     description: 'compile worker threads of the push diff (the master keeps serving catalogs meanwhile)',
     default: none, defaultText: 'half the cores, at least 1',
+  },
+  push_diff_timeout: {
+    kind: 'integer', commands: ['code'],
+    description: "seconds a push diff may compile a branch's nodes; then it stops, and the gate (unless off) refuses the push (0: no limit)",
+    default: () => 600, defaultText: '600',
   },
 } as const satisfies { [K in SettingName]: SettingDef<SettingValues[K]> };
 
