@@ -1,6 +1,7 @@
 // What eyaml does with text, on a key pair: decrypt the values Hiera reads, encrypt a value for
 // a file, decrypt a whole file, and the edit cycle (decrypt to DEC(n) markers, let a person edit,
 // encrypt again only what changed).
+import type { KeyObject } from 'node:crypto';
 import type forge from 'node-forge';
 import type { Location } from '@kasper/diagnostics';
 import { decText, encText, lineColumn, looksEncrypted, parseDecrypted, parseEncrypted, parseHieraValue, type DecToken, type EncToken, type Token } from './format.ts';
@@ -10,7 +11,7 @@ import { raise } from './messages.ts';
 /** A key pair, its files read when first needed; decrypted values are remembered. */
 export class Keyring {
   readonly options: KeyOptions;
-  private privateKey?: forge.pki.rsa.PrivateKey;
+  private privateKey?: KeyObject;
   private cert?: forge.pki.Certificate | null;
   private readonly plain = new Map<string, string>();
 

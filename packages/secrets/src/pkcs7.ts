@@ -1,9 +1,11 @@
 // hiera-eyaml's PKCS7 scheme: a value is a PKCS#7 enveloped-data message (RSA key transport to
 // one self-signed certificate, content encrypted with AES-256-CBC), DER-encoded and written in
 // base64. The key pair is an RSA private key in PEM and a certificate (the "public key") in PEM,
-// as `eyaml createkeys` makes them. node-forge does the PKCS#7 and the RSA (Node's own RSA
-// refuses PKCS#1 v1.5 decryption, which this format needs).
-import { generateKeyPairSync } from 'node:crypto';
+// as `eyaml createkeys` makes them. node-forge reads and writes the PKCS#7 structure and
+// encrypts; decryption, which a compile does for every value it uses, runs on Node's crypto
+// (OpenSSL): the RSA step without padding and PKCS#1 v1.5's padding removed here (Node 24
+// refuses PKCS#1 v1.5 decryption itself), then AES. forge's JavaScript RSA took 15–140 ms a value.
+import { constants, createDecipheriv, createPrivateKey, generateKeyPairSync, privateDecrypt, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import forge from 'node-forge';
@@ -53,7 +55,7 @@ function pemOf(which: 'private' | 'public', path: string | undefined, envVar: st
 }
 
 const certificates = new Map<string, forge.pki.Certificate>();
-const privateKeys = new Map<string, forge.pki.rsa.PrivateKey>();
+const privateKeys = new Map<string, KeyObject>();
 
 /** The certificate values are encrypted for. */
 export function loadPublicKey(o: KeyOptions): forge.pki.Certificate {
@@ -71,19 +73,35 @@ export function loadPublicKey(o: KeyOptions): forge.pki.Certificate {
 }
 
 /** The RSA private key values are decrypted with. */
-export function loadPrivateKey(o: KeyOptions): forge.pki.rsa.PrivateKey {
+export function loadPrivateKey(o: KeyOptions): KeyObject {
   const { pem, source } = pemOf('private', o.privateKey, o.privateKeyEnv);
   let key = privateKeys.get(pem);
   if (!key) {
     try {
-      key = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+      key = createPrivateKey(pem);
     } catch (e) {
-      throw raise('KSP-SECRET-001', { which: 'private', path: source, reason: `not a PEM RSA private key (${(e as Error).message})` });
+      throw raise('KSP-SECRET-001', { which: 'private', path: source, reason: `not a PEM private key (${(e as Error).message})` });
     }
-    if (!key || typeof (key as { decrypt?: unknown }).decrypt !== 'function') throw raise('KSP-SECRET-001', { which: 'private', path: source, reason: 'not an RSA private key' });
+    if (key.asymmetricKeyType !== 'rsa') throw raise('KSP-SECRET-001', { which: 'private', path: source, reason: `a ${key.asymmetricKeyType} key, not RSA` });
     privateKeys.set(pem, key);
   }
   return key;
+}
+
+/** The content ciphers PKCS#7 messages may name, as OpenSSL calls them (eyaml uses AES-256-CBC). */
+const CIPHERS: Record<string, string> = {
+  [forge.pki.oids['aes256-CBC']]: 'aes-256-cbc',
+  [forge.pki.oids['aes192-CBC']]: 'aes-192-cbc',
+  [forge.pki.oids['aes128-CBC']]: 'aes-128-cbc',
+  [forge.pki.oids['des-EDE3-CBC']]: 'des-ede3-cbc',
+};
+
+/** The message of an RSA block with PKCS#1 v1.5 encryption padding (00 02 PS≥8 00 M), or null. */
+function unpad(block: Buffer): Buffer | null {
+  if (block.length < 11 || block[0] !== 0 || block[1] !== 2) return null;
+  const end = block.indexOf(0, 2);
+  if (end < 10) return null;
+  return block.subarray(end + 1);
 }
 
 /** Encrypts `plaintext` (UTF-8) for `cert`: the base64 text that goes between `ENC[PKCS7,` and `]`. */
@@ -99,32 +117,50 @@ export function encryptPkcs7(plaintext: string, cert: forge.pki.Certificate): st
 export type Decrypted = { ok: true; text: string } | { ok: false; reason: string };
 
 /** Decrypts the base64 text of an `ENC[PKCS7,…]`. */
-export function decryptPkcs7(base64: string, key: forge.pki.rsa.PrivateKey, cert?: forge.pki.Certificate): Decrypted {
+export function decryptPkcs7(base64: string, key: KeyObject, cert?: forge.pki.Certificate): Decrypted {
   const clean = base64.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 !== 0) return { ok: false, reason: 'the text is not base64 (cut or damaged?)' };
-  let msg: forge.pkcs7.PkcsEnvelopedData;
+  type Recipient = { encryptedContent: { algorithm: string; content: string } };
+  let msg: { recipients?: Recipient[]; findRecipient(c: forge.pki.Certificate): Recipient | null; encryptedContent?: { algorithm: string; parameter: forge.util.ByteStringBuffer; content: forge.util.ByteStringBuffer } };
   try {
     const der = forge.util.createBuffer(Buffer.from(clean, 'base64').toString('binary'));
-    msg = forge.pkcs7.messageFromAsn1(forge.asn1.fromDer(der)) as forge.pkcs7.PkcsEnvelopedData;
+    msg = forge.pkcs7.messageFromAsn1(forge.asn1.fromDer(der)) as unknown as typeof msg;
   } catch (e) {
     return { ok: false, reason: `not a PKCS#7 message (${(e as Error).message})` };
   }
-  const m = msg as unknown as { recipients?: unknown[]; findRecipient(c: forge.pki.Certificate): unknown; decrypt(r: unknown, k: forge.pki.rsa.PrivateKey): void; content?: forge.util.ByteStringBuffer };
-  if (!Array.isArray(m.recipients) || m.recipients.length === 0) return { ok: false, reason: 'not a PKCS#7 enveloped-data message' };
+  if (!Array.isArray(msg.recipients) || msg.recipients.length === 0 || !msg.encryptedContent) return { ok: false, reason: 'not a PKCS#7 enveloped-data message' };
+  const cipher = CIPHERS[msg.encryptedContent.algorithm];
+  if (!cipher) return { ok: false, reason: `unsupported content cipher (OID ${msg.encryptedContent.algorithm})` };
+  const iv = Buffer.from(msg.encryptedContent.parameter.bytes(), 'binary');
+  const body = Buffer.from(msg.encryptedContent.content.bytes(), 'binary');
   // eyaml's certificates all have the subject "/" and serial 1, so the recipient a certificate
   // names is not proof of the key: each recipient is tried with the private key.
-  const named = cert ? m.findRecipient(cert) : null;
-  const candidates = named ? [named, ...m.recipients.filter((r) => r !== named)] : m.recipients;
+  const named = cert ? msg.findRecipient(cert) : null;
+  const candidates = named ? [named, ...msg.recipients.filter((r) => r !== named)] : msg.recipients;
   let last = 'no recipient';
   for (const r of candidates) {
+    if (r.encryptedContent.algorithm !== forge.pki.oids.rsaEncryption) {
+      last = `unsupported key transport (OID ${r.encryptedContent.algorithm})`;
+      continue;
+    }
+    let block: Buffer;
     try {
-      m.decrypt(r, key);
-      if (m.content) return { ok: true, text: Buffer.from(m.content.getBytes(), 'binary').toString('utf8') };
-      last = 'no content';
+      block = privateDecrypt({ key, padding: constants.RSA_NO_PADDING }, Buffer.from(r.encryptedContent.content, 'binary'));
     } catch (e) {
       last = (e as Error).message;
+      continue;
     }
-    (msg as unknown as { encryptedContent: { key?: unknown } }).encryptedContent.key = undefined;
+    const cek = unpad(block);
+    if (!cek) {
+      last = 'the encrypted key does not open with this private key';
+      continue;
+    }
+    try {
+      const d = createDecipheriv(cipher, cek, iv);
+      return { ok: true, text: Buffer.concat([d.update(body), d.final()]).toString('utf8') };
+    } catch (e) {
+      last = `the content does not decrypt (${(e as Error).message})`;
+    }
   }
   return { ok: false, reason: `the private key does not open it, it was encrypted for another key pair (${last})` };
 }
