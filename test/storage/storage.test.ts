@@ -86,6 +86,53 @@ for (const b of backends) {
     };
     const prefix = `q${Date.now().toString(36)}${b.name[0]}`;
 
+    test('a new catalog changes only the resource rows that changed; the same one again none; marks name the latest', async (t) => {
+      const db = await open(t);
+      if (!db) return;
+      const node = `${prefix}-rows.example.com`;
+      const host = (i: number, ip: string) => ({ type: 'Host', title: `h${i}`, tags: ['host', i % 2 ? 'odd' : 'even'], exported: i === 0, parameters: { ip } });
+      const catalog = (hosts: object[]) => JSON.stringify({ name: node, resources: hosts });
+      const rows = async () => (await db.select('SELECT type, title, parameters, exported, tags FROM catalog_resources WHERE node = ? ORDER BY title', [node]))
+        .map((r) => `${r.title} ${typeof r.parameters === 'string' ? r.parameters : JSON.stringify(r.parameters)} ${Number(r.exported)} ${typeof r.tags === 'string' ? r.tags : JSON.stringify(r.tags)}`);
+      const first = Array.from({ length: 10 }, (_x, i) => host(i, `10.0.0.${i}`));
+      const id1 = await db.saveCatalog(node, catalog(first), 'v1');
+      assert.equal((await rows()).length, 10);
+      assert.equal((await db.marks(node)).catalogId, id1);
+      // Two changed, one gone, one new: the rows are exactly the new catalog's.
+      const second = [...first.slice(0, 8), host(9, '10.0.9.9'), host(10, '10.0.0.10')];
+      second[3] = host(3, '10.0.3.3');
+      second[0] = { ...host(0, '10.0.0.0'), exported: false };
+      const id2 = await db.saveCatalog(node, catalog(second), 'v2');
+      const expected = [...second].sort((a, b) => (a.title < b.title ? -1 : 1))
+        .map((r) => `${r.title} {"ip":"${r.parameters.ip}"} ${r.exported ? 1 : 0} ${JSON.stringify(r.tags)}`);
+      assert.deepEqual(await rows(), expected);
+      // Mostly different: replaced whole.
+      const third = Array.from({ length: 10 }, (_x, i) => host(i, `10.1.0.${i}`));
+      await db.saveCatalog(node, catalog(third), 'v3');
+      assert.deepEqual(await rows(), [...third].sort((a, b) => (a.title < b.title ? -1 : 1)).map((r) => `${r.title} {"ip":"${r.parameters.ip}"} ${r.exported ? 1 : 0} ${JSON.stringify(r.tags)}`));
+      // The same again: a new catalog row, the resource rows untouched, and it is the latest.
+      const id4 = await db.saveCatalog(node, catalog(third), 'v4');
+      assert.ok(id4 > id2);
+      assert.equal((await db.marks(node)).catalogId, id4);
+      assert.equal((await db.catalogs(node, 1))[0].version, 'v4');
+      const factsAt = await db.saveFacts(node, { a: 1 });
+      assert.equal((await db.marks(node)).factsAt, factsAt);
+      assert.deepEqual(await db.marks(`${prefix}-nobody.example.com`), { factsAt: null, catalogId: null });
+    });
+
+    test('a report sent twice (the same node, transaction and time) is stored once', async (t) => {
+      const db = await open(t);
+      if (!db) return;
+      const node = `${prefix}-twice.example.com`;
+      const report = { host: node, time: '2026-11-30T10:00:00.000Z', status: 'changed', transaction_uuid: '11111111-2222-4333-8444-555555555555' };
+      const id = await db.saveReport(node, report);
+      assert.equal(await db.saveReport(node, { ...report }), id);
+      assert.equal((await db.listReports(node)).length, 1);
+      // Another run (another transaction) is another report.
+      await db.saveReport(node, { ...report, transaction_uuid: '11111111-2222-4333-8444-666666666666' });
+      assert.equal((await db.listReports(node)).length, 2);
+    });
+
     test('reports get PuppetDB\'s hash, run times and events', async (t) => {
       const db = await open(t);
       if (!db) return;

@@ -5,7 +5,7 @@
 // It lives here, not in the master, because both the master (its compiles) and `kasper diff
 // --stored-exports` (compiles outside any master, reading its storage) collect the same way.
 // The shapes are @kasper/catalog's, the vocabulary the compiler asks in.
-import { runQuery } from './engine.ts';
+import { runRows } from './engine.ts';
 import { parseDuration } from './request.ts';
 import type { Storage } from '@kasper/storage';
 import type { ExportedQuery, ExportedResource } from '@kasper/catalog';
@@ -30,10 +30,9 @@ export async function exportedResources(
 ): Promise<ExportedResource[]> {
   const filter: unknown[] = ['and', ['=', 'type', type], ['=', 'exported', true], ['not', ['=', 'certname', node]], ['=', ['node', 'active'], true]];
   if (query) filter.push(pdbFilter(query));
-  const answer = await runQuery({ storage, nodePurgeTtl: parseDuration(options.nodePurgeTtl, 14 * DAY) }, {
+  const rows = await runRows({ storage, nodePurgeTtl: parseDuration(options.nodePurgeTtl, 14 * DAY) }, {
     entity: 'resources',
     query: ['extract', ['certname', 'type', 'title', 'tags', 'file', 'line', 'parameters'], filter],
-  });
-  const rows = JSON.parse(answer.body) as { certname: string; type: string; title: string; tags: string[]; file: string | null; line: number | null; parameters: Record<string, unknown> }[];
+  }) as { certname: string; type: string; title: string; tags: string[]; file: string | null; line: number | null; parameters: Record<string, unknown> }[];
   return rows.map((r) => ({ node: r.certname, type: r.type, title: r.title, tags: r.tags, file: r.file, line: r.line, parameters: r.parameters ?? {} }));
 }

@@ -6,7 +6,7 @@
 // `report_ttl`, nodes expire and are purged as in PuppetDB (`gc`).
 import { secretParameters } from '@kasper/catalog';
 import { type Db, type Dialect, postgresDb, sqliteDb } from './backend.ts';
-import { catalogRows, pdbTime, reportRows, tryPdbTime, type EventRow, type ResourceRow } from './puppetdb.ts';
+import { catalogIds, catalogRows, pdbTime, sha1, reportRows, tryPdbTime, type EventRow, type ResourceRow } from './puppetdb.ts';
 import { backfills, migrate } from './schema.ts';
 
 export type { Dialect } from './backend.ts';
@@ -244,7 +244,12 @@ class SqlStorage implements Storage {
       const parsed = JSON.parse(catalog) as unknown;
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) doc = parsed as Record<string, unknown>;
     } catch { /* kept as text; no resources to derive */ }
-    const rows = catalogRows({ ...doc, name: node }, options.transactionUuid ?? null);
+    // The text from its resources on (after the header: name, version, uuid…) names its
+    // content: the same as the node's latest catalog's (most runs), and nothing PuppetDB derives
+    // from it is computed again — its hash and edges are the latest's, its resource rows stay.
+    const at = catalog.indexOf('"resources":');
+    const digest = at >= 0 ? sha1(catalog.slice(at)) : null;
+    const ids = catalogIds(doc, options.transactionUuid ?? null);
     // The catalog is kept as sent, less the values of sensitive parameters (as PuppetDB keeps it):
     // a password from Sensitive() reaches the agent and no one who reads the store.
     catalog = withoutSensitiveValues(catalog, doc);
@@ -252,16 +257,22 @@ class SqlStorage implements Storage {
     let stored = 0;
     await this.db.transaction(async () => {
       await this.ensureNode(node);
+      const latest = (await this.db.all<{ hash: string | null; edges: string | null; content_digest: string | null }>(
+        'SELECT c.hash, c.edges, c.content_digest FROM nodes n JOIN catalogs c ON c.id = n.latest_catalog_id WHERE n.name = ?', [node]))[0];
+      const same = digest !== null && latest?.content_digest === digest;
+      const rows = same ? undefined : catalogRows({ ...doc, name: node }, options.transactionUuid ?? null);
       const id = await this.db.insertId(
-        `INSERT INTO catalogs (node, version, time, catalog, environment, transaction_uuid, catalog_uuid, code_id, job_id, producer, producer_timestamp, hash, edges)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [node, version, time, catalog, environment, options.transactionUuid ?? null, rows.catalog_uuid, rows.code_id, options.jobId ?? rows.job_id,
-          options.producer ?? null, produced, rows.hash, JSON.stringify(rows.edges)]);
+        `INSERT INTO catalogs (node, version, time, catalog, environment, transaction_uuid, catalog_uuid, code_id, job_id, producer, producer_timestamp, hash, edges, content_digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [node, version, time, catalog, environment, options.transactionUuid ?? null, ids.catalog_uuid, ids.code_id, options.jobId ?? ids.job_id,
+          options.producer ?? null, produced, rows ? rows.hash : latest!.hash, rows ? JSON.stringify(rows.edges) : latest!.edges, digest]);
       await this.db.run(
         `UPDATE nodes SET catalog_at = ?, catalog_version = ?, latest_catalog_id = ?, catalog_environment = ?, last_activity = ?,
            deactivated = CASE WHEN deactivated < ? THEN NULL ELSE deactivated END, expired = NULL WHERE name = ?`,
         [time, version, id, environment, time, produced, node]);
-      await this.writeResourceRows(node, rows.resources);
+      // The same resources and edges (PuppetDB's hash) as the latest: its resource rows stay,
+      // as PuppetDB does with a catalog whose hash it already has; else only the changed ones change.
+      if (rows && rows.hash !== latest?.hash) await this.writeResourceRows(node, rows.resources);
       await this.ensureEnvironment(environment);
       await this.db.run(`DELETE FROM catalogs WHERE node = ? AND id NOT IN (SELECT id FROM catalogs WHERE node = ? ORDER BY id DESC LIMIT ${this.keepCatalogs})`, [node, node]);
       stored = id;
@@ -270,11 +281,38 @@ class SqlStorage implements Storage {
     return stored;
   }
 
-  /** Replaces the resource rows of a node's latest catalog. */
+  /**
+   * Replaces the resource rows of a node's latest catalog with `resources`, touching only what
+   * changed: rows whose type and title are gone or whose content differs are deleted, new and
+   * changed ones inserted; when most of them changed, all are replaced. (A collector's catalog of
+   * 10,000 resources where one other node's export changed rewrites one row, not 10,000.)
+   */
   async writeResourceRows(node: string, resources: ResourceRow[]): Promise<void> {
-    await this.db.run('DELETE FROM catalog_resources WHERE node = ?', [node]);
     // A catalog never holds one resource twice; a hand-made one might: the last wins.
     const unique = new Map(resources.map((r) => [`${r.type}\0${r.title}`, r]));
+    const identity = (r: { resource: string; tags: unknown; exported: unknown; file: unknown; line: unknown }) =>
+      `${r.resource}\0${typeof r.tags === 'string' ? r.tags : JSON.stringify(r.tags)}\0${r.exported ? 1 : 0}\0${r.file ?? ''}\0${r.line ?? ''}`;
+    const held = await this.db.all<{ type: string; title: string; resource: string; tags: unknown; exported: unknown; file: string | null; line: number | null }>(
+      'SELECT type, title, resource, tags, exported, file, line FROM catalog_resources WHERE node = ?', [node]);
+    const gone: { type: string; title: string }[] = [];
+    for (const h of held) {
+      const key = `${h.type}\0${h.title}`;
+      const r = unique.get(key);
+      // The same row (tags compared as stored: JSON text in SQLite, parsed in PostgreSQL).
+      if (r && identity(h) === identity({ ...r, tags: typeof h.tags === 'string' ? r.tags : JSON.parse(r.tags) })) unique.delete(key);
+      else gone.push(h);
+    }
+    if (gone.length > held.length / 2) {
+      await this.db.run('DELETE FROM catalog_resources WHERE node = ?', [node]);
+      unique.clear();
+      for (const r of resources) unique.set(`${r.type}\0${r.title}`, r);
+    } else {
+      for (let i = 0; i < gone.length; i += 200) {
+        const part = gone.slice(i, i + 200);
+        await this.db.run(`DELETE FROM catalog_resources WHERE node = ? AND (type, title) IN (VALUES ${part.map(() => '(?, ?)').join(', ')})`,
+          [node, ...part.flatMap((g) => [g.type, g.title])]);
+      }
+    }
     await this.insertMany('catalog_resources', ['node', 'type', 'title', 'tags', 'exported', 'file', 'line', 'parameters', 'resource'], new Set(['tags', 'parameters']),
       [...unique.values()].map((r) => [node, r.type, r.title, r.tags, r.exported ? 1 : 0, r.file, r.line, r.parameters, r.resource]), 100);
   }

@@ -4,27 +4,40 @@
 // puppetserver's PuppetDB terminus (how a Puppet report or catalog becomes a command) followed by
 // PuppetDB's own (how a command becomes rows), so the same run gives the same answers here as
 // there: the golden files of test/puppetdb were made by the real thing.
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { namevarOf, RELATIONSHIP_PARAMETERS, secretParameters } from '@kasper/catalog';
 
 /** SHA-1 of a string's UTF-8 bytes, hex. */
 export function sha1(text: string): string {
-  return createHash('sha1').update(text, 'utf8').digest('hex');
+  // One call, no Hash object: a catalog hashes every resource.
+  return digest('sha1', text, 'hex');
 }
 
-/** JSON with every object's keys sorted, at every depth: PuppetDB's identity form. */
+/**
+ * JSON with every object's keys sorted, at every depth: PuppetDB's identity form. Written
+ * directly (what JSON.stringify writes for a copy with sorted keys, without making the copy).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
-    return out;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out += (i ? ',' : '') + (v === undefined || typeof v === 'function' || typeof v === 'symbol' ? 'null' : canonicalJson(v));
+    }
+    return `${out}]`;
   }
-  return value;
+  const o = value as Record<string, unknown>;
+  let out = '{';
+  let first = true;
+  for (const k of Object.keys(o).sort()) {
+    const v = o[k];
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?|UTC)?$/;
@@ -308,6 +321,7 @@ export function catalogRows(catalog: Json, transactionUuid: string | null): Cata
   const byRef = new Map<string, { type: string; title: string }>();
   const aliases = new Map<string, { type: string; title: string }>();
   const munged: { type: string; title: string; params: Record<string, unknown> }[] = [];
+  const identities: string[] = [];
   for (const r of resources) {
     const type = String(r.type);
     const title = String(r.title);
@@ -332,22 +346,33 @@ export function catalogRows(catalog: Json, transactionUuid: string | null): Cata
     byRef.set(`${type}[${title}]`, { type, title });
     for (const a of aliasList) aliases.set(`${type}[${String(a)}]`, { type, title });
     munged.push({ type, title, params });
-    rows.push({
+    const tags = Array.isArray(r.tags) ? [...new Set(r.tags as string[])] : [];
+    // The parameters' identity form once, for the resource's hash and the catalog's.
+    const canonical = canonicalJson(params);
+    const typeJson = JSON.stringify(type);
+    const titleJson = JSON.stringify(title);
+    const row: ResourceRow = {
       type, title,
-      tags: JSON.stringify(Array.isArray(r.tags) ? [...new Set(r.tags as string[])] : []),
+      tags: JSON.stringify(tags),
       exported: r.exported === true,
       file: str(r.file), line: int(r.line),
       parameters: JSON.stringify(params),
-      resource: sha1(canonicalJson([type, title, params])),
-    });
+      resource: sha1(`[${typeJson},${titleJson},${canonical}]`),
+    };
+    rows.push(row);
+    // This resource in the catalog's identity form (keys sorted, as canonicalJson writes them).
+    identities.push(`{"exported":${row.exported},"file":${JSON.stringify(row.file)},"line":${JSON.stringify(row.line)},"parameters":${canonical},`
+      + `"tags":${JSON.stringify([...tags].sort())},"title":${titleJson},"type":${typeJson}}`);
   }
   const edges: EdgeRow[] = [];
-  const edgeKeys = new Set<string>();
+  const edgeKeys = new Map<EdgeRow, string>();
+  const seen = new Set<string>();
   const addEdge = (source: { type: string; title: string }, target: { type: string; title: string }, relationship: string) => {
     const e = { source_type: source.type, source_title: source.title, target_type: target.type, target_title: target.title, relationship };
     const k = JSON.stringify(e);
-    if (!edgeKeys.has(k)) {
-      edgeKeys.add(k);
+    if (!seen.has(k)) {
+      seen.add(k);
+      edgeKeys.set(e, k);
       edges.push(e);
     }
   };
@@ -378,14 +403,24 @@ export function catalogRows(catalog: Json, transactionUuid: string | null): Cata
       }
     }
   }
-  const sorted = [...rows].sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  const hash = sha1(canonicalJson({
-    certname: catalog.name ?? null,
-    resources: sorted.map((r) => ({ type: r.type, title: r.title, parameters: JSON.parse(r.parameters), exported: r.exported, file: r.file, line: r.line, tags: [...JSON.parse(r.tags)].sort() })),
-    edges: [...edges].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
-  }));
+  // The catalog's identity: canonicalJson({certname, resources (by title, then type), edges
+  // (by their JSON)}), written from the parts computed above instead of parsed back and sorted
+  // as objects (a 10,000-resource catalog took a third of a second more).
+  const order = rows.map((_r, i) => i).sort((i, j) => {
+    const a = rows[i];
+    const b = rows[j];
+    return a.title < b.title ? -1 : a.title > b.title ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+  });
+  const edgeOrder = [...edges].sort((a, b) => (edgeKeys.get(a)! < edgeKeys.get(b)! ? -1 : 1));
+  const edgeTexts = edgeOrder.map((e) => `{"relationship":${JSON.stringify(e.relationship)},"source_title":${JSON.stringify(e.source_title)},`
+    + `"source_type":${JSON.stringify(e.source_type)},"target_title":${JSON.stringify(e.target_title)},"target_type":${JSON.stringify(e.target_type)}}`);
+  const hash = sha1(`{"certname":${JSON.stringify(catalog.name ?? null)},"edges":[${edgeTexts.join(',')}],"resources":[${order.map((i) => identities[i]).join(',')}]}`);
+  return { resources: rows, edges, hash, ...catalogIds(catalog, transactionUuid) };
+}
+
+/** A catalog's version and the ids PuppetDB keeps with it (from its header alone). */
+export function catalogIds(catalog: Json, transactionUuid: string | null): { version: string; catalog_uuid: string | null; code_id: string | null; job_id: string | null } {
   return {
-    resources: rows, edges, hash,
     version: catalog.version === undefined || catalog.version === null ? '' : String(catalog.version),
     catalog_uuid: str(catalog.catalog_uuid) ?? transactionUuid,
     code_id: str(catalog.code_id),

@@ -138,6 +138,13 @@ export const MIGRATIONS: Migration[] = [
       }
     },
   },
+  {
+    // A digest of a catalog's text from its resources on: the same as the node's latest catalog's
+    // means the same resources and edges, so storing it derives nothing again (a collector's
+    // 10,000-resource catalog is the same run after run).
+    why: 'catalogs: a digest of their content, to store an unchanged catalog without deriving its rows again',
+    ddl: () => ['ALTER TABLE catalogs ADD COLUMN content_digest TEXT'],
+  },
 ];
 
 /** Brings the database to the latest schema. */
