@@ -194,6 +194,8 @@ const MESSAGES = {
   'KSP-FUNC-102': { message: "Illegal timezone '{zone}'", hint: 'a zone is UTC, an offset like +02:00 or -0500, or a common abbreviation (EST, PDT, CET); Kasper has no zone database' },
   'KSP-FUNC-103': { message: "Timespan hash: '{key}' is not a unit with a number", hint: 'the keys are days, hours, minutes, seconds, milliseconds, microseconds, nanoseconds (numbers) and negative (a Boolean)' },
   'KSP-FUNC-104': { message: '{function}(): cannot convert given value to a floating point value.', hint: 'ceiling() and floor() read a string as Ruby\'s Float() does (decimal, exponent, 0x hex, underscores between digits); convert the value first' },
+  'KSP-FUNC-105': { message: '{message}', hint: "String(x, format): a format is '%<flags><width>.<prec><letter>' with a letter the value's type takes (Puppet's string converter); a Hash maps types to formats, Array and Hash to {format, separator, separator2, string_formats}" },
+  'KSP-FUNC-106': { message: '{message}', hint: "sprintf() formats as Ruby's format does: a directive it knows for each argument, and a value that converts (Integer() for %d, Float() for %f)" },
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
   'KSP-FUNC-091': { message: '{message}', hint: "assert_private(): the class or defined type is private to its module; declare it from that module's code (or a public class of it)" },
   'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },
@@ -207,7 +209,6 @@ const MESSAGES = {
   'KSP-FUNC-049': { message: "binary_file(): The given file '{path}' does not exist", hint: "'module/file' is MODULE/files/file on the modulepath; absolute paths are read as they are" },
   'KSP-FUNC-050': { message: '{reason}', hint: 'generate() runs a command given by its absolute path on the machine that compiles' },
   'KSP-FUNC-051': { message: '{message}', hint: 'get(): the dotted path goes through something that is not a hash or array; give a lambda to handle it' },
-  'KSP-FUNC-052': { message: "The format '{format}' is not a valid format on the form '%<flags><width>.<prec><format>'", hint: 'String(x, format) takes one directive and nothing around it: write "%5s", and add text outside the call' },
 
   // ------------------------------------------------------------ types
   'KSP-TYPE-001': { message: '{type} parameters must be Integer or default, got {value}', hint: 'sizes and ranges are Integers, or default' },

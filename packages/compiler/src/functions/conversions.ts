@@ -9,7 +9,8 @@ import {
 } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { toNumeric } from './collections.ts';
-import { sprintf } from './strings.ts';
+import { placed, sprintf } from './strings.ts';
+import { formatString } from './string-format.ts';
 import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
 
 const TYPE = parseType('Type');
@@ -92,76 +93,6 @@ function toFloat(ctx: CallContext, v: Value): number {
   throw ctx.error('KSP-FUNC-012', { value: formatValue(v), type: 'Float' });
 }
 
-/**
- * String(array or hash) as Puppet's default formats write it: strings inside are quoted
- * (`['a', 'b']`, `{'k' => 'v'}`), undef is `undef`.
- */
-function containerString(v: Value): string {
-  if (typeof v === 'string') return puppetQuote(v);
-  if (v === undefined) return 'undef';
-  if (Array.isArray(v)) return `[${v.map(containerString).join(', ')}]`;
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${containerString(k)} => ${containerString(x)}`).join(', ')}}`;
-  return formatValue(v);
-}
-
-/** A string quoted as Puppet's %p does: single quotes, or double quotes when it holds control characters. */
-function puppetQuote(s: string): string {
-  if (/[\x00-\x1f]/.test(s)) {
-    return `"${s.replace(/[\\"$\x00-\x1f]/g, (c) => ({ '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r', '\t': '\\t' } as Record<string, string>)[c] ?? `\\u{${c.charCodeAt(0).toString(16)}}`)}"`;
-  }
-  let out = "'";
-  let escaped = false;
-  for (const c of s) {
-    if (escaped) { out += `\\${c}`; escaped = false; }
-    else if (c === "'") out += "\\'";
-    else if (c === '\\') escaped = true;
-    else out += c;
-  }
-  return `${out}${escaped ? '\\' : ''}'`;
-}
-
-/** Puppet's format for String(x, format): `%<flags><width>.<precision><directive>` and nothing else. */
-const FORMAT = /^%([\s#+\-0[{<(|]*)([1-9]\d*)?(?:\.(\d+))?([a-zA-Z])$/;
-
-/**
- * String(x, format) for a String, Boolean or undef, as Puppet's string converter does it:
- * strings `%s`, `%p` (quoted), `%C`/`%c` (capitalised), `%u`/`%d` (upper, lower case), `%t`
- * (trimmed); booleans `%t`/`%T` (true, True), `%y`/`%Y` (yes, Yes), `%d` and the other number
- * directives (1, 0); undef `%s` (empty) and `%p` (undef). Width pads (`-` on the right),
- * precision cuts.
- */
-function formatScalar(v: string | boolean | undefined, fmt: string): string {
-  const [, flags, width, precision, directive] = FORMAT.exec(fmt)!;
-  let s: string;
-  if (typeof v === 'boolean') {
-    switch (directive) {
-      case 't': s = String(v); break;
-      case 'T': s = v ? 'True' : 'False'; break;
-      case 'y': s = v ? 'yes' : 'no'; break;
-      case 'Y': s = v ? 'Yes' : 'No'; break;
-      // As numbers, width and flags included.
-      case 'd': case 'i': case 'x': case 'X': case 'o': case 'b': case 'B': return sprintf(fmt, [v ? 1n : 0n]);
-      case 'e': case 'E': case 'f': case 'g': case 'G': case 'a': case 'A': return sprintf(fmt, [v ? 1 : 0]);
-      default: s = String(v);
-    }
-  } else if (v === undefined) {
-    s = directive === 'p' ? 'undef' : '';
-  } else {
-    switch (directive) {
-      case 'p': s = `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`; break;
-      case 'C': s = v.split('::').map((x) => x.charAt(0).toUpperCase() + x.slice(1).toLowerCase()).join('::'); break;
-      case 'c': s = v.charAt(0).toUpperCase() + v.slice(1).toLowerCase(); break;
-      case 'u': s = v.toUpperCase(); break;
-      case 'd': s = v.toLowerCase(); break;
-      case 't': s = v.trim(); break;
-      default: s = v;
-    }
-  }
-  if (precision !== undefined) s = s.slice(0, Number(precision));
-  if (width !== undefined && s.length < Number(width)) s = flags.includes('-') ? s.padEnd(Number(width)) : s.padStart(Number(width));
-  return s;
-}
-
 export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   const t = type instanceof TypeAliasType ? type.resolved : type;
   const v = args[0];
@@ -189,12 +120,12 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
       result = abs(n);
     }
   } else if (t instanceof StringType) {
-    const fmt = args.length > 1 && typeof args[1] === 'string' ? args[1] : undefined;
-    if (fmt !== undefined && !FORMAT.test(fmt)) throw ctx.error('KSP-FUNC-052', { format: fmt });
-    if (fmt !== undefined && (typeof v === 'string' || typeof v === 'boolean' || v === undefined)) result = formatScalar(v, fmt);
-    else if (typeof v === 'string') result = v;
-    else if (fmt !== undefined && (typeof v === 'bigint' || typeof v === 'number')) result = sprintf(fmt, [v]);
-    else result = Array.isArray(v) || v instanceof Map ? containerString(v) : formatValue(v);
+    // String(x), String(x, format), String(x, {Type => format, …}): Puppet's string converter.
+    try {
+      result = formatString(v, args.length > 1 ? args[1] : undefined);
+    } catch (e) {
+      throw placed(ctx, e);
+    }
   } else if (t instanceof BooleanType) {
     if (typeof v === 'boolean') result = v;
     else if (typeof v === 'string' && /^(true|yes|y)$/i.test(v)) result = true;

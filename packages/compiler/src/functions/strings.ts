@@ -1,10 +1,13 @@
 // Functions on strings, as Puppet 7 ships them: split, join, sprintf, regsubst, versioncmp,
 // match, case and whitespace functions, digests.
 import { createHash } from 'node:crypto';
-import { PRegexp, toJsRegExp, type Value } from '../values.ts';
+import { DEFAULT, PRegexp, PSensitive, toJsRegExp, type Value } from '../values.ts';
 import { RegexpType, formatValue, typeNameOf } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
+import { rubyFloat } from './collections.ts';
+import { CompileError } from '../errors.ts';
+import { raise } from '../messages.ts';
 
 
 const STRING = parseType('String');
@@ -44,35 +47,102 @@ const split: PuppetFunction = (ctx, args) => {
   return parts.filter((x) => x !== undefined);
 };
 
+/** Ruby's Array#join: nested arrays flattened, each element as Ruby's to_s writes it. */
 const join: PuppetFunction = (_ctx, args) => {
   const sep = args.length > 1 ? args[1] as string : '';
-  return ((args[0] as Value[]).flat(Infinity as 1) as Value[]).map((x) => formatValue(x)).join(sep);
+  return ((args[0] as Value[]).flat(Infinity as 1) as Value[]).map(rubyToS).join(sep);
 };
+
+/** Ruby's to_s of a Puppet value: a hash as its inspect (`{"a"=>1}`), a regexp with its options group. */
+function rubyToS(v: Value): string {
+  if (v instanceof Map) return rubyInspect(v);
+  if (v instanceof PRegexp) return `(?-mix:${v.pattern})`;
+  return formatValue(v);
+}
+
+/**
+ * What Ruby's format refuses (a directive it does not know, too few arguments, a value it cannot
+ * convert), in Ruby's words: KSP-FUNC-106 without a place, which the call gives it (placed()).
+ */
+const formatError = (message: string) => raise('KSP-FUNC-106', { message });
+
+/** An error of sprintf or the string converter (KSP-FUNC-105/106) put at the call `ctx` makes. */
+export function placed(ctx: CallContext, e: unknown): unknown {
+  if (e instanceof CompileError && !e.location && (e.code === 'KSP-FUNC-105' || e.code === 'KSP-FUNC-106')) {
+    const p = ctx.position();
+    return e.at({ file: p.file, line: p.line, column: p.column });
+  }
+  return e;
+}
+
+/** Ruby's Integer(): blanks around, a sign, 0x/0b/0o/0 prefixes, underscores between digits. */
+function rubyInteger(text: string): bigint | undefined {
+  const s = text.trim();
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+(?:_[0-9a-fA-F]+)*|0[bB][01]+(?:_[01]+)*|0[oO]?[0-7]+(?:_[0-7]+)*|[1-9]\d*(?:_\d+)*|0)$/.exec(s);
+  if (!m) return undefined;
+  let d = m[2].replace(/_/g, '');
+  if (/^0[0-7]/.test(d)) d = `0o${d.slice(1)}`;
+  else if (/^0[oO]/.test(d)) d = `0o${d.slice(2)}`;
+  const n = BigInt(d);
+  return m[1] === '-' ? -n : n;
+}
+
+/** The class name Ruby's "can't convert X into Integer" gives a value. */
+function rubyClassOf(v: Value): string {
+  if (v === true || v === false) return String(v);
+  if (Array.isArray(v)) return 'Array';
+  if (v instanceof Map) return 'Hash';
+  return 'Object';
+}
 
 /** Ruby's sprintf, the directives Puppet code uses: %s %d %i %f %e %g %x %X %o %b %c %% with flags and widths. */
 export function sprintf(format: string, args: Value[]): string {
   let i = 0;
-  return format.replace(/%(?:(\d+)\$)?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdifeEgGxXobBcp%])|%<(\w+)>([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifeEgGxXobBp])|%\{(\w+)\}/g,
-    (_m, position, flags0, width0, prec0, conv0, name, flags1, width1, prec1, conv1, braceName) => {
+  const next = (): Value => {
+    if (i >= args.length) throw formatError('too few arguments');
+    return args[i++];
+  };
+  return format.replace(/%(?:(\d+)\$)?([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdifeEgGxXobBcp%])|%<(\w+)>([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdifeEgGxXobBp])|%\{(\w+)\}|%[-+ 0#]*\d*(?:\.\d*)?([^-+ 0#\d.]?)/g,
+    (_m, position, flags0, width0, prec0, conv0, name, flags1, width1, prec1, conv1, braceName, bad) => {
+      if (bad !== undefined) throw formatError(bad === '' ? 'incomplete format specifier; use %% (double %) instead' : `malformed format string - %${bad}`);
       if (conv0 === '%') return '%';
       let arg: Value;
       if (position !== undefined) {
+        if (Number(position) > args.length) throw formatError('too few arguments');
         arg = args[Number(position) - 1];
       } else if (braceName !== undefined || name !== undefined) {
         const h = args[0];
         arg = h instanceof Map ? h.get(braceName ?? name) : undefined;
         if (braceName !== undefined) return formatValue(arg);
       } else {
-        arg = args[i++];
+        arg = next();
       }
       const flags: string = (flags0 ?? flags1 ?? '') as string;
       let width = width0 ?? width1;
-      if (width === '*') { width = String(arg); arg = args[i++]; }
+      if (width === '*') { width = String(arg); arg = next(); }
       const prec = prec0 ?? prec1;
       const conv: string = conv0 ?? conv1;
       let body: string;
-      const num = (v: Value): number | bigint => (typeof v === 'bigint' || typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v)) ? Number(v) : 0);
-      const int = (v: Value): bigint => { const n = num(v); return typeof n === 'bigint' ? n : BigInt(Math.trunc(n)); };
+      // Numbers from other values as Ruby's Integer() and Float() make them (undef is '').
+      const num = (v: Value): number | bigint => {
+        if (typeof v === 'bigint' || typeof v === 'number') return v;
+        if (typeof v === 'string' || v === undefined) {
+          const n = rubyFloat(v ?? '');
+          if (n === undefined) throw formatError(`invalid value for Float(): ${JSON.stringify(v ?? '')}`);
+          return n;
+        }
+        throw formatError(`can't convert ${rubyClassOf(v)} into Float`);
+      };
+      const int = (v: Value): bigint => {
+        if (typeof v === 'bigint') return v;
+        if (typeof v === 'number') return BigInt(Math.trunc(v));
+        if (typeof v === 'string' || v === undefined) {
+          const n = rubyInteger(v ?? '');
+          if (n === undefined) throw formatError(`invalid value for Integer(): ${JSON.stringify(v ?? '')}`);
+          return n;
+        }
+        throw formatError(`can't convert ${rubyClassOf(v)} into Integer`);
+      };
       const signed = (s: string, neg: boolean) => (neg ? '-' : flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + s;
       switch (conv) {
         case 's': body = Array.isArray(arg) || arg instanceof Map ? rubyInspect(arg) : formatValue(arg); if (prec !== undefined) body = body.slice(0, Number(prec)); break;
@@ -86,10 +156,10 @@ export function sprintf(format: string, args: Value[]): string {
           body = signed(s, n < 0);
           break;
         }
-        case 'g': case 'G': { const n = Number(num(arg)); body = signed(String(Number(Math.abs(n).toPrecision(prec === undefined ? 6 : Number(prec) || 1))), n < 0); break; }
-        case 'x': case 'X': { const n = int(arg); body = (flags.includes('#') ? '0x' : '') + (n < 0n ? '-' + (-n).toString(16) : n.toString(16)); if (conv === 'X') body = body.toUpperCase(); break; }
-        case 'o': { const n = int(arg); body = (flags.includes('#') ? '0' : '') + n.toString(8); break; }
-        case 'b': case 'B': { const n = int(arg); body = (flags.includes('#') ? '0b' : '') + n.toString(2); break; }
+        case 'g': case 'G': { const n = Number(num(arg)); body = signed(formatG(Math.abs(n), prec === undefined ? 6 : Number(prec), flags.includes('#')), n < 0); if (conv === 'G') body = body.toUpperCase(); break; }
+        case 'x': case 'X': { body = radixDigits(int(arg), 16, flags, flags.includes('#') ? '0x' : ''); if (conv === 'X') body = body.toUpperCase(); break; }
+        case 'o': { body = radixDigits(int(arg), 8, flags, flags.includes('#') ? '0' : ''); break; }
+        case 'b': case 'B': { body = radixDigits(int(arg), 2, flags, flags.includes('#') ? `0${conv}` : ''); break; }
         case 'c': body = typeof arg === 'bigint' ? String.fromCodePoint(Number(arg)) : formatValue(arg).slice(0, 1); break;
         default: body = formatValue(arg);
       }
@@ -105,17 +175,57 @@ export function sprintf(format: string, args: Value[]): string {
     });
 }
 
+/**
+ * An integer in base 2, 8 or 16 as Ruby's format writes it: a sign with `+` or ` `; otherwise a
+ * negative number in two's complement, `..` then its digits from the first all-ones digit
+ * (`%x` of -255 is `..f01`).
+ */
+function radixDigits(n: bigint, base: number, flags: string, prefix: string): string {
+  if (n >= 0n) return (flags.includes('+') ? '+' : flags.includes(' ') ? ' ' : '') + prefix + n.toString(base);
+  if (flags.includes('+') || flags.includes(' ')) return `-${prefix}${(-n).toString(base)}`;
+  const b = BigInt(base);
+  const top = (base - 1).toString(base);
+  for (let k = 1, size = b; ; k++, size *= b) {
+    if (n < -size) continue;
+    const digits = (((n % size) + size) % size).toString(base).padStart(k, '0');
+    if (digits[0] === top) return `${prefix}..${digits}`;
+  }
+}
+
+/** C's %g: %e when the exponent is below -4 or not below the precision, else %f; trailing zeros dropped unless `#`. */
+function formatG(n: number, prec: number, alt: boolean): string {
+  const p = prec === 0 ? 1 : prec;
+  if (n === 0) return alt ? (0).toFixed(p - 1) : '0';
+  const exp = Number(n.toExponential(p - 1).split('e')[1]);
+  let s: string;
+  if (exp < -4 || exp >= p) {
+    const [m, e] = n.toExponential(p - 1).split('e');
+    const mant = alt ? m : m.replace(/\.?0+$/, '');
+    s = `${mant}e${e[0] === '-' ? '-' : '+'}${e.replace(/^[-+]/, '').padStart(2, '0')}`;
+  } else {
+    s = n.toFixed(Math.max(0, p - 1 - exp));
+    if (!alt && s.includes('.')) s = s.replace(/\.?0+$/, '');
+  }
+  return s;
+}
+
 /** Ruby's inspect, which `%p` prints: strings in double quotes, nil for undef. */
 function rubyInspect(v: Value): string {
   if (v === undefined) return 'nil';
   if (typeof v === 'string') return JSON.stringify(v);
   if (Array.isArray(v)) return `[${v.map(rubyInspect).join(', ')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${rubyInspect(k)}=>${rubyInspect(x)}`).join(', ')}}`;
+  if (v instanceof PSensitive) return `#<${v.toString()}>`;
+  if (v === DEFAULT) return ':default';
   return formatValue(v);
 }
 
-const sprintfFn: PuppetFunction = (_ctx, args) => {
-  return sprintf(args[0] as string, args.slice(1));
+const sprintfFn: PuppetFunction = (ctx, args) => {
+  try {
+    return sprintf(args[0] as string, args.slice(1));
+  } catch (e) {
+    throw placed(ctx, e);
+  }
 };
 
 /** Ruby replacement strings use \0, \1, \k<name>; JavaScript's use $&, $1, $<name>. */
