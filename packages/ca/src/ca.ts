@@ -13,7 +13,7 @@ import { writeFileAtomic } from '@kasper/files';
 import { globMatches, runAutosignPolicy, type AutosignPolicy } from './autosign.ts';
 import {
   certificateExtensions, csrParts, generateKey, isAuthorizationExtension, makeCsr, nodeSigner, oidOf, readCsr, sameRequest, samePublicKey,
-  sha256Fingerprint, utf8Extension,
+  sha256Fingerprint, subjectAltName, altNameText, utf8Extension,
 } from './csr.ts';
 import { withFileLock } from './lock.ts';
 import { CAError, certnamePath, checkName } from './names.ts';
@@ -302,8 +302,7 @@ export class CertificateAuthority {
     cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 24 * 3600 * 1000);
     cert.setSubject([{ name: 'commonName', value: name }]);
     cert.setIssuer(caCert.subject.attributes);
-    const sans = [name, ...altNames.filter((d) => d !== name)].map((d) =>
-      /^\d{1,3}(\.\d{1,3}){3}$/.test(d) ? { type: 7, ip: d } : { type: 2, value: d });
+    const sans = [name, ...altNames.filter((d) => d !== name)].map(subjectAltName);
     const exts: object[] = [
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -340,7 +339,7 @@ export class CertificateAuthority {
       if (this.isRevoked(stored)) throw raise('KSP-CA-014', { name });
       const cert = pki.certificateFromPem(stored);
       const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null;
-      const altNames = (san?.altNames ?? []).map((a) => (a.type === 7 ? a.ip! : a.value!)).filter(Boolean);
+      const altNames = (san?.altNames ?? []).map(altNameText).filter((a): a is string => a !== undefined);
       const certPem = this.mint(name, cert.publicKey as forge.pki.rsa.PublicKey, altNames, certificateExtensions(stored));
       syncDir(join(this.dir, 'signed'));
       return certPem;
@@ -446,11 +445,11 @@ export class CertificateAuthority {
     }
     const cert = pki.certificateFromPem(pem);
     const serial = cert.serialNumber.toUpperCase();
-    const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value: string }[] } | null;
+    const san = cert.getExtension('subjectAltName') as { altNames?: { type: number; value?: string; ip?: string }[] } | null;
     return {
       name, state: revoked.has(normalizeSerial(serial)) ? 'revoked' : 'signed', fingerprint: sha256Fingerprint(pem), serial,
       notAfter: cert.validity.notAfter.toISOString(),
-      dnsAltNames: (san?.altNames ?? []).filter((a) => a.type === 2).map((a) => a.value),
+      dnsAltNames: (san?.altNames ?? []).map(altNameText).filter((a): a is string => a !== undefined),
       extensions: certificateExtensions(pem),
     };
   }

@@ -1,5 +1,6 @@
 // Keys, certificate signing requests, and Puppet's certificate extensions in them.
 import { generateKeyPairSync, X509Certificate, createHash, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { isIP } from 'node:net';
 import forge from 'node-forge';
 import { raise } from './messages.ts';
 
@@ -90,7 +91,26 @@ function extensionText(der: string): string {
 export const utf8Extension = (oid: string, text: string) =>
   ({ id: oid, critical: false, value: asn1.toDer(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTF8, false, forge.util.encodeUtf8(text))).getBytes() });
 
+/**
+ * One subject alternative name as Puppet's `dns_alt_names` writes it: `IP:10.0.0.1` (or a bare IP
+ * address) is an IP address, `DNS:name` or a bare name a DNS name.
+ */
+export function subjectAltName(text: string): { type: 2; value: string } | { type: 7; ip: string } {
+  const m = /^(IP|DNS):(.*)$/i.exec(text);
+  const value = (m ? m[2] : text).trim();
+  if (m ? m[1].toUpperCase() === 'IP' : isIP(value) !== 0) return { type: 7, ip: value };
+  return { type: 2, value };
+}
+
+/** How the CA shows an alternative name: a DNS name as it is, an IP address as `IP:address` (as Puppet lists them). */
+export function altNameText(a: { type: number; value?: string; ip?: string }): string | undefined {
+  if (a.type === 2) return a.value;
+  if (a.type === 7) return a.ip ? `IP:${a.ip}` : undefined;
+  return undefined;
+}
+
 export interface CsrOptions {
+  /** DNS names and IP addresses (`IP:10.0.0.1`), as Puppet's dns_alt_names. */
   dnsAltNames?: string[];
   /** pp_role and friends, or raw OIDs, requested as certificate extensions. */
   extensions?: Record<string, string>;
@@ -105,7 +125,7 @@ export function makeCsr(name: string, keyPem: string, publicPem: string, options
   const attrs: forge.pki.CertificateField[] = [];
   if (options.challengePassword) attrs.push({ name: 'challengePassword', value: options.challengePassword } as forge.pki.CertificateField);
   const exts: object[] = [];
-  if (options.dnsAltNames?.length) exts.push({ name: 'subjectAltName', altNames: options.dnsAltNames.map((d) => ({ type: 2, value: d })) });
+  if (options.dnsAltNames?.length) exts.push({ name: 'subjectAltName', altNames: options.dnsAltNames.map(subjectAltName) });
   for (const [k, v] of Object.entries(options.extensions ?? {})) exts.push(utf8Extension(oidOf(k), v));
   if (exts.length) attrs.push({ name: 'extensionRequest', extensions: exts } as unknown as forge.pki.CertificateField);
   if (attrs.length) csr.setAttributes(attrs);
@@ -140,10 +160,14 @@ export function readCsr(pem: string): ReadCsr {
   if (!cn) throw raise('KSP-CA-018');
   const dnsAltNames: string[] = [];
   const extensions: Record<string, string> = {};
-  const req = csr.getAttribute({ name: 'extensionRequest' }) as unknown as { extensions?: { name?: string; id?: string; altNames?: { type: number; value: string }[]; value?: string }[] } | null;
+  const req = csr.getAttribute({ name: 'extensionRequest' }) as unknown as { extensions?: { name?: string; id?: string; altNames?: { type: number; value?: string; ip?: string }[]; value?: string }[] } | null;
   for (const e of req?.extensions ?? []) {
     if (e.name === 'subjectAltName') {
-      for (const a of e.altNames ?? []) if (a.type === 2) dnsAltNames.push(a.value);
+      // DNS names and IP addresses (`IP:…`): both let the certificate stand for another host.
+      for (const a of e.altNames ?? []) {
+        const text = altNameText(a);
+        if (text) dnsAltNames.push(text);
+      }
     } else if (e.id && inArc(PUPPET_ARC, e.id)) {
       extensions[OID_NAMES[e.id] ?? e.id] = extensionText(e.value ?? '');
     }

@@ -17,7 +17,7 @@ export const CA_MESSAGES = defineCatalogue({
     'KSP-CA-008': { message: 'Could not find a certificate request for {name}', hint: "'kasper ca list' shows the pending requests", status: 404 },
     'KSP-CA-009': { message: 'The pending request for {name} is not the one the autosign policy approved', hint: 'a new request replaced it while the policy ran; it stays pending', status: 409 },
     'KSP-CA-010': { message: "The request's name {csrName} is not {name}", hint: 'sign the request under its own name', status: 400 },
-    'KSP-CA-011': { message: 'The request for {name} asks for DNS alt names ({altNames}); sign it with --allow-dns-alt-names if they are wanted', hint: 'alt names let a certificate stand for other hosts: sign only if intended', status: 400 },
+    'KSP-CA-011': { message: 'The request for {name} asks for alt names ({altNames}); sign it with --allow-dns-alt-names if they are wanted', hint: 'alt names let a certificate stand for other hosts: sign only if intended', status: 400 },
     'KSP-CA-012': { message: "The request for {name} asks for authorization extensions ({extensions}), which grant rights beyond a node's; sign it with --allow-authorization-extensions if they are wanted", hint: 'pp_cli_auth and friends grant CA administration: sign only for operators', status: 400 },
     'KSP-CA-013': { message: "The certificate presented is not {name}'s current certificate", hint: 'the agent renews only its current certificate', status: 403 },
     'KSP-CA-014': { message: 'The certificate of {name} is revoked', hint: 'a revoked certificate cannot be renewed: clean the name and let the agent ask anew', status: 403 },

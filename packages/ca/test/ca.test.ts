@@ -50,11 +50,35 @@ test('DNS alt names need explicit approval; names and CSRs are checked', () => {
   const { ca } = freshCa();
   const key = generateKey();
   ca.submit(makeCsr('alt.example.com', key.keyPem, key.publicPem, { dnsAltNames: ['puppet', 'alt'] }));
-  assert.throws(() => ca.sign('alt.example.com'), /DNS alt names/);
+  assert.throws(() => ca.sign('alt.example.com'), /asks for alt names/);
   assert.match(new X509Certificate(ca.sign('alt.example.com', { allowDnsAltNames: true })).subjectAltName!, /DNS:puppet/);
   assert.throws(() => ca.submit('-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----\n'), CAError);
   assert.throws(() => ca.submit(makeCsr('Bad Name', key.keyPem, key.publicPem)), /Invalid certname/);
   assert.throws(() => ca.submit(makeCsr('alt.example.com', key.keyPem, key.publicPem)), /already has a signed certificate/);
+});
+
+test('IP alt names (IP:10.0.0.7, as dns_alt_names writes them) are asked for, listed, approved and signed as DNS ones', () => {
+  const { dir, ca } = freshCa();
+  // A request made by OpenSSL, as other tools (and Puppet's agent) make them.
+  const key = generateKey();
+  const keyFile = join(dir, 'ip-key.pem');
+  writeFileSync(keyFile, key.keyPem);
+  const pem = execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', '/CN=ip.example.com',
+    '-addext', 'subjectAltName=DNS:alt.example.com,IP:10.0.0.7,IP:fd00::7'], { encoding: 'utf8' });
+  assert.deepEqual(readCsr(pem).dnsAltNames, ['alt.example.com', 'IP:10.0.0.7', 'IP:fd00::7']);
+  ca.submit(pem);
+  assert.deepEqual(ca.list().find((c) => c.name === 'ip.example.com')?.dnsAltNames, ['alt.example.com', 'IP:10.0.0.7', 'IP:fd00::7']);
+  assert.throws(() => ca.sign('ip.example.com'), /alt names/);
+  const cert = new X509Certificate(ca.sign('ip.example.com', { allowDnsAltNames: true }));
+  assert.equal(cert.subjectAltName, 'DNS:ip.example.com, DNS:alt.example.com, IP Address:10.0.0.7, IP Address:FD00:0:0:0:0:0:0:7');
+  // A request for only an IP alt name is refused without approval too.
+  const k2 = generateKey();
+  ca.submit(makeCsr('ip2.example.com', k2.keyPem, k2.publicPem, { dnsAltNames: ['IP:192.0.2.1'] }));
+  assert.throws(() => ca.sign('ip2.example.com'), /alt names/);
+  // Kasper's own requests write IP:… as an IP address, not as a DNS name "IP:…".
+  const text = execFileSync('openssl', ['req', '-noout', '-text'], { input: makeCsr('ip3.example.com', k2.keyPem, k2.publicPem, { dnsAltNames: ['IP:192.0.2.3', 'DNS:three', 'four'] }), encoding: 'utf8' });
+  assert.match(text, /DNS:three, DNS:four|IP Address:192\.0\.2\.3, DNS:three, DNS:four/);
+  assert.match(text, /IP Address:192\.0\.2\.3/);
 });
 
 test('revocation lands in a CRL that TLS itself enforces', async () => {
