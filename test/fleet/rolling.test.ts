@@ -8,7 +8,10 @@
 //      the other two are left untouched (their files, their hooks), exit 1;
 //   3. a noop run chosen by class touches only that class's node and changes nothing;
 //   4. an agent whose connection is cut (its socket killed, new ones refused) is known to the
-//      master as gone, still runs on its interval, and connects again when it can.
+//      master as gone, still runs on its interval, and connects again when it can;
+//   5. docs/deploy.md's HAProxy recipe: Debian's haproxy balances the three web services, and
+//      the hooks take each node out (`disable server`) and put it back (`enable server`) through
+//      its admin socket, so every node runs while out of the pool and all are in it at the end.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage } from '../../packages/storage/src/index.ts';
 import { rootSpec, runQuery } from '../../packages/query/src/index.ts';
-import { hasCommand, isRoot, needs } from '../support/host.ts';
+import { ensureCommands, hasCommand, isRoot, needs } from '../support/host.ts';
 
 const root = join(import.meta.dirname, '../..');
 const node = process.execPath;
@@ -224,4 +227,53 @@ test('rolling runs: one by one with hooks, a failing health check stops the roll
   assert.equal(again.code, 1, again.out); // v3's broken page: it converged and failed its check
   assert.equal(out(a3), 'v3');
   assert.match(again.out, /health check failed/);
+});
+
+test('the HAProxy recipe: each node disabled in the balancer while it runs, enabled after its check', async (t) => {
+  if (!needs(t, reason === null, reason ?? '')) return;
+  const missing = ensureCommands({ haproxy: 'haproxy', socat: 'socat' });
+  if (!needs(t, missing === null, missing ?? '')) return;
+  const [, , a3] = AGENTS;
+  // agent3 back to a long interval: every run from here on is one kasper run asks for.
+  daemons.get(a3.name)!.proc.kill('SIGTERM');
+  await until('agent3 to stop', () => /Kasper agent stopped/.test(daemons.get(a3.name)!.log()), 60);
+  startAgent(a3, 3600);
+  await until('agent3 connected', () => connected().includes(a3.name), 60, daemons.get(a3.name)!.log);
+
+  const sock = join(work, 'haproxy.sock');
+  writeFileSync(join(work, 'haproxy.cfg'), `global
+  stats socket ${sock} mode 600 level admin
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 10s
+  timeout server 10s
+frontend www
+  bind ${MASTER_IP}:8081
+  default_backend web
+backend web
+  option httpchk GET /health
+${AGENTS.map((a) => `  server ${a.name} ${a.ip}:${WEB_PORT} check inter 500ms fall 1 rise 1`).join('\n')}
+`);
+  const lb = start(MASTER_NS, ['haproxy', '-db', '-f', join(work, 'haproxy.cfg')]);
+  const status = () => {
+    const r = spawnSync('ip', ['netns', 'exec', MASTER_NS, 'sh', '-c', `echo "show stat" | socat stdio UNIX-CONNECT:${sock}`], { encoding: 'utf8' });
+    return Object.fromEntries(r.stdout.split('\n').filter((l) => l.startsWith('web,') && !l.startsWith('web,BACKEND')).map((l) => [l.split(',')[1], l.split(',')[17]]));
+  };
+  // v3's broken health page: agent1 and agent3 are down in the balancer, agent2 (v2) up.
+  await until('the balancer\'s first checks', () => JSON.stringify(status()) === JSON.stringify({ [AGENTS[0].name]: 'DOWN', [AGENTS[1].name]: 'UP', [a3.name]: 'DOWN' }), 30, lb.log);
+
+  writeSite('v4', 'ok v4');
+  const states = join(work, 'lb-states.log');
+  const admin = (command: string) => `echo "${command}" | socat stdio UNIX-CONNECT:${sock}`;
+  const own = (phase: string) => `echo "${phase} {node}: $(${admin('show stat')} | grep "^web,{node}," | cut -d, -f18)" >> ${states}`;
+  const r = run('--nodes', '*.rolling.test', '--batch', '1', '--check-url', `http://{node}:${WEB_PORT}/health`,
+    '--before', `${admin('disable server web/{node}')} && ${own('before')}`,
+    '--after', `${own('after')} && ${admin('enable server web/{node}')}`);
+  assert.equal(r.code, 0, r.out + lb.log());
+  // Out of the pool from before its run until after its check, for each node in turn.
+  assert.deepEqual(readFileSync(states, 'utf8').trim().split('\n'), AGENTS.flatMap((a) => [`before ${a.name}: MAINT`, `after ${a.name}: MAINT`]));
+  assert.deepEqual(AGENTS.map(out), ['v4', 'v4', 'v4']);
+  // All back in, and healthy.
+  await until('every node up in the balancer', () => Object.values(status()).every((v) => v === 'UP') && Object.keys(status()).length === 3, 30, lb.log);
 });
