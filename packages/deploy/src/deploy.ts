@@ -52,7 +52,8 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Creates the bare repository and its hooks: pre-receive refuses a branch whose name is no
- * environment name (the push fails, nothing is created), post-receive deploys what was pushed.
+ * environment name (the push fails, nothing is created), then builds each pushed tree and runs
+ * the push diff and its gate (push.ts); post-receive deploys what was pushed.
  * `command` is how the hooks run kasper (the node binary and the kasper script).
  */
 export function initRepo(o: CodeOptions, command: string[]): string {
