@@ -13,6 +13,7 @@ export { COMPILER_MESSAGES, type CompilerCode } from './messages.ts';
 export { Loader, type EnvironmentConfig } from './loader.ts';
 export { Compilation, type NodeInfo, type CompileOptions } from './compilation.ts';
 export type { CollectExported, ExportedQuery, ExportedResource } from './collectors.ts';
+export { answerExported, askExported, type ExportedSource } from './exported-bridge.ts';
 export { Hiera, HieraError, parseMerge, type MergeOptions, type MergeStrategy } from './hiera.ts';
 export { loadFactsFile, factsFromData, fromData, parseJsonData, parseYamlData, parseYaml11Data } from './facts.ts';
 export * from './values.ts';

@@ -2,23 +2,9 @@
 // worker keeps its own parse cache, so a warm worker compiles a further node quickly.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { ExportedQuery, ExportedResource } from '@kasper/compiler';
+import { answerExported, type ExportedSource } from '@kasper/compiler';
 
-/** Other nodes' exported resources for a compiling node (the master reads them from its storage). */
-export type ExportedSource = (node: string, type: string, query: ExportedQuery | null) => Promise<ExportedResource[]>;
-
-/**
- * A worker's question for exported resources. The compiler is synchronous, the store is not and
- * lives on this thread: the worker posts the question and sleeps on `signal` (Atomics.wait) until
- * the answer is posted back and the signal set.
- */
-export interface ExportedAsk {
-  node: string;
-  type: string;
-  query: ExportedQuery | null;
-  signal: SharedArrayBuffer;
-}
-export type ExportedAnswer = { resources: ExportedResource[] } | { error: string };
+export type { ExportedSource } from '@kasper/compiler';
 
 export interface CompileJob {
   environment: { name: string; manifest: string; modulepath: string[]; hieraConfig?: string; directory?: string };
@@ -75,15 +61,8 @@ export class CompilePool {
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: 16 },
       workerData: { exports: port2, collects: this.exported !== undefined }, transferList: [port2],
     });
-    port1.on('message', (ask: ExportedAsk) => {
-      const answer = (a: ExportedAnswer) => {
-        port1.postMessage(a);
-        const flag = new Int32Array(ask.signal);
-        Atomics.store(flag, 0, 1);
-        Atomics.notify(flag, 0);
-      };
-      this.exported!(ask.node, ask.type, ask.query).then((resources) => answer({ resources }), (e: Error) => answer({ error: e.message }));
-    });
+    // A worker's questions for exported resources, answered from the store (see @kasper/compiler exported-bridge.ts).
+    if (this.exported) answerExported(port1, this.exported);
     port1.unref();
     worker.on('exit', () => port1.close());
     const slot = { worker, busy: null as Pending | null };

@@ -1,31 +1,12 @@
 // A compile worker: receives jobs from the pool, answers with the catalog JSON or the error.
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { stringifyCatalog } from '@kasper/catalog';
-import { CompileError, compileCatalog, fromData, parseJsonData, parseYaml11Data, type Value } from '@kasper/compiler';
-import type { CollectExported } from '@kasper/compiler';
+import { askExported, CompileError, compileCatalog, fromData, parseJsonData, parseYaml11Data, type Value } from '@kasper/compiler';
 import { raise } from './messages.ts';
-import type { CompileJob, CompileResult, ExportedAnswer, ExportedAsk } from './compile-pool.ts';
+import type { CompileJob, CompileResult } from './compile-pool.ts';
 
 const { exports, collects } = workerData as { exports: MessagePort; collects: boolean };
-
-/** How long a compile waits for the store's answer before it fails. */
-const EXPORTS_TIMEOUT_MS = 60_000;
-
-/** Asks the master's thread for exported resources and sleeps until it answers (see ExportedAsk). */
-function exportedFor(node: string, used: { asked: boolean }): CollectExported {
-  return (type, query) => {
-    used.asked = true;
-    const signal = new SharedArrayBuffer(4);
-    exports.postMessage({ node, type, query, signal } satisfies ExportedAsk);
-    if (Atomics.wait(new Int32Array(signal), 0, 0, EXPORTS_TIMEOUT_MS) === 'timed-out') throw raise('KSP-MASTER-019', { reason: `in ${EXPORTS_TIMEOUT_MS / 1000} s` });
-    const m = receiveMessageOnPort(exports);
-    if (!m) throw raise('KSP-MASTER-019', { reason: '(an empty message)' });
-    const a = m.message as ExportedAnswer;
-    if ('error' in a) throw new Error(a.error);
-    return a.resources;
-  };
-}
 
 /**
  * A classifier's classes and parameters, read with Ruby's YAML rules as Puppet reads them: a
@@ -54,7 +35,10 @@ parentPort!.on('message', (job: CompileJob) => {
     const { classes, parameters } = classification(job.classifierYaml);
     const serverFacts = new Map<string, Value>(Object.entries(job.serverFacts ?? {}));
     const used = { asked: false };
-    const collectExported = collects ? exportedFor(job.node, used) : undefined;
+    // Other nodes' exported resources, asked of the master's thread, which reads its store.
+    const collectExported = collects
+      ? askExported(exports, job.node, { fail: (reason) => raise('KSP-MASTER-019', { reason }), onAsk: () => (used.asked = true) })
+      : undefined;
     const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters, serverFacts, collectExported });
     // The agent gets its catalog without exported resources; the whole one is stored, so other
     // nodes can collect them (as Puppet stores before it filters).
