@@ -1,11 +1,11 @@
 // Kasper against Puppet 7 on the resource-type cases: each case's manifest is applied by the
 // procedure in harness.ts (apply, apply again, drift, noop) and what Kasper printed and left
 // must be what Puppet printed and left (cases/NAME/expected/, recorded by regenerate.sh).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, RESULT_FILES, caseNames, expectedOf, inNamespace, needsUser, runCase, runInNamespace } from './harness.ts';
+import { CASES, RESULT_FILES, caseNames, expectedOf, inNamespace, needsUser, removeTestUsers, runCase, runInNamespace } from './harness.ts';
 import { KASPER_USER, kasper } from './kasper-applier.ts';
 import { ensureCommands, hasCommand, isRoot, needs } from '../support/host.ts';
 
@@ -20,6 +20,8 @@ function differencesOf(name: string): Partial<Record<string, [string, string][]>
   return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) as Partial<Record<string, [string, string][]>> : {};
 }
 
+
+after(removeTestUsers);
 
 for (const name of caseNames()) {
   test(`${name}: Kasper applies, re-applies and noops as Puppet 7 does`, async (t) => {

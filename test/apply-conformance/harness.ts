@@ -39,14 +39,27 @@ export function needsUser(name: string): boolean {
     || (existsSync(join(CASES, name, 'drift.sh')) && readFileSync(join(CASES, name, 'drift.sh'), 'utf8').includes('USER'));
 }
 
+/** Test users this process made, removed again by removeTestUsers() (the suite's `after`). */
+const madeUsers = new Set<string>();
+
 /** Makes sure the local test user exists, with no crontab. */
 export function prepareUser(user: string): void {
   try {
     execFileSync('id', [user], { stdio: 'ignore' });
   } catch {
     execFileSync('useradd', ['-M', '-s', '/usr/sbin/nologin', user], { stdio: 'ignore' });
+    madeUsers.add(user);
   }
   try { execFileSync('crontab', ['-u', user, '-r'], { stdio: 'ignore' }); } catch { /* none */ }
+}
+
+/** Removes the test users this process made, and their crontabs: a test run leaves no accounts behind. */
+export function removeTestUsers(): void {
+  for (const user of madeUsers) {
+    try { execFileSync('crontab', ['-u', user, '-r'], { stdio: 'ignore' }); } catch { /* none */ }
+    try { execFileSync('userdel', [user], { stdio: 'ignore' }); } catch { /* already gone */ }
+    madeUsers.delete(user);
+  }
 }
 
 function crontabOf(user: string): string {

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, RESULT_FILES, caseNames, inNamespace, privateEtc, runCase, runInNamespace, type Applier } from './harness.ts';
+import { CASES, RESULT_FILES, caseNames, inNamespace, privateEtc, removeTestUsers, runCase, runInNamespace, type Applier } from './harness.ts';
 
 export const PUPPET_USER = 'kaspacpup';
 
@@ -51,4 +51,5 @@ for (const name of caseNames(only)) {
   for (const f of RESULT_FILES) writeFileSync(join(dir, `${f}.txt`), `${result[f]}\n`);
   console.log(`recorded ${name}`);
 }
+removeTestUsers();
 }
