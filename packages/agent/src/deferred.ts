@@ -12,7 +12,7 @@
 // (or holds one) makes the parameter sensitive, so its value never reaches a log line, an event or
 // the report. `unwrap` takes the Sensitive off on purpose, and then the value shows, as in Puppet.
 import {
-  CatalogFloat, containsDeferred, containsSensitive, isDeferredData, refKey, isSensitiveData, sensitiveData, type Catalog, type CatalogResource, type CatalogValue, type DeferredData,
+  CatalogFloat, CatalogInteger, containsDeferred, containsSensitive, isDeferredData, refKey, isSensitiveData, sensitiveData, type Catalog, type CatalogResource, type CatalogValue, type DeferredData,
 } from '@kasper/catalog';
 import { raise } from './messages.ts';
 
@@ -37,6 +37,7 @@ function rubyJoin(v: CatalogValue, sep: string): string {
   if (Array.isArray(v)) return v.map((x) => rubyJoin(x, sep)).join(sep);
   if (v === null) return '';
   if (v instanceof CatalogFloat) return Number.isInteger(v.value) ? v.value.toFixed(1) : String(v.value);
+  if (v instanceof CatalogInteger) return String(v.value);
   return String(v);
 }
 
@@ -114,7 +115,7 @@ function unwrapAll(v: CatalogValue): { value: CatalogValue; sensitive: boolean }
     });
     return { value, sensitive };
   }
-  if (v !== null && typeof v === 'object' && !(v instanceof CatalogFloat)) {
+  if (v !== null && typeof v === 'object' && !(v instanceof CatalogFloat) && !(v instanceof CatalogInteger)) {
     let sensitive = false;
     const value: Record<string, CatalogValue> = {};
     for (const [k, x] of Object.entries(v as Record<string, CatalogValue>)) {

@@ -2,7 +2,7 @@
 // retrieved, compared with what the catalog wants and synced; a failure skips what depends on
 // it and nothing else; changes send refresh events along notify/subscribe; noop compares and
 // reports without changing anything.
-import { CatalogFloat, METAPARAMETERS, Report, refKey, type Catalog, type CatalogResource, type LogLevel, type ResourceStatus } from '@kasper/catalog';
+import { CatalogFloat, CatalogInteger, plainRichValue, METAPARAMETERS, Report, refKey, type Catalog, type CatalogResource, type LogLevel, type ResourceStatus } from '@kasper/catalog';
 import {
   type Change, type Host, type Logger, type Provider, type ProviderContext, type Registry, type Resource,
   FileBucket, findSchedule, flushTextFiles, scheduleMatches,
@@ -45,9 +45,12 @@ function toResource(r: CatalogResource, namevar: string): Resource {
   return { type, title: r.title, ref: refKey(r.type, r.title), name, params, file: r.file, line: r.line, tags: r.tags, sensitive: r.sensitiveParameters };
 }
 
-/** Catalog values as providers take them: Floats as numbers, hashes as objects. */
+/** Catalog values as providers take them: Floats as numbers, rich data as Puppet's agent sees it (a Binary as bytes; @kasper/catalog's plainRichValue), hashes as objects. */
 function plainValue(v: unknown): unknown {
   if (v instanceof CatalogFloat) return v.value;
+  if (v instanceof CatalogInteger) return v.value;
+  const rich = plainRichValue(v, plainValue);
+  if (rich !== undefined) return rich;
   if (Array.isArray(v)) return v.map(plainValue);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainValue(x)]));
   return v;

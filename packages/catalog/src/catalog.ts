@@ -9,6 +9,7 @@ export type CatalogValue =
   | boolean
   | null
   | CatalogFloat
+  | CatalogInteger
   | CatalogValue[]
   | { [key: string]: CatalogValue };
 
@@ -18,6 +19,25 @@ export class CatalogFloat {
   constructor(value: number) {
     this.value = value;
   }
+}
+
+/**
+ * An Integer beyond what a JavaScript number holds exactly (2^53): kept as a bigint, and written
+ * into JSON with every digit, as Puppet writes its 64-bit Integers (`JSON.stringify` calls toJSON).
+ */
+export class CatalogInteger {
+  readonly value: bigint;
+  constructor(value: bigint) {
+    this.value = value;
+  }
+  toJSON(): unknown {
+    return (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(String(this.value));
+  }
+}
+
+/** An Integer as a catalog value: a number when it is exact as one, else a CatalogInteger. */
+export function catalogInteger(n: bigint): number | CatalogInteger {
+  return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : new CatalogInteger(n);
 }
 
 export interface CatalogResource {

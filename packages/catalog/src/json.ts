@@ -1,6 +1,6 @@
 // Puppet's catalog JSON format (the shape `puppet catalog compile --render-as json` prints and the
 // v3 catalog endpoint serves; Puppet publishes its schema as api/schemas/catalog.json).
-import { Catalog, CatalogFloat, type CatalogResource, type CatalogValue } from './catalog.ts';
+import { Catalog, CatalogFloat, CatalogInteger, type CatalogResource, type CatalogValue } from './catalog.ts';
 
 export interface CatalogJson {
   tags: string[];
@@ -37,6 +37,7 @@ function floatText(n: number): string {
 
 function plain(v: CatalogValue): unknown {
   if (v instanceof CatalogFloat) return rawJSON(floatText(v.value));
+  if (v instanceof CatalogInteger) return rawJSON(String(v.value));
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
@@ -87,7 +88,10 @@ export function stringifyCatalog(c: Catalog, indent = 2): string {
 
 /** Reads catalog JSON (ours or Puppet's) back into the model. */
 export function parseCatalog(text: string): Catalog {
-  const j = JSON.parse(text) as CatalogJson;
+  // An Integer beyond 2^53 keeps every digit (the reviver sees the number's source text).
+  const j = JSON.parse(text, (_k, v: unknown, context?: { source?: string }) => (
+    typeof v === 'number' && !Number.isSafeInteger(v) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? new CatalogInteger(BigInt(context.source)) : v
+  )) as CatalogJson;
   const c = new Catalog(j.name, j.environment, j.version);
   c.tags = j.tags ?? [];
   c.classes = j.classes ?? [];

@@ -12,6 +12,14 @@
 //              whole is unwrapped and named in the resource's sensitive_parameters instead, as
 //              Puppet does). The agent takes nested ones off and makes the parameter sensitive.
 //
+//   SemVer, SemVerRange, URI, Timestamp, Timespan, Binary, Regexp
+//              {"__ptype": "SemVer", "__pvalue": "1.2.3"}: a value Puppet writes as its text
+//              (a Binary as strict base64, a Regexp as its pattern)
+//   Default    {"__ptype": "Default"}
+//   Hash       {"__ptype": "Hash", "__pvalue": [k1, v1, k2, v2]}: a hash with a key that is not a String
+//   an Object  {"__ptype": "Person", "name": "Ann", "age": 30}: an instance of an Object type, its
+//              attributes by name (those not at their default)
+//
 // The compiler writes them, the agent resolves them; both take the words from here.
 import type { CatalogValue } from './catalog.ts';
 
@@ -67,6 +75,47 @@ export function secretParameters(sensitiveParameters: readonly string[] | undefi
   const out = new Set(sensitiveParameters ?? []);
   for (const [k, v] of parameters) if (containsSensitive(v)) out.add(k);
   return out;
+}
+
+/** The rich types Puppet writes as `{__ptype, __pvalue: text}`. */
+export const RICH_SCALAR_TYPES = ['SemVer', 'SemVerRange', 'URI', 'Timestamp', 'Timespan', 'Binary', 'Regexp'] as const;
+export type RichScalarType = (typeof RICH_SCALAR_TYPES)[number];
+
+export type RichScalarData = {
+  __ptype: RichScalarType;
+  __pvalue: string;
+};
+
+export function richScalarData(type: RichScalarType, text: string): RichScalarData {
+  return { __ptype: type, __pvalue: text };
+}
+
+export function isRichScalarData(v: unknown): v is RichScalarData {
+  const t = ptypeOf(v);
+  return typeof t === 'string' && (RICH_SCALAR_TYPES as readonly string[]).includes(t) && typeof (v as RichScalarData).__pvalue === 'string';
+}
+
+/**
+ * A rich value as an agent's provider takes it, what Puppet's agent sees of the object: the text
+ * of a SemVer, URI, Timestamp …, a Binary's bytes (a Buffer: file content), a Regexp as
+ * `/pattern/`, Default as 'default', a hash with non-String keys with its keys as text.
+ * Undefined for a value that is not rich data of those kinds.
+ */
+export function plainRichValue(v: unknown, plain: (x: unknown) => unknown): unknown {
+  if (isRichScalarData(v)) {
+    if (v.__ptype === 'Binary') return Buffer.from(v.__pvalue, 'base64');
+    if (v.__ptype === 'Regexp') return `/${v.__pvalue}/`;
+    return v.__pvalue;
+  }
+  const t = ptypeOf(v);
+  if (t === 'Default') return 'default';
+  if (t === 'Hash' && Array.isArray((v as Record<string, unknown>)[PVALUE_KEY])) {
+    const list = (v as Record<string, unknown[]>)[PVALUE_KEY];
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i + 1 < list.length; i += 2) o[String(plain(list[i]))] = plain(list[i + 1]);
+    return o;
+  }
+  return undefined;
 }
 
 /** Whether a parameter value holds a Deferred anywhere (directly, in arrays, hashes or Sensitive). */

@@ -22,7 +22,7 @@ import { addTag, buildCatalog, type ResourceState } from './resources.ts';
 import { ResourceTable } from './resource-table.ts';
 import { Scope } from './scope.ts';
 import { PRegexp, isType, type Value } from './values.ts';
-import { ClassType, PType, ResourceType, TypeAliasType, resourceType } from './types/index.ts';
+import { ClassType, ObjectType, PType, ResourceType, TypeAliasType, resourceType } from './types/index.ts';
 import { HieraError, type Hiera, type MergeOptions } from './hiera.ts';
 import { Classes } from './classes.ts';
 import { Declarations } from './declarations.ts';
@@ -471,11 +471,17 @@ export class Compilation implements EvaluationHost {
         for (let x: PType = v; x instanceof TypeAliasType; x = x.resolved) {
           if (x === t || x.isResolving) throw errorAt('KSP-EVAL-049', { name: capitalizeType(n) }, aliasFrame, alias.node.typeExpr);
         }
+        // `type Person = Object[{…}]` is the Object type named Person, not an alias of it.
+        if (v instanceof ObjectType && v.objectName === undefined && !v.isBare) return v.named(alias.node.name.replace(/^::/, ''));
         return v;
       });
       this.aliasTypes.set(n, t);
       // Resolved now, as Puppet resolves an alias where it is named: `type A = A` fails here.
-      void t.resolved;
+      const resolved = t.resolved;
+      if (resolved instanceof ObjectType && resolved.objectName === alias.node.name.replace(/^::/, '')) {
+        this.aliasTypes.set(n, resolved);
+        return resolved;
+      }
       return t;
     }
     // Any other capitalised name is a resource type: File, Apt::Source. As in Puppet, naming

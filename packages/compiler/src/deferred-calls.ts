@@ -3,12 +3,15 @@
 // library in a script compiler. The agent does not import the compiler (design.md); whoever wires
 // the two (the CLI) hands it this caller. Values cross in the catalog's rich-data form
 // (@kasper/catalog's rich.ts), the one the agent reads from the catalog.
-import { CatalogFloat, PTYPE_KEY, PVALUE_KEY, isDeferredData, isSensitiveData, type CatalogValue } from '@kasper/catalog';
+import { CatalogFloat, CatalogInteger, PTYPE_KEY, PVALUE_KEY, isDeferredData, isRichScalarData, isSensitiveData, type CatalogValue } from '@kasper/catalog';
 import { Compilation } from './compilation.ts';
 import { Hiera } from './hiera.ts';
 import { Loader, type EnvironmentConfig } from './loader.ts';
-import { toDeferredArgument } from './resources.ts';
-import { DEFAULT, PDeferred, PRegexp, PSensitive, type Value } from './values.ts';
+import { richValue } from './resources.ts';
+import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, type Value } from './values.ts';
+import { parseRange, parseVersion } from './types/semver.ts';
+import { parseUri } from './types/uri.ts';
+import { parseTimespan, parseTimestamp } from './types/time.ts';
 import { ClassType, IntegerType, ResourceType, typeByName } from './types/index.ts';
 
 export interface DeferredCallerOptions {
@@ -25,13 +28,25 @@ export function fromCatalogData(v: unknown): Value {
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof CatalogFloat) return v.value;
+  if (v instanceof CatalogInteger) return v.value;
   if (Array.isArray(v)) return v.map(fromCatalogData);
   if (isSensitiveData(v)) return new PSensitive(fromCatalogData(v.__pvalue));
   if (isDeferredData(v)) return new PDeferred(v.name, v.arguments?.map(fromCatalogData));
+  if (isRichScalarData(v)) {
+    const text = v.__pvalue;
+    switch (v.__ptype) {
+      case 'Regexp': return new PRegexp(text);
+      case 'SemVer': return parseVersion(text);
+      case 'SemVerRange': return parseRange(text);
+      case 'URI': return parseUri(text);
+      case 'Binary': return new PBinary(Buffer.from(text, 'base64'));
+      case 'Timestamp': return parseTimestamp(text);
+      case 'Timespan': return parseTimespan(text);
+    }
+  }
   const o = v as Record<string, unknown>;
   const ptype = o[PTYPE_KEY];
   if (typeof ptype === 'string') {
-    if (ptype === 'Regexp' && typeof o[PVALUE_KEY] === 'string') return new PRegexp(o[PVALUE_KEY]);
     if (ptype === 'Default') return DEFAULT;
     if (ptype === 'Hash' && Array.isArray(o[PVALUE_KEY])) {
       const list = (o[PVALUE_KEY] as unknown[]).map(fromCatalogData);
@@ -64,6 +79,6 @@ export function deferredCaller(options: DeferredCallerOptions): (name: string, a
       const hiera = new Hiera(configs, (m) => loader.moduleDir(m));
       compilation = new Compilation({ loader, node: { name: options.node, facts: options.facts }, hiera });
     }
-    return toDeferredArgument(compilation.callAtTop(name, args.map(fromCatalogData)));
+    return richValue(compilation.callAtTop(name, args.map(fromCatalogData)));
   };
 }

@@ -12,7 +12,7 @@ import {
 import { ClassType, ResourceType, describe, describeMismatch, formatValue, parameterize, typeByName } from './types/index.ts';
 import { ControlSignal, NextSignal, errorAt, type Frame, type Lambda } from './frame.ts';
 import { KasperError } from '@kasper/diagnostics';
-import { binaryOperation, match, negate } from './operators.ts';
+import { binaryOperation, match, negate, readMember, versionCaseMatch } from './operators.ts';
 
 /**
  * What the evaluator hands on: variables, calls, type names it does not know, and the
@@ -362,6 +362,8 @@ export class Evaluator {
   private caseMatches(option: Value, value: Value, frame: Frame, e: A.Range): boolean {
     if (option === DEFAULT) return true;
     if (option instanceof PRegexp) return typeof value === 'string' && match(value, option, frame, e);
+    const version = versionCaseMatch(option, value);
+    if (version !== undefined) return version;
     if (isType(option)) return option.isInstance(value);
     if (Array.isArray(option) && Array.isArray(value)) {
       return option.length === value.length && option.every((o, i) => this.caseMatches(o, value[i], frame, e));
@@ -437,6 +439,10 @@ export class Evaluator {
     // An Object's attributes read as methods: $d.name, $d.arguments on a Deferred.
     if (receiver instanceof PDeferred && args.length === 0 && !e.lambda && (e.functor.name === 'name' || e.functor.name === 'arguments')) {
       return e.functor.name === 'name' ? receiver.name : receiver.args;
+    }
+    if (args.length === 0 && !e.lambda) {
+      const v = readMember(receiver, e.functor.name);
+      if (v !== NOT_FOUND) return v;
     }
     return this.host.callFunction(e.functor.name, [receiver, ...args], this.makeLambda(e.lambda, frame), frame, e);
   }

@@ -10,6 +10,22 @@ import { defineCatalogue, raiser, type ErrorClassOf, type Location, type Message
 import { CompileError } from './errors.ts';
 
 const MESSAGES = {
+  // ------------------------------------------------------------ rich data (SemVer, URI, Binary, Object types, Init, Iterable, Runtime)
+  'KSP-RICH-001': { message: "The string '{text}' cannot be converted to a SemVer", hint: 'a version is major.minor.patch, optionally -prerelease and +build: 1.2.3, 2.0.0-rc.1+b5' },
+  'KSP-RICH-002': { message: "Numeric pre-release identifiers MUST NOT contain leading zeroes: '{text}'", hint: 'write 1.0.0-rc.1, not 1.0.0-rc.01' },
+  'KSP-RICH-003': { message: 'Unparsable version range: "{text}"', hint: "a range is one or more of 1.2.3, 1.x, ~1.2, ^1, >=1.0.0 <2.0.0, 1.0.0 - 2.0.0, joined by ||" },
+  'KSP-RICH-004': { message: "The function 'new_{type}' was called with arguments it does not accept: {reason}", hint: "see the type's new() for the forms it takes (Puppet lists them in the same situation)" },
+  'KSP-RICH-010': { message: 'bad URI(is not URI?): "{text}"', hint: 'a URI as RFC 3986 writes it: scheme://user@host:port/path?query#fragment, with no spaces (escape them as %20)' },
+  'KSP-RICH-020': { message: "An Object type definition has no key '{key}'", hint: 'the keys are name, parent, attributes, functions, equality, constants, checks, annotations, type_parameters, serialization' },
+  'KSP-RICH-021': { message: 'Object type: {what} must be {expected}', hint: "write Object[{attributes => {name => String, age => {type => Integer, value => 0}}}]" },
+  'KSP-RICH-022': { message: "Object type: the default value of attribute '{name}' is not a {type}", hint: "give the attribute a value of its type" },
+  'KSP-RICH-030': { message: '{type}-Type[] expects {expected}, got {value}', hint: "see the type's parameters in Puppet's documentation" },
+  'KSP-RICH-031': { message: 'A {type}-Type[] accepts {range} arguments. Got {count}', hint: "see the type's parameters in Puppet's documentation" },
+  'KSP-RICH-040': { message: 'invalid base64', hint: "strict base64 (Binary's default, '%B') has only A-Z a-z 0-9 + / and = padding to a multiple of 4 characters; '%b' reads leniently" },
+  'KSP-RICH-041': { message: '"{byte}" from ASCII-8BIT to UTF-8', hint: "the bytes are not UTF-8 text: format the Binary as base64 ('%B') instead of '%s'" },
+  'KSP-RICH-042': { message: "Illegal format '{format}' specified for value of {type} type - expected one of the characters '{allowed}'", hint: 'use one of the directives the message lists' },
+  'KSP-RICH-043': { message: "Creation of new instance of type '{type}' is not supported", hint: 'Init needs a type to make (Init[Integer]), not an Optional one; an Object type needs a name (type Point = Object[{…}]) to be made' },
+
   // ------------------------------------------------------------ evaluation
   'KSP-EVAL-001': { message: "No matching entry for selector parameter with value '{value}'", hint: 'add an entry for the value, or a default entry, to the selector' },
   'KSP-EVAL-002': { message: "Unknown variable: '${name}'", hint: 'set it, or fix its name' },
@@ -234,7 +250,7 @@ const MESSAGES = {
 
 export const COMPILER_MESSAGES = defineCatalogue({
   package: 'compiler',
-  title: 'Compile errors (`KSP-EVAL-…`, `KSP-RES-…`, `KSP-CLASS-…`, `KSP-FUNC-…`, `KSP-TYPE-…`, …)',
+  title: 'Compile errors (`KSP-EVAL-…`, `KSP-RES-…`, `KSP-CLASS-…`, `KSP-FUNC-…`, `KSP-TYPE-…`, `KSP-RICH-…`, …)',
   intro: 'Found while compiling a catalog (`kasper compile`, `kasper apply`, the master, `kasper diff`). Each names the file, line and column of the code that failed; where Puppet 7 reports the same problem, the message keeps its words. A manifest that does not parse fails with the parser\'s own code (`KSP-LEX-…`, `KSP-PARSE-…`, `KSP-VALID-…`).',
   messages: MESSAGES,
 });

@@ -5,7 +5,10 @@ import type * as A from '@kasper/language';
 import { errorAt, type Frame } from './frame.ts';
 import { describe } from './types/index.ts';
 import { secondsToNs } from './types/time.ts';
-import { PRegexp, PTimespan, PTimestamp, isType, parseNumber, puppetEquals, type Value } from './values.ts';
+import { compareVersions, isVersionText, parseVersion } from './types/semver.ts';
+import { URI_PARTS, resolveUri, parseUri } from './types/uri.ts';
+import { ERROR_TYPE } from './types/objects.ts';
+import { NOT_FOUND, PBinary, PObject, PRegexp, PSemVer, PSemVerRange, PTimespan, PTimestamp, PURI, isType, parseNumber, puppetEquals, type Value } from './values.ts';
 
 /** A binary operator other than `and`/`or`, on evaluated operands. */
 export function binaryOperation(op: Exclude<A.BinaryExpression['operator'], 'and' | 'or'>, left: Value, right: Value, frame: Frame, e: A.Range): Value {
@@ -38,6 +41,7 @@ export function negate(v: Value, frame: Frame, e: A.Range): Value {
 /** `=~`: a regex (or a string taken as one) against a string, or a type against any value. */
 export function match(left: Value, right: Value, frame: Frame, e: A.Range): boolean {
   if (isType(right)) return right.isInstance(left);
+  if (right instanceof PSemVerRange) return inRange(right, left);
   let re: RegExp;
   if (right instanceof PRegexp) re = right.regexp;
   else if (typeof right === 'string') re = new PRegexp(right).regexp;
@@ -51,7 +55,62 @@ export function match(left: Value, right: Value, frame: Frame, e: A.Range): bool
   return m !== null;
 }
 
+/**
+ * What `.name` reads on a value without calling a function of that name: an Object's attribute
+ * (Error's message() is its msg), a URI's part. NOT_FOUND for everything else.
+ */
+export function readMember(receiver: Value, name: string): Value | typeof NOT_FOUND {
+  if (receiver instanceof PObject) {
+    if (receiver.type === ERROR_TYPE && name === 'message') return receiver.values.get('msg');
+    return receiver.type.read(receiver, name);
+  }
+  if (receiver instanceof PURI && (URI_PARTS as readonly string[]).includes(name)) return receiver.part(name as (typeof URI_PARTS)[number]);
+  return NOT_FOUND;
+}
+
+/** A case option that is a SemVer or a SemVerRange matches as `=~` does; undefined for other options. */
+export function versionCaseMatch(option: Value, value: Value): boolean | undefined {
+  if (option instanceof PSemVerRange) return inRange(option, value);
+  if (option instanceof PSemVer) return sameVersion(option, value);
+  return undefined;
+}
+
+/** A SemVer (or a String that is one) in a range; anything else is not. */
+function inRange(range: PSemVerRange, v: Value): boolean {
+  if (v instanceof PSemVer) return range.includes(v);
+  if (typeof v === 'string' && isVersionText(v)) {
+    try {
+      return range.includes(parseVersion(v));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
+/** The same version, a String read as one (`'1.0.0' in [SemVer('1.0.0')]`). */
+function sameVersion(version: PSemVer, v: Value): boolean {
+  if (v instanceof PSemVer) return version.equals(v);
+  if (typeof v === 'string' && isVersionText(v)) {
+    try {
+      return version.equals(parseVersion(v));
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
 function isIn(left: Value, right: Value, frame: Frame): boolean {
+  if (right instanceof PSemVerRange) return inRange(right, left);
+  // In a Binary: a Binary or a String as bytes, or a byte value.
+  if (right instanceof PBinary) {
+    const hay = Buffer.from(right.bytes);
+    if (left instanceof PBinary) return hay.includes(Buffer.from(left.bytes));
+    if (typeof left === 'string') return hay.includes(Buffer.from(left, 'utf8'));
+    if (typeof left === 'bigint' || typeof left === 'number') return [...right.bytes].some((b) => b === Number(left));
+    return false;
+  }
   // A regex that matches sets $0, $1 … as =~ does (`/(ana)/ in 'bananas'` gives $1 = 'ana').
   const regexMatches = (re: RegExp, s: string) => {
     const m = re.exec(s);
@@ -66,6 +125,11 @@ function isIn(left: Value, right: Value, frame: Frame): boolean {
   const matches = (x: Value) => {
     if (left instanceof PRegexp) return typeof x === 'string' && regexMatches(left.regexp, x);
     if (isType(left)) return left.isInstance(x);
+    // A version or a string finds the versions and ranges it matches.
+    if ((left instanceof PSemVer || typeof left === 'string') && Array.isArray(right)) {
+      if (x instanceof PSemVer) return sameVersion(x, left);
+      if (x instanceof PSemVerRange) return inRange(x, left);
+    }
     return puppetEquals(left, x);
   };
   if (Array.isArray(right)) return right.some(matches);
@@ -81,6 +145,8 @@ function compare(op: '<' | '<=' | '>' | '>=', l: Value, r: Value, frame: Frame, 
     c = lt < rt ? -1 : lt > rt ? 1 : 0;
   } else if (isNumeric(l) && isNumeric(r)) {
     c = l < r ? -1 : l > r ? 1 : 0;
+  } else if (l instanceof PSemVer && r instanceof PSemVer) {
+    c = compareVersions(l, r);
   } else if (typeof l === 'string' && typeof r === 'string') {
     const a = l.toLowerCase();
     const b = r.toLowerCase();
@@ -105,6 +171,15 @@ function compare(op: '<' | '<=' | '>' | '>=', l: Value, r: Value, frame: Frame, 
 }
 
 function plus(l: Value, r: Value, frame: Frame, e: A.Range): Value {
+  if (l instanceof PBinary && r instanceof PBinary) return new PBinary(Buffer.concat([Buffer.from(l.bytes), Buffer.from(r.bytes)]));
+  // A URI plus a relative reference (a String or a URI) is the URI it leads to.
+  if (l instanceof PURI && (typeof r === 'string' || r instanceof PURI)) {
+    try {
+      return resolveUri(l, typeof r === 'string' ? parseUri(r) : r);
+    } catch (err) {
+      throw errorAt('KSP-EVAL-034', { value: describe(r), operator: '+' }, frame, e);
+    }
+  }
   if (Array.isArray(l)) {
     if (Array.isArray(r)) return [...l, ...r];
     if (r instanceof Map) return [...l, ...[...r.entries()].map(([k, v]) => [k, v])];

@@ -1,8 +1,8 @@
 // Resources while a catalog is being compiled, and their conversion into the catalog.
-import { Catalog, CatalogFloat, capitalizeType, deferredData, PTYPE_KEY, PVALUE_KEY, refKey, sensitiveData, VALID_TAG, type CatalogValue } from '@kasper/catalog';
+import { Catalog, CatalogFloat, capitalizeType, catalogInteger, deferredData, PTYPE_KEY, PVALUE_KEY, refKey, richScalarData, sensitiveData, VALID_TAG, type CatalogValue } from '@kasper/catalog';
 import type { Scope } from './scope.ts';
-import { DEFAULT, PDeferred, PRegexp, PSensitive, isType, type Value } from './values.ts';
-import { ClassType, IntegerType, ResourceType, formatDeferred, formatValue, typeByName } from './types/index.ts';
+import { DEFAULT, PBinary, PDeferred, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, isType, type Value } from './values.ts';
+import { ClassType, IntegerType, ResourceType, formatDeferred, formatValue, shownAttributes, typeByName } from './types/index.ts';
 
 export type ResourceKind = 'builtin' | 'define' | 'class' | 'node' | 'stage' | 'custom';
 
@@ -93,22 +93,25 @@ export function referenceString(v: Value): string | undefined {
   return undefined;
 }
 
-/** A compiled value as it goes into the catalog JSON. */
-export function toCatalogValue(
-  v: Value, deferred: (d: PDeferred) => CatalogValue = richDeferred, sensitive: (s: PSensitive) => CatalogValue = (s) => sensitiveData(nested(s.value, deferred, sensitive)),
-): CatalogValue | undefined {
+/**
+ * A compiled value as it goes into the catalog JSON. With `plain` (Puppet's plain JSON), a value
+ * that is not data (a Deferred, SemVer, URI, Binary, Timestamp, an Object …) becomes what `plain`
+ * makes of it (a String, with a warning); without, rich data as Puppet 7 writes it (richValue).
+ */
+export function toCatalogValue(v: Value, plain?: (v: Value) => CatalogValue): CatalogValue | undefined {
+  if (!plain) return v instanceof PSensitive ? richValue(v.value, true) : richValue(v, true);
   if (v === undefined) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint') return catalogInteger(v);
   if (typeof v === 'number') return Number.isInteger(v) ? new CatalogFloat(v) : v;
   if (v === DEFAULT) return 'default';
   if (v instanceof PRegexp) return v.toString();
-  if (v instanceof PSensitive) return toCatalogValue(v.value, deferred, sensitive) ?? null;
-  if (v instanceof PDeferred) return deferred(v);
-  if (Array.isArray(v)) return v.map((x) => nested(x, deferred, sensitive));
+  if (v instanceof PSensitive) return toCatalogValue(v.value, plain) ?? null;
+  if (isRich(v)) return plain(v);
+  if (Array.isArray(v)) return v.map((x) => nested(x, plain));
   if (v instanceof Map) {
     const o: { [k: string]: CatalogValue } = {};
-    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = nested(x, deferred, sensitive);
+    for (const [k, x] of v) o[typeof k === 'string' ? k : formatValue(k)] = nested(x, plain);
     return o;
   }
   const ref = referenceString(v);
@@ -117,37 +120,87 @@ export function toCatalogValue(
 }
 
 /**
- * A value inside a parameter's array or hash: a Sensitive there stays Sensitive, as Puppet 7's
- * rich data writes it (`{"__ptype": "Sensitive", "__pvalue": …}`); only a parameter that is
- * Sensitive as a whole is unwrapped (and named in sensitive_parameters).
+ * A value inside a parameter's array or hash: a Sensitive there stays Sensitive,
+ * `{"__ptype": "Sensitive", "__pvalue": …}`, as Puppet 7 writes it with or without rich data
+ * (its data converter always does); only a parameter that is Sensitive as a whole is unwrapped
+ * (and named in sensitive_parameters).
  */
-function nested(v: Value, deferred: (d: PDeferred) => CatalogValue, sensitive: (s: PSensitive) => CatalogValue): CatalogValue {
-  if (v instanceof PSensitive) return sensitive(v);
-  return toCatalogValue(v, deferred, sensitive) ?? null;
+function nested(v: Value, plain: (v: Value) => CatalogValue): CatalogValue {
+  if (v instanceof PSensitive) return sensitiveData(nested(v.value, plain));
+  return toCatalogValue(v, plain) ?? null;
+}
+
+/** The values Puppet's plain JSON cannot carry and turns into Strings (with a warning). */
+function isRich(v: Value): boolean {
+  return v instanceof PDeferred || v instanceof PSemVer || v instanceof PSemVerRange || v instanceof PURI || v instanceof PBinary
+    || v instanceof PObject || v instanceof PTimestamp || v instanceof PTimespan;
+}
+
+/** The String plain JSON holds instead of a rich value (a Deferred's with its Sensitive arguments hidden). */
+export function richValueText(v: Value): string {
+  return v instanceof PDeferred ? formatDeferred(v, true) : formatValue(v);
+}
+
+/** The Ruby class Puppet names in its warning about a rich value in plain JSON. */
+export function richValueClass(v: Value): string {
+  if (v instanceof PDeferred) return 'Deferred';
+  if (v instanceof PSemVer) return 'SemanticPuppet::Version';
+  if (v instanceof PSemVerRange) return 'SemanticPuppet::VersionRange';
+  if (v instanceof PBinary) return 'Puppet::Pops::Types::PBinaryType::Binary';
+  if (v instanceof PURI) return v.scheme === 'http' ? 'URI::HTTP' : v.scheme === 'https' ? 'URI::HTTPS' : 'URI::Generic';
+  if (v instanceof PTimestamp) return 'Puppet::Pops::Time::Timestamp';
+  if (v instanceof PTimespan) return 'Puppet::Pops::Time::Timespan';
+  if (v instanceof PObject) return v.type.objectName ?? 'Object';
+  return 'Object';
 }
 
 /** A Deferred as Puppet 7 writes it with rich data: what a master sends and an agent resolves. */
 function richDeferred(d: PDeferred): CatalogValue {
-  return deferredData(d.name, d.args?.map(toDeferredArgument));
+  return deferredData(d.name, d.args?.map((x) => richValue(x)));
 }
 
 /**
- * A value as rich catalog data, the form of a Deferred's arguments: a Sensitive in it stays
- * Sensitive (`__ptype`), so the agent knows the result it feeds is secret, as Puppet 7 writes it.
+ * A value as rich catalog data (@kasper/catalog's rich.ts), as Puppet 7 writes it for an agent:
+ * a Sensitive stays Sensitive (`__ptype`), so the agent knows the result it feeds is secret;
+ * SemVer, URI, Binary, Timestamp, Regexp … are `{__ptype, __pvalue}`, Object instances their
+ * attributes under their type's name, an Integer beyond 2^53 exact. `inParameter`: a resource
+ * reference is its text (`File[/x]`), as Puppet writes references in parameters; in a Deferred's
+ * arguments it is a Pcore type.
  */
-export function toDeferredArgument(v: Value): CatalogValue {
-  if (v instanceof PSensitive) return sensitiveData(toDeferredArgument(v.value));
-  if (Array.isArray(v)) return v.map(toDeferredArgument);
+export function richValue(v: Value, inParameter = false): CatalogValue {
+  const rich = (x: Value) => richValue(x, inParameter);
+  if (v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return catalogInteger(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? new CatalogFloat(v) : v;
+  if (v instanceof PSensitive) return sensitiveData(rich(v.value));
+  if (v instanceof PDeferred) return richDeferred(v);
+  if (Array.isArray(v)) return v.map(rich);
   if (v instanceof Map) {
     // A hash with a key that is not a String is a list of keys and values, as Puppet writes it.
     if ([...v.keys()].some((k) => typeof k !== 'string')) {
-      return { [PTYPE_KEY]: 'Hash', [PVALUE_KEY]: [...v].flatMap(([k, x]) => [toDeferredArgument(k), toDeferredArgument(x)]) };
+      return { [PTYPE_KEY]: 'Hash', [PVALUE_KEY]: [...v].flatMap(([k, x]) => [rich(k), rich(x)]) };
     }
     const o: { [k: string]: CatalogValue } = {};
-    for (const [k, x] of v) o[k as string] = toDeferredArgument(x);
+    for (const [k, x] of v) o[k as string] = rich(x);
     return o;
   }
-  if (v instanceof PRegexp) return { [PTYPE_KEY]: 'Regexp', [PVALUE_KEY]: v.pattern };
+  if (inParameter) {
+    const ref = referenceString(v);
+    if (ref) return ref;
+  }
+  if (v instanceof PRegexp) return richScalarData('Regexp', v.pattern);
+  if (v instanceof PSemVer) return richScalarData('SemVer', String(v));
+  if (v instanceof PSemVerRange) return richScalarData('SemVerRange', v.text);
+  if (v instanceof PURI) return richScalarData('URI', String(v));
+  if (v instanceof PBinary) return richScalarData('Binary', String(v));
+  if (v instanceof PTimestamp) return richScalarData('Timestamp', String(v));
+  if (v instanceof PTimespan) return richScalarData('Timespan', String(v));
+  if (v instanceof PObject) {
+    const o: { [k: string]: CatalogValue } = { [PTYPE_KEY]: v.type.objectName ?? 'Object' };
+    for (const [k, x] of shownAttributes(v)) o[k] = rich(x);
+    return o;
+  }
   if (v === DEFAULT) return { [PTYPE_KEY]: 'Default' };
   if (isType(v)) {
     // Types as Puppet's Pcore writes those an agent-side function is likely to take; others as text.
@@ -159,14 +212,18 @@ export function toDeferredArgument(v: Value): CatalogValue {
     if (v instanceof ClassType && v.className) return { [PTYPE_KEY]: 'Pcore::ClassType', class_name: v.className };
     if (v instanceof IntegerType) {
       const o: { [k: string]: CatalogValue } = { [PTYPE_KEY]: 'Pcore::IntegerType' };
-      if (v.min !== null) o.from = Number(v.min);
-      if (v.max !== null) o.to = Number(v.max);
+      if (v.min !== null) o.from = catalogInteger(v.min);
+      if (v.max !== null) o.to = catalogInteger(v.max);
       return o;
     }
     if (String(v) === v.name && typeByName(v.name)) return { [PTYPE_KEY]: `Pcore::${v.name}Type` };
   }
-  return toCatalogValue(v) ?? null;
+  const ref = referenceString(v);
+  if (ref) return ref;
+  return formatValue(v);
 }
+
+const article = (s: string) => (/^[AEIOU]/i.test(s) ? `an ${s}` : `a ${s}`);
 
 /** Puppet's `kind` of a catalog resource. */
 const CATALOG_KIND: Record<ResourceKind, string> = {
@@ -213,16 +270,11 @@ export function buildCatalog(
     for (const [k, v] of r.params) {
       if (v === undefined) continue;
       if (v instanceof PSensitive || (options.secrets?.length && holdsSecret(v, options.secrets))) sensitive.push(k);
-      // Without rich data, a Deferred or a Sensitive below the top becomes its text, with
-      // Puppet's warning.
+      // Without rich data, a Deferred, SemVer, Binary … becomes its text, with Puppet's warning.
       const cv = options.richData === false
-        ? toCatalogValue(v, (d) => {
-          const text = formatDeferred(d, true);
-          options.warn?.(`${r.ref}['${k}'] contains a Deferred value. It will be converted to the String '${text}'`, r);
-          return text;
-        }, (s) => {
-          const text = formatValue(s);
-          options.warn?.(`${r.ref}['${k}'] contains a Sensitive value. It will be converted to the String '${text}'`, r);
+        ? toCatalogValue(v, (x) => {
+          const text = richValueText(x);
+          options.warn?.(`${r.ref}['${k}'] contains ${article(richValueClass(x))} value. It will be converted to the String '${text}'`, r);
           return text;
         })
         : toCatalogValue(v);

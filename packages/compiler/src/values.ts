@@ -12,15 +12,22 @@
 //   Hash        Map<Value, Value> (insertion ordered; keys compare by value for scalars)
 //   Sensitive   PSensitive
 //   Deferred    PDeferred       (a function call the agent makes: Deferred('join', [[1, 2], ':']))
+//   SemVer      PSemVer, PSemVerRange (types/semver.ts)
+//   URI         PURI            (types/uri.ts)
+//   Binary      PBinary
+//   Object      PObject         (an instance of an Object type: Error('boom'), Person('Ann', 30))
 //   types       PType subclasses (types/), resource references included: File['/x']
 //
 // Values are treated as immutable once created: operations build new arrays and maps.
 // The type system imports this file; this file names its types for the compiler only
 // (`import type`), so there is no cycle at run time.
 import type { PType } from './types/base.ts';
+import type { ObjectType } from './types/objects.ts';
 import { PTimespan, PTimestamp, secondsToNs } from './types/time.ts';
+import { PSemVer, PSemVerRange } from './types/semver.ts';
+import { PURI } from './types/uri.ts';
 
-export { PTimespan, PTimestamp };
+export { PTimespan, PTimestamp, PSemVer, PSemVerRange, PURI };
 
 export type Value =
   | undefined
@@ -35,6 +42,10 @@ export type Value =
   | PTimestamp
   | PTimespan
   | PBinary
+  | PSemVer
+  | PSemVerRange
+  | PURI
+  | PObject
   | PType
   | CollectorValue
   | Value[]
@@ -77,6 +88,22 @@ export class PBinary {
   }
   toString(): string {
     return Buffer.from(this.bytes).toString('base64');
+  }
+  equals(o: PBinary): boolean {
+    return Buffer.compare(Buffer.from(this.bytes), Buffer.from(o.bytes)) === 0;
+  }
+}
+
+/**
+ * An instance of an Object type (types/objects.ts): its type and the values of its attributes
+ * by name (every attribute the type initialises, defaults filled in).
+ */
+export class PObject {
+  readonly type: ObjectType;
+  readonly values: ReadonlyMap<string, Value>;
+  constructor(type: ObjectType, values: ReadonlyMap<string, Value>) {
+    this.type = type;
+    this.values = values;
   }
 }
 
@@ -206,6 +233,14 @@ export function puppetEquals(a: Value, b: Value): boolean {
     return a.name === b.name && (a.args === undefined || b.args === undefined ? a.args === b.args : puppetEquals(a.args, b.args));
   }
   if (isType(a) && isType(b)) return a.equals(b);
+  if (a instanceof PSemVer && b instanceof PSemVer) return a.equals(b);
+  if (a instanceof PSemVerRange && b instanceof PSemVerRange) return a.equals(b);
+  if (a instanceof PURI && b instanceof PURI) return a.equals(b);
+  if (a instanceof PBinary && b instanceof PBinary) return a.equals(b);
+  // Objects are equal when of the same type with equal attributes (those of its `equality`).
+  if (a instanceof PObject && b instanceof PObject) {
+    return a.type === b.type && a.type.equalityNames.every((n) => puppetEquals(a.values.get(n), b.values.get(n)));
+  }
   return false;
 }
 
@@ -227,6 +262,8 @@ export function hashGet(h: Map<Value, Value>, key: Value): Value | typeof NOT_FO
 
 /** Keys differ by case and by number kind (`'A'` and `'a'`, `1` and `1.0` are different keys). */
 function strictKeyEquals(a: Value, b: Value): boolean {
+  // Rich values' equality is already exact (Ruby's eql?).
+  if (a instanceof PObject || a instanceof PSemVer || a instanceof PSemVerRange || a instanceof PURI || a instanceof PBinary) return true;
   return JSON.stringify(a, keyReplacer) === JSON.stringify(b, keyReplacer);
 }
 

@@ -1,7 +1,7 @@
 // Compares two catalogs of one node. Pure: the catalogs and, for `puppet:///` sources, a way to
 // read the file each side would serve.
 import type { Catalog, CatalogResource, CatalogValue } from '@kasper/catalog';
-import { CatalogFloat, RELATIONSHIP_PARAMETERS, formatRef, isRelationshipParameter, parseRef, refKey, secretParameters } from '@kasper/catalog';
+import { CatalogFloat, CatalogInteger, RELATIONSHIP_PARAMETERS, formatRef, isRelationshipParameter, parseRef, refKey, secretParameters } from '@kasper/catalog';
 import { structuredPatch } from 'diff';
 import {
   canonical, emptyChangeSet, type ChangeSet, type EdgeEntry, type JsonValue, type ParameterChange, type ResourceChange, type ResourceEntry,
@@ -187,6 +187,8 @@ function normalizeRef(text: string): string {
 
 export function toJson(v: CatalogValue): JsonValue {
   if (v instanceof CatalogFloat) return v.value;
+  // Beyond 2^53: the digits, so two different big Integers never compare equal.
+  if (v instanceof CatalogInteger) return String(v.value);
   if (Array.isArray(v)) return v.map(toJson);
   if (v && typeof v === 'object') {
     const o: Record<string, JsonValue> = {};

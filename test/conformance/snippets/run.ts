@@ -96,6 +96,10 @@ export function runSnippet(code: string): Outcome {
       environment: { name: 'production', manifest: site, modulepath: [join(work, 'modules'), ...('dir' in modules ? [modules.dir] : [])], directory: work },
       node: NODE,
       facts: fromData(FACTS) as Map<string, Value>,
+      // puppet-snippets.rb records Puppet's catalog.to_data_hash, the plain form (rich data off:
+      // a Deferred, SemVer or Binary in a parameter becomes a String); the rich form is checked
+      // by the conformance cases recorded as rich_data_json.
+      richData: false,
       log: (level, message) => { if (level === 'notice') notices.push(message); },
     });
     const data = parseJsonTyped(stringifyCatalog(catalog)) as { resources: Record<string, unknown>[] };

@@ -1,6 +1,7 @@
 // Functions on collections and numbers, as Puppet 7 ships them: length, empty, keys, values,
 // sort, unique, flatten, dig, min, max, index, compare; abs, round, ceiling, floor.
-import { PBinary, PSensitive, PTimespan, PTimestamp, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
+import { compareVersions } from '../types/semver.ts';
+import { PBinary, PSemVer, PSensitive, PTimespan, PTimestamp, asciiLower, hashGet, isTruthy, NOT_FOUND, puppetEquals, type Value } from '../values.ts';
 import { Numeric, formatValue, typeNameOf } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { splitKey } from '../hiera.ts';
@@ -42,6 +43,7 @@ export function compareValues(a: Value, b: Value, ignoreCase = true): number | u
     const y = ignoreCase ? asciiLower(b) : b;
     return x < y ? -1 : x > y ? 1 : 0;
   }
+  if (a instanceof PSemVer && b instanceof PSemVer) return compareVersions(a, b);
   return undefined;
 }
 
@@ -61,6 +63,7 @@ export function rubySpaceship(a: Value, b: Value): number | undefined {
   if ((typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number')) return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if ((a instanceof PTimespan && b instanceof PTimespan) || (a instanceof PTimestamp && b instanceof PTimestamp)) return a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0;
+  if (a instanceof PSemVer && b instanceof PSemVer) return compareVersions(a, b);
   if (Array.isArray(a) && Array.isArray(b)) {
     for (let i = 0; i < a.length && i < b.length; i++) {
       const r = rubySpaceship(a[i], b[i]);

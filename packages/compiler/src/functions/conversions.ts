@@ -2,15 +2,17 @@
 // convert_to, unwrap; call and getvar, which reach other functions and variables by name.
 import { parseManifest } from '@kasper/language';
 import { TIMESPAN_FORMATS, TIMESTAMP_FORMATS, parseTimespan, parseTimestamp, secondsToNs, timespanFromHash } from '../types/time.ts';
-import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PURI, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, DeferredType, FloatType, PatternType, StructType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
-  TypeAliasType, VariantType, Binary, Default, TimeType, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
+  TypeAliasType, VariantType, Default, InitType, TimeType, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
 } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { toNumeric } from './collections.ts';
 import { placed, sprintf } from './strings.ts';
 import { formatString } from './string-format.ts';
+import { NOT_RICH, newRich } from './rich-values.ts';
+import { raise } from '../messages.ts';
 import { argumentError, fn, parseType, type BuiltinFunction } from './signature.ts';
 
 const TYPE = parseType('Type');
@@ -98,6 +100,11 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   const v = args[0];
   let result: Value;
   if (t instanceof OptionalType) return v === undefined ? undefined : convert(ctx, t.type, args);
+  const rich = newRich(ctx, t, args, (tt, aa) => convert(ctx, tt, aa));
+  if (rich !== NOT_RICH) {
+    if (!(t instanceof InitType) && !type.isInstance(rich)) throw ctx.error('KSP-FUNC-016', { type: t.name, mismatch: describeMismatch(type, rich) });
+    return rich;
+  }
   // Integer.new(from, radix, abs), Float.new(from, abs), Numeric.new(from, abs); or one hash of them.
   const named = v instanceof Map && v.has('from') && (t instanceof IntegerType || t instanceof FloatType || t === Numeric);
   const from = named ? v.get('from') : v;
@@ -161,13 +168,6 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
       } catch { /* try the next */ }
     }
     throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: t });
-  } else if (t === Binary) {
-    // Binary(str) reads base64 (format '%B' strict, '%b' lenient), '%s'/'%r' take the text's bytes.
-    const fmt = typeof args[1] === 'string' ? args[1] : '%B';
-    if (v instanceof PBinary) result = v;
-    else if (typeof v === 'string') result = new PBinary(fmt === '%s' || fmt === '%r' ? Buffer.from(v, 'utf8') : Buffer.from(v, 'base64'));
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'bigint')) result = new PBinary(Uint8Array.from(v.map(Number)));
-    else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Binary' });
   } else if (t instanceof TimeType) {
     result = newTime(ctx, t.name === 'Timestamp', args);
   } else if (t instanceof RegexpType) {
@@ -278,3 +278,7 @@ function newTime(ctx: CallContext, stamp: boolean, args0: Value[]): Value {
   }
   throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: stamp ? 'Timestamp' : 'Timespan' });
 }
+
+// Init[T] asks whether T.new takes a value: the same conversion, outside any call.
+const PROBE = { name: 'new', error: (code: Parameters<typeof raise>[0], args: Parameters<typeof raise>[1]) => raise(code, args) } as unknown as CallContext;
+InitType.converter = (t, args) => convert(PROBE, t, args);

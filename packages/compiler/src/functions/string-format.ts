@@ -10,6 +10,7 @@ import {
   Any, ArrayType, Binary, EnumType, FloatType, HashType, Numeric, PatternType, StringType, StructType, TupleType, formatValue, inferType, type PType,
 } from '../types/index.ts';
 import { sprintf } from './strings.ts';
+import { NOT_RICH, formatRich } from './rich-values.ts';
 import { raise } from '../messages.ts';
 
 /** A format that is wrong in itself or for the value it meets, in Puppet's words (KSP-FUNC-105, placed by the call). */
@@ -253,6 +254,9 @@ function convert(v: Value, map: FormatMap, ind: Indentation): string {
     if (f.letter === 'p') return pad(f, formatValue(v));
     throw letters('Type', f.letter, 'sp');
   }
+  // SemVer, SemVerRange, Binary, URI and Object instances: their letters (rich-values.ts).
+  const rich = formatRich(v, f.orig);
+  if (rich !== NOT_RICH) return rich;
   if (v instanceof PBinary) return formatValue(v);
   return f.letter === 's' || f.letter === 'p' ? pad(f, formatValue(v)) : formatValue(v);
 }

@@ -1,7 +1,7 @@
 // The base of the type system: PType, the simple types (Any, Undef, Numeric, Data …), the
 // combinators (Optional, NotUndef, Variant, Sensitive, Type, Callable), type aliases, and the
 // size and range parameters the other types share. It imports none of the other files.
-import { DEFAULT, PBinary, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, isType, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PDeferred, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, isType, type Value } from '../values.ts';
 import { raise } from '../messages.ts';
 
 export abstract class PType {
@@ -80,8 +80,9 @@ function keyFits(t: PType, names: string[]): boolean {
   return names.includes(k.name);
 }
 
+// A SemVer is a Scalar in Puppet (a Ruby Numeric), and so, by Puppet 7's answer, is a SemVerRange.
 const isScalar = (v: Value) => typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' ||
-  typeof v === 'boolean' || v instanceof PRegexp;
+  typeof v === 'boolean' || v instanceof PRegexp || v instanceof PSemVer || v instanceof PSemVerRange;
 const isScalarData = (v: Value) => typeof v === 'string' || typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean';
 function isData(v: Value): boolean {
   if (v === undefined || isScalarData(v)) return true;
@@ -91,6 +92,7 @@ function isData(v: Value): boolean {
 }
 function isRichData(v: Value): boolean {
   if (v === undefined || isScalar(v) || v === DEFAULT || isType(v) || v instanceof PSensitive || v instanceof PDeferred) return true;
+  if (v instanceof PBinary || v instanceof PURI || v instanceof PObject || v instanceof PTimespan || v instanceof PTimestamp) return true;
   if (Array.isArray(v)) return v.every(isRichData);
   if (v instanceof Map) return [...v].every(([k, x]) => isRichData(k) && isRichData(x));
   return false;
@@ -106,8 +108,7 @@ export const Numeric = new SimpleType('Numeric', (v) => typeof v === 'bigint' ||
 export const ScalarData = new SimpleType('ScalarData', isScalarData, SCALAR_DATA);
 export const Scalar = new SimpleType('Scalar', isScalar, [...SCALAR_DATA, 'Regexp', 'Scalar']);
 export const Data = new SimpleType('Data', isData, [...SCALAR_DATA, 'Undef', 'Data']);
-export const RichData = new SimpleType('RichData', isRichData, [...SCALAR_DATA, 'Undef', 'Data', 'Scalar', 'Regexp', 'Default', 'Type', 'Sensitive', 'RichData', 'Object', 'Deferred']);
-export const Iterator = new SimpleType('Iterator', () => false);
+export const RichData = new SimpleType('RichData', isRichData, [...SCALAR_DATA, 'Undef', 'Data', 'Scalar', 'Regexp', 'Default', 'Type', 'Sensitive', 'RichData', 'Object', 'Deferred', 'SemVer', 'SemVerRange', 'Binary', 'URI', 'Timespan', 'Timestamp', 'Error']);
 
 /** Timespan and Timestamp, optionally bounded: `Timespan['1-00:00:00', '2-00:00:00']`. Values live in time.ts. */
 export class TimeType extends PType {
@@ -139,16 +140,7 @@ export class TimeType extends PType {
 }
 export const Timespan = new TimeType('Timespan');
 export const Timestamp = new TimeType('Timestamp');
-export const SemVer = new SimpleType('SemVer', () => false);
-export const SemVerRange = new SimpleType('SemVerRange', () => false);
-export const Binary = new SimpleType('Binary', (v) => v instanceof PBinary);
-export const Runtime = new SimpleType('Runtime', () => false);
-// Deferred is the one Object type Kasper has values of.
-export const ObjectT = new SimpleType('Object', (v) => v instanceof PDeferred, ['Deferred']);
 export const TypeSet = new SimpleType('TypeSet', () => false);
-export const Error_ = new SimpleType('Error', () => false);
-export const URI = new SimpleType('URI', () => false);
-export const Init = new SimpleType('Init', () => true);
 
 // ---------------------------------------------------------------- sizes and ranges
 

@@ -1,10 +1,12 @@
 // What the type system says about values: the type of a value (inference, generalization), why
 // a value does not match a type (Puppet's "expects … got …"), and values as strings.
-import { DEFAULT, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PDeferred, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
 import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TimeType, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
 import { BooleanT, BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, StructType, TupleType } from './collections.ts';
 import { ClassType, ResourceType } from './catalog.ts';
+import { Binary, SemVerRange, SemVerType, URIType } from './rich.ts';
+import { ERROR_TYPE, ErrorParamType, shownAttributes, setQuotedFormatter } from './objects.ts';
 import { capitalizeType } from '@kasper/catalog';
 
 // ---------------------------------------------------------------- inference
@@ -22,6 +24,11 @@ export function inferType(v: Value): PType {
   if (v instanceof PDeferred) return new DeferredType();
   if (v instanceof PTimespan) return new TimeType('Timespan', v.ns, v.ns);
   if (v instanceof PTimestamp) return new TimeType('Timestamp', v.ns, v.ns);
+  if (v instanceof PSemVer) return new SemVerType([PSemVerRange.between(v, v, false)]);
+  if (v instanceof PSemVerRange) return SemVerRange;
+  if (v instanceof PBinary) return Binary;
+  if (v instanceof PURI) return URIType.fromUri(v);
+  if (v instanceof PObject) return v.type === ERROR_TYPE ? new ErrorParamType(v.values.get('kind'), v.values.get('issue_code')) : v.type;
   if (isType(v)) return new TypeType(v);
   if (Array.isArray(v)) {
     if (v.length === 0) return new ArrayType(Unit, new Size(0n, 0n));
@@ -51,6 +58,9 @@ export function generalize(t: PType): PType {
   if (r instanceof HashType) return new HashType(generalize(r.key), generalize(r.value));
   if (r instanceof StructType) return new HashType(new StringType(), commonType(r.entries.map((e) => generalize(e.type))));
   if (r instanceof SensitiveType) return new SensitiveType(generalize(r.type));
+  if (r instanceof SemVerType) return new SemVerType();
+  if (r instanceof URIType) return new URIType();
+  if (r instanceof ErrorParamType) return ERROR_TYPE;
   return r;
 }
 
@@ -178,6 +188,7 @@ export function formatValue(v: Value): string {
   if (v instanceof PRegexp) return v.toString();
   if (v instanceof PSensitive) return v.toString();
   if (v instanceof PDeferred) return formatDeferred(v);
+  if (v instanceof PObject) return formatObject(v);
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(', ')}]`;
   // A type alias shows its definition where it is the value printed (`MyInt = Integer[0, 10]`),
   // and only its name inside other types.
@@ -197,6 +208,11 @@ export function formatDeferred(d: PDeferred, inCatalog = false): string {
   return `Deferred({${attrs.join(', ')}})`;
 }
 
+/** An Object as Puppet prints it: `Person({'name' => 'Ann', 'age' => 30})` (attributes at their default left out). */
+export function formatObject(o: PObject): string {
+  return `${o.type.objectName ?? 'Object'}({${shownAttributes(o).map(([k, v]) => `${quote(k)} => ${formatQuoted(v, false)}`).join(', ')}})`;
+}
+
 /** A value inside an Object's printed form: strings quoted, undef named. */
 function formatQuoted(v: Value, inCatalog: boolean): string {
   if (v === undefined) return 'undef';
@@ -205,8 +221,13 @@ function formatQuoted(v: Value, inCatalog: boolean): string {
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${formatQuoted(k, inCatalog)} => ${formatQuoted(x, inCatalog)}`).join(', ')}}`;
   if (inCatalog && v instanceof PSensitive) return `Instance of ${generalize(inferType(v))}`;
   if (v instanceof PDeferred) return formatDeferred(v, inCatalog);
+  if (v instanceof PObject) return formatObject(v);
+  if (v instanceof PBinary) return `Binary("${v}")`;
+  if (v instanceof PURI) return `URI(${quote(String(v))})`;
   // References as Puppet inspects them: the title quoted, a class name as written.
   if (v instanceof ResourceType && v.typeName && v.title !== undefined) return `${capitalizeType(v.typeName)}[${quote(v.title)}]`;
   if (v instanceof ClassType && v.className) return `Class[${v.className}]`;
   return formatValue(v);
 }
+
+setQuotedFormatter((v) => formatQuoted(v, false));

@@ -1,8 +1,12 @@
 // Types by name, and `Type[…]` parameters: `Integer[1, 10]`, `File['/x']`, `Optional[String]`.
-import { DEFAULT, PRegexp, PTimespan, PTimestamp, isType, type Value } from '../values.ts';
+import { DEFAULT, PRegexp, PSemVerRange, PTimespan, PTimestamp, PURI, isType, type Value } from '../values.ts';
 import { parseTimespan, parseTimestamp, secondsToNs } from './time.ts';
-import { ANY_SIZE, Any, Binary, CallableType, Data, Default, DeferredType, Error_, Init, Iterator, NotUndefType, Numeric, ObjectT, OptionalType, PType, RichData, Runtime, Scalar, ScalarData, SemVer, SemVerRange, SensitiveType, Size, TimeType, TypeAliasType, TypeSet, TypeType, URI, Undef, Unit, VariantType, boundOf } from './base.ts';
-import { BooleanType, EnumType, FloatType, IntegerType, Iterable, PatternType, RegexpType, StringType } from './scalars.ts';
+import { parseRange } from './semver.ts';
+import { parseUri } from './uri.ts';
+import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, NotUndefType, Numeric, OptionalType, PType, RichData, Scalar, ScalarData, SensitiveType, Size, TimeType, TypeAliasType, TypeSet, TypeType, Undef, Unit, VariantType, boundOf } from './base.ts';
+import { BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
+import { Binary, InitType, IterableType, IteratorType, RuntimeType, SemVerRange, SemVerType, URIType } from './rich.ts';
+import { ERROR_TYPE, ErrorParamType, ObjectType } from './objects.ts';
 import { ArrayType, CollectionType, HashType, type StructEntry, StructType, TupleType } from './collections.ts';
 import { CatalogEntry, ClassType, ResourceType } from './catalog.ts';
 import { formatValue } from './describe.ts';
@@ -18,10 +22,12 @@ const BY_NAME: Record<string, () => PType> = {
   Optional: () => new OptionalType(Any), NotUndef: () => new NotUndefType(), Variant: () => new VariantType([]),
   Sensitive: () => new SensitiveType(), Type: () => new TypeType(), Callable: () => new CallableType(),
   Resource: () => new ResourceType(), Class: () => new ClassType(), CatalogEntry: () => CatalogEntry,
-  Iterable: () => Iterable, Iterator: () => Iterator, Timespan: () => new TimeType('Timespan'), Timestamp: () => new TimeType('Timestamp'),
-  SemVer: () => SemVer, SemVerRange: () => SemVerRange, Binary: () => Binary, Runtime: () => Runtime,
-  Object: () => ObjectT, Deferred: () => new DeferredType(), TypeSet: () => TypeSet, Error: () => Error_, URI: () => URI, Init: () => Init,
+  Iterable: () => new IterableType(), Iterator: () => new IteratorType(), Timespan: () => new TimeType('Timespan'), Timestamp: () => new TimeType('Timestamp'),
+  SemVer: () => new SemVerType(), SemVerRange: () => SemVerRange, Binary: () => Binary, Runtime: () => new RuntimeType(),
+  Object: () => BARE_OBJECT, Deferred: () => new DeferredType(), TypeSet: () => TypeSet, Error: () => ERROR_TYPE, URI: () => new URIType(), Init: () => new InitType(),
 };
+
+const BARE_OBJECT = new ObjectType(new Map(), undefined, true);
 
 /** A built-in type by its name (`Integer`), or undefined for resource types and aliases. */
 export function typeByName(name: string): PType | undefined {
@@ -58,6 +64,56 @@ export function parameterize(t: PType, args: Value[]): Value {
         throw raise('KSP-TYPE-019', { type: name, value: formatValue(v), message: 'not a time' });
       };
       return new TimeType(name, bound(a[0]), a.length > 1 ? bound(a[1]) : null);
+    }
+    case 'SemVer':
+      if (!(t instanceof SemVerType) || t.ranges.length) break;
+      return new SemVerType(a.flat().map((v) => {
+        if (v instanceof PSemVerRange) return v;
+        if (typeof v === 'string' && v !== '') return parseRange(v);
+        throw raise('KSP-RICH-030', { type: 'SemVer', expected: 'SemVerRange or String[1]', value: formatValue(v) });
+      }));
+    case 'URI': {
+      if (!(t instanceof URIType) || t.parts) break;
+      if (a.length !== 1) throw raise('KSP-RICH-031', { type: 'URI', range: '0 to 1', count: String(a.length) });
+      const p = a[0];
+      if (typeof p === 'string' && p !== '') return URIType.fromUri(parseUri(p));
+      if (p instanceof PURI) return URIType.fromUri(p);
+      if (p instanceof Map) {
+        const parts = new Map<string, Value>();
+        for (const [k, v] of p) {
+          if (typeof k !== 'string' || !['scheme', 'userinfo', 'host', 'port', 'path', 'query', 'fragment', 'opaque'].includes(k)) throw raise('KSP-RICH-030', { type: 'URI', expected: 'a hash of URI parts', value: formatValue(k) });
+          parts.set(k, v);
+        }
+        return new URIType(parts);
+      }
+      throw raise('KSP-RICH-030', { type: 'URI', expected: 'a URI string or a hash of its parts', value: formatValue(p) });
+    }
+    case 'Init': {
+      if (!(t instanceof InitType) || t.type) break;
+      if (a.length === 0) return t;
+      return new InitType(asType(a[0], 'Init'), a.slice(1));
+    }
+    case 'Iterable': case 'Iterator': {
+      if (!(t instanceof IterableType) || resolve0(t.element) !== Any) break;
+      if (a.length !== 1) throw raise('KSP-RICH-031', { type: name, range: '0 to 1', count: String(a.length) });
+      return name === 'Iterable' ? new IterableType(asType(a[0], name)) : new IteratorType(asType(a[0], name));
+    }
+    case 'Runtime': {
+      if (!(t instanceof RuntimeType) || t.runtime !== undefined) break;
+      // As Puppet: the arguments counted flat (a [regexp, replacement] name is two).
+      const flat = a.flat();
+      if (flat.length !== 2 || typeof a[0] !== 'string') throw raise('KSP-RICH-031', { type: 'Runtime', range: '1 to 2', count: String(flat.length) });
+      return new RuntimeType(a[0], a[1]);
+    }
+    case 'Object': {
+      if (!(t instanceof ObjectType) || !t.isBare) break;
+      if (a.length !== 1 || !(a[0] instanceof Map)) throw raise('KSP-RICH-030', { type: 'Object', expected: 'a Hash that defines the type', value: a.map(formatValue).join(', ') });
+      return new ObjectType(a[0]);
+    }
+    case 'Error': {
+      if (t !== ERROR_TYPE) break;
+      if (a.length < 1 || a.length > 2) throw raise('KSP-RICH-031', { type: 'Error', range: '1 to 2', count: String(a.length) });
+      return new ErrorParamType(a[0], a[1]);
     }
     case 'Boolean':
       if (a.length > 0 && typeof a[0] !== 'boolean') throw raise('KSP-TYPE-015', { value: formatValue(a[0]) });
@@ -182,7 +238,12 @@ export function parameterize(t: PType, args: Value[]): Value {
       if (t instanceof TypeAliasType) return parameterize(t.resolved, args);
       throw raise('KSP-TYPE-011', { type: name });
   }
+  // An already parameterised rich type, or an Object type of a user's.
+  if (t instanceof TypeAliasType) return parameterize(t.resolved, args);
+  throw raise('KSP-TYPE-011', { type: name });
 }
+
+const resolve0 = (t: PType): PType => (t instanceof TypeAliasType ? resolve0(t.resolved) : t);
 
 /**
  * `File['a']`, `File['a', 'b']`, `File[['a']]`: as Puppet, undef titles are dropped (`File[undef]`

@@ -1,7 +1,7 @@
 // Scalar types: Boolean, Integer and Float (with ranges), String (with sizes), Enum, Pattern,
-// Regexp; and Iterable, which an Integer range is.
+// Regexp.
 import { PRegexp, type Value } from '../values.ts';
-import { ANY_SIZE, PType, SimpleType, Size, VariantType, quote, rangeParams, resolve } from './base.ts';
+import { ANY_SIZE, PType, Size, VariantType, quote, rangeParams, resolve } from './base.ts';
 
 /** `Boolean`, and `Boolean[true]` as `type()` infers it for one value. */
 export class BooleanType extends PType {
@@ -173,7 +173,3 @@ export class RegexpType extends PType {
     return this.pattern ? [this.pattern.toString()] : [];
   }
 }
-
-/** Iterable: what the iteration functions take, an Integer range among them. */
-export const Iterable = new SimpleType('Iterable', (v) => typeof v === 'string' || Array.isArray(v) || v instanceof Map ||
-  (v instanceof IntegerType) || typeof v === 'bigint', ['Array', 'Hash', 'String', 'Tuple', 'Struct', 'Collection', 'Iterable', 'Iterator']);
