@@ -43,35 +43,26 @@ class Checker implements CheckContext {
    * branches make trees as deep as the chains are long.
    */
   private visit(root: A.Node): void {
-    const pending: A.Node[][] = [];
-    const next: number[] = [];
-    const enter = (node: A.Node) => {
-      this.check(node);
-      this.path.push(node);
-      pending.push(childNodes(node, true));
-      next.push(0);
-    };
-    enter(root);
-    while (pending.length > 0) {
-      const top = pending.length - 1;
-      const children = pending[top];
-      if (next[top] < children.length) {
-        enter(children[next[top]++]);
-      } else {
-        pending.pop();
-        next.pop();
-        this.path.pop();
+    // One stack of nodes to visit; null marks where a node's children end (its path entry goes).
+    const stack: (A.Node | null)[] = [root];
+    const path = this.path;
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node === null) {
+        path.pop();
+        continue;
       }
+      const check = CHECK_BY_KIND.get(node.kind);
+      if (check) check(this, node);
+      path.push(node);
+      stack.push(null);
+      const children = childNodes(node, true);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
   }
 
   get parent(): A.Node | undefined {
     return this.path[this.path.length - 1];
-  }
-
-  private check(n: A.Node): void {
-    const check = CHECK_BY_KIND.get(n.kind);
-    if (check) check(this, n);
   }
 }
 
