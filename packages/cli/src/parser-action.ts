@@ -1,13 +1,13 @@
 // The work behind `kasper parser validate|dump`: wiring of @kasper/language to the terminal
 // (loaded only when a parser command runs: chevrotain and the grammar are most of its start-up).
-import { collectSourceFiles, dumpAst, errorCount, formatDiagnostic, moduleFileNamespace, moduleLocationDiagnostics, parseFile, type Diagnostic } from '@kasper/language';
+import { checkFiles, collectSourceFiles, dumpAst, errorCount, formatDiagnostic, parseFile, type Diagnostic } from '@kasper/language';
 import { printError, type Output } from './output.ts';
 import { raise } from './messages.ts';
 
 export interface ValidateOpts { format: string; modulepath?: string }
 
 /** `kasper parser validate`. */
-export function runValidate(paths: string[], opts: ValidateOpts, out: Output): void {
+export async function runValidate(paths: string[], opts: ValidateOpts, out: Output): Promise<void> {
   const modulepath = opts.modulepath ? opts.modulepath.split(':').filter((p) => p) : [];
   const { files, missing } = collectSourceFiles(paths);
   const all: Diagnostic[] = [];
@@ -16,21 +16,17 @@ export function runValidate(paths: string[], opts: ValidateOpts, out: Output): v
   for (const m of missing) {
     printError(out, 'parser validate', raise('KSP-CLI-003', { path: m }));
   }
-  for (const file of files) {
-    const r = parseFile(file);
-    if (!r.result) {
-      printError(out, 'parser validate', raise('KSP-CLI-004', { file, reason: r.readError }));
+  // On every core when there are many files (worker threads); results in the order of the files.
+  for (const r of await checkFiles(files, { modulepath, print: opts.format !== 'json' })) {
+    if (r.readError !== undefined) {
+      printError(out, 'parser validate', raise('KSP-CLI-004', { file: r.file, reason: r.readError }));
       invalidFiles++;
       continue;
     }
-    // A module's file on the modulepath: Puppet's rules for its place (as its checker applies them).
-    const diags = modulepath.length
-      ? [...r.result.diagnostics, ...moduleLocationDiagnostics(r.result, file, moduleFileNamespace(file, modulepath))]
-      : r.result.diagnostics;
-    if (errorCount(diags) > 0) invalidFiles++;
-    all.push(...diags);
-    if (opts.format === 'json') report.push({ file, diagnostics: diags });
-    else for (const d of diags) out.stdout(formatDiagnostic(d, r.result.lineMap) + '\n\n');
+    if (errorCount(r.diagnostics) > 0) invalidFiles++;
+    all.push(...r.diagnostics);
+    if (opts.format === 'json') report.push({ file: r.file, diagnostics: r.diagnostics });
+    else if (r.printed) out.stdout(r.printed);
   }
   const errors = errorCount(all);
   if (opts.format === 'json') {

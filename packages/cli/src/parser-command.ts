@@ -14,7 +14,7 @@ export function parserCommand(out: Output): Command {
     .option('--modulepath <paths>', 'module folders (":"-separated): .pp files under them must follow Puppet\'s module layout (names fitting their files, only definitions at top level)')
     .action(async (paths: string[], opts: ValidateOpts) => {
       const { runValidate } = await import('./parser-action.ts');
-      runValidate(paths, opts, out);
+      await runValidate(paths, opts, out);
     });
 
   cmd
