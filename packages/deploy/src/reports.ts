@@ -40,10 +40,11 @@ export function saveDiffReport(codedir: string, record: Omit<PushDiffRecord, 'id
   mkdirSync(dir, { recursive: true });
   const stamp = now.toISOString().replace(/[-:.]/g, '');
   let id = `${stamp}-${record.branch}-${record.commit.slice(0, 12)}`;
-  // The record is created exclusively: two pushes in the same millisecond get two ids.
+  // The record's file is created first, exclusively (empty until the reports are written; the
+  // listing skips it meanwhile): two pushes in the same millisecond get two ids.
   for (let n = 2; ; n++) {
     try {
-      writeFileSync(join(dir, `${id}.push.lock`), '', { flag: 'wx' });
+      writeFileSync(join(dir, `${id}.push.json`), '', { flag: 'wx' });
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -54,7 +55,6 @@ export function saveDiffReport(codedir: string, record: Omit<PushDiffRecord, 'id
   writeFileAtomic(full.json, renderJson(report));
   writeFileAtomic(full.html, renderHtml(report));
   writeFileAtomic(join(dir, `${id}.push.json`), `${JSON.stringify(full, null, 2)}\n`);
-  rmSync(join(dir, `${id}.push.lock`), { force: true });
   prune(dir);
   return full;
 }
