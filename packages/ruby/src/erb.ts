@@ -5,6 +5,8 @@
 // for every template would cost more than the rendering, so Kasper binds the ones the template
 // names (`@name` anywhere in its text); a template that reaches variables by other means
 // (instance_variables, instance_variable_get, binding) gets them all, as under Puppet.
+import { join } from 'node:path';
+import { cacheFolder, cacheVersion, readEntry, sha256, writeEntry } from './disk-cache.ts';
 import { patch } from './wire.ts';
 import { RubyError } from './errors.ts';
 import { scopeContext, type RubyScope } from './scope.ts';
@@ -52,6 +54,51 @@ export function templateVariables(source: string, scope: RubyScope): Map<string,
 }
 
 /**
+ * Template files' compiled code kept in the user's cache (`templates/`): Ruby's instruction
+ * sequence for the template's method, as binary, so that a later process skips ERB's translation
+ * and Ruby's parsing. An entry is named by the template's file and holds the digest of the text
+ * it was compiled from; it is used only for that text, with the same Ruby and shim
+ * (cacheVersion()). Inline templates are compiled in each process, not kept.
+ */
+interface TemplateCache {
+  file: string;
+  key: string;
+  source: string;
+  name: string;
+  iseq?: string;
+}
+
+const MAGIC = 'kasper-ruby-template-1';
+/** Template files this process has handed to Ruby (by file and text): Ruby holds their methods. */
+const compiled = new Set<string>();
+/** What this process did, for tests and benchmarks. */
+export const templateCacheStats = { hits: 0, misses: 0, written: 0 };
+
+function templateCache(source: string, file: string | undefined): TemplateCache | undefined {
+  if (file === undefined || process.env.KASPER_RUBY_TEMPLATE_CACHE === '0') return undefined;
+  const seen = `${file}\0${source}`;
+  if (compiled.has(seen)) return undefined;
+  compiled.add(seen);
+  const dir = cacheFolder('templates');
+  if (!dir) return undefined;
+  const key = sha256(`${MAGIC}\0${cacheVersion()}\0${file}`);
+  const digest = sha256(source);
+  const entry: TemplateCache = { file: join(dir, `${key.slice(0, 40)}.json`), key, source: digest, name: `__kasper_template_${sha256(`${key}\0${digest}`).slice(0, 32)}` };
+  const body = readEntry(entry.file);
+  if (body !== undefined) {
+    try {
+      const saved = JSON.parse(body) as { magic?: string; key?: string; source?: string; iseq?: unknown };
+      if (saved.magic === MAGIC && saved.key === key && saved.source === digest && typeof saved.iseq === 'string') entry.iseq = saved.iseq;
+    } catch {
+      // not JSON: compiled again and rewritten
+    }
+  }
+  if (entry.iseq) templateCacheStats.hits++;
+  else templateCacheStats.misses++;
+  return entry;
+}
+
+/**
  * Renders ERB. Throws a RubyError naming the template and line when the template fails, worded
  * as Puppet words it ("Failed to parse template mod/x.erb: ...").
  */
@@ -60,10 +107,21 @@ export function renderErb(source: string, options: ErbOptions): string {
   const { scope, file } = options;
   const vars = templateVariables(source, scope);
   const enc = vm.encode(vars);
-  const fields = `"source":${JSON.stringify(source)},"file":${file === undefined ? 'null' : JSON.stringify(file)},"vars":${enc.text},"special":${enc.special}`;
+  const cache = templateCache(source, file);
+  let fields = `"source":${JSON.stringify(source)},"file":${file === undefined ? 'null' : JSON.stringify(file)},"vars":${enc.text},"special":${enc.special}`;
+  if (cache) fields += `,"name":${JSON.stringify(cache.name)},"keep":true${cache.iseq ? `,"iseq":${JSON.stringify(cache.iseq)}` : ''}`;
   let result: Map<string, unknown>;
   try {
-    result = vm.call('erb', fields, scopeContext(vm, scope), file ?? '(erb)') as Map<string, unknown>;
+    const ctx = scopeContext(vm, scope);
+    if (cache) {
+      const base = ctx.handle!;
+      ctx.handle = (op, args) => {
+        if (op !== 'keep_template') return base(op, args);
+        if (writeEntry(cache.file, JSON.stringify({ magic: MAGIC, key: cache.key, source: cache.source, iseq: args[0] }))) templateCacheStats.written++;
+        return undefined;
+      };
+    }
+    result = vm.call('erb', fields, ctx, file ?? '(erb)') as Map<string, unknown>;
   } catch (e) {
     if (!(e instanceof RubyError)) throw e;
     const where = file ?? '(erb)';

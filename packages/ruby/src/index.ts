@@ -1,7 +1,7 @@
 // @kasper/ruby: the embedded CRuby and the Puppet-API shim. Importing this module loads nothing
 // heavy; the WebAssembly Ruby starts on the first call that needs it (or getRuby/loadRubySync).
 export { configureRuby, getRuby, isRubyLoaded, loadRubySync, type LoadStats, type LogLevel, type RubyConfig, type RubyVm } from './vm.ts';
-export { checkErb, renderErb, templateVariables, type ErbOptions } from './erb.ts';
+export { checkErb, renderErb, templateCacheStats, templateVariables, type ErbOptions } from './erb.ts';
 export type { HostBlock, ResourceInfo, RubyScope } from './scope.ts';
 export { RubyError } from './errors.ts';
 export { plainValues, type PuppetValue, type ValueFactory } from './values.ts';

@@ -14,7 +14,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 const PAGE = 65536;
-const MAGIC = 'kasper-ruby-snapshot-1';
+const MAGIC = 'kasper-ruby-snapshot-2';
 
 function leb(buf: Uint8Array, pos: number): [number, number] {
   let r = 0;
@@ -168,6 +168,56 @@ export function restoreSnapshot(instance: WebAssembly.Instance, saved: SavedSnap
   } finally {
     closeSync(saved.fd);
   }
+}
+
+/**
+ * The module with its active data segments emptied, for an instance that a snapshot restores:
+ * the snapshot holds every non-zero page of memory, the segments' contents included (the
+ * WebAssembly Ruby's standard library, ~19 MB), so copying them into the fresh instance is wasted
+ * work, and leaving them out of the module saves V8 keeping those bytes. Segments stay (empty,
+ * at their offsets), so every index the code uses remains valid; passive segments are kept.
+ */
+export function withoutData(bytes: Uint8Array): Uint8Array {
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, body] = leb(bytes, pos + 1);
+    if (id !== 11) {
+      pos = body + size;
+      continue;
+    }
+    const end = body + size;
+    let [count, p] = leb(bytes, body);
+    const out: number[] = [...encLeb(count)];
+    for (let i = 0; i < count; i++) {
+      const start = p;
+      let flags: number;
+      [flags, p] = leb(bytes, p);
+      if (flags === 1) {
+        // passive: kept as it is
+        let len: number;
+        [len, p] = leb(bytes, p);
+        p += len;
+        for (let b = start; b < p; b++) out.push(bytes[b]);
+        continue;
+      }
+      if (flags === 2) [, p] = leb(bytes, p); // memory index
+      const op = bytes[p++];
+      if (op === 0x41 || op === 0x42 || op === 0x23) {
+        while (bytes[p++] & 0x80);
+      } else throw new Error(`unexpected data segment offset (opcode ${op})`);
+      if (bytes[p++] !== 0x0b) throw new Error('unexpected data segment offset');
+      for (let b = start; b < p; b++) out.push(bytes[b]);
+      let len: number;
+      [len, p] = leb(bytes, p);
+      p += len;
+      out.push(0); // no bytes
+    }
+    if (p !== end) throw new Error('malformed data section');
+    const section = Buffer.concat([Buffer.from([11, ...encLeb(out.length)]), Buffer.from(out)]);
+    return Buffer.concat([bytes.subarray(0, pos), section, bytes.subarray(end)]);
+  }
+  return bytes;
 }
 
 /** The cache key: what the snapshot depends on (the module, the shim, the preopened folders). */

@@ -17,25 +17,18 @@
 // the user's private cache folder ($XDG_CACHE_HOME/kasper/types, or ~/.cache/kasper/types).
 //
 // This module loads neither the VM nor the rest of the package unless an entry is missing.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createRequire } from 'node:module';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '@kasper/files';
 import { RubyError } from './errors.ts';
 import { hostFact } from './host-facts.ts';
 import { findModuleRequire, hasProviders } from './module-files.ts';
 import type { RubyTypeInfo, TypeLoadOptions, TypeLoadTrace } from './resource-types.ts';
-import { cacheDir } from './snapshot.ts';
+import { cacheFolder, cacheVersion, configureDiskCache, EXT, readEntry, sha256, writeEntry } from './disk-cache.ts';
 
 export { RubyError };
 
 const require = createRequire(import.meta.url);
 const MAGIC = 'kasper-ruby-types-1';
-const HERE = dirname(fileURLToPath(import.meta.url));
-/** `.ts` when running the sources, `.js` when running the emitted JavaScript (packages/ruby/dist). */
-const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 export interface TypeCacheOptions {
   /** The cache folder (default $XDG_CACHE_HOME/kasper, or ~/.cache/kasper); entries go in its `types` folder. */
@@ -44,47 +37,18 @@ export interface TypeCacheOptions {
   enabled?: boolean;
 }
 
-let options: TypeCacheOptions = {};
-let version: string | undefined;
+let enabled = true;
 /** What this process did, for tests and benchmarks. */
 export const typeCacheStats = { hits: 0, misses: 0, written: 0 };
 
 export function configureTypeCache(o: TypeCacheOptions): void {
-  options = { ...options, ...o };
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** What every entry depends on besides its own inputs: the WebAssembly Ruby and the shim's code. */
-function versionKey(): string {
-  if (version === undefined) {
-    const h = createHash('sha256').update(MAGIC);
-    try {
-      const wasmPkg = join(dirname(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm')), '..', 'package.json');
-      h.update((JSON.parse(readFileSync(wasmPkg, 'utf8')) as { version: string }).version);
-    } catch {
-      h.update('no-ruby');
-    }
-    // The shim, and the code that reads the types' descriptions and this cache.
-    const shim = join(HERE, 'ruby');
-    for (const f of readdirSync(shim).filter((n) => n.endsWith('.rb')).sort()) h.update(`\0${f}\0`).update(readFileSync(join(shim, f)));
-    for (const f of ['resource-types', 'type-cache', 'module-files']) h.update(`\0${f}\0`).update(readFileSync(join(HERE, f + EXT)));
-    version = h.digest('hex');
-  }
-  return version;
+  if (o.enabled !== undefined) enabled = o.enabled;
+  if (o.dir !== undefined) configureDiskCache(o.dir);
 }
 
 function folder(): string | undefined {
-  if (options.enabled === false || process.env.KASPER_RUBY_TYPE_CACHE === '0') return undefined;
-  const base = cacheDir(options.dir);
-  if (!base) return undefined;
-  const dir = join(base, 'types');
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch {
-    return undefined;
-  }
-  return dir;
+  if (!enabled || process.env.KASPER_RUBY_TYPE_CACHE === '0') return undefined;
+  return cacheFolder('types');
 }
 
 interface Entry {
@@ -108,12 +72,10 @@ function factJson(name: string, load: TypeLoadOptions): string | undefined {
 
 /** The entry, if it is sound and everything its type read is unchanged. */
 function read(file: string, key: string, source: string, libDirs: readonly string[], load: TypeLoadOptions): Entry | undefined {
+  const body = readEntry(file);
+  if (body === undefined) return undefined;
   let entry: Entry;
   try {
-    const text = readFileSync(file, 'utf8');
-    const nl = text.indexOf('\n');
-    const body = text.slice(nl + 1);
-    if (nl < 0 || text.slice(0, nl) !== sha256(body)) return undefined;
     entry = JSON.parse(body) as Entry;
   } catch {
     return undefined;
@@ -133,15 +95,8 @@ function read(file: string, key: string, source: string, libDirs: readonly strin
   return entry;
 }
 
-function write(dir: string, file: string, entry: Entry): void {
-  const body = JSON.stringify(entry);
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileAtomic(file, `${sha256(body)}\n${body}`, 0o600);
-    typeCacheStats.written++;
-  } catch {
-    // no entry this time: the next compile loads the type in Ruby again
-  }
+function write(file: string, entry: Entry): void {
+  if (writeEntry(file, JSON.stringify(entry))) typeCacheStats.written++;
 }
 
 /**
@@ -158,7 +113,7 @@ export function loadRubyTypesCached(source: string, path: string, load: TypeLoad
   }
   const libDirs = load.libDirs ?? (require(`./vm${EXT}`) as typeof import('./vm.ts')).libDirsNear(path);
   const providers = load.providers ?? hasProviders(path, basename(path, '.rb'), libDirs);
-  const key = sha256([versionKey(), path, providers, load.fact ? 'facts-given' : 'host-facts', ...libDirs].join('\0'));
+  const key = sha256([MAGIC, cacheVersion(), path, providers, load.fact ? 'facts-given' : 'host-facts', ...libDirs].join('\0'));
   const file = join(dir, `${key.slice(0, 40)}.json`);
   const hit = read(file, key, source, libDirs, load);
   if (hit) {
@@ -175,11 +130,11 @@ export function loadRubyTypesCached(source: string, path: string, load: TypeLoad
     if (!(e instanceof RubyError)) throw e;
     if (trace.cacheable) {
       entry.error = { message: e.message, rubyClass: e.rubyClass, detail: e.detail, file: e.file, line: e.line, backtrace: [...e.backtrace] };
-      write(dir, file, entry);
+      write(file, entry);
     }
     throw e;
   }
-  if (trace.cacheable) write(dir, file, entry);
+  if (trace.cacheable) write(file, entry);
   return entry.types;
 }
 

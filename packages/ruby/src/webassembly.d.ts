@@ -18,5 +18,6 @@ declare namespace WebAssembly {
     readonly buffer: ArrayBuffer;
   }
   function compile(bytes: BufferSource): Promise<Module>;
+  function validate(bytes: BufferSource): boolean;
 }
 type BufferSource = ArrayBufferView | ArrayBuffer;

@@ -5,7 +5,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { getRuby, isRubyLoaded, loadRubySync } from '../src/index.ts';
+import { exportGlobals, withoutData } from '../src/snapshot.ts';
 
 const index = join(import.meta.dirname, '../src/index.ts');
 
@@ -62,7 +64,7 @@ test('a pre-initialised snapshot: written once, then restored, with this process
       const m = await import(${JSON.stringify(index)});
       const vm = m.loadRubySync();
       const scope = { lookup: (n) => n === 'x' ? 'from scope' : undefined, variables: () => ['x'], callFunction: () => undefined };
-      console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
+      console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), lib: vm.eval('require "shellwords"; Shellwords.split("a b c").size').toString(), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
     const run = (value: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_TEST_VALUE: value, KASPER_RUBY_SNAPSHOT: '1' } }));
     const first = run('one');
     const second = run('two');
@@ -71,6 +73,9 @@ test('a pre-initialised snapshot: written once, then restored, with this process
     assert.deepEqual([first.env, second.env, third.env], ['one', 'two', 'three']);
     assert.notEqual(second.rand, third.rand);
     for (const r of [first, second, third]) assert.equal(r.erb, 'from scope [1, {"a"=>2.5}]');
+    // Restored from the snapshot, the module's data segments are left out (the snapshot has their
+    // contents): Ruby's standard library, packed in them, still loads.
+    for (const r of [first, second, third]) assert.equal(r.lib, '3');
     // A damaged snapshot is not used: Ruby starts again and writes a sound one.
     const file = readdirSync(join(cache, 'kasper')).find((f) => f.endsWith('.snapshot'))!;
     const path = join(cache, 'kasper', file);
@@ -84,6 +89,15 @@ test('a pre-initialised snapshot: written once, then restored, with this process
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
+});
+
+test('the module without its data segments is still a valid module, and much smaller', () => {
+  const wasm = readFileSync(createRequire(import.meta.url).resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm'));
+  const full = exportGlobals(wasm).bytes;
+  const stripped = withoutData(full);
+  assert.ok(WebAssembly.validate(stripped));
+  assert.ok(stripped.length < full.length - 10 * 2 ** 20, `${stripped.length} of ${full.length} bytes`);
+  assert.deepEqual(WebAssembly.Module.exports(new WebAssembly.Module(stripped)), WebAssembly.Module.exports(new WebAssembly.Module(full)));
 });
 
 test('Ruby reads the host\'s files under /usr, which the WebAssembly Ruby\'s own /usr/local/lib/ruby would hide', () => {

@@ -33,25 +33,42 @@ end
 
 module Kasper
   # Compiled templates, as methods of the wrapper: ERB turns each template into Ruby once, and
-  # every later rendering is a method call.
+  # every later rendering is a method call. A template file's compiled code (its instruction
+  # sequence, as binary) can come from the host's cache, which skips ERB's translation and Ruby's
+  # parsing; a template compiled here hands its binary to the host to keep (`keep_template`).
   module Templates
     LIMIT = 2000
     @methods = {}
     @count = 0
 
     class << self
-      def method_for(source, file)
+      # [method name, binary to keep or nil]. `name`: the method's name (the host's, stable across
+      # processes, when the compiled code is cached); `binary`: cached code (base64); `keep`: give
+      # the compiled code back.
+      def method_for(source, file, name = nil, binary = nil, keep = false)
         key = [file, source]
-        name = @methods[key]
-        return name if name
+        found = @methods[key]
+        return [found, nil] if found
 
         clear if @methods.size >= LIMIT
-        @count += 1
-        name = :"__kasper_template_#{@count}"
+        name ||= "__kasper_template_#{@count += 1}"
+        if binary
+          begin
+            RubyVM::InstructionSequence.load_from_binary(binary.unpack1('m0')).eval
+            return [@methods[key] = name.to_sym, nil] if Puppet::Parser::TemplateWrapper.method_defined?(name)
+          rescue StandardError
+            # not loadable here: compiled again below
+          end
+        end
+        fname = file || '(erb)'
         erb = ERB.new(source, trim_mode: '-')
-        erb.filename = file || '(erb)'
-        erb.def_method(Puppet::Parser::TemplateWrapper, name.to_s, erb.filename)
-        @methods[key] = name
+        # As ERB#def_method does (the same lines; constants looked up from ERB's lexical scope,
+        # the method defined on the wrapper), but compiled as an instruction sequence that can be
+        # kept.
+        src = erb.src.sub(/^(?!#|$)/) { "class ERB; Puppet::Parser::TemplateWrapper.class_eval do def #{name}\n" } << "\nend; end; end\n"
+        iseq = RubyVM::InstructionSequence.compile(src, fname, fname, -1)
+        iseq.eval
+        [@methods[key] = name.to_sym, keep ? [iseq.to_binary].pack('m0') : nil]
       end
 
       def clear
@@ -81,7 +98,9 @@ module Kasper
       wrapper.instance_variable_set(:"@#{realname}", value)
       before[name] = Wire.dump(value) if MUTABLE.(value)
     end
-    method = Templates.method_for(req['source'], req['file'])
+    method, binary = Templates.method_for(req['source'], req['file'], req['name'], req['iseq'], req['keep'])
+    # Kept before rendering: a template that fails at run time is compiled all the same.
+    Kasper.host('keep_template', binary) if binary
     out = wrapper.send(method)
     changed = {}
     before.each do |name, dumped|

@@ -1,0 +1,82 @@
+// What the package keeps in the user's cache folder besides the VM snapshot: module types'
+// metadata (type-cache.ts) and compiled templates (erb.ts). Entries are text files whose first
+// line is the SHA-256 of the rest, written atomically (@kasper/files) in a private folder
+// ($XDG_CACHE_HOME/kasper, or ~/.cache/kasper, or configureRuby's cacheDir); one that is
+// unreadable or does not match its checksum is treated as missing. Every entry's key includes
+// cacheVersion(): the WebAssembly Ruby's version and the code that made the entry.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '@kasper/files';
+import { cacheDir } from './snapshot.ts';
+
+const require = createRequire(import.meta.url);
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** `.ts` when running the sources, `.js` when running the emitted JavaScript (packages/ruby/dist). */
+export const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+
+let dir: string | undefined;
+let version: string | undefined;
+
+/** The cache folder (default $XDG_CACHE_HOME/kasper, or ~/.cache/kasper). */
+export function configureDiskCache(folder: string | undefined): void {
+  dir = folder;
+}
+
+export const sha256 = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+
+/** What every entry depends on besides its own inputs: the WebAssembly Ruby, the shim and the code that reads and writes entries. */
+export function cacheVersion(): string {
+  if (version === undefined) {
+    const h = createHash('sha256').update('kasper-ruby-cache-1');
+    try {
+      const wasmPkg = join(dirname(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm')), '..', 'package.json');
+      h.update((JSON.parse(readFileSync(wasmPkg, 'utf8')) as { version: string }).version);
+    } catch {
+      h.update('no-ruby');
+    }
+    const shim = join(HERE, 'ruby');
+    for (const f of readdirSync(shim).filter((n) => n.endsWith('.rb')).sort()) h.update(`\0${f}\0`).update(readFileSync(join(shim, f)));
+    for (const f of ['resource-types', 'type-cache', 'module-files', 'erb', 'disk-cache']) h.update(`\0${f}\0`).update(readFileSync(join(HERE, f + EXT)));
+    version = h.digest('hex');
+  }
+  return version;
+}
+
+/** The private folder for one kind of entry, made if need be; undefined when there is none. */
+export function cacheFolder(kind: string): string | undefined {
+  const base = cacheDir(dir);
+  if (!base) return undefined;
+  const folder = join(base, kind);
+  try {
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+  } catch {
+    return undefined;
+  }
+  return folder;
+}
+
+/** An entry's text if the file is there and matches its checksum. */
+export function readEntry(file: string): string | undefined {
+  try {
+    const text = readFileSync(file, 'utf8');
+    const nl = text.indexOf('\n');
+    const body = text.slice(nl + 1);
+    return nl > 0 && text.slice(0, nl) === sha256(body) ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes an entry atomically; false when it could not be written (then there is simply no entry). */
+export function writeEntry(file: string, body: string): boolean {
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileAtomic(file, `${sha256(body)}\n${body}`, 0o600);
+    return true;
+  } catch {
+    return false;
+  }
+}

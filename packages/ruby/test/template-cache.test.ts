@@ -1,0 +1,92 @@
+// Compiled templates kept in the user's cache: a template file compiled in one process is loaded
+// from its kept instruction sequence in the next, renders the same, fails at the same line, and
+// is never used for another text (a changed template, a damaged entry: compiled again and the
+// entry rewritten). Each step runs in a fresh process, as compiles do. Also: Ruby's allocations
+// grow the WebAssembly memory in large steps, not page by page (see reserveHeap in vm.ts).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRubySync } from '../src/index.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'kasper-template-cache-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+const index = join(import.meta.dirname, '../src/index.ts');
+const cache = join(root, 'cache');
+const template = join(root, 'x.erb');
+
+interface Result {
+  out?: string;
+  error?: string;
+  stats: { hits: number; misses: number; written: number };
+}
+
+function render(): Result {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const m = await import(${JSON.stringify(index)});
+    const file = ${JSON.stringify(template)};
+    const scope = { lookup: (n) => ({ items: ['a', 'b'], name: 'web' })[n], variables: () => ['items', 'name'], callFunction: () => undefined };
+    const out = {};
+    try {
+      out.out = m.renderErb(readFileSync(file, 'utf8'), { file, name: 'mod/x.erb', scope });
+    } catch (e) {
+      out.error = e.message;
+    }
+    out.stats = m.templateCacheStats;
+    console.log(JSON.stringify(out));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_RUBY_TEMPLATE_CACHE: '' } })) as Result;
+}
+
+const entries = () => readdirSync(join(cache, 'kasper/templates')).map((f) => join(cache, 'kasper/templates', f));
+
+test('template files: compiled once, then loaded from the cache; never another text, never a damaged entry', () => {
+  // ERB::Util reachable as Util, as in ERB#def_method's methods (constants from ERB's scope).
+  writeFileSync(template, "<%# comment -%>\n<% @items.each do |i| -%>\n<%= @name %>:<%= i %> <%= Util.html_escape('<') %>\n<% end -%>\n");
+  const expected = 'web:a &lt;\nweb:b &lt;\n';
+  assert.deepEqual(render(), { out: expected, stats: { hits: 0, misses: 1, written: 1 } });
+  assert.deepEqual(render(), { out: expected, stats: { hits: 1, misses: 0, written: 0 } });
+  assert.equal(entries().length, 1);
+
+  writeFileSync(template, '<%= @name.upcase %>\n');
+  assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 0, misses: 1, written: 1 } });
+  assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 1, misses: 0, written: 0 } });
+  assert.equal(entries().length, 1, 'the entry is replaced, not added to');
+
+  const [entry] = entries();
+  const good = readFileSync(entry, 'utf8');
+  for (const bad of ['', 'garbage', good.slice(0, good.length - 10), good.replace(/"iseq":"(.)/, (_m, c) => `"iseq":"${c === 'A' ? 'B' : 'A'}`)]) {
+    writeFileSync(entry, bad);
+    assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 0, misses: 1, written: 1 } }, `a damaged entry was used: ${bad.slice(0, 40)}`);
+    assert.equal(readFileSync(entry, 'utf8'), good);
+  }
+});
+
+test('a template loaded from the cache fails at the same line as when compiled', () => {
+  writeFileSync(template, 'one\n<% if true -%>\n<%= @nothing.upcase %>\n<% end -%>\n');
+  const first = render();
+  assert.match(first.error ?? '', /^Failed to parse template mod\/x\.erb:\n {2}Filepath: .*x\.erb\n {2}Line: 3\n {2}Detail: undefined method 'upcase' for nil/);
+  assert.equal(first.stats.misses, 1);
+  const again = render();
+  assert.equal(again.stats.hits, 1);
+  assert.equal(again.error, first.error);
+});
+
+test("Ruby's allocations grow the memory in large steps, not page by page", () => {
+  const vm = loadRubySync();
+  vm.eval('1');
+  const before = vm.memoryBytes;
+  // 8 MiB: the reserve holds it without growing the memory.
+  vm.eval("$kasper_test_a = 'a' * (8 << 20); nil");
+  assert.equal(vm.memoryBytes, before, 'the memory grew while the reserve should have held the allocation');
+  // 40 MiB, more than the reserve: the memory grows, and a new reserve is made after the call…
+  vm.eval("$kasper_test_b = 'b' * (40 << 20); nil");
+  const grown = vm.memoryBytes;
+  assert.ok(grown > before);
+  // …which holds the next allocations (kept, so nothing freed makes room instead).
+  for (let i = 0; i < 8; i++) vm.eval("($kasper_test_c ||= []) << 'c' * (2 << 20); nil");
+  assert.equal(vm.memoryBytes, grown, 'no new reserve was made after the memory grew');
+  vm.eval('$kasper_test_a = $kasper_test_b = $kasper_test_c = nil');
+});
