@@ -71,3 +71,40 @@ test('the master serves a pushed branch with the commit as code_id, and the next
   assert.equal(c.code_id, second);
   assert.deepEqual(c.resources.filter((r) => r.type === 'Notify').map((r) => r.title), ['second']);
 });
+
+test("a push is compared for the nodes this master stored facts for, while it runs; a refused push leaves what it serves as it was", async () => {
+  // Four agents ask for catalogs: the master stores their facts (environment production).
+  const nodes = ['web1.test', 'web2.test', 'web3.test', 'web4.test'];
+  const catalogOf = async (node: string) => {
+    const res = await master.app.inject({ method: 'POST', url: `/puppet/v3/catalog/${node}?environment=production`, headers: { 'x-test-certname': node }, payload: { facts: { values: { role: 'web', port: 8080 } } } });
+    assert.equal(res.statusCode, 200, res.body);
+    return JSON.parse(res.body) as { resources: { type: string; title: string; parameters?: Record<string, unknown> }[] };
+  };
+  for (const n of nodes) await catalogOf(n);
+  // The hooks of a repository on this environmentpath read the master's own storage (SQLite, open in the master).
+  const repo = initRepo({ codedir: join(work, 'code2'), environmentpath: join(work, 'envs'), confdir: join(work, 'conf'), storage: join(work, 'var', 'kasper.db') }, [process.execPath, KASPER]);
+  const src = join(work, 'src2');
+  mkdirSync(join(src, 'manifests'), { recursive: true });
+  git(work, 'init', '-q', '-b', 'production', src);
+  const push = (text: string) => {
+    writeFileSync(join(src, 'manifests/site.pp'), text);
+    git(src, 'add', '-A');
+    git(src, 'commit', '-q', '-m', text);
+    return spawnSync('git', ['push', '-f', repo, 'production'], { cwd: src, env: ENV, encoding: 'utf8' });
+  };
+  const config = "notify { 'second': }\nfile { '/etc/app.conf': content => \"port=${facts['port']}\\n\" }\n";
+  let r = push(config);
+  assert.equal(r.status, 0, r.stderr);
+  // The four, and agent.test of the test above (without the port fact: a group of its own).
+  assert.match(r.stderr, /remote: kasper: {3}compiling 5 nodes of environment production with \d+ workers?/);
+  assert.match(r.stderr, /remote: kasper: {3}● 1 added — 4 nodes: web1\.test, web2\.test, web3\.test, web4\.test/);
+  assert.match(r.stderr, /remote: kasper: {7}\+ File\[\/etc\/app\.conf\]/);
+  const served = await catalogOf('web1.test');
+  assert.equal(served.resources.find((x) => x.type === 'File')?.parameters?.content, 'port=8080\n');
+
+  r = push(`${config}include nosuch\n`);
+  assert.notEqual(r.status, 0, r.stderr);
+  assert.match(r.stderr, /remote: kasper: {3}✗ broken by this push — 5 nodes: agent\.test, web1\.test, web2\.test, web3\.test, web4\.test/);
+  assert.match(r.stderr, /push refused \(push_gate = broken\)/);
+  assert.deepEqual((await catalogOf('web2.test')).resources.filter((x) => x.type === 'File').map((x) => x.title), ['/etc/app.conf']);
+});
