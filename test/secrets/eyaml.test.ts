@@ -70,7 +70,7 @@ test('kasper lookup answers as puppet lookup with hiera-eyaml on files eyaml enc
 
 test('a wrong private key, a damaged value and a missing key file are errors with the file and line', async () => {
   const other = tmp();
-  const made = await kasper('secret', 'createkeys', '--pkcs7-private-key', join(other, 'private_key.pkcs7.pem'), '--pkcs7-public-key', join(other, 'public_key.pkcs7.pem'));
+  const made = await kasper('secret', 'createkeys', '--pkcs7-private-key', join(other, 'production', 'private_key.pkcs7.pem'), '--pkcs7-public-key', join(other, 'production', 'public_key.pkcs7.pem'));
   assert.equal(made.code, 0, made.err);
   const wrongKey = await kasper(...lookupArgs(environmentpath(other), 'app::users'));
   assert.equal(wrongKey.code, 1);
@@ -91,7 +91,7 @@ test('a wrong private key, a damaged value and a missing key file are errors wit
 
   const missing = await kasper(...lookupArgs(environmentpath(join(other, 'nowhere')), 'app::password'));
   assert.equal(missing.code, 1);
-  assert.match(missing.err, /cannot read the private key .*nowhere\/private_key\.pkcs7\.pem: ENOENT \[KSP-SECRET-001\]/);
+  assert.match(missing.err, /cannot read the private key .*nowhere\/production\/private_key\.pkcs7\.pem: ENOENT \[KSP-SECRET-001\]/);
   // A key that is not found needs no key at all: nothing is decrypted.
   assert.equal((await kasper(...lookupArgs(environmentpath(join(other, 'nowhere')), 'from_plain'))).code, 0);
 });
@@ -145,7 +145,7 @@ test('values eyaml encrypts, Kasper decrypts; values Kasper encrypts, eyaml decr
 
 test('whole files: eyaml and kasper decrypt each other\'s eyaml files to the same text', async (t) => {
   if (!eyamlReady(t)) return;
-  const keys = join(fixture, 'keys');
+  const keys = join(fixture, 'keys', 'production');
   for (const f of ['common', 'nodes/web']) {
     const plain = join(fixture, 'plain', `${f}.yaml`);
     const encrypted = join(fixture, 'data', `${f}.eyaml`);
@@ -166,7 +166,7 @@ test('whole files: eyaml and kasper decrypt each other\'s eyaml files to the sam
 
 test('kasper secret edit: the edited value is encrypted again, the others keep their ciphertext, the old file is kept', async (t) => {
   if (!eyamlReady(t)) return;
-  const keys = join(fixture, 'keys');
+  const keys = join(fixture, 'keys', 'production');
   const dir = tmp();
   const file = join(dir, 'common.eyaml');
   cpSync(join(fixture, 'data', 'common.eyaml'), file);

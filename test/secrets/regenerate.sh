@@ -1,6 +1,7 @@
 #!/bin/sh
 # Regenerates the eyaml fixture with the real tools (Debian's hiera-eyaml and puppet 7):
-#   fixture/keys/            a key pair made by `eyaml createkeys` (test data only)
+#   fixture/keys/production/ a key pair made by `eyaml createkeys` (test data only; hiera.yaml.in
+#                            names it through %{environment})
 #   fixture/data/**/*.eyaml  fixture/plain/**/*.yaml with every DEC::PKCS7[…]! encrypted by `eyaml encrypt -e`
 #   expected/lookup.tsv      `puppet lookup --render-as json KEY` for each key of fixture/keys.txt
 #                            (KEY, a tab, Puppet's answer on one line, or NOT FOUND)
@@ -11,8 +12,8 @@ fx="$here/fixture"
 command -v eyaml >/dev/null || { echo "needs eyaml: apt-get install hiera-eyaml" >&2; exit 1; }
 command -v puppet >/dev/null || { echo "needs puppet 7" >&2; exit 1; }
 rm -rf "$fx/keys"
-eyaml createkeys --pkcs7-private-key "$fx/keys/private_key.pkcs7.pem" --pkcs7-public-key "$fx/keys/public_key.pkcs7.pem" >/dev/null
-keys="--pkcs7-private-key $fx/keys/private_key.pkcs7.pem --pkcs7-public-key $fx/keys/public_key.pkcs7.pem"
+eyaml createkeys --pkcs7-private-key "$fx/keys/production/private_key.pkcs7.pem" --pkcs7-public-key "$fx/keys/production/public_key.pkcs7.pem" >/dev/null
+keys="--pkcs7-private-key $fx/keys/production/private_key.pkcs7.pem --pkcs7-public-key $fx/keys/production/public_key.pkcs7.pem"
 (cd "$fx/plain" && find . -name '*.yaml' | sort) | while read -r f; do
   out="$fx/data/${f%.yaml}.eyaml"
   mkdir -p "$(dirname "$out")"

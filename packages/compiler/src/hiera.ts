@@ -34,8 +34,8 @@ interface Level {
   mappedPaths: [string, string, string] | null;
   datadir: string;
   backend: 'yaml_data' | 'json_data' | 'eyaml_lookup_key';
-  /** eyaml_lookup_key: the key pair its `options` name (read when a value is first decrypted). */
-  keys?: Keyring;
+  /** eyaml_lookup_key: its `options` (interpolated at lookup, as Puppet does) and the hiera.yaml's folder. */
+  eyaml?: { options: Map<Value, Value>; dir: string };
 }
 
 interface Layer {
@@ -80,7 +80,7 @@ export class Hiera {
    * @param environmentConfig the environment's hiera.yaml, when it is one of `configs`
    */
   constructor(configs: string[], moduleDir: (module: string) => string | undefined, environmentConfig?: string) {
-    for (const c of configs) if (existsSync(c)) this.layers.push(readConfig(c, null, this.keyrings));
+    for (const c of configs) if (existsSync(c)) this.layers.push(readConfig(c, null));
     this.modulePaths = moduleDir;
     this.environmentLayer = environmentConfig !== undefined && existsSync(environmentConfig);
   }
@@ -99,7 +99,7 @@ export class Hiera {
     if (!this.moduleLayers.has(module)) {
       const dir = this.modulePaths(module);
       const cfg = dir ? join(dir, 'hiera.yaml') : undefined;
-      this.moduleLayers.set(module, cfg && existsSync(cfg) ? readConfig(cfg, module, this.keyrings) : null);
+      this.moduleLayers.set(module, cfg && existsSync(cfg) ? readConfig(cfg, module) : null);
     }
     return this.moduleLayers.get(module) ?? null;
   }
@@ -144,8 +144,9 @@ export class Hiera {
           continue;
         }
         // eyaml_lookup_key decrypts ENC[…] first, then interpolates (the clear text too), as Puppet's.
-        const value = this.interpolateValue(level.keys ? decryptDeep(v, level.keys, file, root) : v, scope);
-        explain?.(`    Path "${file}": found ${level.keys ? '(decrypted, not shown)' : stringify(value)}`);
+        const keys = level.eyaml ? keyring(level.eyaml.options, level.eyaml.dir, this.keyrings, (x) => this.interpolateString(x, scope)) : undefined;
+        const value = this.interpolateValue(keys ? decryptDeep(v, keys, file, root) : v, scope);
+        explain?.(`    Path "${file}": found ${keys ? '(decrypted, not shown)' : stringify(value)}`);
         found.push(value);
         if (options.strategy === 'first') break;
       }
@@ -430,7 +431,7 @@ function backendOf(m: Map<Value, Value>): { kind: 'data_hash' | 'lookup_key' | '
   return undefined;
 }
 
-function readConfig(path: string, module: string | null, keyrings: Map<string, Keyring>): Layer {
+function readConfig(path: string, module: string | null): Layer {
   let raw: unknown;
   try {
     raw = parseYamlData(readFileSync(path, 'utf8'));
@@ -472,16 +473,16 @@ function readConfig(path: string, module: string | null, keyrings: Map<string, K
     const mp = hashGet(m, 'mapped_paths');
     const paths = [...list('path'), ...list('paths')];
     const globs = [...list('glob'), ...list('globs')];
-    let keys: Keyring | undefined;
+    let eyaml: Level['eyaml'];
     if (backend === 'eyaml_lookup_key') {
       if (paths.length + globs.length === 0 && !Array.isArray(mp)) throw raise('KSP-HIERA-016', { path, level: name });
       const own = hashGet(m, 'options');
-      keys = keyring(own instanceof Map ? own : defOptions, dir, keyrings);
+      eyaml = { options: own instanceof Map ? own : defOptions, dir };
     }
     return {
       name,
       backend,
-      keys,
+      eyaml,
       datadir: isAbsolute(datadir) ? datadir : join(dir, datadir),
       paths,
       globs,
@@ -492,13 +493,13 @@ function readConfig(path: string, module: string | null, keyrings: Map<string, K
 }
 
 /**
- * The key pair an eyaml level's `options` name; relative paths are taken from the hiera.yaml's
- * folder. One Keyring per key pair and Hiera (one compile): the key files are read again by the
+ * The key pair an eyaml level's `options` name, `%{…}` interpolated (`%{environment}` for keys
+ * per environment); relative paths are taken from the hiera.yaml's folder. One Keyring per key pair and Hiera (one compile): the key files are read again by the
  * next compile, so new keys need no restart, and decrypted values live no longer than a compile.
  */
-function keyring(options: Map<Value, Value>, dir: string, keyrings: Map<string, Keyring>): Keyring {
+function keyring(options: Map<Value, Value>, dir: string, keyrings: Map<string, Keyring>, interpolate: (s: string) => string): Keyring {
   const raw: Record<string, unknown> = {};
-  for (const [k, v] of options) if (typeof k === 'string') raw[k] = v;
+  for (const [k, v] of options) if (typeof k === 'string') raw[k] = typeof v === 'string' ? interpolate(v) : v;
   const o: KeyOptions = keyOptionsFrom(raw);
   if (o.privateKey && !isAbsolute(o.privateKey)) o.privateKey = join(dir, o.privateKey);
   if (o.publicKey && !isAbsolute(o.publicKey)) o.publicKey = join(dir, o.publicKey);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { KasperError } from '@kasper/diagnostics';
 import { Keyring, closeEdit, createKeys, decryptText, decryptToMarkers, decryptValueString, encryptForOutput, encryptMarkers, eyamlKeyOptions, openForEdit, parseDecrypted, parseEncrypted } from '../src/index.ts';
 
-const fixtureKeys = join(import.meta.dirname, '..', '..', '..', 'test', 'secrets', 'fixture', 'keys');
+const fixtureKeys = join(import.meta.dirname, '..', '..', '..', 'test', 'secrets', 'fixture', 'keys', 'production');
 const keys = new Keyring({ privateKey: join(fixtureKeys, 'private_key.pkcs7.pem'), publicKey: join(fixtureKeys, 'public_key.pkcs7.pem') });
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
