@@ -223,3 +223,13 @@ test('kasper secret edit: the edited value is encrypted again, the others keep t
   }
   assert.equal(readFileSync(file, 'utf8'), after);
 });
+
+test('kasper secret encrypt -p takes a password without it being on the command line (one line of input without a terminal)', () => {
+  const keys = join(fixture, 'keys', 'production');
+  const bin = join(here, '..', '..', 'packages', 'cli', 'bin', 'kasper.js');
+  const env = { ...process.env, KASPER_FROM_SOURCE: '1' };
+  const enc = execFileSync(process.execPath, [bin, 'secret', 'encrypt', '-p', '-o', 'string', '--pkcs7-public-key', join(keys, 'public_key.pkcs7.pem')], { input: 'typed pässword\nnot this line\n', encoding: 'utf8', env });
+  assert.match(enc, /^ENC\[PKCS7,[A-Za-z0-9+/=]+\]\n$/);
+  const dec = execFileSync(process.execPath, [bin, 'secret', 'decrypt', '-s', enc.trim(), '--pkcs7-private-key', join(keys, 'private_key.pkcs7.pem')], { encoding: 'utf8', env });
+  assert.equal(dec, 'typed pässword\n');
+});

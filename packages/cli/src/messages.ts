@@ -34,7 +34,7 @@ export const CLI_MESSAGES = defineCatalogue({
     'KSP-CLI-024': { message: 'the master stored {what} for {node}: --stored needs two', hint: 'the node must have run twice against this master; or compare code versions with --from and --to' },
     'KSP-CLI-026': { message: "unknown --render-as format '{format}' (json or rich_data_json)", hint: 'json prints the catalog as puppet catalog compile does; rich_data_json keeps Deferred values, as a master sends them' },
     'KSP-CLI-027': { message: '--stored-exports applies to compiles: --stored compiles nothing', hint: 'the stored catalogs already hold what their compiles collected; use --stored-exports with --from and --to' },
-    'KSP-CLI-028': { message: 'give one source: {sources}', hint: 'kasper secret encrypt -s TEXT, -f FILE, --stdin or -e EYAML_FILE (decrypt: the same but an eyaml file with -e)' },
+    'KSP-CLI-028': { message: 'give one source: {sources}', hint: 'kasper secret encrypt -p (a password typed), -s TEXT, -f FILE, --stdin or -e EYAML_FILE; decrypt takes -s, -f, --stdin or -e' },
     'KSP-CLI-029': { message: 'kasper run needs --nodes: which nodes to run (or --connected to list the connected agents)', hint: "--nodes '*' runs every node; docs/deploy.md, 'Rolling runs', has the selection syntax" },
     'KSP-CLI-025': { message: '{count} of {total} requests not signed ({names})', hint: 'the reason for each is printed above it; sign those by name with the flag it asks for' },
   },

@@ -31,7 +31,31 @@ async function stdinText(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * A password typed on the terminal, not echoed (eyaml's -p); without a terminal, the first line
+ * of standard input. Kept out of the shell's history, unlike -s.
+ */
+async function readPassword(prompt: (s: string) => void): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const { Writable } = await import('node:stream');
+  const tty = process.stdin.isTTY === true;
+  if (tty) prompt('Enter password: ');
+  const muted = new Writable({ write: (_c, _e, done) => done() });
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: tty });
+  try {
+    const line = await new Promise<string>((resolve) => {
+      rl.once('line', resolve);
+      rl.once('close', () => resolve(''));
+    });
+    return line;
+  } finally {
+    rl.close();
+    if (tty) prompt('\n');
+  }
+}
+
 interface SourceFlags {
+  password?: boolean;
   string?: string;
   file?: string;
   stdin?: boolean;
@@ -46,10 +70,11 @@ function sourceFlags(c: Command, verb: string): Command {
     .option('-e, --eyaml <file>', verb === 'encrypt' ? 'encrypt every DEC::PKCS7[…]! marker of an eyaml file' : 'show every value of an eyaml file as DEC::PKCS7[…]!');
 }
 
-async function source(o: SourceFlags): Promise<{ kind: 'string' | 'file' | 'stdin' | 'eyaml'; text: string; name: string }> {
-  const given = (['string', 'file', 'stdin', 'eyaml'] as const).filter((k) => o[k] !== undefined && o[k] !== false);
-  if (given.length !== 1) throw raise('KSP-CLI-028', { sources: given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : '-s, -f, --stdin or -e' });
+async function source(o: SourceFlags, out: Output): Promise<{ kind: 'password' | 'string' | 'file' | 'stdin' | 'eyaml'; text: string; name: string }> {
+  const given = (['password', 'string', 'file', 'stdin', 'eyaml'] as const).filter((k) => o[k] !== undefined && o[k] !== false);
+  if (given.length !== 1) throw raise('KSP-CLI-028', { sources: given.length ? `got ${given.map((g) => `--${g}`).join(' and ')}` : '-p, -s, -f, --stdin or -e' });
   const kind = given[0];
+  if (kind === 'password') return { kind, text: await readPassword((s) => out.stderr(s)), name: '<password>' };
   const read = (f: string) => {
     try {
       return readFileSync(f, 'utf8');
@@ -83,9 +108,10 @@ export function secretCommand(out: Output): Command {
     .description('encrypt text for the public key, printed as eyaml prints it')
     .option('-o, --output <format>', 'examples, block or string', 'examples')
     .option('-l, --label <name>', 'print the value as "name: ENC[…]"')
+    .option('-p, --password', 'encrypt a password typed on the terminal (not echoed, not in the shell\'s history)')
     .action(async (opts: KeyFlags & SourceFlags & { output: string; label?: string }) => {
       const { encryptForOutput, encryptMarkers } = await import('@kasper/secrets');
-      const src = await source(opts);
+      const src = await source(opts, out);
       const keys = await keyring(opts);
       if (src.kind === 'eyaml') out.stdout(puts(encryptMarkers(src.text, keys, src.name)));
       else out.stdout(puts(encryptForOutput(src.text, keys, ['string', 'block', 'examples'].includes(opts.output) ? (opts.output as 'string') : 'string', opts.label)));
@@ -94,7 +120,7 @@ export function secretCommand(out: Output): Command {
     .description('decrypt the ENC[…] values of a text or file (with -e: as DEC::PKCS7[…]! markers)')
     .action(async (opts: KeyFlags & SourceFlags) => {
       const { decryptText, decryptToMarkers } = await import('@kasper/secrets');
-      const src = await source(opts);
+      const src = await source(opts, out);
       const keys = await keyring(opts);
       const text = src.kind === 'eyaml' ? decryptToMarkers(src.text, keys, src.name) : decryptText(src.text, keys, src.name);
       out.stdout(puts(text));
