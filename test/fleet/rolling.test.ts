@@ -1,7 +1,9 @@
-// Rolling runs on a fleet of real processes: a master in one network namespace, three agent
-// daemons in others (joined by a bridge), each agent's host also serving a small web service
-// whose health page the catalog writes. `kasper run` (run in the master's namespace, with the
-// master's certificate) asks the agents through their open connections:
+// From git push to every node, in order, on a fleet of real processes: a master in one network
+// namespace, three agent daemons in others (joined by a bridge), each agent's host also serving
+// a small web service whose health page the catalog writes. Code reaches the master by
+// `git push` to its repository (kasper code: the push answers with the diff for every node and
+// deploys). `kasper run` (run in the master's namespace, with the master's certificate) asks the
+// agents through their open connections:
 //   1. --batch 1 with a health URL and before/after hooks converges the nodes one by one, each
 //      hook seeing the fleet as it was at that moment;
 //   2. code whose health page is broken fails the check on the first node: the rollout stops,
@@ -36,7 +38,8 @@ let reason: string | null = isRoot && hasCommand('ip') && hasCommand('nft') && h
   ? null : 'the rolling-run test needs root, iproute2 (ip, ss) and nftables (network namespaces)';
 const work = mkdtempSync(join(tmpdir(), 'kasper-rolling-'));
 const mconf = join(work, 'master');
-const site = join(mconf, 'environments/production/manifests/site.pp');
+const src = join(work, 'src');
+const repo = join(mconf, 'var/code/repo.git');
 const procs: ChildProcess[] = [];
 let master: { proc: ChildProcess; log: () => string } | undefined;
 const daemons = new Map<string, { proc: ChildProcess; log: () => string }>();
@@ -61,9 +64,14 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, seconds
   throw new Error(`timed out waiting for ${what}\n${log()}`);
 }
 
-/** The code: each node writes its version, and its web service's health page (broken in a bad version). */
-function writeSite(version: string, health: string): void {
-  writeFileSync(site, `class role::web { }
+const git = (...args: string[]) => execFileSync('git', ['-C', src, ...args], { encoding: 'utf8', stdio: 'pipe' });
+
+/**
+ * The code, pushed to the master: each node writes its version, and its web service's health
+ * page (broken in a bad version). Returns what the push printed and the commit.
+ */
+function pushSite(version: string, health: string): { output: string; commit: string } {
+  writeFileSync(join(src, 'manifests/site.pp'), `class role::web { }
 class role::db { }
 node default {
   if $trusted['certname'] =~ /^agent3/ { include role::db } else { include role::web }
@@ -72,6 +80,11 @@ node default {
   file { "${work}/www-\${trusted['certname']}/health": content => "${health}\\n" }
 }
 `);
+  git('add', '-A');
+  git('commit', '-q', '-m', `${version}: health ${health}`);
+  const pushed = spawnSync('git', ['-C', src, 'push', repo, 'production'], { encoding: 'utf8' });
+  if (pushed.status !== 0) throw new Error(`git push failed: ${pushed.stdout}${pushed.stderr}`);
+  return { output: pushed.stderr, commit: git('rev-parse', 'HEAD').trim() };
 }
 
 const startMaster = () => start(MASTER_NS, [node, kasper, 'master', '--confdir', mconf, '--vardir', join(mconf, 'var'),
@@ -122,10 +135,20 @@ before(async () => {
     reason = `cannot build the test network: ${(e as Error).message}`;
     return;
   }
-  mkdirSync(join(mconf, 'environments/production/manifests'), { recursive: true });
+  mkdirSync(mconf, { recursive: true });
   // Heartbeats every 2 s, so a dead connection is noticed quickly.
   writeFileSync(join(mconf, 'kasper.conf'), '[master]\nrun_heartbeat = 2\n');
-  writeSite('v1', 'ok v1');
+  // The master's repository, and a clone of it to push from.
+  const init = spawnSync(node, [kasper, 'code', 'init', '--confdir', mconf, '--vardir', join(mconf, 'var')], { encoding: 'utf8' });
+  if (init.status !== 0) {
+    reason = `kasper code init failed: ${init.stderr}`;
+    return;
+  }
+  mkdirSync(join(src, 'manifests'), { recursive: true });
+  execFileSync('git', ['init', '-q', '-b', 'production', src]);
+  git('config', 'user.email', 'ops@rolling.test');
+  git('config', 'user.name', 'ops');
+  pushSite('v1', 'ok v1');
   // Each agent's web service: 200 while its health page says ok, 503 otherwise.
   for (const a of AGENTS) {
     start(a.ns, [node, '-e', `
@@ -155,9 +178,13 @@ test('rolling runs: one by one with hooks, a failing health check stops the roll
   await until('three agents converged and connected', () => AGENTS.every((a) => out(a) === 'v1') && connected().length === 3, 120, logs);
   assert.deepEqual(connected(), AGENTS.map((a) => a.name));
 
-  // 1. A new version, one node at a time: each before hook sees the nodes before it converged
-  //    and the others not yet; each after hook sees its own node converged and healthy.
-  writeSite('v2', 'ok v2');
+  // 1. A new version, pushed: the push answers with what changes on every node, and deploys.
+  const v2 = pushSite('v2', 'ok v2');
+  assert.match(v2.output, /3 nodes: 3 changed/, v2.output);
+  for (const a of AGENTS) assert.match(v2.output, new RegExp(a.name.replace(/\./g, '\\.')));
+  assert.match(v2.output, new RegExp(`environment production deployed at ${v2.commit.slice(0, 12)}`));
+  //    Then, one node at a time: each before hook sees the nodes before it converged and the
+  //    others not yet; each after hook sees its own node converged and healthy.
   const hooks = join(work, 'hooks.log');
   const fleet = `$(cat ${work}/out-agent1.rolling.test.txt ${work}/out-agent2.rolling.test.txt ${work}/out-agent3.rolling.test.txt | tr '\\n' ' ')`;
   const hookLines = () => readFileSync(hooks, 'utf8').trim().split('\n').map((l) => l.trimEnd());
@@ -177,21 +204,28 @@ test('rolling runs: one by one with hooks, a failing health check stops the roll
   for (const a of AGENTS) assert.match(daemons.get(a.name)!.log(), new RegExp(`Running as ${MASTER_IP} asked \\(job ${job}\\)`));
   // The master stored their reports with it (PuppetDB's job_id): one query finds the rollout's runs.
   const store = openStorage(join(mconf, 'var', 'kasper.db'));
-  const byJob = JSON.parse((await runQuery({ storage: store }, rootSpec(['from', 'reports', ['extract', ['certname', 'status'], ['=', 'job_id', job]], ['order_by', ['certname']]]))).body);
+  const byJob = JSON.parse((await runQuery({ storage: store }, rootSpec(['from', 'reports', ['extract', ['certname', 'status', 'code_id'], ['=', 'job_id', job]], ['order_by', ['certname']]]))).body);
   await store.close();
-  assert.deepEqual(byJob, AGENTS.map((a) => ({ certname: a.name, status: 'changed' })));
+  // … and each applied the pushed commit.
+  assert.deepEqual(byJob, AGENTS.map((a) => ({ certname: a.name, status: 'changed', code_id: v2.commit })));
 
   // 2. A version whose service is broken: the first node runs, fails its health check and is not
   //    added back; the rollout stops there and the two others are untouched.
-  writeSite('v3', 'broken v3');
+  const v3 = pushSite('v3', 'broken v3');
+  assert.match(v3.output, /3 nodes: 3 changed/, v3.output);
   rmSync(hooks);
-  const second = run('--nodes', '*.rolling.test', '--batch', '1', '--check-url', `http://{node}:${WEB_PORT}/health`, '--check-timeout', '3', ...hookArgs);
+  const second = run('--nodes', '*.rolling.test', '--batch', '1', '--check-url', `http://{node}:${WEB_PORT}/health`, '--check-timeout', '3',
+    '--report', join(work, 'rollout.json'), ...hookArgs);
   assert.equal(second.code, 1, second.out);
   assert.deepEqual(hookLines(), ['before agent1.rolling.test: v2 v2 v2']);
   assert.deepEqual(AGENTS.map(out), ['v3', 'v2', 'v2']);
   assert.match(second.out, /Rollout run-\S+: STOPPED/);
   assert.match(second.out, new RegExp(`failed: {4}1 {2}${a1.name}\n {2}${a1.name}: health check failed: http://${a1.name}:${WEB_PORT}/health answered 503: broken v3`));
   assert.match(second.out, new RegExp(`untouched: 2 {2}${a2.name}, ${a3.name}`));
+  // The same as JSON, for scripts.
+  const written = JSON.parse(readFileSync(join(work, 'rollout.json'), 'utf8')) as { stopped: boolean; ran: string[]; failed: string[]; untouched: string[]; nodes: { node: string; phase: string; detail?: string }[] };
+  assert.deepEqual([written.stopped, written.ran, written.failed, written.untouched], [true, [a1.name], [a1.name], [a2.name, a3.name]]);
+  assert.match(written.nodes[0].detail!, /health check failed/);
 
   // 3. Noop, chosen by class and fact: only agent3 (role::db) is asked, and nothing changes.
   const noop = run('--nodes', 'class=Role::Db and facts.kernel=Linux', '--noop', '--before', `echo before >> ${hooks}`);
@@ -263,7 +297,7 @@ ${AGENTS.map((a) => `  server ${a.name} ${a.ip}:${WEB_PORT} check inter 500ms fa
   // v3's broken health page: agent1 and agent3 are down in the balancer, agent2 (v2) up.
   await until('the balancer\'s first checks', () => JSON.stringify(status()) === JSON.stringify({ [AGENTS[0].name]: 'DOWN', [AGENTS[1].name]: 'UP', [a3.name]: 'DOWN' }), 30, lb.log);
 
-  writeSite('v4', 'ok v4');
+  pushSite('v4', 'ok v4');
   const states = join(work, 'lb-states.log');
   const admin = (command: string) => `echo "${command}" | socat stdio UNIX-CONNECT:${sock}`;
   const own = (phase: string) => `echo "${phase} {node}: $(${admin('show stat')} | grep "^web,{node}," | cut -d, -f18)" >> ${states}`;

@@ -22,6 +22,7 @@ export function runCommand(out: Output): Command {
     .option('--after <command>', 'a shell command run after a node ran and passed its check, e.g. add it back ($KASPER_NODE, {node})')
     .option('--max-failures <n>', 'failed nodes tolerated; one more stops the rollout after its batch', '0')
     .option('--timeout <seconds>', 'how long to wait for a node\'s report', '600')
+    .option('--report <file>', 'also write the rollout\'s result as JSON: its job id, each node\'s phase, outcome and why it failed, what was left untouched')
     .option('--connected', 'only list the agents connected to the master now')
     .action(async (opts) => {
       const { resolveSettings } = await import('@kasper/settings');
@@ -50,6 +51,10 @@ export function runCommand(out: Output): Command {
       });
       printer.note('');
       out.stdout(summary(result));
+      if (opts.report) {
+        const { writeFileAtomic } = await import('@kasper/files');
+        writeFileAtomic(String(opts.report), `${JSON.stringify(result, null, 2)}\n`);
+      }
       if (result.stopped || result.failed.length) out.exitCode = 1;
     });
 }
