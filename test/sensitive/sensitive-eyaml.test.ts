@@ -107,3 +107,24 @@ test('passwords from eyaml data reach their files and nothing else', async () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a compile error that would show a decrypted value shows [redacted] instead', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-sensitive-eyaml-'));
+  try {
+    site(dir);
+    writeFileSync(join(dir, 'manifests', 'site.pp'), "$pw = lookup('app::password')\nfail(\"the password ${pw} is not allowed\")\n");
+    const compile = () => compileCatalog({
+      environment: { name: 'production', manifest: join(dir, 'manifests', 'site.pp'), modulepath: [join(dir, 'modules')], hieraConfig: join(dir, 'hiera.yaml') },
+      node: 'web01.example.com',
+      facts: new Map<string, import('../../packages/compiler/src/values.ts').Value>([['role', 'web']]),
+    });
+    assert.throws(compile, (e: Error & { args?: Record<string, unknown>; location?: { line: number } }) => {
+      assert.match(e.message, /the password \[redacted\] is not allowed/);
+      assert.deepEqual(leaks(JSON.stringify({ message: e.message, args: e.args })), []);
+      assert.equal(e.location?.line, 2);
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

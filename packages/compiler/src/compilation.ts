@@ -13,6 +13,8 @@ import { LineMap } from '@kasper/language';
 import type * as A from '@kasper/language';
 import { METAPARAMETERS, builtinTypeTakes, capitalizeType, namevarFromTitle, namevarOf, refKey, type Catalog } from '@kasper/catalog';
 import { raise } from './messages.ts';
+import { KasperError } from '@kasper/diagnostics';
+import { CompileError } from './errors.ts';
 import { fromData } from './facts.ts';
 import { trustedData } from './trusted.ts';
 import { Evaluator, type EvaluationHost } from './evaluator.ts';
@@ -156,7 +158,7 @@ export class Compilation implements EvaluationHost {
       return this.compilePhases();
     } catch (s) {
       // break(), next() or return() that nothing caught: an error at its call.
-      throw illegalSignal(s);
+      throw this.redactError(illegalSignal(s));
     }
   }
 
@@ -557,6 +559,18 @@ export class Compilation implements EvaluationHost {
 
   private warn(message: string, frame: Frame): void {
     this.options.log?.('warning', this.redact(message), frame.file.path);
+  }
+
+  /**
+   * An error whose message or arguments show a value decrypted from eyaml data (a type mismatch
+   * shows the value it got) with that text replaced: errors reach agents, logs and pushers.
+   */
+  private redactError(e: unknown): unknown {
+    if (!(e instanceof KasperError) || !this.options.hiera?.decryptedSecrets().length) return e;
+    const message = this.redact(e.message);
+    const args = Object.fromEntries(Object.entries(e.args).map(([k, v]) => [k, typeof v === 'string' ? this.redact(v) : v]));
+    if (message === e.message && JSON.stringify(args) === JSON.stringify(e.args)) return e;
+    return new CompileError(e.code, message, { args, severity: e.severity, location: e.location, status: e.statusCode });
   }
 
   /** A log message with the clear text of values decrypted from eyaml data replaced. */
