@@ -16,6 +16,7 @@
 //   URI         PURI            (types/uri.ts)
 //   Binary      PBinary
 //   Object      PObject         (an instance of an Object type: Error('boom'), Person('Ann', 30))
+//   Iterator    PIterator       ([1, 2].reverse_each)
 //   types       PType subclasses (types/), resource references included: File['/x']
 //
 // Values are treated as immutable once created: operations build new arrays and maps.
@@ -46,6 +47,7 @@ export type Value =
   | PSemVerRange
   | PURI
   | PObject
+  | PIterator
   | PType
   | CollectorValue
   | Value[]
@@ -91,6 +93,20 @@ export class PBinary {
   }
   equals(o: PBinary): boolean {
     return Buffer.compare(Buffer.from(this.bytes), Buffer.from(o.bytes)) === 0;
+  }
+}
+
+/**
+ * Puppet's Iterator: what `reverse_each` and `step` give without a lambda, a sequence the
+ * iteration functions take. Kasper holds its elements (they are made from a finite collection).
+ */
+export class PIterator {
+  readonly items: readonly Value[];
+  /** The elements in the order of the collection it came from, which its type names them in. */
+  readonly source: readonly Value[];
+  constructor(items: readonly Value[], source: readonly Value[] = items) {
+    this.items = items;
+    this.source = source;
   }
 }
 

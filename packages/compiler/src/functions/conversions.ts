@@ -2,7 +2,7 @@
 // convert_to, unwrap; call and getvar, which reach other functions and variables by name.
 import { parseManifest } from '@kasper/language';
 import { TIMESPAN_FORMATS, TIMESTAMP_FORMATS, parseTimespan, parseTimestamp, secondsToNs, timespanFromHash } from '../types/time.ts';
-import { DEFAULT, PBinary, PURI, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
+import { DEFAULT, PIterator, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, DeferredType, FloatType, PatternType, StructType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
   TypeAliasType, VariantType, Default, InitType, TimeType, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
@@ -143,6 +143,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   } else if (t instanceof ArrayType) {
     const wrap = args[1] === true;
     if (Array.isArray(v)) result = v;
+    else if (v instanceof PIterator) result = [...v.items];
     else if (wrap) result = [v];
     else if (v instanceof Map) result = [...v].map(([k, x]) => [k, x]);
     else if (typeof v === 'string') result = [...v];

@@ -1,7 +1,7 @@
 // Iteration and flow functions that take a lambda: each, map, filter, reduce, slice, with,
 // then, lest, any, all, step, reverse_each, tree_each.
 import { BreakSignal } from '../frame.ts';
-import { isTruthy, puppetEquals, type Value } from '../values.ts';
+import { PIterator, isTruthy, puppetEquals, type Value } from '../values.ts';
 import { IntegerType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { expectLambda, fn, type BuiltinFunction } from './signature.ts';
@@ -9,6 +9,7 @@ import { expectLambda, fn, type BuiltinFunction } from './signature.ts';
 /** The elements a function iterates: array items, hash [key, value] pairs, 0…n-1, string chars. */
 function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean } {
   if (Array.isArray(v)) return { items: v, isHash: false };
+  if (v instanceof PIterator) return { items: [...v.items], isHash: false };
   if (v instanceof Map) return { items: [...v.entries()].map(([k, x]) => [k, x]), isHash: true };
   if (typeof v === 'bigint') {
     const items: Value[] = [];
@@ -122,7 +123,8 @@ const step: PuppetFunction = (ctx, args, lambda) => {
   if (typeof n !== 'bigint' || n < 1n) throw ctx.error('KSP-FUNC-005', {});
   const { items } = elements(ctx, args[0]);
   const picked = items.filter((_x, i) => BigInt(i) % n === 0n);
-  if (!lambda) return picked;
+  // Without a lambda, an Iterator, as Puppet gives.
+  if (!lambda) return new PIterator(picked);
   loop(() => picked.forEach((x) => lambda.call([x])));
   return undefined;
 };
@@ -130,7 +132,7 @@ const step: PuppetFunction = (ctx, args, lambda) => {
 const reverseEach: PuppetFunction = (ctx, args, lambda) => {
   const { items } = elements(ctx, args[0]);
   const reversed = [...items].reverse();
-  if (!lambda) return reversed;
+  if (!lambda) return new PIterator(reversed, items);
   loop(() => reversed.forEach((x) => lambda.call([x])));
   return undefined;
 };
@@ -193,8 +195,8 @@ export const ITERATION_FUNCTIONS: BuiltinFunction[] = [
   fn('lest', 'Any value, Callable &block?', 'Any', lest),
   fn('any', 'Any collection, Callable &block', 'Boolean', any),
   fn('all', 'Any collection, Callable &block', 'Boolean', all),
-  fn('step', 'Any collection, Any step, Callable &block?', 'Optional[Array]', step),
-  fn('reverse_each', 'Any collection, Callable &block?', 'Optional[Array]', reverseEach),
+  fn('step', 'Any collection, Any step, Callable &block?', 'Optional[Iterator]', step),
+  fn('reverse_each', 'Any collection, Callable &block?', 'Optional[Iterator]', reverseEach),
   fn('tree_each', 'Any tree, Any options?, Callable &block?', 'Any', treeEach),
   fn('group_by', 'Collection collection, Callable &block', 'Hash', groupBy),
   fn('partition', 'Collection collection, Callable &block', 'Tuple[Array, Array]', partition),

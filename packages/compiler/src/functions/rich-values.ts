@@ -6,6 +6,7 @@ import { DEFAULT, NOT_FOUND, PBinary, PObject, PSemVer, PSemVerRange, PURI, hash
 import { isVersionText, makeVersion, parseRange, parseVersion, SEMVER_MAX, SEMVER_MIN } from '../types/semver.ts';
 import { PURI as URIValue, URI_PARTS, parseUri } from '../types/uri.ts';
 import { Binary, ERROR_TYPE, InitType, ObjectType, OptionalType, PType, SemVerRange, SemVerType, URIType, describeArgumentMismatch, formatValue, newObject, typeNameOf } from '../types/index.ts';
+import { positionalAttributes } from '../types/objects.ts';
 import { formatObject } from '../types/describe.ts';
 import type { CallContext } from './context.ts';
 import { raise } from '../messages.ts';
@@ -99,6 +100,8 @@ function newUri(ctx: CallContext, args: Value[]): PURI {
       if (k === 'port' ? !isNat(v) : !(typeof v === 'string' && v !== '')) { ok = false; break; }
       f[k] = v;
     }
+    // Ruby builds a mailto: URI from `to` and `headers`, and refuses an opaque part given so.
+    if (ok && f.opaque !== undefined && String(f.scheme).toLowerCase() === 'mailto') throw ctx.error('KSP-RICH-010', { text: String(f.opaque) });
     if (ok) return new URIValue(f);
   }
   throw reject(ctx, 'error', `expects a String[1] or a Struct of URI parts, got ${args.map(typeNameOf).join(', ') || 'none'}`);
@@ -178,7 +181,7 @@ function newObjectValue(ctx: CallContext, t: ObjectType, args: Value[]): PObject
   const name = t.objectName ?? 'Object';
   if (args.length === 0 && t.initAttributes.length > 0 && t === ERROR_TYPE) throw reject(ctx, name, 'expects between 1 and 4 arguments, got none');
   const byHash = args.length === 1 ? `parameter 'hash' ${describeArgumentMismatch(t.initHashType, args[0])}` : `expects 1 argument, got ${args.length}`;
-  const attrs = t.initAttributes;
+  const attrs = positionalAttributes(t);
   const required = attrs.filter((a) => !a.hasValue).length;
   let byPosition: string;
   if (args.length < required || args.length > attrs.length) byPosition = `expects ${required === attrs.length ? required : `between ${required} and ${attrs.length}`} arguments, got ${args.length}`;

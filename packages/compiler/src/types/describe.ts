@@ -1,12 +1,12 @@
 // What the type system says about values: the type of a value (inference, generalization), why
 // a value does not match a type (Puppet's "expects … got …"), and values as strings.
-import { DEFAULT, PBinary, PDeferred, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
+import { DEFAULT, PBinary, PDeferred, PIterator, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
 import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TimeType, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
 import { BooleanT, BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, StructType, TupleType } from './collections.ts';
 import { ClassType, ResourceType } from './catalog.ts';
-import { Binary, SemVerRange, SemVerType, URIType } from './rich.ts';
-import { ERROR_TYPE, ErrorParamType, shownAttributes, setQuotedFormatter } from './objects.ts';
+import { Binary, IteratorType, SemVerRange, SemVerType, URIType } from './rich.ts';
+import { ERROR_TYPE, ErrorParamType, setConstantTest, shownAttributes, setQuotedFormatter } from './objects.ts';
 import { capitalizeType } from '@kasper/catalog';
 
 // ---------------------------------------------------------------- inference
@@ -28,6 +28,7 @@ export function inferType(v: Value): PType {
   if (v instanceof PSemVerRange) return SemVerRange;
   if (v instanceof PBinary) return Binary;
   if (v instanceof PURI) return URIType.fromUri(v);
+  if (v instanceof PIterator) return new IteratorType(variantOf(v.source.map(inferType)));
   if (v instanceof PObject) return v.type === ERROR_TYPE ? new ErrorParamType(v.values.get('kind'), v.values.get('issue_code')) : v.type;
   if (isType(v)) return new TypeType(v);
   if (Array.isArray(v)) {
@@ -62,6 +63,14 @@ export function generalize(t: PType): PType {
   if (r instanceof URIType) return new URIType();
   if (r instanceof ErrorParamType) return ERROR_TYPE;
   return r;
+}
+
+/** The types of an Iterator's elements as Puppet infers them: one, or a Variant of the different ones. */
+function variantOf(types: PType[]): PType {
+  const unique: PType[] = [];
+  for (const t of types) if (!unique.some((u) => u.toString() === t.toString())) unique.push(t);
+  if (unique.length === 0) return Unit;
+  return unique.length === 1 ? unique[0] : new VariantType(unique);
 }
 
 function commonType(types: PType[]): PType {
@@ -189,6 +198,8 @@ export function formatValue(v: Value): string {
   if (v instanceof PSensitive) return v.toString();
   if (v instanceof PDeferred) return formatDeferred(v);
   if (v instanceof PObject) return formatObject(v);
+  // An Iterator prints its generalized element type (Puppet: Iterator[Integer]-Value).
+  if (v instanceof PIterator) return `Iterator[${commonType(v.items.map(inferType))}]-Value`;
   if (Array.isArray(v)) return `[${v.map((x) => formatValue(x)).join(', ')}]`;
   // A type alias shows its definition where it is the value printed (`MyInt = Integer[0, 10]`),
   // and only its name inside other types.
@@ -231,3 +242,4 @@ function formatQuoted(v: Value, inCatalog: boolean): string {
 }
 
 setQuotedFormatter((v) => formatQuoted(v, false));
+setConstantTest((a) => generalize(inferType(a.value)).toString() === a.type.toString());

@@ -119,7 +119,12 @@ export class ObjectType extends PType {
     if (this.objectName !== undefined) parts.push(`name => ${quote(this.objectName)}`);
     if (this.parent) parts.push(`parent => ${this.parent instanceof ObjectType && this.parent.objectName ? this.parent.objectName : String(this.parent)}`);
     if (this.typeParameters.length) parts.push(`type_parameters => {${this.typeParameters.map(([k, t]) => `${quote(k)} => ${t}`).join(', ')}}`);
-    if (this.ownAttributes.length) parts.push(`attributes => {${this.ownAttributes.map((a) => `${quote(a.name)} => ${attributeText(a)}`).join(', ')}}`);
+    // A constant whose type is its value's is written under constants, as Puppet prints it.
+    const isConstant = (a: ObjectAttribute) => a.kind === 'constant' && a.hasValue && a.value !== undefined && sameAsValueType(a);
+    const attrs = this.ownAttributes.filter((a) => !isConstant(a));
+    const constants = this.ownAttributes.filter(isConstant);
+    if (attrs.length) parts.push(`attributes => {${attrs.map((a) => `${quote(a.name)} => ${attributeText(a)}`).join(', ')}}`);
+    if (constants.length) parts.push(`constants => {${constants.map((a) => `${quote(a.name)} => ${quotedValue(a.value)}`).join(', ')}}`);
     if (this.functions.length) parts.push(`functions => {${this.functions.map(([k, t]) => `${quote(k)} => ${t}`).join(', ')}}`);
     if (this.equality) parts.push(`equality => [${this.equality.map(quote).join(', ')}]`);
     return `Object[{${parts.join(', ')}}]`;
@@ -165,8 +170,15 @@ function attribute(k: Value, spec: Value): ObjectAttribute {
   return { name: k, type, hasValue, value: v, kind: typeof kind === 'string' ? kind : undefined, written: 'hash' };
 }
 
+/** Whether a constant's declared type is its value's own (generalized), which Puppet writes as a plain constant. */
+let sameAsValueType: (a: ObjectAttribute) => boolean = () => false;
+export function setConstantTest(test: (a: ObjectAttribute) => boolean): void {
+  sameAsValueType = test;
+}
+
 function attributeText(a: ObjectAttribute): string {
-  if (a.written === 'type' && a.kind === undefined) return String(a.type);
+  // Only a type, when that is all there is (an Optional one has the default undef: written out).
+  if (!a.hasValue && a.kind === undefined) return String(a.type);
   const p = [`type => ${a.type}`];
   if (a.kind !== undefined) p.push(`kind => ${a.kind}`);
   if (a.hasValue) p.push(`value => ${a.value === undefined ? 'undef' : quotedValue(a.value)}`);
@@ -191,6 +203,12 @@ export function shownAttributes(o: PObject): [string, Value][] {
   return out;
 }
 
+/** The attributes `new` takes one by one: those without a default first, each group in order. */
+export function positionalAttributes(t: ObjectType): ObjectAttribute[] {
+  const attrs = t.initAttributes;
+  return [...attrs.filter((a) => !a.hasValue), ...attrs.filter((a) => a.hasValue)];
+}
+
 /**
  * Object.new: one hash of the init attributes, or them in order (those with defaults may be left
  * out). Undefined when neither form fits; the caller words the error.
@@ -206,16 +224,18 @@ export function newObject(t: ObjectType, args: Value[]): PObject | undefined {
     }
     return new PObject(t, values);
   }
-  const required = attrs.filter((a) => !a.hasValue).length;
-  if (args.length < required || args.length > attrs.length) return undefined;
-  const values = new Map<string, Value>();
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i];
+  // In order, those without a default first (as Puppet's new() takes them).
+  const ordered = positionalAttributes(t);
+  const required = ordered.filter((a) => !a.hasValue).length;
+  if (args.length < required || args.length > ordered.length) return undefined;
+  const given = new Map<string, Value>();
+  for (let i = 0; i < ordered.length; i++) {
+    const a = ordered[i];
     const v = i < args.length ? args[i] : a.value;
     if (!a.type.isInstance(v)) return undefined;
-    values.set(a.name, v);
+    given.set(a.name, v);
   }
-  return new PObject(t, values);
+  return new PObject(t, new Map(attrs.map((a) => [a.name, given.get(a.name)])));
 }
 
 // ---------------------------------------------------------------- Error

@@ -1,7 +1,7 @@
 // The types of Puppet's rich values and the parameterised abstract types: SemVer[ranges…],
 // SemVerRange, URI[{parts}], Binary, Init[T, args…], Iterable[T], Iterator[T], Runtime[rt, name].
 // Object types (Error, the user's `type X = Object[{…}]`) are in objects.ts.
-import { PBinary, PRegexp, PSemVer, PSemVerRange, PURI, type Value } from '../values.ts';
+import { PBinary, PIterator, PRegexp, PSemVer, PSemVerRange, PURI, type Value } from '../values.ts';
 import { coveredBy, mergeTypeRanges } from './semver.ts';
 import { URI_PARTS } from './uri.ts';
 import { Any, PType, SimpleType, VariantType, quote, resolve } from './base.ts';
@@ -135,9 +135,11 @@ export class InitType extends PType {
 /** The elements a value yields when iterated, or the type of them (for integers). */
 function iteratedTypes(v: Value): PType[] | Value[] | undefined {
   if (Array.isArray(v)) return v;
+  if (v instanceof PIterator) return [...v.items];
   if (typeof v === 'string') return [...v];
   if (v instanceof Map) return [...v].map(([k, x]) => [k, x]);
-  if (typeof v === 'bigint') return v > 0n ? [new IntegerType(0n, v - 1n)] : [];
+  // n iterates 0…n-1 (an Integer type even when n is 0); a negative Integer is not Iterable.
+  if (typeof v === 'bigint') return v < 0n ? undefined : [new IntegerType(0n, v > 0n ? v - 1n : 0n)];
   if (v instanceof IntegerType && v.min !== null && v.max !== null) return [new IntegerType(v.min, v.max)];
   if (v instanceof EnumType) return v.values;
   return undefined;
@@ -180,11 +182,11 @@ export class IterableType extends PType {
 
 export const Iterable = new IterableType();
 
-/** `Iterator[T]`: what reverse_each and step give without a lambda. Kasper gives Arrays there, so nothing is one. */
+/** `Iterator[T]`: what reverse_each and step give without a lambda (PIterator), yielding Ts. */
 export class IteratorType extends IterableType {
   override readonly name = 'Iterator';
-  override isInstance(_v: Value): boolean {
-    return false;
+  override isInstance(v: Value): boolean {
+    return v instanceof PIterator && super.isInstance(v);
   }
   override isAssignable(other: PType): boolean {
     const o = resolve(other);
