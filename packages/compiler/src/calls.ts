@@ -20,6 +20,7 @@ import { isType, type Value } from './values.ts';
 import { BUILTIN_FUNCTIONS } from './functions/index.ts';
 import { checkCall } from './functions/signature.ts';
 import type { CallContext, ResourceView } from './functions/context.ts';
+import type { QueryPuppetDB } from './functions/puppetdb.ts';
 
 /** The parts of the compilation that calls reach. */
 export interface CallParts {
@@ -33,6 +34,8 @@ export interface CallParts {
   lookupVariable(name: string, frame: Frame): { found: boolean; value: Value };
   hieraLookup(key: string, frame: Frame, at: A.Range, merge?: MergeOptions, legacy?: boolean): { found: boolean; value: Value };
   log(level: string, message: string, frame: Frame, at: A.Range): void;
+  /** The master's store for puppetdb_query; none outside a master. */
+  queryPuppetDB?: QueryPuppetDB;
 }
 
 export class FunctionCalls {
@@ -220,6 +223,16 @@ class Call implements CallContext {
 
   moduleDirectory(name: string): string | undefined {
     return this.parts.loader.moduleDir(name);
+  }
+
+  queryPuppetDB(query: string | unknown[]): unknown[] {
+    const ask = this.parts.queryPuppetDB;
+    if (!ask) throw this.error('KSP-FUNC-120', { reason: 'there is no PuppetDB to ask here (this compile is not on a master)' });
+    try {
+      return ask(query);
+    } catch (e) {
+      throw this.error('KSP-FUNC-120', { reason: (e as Error).message });
+    }
   }
 
   readText(path: string): string {

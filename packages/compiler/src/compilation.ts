@@ -30,6 +30,7 @@ import { Classes } from './classes.ts';
 import { Declarations } from './declarations.ts';
 import { Overrides, ResourceDefaults } from './overrides.ts';
 import { Collectors, type CollectExported } from './collectors.ts';
+import type { QueryPuppetDB } from './functions/puppetdb.ts';
 import { Relationships } from './relationships.ts';
 import { Templates } from './templates.ts';
 import { FunctionCalls } from './calls.ts';
@@ -70,6 +71,8 @@ export interface CompileOptions {
   richData?: boolean;
   /** Other nodes' exported resources, for `Type <<| |>>` (a master supplies it; see CollectExported). */
   collectExported?: CollectExported;
+  /** PuppetDB queries for puppetdb_query, answered from the master's store (a master supplies it). */
+  queryPuppetDB?: QueryPuppetDB;
 }
 
 export class Compilation implements EvaluationHost {
@@ -127,6 +130,7 @@ export class Compilation implements EvaluationHost {
       lookupVariable: (name, frame) => this.lookupVariable(name, frame),
       hieraLookup: (key, frame, at, merge, legacy) => this.hieraLookup(key, frame, at, merge, legacy),
       log: (level, message, frame, at) => this.log(level, message, frame, at),
+      queryPuppetDB: options.queryPuppetDB,
     });
     this.initTopScope();
   }

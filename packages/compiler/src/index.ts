@@ -7,13 +7,15 @@ import { Loader, type EnvironmentConfig } from './loader.ts';
 import { Hiera, type MergeOptions } from './hiera.ts';
 import { PSensitive, type Value } from './values.ts';
 import type { CollectExported } from './collectors.ts';
+import type { QueryPuppetDB } from './functions/puppetdb.ts';
 
 export { CompileError, type SourceLocation } from './errors.ts';
 export { COMPILER_MESSAGES, type CompilerCode } from './messages.ts';
 export { Loader, type EnvironmentConfig } from './loader.ts';
 export { Compilation, type NodeInfo, type CompileOptions } from './compilation.ts';
 export type { CollectExported, ExportedQuery, ExportedResource } from './collectors.ts';
-export { answerExported, askExported, type ExportedSource } from './exported-bridge.ts';
+export { answerExported, askExported, askPuppetDB, type ExportedSource, type PuppetDBSource } from './exported-bridge.ts';
+export type { QueryPuppetDB } from './functions/puppetdb.ts';
 export { Hiera, HieraError, parseMerge, type MergeOptions, type MergeStrategy } from './hiera.ts';
 export { loadFactsFile, factsFromData, fromData, parseJsonData, parseYamlData, parseYaml11Data } from './facts.ts';
 export * from './values.ts';
@@ -32,6 +34,8 @@ export interface CompileRequest {
   version?: number | string;
   /** Other nodes' exported resources for `Type <<| |>>`, from the master's storage; none without it. */
   collectExported?: CollectExported;
+  /** PuppetDB queries for puppetdb_query, from the master's storage; without it the function fails. */
+  queryPuppetDB?: QueryPuppetDB;
   /**
    * false: Deferred values as the Strings plain `puppet catalog compile` prints (with a warning
    * each); by default rich data, as a master sends them and an agent needs them.
@@ -45,7 +49,7 @@ export function compileCatalog(req: CompileRequest): Catalog {
   const node: NodeInfo = { name: req.node, facts: req.facts, trusted: req.trusted, classes: req.classes, parameters: req.parameters, serverFacts: req.serverFacts };
   const configs = [req.environment.globalHieraConfig, req.environment.hieraConfig].filter((c): c is string => c !== undefined);
   const hiera = new Hiera(configs, (m) => loader.moduleDir(m), req.environment.hieraConfig);
-  return new Compilation({ loader, node, hiera, log: req.log, version: req.version, richData: req.richData, collectExported: req.collectExported }).compile();
+  return new Compilation({ loader, node, hiera, log: req.log, version: req.version, richData: req.richData, collectExported: req.collectExported, queryPuppetDB: req.queryPuppetDB }).compile();
 }
 
 export interface LookupRequest {

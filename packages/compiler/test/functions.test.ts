@@ -39,6 +39,7 @@ function fakeContext(name: string, log: string[]): CallContext {
     once: (key) => !log.includes(`once ${key}`) && log.push(`once ${key}`) > 0,
     position: () => ({ file: '/site.pp', line: 3, column: 1 }),
     moduleDirectory: (n) => (n === 'mod' ? '/modules/mod' : undefined),
+    queryPuppetDB: (q) => [{ asked: q }],
   };
 }
 
@@ -82,7 +83,7 @@ const SAMPLES: [string, Value[], Lambda?][] = [
   ['hiera', ['known']], ['hiera_array', ['unknown', []]], ['hiera_hash', ['unknown'], lambda(1, () => h({}))], ['hiera_include', ['unknown', []]],
   ['get', [h({ a: [1n, 2n] }), 'a.1']], ['group_by', [[1n, 2n, 3n]], lambda(1, (a) => (a[0] as bigint) % 2n)],
   ['partition', [h({ a: 1n, b: 2n })], lambda(2, (a) => a[1] === 1n)],
-  ['find_file', ['/nonexistent']], ['find_template', [['/nonexistent']]], ['module_directory', ['nomod', 'mod']],
+  ['find_file', ['/nonexistent']], ['find_template', [['/nonexistent']]], ['module_directory', ['nomod', 'mod']], ['puppetdb_query', ['nodes {}']],
   ['binary_file', ['/etc/hostname']], ['generate', ['/bin/echo', 'hi']], ['digest', ['a']],
   ['deprecation', ['k', 'm']], ['validate_legacy', ['Integer', 'validate_integer', 5n]], ['is_a', ['x', new StringType()]],
   ['validate_re', ['abc', '^a']], ['validate_string', ['a', undefined]], ['validate_bool', [true]], ['validate_array', [[]]],

@@ -120,7 +120,7 @@ function nativeContext(name: string): CallContext {
     evaluate: (_e: A.Expression) => unused(),
     call: unused, lookup: unused, include: unused, require: unused, contain: unused, declareClass: unused, declareResource: unused,
     findResource: unused, realize: unused, isDefined: unused, tag: unused, tags: unused, moduleFile: unused, readText: unused,
-    renderEpp: unused, renderErb: unused, moduleDirectory: unused, definition: unused,
+    renderEpp: unused, renderErb: unused, moduleDirectory: unused, definition: unused, queryPuppetDB: unused,
     log: () => undefined,
     once: () => true,
     position: () => ({ file: '/site.pp', line: 1, column: 1 }),

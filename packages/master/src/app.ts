@@ -15,7 +15,7 @@ import { openStorage, type Storage } from '@kasper/storage';
 import { CatalogCache, CodeVersions } from './catalog-cache.ts';
 import { CompilePool } from './compile-pool.ts';
 import { RemoteCa } from './ca-remote.ts';
-import { exportedResources } from '@kasper/query';
+import { exportedResources, parseDuration, runRootQuery, type QueryContext } from '@kasper/query';
 import type { MasterConfig } from './config.ts';
 import type { MasterContext } from './context.ts';
 import { raise } from './messages.ts';
@@ -149,9 +149,12 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
     }, (config.caRefreshSeconds ?? 60) * 1000);
     crlTimer.unref();
   }
-  // `Type <<| |>>` collects other active nodes' exported resources from the store.
+  // `Type <<| |>>` collects other active nodes' exported resources from the store, and
+  // puppetdb_query asks the store what /pdb/query/v4 would answer.
+  const queries: QueryContext = { storage, producer: config.certname, nodePurgeTtl: parseDuration(config.nodePurgeTtl, 14 * 86_400_000) };
   const pool = new CompilePool(config.compileWorkers, config.compileHeapMb,
-    (node, type, query) => exportedResources(storage, node, type, query, { nodePurgeTtl: config.nodePurgeTtl }));
+    (node, type, query) => exportedResources(storage, node, type, query, { nodePurgeTtl: config.nodePurgeTtl }),
+    async (query) => JSON.parse((await runRootQuery(queries, query)).body) as unknown[]);
   const ctx: MasterContext = {
     config, ca, remoteCa, storage, pool,
     catalogCache: new CatalogCache(config.catalogCacheBytes ?? 128 * 1024 * 1024),

@@ -2,9 +2,9 @@
 // worker keeps its own parse cache, so a warm worker compiles a further node quickly.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { answerExported, type ExportedSource } from '@kasper/compiler';
+import { answerExported, type ExportedSource, type PuppetDBSource } from '@kasper/compiler';
 
-export type { ExportedSource } from '@kasper/compiler';
+export type { ExportedSource, PuppetDBSource } from '@kasper/compiler';
 
 export interface CompileJob {
   environment: { name: string; manifest: string; modulepath: string[]; hieraConfig?: string; directory?: string };
@@ -26,7 +26,10 @@ import type { DiagnosticData } from '@kasper/diagnostics';
  */
 export type CompileResult = {
   catalog: string; gzip: Uint8Array; version: string; stored?: string;
-  /** It collected other nodes' exported resources: it changes when they do, so it is not cached. */
+  /**
+   * It read the store (collected other nodes' exported resources, or called puppetdb_query): it
+   * changes when the store does, so it is not cached.
+   */
   collectedExports?: boolean;
 } | { error: DiagnosticData };
 
@@ -45,10 +48,12 @@ export class CompilePool {
 
   private readonly heapMb: number;
   private readonly exported: ExportedSource | undefined;
+  private readonly pdb: PuppetDBSource | undefined;
 
-  constructor(size = Math.max(1, availableParallelism()), heapMb = 512, exported?: ExportedSource) {
+  constructor(size = Math.max(1, availableParallelism()), heapMb = 512, exported?: ExportedSource, pdb?: PuppetDBSource) {
     this.heapMb = heapMb;
     this.exported = exported;
+    this.pdb = pdb;
     for (let i = 0; i < size; i++) this.spawn();
   }
 
@@ -61,8 +66,9 @@ export class CompilePool {
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb, maxYoungGenerationSizeMb: 16 },
       workerData: { exports: port2, collects: this.exported !== undefined }, transferList: [port2],
     });
-    // A worker's questions for exported resources, answered from the store (see @kasper/compiler exported-bridge.ts).
-    if (this.exported) answerExported(port1, this.exported);
+    // A worker's questions for exported resources and PuppetDB queries, answered from the store
+    // (see @kasper/compiler exported-bridge.ts).
+    if (this.exported) answerExported(port1, this.exported, this.pdb);
     port1.unref();
     worker.on('exit', () => port1.close());
     const slot = { worker, busy: null as Pending | null };

@@ -2,7 +2,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { stringifyCatalog } from '@kasper/catalog';
-import { askExported, CompileError, compileCatalog, fromData, parseJsonData, parseYaml11Data, type Value } from '@kasper/compiler';
+import { askExported, askPuppetDB, CompileError, compileCatalog, fromData, parseJsonData, parseYaml11Data, type Value } from '@kasper/compiler';
 import { raise } from './messages.ts';
 import type { CompileJob, CompileResult } from './compile-pool.ts';
 
@@ -39,7 +39,9 @@ parentPort!.on('message', (job: CompileJob) => {
     const collectExported = collects
       ? askExported(exports, job.node, { fail: (reason) => raise('KSP-MASTER-019', { reason }), onAsk: () => (used.asked = true) })
       : undefined;
-    const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters, serverFacts, collectExported });
+    // puppetdb_query, answered by the master's thread from its store's query engine.
+    const queryPuppetDB = collects ? askPuppetDB(exports, { onAsk: () => (used.asked = true) }) : undefined;
+    const catalog = compileCatalog({ environment: job.environment, node: job.node, facts, trusted, classes, parameters, serverFacts, collectExported, queryPuppetDB });
     // The agent gets its catalog without exported resources; the whole one is stored, so other
     // nodes can collect them (as Puppet stores before it filters).
     const agent = catalog.agentView();

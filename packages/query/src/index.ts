@@ -8,3 +8,4 @@ export { invalid, QUERY_MESSAGES, QueryError, raise } from './errors.ts';
 export { addCriteria, hasNodeStateCriteria, parseDuration, parseOrderBy, parseQuery, restrictToActiveNodes } from './request.ts';
 export { exportedResources, pdbFilter, type ExportedQuery, type ExportedResource } from './exported.ts';
 export { globToRegex, nodeSelection, nodeSelectionQuery } from './nodes.ts';
+export { runRootQuery } from './root.ts';

@@ -77,6 +77,8 @@ export interface CallContext {
   renderEpp(source: string, file: string, params: Value): Value;
   /** Renders ERB source in Ruby, seeing the caller's scope (`file` undefined for inline ERB). */
   renderErb(source: string, file: string | undefined, name: string | undefined): string;
+  /** A PuppetDB query answered from the master's store (puppetdb_query); an error without one. */
+  queryPuppetDB(query: string | unknown[]): unknown[];
 }
 
 export type PuppetFunction = (ctx: CallContext, args: Value[], lambda: Lambda | null) => Value;

@@ -13,6 +13,7 @@ import { STDLIB_FUNCTIONS } from './stdlib.ts';
 import { RANDOM_FUNCTIONS } from './random.ts';
 import { HIERA_FUNCTIONS } from './hiera.ts';
 import { FILE_FUNCTIONS } from './files.ts';
+import { PUPPETDB_FUNCTIONS } from './puppetdb.ts';
 import { VALIDATE_FUNCTIONS } from './validate.ts';
 import { MORE_STDLIB_FUNCTIONS } from './stdlib-more.ts';
 
@@ -35,6 +36,7 @@ const ALL: BuiltinFunction[] = [
   ...RANDOM_FUNCTIONS,
   ...HIERA_FUNCTIONS,
   ...FILE_FUNCTIONS,
+  ...PUPPETDB_FUNCTIONS,
   ...VALIDATE_FUNCTIONS,
   ...MORE_STDLIB_FUNCTIONS,
 ];

@@ -7,7 +7,7 @@
 // requests.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
-  addCriteria, eventCounts, factNames, parseDuration, parseOrderBy, parseQuery, raise, restrictToActiveNodes, rootSpec, runQuery,
+  addCriteria, eventCounts, factNames, parseDuration, parseOrderBy, parseQuery, raise, restrictToActiveNodes, rootSpec, runQuery, runRootQuery,
   type Paging, type QueryContext,
 } from '@kasper/query';
 import type { MasterContext } from '../context.ts';
@@ -89,11 +89,6 @@ function ast(i: Input, allowPql: boolean): unknown {
 function paging(i: Input): Paging {
   return { limit: i.limit, offset: i.offset, orderBy: parseOrderBy(i.order_by) };
 }
-
-/** Paging given in a root query's `from` wins over the URL's, as in PuppetDB. */
-const mergePaging = (url: Paging, query: Paging): Paging => ({
-  limit: query.limit ?? url.limit, offset: query.offset ?? url.offset, orderBy: query.orderBy ?? url.orderBy,
-});
 
 // ---------------------------------------------------------------------------------------------
 
@@ -182,15 +177,12 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
     const i = input(req);
     refuseUnsupported(i);
     if (i.query === undefined || i.query === '') throw raise('KSP-QUERY-010', { name: 'query' });
-    let q = ast(i, true);
+    const q = ast(i, true);
     if (i.ast_only) {
       rootSpec(q); // a query that does not compile is refused here too
       return send(reply, JSON.stringify(q));
     }
-    const spec = rootSpec(q);
-    if (spec.entity !== 'environments') q = restrictToActiveNodes(q);
-    const restricted = rootSpec(q);
-    const a = await runQuery(qc, { entity: restricted.entity, query: restricted.query, paging: mergePaging(paging(i), restricted.paging) }, { includeTotal: i.include_total });
+    const a = await runRootQuery(qc, q, { paging: paging(i), includeTotal: i.include_total });
     return send(reply, a.body, a.total);
   });
 
