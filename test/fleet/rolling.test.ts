@@ -8,7 +8,8 @@
 //      hook seeing the fleet as it was at that moment;
 //   2. code whose health page is broken fails the check on the first node: the rollout stops,
 //      the other two are left untouched (their files, their hooks), exit 1;
-//   3. a noop run chosen by class touches only that class's node and changes nothing;
+//   3. a noop run chosen by class touches only that class's node and changes nothing; a run
+//      that cannot happen (its lock held) is answered at once by a failed report;
 //   4. an agent whose connection is cut (its socket killed, new ones refused) is known to the
 //      master as gone, still runs on its interval, and connects again when it can;
 //   5. docs/deploy.md's HAProxy recipe: Debian's haproxy balances the three web services, and
@@ -234,6 +235,19 @@ test('rolling runs: one by one with hooks, a failing health check stops the roll
   assert.match(noop.out, /ran: {7}1 /);
   assert.equal(out(a3), 'v2');
   assert.deepEqual(hookLines().length, 1, 'no hooks in noop');
+
+  // A run that cannot happen (another run holds agent2's lock) is answered at once with a
+  // failed report saying why, not after the wait for a report runs out.
+  const holder = spawn('sleep', ['120']);
+  procs.push(holder);
+  const lock = join(work, a2.name, 'var/state/agent_catalog_run.lock');
+  writeFileSync(lock, String(holder.pid));
+  const locked = run('--nodes', a2.name, '--timeout', '120');
+  assert.equal(locked.code, 1, locked.out);
+  assert.match(locked.out, /agent2\.rolling\.test: the run failed \(0 resource\(s\) failed\): Another agent run is in progress \(lock held\)/);
+  assert.equal(out(a2), 'v2');
+  holder.kill('SIGKILL');
+  rmSync(lock, { force: true });
 
   // 4. agent3 again, running every 3 s. Its connection is cut: the socket killed, and new
   //    connections to the master refused for a while.

@@ -7,7 +7,7 @@ import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto';
 import { request } from 'node:https';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { parseCatalog, type Catalog, type LogLevel, type Report } from '@kasper/catalog';
+import { parseCatalog, Report, type Catalog, type LogLevel } from '@kasper/catalog';
 // The agent's one use of the CA package: making its key and CSR, the client side of the CA's
 // protocol (docs/architecture.md records the exception). Loaded only when a key or CSR is made.
 import type { CsrOptions } from '@kasper/ca';
@@ -417,6 +417,25 @@ export async function agentRun(settings: AgentConfig, client: MasterClient, aske
 }
 
 /**
+ * A run the master asked for that did not happen (another run holds the lock, no catalog and
+ * none cached…): a failed report saying why, with the asked run's id, so whoever asked learns
+ * it now instead of waiting for a report that will not come.
+ */
+async function reportNoRun(config: AgentConfig, client: MasterClient, asked: RunRequestEvent, error: string, code?: string): Promise<void> {
+  const environment = asked.environment ?? config.environment;
+  const report = new Report({ name: config.certname, version: '', environment }, config.noop || asked.noop, asked.transaction_uuid);
+  report.job_id = asked.job_id;
+  report.log('err', 'Kasper', error, undefined, code);
+  report.fail();
+  try {
+    const r = await client.call('PUT', `/puppet/v3/report/${config.certname}?environment=${encodeURIComponent(environment)}`, { body: JSON.stringify(report) });
+    if (r.status >= 300) config.onLog?.('warning', 'Kasper', `The master did not store the report of the run it asked for: HTTP ${r.status} ${answerText(r)}`);
+  } catch (e) {
+    config.onLog?.('warning', 'Kasper', `Could not send the report of the run the master asked for: ${(e as Error).message}`);
+  }
+}
+
+/**
  * `kasper agent`: bootstraps the certificate, then runs once (`onetime`) or every
  * `runinterval` (plus up to `splay`) seconds until SIGTERM. SIGHUP starts a run now; SIGTERM
  * lets the resource in hand finish and ends the run there. Everything said goes to `onLog` and
@@ -442,6 +461,7 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
     const r = await agentRun(config, client, asked);
     if (!r.report) {
       log('err', 'Kasper', r.error ?? 'the run failed', r.code);
+      if (asked) await reportNoRun(config, client, asked, r.error ?? 'the run failed', r.code);
       return 1;
     }
     log('notice', 'Kasper', `${r.report.summary()}${r.usedCache ? ' (CACHED CATALOG)' : ''}`);

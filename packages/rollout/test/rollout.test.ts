@@ -2,7 +2,7 @@
 // The rollout itself runs against real agents in test/fleet/rolling.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { batchSize, progressLine, progressTable, RolloutError, summary, type NodeProgress } from '../src/index.ts';
+import { batchSize, ProgressPrinter, progressLine, progressTable, RolloutError, summary, type NodeProgress } from '../src/index.ts';
 
 test('--batch: a number of nodes, or a percentage of those chosen (rounded up, at least one)', () => {
   assert.equal(batchSize('1', 10), 1);
@@ -33,4 +33,27 @@ test('the progress table, its lines, and the summary', () => {
   const text = summary({ jobId: 'run-x', nodes: rows, batches: 2, stopped: true, ran: ['web01.example.com'], changed: ['web01.example.com'], failed: ['web01.example.com'], untouched: ['web02.example.com', 'db\u001b[2J01'] });
   assert.match(text, /Rollout run-x: STOPPED\n {2}ran: {7}1 {2}web01\.example\.com\n {2}changed: {3}1 {2}web01\.example\.com\n {2}unchanged: 0 {2}—\n {2}failed: {4}1 {2}web01\.example\.com\n {2}web01\.example\.com: health check failed/);
   assert.match(text, /untouched: 2 {2}web02\.example\.com, db \[2J01\n$/);
+});
+
+test('on a terminal the table is redrawn in place; notes go above it', () => {
+  let text = '';
+  const p = new ProgressPrinter((t) => (text += t), true);
+  const rows: NodeProgress[] = [{ node: 'a.test', batch: 1, phase: 'running' }, { node: 'b.test', batch: 2, phase: 'waiting' }];
+  p.progress(rows[0], rows);
+  assert.equal(text, progressTable(rows));
+  text = '';
+  rows[0].phase = 'done';
+  p.progress(rows[0], rows);
+  // Three lines drawn: back up three, clear, draw again.
+  assert.equal(text, `\u001b[3F\u001b[J${progressTable(rows)}`);
+  text = '';
+  p.note('stopping');
+  assert.equal(text, '\u001b[3F\u001b[Jstopping\n');
+  text = '';
+  p.progress(rows[1], rows);
+  assert.equal(text, progressTable(rows));
+  // Not a terminal: a line per change, nothing redrawn.
+  const lines: string[] = [];
+  new ProgressPrinter((t) => lines.push(t), false).progress(rows[0], rows);
+  assert.deepEqual(lines, ['[batch 1] a.test: done\n']);
 });
