@@ -213,6 +213,7 @@ const MESSAGES = {
   'KSP-FUNC-105': { message: '{message}', hint: "String(x, format): a format is '%<flags><width>.<prec><letter>' with a letter the value's type takes (Puppet's string converter); a Hash maps types to formats, Array and Hash to {format, separator, separator2, string_formats}" },
   'KSP-FUNC-106': { message: '{message}', hint: "sprintf() formats as Ruby's format does: a directive it knows for each argument, and a value that converts (Integer() for %d, Float() for %f)" },
     'KSP-FUNC-120': { message: 'puppetdb_query: {reason}', hint: 'puppetdb_query asks the master\'s store (its PuppetDB-compatible query API): compile on a Kasper master (kasper compile and kasper apply have no store to ask), and check the query with /pdb/query/v4' },
+  'KSP-FUNC-107': { message: 'odd number of arguments for Hash', hint: 'Hash.new of a flat array takes keys and values in pairs: [k1, v1, k2, v2]' },
   'KSP-FUNC-041': { message: '{message}', hint: "the module's Ruby function failed: the message names its file and line" },
   'KSP-FUNC-091': { message: '{message}', hint: "assert_private(): the class or defined type is private to its module; declare it from that module's code (or a public class of it)" },
   'KSP-FUNC-090': { message: 'comparison of {left} with {right} failed', hint: "sort() without a lambda compares as Ruby's <=> does: numbers with numbers, strings with strings, arrays element by element; give a lambda (compare($a, $b)) to order mixed values" },
@@ -247,6 +248,7 @@ const MESSAGES = {
   'KSP-TYPE-017': { message: 'A Tuple-Type[] accepts 1 or more arguments. Got 0', hint: 'name the types of the elements: Tuple[String, Integer]' },
   'KSP-TYPE-018': { message: '{type}-Type[] accepts 0 to 2 arguments. Got {count}', hint: "give a lower and an upper bound: Timespan['0-01:00:00', '1-00:00:00'] (default for an open end)" },
   'KSP-TYPE-019': { message: '{type}-Type[] bound {value}: {message}', hint: "a bound is a Timespan/Timestamp, a number of seconds, a string in Puppet's format, or default" },
+  'KSP-TYPE-020': { message: '{type}-Type[] arguments must be types. Got {value}', hint: 'give the element type first (Array[String]), or both sizes (Array[1, 2])' },
 } as const satisfies Record<string, MessageDef>;
 
 export const COMPILER_MESSAGES = defineCatalogue({

@@ -1,11 +1,11 @@
 // Functions on types and values, as Puppet 7 ships them: type, assert_type, new (and Type(…)),
 // convert_to, unwrap; call and getvar, which reach other functions and variables by name.
-import { parseManifest } from '@kasper/language';
+import { parseManifest, type Expression } from '@kasper/language';
 import { TIMESPAN_FORMATS, TIMESTAMP_FORMATS, parseTimespan, parseTimestamp, secondsToNs, timespanFromHash } from '../types/time.ts';
 import { DEFAULT, PIterator, PDeferred, PRegexp, PSensitive, PTimespan, PTimestamp, hashGet, isType, NOT_FOUND, parseNumber, type Value } from '../values.ts';
 import {
   ArrayType, BooleanType, DeferredType, FloatType, PatternType, StructType, HashType, IntegerType, Numeric, OptionalType, PType, RegexpType, SensitiveType, StringType,
-  TypeAliasType, VariantType, Default, InitType, TimeType, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
+  TypeAliasType, VariantType, NotUndefType, TypeType, TupleType, Any, Default, InitType, TimeType, Undef, DEFERRED_NAME, describeArgumentMismatch, describeMismatch, typeNameOf, formatValue, generalize, inferType,
 } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { toNumeric } from './collections.ts';
@@ -34,12 +34,30 @@ function reduce(t: PType): PType {
 export function parseTypeString(ctx: CallContext, text: string): Value {
   const parsed = parseManifest(text, '<type string>');
   const expr = parsed.program.body[0];
-  if (parsed.diagnostics.some((d) => d.severity === 'error') || parsed.program.body.length !== 1 || !expr) {
+  if (parsed.diagnostics.some((d) => d.severity === 'error') || parsed.program.body.length !== 1 || !expr || !typeSpecification(expr)) {
     throw ctx.error('KSP-FUNC-010', { text });
   }
   const t = ctx.evaluate(expr);
   if (!isType(t)) throw ctx.error('KSP-FUNC-010', { text });
   return t;
+}
+
+/**
+ * Whether an expression is what Puppet's type parser reads: a type name, or one with
+ * parameters that are literals, names, regexes, arrays, hashes and types (no calls, no variables).
+ */
+function typeSpecification(e: Expression, top = true): boolean {
+  switch (e.kind) {
+    case 'QualifiedReference': return true;
+    case 'AccessExpression': return e.target.kind === 'QualifiedReference' && e.keys.every((k) => typeSpecification(k, false));
+    case 'LiteralString': case 'QualifiedName': case 'LiteralNumber': case 'LiteralRegex': case 'LiteralDefault': case 'LiteralUndef': case 'LiteralBoolean':
+      return !top;
+    case 'UnaryMinusExpression': return !top && e.expr.kind === 'LiteralNumber';
+    case 'LiteralList': return !top && e.values.every((k) => typeSpecification(k, false));
+    case 'LiteralHash': return !top && e.entries.every((x) => typeSpecification(x.key, false) && typeSpecification(x.value, false));
+    case 'ConcatenatedString': return !top && e.segments.every((x) => x.kind === 'LiteralString');
+    default: return false;
+  }
 }
 
 const assertType: PuppetFunction = (ctx, args, lambda) => {
@@ -140,7 +158,13 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     else if (typeof v === 'bigint') result = v !== 0n;
     else if (typeof v === 'number') result = v !== 0;
     else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Boolean' });
-  } else if (t instanceof ArrayType) {
+  } else if (t instanceof NotUndefType) {
+    // NotUndef[T].new is T.new (NotUndef alone: the value as it is, when it is not undef).
+    result = t.type === Any ? v : convert(ctx, t.type, args);
+  } else if (t instanceof TypeType) {
+    // Type.new('Integer[1]') reads the text as a type, as Puppet's type parser does.
+    result = typeof v === 'string' ? parseTypeString(ctx, v) : v;
+  } else if (t instanceof ArrayType || t instanceof TupleType) {
     const wrap = args[1] === true;
     if (Array.isArray(v)) result = v;
     else if (v instanceof PIterator) result = [...v.items];
@@ -150,11 +174,12 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     else if (typeof v === 'bigint') result = Array.from({ length: Number(v) }, (_x, i) => BigInt(i));
     else if (v instanceof IntegerType && v.min !== null && v.max !== null) result = Array.from({ length: Number(v.max - v.min + 1n) }, (_x, i) => v.min! + BigInt(i));
     else result = [v];
-  } else if (t instanceof HashType) {
+  } else if (t instanceof HashType || t instanceof StructType) {
     if (v instanceof Map) result = v;
     else if (Array.isArray(v)) {
       const h = new Map<Value, Value>();
       if (v.every((x) => Array.isArray(x) && x.length === 2)) for (const x of v as Value[][]) h.set(x[0], x[1]);
+      else if (v.length % 2 !== 0) throw ctx.error('KSP-FUNC-107', {});
       else for (let i = 0; i + 1 < v.length; i += 2) h.set(v[i], v[i + 1]);
       result = h;
     } else throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: 'Hash' });
@@ -162,13 +187,6 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
     result = v instanceof PSensitive ? v : new PSensitive(v);
   } else if (t instanceof DeferredType) {
     result = newDeferred(ctx, args);
-  } else if (t instanceof VariantType) {
-    for (const member of t.types) {
-      try {
-        return convert(ctx, member, args);
-      } catch { /* try the next */ }
-    }
-    throw ctx.error('KSP-FUNC-014', { value: formatValue(v), type: t });
   } else if (t instanceof TimeType) {
     result = newTime(ctx, t.name === 'Timestamp', args);
   } else if (t instanceof RegexpType) {
@@ -178,7 +196,7 @@ export function convert(ctx: CallContext, type: PType, args: Value[]): Value {
   } else {
     throw ctx.error('KSP-FUNC-015', { type: t });
   }
-  if (!type.isInstance(result)) throw ctx.error('KSP-FUNC-016', { type: t.name, mismatch: describeMismatch(type, result) });
+  if (!type.isInstance(result)) throw ctx.error('KSP-FUNC-016', { type: t.toString(), mismatch: describeMismatch(type, result) });
   return result;
 }
 

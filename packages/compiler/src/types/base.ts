@@ -164,8 +164,11 @@ export class Size {
   readonly min: bigint | null;
   readonly max: bigint | null;
   constructor(min: bigint | null, max: bigint | null) {
-    this.min = min;
-    this.max = max;
+    // A size below zero is zero, as Puppet makes it (String[-1] is String[0]), and then the
+    // lower bound may not pass the upper.
+    this.min = min !== null && min < 0n ? 0n : min;
+    this.max = max !== null && max < 0n ? 0n : max;
+    if (this.min !== null && this.max !== null && this.min > this.max) throw raise('KSP-TYPE-016', { from: String(this.min), to: String(this.max) });
   }
   test(n: number): boolean {
     return (this.min === null || BigInt(n) >= this.min) && (this.max === null || BigInt(n) <= this.max);
@@ -209,8 +212,17 @@ export class OptionalType extends PType {
     return this.type.isAssignable(o);
   }
   protected override params(): string[] {
-    return [this.type.toString()];
+    return [innerParam(this.type)];
   }
+}
+
+/**
+ * How Optional and NotUndef print what they wrap: a string they were given stays the string
+ * (`Optional['a']`, as Puppet prints it), a type prints as itself.
+ */
+function innerParam(t: PType): string {
+  const v = t.name === 'String' ? (t as PType & { value?: string }).value : undefined;
+  return v === undefined ? t.toString() : quote(v);
 }
 
 export class NotUndefType extends PType {
@@ -228,7 +240,7 @@ export class NotUndefType extends PType {
     return !o.isInstance(undefined) && this.type.isAssignable(o);
   }
   protected override params(): string[] {
-    return resolve(this.type) === Any ? [] : [this.type.toString()];
+    return resolve(this.type) === Any ? [] : [innerParam(this.type)];
   }
 }
 

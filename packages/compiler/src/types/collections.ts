@@ -51,6 +51,8 @@ export class ArrayType extends PType {
     return { keys: [], values: [this.element] };
   }
   protected override params(): string[] {
+    // An empty range says only that (`Array[0, 0]`, the type of []), as Puppet prints it.
+    if (this.size.min === 0n && this.size.max === 0n) return ['0', '0'];
     const p: string[] = [];
     const anyElement = resolve(this.element) === Any;
     if (!anyElement || !this.size.unbounded) p.push(this.element.toString());
@@ -85,6 +87,7 @@ export class HashType extends PType {
     return { keys: [this.key], values: [this.value] };
   }
   protected override params(): string[] {
+    if (this.size.min === 0n && this.size.max === 0n) return ['0', '0'];
     const anyKV = resolve(this.key) === Any && resolve(this.value) === Any;
     const p = anyKV && this.size.unbounded ? [] : [this.key.toString(), this.value.toString()];
     return [...p, ...this.size.params()];

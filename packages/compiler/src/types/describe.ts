@@ -1,7 +1,7 @@
 // What the type system says about values: the type of a value (inference, generalization), why
 // a value does not match a type (Puppet's "expects … got …"), and values as strings.
 import { DEFAULT, PBinary, PDeferred, PIterator, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, hashGet, isType, NOT_FOUND, type Value } from '../values.ts';
-import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, SensitiveType, Size, TimeType, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
+import { ANY_SIZE, Any, CallableType, Data, Default, DeferredType, Numeric, OptionalType, PType, RichData, Scalar, ScalarData, SensitiveType, Size, TimeType, TypeAliasType, TypeType, Undef, Unit, VariantType, formatFloat, quote, resolve, sizeOf } from './base.ts';
 import { BooleanT, BooleanType, EnumType, FloatType, IntegerType, PatternType, RegexpType, StringType } from './scalars.ts';
 import { ArrayType, CollectionType, HashType, StructType, TupleType } from './collections.ts';
 import { ClassType, ResourceType } from './catalog.ts';
@@ -73,16 +73,30 @@ function variantOf(types: PType[]): PType {
   return unique.length === 1 ? unique[0] : new VariantType(unique);
 }
 
+/** The one type of several values, as Puppet's common_type reduces them two by two. */
 function commonType(types: PType[]): PType {
   if (types.length === 0) return Unit;
-  const first = generalize(types[0]);
-  if (types.every((t) => generalize(t).toString() === first.toString())) return first;
-  if (types.every((t) => t instanceof IntegerType || t instanceof FloatType)) return Numeric;
-  if (types.every((t) => isScalarType(t))) return Scalar;
-  if (types.every((t) => isDataType(t))) return Data;
+  return types.map(generalize).reduce(common);
+}
+
+function common(a: PType, b: PType): PType {
+  // Undef and Unit give way to the other side (Puppet's rule, though Scalar and Undef is Any).
+  if (a === Undef || a === Unit) return b;
+  if (b === Undef || b === Unit) return a;
+  if (a.isAssignable(b)) return a;
+  if (b.isAssignable(a)) return b;
+  if (a instanceof ArrayType && b instanceof ArrayType) return new ArrayType(common(a.element, b.element));
+  if (a instanceof HashType && b instanceof HashType) return new HashType(common(a.key, b.key), common(a.value, b.value));
+  if (a instanceof TypeType && b instanceof TypeType) return new TypeType(common(a.type, b.type));
+  const both = (f: (t: PType) => boolean) => f(a) && f(b);
+  if (both((t) => t instanceof IntegerType || t instanceof FloatType)) return Numeric;
+  if (both(isScalarDataType)) return ScalarData;
+  if (both(isScalarType)) return Scalar;
+  if (both(isDataType)) return Data;
   return RichData;
 }
-const isScalarType = (t: PType) => t instanceof IntegerType || t instanceof FloatType || t instanceof StringType || t instanceof BooleanType || t instanceof RegexpType;
+const isScalarDataType = (t: PType) => t instanceof IntegerType || t instanceof FloatType || t instanceof StringType || t instanceof BooleanType;
+const isScalarType = (t: PType) => isScalarDataType(t) || t instanceof RegexpType || t instanceof TimeType;
 const isDataType = (t: PType): boolean => isScalarType(t) || t === Undef || t instanceof ArrayType || t instanceof TupleType || t instanceof HashType || t instanceof StructType;
 
 // ---------------------------------------------------------------- mismatch messages

@@ -9,7 +9,7 @@ import { Binary, InitType, IterableType, IteratorType, RuntimeType, SemVerRange,
 import { ERROR_TYPE, ErrorParamType, ObjectType } from './objects.ts';
 import { ArrayType, CollectionType, HashType, type StructEntry, StructType, TupleType } from './collections.ts';
 import { CatalogEntry, ClassType, ResourceType } from './catalog.ts';
-import { formatValue } from './describe.ts';
+import { formatValue, typeNameOf } from './describe.ts';
 import { raise } from '../messages.ts';
 
 const BY_NAME: Record<string, () => PType> = {
@@ -152,6 +152,8 @@ export function parameterize(t: PType, args: Value[]): Value {
     }
     case 'Array': {
       if (a.length === 0) return new ArrayType();
+      // A size alone needs its upper bound too (Array[1, 2]); Array[1] is refused, as by Puppet.
+      if ((typeof a[0] === 'bigint' || a[0] === DEFAULT) && a.length === 1) throw raise('KSP-TYPE-020', { type: 'Array', value: typeNameOf(a[0]) });
       if (typeof a[0] === 'bigint' || a[0] === DEFAULT) return new ArrayType(Any, new Size(intArg(a[0], 'Array'), a.length > 1 ? intArg(a[1], 'Array') : null));
       return new ArrayType(asType(a[0], 'Array'), new Size(a.length > 1 ? intArg(a[1], 'Array') : null, a.length > 2 ? intArg(a[2], 'Array') : null));
     }
@@ -166,6 +168,7 @@ export function parameterize(t: PType, args: Value[]): Value {
       const types: PType[] = [];
       const ints: Value[] = [];
       for (const v of a) (isType(v) ? types.push(v) : ints.push(v));
+      if (types.length === 0) throw raise('KSP-TYPE-017', {});
       if (ints.length === 0) return new TupleType(types);
       const min = intArg(ints[0], 'Tuple');
       const max = ints.length > 1 ? intArg(ints[1], 'Tuple') : null;
@@ -200,8 +203,15 @@ export function parameterize(t: PType, args: Value[]): Value {
       if (typeof v === 'string') return new NotUndefType(new StringType(ANY_SIZE, v));
       return new NotUndefType(a.length ? asType(v, 'NotUndef') : Any);
     }
-    case 'Variant':
-      return new VariantType(a.map((v) => asType(v, 'Variant')));
+    case 'Variant': {
+      // The same type twice is once, and a Variant of one type is that type (Puppet's normal form).
+      const types: PType[] = [];
+      for (const v of a) {
+        const t = asType(v, 'Variant');
+        if (!types.some((x) => x.toString() === t.toString())) types.push(t);
+      }
+      return types.length === 1 ? types[0] : new VariantType(types);
+    }
     case 'Sensitive':
       return new SensitiveType(a.length ? asType(a[0], 'Sensitive') : Any);
     case 'Type':
