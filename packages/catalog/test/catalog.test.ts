@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Catalog, CatalogFloat, capitalizeType, parseCatalog, parseRef, stringifyCatalog } from '../src/index.ts';
+import { Catalog, CatalogFloat, CatalogInteger, capitalizeType, catalogInteger, parseCatalog, parseRef, plainRichValue, richScalarData, stringifyCatalog } from '../src/index.ts';
 
 test('resource references parse and format the way Puppet writes them', () => {
   assert.deepEqual(parseRef('File[/etc/motd]'), { type: 'File', title: '/etc/motd' });
@@ -27,6 +27,34 @@ test('catalog JSON round-trips, keeps parameter order and prints floats as float
   assert.deepEqual([...back.find('Notify', 'a')!.parameters.keys()], ['message', 'ratio', 'count']);
   assert.deepEqual(back.edges, [{ source: 'Class[Base]', target: 'Notify[a]' }]);
   assert.throws(() => back.add({ type: 'Notify', title: 'a', tags: [], exported: false, parameters: new Map() }), /duplicate resource Notify\[a\]/);
+});
+
+test('Integers beyond 2^53 keep every digit through the catalog JSON, both ways', () => {
+  assert.equal(catalogInteger(42n), 42);
+  assert.ok(catalogInteger(12345678901234567n) instanceof CatalogInteger);
+  const c = new Catalog('n1', 'production', 1);
+  c.add({ type: 'Notify', title: 'big', tags: [], exported: false,
+    parameters: new Map<string, never>([['message', catalogInteger(12345678901234567n) as never], ['list', [catalogInteger(-9223372036854775808n), 1] as never]]) });
+  const text = stringifyCatalog(c);
+  assert.match(text, /"message": 12345678901234567,/);
+  assert.match(text, /-9223372036854775808,/);
+  // JSON.stringify anywhere (storage, reports) writes the digits too.
+  assert.equal(JSON.stringify({ n: new CatalogInteger(9007199254740993n) }), '{"n":9007199254740993}');
+  const back = parseCatalog(text).find('Notify', 'big')!;
+  assert.deepEqual(back.parameters.get('message'), new CatalogInteger(12345678901234567n));
+  assert.equal((back.parameters.get('list') as unknown[])[1], 1);
+});
+
+test("rich data as an agent's providers take it: text, a Binary's bytes, Default, Integer-keyed hashes", () => {
+  const plain = (v: unknown): unknown => plainRichValue(v, plain) ?? v;
+  assert.equal(plain(richScalarData('SemVer', '1.2.3')), '1.2.3');
+  assert.equal(plain(richScalarData('URI', 'http://x/')), 'http://x/');
+  assert.deepEqual(plain(richScalarData('Binary', 'AAH+/w==')), Buffer.from([0, 1, 254, 255]));
+  assert.equal(plain(richScalarData('Regexp', '^a+$')), '/^a+$/');
+  assert.equal(plain({ __ptype: 'Default' }), 'default');
+  assert.deepEqual(plain({ __ptype: 'Hash', __pvalue: [1, 'one', 2, 'two'] }), { 1: 'one', 2: 'two' });
+  assert.equal(plainRichValue({ a: 1 }, plain), undefined);
+  assert.equal(plainRichValue('x', plain), undefined);
 });
 
 test('agentView leaves out exported resources and the edges touching them, keeps the rest', () => {

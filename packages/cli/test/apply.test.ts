@@ -57,6 +57,15 @@ test('apply -e, --noop changes nothing, and failures give exit code 4 with --det
   assert.match(failing.err, /Error: \/Stage\[main\]\/Main\/Exec\[no\]: '\/bin\/false' returned 1/);
 });
 
+test('apply writes a Binary file content as its bytes and a SemVer message as its text, as puppet apply does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-rich-'));
+  const r = await run('apply', '--vardir', join(dir, 'var'), '-e',
+    `file { '${dir}/bin.out': content => Binary([0, 1, 254, 255]) }\nnotify { 'v': message => SemVer('1.2.3') }`);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual([...readFileSync(join(dir, 'bin.out'))], [0, 1, 254, 255]);
+  assert.match(r.out, /Notice: 1\.2\.3/);
+});
+
 test('a compile error in apply points at the code', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-'));
   const r = await run('apply', '--vardir', join(dir, 'var'), '-e', 'include nope');
