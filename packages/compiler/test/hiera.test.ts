@@ -118,3 +118,41 @@ test('merge strategies on plain values', () => {
   assert.deepEqual([...(deep.get('a') as Map<Value, Value>).entries()], [['y', 2n], ['x', 1n]]);
   assert.equal(deep.get('b'), 3n);
 });
+
+test('eyaml levels: lookup_key in defaults or a level, globs, a module layer, options interpolated, decrypted values merged', async () => {
+  const { Keyring, encryptForOutput } = await import('@kasper/secrets');
+  const keys = join(import.meta.dirname, '..', '..', '..', 'test', 'secrets', 'fixture', 'keys');
+  const enc = (v: string) => encryptForOutput(v, new Keyring({ publicKey: join(keys, 'production', 'public_key.pkcs7.pem') }), 'string');
+  // The defaults name the backend and its options; the environment's name picks the key folder.
+  write('ey/hiera.yaml', `---
+version: 5
+defaults:
+  datadir: data
+  lookup_key: eyaml_lookup_key
+  options:
+    pkcs7_private_key: "${keys}/%{environment}/private_key.pkcs7.pem"
+hierarchy:
+  - name: secrets
+    globs: ["secrets/*.eyaml"]
+  - name: plain
+    path: common.yaml
+    data_hash: yaml_data
+`);
+  write('ey/data/secrets/a.eyaml', `---\nlookup_options:\n  list:\n    merge: unique\nlist:\n  - ${enc('one')}\ntoken: ${enc('from a')}\n`);
+  write('ey/data/secrets/b.eyaml', `---\nlist:\n  - ${enc('two')}\n  - plain\n`);
+  write('ey/data/common.yaml', 'list: [three]\nplain: not decrypted ENC[PKCS7,abc]\n');
+  write('eymod/hiera.yaml', `version: 5\nhierarchy:\n  - name: m\n    path: m.eyaml\n    lookup_key: eyaml_lookup_key\n    options: { pkcs7_private_key: "${keys}/production/private_key.pkcs7.pem" }\n`);
+  write('eymod/data/m.eyaml', `mod::pw: ${enc('module secret')}\n`);
+  const h = new Hiera([join(root, 'ey/hiera.yaml')], (m) => (m === 'mod' ? join(root, 'eymod') : undefined));
+  const s = { variable: (n: string) => (n === 'environment' ? 'production' : undefined) };
+  assert.deepEqual(h.lookup('token', s), { found: true, value: 'from a' });
+  assert.deepEqual(h.lookup('list', s), { found: true, value: ['one', 'two', 'plain', 'three'] });
+  assert.deepEqual(h.lookup('mod::pw', s), { found: true, value: 'module secret' });
+  // A yaml_data level does not decrypt.
+  assert.deepEqual(h.lookup('plain', s), { found: true, value: 'not decrypted ENC[PKCS7,abc]' });
+  assert.deepEqual(h.decryptedSecrets(), ['module secret', 'from a']);
+  // Another environment names another key folder, which does not exist.
+  assert.throws(() => h.lookup('token', { variable: (n: string) => (n === 'environment' ? 'testing' : undefined) }), /testing\/private_key\.pkcs7\.pem: ENOENT/);
+  write('ey2/hiera.yaml', 'version: 5\nhierarchy:\n  - name: secrets\n    lookup_key: eyaml_lookup_key\n');
+  assert.throws(() => new Hiera([join(root, 'ey2/hiera.yaml')], () => undefined), /one of 'path', 'paths' 'glob', 'globs' or 'mapped_paths' must be declared/);
+});
