@@ -3,7 +3,7 @@
 // in interleaved rounds with `node -e 0` (the floor: Node's own start) so every command sees the
 // same machine load; medians, and each command's time as a multiple of the floor in the same run.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure, type Measurement } from './measure.ts';
 import type { BenchReport } from './parser.bench.ts';
@@ -41,7 +41,7 @@ export function runStartupBench(): BenchReport {
     if (failed.length) throw new Error(`start-up benchmark: failed: ${failed.join(', ')}`);
     const floor = median(runs[0].map((m) => m.medianMs));
     const lines = [
-      `Medians of ${ROUNDS} interleaved rounds (every command once per round), after one warm-up run each.`,
+      `Medians of ${ROUNDS} interleaved rounds (every command once per round), after one warm-up run each; the machine's load average was ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores at the start.`,
       '',
       '| command | time | × `node -e 0` | peak memory |',
       '|---|---|---|---|',
