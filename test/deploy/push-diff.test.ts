@@ -5,7 +5,7 @@
 // the report, and refuses the push as push_gate says.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -264,4 +264,30 @@ describe('kasper code: a catalog diff on every push', () => {
     const report = JSON.parse(readFileSync(records()[0].json, 'utf8')) as DiffReport;
     assert.deepEqual(report.groups[0].changes.resources.added[0].parameters, { ip: '10.0.0.9' });
   });
+
+  it("the master's node classifier places and classifies the nodes, as for the master's compiles", () => {
+    write(work, { 'modules/banner/manifests/init.pp': "class banner(String $text) { file { '/etc/banner': content => \"${text}\\n\" } }\n" });
+    commit(work, 'a banner class');
+    assert.equal(push().status, 0);
+    // The classifier: web nodes get the banner, lab1 (stored in testing) is put in production.
+    const enc = join(root, 'enc.sh');
+    write(root, { 'enc.sh': "#!/bin/sh\ncase \"$1\" in\n  web*) printf 'classes:\\n  banner:\\n    text: hello\\n' ;;\n  lab1*) printf 'environment: production\\n' ;;\n  *) printf '{}\\n' ;;\nesac\n" });
+    chmodSync(enc, 0o755);
+    conf('broken', `external_nodes = ${enc}\n`);
+    write(work, { 'modules/banner/manifests/init.pp': "class banner(String $text) { file { '/etc/banner': content => \"${text}!\\n\" } }\n" });
+    commit(work, 'the banner says it louder');
+    const r = push();
+    assert.equal(r.status, 0, r.out);
+    const lines = remote(r.out);
+    assert.ok(lines.includes('kasper:   compiling 4 nodes of environment production with 2 workers'), r.out);
+    const group = lines.indexOf('kasper:   ● 1 changed — 2 nodes: web1.example.com, web2.example.com');
+    assert.ok(group >= 0, r.out);
+    assert.equal(lines[group + 1], 'kasper:       ~ File[/etc/banner] (content)');
+    assert.ok(lines.includes('kasper:   unchanged: 2 nodes (db1.example.com, lab1.example.com)'), r.out);
+    const report = JSON.parse(readFileSync(records()[0].json, 'utf8')) as DiffReport;
+    const param = report.groups[0].changes.resources.changed[0].parameters[0];
+    assert.deepEqual([param.from, param.to], ['hello\n', 'hello!\n']);
+    conf('broken');
+  });
 });
+

@@ -52,6 +52,10 @@ export async function runCodeCheck(opts: object, out: Output): Promise<void> {
     const verdicts = await checkPush({ codedir: s.codedir, environmentpath: s.environmentpath }, updates, {
       diff: true, gate, fleet, workers: s.push_diff_workers, basemodulepath: s.basemodulepath, timeoutSeconds: s.push_diff_timeout, print,
       exported: (node, type, query) => exportedResources(db!, node, type, query, { nodePurgeTtl: s.node_purge_ttl }),
+      classify: s.external_nodes ? async (node) => {
+        const { classify } = await import('@kasper/master/classifier');
+        return classify(s.external_nodes, node);
+      } : undefined,
     });
     if (verdicts.some((v) => !v.accepted)) out.exitCode = 1;
   } catch (e) {

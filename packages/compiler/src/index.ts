@@ -18,6 +18,7 @@ export { answerExported, askExported, askPuppetDB, type ExportedSource, type Pup
 export type { QueryPuppetDB } from './functions/puppetdb.ts';
 export { Hiera, HieraError, parseMerge, type MergeOptions, type MergeStrategy } from './hiera.ts';
 export { loadFactsFile, factsFromData, fromData, parseJsonData, parseYamlData, parseYaml11Data } from './facts.ts';
+export { classificationFromYaml } from './classification.ts';
 export * from './values.ts';
 
 export interface CompileRequest {

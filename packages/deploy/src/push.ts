@@ -32,6 +32,11 @@ export interface PushCheckOptions {
   /** Compile worker threads; default half the cores, at least one. */
   workers?: number;
   basemodulepath?: string[];
+  /**
+   * The master's node classifier (external_nodes), as its compiles ask it: the environment it
+   * puts a node in wins over the stored one, and its classes and parameters are declared.
+   */
+  classify?: (node: string) => Promise<{ environment?: string; yaml?: string }>;
   /** Seconds a branch's compiles may take (push_diff_timeout); 0 or none: no limit. */
   timeoutSeconds?: number;
   /** One line to the pusher. */
@@ -80,10 +85,13 @@ export async function checkPush(o: CodeOptions, updates: { old: string; new: str
         verdicts.push({ branch, commit: u.new, accepted: opts.gate === 'off', reason });
         continue;
       }
-      try {
-        fleet ??= await opts.fleet();
-      } catch (e) {
-        throw raise('KSP-DEPLOY-011', { user: userInfo().username, reason: (e as Error).message });
+      if (!fleet) {
+        try {
+          fleet = await opts.fleet();
+        } catch (e) {
+          throw raise('KSP-DEPLOY-011', { user: userInfo().username, reason: (e as Error).message });
+        }
+        if (opts.classify) fleet = await classified(fleet, opts.classify, opts.print);
       }
       const { nodes, scope } = chooseNodes(fleet, branch);
       if (!nodes.length) {
@@ -142,6 +150,28 @@ export async function checkPush(o: CodeOptions, updates: { old: string; new: str
     if (others.length) opts.print(`kasper: the whole push is refused, ${others.join(', ')} included (a push is accepted or refused as one)`);
   }
   return verdicts;
+}
+
+/**
+ * Each node as the master's classifier places it (eight asked at a time, as the master does). A
+ * node the classifier fails for gets no catalog from the master either: it is left out, said so.
+ */
+async function classified(fleet: FleetNode[], classify: NonNullable<PushCheckOptions['classify']>, print: (s: string) => void): Promise<FleetNode[]> {
+  const out: (FleetNode | undefined)[] = new Array(fleet.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(8, fleet.length) }, async () => {
+    while (next < fleet.length) {
+      const i = next++;
+      const n = fleet[i];
+      try {
+        const c = await classify(n.node);
+        out[i] = { ...n, environment: c.environment ?? n.environment, ...(c.yaml ? { classifierYaml: c.yaml } : {}) };
+      } catch (e) {
+        print(`kasper:   ${n.node} left out: ${(e as Error).message}`);
+      }
+    }
+  }));
+  return out.filter((n): n is FleetNode => n !== undefined);
 }
 
 /** Why the gate refuses this report, or undefined. */

@@ -1,6 +1,6 @@
 // One node's diff: compile under both versions (a failure is kept as data), then compare.
 import type { Catalog } from '@kasper/catalog';
-import { CompileError, compileCatalog, type CollectExported, factsFromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
+import { classificationFromYaml, CompileError, compileCatalog, type CollectExported, factsFromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
 import { Comparer, type DiffOptions, type SourceReader } from './compare.ts';
 import { emptyChangeSet, isEmpty, type CompileFailure, type NodeResult } from './model.ts';
 import { sourceReader } from './source.ts';
@@ -39,6 +39,8 @@ export interface NodeJob {
   from: EnvironmentConfig;
   to: EnvironmentConfig;
   options: DiffOptions;
+  /** A node classifier's YAML: its classes and top-scope parameters, on both sides. */
+  classifierYaml?: string;
 }
 
 /** Another node's exported resources for a compiling node (`kasper diff --stored-exports`: from the master's storage). */
@@ -48,7 +50,8 @@ function compileSide(job: NodeJob, side: 'from' | 'to', facts: Map<string, Value
   try {
     // A fixed version: the catalogs' own version numbers are not a change. Both sides collect
     // from the same store: what changes is what the code collects, not what is there.
-    const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0, collectExported });
+    const { classes, parameters } = classificationFromYaml(job.classifierYaml);
+    const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0, collectExported, classes, parameters });
     for (const r of catalog.resources) if (r.file) r.file = relativeTo(job[side].directory, r.file);
     return catalog;
   } catch (e) {

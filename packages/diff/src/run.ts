@@ -16,6 +16,8 @@ import {
 export interface NodeFacts {
   node: string;
   facts: NodeFactsSource;
+  /** A node classifier's answer (ENC YAML: classes, parameters), declared on both sides as the master would. */
+  classifierYaml?: string;
 }
 
 export interface DiffRequest {
@@ -45,7 +47,10 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
   // Options checked here, in this thread, before any worker starts: a bad one is a clear error.
   new Comparer(req.options);
   const run = randomUUID();
-  const jobs: NodeJob[] = req.nodes.map((n) => ({ run, node: n.node, facts: n.facts, from: req.from.environment, to: req.to.environment, options: req.options ?? {} }));
+  const jobs: NodeJob[] = req.nodes.map((n) => ({
+    run, node: n.node, facts: n.facts, from: req.from.environment, to: req.to.environment, options: req.options ?? {},
+    ...(n.classifierYaml ? { classifierYaml: n.classifierYaml } : {}),
+  }));
   const size = Math.min(Math.max(req.workers ?? availableParallelism(), req.exported ? 1 : 0), jobs.length);
   const results: NodeResult[] = [];
   let done = 0;

@@ -2,37 +2,18 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { stringifyCatalog } from '@kasper/catalog';
-import { askExported, askPuppetDB, CompileError, compileCatalog, fromData, parseJsonData, parseYaml11Data, type Value } from '@kasper/compiler';
+import { askExported, askPuppetDB, classificationFromYaml, CompileError, compileCatalog, fromData, parseJsonData, type Value } from '@kasper/compiler';
 import { raise } from './messages.ts';
 import type { CompileJob, CompileResult } from './compile-pool.ts';
 
 const { exports, collects } = workerData as { exports: MessagePort; collects: boolean };
-
-/**
- * A classifier's classes and parameters, read with Ruby's YAML rules as Puppet reads them: a
- * class with parameters is declared resource-like, one without (a list entry or an empty hash)
- * include-like.
- */
-function classification(yaml: string | undefined): { classes?: Map<string, Map<string, Value> | null>; parameters?: Map<string, Value> } {
-  if (!yaml) return {};
-  const doc = fromData(parseYaml11Data(yaml));
-  if (!(doc instanceof Map)) return {};
-  const raw = doc.get('classes');
-  const classes = new Map<string, Map<string, Value> | null>();
-  if (Array.isArray(raw)) for (const c of raw) classes.set(String(c).replace(/^::/, ''), null);
-  else if (raw instanceof Map) {
-    for (const [c, p] of raw) classes.set(String(c).replace(/^::/, ''), p instanceof Map && p.size ? p as Map<string, Value> : null);
-  }
-  const parameters = doc.get('parameters');
-  return { classes, parameters: parameters instanceof Map ? parameters as Map<string, Value> : undefined };
-}
 
 parentPort!.on('message', (job: CompileJob) => {
   let result: CompileResult;
   try {
     const facts = fromData(parseJsonData(job.factsJson)) as Map<string, Value>;
     const trusted = fromData(job.trusted) as Map<string, Value>;
-    const { classes, parameters } = classification(job.classifierYaml);
+    const { classes, parameters } = classificationFromYaml(job.classifierYaml);
     const serverFacts = new Map<string, Value>(Object.entries(job.serverFacts ?? {}));
     const used = { asked: false };
     // Other nodes' exported resources, asked of the master's thread, which reads its store.

@@ -178,7 +178,7 @@ export const SETTINGS = {
     description: 'seconds an autosign policy may run', default: none, defaultText: '30',
   },
   external_nodes: {
-    kind: 'path', commands: ['master'],
+    kind: 'path', commands: ['master', 'code'],
     description: "an external node classifier: an executable printing a node's environment, classes and parameters as YAML",
     default: none, defaultText: 'none',
   },
