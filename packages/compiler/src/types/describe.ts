@@ -247,8 +247,11 @@ function formatQuoted(v: Value, inCatalog: boolean): string {
   if (inCatalog && v instanceof PSensitive) return `Instance of ${generalize(inferType(v))}`;
   if (v instanceof PDeferred) return formatDeferred(v, inCatalog);
   if (v instanceof PObject) return formatObject(v);
-  if (v instanceof PBinary) return `Binary("${v}")`;
+  // As Puppet's type formatter writes them: versions and times quoted, a URI as URI('…'), a
+  // Binary by its type alone.
+  if (v instanceof PSemVer || v instanceof PSemVerRange || v instanceof PTimespan || v instanceof PTimestamp) return quote(String(v));
   if (v instanceof PURI) return `URI(${quote(String(v))})`;
+  if (v instanceof PBinary) return 'Instance of Binary';
   // References as Puppet inspects them: the title quoted, a class name as written.
   if (v instanceof ResourceType && v.typeName && v.title !== undefined) return `${capitalizeType(v.typeName)}[${quote(v.title)}]`;
   if (v instanceof ClassType && v.className) return `Class[${v.className}]`;
