@@ -16,6 +16,7 @@ import { runPdbBench } from './pdb.bench.ts';
 import { runModuleTypesBench } from './module-types.bench.ts';
 import { runErbBench } from './erb.bench.ts';
 import { runStartupBench } from './startup.bench.ts';
+import { runEyamlBench } from './eyaml.bench.ts';
 
 const root = join(import.meta.dirname, '../..');
 const writeDocs = process.argv.includes('--write-docs');
@@ -33,6 +34,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   pdb: () => runPdbBench(),
   modtypes: runModuleTypesBench,
   erb: runErbBench,
+  eyaml: runEyamlBench,
 };
 
 function puppetVersion(): string {
