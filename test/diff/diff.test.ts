@@ -276,3 +276,33 @@ test("--stored-exports: collectors get other nodes' exports from the master's st
   assert.equal(both.code, 1);
   assert.match(both.err, /\[KSP-CLI-027\]/);
 });
+
+test('--stored-exports also answers puppetdb_query from the storage, as the master does; without it, the call fails', async () => {
+  const root = join(fx.root, 'pdbquery');
+  const code = (name: string, query: string) => {
+    const dir = join(root, name);
+    mkdirSync(join(dir, 'manifests'), { recursive: true });
+    writeFileSync(join(dir, 'manifests', 'site.pp'), `notify { 'peers': message => puppetdb_query('${query}') }\n`);
+    return dir;
+  };
+  const from = code('old', 'nodes[certname] { certname = "a.test" }');
+  const to = code('new', 'nodes[certname] { order by certname }');
+  mkdirSync(join(root, 'facts'), { recursive: true });
+  writeFileSync(join(root, 'facts', 'b.test.json'), JSON.stringify({ networking: { hostname: 'b' } }));
+  const db = join(root, 'kasper.db');
+  const storage = openStorage(db);
+  await storage.init();
+  for (const node of ['a.test', 'c.test']) {
+    await storage.saveCatalog(node, JSON.stringify({ name: node, version: 1, environment: 'production', tags: [], classes: [], edges: [], resources: [] }), '1');
+  }
+  await storage.close();
+  const diff = (...extra: string[]) => kasper('diff', '--from', from, '--to', to, '--facts', join(root, 'facts'), '--node', 'b.test', '--storage', db, '--format', 'json', '--workers', '1', ...extra);
+  const r = await diff('--stored-exports');
+  assert.equal(r.code, 2, r.err);
+  const changed = (JSON.parse(r.out) as DiffReport).groups[0].changes.resources.changed;
+  assert.deepEqual(changed.map((c) => c.ref), ['Notify[peers]']);
+  assert.match(JSON.stringify(changed[0]), /"certname":"c\.test"/);
+  // Without the flag there is no store to ask: both sides fail at the call.
+  const none = await diff();
+  assert.match(none.out, /KSP-FUNC-120/);
+});

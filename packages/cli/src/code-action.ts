@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { checkPush, checkUpdates, listDiffReports, parseRefUpdates, readDiffReport, type FleetNode, type PushGate } from '@kasper/deploy';
 import { renderHtml, renderJson, renderMarkdown, renderTerminal } from '@kasper/diff';
-import { exportedResources } from '@kasper/query';
+import { exportedResources, parseDuration, runRootQuery } from '@kasper/query';
 import { resolveSettings } from '@kasper/settings';
 import { openStorage, type Storage } from '@kasper/storage';
 import { fromFlags } from './settings.ts';
@@ -56,6 +56,7 @@ export async function runCodeCheck(opts: object, out: Output): Promise<void> {
         const { classify } = await import('@kasper/master/classifier');
         return classify(s.external_nodes, node);
       } : undefined,
+      puppetdb: async (query) => JSON.parse((await runRootQuery({ storage: db!, nodePurgeTtl: parseDuration(s.node_purge_ttl, 14 * 86_400_000) }, query)).body) as unknown[],
     });
     if (verdicts.some((v) => !v.accepted)) out.exitCode = 1;
   } catch (e) {

@@ -7,7 +7,7 @@ import {
   renderHtml, renderJson, renderMarkdown, renderTerminal, type CodeVersion, type DiffReport, type ExportedSource, type NodeFacts,
 } from '@kasper/diff';
 import { writeFileAtomic } from '@kasper/files';
-import { exportedResources } from '@kasper/query';
+import { exportedResources, parseDuration, runRootQuery } from '@kasper/query';
 import { Resolver } from '@kasper/settings';
 import { storageFor } from './fleet-action.ts';
 import { fromFlags } from './settings.ts';
@@ -108,6 +108,10 @@ async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object,
     const exported: ExportedSource | undefined = store
       ? (node, type, query) => exportedResources(store, node, type, query, { nodePurgeTtl })
       : undefined;
+    // puppetdb_query answered from the same storage, as the master's compiles answer it.
+    const puppetdb = store
+      ? async (query: string | unknown[]) => JSON.parse((await runRootQuery({ storage: store, nodePurgeTtl: parseDuration(nodePurgeTtl, 14 * 86_400_000) }, query)).body) as unknown[]
+      : undefined;
     versions.push(checkout(opts.from!, repo));
     versions.push(checkout(opts.to!, repo));
     const [from, to] = versions;
@@ -122,7 +126,7 @@ async function compiledDiff(opts: DiffOpts, nodes: NodeFacts[], options: object,
     return await diffNodes({
       from: { info: { ref: from.ref, resolved: from.resolved }, environment: environmentOf(from.dir, opts.environment) },
       to: { info: { ref: to.ref, resolved: to.resolved }, environment: environmentOf(to.dir, opts.environment) },
-      nodes, options, progress: bar, exported,
+      nodes, options, progress: bar, exported, puppetdb,
       workers: opts.workers !== undefined ? Number(opts.workers) : undefined,
     });
   } finally {

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { availableParallelism, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { diffNodes, environmentOf, renderSummary, type DiffReport, type ExportedSource, type NodeFacts } from '@kasper/diff';
+import { diffNodes, environmentOf, renderSummary, type DiffReport, type ExportedSource, type NodeFacts, type PuppetDBSource } from '@kasper/diff';
 import { isEnvironmentName } from '@kasper/master/names';
 import { DEPLOY_MARKER, discardStaged, stageBranch, type CodeOptions, type DeployMarker, type StagedTree } from './deploy.ts';
 import { raise } from './messages.ts';
@@ -29,6 +29,8 @@ export interface PushCheckOptions {
   fleet: () => Promise<FleetNode[]>;
   /** Other nodes' exported resources, as the master's compiles collect them (from its storage). */
   exported?: ExportedSource;
+  /** puppetdb_query's answers, as the master's compiles get them (from its storage). */
+  puppetdb?: PuppetDBSource;
   /** Compile worker threads; default half the cores, at least one. */
   workers?: number;
   basemodulepath?: string[];
@@ -110,7 +112,7 @@ export async function checkPush(o: CodeOptions, updates: { old: string; new: str
         report = await diffNodes({
           from: { info: { ref: from.label, resolved: from.resolved }, environment: environmentOf(from.dir ?? empty!, from.name, { basemodulepath: opts.basemodulepath }) },
           to: { info: { ref: `${branch} as pushed`, resolved: u.new }, environment: environmentOf(tree.path, branch, { basemodulepath: opts.basemodulepath }) },
-          nodes, workers, exported: opts.exported,
+          nodes, workers, exported: opts.exported, puppetdb: opts.puppetdb,
           progress: (n, total) => { done = n; shown(n, total); },
           signal: opts.timeoutSeconds ? AbortSignal.timeout(opts.timeoutSeconds * 1000) : undefined,
         });

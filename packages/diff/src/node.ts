@@ -1,6 +1,6 @@
 // One node's diff: compile under both versions (a failure is kept as data), then compare.
 import type { Catalog } from '@kasper/catalog';
-import { classificationFromYaml, CompileError, compileCatalog, type CollectExported, factsFromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
+import { classificationFromYaml, CompileError, compileCatalog, type CollectExported, type QueryPuppetDB, factsFromData, loadFactsFile, parseJsonData, type EnvironmentConfig, type Value } from '@kasper/compiler';
 import { Comparer, type DiffOptions, type SourceReader } from './compare.ts';
 import { emptyChangeSet, isEmpty, type CompileFailure, type NodeResult } from './model.ts';
 import { sourceReader } from './source.ts';
@@ -46,12 +46,12 @@ export interface NodeJob {
 /** Another node's exported resources for a compiling node (`kasper diff --stored-exports`: from the master's storage). */
 export type ExportedFor = (node: string) => CollectExported;
 
-function compileSide(job: NodeJob, side: 'from' | 'to', facts: Map<string, Value>, collectExported?: CollectExported): Catalog | CompileFailure {
+function compileSide(job: NodeJob, side: 'from' | 'to', facts: Map<string, Value>, collectExported?: CollectExported, queryPuppetDB?: QueryPuppetDB): Catalog | CompileFailure {
   try {
     // A fixed version: the catalogs' own version numbers are not a change. Both sides collect
     // from the same store: what changes is what the code collects, not what is there.
     const { classes, parameters } = classificationFromYaml(job.classifierYaml);
-    const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0, collectExported, classes, parameters });
+    const catalog = compileCatalog({ environment: job[side], node: job.node, facts, version: 0, collectExported, queryPuppetDB, classes, parameters });
     for (const r of catalog.resources) if (r.file) r.file = relativeTo(job[side].directory, r.file);
     return catalog;
   } catch (e) {
@@ -74,13 +74,16 @@ function relativeTo(dir: string | undefined, file: string): string {
   return dir && file.startsWith(`${dir}/`) ? file.slice(dir.length + 1) : file;
 }
 
-/** Without `exported`, `Type <<| |>>` collects nothing from other nodes (as `puppet apply`). */
-export function compileNode(job: NodeJob, exported?: ExportedFor): NodeResult {
+/**
+ * Without `exported`, `Type <<| |>>` collects nothing from other nodes (as `puppet apply`);
+ * without `queries`, puppetdb_query fails (a compile failure of that node).
+ */
+export function compileNode(job: NodeJob, exported?: ExportedFor, queries?: QueryPuppetDB): NodeResult {
   const t0 = performance.now();
   const facts = readFacts(job.node, job.facts);
   const collect = exported?.(job.node);
-  const a = compileSide(job, 'from', facts, collect);
-  const b = compileSide(job, 'to', facts, collect);
+  const a = compileSide(job, 'from', facts, collect, queries);
+  const b = compileSide(job, 'to', facts, collect, queries);
   const t1 = performance.now();
   let changes = emptyChangeSet();
   if ('message' in a || 'message' in b) {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Catalog } from '@kasper/catalog';
 import type { EnvironmentConfig } from '@kasper/compiler';
 import { Comparer, type DiffOptions } from './compare.ts';
-import { answerExports, type ExportedSource } from './exports.ts';
+import { answerExports, type ExportedSource, type PuppetDBSource } from './exports.ts';
 import { raise } from './messages.ts';
 import { compileNode, type NodeFactsSource, type NodeJob } from './node.ts';
 import {
@@ -33,6 +33,8 @@ export interface DiffRequest {
    * (at least one), which ask this thread.
    */
   exported?: ExportedSource;
+  /** puppetdb_query's answers, from the same storage (with `exported` only); without, it fails. */
+  puppetdb?: PuppetDBSource;
   /** Called after each node with how many are done. */
   progress?: (done: number, total: number) => void;
   /** Stops the run: the workers are terminated and diffNodes rejects with the signal's reason. */
@@ -81,7 +83,7 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
         let worker: Worker;
         if (req.exported) {
           const { port1, port2 } = new MessageChannel();
-          answerExports(port1, req.exported);
+          answerExports(port1, req.exported, req.puppetdb);
           port1.unref();
           worker = new Worker(WORKER, { workerData: { exports: port2 }, transferList: [port2] });
           worker.on('exit', () => port1.close());
