@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,10 +111,13 @@ before(async () => {
   }
   pg = db;
   mkdirSync(out, { recursive: true });
+  // Puppet 7's agent has the host type from its module (Debian's puppet-module-puppetlabs-host-core), by pluginsync.
+  mkdirSync(join(work, 'modules'), { recursive: true });
+  if (existsSync('/usr/share/puppet/modules/host_core')) symlinkSync('/usr/share/puppet/modules/host_core', join(work, 'modules/host_core'));
   deploy('v1');
   const master = (m: typeof M1, ...extra: string[]) => start(m.name, m.ns, [node, kasper, 'master', '--confdir', conf(m), '--vardir', join(conf(m), 'var'),
     '--bind', m.ip, '--port', String(PORT), '--certname', m.name, '--dns-alt-names', `${m.name},${m.ip},${LB.ip}`,
-    '--environmentpath', code(m), '--storage', pg!.url, ...extra]);
+    '--environmentpath', code(m), '--basemodulepath', join(work, 'modules'), '--storage', pg!.url, ...extra]);
   try {
     // master1: the CA; agents' names are signed as they ask.
     const m1 = master(M1, '--autosign', '*.fleet.test');
@@ -195,6 +198,7 @@ async function pdb(m: typeof M1, entity: string, query: unknown): Promise<Record
   return JSON.parse(r.text) as Record<string, unknown>[];
 }
 
+const hostsOfName = (name: string) => readFileSync(join(out, `hosts-${name}`), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/)[1]).sort();
 const hostsOf = (a: typeof AGENTS[number]) => readFileSync(join(out, `hosts-${a.name}`), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/)[1]).sort();
 
 test('two masters behind HAProxy on one PostgreSQL: CA forwarding, caches across masters, losing a master mid-round', async (t) => {
@@ -218,6 +222,19 @@ test('two masters behind HAProxy on one PostgreSQL: CA forwarding, caches across
   for (const a of AGENTS) {
     assert.equal(readFileSync(join(out, `${a.name}.txt`), 'utf8'), `${a.name} code=v1 role=none\n`);
     assert.deepEqual(hostsOf(a), names, `${a.name} collected`);
+  }
+  // A stock Puppet 7 agent joins and runs through the balancer too (in agent1's namespace).
+  if (hasCommand('puppet') && existsSync(join(work, 'modules/host_core'))) {
+    const dir = join(work, 'puppet-agent');
+    const puppet = spawnSync('ip', ['netns', 'exec', AGENTS[0].ns, 'puppet', 'agent', '-t', '--server', LB.ip, '--masterport', String(PORT),
+      '--certname', 'puppet6.fleet.test', '--waitforcert', '0', '--confdir', join(dir, 'conf'), '--vardir', join(dir, 'var'), '--ssldir', join(dir, 'ssl'),
+      '--logdir', join(dir, 'log'), '--rundir', join(dir, 'run'), '--codedir', join(dir, 'code'), '--publicdir', join(dir, 'public'), '--color', 'false'],
+    { encoding: 'utf8', timeout: 300_000, env: { ...process.env, LANG: 'C.UTF-8' } });
+    // -t: 2 when something changed, 0 when nothing did; anything else failed.
+    assert.ok(puppet.status === 2 || puppet.status === 0, `puppet agent: ${puppet.status}\n${puppet.stdout}${puppet.stderr}`);
+    assert.equal(readFileSync(join(out, 'puppet6.fleet.test.txt'), 'utf8'), 'puppet6.fleet.test code=v1 role=none\n');
+    assert.ok(hostsOfName('puppet6.fleet.test').includes('agent1.fleet.test'));
+    spawnSync(node, [kasper, 'node', 'deactivate', 'puppet6.fleet.test', '--storage', pg!.url, '--confdir', conf(M1), '--vardir', join(conf(M1), 'var')]);
   }
   const served = (m: typeof M1) => readFileSync(join(conf(m), 'var/log/master.log'), 'utf8').split('\n').filter((l) => l.includes('/puppet/v3/catalog/') && l.includes('incoming request')).length;
   assert.ok(served(M1) > 0 && served(M2) > 0, `both masters served catalogs (${served(M1)}, ${served(M2)})`);
