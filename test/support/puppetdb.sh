@@ -71,7 +71,7 @@ java -Xmx512m -cp /usr/share/puppetdb/puppetdb.jar clojure.main -m puppetlabs.pu
   --config "$work/conf" --bootstrap-config /etc/puppetdb/bootstrap.cfg >"$work/puppetdb.out" 2>&1 &
 pdb_pid=$!
 version=""
-for _ in $(seq 1 180); do
+for _ in $(seq 1 "${pdb_wait:-180}"); do
   version=$(curl -sf "http://127.0.0.1:$pdbport/pdb/meta/v1/version" || true)
   [ -n "$version" ] && break
   kill -0 "$pdb_pid" 2>/dev/null || { cat "$work/puppetdb.out"; exit 1; }
