@@ -149,9 +149,17 @@ export class Loader {
             this.typeAliases.set(name, { node: e, file, name });
             break;
           }
-          case 'NodeDefinition':
+          case 'NodeDefinition': {
+            // A node name (a name in any case, a regex, default) is defined once, as in Puppet.
+            for (const h of e.hostMatches) {
+              const key = h.kind === 'LiteralString' ? h.value.toLowerCase() : h.kind === 'LiteralDefault' ? 'default' : h.kind === 'LiteralRegex' ? `/${h.pattern}/` : undefined;
+              if (key === undefined) continue;
+              const first = this.nodes.find((n) => n.node.hostMatches.some((x) => (x.kind === 'LiteralString' ? x.value.toLowerCase() : x.kind === 'LiteralDefault' ? 'default' : x.kind === 'LiteralRegex' ? `/${x.pattern}/` : undefined) === key));
+              once('node', key, e, first);
+            }
             this.nodes.push({ node: e, file, name: '' });
             break;
+          }
           default:
             break;
         }

@@ -126,7 +126,7 @@ const MESSAGES = {
   'KSP-LOAD-001': { message: "Cannot read '{path}': {reason}", hint: 'the reason says why the file cannot be read' },
   'KSP-LOAD-002': { message: "The manifest '{path}' does not exist", hint: "check the environment's manifest setting, or the path given" },
   'KSP-LOAD-003': { message: '{where}: facts must be a map of names to values', hint: 'a facts file holds a map (or Puppet\'s {name, values})' },
-  'KSP-LOAD-004': { message: "The {kind} '{name}' is already defined (at {where}); cannot redefine", hint: 'a class, defined type, function or type alias is defined once in an environment: rename or remove one of them' },
+  'KSP-LOAD-004': { message: "The {kind} '{name}' is already defined (at {where}); cannot redefine", hint: 'a class, defined type, function, type alias or node name is defined once in an environment: rename or remove one of them' },
 
   // ------------------------------------------------------------ templates
   'KSP-TEMPLATE-001': { message: 'template({names}): ERB templates need Ruby, which Kasper does not run; convert the template to EPP and use epp() instead', hint: 'ERB needs Ruby: convert to EPP' },

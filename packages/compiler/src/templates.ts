@@ -1,4 +1,5 @@
-// EPP templates: rendering one (its parameters bound in a scope that sees only top scope), and
+// EPP templates: rendering one (its parameters bound in a scope under top scope, or for inline_epp
+// under the calling scope), and
 // the output buffers its text goes into (a stack: templates can render templates).
 import type * as A from '@kasper/language';
 import { parseEpp } from '@kasper/language';
@@ -36,7 +37,10 @@ export class Templates {
     const err = parsed.diagnostics.find((d) => d.severity === 'error');
     if (err) throw errorAt('KSP-TEMPLATE-002', { file, line: err.start.line, column: err.start.column, message: err.message }, caller, at);
     const given = params instanceof Map ? params : new Map<Value, Value>();
-    const scope = new Scope('epp', this.topScope, file);
+    // inline_epp sees the variables of the scope it is called from; epp() a file, only top scope
+    // (Puppet's closure over the calling scope or the global one).
+    const inline = file.startsWith('<');
+    const scope = new Scope('epp', inline ? caller.scope : this.topScope, file);
     const frame: Frame = { scope, file: { path: file, program: parsed.program, lineMap: parsed.lineMap, module: undefined }, container: caller.container };
     const declared = parsed.program.eppParameters;
     if (declared) {
