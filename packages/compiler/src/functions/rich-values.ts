@@ -5,7 +5,7 @@
 import { DEFAULT, NOT_FOUND, PBinary, PObject, PSemVer, PSemVerRange, PURI, hashGet, type Value } from '../values.ts';
 import { isVersionText, makeVersion, parseRange, parseVersion, SEMVER_MAX, SEMVER_MIN } from '../types/semver.ts';
 import { PURI as URIValue, URI_PARTS, parseUri } from '../types/uri.ts';
-import { Binary, ERROR_TYPE, InitType, ObjectType, OptionalType, PType, SemVerRange, SemVerType, URIType, describeArgumentMismatch, formatValue, newObject, typeNameOf } from '../types/index.ts';
+import { ArrayType, Binary, CollectionType, ERROR_TYPE, HashType, InitType, IterableType, ObjectType, OptionalType, PType, StructType, TupleType, TypeAliasType, VariantType, SemVerRange, SemVerType, URIType, describeArgumentMismatch, formatValue, newObject, typeNameOf } from '../types/index.ts';
 import { positionalAttributes } from '../types/objects.ts';
 import { formatObject } from '../types/describe.ts';
 import type { CallContext } from './context.ts';
@@ -24,11 +24,21 @@ export function newRich(ctx: CallContext, t: PType, args: Value[], convert: (t: 
     if (!t.type) throw ctx.error('KSP-RICH-043', { type: 'Init' });
     // Puppet has no new() for Optional (Init[Optional[Integer]](undef) fails).
     if (t.type instanceof OptionalType) throw ctx.error('KSP-RICH-043', { type: String(t.type) });
-    // Init[T, a…](x) is T.new(x, a…); an array of arguments spreads when T takes them so.
+    // Init[T, a…](x) is T.new(x, a…). Without init arguments an Array spreads into T.new's
+    // arguments, unless T is made from an Array (Init[String]([1, 2]) is String.new(1, 2), as Puppet).
+    if (t.args.length === 0 && args.length === 1 && Array.isArray(args[0]) && !madeFromArray(t.type)) return convert(t.type, args[0]);
     return convert(t.type, [...args, ...t.args]);
   }
   if (t instanceof ObjectType && !t.isBare) return newObjectValue(ctx, t, args);
   return NOT_RICH;
+}
+
+/** Whether T.new takes an Array as its one value (collections, Binary's bytes). */
+function madeFromArray(t: PType): boolean {
+  const r = t instanceof TypeAliasType ? t.resolved : t;
+  if (r instanceof OptionalType) return madeFromArray(r.type);
+  if (r instanceof VariantType) return r.types.some(madeFromArray);
+  return r instanceof ArrayType || r instanceof TupleType || r instanceof HashType || r instanceof StructType || r instanceof CollectionType || r instanceof IterableType || r === Binary;
 }
 
 const reject = (ctx: CallContext, type: string, reason: string) => ctx.error('KSP-RICH-004', { type, reason });
