@@ -43,6 +43,9 @@ export async function runsPlugin(app: FastifyInstance, ctx: MasterContext): Prom
     }, async (req, reply) => {
       // From here the response is the stream's: fastify lets go of it.
       reply.hijack();
+      // The stream is meant to be quiet between heartbeats: no idle timeout cuts it (whatever
+      // run_heartbeat is); TCP keepalive and the heartbeats' writes find a dead peer.
+      req.raw.socket.setTimeout(0);
       req.raw.socket.setKeepAlive(true, runs.heartbeatSeconds * 1000);
       runs.connect(req.identity!.certname, req.ip, reply.raw);
       req.log.info({ node: req.identity!.certname }, 'agent connected for run requests');
