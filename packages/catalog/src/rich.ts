@@ -98,7 +98,8 @@ export function isRichScalarData(v: unknown): v is RichScalarData {
 /**
  * A rich value as an agent's provider takes it, what Puppet's agent sees of the object: the text
  * of a SemVer, URI, Timestamp …, a Binary's bytes (a Buffer: file content), a Regexp as
- * `/pattern/`, Default as 'default', a hash with non-String keys with its keys as text.
+ * `/pattern/`, Default as 'default', a type by its Puppet name (`Integer[1, 2]`), a hash with
+ * non-String keys with its keys as text.
  * Undefined for a value that is not rich data of those kinds.
  */
 export function plainRichValue(v: unknown, plain: (x: unknown) => unknown): unknown {
@@ -109,6 +110,15 @@ export function plainRichValue(v: unknown, plain: (x: unknown) => unknown): unkn
   }
   const t = ptypeOf(v);
   if (t === 'Default') return 'default';
+  // A type (Pcore::IntegerType, Pcore::StringType …): its Puppet name, as the agent prints it.
+  if (typeof t === 'string' && /^Pcore::\w+Type$/.test(t)) {
+    const o = v as Record<string, unknown>;
+    const name = t.slice('Pcore::'.length, -'Type'.length);
+    if (name === 'Resource' && typeof o.type_name === 'string') return typeof o.title === 'string' ? `${o.type_name}['${o.title}']` : o.type_name;
+    if (name === 'Class' && typeof o.class_name === 'string') return `Class[${o.class_name}]`;
+    if (name === 'Integer' && (o.from !== undefined || o.to !== undefined)) return `Integer[${o.from ?? 'default'}${o.to !== undefined ? `, ${o.to}` : ''}]`;
+    return name;
+  }
   if (t === 'Hash' && Array.isArray((v as Record<string, unknown>)[PVALUE_KEY])) {
     const list = (v as Record<string, unknown[]>)[PVALUE_KEY];
     const o: Record<string, unknown> = {};

@@ -52,6 +52,8 @@ test("rich data as an agent's providers take it: text, a Binary's bytes, Default
   assert.deepEqual(plain(richScalarData('Binary', 'AAH+/w==')), Buffer.from([0, 1, 254, 255]));
   assert.equal(plain(richScalarData('Regexp', '^a+$')), '/^a+$/');
   assert.equal(plain({ __ptype: 'Default' }), 'default');
+  assert.equal(plain({ __ptype: 'Pcore::IntegerType', from: 1, to: 2 }), 'Integer[1, 2]');
+  assert.equal(plain({ __ptype: 'Pcore::StringType' }), 'String');
   assert.deepEqual(plain({ __ptype: 'Hash', __pvalue: [1, 'one', 2, 'two'] }), { 1: 'one', 2: 'two' });
   assert.equal(plainRichValue({ a: 1 }, plain), undefined);
   assert.equal(plainRichValue('x', plain), undefined);
