@@ -15,6 +15,7 @@ import { lex, parseWithChevrotain, type SourceKind } from '../../packages/langua
 import { fastParse } from '../../packages/language/src/fast-parser.ts';
 import { childNodes, childNodesByKeys } from '../../packages/language/src/validator-checks.ts';
 import type { Node } from '../../packages/language/src/ast.ts';
+import { pushChildren } from '../../packages/language/src/validator.ts';
 import { needs } from '../support/host.ts';
 import { fuzzCorpus, mutate } from '../support/parser-fuzz-corpus.ts';
 import { seededRandom } from '../support/random.ts';
@@ -75,6 +76,11 @@ function childrenAgree(root: Node, where: string): void {
     const byKeys = childNodesByKeys(n, true);
     if (children.length !== byKeys.length || children.some((c, i) => c !== byKeys[i])) {
       assert.fail(`${where}: childNodes of a ${n.kind} is not what its keys hold (${Object.keys(n).join(', ')})`);
+    }
+    const pushed: (Node | null)[] = [];
+    pushChildren(n, pushed);
+    if (pushed.length !== byKeys.length || pushed.some((c, i) => c !== byKeys[byKeys.length - 1 - i])) {
+      assert.fail(`${where}: the validator's pushChildren of a ${n.kind} is not what its keys hold, last first`);
     }
     pending.push(...byKeys);
   }

@@ -476,7 +476,7 @@ const NO_CHILDREN: A.Node[] = Object.freeze([]) as unknown as A.Node[];
  * (the order of the source): what childNodes reads instead of enumerating every node's keys.
  * test/fuzz/fast-parser.test.ts checks it against childNodesByKeys on the corpora.
  */
-const CHILD_FIELDS = new Map<string, readonly string[]>(Object.entries({
+export const CHILD_FIELDS = new Map<string, readonly string[]>(Object.entries({
   Program: ['body', 'eppParameters'],
   LiteralString: [], LiteralNumber: [], LiteralBoolean: [], LiteralUndef: [], LiteralDefault: [], LiteralRegex: [],
   QualifiedName: [], QualifiedReference: [], ReservedWord: [], VariableExpression: [], RenderStringExpression: [],

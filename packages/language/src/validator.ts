@@ -7,7 +7,7 @@ import type * as A from './ast.ts';
 import type { Severity } from './diagnostics.ts';
 import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 import type { SourceKind } from './lexer.ts';
-import { CHECKS, childNodes, noCapturesRest, uniqueParameters, type CheckContext } from './validator-checks.ts';
+import { CHECKS, CHILD_FIELDS, childNodes, isNode, noCapturesRest, uniqueParameters, type CheckContext } from './validator-checks.ts';
 
 export interface ValidationProblem {
   code: LanguageCode;
@@ -56,13 +56,38 @@ class Checker implements CheckContext {
       if (check) check(this, node);
       path.push(node);
       stack.push(null);
-      const children = childNodes(node, true);
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+      pushChildren(node, stack);
     }
   }
 
   get parent(): A.Node | undefined {
     return this.path[this.path.length - 1];
+  }
+}
+
+/**
+ * Pushes the nodes directly below `n` (childNodes(n, true)) onto `stack`, the last first, so that
+ * they come off it in their order; without building an array for each node.
+ */
+export function pushChildren(n: A.Node, stack: (A.Node | null)[]): void {
+  const fields = CHILD_FIELDS.get(n.kind);
+  if (fields === undefined) {
+    const children = childNodes(n, true);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    return;
+  }
+  for (let f = fields.length - 1; f >= 0; f--) {
+    const key = fields[f];
+    const v = (n as unknown as Record<string, unknown>)[key];
+    if (v === null || v === undefined) continue;
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) if (isNode(v[i])) stack.push(v[i]);
+    } else if (key === 'query') {
+      const expr = (v as { expr: A.Expression | null }).expr;
+      if (expr) stack.push(expr);
+    } else if (isNode(v)) {
+      stack.push(v);
+    }
   }
 }
 
