@@ -289,5 +289,18 @@ describe('kasper code: a catalog diff on every push', () => {
     assert.deepEqual([param.from, param.to], ['hello\n', 'hello!\n']);
     conf('broken');
   });
+
+  it("puppetdb_query answers from the master's storage, as the master's /pdb/query/v4", () => {
+    const site = readFileSync(join(work, 'manifests/site.pp'), 'utf8');
+    write(work, { 'manifests/site.pp': `$dbs = puppetdb_query('nodes[certname] { certname ~ "^(db|gone)" }').map |$r| { $r['certname'] }\nnotify { "databases: \${dbs}": }\n${site}` });
+    commit(work, 'every node names the databases');
+    const r = push();
+    assert.equal(r.status, 0, r.out);
+    const report = JSON.parse(readFileSync(records()[0].json, 'utf8')) as DiffReport;
+    assert.equal(report.summary.failed, 0, r.out);
+    // The active database node only: gone.example.com is deactivated.
+    assert.deepEqual(report.groups.map((g) => g.changes.resources.added.map((a) => a.ref)), [['Notify[databases: [db1.example.com]]']]);
+    assert.equal(report.summary.changed, 3);
+  });
 });
 
