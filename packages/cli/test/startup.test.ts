@@ -71,13 +71,13 @@ test('parser validate loads the parser, not the compiler or the agent (chevrotai
   assert.ok(y.packages.includes('yaml'), y.packages.join(', '));
 });
 
-test('a no-change apply loads the compiler and the agent, not the diff library, execa or the master', () => {
+test('a no-change apply loads the compiler and the agent, not the diff library, execa, the master or the eyaml decryption', () => {
   writeFileSync(join(dir, 'noop.pp'), `file { '${join(dir, 'absent')}': ensure => absent }\n`);
   const r = loaded('apply', '--confdir', join(dir, 'etc'), '--vardir', join(dir, 'var'), 'noop.pp');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /0 changed/);
   assert.ok(r.packages.includes('@kasper/compiler') && r.packages.includes('@kasper/agent'), r.packages.join(', '));
-  none(r.packages, ['diff', 'execa', '@kasper/master', '@kasper/storage', '@kasper/ca']);
+  none(r.packages, ['diff', 'execa', '@kasper/master', '@kasper/storage', '@kasper/ca', '@kasper/secrets', 'node-forge']);
 });
 
 test('the compile cache lives in the user\'s cache folder, and a folder that cannot be made only means no cache', () => {

@@ -10,7 +10,9 @@ import { fromData, parseJsonData, parseYaml11Data, parseYamlData } from './facts
 import { hashGet, NOT_FOUND, PRegexp, type Value } from './values.ts';
 import { CompileError } from './errors.ts';
 import { compileRaiser } from './messages.ts';
-import { decryptValueString, keyOptionsFrom, Keyring, type KeyOptions } from '@kasper/secrets';
+import { createRequire } from 'node:module';
+import type * as SecretsApi from '@kasper/secrets';
+import type { Keyring, KeyOptions } from '@kasper/secrets';
 
 export type MergeStrategy = 'first' | 'unique' | 'hash' | 'deep';
 
@@ -297,9 +299,18 @@ export class Hiera {
   }
 }
 
+let secretsApi: typeof SecretsApi | undefined;
+/**
+ * @kasper/secrets (and node-forge, 20–100 ms to load), required on first use: only a Hiera
+ * with an eyaml level that a lookup reaches loads it.
+ */
+function secrets(): typeof SecretsApi {
+  return (secretsApi ??= createRequire(import.meta.url)('@kasper/secrets') as typeof SecretsApi);
+}
+
 /** An eyaml value with each `ENC[…]` in its strings decrypted, inside arrays and hashes too. */
 function decryptDeep(v: Value, keys: Keyring, file: string, key: string): Value {
-  if (typeof v === 'string') return decryptValueString(v, keys, file, () => readFileSync(file, 'utf8'), key);
+  if (typeof v === 'string') return secrets().decryptValueString(v, keys, file, () => readFileSync(file, 'utf8'), key);
   if (Array.isArray(v)) return v.map((x) => decryptDeep(x, keys, file, key));
   if (v instanceof Map) return new Map([...v].map(([k, x]) => [k, decryptDeep(x, keys, file, key)]));
   return v;
@@ -500,12 +511,12 @@ function readConfig(path: string, module: string | null): Layer {
 function keyring(options: Map<Value, Value>, dir: string, keyrings: Map<string, Keyring>, interpolate: (s: string) => string): Keyring {
   const raw: Record<string, unknown> = {};
   for (const [k, v] of options) if (typeof k === 'string') raw[k] = typeof v === 'string' ? interpolate(v) : v;
-  const o: KeyOptions = keyOptionsFrom(raw);
+  const o: KeyOptions = secrets().keyOptionsFrom(raw);
   if (o.privateKey && !isAbsolute(o.privateKey)) o.privateKey = join(dir, o.privateKey);
   if (o.publicKey && !isAbsolute(o.publicKey)) o.publicKey = join(dir, o.publicKey);
   const id = JSON.stringify(o);
   let k = keyrings.get(id);
-  if (!k) keyrings.set(id, (k = new Keyring(o)));
+  if (!k) keyrings.set(id, (k = new (secrets().Keyring)(o)));
   return k;
 }
 
