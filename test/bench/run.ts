@@ -11,6 +11,7 @@ import { runApplyBench } from './apply.bench.ts';
 import { runMasterBench } from './master.bench.ts';
 import { runDiffBench } from './diff.bench.ts';
 import { runPushBench } from './push.bench.ts';
+import { runRunsBench } from './runs.bench.ts';
 import { runRubyBench } from './ruby.bench.ts';
 import { runPdbBench } from './pdb.bench.ts';
 import { runModuleTypesBench } from './module-types.bench.ts';
@@ -30,6 +31,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   master: runMasterBench,
   diff: runDiffBench,
   push: runPushBench,
+  runs: runRunsBench,
   ruby: () => runRubyBench(),
   pdb: () => runPdbBench(),
   modtypes: runModuleTypesBench,
