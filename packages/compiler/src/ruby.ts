@@ -61,7 +61,18 @@ export function rubyTypeAttributes(loader: Loader, typeName: string): ReadonlySe
   return rubyTypeInfo(loader, typeName)?.attributes ?? null;
 }
 
+/** Per compilation (its loader): each type's entry, so that its file is read once per compile, not per resource. */
+const typesByLoader = new WeakMap<Loader, Map<string, ReturnType<typeof loadTypeInfo>>>();
+
 function rubyTypeInfo(loader: Loader, typeName: string) {
+  let types = typesByLoader.get(loader);
+  if (!types) typesByLoader.set(loader, (types = new Map()));
+  let info = types.get(typeName);
+  if (info === undefined) types.set(typeName, (info = loadTypeInfo(loader, typeName)));
+  return info;
+}
+
+function loadTypeInfo(loader: Loader, typeName: string) {
   const file = loader.customTypeFile(typeName);
   if (!file?.endsWith('.rb')) return null;
   const text = readFileSync(file, 'utf8');

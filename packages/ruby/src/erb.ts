@@ -69,16 +69,19 @@ interface TemplateCache {
 }
 
 const MAGIC = 'kasper-ruby-template-1';
-/** Template files this process has handed to Ruby (by file and text): Ruby holds their methods. */
-const compiled = new Set<string>();
+/** Template files this process has handed to Ruby, with their texts: Ruby holds their methods. */
+const compiled = new Map<string, Set<string>>();
 /** What this process did, for tests and benchmarks. */
 export const templateCacheStats = { hits: 0, misses: 0, written: 0 };
 
 function templateCache(source: string, file: string | undefined): TemplateCache | undefined {
   if (file === undefined || process.env.KASPER_RUBY_TEMPLATE_CACHE === '0') return undefined;
-  const seen = `${file}\0${source}`;
-  if (compiled.has(seen)) return undefined;
-  compiled.add(seen);
+  // (Looked up by file, then by the text itself: the compiler hands the same string again, whose
+  // hash V8 keeps, where a key built per rendering would be hashed anew every time.)
+  let texts = compiled.get(file);
+  if (!texts) compiled.set(file, (texts = new Set()));
+  if (texts.has(source)) return undefined;
+  texts.add(source);
   const dir = cacheFolder('templates');
   if (!dir) return undefined;
   const key = sha256(`${MAGIC}\0${cacheVersion()}\0${file}`);
