@@ -6,12 +6,11 @@
 // Names come from URLs and catalogs: every path is reached through safeJoin. Links inside a
 // modulepath and a module's files/ are followed, as Puppet's file server does.
 import { readdirSync, statSync, type Stats } from 'node:fs';
-import { safeJoin, UnsafePathError } from '@kasper/files';
+import { MODULE_NAME, modulesOnPath, safeJoin, UnsafePathError } from '@kasper/files';
 
 export const MOUNTS = ['modules', 'plugins', 'pluginfacts'] as const;
 export type MountName = (typeof MOUNTS)[number];
 
-const MODULE_NAME = /^[a-z][a-z0-9_]*$/;
 const MOUNT_DIR: Record<Exclude<MountName, 'modules'>, string> = { plugins: 'lib', pluginfacts: 'facts.d' };
 
 export { parsePuppetUrl } from '@kasper/catalog';
@@ -39,22 +38,7 @@ function roots(modulepath: string[], mount: string, path: string): { root: strin
   }
   const dir = MOUNT_DIR[mount as keyof typeof MOUNT_DIR];
   if (!dir) return [];
-  const out: { root: string; rest: string }[] = [];
-  const seen = new Set<string>();
-  for (const base of modulepath) {
-    let names: string[];
-    try {
-      names = readdirSync(base).sort();
-    } catch {
-      continue;
-    }
-    for (const module of names) {
-      if (!MODULE_NAME.test(module) || seen.has(module)) continue;
-      seen.add(module);
-      out.push({ root: safeJoin(base, [module, dir], { links: 'follow' }), rest: clean });
-    }
-  }
-  return out;
+  return modulesOnPath(modulepath).map((m) => ({ root: safeJoin(m.base, [m.name, dir], { links: 'follow' }), rest: clean }));
 }
 
 /**

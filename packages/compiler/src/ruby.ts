@@ -6,8 +6,9 @@
 // @kasper/ruby is required on first use, not imported: a compilation that meets no ERB and no
 // Ruby function neither loads the package's code nor starts Ruby.
 import { createRequire } from 'node:module';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { modulesOnPath } from '@kasper/files';
 import type * as A from '@kasper/language';
 import { parseSource } from '@kasper/language';
 import type * as RubyApi from '@kasper/ruby';
@@ -149,23 +150,7 @@ function loaderCache(loader: Loader) {
 function moduleDirs(loader: Loader): string[] {
   const c = loaderCache(loader);
   if (!c.modules) {
-    const seen = new Set<string>();
-    c.modules = [];
-    for (const dir of loader.env.modulepath) {
-      let names: string[];
-      try {
-        names = readdirSync(dir).sort();
-      } catch {
-        continue;
-      }
-      for (const m of names) {
-        if (seen.has(m) || !/^[a-z][a-z0-9_]*$/.test(m)) continue;
-        const p = join(dir, m);
-        if (!statSync(p, { throwIfNoEntry: false })?.isDirectory()) continue;
-        seen.add(m);
-        c.modules.push(p);
-      }
-    }
+    c.modules = modulesOnPath(loader.env.modulepath).map((m) => m.dir);
   }
   return c.modules;
 }

@@ -4,6 +4,7 @@
 // only when the facts asked for include one they define, so collecting core facts never starts Ruby.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { modulesOnPath } from '@kasper/files';
 
 export interface CustomFactSources {
   /** Fact files (`*.rb`), in the order Facter loads them: folder by folder, by name. */
@@ -40,24 +41,13 @@ function rubyFiles(dir: string): string[] {
  * of each name, as Puppet's autoloader finds them), and every module's lib for `require`.
  */
 export function moduleFactSources(modulepath: readonly string[]): CustomFactSources {
-  const seen = new Set<string>();
   const files: string[] = [];
   const libDirs: string[] = [];
-  for (const dir of modulepath) {
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch {
-      continue;
-    }
-    for (const m of names) {
-      if (seen.has(m) || !/^[a-z][a-z0-9_]*$/.test(m) || !isDir(join(dir, m))) continue;
-      seen.add(m);
-      const lib = join(dir, m, 'lib');
-      if (!existsSync(lib)) continue;
-      libDirs.push(lib);
-      files.push(...rubyFiles(join(lib, 'facter')));
-    }
+  for (const m of modulesOnPath(modulepath)) {
+    const lib = join(m.dir, 'lib');
+    if (!existsSync(lib)) continue;
+    libDirs.push(lib);
+    files.push(...rubyFiles(join(lib, 'facter')));
   }
   return { files, libDirs };
 }
