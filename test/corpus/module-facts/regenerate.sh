@@ -11,6 +11,9 @@ facts=$(puppet facts show --modulepath /usr/share/puppet/modules --render-as jso
 cpus=$(nproc)
 pid1=$(cat /proc/1/comm)
 debian=$(cut -d. -f1 /etc/debian_version)
-printf '{\n "puppet": "%s",\n "host": {"debian": "%s", "processors": %s, "pid1": "%s"},\n "facts": %s\n}\n' \
-  "$(puppet --version)" "$debian" "$cpus" "$pid1" "$facts" > "$here/expected.json"
+# The programs some facts look for (module-facts.test.ts's PROBED): which of them this host has.
+commands=$(for c in haproxy httpd apache2 apachectl collectd rabbitmqadmin redis-server erl mysql filebeat ovs-vsctl sssd virsh; do
+  command -v "$c" >/dev/null 2>&1 && printf '"%s",' "$c"; done | sed 's/,$//')
+printf '{\n "puppet": "%s",\n "host": {"debian": "%s", "processors": %s, "pid1": "%s", "commands": [%s]},\n "facts": %s\n}\n' \
+  "$(puppet --version)" "$debian" "$cpus" "$pid1" "$commands" "$facts" > "$here/expected.json"
 echo "wrote $here/expected.json"
