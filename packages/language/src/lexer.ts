@@ -63,6 +63,9 @@ const RE_HEREDOC_SPEC =
 
 class FatalLexError extends Error {}
 
+/** The pattern of a heredoc's end line, by tag (most files use a few tags many times). */
+const END_LINES = new Map<string, RegExp>();
+
 /** A character of \w: [A-Za-z0-9_]. */
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
@@ -509,6 +512,17 @@ class Scanner {
   private sqString(): void {
     const src = this.src;
     const p = this.pos;
+    // the common case: no backslash before the closing quote
+    const close = src.indexOf("'", p + 1);
+    if (close >= 0) {
+      let bs = p + 1;
+      while (bs < close && src.charCodeAt(bs) !== 92) bs++;
+      if (bs === close) {
+        this.pos = close + 1;
+        this.emit(T.STRING, p, this.pos, src.slice(p + 1, close));
+        return;
+      }
+    }
     let i = p + 1;
     let out = '';
     let chunk = i;
@@ -540,10 +554,23 @@ class Scanner {
    */
   private slurp(quote: number, escapes: Set<string>, warnUnknown: boolean): { text: string; stop: '"' | '$' | '${' | '' } {
     const src = this.src;
+    const len = src.length;
+    const interpolates = quote !== -2;
     let i = this.pos;
     let out = '';
     for (;;) {
-      if (i >= src.length) {
+      // ordinary characters up to the next backslash, quote or `$`, taken as one slice
+      let j = i;
+      while (j < len) {
+        const d = src.charCodeAt(j);
+        if (d === 92 || d === quote || (d === 36 && interpolates)) break;
+        j++;
+      }
+      if (j > i) {
+        out += src.slice(i, j);
+        i = j;
+      }
+      if (i >= len) {
         this.pos = i;
         return { text: out, stop: '' };
       }
@@ -709,8 +736,12 @@ class Scanner {
       if (nl < 0) this.fatal('KSP-LEX-010', { tag }, p, close + 1);
       bodyStart = nl + 1;
     }
-    const escTag = tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const endLine = new RegExp(`([ \\t]*)(?:([|])[ \\t]*)?(?:(-)[ \\t]*)?${escTag}[ \\t]*\\r?$`);
+    let endLine = END_LINES.get(tag);
+    if (endLine === undefined) {
+      const escTag = tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      endLine = new RegExp(`([ \\t]*)(?:([|])[ \\t]*)?(?:(-)[ \\t]*)?${escTag}[ \\t]*\\r?$`);
+      if (END_LINES.size < 1000) END_LINES.set(tag, endLine);
+    }
     const lines: { start: number; text: string }[] = [];
     let at = bodyStart;
     for (;;) {
