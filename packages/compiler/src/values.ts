@@ -23,6 +23,7 @@
 // The type system imports this file; this file names its types for the compiler only
 // (`import type`), so there is no cycle at run time.
 import type { PType } from './types/base.ts';
+import { raise } from './messages.ts';
 import type { ObjectType } from './types/objects.ts';
 import { PTimespan, PTimestamp, secondsToNs } from './types/time.ts';
 import { PSemVer, PSemVerRange } from './types/semver.ts';
@@ -74,6 +75,8 @@ export class PRegexp {
   /** The pattern compiled for JavaScript (see toJsRegExp for the translation). */
   readonly regexp: RegExp;
   constructor(pattern: string) {
+    const problem = rubyRegexpProblem(pattern);
+    if (problem) throw raise('KSP-EVAL-055', { problem, pattern });
     this.pattern = pattern;
     this.regexp = toJsRegExp(pattern);
   }
@@ -152,6 +155,46 @@ export class PDeferred {
  * Ruby regexes and JavaScript's agree on most syntax. The differences Puppet code meets:
  * `\A`, `\z`, `\Z` anchors, `(?i)`-style leading inline options, and `\h` (hex digit).
  */
+/**
+ * What Ruby's regexp compiler refuses in a pattern's structure, in its words: a parenthesis not
+ * closed or not opened, a character class not closed. Escapes, character classes (nested, and
+ * `]` first in one is literal) and comments are taken into account; a pattern in extended mode
+ * is not checked. Nothing else is judged here (JavaScript's compiler is no judge of Ruby syntax).
+ */
+export function rubyRegexpProblem(pattern: string): string | undefined {
+  if (/\(\?[a-z-]*x/.test(pattern)) return undefined;
+  let parens = 0;
+  let classes = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') { i++; continue; }
+    if (classes > 0) {
+      if (c === '[') classes++;
+      else if (c === ']') classes--;
+      continue;
+    }
+    if (c === '[') {
+      classes = 1;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+    } else if (c === '(') {
+      if (pattern.startsWith('(?#', i)) {
+        const end = pattern.indexOf(')', i);
+        if (end < 0) return 'end pattern in group';
+        i = end;
+        continue;
+      }
+      parens++;
+    } else if (c === ')') {
+      if (parens === 0) return 'unmatched close parenthesis';
+      parens--;
+    }
+  }
+  if (classes > 0) return 'premature end of char-class';
+  if (parens > 0) return 'end pattern with unmatched parenthesis';
+  return undefined;
+}
+
 export function toJsRegExp(pattern: string, extraFlags = ''): RegExp {
   let src = pattern;
   // Ruby's ^ and $ always match at line boundaries: JavaScript's multiline mode.

@@ -589,7 +589,9 @@ class Scanner {
             const u = /^u(?:([\da-fA-F]{4})|\{([\da-fA-F]{1,6})\})/.exec(src.slice(i + 1, i + 11));
             if (u) {
               const cp = parseInt(u[1] ?? u[2], 16);
-              out += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\\' + u[0];
+              // Past Unicode, or a surrogate: no character UTF-8 can hold (Puppet's parse fails too).
+              if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.error('KSP-LEX-022', { escape: `\\${u[0]}` }, i, i + 1 + u[0].length);
+              else out += String.fromCodePoint(cp);
               i += 1 + u[0].length;
               continue;
             }

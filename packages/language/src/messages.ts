@@ -28,6 +28,7 @@ const MESSAGES = {
   'KSP-LEX-019': { message: "Invalid heredoc escape '{flag}': allowed are t r n s u L $", hint: 'escapes are among t r n s u L $' },
   'KSP-LEX-020': { message: "Illegal fully qualified name: '::' must be followed by a name", hint: 'write ::name, or remove the ::' },
   'KSP-LEX-021': { message: 'Illegal name or bare word', hint: 'names are lower case letters, digits and _; quote other words' },
+  'KSP-LEX-022': { message: "Invalid unicode escape '{escape}': not a character UTF-8 can hold", hint: 'a \\u escape names a code point up to 10FFFF, not a surrogate (D800-DFFF)' },
 
   // ------------------------------------------------------------ syntax
   'KSP-PARSE-001': { message: 'Syntax error at {token}{expected}', hint: 'the message names the token where the problem was found and, where it is clear, what was expected' },
