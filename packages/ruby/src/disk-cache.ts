@@ -5,7 +5,7 @@
 // unreadable or does not match its checksum is treated as missing. Every entry's key includes
 // cacheVersion(): the WebAssembly Ruby's version and the code that made the entry.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,10 +70,38 @@ export function readEntry(file: string): string | undefined {
   }
 }
 
+/** Entries a folder may hold before its oldest are removed (see prune). */
+export const MAX_ENTRIES = 2000;
+const pruned = new Set<string>();
+
+/**
+ * Keeps a folder bounded: entries are named by a file's path, and code deployed to new folders
+ * (or many environments) keeps adding names. Once per process and folder, before the first
+ * write, a folder past MAX_ENTRIES loses its oldest entries (by time written) down to half of
+ * it; an entry still in use is simply made again when next needed.
+ */
+function prune(folder: string): void {
+  if (pruned.has(folder)) return;
+  pruned.add(folder);
+  try {
+    const names = readdirSync(folder);
+    if (names.length <= MAX_ENTRIES) return;
+    const entries = names.map((n) => {
+      const path = join(folder, n);
+      return { path, time: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 };
+    });
+    entries.sort((a, b) => a.time - b.time);
+    for (const e of entries.slice(0, entries.length - MAX_ENTRIES / 2)) rmSync(e.path, { force: true });
+  } catch {
+    // left as it is: the next process tries again
+  }
+}
+
 /** Writes an entry atomically; false when it could not be written (then there is simply no entry). */
 export function writeEntry(file: string, body: string): boolean {
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    prune(dirname(file));
     writeFileAtomic(file, `${sha256(body)}\n${body}`, 0o600);
     return true;
   } catch {

@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -121,4 +121,23 @@ test('a type that fails to load fails the same way from the cache; one that logs
   const r = load(noisy);
   assert.equal(r.ruby, true, 'a type whose loading logs must run again (its message is part of the answer)');
   assert.deepEqual(r.parameters, ['name']);
+});
+
+test('the cache folder stays bounded: past its limit, the oldest entries go', () => {
+  const folder = join(cache, 'kasper/types');
+  const kept = new Set(readdirSync(folder));
+  // Entries of types long gone (code deployed elsewhere since): old, and more than the limit.
+  for (let i = 0; i < 2100; i++) {
+    const f = join(folder, `old-${i}.json`);
+    writeFileSync(f, 'x');
+    utimesSync(f, 1e9, 1e9);
+  }
+  for (const f of kept) utimesSync(join(folder, f), 2e9, 2e9);
+  const fresh = join(modules, 'app/lib/puppet/type/app_fresh.rb');
+  put(fresh, "Puppet::Type.newtype(:app_fresh) do\n  newparam(:name, namevar: true)\nend\n");
+  assert.equal(load(fresh).stats.written, 1);
+  const after = readdirSync(folder);
+  assert.equal(after.length, 1000 + 1, 'pruned to half the limit before the new entry');
+  for (const f of kept) assert.ok(after.includes(f), `a recent entry was removed: ${f}`);
+  assert.equal(load(fresh).ruby, false, 'the new entry was not kept');
 });
