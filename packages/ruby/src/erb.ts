@@ -71,6 +71,7 @@ interface TemplateCache {
 const MAGIC = 'kasper-ruby-template-1';
 /** Template files this process has handed to Ruby, with their texts: Ruby holds their methods. */
 const compiled = new Map<string, Set<string>>();
+let compiledCount = 0;
 /** What this process did, for tests and benchmarks. */
 export const templateCacheStats = { hits: 0, misses: 0, written: 0 };
 
@@ -79,8 +80,15 @@ function templateCache(source: string, file: string | undefined): TemplateCache 
   // (Looked up by file, then by the text itself: the compiler hands the same string again, whose
   // hash V8 keeps, where a key built per rendering would be hashed anew every time.)
   let texts = compiled.get(file);
+  if (texts?.has(source)) return undefined;
+  // A long-running master meets changed templates: the memo starts again past a bound (as Ruby's
+  // own table of compiled templates does), rather than keep every text it ever saw.
+  if (++compiledCount > NAMES_KEPT) {
+    compiled.clear();
+    compiledCount = 1;
+    texts = undefined;
+  }
   if (!texts) compiled.set(file, (texts = new Set()));
-  if (texts.has(source)) return undefined;
   texts.add(source);
   const dir = cacheFolder('templates');
   if (!dir) return undefined;
