@@ -21,7 +21,6 @@ export const AGENT_MESSAGES = defineCatalogue({
     'KSP-AGENT-010': { message: 'the master answered HTTP {status} for {path}: {answer}', hint: 'the master could not serve the file: check the module and the path' },
     'KSP-AGENT-011': { message: 'the master has no {mount} mount', hint: 'the master does not serve modules\' plugins: is it a Puppet 7 or Kasper master?' },
     'KSP-AGENT-012': { message: 'could not get {mount} file {path}: {reason}', hint: 'what was synced before is kept; the next run tries again' },
-    'KSP-AGENT-013': { message: 'The CRL is malformed: {reason}', hint: 'the CA\'s certificate revocation list could not be read: fetch it again' },
     'KSP-AGENT-014': { message: 'Found 1 dependency cycle: ({cycle})', hint: 'the resources listed require each other in a loop (through require, before, notify, subscribe, containment or autorequires): remove one of the relationships' },
     'KSP-AGENT-015': { message: "no parameter named '{name}'", hint: 'the type has no such parameter or property: check its spelling (docs/agent.md lists each type\'s)' },
     'KSP-AGENT-016': { message: 'Could not list {sources}: {reason}', hint: 'the master could not list the recursive source: the resource fails, those depending on it are skipped' },

@@ -15,6 +15,7 @@ import {
   certificateExtensions, csrParts, generateKey, isAuthorizationExtension, makeCsr, nodeSigner, oidOf, readCsr, sameRequest, samePublicKey,
   sha256Fingerprint, subjectAltName, altNameText, utf8Extension,
 } from './csr.ts';
+import { normalizeSerial } from './crl.ts';
 import { withFileLock } from './lock.ts';
 import { CAError, certnamePath, checkName } from './names.ts';
 import { raise } from './messages.ts';
@@ -555,9 +556,4 @@ export class CertificateAuthority {
 function positiveSerial(hex: string): string {
   const even = (hex.length % 2 ? `0${hex}` : hex).toUpperCase();
   return Number.parseInt(even.slice(0, 2), 16) >= 0x80 ? `00${even}` : even;
-}
-
-/** Serials compare as hex numbers: `00AB` and `ab` are one serial. */
-export function normalizeSerial(hex: string): string {
-  return hex.replace(/:/g, '').toUpperCase().replace(/^0+(?=.)/, '');
 }

@@ -1,5 +1,6 @@
 // @kasper/ca: Kasper's certificate authority.
-export { CertificateAuthority, normalizeSerial, type CAOptions, type CertInfo, type SignOptions } from './ca.ts';
+export { CertificateAuthority, type CAOptions, type CertInfo, type SignOptions } from './ca.ts';
+export { isRevoked, normalizeSerial, revokedSerials } from './crl.ts';
 export { CAError, CERTNAME_PATTERN, certnamePath, checkName } from './names.ts';
 export { CA_MESSAGES } from './messages.ts';
 export {

@@ -34,6 +34,7 @@ export const CA_MESSAGES = defineCatalogue({
     'KSP-CA-025': { message: 'No pending certificate requests', hint: 'nothing to sign', status: 404 },
     'KSP-CA-026': { message: 'Nothing known about {name}', hint: "'kasper ca list --all' shows every name", status: 404 },
     'KSP-CA-027': { message: "Unknown action '{action}': use setup, list, sign, revoke, clean, generate or show", hint: "see 'kasper ca --help'", status: 400 },
+    'KSP-CA-028': { message: 'The CRL is malformed: {reason}', hint: 'the CA\'s certificate revocation list could not be read: fetch it again (an agent, a master that is not the CA) or check the CA folder' },
   },
 });
 

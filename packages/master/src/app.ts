@@ -20,7 +20,7 @@ import type { MasterConfig } from './config.ts';
 import type { MasterContext } from './context.ts';
 import { raise } from './messages.ts';
 import { parseFactsParam } from './facts-param.ts';
-import { Revocations, tlsIdentify, type Identify } from './identity.ts';
+import { fetchedCrlReader, Revocations, tlsIdentify, type Identify } from './identity.ts';
 import { bucketPlugin } from './plugins/bucket.ts';
 import { caPlugin } from './plugins/ca.ts';
 import { caAdminPlugin } from './plugins/ca-admin.ts';
@@ -134,7 +134,9 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
   // Revocation and a new CRL reach new connections at once, whoever wrote them (the CLI too).
   const revocations = ca
     ? new Revocations(join(ca.dir, 'ca_crl.pem'), () => ca.revokedSerialNumbers(), () => app.server.setSecureContext(tlsOptions()))
-    : new Revocations(join(config.confdir, 'ssl', 'crl.pem'), () => new Set(), () => {
+    // A master that is not the CA checks every request against the CRL fetched from the CA
+    // master, as the CA master checks its own: TLS checks only new handshakes.
+    : new Revocations(join(config.confdir, 'ssl', 'crl.pem'), fetchedCrlReader(join(config.confdir, 'ssl', 'crl.pem'), (m) => app.log.warn(m)), () => {
       // A new CRL from the CA master: new handshakes check it; sessions verified under the
       // old one cannot be resumed (new ticket keys), and idle connections are closed, so a
       // revoked client's next request shakes hands again and is refused.

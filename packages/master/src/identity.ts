@@ -1,9 +1,9 @@
 // Who is asking: the certname of a client certificate signed by this master's CA and not
 // revoked. Revocation is read from the CA's CRL file whenever it changes, whoever wrote it.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
-import { normalizeSerial } from '@kasper/ca';
+import { normalizeSerial, revokedSerials } from '@kasper/ca';
 
 export interface Identity {
   certname: string;
@@ -19,8 +19,8 @@ export type Identify = (req: FastifyRequest) => Identity | { refused: string };
 /**
  * Tracks a CRL file: the revoked serials, and a callback when it changes (new TLS context). On
  * the CA master the file is the CA's own and `serials` reads the CA's list; on a master that is
- * not the CA it is the copy fetched from the CA master, enforced by the TLS context (new
- * connections) and by closing idle ones when it changes (see app.ts), `serials` then empty.
+ * not the CA it is the copy fetched from the CA master, whose serials are read from it (and
+ * the TLS context renewed, idle connections closed, when it changes; see app.ts).
  */
 export class Revocations {
   private mtime: number;
@@ -45,6 +45,23 @@ export class Revocations {
   has(serial: string): boolean {
     return this.serials.has(normalizeSerial(serial));
   }
+}
+
+/**
+ * On a master that is not the CA: the serials the CRL fetched from the CA master revokes, read
+ * again whenever Revocations sees the file change. A CRL that cannot be read keeps the serials
+ * read last (the TLS context keeps the last good CRL too), and says so through `warn`.
+ */
+export function fetchedCrlReader(path: string, warn: (message: string) => void): () => Set<string> {
+  let serials = new Set<string>();
+  return () => {
+    try {
+      serials = revokedSerials(readFileSync(path, 'utf8'));
+    } catch (e) {
+      warn(`the CRL fetched from the CA master (${path}) cannot be read, the last one read is kept: ${(e as Error).message}`);
+    }
+    return serials;
+  };
 }
 
 /** The identity TLS proves: the peer certificate verified against the CA, then the CRL. */
