@@ -512,7 +512,21 @@ export class Compilation implements EvaluationHost {
       : this.declarations.find(ref.typeName!, ref.title!);
     const shown = ref instanceof ClassType ? `Class['${ref.className}']` : `${capitalizeType(ref.typeName!)}['${ref.title}']`;
     if (!r) throw errorAt('KSP-EVAL-052', { ref: shown }, frame, at);
+    if (!this.takesAttribute(r, name)) throw errorAt('KSP-EVAL-056', { ref: shown, name }, frame, at);
     return r.params.get(name);
+  }
+
+  /**
+   * Whether a resource's type has the attribute (`Notify[x][nosuch]` is an error in Puppet): a
+   * built-in type's attributes, a class's or define's parameters, the metaparameters and name.
+   * A module's Ruby type is asked only when its attributes are known already; else it may.
+   */
+  private takesAttribute(r: ResourceState, name: string): boolean {
+    if (METAPARAMETERS.has(name) || name === 'name' || name === 'title') return true;
+    if (r.kind === 'builtin') return builtinTypeTakes(r.type, name) !== false;
+    const node = r.kind === 'class' ? this.loader.findClass(r.title.toLowerCase())?.node : r.kind === 'define' ? this.loader.findDefine(r.type.toLowerCase())?.node : undefined;
+    if (node) return node.parameters.some((p) => p.name === name);
+    return true;
   }
 
   resourceOverride(e: A.ResourceOverrideExpression, frame: Frame): Value {

@@ -8,6 +8,7 @@ import {
   type Expression, type FunctionDefinition, type HostClassDefinition, type LineMap, type NodeDefinition,
   type Program, type ResourceTypeDefinition, type TypeAlias,
 } from '@kasper/language';
+import { METAPARAMETERS } from '@kasper/catalog';
 import { CompileError } from './errors.ts';
 import { raise } from './messages.ts';
 
@@ -121,12 +122,20 @@ export class Loader {
       const p = locate(first.file, first.node.start);
       throw raise('KSP-LOAD-004', { kind, name, where: `${p.file}:${p.line}` }, locate(file, e.start));
     };
+    // A class or define may not name a parameter as a metaparameter without a default (Puppet
+    // refuses the definition; with a default it only warns that the value reaches its resources).
+    const noMetaparameters = (e: HostClassDefinition | ResourceTypeDefinition, name: string) => {
+      for (const p of e.parameters) {
+        if (METAPARAMETERS.has(p.name) && !p.value) throw raise('KSP-LOAD-005', { parameter: p.name, name }, locate(file, p.start));
+      }
+    };
     const visit = (body: Expression[], prefix: string) => {
       for (const e of body) {
         switch (e.kind) {
           case 'HostClassDefinition': {
             const name = qualify(e.name, prefix);
             once('class', name, e, this.classes.get(name) ?? this.defines.get(name));
+            noMetaparameters(e, name);
             this.classes.set(name, { node: e, file, name });
             visit(e.body, name);
             break;
@@ -134,6 +143,7 @@ export class Loader {
           case 'ResourceTypeDefinition': {
             const name = qualify(e.name, prefix);
             once('defined type', name, e, this.defines.get(name) ?? this.classes.get(name));
+            noMetaparameters(e, name);
             this.defines.set(name, { node: e, file, name });
             break;
           }

@@ -77,6 +77,7 @@ const MESSAGES = {
   'KSP-EVAL-049': { message: "Type alias '{name}' cannot be resolved to a real type", hint: 'the alias names itself (directly or through other aliases) without a type around the name: write a type, e.g. Variant[Integer, Array[{name}]]' },
   'KSP-EVAL-050': { message: 'Internal error while evaluating this expression: {message}', hint: 'Kasper failed where it should have given a result or a clear error: a bug in Kasper, please report it with the code around this place' },
   'KSP-EVAL-055': { message: '{problem}: /{pattern}/', hint: "the regular expression does not compile in Ruby (Puppet's regexps are Ruby's): close every ( and [, or escape them as \\( and \\[" },
+  'KSP-EVAL-056': { message: "The resource {ref} does not have a parameter called '{name}'", hint: "Type['title'][attribute] reads an attribute the resource's type has: check its name against the type, class or define" },
   'KSP-EVAL-051': { message: 'The result of the {operator} expression is {value}', hint: 'a Float in Puppet is finite: the operands are too large, or a Float was divided by zero' },
   'KSP-EVAL-052': { message: 'Resource not found: {ref}', hint: 'an attribute can be read only from a resource (or class) declared before this point: declare it first, or fix the title' },
   'KSP-EVAL-053': { message: 'Resource type not found: {name}', hint: 'a capitalised name is a data type, a type alias or a resource type (built in, a defined type, or a module\'s Ruby type): check the name, and that the module defining it is on the modulepath' },
@@ -128,6 +129,7 @@ const MESSAGES = {
   'KSP-LOAD-002': { message: "The manifest '{path}' does not exist", hint: "check the environment's manifest setting, or the path given" },
   'KSP-LOAD-003': { message: '{where}: facts must be a map of names to values', hint: 'a facts file holds a map (or Puppet\'s {name, values})' },
   'KSP-LOAD-004': { message: "The {kind} '{name}' is already defined (at {where}); cannot redefine", hint: 'a class, defined type, function, type alias or node name is defined once in an environment: rename or remove one of them' },
+  'KSP-LOAD-005': { message: '{parameter} is a metaparameter; please choose another parameter name in the {name} definition', hint: 'every resource takes the metaparameters (alias, audit, before, loglevel, noop, notify, require, schedule, stage, subscribe, tag): a class or define cannot declare a parameter of those names' },
 
   // ------------------------------------------------------------ templates
   'KSP-TEMPLATE-001': { message: 'template({names}): ERB templates need Ruby, which Kasper does not run; convert the template to EPP and use epp() instead', hint: 'ERB needs Ruby: convert to EPP' },
