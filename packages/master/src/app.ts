@@ -133,7 +133,10 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
 
   // Revocation and a new CRL reach new connections at once, whoever wrote them (the CLI too).
   const revocations = ca
-    ? new Revocations(join(ca.dir, 'ca_crl.pem'), () => ca.revokedSerialNumbers(), () => app.server.setSecureContext(tlsOptions()))
+    ? new Revocations(join(ca.dir, 'ca_crl.pem'), () => ca.revokedSerialNumbers(), () => {
+      app.server.setSecureContext(tlsOptions());
+      dropRevokedStreams();
+    })
     // A master that is not the CA checks every request against the CRL fetched from the CA
     // master, as the CA master checks its own: TLS checks only new handshakes.
     : new Revocations(join(config.confdir, 'ssl', 'crl.pem'), fetchedCrlReader(join(config.confdir, 'ssl', 'crl.pem'), (m) => app.log.warn(m)), () => {
@@ -143,7 +146,14 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
       app.server.setSecureContext(tlsOptions());
       app.server.setTicketKeys(randomBytes(48));
       app.server.closeIdleConnections();
+      dropRevokedStreams();
     });
+  // Agents' run-request streams are one long request each: one opened with a certificate revoked
+  // since is ended when the CRL changes (a per-request check would never see it again).
+  function dropRevokedStreams(): void {
+    const n = ctx.runs.dropRevoked((serial) => revocations.has(serial));
+    if (n) app.log.info({ streams: n }, 'ended the run-request streams of revoked certificates');
+  }
   let crlTimer: NodeJS.Timeout | undefined;
   if (remoteCa) {
     crlTimer = setInterval(() => {

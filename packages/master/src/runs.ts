@@ -12,6 +12,8 @@ interface Connection {
   certname: string;
   since: string;
   address: string;
+  /** The serial number of the certificate the stream was opened with (hex). */
+  serial: string;
   res: ServerResponse;
 }
 
@@ -86,8 +88,8 @@ export class RunRegistry {
   }
 
   /** Takes an agent's stream: the event-stream head, a `hello`, then heartbeats until it closes. */
-  connect(certname: string, address: string, res: ServerResponse): void {
-    const c: Connection = { id: this.nextId++, certname, since: new Date().toISOString(), address, res };
+  connect(certname: string, address: string, res: ServerResponse, serial = ''): void {
+    const c: Connection = { id: this.nextId++, certname, since: new Date().toISOString(), address, serial, res };
     const list = this.connections.get(certname) ?? [];
     list.push(c);
     this.connections.set(certname, list);
@@ -104,6 +106,25 @@ export class RunRegistry {
       }, this.heartbeatSeconds * 1000);
       this.heartbeat.unref();
     }
+  }
+
+  /**
+   * Ends the streams opened with a certificate that is now revoked (called when the CRL
+   * changes): a stream is one long request, which a per-request check never sees again.
+   * Returns how many were ended.
+   */
+  dropRevoked(revoked: (serial: string) => boolean): number {
+    let n = 0;
+    for (const l of this.connections.values()) {
+      for (const c of l) {
+        if (c.serial && revoked(c.serial)) {
+          c.res.end();
+          c.res.socket?.destroy();
+          n++;
+        }
+      }
+    }
+    return n;
   }
 
   /** Who is connected now, by name: since when and from where (the newest connection of each). */

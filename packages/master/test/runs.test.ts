@@ -25,7 +25,7 @@ before(async () => {
   port = Number(new URL(master.url).port);
   const ssl = join(work, 'conf/ssl');
   creds.set('master.test', { key: readFileSync(join(ssl, 'private_keys/master.test.pem'), 'utf8'), cert: readFileSync(join(ssl, 'certs/master.test.pem'), 'utf8') });
-  for (const name of ['a1.test', 'a2.test']) {
+  for (const name of ['a1.test', 'a2.test', 'a3.test']) {
     const { keyPem, certPem } = master.ca!.generate(name);
     creds.set(name, { key: keyPem, cert: certPem });
   }
@@ -162,4 +162,20 @@ test('an agent listens, an operator asks for a run, the report answers it', asyn
   // A stream left open does not keep the master from closing (after() closes it).
   const lingering = await stream('a2.test');
   assert.equal(lingering.status, 200);
+});
+
+test("a revoked node's open stream is ended when the CRL changes, and it cannot open another", async () => {
+  const s = await stream('a3.test');
+  assert.equal(s.status, 200);
+  await until('a3 listed', async () => ((await call('master.test', 'GET', '/kasper/v1/agents')).json.agents as { certname: string }[] ?? []).some((a) => a.certname === 'a3.test'));
+  let ended = false;
+  s.res.on('close', () => (ended = true));
+  master.ca!.revoke('a3.test');
+  // The next request (anyone's) makes the master read the new CRL.
+  await call('master.test', 'GET', '/kasper/v1/agents');
+  await until('the stream ended', () => ended);
+  assert.ok(!((await call('master.test', 'GET', '/kasper/v1/agents')).json.agents as { certname: string }[]).some((a) => a.certname === 'a3.test'));
+  // A new stream with the revoked certificate is refused (by TLS, or by the request check).
+  const again = await stream('a3.test').then((r) => r.status, () => 0);
+  assert.notEqual(again, 200);
 });

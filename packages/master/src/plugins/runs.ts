@@ -2,6 +2,7 @@
 // events over the master's mutual TLS, their own certificate, their own name only — and get a
 // `run` event when an operator asks. Operators (the master's own certificate, or one with
 // pp_cli_auth) list who is connected, ask a node for a run, and wait for its report.
+import { X509Certificate } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { rootSpec, runQuery } from '@kasper/query';
 import type { MasterContext } from '../context.ts';
@@ -9,6 +10,15 @@ import { raise } from '../messages.ts';
 import { CERTNAME, ENVIRONMENT, ERROR_RESPONSES, NODE_PARAMS } from '../names.ts';
 import { runResultOf, type RunRequest } from '../runs.ts';
 import { requireAdmin, requireCertificate } from './authenticated.ts';
+
+/** The serial number of the certificate a request came with, so its stream can be ended when it is revoked. */
+function serialOf(der: Buffer): string {
+  try {
+    return new X509Certificate(der).serialNumber;
+  } catch {
+    return '';
+  }
+}
 
 const UUID = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
 const JOB_ID = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,100}$' } as const;
@@ -47,7 +57,7 @@ export async function runsPlugin(app: FastifyInstance, ctx: MasterContext): Prom
       // run_heartbeat is); TCP keepalive and the heartbeats' writes find a dead peer.
       req.raw.socket.setTimeout(0);
       req.raw.socket.setKeepAlive(true, runs.heartbeatSeconds * 1000);
-      runs.connect(req.identity!.certname, req.ip, reply.raw);
+      runs.connect(req.identity!.certname, req.ip, reply.raw, serialOf(req.identity!.der));
       req.log.info({ node: req.identity!.certname }, 'agent connected for run requests');
       reply.raw.on('close', () => req.log.info({ node: req.identity!.certname }, 'agent disconnected'));
     });
