@@ -103,18 +103,38 @@ const sort: PuppetFunction = (ctx, args, lambda) => {
   return copy;
 };
 
-const unique: PuppetFunction = (ctx, args) => {
+/**
+ * unique as Puppet 7's: a string's characters, an array's elements, each first kept, compared by
+ * the lambda's result when one is given; a hash becomes its keys grouped by (the lambda's result
+ * for) their values, each group's keys mapped to its distinct values: {[a, b] => [1], [c] => [2]}.
+ */
+const unique: PuppetFunction = (ctx, args, lambda) => {
   const v = args[0];
-  if (typeof v === 'string') return [...new Set(v)].join('');
-  if (Array.isArray(v)) {
+  const by = (x: Value): Value => (lambda ? lambda.call([x]) : x);
+  const uniq = (xs: Value[]): Value[] => {
     const out: Value[] = [];
-    for (const x of v) if (!out.some((y) => strictEqual(x, y))) out.push(x);
-    return out;
-  }
-  if (v instanceof Map) {
-    const out = new Map<Value, Value>();
     const seen: Value[] = [];
-    for (const [k, x] of v) if (!seen.some((y) => strictEqual(x, y))) { seen.push(x); out.set(k, x); }
+    for (const x of xs) {
+      const key = by(x);
+      if (seen.some((y) => strictEqual(key, y))) continue;
+      seen.push(key);
+      out.push(x);
+    }
+    return out;
+  };
+  if (typeof v === 'string') return uniq([...v]).join('');
+  if (Array.isArray(v)) return uniq(v);
+  if (v instanceof Map) {
+    const groups: { key: Value; keys: Value[]; values: Value[] }[] = [];
+    for (const [k, x] of v) {
+      const key = by(x);
+      let g = groups.find((y) => strictEqual(y.key, key));
+      if (!g) groups.push((g = { key, keys: [], values: [] }));
+      g.keys.push(k);
+      g.values.push(x);
+    }
+    const out = new Map<Value, Value>();
+    for (const g of groups) out.set(g.keys, g.values.filter((x, i) => g.values.findIndex((y) => strictEqual(x, y)) === i));
     return out;
   }
   throw ctx.error('KSP-FUNC-007', { type: typeNameOf(v) });
@@ -260,7 +280,7 @@ export const COLLECTION_FUNCTIONS: BuiltinFunction[] = [
   fn('keys', 'Hash hsh', 'Array', keys),
   fn('values', 'Hash hsh', 'Array', values),
   fn('sort', 'Variant[String, Array] arg, Callable &block?', 'Variant[String, Array]', sort),
-  fn('unique', 'Any arg', 'Variant[String, Array, Hash]', unique),
+  fn('unique', 'Any arg, Callable &block?', 'Variant[String, Array, Hash]', unique),
   fn('flatten', 'Any +args', 'Array', flatten),
   fn('dig', 'Any +args', 'Any', dig),
   fn('get', 'Any value, String dotted_string, Any default_value?, Callable &block?', 'Any', get),
