@@ -4,3 +4,4 @@ export { batchSize, rollout, type NodePhase, type NodeProgress, type RolloutEven
 export { MasterApi, type MasterAddress, type RolloutMaster, type RunAnswer } from './client.ts';
 export { ProgressPrinter, progressLine, progressTable, summary } from './progress.ts';
 export { ROLLOUT_MESSAGES, RolloutError } from './messages.ts';
+export { puppetHookCommand } from './puppet-hook.ts';
