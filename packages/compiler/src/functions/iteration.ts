@@ -2,7 +2,7 @@
 // then, lest, any, all, step, reverse_each, tree_each.
 import { BreakSignal } from '../frame.ts';
 import { PIterator, isTruthy, puppetEquals, type Value } from '../values.ts';
-import { IntegerType, formatValue } from '../types/index.ts';
+import { EnumType, IntegerType, formatValue } from '../types/index.ts';
 import type { CallContext, PuppetFunction } from './context.ts';
 import { expectLambda, fn, type BuiltinFunction } from './signature.ts';
 
@@ -17,6 +17,8 @@ function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean
     return { items, isHash: false };
   }
   if (typeof v === 'string') return { items: [...v], isHash: false };
+  // Enum['a', 'b'] iterates its strings.
+  if (v instanceof EnumType) return { items: [...v.values], isHash: false };
   // Integer[1, 5] iterates 1…5.
   if (v instanceof IntegerType && v.min !== null && v.max !== null) {
     const items: Value[] = [];
@@ -27,8 +29,10 @@ function elements(ctx: CallContext, v: Value): { items: Value[]; isHash: boolean
 }
 
 /** Calls the lambda the way Puppet does: one parameter gets the element, two get index/key and value. */
-function callWith(lambda: { parameters: unknown[]; call(a: Value[]): Value }, item: Value, index: number, isHash: boolean): Value {
-  if (lambda.parameters.length >= 2) {
+function callWith(lambda: { parameters: { capturesRest?: boolean }[]; call(a: Value[]): Value }, item: Value, index: number, isHash: boolean): Value {
+  // A lambda that can take two (`|$k, $v|`, or a captures-rest `|*$all|`) gets two, as Puppet
+  // picks its two-parameter dispatch for it.
+  if (lambda.parameters.length >= 2 || lambda.parameters.some((p) => p.capturesRest)) {
     if (isHash) return lambda.call(item as Value[]);
     return lambda.call([BigInt(index), item]);
   }
