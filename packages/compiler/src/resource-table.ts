@@ -1,7 +1,7 @@
 // The resources declared so far: in declaration order, by reference and by alias; and how a
 // parameter is set on one (tags, aliases, and who set what, for the override rules).
 import type * as A from '@kasper/language';
-import { refKey, VALID_TAG } from '@kasper/catalog';
+import { namevarFromTitle, refKey, VALID_TAG } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
 import { locate } from './loader.ts';
 import { ResourceState, addTag, sourceOf, type ResourceKind } from './resources.ts';
@@ -29,7 +29,14 @@ export class ResourceTable {
 
   /** The resource with this reference or alias. */
   find(ref: string): ResourceState | undefined {
-    return this.byRef.get(ref) ?? this.aliases.get(ref);
+    const hit = this.byRef.get(ref) ?? this.aliases.get(ref);
+    if (hit || !ref.startsWith('File[')) return hit;
+    // A file is found by its path too: File['/tmp/x/'] is the file '/tmp/x' (Puppet's title pattern).
+    const title = ref.slice('File['.length, -1);
+    const path = namevarFromTitle('file', title);
+    if (path === undefined || path === title) return undefined;
+    const key = refKey('File', path);
+    return this.byRef.get(key) ?? this.aliases.get(key);
   }
 
   /** Registers another name the resource answers to (its namevar's value, when not its title). */
