@@ -4,12 +4,12 @@
 // JSON object, the relative paths of a metadata listing, the resources of a catalog).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildMaster, type BuiltMaster, type Exchange } from '@kasper/master';
+import { type BuiltMaster, type Exchange } from '@kasper/master';
 import { writeSite } from './site.ts';
+import { buildHeaderMaster } from '../../test/support/master.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kasper-replay-'));
 const recorded = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/puppet-agent-run.json'), 'utf8')) as Exchange[];
@@ -17,16 +17,7 @@ const site = writeSite(join(work, 'master'), join(work, 'out'));
 let master: BuiltMaster;
 
 before(async () => {
-  master = await buildMaster({
-    confdir: join(work, 'master'), vardir: join(work, 'master/var'), bind: '127.0.0.1', port: 0, certname: 'localhost',
-    dnsAltNames: ['localhost'], environmentpath: site.environmentpath, basemodulepath: [], compileWorkers: 1, externalNodes: site.classifier,
-  }, {
-    identify: (req) => {
-      const name = req.headers['x-test-certname'];
-      if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca!.certificatePem(name)!).raw };
-    },
-  });
+  master = await buildHeaderMaster(work, { confdir: join(work, 'master'), vardir: join(work, 'master/var'), certname: 'localhost', dnsAltNames: ['localhost'], environmentpath: site.environmentpath, externalNodes: site.classifier });
   // The state the agent found: its request signed, so its re-submission is refused.
   const csr = recorded.find((e) => e.url.startsWith('/puppet-ca/v1/certificate_request/'))!;
   master.ca!.submit(csr.requestBody, 'agent1.test');

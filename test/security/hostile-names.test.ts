@@ -6,11 +6,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey, makeCsr } from '@kasper/ca';
-import { buildMaster, type BuiltMaster } from '@kasper/master';
+import { type BuiltMaster } from '@kasper/master';
+import { buildHeaderMaster } from '../../test/support/master.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kasper-hostile-'));
 const SECRET = 'TOP-SECRET-OUTSIDE-ANY-FOLDER';
@@ -38,18 +38,7 @@ before(async () => {
   writeFileSync(join(work, 'secret.txt'), SECRET);
   mkdirSync(join(work, 'somewhere/files'), { recursive: true });
   writeFileSync(join(work, 'somewhere/files/secret.txt'), SECRET);
-  master = await buildMaster({
-    confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
-    dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1,
-  }, {
-    // The test stands in for TLS: a header names the client, as a verified certificate would.
-    identify: (req) => {
-      const name = req.headers['x-test-certname'];
-      if (typeof name !== 'string') return { refused: 'no client certificate' };
-      const der = new X509Certificate(master.ca!.certificatePem('master.test')!).raw;
-      return { certname: name, fingerprint: name, der };
-    },
-  });
+  master = await buildHeaderMaster(work);
   const key = generateKey(2048);
   agentCsr = makeCsr('agent.test', key.keyPem, key.publicPem);
 });

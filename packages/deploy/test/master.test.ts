@@ -2,14 +2,14 @@
 // environments route gives it as config_version, and a push is seen by the next compile at once
 // (the code version is the commit; the environment's link is resolved once per compile).
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { buildMaster, type BuiltMaster } from '@kasper/master';
+import { type BuiltMaster } from '@kasper/master';
 import { initRepo } from '../src/index.ts';
+import { buildHeaderMaster } from '../../../test/support/master.ts';
 
 const KASPER = join(import.meta.dirname, '../../cli/bin/kasper.js');
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
@@ -24,17 +24,7 @@ let master: BuiltMaster;
 const H = { 'x-test-certname': 'agent.test' };
 
 before(async () => {
-  master = await buildMaster({
-    confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
-    dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1,
-    host: { fqdn: 'puppet.example.com', ipaddress: '192.0.2.10' },
-  }, {
-    identify: (req) => {
-      const name = req.headers['x-test-certname'];
-      if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca!.certificatePem('master.test')!).raw };
-    },
-  });
+  master = await buildHeaderMaster(work, { host: { fqdn: 'puppet.example.com', ipaddress: '192.0.2.10' } });
 });
 after(async () => {
   await master?.close();

@@ -1,12 +1,12 @@
 // One test per defect a probe of the master found (the CA's own are in packages/ca/test).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey, makeCsr } from '@kasper/ca';
-import { buildMaster, type BuiltMaster } from '../src/index.ts';
+import { type BuiltMaster } from '../src/index.ts';
+import { buildHeaderMaster } from '../../../test/support/master.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kasper-defects-'));
 let master: BuiltMaster;
@@ -17,16 +17,7 @@ before(async () => {
   writeFileSync(join(work, 'envs/production/manifests/site.pp'), "notify { 'hi': }\n");
   mkdirSync(join(work, 'somewhere/files'), { recursive: true });
   writeFileSync(join(work, 'somewhere/files/secret.txt'), 'SECRET');
-  master = await buildMaster({
-    confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
-    dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1,
-  }, {
-    identify: (req) => {
-      const name = req.headers['x-test-certname'];
-      if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca!.certificatePem('master.test')!).raw };
-    },
-  });
+  master = await buildHeaderMaster(work);
 });
 after(async () => {
   await master?.close();

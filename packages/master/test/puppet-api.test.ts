@@ -8,7 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey, makeCsr } from '@kasper/ca';
-import { buildMaster, type BuiltMaster } from '../src/index.ts';
+import { type BuiltMaster } from '../src/index.ts';
+import { buildHeaderMaster } from '../../../test/support/master.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kasper-puppet-api-'));
 let master: BuiltMaster;
@@ -44,19 +45,7 @@ before(async () => {
   const enc = join(work, 'enc.sh');
   writeFileSync(enc, '#!/bin/sh\ncase "$1" in\n  confd.test) echo "{}" ;;\n  sf.test) printf "environment: serverfacts\\n" ;;\n  staged.test) printf "environment: staging\\nparameters:\\n  role: db\\n" ;;\n  *) printf "classes:\\n  web:\\n    port: 8080\\nparameters:\\n  role: web\\n" ;;\nesac\n');
   chmodSync(enc, 0o755);
-  master = await buildMaster({
-    confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
-    dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1, externalNodes: enc,
-    host: { fqdn: 'puppet.example.com', ipaddress: '192.0.2.10' },
-  }, {
-    identify: (req) => {
-      const name = req.headers['x-test-certname'];
-      if (typeof name !== 'string') return { refused: 'no client certificate' };
-      // A node with a certificate of its own presents it; the others borrow the master's.
-      const pem = master.ca!.certificatePem(name) ?? master.ca!.certificatePem('master.test')!;
-      return { certname: name, fingerprint: name, der: new X509Certificate(pem).raw };
-    },
-  });
+  master = await buildHeaderMaster(work, { externalNodes: enc, host: { fqdn: 'puppet.example.com', ipaddress: '192.0.2.10' } });
 });
 after(async () => {
   await master?.close();

@@ -4,12 +4,12 @@
 // reason; without a master there is nothing to ask.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileCatalog, CompileError, fromData } from '@kasper/compiler';
-import { buildMaster, type BuiltMaster } from '../src/index.ts';
+import { type BuiltMaster } from '../src/index.ts';
+import { buildHeaderMaster } from '../../../test/support/master.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'kasper-pdbquery-'));
 let master: BuiltMaster;
@@ -30,16 +30,7 @@ node default {}
 before(async () => {
   mkdirSync(join(work, 'envs/production/manifests'), { recursive: true });
   writeFileSync(join(work, 'envs/production/manifests/site.pp'), SITE);
-  master = await buildMaster({
-    confdir: join(work, 'conf'), vardir: join(work, 'var'), bind: '127.0.0.1', port: 0, certname: 'master.test',
-    dnsAltNames: [], environmentpath: join(work, 'envs'), basemodulepath: [], compileWorkers: 1,
-  }, {
-    identify: (req) => {
-      const name = req.headers['x-test-certname'];
-      if (typeof name !== 'string') return { refused: 'no client certificate' };
-      return { certname: name, fingerprint: name, der: new X509Certificate(master.ca!.certificatePem('master.test')!).raw };
-    },
-  });
+  master = await buildHeaderMaster(work);
 });
 after(async () => {
   await master?.close();
