@@ -113,7 +113,7 @@ export class Compilation implements EvaluationHost {
     this.mainClass.tags.add('class');
     const { evaluator, table, loader } = this;
     this.defaults = new ResourceDefaults(evaluator);
-    this.overrides = new Overrides(evaluator, table, loader);
+    this.overrides = new Overrides(evaluator, table, loader, this.defaults);
     this.collectors = new Collectors(evaluator, table, this.overrides, this.node.name, options.collectExported);
     this.relationships = new Relationships(evaluator, table);
     this.classes = new Classes({

@@ -10,7 +10,7 @@ import { referenceString, sourceOf, type ResourceState } from './resources.ts';
 import type { ResourceTable } from './resource-table.ts';
 import type { Scope } from './scope.ts';
 import { ResourceType, describe } from './types/index.ts';
-import type { Value } from './values.ts';
+import { puppetEquals, type Value } from './values.ts';
 
 /** Resource defaults per scope, looked up dynamically: from a scope to the scopes that declared it. */
 export class ResourceDefaults {
@@ -73,10 +73,14 @@ export class Overrides {
   private readonly loader: Loader;
   private readonly pending: PendingOverride[] = [];
 
-  constructor(evaluator: Evaluator, table: ResourceTable, loader: Loader) {
+  /** Resource defaults: a parameter a default set may be overridden from the same place. */
+  private readonly defaults: ResourceDefaults | undefined;
+
+  constructor(evaluator: Evaluator, table: ResourceTable, loader: Loader, defaults?: ResourceDefaults) {
     this.evaluator = evaluator;
     this.table = table;
     this.loader = loader;
+    this.defaults = defaults;
   }
 
   /** `Type['title'] { … }`: applied now if its resources exist, else kept for the end. */
@@ -124,22 +128,28 @@ export class Overrides {
     }
   }
 
-  /** Whether class `child` is `parent` or inherits from it. */
+  /** Whether class `child` inherits from `parent` (itself not counted). */
   private isSubclassOf(child: string, parent: string): boolean {
     for (let n: string | null = child, guard = 0; n && guard < 100; guard++) {
-      if (n === parent) return true;
+      if (n === parent && n !== child) return true;
       const def = this.loader.findClass(n);
       n = def?.node.parent ? normalizeName(def.node.parent) : null;
     }
     return false;
   }
 
-  /** Overriding a parameter already set elsewhere is only allowed from a subclass. */
+  /**
+   * Overriding a parameter already set is only allowed from a subclass of where it was set, or
+   * from the same place when a resource default gave the value (Puppet's override rule: the main
+   * manifest may not override what it set itself).
+   */
   private checkOverrideSource(r: ResourceState, param: string, frame: Frame, at: A.Range): void {
-    if (r.params.get(param) === undefined) return;
+    const current = r.params.get(param);
+    if (current === undefined) return;
     const setBy = r.paramSource.get(param);
     const here = sourceOf(frame.container);
-    if (setBy === undefined || setBy === here || this.isSubclassOf(here, setBy)) return;
+    if (setBy === undefined || this.isSubclassOf(here, setBy)) return;
+    if (setBy === here && this.defaults && puppetEquals(this.defaults.for(r.type.toLowerCase(), frame.scope).get(param), current)) return;
     const where = r.paramSetBy.get(param);
     throw errorAt('KSP-RES-016', { ref: r.ref, parameter: param, where: where ? ` at ${where}` : '', setter: setBy ? `class ${setBy}` : 'the main manifest' }, frame, at);
   }
