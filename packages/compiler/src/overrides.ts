@@ -119,6 +119,7 @@ export class Overrides {
           // As Puppet: a parameter not set yet takes the value as it is; a set one becomes
           // [old, new] flattened all the way.
           const old = r.params.get(op.name);
+          if (!o.collector) this.checkOverrideSource(r, op.name, o.frame, op);
           this.table.setParam(r, op.name, old === undefined ? v : ([old, v] as Value[]).flat(Infinity as 1) as Value[], o.frame, op);
         } else {
           if (!o.collector) this.checkOverrideSource(r, op.name, o.frame, op);
