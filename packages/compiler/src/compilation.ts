@@ -243,7 +243,7 @@ export class Compilation implements EvaluationHost {
     }
     for (const def of this.loader.nodes) {
       for (const h of def.node.hostMatches) {
-        const m = h.kind === 'LiteralRegex' ? new PRegexp(h.pattern).regexp.exec(this.node.name) : null;
+        const m = h.kind === 'LiteralRegex' ? nodeRegexp(def, h).regexp.exec(this.node.name) : null;
         if (h.kind === 'LiteralRegex' && m) {
           return { def, title: `__node_regexp__${h.pattern.replace(/[^-\w.]/g, '').replace(/^\.+/, '')}`, match: m };
         }
@@ -597,5 +597,15 @@ export class Compilation implements EvaluationHost {
     if (!secrets?.length) return message;
     for (const s of secrets) message = message.split(s).join('[redacted]');
     return message;
+  }
+}
+
+/** A node definition's regex, or the error Ruby would give, at the regex in its file. */
+function nodeRegexp(def: NodeDef, h: A.LiteralRegex): PRegexp {
+  try {
+    return new PRegexp(h.pattern);
+  } catch (e) {
+    if (e instanceof CompileError && !e.location) throw e.at(locate(def.file, h.start));
+    throw e;
   }
 }
