@@ -238,9 +238,16 @@ function rubyReplacement(r: string): string {
   });
 }
 
+/** The functions whose Puppet 7 signature is Numeric, String or Iterable[Variant[String, Numeric]]. */
+const ITERABLE_OF_STRINGS = new Set(['capitalize', 'camelcase', 'strip', 'lstrip', 'rstrip', 'chomp', 'chop']);
+
 const regsubst: PuppetFunction = (ctx, args) => {
   const [target, pattern, replacement] = args;
   const flags = args.length > 3 && typeof args[3] === 'string' ? args[3] : '';
+  // With a Regexp, Puppet 7 takes only the G flag (the others belong in the regexp itself).
+  if (pattern instanceof PRegexp && args.length > 3 && !(typeof args[3] === 'string' && /^G?$/.test(args[3]))) {
+    throw ctx.error('KSP-EVAL-007', { function: 'regsubst', parameter: 'flags', mismatch: `expects a match for Pattern[/^G?$/] with a Regexp pattern (I, E and M belong in the regexp), got ${typeNameOf(args[3])}` });
+  }
   let jsFlags = '';
   if (flags.includes('G')) jsFlags += 'g';
   if (flags.includes('I')) jsFlags += 'i';
@@ -330,7 +337,11 @@ export const STRING_FUNCTIONS: BuiltinFunction[] = [
     ['chop', (s) => (s.endsWith('\r\n') ? s.slice(0, -2) : s.slice(0, -1))],
     ['camelcase', (s) => s.split('_').map(capitalize).join('')],
     ['snakecase', (s) => s.replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/::/g, '/').toLowerCase()],
-  ] as [string, (s: string) => string][]).map(([name, f]) => fn(name, 'Variant[Numeric, String, Array, Hash] arg', 'Variant[Numeric, String, Array, Hash]', stringFn(f))),
+  ] as [string, (s: string) => string][]).map(([name, f]) => fn(name,
+    // Puppet 7's capitalize, camelcase, strip, lstrip, rstrip, chomp and chop take an Iterable of
+    // Strings and Numerics (no nested arrays); upcase and downcase their own Array and Hash forms.
+    ITERABLE_OF_STRINGS.has(name) ? 'Variant[Numeric, String, Array[Variant[String, Numeric]], Hash] arg' : 'Variant[Numeric, String, Array, Hash] arg',
+    'Variant[Numeric, String, Array, Hash]', stringFn(f))),
   fn('shellquote', 'Any *args', 'String', shellquote),
   ...['sha1', 'sha256', 'md5'].map((algo) => fn(algo, 'String str', 'String', digest(algo))),
 ];
