@@ -173,8 +173,11 @@ export async function buildMaster(config: MasterConfig, options: BuildOptions = 
     codeVersions: new CodeVersions(),
     metrics: { requests: 0, catalogs: 0, cacheHits: 0, compileErrors: 0, reports: 0, refused: 0 },
     identify: options.identify ?? tlsIdentify(revocations),
-    runs: new RunRegistry(config.runHeartbeatSeconds),
+    // Run requests reach a node's stream on whichever master holds it, through the store.
+    runs: new RunRegistry(config.runHeartbeatSeconds, { storage, master: config.certname, warn: (m) => app.log.warn(m) }),
   };
+  // Streams the store recorded for this master before a restart are gone.
+  await ctx.runs.start();
 
   app.decorateRequest('identity', null);
   if (options.record) recordExchanges(app, options.record);

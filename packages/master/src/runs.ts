@@ -5,6 +5,22 @@
 // the run is known by the transaction_uuid the master chose and the agent uses for it.
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import type { QueuedRun, Storage } from '@kasper/storage';
+
+/**
+ * Several masters on one store: which master holds a node's stream is recorded there, a run asked
+ * of a master without the node's stream is queued there, and each master takes (every second)
+ * the runs queued for the nodes whose streams it holds.
+ */
+export interface RunStore {
+  storage: Storage;
+  /** This master's certname. */
+  master: string;
+  /** Where a failure to reach the store is said (the runs go on locally). */
+  warn: (message: string) => void;
+  /** How often queued runs are looked for (ms; default 1000). */
+  pollMs?: number;
+}
 
 /** An agent's open stream. */
 interface Connection {
@@ -83,8 +99,44 @@ export class RunRegistry {
   /** Seconds between the comments that keep an idle stream alive (and tell the agent it still is). */
   readonly heartbeatSeconds: number;
 
-  constructor(heartbeatSeconds = 15) {
+  private readonly store: RunStore | undefined;
+  private poll: NodeJS.Timeout | undefined;
+
+  constructor(heartbeatSeconds = 15, store?: RunStore) {
     this.heartbeatSeconds = Math.max(1, Math.floor(heartbeatSeconds));
+    this.store = store;
+  }
+
+  /** Records in the store (if shared) what this master's streams are; errors are only said. */
+  private tell(what: string, op: (s: Storage, master: string) => Promise<unknown>): void {
+    if (!this.store) return;
+    op(this.store.storage, this.store.master).catch((e: Error) => this.store!.warn(`run requests: could not record ${what} in the store: ${e.message}`));
+  }
+
+  /** Takes the runs other masters queued for the nodes whose streams this master holds, and sends them. */
+  private async deliverQueued(): Promise<void> {
+    if (!this.store || this.connections.size === 0) return;
+    let queued: QueuedRun[];
+    try {
+      queued = await this.store.storage.claimRuns(this.store.master, [...this.connections.keys()]);
+    } catch (e) {
+      this.store.warn(`run requests: could not read the queue in the store: ${(e as Error).message}`);
+      return;
+    }
+    for (const q of queued) {
+      const run: RunRequest = { ...q, state: 'requested' };
+      this.runs.set(run.transaction_uuid, run);
+      this.send(run);
+    }
+  }
+
+  /** Writes a run event down the node's newest stream; false when it has none. */
+  private send(run: RunRequest): boolean {
+    const list = this.connections.get(run.node);
+    if (!list?.length) return false;
+    const data = { transaction_uuid: run.transaction_uuid, job_id: run.job_id, noop: run.noop, environment: run.environment };
+    list[list.length - 1].res.write(`event: run\nid: ${run.transaction_uuid}\ndata: ${JSON.stringify(data)}\n\n`);
+    return true;
   }
 
   /** Takes an agent's stream: the event-stream head, a `hello`, then heartbeats until it closes. */
@@ -93,12 +145,20 @@ export class RunRegistry {
     const list = this.connections.get(certname) ?? [];
     list.push(c);
     this.connections.set(certname, list);
+    if (list.length === 1) this.tell(`${certname}'s stream`, (st, master) => st.runStreamOpened(certname, master, c.since));
+    if (this.store && !this.poll) {
+      this.poll = setInterval(() => void this.deliverQueued(), this.store.pollMs ?? 1000);
+      this.poll.unref();
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     res.write(`retry: 5000\nevent: hello\ndata: ${JSON.stringify({ certname, heartbeat: this.heartbeatSeconds })}\n\n`);
     res.on('close', () => {
       const now = (this.connections.get(certname) ?? []).filter((x) => x.id !== c.id);
       if (now.length) this.connections.set(certname, now);
-      else this.connections.delete(certname);
+      else {
+        this.connections.delete(certname);
+        this.tell(`the end of ${certname}'s stream`, (st, master) => st.runStreamClosed(certname, master));
+      }
     });
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => {
@@ -150,9 +210,32 @@ export class RunRegistry {
       environment: options.environment ?? null, requested: new Date().toISOString(), state: 'requested',
     };
     this.runs.set(run.transaction_uuid, run);
-    const data = { transaction_uuid: run.transaction_uuid, job_id: run.job_id, noop: run.noop, environment: run.environment };
-    list[list.length - 1].res.write(`event: run\nid: ${run.transaction_uuid}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.send(run);
     return run;
+  }
+
+  /**
+   * Asks for a run wherever the node's stream is: here (at once), or, through the store, on
+   * another master, which takes it within a second. Undefined when no master holds its stream.
+   */
+  async requestAnywhere(node: string, options: RunOptions): Promise<RunRequest | undefined> {
+    const here = this.request(node, options);
+    if (here || !this.store) return here;
+    const elsewhere = (await this.store.storage.runStreamMasters(node)).filter((m) => m !== this.store!.master);
+    if (!elsewhere.length) return undefined;
+    this.prune();
+    const run: RunRequest = {
+      transaction_uuid: randomUUID(), node, job_id: options.job_id ?? null, noop: options.noop === true,
+      environment: options.environment ?? null, requested: new Date().toISOString(), state: 'requested',
+    };
+    await this.store.storage.queueRun(run, this.store.master);
+    this.runs.set(run.transaction_uuid, run);
+    return run;
+  }
+
+  /** Forgets the streams the store recorded for this master (from before a restart). */
+  async start(): Promise<void> {
+    if (this.store) await this.store.storage.clearRunStreams(this.store.master);
   }
 
   get(transactionUuid: string): RunRequest | undefined {
@@ -192,6 +275,8 @@ export class RunRegistry {
   close(): void {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+    clearInterval(this.poll);
+    this.poll = undefined;
     for (const l of this.connections.values()) for (const c of l) c.res.end();
     this.connections.clear();
     for (const set of this.waiters.values()) for (const wake of set) wake();

@@ -12,6 +12,16 @@ import { backfills, migrate } from './schema.ts';
 export type { Dialect } from './backend.ts';
 export { canonicalJson, pdbTime, sha1, tryPdbTime } from './puppetdb.ts';
 
+/** A run asked on one master for a node whose event stream another holds. */
+export interface QueuedRun {
+  transaction_uuid: string;
+  node: string;
+  job_id: string | null;
+  noop: boolean;
+  environment: string | null;
+  requested: string;
+}
+
 export interface NodeSummary {
   name: string;
   environment: string | null;
@@ -121,6 +131,17 @@ export interface Storage {
   deactivateNode(name: string, at?: string): Promise<boolean>;
   /** Deletes what outlived its retention, a batch per transaction. */
   gc(options: RetentionOptions): Promise<GcResult>;
+  /** Run requests across masters: a node's event stream opened or closed on a master. */
+  runStreamOpened(node: string, master: string, since: string): Promise<void>;
+  runStreamClosed(node: string, master: string): Promise<void>;
+  /** Forgets the streams recorded for a master (it starts or stops with none). */
+  clearRunStreams(master: string): Promise<void>;
+  /** The masters holding an event stream of the node, newest first. */
+  runStreamMasters(node: string): Promise<string[]>;
+  /** Queues a run for the master holding the node's stream to deliver. */
+  queueRun(run: QueuedRun, requestedBy: string): Promise<void>;
+  /** Takes (each once) the runs queued for these nodes, for this master to deliver. */
+  claimRuns(master: string, nodes: string[]): Promise<QueuedRun[]>;
   /** Runs a read-only statement (`?` placeholders) written for this store's dialect. */
   select(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -374,6 +395,46 @@ class SqlStorage implements Storage {
       e.resource_type, e.resource_title, e.property, e.name, e.new_value, e.old_value, e.message, e.file, e.line, e.containment_path, e.containing_class]), 100);
   }
 
+  // Run requests across masters (see schema.ts): a master records the event streams it holds,
+  // queues a run for a node whose stream another master holds, and takes the runs queued for its
+  // own streams' nodes (each run once: the update that marks it delivered is the claim).
+
+  /** A node's event stream is open on `master` (since `since`). */
+  async runStreamOpened(node: string, master: string, since: string): Promise<void> {
+    await this.db.run('INSERT INTO run_streams (node, master, since) VALUES (?, ?, ?) ON CONFLICT (node, master) DO UPDATE SET since = excluded.since', [node, master, since]);
+  }
+
+  /** A node's event stream on `master` closed. */
+  async runStreamClosed(node: string, master: string): Promise<void> {
+    await this.db.run('DELETE FROM run_streams WHERE node = ? AND master = ?', [node, master]);
+  }
+
+  /** Forgets every stream recorded for `master` (it starts, or stops, with none). */
+  async clearRunStreams(master: string): Promise<void> {
+    await this.db.run('DELETE FROM run_streams WHERE master = ?', [master]);
+  }
+
+  /** The masters holding a stream of `node`. */
+  async runStreamMasters(node: string): Promise<string[]> {
+    return (await this.db.all<{ master: string }>('SELECT master FROM run_streams WHERE node = ? ORDER BY since DESC', [node])).map((r) => r.master);
+  }
+
+  /** Queues a run asked on `requestedBy` for another master to deliver. */
+  async queueRun(run: QueuedRun, requestedBy: string): Promise<void> {
+    await this.db.run('INSERT INTO run_queue (transaction_uuid, node, job_id, noop, environment, requested, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [run.transaction_uuid, run.node, run.job_id, run.noop ? 1 : 0, run.environment, run.requested, requestedBy]);
+  }
+
+  /** Takes the undelivered runs queued for these nodes, each once, for `master` to deliver. */
+  async claimRuns(master: string, nodes: string[]): Promise<QueuedRun[]> {
+    if (!nodes.length) return [];
+    const marks = nodes.map(() => '?').join(', ');
+    const rows = await this.db.all<{ transaction_uuid: string; node: string; job_id: string | null; noop: number; environment: string | null; requested: string }>(
+      `UPDATE run_queue SET delivered_by = ?, delivered_at = ? WHERE delivered_by IS NULL AND node IN (${marks})
+       RETURNING transaction_uuid, node, job_id, noop, environment, requested`, [master, new Date().toISOString(), ...nodes]);
+    return rows.map((r) => ({ transaction_uuid: r.transaction_uuid, node: r.node, job_id: r.job_id, noop: Boolean(Number(r.noop)), environment: r.environment, requested: r.requested }));
+  }
+
   async listNodes(): Promise<NodeSummary[]> {
     return (await this.db.all<NodeRow>(`SELECT ${NODE_COLUMNS} FROM nodes ORDER BY name`)).map(toSummary);
   }
@@ -428,6 +489,8 @@ class SqlStorage implements Storage {
         }
       }
     }
+    // Queued runs are answered by their reports; the queue keeps a day of them (as a master's memory).
+    await this.db.run('DELETE FROM run_queue WHERE requested < ?', [before(86_400_000)]);
     if (options.reportTtl) {
       const cutoff = before(options.reportTtl);
       for (;;) {

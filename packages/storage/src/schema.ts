@@ -145,6 +145,19 @@ export const MIGRATIONS: Migration[] = [
     why: 'catalogs: a digest of their content, to store an unchanged catalog without deriving its rows again',
     ddl: () => ['ALTER TABLE catalogs ADD COLUMN content_digest TEXT'],
   },
+  {
+    // Run requests across masters: an agent keeps its event stream to one master, `kasper run`
+    // may reach another. Which master holds which node's stream, and the runs asked of one master
+    // for a node whose stream another holds, which that master takes and delivers.
+    why: 'run requests across masters: which master holds a node\'s event stream, and runs queued for another master to deliver',
+    ddl: () => [
+      'CREATE TABLE IF NOT EXISTS run_streams (node TEXT NOT NULL, master TEXT NOT NULL, since TEXT NOT NULL, PRIMARY KEY (node, master))',
+      `CREATE TABLE IF NOT EXISTS run_queue (
+        transaction_uuid TEXT PRIMARY KEY, node TEXT NOT NULL, job_id TEXT, noop INTEGER NOT NULL, environment TEXT,
+        requested TEXT NOT NULL, requested_by TEXT NOT NULL, delivered_by TEXT, delivered_at TEXT)`,
+      'CREATE INDEX IF NOT EXISTS run_queue_node ON run_queue (node)',
+    ],
+  },
 ];
 
 /** Brings the database to the latest schema. */

@@ -90,7 +90,7 @@ export async function runsPlugin(app: FastifyInstance, ctx: MasterContext): Prom
       },
     }, async (req, reply) => {
       const { node, ...options } = req.body;
-      const run = runs.request(node, options);
+      const run = await runs.requestAnywhere(node, options);
       if (!run) throw raise('KSP-MASTER-024', { node });
       req.log.info({ node, transaction_uuid: run.transaction_uuid, job_id: run.job_id, by: req.identity!.certname }, 'run requested');
       return reply.code(202).send(run);
@@ -105,10 +105,20 @@ export async function runsPlugin(app: FastifyInstance, ctx: MasterContext): Prom
       },
     }, async (req, reply) => {
       const { id } = req.params;
-      await runs.wait(id, (req.query.wait ?? 0) * 1000);
-      const run = runs.get(id) ?? await storedRun(ctx, id);
-      if (!run) throw raise('KSP-MASTER-025', { id });
-      return reply.send(run);
+      // The report may reach this master (which wakes the wait) or another one behind the same
+      // balancer (then it is in the store): the store is looked at every second of the wait.
+      const deadline = Date.now() + (req.query.wait ?? 0) * 1000;
+      for (;;) {
+        await runs.wait(id, Math.min(1000, deadline - Date.now()));
+        const local = runs.get(id);
+        if (local?.state === 'done') return reply.send(local);
+        const stored = await storedRun(ctx, id);
+        if (stored) return reply.send(stored);
+        if (Date.now() >= deadline) {
+          if (!local) throw raise('KSP-MASTER-025', { id });
+          return reply.send(local);
+        }
+      }
     });
   });
 }
