@@ -48,13 +48,8 @@ export interface RunResult {
   errors: string[];
 }
 
-export interface RunRequest {
-  transaction_uuid: string;
-  node: string;
-  job_id: string | null;
-  noop: boolean;
-  environment: string | null;
-  requested: string;
+/** A run asked for: what the store queues (QueuedRun), and whether its report came. */
+export interface RunRequest extends QueuedRun {
   state: 'requested' | 'done';
   result?: RunResult;
 }
