@@ -113,7 +113,7 @@ export class RunRegistry {
     if (!this.store || this.connections.size === 0) return;
     let queued: QueuedRun[];
     try {
-      queued = await this.store.storage.claimRuns(this.store.master, [...this.connections.keys()]);
+      queued = await this.store.storage.claimRuns(this.store.master);
     } catch (e) {
       this.store.warn(`run requests: could not read the queue in the store: ${(e as Error).message}`);
       return;

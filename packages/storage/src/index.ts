@@ -140,8 +140,8 @@ export interface Storage {
   runStreamMasters(node: string): Promise<string[]>;
   /** Queues a run for the master holding the node's stream to deliver. */
   queueRun(run: QueuedRun, requestedBy: string): Promise<void>;
-  /** Takes (each once) the runs queued for these nodes, for this master to deliver. */
-  claimRuns(master: string, nodes: string[]): Promise<QueuedRun[]>;
+  /** Takes (each once) the runs queued for the nodes whose streams `master` holds, for it to deliver. */
+  claimRuns(master: string): Promise<QueuedRun[]>;
   /** Runs a read-only statement (`?` placeholders) written for this store's dialect. */
   select(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -425,13 +425,15 @@ class SqlStorage implements Storage {
       [run.transaction_uuid, run.node, run.job_id, run.noop ? 1 : 0, run.environment, run.requested, requestedBy]);
   }
 
-  /** Takes the undelivered runs queued for these nodes, each once, for `master` to deliver. */
-  async claimRuns(master: string, nodes: string[]): Promise<QueuedRun[]> {
-    if (!nodes.length) return [];
-    const marks = nodes.map(() => '?').join(', ');
+  /**
+   * Takes the undelivered runs queued for the nodes whose streams `master` holds (as recorded in
+   * run_streams), each once, for it to deliver. No list of nodes travels with the statement, so
+   * it costs the same with ten agents as with ten thousand.
+   */
+  async claimRuns(master: string): Promise<QueuedRun[]> {
     const rows = await this.db.all<{ transaction_uuid: string; node: string; job_id: string | null; noop: number; environment: string | null; requested: string }>(
-      `UPDATE run_queue SET delivered_by = ?, delivered_at = ? WHERE delivered_by IS NULL AND node IN (${marks})
-       RETURNING transaction_uuid, node, job_id, noop, environment, requested`, [master, new Date().toISOString(), ...nodes]);
+      `UPDATE run_queue SET delivered_by = ?, delivered_at = ? WHERE delivered_by IS NULL AND node IN (SELECT node FROM run_streams WHERE master = ?)
+       RETURNING transaction_uuid, node, job_id, noop, environment, requested`, [master, new Date().toISOString(), master]);
     return rows.map((r) => ({ transaction_uuid: r.transaction_uuid, node: r.node, job_id: r.job_id, noop: Boolean(Number(r.noop)), environment: r.environment, requested: r.requested }));
   }
 
