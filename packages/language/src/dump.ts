@@ -61,7 +61,7 @@ export function dumpAst(program: unknown, map: LineMap): string {
     const isArray = Array.isArray(v);
     const entries: [string | undefined, unknown][] = isArray
       ? (v as unknown[]).map((x) => [undefined, x])
-      : Object.entries(v as object).filter(([, x]) => !omitted(withRange(x, map)));
+      : Object.entries(v as object).filter(([, x]) => !omitted(x));
     if (entries.length === 0) return out.push(isArray ? '[]' : '{}');
     out.push(isArray ? '[' : '{');
     stack.push({ close: isArray ? ']' : '}', indent, entries, next: 0 });
