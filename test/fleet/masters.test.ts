@@ -175,6 +175,9 @@ function agentRun(a: typeof AGENTS[number]): Promise<{ code: number | null; outp
 function call(m: typeof M1, method: string, path: string, ssl: { key: string; cert: string } | null, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
     const req = request({
+      // A connection of its own per call: a master closes idle kept-alive connections when its
+      // CRL changes (every 2 s here), and a reused one closed just as it is used hangs up.
+      agent: false,
       host: m.ip, port: PORT, method, path, headers: { 'content-type': 'application/json' },
       ca: readFileSync(join(conf(M1), 'ca', 'ca_crt.pem')),
       key: ssl ? readFileSync(ssl.key) : undefined, cert: ssl ? readFileSync(ssl.cert) : undefined,
