@@ -7,5 +7,6 @@ export * from './json.ts';
 export * from './refs.ts';
 export * from './report.ts';
 export * from './rich.ts';
+export * from './ruby-regexp.ts';
 export * from './sources.ts';
 export * from './vocabulary.ts';

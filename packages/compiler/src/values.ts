@@ -22,6 +22,7 @@
 // Values are treated as immutable once created: operations build new arrays and maps.
 // The type system imports this file; this file names its types for the compiler only
 // (`import type`), so there is no cycle at run time.
+import { translateRubyRegExp } from '@kasper/catalog';
 import type { PType } from './types/base.ts';
 import { raise } from './messages.ts';
 import type { ObjectType } from './types/objects.ts';
@@ -152,10 +153,6 @@ export class PDeferred {
 }
 
 /**
- * Ruby regexes and JavaScript's agree on most syntax. The differences Puppet code meets:
- * `\A`, `\z`, `\Z` anchors, `(?i)`-style leading inline options, and `\h` (hex digit).
- */
-/**
  * What Ruby's regexp compiler refuses in a pattern's structure, in its words: a parenthesis not
  * closed or not opened, a character class not closed. Escapes, character classes (nested, and
  * `]` first in one is literal) and comments are taken into account; a pattern in extended mode
@@ -195,42 +192,19 @@ export function rubyRegexpProblem(pattern: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A Puppet (Ruby) pattern as a JavaScript RegExp, translated by the catalog's
+ * translateRubyRegExp. A translation JavaScript refuses matches its text literally: whether Ruby
+ * would refuse the pattern is the caller's decision (rubyRegexpProblem, validate's rubyRegexp).
+ */
 export function toJsRegExp(pattern: string, extraFlags = ''): RegExp {
-  let src = pattern;
-  // Ruby's ^ and $ always match at line boundaries: JavaScript's multiline mode.
-  let flags = extraFlags.includes('m') ? extraFlags : `${extraFlags}m`;
-  const inline = /^\(\?([imx]+)\)/.exec(src);
-  if (inline) {
-    src = src.slice(inline[0].length);
-    if (inline[1].includes('i') && !flags.includes('i')) flags += 'i';
-    if (inline[1].includes('m') && !flags.includes('s')) flags += 's';
-  }
-  // Ruby's anchors and classes JavaScript lacks (an escaped backslash before them is left alone):
-  // \A start and \z end of the string, \Z end or before a final newline, \h a hex digit, and the
-  // POSIX bracket classes ([[:digit:]], ASCII as Ruby's are for ASCII text).
-  const unescaped = (esc: string) => new RegExp(`(^|[^\\\\])((?:\\\\\\\\)*)\\\\${esc}`, 'g');
-  src = src
-    .replace(unescaped('A'), '$1$2(?<![\\s\\S])')
-    .replace(unescaped('z'), '$1$2(?![\\s\\S])')
-    .replace(unescaped('Z'), '$1$2(?=\\n?(?![\\s\\S]))')
-    .replace(unescaped('h'), '$1$2[0-9a-fA-F]')
-    .replace(/\[:(\^?)(alpha|digit|alnum|upper|lower|space|blank|punct|xdigit|word|cntrl|print|graph):\]/g, (m, neg: string, name: string) => {
-      if (neg) return m;
-      return POSIX_CLASSES[name];
-    })
-    .replace(/\(\?<([a-zA-Z_]\w*)>/g, '(?<$1>');
+  const { source, flags } = translateRubyRegExp(pattern, extraFlags);
   try {
-    return new RegExp(src, flags);
+    return new RegExp(source, flags);
   } catch {
-    // Leave the decision to the caller when the translation is not valid JavaScript.
-    return new RegExp(src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
+    return new RegExp(source.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
   }
 }
-
-const POSIX_CLASSES: Record<string, string> = {
-  alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s', blank: ' \\t',
-  punct: '!-\\/:-@\\[-`{-~', xdigit: '0-9a-fA-F', word: '\\w', cntrl: '\\x00-\\x1f\\x7f', print: '\\x20-\\x7e', graph: '\\x21-\\x7e',
-};
 
 export function isHash(v: Value): v is Map<Value, Value> {
   return v instanceof Map;

@@ -9,7 +9,7 @@ import { BUILTIN_FUNCTIONS } from '../src/functions/index.ts';
 import type { CallContext } from '../src/functions/context.ts';
 import { checkCall, parseType } from '../src/functions/signature.ts';
 import { IntegerType, StringType } from '../src/types/index.ts';
-import { PSensitive, PTimestamp, type Value } from '../src/values.ts';
+import { PRegexp, PSensitive, PTimestamp, toJsRegExp, type Value } from '../src/values.ts';
 
 /** A context that records what the function asked for. */
 function fakeContext(name: string, log: string[]): CallContext {
@@ -156,4 +156,13 @@ test('signatures read Puppet type syntax', () => {
     "Variant[String[1], Array[Integer, 2], Enum['a', 'b'], Optional[Hash[String, Any]]]");
   const sig = BUILTIN_FUNCTIONS.get('reduce')!.signature;
   assert.deepEqual([sig.min, sig.max, sig.block, sig.params.map((p) => p.name)], [1, 2, 'required', ['collection', 'memo']]);
+});
+
+test("Regexp values and string patterns read Ruby syntax (the catalog's translation); one JavaScript refuses matches literally", () => {
+  assert.ok(new PRegexp('\\Afoo\\z').regexp.test('foo'));
+  assert.ok(!new PRegexp('\\Afoo\\z').regexp.test('foo\n'));
+  assert.ok(toJsRegExp('^[[:digit:]]+$').test('42'));
+  assert.equal(toJsRegExp('x', 'i').flags, 'im');
+  assert.ok(toJsRegExp('a{2,1}').test('xa{2,1}'));
+  assert.ok(!toJsRegExp('a{2,1}').test('aa'));
 });

@@ -2,21 +2,18 @@
 // or has to translate (the differential against Puppet is test/module-types).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rubyRegExp } from '../src/ruby-regexp.ts';
+import { fileLineRuby } from '../src/providers/file_line.ts';
 import { IniFile } from '../src/ini-file.ts';
 import { concatContent } from '../src/types/concat.ts';
 import type { ProviderContext, Resource } from '../src/api.ts';
 
 const opts = { separator: ' = ', prefix: '[', suffix: ']', indentChar: ' ' };
 
-test("Ruby regexps: ^ and $ at line ends, \\A \\z \\Z anchors, a leading (?i); a bad one is the resource's error", () => {
-  assert.ok(rubyRegExp('^foo$', 'R', 'match').test('foo\n'));
-  assert.ok(rubyRegExp('\\Afoo\\z', 'R', 'match').test('foo'));
-  assert.ok(!rubyRegExp('\\Afoo\\z', 'R', 'match').test('foo\n'));
-  assert.ok(rubyRegExp('foo\\Z', 'R', 'match').test('foo\n'));
-  assert.ok(rubyRegExp('(?i)^FOO', 'R', 'match').test('foo = 1'));
-  assert.ok(rubyRegExp('^\\h+$', 'R', 'match').test('beef'));
-  assert.throws(() => rubyRegExp('([', 'File_line[x]', 'match'), /Parameter match failed on File_line\[x\]: invalid regular expression '\(\['/);
+test("file_line's match and after are Ruby regexps (the catalog's translation); a bad one is the resource's error", async () => {
+  const ctx = {} as ProviderContext;
+  const line = (params: Record<string, unknown>): Resource => ({ type: 'file_line', title: 'x', ref: 'File_line[x]', name: 'x', params: { path: '/f', line: 'a', ...params }, tags: [] });
+  await assert.rejects(fileLineRuby.retrieve(line({ match: '([' }), ctx), /Parameter match failed on File_line\[x\]: invalid regular expression '\(\['/);
+  await assert.rejects(fileLineRuby.retrieve(line({ after: '\\A(' }), ctx), /Parameter after failed on File_line\[x\]: invalid regular expression '\\A\('/);
 });
 
 test('ini: removing the last setting of a section removes its header, also with blank lines after it (inifile issue 524)', () => {

@@ -1,8 +1,8 @@
 // file_line's provider: edits the run's copy of the file (see textfile.ts), with stdlib's rules
 // for when a line counts as present and where a new one goes.
+import { rubyRegExp } from '@kasper/catalog';
 import { asBool, asString, type Provider, type ProviderContext, type Resource } from '../api.ts';
 import { raise } from '../messages.ts';
-import { rubyRegExp } from '../ruby-regexp.ts';
 import { changeText, putsLines, splitLines, textFile } from '../textfile.ts';
 
 const chomp = (l: string) => l.replace(/\r?\n$|\r$/, '');
@@ -20,13 +20,24 @@ interface Spec {
   matchForAbsence: boolean;
 }
 
+/** A Ruby regexp parameter (the catalog's translation); one JavaScript cannot take fails the resource. */
+function regexpParameter(r: Resource, parameter: 'match' | 'after'): RegExp | undefined {
+  const source = asString(r.params[parameter]);
+  if (source === undefined) return undefined;
+  try {
+    return rubyRegExp(source);
+  } catch (e) {
+    throw raise('KSP-PROVIDERS-101', { ref: r.ref, parameter, value: source, reason: (e as Error).message });
+  }
+}
+
 function specOf(r: Resource): Spec {
   const p = r.params;
   return {
     path: String(p.path),
     line: asString(p.line),
-    match: asString(p.match) !== undefined ? rubyRegExp(String(p.match), r.ref, 'match') : undefined,
-    after: asString(p.after) !== undefined ? rubyRegExp(String(p.after), r.ref, 'after') : undefined,
+    match: regexpParameter(r, 'match'),
+    after: regexpParameter(r, 'after'),
     present: (asString(p.ensure) ?? 'present') === 'present',
     multiple: asBool(p.multiple, false),
     replace: asBool(p.replace, true),
