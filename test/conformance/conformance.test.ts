@@ -24,6 +24,16 @@ for (const id of cases('cases')) {
   test(id, () => check(id));
 }
 
+// A case is named by its number (README, docs, known-gaps.txt): two folders may not share one.
+test('case numbers are unique', () => {
+  const byNumber = new Map<string, string[]>();
+  for (const c of readdirSync(join(here, 'cases'))) {
+    const n = /^\d+/.exec(c)?.[0] ?? c;
+    byNumber.set(n, [...(byNumber.get(n) ?? []), c]);
+  }
+  assert.deepEqual([...byNumber.values()].filter((names) => names.length > 1), []);
+});
+
 // The module corpus compiles the Debian packages' modules (installed, or fetched and unpacked).
 for (const id of cases('modules-corpus')) {
   test(id, (t) => {
