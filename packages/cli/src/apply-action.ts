@@ -9,7 +9,7 @@ import { CompileError, compileCatalog, deferredCaller, fromData, type Value } fr
 import { collectFacts } from '@kasper/facts';
 import { FileBucket, Registry, SystemExecutor, detectHost } from '@kasper/providers';
 import { writeFileAtomic } from '@kasper/files';
-import { applyCatalog, exitCodeOf, openRunLog, withLocalFacts } from '@kasper/agent';
+import { applyCatalog, exitCodeOf, openRunLog, withLocalFacts } from '@kasper/agent/local';
 import { Resolver, SECTION_OF, resolveSettings } from '@kasper/settings';
 import { environmentFrom, factsFrom } from './compile-action.ts';
 import { printError, printLog, type Output } from './output.ts';

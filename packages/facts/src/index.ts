@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
 import { promisify } from 'node:util';
 import { loadExternalFacts } from './external.ts';
+import { zoneAbbreviation } from './timezone.ts';
 
 export { formatFacts } from './format.ts';
 export { definedFactNames, folderFactSources, moduleFactSources, resolveCustomFacts, type CustomFactSources, type CustomFactsResult } from './custom.ts';
@@ -401,12 +402,11 @@ const resolveTime: Resolver = async () => {
   const hours = Math.floor(seconds / 3600);
   const days = Math.floor(seconds / 86400);
   const uptime = days > 0 ? `${days} day${days === 1 ? '' : 's'}` : `${hours}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')} hours`;
-  const tz = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
   const [l1, l5, l15] = os.loadavg();
   return {
     system_uptime: { seconds, hours, days, uptime },
     uptime_seconds: seconds, uptime_hours: hours, uptime_days: days, uptime,
-    timezone: tz,
+    timezone: zoneAbbreviation(),
     load_averages: { '1m': l1, '5m': l5, '15m': l15 },
     path: process.env.PATH ?? '',
   };
