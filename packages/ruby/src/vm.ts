@@ -15,8 +15,7 @@
 // (a function call, a Puppet lambda) is answered between Ruby's steps instead: the Ruby call waits
 // in its fiber and Entry.run returns {"host": [op, args]}; call() answers it (running Ruby again
 // as a call of its own if need be) and resumes the fiber with Entry.resume.
-import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { accessSync, closeSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -27,7 +26,7 @@ import type { RbValue, RubyVM } from '@ruby/wasm-wasi/dist/vm';
 import { RubyError, RubyJump, type RubyErrorInfo } from './errors.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
 import { decode, encode, Handles, patch } from './wire.ts';
-import { cacheDir, exportGlobals, openSnapshot, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
+import { cacheDir, exportGlobals, openSnapshot, readSnapshotModule, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
 import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
@@ -129,24 +128,43 @@ interface Plan {
   rss: number;
 }
 
-function plan(bytes: Uint8Array, t0: number, rss: number): Plan {
+function plan(readWasm: () => Uint8Array, t0: number, rss: number, useSaved = true): Plan {
   const shim = SHIM_FILES.map((name) => {
     const path = join(SHIM_DIR, name);
     return { name, path, source: readFileSync(path, 'utf8') };
   });
   const preopens = [...(config.preopens ?? topLevelFolders())];
-  if (config.snapshot === false || process.env.KASPER_RUBY_SNAPSHOT === '0') return { bytes, shim, preopens, snapshot: undefined, t0, rss };
+  if (config.snapshot === false || process.env.KASPER_RUBY_SNAPSHOT === '0') return { bytes: readWasm(), shim, preopens, snapshot: undefined, t0, rss };
   const wasmPath = require.resolve(WASM);
   const pkg = JSON.parse(readFileSync(join(dirname(wasmPath), '..', 'package.json'), 'utf8')) as { version: string };
   const st = statSync(wasmPath);
   // The module by version, size and time (hashing 30 MB would cost more than it saves).
   const key = snapshotKey(`${pkg.version}:${st.size}:${st.mtimeMs}`, shim.map((f) => f.source).join('\0'), preopens);
   const dir = cacheDir(config.cacheDir);
-  const rewritten = exportGlobals(bytes);
-  const saved = dir ? openSnapshot(dir, key) : undefined;
-  // Restored from a snapshot, the instance needs none of the module's data: the snapshot has it.
-  const moduleBytes = saved ? withoutData(rewritten.bytes) : rewritten.bytes;
-  return { bytes: moduleBytes, shim, preopens, snapshot: { dir, key, globals: rewritten.globals, saved }, t0, rss };
+  const saved = dir && useSaved ? openSnapshot(dir, key) : undefined;
+  if (saved) {
+    // Restored from a snapshot, the instance needs none of the module's data (the snapshot has
+    // it): the snapshot keeps the module rewritten for it, so the 30 MB original is not read.
+    try {
+      return { bytes: readSnapshotModule(saved), shim, preopens, snapshot: { dir, key, globals: saved.globals.length, saved }, t0, rss };
+    } catch {
+      closeSync(saved.fd);
+    }
+  }
+  const rewritten = exportGlobals(readWasm());
+  return { bytes: rewritten.bytes, shim, preopens, snapshot: { dir, key, globals: rewritten.globals, saved: undefined }, t0, rss };
+}
+
+/** The module compiled, or (a snapshot's module that V8 refuses) the plan again without the snapshot. */
+function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, Plan] {
+  try {
+    return [new WebAssembly.Module(p.bytes), p];
+  } catch (e) {
+    if (!p.snapshot?.saved) throw e;
+    closeSync(p.snapshot.saved.fd);
+    const again = plan(readWasm, p.t0, p.rss, false);
+    return [new WebAssembly.Module(again.bytes), again];
+  }
 }
 
 /** The VM, loading it now (synchronously) if needed. */
@@ -154,8 +172,8 @@ export function loadRubySync(): RubyVm {
   if (current) return current;
   const rss = process.memoryUsage().rss;
   const t0 = performance.now();
-  const p = plan(readFileSync(require.resolve(WASM)), t0, rss);
-  const module = new WebAssembly.Module(p.bytes);
+  const readWasm = () => readFileSync(require.resolve(WASM));
+  const [module, p] = compileSync(plan(readWasm, t0, rss), readWasm);
   current = new RubyVm(module, p, performance.now(), 'sync');
   return current;
 }
@@ -166,8 +184,17 @@ export function getRuby(): Promise<RubyVm> {
   pending ??= (async () => {
     const rss = process.memoryUsage().rss;
     const t0 = performance.now();
-    const p = plan(await readFile(require.resolve(WASM)), t0, rss);
-    const module = await WebAssembly.compile(p.bytes);
+    const readWasm = () => readFileSync(require.resolve(WASM));
+    let p = plan(readWasm, t0, rss);
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(p.bytes);
+    } catch (e) {
+      if (!p.snapshot?.saved) throw e;
+      closeSync(p.snapshot.saved.fd);
+      p = plan(readWasm, t0, rss, false);
+      module = await WebAssembly.compile(p.bytes);
+    }
     current ??= new RubyVm(module, p, performance.now(), 'async');
     return current;
   })();
@@ -321,7 +348,7 @@ export class RubyVm {
       reserveHeap(instance);
       if (snap?.dir) {
         try {
-          writeSnapshot(snap.dir, snap.key, takeSnapshot(instance, snap.globals));
+          writeSnapshot(snap.dir, snap.key, takeSnapshot(instance, snap.globals, withoutData(p.bytes)));
           snapshot = 'written';
         } catch {
           // no snapshot this time; the next process starts Ruby again

@@ -82,6 +82,15 @@ test('a pre-initialised snapshot: written once, then restored, with this process
     writeFileSync(path, readFileSync(path).subarray(0, 100000));
     assert.equal(run('four').snapshot, 'written');
     assert.equal(run('five').snapshot, 'restored');
+    // The snapshot keeps the module a restoring process compiles (after the pages): one that V8
+    // refuses is not used either.
+    const bytes = readFileSync(path);
+    const header = JSON.parse(bytes.subarray(4, 4 + bytes.readUInt32LE(0)).toString('utf8')) as { module: number };
+    assert.ok(header.module > 1e6 && header.module < 20e6, `${header.module} bytes of module`);
+    bytes.fill(0xff, bytes.length - header.module, bytes.length - header.module + 8);
+    writeFileSync(path, bytes, { mode: 0o600 });
+    assert.equal(run('five').snapshot, 'written');
+    assert.equal(run('five').snapshot, 'restored');
     // Nor is one that others could have written.
     chmodSync(path, 0o666);
     assert.equal(run('six').snapshot, 'written');
