@@ -286,6 +286,33 @@ function reserveHeap(instance: WebAssembly.Instance): void {
   }
 }
 
+/** The parts of @ruby/wasm-wasi's RubyVM that Kasper reaches past its public API. */
+interface Guest {
+  rbEvalStringProtect(code: string): unknown;
+  rbErrinfo(): unknown;
+  rbClearErrinfo(): void;
+}
+interface Private {
+  transport: { takeJsValue(value: unknown): void };
+}
+type RbValueClass = new (inner: unknown, vm: RubyVM, privateObject: unknown) => RbValue;
+
+/** The Kasper::Root left in Ruby's error info before the snapshot point (else one made by eval). */
+function rootOf(vm: RubyVM): RbValue {
+  const guest = vm.guest as unknown as Guest;
+  const { RbValue: Value } = require('@ruby/wasm-wasi/dist/vm') as { RbValue: RbValueClass };
+  const root = new Value(guest.rbErrinfo(), vm, (vm as unknown as { privateObject(): unknown }).privateObject());
+  guest.rbClearErrinfo();
+  if (root.call('class').toString() === 'Kasper::Root') return root;
+  return vm.eval('Kasper::Root.new');
+}
+
+/** A JavaScript object as a Ruby JS::Object (RubyVM#wrap, without the eval it makes each time). */
+function wrapJs(vm: RubyVM, root: RbValue, value: object): RbValue {
+  (vm as unknown as { privateObject(): Private }).privateObject().transport.takeJsValue(value);
+  return root.call('js_object').call('__import_from_js');
+}
+
 /** Host operations that may run Ruby: Ruby asks them from its call's fiber (kasper.rb's REENTRANT). */
 const REENTRANT = new Set(['call_function', 'block', 'load_ruby_function']);
 
@@ -333,8 +360,6 @@ export class RubyVm {
     if (snap?.saved) {
       restoreSnapshot(instance, snap.saved);
       started = performance.now();
-      // What the snapshot froze that belongs to this process: the environment, the seed.
-      vm.eval(`ENV.replace(JSON.parse(${rubyString(JSON.stringify(env))})); Random.srand(${BigInt(`0x${randomBytes(16).toString('hex')}`)}); nil`);
       snapshot = 'restored';
     } else {
       vm.initialize(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0']);
@@ -344,6 +369,9 @@ export class RubyVm {
         vm.eval(`Kernel.eval(${rubyString(f.source)}, TOPLEVEL_BINDING, ${rubyString(f.path)}, 1); nil`);
         if (process.env.KASPER_RUBY_TRACE) process.stderr.write(`${f.name} ${(performance.now() - t).toFixed(1)} ms\n`);
       }
+      // A Kasper::Root left as Ruby's error info: how the host reaches Ruby after the snapshot
+      // point without parsing (rb_eval_string_protect leaves the exception it stopped at there).
+      (vm.guest as unknown as Guest).rbEvalStringProtect('raise Kasper::Root\0');
       // The free space goes into the snapshot too: a restored Ruby starts with it.
       reserveHeap(instance);
       if (snap?.dir) {
@@ -355,8 +383,10 @@ export class RubyVm {
         }
       }
     }
-    // Everything that refers to JavaScript objects comes after the snapshot point.
-    vm.eval('require "js"');
+    // Everything that refers to JavaScript objects comes after the snapshot point. Nothing here
+    // is parsed: the first Ruby parse in a process costs ~15 ms of CPU (V8 compiling the parser's
+    // WebAssembly), and a compile whose templates come from the cache needs none.
+    const root = rootOf(vm);
     const bridge = {
       input: () => {
         const s = this.input;
@@ -380,12 +410,17 @@ export class RubyVm {
         else process.stderr.write(text);
       },
     };
-    vm.eval('Kasper').call('install', vm.wrap(bridge));
+    // What a restored snapshot froze that belongs to this process (the environment, the seed)
+    // and the settings, handed over through the bridge by Kasper.boot.
+    this.input = JSON.stringify({
+      env: snapshot === 'restored' ? env : null,
+      seed: snapshot === 'restored' ? BigInt(`0x${randomBytes(16).toString('hex')}`).toString() : null,
+      settings: config.settings ?? null,
+    });
+    this.entry = root.call('boot', wrapJs(vm, root, bridge));
     this.vm = vm;
     this.instance = instance;
     this.heapSize = memorySize(instance);
-    this.entry = vm.eval('Kasper::Entry');
-    if (config.settings) this.applySettings(config.settings);
     const done = performance.now();
     this.stats = {
       compileMs: compiled - p.t0,

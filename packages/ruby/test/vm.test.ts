@@ -64,7 +64,7 @@ test('a pre-initialised snapshot: written once, then restored, with this process
       const m = await import(${JSON.stringify(index)});
       const vm = m.loadRubySync();
       const scope = { lookup: (n) => n === 'x' ? 'from scope' : undefined, variables: () => ['x'], callFunction: () => undefined };
-      console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), lib: vm.eval('require "shellwords"; Shellwords.split("a b c").size').toString(), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
+      console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), lib: vm.eval('require "shellwords"; Shellwords.split("a b c").size').toString(), js: vm.eval('[JS::Undefined.typeof, JS::True == JS.eval("return true"), nil.to_js.to_s, $!.inspect].join(" ")'), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
     const run = (value: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_TEST_VALUE: value, KASPER_RUBY_SNAPSHOT: '1' } }));
     const first = run('one');
     const second = run('two');
@@ -76,6 +76,9 @@ test('a pre-initialised snapshot: written once, then restored, with this process
     // Restored from the snapshot, the module's data segments are left out (the snapshot has their
     // contents): Ruby's standard library, packed in them, still loads.
     for (const r of [first, second, third]) assert.equal(r.lib, '3');
+    // The js gem is in the snapshot, its JavaScript values made again in each process; the
+    // Kasper::Root the host reached Ruby by is no longer Ruby's error info.
+    for (const r of [first, second, third]) assert.equal(r.js, 'undefined true null nil');
     // A damaged snapshot is not used: Ruby starts again and writes a sound one.
     const file = readdirSync(join(cache, 'kasper')).find((f) => f.endsWith('.snapshot'))!;
     const path = join(cache, 'kasper', file);

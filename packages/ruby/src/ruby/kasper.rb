@@ -22,7 +22,28 @@
 # JavaScript keeps the order of keys such as "2" and "1".
 require 'json'
 
+# The js gem (Ruby's side of the bridge to JavaScript) is loaded here, so that a snapshot holds it
+# parsed and compiled. Loading it makes four constants that hold JavaScript values (JS::Undefined,
+# Null, True, False), which a snapshot cannot hold: they are made as nil here and set by
+# Kasper.boot in each process. (js.so, its C half, makes no JavaScript value when it loads.)
+require 'js.so'
+JS.singleton_class.alias_method(:__kasper_js_eval, :eval)
+JS.define_singleton_method(:eval) { |_code| nil }
+begin
+  require 'js'
+ensure
+  JS.singleton_class.alias_method(:eval, :__kasper_js_eval)
+  JS.singleton_class.remove_method(:__kasper_js_eval)
+end
+
 module Kasper
+  # What the host reaches a started or restored Ruby by, without parsing any Ruby: one is left
+  # as Ruby's error info ($!) at the snapshot point, and the host reads it back (rb_errinfo).
+  class Root < Exception # rubocop:disable Lint/InheritException
+    def js_object = JS::Object
+    def boot(bridge) = Kasper.boot(bridge)
+  end
+
   TAG = "\u0000"
   BRIDGE = nil # replaced by install
 
@@ -68,6 +89,22 @@ module Kasper
       STDOUT.sync = true
       STDERR.sync = true
       nil
+    end
+
+    # Everything a started (or restored) Ruby needs from this process, in one call: the bridge,
+    # then what the bridge hands over first (ENV, the random seed, Puppet's settings). Returns
+    # Entry. One call rather than an eval each: nothing here is parsed.
+    def boot(bridge)
+      { Undefined: 'return undefined', Null: 'return null', True: 'return true', False: 'return false' }.each do |name, code|
+        JS.send(:remove_const, name)
+        JS.const_set(name, JS.eval(code))
+      end
+      install(bridge)
+      init = JSON.parse(bridge.call(:input).to_s)
+      ENV.replace(init['env']) if init['env']
+      Random.srand(Integer(init['seed'])) if init['seed']
+      Puppet.configure(init['settings']) if init['settings']
+      Entry
     end
 
     # Host operations that may run Ruby again before they answer: asked from the call's fiber.
