@@ -68,6 +68,33 @@ for (const b of backends) {
       assert.equal((await db.listReports(node, 100)).length, 40);
       await db.close();
     });
+
+    test('selectEach hands over each row as an array, in order, and passes failures on', async (t) => {
+      const s = b.open();
+      if (!needs(t, !('reason' in s), 'reason' in s ? s.reason : '')) return;
+      const db = s as Storage;
+      await db.init();
+      const node = `each-${b.name}-${Date.now()}`;
+      for (let i = 0; i < 3; i++) await db.saveReport(node, { host: node, time: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), status: i ? 'changed' : 'failed', noop: i === 2 });
+      const sql = 'SELECT status, noop, end_time, NULL AS absent FROM reports WHERE node = ? ORDER BY end_time';
+      const rows: unknown[][] = [];
+      await db.selectEach(sql, [node], (row) => rows.push(row));
+      // The same values, in the statement's column order, as select() gives them in objects.
+      const objects = await db.select(sql, [node]);
+      assert.deepEqual(rows, objects.map((o) => [o.status, o.noop, o.end_time, o.absent]));
+      assert.deepEqual(rows.map((r) => r[0]), ['failed', 'changed', 'changed']);
+      // A database error rejects; so does a throw from onRow, after which the connection still serves.
+      await assert.rejects(() => db.selectEach('SELECT no_such_column FROM reports', [], () => {}), /no_such_column|no such column/);
+      let seen = 0;
+      await assert.rejects(() => db.selectEach(sql, [node], () => {
+        seen++;
+        throw new Error('writer failed');
+      }), /writer failed/);
+      assert.equal(seen, 1, 'no row after the one that failed');
+      for (let k = 0; k < 12; k++) await db.selectEach(sql, [node], () => {}); // more than the pool's connections: each was given back
+      assert.equal((await db.select(sql, [node])).length, 3, 'objects again from the same cached statement');
+      await db.close();
+    });
   });
 }
 

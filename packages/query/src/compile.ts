@@ -442,7 +442,7 @@ class Compiler {
 /**
  * SQLite: the answer as one JSON text, concatenated by the database from the inner query's
  * columns — no row objects in JavaScript, stored JSON spliced in unparsed. (PostgreSQL sends
- * rows: measured, its driver and rowsToJson are cheaper than building the text in the server.)
+ * rows: measured, its driver and JsonRows are cheaper than building the text in the server.)
  */
 function jsonAnswer(columns: Column[], inner: Frag, order: string[]): { sql: string; params: unknown[] } {
   const orderBy = order.length ? ` ORDER BY ${order.map((o) => `q.${o}`).join(', ')}` : '';

@@ -15,11 +15,26 @@ export interface QueryContext {
   now?: () => Date;
 }
 
-export interface Answer {
-  /** The JSON array, as text. */
-  body: string;
+/**
+ * An answer: the JSON array as text (`body`) or as its UTF-8 bytes (`bytes`, what the master
+ * sends), whichever it was written as, the other made when asked for. A large answer is written
+ * as bytes row by row, never as one string to encode again.
+ */
+export class Answer {
+  private text?: string;
+  private buffer?: Buffer;
   /** Rows the query would give without limit and offset (`include_total`). */
   total?: number;
+  constructor(json: string | Buffer) {
+    if (typeof json === 'string') this.text = json;
+    else this.buffer = json;
+  }
+  get body(): string {
+    return (this.text ??= this.buffer!.toString('utf8'));
+  }
+  get bytes(): Buffer {
+    return (this.buffer ??= Buffer.from(this.text!, 'utf8'));
+  }
 }
 
 const DAY = 86_400_000;
@@ -45,19 +60,47 @@ const WRITERS: Record<Column['kind'], (v: unknown) => string> = {
   json: (v) => (v === null || v === undefined ? 'null' : typeof v === 'string' ? v : JSON.stringify(v)),
 };
 
-/** Rows as a JSON array of objects, the columns in order. */
-export function rowsToJson(columns: readonly { name: string; kind: Column['kind'] }[], rows: readonly Record<string, unknown>[], alias = (i: number) => `c${i}`): string {
-  const keys = columns.map((c, i) => `${i ? ',' : '{'}${JSON.stringify(c.name)}:`);
-  const writers = columns.map((c) => WRITERS[c.kind]);
-  const aliases = columns.map((_c, i) => alias(i));
-  const parts = new Array<string>(rows.length);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    let s = columns.length ? '' : '{';
-    for (let i = 0; i < keys.length; i++) s += keys[i] + writers[i](row[aliases[i]]);
-    parts[r] = `${s}}`;
+/**
+ * A JSON array of objects written from rows given as arrays (a column's value at its index),
+ * the columns in order, as UTF-8 into a buffer a row at a time: no string of the whole answer,
+ * no object per row, and each row's values garbage as soon as it is written.
+ */
+export class JsonRows {
+  private readonly keys: string[];
+  private readonly writers: ((v: unknown) => string)[];
+  private out: Buffer;
+  private at = 0;
+  private rows = 0;
+  constructor(columns: readonly { name: string; kind: Column['kind'] }[], sizeHint = 64 * 1024) {
+    this.keys = columns.map((c, i) => `${i ? ',' : '{'}${JSON.stringify(c.name)}:`);
+    if (!this.keys.length) this.keys.push('{');
+    const write = columns.map((c) => WRITERS[c.kind]);
+    this.writers = write.length ? write : [() => ''];
+    this.out = Buffer.allocUnsafe(Math.max(256, sizeHint));
+    this.out[this.at++] = 0x5b; // [
   }
-  return `[${parts.join(',')}]`;
+
+  /** Appends one row. */
+  add(row: readonly unknown[]): void {
+    const { keys, writers } = this;
+    let s = this.rows++ ? ',' : '';
+    for (let i = 0; i < keys.length; i++) s += keys[i] + writers[i](row[i]);
+    s += '}';
+    // A UTF-16 code unit is at most 3 bytes of UTF-8; the closing `]` needs one more.
+    const most = s.length * 3 + 1;
+    if (this.at + most > this.out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.at + most));
+      this.out.copy(grown, 0, 0, this.at);
+      this.out = grown;
+    }
+    this.at += this.out.write(s, this.at);
+  }
+
+  /** The answer: the bytes written, closed. */
+  finish(): Buffer {
+    this.out[this.at++] = 0x5d; // ]
+    return this.out.subarray(0, this.at);
+  }
 }
 
 const READERS: Record<Column['kind'], (v: unknown) => unknown> = {
@@ -93,10 +136,9 @@ export async function runRows(qc: QueryContext, spec: QuerySpec): Promise<Record
 export async function runQuery(qc: QueryContext, spec: QuerySpec, options: { includeTotal?: boolean } = {}): Promise<Answer> {
   const c = ctxFor(qc);
   const compiled = compile(c, spec);
-  let body: string;
-  if (compiled.json) body = String((await select(qc.storage, compiled.json.sql, compiled.json.params))[0]?.body ?? '[]');
-  else body = rowsToJson(compiled.columns, await select(qc.storage, compiled.sql, compiled.params));
-  const answer: Answer = { body };
+  const answer = compiled.json
+    ? new Answer(String((await select(qc.storage, compiled.json.sql, compiled.json.params))[0]?.body ?? '[]'))
+    : new Answer(await jsonRows(qc.storage, compiled.sql, compiled.params, compiled.columns));
   if (options.includeTotal) answer.total = Number((await select(qc.storage, compiled.count.sql, compiled.count.params))[0]?.n ?? 0);
   return answer;
 }
@@ -106,11 +148,26 @@ async function select(storage: Storage, text: string, params: unknown[]): Promis
   try {
     return await storage.select(text, params);
   } catch (e) {
-    const m = (e as Error).message;
-    if (/regular expression|invalid regexp|syntax error in regexp|\bregex/i.test(m)) throw raise('KSP-QUERY-009', { reason: m });
-    if (/invalid input syntax|out of range|cannot cast|division by zero|datetime format|invalid value for/i.test(m)) throw invalid(m);
-    throw e;
+    throw refusal(e);
   }
+}
+
+/** The answer of a statement as JSON, written as its rows arrive. */
+async function jsonRows(storage: Storage, text: string, params: unknown[], columns: Column[]): Promise<Buffer> {
+  const out = new JsonRows(columns);
+  try {
+    await storage.selectEach(text, params, (row) => out.add(row));
+  } catch (e) {
+    throw refusal(e);
+  }
+  return out.finish();
+}
+
+function refusal(e: unknown): unknown {
+  const m = (e as Error).message;
+  if (/regular expression|invalid regexp|syntax error in regexp|\bregex/i.test(m)) return raise('KSP-QUERY-009', { reason: m });
+  if (/invalid input syntax|out of range|cannot cast|division by zero|datetime format|invalid value for/i.test(m)) return invalid(m);
+  return e;
 }
 
 /** A root query (`["from", entity, …]`): its entity, filter and paging. */
@@ -181,7 +238,7 @@ export async function eventCounts(qc: QueryContext, query: unknown, options: Eve
     const subject = options.summarizeBy === 'resource' ? { type: r.resource_type, title: r.resource_title } : { title: r[group[0]] };
     return JSON.stringify({ subject_type: options.summarizeBy, subject, failures: Number(r.failures), successes: Number(r.successes), noops: Number(r.noops), skips: Number(r.skips) });
   });
-  return { body: `[${out.join(',')}]` };
+  return new Answer(`[${out.join(',')}]`);
 }
 
 /** PuppetDB's fact-names: every top-level fact name, sorted, as an array of strings. */
@@ -190,6 +247,6 @@ export async function factNames(qc: QueryContext, paging: Paging = {}): Promise<
   if (paging.limit !== undefined) statement = sql`${statement} LIMIT ${raw(String(paging.limit))}`;
   if (paging.offset !== undefined) statement = sql`${statement}${raw(paging.limit === undefined && qc.storage.dialect === 'sqlite' ? ' LIMIT -1' : '')} OFFSET ${raw(String(paging.offset))}`;
   const rows = await select(qc.storage, statement.text, [...statement.params]);
-  return { body: JSON.stringify(rows.map((r) => String(r.name))) };
+  return new Answer(JSON.stringify(rows.map((r) => String(r.name))));
 }
 

@@ -3,7 +3,7 @@
 export { parsePql, PQL_ENTITIES } from './pql.ts';
 export { compile, parseFrom, pushdownFilters, type Column, type Compiled, type Paging, type QuerySpec } from './compile.ts';
 export { ENTITIES, entity, type Ctx } from './entities.ts';
-export { ctxFor, eventCounts, factNames, rootSpec, rowsToJson, runQuery, runRows, type Answer, type EventCountOptions, type QueryContext } from './engine.ts';
+export { ctxFor, eventCounts, factNames, rootSpec, runQuery, runRows, Answer, JsonRows, type EventCountOptions, type QueryContext } from './engine.ts';
 export { invalid, QUERY_MESSAGES, QueryError, raise } from './errors.ts';
 export { addCriteria, hasNodeStateCriteria, parseDuration, parseOrderBy, parseQuery, restrictToActiveNodes } from './request.ts';
 export { exportedResources, pdbFilter, type ExportedQuery, type ExportedResource } from './exported.ts';

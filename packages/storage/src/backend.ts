@@ -13,6 +13,13 @@ export interface Db {
   /** Rows changed by the statement. */
   change(sql: string, params?: unknown[]): Promise<number>;
   all<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Calls `onRow` with each row as it arrives, an array of its columns' values in the
+   * statement's order: no object per row and no list of them all, so a large answer is
+   * written while the database still sends it and its rows die young. A throw from `onRow`
+   * rejects the promise once the statement has ended.
+   */
+  each(sql: string, params: unknown[], onRow: (row: unknown[]) => void): Promise<void>;
   insertId(sql: string, params: unknown[]): Promise<number>;
   /** Runs `fn` in a transaction; nested calls join the outer one. */
   transaction(fn: () => Promise<void>): Promise<void>;
@@ -84,6 +91,16 @@ export function sqliteDb(path: string): Db {
     async all<T>(sql: string, params: unknown[] = []) {
       return prepare(sql).all(...bind(params)) as T[];
     },
+    async each(sql, params, onRow) {
+      // The cached statement answers objects for `all`: arrays only for this call (synchronous).
+      const s = prepare(sql);
+      s.setReturnArrays(true);
+      try {
+        for (const row of s.iterate(...bind(params))) onRow(row as unknown as unknown[]);
+      } finally {
+        s.setReturnArrays(false);
+      }
+    },
     async insertId(sql, params) {
       return Number(prepare(sql).run(...bind(params)).lastInsertRowid);
     },
@@ -135,6 +152,31 @@ export function postgresDb(connectionString: string): Db {
     },
     async all<T>(sql: string, params?: unknown[]) {
       return (await query(sql, params)).rows as T[];
+    },
+    async each(sql, params, onRow) {
+      // A Query with a 'row' listener and no callback hands each row over as it is parsed and
+      // keeps none (the pool's query() takes no such Query: a client of its own is borrowed).
+      const inTx = tx.getStore();
+      const client = inTx ?? await pool.connect();
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const q = new pg.Query({ text: toPg(sql), values: params, rowMode: 'array' } as pg.QueryConfig<unknown[]>);
+          let failed: { e: unknown } | undefined;
+          q.on('row', (row: unknown[]) => {
+            if (failed) return;
+            try {
+              onRow(row);
+            } catch (e) {
+              failed = { e };
+            }
+          });
+          q.on('error', reject);
+          q.on('end', () => (failed ? reject(failed.e) : resolve()));
+          void client.query(q);
+        });
+      } finally {
+        if (!inTx) client.release();
+      }
     },
     async insertId(sql, params) {
       return Number((await query(`${sql} RETURNING id`, params)).rows[0].id);

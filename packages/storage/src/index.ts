@@ -144,6 +144,8 @@ export interface Storage {
   claimRuns(master: string): Promise<QueuedRun[]>;
   /** Runs a read-only statement (`?` placeholders) written for this store's dialect. */
   select(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** The same, each row handed to `onRow` as it arrives, an array of its columns' values (large answers: see Db.each). */
+  selectEach(sql: string, params: unknown[], onRow: (row: unknown[]) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -523,6 +525,10 @@ class SqlStorage implements Storage {
 
   select(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
     return this.db.all(sql, params);
+  }
+
+  selectEach(sql: string, params: unknown[], onRow: (row: unknown[]) => void): Promise<void> {
+    return this.db.each(sql, params, onRow);
   }
 
   close(): Promise<void> {

@@ -121,7 +121,8 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
   const notFound = (reply: FastifyReply, e: { message: string; code: string }) =>
     reply.code(404).send({ error: e.message, message: e.message, issue_kind: 'NOT_FOUND', code: e.code });
 
-  const send = (reply: FastifyReply, body: string, total?: number) => {
+  /** The answer as it was written (large ones as bytes, sent as they are). */
+  const send = (reply: FastifyReply, body: string | Buffer, total?: number) => {
     if (total !== undefined) reply.header('x-records', String(total));
     return reply.type('application/json; charset=utf-8').send(body);
   };
@@ -145,10 +146,10 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
       if (!i.summarize_by) throw raise('KSP-QUERY-010', { name: 'summarize_by' });
       const countsFilter = typeof i.counts_filter === 'string' ? parseQuery(i.counts_filter, false) : i.counts_filter;
       const a = await eventCounts(qc, q, { summarizeBy: i.summarize_by, countBy: i.count_by, countsFilter, paging: paging(i) });
-      return send(reply, a.body);
+      return send(reply, a.bytes);
     }
     const a = await runQuery(qc, { entity: e.entity, query: q, paging: paging(i) }, { includeTotal: i.include_total });
-    return send(reply, a.body, a.total);
+    return send(reply, a.bytes, a.total);
   };
 
   /** One object or 404 (`/nodes/:certname`, `/catalogs/:certname`, `/environments/:environment`). */
@@ -183,7 +184,7 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
       return send(reply, JSON.stringify(q));
     }
     const a = await runRootQuery(qc, q, { paging: paging(i), includeTotal: i.include_total });
-    return send(reply, a.body, a.total);
+    return send(reply, a.bytes, a.total);
   });
 
   route(`${V4}/nodes`, query({ entity: 'nodes', active: true }));
@@ -206,7 +207,7 @@ export async function pdbPlugin(app: FastifyInstance, ctx: MasterContext): Promi
   route(`${V4}/fact-names`, async (req, reply) => {
     const i = input(req);
     refuseUnsupported(i);
-    return send(reply, (await factNames(qc, { limit: i.limit, offset: i.offset })).body);
+    return send(reply, (await factNames(qc, { limit: i.limit, offset: i.offset })).bytes);
   }, { 200: { type: 'array', items: { type: 'string' } }, ...ERROR_RESPONSES });
   route(`${V4}/inventory`, query({ entity: 'inventory', active: true }));
 
