@@ -14,7 +14,7 @@
 // fast parser does not give up, and chevrotain's agreement that such a file has no error.
 // A change to the grammar is made in both, in the same rule (the rules have the same names).
 import type * as A from './ast.ts';
-import { MAX_NESTING, STATEMENT_CALLS } from './limits.ts';
+import { MAX_NESTING, STATEMENT_CALLS, untitledResource } from './limits.ts';
 import * as K from './tokens.ts';
 
 type Tok = K.PToken;
@@ -246,27 +246,10 @@ class FastParser {
       const rbrace = this.expect(RBRACE);
       const s = typeExpr.start;
       const r = { start: s, end: Math.max(s, rbrace.endOffset + 1) };
-      switch (typeExpr.kind) {
-        case 'QualifiedReference':
-          return { kind: 'ResourceDefaultsExpression', form: 'regular', typeRef: typeExpr, operations: ops, ...r };
-        case 'AccessExpression':
-        case 'CollectExpression':
-          return { kind: 'ResourceOverrideExpression', form: 'regular', resources: typeExpr, operations: ops, ...r };
-        case 'QualifiedName':
-          // `notice { a => 1 }` is the call notice({ 'a' => 1 }) when the name may be called
-          // without parentheses and every attribute is `name => value` (Puppet's reading).
-          if (STATEMENT_CALLS.has(typeExpr.value) && ops.every((o) => o.kind === 'AttributeOperation' && o.operator === '=>')) {
-            const entries = (ops as A.AttributeOperation[]).map((o): A.KeyedEntry => ({
-              kind: 'KeyedEntry', key: { kind: 'LiteralString', value: o.name, start: o.start, end: o.start + o.name.length }, value: o.value, start: o.start, end: o.end,
-            }));
-            const hs = lbrace.startOffset;
-            const hash: A.LiteralHash = { kind: 'LiteralHash', entries, start: hs, end: Math.max(hs, rbrace.endOffset + 1) };
-            return { kind: 'CallNamedFunctionExpression', functor: typeExpr, args: [hash], lambda: null, parenthesized: false, ...r };
-          }
-          throw GIVE_UP; // a resource without a title
-        default:
-          throw GIVE_UP; // a resource without a title
-      }
+      const hs = lbrace.startOffset;
+      const node = untitledResource(typeExpr, ops, r, { start: hs, end: Math.max(hs, rbrace.endOffset + 1) });
+      if (!node) throw GIVE_UP; // a resource without a title
+      return node;
     }
     // `Notify { 'x': }` declares as `notify { 'x': }` does (Puppet takes either case).
     const bodies: A.ResourceBody[] = [this.resourceBody()];

@@ -19,7 +19,7 @@ import { EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvid
 import type * as A from './ast.ts';
 import { T, allTokens } from './chevrotain-tokens.ts';
 import { PRECEDENCE } from './tokens.ts';
-import { MAX_NESTING, STATEMENT_CALLS } from './limits.ts';
+import { MAX_NESTING, STATEMENT_CALLS, untitledResource } from './limits.ts';
 import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 
 /** A token as the grammar's actions see it (chevrotain's, with the lexer's kind and value). */
@@ -352,27 +352,10 @@ export class PuppetParser extends EmbeddedActionsParser {
 
   private untitledResource(typeExpr: A.Expression, ops: A.AttributeOp[], lbrace: Tok, rbrace: Tok): A.Expression {
     const r = span(typeExpr, rbrace);
-    switch (typeExpr.kind) {
-      case 'QualifiedReference':
-        return { kind: 'ResourceDefaultsExpression', form: 'regular', typeRef: typeExpr, operations: ops, ...r };
-      case 'AccessExpression':
-      case 'CollectExpression':
-        return { kind: 'ResourceOverrideExpression', form: 'regular', resources: typeExpr, operations: ops, ...r };
-      case 'QualifiedName':
-        // `notice { a => 1 }` is the call notice({ 'a' => 1 }) when the name may be called
-        // without parentheses and every attribute is `name => value` (Puppet's reading).
-        if (STATEMENT_CALLS.has(typeExpr.value) && ops.every((o) => o.kind === 'AttributeOperation' && o.operator === '=>')) {
-          const entries = (ops as A.AttributeOperation[]).map((o): A.KeyedEntry => ({
-            kind: 'KeyedEntry', key: { kind: 'LiteralString', value: o.name, start: o.start, end: o.start + o.name.length }, value: o.value, start: o.start, end: o.end,
-          }));
-          const hash: A.LiteralHash = { kind: 'LiteralHash', entries, ...span(lbrace, rbrace) };
-          return { kind: 'CallNamedFunctionExpression', functor: typeExpr, args: [hash], lambda: null, parenthesized: false, ...r } as A.CallNamedFunctionExpression;
-        }
-      // falls through
-      default:
-        this.problem('KSP-PARSE-009', { token: "'{'", example: `${typeExpr.kind === 'QualifiedName' ? typeExpr.value : 'type'} { 'title': … }` }, lbrace);
-        return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies: [], ...r };
-    }
+    const node = untitledResource(typeExpr, ops, r, span(lbrace, rbrace));
+    if (node) return node;
+    this.problem('KSP-PARSE-009', { token: "'{'", example: `${typeExpr.kind === 'QualifiedName' ? typeExpr.value : 'type'} { 'title': … }` }, lbrace);
+    return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies: [], ...r };
   }
 
   resourceBody = this.RULE('resourceBody', (): A.ResourceBody => {
