@@ -4,7 +4,7 @@
 import type { Provider, ProviderContext, Resource } from '../api.ts';
 import { runChecked } from '../executor.ts';
 import { raise } from '../messages.ts';
-import { MANAGED_RULES, ruleOf, type FirewallRule } from '../types/firewall.ts';
+import { managedRules, rememberManagedRules, ruleOf, type FirewallRule } from '../types/firewall.ts';
 import { commentOf, compareNames, parseComment } from './firewall-nftables.ts';
 
 interface IptRule {
@@ -84,11 +84,7 @@ export const firewallIptables: Provider = {
   commands: ['iptables'],
   suitable: (host) => host.hasCommand('iptables'),
   isDefault: (host) => !host.hasCommand('nft') && host.hasCommand('iptables'),
-  async prefetch(resources, ctx) {
-    const managed = (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();
-    for (const r of resources) managed.add(r.name);
-    ctx.cache.set(MANAGED_RULES, managed);
-  },
+  prefetch: rememberManagedRules,
   async retrieve(r, ctx) {
     const rule = ruleOf(r);
     const rules = await listChain(ctx, rule.family, rule.table, rule.chain);
@@ -122,7 +118,7 @@ export const firewallchainIptables: Provider = {
     const [chain, table, family] = r.name.split(':');
     const rules = await listChain(ctx, family, table, chain);
     if (rules === null) return { ensure: 'absent', purge: 'no unmanaged rules' };
-    const managed = (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();
+    const managed = managedRules(ctx);
     const unmanaged = rules.filter((x) => x.name === undefined || !managed.has(x.name)).length;
     return { ensure: 'present', purge: unmanaged ? `${unmanaged} unmanaged rules` : 'no unmanaged rules' };
   },
@@ -134,7 +130,7 @@ export const firewallchainIptables: Provider = {
       if (exists === null) await runChecked(ctx.exec, cmd, ['-w', '-t', table, '-N', chain]);
     }
     if (!changes.some((c) => c.property === 'purge')) return;
-    const managed = (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();
+    const managed = managedRules(ctx);
     const rules = (await listChain(ctx, family, table, chain)) ?? [];
     for (const x of [...rules].reverse()) {
       if (x.name !== undefined && managed.has(x.name)) continue;

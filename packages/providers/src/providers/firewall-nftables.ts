@@ -4,7 +4,7 @@
 import type { Provider, ProviderContext, Resource } from '../api.ts';
 import { runChecked } from '../executor.ts';
 import { raise } from '../messages.ts';
-import { MANAGED_RULES, fingerprint, ruleOf, type FirewallRule } from '../types/firewall.ts';
+import { fingerprint, managedRules, rememberManagedRules, ruleOf, type FirewallRule } from '../types/firewall.ts';
 
 export const TABLE = 'kasper';
 const CHAINS: Record<string, string> = { INPUT: 'input', OUTPUT: 'output', FORWARD: 'forward' };
@@ -99,11 +99,7 @@ export const firewallNftables: Provider = {
   commands: ['nft'],
   suitable: (host) => host.hasCommand('nft'),
   isDefault: (host) => host.hasCommand('nft'),
-  async prefetch(resources, ctx) {
-    const managed = (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();
-    for (const r of resources) managed.add(r.name);
-    ctx.cache.set(MANAGED_RULES, managed);
-  },
+  prefetch: rememberManagedRules,
   async retrieve(r, ctx) {
     const rule = ruleOf(r);
     const rules = await listChain(ctx, chainOf(rule));
@@ -135,14 +131,14 @@ export const firewallchainNftables: Provider = {
     if (!chain) throw raise('KSP-PROVIDERS-023', { chain: name });
     const rules = await listChain(ctx, chain);
     if (rules === null) return { ensure: 'absent', purge: 'no unmanaged rules' };
-    const managed = (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();
+    const managed = managedRules(ctx);
     const unmanaged = rules.filter((x) => !managed.has(x.name)).length;
     return { ensure: 'present', purge: unmanaged ? `${unmanaged} unmanaged rules` : 'no unmanaged rules' };
   },
   async sync(r, changes, ctx) {
     const chain = CHAINS[r.name.split(':')[0].toUpperCase()];
     const rules = (await listChain(ctx, chain)) ?? [];
-    const managed = (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();
+    const managed = managedRules(ctx);
     const keep = changes.some((c) => c.property === 'purge') ? rules.filter((x) => managed.has(x.name)) : rules;
     await writeChain(ctx, chain, keep.map((x) => x.text));
   },

@@ -3,7 +3,7 @@
 // name identifies the rule on the host (it is kept as the rule's comment). The providers
 // (nftables, iptables) translate a rule into their own syntax.
 import { createHash } from 'node:crypto';
-import { asList, asString, type Resource, type TypeDefinition } from '../api.ts';
+import { asList, asString, type ProviderContext, type Resource, type TypeDefinition } from '../api.ts';
 import { raise } from '../messages.ts';
 
 export interface FirewallRule {
@@ -115,5 +115,17 @@ export const firewallchainType: TypeDefinition = {
   autorequire: () => [],
 };
 
-/** Names of the firewall rules this run manages (filled by the providers' prefetch). */
-export const MANAGED_RULES = 'firewall:managed';
+/** Where the run keeps the names of the firewall rules it manages. */
+const MANAGED_RULES = 'firewall:managed';
+
+/** The names of the firewall rules this run manages: a chain's purge removes the others. */
+export function managedRules(ctx: ProviderContext): Set<string> {
+  return (ctx.cache.get(MANAGED_RULES) as Set<string> | undefined) ?? new Set<string>();
+}
+
+/** A firewall provider's prefetch: the run's rules are managed, whichever provider applies them. */
+export async function rememberManagedRules(resources: readonly Resource[], ctx: ProviderContext): Promise<void> {
+  const managed = managedRules(ctx);
+  for (const r of resources) managed.add(r.name);
+  ctx.cache.set(MANAGED_RULES, managed);
+}
