@@ -4,7 +4,6 @@
 // state folder; the caller decides where the catalog came from and where the report goes next.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import type { Catalog, LogLevel, Report } from '@kasper/catalog';
 import { Registry, SystemExecutor, detectHost, type Executor, type ProviderContext } from '@kasper/providers';
 import { writeFileAtomic } from '@kasper/files';
@@ -12,6 +11,7 @@ import { expandRecursiveSources, type SourceLister } from './generate.ts';
 import { loadPlugins } from './plugins.ts';
 import type { DeferredOptions } from './deferred.ts';
 import { Transaction } from './transaction.ts';
+export { openRunLog, type RunLog } from './run-log.ts';
 
 export interface ApplyOptions {
   /** The state folder: the file bucket (`bucket/`) and the last report (`state/last_run_report.json`). */
@@ -90,17 +90,4 @@ export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promi
 /** A run's exit code: Puppet's detailed ones (0, 2, 4, 6) when asked, else 1 for a failure and 0 otherwise. */
 export function exitCodeOf(report: Report, detailed: boolean): number {
   return detailed ? report.detailedExitCode : report.failed ? 1 : 0;
-}
-
-export interface RunLog {
-  (level: LogLevel, source: string, message: string, fields?: Record<string, unknown>): void;
-}
-
-/** A run's log as JSON lines (pino), appended to `file`: what `logdest` names. */
-export function openRunLog(file: string, command: string): RunLog {
-  mkdirSync(join(file, '..'), { recursive: true });
-  const logger = pino({ base: { command } }, pino.destination({ dest: file, sync: true, append: true }));
-  return (level, source, message, fields) => {
-    logger[level === 'err' ? 'error' : level === 'warning' ? 'warn' : level === 'notice' ? 'info' : level]({ source, ...fields }, message);
-  };
 }

@@ -13,14 +13,15 @@ import { parseCatalog, Report, type Catalog, type LogLevel } from '@kasper/catal
 import type { CsrOptions } from '@kasper/ca';
 import type { SettingsFor } from '@kasper/settings';
 import { writeFileAtomic } from '@kasper/files';
-import { applyCatalog, exitCodeOf, openRunLog } from './apply.ts';
+import { applyCatalog, exitCodeOf } from './apply.ts';
+import { openRunLog } from './run-log.ts';
 import { isRevoked } from './crl.ts';
 import { withLocalFacts } from './local-facts.ts';
 import type { DeferredCaller } from './deferred.ts';
 import { answerText, FileServer } from './fileserver.ts';
 import { AgentError, CertificateRefused, codeOf, raise, refused } from './messages.ts';
 import { pluginfactsync, pluginsync } from './plugins.ts';
-import { RunListener, type RunRequestEvent } from './listen.ts';
+import { RunListener, agentSslPaths, type RunRequestEvent } from './listen.ts';
 
 /** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
 export interface AgentConfig extends SettingsFor<'agent'> {
@@ -45,6 +46,11 @@ export interface AgentConfig extends SettingsFor<'agent'> {
   onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
   /** Checked between resources: true ends the run after the resource in hand. */
   shouldStop?: () => boolean;
+  /**
+   * This process is one run of an agent daemon (supervise.ts starts it, with `onetime`): the run
+   * the master asked for, if it was one; SIGHUP is the daemon's, not this run's.
+   */
+  daemonRun?: { asked?: RunRequestEvent };
 }
 
 interface HttpResult {
@@ -97,9 +103,9 @@ export class MasterClient {
     return join(this.config.confdir, 'ssl', ...p);
   }
 
-  get keyPath() { return this.ssl('private_keys', `${this.config.certname}.pem`); }
-  get certPath() { return this.ssl('certs', `${this.config.certname}.pem`); }
-  get caPath() { return this.ssl('certs', 'ca.pem'); }
+  get keyPath() { return agentSslPaths(this.config.confdir, this.config.certname).keyPath; }
+  get certPath() { return agentSslPaths(this.config.confdir, this.config.certname).certPath; }
+  get caPath() { return agentSslPaths(this.config.confdir, this.config.certname).caPath; }
 
   /**
    * One HTTPS request. `accept` and `contentType` are what puppetserver checks (it answers 406
@@ -467,7 +473,21 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
     log('notice', 'Kasper', `${r.report.summary()}${r.usedCache ? ' (CACHED CATALOG)' : ''}`);
     return exitCodeOf(r.report, config.detailed_exitcodes);
   };
-  if (config.onetime) return once();
+  if (config.onetime) {
+    // SIGTERM lets the resource in hand finish and ends the run there (the report says so).
+    const onTerm = () => {
+      stopping = true;
+    };
+    const ignore = () => {};
+    process.on('SIGTERM', onTerm);
+    if (config.daemonRun) process.on('SIGHUP', ignore);
+    try {
+      return await once(config.daemonRun?.asked);
+    } finally {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', ignore);
+    }
+  }
 
   // Runs the master asks for (kasper run), in the order asked, each with its own id.
   const asked: RunRequestEvent[] = [];

@@ -12,4 +12,5 @@ export { MasterClient, agentRun, runDaemon, acquireLock, catalogForm, type Agent
 export { FileServer, mountPathOf, type ListOptions, type Metadata, type MasterGet } from './fileserver.ts';
 export { expandRecursiveSources, type SourceLister } from './generate.ts';
 export { isRevoked, revokedSerials } from './crl.ts';
-export { RunListener, EventStreamParser, type RunRequestEvent, type ListenOptions } from './listen.ts';
+export { superviseRuns, type SuperviseOptions } from './supervise.ts';
+export { RunListener, EventStreamParser, agentSslPaths, type RunRequestEvent, type ListenOptions } from './listen.ts';

@@ -7,6 +7,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
 import { request } from 'node:https';
+import { join } from 'node:path';
+
+/** Where an agent keeps its key, its certificate and the CA's (Puppet's ssldir layout under confdir). */
+export function agentSslPaths(confdir: string, certname: string): { keyPath: string; certPath: string; caPath: string } {
+  const ssl = join(confdir, 'ssl');
+  return { keyPath: join(ssl, 'private_keys', `${certname}.pem`), certPath: join(ssl, 'certs', `${certname}.pem`), caPath: join(ssl, 'certs', 'ca.pem') };
+}
 
 /** What the master asks for in a `run` event. */
 export interface RunRequestEvent {

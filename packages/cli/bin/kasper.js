@@ -85,4 +85,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 const { main } = await import(process.env.KASPER_FROM_SOURCE ? '../src/main.ts' : '../dist/main.js');
 // The process's warnings are printed as the errors are (a package's coded ones with their code).
-process.exitCode = await main(args, undefined, { warnings: true });
+// `rerun`: this command line, for the agent daemon's run processes (each a `kasper agent --onetime`).
+const { fileURLToPath } = await import('node:url');
+process.exitCode = await main(args, undefined, { warnings: true, rerun: [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...args] });

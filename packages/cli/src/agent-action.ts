@@ -4,15 +4,26 @@
 import { join } from 'node:path';
 import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import type { CatalogValue } from '@kasper/catalog';
+import type { RunRequestEvent } from '@kasper/agent';
 import { Resolver, SECTION_OF, resolveSettings } from '@kasper/settings';
 import { printLog, type Output } from './output.ts';
 import { fromFlags } from './settings.ts';
 
 /** `kasper agent`: the settings resolved, the terminal wired; the daemon is @kasper/agent's. */
-export async function runAgent(opts: Record<string, unknown>, out: Output): Promise<void> {
+export async function runAgent(opts: Record<string, unknown>, out: Output, rerun?: string[]): Promise<void> {
   // --test is --onetime --detailed-exitcodes (and verbose, which the agent always is).
-  const flags = opts.test ? { ...opts, onetime: true, detailedExitcodes: true } : opts;
+  const { daemonRun, ...rest } = opts;
+  const flags = opts.test ? { ...rest, onetime: true, detailedExitcodes: true } : rest;
   const settings = await resolveSettings('agent', fromFlags(flags));
+  if (!settings.onetime && rerun) {
+    // The daemon: a small supervisor starting a process per run (@kasper/agent's supervise.ts).
+    // Each run is this command once, waiting for its certificate as long as the daemon would.
+    const { superviseRuns } = await import('@kasper/agent/supervise');
+    out.exitCode = await superviseRuns({
+      ...settings, runCommand: [...rerun, '--onetime', '--waitforcert', String(settings.waitforcert)], onLog: printLog(out, false),
+    });
+    return;
+  }
   const { runDaemon } = await import('@kasper/agent');
   const { collectFacts, folderFactSources } = await import('@kasper/facts');
   // This host's external facts, and those modules ship, which pluginsync keeps in <vardir>/facts.d;
@@ -42,7 +53,20 @@ export async function runAgent(opts: Record<string, unknown>, out: Output): Prom
   };
   out.exitCode = await runDaemon({
     ...settings, facts, agentSpecifiedEnvironment: chosen ? settings.environment : undefined, deferredFunctions, onLog: printLog(out, false),
+    daemonRun: typeof daemonRun === 'string' ? daemonRunFrom(daemonRun) : undefined,
   });
+}
+
+/** `--daemon-run`'s JSON (what supervise.ts passes): the run the master asked for, if it was one. */
+function daemonRunFrom(json: string): { asked?: RunRequestEvent } {
+  const { asked } = JSON.parse(json) as { asked?: Partial<RunRequestEvent> };
+  if (!asked || typeof asked.transaction_uuid !== 'string') return {};
+  return {
+    asked: {
+      transaction_uuid: asked.transaction_uuid, job_id: typeof asked.job_id === 'string' ? asked.job_id : null,
+      noop: asked.noop === true, environment: typeof asked.environment === 'string' ? asked.environment : null,
+    },
+  };
 }
 
 /** The providers the agent would choose on this host (stdlib's package_provider, service_provider facts). */

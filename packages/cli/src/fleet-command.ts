@@ -1,6 +1,6 @@
 // `kasper master`, `kasper agent`, `kasper ca`, `kasper node`, `kasper report`: arguments only;
 // the settings' flags come from @kasper/settings' table.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { Output } from './output.ts';
 import { settingOptions } from './settings.ts';
 
@@ -16,13 +16,16 @@ export function masterCommand(out: Output): Command {
     });
 }
 
-export function agentCommand(out: Output): Command {
+/** `rerun`: this command line again (Node, its flags, the kasper script, the arguments), for the daemon's run processes. */
+export function agentCommand(out: Output, rerun?: string[]): Command {
   return settingOptions(new Command('agent')
     .description('fetch this node\'s catalog from the master over mutual TLS, apply it, send the report; every runinterval'), 'agent')
     .option('--test', 'one run, verbose, detailed exit codes (--onetime --detailed-exitcodes)')
+    // One run of the daemon, started by it (the run the master asked for, as JSON): not for people.
+    .addOption(new Option('--daemon-run <json>').hideHelp())
     .action(async (opts) => {
       const { runAgent } = await import('./agent-action.ts');
-      await runAgent(opts, out);
+      await runAgent(opts, out, rerun);
     });
 }
 

@@ -26,7 +26,7 @@ function commanderError(out: Output, command: string | undefined): (text: string
   return (text) => printError(out, command, raise('KSP-CLI-002', { reason: text.replace(/^error: /, '').trim() }));
 }
 
-export function buildProgram(out: Output): Command {
+export function buildProgram(out: Output, rerun?: string[]): Command {
   const program = new Command('kasper')
     .description('Kasper: configuration management that speaks the Puppet language')
     .version(version(), '-V, --version', 'print the version')
@@ -42,7 +42,7 @@ export function buildProgram(out: Output): Command {
   program.addCommand(resourceCommand(out));
   program.addCommand(filebucketCommand(out));
   program.addCommand(masterCommand(out));
-  program.addCommand(agentCommand(out));
+  program.addCommand(agentCommand(out, rerun));
   program.addCommand(caCommand(out));
   program.addCommand(nodeCommand(out));
   program.addCommand(reportCommand(out));
@@ -64,9 +64,13 @@ export function buildProgram(out: Output): Command {
   return program;
 }
 
-/** Runs kasper with `argv` (without node and script) and resolves to the exit code. */
-export async function main(argv: string[], out: Output = createOutput(), options: { warnings?: boolean } = {}): Promise<number> {
-  const program = buildProgram(out);
+/**
+ * Runs kasper with `argv` (without node and script) and resolves to the exit code. `rerun` is how
+ * to run this same command line in a new process (the kasper script passes it): the agent daemon
+ * starts each run that way; without it the daemon runs in its own process.
+ */
+export async function main(argv: string[], out: Output = createOutput(), options: { warnings?: boolean; rerun?: string[] } = {}): Promise<number> {
+  const program = buildProgram(out, options.rerun);
   // `kasper COMMAND: …` names the command errors come from.
   const command = program.commands.some((c) => c.name() === argv[0]) ? argv[0] : undefined;
   if (options.warnings) printWarnings(out, command);

@@ -1,0 +1,113 @@
+// The agent daemon as a small supervisor: between runs it only keeps the timer, the signals and
+// the run-request stream to the master; each run is a process of its own (`kasper agent
+// --onetime` with the run the master asked for), which exits when the run is done. What a run
+// loads and allocates — the catalog, the providers, the transaction, Node's code for all of it —
+// goes away with its process instead of staying resident in the daemon for the rest of its life
+// (docs/performance.md: 77 → about 50 MiB between runs). The run process is what runDaemon is
+// with `onetime`: certificate bootstrap, lock, catalog or cached catalog, report, the report of a
+// run that could not happen; this loop is runDaemon's without `onetime`, with the same signals.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { LogLevel } from '@kasper/catalog';
+import type { SettingsFor } from '@kasper/settings';
+import { RunListener, agentSslPaths, type RunRequestEvent } from './listen.ts';
+import { openRunLog } from './run-log.ts';
+
+export interface SuperviseOptions extends SettingsFor<'agent'> {
+  /**
+   * The command of one run, without the asked run: argv of a `kasper agent` that runs once with
+   * this daemon's settings (the CLI passes its own command line with `--onetime`). The run the
+   * master asked for follows as `--daemon-run <json>`; a scheduled run gets `--daemon-run {}`.
+   */
+  runCommand: string[];
+  /** Every log line of the supervisor (the runs print their own), with its catalogue code when it has one. */
+  onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
+}
+
+/**
+ * `kasper agent` as a daemon: a run now, then every `runinterval` (plus up to `splay`) seconds or
+ * as soon as the master asks, until SIGTERM; SIGHUP starts a run now; SIGTERM is passed to the
+ * run in hand, which finishes its resource in hand and reports. Resolves to 0 when stopped, or 1
+ * when the first run could not get this agent a certificate (as runDaemon's bootstrap).
+ */
+export async function superviseRuns(options: SuperviseOptions): Promise<number> {
+  const fileLog = openRunLog(options.logdest, 'agent');
+  const log = (level: LogLevel, message: string, code?: string) => {
+    fileLog(level, 'Kasper', message, code ? { code } : undefined);
+    options.onLog?.(level, 'Kasper', message, code);
+  };
+  const ssl = agentSslPaths(options.confdir, options.certname);
+  let stopping = false;
+  let child: ReturnType<typeof spawn> | undefined;
+  const run = (asked?: RunRequestEvent) => new Promise<number | null>((resolve) => {
+    // The run writes to this terminal and this log file itself; it is in this process group, so
+    // a service manager's stop reaches it as well.
+    child = spawn(options.runCommand[0], [...options.runCommand.slice(1), '--daemon-run', JSON.stringify(asked ? { asked } : {})], { stdio: 'inherit' });
+    child.once('error', (e) => {
+      log('err', `Could not start the run: ${e.message}`);
+      resolve(null);
+    });
+    child.once('exit', (code) => resolve(code));
+  }).finally(() => {
+    child = undefined;
+  });
+
+  const asked: RunRequestEvent[] = [];
+  let runNow: (() => void) | null = null;
+  const onHup = () => runNow?.();
+  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left.
+  const onTerm = () => {
+    stopping = true;
+    child?.kill('SIGTERM');
+    runNow?.();
+  };
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', onTerm);
+  let listener: RunListener | undefined;
+  const listen = () => {
+    if (listener || !options.run_requests) return;
+    listener = new RunListener({
+      server: options.server, port: options.port, certname: options.certname, ...ssl,
+      log: (level, message) => log(level, message),
+      onRun: (run) => {
+        asked.push(run);
+        runNow?.();
+      },
+    });
+    listener.start();
+  };
+  // With a certificate the stream opens now; the first run makes one otherwise.
+  if (existsSync(ssl.certPath)) listen();
+  try {
+    let next: RunRequestEvent | undefined;
+    let first = true;
+    while (!stopping) {
+      const code = await run(next);
+      if (first && !existsSync(ssl.certPath)) {
+        // The run said why (refused, not signed in waitforcert…): as runDaemon, the daemon ends.
+        return code === 0 || code === null ? 1 : code;
+      }
+      first = false;
+      listen();
+      if (stopping) break;
+      next = asked.shift();
+      if (next) continue;
+      const wait = (options.runinterval + Math.random() * options.splay) * 1000;
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, wait);
+        runNow = () => {
+          clearTimeout(t);
+          r();
+        };
+      });
+      runNow = null;
+      next = asked.shift();
+    }
+  } finally {
+    listener?.stop();
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onTerm);
+  }
+  log('notice', 'Kasper agent stopped');
+  return 0;
+}
