@@ -1,10 +1,10 @@
-// The agent daemon against a real master on loopback: runs on an interval, SIGHUP starts a run
-// now, SIGTERM lets the resource in hand finish and stops cleanly; the run lock keeps a second
+// The agent daemon against a real master on loopback: runs on an interval, each in a process of
+// its own, SIGHUP starts a run now, SIGTERM lets the resource in hand finish and stops cleanly; the run lock keeps a second
 // run out while its holder lives, and a stale lock (its process gone) is taken over.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -35,6 +35,17 @@ function start(args: string[]): { proc: ChildProcess; log: () => string } {
   return { proc, log: () => log };
 }
 
+/** The processes whose parent is `pid` (from /proc). */
+function children(pid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      return Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]) === pid;
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
 const runs = () => (existsSync(join(work, 'runs')) ? readFileSync(join(work, 'runs'), 'utf8').trim().split('\n').length : 0);
 
 test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are taken over', async () => {
@@ -59,6 +70,8 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   // The daemon replaced itself once to run in V8's lite mode (smaller; docs/performance.md),
   // keeping its PID: the signals below reach it.
   assert.ok(readFileSync(`/proc/${daemon.proc.pid}/cmdline`, 'utf8').split('\0').includes('--lite-mode'));
+  // Between runs the daemon is alone: each run was a process of its own, which has exited.
+  assert.deepEqual(children(daemon.proc.pid!), []);
   // The interval is an hour: only SIGHUP can start the second run now.
   daemon.proc.kill('SIGHUP');
   await until('the run SIGHUP asked for', () => summaries() === 2);
@@ -68,6 +81,9 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   rmSync(join(work, 'after'));
   daemon.proc.kill('SIGHUP');
   await until('the third run to reach the slow step', () => runs() === 3);
+  // The run in hand is the daemon's child, `kasper agent --onetime` for this daemon.
+  const [run] = children(daemon.proc.pid!);
+  assert.ok(run && readFileSync(`/proc/${run}/cmdline`, 'utf8').split('\0').includes('--daemon-run'), `a run process: ${run}`);
   daemon.proc.kill('SIGTERM');
   const code = await new Promise<number | null>((r) => daemon.proc.once('exit', (c) => r(c)));
   assert.equal(code, 0, daemon.log());
