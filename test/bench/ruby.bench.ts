@@ -43,10 +43,12 @@ export function runRubyBench(runs = 5): BenchReport {
   const cache = mkdtempSync(join(tmpdir(), 'kasper-ruby-bench-'));
   try {
     const configs: [string, string[], Record<string, string>][] = [
-      ['default tiering, no snapshot', [], { KASPER_RUBY_SNAPSHOT: '0' }],
-      ['default tiering, snapshot', [], {}],
+      ['default tiering, no snapshot', [], { KASPER_RUBY_SNAPSHOT: '0', KASPER_RUBY_TIER_UP: '1' }],
+      ['default tiering, snapshot', [], { KASPER_RUBY_TIER_UP: '1' }],
       ['--liftoff-only, no snapshot', ['--liftoff-only'], { KASPER_RUBY_SNAPSHOT: '0' }],
       ['--liftoff-only, snapshot', ['--liftoff-only'], {}],
+      // What Kasper does: no tier-up flags set at run time when Ruby starts (packages/ruby/src/vm.ts).
+      ['baseline only at run time, snapshot', [], {}],
     ];
     const env = { ...process.env, XDG_CACHE_HOME: cache };
     // Write the snapshot once before measuring restores.

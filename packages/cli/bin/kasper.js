@@ -1,15 +1,11 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --liftoff-only --wasm-lazy-validation
+#!/usr/bin/env -S node --max-semi-space-size=4
 // (A smaller young generation: compiles allocate many short-lived objects, and V8's default
 // lets it grow to tens of MiB for no gain in speed here; measured: about 25% less peak memory.
-// --liftoff-only: the embedded Ruby (WebAssembly) is compiled by V8's baseline compiler only;
-// tiering hot functions up with TurboFan in the background cost more CPU than it saved — the
-// apache site with 20 virtual hosts: 2.0 → 1.35 s of CPU and 248 → 185 MiB for the whole
-// compile, and no slower per further node in a warm process. V8 takes it only on the command
-// line, never from NODE_OPTIONS or once started. It changes nothing for JavaScript.
-// --wasm-lazy-validation: V8 checks each WebAssembly function when it first compiles it, instead
-// of all of Ruby's 30 MB module up front, most of which a compile never calls: ~40 ms less CPU
-// for a command that starts Ruby. The module comes from the npm package or from the user's
-// private snapshot cache, never from input.)
+// No other V8 flag belongs on this line: V8 refuses Node's built-in code cache under any changed
+// flag (this one excepted), and every Node module a command loads outside Node's start-up
+// snapshot (streams, child_process, crypto, worker_threads…) is then compiled from its source:
+// about 18 ms more CPU for a hundred of them. Flags that pay are set at run time, below, after
+// the command's modules are loaded; the embedded Ruby sets its own when it starts.)
 // The kasper command. It runs the JavaScript emitted from Kasper's TypeScript sources at install
 // (`npm ci` → packages/cli/scripts/build.mjs → packages/*/dist), so no command pays for Node's
 // type stripper; without an emitted tree (or with KASPER_FROM_SOURCE=1, for development) it runs
@@ -57,13 +53,7 @@ if (daemon && !process.execArgv.includes('--lite-mode') && typeof process.execve
 // Ruby (docs/performance.md). The master keeps every tier: it compiles for hours.
 const agentSide = ['apply', 'facts', 'resource', 'filebucket'].includes(command) || (command === 'agent' && !daemon);
 const compileSide = ['parser', 'compile', 'lookup', 'diff'].includes(command);
-if (agentSide || compileSide) {
-  // Set before the compile cache is enabled below: its folder is named by V8's flags, so each set
-  // of flags keeps its own cached code (code cached under other flags is refused by V8).
-  const { setFlagsFromString } = await import('node:v8');
-  if (agentSide) setFlagsFromString('--no-maglev');
-  setFlagsFromString('--no-turbofan');
-}
+const tiers = agentSide ? ['--no-maglev', '--no-turbofan'] : compileSide ? ['--no-turbofan'] : [];
 // Cache compiled code (and the type-stripped sources) between runs, in the user's cache folder
 // ($XDG_CACHE_HOME or ~/.cache, kasper/compile-cache): most of a short command's time is
 // start-up. NODE_COMPILE_CACHE, when set, wins; a folder that cannot be written only means no cache.
@@ -72,7 +62,10 @@ try {
   const { homedir } = await import('node:os');
   const { join } = await import('node:path');
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  enableCompileCache?.(process.env.NODE_COMPILE_CACHE || join(base, 'kasper', 'compile-cache'));
+  // One folder per set of V8 flags: V8 refuses code cached under other flags, so commands with
+  // different flags sharing a folder would overwrite each other's entries, each run refused.
+  const flags = tiers.length ? tiers.map((f) => f.slice(2)).join('+') : 'default';
+  enableCompileCache?.(process.env.NODE_COMPILE_CACHE || join(base, 'kasper', 'compile-cache', flags));
 } catch {
   // No cache: the command runs as well, only slower to start.
 }
@@ -84,6 +77,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const { main } = await import(process.env.KASPER_FROM_SOURCE ? '../src/main.ts' : '../dist/main.js');
+// The tiers are chosen now that the command line's modules (and the Node modules they use) are
+// loaded under V8's default flags, from Node's code cache: `parser validate` of a one-line file
+// 59 → 47 ms of CPU on the main thread against setting them first.
+if (tiers.length) {
+  const { setFlagsFromString } = await import('node:v8');
+  for (const flag of tiers) setFlagsFromString(flag);
+}
 // The process's warnings are printed as the errors are (a package's coded ones with their code).
 // `rerun`: this command line, for the agent daemon's run processes (each a `kasper agent --onetime`).
 const { fileURLToPath } = await import('node:url');

@@ -28,6 +28,7 @@ import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
 import { decode, encode, Handles, patch } from './wire.ts';
 import { cacheDir, exportGlobals, openSnapshot, readSnapshotModule, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
 
 const require = createRequire(import.meta.url);
 const SHIM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ruby');
@@ -167,12 +168,35 @@ function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, 
   }
 }
 
+/**
+ * V8's flags for Ruby's WebAssembly, set on the process's V8 just before the module is compiled,
+ * so a process that never starts Ruby keeps V8's defaults (under any changed flag V8 refuses
+ * Node's code cache for its built-in modules, which each command then compiles from source).
+ * `--liftoff-only` and `--wasm-lazy-validation` were on the kasper command's `#!` line before;
+ * V8 ignores the first once started, the equivalents below it takes at run time.
+ *  - Baseline compiler (Liftoff) only: V8's default recompiles hot WebAssembly functions with
+ *    TurboFan in background threads, which on a small or busy machine costs more than it gains
+ *    (the apache site of the ERB benchmark: 2.0 → 1.35 s of CPU, 248 → 185 MiB, and a warm ERB
+ *    render no slower; docs/ruby.md). KASPER_RUBY_TIER_UP=1 keeps V8's tiering (benchmarks).
+ *  - Lazy validation: V8 checks each function when it first compiles it, instead of all of the
+ *    30 MB module up front, most of which a compile never calls (~40 ms less CPU). The module
+ *    comes from the npm package or from the user's private snapshot cache, never from input.
+ */
+function wasmFlags(): void {
+  if (process.env.KASPER_RUBY_TIER_UP !== '1' && !process.execArgv.includes('--liftoff-only')) {
+    setFlagsFromString('--no-wasm-tier-up');
+    setFlagsFromString('--no-wasm-dynamic-tiering');
+  }
+  setFlagsFromString('--wasm-lazy-validation');
+}
+
 /** The VM, loading it now (synchronously) if needed. */
 export function loadRubySync(): RubyVm {
   if (current) return current;
   const rss = process.memoryUsage().rss;
   const t0 = performance.now();
   const readWasm = () => readFileSync(require.resolve(WASM));
+  wasmFlags();
   const [module, p] = compileSync(plan(readWasm, t0, rss), readWasm);
   current = new RubyVm(module, p, performance.now(), 'sync');
   return current;
@@ -187,6 +211,7 @@ export function getRuby(): Promise<RubyVm> {
     const readWasm = () => readFileSync(require.resolve(WASM));
     let p = plan(readWasm, t0, rss);
     let module: WebAssembly.Module;
+    wasmFlags();
     try {
       module = await WebAssembly.compile(p.bytes);
     } catch (e) {
