@@ -4,7 +4,8 @@
 // revocation reaches them within that time, and kept on disk, so they start and serve while the
 // CA master is down), and their own key and certificate, which they ask the CA for as an agent
 // does (a CSR with their alt names, signed by the operator on the CA master). The open CA
-// routes an agent needs to join are forwarded to the CA master (see plugins/ca.ts).
+// routes an agent needs to join are forwarded to the CA master (see plugins/ca.ts), and so is
+// an agent's certificate renewal, vouched for by this master (plugins/ca-admin.ts).
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
@@ -18,6 +19,12 @@ export interface CaAnswer {
   type: string;
   body: string;
 }
+
+/**
+ * A renewal a master forwards carries the client's certificate (base64 DER, as TLS showed it
+ * to that master) in this header; the CA master takes it only from a master (plugins/ca-admin.ts).
+ */
+export const RENEWAL_FOR = 'x-kasper-renewal-for';
 
 /** How long one request to the CA master may take. */
 const TIMEOUT_MS = 10_000;
@@ -50,14 +57,14 @@ export class RemoteCa {
   }
 
   /** One request to the CA master: with this master's certificate once it has one, the CA pinned once known. */
-  call(method: string, path: string, body?: string, contentType = 'text/plain'): Promise<CaAnswer> {
+  call(method: string, path: string, body?: string, contentType = 'text/plain', headers: Record<string, string> = {}): Promise<CaAnswer> {
     const url = new URL(path, this.server);
     const pinned = existsSync(this.caPath);
     const own = existsSync(this.keyPath) && existsSync(this.certPath);
     return new Promise((resolve, reject) => {
       const req = request({
         host: url.hostname, port: url.port || 8140, method, path: url.pathname + url.search,
-        headers: { 'content-type': contentType, accept: 'text/plain' },
+        headers: { ...headers, 'content-type': contentType, accept: 'text/plain' },
         // Before the CA certificate is known it is fetched unverified (trust on first use, as an
         // agent's first run does); its fingerprint is logged for the operator to compare.
         ca: pinned ? readFileSync(this.caPath) : undefined, rejectUnauthorized: pinned,

@@ -25,12 +25,13 @@ export const MASTER_MESSAGES = defineCatalogue({
     'KSP-MASTER-016': { message: 'Invalid certificate subject: no certificate or request for {name}', hint: "'kasper ca list --all' shows every name", status: 404 },
     'KSP-MASTER-017': { message: 'No route for {method} {path}', hint: 'see docs/master.md for the routes', status: 404 },
     'KSP-MASTER-018': { message: 'Internal error (request {id})', hint: 'the master\'s log has the details under this request id', status: 500 },
+    'KSP-MASTER-022': { message: '{certname} may not forward certificate renewals: only a master, whose certificate carries one of this CA master\'s names ({names}), vouches for its clients', hint: 'every master\'s certificate carries the name agents reach the masters by (--dns-alt-names, signed with --allow-dns-alt-names); a node renews its own certificate directly', status: 403 },
     'KSP-MASTER-023': { message: '{certname} may not {what} (it needs the pp_cli_auth extension)', hint: "use the master's certificate, or one signed with pp_cli_auth (--allow-authorization-extensions)", status: 403 },
     'KSP-MASTER-024': { message: '{node} is not connected to this master or another on its store: it cannot be asked for a run now', hint: "the agent is stopped, runs with --onetime, or its connection dropped (it runs on its interval and reconnects); 'kasper run --connected' lists who is connected", status: 409 },
     'KSP-MASTER-025': { message: 'No run {id} is known', hint: 'the run was asked of another master, or more than a day ago, and no report of it is stored', status: 404 },
     'KSP-MASTER-019': { message: 'The store gave no answer for exported resources {reason}', hint: "the master's storage is slow or down: see the master's log", status: 500 },
     'KSP-MASTER-020': { message: 'The CA server {server} cannot be reached: {reason}', hint: 'this master is not the CA (ca_server): the CA master must be up for new certificates; runs of agents with certificates go on', status: 503 },
-    'KSP-MASTER-021': { message: '{path} is served by the CA master ({server}), not by this master', hint: 'send CA administration and certificate renewal to the CA master itself (ca_server on the agent, or the CA master\'s address)', status: 503 },
+    'KSP-MASTER-021': { message: '{path} is served by the CA master ({server}), not by this master', hint: 'send CA administration to the CA master itself (its address, or ca_server on the agent)', status: 503 },
   },
 });
 

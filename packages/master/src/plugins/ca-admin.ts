@@ -1,7 +1,8 @@
 // The CA's administrative routes as puppetserver has them, for `puppetserver ca`-style tools:
 // certificate_status(es) to list, sign, revoke and clean — allowed only to certificates that
 // carry Puppet's pp_cli_auth extension (signed only with --allow-authorization-extensions) and to
-// the master's own — and certificate_renewal, for any node renewing its own certificate.
+// the master's own — and certificate_renewal, for any node renewing its own certificate (on a
+// master that is not the CA, forwarded to the CA master for the client it authenticated).
 import { X509Certificate, createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { certificateExtensions, isAuthorizationExtension, type CertificateAuthority } from '@kasper/ca';
@@ -9,6 +10,7 @@ import type { MasterContext } from '../context.ts';
 import { raise } from '../messages.ts';
 import { CERTNAME, ERROR_RESPONSES } from '../names.ts';
 import { requireCertificate } from './authenticated.ts';
+import { RENEWAL_FOR } from '../ca-remote.ts';
 
 const NAME_PARAMS = { type: 'object', properties: { name: CERTNAME }, required: ['name'], additionalProperties: false } as const;
 const STATUS = {
@@ -49,29 +51,73 @@ function status(ca: CertificateAuthority, name: string): Record<string, unknown>
   return out;
 }
 
+function certificateOrUndefined(der: Buffer): X509Certificate | undefined {
+  try {
+    return new X509Certificate(der);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The DNS names among a certificate's subject alt names, lower case. */
+const dnsNames = (x: X509Certificate): string[] => (x.subjectAltName ?? '').split(/,\s*/).filter((n) => n.startsWith('DNS:')).map((n) => n.slice(4).toLowerCase());
+
 export async function caAdminPlugin(app: FastifyInstance, ctx: MasterContext): Promise<void> {
   const { ca: held, config } = ctx;
   if (!held) {
-    // Not the CA: these routes act for the client's own certificate, which a forwarded request
-    // would not carry, so they are the CA master's alone, and this master says where it is.
+    // Not the CA. Renewal is forwarded: the client proved its certificate to this master over
+    // TLS, and this master, over its own mutual TLS, hands that certificate (never a name from
+    // the request) to the CA master, which takes it only from a master (see below).
+    await app.register(async (renewal) => {
+      requireCertificate(renewal, ctx);
+      renewal.post('/puppet-ca/v1/certificate_renewal', { schema: { response: { 200: { type: 'string' }, ...ERROR_RESPONSES } } }, async (req, reply) => {
+        const id = req.identity!;
+        const r = await ctx.remoteCa!.call('POST', '/puppet-ca/v1/certificate_renewal', '', 'text/plain', { [RENEWAL_FOR]: id.der.toString('base64') });
+        req.log.info({ node: id.certname, status: r.status }, 'certificate renewal forwarded to the CA master');
+        return reply.code(r.status).type(r.type).send(r.body);
+      });
+    });
+    // Administration acts on any certificate: the CA master's alone, and this master says where it is.
     const elsewhere = async (req: { url: string }) => {
       throw raise('KSP-MASTER-021', { path: req.url.split('?')[0], server: ctx.remoteCa!.server });
     };
-    app.post('/puppet-ca/v1/certificate_renewal', elsewhere);
     for (const method of ['GET', 'PUT', 'DELETE'] as const) app.route({ method, url: '/puppet-ca/v1/certificate_status/:name', handler: elsewhere });
     app.get('/puppet-ca/v1/certificate_statuses/:any', elsewhere);
     return;
   }
   const ca = held;
 
-  // Renewal: any node, for its own certificate.
+  // Renewal: any node, for its own certificate — the one it shook hands with, or the one a
+  // master it shook hands with forwards for it. A master is a certificate that carries one of
+  // this master's own alt names (the name agents reach the masters by, which every master's
+  // certificate must carry): agents already take it for their master, a trust far beyond
+  // vouching for a renewal, and the operator granted it by signing those names explicitly.
+  const ownNames = () => {
+    const own = ca.certificatePem(config.certname);
+    return own ? dnsNames(new X509Certificate(own)).filter((n) => n !== config.certname.toLowerCase()) : [];
+  };
   await app.register(async (renewal) => {
     requireCertificate(renewal, ctx);
     renewal.post('/puppet-ca/v1/certificate_renewal', { schema: { response: { 200: { type: 'string' }, ...ERROR_RESPONSES } } }, async (req, reply) => {
       const id = req.identity!;
-      const pem = new X509Certificate(id.der).toString();
-      const renewed = ca.renew(id.certname, pem);
-      req.log.info({ node: id.certname }, 'certificate renewed');
+      let certname = id.certname;
+      let pem = new X509Certificate(id.der).toString();
+      const forwarded = req.headers[RENEWAL_FOR];
+      if (forwarded !== undefined) {
+        const names = ownNames();
+        const peer = dnsNames(new X509Certificate(id.der));
+        if (!names.some((n) => peer.includes(n))) {
+          ctx.metrics.refused++;
+          throw raise('KSP-MASTER-022', { certname: id.certname, names: names.join(', ') || '(none besides its certname)' });
+        }
+        const client = typeof forwarded === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(forwarded) ? certificateOrUndefined(Buffer.from(forwarded, 'base64')) : undefined;
+        if (!client) throw raise('KSP-MASTER-005', { reason: `the certificate ${id.certname} forwarded for renewal is not a DER certificate in base64` });
+        certname = /^CN=(.*)$/m.exec(client.subject)?.[1] ?? '';
+        pem = client.toString();
+      }
+      // Only `certname`'s current certificate, not revoked, is renewed (KSP-CA-013/014 otherwise).
+      const renewed = ca.renew(certname, pem);
+      req.log.info({ node: certname, via: forwarded === undefined ? undefined : id.certname }, 'certificate renewed');
       return reply.type('text/plain').send(renewed);
     });
   });
