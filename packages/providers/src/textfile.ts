@@ -7,7 +7,7 @@
 // a file another resource rewrote in between (a file or an exec) is read again.
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '@kasper/files';
-import type { ProviderContext } from './api.ts';
+import type { ProviderContext, Resource } from './api.ts';
 
 export interface TextFile {
   path: string;
@@ -61,6 +61,11 @@ export function textFile(ctx: ProviderContext, path: string): TextFile {
     ctx.cache.set(key, f);
   }
   return f;
+}
+
+/** The prefetch of the types that edit a file (its `path`): every file the run's resources edit is read once, up front. */
+export async function prefetchTextFiles(resources: readonly Resource[], ctx: ProviderContext): Promise<void> {
+  for (const r of resources) if (typeof r.params.path === 'string') textFile(ctx, r.params.path);
 }
 
 /** Records a change: the file will be written with `text` when the transaction flushes. */

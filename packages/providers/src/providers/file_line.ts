@@ -3,7 +3,7 @@
 import { rubyRegExp } from '@kasper/catalog';
 import { asBool, asString, type Provider, type ProviderContext, type Resource } from '../api.ts';
 import { raise } from '../messages.ts';
-import { changeText, putsLines, splitLines, textFile } from '../textfile.ts';
+import { changeText, prefetchTextFiles, putsLines, splitLines, textFile } from '../textfile.ts';
 
 const chomp = (l: string) => l.replace(/\r?\n$|\r$/, '');
 
@@ -124,9 +124,7 @@ export const fileLineRuby: Provider = {
   isDefault: () => true,
   defersWrites: true,
 
-  async prefetch(resources, ctx) {
-    for (const r of resources) if (typeof r.params.path === 'string') textFile(ctx, r.params.path);
-  },
+  prefetch: prefetchTextFiles,
 
   async retrieve(r, ctx) {
     const s = specOf(r);

@@ -3,7 +3,7 @@
 // records the changed text.
 import { asString, type Provider, type ProviderContext, type Resource } from '../api.ts';
 import { IniFile, type IniOptions } from '../ini-file.ts';
-import { changeText, textFile } from '../textfile.ts';
+import { changeText, prefetchTextFiles, textFile } from '../textfile.ts';
 import { iniValue } from '../types/ini_setting.ts';
 
 function optionsOf(r: Resource, subsetting: boolean): IniOptions {
@@ -48,9 +48,6 @@ function editable(r: Resource, ctx: ProviderContext, subsetting: boolean) {
 
 const section = (r: Resource) => String(r.params.section ?? '');
 const setting = (r: Resource) => (r.params.setting === undefined ? undefined : String(r.params.setting).trim());
-const prefetch: Provider['prefetch'] = async (resources, ctx) => {
-  for (const r of resources) if (typeof r.params.path === 'string') textFile(ctx, r.params.path);
-};
 
 export const iniSettingRuby: Provider = {
   name: 'ruby',
@@ -58,7 +55,7 @@ export const iniSettingRuby: Provider = {
   suitable: () => true,
   isDefault: () => true,
   defersWrites: true,
-  prefetch,
+  prefetch: prefetchTextFiles,
 
   async retrieve(r, ctx) {
     const { ini } = iniOf(r, ctx, false);
@@ -174,7 +171,7 @@ export const iniSubsettingRuby: Provider = {
   suitable: () => true,
   isDefault: () => true,
   defersWrites: true,
-  prefetch,
+  prefetch: prefetchTextFiles,
 
   async retrieve(r, ctx) {
     const { ini } = iniOf(r, ctx, true);
