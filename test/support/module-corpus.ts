@@ -33,37 +33,50 @@ export function moduleCorpus(): { dir: string } | { reason: string } {
   if (complete(INSTALLED)) return { dir: INSTALLED };
   const unpacked = join(CACHE, 'usr/share/puppet/modules.available');
   if (complete(unpacked)) return { dir: unpacked };
-  if (!hasCommand('apt-get') || !hasCommand('dpkg-deb')) return { reason: 'the module corpus needs Debian packages (apt-get, dpkg-deb)' };
-  // Tests run in parallel processes: each unpacks into its own folder and renames it into place,
-  // so none ever reads a half-unpacked cache.
-  const work = `${CACHE}.${process.pid}`;
+  const failed = unpackPackages(CORPUS_PACKAGES, CACHE);
+  if (failed) return failed;
+  return complete(unpacked) ? { dir: unpacked } : { reason: `the downloaded packages did not hold ${CORPUS_MODULES.join(', ')}` };
+}
+
+/**
+ * Debian packages fetched with apt-get (package lists refreshed first when running as root and
+ * the download fails) and unpacked, not installed, into `cache`, once: a file `complete` there
+ * lists them. Tests run in parallel processes: each unpacks into its own folder and renames it
+ * into place, so none ever reads a half-unpacked cache. A reason when that cannot be done.
+ */
+function unpackPackages(packages: string[], cache: string): { reason: string } | undefined {
+  if (existsSync(join(cache, 'complete'))) return undefined;
+  if (!hasCommand('apt-get') || !hasCommand('dpkg-deb')) return { reason: 'the Debian module packages need apt-get and dpkg-deb (Debian)' };
+  const work = `${cache}.${process.pid}`;
   const debs = join(work, 'debs');
   mkdirSync(debs, { recursive: true });
-  const download = () => execFileSync('apt-get', ['download', ...CORPUS_PACKAGES], { cwd: debs, stdio: 'pipe' });
+  const download = () => execFileSync('apt-get', ['download', ...packages], { cwd: debs, stdio: 'pipe' });
   try {
     try {
       download();
     } catch (first) {
       if (!isRoot) return { reason: `apt-get download failed and package lists cannot be refreshed without root: ${(first as Error).message}` };
       try {
-        execFileSync('apt-get', ['update', '-qq'], { stdio: 'pipe' });
+        execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update', '-qq'], { stdio: 'pipe' });
         download();
       } catch (e) {
-        return { reason: `could not download the module packages: ${(e as Error).message}` };
+        return { reason: `could not download the Debian module packages: ${(e as Error).message}` };
       }
     }
-    for (const deb of readdirSync(debs).filter((f) => f.endsWith('.deb'))) {
-      execFileSync('dpkg-deb', ['-x', join(debs, deb), work]);
-    }
+    const fetched = readdirSync(debs).filter((f) => f.endsWith('.deb'));
+    if (fetched.length !== packages.length) return { reason: `apt-get download fetched ${fetched.length} of the ${packages.length} module packages` };
+    for (const deb of fetched) execFileSync('dpkg-deb', ['-x', join(debs, deb), work]);
+    rmSync(debs, { recursive: true, force: true });
+    writeFileSync(join(work, 'complete'), `${packages.join('\n')}\n`);
     try {
-      renameSync(work, CACHE);
+      renameSync(work, cache);
     } catch {
       // another process won the race; its copy is complete
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  return complete(unpacked) ? { dir: unpacked } : { reason: `the downloaded packages did not hold ${CORPUS_MODULES.join(', ')}` };
+  return existsSync(join(cache, 'complete')) ? undefined : { reason: `unpacking the module packages into ${cache} failed` };
 }
 
 /** Where Debian's alternatives system links the installed modules by their short names. */
@@ -159,42 +172,8 @@ export function debianModuleSources(options: { installed?: boolean } = {}): { di
     }
   }
   const unpacked = join(ALL_CACHE, 'usr/share/puppet/modules.available');
-  if (!existsSync(join(ALL_CACHE, 'complete'))) {
-    if (!hasCommand('apt-get') || !hasCommand('dpkg-deb')) return { reason: 'the Debian module packages need apt-get and dpkg-deb (Debian)' };
-    // As for moduleCorpus: each process unpacks into its own folder and renames it into place.
-    const work = `${ALL_CACHE}.${process.pid}`;
-    const debs = join(work, 'debs');
-    mkdirSync(debs, { recursive: true });
-    const download = () => execFileSync('apt-get', ['download', ...DEBIAN_MODULE_PACKAGES], { cwd: debs, stdio: 'pipe' });
-    try {
-      try {
-        download();
-      } catch (first) {
-        if (!isRoot) return { reason: `apt-get download failed and package lists cannot be refreshed without root: ${(first as Error).message}` };
-        try {
-          execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update', '-qq'], { stdio: 'pipe' });
-          download();
-        } catch (e) {
-          return { reason: `could not download the Debian module packages: ${(e as Error).message}` };
-        }
-      }
-      const fetched = readdirSync(debs).filter((f) => f.endsWith('.deb'));
-      if (fetched.length !== DEBIAN_MODULE_PACKAGES.length) {
-        return { reason: `apt-get download fetched ${fetched.length} of the ${DEBIAN_MODULE_PACKAGES.length} module packages` };
-      }
-      for (const deb of fetched) execFileSync('dpkg-deb', ['-x', join(debs, deb), work]);
-      rmSync(debs, { recursive: true, force: true });
-      writeFileSync(join(work, 'complete'), `${DEBIAN_MODULE_PACKAGES.join('\n')}\n`);
-      try {
-        renameSync(work, ALL_CACHE);
-      } catch {
-        // another process won the race; its copy is complete
-      }
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  }
-  if (!existsSync(join(ALL_CACHE, 'complete'))) return { reason: `unpacking the module packages into ${ALL_CACHE} failed` };
+  const failed = unpackPackages(DEBIAN_MODULE_PACKAGES, ALL_CACHE);
+  if (failed) return failed;
   const files = sourcesUnder(unpacked);
   return files.length > 0 ? { dir: unpacked, files } : { reason: `the module packages unpacked in ${ALL_CACHE} hold no .pp or .epp file` };
 }
