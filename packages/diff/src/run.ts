@@ -1,5 +1,6 @@
 // Runs a diff over many nodes: one job per node, spread over worker threads, then grouped into
 // a report.
+import { getCompileCacheDir } from 'node:module';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -68,6 +69,7 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
     }
   } else {
     let next = 0;
+    const compileCache = getCompileCacheDir?.();
     const workers: Worker[] = [];
     let stop: ((reason: unknown) => void) | undefined;
     const stopped = new Promise<never>((_, reject) => { stop = reject; });
@@ -85,9 +87,9 @@ export async function diffNodes(req: DiffRequest): Promise<DiffReport> {
           const { port1, port2 } = new MessageChannel();
           answerExports(port1, req.exported, req.puppetdb);
           port1.unref();
-          worker = new Worker(WORKER, { workerData: { exports: port2 }, transferList: [port2] });
+          worker = new Worker(WORKER, { workerData: { exports: port2, compileCache }, transferList: [port2] });
           worker.on('exit', () => port1.close());
-        } else worker = new Worker(WORKER);
+        } else worker = new Worker(WORKER, { workerData: { compileCache } });
         const feed = () => {
           if (next >= jobs.length) {
             void worker.terminate().then(() => resolve());
