@@ -5,42 +5,23 @@
 // the report, and refuses the push as push_gate says.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { openStorage } from '@kasper/storage';
 import type { DiffReport } from '@kasper/diff';
 import type { PushDiffRecord } from '@kasper/deploy';
+import { GIT_ENV, commitAll, git, gitOk, writeFiles } from '../support/git.ts';
 
 const KASPER = join(import.meta.dirname, '../../packages/cli/bin/kasper.js');
 const SCHEMA = JSON.parse(readFileSync(join(import.meta.dirname, '../../docs/diff-schema.json'), 'utf8'));
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', NO_COLOR: '1' };
+const ENV = { ...GIT_ENV, NO_COLOR: '1' };
 
-function git(cwd: string, ...args: string[]): { status: number; out: string } {
-  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
-  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-function ok(cwd: string, ...args: string[]): string {
-  const r = git(cwd, ...args);
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.out}`);
-  return r.out;
-}
 function kasper(...args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [KASPER, ...args], { encoding: 'utf8', env: ENV });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), c);
-  }
-}
-function commit(cwd: string, message: string): string {
-  ok(cwd, 'add', '-A');
-  ok(cwd, 'commit', '-q', '--allow-empty', '-m', message);
-  return ok(cwd, 'rev-parse', 'HEAD').trim();
 }
 /** The remote's lines as the pusher sees them, without git's `remote: ` prefix and padding. */
 const remote = (out: string) => out.split('\n').filter((l) => l.startsWith('remote: ')).map((l) => l.slice(8).trimEnd());
@@ -62,7 +43,7 @@ describe('kasper code: a catalog diff on every push', () => {
   let confdir: string;
   let repo: string;
   let work: string;
-  const conf = (gate: string, extra = '') => write(confdir, { 'kasper.conf': `storage = ${join(root, 'kasper.db')}\n[master]\npush_gate = ${gate}\npush_diff_workers = 2\n${extra}` });
+  const conf = (gate: string, extra = '') => writeFiles(confdir, { 'kasper.conf': `storage = ${join(root, 'kasper.db')}\n[master]\npush_gate = ${gate}\npush_diff_workers = 2\n${extra}` });
   const push = (...args: string[]) => git(work, 'push', ...args, repo, 'HEAD:production');
   const deployed = () => readlinkSync(join(envpath, 'production'));
   const records = (): PushDiffRecord[] => JSON.parse(kasper('report', 'diffs', '--format', 'json', '--codedir', codedir).stdout);
@@ -94,25 +75,25 @@ describe('kasper code: a catalog diff on every push', () => {
     repo = join(codedir, 'repo.git');
     assert.match(readFileSync(join(repo, 'hooks/pre-receive'), 'utf8'), /code check .*--confdir '[^']*conf'/);
     work = join(root, 'work');
-    ok(root, 'init', '-q', '-b', 'production', work);
+    gitOk(root, 'init', '-q', '-b', 'production', work);
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('the first push is compared with an empty environment and deployed', () => {
-    write(work, { 'manifests/site.pp': SITE_V1 });
-    commit(work, 'v1');
+    writeFiles(work, { 'manifests/site.pp': SITE_V1 });
+    commitAll(work, 'v1');
     const r = push();
     assert.equal(r.status, 0, r.out);
     const lines = remote(r.out);
-    assert.ok(lines.includes(`kasper: production: checking ${ok(work, 'rev-parse', 'HEAD').slice(0, 12)} against an empty environment (nothing deployed yet)`), r.out);
+    assert.ok(lines.includes(`kasper: production: checking ${gitOk(work, 'rev-parse', 'HEAD').slice(0, 12)} against an empty environment (nothing deployed yet)`), r.out);
     assert.ok(lines.includes('kasper:   compiling 3 nodes of environment production with 2 workers'), r.out);
     assert.ok(lines.includes('kasper:   3 nodes: 3 changed, 0 unchanged; resources over all nodes: 5 added'), r.out);
     assert.match(r.out, /kasper: environment production deployed at [0-9a-f]{12}/);
   });
 
   it('a change that alters resources: the summary on the pusher\'s terminal, the report stored and listed, the compared tree deployed', () => {
-    write(work, { 'manifests/site.pp': SITE_V1.replace("ensure => installed }", "ensure => installed }\n  service { 'nginx': ensure => running, require => Package['nginx'] }").replace('web ${', 'welcome to ${') });
-    const id = commit(work, 'v2: nginx runs, a new motd');
+    writeFiles(work, { 'manifests/site.pp': SITE_V1.replace("ensure => installed }", "ensure => installed }\n  service { 'nginx': ensure => running, require => Package['nginx'] }").replace('web ${', 'welcome to ${') });
+    const id = commitAll(work, 'v2: nginx runs, a new motd');
     const r = push();
     assert.equal(r.status, 0, r.out);
     const lines = remote(r.out);
@@ -162,9 +143,9 @@ describe('kasper code: a catalog diff on every push', () => {
 
   it('a commit that breaks nodes, with the gate on: the push is refused, failures first, the environment untouched', () => {
     const before = deployed();
-    const head = ok(repo, 'rev-parse', 'production').trim();
-    write(work, { 'manifests/site.pp': SITE_V1.replace("package { 'nginx': ensure => installed }", 'include nginx::server').replace('"db ${', '"database ${') });
-    const bad = commit(work, 'broken: a class that does not exist');
+    const head = gitOk(repo, 'rev-parse', 'production').trim();
+    writeFiles(work, { 'manifests/site.pp': SITE_V1.replace("package { 'nginx': ensure => installed }", 'include nginx::server').replace('"db ${', '"database ${') });
+    const bad = commitAll(work, 'broken: a class that does not exist');
     const r = push();
     assert.notEqual(r.status, 0, r.out);
     assert.match(r.out, /\[remote rejected\] HEAD -> production \(pre-receive hook declined\)/);
@@ -176,7 +157,7 @@ describe('kasper code: a catalog diff on every push', () => {
     assert.ok(changed > failure, 'compile failures are listed before changes');
     assert.ok(lines.includes(`kasper: push refused (push_gate = broken): the pushed code fails to compile 2 nodes that the deployed code compiles; environment production stays at ${head.slice(0, 12)}`), r.out);
     // Untouched: the branch, the environment's link, no tree left staged.
-    assert.equal(ok(repo, 'rev-parse', 'production').trim(), head);
+    assert.equal(gitOk(repo, 'rev-parse', 'production').trim(), head);
     assert.equal(deployed(), before);
     assert.deepEqual(readdirSync(join(envpath, '.deploys', '.staged')), []);
     const [rec] = records();
@@ -191,13 +172,13 @@ describe('kasper code: a catalog diff on every push', () => {
     assert.equal(r.status, 0, r.out);
     assert.match(r.out, /kasper: {3}✗ broken by this push — 2 nodes: web1\.example\.com, web2\.example\.com\s+remote: kasper: {7}new code: Could not find class ::nginx::server/);
     assert.match(r.out, /kasper: environment production deployed at/);
-    assert.equal(JSON.parse(readFileSync(join(envpath, 'production', '.kasper-deploy.json'), 'utf8')).commit, ok(work, 'rev-parse', 'HEAD').trim());
+    assert.equal(JSON.parse(readFileSync(join(envpath, 'production', '.kasper-deploy.json'), 'utf8')).commit, gitOk(work, 'rev-parse', 'HEAD').trim());
     assert.equal(records()[0].verdict, 'accepted');
   });
 
   it('gate broken lets through a push that leaves already failing nodes failing; gate failed refuses it', () => {
-    write(work, { 'manifests/site.pp': readFileSync(join(work, 'manifests/site.pp'), 'utf8').replace('"database ${', '"db2 ${') });
-    commit(work, 'db only');
+    writeFiles(work, { 'manifests/site.pp': readFileSync(join(work, 'manifests/site.pp'), 'utf8').replace('"database ${', '"db2 ${') });
+    commitAll(work, 'db only');
     conf('failed');
     let r = push();
     assert.notEqual(r.status, 0, r.out);
@@ -211,8 +192,8 @@ describe('kasper code: a catalog diff on every push', () => {
   });
 
   it('code that cannot be deployed at all is refused by the gate before the push is accepted', () => {
-    write(work, { Puppetfile: "mod 'puppetlabs/stdlib', '9.0.0'\n" });
-    commit(work, 'a forge module');
+    writeFiles(work, { Puppetfile: "mod 'puppetlabs/stdlib', '9.0.0'\n" });
+    commitAll(work, 'a forge module');
     const before = deployed();
     const r = push();
     assert.notEqual(r.status, 0, r.out);
@@ -220,15 +201,15 @@ describe('kasper code: a catalog diff on every push', () => {
     assert.match(r.out, /push refused \(push_gate = broken\): the pushed code cannot be deployed/);
     assert.equal(deployed(), before);
     rmSync(join(work, 'Puppetfile'));
-    commit(work, 'no Puppetfile');
+    commitAll(work, 'no Puppetfile');
   });
 
   it('a compile that does not end is stopped by push_diff_timeout, and the gate refuses the push', () => {
     conf('broken', 'push_diff_timeout = 2\n');
     const before = deployed();
     // About 10^12 iterations: no compile ends this.
-    write(work, { 'manifests/site.pp': "range(1, 1000000).each |$a| { range(1, 1000000).each |$b| { } }\n" });
-    commit(work, 'a compile without end');
+    writeFiles(work, { 'manifests/site.pp': "range(1, 1000000).each |$a| { range(1, 1000000).each |$b| { } }\n" });
+    commitAll(work, 'a compile without end');
     const r = push();
     assert.notEqual(r.status, 0, r.out);
     assert.match(r.out, /remote: kasper: {3}the push diff did not finish in 2 s \(0 of 3 nodes compiled\)\s/);
@@ -239,8 +220,8 @@ describe('kasper code: a catalog diff on every push', () => {
   });
 
   it('a new branch is compared with production, for the nodes of its environment', () => {
-    write(work, { 'manifests/site.pp': SITE_V1 });
-    commit(work, 'back to v1');
+    writeFiles(work, { 'manifests/site.pp': SITE_V1 });
+    commitAll(work, 'back to v1');
     const r = git(work, 'push', repo, 'HEAD:testing');
     assert.equal(r.status, 0, r.out);
     const lines = remote(r.out);
@@ -253,8 +234,8 @@ describe('kasper code: a catalog diff on every push', () => {
 
   it("collectors collect other nodes' exported resources from the master's storage, as the master's compiles do", () => {
     assert.equal(push().status, 0, 'production back at v1');
-    write(work, { 'manifests/site.pp': SITE_V1.replace("node /^web/ {", "node /^web/ {\n  Host <<| tag == 'db' |>>") });
-    commit(work, 'web nodes collect the db hosts');
+    writeFiles(work, { 'manifests/site.pp': SITE_V1.replace("node /^web/ {", "node /^web/ {\n  Host <<| tag == 'db' |>>") });
+    commitAll(work, 'web nodes collect the db hosts');
     const r = push();
     assert.equal(r.status, 0, r.out);
     const lines = remote(r.out);
@@ -266,16 +247,16 @@ describe('kasper code: a catalog diff on every push', () => {
   });
 
   it("the master's node classifier places and classifies the nodes, as for the master's compiles", () => {
-    write(work, { 'modules/banner/manifests/init.pp': "class banner(String $text) { file { '/etc/banner': content => \"${text}\\n\" } }\n" });
-    commit(work, 'a banner class');
+    writeFiles(work, { 'modules/banner/manifests/init.pp': "class banner(String $text) { file { '/etc/banner': content => \"${text}\\n\" } }\n" });
+    commitAll(work, 'a banner class');
     assert.equal(push().status, 0);
     // The classifier: web nodes get the banner, lab1 (stored in testing) is put in production.
     const enc = join(root, 'enc.sh');
-    write(root, { 'enc.sh': "#!/bin/sh\ncase \"$1\" in\n  web*) printf 'classes:\\n  banner:\\n    text: hello\\n' ;;\n  lab1*) printf 'environment: production\\n' ;;\n  *) printf '{}\\n' ;;\nesac\n" });
+    writeFiles(root, { 'enc.sh': "#!/bin/sh\ncase \"$1\" in\n  web*) printf 'classes:\\n  banner:\\n    text: hello\\n' ;;\n  lab1*) printf 'environment: production\\n' ;;\n  *) printf '{}\\n' ;;\nesac\n" });
     chmodSync(enc, 0o755);
     conf('broken', `external_nodes = ${enc}\n`);
-    write(work, { 'modules/banner/manifests/init.pp': "class banner(String $text) { file { '/etc/banner': content => \"${text}!\\n\" } }\n" });
-    commit(work, 'the banner says it louder');
+    writeFiles(work, { 'modules/banner/manifests/init.pp': "class banner(String $text) { file { '/etc/banner': content => \"${text}!\\n\" } }\n" });
+    commitAll(work, 'the banner says it louder');
     const r = push();
     assert.equal(r.status, 0, r.out);
     const lines = remote(r.out);
@@ -292,8 +273,8 @@ describe('kasper code: a catalog diff on every push', () => {
 
   it("puppetdb_query answers from the master's storage, as the master's /pdb/query/v4", () => {
     const site = readFileSync(join(work, 'manifests/site.pp'), 'utf8');
-    write(work, { 'manifests/site.pp': `$dbs = puppetdb_query('nodes[certname] { certname ~ "^(db|gone)" }').map |$r| { $r['certname'] }\nnotify { "databases: \${dbs}": }\n${site}` });
-    commit(work, 'every node names the databases');
+    writeFiles(work, { 'manifests/site.pp': `$dbs = puppetdb_query('nodes[certname] { certname ~ "^(db|gone)" }').map |$r| { $r['certname'] }\nnotify { "databases: \${dbs}": }\n${site}` });
+    commitAll(work, 'every node names the databases');
     const r = push();
     assert.equal(r.status, 0, r.out);
     const report = JSON.parse(readFileSync(records()[0].json, 'utf8')) as DiffReport;

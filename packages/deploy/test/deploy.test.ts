@@ -9,30 +9,9 @@ import { after, before, describe, it } from 'node:test';
 import { compileCatalog, environmentFromFolder } from '@kasper/compiler';
 import { catalogToJson } from '@kasper/catalog';
 import { codeStatus, initRepo, type DeployMarker } from '../src/index.ts';
+import { GIT_ENV, commitAll, git, gitOk, writeFiles } from '../../../test/support/git.ts';
 
 const KASPER = join(import.meta.dirname, '../../cli/bin/kasper.js');
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
-
-function git(cwd: string, ...args: string[]): { status: number; out: string } {
-  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
-  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-function ok(cwd: string, ...args: string[]): string {
-  const r = git(cwd, ...args);
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.out}`);
-  return r.out;
-}
-function write(root: string, files: Record<string, string>): void {
-  for (const [p, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), c);
-  }
-}
-function commit(cwd: string, message: string): string {
-  ok(cwd, 'add', '-A');
-  ok(cwd, 'commit', '-q', '--allow-empty', '-m', message);
-  return ok(cwd, 'rev-parse', 'HEAD').trim();
-}
 const marker = (env: string) => JSON.parse(readFileSync(join(env, '.kasper-deploy.json'), 'utf8')) as DeployMarker;
 
 describe('kasper code: environments from git', () => {
@@ -46,17 +25,17 @@ describe('kasper code: environments from git', () => {
     // The hooks read this kasper.conf and no storage (so no node to diff). push_gate = off: these
     // tests are of the post-receive deploy, which a push the tree of cannot be deployed then
     // reaches (with the gate on, the pre-receive hook refuses it: test/deploy/push-diff.test.ts).
-    write(join(root, 'conf'), { 'kasper.conf': '[master]\npush_gate = off\n' });
+    writeFiles(join(root, 'conf'), { 'kasper.conf': '[master]\npush_gate = off\n' });
     repo = initRepo({ ...o, confdir: join(root, 'conf'), storage: join(root, 'no-storage.db') }, [process.execPath, KASPER]);
     work = join(root, 'work');
-    ok(root, 'init', '-q', '-b', 'production', work);
+    gitOk(root, 'init', '-q', '-b', 'production', work);
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it('a push deploys the branch as an environment whose catalogs carry the commit as code_id', () => {
-    write(work, { 'manifests/site.pp': "notify { 'one': }\n", 'modules/site/manifests/init.pp': 'class site {}\n' });
-    const id = commit(work, 'one');
-    const out = ok(work, 'push', repo, 'production');
+    writeFiles(work, { 'manifests/site.pp': "notify { 'one': }\n", 'modules/site/manifests/init.pp': 'class site {}\n' });
+    const id = commitAll(work, 'one');
+    const out = gitOk(work, 'push', repo, 'production');
     assert.match(out, /kasper: environment production deployed at [0-9a-f]{12}/);
     const env = join(o.environmentpath, 'production');
     assert.ok(lstatSync(env).isSymbolicLink());
@@ -98,9 +77,9 @@ describe('kasper code: environments from git', () => {
     let text = '';
     reader.stdout.on('data', (d) => { text += d; });
     for (let n = 2; n <= 6; n++) {
-      write(work, files(n));
-      commit(work, `push ${n}`);
-      assert.match(ok(work, 'push', repo, 'production'), /environment production deployed/);
+      writeFiles(work, files(n));
+      commitAll(work, `push ${n}`);
+      assert.match(gitOk(work, 'push', repo, 'production'), /environment production deployed/);
     }
     writeFileSync(join(o.environmentpath, 'production.stop'), '');
     await new Promise((r) => reader.on('exit', r));
@@ -117,21 +96,21 @@ describe('kasper code: environments from git', () => {
     const r = git(work, 'push', repo, 'production:feature/x-1');
     assert.notEqual(r.status, 0);
     assert.match(r.out, /kasper: branch 'feature\/x-1' is not a valid environment name: refused/);
-    assert.ok(!ok(work, 'ls-remote', repo).includes('feature'));
+    assert.ok(!gitOk(work, 'ls-remote', repo).includes('feature'));
     assert.deepEqual(readdirSync(o.environmentpath).filter((f) => !f.startsWith('.')), ['production']);
   });
 
   it('a new branch is a new environment, and deleting the branch removes it', () => {
-    assert.match(ok(work, 'push', repo, 'production:testing'), /environment testing deployed/);
+    assert.match(gitOk(work, 'push', repo, 'production:testing'), /environment testing deployed/);
     assert.ok(existsSync(join(o.environmentpath, 'testing', 'manifests/site.pp')));
-    assert.match(ok(work, 'push', repo, ':testing'), /environment testing removed/);
+    assert.match(gitOk(work, 'push', repo, ':testing'), /environment testing removed/);
     assert.ok(!lstatSync(join(o.environmentpath, 'testing'), { throwIfNoEntry: false }));
     assert.ok(!readdirSync(join(o.environmentpath, '.deploys')).some((f) => f.startsWith('testing.')));
   });
 
   it('pushes that overtake each other while a deploy holds the lock end with the last push deployed; a dead lock is taken over', async () => {
     const pushAsync = (ref: string) => new Promise<string>((done) => {
-      const c = spawn('git', ['push', repo, ref], { cwd: work, env: ENV });
+      const c = spawn('git', ['push', repo, ref], { cwd: work, env: GIT_ENV });
       let out = '';
       c.stdout.on('data', (d) => { out += d; });
       c.stderr.on('data', (d) => { out += d; });
@@ -140,12 +119,12 @@ describe('kasper code: environments from git', () => {
     const lockDir = join(o.environmentpath, '.deploys', 'staging.lock');
     mkdirSync(lockDir);
     writeFileSync(join(lockDir, 'pid'), String(process.pid)); // held by a live process: this one
-    write(work, { 'manifests/site.pp': "notify { 'x': }\n" });
-    commit(work, 'x');
+    writeFiles(work, { 'manifests/site.pp': "notify { 'x': }\n" });
+    commitAll(work, 'x');
     const first = pushAsync('production:staging');
     await new Promise((r) => setTimeout(r, 1500));
-    write(work, { 'manifests/site.pp': "notify { 'y': }\n" });
-    const y = commit(work, 'y');
+    writeFiles(work, { 'manifests/site.pp': "notify { 'y': }\n" });
+    const y = commitAll(work, 'y');
     const second = pushAsync('production:staging');
     await new Promise((r) => setTimeout(r, 1500));
     assert.ok(!existsSync(join(o.environmentpath, 'staging')), 'nothing deployed while the lock is held');
@@ -158,29 +137,29 @@ describe('kasper code: environments from git', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     mkdirSync(lockDir);
     writeFileSync(join(lockDir, 'pid'), dead);
-    assert.match(ok(work, 'push', repo, ':staging'), /environment staging removed/);
-    ok(work, 'reset', '-q', '--hard', 'HEAD~2');
+    assert.match(gitOk(work, 'push', repo, ':staging'), /environment staging removed/);
+    gitOk(work, 'reset', '-q', '--hard', 'HEAD~2');
   });
 
   it('a link leading out of the code is refused and the deployed environment stays as it was', () => {
     const before = readlinkSync(join(o.environmentpath, 'production'));
-    ok(work, 'checkout', '-q', '-b', 'hostile');
+    gitOk(work, 'checkout', '-q', '-b', 'hostile');
     symlinkSync('/etc/passwd', join(work, 'modules/site/files'));
-    commit(work, 'absolute link');
+    commitAll(work, 'absolute link');
     let r = git(work, 'push', repo, 'hostile:production');
     assert.match(r.out, /environment production NOT deployed: modules\/site\/files: a symbolic link leads out of the environment \(\/etc\/passwd\)/);
     rmSync(join(work, 'modules/site/files'));
     mkdirSync(join(work, 'modules/site/lib'), { recursive: true });
     symlinkSync('../../..', join(work, 'modules/site/lib/up'));
     symlinkSync('lib/up/..', join(work, 'modules/site/sneaky'));
-    commit(work, 'a link that leaves through another');
+    commitAll(work, 'a link that leaves through another');
     r = git(work, 'push', '-f', repo, 'hostile:production');
     assert.match(r.out, /NOT deployed: modules\/site\/sneaky: a symbolic link leads out/);
     assert.equal(readlinkSync(join(o.environmentpath, 'production')), before);
     assert.equal(readFileSync(join(o.environmentpath, 'production', 'data/f0.txt'), 'utf8'), 'push 6\n');
     assert.deepEqual(codeStatus(o).find((s) => s.name === 'production')?.state, 'behind');
-    ok(work, 'checkout', '-q', 'production');
-    assert.match(ok(work, 'push', '-f', repo, 'production'), /environment production deployed/);
+    gitOk(work, 'checkout', '-q', 'production');
+    assert.match(gitOk(work, 'push', '-f', repo, 'production'), /environment production deployed/);
   });
 
   it("a Puppetfile's git modules are installed from local remotes, at the ref each names, through a cache", () => {
@@ -188,28 +167,28 @@ describe('kasper code: environments from git', () => {
     const remotes = join(root, 'remotes');
     const mk = (name: string) => {
       const d = join(remotes, name);
-      ok(root, 'init', '-q', '-b', 'main', d);
+      gitOk(root, 'init', '-q', '-b', 'main', d);
       return d;
     };
     const a = mk('alpha');
-    write(a, { 'manifests/init.pp': "class alpha { notify { 'alpha v1': } }\n", 'metadata.json': '{"name":"t-alpha","version":"1.0.0"}\n' });
-    const a1 = commit(a, 'v1');
-    ok(a, 'tag', 'v1.0.0');
-    write(a, { 'manifests/init.pp': "class alpha { notify { 'alpha v2': } }\n" });
-    commit(a, 'v2');
+    writeFiles(a, { 'manifests/init.pp': "class alpha { notify { 'alpha v1': } }\n", 'metadata.json': '{"name":"t-alpha","version":"1.0.0"}\n' });
+    const a1 = commitAll(a, 'v1');
+    gitOk(a, 'tag', 'v1.0.0');
+    writeFiles(a, { 'manifests/init.pp': "class alpha { notify { 'alpha v2': } }\n" });
+    commitAll(a, 'v2');
     const b = mk('beta');
-    write(b, { 'manifests/init.pp': "class beta { notify { 'beta main': } }\n" });
-    const b1 = commit(b, 'main');
-    ok(b, 'checkout', '-q', '-b', 'develop');
-    write(b, { 'manifests/init.pp': "class beta { notify { 'beta develop': } }\n" });
-    const b2 = commit(b, 'develop');
-    ok(b, 'checkout', '-q', 'main');
-    write(work, {
+    writeFiles(b, { 'manifests/init.pp': "class beta { notify { 'beta main': } }\n" });
+    const b1 = commitAll(b, 'main');
+    gitOk(b, 'checkout', '-q', '-b', 'develop');
+    writeFiles(b, { 'manifests/init.pp': "class beta { notify { 'beta develop': } }\n" });
+    const b2 = commitAll(b, 'develop');
+    gitOk(b, 'checkout', '-q', 'main');
+    writeFiles(work, {
       Puppetfile: `forge 'https://forgeapi.puppet.com'\n\nmod 't/alpha',\n  :git => '${a}',\n  :tag => 'v1.0.0'\nmod 'beta', git: 'file://${b}', branch: 'develop'\nmod 'site', :local => true\n`,
       'manifests/site.pp': "include alpha, beta, site\n",
     });
-    const id = commit(work, 'puppetfile');
-    const out = ok(work, 'push', repo, 'production');
+    const id = commitAll(work, 'puppetfile');
+    const out = gitOk(work, 'push', repo, 'production');
     assert.match(out, /module alpha [0-9a-f]{12} \(tag v1\.0\.0\)/);
     assert.match(out, /deployed at [0-9a-f]{12} with 2 module\(s\)/);
     const env = join(o.environmentpath, 'production');
@@ -223,21 +202,21 @@ describe('kasper code: environments from git', () => {
     assert.equal(readdirSync(join(o.codedir, 'cache')).length, 2);
 
     // A new commit on the branch a module follows arrives with the next push (the cache is fetched).
-    ok(b, 'checkout', '-q', 'develop');
-    write(b, { 'manifests/init.pp': "class beta { notify { 'beta develop 2': } }\n" });
-    const b3 = commit(b, 'develop 2');
-    write(work, { Puppetfile: `mod 'alpha', :git => '${a}', :commit => '${a1}'\nmod 'beta', :git => '${b}', :ref => 'develop'\nmod 'gamma', :git => '${b}', :ref => '${b1}'\n` });
-    commit(work, 'refs');
-    ok(work, 'push', repo, 'production');
+    gitOk(b, 'checkout', '-q', 'develop');
+    writeFiles(b, { 'manifests/init.pp': "class beta { notify { 'beta develop 2': } }\n" });
+    const b3 = commitAll(b, 'develop 2');
+    writeFiles(work, { Puppetfile: `mod 'alpha', :git => '${a}', :commit => '${a1}'\nmod 'beta', :git => '${b}', :ref => 'develop'\nmod 'gamma', :git => '${b}', :ref => '${b1}'\n` });
+    commitAll(work, 'refs');
+    gitOk(work, 'push', repo, 'production');
     assert.deepEqual(marker(env).modules.map((m) => [m.name, m.commit]), [['alpha', a1], ['beta', b3], ['gamma', b1]]);
 
     // A forge module and a ref that does not exist: refused, with the line; the environment stays.
-    write(work, { Puppetfile: `mod 'alpha', :git => '${a}'\nmod 'puppetlabs/stdlib', '9.0.0'\n` });
-    commit(work, 'forge');
-    assert.match(ok(work, 'push', repo, 'production'), /NOT deployed: Puppetfile:2: forge module 'puppetlabs\/stdlib' is not supported: no network forge access/);
-    write(work, { Puppetfile: `mod 'alpha', :git => '${a}', :tag => 'v9'\n` });
-    commit(work, 'no such tag');
-    assert.match(ok(work, 'push', repo, 'production'), /NOT deployed: module alpha: tag 'v9' not found in /);
+    writeFiles(work, { Puppetfile: `mod 'alpha', :git => '${a}'\nmod 'puppetlabs/stdlib', '9.0.0'\n` });
+    commitAll(work, 'forge');
+    assert.match(gitOk(work, 'push', repo, 'production'), /NOT deployed: Puppetfile:2: forge module 'puppetlabs\/stdlib' is not supported: no network forge access/);
+    writeFiles(work, { Puppetfile: `mod 'alpha', :git => '${a}', :tag => 'v9'\n` });
+    commitAll(work, 'no such tag');
+    assert.match(gitOk(work, 'push', repo, 'production'), /NOT deployed: module alpha: tag 'v9' not found in /);
     assert.deepEqual(marker(env).modules.map((m) => m.name), ['alpha', 'beta', 'gamma']);
   });
 

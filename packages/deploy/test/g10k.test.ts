@@ -4,30 +4,13 @@
 // commit Kasper recorded for that module (g10k writes an annotated tag's own id: peeled here).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { ensureCommands, needs } from '../../../test/support/host.ts';
 import { initRepo, type DeployMarker } from '../src/index.ts';
-
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
-const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-};
-const write = (root: string, files: Record<string, string>) => {
-  for (const [p, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), c);
-  }
-};
-const commit = (cwd: string, m: string) => {
-  git(cwd, 'add', '-A');
-  git(cwd, 'commit', '-q', '-m', m);
-  return git(cwd, 'rev-parse', 'HEAD');
-};
+import { GIT_ENV, commitAll, gitOk, writeFiles } from '../../../test/support/git.ts';
 
 /** A tree as comparable lines: path, kind, and content / link target / executable bit. */
 function treeOf(dir: string, skip: (rel: string) => boolean): string[] {
@@ -55,32 +38,32 @@ test('a Puppetfile with local git remotes: Kasper installs the same module trees
     const remote = (name: string) => {
       const d = join(root, 'remotes', name);
       mkdirSync(d, { recursive: true });
-      git(d, 'init', '-q', '-b', 'main');
+      gitOk(d, 'init', '-q', '-b', 'main');
       return d;
     };
     // alpha: tags, an executable, a link, nested folders, a dotfile.
     const a = remote('alpha');
-    write(a, { 'manifests/init.pp': 'class alpha {}\n', 'templates/a.epp': '<%= 1 %>\n', 'files/deep/er/x.conf': 'x=1\n', '.fixtures.yml': 'fixtures: {}\n', 'metadata.json': '{"name":"t-alpha","version":"1.0.0"}\n' });
-    write(a, { 'files/run.sh': '#!/bin/sh\necho hi\n' });
+    writeFiles(a, { 'manifests/init.pp': 'class alpha {}\n', 'templates/a.epp': '<%= 1 %>\n', 'files/deep/er/x.conf': 'x=1\n', '.fixtures.yml': 'fixtures: {}\n', 'metadata.json': '{"name":"t-alpha","version":"1.0.0"}\n' });
+    writeFiles(a, { 'files/run.sh': '#!/bin/sh\necho hi\n' });
     chmodSync(join(a, 'files/run.sh'), 0o755);
     symlinkSync('deep/er/x.conf', join(a, 'files/link.conf'));
-    commit(a, 'v1');
-    git(a, 'tag', 'v1.0.0');
-    write(a, { 'manifests/init.pp': 'class alpha { notify { "2": } }\n', 'lib/facter/a.rb': 'Facter.add(:a) { setcode { 1 } }\n' });
-    commit(a, 'v2');
-    git(a, 'tag', '-a', '-m', 'annotated', 'v2.0.0');
-    write(a, { 'README.md': 'three\n' });
-    commit(a, 'v3 on main');
+    commitAll(a, 'v1');
+    gitOk(a, 'tag', 'v1.0.0');
+    writeFiles(a, { 'manifests/init.pp': 'class alpha { notify { "2": } }\n', 'lib/facter/a.rb': 'Facter.add(:a) { setcode { 1 } }\n' });
+    commitAll(a, 'v2');
+    gitOk(a, 'tag', '-a', '-m', 'annotated', 'v2.0.0');
+    writeFiles(a, { 'README.md': 'three\n' });
+    commitAll(a, 'v3 on main');
     // beta: a branch besides main, and a commit pinned by id.
     const b = remote('beta');
-    write(b, { 'manifests/init.pp': 'class beta {}\n' });
-    const b1 = commit(b, 'one');
-    git(b, 'checkout', '-q', '-b', 'develop');
-    write(b, { 'manifests/init.pp': 'class beta { $x = 1 }\n', 'data/common.yaml': 'beta::x: 1\n' });
-    commit(b, 'develop');
-    git(b, 'checkout', '-q', 'main');
-    write(b, { 'manifests/init.pp': 'class beta { $y = 2 }\n' });
-    commit(b, 'two');
+    writeFiles(b, { 'manifests/init.pp': 'class beta {}\n' });
+    const b1 = commitAll(b, 'one');
+    gitOk(b, 'checkout', '-q', '-b', 'develop');
+    writeFiles(b, { 'manifests/init.pp': 'class beta { $x = 1 }\n', 'data/common.yaml': 'beta::x: 1\n' });
+    commitAll(b, 'develop');
+    gitOk(b, 'checkout', '-q', 'main');
+    writeFiles(b, { 'manifests/init.pp': 'class beta { $y = 2 }\n' });
+    commitAll(b, 'two');
 
     const puppetfile = [
       "forge 'https://forgeapi.puppet.com'",
@@ -96,7 +79,7 @@ test('a Puppetfile with local git remotes: Kasper installs the same module trees
 
     // g10k in a control folder of its own.
     const g = join(root, 'g10k');
-    write(g, { Puppetfile: puppetfile });
+    writeFiles(g, { Puppetfile: puppetfile });
     const r = spawnSync('g10k', ['-puppetfile', '-cachedir', join(root, 'g10k-cache')], { cwd: g, encoding: 'utf8' });
     assert.equal(r.status, 0, `g10k: ${r.stdout}${r.stderr}`);
 
@@ -105,10 +88,10 @@ test('a Puppetfile with local git remotes: Kasper installs the same module trees
     const repo = initRepo({ ...o, confdir: join(root, 'conf'), storage: join(root, 'no-storage.db') }, [process.execPath, join(import.meta.dirname, '../../cli/bin/kasper.js')]);
     const work = join(root, 'work');
     mkdirSync(work);
-    git(work, 'init', '-q', '-b', 'production');
-    write(work, { Puppetfile: puppetfile });
-    commit(work, 'control');
-    const pushed = spawnSync('git', ['push', repo, 'production'], { cwd: work, env: ENV, encoding: 'utf8' });
+    gitOk(work, 'init', '-q', '-b', 'production');
+    writeFiles(work, { Puppetfile: puppetfile });
+    commitAll(work, 'control');
+    const pushed = spawnSync('git', ['push', repo, 'production'], { cwd: work, env: GIT_ENV, encoding: 'utf8' });
     assert.match(pushed.stderr, /environment production deployed at [0-9a-f]{12} with 7 module\(s\)/, pushed.stderr);
     const env = join(o.environmentpath, 'production');
 
@@ -120,7 +103,7 @@ test('a Puppetfile with local git remotes: Kasper installs the same module trees
     for (const m of marker.modules) {
       // For an annotated tag g10k records the tag object; Kasper the commit it names.
       const theirs = readFileSync(join(g, 'modules', m.name, '.latest_commit'), 'utf8').trim();
-      assert.equal(git(m.url, 'rev-parse', `${theirs}^{commit}`), m.commit, m.name);
+      assert.equal(gitOk(m.url, 'rev-parse', `${theirs}^{commit}`), m.commit, m.name);
     }
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -10,15 +10,9 @@ import { after, before, test } from 'node:test';
 import { type BuiltMaster } from '@kasper/master';
 import { initRepo } from '../src/index.ts';
 import { buildHeaderMaster } from '../../../test/support/master.ts';
+import { GIT_ENV, gitOk } from '../../../test/support/git.ts';
 
 const KASPER = join(import.meta.dirname, '../../cli/bin/kasper.js');
-const ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1' };
-const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync('git', args, { cwd, env: ENV, encoding: 'utf8' });
-  assert.equal(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
-  return `${r.stdout}${r.stderr}`.trim();
-};
-
 const work = mkdtempSync(join(tmpdir(), 'kasper-deploy-master-'));
 let master: BuiltMaster;
 const H = { 'x-test-certname': 'agent.test' };
@@ -36,13 +30,13 @@ test('the master serves a pushed branch with the commit as code_id, and the next
   const repo = initRepo({ codedir: join(work, 'code'), environmentpath: join(work, 'envs'), confdir: join(work, 'conf'), storage: join(work, 'no-storage.db') }, [process.execPath, KASPER]);
   const src = join(work, 'src');
   mkdirSync(join(src, 'manifests'), { recursive: true });
-  git(work, 'init', '-q', '-b', 'production', src);
+  gitOk(work, 'init', '-q', '-b', 'production', src);
   const push = (text: string) => {
     writeFileSync(join(src, 'manifests/site.pp'), text);
-    git(src, 'add', '-A');
-    git(src, 'commit', '-q', '-m', text);
-    assert.match(git(src, 'push', repo, 'production'), /environment production deployed/);
-    return git(src, 'rev-parse', 'HEAD');
+    gitOk(src, 'add', '-A');
+    gitOk(src, 'commit', '-q', '-m', text);
+    assert.match(gitOk(src, 'push', repo, 'production'), /environment production deployed/);
+    return gitOk(src, 'rev-parse', 'HEAD');
   };
   const catalog = async () => {
     const res = await master.app.inject({ method: 'POST', url: '/puppet/v3/catalog/agent.test?environment=production', headers: H, payload: { facts: { values: { os: { family: 'Debian' } } } } });
@@ -75,12 +69,12 @@ test("a push is compared for the nodes this master stored facts for, while it ru
   const repo = initRepo({ codedir: join(work, 'code2'), environmentpath: join(work, 'envs'), confdir: join(work, 'conf'), storage: join(work, 'var', 'kasper.db') }, [process.execPath, KASPER]);
   const src = join(work, 'src2');
   mkdirSync(join(src, 'manifests'), { recursive: true });
-  git(work, 'init', '-q', '-b', 'production', src);
+  gitOk(work, 'init', '-q', '-b', 'production', src);
   const push = (text: string) => {
     writeFileSync(join(src, 'manifests/site.pp'), text);
-    git(src, 'add', '-A');
-    git(src, 'commit', '-q', '-m', text);
-    return spawnSync('git', ['push', '-f', repo, 'production'], { cwd: src, env: ENV, encoding: 'utf8' });
+    gitOk(src, 'add', '-A');
+    gitOk(src, 'commit', '-q', '-m', text);
+    return spawnSync('git', ['push', '-f', repo, 'production'], { cwd: src, env: GIT_ENV, encoding: 'utf8' });
   };
   const config = "notify { 'second': }\nfile { '/etc/app.conf': content => \"port=${facts['port']}\\n\" }\n";
   let r = push(config);
