@@ -1,29 +1,17 @@
 // Exported resources as a master collects them for `Type <<| query |>>`: one PuppetDB resources
 // query, in SQL, on both backends (embedded SQLite and a real PostgreSQL server).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openStorage, type Storage } from '../../packages/storage/src/index.ts';
+import type { Storage } from '../../packages/storage/src/index.ts';
 import { exportedResources, pdbFilter } from '../../packages/query/src/exported.ts';
 import type { ExportedQuery } from '../../packages/compiler/src/index.ts';
 import { needs } from '../support/host.ts';
-import { startPostgres, type PgServer } from '../support/postgres.ts';
+import { storageBackends } from './backends.ts';
 import { CASES, CATALOGS, COLLECTOR } from './exported/cases.ts';
 
-let pgServer: PgServer | { reason: string } | undefined;
-before(() => {
-  pgServer = startPostgres();
-});
-after(() => {
-  if (pgServer && 'stop' in pgServer) pgServer.stop();
-});
-
-const backends: { name: string; open: () => Storage | { reason: string } }[] = [
-  { name: 'sqlite', open: () => openStorage(join(mkdtempSync(join(tmpdir(), 'kasper-db-')), 'kasper.db')) },
-  { name: 'postgresql', open: () => (pgServer && 'url' in pgServer ? openStorage(pgServer.url) : { reason: pgServer?.reason ?? 'no server' }) },
-];
+const { backends } = storageBackends();
 
 const res = (type: string, title: string, tags: string[], parameters: Record<string, unknown>, exported = true) =>
   ({ type, title, tags: [type.toLowerCase(), ...tags], exported, file: '/etc/kasper/site.pp', line: 3, parameters });

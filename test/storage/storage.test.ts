@@ -1,5 +1,5 @@
 // One suite for every storage backend: embedded SQLite and a real PostgreSQL server.
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
@@ -9,21 +9,11 @@ import { join } from 'node:path';
 import { openStorage, type Storage } from '../../packages/storage/src/index.ts';
 import { MIGRATIONS } from '../../packages/storage/src/schema.ts';
 import { needs } from '../support/host.ts';
-import { startPostgres, type PgServer } from '../support/postgres.ts';
+import type { PgServer } from '../support/postgres.ts';
+import { storageBackends } from './backends.ts';
 import type { Fleet } from '../puppetdb/fleet.ts';
 
-let pgServer: PgServer | { reason: string } | undefined;
-before(() => {
-  pgServer = startPostgres();
-});
-after(() => {
-  if (pgServer && 'stop' in pgServer) pgServer.stop();
-});
-
-const backends: { name: string; open: () => Storage | { reason: string } }[] = [
-  { name: 'sqlite', open: () => openStorage(join(mkdtempSync(join(tmpdir(), 'kasper-db-')), 'kasper.db')) },
-  { name: 'postgresql', open: () => (pgServer && 'url' in pgServer ? openStorage(pgServer.url) : { reason: pgServer?.reason ?? 'no server' }) },
-];
+const { backends, postgres } = storageBackends();
 
 for (const b of backends) {
   describe(`storage: ${b.name}`, () => {
@@ -273,7 +263,8 @@ test('a database made before the query rows is migrated, its documents backfille
 });
 
 test('postgresql: every pooled connection runs without JIT from its first query, with no query sent alongside', async (t) => {
-  if (!needs(t, !!pgServer && 'url' in pgServer, pgServer && 'reason' in pgServer ? pgServer.reason : 'no server')) return;
+  const pgServer = postgres();
+  if (!needs(t, 'url' in pgServer, 'reason' in pgServer ? pgServer.reason : '')) return;
   // In a fresh process: pg warns once per process, and the suites above have used the pool.
   const backend = join(import.meta.dirname, '../../packages/storage/src/backend.ts');
   const script = `
