@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStorage, type Storage } from '../../packages/storage/src/index.ts';
 import { MIGRATIONS } from '../../packages/storage/src/schema.ts';
+import { postgresDb } from '../../packages/storage/src/backend.ts';
 import { needs } from '../support/host.ts';
 import type { PgServer } from '../support/postgres.ts';
 import { storageBackends } from './backends.ts';
@@ -280,4 +281,46 @@ test('postgresql: every pooled connection runs without JIT from its first query,
   const out = JSON.parse(r.stdout) as { pids: number; jit: string[] };
   assert.ok(out.pids > 1, 'several connections');
   assert.deepEqual(out.jit, ['off']);
+});
+
+test('postgresql: the short columns are read from their rows, not from TOAST, also after migrating rows written before', async (t) => {
+  const pgServer = postgres();
+  if (!needs(t, 'url' in pgServer, 'reason' in pgServer ? pgServer.reason : '')) return;
+  const url = (pgServer as PgServer).url;
+  const db = openStorage(url);
+  await db.init();
+  const node = `toast-${Date.now()}.example.com`;
+  // Facts as large as a real node's: the document goes out of the row, the rest must not.
+  await db.saveFacts(node, Object.fromEntries(Array.from({ length: 400 }, (_x, i) => [`fact_${i}`, `value ${i} of a node with many facts`])), 'production');
+  await db.saveCatalog(node, JSON.stringify({ version: 'v1', environment: 'production', resources: [{ type: 'Class', title: 'Main', tags: ['class'], exported: false }], edges: [] }), 'v1');
+  await db.saveReport(node, { host: node, time: new Date().toISOString(), status: 'changed', noop: false, cached_catalog_status: 'not_used' });
+  // pg_column_size of a value kept in the row is its length + 1 (a short header); of one in TOAST, + 4.
+  const extra = async () => (await db.select(`SELECT pg_column_size(n.name) - octet_length(n.name) AS name, pg_column_size(n.facts_at) - octet_length(n.facts_at) AS facts_at,
+      pg_column_size(r.end_time) - octet_length(r.end_time) AS end_time, pg_column_size(r.hash) - octet_length(r.hash) AS hash,
+      pg_column_size(c.environment) - octet_length(c.environment) AS environment, pg_column_size(c.hash) - octet_length(c.hash) AS catalog_hash
+    FROM nodes n JOIN reports r ON r.id = n.latest_report_id JOIN catalogs c ON c.id = n.latest_catalog_id WHERE n.name = ?`, [node]))[0];
+  const inRow = { name: 1, facts_at: 1, end_time: 1, hash: 1, environment: 1, catalog_hash: 1 };
+  assert.deepEqual(await extra(), inRow);
+  assert.ok(Number((await db.select('SELECT pg_column_size(facts) AS n FROM nodes WHERE name = ?', [node]))[0].n) < 4000, 'the facts are compressed');
+
+  // Rows written before the migration (the columns stored as the default EXTENDED, compressed or
+  // moved out by toast_tuple_target = 128) come back into their rows when it runs.
+  const step = MIGRATIONS.find((m) => m.why.startsWith('PostgreSQL: the short columns'))!;
+  const raw = postgresDb(url);
+  try {
+    for (const [table, col] of [['nodes', 'name'], ['nodes', 'facts_at'], ['reports', 'end_time'], ['reports', 'hash'], ['catalogs', 'environment'], ['catalogs', 'hash']]) {
+      await raw.run(`ALTER TABLE ${table} ALTER COLUMN ${col} SET STORAGE EXTENDED`);
+      await raw.run(`UPDATE ${table} SET ${col} = ${col} || '' WHERE ${table === 'nodes' ? 'name' : 'node'} = ?`, [node]);
+    }
+    // The premise: some are compressed or out of the row now (which, depends on the row's size).
+    assert.notDeepEqual(await extra(), inRow, 'the premise: not all in the row before');
+    await raw.transaction(async () => {
+      for (const s of step.ddl('postgres')) await raw.run(s);
+      await step.data!(raw);
+    });
+    assert.deepEqual(await extra(), inRow);
+  } finally {
+    await raw.close();
+    await db.close();
+  }
 });

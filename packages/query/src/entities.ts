@@ -93,7 +93,9 @@ const embedBool = (d: Dialect, expr: string) => raw(d === 'postgres' ? `(${expr}
 
 const nodes: Entity = {
   name: 'nodes',
-  from: () => raw('nodes n LEFT JOIN reports r ON r.id = n.latest_report_id LEFT JOIN catalogs c ON c.id = n.latest_catalog_id'),
+  // The latest catalog's environment is kept on the node's row as the catalog is stored (and
+  // the latest catalog is deleted only with its node): no join with the catalogs.
+  from: () => raw('nodes n LEFT JOIN reports r ON r.id = n.latest_report_id'),
   fields: {
     certname: f('string', 'n.name'),
     deactivated: f('string', 'n.deactivated'),
@@ -101,7 +103,7 @@ const nodes: Entity = {
     catalog_timestamp: f('timestamp', 'n.catalog_at'),
     facts_timestamp: f('timestamp', 'n.facts_at'),
     report_timestamp: f('timestamp', 'r.end_time'),
-    catalog_environment: f('string', 'c.environment'),
+    catalog_environment: f('string', 'n.catalog_environment'),
     facts_environment: f('string', '(CASE WHEN n.facts_at IS NULL THEN NULL ELSE n.environment END)'),
     report_environment: f('string', 'r.environment'),
     latest_report_status: f('string', 'r.status'),
