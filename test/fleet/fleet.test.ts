@@ -5,12 +5,13 @@
 // without a certificate gets nothing; bad input is answered and the master keeps serving.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRoot, needs, hasCommand } from '../support/host.ts';
+import { TestNetwork } from '../support/netns.ts';
 
 const root = join(import.meta.dirname, '../..');
 const node = process.execPath;
@@ -27,39 +28,15 @@ const mconf = join(work, 'master');
 let master: ChildProcess | undefined;
 let masterLog = '';
 
-const sh = (...args: string[]) => execFileSync(args[0], args.slice(1), { stdio: 'pipe' });
+const net = new TestNetwork(MASTER_NS, `kv${tag}`, MASTER_IP);
 const inNs = (ns: string, ...args: string[]) => spawnSync('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8', timeout: 120_000 });
 
 before(async () => {
   if (reason) return;
   try {
-    sh('ip', 'netns', 'add', MASTER_NS);
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', 'lo', 'up');
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'add', 'br0', 'type', 'bridge');
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'addr', 'add', `${MASTER_IP}/24`, 'dev', 'br0');
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', 'br0', 'up');
-    const plug = (peerNs: string | null, ip: string, i: string) => {
-      const a = `kv${tag}${i}a`;
-      const b = `kv${tag}${i}b`;
-      sh('ip', 'link', 'add', a, 'type', 'veth', 'peer', 'name', b);
-      sh('ip', 'link', 'set', a, 'netns', MASTER_NS);
-      sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', a, 'master', 'br0');
-      sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', a, 'up');
-      if (peerNs) {
-        sh('ip', 'link', 'set', b, 'netns', peerNs);
-        sh('ip', 'netns', 'exec', peerNs, 'ip', 'addr', 'add', `${ip}/24`, 'dev', b);
-        sh('ip', 'netns', 'exec', peerNs, 'ip', 'link', 'set', b, 'up');
-        sh('ip', 'netns', 'exec', peerNs, 'ip', 'link', 'set', 'lo', 'up');
-      } else {
-        sh('ip', 'addr', 'add', `${ip}/24`, 'dev', b);
-        sh('ip', 'link', 'set', b, 'up');
-      }
-    };
-    for (const [i, a] of AGENTS.entries()) {
-      sh('ip', 'netns', 'add', a.ns);
-      plug(a.ns, a.ip, String(i));
-    }
-    plug(null, HOST_IP, 'h'); // the test itself talks to the master from the host
+    net.create();
+    for (const [i, a] of AGENTS.entries()) net.plug(a.ns, a.ip, String(i));
+    net.plug(null, HOST_IP, 'h'); // the test itself talks to the master from the host
   } catch (e) {
     reason = `cannot build the test network: ${(e as Error).message}`;
     return;
@@ -98,8 +75,7 @@ before(async () => {
 
 after(() => {
   master?.kill('SIGTERM');
-  for (const ns of [MASTER_NS, ...AGENTS.map((a) => a.ns)]) spawnSync('ip', ['netns', 'del', ns]);
-  spawnSync('ip', ['link', 'del', `kv${tag}hb`]);
+  net.remove();
   rmSync(work, { recursive: true, force: true });
 });
 

@@ -8,13 +8,14 @@
 // every node collects the same exports.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCommands, hasCommand, isRoot, needs } from '../support/host.ts';
 import { startPostgres, type PgServer } from '../support/postgres.ts';
+import { TestNetwork } from '../support/netns.ts';
 
 const root = join(import.meta.dirname, '../..');
 const node = process.execPath;
@@ -38,7 +39,7 @@ const code = (m: typeof M1) => join(work, `code-${m.name}`);
 let pg: PgServer | undefined;
 const procs = new Map<string, { proc: ChildProcess; log: string }>();
 
-const sh = (...args: string[]) => execFileSync(args[0], args.slice(1), { stdio: 'pipe' });
+const network = new TestNetwork(LAN, `kw${tag}`);
 
 function start(name: string, ns: string, args: string[]): { proc: ChildProcess; log: string } {
   const p = { proc: spawn('ip', ['netns', 'exec', ns, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }), log: '' };
@@ -77,29 +78,9 @@ before(async () => {
   reason = ensureCommands({ haproxy: 'haproxy' });
   if (reason) return;
   try {
-    sh('ip', 'netns', 'add', LAN);
-    sh('ip', 'netns', 'exec', LAN, 'ip', 'link', 'add', 'br0', 'type', 'bridge');
-    sh('ip', 'netns', 'exec', LAN, 'ip', 'link', 'set', 'br0', 'up');
-    const plug = (ns: string | null, ip: string, i: number) => {
-      const a = `kw${tag}x${i}`;
-      const b = `kw${tag}y${i}`;
-      sh('ip', 'link', 'add', a, 'type', 'veth', 'peer', 'name', b);
-      sh('ip', 'link', 'set', a, 'netns', LAN);
-      sh('ip', 'netns', 'exec', LAN, 'ip', 'link', 'set', a, 'master', 'br0');
-      sh('ip', 'netns', 'exec', LAN, 'ip', 'link', 'set', a, 'up');
-      if (ns) {
-        sh('ip', 'netns', 'add', ns);
-        sh('ip', 'link', 'set', b, 'netns', ns);
-        sh('ip', 'netns', 'exec', ns, 'ip', 'addr', 'add', `${ip}/24`, 'dev', b);
-        sh('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', b, 'up');
-        sh('ip', 'netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up');
-      } else {
-        sh('ip', 'addr', 'add', `${ip}/24`, 'dev', b);
-        sh('ip', 'link', 'set', b, 'up');
-      }
-    };
-    [PG, LB, M1, M2, ...AGENTS].forEach((n, i) => plug(n.ns, n.ip, i));
-    plug(null, HOST_IP, 99); // the test and the CLI reach the masters and the database from the host
+    network.create();
+    [PG, LB, M1, M2, ...AGENTS].forEach((n, i) => network.plug(n.ns, n.ip, `x${i}`));
+    network.plug(null, HOST_IP, 'x99'); // the test and the CLI reach the masters and the database from the host
   } catch (e) {
     reason = `cannot build the test network: ${(e as Error).message}`;
     return;
@@ -149,9 +130,7 @@ before(async () => {
 after(() => {
   for (const p of procs.values()) p.proc.kill('SIGKILL');
   pg?.stop();
-  for (const n of [PG, LB, M1, M2, ...AGENTS]) spawnSync('ip', ['netns', 'del', n.ns]);
-  spawnSync('ip', ['netns', 'del', LAN]);
-  spawnSync('ip', ['link', 'del', `kw${tag}y99`]);
+  network.remove();
   rmSync(work, { recursive: true, force: true });
 });
 

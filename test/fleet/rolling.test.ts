@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { openStorage } from '../../packages/storage/src/index.ts';
 import { rootSpec, runQuery } from '../../packages/query/src/index.ts';
 import { ensureCommands, hasCommand, isRoot, needs } from '../support/host.ts';
+import { TestNetwork } from '../support/netns.ts';
 
 const root = join(import.meta.dirname, '../..');
 const node = process.execPath;
@@ -46,6 +47,7 @@ let master: { proc: ChildProcess; log: () => string } | undefined;
 const daemons = new Map<string, { proc: ChildProcess; log: () => string }>();
 
 const sh = (...args: string[]) => execFileSync(args[0], args.slice(1), { stdio: 'pipe' });
+const network = new TestNetwork(MASTER_NS, `kr${tag}`, MASTER_IP);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function start(ns: string, args: string[]): { proc: ChildProcess; log: () => string } {
@@ -112,23 +114,8 @@ const applied = (a: typeof AGENTS[number]) => (daemons.get(a.name)!.log().match(
 before(async () => {
   if (reason) return;
   try {
-    sh('ip', 'netns', 'add', MASTER_NS);
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', 'lo', 'up');
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'add', 'br0', 'type', 'bridge');
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'addr', 'add', `${MASTER_IP}/24`, 'dev', 'br0');
-    sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', 'br0', 'up');
-    for (const [i, a] of AGENTS.entries()) {
-      sh('ip', 'netns', 'add', a.ns);
-      const [x, y] = [`kr${tag}${i}a`, `kr${tag}${i}b`];
-      sh('ip', 'link', 'add', x, 'type', 'veth', 'peer', 'name', y);
-      sh('ip', 'link', 'set', x, 'netns', MASTER_NS);
-      sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', x, 'master', 'br0');
-      sh('ip', 'netns', 'exec', MASTER_NS, 'ip', 'link', 'set', x, 'up');
-      sh('ip', 'link', 'set', y, 'netns', a.ns);
-      sh('ip', 'netns', 'exec', a.ns, 'ip', 'addr', 'add', `${a.ip}/24`, 'dev', y);
-      sh('ip', 'netns', 'exec', a.ns, 'ip', 'link', 'set', y, 'up');
-      sh('ip', 'netns', 'exec', a.ns, 'ip', 'link', 'set', 'lo', 'up');
-    }
+    network.create();
+    for (const [i, a] of AGENTS.entries()) network.plug(a.ns, a.ip, String(i));
     // In the master's namespace the agents' names resolve (ip netns exec mounts this over /etc/hosts).
     mkdirSync(`/etc/netns/${MASTER_NS}`, { recursive: true });
     writeFileSync(`/etc/netns/${MASTER_NS}/hosts`, `127.0.0.1 localhost\n${AGENTS.map((a) => `${a.ip} ${a.name}`).join('\n')}\n`);
@@ -166,7 +153,7 @@ before(async () => {
 
 after(() => {
   for (const p of procs) p.kill('SIGKILL');
-  for (const ns of [MASTER_NS, ...AGENTS.map((a) => a.ns)]) spawnSync('ip', ['netns', 'del', ns]);
+  network.remove();
   rmSync(`/etc/netns/${MASTER_NS}`, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
