@@ -69,32 +69,38 @@ interface TemplateCache {
 }
 
 const MAGIC = 'kasper-ruby-template-1';
-/** Template files this process has handed to Ruby, with their texts: Ruby holds their methods. */
-const compiled = new Map<string, Set<string>>();
+/**
+ * Template files this process has handed to Ruby: by file, each text's method name in Ruby. A
+ * text Ruby has is rendered by that name alone: its source is not sent, parsed from the request
+ * and hashed again for every rendering.
+ */
+const compiled = new Map<string, Map<string, string>>();
 let compiledCount = 0;
 /** What this process did, for tests and benchmarks. */
-export const templateCacheStats = { hits: 0, misses: 0, written: 0 };
+export const templateCacheStats = { hits: 0, misses: 0, written: 0, byName: 0 };
+
+/** A template file's method name in Ruby, if this process has handed Ruby that text. */
+function knownTemplate(source: string, file: string | undefined): string | undefined {
+  return file === undefined ? undefined : compiled.get(file)?.get(source);
+}
 
 function templateCache(source: string, file: string | undefined): TemplateCache | undefined {
-  if (file === undefined || process.env.KASPER_RUBY_TEMPLATE_CACHE === '0') return undefined;
-  // (Looked up by file, then by the text itself: the compiler hands the same string again, whose
-  // hash V8 keeps, where a key built per rendering would be hashed anew every time.)
-  let texts = compiled.get(file);
-  if (texts?.has(source)) return undefined;
+  if (file === undefined) return undefined;
   // A long-running master meets changed templates: the memo starts again past a bound (as Ruby's
   // own table of compiled templates does), rather than keep every text it ever saw.
   if (++compiledCount > NAMES_KEPT) {
     compiled.clear();
     compiledCount = 1;
-    texts = undefined;
   }
-  if (!texts) compiled.set(file, (texts = new Set()));
-  texts.add(source);
-  const dir = cacheFolder('templates');
-  if (!dir) return undefined;
   const key = sha256(`${MAGIC}\0${cacheVersion()}\0${file}`);
   const digest = sha256(source);
-  const entry: TemplateCache = { file: join(dir, `${key.slice(0, 40)}.json`), key, source: digest, name: `__kasper_template_${sha256(`${key}\0${digest}`).slice(0, 32)}` };
+  const name = `__kasper_template_${sha256(`${key}\0${digest}`).slice(0, 32)}`;
+  let texts = compiled.get(file);
+  if (!texts) compiled.set(file, (texts = new Map()));
+  texts.set(source, name);
+  const dir = process.env.KASPER_RUBY_TEMPLATE_CACHE === '0' ? undefined : cacheFolder('templates');
+  const entry: TemplateCache = { file: dir ? join(dir, `${key.slice(0, 40)}.json`) : '', key, source: digest, name };
+  if (!dir) return entry;
   const body = readEntry(entry.file);
   if (body !== undefined) {
     try {
@@ -117,22 +123,35 @@ export function renderErb(source: string, options: ErbOptions): string {
   const vm = loadRubySync();
   const { scope, file } = options;
   const vars = templateVariables(source, scope);
-  const enc = vm.encode(vars);
-  const cache = templateCache(source, file);
-  let fields = `"source":${JSON.stringify(source)},"file":${file === undefined ? 'null' : JSON.stringify(file)},"vars":${enc.text},"special":${enc.special}`;
-  if (cache) fields += `,"name":${JSON.stringify(cache.name)},"keep":true${cache.iseq ? `,"iseq":${JSON.stringify(cache.iseq)}` : ''}`;
+  // (Encoded for each call: host objects' handles last one call.)
+  const common = () => {
+    const enc = vm.encode(vars);
+    return `"file":${file === undefined ? 'null' : JSON.stringify(file)},"vars":${enc.text},"special":${enc.special}`;
+  };
   let result: Map<string, unknown>;
   try {
     const ctx = scopeContext(vm, scope);
-    if (cache) {
-      const base = ctx.handle!;
-      ctx.handle = (op, args) => {
-        if (op !== 'keep_template') return base(op, args);
-        if (writeEntry(cache.file, JSON.stringify({ magic: MAGIC, key: cache.key, source: cache.source, iseq: args[0] }))) templateCacheStats.written++;
-        return undefined;
-      };
+    const known = knownTemplate(source, file);
+    result = known === undefined ? new Map() : (vm.call('erb', `"method":${JSON.stringify(known)},${common()}`, ctx, file ?? '(erb)') as Map<string, unknown>);
+    if (known !== undefined && result.get('missing') !== true) templateCacheStats.byName++;
+    else {
+      // Ruby does not have this text yet (or has forgotten it): the whole template.
+      const cache = templateCache(source, file);
+      let fields = `"source":${JSON.stringify(source)},${common()}`;
+      if (cache) {
+        fields += `,"name":${JSON.stringify(cache.name)}`;
+        if (cache.file) {
+          fields += `,"keep":true${cache.iseq ? `,"iseq":${JSON.stringify(cache.iseq)}` : ''}`;
+          const base = ctx.handle!;
+          ctx.handle = (op, args) => {
+            if (op !== 'keep_template') return base(op, args);
+            if (writeEntry(cache.file, JSON.stringify({ magic: MAGIC, key: cache.key, source: cache.source, iseq: args[0] }))) templateCacheStats.written++;
+            return undefined;
+          };
+        }
+      }
+      result = vm.call('erb', fields, ctx, file ?? '(erb)') as Map<string, unknown>;
     }
-    result = vm.call('erb', fields, ctx, file ?? '(erb)') as Map<string, unknown>;
   } catch (e) {
     if (!(e instanceof RubyError)) throw e;
     const where = file ?? '(erb)';

@@ -20,7 +20,7 @@ const template = join(root, 'x.erb');
 interface Result {
   out?: string;
   error?: string;
-  stats: { hits: number; misses: number; written: number };
+  stats: { hits: number; misses: number; written: number; byName: number };
 }
 
 function render(): Result {
@@ -46,20 +46,20 @@ test('template files: compiled once, then loaded from the cache; never another t
   // ERB::Util reachable as Util, as in ERB#def_method's methods (constants from ERB's scope).
   writeFileSync(template, "<%# comment -%>\n<% @items.each do |i| -%>\n<%= @name %>:<%= i %> <%= Util.html_escape('<') %>\n<% end -%>\n");
   const expected = 'web:a &lt;\nweb:b &lt;\n';
-  assert.deepEqual(render(), { out: expected, stats: { hits: 0, misses: 1, written: 1 } });
-  assert.deepEqual(render(), { out: expected, stats: { hits: 1, misses: 0, written: 0 } });
+  assert.deepEqual(render(), { out: expected, stats: { hits: 0, misses: 1, written: 1, byName: 0 } });
+  assert.deepEqual(render(), { out: expected, stats: { hits: 1, misses: 0, written: 0, byName: 0 } });
   assert.equal(entries().length, 1);
 
   writeFileSync(template, '<%= @name.upcase %>\n');
-  assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 0, misses: 1, written: 1 } });
-  assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 1, misses: 0, written: 0 } });
+  assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 0, misses: 1, written: 1, byName: 0 } });
+  assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 1, misses: 0, written: 0, byName: 0 } });
   assert.equal(entries().length, 1, 'the entry is replaced, not added to');
 
   const [entry] = entries();
   const good = readFileSync(entry, 'utf8');
   for (const bad of ['', 'garbage', good.slice(0, good.length - 10), good.replace(/"iseq":"(.)/, (_m, c) => `"iseq":"${c === 'A' ? 'B' : 'A'}`)]) {
     writeFileSync(entry, bad);
-    assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 0, misses: 1, written: 1 } }, `a damaged entry was used: ${bad.slice(0, 40)}`);
+    assert.deepEqual(render(), { out: 'WEB\n', stats: { hits: 0, misses: 1, written: 1, byName: 0 } }, `a damaged entry was used: ${bad.slice(0, 40)}`);
     assert.equal(readFileSync(entry, 'utf8'), good);
   }
 });
@@ -89,4 +89,26 @@ test("Ruby's allocations grow the memory in large steps, not page by page", () =
   for (let i = 0; i < 8; i++) vm.eval("($kasper_test_c ||= []) << 'c' * (2 << 20); nil");
   assert.equal(vm.memoryBytes, grown, 'no new reserve was made after the memory grew');
   vm.eval('$kasper_test_a = $kasper_test_b = $kasper_test_c = nil');
+});
+
+test('a template file Ruby has is rendered by its name alone; one Ruby has let go is sent again, and a changed text is never taken for it', async () => {
+  const { renderErb, templateCacheStats } = await import('../src/index.ts');
+  const file = join(root, 'named.erb');
+  const items = ['a'];
+  const scope = { lookup: (n: string) => ({ items, name: 'web' } as Record<string, unknown>)[n] as never, variables: () => ['items', 'name'], callFunction: () => undefined };
+  const text = '<%= @name %>:<%= @items.join(",") %><% @items << "z" %>';
+  const before = templateCacheStats.byName;
+  assert.equal(renderErb(text, { file, scope }), 'web:a');
+  assert.equal(renderErb(text, { file, scope }), 'web:a,z');
+  assert.equal(templateCacheStats.byName, before + 1);
+  // The template's change to its variable is seen by name too.
+  assert.deepEqual(items, ['a', 'z', 'z']);
+  // Ruby forgets its compiled templates past a bound: the host's name then finds nothing, and
+  // the template goes again, whole.
+  loadRubySync().eval('Kasper::Templates.clear; nil');
+  assert.equal(renderErb(text, { file, scope }), 'web:a,z,z');
+  assert.equal(templateCacheStats.byName, before + 1);
+  assert.equal(renderErb('<%= @name.upcase %>', { file, scope }), 'WEB');
+  assert.equal(renderErb(text, { file, scope }), 'web:a,z,z,z');
+  assert.equal(templateCacheStats.byName, before + 2);
 });

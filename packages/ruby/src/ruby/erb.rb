@@ -39,6 +39,7 @@ module Kasper
   module Templates
     LIMIT = 2000
     @methods = {}
+    @named = {} # the host's names of the methods it knows are here
     @count = 0
 
     class << self
@@ -48,14 +49,18 @@ module Kasper
       def method_for(source, file, name = nil, binary = nil, keep = false)
         key = [file, source]
         found = @methods[key]
-        return [found, nil] if found
+        if found
+          @named[name] = found if name
+          return [found, nil]
+        end
 
         clear if @methods.size >= LIMIT
+        named = !name.nil?
         name ||= "__kasper_template_#{@count += 1}"
         if binary
           begin
             RubyVM::InstructionSequence.load_from_binary(binary.unpack1('m0')).eval
-            return [@methods[key] = name.to_sym, nil] if Puppet::Parser::TemplateWrapper.method_defined?(name)
+            return [@methods[key] = @named[name] = name.to_sym, nil] if Puppet::Parser::TemplateWrapper.method_defined?(name)
           rescue StandardError
             # not loadable here: compiled again below
           end
@@ -68,12 +73,18 @@ module Kasper
         src = erb.src.sub(/^(?!#|$)/) { "class ERB; Puppet::Parser::TemplateWrapper.class_eval do def #{name}\n" } << "\nend; end; end\n"
         iseq = RubyVM::InstructionSequence.compile(src, fname, fname, -1)
         iseq.eval
-        [@methods[key] = name.to_sym, keep ? [iseq.to_binary].pack('m0') : nil]
+        @methods[key] = name.to_sym
+        @named[name] = @methods[key] if named
+        [@methods[key], keep ? [iseq.to_binary].pack('m0') : nil]
       end
+
+      # A template's method by the name the host gave it, if it is still here.
+      def named(name) = @named[name]
 
       def clear
         @methods.each_value { |m| Puppet::Parser::TemplateWrapper.send(:remove_method, m) rescue nil }
         @methods.clear
+        @named.clear
       end
     end
   end
@@ -87,25 +98,33 @@ module Kasper
 
   MUTABLE = ->(v) { (v.is_a?(Array) || v.is_a?(Hash) || v.is_a?(String)) && !v.frozen? }
 
-  # req: source, file, vars (name => value on the wire, special), frozen (names not to track)
+  # req: source (or method: the name of one compiled before), file, vars (name => value on the
+  # wire, special); name, iseq, keep: see Templates.method_for. Answers out and changed, or
+  # missing when Ruby no longer has the method named.
   Entry.define('erb') do |req|
     vars = req['vars'] || {}
     vars = Wire.revive(vars) if req['special']
+    if req['method']
+      # A template the host handed before, by its name alone (unless Ruby has since let it go).
+      method = Templates.named(req['method'])
+      next { 'missing' => true } unless method
+    else
+      method, binary = Templates.method_for(req['source'], req['file'], req['name'], req['iseq'], req['keep'])
+      # Kept before rendering: a template that fails at run time is compiled all the same.
+      Kasper.host('keep_template', binary) if binary
+    end
     wrapper = Puppet::Parser::TemplateWrapper.new(Puppet::Parser::Scope.new, req['file'])
     before = {}
     vars.each do |name, value|
       realname = name.gsub(/[^\w]/, '_')
       wrapper.instance_variable_set(:"@#{realname}", value)
-      before[name] = Wire.dump(value) if MUTABLE.(value)
+      before[name] = Kasper.fingerprint(value) if MUTABLE.(value)
     end
-    method, binary = Templates.method_for(req['source'], req['file'], req['name'], req['iseq'], req['keep'])
-    # Kept before rendering: a template that fails at run time is compiled all the same.
-    Kasper.host('keep_template', binary) if binary
     out = wrapper.send(method)
     changed = {}
     before.each do |name, dumped|
       value = vars[name]
-      changed[name] = value if Wire.dump(value) != dumped
+      changed[name] = value if Kasper.fingerprint(value) != dumped
     end
     { 'out' => out.to_s, 'changed' => changed }
   end
