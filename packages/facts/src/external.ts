@@ -1,18 +1,16 @@
 // External facts: files an administrator drops in /etc/kasper/facts.d. YAML and JSON files
 // hold maps of facts; .txt files `key=value` lines; executables print either form.
-import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createRequire } from 'node:module';
 import { FactsError, raise } from './messages.ts';
+import { run } from './run.ts';
 
 // The YAML parser is loaded on the first YAML fact file only (most hosts have none): start-up.
 const require = createRequire(import.meta.url);
 let yaml: typeof import('yaml') | undefined;
 const parseYaml = (text: string): unknown => (yaml ??= require('yaml') as typeof import('yaml')).parse(text);
 
-const run = promisify(execFile);
 
 function keyValues(text: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -2,20 +2,18 @@
 // disks, mountpoints, …) plus the legacy flat names modules still read. Each group has its own
 // resolver; only the groups asked for are computed, in parallel. Sources are the OS itself
 // (/etc/os-release, /proc, Node's os module) and systeminformation where it knows more.
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
-import { promisify } from 'node:util';
 import { loadExternalFacts } from './external.ts';
 import { zoneAbbreviation } from './timezone.ts';
 
 export { formatFacts } from './format.ts';
 export { definedFactNames, folderFactSources, moduleFactSources, resolveCustomFacts, type CustomFactSources, type CustomFactsResult } from './custom.ts';
 import { definedFactNames, resolveCustomFacts, type CustomFactSources, type CustomFactsResult } from './custom.ts';
+import { run } from './run.ts';
 export { loadExternalFacts } from './external.ts';
 export { FACTS_MESSAGES, FactsError } from './messages.ts';
 
-const run = promisify(execFile);
 
 export type Facts = Record<string, unknown>;
 type Resolver = () => Promise<Facts>;
