@@ -172,6 +172,17 @@ for (const b of backends) {
       ]);
       const node = await db.select('SELECT n.latest_report_id, r.status FROM nodes n JOIN reports r ON r.id = n.latest_report_id WHERE n.name = ?', ['web01.example.com']);
       assert.equal(node[0].status, 'unchanged', 'the latest report is the one produced last');
+      // What the nodes query shows of it is kept on the node's row: the latest report's fields.
+      for (const name of new Set(rows.map((r) => String(r.node)))) {
+        const copy: Record<string, unknown>[] = await db.select(`SELECT r.end_time, r.environment, r.status, r.noop, r.noop_pending, r.hash, r.job_id, r.cached_catalog_status,
+            n.latest_report_end_time, n.latest_report_environment, n.latest_report_status, n.latest_report_noop, n.latest_report_noop_pending,
+            n.latest_report_hash, n.latest_report_job_id, n.latest_report_cached_catalog_status
+          FROM nodes n LEFT JOIN reports r ON r.id = n.latest_report_id WHERE n.name = ?`, [name]);
+        const row: Record<string, unknown> = copy[0];
+        for (const c of ['end_time', 'environment', 'status', 'noop', 'noop_pending', 'hash', 'job_id', 'cached_catalog_status']) {
+          assert.equal(row[`latest_report_${c}`], row[c], `${name}: latest_report_${c}`);
+        }
+      }
       await db.close();
     });
 
@@ -218,6 +229,9 @@ for (const b of backends) {
       await db.saveFacts(idle, { a: 1 });
       const old = new Date(Date.now() - 20 * 86_400_000).toISOString();
       for (let i = 0; i < 7; i++) await db.saveReport(idle, { host: idle, time: old, status: 'changed' }, { producerTimestamp: new Date(Date.parse(old) + i).toISOString() });
+      // A node whose latest report is deleted shows none (nor its copied fields) afterwards.
+      const stale = `${prefix}-stale.example.com`;
+      await db.saveReport(stale, { host: stale, time: old, status: 'failed' }, { producerTimestamp: old });
       await db.saveReport(idle, { host: idle, time: new Date().toISOString(), status: 'unchanged' });
       assert.equal(await db.deactivateNode(gone, new Date(Date.now() - 15 * 86_400_000).toISOString()), true);
       assert.equal(await db.deactivateNode(`${prefix}-nosuch`), false);
@@ -227,6 +241,9 @@ for (const b of backends) {
       assert.ok(result.purgedNodes >= 1);
       assert.equal(await db.getNode(gone), undefined, 'a node deactivated longer than node_purge_ttl is gone');
       assert.deepEqual((await db.listReports(idle)).map((r) => r.status), ['unchanged']);
+      assert.deepEqual({ ...(await db.select('SELECT latest_report_id, latest_report_status, latest_report_end_time, latest_report_hash FROM nodes WHERE name = ?', [stale]))[0] },
+        { latest_report_id: null, latest_report_status: null, latest_report_end_time: null, latest_report_hash: null });
+      assert.equal((await db.select('SELECT latest_report_status FROM nodes WHERE name = ?', [idle]))[0].latest_report_status, 'unchanged');
       assert.equal((await db.select('SELECT 1 FROM resource_events e WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.id = e.report_id)')).length, 0, 'no orphan events');
       // A node silent longer than node_ttl expires; new facts bring it back.
       const later = new Date(Date.now() + 8 * day);

@@ -93,27 +93,27 @@ const embedBool = (d: Dialect, expr: string) => raw(d === 'postgres' ? `(${expr}
 
 const nodes: Entity = {
   name: 'nodes',
-  // The latest catalog's environment is kept on the node's row as the catalog is stored (and
-  // the latest catalog is deleted only with its node): no join with the catalogs.
-  from: () => raw('nodes n LEFT JOIN reports r ON r.id = n.latest_report_id'),
+  // What the nodes show of their latest catalog and report is kept on their rows as those are
+  // stored (storage: nodes.catalog_environment, nodes.latest_report_*): the nodes alone are read.
+  from: () => raw('nodes n'),
   fields: {
     certname: f('string', 'n.name'),
     deactivated: f('string', 'n.deactivated'),
     expired: f('timestamp', 'n.expired'),
     catalog_timestamp: f('timestamp', 'n.catalog_at'),
     facts_timestamp: f('timestamp', 'n.facts_at'),
-    report_timestamp: f('timestamp', 'r.end_time'),
+    report_timestamp: f('timestamp', 'n.latest_report_end_time'),
     catalog_environment: f('string', 'n.catalog_environment'),
     facts_environment: f('string', '(CASE WHEN n.facts_at IS NULL THEN NULL ELSE n.environment END)'),
-    report_environment: f('string', 'r.environment'),
-    latest_report_status: f('string', 'r.status'),
-    latest_report_noop: bool('r.noop'),
-    latest_report_noop_pending: bool('r.noop_pending'),
-    latest_report_hash: f('string', 'r.hash'),
-    latest_report_job_id: f('string', 'r.job_id'),
+    report_environment: f('string', 'n.latest_report_environment'),
+    latest_report_status: f('string', 'n.latest_report_status'),
+    latest_report_noop: bool('n.latest_report_noop'),
+    latest_report_noop_pending: bool('n.latest_report_noop_pending'),
+    latest_report_hash: f('string', 'n.latest_report_hash'),
+    latest_report_job_id: f('string', 'n.latest_report_job_id'),
     // Only Puppet Enterprise's PuppetDB keeps corrective changes.
     latest_report_corrective_change: f('boolean', 'CAST(NULL AS INTEGER)'),
-    cached_catalog_status: f('string', 'r.cached_catalog_status'),
+    cached_catalog_status: f('string', 'n.latest_report_cached_catalog_status'),
   },
   relationships: certnameRelations(),
   nodeState: byNodeAlias('n'),

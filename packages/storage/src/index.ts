@@ -7,7 +7,7 @@
 import { secretParameters } from '@kasper/catalog';
 import { type Db, type Dialect, postgresDb, sqliteDb } from './backend.ts';
 import { catalogIds, catalogRows, pdbTime, sha1, reportRows, tryPdbTime, type EventRow, type ResourceRow } from './puppetdb.ts';
-import { backfills, migrate } from './schema.ts';
+import { backfills, LATEST_REPORT_COPIES, migrate } from './schema.ts';
 
 export type { Dialect } from './backend.ts';
 export { canonicalJson, pdbTime, sha1, tryPdbTime } from './puppetdb.ts';
@@ -163,6 +163,8 @@ function toSummary(r: NodeRow): NodeSummary {
   };
 }
 
+/** The node's latest report: its id and producer time, and the copies of its fields the nodes query reads. */
+const LATEST_REPORT = ['latest_report_id', 'latest_report_time', ...LATEST_REPORT_COPIES.map((c) => `latest_report_${c}`)];
 const NODE_COLUMNS = 'name, environment, facts_at, catalog_at, catalog_version, report_at, report_status, cached_catalog_status, deactivated, expired';
 
 /** Lets other work run between batches (node:sqlite is synchronous). */
@@ -372,17 +374,18 @@ class SqlStorage implements Storage {
           row.code_id, row.job_id, row.environment, row.noop_pending === null ? null : row.noop_pending ? 1 : 0, now, row.report_type, row.metrics, row.logs]);
       await this.writeEventRows(id, node, events);
       // One statement for the node: created if new; its latest report is the one produced last
-      // (PuppetDB's rule), not the one stored last. (Storing a report is on every run's path.)
+      // (PuppetDB's rule), not the one stored last, and what the nodes query shows of it is
+      // kept on the node's row with it. (Storing a report is on every run's path.)
+      const latest = [id, row.producer_timestamp, row.end_time, row.environment, report.status, report.noop ? 1 : 0,
+        row.noop_pending === null ? null : row.noop_pending ? 1 : 0, row.hash, row.job_id, cached];
       await this.db.run(
-        `INSERT INTO nodes (name, report_at, report_status, cached_catalog_status, last_activity, latest_report_id, latest_report_time)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO nodes (name, report_at, report_status, cached_catalog_status, last_activity, ${LATEST_REPORT.join(', ')})
+         VALUES (?, ?, ?, ?, ?, ${LATEST_REPORT.map(() => '?').join(', ')})
          ON CONFLICT (name) DO UPDATE SET report_at = excluded.report_at, report_status = excluded.report_status,
            cached_catalog_status = excluded.cached_catalog_status, last_activity = excluded.last_activity,
-           latest_report_id = CASE WHEN nodes.latest_report_time IS NULL OR nodes.latest_report_time <= excluded.latest_report_time
-             THEN excluded.latest_report_id ELSE nodes.latest_report_id END,
-           latest_report_time = CASE WHEN nodes.latest_report_time IS NULL OR nodes.latest_report_time <= excluded.latest_report_time
-             THEN excluded.latest_report_time ELSE nodes.latest_report_time END`,
-        [node, report.time, report.status, cached, now, id, row.producer_timestamp]);
+           ${LATEST_REPORT.map((c) => `${c} = CASE WHEN nodes.latest_report_time IS NULL OR nodes.latest_report_time <= excluded.latest_report_time
+             THEN excluded.${c} ELSE nodes.${c} END`).join(',\n           ')}`,
+        [node, report.time, report.status, cached, now, ...latest]);
       await this.ensureEnvironment(row.environment);
     });
     this.remember(row.environment);
@@ -517,7 +520,9 @@ class SqlStorage implements Storage {
       const part = ids.slice(i, i + 500);
       const list = part.map(() => '?').join(', ');
       await this.db.run(`DELETE FROM resource_events WHERE report_id IN (${list})`, part);
-      await this.db.run(`UPDATE nodes SET latest_report_id = NULL WHERE latest_report_id IN (${list})`, part);
+      // The time stays: an older report stored later does not become the latest.
+      await this.db.run(`UPDATE nodes SET ${LATEST_REPORT.filter((c) => c !== 'latest_report_time').map((c) => `${c} = NULL`).join(', ')}
+        WHERE latest_report_id IN (${list})`, part);
       await this.db.run(`DELETE FROM reports WHERE id IN (${list})`, part);
     }
     return ids.length;

@@ -119,7 +119,7 @@ export const MIGRATIONS: Migration[] = [
     // Out of the row go the documents (rows rewritten from their next update on). (A target
     // this low moves every value over 24 bytes out of the row; the short columns are kept in
     // it by the migration "short columns stay in their rows" below: a column added to these
-    // tables later needs SET STORAGE MAIN too.)
+    // tables later needs SET STORAGE MAIN too, as the latest report's copies on nodes have.)
     // And a node's events are found by the node (Puppetboard's report pages ask that way).
     why: 'PostgreSQL: documents stored out of the rows the queries scan; events indexed by node',
     ddl: (d) => [
@@ -183,7 +183,27 @@ export const MIGRATIONS: Migration[] = [
       await db.run(`UPDATE reports SET ${fresh('reports')} WHERE id IN (SELECT latest_report_id FROM nodes WHERE latest_report_id IS NOT NULL)`);
     },
   },
+  {
+    // The nodes query (pypuppetdb's db.nodes(), Puppetboard's front page) shows each node's
+    // latest report's status, time, environment…: a join of every node with the reports, which
+    // with weeks of reports kept is an index lookup per node into a table of millions. Those
+    // fields are kept on the node's row, set with latest_report_id as a report is stored,
+    // cleared with it when the report is deleted; the nodes query reads only the nodes.
+    why: "nodes: the latest report's fields the nodes query shows, kept on the node's row",
+    ddl: (d) => [
+      ...LATEST_REPORT_COPIES.map((c) => `ALTER TABLE nodes ADD COLUMN latest_report_${c} ${c.startsWith('noop') ? 'INTEGER' : 'TEXT'}`),
+      ...(d === 'postgres'
+        ? [`ALTER TABLE nodes ${LATEST_REPORT_COPIES.filter((c) => !c.startsWith('noop')).map((c) => `ALTER COLUMN latest_report_${c} SET STORAGE MAIN`).join(', ')}`]
+        : []),
+      `UPDATE nodes SET (${LATEST_REPORT_COPIES.map((c) => `latest_report_${c}`).join(', ')})
+         = (SELECT ${LATEST_REPORT_COPIES.map((c) => `r.${c}`).join(', ')} FROM reports r WHERE r.id = nodes.latest_report_id)
+       WHERE latest_report_id IS NOT NULL`,
+    ],
+  },
 ];
+
+/** The columns of a node's latest report kept on its row, as `latest_report_<column>` (see the migration). */
+export const LATEST_REPORT_COPIES = ['end_time', 'environment', 'status', 'noop', 'noop_pending', 'hash', 'job_id', 'cached_catalog_status'];
 
 /** The text columns of the tables with documents that are not documents: kept in the row (PostgreSQL). */
 const SHORT_COLUMNS: Record<string, string[]> = {
