@@ -14,7 +14,7 @@
 // fast parser does not give up, and chevrotain's agreement that such a file has no error.
 // A change to the grammar is made in both, in the same rule (the rules have the same names).
 import type * as A from './ast.ts';
-import { MAX_NESTING, STATEMENT_CALLS, untitledResource } from './limits.ts';
+import { MAX_NESTING, STATEMENT_CALLS, foldBinary, untitledResource } from './limits.ts';
 import * as K from './tokens.ts';
 
 type Tok = K.PToken;
@@ -942,36 +942,6 @@ function prefixed(ops: Tok[] | null, operand: A.Expression): A.Expression {
         : { kind: 'NotExpression', expr: e, start: s, end };
   }
   return e;
-}
-
-/**
- * `a op b op c …` as Puppet's grammar groups it: tighter operators first, left to right within
- * a level (operator precedence parsing with an explicit stack, so no recursion).
- */
-function foldBinary(operands: A.Expression[], ops: Tok[]): A.Expression {
-  const values: A.Expression[] = [operands[0]];
-  const pending: Tok[] = [];
-  const reduce = () => {
-    const right = values.pop()!;
-    const left = values.pop()!;
-    const op = pending.pop()!;
-    values.push({ kind: 'BinaryExpression', operator: op.image as A.BinaryOperator, left, right, start: left.start, end: Math.max(left.start, right.end) });
-  };
-  for (let i = 0; i < ops.length; i++) {
-    const level = K.PRECEDENCE[ops[i].kind];
-    while (pending.length > 0 && K.PRECEDENCE[pending[pending.length - 1].kind] >= level) reduce();
-    if (ops[i].kind === QMARK) {
-      // A selector applies at once to what its level has gathered on its left.
-      const sel = operands[i + 1] as A.SelectorExpression;
-      const left = values.pop()!;
-      values.push({ ...sel, left, start: left.start, end: Math.max(left.start, sel.end) });
-      continue;
-    }
-    pending.push(ops[i]);
-    values.push(operands[i + 1]);
-  }
-  while (pending.length > 0) reduce();
-  return values[0];
 }
 
 function isResourceShape(e: A.Expression): boolean {

@@ -2,6 +2,7 @@
 // grammar's rules, in a module of its own so that neither the lexer nor the fast parser loads
 // chevrotain to know them.
 import type * as A from './ast.ts';
+import { PRECEDENCE, QMARK } from './tokens.ts';
 
 /** Functions that may be called without parentheses as statements (`include foo, bar`). */
 export const STATEMENT_CALLS = new Set([
@@ -45,4 +46,41 @@ export function untitledResource(typeExpr: A.Expression, ops: A.AttributeOp[], s
     default:
       return undefined;
   }
+}
+
+/** The range from a's start to b's end; after chevrotain's error recovery a part may be missing. */
+function between(a: A.Range | undefined, b: A.Range | undefined): A.Range {
+  const start = (a ?? b)?.start ?? 0;
+  return { start, end: Math.max(start, (b ?? a)?.end ?? 0) };
+}
+
+/**
+ * `a op b op c …` as Puppet's grammar groups it: tighter operators first, left to right within
+ * a level (operator precedence parsing with an explicit stack, so no recursion). `ops[i]` stands
+ * between `operands[i]` and `operands[i + 1]`, its `kind` a token kind of tokens.ts; after a `?`
+ * the operand is a selector, which applies at once to what its level has gathered on its left.
+ */
+export function foldBinary(operands: A.Expression[], ops: readonly { kind?: number; image: string }[]): A.Expression {
+  const values: A.Expression[] = [operands[0]];
+  const pending: { kind?: number; image: string }[] = [];
+  const reduce = () => {
+    const right = values.pop()!;
+    const left = values.pop()!;
+    const op = pending.pop()!;
+    values.push({ kind: 'BinaryExpression', operator: op.image as A.BinaryOperator, left, right, ...between(left, right) });
+  };
+  for (let i = 0; i < ops.length; i++) {
+    const level = PRECEDENCE[ops[i].kind!];
+    while (pending.length > 0 && PRECEDENCE[pending[pending.length - 1].kind!] >= level) reduce();
+    if (ops[i].kind === QMARK.idx) {
+      const sel = operands[i + 1] as A.SelectorExpression;
+      const left = values.pop()!;
+      values.push({ ...sel, left, ...between(left, sel) });
+      continue;
+    }
+    pending.push(ops[i]);
+    values.push(operands[i + 1]);
+  }
+  while (pending.length > 0) reduce();
+  return values[0];
 }

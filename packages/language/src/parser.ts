@@ -18,8 +18,7 @@
 import { EmbeddedActionsParser, EOF, type IOrAlt, type IParserErrorMessageProvider, type IToken, type TokenType } from './chevrotain.ts';
 import type * as A from './ast.ts';
 import { T, allTokens } from './chevrotain-tokens.ts';
-import { PRECEDENCE } from './tokens.ts';
-import { MAX_NESTING, STATEMENT_CALLS, untitledResource } from './limits.ts';
+import { MAX_NESTING, STATEMENT_CALLS, foldBinary, untitledResource } from './limits.ts';
 import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 
 /** A token as the grammar's actions see it (chevrotain's, with the lexer's kind and value). */
@@ -1120,39 +1119,6 @@ function prefixed(ops: Tok[] | null, operand: A.Expression): A.Expression {
         : { kind: 'NotExpression', expr: e, ...span(op, e) } as A.NotExpression;
   }
   return e;
-}
-
-function binary(left: A.Expression, op: Tok, right: A.Expression): A.BinaryExpression {
-  return { kind: 'BinaryExpression', operator: op.image as A.BinaryOperator, left, right, ...span(left, right) };
-}
-
-/**
- * `a op b op c …` as Puppet's grammar groups it: tighter operators first, left to right within
- * a level (operator precedence parsing with an explicit stack, so no recursion).
- */
-function foldBinary(operands: A.Expression[], ops: Tok[]): A.Expression {
-  const values: A.Expression[] = [operands[0]];
-  const pending: Tok[] = [];
-  const reduce = () => {
-    const right = values.pop()!;
-    const left = values.pop()!;
-    values.push(binary(left, pending.pop()!, right));
-  };
-  for (let i = 0; i < ops.length; i++) {
-    const level = PRECEDENCE[ops[i].kind!];
-    while (pending.length > 0 && PRECEDENCE[pending[pending.length - 1].kind!] >= level) reduce();
-    if (ops[i].tokenType === T.QMARK) {
-      // A selector applies at once to what its level has gathered on its left.
-      const sel = operands[i + 1] as A.SelectorExpression;
-      const left = values.pop()!;
-      values.push({ ...sel, left, ...span(left, sel) });
-      continue;
-    }
-    pending.push(ops[i]);
-    values.push(operands[i + 1]);
-  }
-  while (pending.length > 0) reduce();
-  return values[0];
 }
 
 function isResourceShape(e: A.Expression | undefined): boolean {
