@@ -1,10 +1,15 @@
 // The work behind `kasper compile`, loaded only when the command runs.
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { stringifyCatalog } from '@kasper/catalog';
 import { CompileError, compileCatalog, environmentFromFolder, loadFactsFile, lookupKey, parseMerge, type EnvironmentConfig, type Value } from '@kasper/compiler';
-import { stringify as stringifyYaml } from 'yaml';
 import { printError, type Output } from './output.ts';
 import { raise } from './messages.ts';
+
+// The YAML library is loaded for `kasper lookup`'s output only: `kasper apply` shares this file's
+// helpers and needs none of it.
+const require = createRequire(import.meta.url);
+const stringifyYaml = (value: unknown): string => (require('yaml') as typeof import('yaml')).stringify(value);
 
 export interface CompileOpts {
   node: string;

@@ -1,9 +1,16 @@
 // Facts files for compiling: JSON or YAML maps of fact names to values. Integers become bigints
 // (Puppet's Integer) while parsing, numbers with a fraction or exponent floats, objects Hashes.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import type { Value } from './values.ts';
 import { raise } from './messages.ts';
+
+// The YAML parser (280 KiB of code) is loaded on the first YAML text only: a `kasper apply` of a
+// manifest without Hiera never reads any, and leaves its memory unspent.
+const require = createRequire(import.meta.url);
+let yaml: typeof import('yaml') | undefined;
+const parseYaml = (text: string, options: import('yaml').ParseOptions & import('yaml').DocumentOptions & import('yaml').SchemaOptions): unknown =>
+  (yaml ??= require('yaml') as typeof import('yaml')).parse(text, options);
 
 /** Converts plain JSON/YAML data into Puppet values. */
 export function fromData(v: unknown): Value {
