@@ -37,7 +37,7 @@ function types(): typeof TypeCacheApi {
 }
 
 /** Ruby's new values as the compiler's (Regexp, :default, Sensitive, references, types…). */
-const VALUES: ValueFactory = {
+export const RUBY_VALUES: ValueFactory = {
   default: DEFAULT,
   regexp: (pattern) => new PRegexp(pattern),
   sensitive: (value) => new PSensitive(value as Value),
@@ -320,7 +320,7 @@ export class RubyCalls {
     const { parts, calls } = this;
     const lookup = (name: string) => parts.lookupVariable(name, frame);
     return {
-      values: VALUES,
+      values: RUBY_VALUES,
       libDirs: libDirs(parts.loader),
       lookup: (name) => lookup(name).value as PuppetValue,
       exists: (name) => lookup(name).found,

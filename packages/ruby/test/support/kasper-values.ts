@@ -1,22 +1,15 @@
-// Kasper's own value model and type system, as the compiler will hand them to this package:
-// the ValueFactory that makes Ruby's new values into the compiler's, and type checks by
-// Kasper's type system. Tests only (the package itself never imports the compiler); a sketch of
-// the wiring the compiler does.
+// Kasper's own value model and type system, as the compiler hands them to this package: the
+// compiler's ValueFactory that makes Ruby's new values into the compiler's, and type checks by
+// Kasper's type system (a sketch of the compiler's, which also knows a compilation's aliases).
+// Tests only: the package itself never imports the compiler.
 import type { FunctionHost, PuppetValue, ValueFactory } from '../../src/index.ts';
-import { DEFAULT, PBinary, PRegexp, PSensitive, PTimestamp, type Value } from '../../../compiler/src/values.ts';
-import { classType, describeArgumentMismatch, inferType, generalize, resourceType, type PType } from '../../../compiler/src/types/index.ts';
+import type { Value } from '../../../compiler/src/values.ts';
+import { RUBY_VALUES } from '../../../compiler/src/ruby.ts';
+import { describeArgumentMismatch, inferType, generalize, type PType } from '../../../compiler/src/types/index.ts';
 import { parseType } from '../../../compiler/src/functions/signature.ts';
 
-export const kasperValues: ValueFactory = {
-  default: DEFAULT,
-  regexp: (pattern) => new PRegexp(pattern),
-  sensitive: (value) => new PSensitive(value as Value),
-  resource: (typeName, title) => resourceType(typeName, title),
-  classRef: (name) => classType(name),
-  type: (text) => parseType(text) as PuppetValue,
-  timestamp: (text) => PTimestamp.fromMs(Date.parse(text.replace(/\.(\d{3})\d* UTC$/, '.$1Z'))),
-  binary: (base64) => new PBinary(new Uint8Array(Buffer.from(base64, 'base64'))),
-};
+/** The compiler's own factory: what Ruby makes is what a compilation gets. */
+export const kasperValues: ValueFactory = RUBY_VALUES;
 
 const parsed = new Map<string, PType | null>();
 
