@@ -8,6 +8,14 @@ import type { CompileJob, CompileResult } from './compile-pool.ts';
 
 const { exports, collects } = workerData as { exports: MessagePort; collects: boolean };
 
+// A compile worker lives as long as the master and compiles node after node: V8's tiering of the
+// embedded Ruby's WebAssembly (TurboFan recompiling its hot functions in the background), which
+// a one-shot command goes without, pays back here. The apache site of the ERB benchmark, a
+// further node in a warm process: 106-118 -> 80 ms of the compiling thread's CPU, 131-149 ->
+// 115-119 ms with the background compiles; the first node pays ~0.3 s more of background CPU.
+// KASPER_RUBY_TIER_UP=0 in the master's environment keeps Liftoff only.
+process.env.KASPER_RUBY_TIER_UP ??= '1';
+
 parentPort!.on('message', (job: CompileJob) => {
   let result: CompileResult;
   try {

@@ -177,7 +177,9 @@ function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, 
  *  - Baseline compiler (Liftoff) only: V8's default recompiles hot WebAssembly functions with
  *    TurboFan in background threads, which on a small or busy machine costs more than it gains
  *    (the apache site of the ERB benchmark: 2.0 → 1.35 s of CPU, 248 → 185 MiB, and a warm ERB
- *    render no slower; docs/ruby.md). KASPER_RUBY_TIER_UP=1 keeps V8's tiering (benchmarks).
+ *    render no slower in a short run; docs/ruby.md). KASPER_RUBY_TIER_UP=1 keeps V8's tiering: a
+ *    master's compile workers set it, as they compile node after node, where TurboFan's code
+ *    pays back (a further apache node: ~25% less CPU; compile-worker.ts).
  *  - Lazy validation: V8 checks each function when it first compiles it, instead of all of the
  *    30 MB module up front, most of which a compile never calls (~40 ms less CPU). The module
  *    comes from the npm package or from the user's private snapshot cache, never from input.
