@@ -9,7 +9,7 @@
 // objects (the js gem and the bridge are loaded after the snapshot point, never in it). The
 // snapshot's preopened folders are part of its key, since WASI's table of them lives in memory.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -318,5 +318,36 @@ export function writeSnapshot(dir: string, key: string, snap: Snapshot): void {
   } catch (e) {
     unlinkSync(tmp);
     throw e;
+  }
+  pruneSnapshots(dir, path);
+}
+
+/** A snapshot not read nor written for this long is removed when another is written. */
+export const SNAPSHOT_UNUSED_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Removes the folder's other snapshots (36 MB each) that no process has read or written for a
+ * week: each Kasper version, shim change and set of preopened folders makes one of its own, and
+ * nothing else would ever remove them. Read time is the file's access time, which Linux's
+ * default (relatime) updates at least daily on read; a snapshot removed while still in use is
+ * written again by its next process.
+ */
+export function pruneSnapshots(dir: string, keep: string, now = Date.now()): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!/^ruby-[0-9a-f]{32}\.snapshot(\.\d+\.tmp)?$/.test(name)) continue; // (and a crashed writer's temporary file)
+    const path = join(dir, name);
+    if (path === keep) continue;
+    try {
+      const st = statSync(path);
+      if (now - Math.max(st.atimeMs, st.mtimeMs) > SNAPSHOT_UNUSED_MS) unlinkSync(path);
+    } catch {
+      // gone already, or not ours to remove
+    }
   }
 }

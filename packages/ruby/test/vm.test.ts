@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -66,7 +66,18 @@ test('a pre-initialised snapshot: written once, then restored, with this process
       const scope = { lookup: (n) => n === 'x' ? 'from scope' : undefined, variables: () => ['x'], callFunction: () => undefined };
       console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), lib: vm.eval('require "shellwords"; Shellwords.split("a b c").size').toString(), js: vm.eval('[JS::Undefined.typeof, JS::True == JS.eval("return true"), nil.to_js.to_s, $!.inspect].join(" ")'), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
     const run = (value: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_TEST_VALUE: value, KASPER_RUBY_SNAPSHOT: '1' } }));
+    // Other snapshots unused for a week (another version's, another shim's) go when one is written.
+    mkdirSync(join(cache, 'kasper'), { recursive: true, mode: 0o700 });
+    const stale = join(cache, 'kasper', `ruby-${'a'.repeat(32)}.snapshot`);
+    const recent = join(cache, 'kasper', `ruby-${'b'.repeat(32)}.snapshot`);
+    const other = join(cache, 'kasper', 'notes.txt');
+    for (const f of [stale, recent, other]) writeFileSync(f, 'x', { mode: 0o600 });
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(stale, weekAgo, weekAgo);
+    utimesSync(other, weekAgo, weekAgo);
     const first = run('one');
+    assert.deepEqual([existsSync(stale), existsSync(recent), existsSync(other)], [false, true, true]);
+    rmSync(recent);
     const second = run('two');
     const third = run('three');
     assert.deepEqual([first.snapshot, second.snapshot, third.snapshot], ['written', 'restored', 'restored']);
