@@ -31,7 +31,7 @@ export async function runAgent(opts: Record<string, unknown>, out: Output, rerun
   const plugindest = String(settings.plugindest);
   const facts = async ({ pluginfactdest }: { pluginfactdest: string }) => {
     const custom = folderFactSources([join(plugindest, 'facter')], [plugindest]);
-    const defaultProvider = custom.files.length ? await agentProviders() : undefined;
+    const defaultProvider = custom.files.length ? (await import('@kasper/providers')).hostDefaultProviders() : undefined;
     return collectFacts({ externalDirs: ['/etc/kasper/facts.d', pluginfactdest], custom, defaultProvider });
   };
   // Puppet's agent_specified_environment: the environment when a flag or kasper.conf chose it.
@@ -67,14 +67,6 @@ function daemonRunFrom(json: string): { asked?: RunRequestEvent } {
       noop: asked.noop === true, environment: typeof asked.environment === 'string' ? asked.environment : null,
     },
   };
-}
-
-/** The providers the agent would choose on this host (stdlib's package_provider, service_provider facts). */
-async function agentProviders(): Promise<(type: string) => string | undefined> {
-  const { Registry, detectHost } = await import('@kasper/providers');
-  const registry = new Registry();
-  const host = detectHost();
-  return (type) => registry.defaultProviderName(type, host);
 }
 
 /**

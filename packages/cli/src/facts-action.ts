@@ -33,7 +33,7 @@ export async function runFacts(name: string | undefined, opts: FactsOpts, out: O
       names: name ? [name] : undefined,
       externalDirs: opts.externalDir,
       custom,
-      defaultProvider: custom ? await defaultProviders() : undefined,
+      defaultProvider: custom ? (await import('@kasper/providers')).hostDefaultProviders() : undefined,
       // A fact file that does not load is logged and left out, as Facter does (a resolution
       // that raises is logged by the Facter shim itself).
       onCustomError: (e) => {
@@ -46,10 +46,3 @@ export async function runFacts(name: string | undefined, opts: FactsOpts, out: O
   }
 }
 
-/** The providers Kasper's agent would choose here, for stdlib's package_provider and service_provider. */
-async function defaultProviders(): Promise<(type: string) => string | undefined> {
-  const { Registry, detectHost } = await import('@kasper/providers');
-  const registry = new Registry();
-  const host = detectHost();
-  return (type) => registry.defaultProviderName(type, host);
-}

@@ -1,7 +1,7 @@
 // @kasper/providers: resource types (what can be managed) and providers (how, on this host).
 export * from './api.ts';
 export { PROVIDERS_MESSAGES, ProviderError } from './messages.ts';
-export { Registry, MODULE_TYPES } from './registry.ts';
+export { Registry, MODULE_TYPES, hostDefaultProviders } from './registry.ts';
 export { detectHost } from './host.ts';
 export { SystemExecutor, RecordedExecutor, runChecked, type Executor, type CommandResult, type RunOptions } from './executor.ts';
 export { FileBucket, type BucketEntry } from './filebucket.ts';

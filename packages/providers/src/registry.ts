@@ -5,6 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Host, Provider, RegisteredType, Resource, TypeDefinition } from './api.ts';
+import { detectHost } from './host.ts';
 import { raise } from './messages.ts';
 import { fileType } from './types/file.ts';
 import { notifyType, notifyProvider } from './types/notify.ts';
@@ -122,4 +123,14 @@ export class Registry {
     }
     return loaded;
   }
+}
+
+/**
+ * This host's default provider of each built-in type, as the agent would choose it here: what
+ * stdlib's package_provider and service_provider facts report (`kasper facts`, the agent's facts).
+ */
+export function hostDefaultProviders(): (type: string) => string | undefined {
+  const registry = new Registry();
+  const host = detectHost();
+  return (type) => registry.defaultProviderName(type, host);
 }
