@@ -13,9 +13,12 @@ registerHooks({
   },
 });
 
-/** The package a module URL belongs to: `@kasper/<folder>` for the workspace, else its npm name. */
+/** The package a module URL belongs to: `@kasper/<folder>` for the workspace, else its npm name
+ * (also for a third-party package bundled at install into packages/cli/dist/vendor/<name>.js). */
 export function packageOf(url: string): string | undefined {
   if (!url.startsWith('file:')) return undefined;
+  const vendored = url.match(/\/packages\/cli\/dist\/vendor\/([^/]+)\.js$/);
+  if (vendored) return vendored[1].replace('+', '/');
   const dep = url.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
   if (dep && !dep[1].startsWith('@kasper/')) return dep[1];
   const own = url.match(/\/packages\/([^/]+)\/(?:src|bin|dist)\//) ?? url.match(/\/node_modules\/@kasper\/([^/]+)\//);
@@ -27,5 +30,11 @@ process.on('exit', () => {
   if (!file) return;
   const packages = [...new Set([...urls].map(packageOf).filter((p): p is string => p !== undefined))].sort();
   const typescript = [...urls].filter((u) => /\.[cm]?ts$/.test(u) && !u.includes('/test/support/'));
-  writeFileSync(file, JSON.stringify({ packages, typescript }));
+  // Modules loaded from node_modules (not bundled), by package: how many.
+  const unbundled: Record<string, number> = {};
+  for (const u of urls) {
+    const dep = u.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+    if (dep && !dep[1].startsWith('@kasper/')) unbundled[dep[1]] = (unbundled[dep[1]] ?? 0) + 1;
+  }
+  writeFileSync(file, JSON.stringify({ packages, typescript, unbundled }));
 });

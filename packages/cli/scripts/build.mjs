@@ -12,9 +12,19 @@
 // into the other package's dist folder, so the emitted tree never reaches back into TypeScript,
 // while package.json `exports` keep naming the sources, which the typechecker, the tests and
 // development use. Pure JavaScript (no TypeScript syntax) so it runs before anything else.
+//
+// Third-party packages made of many small modules (VENDORED below) are bundled with esbuild into
+// one ES module each, packages/cli/dist/vendor/NAME.js, and the emitted code imports that file
+// instead of the package: resolving, reading and instantiating a module costs about as much as a
+// small module's code, and `yaml` alone is 72 CommonJS modules, execa 150 with its dependencies.
+// (chevrotain is not here: the language and query packages load the one-file build it ships.)
+// Without esbuild (an install without devDependencies) the emitted
+// code imports the packages themselves, as the sources do.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -29,6 +39,70 @@ for (const folder of readdirSync(packagesDir)) {
   const pkg = JSON.parse(readFileSync(file, 'utf8'));
   packages.set(pkg.name, { dir: join(packagesDir, folder), exports: pkg.exports ?? {} });
 }
+
+/** Bundled into one file each: the third-party packages Kasper imports that load many modules. */
+const VENDORED = ['yaml', 'commander', 'execa', 'diff', 'node-forge'];
+const vendorDir = join(packagesDir, 'cli', 'dist', 'vendor');
+const vendorFile = (name) => join(vendorDir, `${name.replace('/', '+')}.js`);
+const requireHere = createRequire(import.meta.url);
+
+/** Bundles each of VENDORED whose bundle is missing or of another version; returns the names bundled. */
+async function vendor() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    process.stdout.write('kasper build: esbuild not installed: third-party packages are imported unbundled\n');
+    return [];
+  }
+  const done = [];
+  for (const name of VENDORED) {
+    // One bundle serves every package: only when they all resolve the package to one copy.
+    const copies = [...packages.values()].filter(({ dir }) => existsSync(join(dir, 'node_modules', name)));
+    if (copies.length) continue;
+    const version = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+    const stamp = `// ${name}@${version} bundled by packages/cli/scripts/build.mjs (esbuild ${esbuild.version})\n`;
+    const out = vendorFile(name);
+    done.push(`${name}@${version}`);
+    if (existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp)) continue;
+    // Every name the package gives an ES module importer (for a CommonJS package, those Node
+    // finds in it), re-exported by name: esbuild cannot list a CommonJS module's exports itself.
+    const ns = await import(name);
+    const names = Object.keys(ns).filter((k) => k !== 'default' && /^[A-Za-z_$][\w$]*$/.test(k));
+    const entry = [names.length ? `export { ${names.join(', ')} } from '${name}';` : '', 'default' in ns ? `export { default } from '${name}';` : ''].join('\n');
+    const result = await esbuild.build({
+      stdin: { contents: entry, resolveDir: dirname(fileURLToPath(import.meta.url)), sourcefile: `vendor-${name}.mjs`, loader: 'js' },
+      bundle: true, format: 'esm', platform: 'node', target: 'node22', write: false, logLevel: 'error',
+      // CommonJS code in the bundle requires Node's modules through this require.
+      banner: { js: `${stamp}import { createRequire as __kasperCreateRequire } from 'node:module';\nconst require = __kasperCreateRequire(import.meta.url);` },
+    });
+    mkdirSync(vendorDir, { recursive: true });
+    const tmp = `${out}.tmp-${process.pid}.mjs`; // (.mjs: so it can be imported, to check it)
+    writeFileSync(tmp, result.outputFiles[0].contents);
+    // The bundle must give what the package gave.
+    const bundled = await import(pathToFileURL(tmp).href);
+    const missing = [...names, ...('default' in ns ? ['default'] : [])].filter((k) => !(k in bundled));
+    if (missing.length) {
+      rmSync(tmp, { force: true });
+      throw new Error(`kasper build: the bundle of ${name} lacks ${missing.join(', ')}`);
+    }
+    renameSync(tmp, out);
+    vendored++;
+  }
+  // Bundles of packages no longer vendored go.
+  if (existsSync(vendorDir)) {
+    const keep = new Set(VENDORED.filter((n) => done.some((d) => d.startsWith(`${n}@`))).map(vendorFile));
+    for (const f of readdirSync(vendorDir)) {
+      const p = join(vendorDir, f);
+      if (f.endsWith('.js') && !TMP.test(f) && !keep.has(p)) rmSync(p, { force: true });
+    }
+  }
+  return done;
+}
+
+let vendored = 0;
+const bundledNames = await vendor();
+const bundled = new Set(bundledNames.map((d) => d.slice(0, d.lastIndexOf('@'))));
 
 const compilerOptions = {
   target: ts.ScriptTarget.ES2023,
@@ -64,6 +138,17 @@ function linkPackages(code, out) {
   });
 }
 
+/** Rewrites imports (static, dynamic, require) of a bundled third-party package to its bundle. */
+function linkVendored(code, out) {
+  if (bundled.size === 0) return code;
+  return code.replace(/(\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bimport\s+)(['"])((?:@[a-z0-9-]+\/)?[a-z0-9.-]+)\2/g, (all, before, quote, name) => {
+    if (!bundled.has(name)) return all;
+    let path = relative(dirname(out), vendorFile(name)).split(sep).join('/');
+    if (!path.startsWith('.')) path = `./${path}`;
+    return `${before}${quote}${path}${quote}`;
+  });
+}
+
 function emit(source, out) {
   const { outputText, diagnostics } = ts.transpileModule(readFileSync(source, 'utf8'), {
     compilerOptions, fileName: source, reportDiagnostics: true,
@@ -73,8 +158,13 @@ function emit(source, out) {
     const at = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
     throw new Error(`${relative(root, source)}${at ? `:${at.line + 1}:${at.character + 1}` : ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
   }
-  return linkPackages(outputText, out);
+  return linkVendored(linkPackages(outputText, out), out);
 }
+
+// Outputs are made again when this script or the set of bundles changed (not only their sources).
+const key = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).update(bundledNames.join(' ')).digest('hex');
+const keyFile = join(vendorDir, 'build-key');
+const rebuildAll = !existsSync(keyFile) || readFileSync(keyFile, 'utf8') !== key;
 
 let emitted = 0;
 let copied = 0;
@@ -87,7 +177,7 @@ for (const { dir } of packages.values()) {
     if (source.endsWith('.d.ts')) continue; // declarations only: nothing to run
     const out = output(dir, source);
     wanted.add(out);
-    if (existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) continue;
+    if (!rebuildAll && existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs) continue;
     mkdirSync(dirname(out), { recursive: true });
     const tmp = `${out}.tmp-${process.pid}`;
     if (source.endsWith('.ts')) {
@@ -102,12 +192,17 @@ for (const { dir } of packages.values()) {
   const dist = join(dir, 'dist');
   if (!existsSync(dist)) continue;
   for (const f of files(dist)) {
-    if (!wanted.has(f) && !TMP.test(f)) {
+    if (!wanted.has(f) && !TMP.test(f) && !f.startsWith(vendorDir + sep)) {
       rmSync(f, { force: true });
       removed++;
     }
   }
 }
-if (emitted + copied + removed > 0 || process.argv.includes('--verbose')) {
-  process.stdout.write(`kasper build: ${emitted} emitted, ${copied} copied, ${removed} removed\n`);
+if (rebuildAll) {
+  mkdirSync(vendorDir, { recursive: true });
+  writeFileSync(`${keyFile}.tmp-${process.pid}`, key);
+  renameSync(`${keyFile}.tmp-${process.pid}`, keyFile);
+}
+if (emitted + copied + removed + vendored > 0 || process.argv.includes('--verbose')) {
+  process.stdout.write(`kasper build: ${emitted} emitted, ${copied} copied, ${removed} removed, ${vendored} third-party packages bundled\n`);
 }

@@ -15,14 +15,14 @@ const dir = mkdtempSync(join(tmpdir(), 'kasper-startup-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs `kasper ...args` and returns what it printed and which packages it loaded. */
-function loaded(...args: string[]): { status: number | null; stdout: string; stderr: string; packages: string[]; typescript: string[] } {
+function loaded(...args: string[]): { status: number | null; stdout: string; stderr: string; packages: string[]; typescript: string[]; unbundled: Record<string, number> } {
   const record = join(dir, 'loaded.json');
   rmSync(record, { force: true });
   const r = spawnSync(process.execPath, ['--import', tracer, bin, ...args], {
     encoding: 'utf8', cwd: dir, env: { ...process.env, KASPER_LOADED_PACKAGES: record },
   });
-  const { packages, typescript } = JSON.parse(readFileSync(record, 'utf8')) as { packages: string[]; typescript: string[] };
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, packages, typescript };
+  const { packages, typescript, unbundled } = JSON.parse(readFileSync(record, 'utf8')) as { packages: string[]; typescript: string[]; unbundled: Record<string, number> };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, packages, typescript, unbundled };
 }
 
 const HEAVY = ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/agent', '@kasper/providers', '@kasper/master', '@kasper/storage', '@kasper/facts', 'execa', 'yaml'];
@@ -132,6 +132,25 @@ test('the build emits JavaScript for every package, and commands run it without 
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.typescript, [], `kasper ${args.join(' ')}`);
   }
+  // Third-party packages of many small modules are bundled at install into one file each
+  // (packages/cli/dist/vendor): a compile with YAML facts loads `yaml` and the command line
+  // `commander` from their bundles, not their ~80 modules from node_modules; an apply running a
+  // command, execa's bundle instead of its ~150 modules.
+  writeFileSync(join(dir, 'site.pp'), "file { '/tmp/kasper-startup-x': ensure => file, content => 'hi' }\n");
+  writeFileSync(join(dir, 'facts.yaml'), 'os:\n  family: Debian\n');
+  const c = loaded('compile', '--node', 'n.example', '--facts', 'facts.yaml', 'site.pp');
+  assert.equal(c.status, 0, c.stderr);
+  assert.ok(c.packages.includes('yaml') && c.packages.includes('commander'), c.packages.join(', '));
+  assert.deepEqual(c.unbundled, {});
+  writeFileSync(join(dir, 'exec.pp'), `exec { 'echo': command => '/bin/true', path => ['/bin', '/usr/bin'] }\n`);
+  const e = loaded('apply', '--confdir', join(dir, 'etc'), '--vardir', join(dir, 'var'), 'exec.pp');
+  assert.equal(e.status, 0, e.stderr);
+  assert.ok(e.packages.includes('execa'), e.packages.join(', '));
+  assert.deepEqual(e.unbundled, {});
+  const y = loaded('facts', '--format', 'yaml', 'os');
+  assert.equal(y.status, 0, y.stderr);
+  assert.match(y.stdout, /^family: /m);
+  assert.deepEqual(y.unbundled, {});
   // KASPER_FROM_SOURCE=1 runs the sources instead (development).
   const src = spawnSync(process.execPath, ['--import', tracer, bin, 'facts', 'os'], {
     encoding: 'utf8', cwd: dir, env: { ...process.env, KASPER_FROM_SOURCE: '1', KASPER_LOADED_PACKAGES: join(dir, 'src.json') },
