@@ -121,4 +121,20 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   assert.ok(packages.includes('@kasper/agent'), packages.join(', '));
   assert.deepEqual(packages.filter((p) => ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/master', 'node-forge', '@kasper/storage', 'pg'].includes(p)), [], packages.join(', '));
   assert.equal(existsSync(lock), false);
+
+  // run_process = false: the daemon runs in its own process (the lock is its own while the slow
+  // step runs, and it has no child but the step's shell).
+  const conf2 = join(work, 'agent2/conf');
+  mkdirSync(conf2, { recursive: true });
+  writeFileSync(join(conf2, 'kasper.conf'), '[agent]\nrun_process = false\n');
+  const inProcess = start(['agent', '--server', 'localhost', '--port', String(PORT), '--certname', 'd2.test', '--confdir', conf2,
+    '--vardir', join(work, 'agent2/var'), '--runinterval', '3600']);
+  const lock2 = join(work, 'agent2/var/state/agent_catalog_run.lock');
+  await until('the in-process run to reach the slow step', () => runs() === 5 && existsSync(lock2))
+    .catch((e: Error) => { throw new Error(`${e.message}: ${inProcess.log()}`); });
+  assert.equal(readFileSync(lock2, 'utf8'), String(inProcess.proc.pid));
+  assert.ok(children(inProcess.proc.pid!).every((c) => !readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('--daemon-run')));
+  await until('its summary', () => /Notice: Applied catalog/.test(inProcess.log()));
+  inProcess.proc.kill('SIGTERM');
+  assert.equal(await new Promise<number | null>((r) => inProcess.proc.once('exit', (c) => r(c))), 0, inProcess.log());
 });

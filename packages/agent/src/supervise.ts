@@ -26,7 +26,8 @@ export interface SuperviseOptions extends SettingsFor<'agent'> {
 
 /**
  * `kasper agent` as a daemon: a run now, then every `runinterval` (plus up to `splay`) seconds or
- * as soon as the master asks, until SIGTERM; SIGHUP starts a run now; SIGTERM is passed to the
+ * as soon as the master asks, until SIGTERM; SIGHUP starts a run now (during a run: one more
+ * right after it); SIGTERM is passed to the
  * run in hand, which finishes its resource in hand and reports. Resolves to 0 when stopped, or 1
  * when the first run could not get this agent a certificate (as runDaemon's bootstrap).
  */
@@ -54,7 +55,13 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
 
   const asked: RunRequestEvent[] = [];
   let runNow: (() => void) | null = null;
-  const onHup = () => runNow?.();
+  // SIGHUP during a run asks for one more as soon as it ends: the run process prints its summary
+  // a moment before it exits, and a signal sent on seeing it must not be lost.
+  let hupDuringRun = false;
+  const onHup = () => {
+    if (runNow) runNow();
+    else hupDuringRun = true;
+  };
   // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left.
   const onTerm = () => {
     stopping = true;
@@ -82,6 +89,7 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
     let next: RunRequestEvent | undefined;
     let first = true;
     while (!stopping) {
+      hupDuringRun = false;
       const code = await run(next);
       if (first && !existsSync(ssl.certPath)) {
         // The run said why (refused, not signed in waitforcert…): as runDaemon, the daemon ends.
@@ -92,6 +100,10 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
       if (stopping) break;
       next = asked.shift();
       if (next) continue;
+      if (hupDuringRun) {
+        hupDuringRun = false;
+        continue;
+      }
       const wait = (options.runinterval + Math.random() * options.splay) * 1000;
       await new Promise<void>((r) => {
         const t = setTimeout(r, wait);

@@ -62,7 +62,7 @@ test('an agent run that cannot reach its master applies the cached catalog, with
   const config: AgentConfig = {
     server: '127.0.0.1', port: 1, certname: 'node1.test', confdir: join(dir, 'conf'), vardir, environment: 'production',
     noop: false, waitforcert: 0, runinterval: 1800, splay: 0, onetime: true, detailed_exitcodes: true,
-    logdest: join(vardir, 'log/kasper.log'), pluginsync: true, run_requests: false, preprocess_deferred: true, digest_algorithm: 'sha256', plugindest: join(vardir, 'lib'),
+    logdest: join(vardir, 'log/kasper.log'), pluginsync: true, run_requests: false, run_process: false, preprocess_deferred: true, digest_algorithm: 'sha256', plugindest: join(vardir, 'lib'),
     facts: async () => ({ os: { family: 'Debian' } }),
     onLog: (level, _source, message) => logs.push(`${level}: ${message}`),
   };

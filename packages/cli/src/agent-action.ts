@@ -15,7 +15,7 @@ export async function runAgent(opts: Record<string, unknown>, out: Output, rerun
   const { daemonRun, ...rest } = opts;
   const flags = opts.test ? { ...rest, onetime: true, detailedExitcodes: true } : rest;
   const settings = await resolveSettings('agent', fromFlags(flags));
-  if (!settings.onetime && rerun) {
+  if (!settings.onetime && settings.run_process && rerun) {
     // The daemon: a small supervisor starting a process per run (@kasper/agent's supervise.ts).
     // Each run is this command once, waiting for its certificate as long as the daemon would.
     const { superviseRuns } = await import('@kasper/agent/supervise');
