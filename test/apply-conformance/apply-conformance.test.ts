@@ -1,12 +1,13 @@
 // Kasper against Puppet 7 on the resource-type cases: each case's manifest is applied by the
-// procedure in harness.ts (apply, apply again, drift, noop) and what Kasper printed and left
-// must be what Puppet printed and left (cases/NAME/expected/, recorded by regenerate.sh).
+// procedure in test/support/apply-differential.ts (apply, apply again, drift, noop) and what
+// Kasper printed and left must be what Puppet printed and left (cases/NAME/expected/, recorded
+// by regenerate.sh).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASES, RESULT_FILES, caseNames, expectedOf, inNamespace, needsUser, removeTestUsers, runCase, runInNamespace } from './harness.ts';
-import { KASPER_USER, kasper } from './kasper-applier.ts';
+import { caseNames, inNamespace, kasperTool, needsUser, removeTestUsers } from '../support/apply-differential.ts';
+import { CASES, RESULT_FILES, expectedOf, runInNamespace, runSuiteCase } from './harness.ts';
 import { ensureCommands, hasCommand, isRoot, needs } from '../support/host.ts';
 
 
@@ -22,10 +23,11 @@ function differencesOf(name: string): Partial<Record<string, [string, string][]>
 
 
 after(removeTestUsers);
+const kasper = kasperTool();
 
-for (const name of caseNames()) {
+for (const name of caseNames(CASES)) {
   test(`${name}: Kasper applies, re-applies and noops as Puppet 7 does`, async (t) => {
-    if (needsUser(name)) {
+    if (needsUser(join(CASES, name))) {
       if (!needs(t, isRoot, 'crontab cases need root (a test user and its crontab)')) return;
       const missing = ensureCommands({ crontab: 'cron' });
       if (!needs(t, missing === null, missing ?? '')) return;
@@ -35,7 +37,7 @@ for (const name of caseNames()) {
     if (inNamespace(name)) {
       if (!needs(t, isRoot && hasCommand('unshare') && hasCommand('mount'), 'mount cases need root and unshare (a mount namespace)')) return;
     }
-    const got = inNamespace(name) ? runInNamespace(name, 'kasper') : await runCase(name, kasper, KASPER_USER);
+    const got = inNamespace(name) ? runInNamespace(name, 'kasper') : await runSuiteCase(name, kasper);
     const differs = differencesOf(name);
     for (const f of RESULT_FILES) {
       let want: string = expected[f];

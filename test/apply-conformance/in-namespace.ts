@@ -1,13 +1,13 @@
 // Runs one case's procedure inside the mount namespace runInNamespace made, with Puppet
-// (record.ts) or Kasper (the test's applier), and prints the result as JSON.
-import { releasePrivateEtc, runCase } from './harness.ts';
-import { PUPPET_USER, puppet } from './record.ts';
-import { KASPER_USER, kasper } from './kasper-applier.ts';
+// (record.ts) or Kasper, and prints the result as JSON.
+import { kasperTool, releasePrivateEtc } from '../support/apply-differential.ts';
+import { runSuiteCase } from './harness.ts';
+import { puppet } from './record.ts';
 
-const [applier, name] = process.argv.slice(2);
+const [tool, name] = process.argv.slice(2);
 process.env.KASPER_AC_NAMESPACE = '1';
 try {
-  const result = applier === 'puppet' ? await runCase(name, puppet, PUPPET_USER) : await runCase(name, kasper, KASPER_USER);
+  const result = await runSuiteCase(name, tool === 'puppet' ? puppet : kasperTool());
   process.stdout.write(JSON.stringify(result));
 } finally {
   releasePrivateEtc();
