@@ -1,7 +1,8 @@
 // Runs on request (kasper run): what agents' open connections cost the master, and how long a
 // run asked through the master takes from the request to its stored report. A `kasper master`
 // on loopback; 500 event streams opened from this process (ten certificates, as agents would
-// hold one each); then one real `kasper agent` daemon, asked for ten runs one after another
+// hold one each); then real `kasper agent` daemons (each run a process of its own, and with
+// run_process = false in the daemon), each asked for ten runs one after another
 // through `/kasper/v1/runs` with the master's certificate (a one-file catalog: what is measured
 // is the round trip and the agent's run, facts included).
 import { spawn } from 'node:child_process';
@@ -55,13 +56,8 @@ export async function runRunsBench(): Promise<BenchReport> {
     const after = rssMiB(master.pid!);
     for (const s of streams) s.destroy();
 
-    // One agent daemon, asked for runs through the master.
-    let agentLog = '';
-    const agent = spawn(process.execPath, [kasper, 'agent', '--server', 'localhost', '--port', String(port), '--certname', 'a.test',
-      '--confdir', join(work, 'agent/conf'), '--vardir', join(work, 'agent/var'), '--runinterval', '3600', '--waitforcert', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    procs.push(agent);
-    agent.stdout!.on('data', (d) => (agentLog += d));
-    agent.stderr!.on('data', (d) => (agentLog += d));
+    // Agent daemons, asked for runs through the master: each run a process of its own (the
+    // default), and with run_process = false, in the daemon's process.
     const ssl = join(conf, 'ssl');
     const call = (method: string, path: string, body?: unknown) => new Promise<Record<string, unknown>>((resolve, reject) => {
       const req = request({
@@ -76,27 +72,44 @@ export async function runRunsBench(): Promise<BenchReport> {
       req.on('error', reject);
       req.end(body === undefined ? undefined : JSON.stringify(body));
     });
-    for (let i = 0; i < 600; i++) {
-      const agents = (await call('GET', '/kasper/v1/agents')).agents as { certname: string }[];
-      if (agents.some((a) => a.certname === 'a.test') && /Applied catalog/.test(agentLog)) break;
-      await sleep(100);
-    }
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const started = performance.now();
-      const run = await call('POST', '/kasper/v1/runs', { node: 'a.test' });
-      let state = run;
-      while (state.state !== 'done') state = await call('GET', `/kasper/v1/runs/${run.transaction_uuid as string}?wait=60`);
-      times.push(performance.now() - started);
-    }
-    times.sort((a, b) => a - b);
+    const daemonRuns = async (certname: string, runProcess: boolean): Promise<number[]> => {
+      let agentLog = '';
+      const agentConf = join(work, certname, 'conf');
+      mkdirSync(agentConf, { recursive: true });
+      writeFileSync(join(agentConf, 'kasper.conf'), `[agent]\nrun_process = ${runProcess}\n`);
+      const agent = spawn(process.execPath, [kasper, 'agent', '--server', 'localhost', '--port', String(port), '--certname', certname,
+        '--confdir', agentConf, '--vardir', join(work, certname, 'var'), '--runinterval', '3600', '--waitforcert', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      procs.push(agent);
+      agent.stdout!.on('data', (d) => (agentLog += d));
+      agent.stderr!.on('data', (d) => (agentLog += d));
+      for (let i = 0; i < 600; i++) {
+        const agents = (await call('GET', '/kasper/v1/agents')).agents as { certname: string }[];
+        if (agents.some((a) => a.certname === certname) && /Applied catalog/.test(agentLog)) break;
+        await sleep(100);
+      }
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now();
+        const run = await call('POST', '/kasper/v1/runs', { node: certname });
+        let state = run;
+        while (state.state !== 'done') state = await call('GET', `/kasper/v1/runs/${run.transaction_uuid as string}?wait=60`);
+        times.push(performance.now() - started);
+      }
+      agent.kill('SIGTERM');
+      return times.sort((x, y) => x - y);
+    };
+    const row = (what: string, times: number[]) =>
+      `| ${what} | median ${times[Math.floor(RUNS / 2)].toFixed(0)} ms, fastest ${times[0].toFixed(0)} ms, slowest ${times[RUNS - 1].toFixed(0)} ms over ${RUNS} runs |`;
+    const inProcesses = await daemonRuns('a.test', true);
+    const inDaemon = await daemonRuns('b.test', false);
     return {
       name: 'runs',
       lines: [
         `| what | measured |`,
         `|---|---|`,
         `| ${STREAMS} agents' event streams open on the master | ${(after - before).toFixed(0)} MiB more resident memory (${(((after - before) * 1024) / STREAMS).toFixed(0)} KiB a stream; ${before.toFixed(0)} → ${after.toFixed(0)} MiB), opened in ${openSeconds.toFixed(1)} s (TLS handshakes) |`,
-        `| a run asked through the master: from \`POST /kasper/v1/runs\` to its report stored (one-file catalog, the agent's facts collected) | median ${times[Math.floor(RUNS / 2)].toFixed(0)} ms, fastest ${times[0].toFixed(0)} ms, slowest ${times[RUNS - 1].toFixed(0)} ms over ${RUNS} runs |`,
+        row('a run asked through the master: from `POST /kasper/v1/runs` to its report stored (one-file catalog, the agent\'s facts collected), each run a process of its own (`run_process = true`, the default)', inProcesses),
+        row('the same with `run_process = false` (runs in the daemon\'s process)', inDaemon),
       ],
     };
   } finally {
