@@ -4,14 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/main.ts';
-import { captureOutput } from '../src/output.ts';
-
-async function run(...argv: string[]) {
-  const out = captureOutput();
-  const code = await main(argv, out);
-  return { code, out: out.out, err: out.err };
-}
+import { run } from './run.ts';
 
 test('apply: digest_algorithm in kasper.conf sums file content as Puppet 7 does with it; a file\'s checksum still wins, and the bucket keys by it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-apply-digest-'));

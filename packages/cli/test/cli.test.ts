@@ -5,16 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main } from '../src/main.ts';
-import { captureOutput } from '../src/output.ts';
+import { run } from './run.ts';
 
 const bin = fileURLToPath(new URL('../bin/kasper.js', import.meta.url));
-
-async function run(...argv: string[]) {
-  const out = captureOutput();
-  const code = await main(argv, out);
-  return { code, out: out.out, err: out.err };
-}
 
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));

@@ -3,14 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { main } from '../src/main.ts';
-import { captureOutput } from '../src/output.ts';
-
-async function run(...argv: string[]) {
-  const out = captureOutput();
-  const code = await main(argv, out);
-  return { code, out: out.out, err: out.err };
-}
+import { run } from './run.ts';
 
 const made: string[] = [];
 after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));

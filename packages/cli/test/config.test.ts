@@ -5,14 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../src/main.ts';
-import { captureOutput } from '../src/output.ts';
-
-async function run(...argv: string[]) {
-  const out = captureOutput();
-  const code = await main(argv, out);
-  return { code, out: out.out, err: out.err };
-}
+import { run } from './run.ts';
 
 test('config print shows effective settings: flags > kasper.conf ([section], then [main]) > defaults', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kasper-config-'));
