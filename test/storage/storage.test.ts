@@ -273,8 +273,11 @@ test('a database made before the query rows is migrated, its documents backfille
   assert.equal((await db.select('SELECT count(*) AS n FROM fact_values WHERE node = ?', [web02.certname]))[0].n, Object.keys(web02.facts.values).length);
   assert.equal((await db.select('SELECT count(*) AS n FROM catalog_resources'))[0].n, 12);
   assert.equal((await db.select('SELECT count(*) AS n FROM resource_events'))[0].n, 3);
-  const node = await db.select('SELECT r.status FROM nodes n JOIN reports r ON r.id = n.latest_report_id');
+  const node = await db.select('SELECT r.status, r.hash, n.latest_report_status, n.latest_report_hash FROM nodes n JOIN reports r ON r.id = n.latest_report_id');
   assert.equal(node[0].status, 'failed');
+  // The latest report's fields the nodes query reads are copied onto the node's row too.
+  assert.equal(node[0].latest_report_status, 'failed');
+  assert.equal(node[0].latest_report_hash, node[0].hash);
   await db.init(); // once migrated, nothing more to do
   assert.equal((await db.select('SELECT version FROM kasper_schema'))[0].version, MIGRATIONS.length);
   await db.close();
