@@ -133,26 +133,64 @@ function scope6(ip: string): string {
   return 'global';
 }
 
+/**
+ * The canonical name the C library's resolver gives `name` from the hosts file (getaddrinfo with
+ * AI_CANONNAME, answered by NSS's `files` source): the official name (first field after the
+ * address) of the first line naming it, compared without case. Undefined when no line names it.
+ */
+export function canonicalNameFromHosts(name: string, hostsText: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const raw of hostsText.split('\n')) {
+    const hash = raw.indexOf('#');
+    const fields = (hash < 0 ? raw : raw.slice(0, hash)).trim().split(/\s+/);
+    if (fields.length < 2) continue;
+    for (let i = 1; i < fields.length; i++) if (fields[i].toLowerCase() === wanted) return fields[1];
+  }
+  return undefined;
+}
+
+/**
+ * What `hostname -f` (and Facter's getaddrinfo) answers for `name` without running anything, when
+ * NSS asks the hosts file first (`hosts: files …` in /etc/nsswitch.conf) and it names the host.
+ * Undefined when another source (DNS, mDNS) would have to answer.
+ */
+function canonicalNameLocally(name: string): string | undefined {
+  const nss = (read('/etc/nsswitch.conf') ?? '').split('\n').find((l) => /^\s*hosts\s*:/.test(l));
+  // No nsswitch.conf: glibc's default for hosts is `dns [!UNAVAIL=return] files`.
+  if (!nss || nss.split(':')[1].trim().split(/\s+/)[0] !== 'files') return undefined;
+  const hosts = read('/etc/hosts');
+  return hosts === undefined ? undefined : canonicalNameFromHosts(name, hosts);
+}
+
 const resolveHost: Resolver = async () => {
-  const hostname = os.hostname().split('.')[0];
-  let fqdn = os.hostname().includes('.') ? os.hostname() : '';
-  if (!fqdn) {
-    // `hostname -f` asks the resolver (getaddrinfo with AI_CANONNAME), as Facter does.
-    try {
-      const { stdout } = await run('hostname', ['-f'], { timeout: 2000 });
-      fqdn = stdout.trim();
-    } catch {
-      // no hostname binary or no resolver answer: fall back below
+  // As Facter's Linux resolver: gethostname() split at its first dot; without a domain, the
+  // resolver's canonical name for it (getaddrinfo with AI_CANONNAME) is the fqdn when it differs,
+  // and gives the domain when it starts with `hostname.`; else /etc/resolv.conf's domain (or first
+  // search domain).
+  const full = os.hostname();
+  const dot = full.indexOf('.');
+  const hostname = dot < 0 ? full : full.slice(0, dot);
+  let domain = dot < 0 ? '' : full.slice(dot + 1);
+  let fqdn = '';
+  if (!domain && hostname) {
+    // From the hosts file when NSS reads it first and it names the host (no process to start),
+    // else `hostname -f`, which prints the same canonical name.
+    let canonical = canonicalNameLocally(hostname);
+    if (canonical === undefined) {
+      try {
+        canonical = (await run('hostname', ['-f'], { timeout: 2000 })).stdout.trim();
+      } catch {
+        // no hostname binary or no resolver answer
+      }
     }
+    if (canonical && canonical !== hostname) fqdn = canonical;
+    if (fqdn.startsWith(`${hostname}.`)) domain = fqdn.slice(hostname.length + 1);
   }
-  if (!fqdn || !fqdn.includes('.')) {
-    // Then the domain (or first search domain) of /etc/resolv.conf, as Facter does.
-    const lines = (read('/etc/resolv.conf') ?? '').split('\n');
-    const domainLine = lines.find((l) => /^domain\s/.test(l)) ?? lines.find((l) => /^search\s/.test(l));
-    const domain = domainLine?.split(/\s+/)[1];
-    fqdn = domain ? `${hostname}.${domain}` : fqdn || hostname;
+  if (!domain) {
+    const resolv = read('/etc/resolv.conf') ?? '';
+    domain = /^domain\s+(\S+)/m.exec(resolv)?.[1] ?? /^search\s+(\S+)/m.exec(resolv)?.[1] ?? '';
   }
-  const domain = fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : '';
+  if (!fqdn) fqdn = domain ? `${hostname}.${domain}` : hostname;
   return { hostname, fqdn, domain };
 };
 

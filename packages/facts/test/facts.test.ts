@@ -3,9 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { cpus, networkInterfaces, release, tmpdir, totalmem, userInfo } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { cpus, hostname, networkInterfaces, release, tmpdir, totalmem, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { collectFacts, formatFacts, humanSize, lastResolved, loadExternalFacts, resolversFor } from '../src/index.ts';
+import { canonicalNameFromHosts, collectFacts, formatFacts, humanSize, lastResolved, loadExternalFacts, resolversFor } from '../src/index.ts';
+import { hasCommand, isRoot, needs } from '../../../test/support/host.ts';
 
 type Any = Record<string, any>;
 
@@ -220,4 +222,48 @@ test('facts print as JSON or YAML, whole or one by dotted name', () => {
   assert.match(formatFacts(facts, { format: 'yaml' }), /os:\n {2}release:\n {4}major: "12"/);
   assert.throws(() => formatFacts(facts, { format: 'json', name: 'os.nope' }), { name: 'KasperError', code: 'KSP-FACTS-005', message: "no fact named 'os.nope'" });
   assert.throws(() => formatFacts(facts, { format: 'yaml', name: 'nope' }), /no fact named 'nope'/);
+});
+
+test('canonicalNameFromHosts: the official name of the first line naming the host, without case, comments ignored', () => {
+  const hosts = '# vm.commented\n127.0.0.1 localhost\n10.0.0.1   Other.example.org  VM vm.alias # trailing vm.x\n127.0.1.1 vm.example.org vm\n';
+  assert.equal(canonicalNameFromHosts('vm', hosts), 'Other.example.org');
+  assert.equal(canonicalNameFromHosts('vm.alias', hosts), 'Other.example.org');
+  assert.equal(canonicalNameFromHosts('localhost', hosts), 'localhost');
+  assert.equal(canonicalNameFromHosts('vm.commented', hosts), undefined);
+  assert.equal(canonicalNameFromHosts('nope', hosts), undefined);
+});
+
+// Differential: hostname, fqdn and domain as Facter resolves them, for several /etc/hosts and
+// /etc/resolv.conf contents (bind-mounted in a private mount namespace), including a host the hosts
+// file does not name (then `hostname -f` asks DNS, which here answers nothing).
+test('hostname, fqdn and domain are what Facter says, for several hosts and resolv.conf files', async (t) => {
+  if (!needs(t, isRoot && hasCommand('unshare') && hasCommand('facter'), 'needs root, unshare and facter (puppet-agent)')) return;
+  const me = hostname().split('.')[0];
+  if (!needs(t, !hostname().includes('.'), 'the host name has a domain; nothing is resolved')) return;
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-fqdn-'));
+  const node = process.execPath;
+  const script = join(dir, 'facts.ts');
+  writeFileSync(script, `import { collectFacts } from ${JSON.stringify(join(import.meta.dirname, '../src/index.ts'))};\n` +
+    `const f = await collectFacts({ names: ['hostname', 'fqdn', 'domain'], externalDirs: [] });\n` +
+    `console.log(JSON.stringify({ hostname: f.hostname, fqdn: f.fqdn, domain: f.domain }));\n`);
+  const cases: [string, string][] = [
+    [`127.0.0.1 localhost\n127.0.1.1 ${me}.example.org ${me}\n`, 'nameserver 127.0.0.1\n'],
+    [`127.0.1.1 ${me.toUpperCase()}.Example.org ${me}\n`, 'nameserver 127.0.0.1\nsearch s.test\n'],
+    [`127.0.1.1 other-name ${me}\n`, 'nameserver 127.0.0.1\nsearch s.test t.test\n'],
+    [`127.0.0.1 ${me}\n`, 'domain d.test\nnameserver 127.0.0.1\n'],
+    ['127.0.0.1 localhost\n', 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\nsearch s.test\n'],
+  ];
+  try {
+    for (const [i, [hosts, resolv]] of cases.entries()) {
+      writeFileSync(join(dir, `hosts${i}`), hosts);
+      writeFileSync(join(dir, `resolv${i}`), resolv);
+      const inNamespace = (cmd: string) => execFileSync('unshare', ['-m', 'sh', '-c',
+        `mount --bind "$0" /etc/hosts && mount --bind "$1" /etc/resolv.conf && ${cmd}`, join(dir, `hosts${i}`), join(dir, `resolv${i}`)], { encoding: 'utf8' });
+      const facter = JSON.parse(inNamespace('facter --json hostname fqdn domain'));
+      const ours = JSON.parse(inNamespace(`"${node}" "${script}"`));
+      assert.deepEqual(ours, { hostname: facter.hostname, fqdn: facter.fqdn, domain: facter.domain ?? '' }, `hosts: ${JSON.stringify(hosts)}, resolv.conf: ${JSON.stringify(resolv)}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
