@@ -3,6 +3,7 @@
 // of the lexer's tokens to it.
 import { createToken, Lexer, type TokenType } from './chevrotain.ts';
 import * as K from './tokens.ts';
+import type { LineMap } from './diagnostics.ts';
 
 type KindName = { [N in keyof typeof K]: (typeof K)[N] extends K.TokenKind ? N : never }[keyof typeof K];
 
@@ -21,11 +22,18 @@ export const T = Object.fromEntries(K.allTokens.map((k) => [k.name, byKind[k.idx
 /** Every token type, for the parser's vocabulary. */
 export const allTokens: TokenType[] = K.allTokens.map((k) => byKind[k.idx]);
 
-/** Gives the lexer's tokens chevrotain's token types (in place; `kind` stays). */
-export function toChevrotain(tokens: K.PToken[]): void {
-  for (const tok of tokens) {
+/** A lexer's token as chevrotain reads it: its token type, index, and start line and column (1-based). */
+export type ChevrotainToken = K.PToken & { tokenType: TokenType; tokenTypeIdx: number; startLine: number; startColumn: number };
+
+/** Gives the lexer's tokens chevrotain's token types and their start's line and column (in place; `kind` stays). */
+export function toChevrotain(tokens: K.PToken[], lineMap: LineMap): ChevrotainToken[] {
+  for (const tok of tokens as ChevrotainToken[]) {
     const type = byKind[tok.kind];
     tok.tokenType = type;
     tok.tokenTypeIdx = type.tokenTypeIdx!;
+    const line = lineMap.lineIndex(tok.startOffset);
+    tok.startLine = line + 1;
+    tok.startColumn = tok.startOffset - lineMap.lineStarts[line] + 1;
   }
+  return tokens as ChevrotainToken[];
 }

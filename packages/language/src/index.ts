@@ -94,8 +94,7 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
 /** `parse` by chevrotain's parsers: for files with errors (and whatever the fast parser gives up on). */
 export function parseWithChevrotain(text: string, file: string, kind: SourceKind, lexed: LexResult = lex(text, file, kind)): ParseResult {
   const { parser: { NestingTooDeep }, tokens: { toChevrotain } } = loadChevrotain();
-  toChevrotain(lexed.tokens);
-  const tokens = lexed.tokens as unknown as IToken[];
+  const tokens = toChevrotain(lexed.tokens, lexed.lineMap) as unknown as IToken[];
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const map = lexed.lineMap;
   /** A diagnostic over [start, end) whose message was made from the catalogue. */

@@ -49,6 +49,8 @@ const NO_REGEX_AFTER = new Set<TokenType>([
 /** Tokens that `${name}`, `${name[…]}` and `${name.m}` turn into a variable. */
 const TO_VARIABLE = new Set<TokenType>([T.NUMBER, T.NAME, T.WORD, T.BOOLEAN, ...Object.values(T.KEYWORDS)]);
 
+const TO_VARIABLE_KINDS = new Set([...TO_VARIABLE].map((t) => t.idx));
+
 const KEYWORDS = new Map(Object.entries(T.KEYWORDS));
 
 const DQ_ESCAPES = new Set(['\\', '$', "'", '"', 'r', 'n', 't', 's', 'u', '\n', '\r\n']);
@@ -158,18 +160,12 @@ class Scanner {
       gs = this.map(start);
       ge = end > start ? this.map(end - 1) + 1 : gs;
     }
-    // Only the start's line and column are kept: diagnostics are computed from offsets.
     const job = this.job;
-    const line = job.lineMap.lineIndex(gs);
     const token: T.PToken = {
+      kind: type.idx,
       image: job.text.slice(gs, ge),
       startOffset: gs,
       endOffset: gs > ge - 1 ? gs : ge - 1,
-      startLine: line + 1,
-      startColumn: gs - job.lineMap.lineStarts[line] + 1,
-      tokenType: type,
-      tokenTypeIdx: type.idx,
-      kind: type.idx,
       value,
     };
     job.tokens.push(token);
@@ -680,10 +676,9 @@ class Scanner {
         const toks = this.job.tokens;
         const count = toks.length - before;
         const firstTok = toks[before];
-        if (count === 1 || (count > 1 && (toks[before + 1].tokenType === T.DOT || toks[before + 1].tokenType === T.LBRACK))) {
-          if (TO_VARIABLE.has(firstTok.tokenType as TokenType)) {
-            firstTok.tokenType = T.VARIABLE;
-            firstTok.tokenTypeIdx = firstTok.kind = T.VARIABLE.idx;
+        if (count === 1 || (count > 1 && (toks[before + 1].kind === T.DOT.idx || toks[before + 1].kind === T.LBRACK.idx))) {
+          if (TO_VARIABLE_KINDS.has(firstTok.kind)) {
+            firstTok.kind = T.VARIABLE.idx;
             firstTok.value = firstTok.value ?? firstTok.image;
           }
         }

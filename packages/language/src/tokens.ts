@@ -15,19 +15,19 @@ export interface TokenKind {
   readonly categories: readonly TokenKind[];
 }
 
-/** A token: its text and place, its kind, and the decoded value the lexer computed (string text, number text, heredoc syntax). */
+/**
+ * A token: its kind, text and place, and the decoded value the lexer computed (string text, number
+ * text, heredoc syntax). Only what the fast parser reads, as few fields as can be: the tokens of a
+ * file live until its tree is built and every young-generation collection copies them. Line and
+ * column, and chevrotain's token type, are added when the tokens are handed to chevrotain
+ * (chevrotain-tokens.ts).
+ */
 export interface PToken {
+  /** The kind's number (TokenKind.idx), whoever holds the token. */
+  kind: number;
   image: string;
   startOffset: number;
   endOffset: number;
-  startLine: number;
-  startColumn: number;
-  /** The kind (a chevrotain token type once handed to the chevrotain parser). */
-  tokenType: { name: string };
-  /** `kind`'s number for the lexer and the fast parser, chevrotain's index once handed to it. */
-  tokenTypeIdx: number;
-  /** The kind's number (TokenKind.idx), whoever holds the token. */
-  kind: number;
   value: string | undefined;
 }
 
