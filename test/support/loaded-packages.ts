@@ -3,7 +3,7 @@
 // writes them as JSON to the file KASPER_LOADED_PACKAGES names when the process exits. The start-up
 // tests use it to check that a command loads only what it needs.
 import { registerHooks } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 const urls = new Set<string>();
 registerHooks({
@@ -25,10 +25,19 @@ export function packageOf(url: string): string | undefined {
   return own ? `@kasper/${own[1]}` : undefined;
 }
 
+/** The packages a file of the bundled command (packages/cli/dist/bundle) holds, as the build recorded them. */
+const bundles = new Map<string, Record<string, string[]>>();
+function bundled(url: string): string[] | undefined {
+  const m = url.match(/^(file:.*\/packages\/cli\/dist\/bundle\/)([^/]+\.js)$/);
+  if (!m) return undefined;
+  if (!bundles.has(m[1])) bundles.set(m[1], JSON.parse(readFileSync(new URL('packages.json', m[1]), 'utf8')) as Record<string, string[]>);
+  return bundles.get(m[1])![m[2]] ?? [];
+}
+
 process.on('exit', () => {
   const file = process.env.KASPER_LOADED_PACKAGES;
   if (!file) return;
-  const packages = [...new Set([...urls].map(packageOf).filter((p): p is string => p !== undefined))].sort();
+  const packages = [...new Set([...urls].flatMap((u) => bundled(u) ?? [packageOf(u)]).filter((p): p is string => p !== undefined))].sort();
   const typescript = [...urls].filter((u) => /\.[cm]?ts$/.test(u) && !u.includes('/test/support/'));
   // Modules loaded from node_modules (not bundled), by package: how many.
   const unbundled: Record<string, number> = {};
@@ -36,5 +45,7 @@ process.on('exit', () => {
     const dep = u.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
     if (dep && !dep[1].startsWith('@kasper/')) unbundled[dep[1]] = (unbundled[dep[1]] ?? 0) + 1;
   }
-  writeFileSync(file, JSON.stringify({ packages, typescript, unbundled }));
+  // Kasper's emitted modules loaded one by one, not from the bundled command (packages/cli/dist/bundle).
+  const emitted = [...urls].filter((u) => /\/packages\/[^/]+\/dist\//.test(u) && !/\/packages\/cli\/dist\/(?:bundle|vendor)\//.test(u));
+  writeFileSync(file, JSON.stringify({ packages, typescript, unbundled, emitted }));
 });

@@ -192,12 +192,16 @@ for (const { dir } of packages.values()) {
   const dist = join(dir, 'dist');
   if (!existsSync(dist)) continue;
   for (const f of files(dist)) {
-    if (!wanted.has(f) && !TMP.test(f) && !f.startsWith(vendorDir + sep)) {
+    if (!wanted.has(f) && !TMP.test(f) && !f.startsWith(vendorDir + sep) && !f.startsWith(join(packagesDir, 'cli', 'dist', 'bundle'))) {
       rmSync(f, { force: true });
       removed++;
     }
   }
 }
+// The command as one bundle (packages/cli/dist/bundle): see bundleCommand.
+const bundleDir = join(packagesDir, 'cli', 'dist', 'bundle');
+if (emitted + copied + removed > 0 || rebuildAll || !existsSync(join(bundleDir, 'main.js'))) await bundleCommand();
+
 if (rebuildAll) {
   mkdirSync(vendorDir, { recursive: true });
   writeFileSync(`${keyFile}.tmp-${process.pid}`, key);
@@ -205,4 +209,108 @@ if (rebuildAll) {
 }
 if (emitted + copied + removed + vendored > 0 || process.argv.includes('--verbose')) {
   process.stdout.write(`kasper build: ${emitted} emitted, ${copied} copied, ${removed} removed, ${vendored} third-party packages bundled\n`);
+}
+
+/**
+ * Bundles the emitted command (dist/main.js and everything it imports, Kasper's packages with
+ * them) into packages/cli/dist/bundle: main.js and chunks, each lazy import its own chunk, so a
+ * command loads a few files instead of ~120 modules. The emitted tree stays as it is: worker
+ * threads start its files, and bin/kasper.js runs it when there is no bundle.
+ *
+ * What a bundler does not follow by itself, done here on each module's text as it is read:
+ * - a synchronous `require` (made with createRequire) of another Kasper module (the compiler's
+ *   of Ruby and eyaml, the language package's of chevrotain's parser) becomes a require of an
+ *   entry point of the same bundle (its own file, sharing chunks with the rest), so the module
+ *   is loaded once, not a second copy beside the bundled one;
+ * - `import.meta.url` becomes the URL of the module's emitted file, so what is found from it
+ *   (workers, Ruby's shim, package.json, the chevrotain and Ruby packages) is found as before;
+ * - the bundled third-party files (dist/vendor) and every npm package stay outside it.
+ * The start-up tests learn which packages each file holds from bundle/packages.json.
+ */
+async function bundleCommand() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    return; // (said once already, by vendor())
+  }
+  // npm packages are imported by name from the bundle's folder: only when no workspace package
+  // has a copy of its own that its name would resolve to from its own folder.
+  const nested = [...packages.values()].filter(({ dir }) => existsSync(join(dir, 'node_modules')) && readdirSync(join(dir, 'node_modules')).some((n) => !n.startsWith('.')));
+  if (nested.length) {
+    process.stdout.write(`kasper build: not bundled: ${nested.map(({ dir }) => relative(root, dir)).join(', ')} have node_modules of their own\n`);
+    rmSync(bundleDir, { recursive: true, force: true });
+    return;
+  }
+  const distOf = (file) => file.includes(`${sep}dist${sep}`) && file.startsWith(packagesDir + sep) && !file.startsWith(vendorDir + sep);
+  const entryName = (file) => relative(packagesDir, file).replace(/\.js$/, '').split(sep).filter((p) => p !== 'dist').join('-');
+  const entries = { main: join(packagesDir, 'cli', 'dist', 'main.js') };
+  const transformed = new Map();
+  /** A module's text as the bundle takes it (see above); records the entry points it requires. */
+  const transform = (file) => {
+    let code = readFileSync(file, 'utf8');
+    if (!code.includes('import.meta') && !code.includes('require(')) return code;
+    code = code
+      .replace(/require\(`(\.[^`$]*)\$\{(?:ext|EXT)\}`\)/g, "require('$1.js')") // .ts or .js: .js here
+      .replace(/createRequire\(import\.meta\.url\)\((['"])([^'"]+)\1\)/g, "require('$2')")
+      .replace(/^[ \t]*const require = createRequire\(import\.meta\.url\);[ \t]*$/gm, '');
+    code = code.replace(/\brequire\((['"])(\.[^'"]+)\1\)/g, (all, _q, spec) => {
+      const target = join(dirname(file), spec);
+      if (!distOf(target)) return all;
+      const name = entryName(target);
+      entries[name] = target;
+      return `require('kasper-entry:${name}')`;
+    });
+    let here = relative(bundleDir, file).split(sep).join('/');
+    code = code.replace(/\bimport\.meta\.url\b/g, `new URL(${JSON.stringify(here)}, import.meta.url).href`);
+    return code;
+  };
+  for (const { dir } of packages.values()) {
+    if (!existsSync(join(dir, 'dist'))) continue;
+    for (const f of files(join(dir, 'dist'))) {
+      if (f.endsWith('.js') && distOf(f) && !TMP.test(f)) transformed.set(f, transform(f));
+    }
+  }
+  const plugin = {
+    name: 'kasper',
+    setup(build) {
+      build.onResolve({ filter: /^kasper-entry:/ }, (a) => ({ path: `./${a.path.slice('kasper-entry:'.length)}.js`, external: true }));
+      build.onResolve({ filter: /^\./ }, (a) => {
+        const target = join(a.resolveDir, a.path);
+        if (!target.startsWith(vendorDir + sep)) return undefined;
+        return { path: relative(bundleDir, target).split(sep).join('/'), external: true };
+      });
+      build.onLoad({ filter: /\.js$/ }, (a) => (transformed.has(a.path) ? { contents: transformed.get(a.path), loader: 'js' } : undefined));
+    },
+  };
+  const tmp = `${bundleDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  const result = await esbuild.build({
+    entryPoints: entries, outdir: tmp, absWorkingDir: root, bundle: true, splitting: true, format: 'esm', platform: 'node',
+    target: 'node22', packages: 'external', chunkNames: 'chunk-[hash]', metafile: true, write: true, logLevel: 'error',
+    plugins: [plugin],
+    // A require the bundle leaves (Node's modules, npm packages, the entry points above) is
+    // resolved from the file it is in.
+    banner: { js: `import { createRequire as __kasperCreateRequire } from 'node:module';\nconst require = __kasperCreateRequire(import.meta.url);` },
+  });
+  /** Which packages each file of the bundle holds, for the start-up tests' tracer. */
+  const held = {};
+  for (const [out, { inputs }] of Object.entries(result.metafile.outputs)) {
+    const names = new Set();
+    for (const input of Object.keys(inputs)) {
+      const m = input.match(/^packages\/([^/]+)\//);
+      if (m) names.add(`@kasper/${m[1]}`);
+    }
+    held[out.split('/').pop()] = [...names].sort();
+  }
+  writeFileSync(join(tmp, 'packages.json'), JSON.stringify(held, null, 1));
+  const old = `${bundleDir}.old-${process.pid}`;
+  if (existsSync(bundleDir)) renameSync(bundleDir, old);
+  try {
+    renameSync(tmp, bundleDir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // another build put its own there meanwhile
+  }
+  rmSync(old, { recursive: true, force: true });
+  process.stdout.write(`kasper build: the command bundled into ${Object.keys(result.metafile.outputs).length} files\n`);
 }
