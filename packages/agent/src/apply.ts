@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog, LogLevel, Report } from '@kasper/catalog';
 import { Registry, SystemExecutor, detectHost, type Executor, type ProviderContext } from '@kasper/providers';
-import { writeFileAtomic } from '@kasper/files';
+import { jsonChunks, writeFileAtomic } from '@kasper/files';
 import { expandRecursiveSources, type SourceLister } from './generate.ts';
 import { loadPlugins } from './plugins.ts';
 import type { DeferredOptions } from './deferred.ts';
@@ -83,7 +83,11 @@ export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promi
     report.log('err', 'Kasper', `Applied the cached catalog because a fresh one could not be had: ${options.cachedCatalog}`);
   }
   mkdirSync(join(options.vardir, 'state'), { recursive: true });
-  writeFileAtomic(join(options.vardir, 'state', 'last_run_report.json'), `${JSON.stringify(report, null, 2)}\n`, 0o640);
+  // Written in pieces: the report of 1,000 changes is 1.6 MB of JSON, never one string here.
+  writeFileAtomic(join(options.vardir, 'state', 'last_run_report.json'), (function* () {
+    yield* jsonChunks(report);
+    yield '\n';
+  })(), 0o640);
   return report;
 }
 

@@ -4,12 +4,26 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export function writeFileAtomic(path: string, content: Buffer | string, mode?: number, owner?: { uid?: number; gid?: number }): void {
+export function writeFileAtomic(path: string, content: Buffer | string | Iterable<string>, mode?: number, owner?: { uid?: number; gid?: number }): void {
   const tmp = join(dirname(path), `.${basename(path)}.kasper-${randomBytes(6).toString('hex')}`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', 0o600);
-    writeSync(fd, typeof content === 'string' ? Buffer.from(content) : content);
+    // A string is encoded as it is written (no Buffer copy of it left for the collector), and
+    // pieces (a large report's JSON, jsonChunks) one after another, so the whole is never in memory.
+    if (typeof content === 'string' || Buffer.isBuffer(content)) writeAll(fd, content);
+    else {
+      // Gathered into writes of about 64 KiB: one system call per piece would cost more than the string saved.
+      let batch = '';
+      for (const piece of content) {
+        batch += piece;
+        if (batch.length >= 65536) {
+          writeAll(fd, batch);
+          batch = '';
+        }
+      }
+      if (batch) writeAll(fd, batch);
+    }
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -22,4 +36,15 @@ export function writeFileAtomic(path: string, content: Buffer | string, mode?: n
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** Writes all of `data` (a write may take fewer bytes than given). */
+function writeAll(fd: number, data: string | Buffer): void {
+  let buffer = typeof data === 'string' ? undefined : data;
+  if (typeof data === 'string') {
+    const written = writeSync(fd, data);
+    if (written === Buffer.byteLength(data)) return;
+    buffer = Buffer.from(data).subarray(written);
+  }
+  for (let at = 0; at < buffer!.length;) at += writeSync(fd, buffer!, at);
 }
