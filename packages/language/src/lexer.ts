@@ -65,6 +65,9 @@ const RE_HEREDOC_SPEC =
 
 class FatalLexError extends Error {}
 
+/** The text of each operator kind, by kind number, shared by its tokens. */
+const OP_IMAGES: (string | undefined)[] = [];
+
 /** The pattern of a heredoc's end line, by tag (most files use a few tags many times). */
 const END_LINES = new Map<string, RegExp>();
 
@@ -153,7 +156,8 @@ class Scanner {
 
   // ---- emitting ----
 
-  private emit(type: TokenType, start: number, end: number, value?: string): T.PToken {
+  /** A token over [start, end); `same` is a string its text may well be (then kept instead of a copy). */
+  private emit(type: TokenType, start: number, end: number, value?: string, same: string | undefined = value): T.PToken {
     let gs = start;
     let ge = end;
     if (this.map !== identity) {
@@ -161,9 +165,12 @@ class Scanner {
       ge = end > start ? this.map(end - 1) + 1 : gs;
     }
     const job = this.job;
+    // The text once where it can be: a value that is the token's own text (a name, a word) is its
+    // image too, and an operator's image its kind's.
+    const image = same !== undefined && same.length === ge - gs && job.text.startsWith(same, gs) ? same : job.text.slice(gs, ge);
     const token: T.PToken = {
       kind: type.idx,
-      image: job.text.slice(gs, ge),
+      image,
       startOffset: gs,
       endOffset: gs > ge - 1 ? gs : ge - 1,
       value,
@@ -177,7 +184,9 @@ class Scanner {
   private op(type: TokenType, len: number): void {
     const p = this.pos;
     this.pos = p + len;
-    this.emit(type, p, p + len);
+    // An operator's text is its kind's (`=>`, `->`): one string for all of them, not one each.
+    const token = this.emit(type, p, p + len, undefined, OP_IMAGES[type.idx]);
+    OP_IMAGES[type.idx] ??= token.image;
   }
 
   private error<C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end = start + 1): string {
