@@ -232,7 +232,8 @@ async function bundleCommand() {
   try {
     esbuild = await import('esbuild');
   } catch {
-    return; // (said once already, by vendor())
+    rmSync(bundleDir, { recursive: true, force: true }); // (no esbuild: said once already, by vendor())
+    return;
   }
   // npm packages are imported by name from the bundle's folder: only when no workspace package
   // has a copy of its own that its name would resolve to from its own folder.
@@ -283,16 +284,35 @@ async function bundleCommand() {
       build.onLoad({ filter: /\.js$/ }, (a) => (transformed.has(a.path) ? { contents: transformed.get(a.path), loader: 'js' } : undefined));
     },
   };
+  // What a build that stopped half-way left (its process gone).
+  for (const f of readdirSync(dirname(bundleDir))) {
+    const m = f.match(/^bundle\.(?:tmp|old)-(\d+)$/);
+    if (!m) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if (e.code === 'ESRCH') rmSync(join(dirname(bundleDir), f), { recursive: true, force: true });
+    }
+  }
   const tmp = `${bundleDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  const result = await esbuild.build({
-    entryPoints: entries, outdir: tmp, absWorkingDir: root, bundle: true, splitting: true, format: 'esm', platform: 'node',
-    target: 'node22', packages: 'external', chunkNames: 'chunk-[hash]', metafile: true, write: true, logLevel: 'error',
-    plugins: [plugin],
-    // A require the bundle leaves (Node's modules, npm packages, the entry points above) is
-    // resolved from the file it is in.
-    banner: { js: `import { createRequire as __kasperCreateRequire } from 'node:module';\nconst require = __kasperCreateRequire(import.meta.url);` },
-  });
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: entries, outdir: tmp, absWorkingDir: root, bundle: true, splitting: true, format: 'esm', platform: 'node',
+      target: 'node22', packages: 'external', chunkNames: 'chunk-[hash]', metafile: true, write: true, logLevel: 'warning',
+      plugins: [plugin],
+      // A require the bundle leaves (Node's modules, npm packages, the entry points above) is
+      // resolved from the file it is in.
+      banner: { js: `import { createRequire as __kasperCreateRequire } from 'node:module';\nconst require = __kasperCreateRequire(import.meta.url);` },
+    });
+  } catch (e) {
+    // The command still runs, unbundled (and the start-up tests fail, so it is seen).
+    process.stdout.write(`kasper build: the command could not be bundled, it runs unbundled: ${e.message}\n`);
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(bundleDir, { recursive: true, force: true });
+    return;
+  }
   /** Which packages each file of the bundle holds, for the start-up tests' tracer. */
   const held = {};
   for (const [out, { inputs }] of Object.entries(result.metafile.outputs)) {
