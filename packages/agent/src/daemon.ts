@@ -22,6 +22,7 @@ import { answerText, FileServer } from './fileserver.ts';
 import { AgentError, CertificateRefused, codeOf, raise, refused } from './messages.ts';
 import { pluginfactsync, pluginsync } from './plugins.ts';
 import { RunListener, agentSslPaths, type RunRequestEvent } from './listen.ts';
+import { RunClock } from './run-clock.ts';
 
 /** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
 export interface AgentConfig extends SettingsFor<'agent'> {
@@ -491,13 +492,13 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
 
   // Runs the master asks for (kasper run), in the order asked, each with its own id.
   const asked: RunRequestEvent[] = [];
-  let runNow: (() => void) | null = null;
-  const onHup = () => runNow?.();
+  const clock = new RunClock();
+  const onHup = () => clock.wake();
   // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left,
   // which would kill the daemon in the middle of a resource.
   const onTerm = () => {
     stopping = true;
-    runNow?.();
+    clock.wake();
   };
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', onTerm);
@@ -507,7 +508,7 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
     log: (level, message) => log(level, 'Kasper', message),
     onRun: (run) => {
       asked.push(run);
-      runNow?.();
+      clock.wake();
     },
   }) : undefined;
   listener?.start();
@@ -519,15 +520,7 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
       if (stopping) break;
       next = asked.shift();
       if (next) continue;
-      const wait = (config.runinterval + Math.random() * config.splay) * 1000;
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, wait);
-        runNow = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      runNow = null;
+      await clock.sleep(config.runinterval, config.splay);
       next = asked.shift();
     }
   } finally {

@@ -12,6 +12,7 @@ import type { LogLevel } from '@kasper/catalog';
 import type { SettingsFor } from '@kasper/settings';
 import { RunListener, agentSslPaths, type RunRequestEvent } from './listen.ts';
 import { openRunLog } from './run-log.ts';
+import { RunClock } from './run-clock.ts';
 
 export interface SuperviseOptions extends SettingsFor<'agent'> {
   /**
@@ -54,19 +55,19 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
   });
 
   const asked: RunRequestEvent[] = [];
-  let runNow: (() => void) | null = null;
+  const clock = new RunClock();
   // SIGHUP during a run asks for one more as soon as it ends: the run process prints its summary
   // a moment before it exits, and a signal sent on seeing it must not be lost.
   let hupDuringRun = false;
   const onHup = () => {
-    if (runNow) runNow();
+    if (clock.waiting) clock.wake();
     else hupDuringRun = true;
   };
   // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left.
   const onTerm = () => {
     stopping = true;
     child?.kill('SIGTERM');
-    runNow?.();
+    clock.wake();
   };
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', onTerm);
@@ -78,7 +79,7 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
       log: (level, message) => log(level, message),
       onRun: (run) => {
         asked.push(run);
-        runNow?.();
+        clock.wake();
       },
     });
     listener.start();
@@ -104,15 +105,7 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
         hupDuringRun = false;
         continue;
       }
-      const wait = (options.runinterval + Math.random() * options.splay) * 1000;
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, wait);
-        runNow = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      runNow = null;
+      await clock.sleep(options.runinterval, options.splay);
       next = asked.shift();
     }
   } finally {
