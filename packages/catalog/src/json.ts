@@ -41,7 +41,7 @@ function plain(v: CatalogValue): unknown {
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = plain(x);
+    for (const k of Object.keys(v)) o[k] = plain(v[k]);
     return o;
   }
   return v;
@@ -56,7 +56,9 @@ export function resourceToJson(r: CatalogResource): ResourceJson {
   if (r.kind !== undefined) out.kind = r.kind;
   if (r.parameters.size > 0) {
     const p: Record<string, unknown> = {};
-    for (const [k, v] of r.parameters) p[k] = plain(v);
+    r.parameters.forEach((v, k) => {
+      p[k] = plain(v);
+    });
     out.parameters = p;
   }
   if (r.sensitiveParameters?.length) out.sensitive_parameters = r.sensitiveParameters;

@@ -297,12 +297,12 @@ export class Compilation implements EvaluationHost {
       if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
       const moduleType = r.kind === 'custom' ? rubyTypeAttributes(this.loader, r.type.toLowerCase()) : null;
       if (r.kind === 'custom' && !moduleType) continue;
-      for (const name of r.params.keys()) {
+      r.params.forEach((_v, name) => {
         const ok = moduleType
           ? moduleType.has(name) || METAPARAMETERS.has(name) || name === 'name'
           : builtinTypeTakes(r.type, name);
         if (ok === false) throw raise('KSP-RES-019', { name, ref: r.ref }, r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined);
-      }
+      });
     }
   }
 
@@ -313,7 +313,7 @@ export class Compilation implements EvaluationHost {
    */
   private inheritScopeTags(): void {
     for (const r of this.table.all) {
-      if (r.declaredIn) for (const t of r.declaredIn.tags) r.tags.add(t);
+      if (r.declaredIn) r.declaredIn.tags.forEach((t) => r.tags.add(t));
     }
   }
 
@@ -382,7 +382,14 @@ export class Compilation implements EvaluationHost {
     }
     const names = ['audit', 'loglevel', 'noop', 'schedule', 'tag'];
     const data = new Map<ResourceState, Map<string, Value>>();
-    const own = (r: ResourceState) => new Map(names.filter((n) => r.params.get(n) !== undefined).map((n) => [n, r.params.get(n)] as [string, Value]));
+    const own = (r: ResourceState) => {
+      const m = new Map<string, Value>();
+      for (const n of names) {
+        const v = r.params.get(n);
+        if (v !== undefined) m.set(n, v);
+      }
+      return m;
+    };
     const queue: ResourceState[] = [this.mainClass];
     const seen = new Set<ResourceState>(queue);
     // An index, not shift(): shifting a long array moves all of it (10,000 collected resources took a quarter second).
@@ -390,9 +397,13 @@ export class Compilation implements EvaluationHost {
       const source = queue[next];
       const sourceData = data.get(source) ?? own(source);
       for (const target of children.get(source) ?? []) {
-        for (const [k, v] of sourceData) if (target.params.get(k) === undefined) target.params.set(k, v);
-        data.set(target, new Map([...sourceData, ...own(target)]));
-        for (const t of source.tags) target.tags.add(t);
+        sourceData.forEach((v, k) => {
+          if (target.params.get(k) === undefined) target.params.set(k, v);
+        });
+        // What the target passes on: the source's, and its own over them (the same map when it sets none).
+        const targetOwn = own(target);
+        data.set(target, targetOwn.size ? new Map([...sourceData, ...targetOwn]) : sourceData);
+        source.tags.forEach((t) => target.tags.add(t));
         if (!seen.has(target)) {
           seen.add(target);
           queue.push(target);

@@ -113,10 +113,12 @@ export class Declarations {
     r.exported = form === 'exported';
     if (titleValue !== undefined && typeof titleValue !== 'string') r.titleValue = titleValue;
     // A parameter is placed where its attribute is written (Puppet reports errors about it there).
-    for (const [k, v] of params) this.table.setParam(r, k, v, frame, places?.get(k) ?? body);
+    params.forEach((v, k) => this.table.setParam(r, k, v, frame, places?.get(k) ?? body));
     // Resource defaults (`File { … }`) that are in effect now, in this scope and the scopes
     // that declared it: Puppet applies them when the resource is created.
-    for (const [k, v] of this.defaults.for(type.toLowerCase(), frame.scope)) if (!r.params.has(k)) this.table.setParam(r, k, v, frame, body);
+    this.defaults.for(type.toLowerCase(), frame.scope).forEach((v, k) => {
+      if (!r.params.has(k)) this.table.setParam(r, k, v, frame, body);
+    });
     this.aliasUniquenessKey(r, frame, body);
     r.addAutomaticTags();
     r.declaredIn = frame.container;
@@ -185,6 +187,7 @@ export class Declarations {
 /** Where each attribute of a resource body is written (`default:` body first, overridden by the body's own). */
 function attributePlaces(ops: A.AttributeOp[], defaults?: A.AttributeOp[]): Map<string, A.Range> {
   const out = new Map<string, A.Range>();
-  for (const op of [...(defaults ?? []), ...ops]) if (op.kind === 'AttributeOperation') out.set(op.name, op);
+  if (defaults) for (let i = 0; i < defaults.length; i++) if (defaults[i].kind === 'AttributeOperation') out.set((defaults[i] as A.AttributeOperation).name, defaults[i]);
+  for (let i = 0; i < ops.length; i++) if (ops[i].kind === 'AttributeOperation') out.set((ops[i] as A.AttributeOperation).name, ops[i]);
   return out;
 }

@@ -6,7 +6,7 @@ import type * as A from '@kasper/language';
 import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { normalizeName, type Loader } from './loader.ts';
-import { referenceString, sourceOf, type ResourceState } from './resources.ts';
+import { placeText, referenceString, sourceOf, type ResourceState } from './resources.ts';
 import type { ResourceTable } from './resource-table.ts';
 import type { Scope } from './scope.ts';
 import { ResourceType, describe } from './types/index.ts';
@@ -152,7 +152,7 @@ export class Overrides {
     if (setBy === undefined || this.isSubclassOf(here, setBy)) return;
     if (setBy === here && this.defaults && puppetEquals(this.defaults.for(r.type.toLowerCase(), frame.scope).get(param), current)) return;
     const where = r.paramSetBy.get(param);
-    throw errorAt('KSP-RES-016', { ref: r.ref, parameter: param, where: where ? ` at ${where}` : '', setter: setBy ? `class ${setBy}` : 'the main manifest' }, frame, at);
+    throw errorAt('KSP-RES-016', { ref: r.ref, parameter: param, where: where ? ` at ${placeText(where)}` : '', setter: setBy ? `class ${setBy}` : 'the main manifest' }, frame, at);
   }
 
   /**

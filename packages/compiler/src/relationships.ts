@@ -9,6 +9,7 @@ import { errorAt, type Frame } from './frame.ts';
 import type { Evaluator } from './evaluator.ts';
 import { Collector } from './collectors.ts';
 import { referenceString, type ResourceState } from './resources.ts';
+import { locate } from './loader.ts';
 import type { ResourceTable } from './resource-table.ts';
 import { classType, describe, resourceType } from './types/index.ts';
 import type { Value } from './values.ts';
@@ -62,6 +63,8 @@ export class Relationships {
    * (the resource's place for one an arrow or a function set).
    */
   checkReferences(r: ResourceState): void {
+    // Most resources have no relationship metaparameter: looked up, not found by walking every parameter.
+    if (!r.params.has('before') && !r.params.has('notify') && !r.params.has('require') && !r.params.has('subscribe')) return;
     for (const [p, v] of r.params) {
       if (v === undefined || !RELATIONSHIP_PARAMETERS.includes(p as (typeof RELATIONSHIP_PARAMETERS)[number])) continue;
       for (const x of (Array.isArray(v) ? v : [v]).flat(Infinity as 1)) {
@@ -71,8 +74,7 @@ export class Relationships {
         // A virtual resource counts: Puppet checks before it drops unrealized resources.
         if (!target) {
           const set = r.paramSetBy.get(p);
-          const i = set?.lastIndexOf(':') ?? -1;
-          const where = set && i > 0 ? { file: set.slice(0, i), line: Number(set.slice(i + 1)), column: 0 } : r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined;
+          const where = set ? { ...locate(set.file, set.offset), column: 0 } : r.file ? { file: r.file, line: r.line ?? 0, column: 0 } : undefined;
           throw raise('KSP-RES-010', { ref, parameter: p, resource: r.ref }, where);
         }
       }

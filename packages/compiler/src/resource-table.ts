@@ -3,7 +3,6 @@
 import type * as A from '@kasper/language';
 import { namevarFromTitle, refKey, VALID_TAG } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
-import { locate } from './loader.ts';
 import { ResourceState, addTag, sourceOf, type ResourceKind } from './resources.ts';
 import type { Scope } from './scope.ts';
 import type { Value } from './values.ts';
@@ -68,8 +67,7 @@ export class ResourceTable {
       }
     }
     r.params.set(name, value);
-    const p = locate(frame.file, at.start);
-    r.paramSetBy.set(name, `${p.file}:${p.line}`);
+    r.paramSetBy.set(name, { file: frame.file, offset: at.start });
     r.paramSource.set(name, sourceOf(frame.container));
   }
 
@@ -77,8 +75,7 @@ export class ResourceTable {
   placeParams(r: ResourceState, places: Map<string, A.Range>, frame: Frame): void {
     for (const [name, at] of places) {
       if (!r.params.has(name)) continue;
-      const p = locate(frame.file, at.start);
-      r.paramSetBy.set(name, `${p.file}:${p.line}`);
+      r.paramSetBy.set(name, { file: frame.file, offset: at.start });
     }
   }
 }

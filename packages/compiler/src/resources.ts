@@ -1,8 +1,21 @@
 // Resources while a catalog is being compiled, and their conversion into the catalog.
 import { Catalog, CatalogFloat, capitalizeType, catalogInteger, deferredData, PTYPE_KEY, PVALUE_KEY, refKey, richScalarData, sensitiveData, VALID_TAG, type CatalogValue } from '@kasper/catalog';
+import { locate, type SourceFile } from './loader.ts';
 import type { Scope } from './scope.ts';
 import { DEFAULT, PBinary, PDeferred, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, isType, type Value } from './values.ts';
 import { ClassType, IntegerType, ResourceType, formatDeferred, formatValue, shownAttributes, typeByName } from './types/index.ts';
+
+/** Where a parameter was set: a file and an offset in it (see placeText). */
+export interface ParamPlace {
+  readonly file: SourceFile;
+  readonly offset: number;
+}
+
+/** `file:line` of a place a parameter was set. */
+export function placeText(p: ParamPlace): string {
+  const at = locate(p.file, p.offset);
+  return `${at.file}:${at.line}`;
+}
 
 export type ResourceKind = 'builtin' | 'define' | 'class' | 'node' | 'stage' | 'custom';
 
@@ -12,8 +25,11 @@ export class ResourceState {
   readonly title: string;
   readonly kind: ResourceKind;
   readonly params = new Map<string, Value>();
-  /** Where each parameter was set, to report conflicting overrides. */
-  readonly paramSetBy = new Map<string, string>();
+  /**
+   * Where each parameter was set, to report conflicting overrides: the file and offset, turned
+   * into `file:line` (placeText) only when an error names it — most parameters are never named.
+   */
+  readonly paramSetBy = new Map<string, ParamPlace>();
   /** The class or define whose code set each parameter, for override rules. */
   readonly paramSource = new Map<string, string>();
   readonly tags = new Set<string>();
@@ -81,6 +97,7 @@ const TAG = VALID_TAG;
 /** Adds a tag (lower-cased) and, for qualified names, each of their segments, as Puppet does. */
 export function addTag(tags: Set<string>, tag: string): void {
   const t = tag.toLowerCase();
+  if (tags.has(t)) return; // valid, and its segments added, when it was added
   if (!TAG.test(t)) return;
   tags.add(t);
   if (t.includes('::')) for (const seg of t.split('::')) if (seg) tags.add(seg);
@@ -267,8 +284,10 @@ export function buildCatalog(
     if (!inCatalog(r)) continue;
     const parameters = new Map<string, CatalogValue>();
     const sensitive: string[] = [];
-    for (const [k, v] of r.params) {
-      if (v === undefined) continue;
+    // forEach, not for…of: no iterator result and [key, value] pair per parameter (a one-shot
+    // compile runs without TurboFan, which would have optimised them away).
+    r.params.forEach((v, k) => {
+      if (v === undefined) return;
       if (v instanceof PSensitive || (options.secrets?.length && holdsSecret(v, options.secrets))) sensitive.push(k);
       // Without rich data, a Deferred, SemVer, Binary … becomes its text, with Puppet's warning.
       const cv = options.richData === false
@@ -279,7 +298,7 @@ export function buildCatalog(
         })
         : toCatalogValue(v);
       if (cv !== undefined) parameters.set(k, cv);
-    }
+    });
     catalog.add({ type: r.type, title: r.title, tags: [...r.tags], file: r.file, line: r.line, exported: r.exported, kind: r.declaredAsResource ? 'class' : CATALOG_KIND[r.kind], parameters, sensitiveParameters: sensitive.length ? sensitive : undefined,
       ...(r.exported && !r.virtual ? { collected: true } : {}) });
   }
