@@ -208,10 +208,20 @@ export class Hiera {
     return { merge: { strategy: 'first' } };
   }
 
+  /** `join(datadir, path)`, remembered: the same few data files are named by every lookup. */
+  private dataPath(datadir: string, path: string): string {
+    const key = `${datadir}\0${path}`;
+    let file = this.joined.get(key);
+    if (file === undefined) this.joined.set(key, (file = join(datadir, path)));
+    return file;
+  }
+
+  private readonly joined = new Map<string, string>();
+
   private dataFiles(layer: Layer, scope: HieraScope): { file: string; level: Level }[] {
     const out: { file: string; level: Level }[] = [];
     for (const level of layer.levels) {
-      for (const p of level.paths) out.push({ file: join(level.datadir, this.interpolateString(p, scope)), level });
+      for (const p of level.paths) out.push({ file: this.dataPath(level.datadir, this.interpolateString(p, scope)), level });
       for (const g of level.globs) out.push(...expandGlob(join(level.datadir, this.interpolateString(g, scope))).map((file) => ({ file, level })));
       if (level.mappedPaths) {
         const [varName, key, template] = level.mappedPaths;
@@ -325,6 +335,8 @@ function stringify(v: Value): string {
 
 /** Splits `a.b."c.d"` into ['a', 'b', 'c.d']. */
 export function splitKey(key: string): string[] {
+  // Most keys have neither dots nor quotes: themselves, without building them a character at a time.
+  if (key.indexOf('.') < 0 && key.indexOf('"') < 0 && key.indexOf("'") < 0) return [key];
   const out: string[] = [];
   let cur = '';
   let quote: string | null = null;

@@ -147,7 +147,7 @@ export class Overrides {
   private checkOverrideSource(r: ResourceState, param: string, frame: Frame, at: A.Range): void {
     const current = r.params.get(param);
     if (current === undefined) return;
-    const setBy = r.paramSource.get(param);
+    const setBy = r.paramSource(param);
     const here = sourceOf(frame.container);
     if (setBy === undefined || this.isSubclassOf(here, setBy)) return;
     if (setBy === here && this.defaults && puppetEquals(this.defaults.for(r.type.toLowerCase(), frame.scope).get(param), current)) return;

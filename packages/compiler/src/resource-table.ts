@@ -3,7 +3,7 @@
 import type * as A from '@kasper/language';
 import { namevarFromTitle, refKey, VALID_TAG } from '@kasper/catalog';
 import { errorAt, type Frame } from './frame.ts';
-import { ResourceState, addTag, sourceOf, type ResourceKind } from './resources.ts';
+import { ResourceState, addTag, type ResourceKind } from './resources.ts';
 import type { Scope } from './scope.ts';
 import type { Value } from './values.ts';
 
@@ -67,15 +67,14 @@ export class ResourceTable {
       }
     }
     r.params.set(name, value);
-    r.paramSetBy.set(name, { file: frame.file, offset: at.start });
-    r.paramSource.set(name, sourceOf(frame.container));
+    r.paramSetBy.set(name, { file: frame.file, offset: at.start, by: frame.container });
   }
 
   /** Records the attributes' places for parameters set from them (a class declared resource-like). */
   placeParams(r: ResourceState, places: Map<string, A.Range>, frame: Frame): void {
     for (const [name, at] of places) {
       if (!r.params.has(name)) continue;
-      r.paramSetBy.set(name, { file: frame.file, offset: at.start });
+      r.paramSetBy.set(name, { file: frame.file, offset: at.start, by: r.paramSetBy.get(name)?.by ?? null });
     }
   }
 }

@@ -5,10 +5,12 @@ import type { Scope } from './scope.ts';
 import { DEFAULT, PBinary, PDeferred, PObject, PRegexp, PSemVer, PSemVerRange, PSensitive, PTimespan, PTimestamp, PURI, isType, type Value } from './values.ts';
 import { ClassType, IntegerType, ResourceType, formatDeferred, formatValue, shownAttributes, typeByName } from './types/index.ts';
 
-/** Where a parameter was set: a file and an offset in it (see placeText). */
+/** Where a parameter was set: a file and an offset in it (see placeText), and by whom. */
 export interface ParamPlace {
   readonly file: SourceFile;
   readonly offset: number;
+  /** The class, define or node whose code set it (its sourceOf is Puppet's "source", for override rules); null when not known. */
+  readonly by: ResourceState | null;
 }
 
 /** `file:line` of a place a parameter was set. */
@@ -27,11 +29,10 @@ export class ResourceState {
   readonly params = new Map<string, Value>();
   /**
    * Where each parameter was set, to report conflicting overrides: the file and offset, turned
-   * into `file:line` (placeText) only when an error names it — most parameters are never named.
+   * into `file:line` (placeText) only when an error names it — most parameters are never named —
+   * and the class or define whose code set it, for override rules (paramSource).
    */
   readonly paramSetBy = new Map<string, ParamPlace>();
-  /** The class or define whose code set each parameter, for override rules. */
-  readonly paramSource = new Map<string, string>();
   readonly tags = new Set<string>();
   file: string | undefined;
   line: number | undefined;
@@ -65,6 +66,12 @@ export class ResourceState {
     this.kind = kind;
     this.scope = scope;
     this.container = container;
+  }
+
+  /** The class or define whose code set a parameter (sourceOf it), for override rules. */
+  paramSource(name: string): string | undefined {
+    const by = this.paramSetBy.get(name)?.by;
+    return by ? sourceOf(by) : undefined;
   }
 
   get ref(): string {
