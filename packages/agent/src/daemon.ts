@@ -5,6 +5,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { X509Certificate, createPrivateKey, randomUUID } from 'node:crypto';
 import { request } from 'node:https';
+import type { ClientRequest } from 'node:http';
+import { once } from 'node:events';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { parseCatalog, Report, type Catalog, type LogLevel } from '@kasper/catalog';
@@ -12,7 +14,7 @@ import { parseCatalog, Report, type Catalog, type LogLevel } from '@kasper/catal
 // protocol (docs/architecture.md records the exception). Loaded only when a key or CSR is made.
 import type { CsrOptions } from '@kasper/ca';
 import type { SettingsFor } from '@kasper/settings';
-import { writeFileAtomic } from '@kasper/files';
+import { jsonChunks, writeFileAtomic } from '@kasper/files';
 import { applyCatalog, exitCodeOf } from './apply.ts';
 import { openRunLog } from './run-log.ts';
 import { isRevoked } from './crl.ts';
@@ -60,7 +62,11 @@ interface HttpResult {
 }
 
 export interface CallOptions {
-  body?: string | Buffer;
+  /**
+   * A function giving the body's pieces is sent as they come (chunked), never one string: a
+   * report of 1,000 changes is over a megabyte of JSON. A function, so that a try again has them again.
+   */
+  body?: string | Buffer | (() => Iterable<string>);
   /** The body's media type: `application/json` unless said. */
   contentType?: string;
   /** What the answer may be: `application/json` unless said. */
@@ -92,6 +98,19 @@ function readableTlsError(e: Error, server: string, sentCert: boolean): Error {
     return raise('KSP-AGENT-002', { server, reason: tlsReason(m) }, undefined, e);
   }
   return e;
+}
+
+/** A body written as its pieces come, about 64 KiB at a time, waiting while the socket is behind. */
+async function sendPieces(req: ClientRequest, pieces: Iterable<string>): Promise<void> {
+  let pending = '';
+  for (const piece of pieces) {
+    pending += piece;
+    if (pending.length < 65_536) continue;
+    const more = req.write(pending);
+    pending = '';
+    if (!more) await once(req, 'drain');
+  }
+  req.end(pending);
 }
 
 export class MasterClient {
@@ -161,7 +180,8 @@ export class MasterClient {
       });
       req.on('timeout', () => req.destroy(raise('KSP-AGENT-004')));
       req.on('error', (e) => reject(readableTlsError(e, server, auth && existsSync(this.certPath))));
-      if (body !== undefined) req.end(body);
+      if (typeof body === 'function') sendPieces(req, body()).catch((e: Error) => req.destroy(e));
+      else if (body !== undefined) req.end(body);
       else req.end();
     });
   }
@@ -318,6 +338,26 @@ export function catalogForm(certname: string, facts: Record<string, unknown>, en
 }
 
 /**
+ * The node's catalog from the master, kept in the cache for a run that cannot have one. A function
+ * of its own so that the answer (its text and buffers, 0.7 MB for 1,000 files) is garbage as soon
+ * as the catalog is parsed: an async function's locals stay alive until it returns, and the run
+ * applies the catalog before it returns.
+ */
+async function fetchCatalog(client: MasterClient, config: AgentConfig, facts: Record<string, unknown>, environment: string, transactionUuid: string): Promise<Catalog> {
+  const r = await client.call('POST', `/puppet/v3/catalog/${config.certname}?environment=${encodeURIComponent(environment)}`, {
+    body: catalogForm(config.certname, facts, environment, transactionUuid), contentType: 'application/x-www-form-urlencoded',
+    // As Puppet 7's agent asks: rich data first, or puppetserver turns Deferred values into Strings.
+    accept: 'application/vnd.puppet.rich+json, application/json',
+  });
+  if (r.status !== 200) throw raise('KSP-AGENT-009', { status: r.status, answer: answerText(r) });
+  // Parsed before it is cached: a catalog that cannot be read does not replace the cached one.
+  const catalog = parseCatalog(r.body.toString());
+  mkdirSync(join(cachedCatalogPath(config), '..'), { recursive: true });
+  writeFileAtomic(cachedCatalogPath(config), r.body, 0o640);
+  return catalog;
+}
+
+/**
  * One agent run: node → plugins and external facts → facts → catalog (or the cached one) →
  * apply → report. `asked`: the run the master asked for (kasper run): its transaction_uuid (so
  * the report answers it), job id, noop and environment.
@@ -375,16 +415,7 @@ export async function agentRun(settings: AgentConfig, client: MasterClient, aske
     let catalog: Catalog | undefined;
     let usedCache: string | undefined;
     try {
-      const r = await client.call('POST', `/puppet/v3/catalog/${config.certname}?${q(environment)}`, {
-        body: catalogForm(config.certname, facts, environment, transactionUuid), contentType: 'application/x-www-form-urlencoded',
-        // As Puppet 7's agent asks: rich data first, or puppetserver turns Deferred values into Strings.
-        accept: 'application/vnd.puppet.rich+json, application/json',
-      });
-      if (r.status !== 200) throw raise('KSP-AGENT-009', { status: r.status, answer: answerText(r) });
-      const text = r.body.toString();
-      catalog = parseCatalog(text);
-      mkdirSync(join(cachedCatalogPath(config), '..'), { recursive: true });
-      writeFileAtomic(cachedCatalogPath(config), text, 0o640);
+      catalog = await fetchCatalog(client, config, facts, environment, transactionUuid);
     } catch (e) {
       const why = (e as Error).message;
       if (!existsSync(cachedCatalogPath(config))) return failure(raise('KSP-AGENT-020', { reason: why }, undefined, e));
@@ -412,7 +443,7 @@ export async function agentRun(settings: AgentConfig, client: MasterClient, aske
       digestAlgorithm: config.digest_algorithm,
     });
     try {
-      const r = await client.call('PUT', `/puppet/v3/report/${config.certname}?${q(report.environment || environment)}`, { body: JSON.stringify(report) });
+      const r = await client.call('PUT', `/puppet/v3/report/${config.certname}?${q(report.environment || environment)}`, { body: () => jsonChunks(report, 2, true) });
       if (r.status >= 300) say('warning', `The master did not store the report: HTTP ${r.status} ${answerText(r)}`);
     } catch (e) {
       say('warning', `Could not send the report: ${(e as Error).message}`);

@@ -5,9 +5,12 @@
 // (JSON text has no line break inside a string), toJSON is called as JSON.stringify calls it, and
 // what it cannot show (undefined, functions, symbols) is left out of objects and null in arrays.
 
-/** The pieces of `JSON.stringify(value, null, 2)`, objects and arrays split down to `depth` levels. */
-export function* jsonChunks(value: unknown, depth = 2): Generator<string> {
-  yield* piece(jsonValue(value, ''), depth, '');
+/**
+ * The pieces of `JSON.stringify(value, null, 2)`, objects and arrays split down to `depth` levels;
+ * with `compact`, of `JSON.stringify(value)` (what goes over the wire: a report sent to the master).
+ */
+export function* jsonChunks(value: unknown, depth = 2, compact = false): Generator<string> {
+  yield* piece(jsonValue(value, ''), depth, compact ? undefined : '');
 }
 
 /** What JSON.stringify shows of a value: its toJSON's result, when it has one. */
@@ -18,33 +21,41 @@ function jsonValue(value: unknown, key: string): unknown {
 
 const shown = (v: unknown) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
 
-function* piece(v: unknown, depth: number, indent: string): Generator<string> {
+/** `indent` undefined: compact (no line breaks, no spaces), as JSON.stringify without its `space`. */
+function* piece(v: unknown, depth: number, indent: string | undefined): Generator<string> {
   if (depth <= 0 || v === null || typeof v !== 'object') {
+    if (indent === undefined) {
+      yield JSON.stringify(v) ?? 'null';
+      return;
+    }
     const text = JSON.stringify(v, null, 2) ?? 'null';
     yield indent ? text.replace(/\n/g, `\n${indent}`) : text;
     return;
   }
-  const inner = `${indent}  `;
+  const inner = indent === undefined ? undefined : `${indent}  `;
+  // Where a line break and indentation go in the pretty form (nothing in the compact one).
+  const brk = (at: string | undefined) => (at === undefined ? '' : `\n${at}`);
+  const colon = indent === undefined ? ':' : ': ';
   if (Array.isArray(v)) {
     if (v.length === 0) {
       yield '[]';
       return;
     }
     for (let i = 0; i < v.length; i++) {
-      yield `${i ? ',' : '['}\n${inner}`;
+      yield `${i ? ',' : '['}${brk(inner)}`;
       const member = jsonValue(v[i], String(i));
       yield* shown(member) ? piece(member, depth - 1, inner) : ['null'];
     }
-    yield `\n${indent}]`;
+    yield `${brk(indent)}]`;
     return;
   }
   let first = true;
   for (const [k, raw] of Object.entries(v as Record<string, unknown>)) {
     const member = jsonValue(raw, k);
     if (!shown(member)) continue;
-    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(k)}: `;
+    yield `${first ? '{' : ','}${brk(inner)}${JSON.stringify(k)}${colon}`;
     first = false;
     yield* piece(member, depth - 1, inner);
   }
-  yield first ? '{}' : `\n${indent}}`;
+  yield first ? '{}' : `${brk(indent)}}`;
 }

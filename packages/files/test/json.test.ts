@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonChunks, writeFileAtomic } from '../src/index.ts';
 
-const same = (value: unknown, depth?: number) => assert.equal([...jsonChunks(value, depth)].join(''), JSON.stringify(value, null, 2) ?? 'null');
+const same = (value: unknown, depth?: number) => {
+  assert.equal([...jsonChunks(value, depth)].join(''), JSON.stringify(value, null, 2) ?? 'null');
+  // The compact form is JSON.stringify(value)'s.
+  assert.equal([...jsonChunks(value, depth, true)].join(''), JSON.stringify(value) ?? 'null');
+};
 
 test('what JSON.stringify leaves out, nulls or converts is the same in pieces', () => {
   same({});
@@ -39,7 +43,10 @@ test('generated documents come out as JSON.stringify writes them', () => {
   };
   for (let i = 0; i < 500; i++) {
     const doc = gen(5);
-    for (const depth of [0, 1, 2, 4]) assert.equal([...jsonChunks(doc, depth)].join(''), JSON.stringify(doc, null, 2) ?? 'null', `seed ${seed}, document ${i}, depth ${depth}`);
+    for (const depth of [0, 1, 2, 4]) {
+      assert.equal([...jsonChunks(doc, depth)].join(''), JSON.stringify(doc, null, 2) ?? 'null', `seed ${seed}, document ${i}, depth ${depth}`);
+      assert.equal([...jsonChunks(doc, depth, true)].join(''), JSON.stringify(doc) ?? 'null', `seed ${seed}, document ${i}, depth ${depth}, compact`);
+    }
   }
 });
 
