@@ -238,7 +238,7 @@ export class Classes {
         else throw errorAt('KSP-CLASS-003', { resource: what, parameter: p.name }, outer, at);
       }
       if (p.typeExpr) {
-        const t = evaluator.evaluate(p.typeExpr, inner);
+        const t = evaluator.evaluateType(p.typeExpr, inner);
         if (isType(t) && !t.isInstance(v)) {
           throw errorAt('KSP-CLASS-009', { resource: what, parameter: p.name, mismatch: describeMismatch(t, v) }, outer, at);
         }
@@ -249,7 +249,7 @@ export class Classes {
   }
 
   private acceptsUndef(typeExpr: A.Expression, frame: Frame): boolean {
-    const t = this.o.evaluator.evaluate(typeExpr, frame);
+    const t = this.o.evaluator.evaluateType(typeExpr, frame);
     return isType(t) && t.isInstance(undefined);
   }
 }

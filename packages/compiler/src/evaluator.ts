@@ -468,7 +468,7 @@ export class Evaluator {
   }
 
   private checkReturn(typeExpr: A.Expression, v: Value, frame: Frame, at: A.Range): void {
-    const t = this.evaluate(typeExpr, frame);
+    const t = this.evaluateType(typeExpr, frame);
     if (isType(t) && !t.isInstance(v)) {
       throw this.error('KSP-EVAL-026', { mismatch: describeMismatch(t, v) }, frame, at);
     }
@@ -500,7 +500,7 @@ export class Evaluator {
       else if (i < args.length) v = args[i];
       else v = p.value ? this.evaluate(p.value, frame) : undefined;
       if (p.typeExpr) {
-        const t = this.evaluate(p.typeExpr, frame);
+        const t = this.evaluateType(p.typeExpr, frame);
         const check = p.capturesRest && Array.isArray(v) ? v : [v];
         for (const x of check) {
           if (isType(t) && !t.isInstance(x)) {
@@ -514,10 +514,52 @@ export class Evaluator {
 
   // ---------------------------------------------------------------- types
 
+  /**
+   * A parameter's or return's type expression. One that names only built-in types with literal
+   * parameters (`String`, `Integer[1, 65535]`, `Hash[String, Array[String]]`) has the same value
+   * wherever and whenever it is evaluated: it is evaluated once per expression (per parsed file),
+   * not again for every instance of a defined type or every call.
+   */
+  evaluateType(e: A.Expression, frame: Frame): Value {
+    const hit = STATIC_TYPES.get(e);
+    if (hit !== undefined) return hit;
+    const v = this.evaluate(e, frame);
+    if (isType(v) && isStaticTypeExpression(e)) STATIC_TYPES.set(e, v);
+    return v;
+  }
+
   resolveTypeName(name: string): Value {
     const builtin = typeByName(name);
     if (builtin) return builtin;
     return this.host.resolveTypeReference(name);
+  }
+}
+
+/** The values of static type expressions (evaluateType), by expression. */
+const STATIC_TYPES = new WeakMap<A.Expression, Value>();
+
+/**
+ * Built-in types whose values are immutable and the same in every compilation (no resource,
+ * class, Object, Init or Runtime type: those name or hold what a compilation defines).
+ */
+const STATIC_TYPE_NAMES = new Set([
+  'Any', 'Undef', 'Default', 'Boolean', 'Numeric', 'Scalar', 'ScalarData', 'Data', 'RichData', 'Integer', 'Float', 'String',
+  'Enum', 'Collection', 'Array', 'Hash', 'Tuple', 'Struct', 'Optional', 'NotUndef', 'Variant', 'Sensitive',
+]);
+
+/** Whether a type expression names only STATIC_TYPE_NAMES, with numbers, strings and such types as parameters. */
+function isStaticTypeExpression(e: A.Expression): boolean {
+  switch (e.kind) {
+    case 'QualifiedReference': return STATIC_TYPE_NAMES.has(e.value);
+    case 'LiteralNumber':
+    case 'LiteralString':
+      return true;
+    case 'AccessExpression':
+      return e.target.kind === 'QualifiedReference' && STATIC_TYPE_NAMES.has(e.target.value) && e.keys.every(isStaticTypeExpression);
+    case 'LiteralHash':
+      return e.entries.every((x) => isStaticTypeExpression(x.key) && isStaticTypeExpression(x.value));
+    default:
+      return false;
   }
 }
 

@@ -55,7 +55,7 @@ export class Templates {
         else if (p.value) v = this.evaluator.evaluate(p.value, frame);
         else throw errorAt('KSP-TEMPLATE-004', { file, name: p.name }, caller, at);
         if (p.typeExpr) {
-          const t = this.evaluator.evaluate(p.typeExpr, frame);
+          const t = this.evaluator.evaluateType(p.typeExpr, frame);
           if (isType(t) && !t.isInstance(v)) throw errorAt('KSP-TEMPLATE-005', { file, name: p.name, value: formatValue(v) }, caller, at);
         }
         scope.set(p.name, v);
