@@ -1,5 +1,5 @@
 // What the package keeps in the user's cache folder besides the VM snapshot: module types'
-// metadata (type-cache.ts) and compiled templates (erb.ts). Entries are text files whose first
+// metadata (type-cache.ts), compiled templates (erb.ts) and compiled function files (functions.ts). Entries are text files whose first
 // line is the SHA-256 of the rest, written atomically (@kasper/files) in a private folder
 // ($XDG_CACHE_HOME/kasper, or ~/.cache/kasper, or configureRuby's cacheDir); one that is
 // unreadable or does not match its checksum is treated as missing. Every entry's key includes
@@ -39,7 +39,7 @@ export function cacheVersion(): string {
     }
     const shim = join(HERE, 'ruby');
     for (const f of readdirSync(shim).filter((n) => n.endsWith('.rb')).sort()) h.update(`\0${f}\0`).update(readFileSync(join(shim, f)));
-    for (const f of ['resource-types', 'type-cache', 'module-files', 'erb', 'disk-cache']) h.update(`\0${f}\0`).update(readFileSync(join(HERE, f + EXT)));
+    for (const f of ['resource-types', 'type-cache', 'module-files', 'erb', 'functions', 'disk-cache']) h.update(`\0${f}\0`).update(readFileSync(join(HERE, f + EXT)));
     version = h.digest('hex');
   }
   return version;

@@ -1,6 +1,8 @@
 // Puppet functions written in Ruby: loading a file describes the functions it creates (name,
 // API, dispatches with their Puppet types); calling one selects the dispatch with the host's
 // type system (Kasper's), runs the Ruby method and checks its return type.
+import { join } from 'node:path';
+import { cacheFolder, cacheVersion, readEntry, sha256, writeEntry } from './disk-cache.ts';
 import { RubyError } from './errors.ts';
 import { scopeContext, type HostBlock, type RubyScope } from './scope.ts';
 import type { PuppetValue } from './values.ts';
@@ -96,13 +98,63 @@ const loadScope: RubyScope = {
 };
 
 /**
+ * Function files' compiled code kept in the user's cache (`functions/`), as template files' is
+ * (erb.ts): Ruby's instruction sequence for the file, as binary, so that a later process does not
+ * parse it. Besides the parse itself, the first parse in a process pays V8's compiling of Ruby's
+ * parser (~15 ms of CPU), which a compile whose templates and functions all come from the cache
+ * never needs. An entry is named by the file and holds the digest of the text it was compiled
+ * from, used only for that text, with the same Ruby and shim (cacheVersion()).
+ * `KASPER_RUBY_TEMPLATE_CACHE=0` turns it off with the templates' cache.
+ */
+interface FunctionCache {
+  file: string;
+  key: string;
+  source: string;
+  iseq?: string;
+}
+
+const MAGIC = 'kasper-ruby-function-1';
+/** What this process did, for tests and benchmarks. */
+export const functionCacheStats = { hits: 0, misses: 0, written: 0 };
+
+function functionCache(path: string, source: string): FunctionCache | undefined {
+  const dir = process.env.KASPER_RUBY_TEMPLATE_CACHE === '0' ? undefined : cacheFolder('functions');
+  if (!dir) return undefined;
+  const key = sha256(`${MAGIC}\0${cacheVersion()}\0${path}`);
+  const entry: FunctionCache = { file: join(dir, `${key.slice(0, 40)}.json`), key, source: sha256(source) };
+  const body = readEntry(entry.file);
+  if (body !== undefined) {
+    try {
+      const saved = JSON.parse(body) as { magic?: string; key?: string; source?: string; iseq?: unknown };
+      if (saved.magic === MAGIC && saved.key === key && saved.source === entry.source && typeof saved.iseq === 'string') entry.iseq = saved.iseq;
+    } catch {
+      // not JSON: compiled again and rewritten
+    }
+  }
+  if (entry.iseq) functionCacheStats.hits++;
+  else functionCacheStats.misses++;
+  return entry;
+}
+
+/**
  * Loads the Ruby functions one file defines (usually one). `path` names the file in errors and
  * for `require_relative`. Throws a RubyError when the file fails to load.
  */
 export function loadRubyFunctions(path: string, source: string, options: LoadOptions = {}): RubyFunction[] {
   const vm = loadRubySync();
   const ctx = scopeContext(vm, { ...loadScope, log: options.log }, options.libDirs ?? libDirsNear(path));
-  const list = vm.call('load_function', `"path":${JSON.stringify(path)},"source":${JSON.stringify(source)}`, ctx, path) as Map<string, unknown>[];
+  let fields = `"path":${JSON.stringify(path)},"source":${JSON.stringify(source)}`;
+  const cache = functionCache(path, source);
+  if (cache) {
+    fields += `,"keep":true${cache.iseq ? `,"iseq":${JSON.stringify(cache.iseq)}` : ''}`;
+    const base = ctx.handle!;
+    ctx.handle = (op, args) => {
+      if (op !== 'keep_function') return base(op, args);
+      if (writeEntry(cache.file, JSON.stringify({ magic: MAGIC, key: cache.key, source: cache.source, iseq: args[0] }))) functionCacheStats.written++;
+      return undefined;
+    };
+  }
+  const list = vm.call('load_function', fields, ctx, path) as Map<string, unknown>[];
   return list.map((m) => {
     const r = Object.fromEntries(m) as unknown as Raw;
     return {

@@ -5,7 +5,7 @@ export { checkErb, renderErb, templateCacheStats, templateVariables, type ErbOpt
 export type { HostBlock, ResourceInfo, RubyScope } from './scope.ts';
 export { RubyError } from './errors.ts';
 export { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
-export { callRubyFunction, expectedName, loadRubyFunction, loadRubyFunctions, RubyArgumentError, selectDispatch, signatureText, type FunctionHost, type LoadOptions, type RubyDispatch, type RubyFunction, type RubyParameter } from './functions.ts';
+export { callRubyFunction, expectedName, functionCacheStats, loadRubyFunction, loadRubyFunctions, RubyArgumentError, selectDispatch, signatureText, type FunctionHost, type LoadOptions, type RubyDispatch, type RubyFunction, type RubyParameter } from './functions.ts';
 export { loadRubyTypeCached, loadRubyTypesCached, configureTypeCache, typeCacheStats, type TypeCacheOptions } from './type-cache.ts';
 export { loadRubyType, loadRubyTypes, type RubyAttribute, type RubyTypeInfo, type TitlePattern, type TypeLoadOptions } from './resource-types.ts';
 export { resolveRubyFacts, toJsonData, type FactError, type FactFile, type FactHost, type RubyFactsResult } from './facts.ts';

@@ -2,13 +2,14 @@
 // from its kept instruction sequence in the next, renders the same, fails at the same line, and
 // is never used for another text (a changed template, a damaged entry: compiled again and the
 // entry rewritten). Each step runs in a fresh process, as compiles do. Also: Ruby's allocations
-// grow the WebAssembly memory in large steps, not page by page (see reserveHeap in vm.ts).
+// grow the WebAssembly memory in large steps, not page by page (see reserveHeap in vm.ts). Function
+// files (lib/puppet/functions, lib/puppet/parser/functions) are kept the same way.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { loadRubySync } from '../src/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'kasper-template-cache-'));
@@ -111,4 +112,63 @@ test('a template file Ruby has is rendered by its name alone; one Ruby has let g
   assert.equal(renderErb('<%= @name.upcase %>', { file, scope }), 'WEB');
   assert.equal(renderErb(text, { file, scope }), 'web:a,z,z,z');
   assert.equal(templateCacheStats.byName, before + 2);
+});
+
+const fnFile = join(root, 'lib/puppet/functions/mymod/greet.rb');
+
+function loadFn(): Result {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const m = await import(${JSON.stringify(index)});
+    const file = ${JSON.stringify(fnFile)};
+    const host = { lookup: () => undefined, variables: () => [], callFunction: () => undefined, isInstance: () => true };
+    const out = {};
+    try {
+      const fn = m.loadRubyFunction(file, readFileSync(file, 'utf8'));
+      out.out = fn.name + ': ' + m.callRubyFunction(fn, ['web'], undefined, host);
+    } catch (e) {
+      out.error = e.message;
+    }
+    out.stats = m.functionCacheStats;
+    console.log(JSON.stringify(out));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_RUBY_TEMPLATE_CACHE: '' } })) as Result;
+}
+
+test('function files: compiled once, then loaded from the cache; never another text, never a damaged entry; errors at the same line', () => {
+  mkdirSync(dirname(fnFile), { recursive: true });
+  writeFileSync(fnFile, "Puppet::Functions.create_function(:'mymod::greet') do\n  dispatch :greet do\n    param 'String', :name\n  end\n  def greet(name) = \"hello #{name} from #{File.basename(__FILE__)}:#{__LINE__}\"\nend\n");
+  const expected = 'mymod::greet: hello web from greet.rb:5';
+  assert.deepEqual(loadFn(), { out: expected, stats: { hits: 0, misses: 1, written: 1 } });
+  assert.deepEqual(loadFn(), { out: expected, stats: { hits: 1, misses: 0, written: 0 } });
+  const fnEntries = () => readdirSync(join(cache, 'kasper/functions')).map((f) => join(cache, 'kasper/functions', f));
+  assert.equal(fnEntries().length, 1);
+
+  writeFileSync(fnFile, "Puppet::Functions.create_function(:'mymod::greet') do\n  def greet(name) = name.upcase\nend\n");
+  assert.deepEqual(loadFn(), { out: 'mymod::greet: WEB', stats: { hits: 0, misses: 1, written: 1 } });
+  assert.deepEqual(loadFn(), { out: 'mymod::greet: WEB', stats: { hits: 1, misses: 0, written: 0 } });
+  assert.equal(fnEntries().length, 1, 'the entry is replaced, not added to');
+
+  const [entry] = fnEntries();
+  const good = readFileSync(entry, 'utf8');
+  for (const bad of ['', 'garbage', good.slice(0, good.length - 10), good.replace(/"iseq":"(.)/, (_m, c) => `"iseq":"${c === 'A' ? 'B' : 'A'}`)]) {
+    writeFileSync(entry, bad);
+    assert.deepEqual(loadFn(), { out: 'mymod::greet: WEB', stats: { hits: 0, misses: 1, written: 1 } }, `a damaged entry was used: ${bad.slice(0, 40)}`);
+    assert.equal(readFileSync(entry, 'utf8'), good);
+  }
+
+  // Raised while the file runs: the same file and line, compiled or loaded from the cache.
+  writeFileSync(fnFile, "x = 1\n\nraise Puppet::Error, \"broken #{x}\"\n");
+  const first = loadFn();
+  assert.match(first.error ?? '', /broken 1/);
+  assert.match(first.error ?? '', /greet\.rb:3/);
+  assert.equal(first.stats.written, 1);
+  const again = loadFn();
+  assert.equal(again.stats.hits, 1);
+  assert.equal(again.error, first.error);
+
+  // A syntax error: nothing kept, the same error each time.
+  writeFileSync(fnFile, 'Puppet::Functions.create_function(:x) do\n  def (\nend\n');
+  const syntax = loadFn();
+  assert.match(syntax.error ?? '', /greet\.rb:2/);
+  assert.deepEqual(loadFn(), { error: syntax.error, stats: { hits: 0, misses: 1, written: 0 } });
 });
