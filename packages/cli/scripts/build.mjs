@@ -324,6 +324,17 @@ async function bundleCommand() {
     held[out.split('/').pop()] = [...names].sort();
   }
   writeFileSync(join(tmp, 'packages.json'), JSON.stringify(held, null, 1));
+  // V8 keeps each file's source text for as long as the process lives (functions are compiled
+  // when first called), one byte a character — unless one character is beyond Latin-1, and then
+  // two bytes for every character of the file: one `…` in a comment doubled the providers'
+  // 200 KB chunk in every agent run. esbuild writes code in ASCII (its default charset escapes
+  // strings, templates and regular expressions), so what is left beyond Latin-1 is in comments
+  // kept from the sources: written there as `\uXXXX`, which a comment does not read.
+  for (const out of Object.keys(result.metafile.outputs)) {
+    const file = join(tmp, out.split('/').pop());
+    const text = readFileSync(file, 'utf8');
+    if (/[^\u0000-\u00ff]/.test(text)) writeFileSync(file, text.replace(/[^\u0000-\u00ff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  }
   const old = `${bundleDir}.old-${process.pid}`;
   if (existsSync(bundleDir)) renameSync(bundleDir, old);
   try {
