@@ -208,16 +208,16 @@ export class Classes {
     what: string, lookupPrefix: string | null,
   ): void {
     const { evaluator, lookup } = this.o;
-    const known = new Set(params.map((p) => p.name));
-    for (const [k, v] of given) {
+    given.forEach((v, k) => {
       if (METAPARAMETERS.has(k)) {
         // A define's metaparameters are already set, where their attributes are written.
         if (res.params.get(k) !== v || !res.paramSetBy.has(k)) this.o.table.setParam(res, k, v, outer, at);
-        continue;
+        return;
       }
-      if (!known.has(k)) throw errorAt('KSP-CLASS-008', { resource: what, parameter: k }, outer, at);
-    }
-    for (const p of params) {
+      if (!params.some((p) => p.name === k)) throw errorAt('KSP-CLASS-008', { resource: what, parameter: k }, outer, at);
+    });
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i];
       let v: Value;
       let have = false;
       if (given.has(p.name)) {

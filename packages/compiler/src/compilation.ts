@@ -278,7 +278,7 @@ export class Compilation implements EvaluationHost {
     this.collectors.runAll();
     this.checkAttributeNames();
     this.relationships.applyAll();
-    for (const r of this.table.all) if (!r.virtual) this.relationships.checkReferences(r);
+    for (let ri = 0, all = this.table.all; ri < all.length; ri++) if (!all[ri].virtual) this.relationships.checkReferences(all[ri]);
     this.inheritScopeTags();
     this.dropNamevarsEqualToTitle();
     this.placeClassesInStages();
@@ -291,7 +291,8 @@ export class Compilation implements EvaluationHost {
    * types' parameters are checked when they are declared). The error is at the resource.
    */
   private checkAttributeNames(): void {
-    for (const r of this.table.all) {
+    for (let ri = 0, all = this.table.all; ri < all.length; ri++) {
+      const r = all[ri];
       // Virtual and exported define instances never realized are checked here, as Puppet does.
       if (r.kind === 'define' && r.virtual && !r.evaluated) this.declarations.checkDefineParams(r);
       if (r.kind !== 'builtin' && r.kind !== 'custom') continue;
@@ -312,7 +313,8 @@ export class Compilation implements EvaluationHost {
    * creation order, so tags flow down nested declarations.
    */
   private inheritScopeTags(): void {
-    for (const r of this.table.all) {
+    for (let ri = 0, all = this.table.all; ri < all.length; ri++) {
+      const r = all[ri];
       if (r.declaredIn) r.declaredIn.tags.forEach((t) => r.tags.add(t));
     }
   }
@@ -323,7 +325,8 @@ export class Compilation implements EvaluationHost {
    * (`path => $title`).
    */
   private dropNamevarsEqualToTitle(): void {
-    for (const r of this.table.all) {
+    for (let ri = 0, all = this.table.all; ri < all.length; ri++) {
+      const r = all[ri];
       if (r.kind !== 'builtin' && r.kind !== 'custom' && r.kind !== 'define') continue;
       const t = r.type.toLowerCase();
       const namevar = r.kind === 'builtin' ? namevarOf(t) : r.kind === 'define' ? 'name' : this.loader.customTypeNamevar(t);
@@ -352,7 +355,8 @@ export class Compilation implements EvaluationHost {
    * define a `stage` resource appears in).
    */
   private placeClassesInStages(): void {
-    for (const r of this.table.all) {
+    for (let ri = 0, all = this.table.all; ri < all.length; ri++) {
+      const r = all[ri];
       if (r.type === 'Stage') r.container = null;
       if (r.type !== 'Class' || r === this.mainClass || r.title === 'Settings') continue;
       const stage = r.params.get('stage');
@@ -371,14 +375,17 @@ export class Compilation implements EvaluationHost {
    */
   private inheritMetaparameters(): void {
     const children = new Map<ResourceState, ResourceState[]>();
-    for (const r of this.table.all) {
+    for (let ri = 0, all = this.table.all; ri < all.length; ri++) {
+      const r = all[ri];
       if (r.virtual) continue;
-      for (const c of [r.container, ...r.alsoContainedBy]) {
-        if (!c) continue;
-        const list = children.get(c) ?? [];
-        list.push(r);
-        children.set(c, list);
-      }
+      const add = (c: ResourceState | null) => {
+        if (!c) return;
+        const list = children.get(c);
+        if (list) list.push(r);
+        else children.set(c, [r]);
+      };
+      add(r.container);
+      for (let i = 0; i < r.alsoContainedBy.length; i++) add(r.alsoContainedBy[i]);
     }
     const names = ['audit', 'loglevel', 'noop', 'schedule', 'tag'];
     const data = new Map<ResourceState, Map<string, Value>>();
@@ -396,7 +403,9 @@ export class Compilation implements EvaluationHost {
     for (let next = 0; next < queue.length; next++) {
       const source = queue[next];
       const sourceData = data.get(source) ?? own(source);
-      for (const target of children.get(source) ?? []) {
+      const targets = children.get(source) ?? [];
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[i];
         sourceData.forEach((v, k) => {
           if (target.params.get(k) === undefined) target.params.set(k, v);
         });

@@ -62,7 +62,8 @@ export class Declarations {
       const titleValue = this.evaluator.evaluate(body.title, frame);
       // Arrays of titles flatten, as in Puppet (`[['a'], 'b']` is two titles).
       const titles = Array.isArray(titleValue) ? titleValue.flat(Infinity as 1) : [titleValue];
-      for (const [i, t] of titles.entries()) {
+      for (let i = 0; i < titles.length; i++) {
+        const t = titles[i];
         if (typeof t !== 'string') {
           throw errorAt('KSP-RES-009', { value: describe(t) }, frame, body.title);
         }

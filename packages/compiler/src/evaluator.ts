@@ -64,7 +64,9 @@ export class Evaluator {
   /** Evaluates a block of statements; the value is the last statement's. */
   evaluateBlock(body: A.Expression[], frame: Frame): Value {
     let last: Value = undefined;
-    for (const e of body) last = this.evaluate(e, frame);
+    // Indexed loops on the hot paths: for…of allocates an iterator result per step in code V8
+    // has not optimised with TurboFan, which one-shot compiles run without.
+    for (let i = 0; i < body.length; i++) last = this.evaluate(body[i], frame);
     return last;
   }
 
@@ -146,7 +148,9 @@ export class Evaluator {
 
   private concatenated(e: A.ConcatenatedString, frame: Frame): string {
     let out = '';
-    for (const s of e.segments) {
+    const segments = e.segments;
+    for (let i = 0; i < segments.length; i++) {
+      const s = segments[i];
       out += s.kind === 'LiteralString' ? s.value : formatValue(this.evaluate(s.expr, frame));
     }
     return out;
@@ -162,7 +166,8 @@ export class Evaluator {
 
   private list(values: A.Expression[], frame: Frame): Value[] {
     const out: Value[] = [];
-    for (const v of values) {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
       if (v.kind === 'UnfoldExpression') out.push(...this.unfold(this.evaluate(v.expr, frame)));
       else out.push(this.evaluate(v, frame));
     }
@@ -181,7 +186,9 @@ export class Evaluator {
 
   private hash(e: A.LiteralHash, frame: Frame): Map<Value, Value> {
     const m = new Map<Value, Value>();
-    for (const entry of e.entries) {
+    const entries = e.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i];
       m.set(this.evaluate(entry.key, frame), this.evaluate(entry.value, frame));
     }
     return m;
@@ -201,7 +208,8 @@ export class Evaluator {
         seen.add(k);
         out.set(k, v);
       };
-      for (const op of list) {
+      for (let i = 0; i < list.length; i++) {
+        const op = list[i];
         if (op.kind === 'AttributesOperation') {
           const h = this.evaluate(op.value, frame);
           if (h === undefined) continue;

@@ -51,7 +51,11 @@ export class ResourceDefaults {
     const next = (s: Scope): Scope | null => (s.kind === 'class' && s.parent?.kind === 'class' ? s.parent : this.dynamicParent.get(s) ?? s.parent);
     for (let s: Scope | null = scope; s; s = next(s)) {
       const d = this.defaults.get(s)?.get(type);
-      if (d) for (const [k, v] of d) if (!out.has(k)) out.set(k, v);
+      if (d) {
+        d.forEach((v, k) => {
+          if (!out.has(k)) out.set(k, v);
+        });
+      }
     }
     return out;
   }

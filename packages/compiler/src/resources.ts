@@ -287,7 +287,8 @@ export function buildCatalog(
   const tags = new Set<string>(catalogTags);
   // Exported resources stay in the catalog, marked, for storeconfigs; virtual ones do not.
   const inCatalog = (r: ResourceState) => !r.virtual || r.exported;
-  for (const r of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i];
     if (!inCatalog(r)) continue;
     const parameters = new Map<string, CatalogValue>();
     const sensitive: string[] = [];
@@ -311,7 +312,8 @@ export function buildCatalog(
   }
   // Puppet also tags the catalog with each class name it adds (and its segments).
   for (const c of classes) addTag(tags, c);
-  for (const r of resources) {
+  for (let i = 0; i < resources.length; i++) {
+    const r = resources[i];
     if (!inCatalog(r) || !r.container) continue;
     catalog.addEdge(r.container.ref, r.ref);
     for (const c of r.alsoContainedBy) catalog.addEdge(c.ref, r.ref);
