@@ -8,12 +8,22 @@ export interface ResourceRef {
 
 /** `file` → `File`, `apt::source` → `Apt::Source`, as Puppet capitalises resource types. */
 export function capitalizeType(name: string): string {
-  return name
-    .replace(/^::/, '')
-    .split('::')
-    .map((s) => (s.length ? s[0].toUpperCase() + s.slice(1) : s))
-    .join('::');
+  let c = CAPITALIZED.get(name);
+  if (c === undefined) {
+    c = name
+      .replace(/^::/, '')
+      .split('::')
+      .map((s) => (s.length ? s[0].toUpperCase() + s.slice(1) : s))
+      .join('::');
+    // Called for every resource and reference with the few type names a code base has; bounded
+    // all the same (a long-running master sees names from code it is sent).
+    if (CAPITALIZED.size >= 10_000) CAPITALIZED.clear();
+    CAPITALIZED.set(name, c);
+  }
+  return c;
 }
+
+const CAPITALIZED = new Map<string, string>();
 
 export function formatRef(ref: ResourceRef): string {
   return `${ref.type}[${ref.title}]`;

@@ -55,6 +55,9 @@ export function namevarOf(type: string): string {
 export function namevarFromTitle(type: string, title: string): string | undefined {
   const t = type.toLowerCase();
   if (t === 'file') {
+    // Most titles end in neither a slash nor a newline: the pattern below gives them back whole.
+    const last = title.charCodeAt(title.length - 1);
+    if (title.length > 0 && last !== 47 && last !== 10) return title;
     const m = /^(\/|.+:\/|.*[^/])\/*\n?$/s.exec(title);
     return m ? m[1] : undefined;
   }
