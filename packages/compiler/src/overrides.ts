@@ -44,22 +44,25 @@ export class ResourceDefaults {
   }
 
   /** The defaults for a type seen from a scope, nearest scope first (dynamic scoping). */
-  for(type: string, scope: Scope): Map<string, Value> {
-    const out = new Map<string, Value>();
+  for(type: string, scope: Scope): ReadonlyMap<string, Value> {
+    // Made only when some scope has defaults for the type: most resources get none.
+    let out: Map<string, Value> | undefined;
     // An inheriting class looks in the class it inherits first (Puppet: `class c inherits p` gets
     // p's defaults), then, as every scope, where it was declared from.
-    const next = (s: Scope): Scope | null => (s.kind === 'class' && s.parent?.kind === 'class' ? s.parent : this.dynamicParent.get(s) ?? s.parent);
-    for (let s: Scope | null = scope; s; s = next(s)) {
+    for (let s: Scope | null = scope; s; s = s.kind === 'class' && s.parent?.kind === 'class' ? s.parent : this.dynamicParent.get(s) ?? s.parent) {
       const d = this.defaults.get(s)?.get(type);
       if (d) {
+        const o = (out ??= new Map<string, Value>());
         d.forEach((v, k) => {
-          if (!out.has(k)) out.set(k, v);
+          if (!o.has(k)) o.set(k, v);
         });
       }
     }
-    return out;
+    return out ?? NO_DEFAULTS;
   }
 }
+
+const NO_DEFAULTS: ReadonlyMap<string, Value> = new Map();
 
 interface PendingOverride {
   target: Value;

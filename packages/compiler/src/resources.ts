@@ -74,9 +74,12 @@ export class ResourceState {
     return by ? sourceOf(by) : undefined;
   }
 
+  /** `Type[title]`, made once (type and title never change; every edge and check asks for it). */
   get ref(): string {
-    return refKey(this.type, this.title);
+    return (this.refText ??= refKey(this.type, this.title));
   }
+
+  private refText: string | undefined = undefined;
 
   /** Tags as Puppet adds them: the type, the title when it is a valid tag, then given ones. */
   addAutomaticTags(): void {
