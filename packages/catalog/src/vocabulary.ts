@@ -73,7 +73,8 @@ export function namevarFromTitle(type: string, title: string): string | undefine
  */
 export const PUPPET_VERSION = '7.23.0';
 
-const ATTRIBUTE_SETS = new Map<string, ReadonlySet<string>>();
+/** Built-in types' attributes by type name (as asked and lower-cased); null for a name that is no built-in type. */
+const ATTRIBUTE_SETS = new Map<string, ReadonlySet<string> | null>();
 
 /**
  * Whether a built-in type takes an attribute, as Puppet checks a resource's parameter names:
@@ -81,10 +82,15 @@ const ATTRIBUTE_SETS = new Map<string, ReadonlySet<string>>();
  * metaparameter, or `name`. Undefined for a type whose attributes are not in the table.
  */
 export function builtinTypeTakes(type: string, attribute: string): boolean | undefined {
-  const t = type.toLowerCase();
-  if (!Object.hasOwn(BUILTIN_TYPE_ATTRIBUTES, t)) return undefined;
-  let set = ATTRIBUTE_SETS.get(t);
-  if (!set) ATTRIBUTE_SETS.set(t, (set = new Set(BUILTIN_TYPE_ATTRIBUTES[t])));
+  // By the type as written (`File`, asked for each parameter of each resource), then lower-cased.
+  let set = ATTRIBUTE_SETS.get(type);
+  if (set === undefined) {
+    const t = type.toLowerCase();
+    set = Object.hasOwn(BUILTIN_TYPE_ATTRIBUTES, t) ? (ATTRIBUTE_SETS.get(t) ?? new Set(BUILTIN_TYPE_ATTRIBUTES[t])) : null;
+    if (set) ATTRIBUTE_SETS.set(t, set);
+    if (ATTRIBUTE_SETS.size < 10_000) ATTRIBUTE_SETS.set(type, set);
+  }
+  if (set === null) return undefined;
   return set.has(attribute) || METAPARAMETERS.has(attribute) || attribute === 'name';
 }
 
