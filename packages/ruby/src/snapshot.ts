@@ -15,7 +15,7 @@ import { join } from 'node:path';
 
 const PAGE = 65536;
 const ZERO_PAGE = Buffer.alloc(PAGE);
-const MAGIC = 'kasper-ruby-snapshot-3';
+const MAGIC = 'kasper-ruby-snapshot-4';
 
 function leb(buf: Uint8Array, pos: number): [number, number] {
   let r = 0;
@@ -245,6 +245,154 @@ export function withoutData(bytes: Uint8Array): Uint8Array {
     return Buffer.concat([bytes.subarray(0, pos), section, bytes.subarray(end)]);
   }
   return bytes;
+}
+
+function sectionsOf(bytes: Uint8Array): { id: number; start: number; body: number; end: number }[] {
+  const sections: { id: number; start: number; body: number; end: number }[] = [];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, body] = leb(bytes, pos + 1);
+    sections.push({ id, start: pos, body, end: body + size });
+    pos = body + size;
+  }
+  return sections;
+}
+
+/** The function names in a module's `name` section (index → name). */
+export function functionNames(bytes: Uint8Array): Map<number, string> {
+  const names = new Map<number, string>();
+  for (const s of sectionsOf(bytes)) {
+    if (s.id !== 0) continue;
+    let [len, p] = leb(bytes, s.body);
+    if (Buffer.from(bytes.subarray(p, p + len)).toString() !== 'name') continue;
+    p += len;
+    while (p < s.end) {
+      const sub = bytes[p];
+      const [size, body] = leb(bytes, p + 1);
+      if (sub === 1) {
+        let [count, q] = leb(bytes, body);
+        for (; count > 0; count--) {
+          let index: number;
+          [index, q] = leb(bytes, q);
+          [len, q] = leb(bytes, q);
+          names.set(index, Buffer.from(bytes.subarray(q, q + len)).toString());
+          q += len;
+        }
+      }
+      p = body + size;
+    }
+  }
+  return names;
+}
+
+/** Bodies that do what C's memset, memcpy and memmove do, with WebAssembly's bulk memory operations. */
+const BULK: Record<string, number[]> = {
+  // local.get 0, 1, 2; memory.fill; local.get 0 (the destination is returned)
+  memset: [0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfc, 0x0b, 0x00, 0x20, 0x00, 0x0b],
+  // memory.copy allows the ranges to overlap: memmove's contract, and more than memcpy's
+  memcpy: [0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfc, 0x0a, 0x00, 0x00, 0x20, 0x00, 0x0b],
+  memmove: [0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfc, 0x0a, 0x00, 0x00, 0x20, 0x00, 0x0b],
+};
+
+/**
+ * The module with its C library's memset, memcpy and memmove made single bulk memory operations
+ * (`memory.fill`, `memory.copy`). ruby.wasm is built without them, so these are byte and word
+ * loops, which V8's baseline compiler (Liftoff, all a one-shot command uses) runs slowly: every
+ * Fiber Ruby makes (one per call into Ruby) is a zeroed allocation of ~100 KB, about 40 µs of
+ * memset each. The functions are found by name in the debug build the package ships beside the
+ * module (`debug`), which must have the same functions (its function section is compared), and
+ * must have the C signature (three i32 → i32); otherwise the module is returned as it is.
+ */
+export function bulkMemory(bytes: Uint8Array, debug: Uint8Array): Uint8Array {
+  const sections = sectionsOf(bytes);
+  const debugSections = sectionsOf(debug);
+  const funcs = sections.find((s) => s.id === 3);
+  const debugFuncs = debugSections.find((s) => s.id === 3);
+  const code = sections.find((s) => s.id === 10);
+  const types = sections.find((s) => s.id === 1);
+  if (!funcs || !debugFuncs || !code || !types) return bytes;
+  if (Buffer.compare(Buffer.from(bytes.subarray(funcs.body, funcs.end)), Buffer.from(debug.subarray(debugFuncs.body, debugFuncs.end))) !== 0) return bytes;
+  // Imported functions come first in the index space.
+  let importedFuncs = 0;
+  const imports = sections.find((s) => s.id === 2);
+  if (imports) {
+    let [n, p] = leb(bytes, imports.body);
+    const limits = () => {
+      let flags: number;
+      [flags, p] = leb(bytes, p);
+      [, p] = leb(bytes, p);
+      if (flags & 1) [, p] = leb(bytes, p);
+    };
+    for (; n > 0; n--) {
+      let len: number;
+      [len, p] = leb(bytes, p);
+      p += len;
+      [len, p] = leb(bytes, p);
+      p += len;
+      const kind = bytes[p++];
+      if (kind === 0) {
+        [, p] = leb(bytes, p);
+        importedFuncs++;
+      } else if (kind === 1) {
+        p++;
+        limits();
+      } else if (kind === 2) limits();
+      else if (kind === 3) p += 2;
+      else return bytes;
+    }
+  }
+  // Each type's text, to check the signature: 0x60, params, results.
+  const typeText: string[] = [];
+  {
+    let [n, p] = leb(bytes, types.body);
+    for (; n > 0; n--) {
+      const start = p;
+      if (bytes[p++] !== 0x60) return bytes;
+      let c: number;
+      [c, p] = leb(bytes, p);
+      p += c;
+      [c, p] = leb(bytes, p);
+      p += c;
+      typeText.push(Buffer.from(bytes.subarray(start, p)).toString('hex'));
+    }
+  }
+  const C_SIGNATURE = '60037f7f7f017f';
+  const funcType: number[] = [];
+  {
+    let [n, p] = leb(bytes, funcs.body);
+    for (; n > 0; n--) {
+      let t: number;
+      [t, p] = leb(bytes, p);
+      funcType.push(t);
+    }
+  }
+  const replace = new Map<number, number[]>(); // defined function index → new body
+  for (const [index, name] of functionNames(debug)) {
+    const body = BULK[name];
+    if (!body || index < importedFuncs) continue;
+    const defined = index - importedFuncs;
+    if (typeText[funcType[defined]] !== C_SIGNATURE) return bytes;
+    replace.set(defined, body);
+  }
+  if (replace.size !== Object.keys(BULK).length) return bytes;
+  let [count, p] = leb(bytes, code.body);
+  const parts: Uint8Array[] = [Buffer.from(encLeb(count))];
+  let from = p;
+  for (let i = 0; i < count; i++) {
+    const [size, body] = leb(bytes, p);
+    const next = body + size;
+    const bulk = replace.get(i);
+    if (bulk) {
+      parts.push(bytes.subarray(from, p), Buffer.from([...encLeb(bulk.length), ...bulk]));
+      from = next;
+    }
+    p = next;
+  }
+  if (p !== code.end) return bytes;
+  parts.push(bytes.subarray(from, code.end));
+  const section = Buffer.concat(parts);
+  return Buffer.concat([bytes.subarray(0, code.start), Buffer.from([10, ...encLeb(section.length)]), section, bytes.subarray(code.end)]);
 }
 
 /** The cache key: what the snapshot depends on (the module, the shim, the preopened folders). */

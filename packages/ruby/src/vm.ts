@@ -26,7 +26,7 @@ import type { RbValue, RubyVM } from '@ruby/wasm-wasi/dist/vm';
 import { RubyError, RubyJump, type RubyErrorInfo } from './errors.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
 import { decode, encode, Handles, patch } from './wire.ts';
-import { cacheDir, exportGlobals, openSnapshot, readSnapshotModule, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
+import { bulkMemory, cacheDir, exportGlobals, openSnapshot, readSnapshotModule, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 
@@ -154,6 +154,19 @@ function plan(readWasm: () => Uint8Array, t0: number, rss: number, useSaved = tr
   }
   const rewritten = exportGlobals(readWasm());
   return { bytes: rewritten.bytes, shim, preopens, snapshot: { dir, key, globals: rewritten.globals, saved: undefined }, t0, rss };
+}
+
+/**
+ * The module a restored process compiles, with memset, memcpy and memmove as bulk memory
+ * operations (snapshot.ts's bulkMemory): found by name in the package's debug build, read once,
+ * when the snapshot is written; unchanged when that build is missing or differs.
+ */
+function withBulkMemory(bytes: Uint8Array): Uint8Array {
+  try {
+    return bulkMemory(bytes, readFileSync(require.resolve(WASM.replace('ruby+stdlib', 'ruby.debug+stdlib'))));
+  } catch {
+    return bytes;
+  }
 }
 
 /** The module compiled, or (a snapshot's module that V8 refuses) the plan again without the snapshot. */
@@ -403,7 +416,7 @@ export class RubyVm {
       reserveHeap(instance);
       if (snap?.dir) {
         try {
-          writeSnapshot(snap.dir, snap.key, takeSnapshot(instance, snap.globals, withoutData(p.bytes)));
+          writeSnapshot(snap.dir, snap.key, takeSnapshot(instance, snap.globals, withoutData(withBulkMemory(p.bytes))));
           snapshot = 'written';
         } catch {
           // no snapshot this time; the next process starts Ruby again

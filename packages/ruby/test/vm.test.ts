@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { getRuby, isRubyLoaded, loadRubySync } from '../src/index.ts';
-import { exportGlobals, withoutData } from '../src/snapshot.ts';
+import { bulkMemory, exportGlobals, functionNames, withoutData } from '../src/snapshot.ts';
 
 const index = join(import.meta.dirname, '../src/index.ts');
 
@@ -121,6 +121,42 @@ test('the module without its data segments is still a valid module, and much sma
   assert.ok(WebAssembly.validate(stripped));
   assert.ok(stripped.length < full.length - 10 * 2 ** 20, `${stripped.length} of ${full.length} bytes`);
   assert.deepEqual(WebAssembly.Module.exports(new WebAssembly.Module(stripped)), WebAssembly.Module.exports(new WebAssembly.Module(full)));
+});
+
+test("the restored module's memset, memcpy and memmove are bulk memory operations, and Ruby runs on them as before", () => {
+  const require = createRequire(import.meta.url);
+  const wasm = exportGlobals(readFileSync(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm'))).bytes;
+  const debug = readFileSync(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby.debug+stdlib.wasm'));
+  const names = [...functionNames(debug).values()];
+  for (const n of ['memset', 'memcpy', 'memmove']) assert.equal(names.filter((x) => x === n).length, 1, n);
+  const bulk = bulkMemory(wasm, debug);
+  assert.ok(WebAssembly.validate(bulk));
+  // three bodies of a few bytes each instead of the C library's loops
+  assert.ok(bulk.length < wasm.length && bulk.length > wasm.length - 4096, `${bulk.length} of ${wasm.length} bytes`);
+  assert.ok(Buffer.from(bulk).includes(Buffer.from([0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfc, 0x0b, 0x00, 0x20, 0x00, 0x0b])), 'memory.fill');
+  // Names from a build that is not this module's (here: none at all) change nothing.
+  assert.equal(bulkMemory(wasm, wasm), wasm);
+  // A restored Ruby (the module rewritten) copies, moves (overlapping) and clears memory right.
+  const cache = mkdtempSync(join(tmpdir(), 'kasper-bulk-'));
+  try {
+    const index = join(import.meta.dirname, '../src/index.ts');
+    const code = `s = (0...5000).map { |i| (97 + i % 26).chr }.join; s[3, 100] = ''; s.insert(7, 'xyz' * 300); a = (1..3000).to_a; a.shift(17); a.unshift(*(1..40)); h = {}; 2000.times { |i| h[i] = i.to_s * 3 }; f = Fiber.new { Fiber.yield s.bytesize; a.sum }; [s.bytesize, s.sum, s[0, 20], a.size, a.sum, h.values.join.bytesize, f.resume, f.resume, "\\0" * 3, Array.new(5000, 0).sum].inspect`;
+    const run = () => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(index)}); const vm = m.loadRubySync(); console.log(JSON.stringify({ snapshot: vm.stats.snapshot, out: vm.eval(${JSON.stringify(code)}) }));`], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_RUBY_SNAPSHOT: '' } })) as { snapshot: string; out: string };
+    const first = run();
+    const second = run();
+    assert.deepEqual([first.snapshot, second.snapshot], ['written', 'restored']);
+    assert.equal(second.out, first.out);
+    const letters = Array.from({ length: 5000 }, (_x, i) => String.fromCharCode(97 + (i % 26))).join('');
+    let js = letters.slice(0, 3) + letters.slice(103);
+    js = js.slice(0, 7) + 'xyz'.repeat(300) + js.slice(7);
+    const sum = [...Buffer.from(js)].reduce((x, y) => x + y, 0) % 65536;
+    const arr = [...Array.from({ length: 40 }, (_x, i) => i + 1), ...Array.from({ length: 2983 }, (_x, i) => i + 18)];
+    const total = arr.reduce((x, y) => x + y, 0);
+    const hashBytes = Array.from({ length: 2000 }, (_x, i) => String(i).length * 3).reduce((x, y) => x + y, 0);
+    assert.equal(second.out, `[${js.length}, ${sum}, "${js.slice(0, 20)}", ${arr.length}, ${total}, ${hashBytes}, ${js.length}, ${total}, "\\u0000\\u0000\\u0000", 0]`);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
 });
 
 test('Ruby reads the host\'s files under /usr, which the WebAssembly Ruby\'s own /usr/local/lib/ruby would hide', () => {
