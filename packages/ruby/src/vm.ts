@@ -193,6 +193,11 @@ function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, 
  *    render no slower in a short run; docs/ruby.md). KASPER_RUBY_TIER_UP=1 keeps V8's tiering: a
  *    master's compile workers set it, as they compile node after node, where TurboFan's code
  *    pays back (a further apache node: ~25% less CPU; compile-worker.ts).
+ *  - No Maglev (V8's fast optimising compiler for JavaScript) from then on, on the main thread:
+ *    the kasper command keeps it for parses and compiles, which it speeds up, but once Ruby has
+ *    started, what is left of a one-shot compile is mostly rendering, and Maglev's compiles in
+ *    background threads cost more than they save (the ERB benchmark's whole command: 440 → 411
+ *    ms of CPU, the main thread unchanged). KASPER_RUBY_TIER_UP=1 keeps it too.
  *  - Lazy validation: V8 checks each function when it first compiles it, instead of all of the
  *    30 MB module up front, most of which a compile never calls (~40 ms less CPU). The module
  *    comes from the npm package or from the user's private snapshot cache, never from input.
@@ -201,6 +206,9 @@ function wasmFlags(): void {
   if (process.env.KASPER_RUBY_TIER_UP !== '1' && !process.execArgv.includes('--liftoff-only')) {
     setFlagsFromString('--no-wasm-tier-up');
     setFlagsFromString('--no-wasm-dynamic-tiering');
+    // In a one-shot command, JavaScript's optimising tier too (flags are the process's: a master's
+    // compile workers keep it); see the list above.
+    if ((require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) setFlagsFromString('--no-maglev');
   }
   setFlagsFromString('--wasm-lazy-validation');
 }
