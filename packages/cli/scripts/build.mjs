@@ -223,7 +223,8 @@ if (emitted + copied + removed + vendored > 0 || process.argv.includes('--verbos
  *   entry point of the same bundle (its own file, sharing chunks with the rest), so the module
  *   is loaded once, not a second copy beside the bundled one;
  * - `import.meta.url` becomes the URL of the module's emitted file, so what is found from it
- *   (workers, Ruby's shim, package.json, the chevrotain and Ruby packages) is found as before;
+ *   (workers, Ruby's shim, package.json, the chevrotain and Ruby packages) is found as before,
+ *   except the URL of a worker in BUNDLED_WORKERS, which becomes its entry point in the bundle;
  * - the bundled third-party files (dist/vendor) and every npm package stay outside it.
  * The start-up tests learn which packages each file holds from bundle/packages.json.
  */
@@ -247,6 +248,12 @@ async function bundleCommand() {
   const entryName = (file) => relative(packagesDir, file).replace(/\.js$/, '').split(sep).filter((p) => p !== 'dist').join('-');
   const entries = { main: join(packagesDir, 'cli', 'dist', 'main.js') };
   const transformed = new Map();
+  /**
+   * Worker threads bundled as entry points of their own: a worker of the emitted tree loads its
+   * modules one by one (the parser's: about 30), each resolved, read and compiled. Each must
+   * load what it needs with literal imports (a computed one, such as `./x${ext}`, is not followed).
+   */
+  const BUNDLED_WORKERS = new Set(['language/dist/check-worker.js']);
   /** A module's text as the bundle takes it (see above); records the entry points it requires. */
   const transform = (file) => {
     let code = readFileSync(file, 'utf8');
@@ -262,9 +269,18 @@ async function bundleCommand() {
       entries[name] = target;
       return `require('kasper-entry:${name}')`;
     });
+    // A worker of BUNDLED_WORKERS, started by its URL: an entry point of the bundle (its modules in
+    // it, sharing chunks with the rest), started from the bundle's folder.
+    code = code.replace(/new URL\(import\.meta\.url\.endsWith\('\.ts'\) \? '(\.[^']+)\.ts' : '\1\.js', import\.meta\.url\)/g, (all, spec) => {
+      const target = join(dirname(file), `${spec}.js`);
+      if (!BUNDLED_WORKERS.has(relative(packagesDir, target).split(sep).join('/'))) return all;
+      const name = entryName(target);
+      entries[name] = target;
+      return `new URL('./${name}.js', import.meta.kasperBundleUrl)`;
+    });
     let here = relative(bundleDir, file).split(sep).join('/');
     code = code.replace(/\bimport\.meta\.url\b/g, `new URL(${JSON.stringify(here)}, import.meta.url).href`);
-    return code;
+    return code.replaceAll('import.meta.kasperBundleUrl', 'import.meta.url');
   };
   for (const { dir } of packages.values()) {
     if (!existsSync(join(dir, 'dist'))) continue;

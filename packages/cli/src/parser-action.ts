@@ -1,13 +1,14 @@
 // The work behind `kasper parser validate|dump`: wiring of @kasper/language to the terminal
 // (loaded only when a parser command runs: chevrotain and the grammar are most of its start-up).
-import { checkFiles, collectSourceFiles, dumpAst, errorCount, formatDiagnostic, parseFile, type Diagnostic } from '@kasper/language';
+import { checkFiles, collectSourceFiles, dumpAst, errorCount, formatDiagnostic, parseFile, type CheckPool, type Diagnostic } from '@kasper/language';
 import { printError, type Output } from './output.ts';
 import { raise } from './messages.ts';
 
 export interface ValidateOpts { format: string; modulepath?: string }
 
 /** `kasper parser validate`. */
-export async function runValidate(paths: string[], opts: ValidateOpts, out: Output): Promise<void> {
+/** `pool`: worker threads started already (startCheckWorkersFor), given to checkFiles. */
+export async function runValidate(paths: string[], opts: ValidateOpts, out: Output, pool?: CheckPool): Promise<void> {
   const modulepath = opts.modulepath ? opts.modulepath.split(':').filter((p) => p) : [];
   const { files, missing } = collectSourceFiles(paths);
   const all: Diagnostic[] = [];
@@ -17,7 +18,7 @@ export async function runValidate(paths: string[], opts: ValidateOpts, out: Outp
     printError(out, 'parser validate', raise('KSP-CLI-003', { path: m }));
   }
   // On every core when there are many files (worker threads); results in the order of the files.
-  for (const r of await checkFiles(files, { modulepath, print: opts.format !== 'json' })) {
+  for (const r of await checkFiles(files, { modulepath, print: opts.format !== 'json', pool })) {
     if (r.readError !== undefined) {
       printError(out, 'parser validate', raise('KSP-CLI-004', { file: r.file, reason: r.readError }));
       invalidFiles++;

@@ -13,8 +13,12 @@ export function parserCommand(out: Output): Command {
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--modulepath <paths>', 'module folders (":"-separated): .pp files under them must follow Puppet\'s module layout (names fitting their files, only definitions at top level)')
     .action(async (paths: string[], opts: ValidateOpts) => {
+      // The worker threads first (when the files are many): they start while this thread loads
+      // the parser and lists the files (@kasper/language/check-pool loads nothing of the parser).
+      const { startCheckWorkersFor } = await import('@kasper/language/check-pool');
+      const pool = startCheckWorkersFor(paths);
       const { runValidate } = await import('./parser-action.ts');
-      await runValidate(paths, opts, out);
+      await runValidate(paths, opts, out, pool);
     });
 
   cmd

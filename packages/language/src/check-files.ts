@@ -3,9 +3,8 @@
 // (check-worker.ts) beside the calling thread, which share one counter of the next file to take,
 // so a folder of many small files is checked on every core and no thread waits for another's
 // share. The results come back in the order of the files.
-import { availableParallelism, loadavg } from 'node:os';
-import { getCompileCacheDir } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { parserThreads, startCheckWorkers, threadsFor, type CheckPool, type CheckWork } from './check-pool.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { formatDiagnostic, moduleFileNamespace, moduleLocationDiagnostics, parseFile } from './index.ts';
 
@@ -15,12 +14,17 @@ export interface CheckOptions {
   /** Also give each file's diagnostics printed (with their caret snippets), as `printed`. */
   print: boolean;
   /**
-   * How many threads may parse (the calling one included): KASPER_PARSER_THREADS, or by default
-   * the machine's cores while they are not all busy already (the load average of the last minute
-   * below their number: a worker costs its start and its own JIT warm-up, which only an idle
-   * core repays). One for fewer than FEW_FILES files, where a worker would start too late.
+   * How many threads may parse (the calling one included): by default parserThreads() (check-pool.ts:
+   * KASPER_PARSER_THREADS, or the cores that are idle: a worker costs its start and its own JIT
+   * warm-up, which only an idle core repays). One for fewer than FEW_FILES files, where a worker
+   * would start too late.
    */
   threads?: number;
+  /**
+   * Workers started already (startCheckWorkersFor, before the files were listed): used instead
+   * of starting others, those beyond what the files need ended.
+   */
+  pool?: CheckPool;
 }
 
 export interface FileCheck {
@@ -31,13 +35,6 @@ export interface FileCheck {
   /** The diagnostics printed, each followed by a blank line (when asked for). */
   printed: string;
 }
-
-/**
- * Below this many files one thread checks them all; each further thread needs this many more. (A
- * worker starts in about 50 ms; the calling thread checks some hundred typical module files in
- * that time. Measured on Debian's module packages: 1,927 files, 5.8 MB, in about 120 ms warm.)
- */
-const FEW_FILES = 64;
 
 /** Reads and checks one file. */
 export function checkFile(file: string, options: Pick<CheckOptions, 'modulepath' | 'print'>): FileCheck {
@@ -53,45 +50,23 @@ export function checkFile(file: string, options: Pick<CheckOptions, 'modulepath'
   return { file, diagnostics, printed };
 }
 
-/** The worker module next to this one: .ts from the sources, .js from the emitted JavaScript. */
-const WORKER = new URL(import.meta.url.endsWith('.ts') ? './check-worker.ts' : './check-worker.js', import.meta.url);
-
-/** What the calling thread sends each worker. */
-export interface CheckWork {
-  files: string[];
-  /** One Int32: the index of the next file to take. */
-  next: SharedArrayBuffer;
-  modulepath: string[];
-  print: boolean;
-  /** The compile cache of the calling thread, for the worker's own modules. */
-  compileCache: string | undefined;
-}
-
-function threadCount(files: number, asked: number | undefined): number {
-  const fromEnv = Number(process.env.KASPER_PARSER_THREADS);
-  const cores = availableParallelism();
-  const wanted = asked ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : loadavg()[0] < cores ? cores : 1);
-  if (files < FEW_FILES) return 1;
-  return Math.max(1, Math.min(wanted, Math.ceil(files / FEW_FILES)));
-}
-
 /** Checks every file, in worker threads as well when there are many; results in the order of `files`. */
 export async function checkFiles(files: string[], options: CheckOptions): Promise<FileCheck[]> {
   const results: (FileCheck | undefined)[] = new Array(files.length);
-  const threads = threadCount(files.length, options.threads);
-  if (threads === 1) {
+  const threads = threadsFor(files.length, options.threads ?? (options.pool ? options.pool.workers.length + 1 : parserThreads()));
+  const pool = options.pool ?? (threads > 1 ? startCheckWorkers(threads - 1) : undefined);
+  const workers: Worker[] = pool ? pool.workers.slice(0, threads - 1) : [];
+  for (const w of pool?.workers.slice(threads - 1) ?? []) void w.terminate();
+  if (workers.length === 0) {
     for (let i = 0; i < files.length; i++) results[i] = checkFile(files[i], options);
     return results as FileCheck[];
   }
-  const next = new SharedArrayBuffer(4);
-  const counter = new Int32Array(next);
-  const work: CheckWork = { files, next, modulepath: options.modulepath, print: options.print, compileCache: getCompileCacheDir?.() };
+  const counter = new Int32Array(pool!.next);
+  const work: CheckWork = { files, modulepath: options.modulepath, print: options.print };
   let missing = files.length;
-  let running = threads - 1;
+  let running = workers.length;
   let wake: (() => void) | null = null;
-  const workers: Worker[] = [];
-  for (let t = 1; t < threads; t++) {
-    const worker = new Worker(WORKER, { workerData: work });
+  for (const worker of workers) {
     worker.on('message', (batch: [number, FileCheck][]) => {
       for (const [i, r] of batch) {
         if (results[i] === undefined) missing--;
@@ -105,7 +80,8 @@ export async function checkFiles(files: string[], options: CheckOptions): Promis
       running--;
       wake?.();
     });
-    workers.push(worker);
+    worker.ref();
+    worker.postMessage(work);
   }
   try {
     // This thread takes files too, from the same counter, while the workers start.

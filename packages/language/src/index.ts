@@ -185,6 +185,7 @@ export function parseWithChevrotain(text: string, file: string, kind: SourceKind
 }
 export { collectSourceFiles, parseFile, isSourceFile, errorCount, SOURCE_EXTENSIONS, type FileResult } from './files.ts';
 export { checkFile, checkFiles, type CheckOptions, type FileCheck } from './check-files.ts';
+export { parserThreads, startCheckWorkersFor, type CheckPool } from './check-pool.ts';
 
 /**
  * The arguments of KSP-PARSE-001/002 from a message of the parser's error provider ("Syntax error
