@@ -125,7 +125,9 @@ export class Hiera {
    * hiera.yaml.
    */
   lookup(key: string, scope: HieraScope, merge?: MergeOptions, legacy = false): LookupResult {
-    const [root, ...path] = splitKey(key);
+    const parts = splitKey(key);
+    const root = parts[0];
+    const path = parts.length > 1 ? parts.slice(1) : NO_PATH;
     const keyOptions = this.optionsFor(root, scope);
     const options = merge ?? keyOptions.merge;
     const found: Value[] = [];
@@ -332,6 +334,8 @@ function stringify(v: Value): string {
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x instanceof Map ? Object.fromEntries(x) : x));
 }
+
+const NO_PATH: readonly string[] = [];
 
 /** Splits `a.b."c.d"` into ['a', 'b', 'c.d']. */
 export function splitKey(key: string): string[] {

@@ -279,6 +279,17 @@ export class Loader {
 
   /** `mod/path` → modules/mod/<subdir>/path (templates for epp(), files for file()). */
   moduleFile(spec: string, subdir: 'templates' | 'files'): string | undefined {
+    // Remembered by name: a template rendered for every instance of a define is looked up each time.
+    const key = `${subdir}\0${spec}`;
+    if (this.moduleFiles.has(key)) return this.moduleFiles.get(key);
+    const found = this.findModuleFile(spec, subdir);
+    this.moduleFiles.set(key, found);
+    return found;
+  }
+
+  private readonly moduleFiles = new Map<string, string | undefined>();
+
+  private findModuleFile(spec: string, subdir: 'templates' | 'files'): string | undefined {
     const slash = spec.indexOf('/');
     if (slash <= 0) return undefined;
     const dir = this.moduleDir(spec.slice(0, slash));

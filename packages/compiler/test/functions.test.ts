@@ -104,6 +104,10 @@ const SAMPLES: [string, Value[], Lambda?][] = [
 /** Functions that never return: they fail, or unwind with break, next or return. */
 const NEVER_RETURN = new Set(['fail', 'break', 'next', 'return', 'file']);
 
+test('every built-in function\'s signature parses (they are parsed on first call, not at load)', () => {
+  for (const [name, f] of BUILTIN_FUNCTIONS) assert.ok(f.signature.params, name);
+});
+
 test('every built-in function has a sample call, or never returns', () => {
   const sampled = new Set(SAMPLES.map(([n]) => n));
   const missing = [...BUILTIN_FUNCTIONS.keys()].filter((n) => !sampled.has(n) && !NEVER_RETURN.has(n));

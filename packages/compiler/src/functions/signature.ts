@@ -42,7 +42,16 @@ export interface BuiltinFunction {
 
 /** Declares a built-in function: its name, signature, return type and implementation. */
 export function fn(name: string, params: string, returns: string, call: PuppetFunction): BuiltinFunction {
-  return { name, signature: parseSignature(params, returns), call };
+  // Parsed on the function's first call, not when the compiler loads: a compile calls a few dozen
+  // of the ~300 (test/functions.test.ts parses every one).
+  let signature: Signature | undefined;
+  return {
+    name,
+    get signature() {
+      return (signature ??= parseSignature(params, returns));
+    },
+    call,
+  };
 }
 
 /** Checks a call against the signature: count, block, then each argument's type in order. */
