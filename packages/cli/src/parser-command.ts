@@ -13,12 +13,12 @@ export function parserCommand(out: Output): Command {
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--modulepath <paths>', 'module folders (":"-separated): .pp files under them must follow Puppet\'s module layout (names fitting their files, only definitions at top level)')
     .action(async (paths: string[], opts: ValidateOpts) => {
-      // The worker threads first (when the files are many): they start while this thread loads
-      // the parser and lists the files (@kasper/language/check-pool loads nothing of the parser).
-      const { startCheckWorkersFor } = await import('@kasper/language/check-pool');
-      const pool = startCheckWorkersFor(paths);
+      // The parser first (loaded under the command's V8 flags), then the worker threads (when the
+      // files are many), which start while this thread lists the files and checks the first ones
+      // (check-pool.ts: they start under V8's default flags).
       const { runValidate } = await import('./parser-action.ts');
-      await runValidate(paths, opts, out, pool);
+      const { startCheckWorkersFor } = await import('@kasper/language/check-pool');
+      await runValidate(paths, opts, out, startCheckWorkersFor(paths));
     });
 
   cmd

@@ -58,6 +58,7 @@ export async function checkFiles(files: string[], options: CheckOptions): Promis
   const workers: Worker[] = pool ? pool.workers.slice(0, threads - 1) : [];
   for (const w of pool?.workers.slice(threads - 1) ?? []) void w.terminate();
   if (workers.length === 0) {
+    pool?.settle(0, true);
     for (let i = 0; i < files.length; i++) results[i] = checkFile(files[i], options);
     return results as FileCheck[];
   }
@@ -90,7 +91,9 @@ export async function checkFiles(files: string[], options: CheckOptions): Promis
       if (i >= files.length) break;
       results[i] = checkFile(files[i], options);
       missing--;
+      pool!.settle(workers.length);
     }
+    pool!.settle(workers.length, true);
     // Every file is taken now: wait for those the workers hold, or for the workers to end.
     while (missing > 0 && running > 0) {
       await new Promise<void>((resolve) => {

@@ -5,6 +5,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { readFileSync, statSync } from 'node:fs';
 import { getCompileCacheDir } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -20,6 +21,11 @@ export interface CheckWorkerData {
   next: SharedArrayBuffer;
   /** The compile cache of the calling thread, for the worker's own modules (not inherited). */
   compileCache: string | undefined;
+  /**
+   * Two Int32: how many workers have started (Node's bootstrap done), and 1 once the calling
+   * thread's V8 flags are back (see startCheckWorkers), before which a worker loads no module.
+   */
+  boot: SharedArrayBuffer;
 }
 
 /** What a worker is sent once the files are known (one message). */
@@ -32,7 +38,15 @@ export interface CheckWork {
 export interface CheckPool {
   next: SharedArrayBuffer;
   workers: Worker[];
+  /**
+   * Sets the process's V8 flags back once `workers` of them have started (or at once with
+   * `now`); cheap: the calling thread calls it after each file it checks.
+   */
+  settle(workers: number, now?: boolean): void;
 }
+
+/** The V8 flags the kasper command set at run time (bin/kasper.js), such as --no-turbofan. */
+const runtimeFlags = (): string[] => ((globalThis as Record<symbol, unknown>)[Symbol.for('kasper.v8Flags')] as string[] | undefined) ?? [];
 
 /** The worker module next to this one: .ts from the sources, .js from the emitted JavaScript. */
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './check-worker.ts' : './check-worker.js', import.meta.url);
@@ -69,9 +83,24 @@ export function threadsFor(files: number, wanted: number): number {
   return Math.max(1, Math.min(wanted, Math.ceil(files / FEW_FILES)));
 }
 
-/** Starts `count` workers, which load the parser and wait for their work (see startWork). */
+/**
+ * Starts `count` workers, which load the parser and wait for their work (see checkFiles).
+ *
+ * A worker is a new V8 isolate in which Node bootstraps itself from its built-in code cache,
+ * which V8 refuses under V8 flags other than those Node was started with: the kasper command's
+ * --no-turbofan (set at run time, bin/kasper.js) made a worker's start cost 50 ms of CPU instead
+ * of 24. So those flags are set back to V8's defaults while the workers bootstrap, and set again
+ * (settle) once they all have, before they load any of Kasper's modules, which are then compiled
+ * (and taken from the compile cache) under the same flags as in the calling thread. (V8 flags are
+ * the process's: the calling thread runs those few milliseconds with TurboFan allowed.)
+ */
 export function startCheckWorkers(count: number): CheckPool {
-  const data: CheckWorkerData = { next: new SharedArrayBuffer(4), compileCache: getCompileCacheDir?.() };
+  const flags = runtimeFlags().filter((f) => f.startsWith('--no-'));
+  const boot = new Int32Array(new SharedArrayBuffer(8));
+  const data: CheckWorkerData = { next: new SharedArrayBuffer(4), compileCache: getCompileCacheDir?.(), boot: boot.buffer as SharedArrayBuffer };
+  let settled = flags.length === 0;
+  if (settled) boot[1] = 1;
+  else for (const f of flags) setFlagsFromString(`--${f.slice('--no-'.length)}`);
   const workers: Worker[] = [];
   for (let t = 0; t < count; t++) {
     // Not holding the process open until checkFiles gives it work (an error before that ends
@@ -80,7 +109,14 @@ export function startCheckWorkers(count: number): CheckPool {
     worker.unref();
     workers.push(worker);
   }
-  return { next: data.next, workers };
+  const settle = (wanted: number, now = false) => {
+    if (settled || (!now && Atomics.load(boot, 0) < wanted)) return;
+    settled = true;
+    for (const f of flags) setFlagsFromString(f);
+    Atomics.store(boot, 1, 1);
+    Atomics.notify(boot, 1);
+  };
+  return { next: data.next, workers, settle };
 }
 
 /**

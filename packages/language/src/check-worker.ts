@@ -7,6 +7,11 @@ import type { CheckWork, CheckWorkerData } from './check-pool.ts';
 import type { FileCheck } from './check-files.ts';
 
 const data = workerData as CheckWorkerData;
+// Node's bootstrap is done: the calling thread may set its V8 flags back (check-pool.ts), which
+// it does between two files; until then no module of Kasper's is compiled here (at most 500 ms).
+const boot = new Int32Array(data.boot);
+Atomics.add(boot, 0, 1);
+Atomics.wait(boot, 1, 0, 500);
 // The calling thread's compile cache, before the parser's modules load (a worker does not inherit it).
 if (data.compileCache) enableCompileCache?.(data.compileCache);
 // (A literal import, which the build bundles with this file: see packages/cli/scripts/build.mjs.)
