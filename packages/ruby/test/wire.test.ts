@@ -45,3 +45,40 @@ test('Puppet values given to Ruby come back as the very same objects', () => {
   assert.deepEqual(list.map((x) => x[1]), ['Puppet::Pops::Types::POptionalType', 'Puppet::Pops::Types::PResourceType', 'Puppet::Pops::Types::PSensitiveType::Sensitive', 'Regexp', 'Symbol', 'Hash']);
   assert.deepEqual(list[5][0], new Map([[1n, 'one']]));
 });
+
+test('answers without numbers take the reviver-less path and decode exactly as with the reviver', async () => {
+  const { decode, Handles } = await import('../src/wire.ts');
+  // Seeded (printed) random wire texts with no number token: strings full of digits, colons and
+  // commas, arrays with nulls, tagged hashes, Sensitive, default, regexps, non-finite floats.
+  const seed = 20261201;
+  let state = seed;
+  const rand = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state % n;
+  };
+  const str = () => JSON.stringify(Array.from({ length: rand(8) }, () => ':,[1-2"\\ab9\u0000ü'[rand(15)]).join(''));
+  const value = (depth: number): string => {
+    const k = depth > 3 ? rand(3) : rand(9);
+    switch (k) {
+      case 0: return str();
+      case 1: return ['null', 'true', 'false'][rand(3)];
+      case 2: return '{"\\u0000":"d"}';
+      case 3: return `[${Array.from({ length: rand(4) }, () => value(depth + 1)).join(',')}]`;
+      case 4: return `{"\\u0000":"h","e":[${Array.from({ length: rand(3) }, () => `${str()},${value(depth + 1)}`).join(',')}]}`;
+      case 5: return `{"\\u0000":"s","v":${value(depth + 1)}}`;
+      case 6: return `{"\\u0000":"r","p":${str()}}`;
+      case 7: return `{"\\u0000":"f","v":"${['NaN', 'Infinity', '-Infinity'][rand(3)]}"}`;
+      default: return `{${Array.from({ length: rand(3) }, () => `${str()}:${value(depth + 1)}`).join(',')}}`;
+    }
+  };
+  const handles = new Handles();
+  for (let i = 0; i < 500; i++) {
+    const text = value(0);
+    assert.doesNotMatch(text, /[:[,]\s*-?\d|^\s*-?\d/, `seed ${seed}: a number in ${text}`);
+    // A trailing number sends the same text through the reviver.
+    const slow = (decode(`[${text},0]`, handles, kasperValues) as unknown[])[0];
+    assert.deepEqual(decode(text, handles, kasperValues), slow, `seed ${seed}: ${text}`);
+  }
+  // and numbers still come back as Puppet's: an Integer as a bigint, a Float as a number
+  assert.deepEqual(decode('{"\\u0000":"h","e":["a",1,"b",1.0,"c","1"]}', handles, kasperValues), new Map<string, unknown>([['a', 1n], ['b', 1], ['c', '1']]));
+});
