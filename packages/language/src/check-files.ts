@@ -15,8 +15,8 @@ export interface CheckOptions {
   print: boolean;
   /**
    * How many threads may parse (the calling one included): by default parserThreads() (check-pool.ts:
-   * KASPER_PARSER_THREADS, or the cores that are idle: a worker costs its start and its own JIT
-   * warm-up, which only an idle core repays). One for fewer than FEW_FILES files, where a worker
+   * KASPER_PARSER_THREADS, or the idle cores less one, which V8's helper threads use: a worker
+   * costs its start and its own JIT warm-up, which only a core idle otherwise repays). One for fewer than FEW_FILES files, where a worker
    * would start too late.
    */
   threads?: number;

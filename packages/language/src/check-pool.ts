@@ -53,13 +53,19 @@ const WORKER = new URL(import.meta.url.endsWith('.ts') ? './check-worker.ts' : '
 
 /**
  * How many threads may parse (the calling one included): KASPER_PARSER_THREADS, or the cores
- * no other work is running on. Linux tells how many tasks are runnable now (/proc/loadavg's
- * fourth field, this thread among them): a core is taken when that many others run; a load
- * average alone lags a minute behind (on an otherwise idle machine, a loop of these very commands
- * raises it to the number of cores and would keep them to one thread). The 1-minute average
- * below cores - 1 also counts as a free core: a momentary task of a few milliseconds (or one of
- * this process's own V8 helper threads) is no reason to do without one. Elsewhere, the load
- * average below the number of cores.
+ * no other work is running on, less one. Linux tells how many tasks are runnable now
+ * (/proc/loadavg's fourth field, this thread among them): a core is taken when that many others
+ * run; a load average alone lags a minute behind (on an otherwise idle machine, a loop of these
+ * very commands raises it to the number of cores). The 1-minute average below cores - 1 also
+ * counts as a free core: a momentary task of a few milliseconds is no reason to do without one.
+ * Elsewhere, the load average below the number of cores.
+ *
+ * Less one: one core is V8's, whose helper threads (garbage collection, Maglev's compiles) keep
+ * a second core busy for a third of the parse already. On 2 cores, with this process run ahead
+ * of the others (nice -20, the nearest to an idle machine measurable here), the 1,920 files of
+ * Debian's modules took 200 ms on one thread (260 ms of CPU) and 250–260 ms on two (420 ms of
+ * CPU): a worker costs its start (30 ms of CPU) and its own cold JIT, and takes the core the
+ * helper threads used. So 2 cores parse on one thread; 4 idle cores on three.
  */
 export function parserThreads(): number {
   const fromEnv = Number(process.env.KASPER_PARSER_THREADS);
@@ -72,9 +78,9 @@ export function parserThreads(): number {
   } catch {
     // not Linux
   }
-  if (running === undefined || !Number.isInteger(running) || running < 1) return average < cores ? cores : 1;
+  if (running === undefined || !Number.isInteger(running) || running < 1) return average < cores ? Math.max(1, cores - 1) : 1;
   const free = Math.max(cores - running, average < cores - 1 ? 1 : 0);
-  return Math.max(1, Math.min(cores, 1 + free));
+  return Math.max(1, Math.min(cores - 1, free));
 }
 
 /** Threads for this many files: one below FEW_FILES, one more per FEW_FILES, up to `wanted`. */
