@@ -4,13 +4,24 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Value } from './values.ts';
 import { raise } from './messages.ts';
+import { cachedYaml, storeYaml } from './yaml-cache.ts';
 
 // The YAML parser (280 KiB of code) is loaded on the first YAML text only: a `kasper apply` of a
 // manifest without Hiera never reads any, and leaves its memory unspent.
 const require = createRequire(import.meta.url);
+// A text parsed before comes from the cache of parsed data (yaml-cache.ts), without the library.
 let yaml: typeof import('yaml') | undefined;
-const parseYaml = (text: string, options: import('yaml').ParseOptions & import('yaml').DocumentOptions & import('yaml').SchemaOptions): unknown =>
-  (yaml ??= require('yaml') as typeof import('yaml')).parse(text, options);
+function parseYaml(variant: string, text: string, options: import('yaml').ParseOptions & import('yaml').DocumentOptions & import('yaml').SchemaOptions): unknown {
+  const hit = cachedYaml(variant, text);
+  if (hit) return hit.value;
+  yaml ??= require('yaml') as typeof import('yaml');
+  const doc = yaml.parseDocument(text, options);
+  // Errors and warnings are the library's to report as it always does: such a text is parsed anew each time.
+  if (doc.errors.length > 0 || doc.warnings.length > 0) return yaml.parse(text, options);
+  const value: unknown = doc.toJS(options);
+  storeYaml(variant, text, value);
+  return value;
+}
 
 /** Converts plain JSON/YAML data into Puppet values. */
 export function fromData(v: unknown): Value {
@@ -35,12 +46,12 @@ export function parseJsonData(text: string): unknown {
 }
 
 export function parseYamlData(text: string): unknown {
-  return parseYaml(text, { intAsBigInt: true });
+  return parseYaml('1.2', text, { intAsBigInt: true });
 }
 
 /** Hiera data is read as Puppet's Ruby reads it: YAML 1.1, where `yes`/`no`/`on`/`off` are booleans. */
 export function parseYaml11Data(text: string): unknown {
-  return parseYaml(text, { intAsBigInt: true, customTags: [RUBY_YAML_BOOLEANS] });
+  return parseYaml(`1.1-psych ${RUBY_YAML_BOOLEANS.test.source}`, text, { intAsBigInt: true, customTags: [RUBY_YAML_BOOLEANS] });
 }
 
 /** Ruby's Psych reads yes/no/on/off as booleans (but not y/n, unlike strict YAML 1.1). */
