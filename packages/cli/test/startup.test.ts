@@ -136,13 +136,18 @@ test('the build emits JavaScript for every package, and commands run it without 
   // Third-party packages of many small modules are bundled at install into one file each
   // (packages/cli/dist/vendor): a compile with YAML facts loads `yaml` and the command line
   // `commander` from their bundles, not their ~80 modules from node_modules; an apply running a
-  // command, execa's bundle instead of its ~150 modules.
+  // command, execa's bundle instead of its ~150 modules. The facts text is new to the cache of
+  // parsed YAML (~/.cache/kasper/yaml); a second compile of it loads no YAML library at all.
   writeFileSync(join(dir, 'site.pp'), "file { '/tmp/kasper-startup-x': ensure => file, content => 'hi' }\n");
-  writeFileSync(join(dir, 'facts.yaml'), 'os:\n  family: Debian\n');
+  writeFileSync(join(dir, 'facts.yaml'), `os:\n  family: Debian\nrun: ${JSON.stringify(dir)}\n`);
   const c = loaded('compile', '--node', 'n.example', '--facts', 'facts.yaml', 'site.pp');
   assert.equal(c.status, 0, c.stderr);
   assert.ok(c.packages.includes('yaml') && c.packages.includes('commander'), c.packages.join(', '));
   assert.deepEqual(c.unbundled, {});
+  const again = loaded('compile', '--node', 'n.example', '--facts', 'facts.yaml', 'site.pp');
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.stdout, c.stdout);
+  assert.ok(!again.packages.includes('yaml'), again.packages.join(', '));
   writeFileSync(join(dir, 'exec.pp'), `exec { 'echo': command => '/bin/true', path => ['/bin', '/usr/bin'] }\n`);
   const e = loaded('apply', '--confdir', join(dir, 'etc'), '--vardir', join(dir, 'var'), 'exec.pp');
   assert.equal(e.status, 0, e.stderr);
