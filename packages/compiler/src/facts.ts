@@ -11,15 +11,17 @@ import { cachedYaml, storeYaml } from './yaml-cache.ts';
 const require = createRequire(import.meta.url);
 // A text parsed before comes from the cache of parsed data (yaml-cache.ts), without the library.
 let yaml: typeof import('yaml') | undefined;
-function parseYaml(variant: string, text: string, options: import('yaml').ParseOptions & import('yaml').DocumentOptions & import('yaml').SchemaOptions): unknown {
-  const hit = cachedYaml(variant, text);
+// Callers reading files (facts, hiera.yaml, Hiera data: the same texts every run) ask for it;
+// texts made per request (an ENC's answer for one node in a long-running master) are not kept.
+function parseYaml(variant: string, text: string, options: import('yaml').ParseOptions & import('yaml').DocumentOptions & import('yaml').SchemaOptions, cache: boolean): unknown {
+  const hit = cache ? cachedYaml(variant, text) : undefined;
   if (hit) return hit.value;
   yaml ??= require('yaml') as typeof import('yaml');
   const doc = yaml.parseDocument(text, options);
   // Errors and warnings are the library's to report as it always does: such a text is parsed anew each time.
   if (doc.errors.length > 0 || doc.warnings.length > 0) return yaml.parse(text, options);
   const value: unknown = doc.toJS(options);
-  storeYaml(variant, text, value);
+  if (cache) storeYaml(variant, text, value);
   return value;
 }
 
@@ -45,13 +47,14 @@ export function parseJsonData(text: string): unknown {
   });
 }
 
-export function parseYamlData(text: string): unknown {
-  return parseYaml('1.2', text, { intAsBigInt: true });
+/** YAML 1.2 data; `cache` keeps the parsed text on disk (for files read on every run, see yaml-cache.ts). */
+export function parseYamlData(text: string, { cache = false }: { cache?: boolean } = {}): unknown {
+  return parseYaml('1.2', text, { intAsBigInt: true }, cache);
 }
 
 /** Hiera data is read as Puppet's Ruby reads it: YAML 1.1, where `yes`/`no`/`on`/`off` are booleans. */
-export function parseYaml11Data(text: string): unknown {
-  return parseYaml(`1.1-psych ${RUBY_YAML_BOOLEANS.test.source}`, text, { intAsBigInt: true, customTags: [RUBY_YAML_BOOLEANS] });
+export function parseYaml11Data(text: string, { cache = false }: { cache?: boolean } = {}): unknown {
+  return parseYaml(`1.1-psych ${RUBY_YAML_BOOLEANS.test.source}`, text, { intAsBigInt: true, customTags: [RUBY_YAML_BOOLEANS] }, cache);
 }
 
 /** Ruby's Psych reads yes/no/on/off as booleans (but not y/n, unlike strict YAML 1.1). */
@@ -65,7 +68,7 @@ const RUBY_YAML_BOOLEANS = {
 /** Reads a facts file (.json, .yaml or .yml). A Puppet facts YAML (`values:` under a `!ruby/object`) is unwrapped. */
 export function loadFactsFile(path: string): Map<string, Value> {
   const text = readFileSync(path, 'utf8');
-  const data = path.endsWith('.json') ? parseJsonData(text) : parseYamlData(text.replace(/^--- !ruby\/object:Puppet::Node::Facts/m, '---'));
+  const data = path.endsWith('.json') ? parseJsonData(text) : parseYamlData(text.replace(/^--- !ruby\/object:Puppet::Node::Facts/m, '---'), { cache: true });
   return factsFromData(data, path);
 }
 

@@ -246,7 +246,7 @@ export class Hiera {
       const text = readFileSync(file, 'utf8');
       let raw: unknown;
       try {
-        raw = file.endsWith('.json') ? parseJsonData(text) : parseYaml11Data(text);
+        raw = file.endsWith('.json') ? parseJsonData(text) : parseYaml11Data(text, { cache: true });
       } catch (e) {
         throw raise('KSP-HIERA-002', { file, reason: (e as Error).message });
       }
@@ -461,7 +461,7 @@ function backendOf(m: Map<Value, Value>): { kind: 'data_hash' | 'lookup_key' | '
 function readConfig(path: string, module: string | null): Layer {
   let raw: unknown;
   try {
-    raw = parseYamlData(readFileSync(path, 'utf8'));
+    raw = parseYamlData(readFileSync(path, 'utf8'), { cache: true });
   } catch (e) {
     throw raise('KSP-HIERA-007', { path, reason: (e as Error).message });
   }

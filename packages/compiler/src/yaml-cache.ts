@@ -109,13 +109,13 @@ export function cachedYaml(variant: string, text: string): { value: unknown } | 
   }
 }
 
-/** Entries the folder may hold; past that, once per process before the first write, the oldest go down to half of it. */
+/** Entries the folder may hold; past that the oldest go, down to half of it (see prune). */
 export const MAX_YAML_ENTRIES = 2000;
-let pruned = false;
+let writes = 0;
 
 function prune(dir: string): void {
-  if (pruned) return;
-  pruned = true;
+  // On the first write of a process and every MAX_YAML_ENTRIES / 2 writes after (a long-running master).
+  if (writes++ % (MAX_YAML_ENTRIES / 2) !== 0) return;
   try {
     const names = readdirSync(dir);
     if (names.length <= MAX_YAML_ENTRIES) return;

@@ -7,9 +7,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseYaml11Data, parseYamlData } from '../src/facts.ts';
+import { parseYaml11Data as parse11, parseYamlData as parse12 } from '../src/facts.ts';
+import { classificationFromYaml } from '../src/classification.ts';
 import { configureYamlCache } from '../src/yaml-cache.ts';
 
+const parseYamlData = (text: string) => parse12(text, { cache: true });
+const parseYaml11Data = (text: string) => parse11(text, { cache: true });
 const dir = mkdtempSync(join(tmpdir(), 'kasper-yaml-cache-'));
 const entries = () => readdirSync(join(dir, 'yaml')).filter((n) => n.endsWith('.json'));
 beforeEach(() => {
@@ -97,6 +100,13 @@ test('texts with errors still fail every time and are not stored', () => {
 test('data with the key the cache uses for its own tags is not stored', () => {
   assert.deepStrictEqual(parseYamlData('"\\0k": i5\n'), { '\0k': 'i5' });
   assert.deepStrictEqual(parseYamlData('"\\0k": i5\n'), { '\0k': 'i5' });
+  assert.equal(readdirSync(dir).includes('yaml') ? entries().length : 0, 0);
+});
+
+test('texts not read from files (an ENC answer, parse calls without cache) are not stored', () => {
+  classificationFromYaml('classes: [a]\n');
+  parse12('a: 1\n');
+  parse11('a: 1\n');
   assert.equal(readdirSync(dir).includes('yaml') ? entries().length : 0, 0);
 });
 
