@@ -42,42 +42,10 @@ function encLeb(n: number): number[] {
 
 /** The module with every global exported as `kasper_global_N`; and how many there are. */
 export function exportGlobals(bytes: Uint8Array): { bytes: Uint8Array; globals: number } {
-  const sections: { id: number; start: number; body: number; end: number }[] = [];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos];
-    const [size, body] = leb(bytes, pos + 1);
-    sections.push({ id, start: pos, body, end: body + size });
-    pos = body + size;
-  }
-  let imported = 0;
-  const imports = sections.find((s) => s.id === 2);
-  if (imports) {
-    let [n, p] = leb(bytes, imports.body);
-    const limits = () => {
-      let flags: number;
-      [flags, p] = leb(bytes, p);
-      [, p] = leb(bytes, p);
-      if (flags & 1) [, p] = leb(bytes, p);
-    };
-    for (let i = 0; i < n; i++) {
-      let len: number;
-      [len, p] = leb(bytes, p);
-      p += len;
-      [len, p] = leb(bytes, p);
-      p += len;
-      const kind = bytes[p++];
-      if (kind === 0) [, p] = leb(bytes, p);
-      else if (kind === 1) {
-        p++;
-        limits();
-      } else if (kind === 2) limits();
-      else if (kind === 3) {
-        p += 2;
-        imported++;
-      } else throw new Error(`unknown import kind ${kind}`);
-    }
-  }
+  const sections = sectionsOf(bytes);
+  const counts = importCounts(bytes, sections);
+  if (!counts) throw new Error('the module has an import of a kind this reader does not know');
+  const imported = counts.globals;
   const globalSection = sections.find((s) => s.id === 6);
   const defined = globalSection ? leb(bytes, globalSection.body)[0] : 0;
   const exportSection = sections.find((s) => s.id === 7);
@@ -259,6 +227,43 @@ function sectionsOf(bytes: Uint8Array): { id: number; start: number; body: numbe
   return sections;
 }
 
+/**
+ * How many functions and globals a module imports (imports come first in their index spaces);
+ * null when an import is of a kind this reader does not know.
+ */
+function importCounts(bytes: Uint8Array, sections: { id: number; body: number }[]): { functions: number; globals: number } | null {
+  const counts = { functions: 0, globals: 0 };
+  const imports = sections.find((s) => s.id === 2);
+  if (!imports) return counts;
+  let [n, p] = leb(bytes, imports.body);
+  const limits = () => {
+    let flags: number;
+    [flags, p] = leb(bytes, p);
+    [, p] = leb(bytes, p);
+    if (flags & 1) [, p] = leb(bytes, p);
+  };
+  for (; n > 0; n--) {
+    let len: number;
+    [len, p] = leb(bytes, p); // module name
+    p += len;
+    [len, p] = leb(bytes, p); // field name
+    p += len;
+    const kind = bytes[p++];
+    if (kind === 0) {
+      [, p] = leb(bytes, p);
+      counts.functions++;
+    } else if (kind === 1) {
+      p++;
+      limits();
+    } else if (kind === 2) limits();
+    else if (kind === 3) {
+      p += 2;
+      counts.globals++;
+    } else return null;
+  }
+  return counts;
+}
+
 /** The function names in a module's `name` section (index → name). */
 export function functionNames(bytes: Uint8Array): Map<number, string> {
   const names = new Map<number, string>();
@@ -314,34 +319,9 @@ export function bulkMemory(bytes: Uint8Array, debug: Uint8Array): Uint8Array {
   if (!funcs || !debugFuncs || !code || !types) return bytes;
   if (Buffer.compare(Buffer.from(bytes.subarray(funcs.body, funcs.end)), Buffer.from(debug.subarray(debugFuncs.body, debugFuncs.end))) !== 0) return bytes;
   // Imported functions come first in the index space.
-  let importedFuncs = 0;
-  const imports = sections.find((s) => s.id === 2);
-  if (imports) {
-    let [n, p] = leb(bytes, imports.body);
-    const limits = () => {
-      let flags: number;
-      [flags, p] = leb(bytes, p);
-      [, p] = leb(bytes, p);
-      if (flags & 1) [, p] = leb(bytes, p);
-    };
-    for (; n > 0; n--) {
-      let len: number;
-      [len, p] = leb(bytes, p);
-      p += len;
-      [len, p] = leb(bytes, p);
-      p += len;
-      const kind = bytes[p++];
-      if (kind === 0) {
-        [, p] = leb(bytes, p);
-        importedFuncs++;
-      } else if (kind === 1) {
-        p++;
-        limits();
-      } else if (kind === 2) limits();
-      else if (kind === 3) p += 2;
-      else return bytes;
-    }
-  }
+  const counts = importCounts(bytes, sections);
+  if (!counts) return bytes;
+  const importedFuncs = counts.functions;
   // Each type's text, to check the signature: 0x60, params, results.
   const typeText: string[] = [];
   {
