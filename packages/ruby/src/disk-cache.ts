@@ -108,3 +108,46 @@ export function writeEntry(file: string, body: string): boolean {
     return false;
   }
 }
+
+/** A file's compiled Ruby code (instruction sequences) in the cache: where, under what key, for which source. */
+export interface IseqEntry {
+  file: string;
+  key: string;
+  /** SHA-256 of the source the code was compiled from. */
+  source: string;
+  /** The kept code, when an earlier run left it for this very source. */
+  iseq?: string;
+}
+
+/** The compiled code kept in `entry.file`, if it was written by `magic`'s code for this key and source. */
+export function readIseq(magic: string, entry: IseqEntry): string | undefined {
+  const body = readEntry(entry.file);
+  if (body === undefined) return undefined;
+  try {
+    const saved = JSON.parse(body) as { magic?: string; key?: string; source?: string; iseq?: unknown };
+    if (saved.magic === magic && saved.key === entry.key && saved.source === entry.source && typeof saved.iseq === 'string') return saved.iseq;
+  } catch {
+    // not JSON: compiled again and rewritten
+  }
+  return undefined;
+}
+
+/**
+ * The request fields asking Ruby to keep its compiled code (and to use `entry.iseq` if there is
+ * one); `ctx` then answers Ruby's `op` host call, which hands the code over, by writing the entry.
+ */
+export function keepIseq(
+  magic: string,
+  entry: IseqEntry,
+  ctx: { handle?(op: string, args: string[]): unknown },
+  op: string,
+  stats: { written: number },
+): string {
+  const base = ctx.handle!.bind(ctx);
+  ctx.handle = (name, args) => {
+    if (name !== op) return base(name, args);
+    if (writeEntry(entry.file, JSON.stringify({ magic, key: entry.key, source: entry.source, iseq: args[0] }))) stats.written++;
+    return undefined;
+  };
+  return `,"keep":true${entry.iseq ? `,"iseq":${JSON.stringify(entry.iseq)}` : ''}`;
+}

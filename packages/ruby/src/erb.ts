@@ -6,7 +6,7 @@
 // names (`@name` anywhere in its text); a template that reaches variables by other means
 // (instance_variables, instance_variable_get, binding) gets them all, as under Puppet.
 import { join } from 'node:path';
-import { cacheFolder, cacheVersion, readEntry, sha256, writeEntry } from './disk-cache.ts';
+import { cacheFolder, cacheVersion, keepIseq, readIseq, sha256, type IseqEntry } from './disk-cache.ts';
 import { patch } from './wire.ts';
 import { RubyError } from './errors.ts';
 import { scopeContext, type RubyScope } from './scope.ts';
@@ -60,12 +60,9 @@ export function templateVariables(source: string, scope: RubyScope): Map<string,
  * it was compiled from; it is used only for that text, with the same Ruby and shim
  * (cacheVersion()). Inline templates are compiled in each process, not kept.
  */
-interface TemplateCache {
-  file: string;
-  key: string;
-  source: string;
+interface TemplateCache extends IseqEntry {
+  /** The template's method name in Ruby. */
   name: string;
-  iseq?: string;
 }
 
 const MAGIC = 'kasper-ruby-template-1';
@@ -101,15 +98,7 @@ function templateCache(source: string, file: string | undefined): TemplateCache 
   const dir = process.env.KASPER_RUBY_TEMPLATE_CACHE === '0' ? undefined : cacheFolder('templates');
   const entry: TemplateCache = { file: dir ? join(dir, `${key.slice(0, 40)}.json`) : '', key, source: digest, name };
   if (!dir) return entry;
-  const body = readEntry(entry.file);
-  if (body !== undefined) {
-    try {
-      const saved = JSON.parse(body) as { magic?: string; key?: string; source?: string; iseq?: unknown };
-      if (saved.magic === MAGIC && saved.key === key && saved.source === digest && typeof saved.iseq === 'string') entry.iseq = saved.iseq;
-    } catch {
-      // not JSON: compiled again and rewritten
-    }
-  }
+  entry.iseq = readIseq(MAGIC, entry);
   if (entry.iseq) templateCacheStats.hits++;
   else templateCacheStats.misses++;
   return entry;
@@ -141,13 +130,7 @@ export function renderErb(source: string, options: ErbOptions): string {
       if (cache) {
         fields += `,"name":${JSON.stringify(cache.name)}`;
         if (cache.file) {
-          fields += `,"keep":true${cache.iseq ? `,"iseq":${JSON.stringify(cache.iseq)}` : ''}`;
-          const base = ctx.handle!;
-          ctx.handle = (op, args) => {
-            if (op !== 'keep_template') return base(op, args);
-            if (writeEntry(cache.file, JSON.stringify({ magic: MAGIC, key: cache.key, source: cache.source, iseq: args[0] }))) templateCacheStats.written++;
-            return undefined;
-          };
+          fields += keepIseq(MAGIC, cache, ctx, 'keep_template', templateCacheStats);
         }
       }
       result = vm.call('erb', fields, ctx, file ?? '(erb)') as Map<string, unknown>;

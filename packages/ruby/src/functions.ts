@@ -2,7 +2,7 @@
 // API, dispatches with their Puppet types); calling one selects the dispatch with the host's
 // type system (Kasper's), runs the Ruby method and checks its return type.
 import { join } from 'node:path';
-import { cacheFolder, cacheVersion, readEntry, sha256, writeEntry } from './disk-cache.ts';
+import { cacheFolder, cacheVersion, keepIseq, readIseq, sha256, type IseqEntry } from './disk-cache.ts';
 import { RubyError } from './errors.ts';
 import { scopeContext, type HostBlock, type RubyScope } from './scope.ts';
 import type { PuppetValue } from './values.ts';
@@ -106,12 +106,7 @@ const loadScope: RubyScope = {
  * from, used only for that text, with the same Ruby and shim (cacheVersion()).
  * `KASPER_RUBY_TEMPLATE_CACHE=0` turns it off with the templates' cache.
  */
-interface FunctionCache {
-  file: string;
-  key: string;
-  source: string;
-  iseq?: string;
-}
+type FunctionCache = IseqEntry;
 
 const MAGIC = 'kasper-ruby-function-1';
 /** What this process did, for tests and benchmarks. */
@@ -122,15 +117,7 @@ function functionCache(path: string, source: string): FunctionCache | undefined 
   if (!dir) return undefined;
   const key = sha256(`${MAGIC}\0${cacheVersion()}\0${path}`);
   const entry: FunctionCache = { file: join(dir, `${key.slice(0, 40)}.json`), key, source: sha256(source) };
-  const body = readEntry(entry.file);
-  if (body !== undefined) {
-    try {
-      const saved = JSON.parse(body) as { magic?: string; key?: string; source?: string; iseq?: unknown };
-      if (saved.magic === MAGIC && saved.key === key && saved.source === entry.source && typeof saved.iseq === 'string') entry.iseq = saved.iseq;
-    } catch {
-      // not JSON: compiled again and rewritten
-    }
-  }
+  entry.iseq = readIseq(MAGIC, entry);
   if (entry.iseq) functionCacheStats.hits++;
   else functionCacheStats.misses++;
   return entry;
@@ -146,13 +133,7 @@ export function loadRubyFunctions(path: string, source: string, options: LoadOpt
   let fields = `"path":${JSON.stringify(path)},"source":${JSON.stringify(source)}`;
   const cache = functionCache(path, source);
   if (cache) {
-    fields += `,"keep":true${cache.iseq ? `,"iseq":${JSON.stringify(cache.iseq)}` : ''}`;
-    const base = ctx.handle!;
-    ctx.handle = (op, args) => {
-      if (op !== 'keep_function') return base(op, args);
-      if (writeEntry(cache.file, JSON.stringify({ magic: MAGIC, key: cache.key, source: cache.source, iseq: args[0] }))) functionCacheStats.written++;
-      return undefined;
-    };
+    fields += keepIseq(MAGIC, cache, ctx, 'keep_function', functionCacheStats);
   }
   const list = vm.call('load_function', fields, ctx, path) as Map<string, unknown>[];
   return list.map((m) => {
