@@ -48,13 +48,12 @@ interface Client {
   certPem?: string;
 }
 
-/** A POST to certificate_renewal over TLS, as a client with `who`'s key and certificate. */
-function renew(m: Master, who: Client, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+/** A request over TLS to master `m`, as a client with `who`'s key and certificate. */
+function tlsCall(m: Master, who: Client, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const u = new URL(m.url);
   return new Promise((resolve, reject) => {
     const req = request({
-      host: u.hostname, port: u.port, method: 'POST', path: '/puppet-ca/v1/certificate_renewal',
-      headers: { 'content-type': 'text/plain', accept: 'text/plain', ...headers },
+      host: u.hostname, port: u.port, method, path, headers,
       key: who.keyPem, cert: who.certPem, ca: ca.ca!.caCertPem(), checkServerIdentity: () => undefined, agent: false,
     }, (res) => {
       let text = '';
@@ -63,8 +62,13 @@ function renew(m: Master, who: Client, headers: Record<string, string> = {}): Pr
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
     });
     req.on('error', reject);
-    req.end('');
+    req.end(method === 'POST' ? '' : undefined);
   });
+}
+
+/** A POST to certificate_renewal over TLS, as a client with `who`'s key and certificate. */
+function renew(m: Master, who: Client, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+  return tlsCall(m, who, 'POST', '/puppet-ca/v1/certificate_renewal', { 'content-type': 'text/plain', accept: 'text/plain', ...headers });
 }
 
 test('an agent renews its certificate through a master that is not the CA', async () => {
@@ -112,20 +116,7 @@ test("the request cannot pick whose certificate is renewed; only a master vouche
 
 test('CA administration stays with the CA master: the other master names it', async () => {
   const agent = ca.ca!.generate('admin.renewal.test');
-  const u = new URL(compile.url);
-  const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request({
-      host: u.hostname, port: u.port, path: '/puppet-ca/v1/certificate_status/agent.renewal.test',
-      key: agent.keyPem, cert: agent.certPem, ca: ca.ca!.caCertPem(), checkServerIdentity: () => undefined, agent: false,
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const r = await tlsCall(compile, agent, 'GET', '/puppet-ca/v1/certificate_status/agent.renewal.test');
   assert.equal(r.status, 503);
   assert.match(r.text, /KSP-MASTER-021/);
 });
