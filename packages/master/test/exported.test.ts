@@ -1,16 +1,9 @@
 // Exported resources between nodes, through the master: node A's `@@type` are stored with its
 // catalog; node B's `Type <<| query |>>` collects them from the store (never its own from there:
 // those come from its current compile); a deactivated node's are collected no more.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BuiltMaster } from '../src/index.ts';
-import { buildHeaderMaster } from '../../../test/support/master.ts';
-
-const work = mkdtempSync(join(tmpdir(), 'kasper-exported-'));
-let master: BuiltMaster;
+import { requestCatalog, siteHeaderMaster } from '../../../test/support/master.ts';
 
 const SITE = `
 node 'a.test' {
@@ -43,25 +36,13 @@ node 'f.test' {
 }
 `;
 
-before(async () => {
-  mkdirSync(join(work, 'envs/production/manifests'), { recursive: true });
-  writeFileSync(join(work, 'envs/production/manifests/site.pp'), SITE);
-  master = await buildHeaderMaster(work);
-});
-after(async () => {
-  await master?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+const site = siteHeaderMaster('kasper-exported-', SITE);
 
 interface Res { type: string; title: string; file?: string; exported?: boolean; parameters?: Record<string, unknown>; tags?: string[] }
 
 async function catalogOf(node: string, kernel = 'Linux'): Promise<{ status: number; resources: Res[]; body: Record<string, unknown> }> {
-  const res = await master.app.inject({
-    method: 'POST', url: `/puppet/v3/catalog/${node}?environment=production`, payload: JSON.stringify({ facts: { values: { kernel } } }),
-    headers: { 'x-test-certname': node, 'content-type': 'application/json' },
-  });
-  const body = JSON.parse(res.body) as Record<string, unknown>;
-  return { status: res.statusCode, resources: (body.resources as Res[] | undefined) ?? [], body };
+  const { status, body } = await requestCatalog(site.master, node, kernel);
+  return { status, resources: (body.resources as Res[] | undefined) ?? [], body };
 }
 
 const refs = (rs: Res[], type: string) => rs.filter((r) => r.type === type).map((r) => r.title).sort();
@@ -105,7 +86,7 @@ test('the same title exported by two nodes is an error naming both; so is one th
 test('a deactivated node\'s exports are no longer collected; a new catalog brings them back', async () => {
   assert.equal((await catalogOf('a.test')).status, 200);
   assert.ok(refs((await catalogOf('b.test')).resources, 'Host').includes('a.test'));
-  assert.equal(await master.storage.deactivateNode('a.test'), true);
+  assert.equal(await site.master.storage.deactivateNode('a.test'), true);
   const b = await catalogOf('b.test');
   assert.deepEqual(refs(b.resources, 'Host'), ['b.test', 'c.test']);
   assert.deepEqual(refs(b.resources, 'File'), []);

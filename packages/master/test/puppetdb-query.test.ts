@@ -2,17 +2,12 @@
 // for the same query (PQL or AST), read from the store when the node compiles (never from the
 // catalog cache, since the store changes); a query the engine refuses fails the compile with its
 // reason; without a master there is nothing to ask.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileCatalog, CompileError, fromData } from '@kasper/compiler';
-import { type BuiltMaster } from '../src/index.ts';
-import { buildHeaderMaster } from '../../../test/support/master.ts';
-
-const work = mkdtempSync(join(tmpdir(), 'kasper-pdbquery-'));
-let master: BuiltMaster;
+import { CERTNAME_HEADER, requestCatalog, siteHeaderMaster } from '../../../test/support/master.ts';
 
 const PQL = 'nodes[certname] { order by certname }';
 const AST = ['from', 'facts', ['and', ['=', 'name', 'kernel'], ['~', 'certname', '^[ab]']], ['order_by', ['certname']]];
@@ -27,31 +22,20 @@ node 'bad.test' {
 node default {}
 `;
 
-before(async () => {
-  mkdirSync(join(work, 'envs/production/manifests'), { recursive: true });
-  writeFileSync(join(work, 'envs/production/manifests/site.pp'), SITE);
-  master = await buildHeaderMaster(work);
-});
-after(async () => {
-  await master?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+const site = siteHeaderMaster('kasper-pdbquery-', SITE);
 
 async function catalogOf(node: string, kernel = 'Linux') {
-  const res = await master.app.inject({
-    method: 'POST', url: `/puppet/v3/catalog/${node}?environment=production`, payload: JSON.stringify({ facts: { values: { kernel } } }),
-    headers: { 'x-test-certname': node, 'content-type': 'application/json' },
-  });
-  const body = JSON.parse(res.body) as { resources?: { type: string; title: string; parameters?: Record<string, unknown> }[] };
-  const message = (title: string) => body.resources?.find((r) => r.type === 'Notify' && r.title === title)?.parameters?.message;
-  return { status: res.statusCode, body, message };
+  const { status, body } = await requestCatalog(site.master, node, kernel);
+  const resources = body.resources as { type: string; title: string; parameters?: Record<string, unknown> }[] | undefined;
+  const message = (title: string) => resources?.find((r) => r.type === 'Notify' && r.title === title)?.parameters?.message;
+  return { status, body, message };
 }
 
 /** What the master's own query API answers (as the master, which may query). */
 async function pdb(query: unknown): Promise<unknown> {
-  const res = await master.app.inject({
+  const res = await site.master.app.inject({
     method: 'POST', url: '/pdb/query/v4', payload: JSON.stringify({ query }),
-    headers: { 'x-test-certname': 'master.test', 'content-type': 'application/json' },
+    headers: { [CERTNAME_HEADER]: 'master.test', 'content-type': 'application/json' },
   });
   assert.equal(res.statusCode, 200, res.body);
   return JSON.parse(res.body);
@@ -83,7 +67,7 @@ test('a query the store cannot run fails the compile with its reason, at the cal
 });
 
 test('without a master (kasper compile, kasper apply) puppetdb_query has nothing to ask', () => {
-  const manifest = join(work, 'alone.pp');
+  const manifest = join(site.work, 'alone.pp');
   writeFileSync(manifest, "notify { 'x': message => puppetdb_query('nodes {}') }\n");
   assert.throws(
     () => compileCatalog({ environment: { name: 'production', manifest, modulepath: [] }, node: 'alone.test', facts: fromData({}) as Map<string, never> }),
