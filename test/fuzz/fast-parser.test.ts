@@ -32,7 +32,7 @@ function agree(text: string, kind: SourceKind, where: string): Outcome {
   const lexed = lex(text, 'x.pp', kind);
   // With a lexical error the fast parser is not tried at all.
   if (lexed.diagnostics.length > 0) return 'lexical error';
-  const fast = fastParse(lexed.tokens, kind);
+  const fast = fastParse(lexed.list, kind);
   const slow = parseWithChevrotain(text, 'x.pp', kind, lexed);
   const syntax = slow.diagnostics.filter((d) => /^KSP-(PARSE|LEX)-/.test(d.code));
   if (fast === null) {

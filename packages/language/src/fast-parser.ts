@@ -17,8 +17,31 @@ import type * as A from './ast.ts';
 import { MAX_NESTING, STATEMENT_CALLS, foldBinary, untitledResource } from './limits.ts';
 import * as K from './tokens.ts';
 
-type Tok = K.PToken;
+/** A token: its index in the file's TokenList, whose columns the parse reads (below). */
+type Tok = number;
 type Loc = A.Range | Tok;
+
+/**
+ * The columns of the tokens being parsed (kinds, start offsets, end offsets, values) and the list
+ * itself, for images. (TV is TokenList.strings: read here only for tokens that have a value.) Set by fastParse for the duration of one parse (a parse is synchronous; a
+ * nested one, were there any, puts back the outer one's).
+ */
+let TK: Uint8Array = new Uint8Array(0);
+let TS: Int32Array = new Int32Array(0);
+let TE: Int32Array = new Int32Array(0);
+let TV: (string | undefined)[] = [];
+let LIST: K.TokenList | null = null;
+
+/** A token's text. */
+function image(t: Tok): string {
+  return LIST!.image(t);
+}
+
+/** A binary operator's token as foldBinary reads it (kind, image): one shared object per kind. */
+const OPERATORS: ({ kind: number; image: string } | undefined)[] = [];
+function operator(t: Tok): { kind: number; image: string } {
+  return (OPERATORS[TK[t]] ??= { kind: TK[t], image: image(t) });
+}
 
 /** Thrown to give up; caught in fastParse. One instance: no stack trace is ever built. */
 const GIVE_UP = { giveUp: true };
@@ -74,8 +97,14 @@ const RE_FLOAT = /[.eE]/;
  * The program the tokens make, exactly as PuppetParser builds it (its `end` is the last
  * statement's), or null where that parser would report anything.
  */
-export function fastParse(tokens: Tok[], kind: 'manifest' | 'epp'): A.Program | null {
-  const p = new FastParser(tokens);
+export function fastParse(tokens: K.TokenList, kind: 'manifest' | 'epp'): A.Program | null {
+  const tk = TK, ts = TS, te = TE, tv = TV, list = LIST;
+  TK = tokens.kinds;
+  TS = tokens.starts;
+  TE = tokens.ends;
+  TV = tokens.strings;
+  LIST = tokens;
+  const p = new FastParser(tokens.length);
   try {
     const program = kind === 'epp' ? p.epp() : p.manifest();
     return p.pos === tokens.length ? program : null;
@@ -83,47 +112,52 @@ export function fastParse(tokens: Tok[], kind: 'manifest' | 'epp'): A.Program | 
     if (e === GIVE_UP) return null;
     if (e instanceof RangeError) return null; // a stack overflow: chevrotain reports what it can
     throw e;
+  } finally {
+    TK = tk;
+    TS = ts;
+    TE = te;
+    TV = tv;
+    LIST = list;
   }
 }
 
 function endOf(x: Loc): number {
-  return 'startOffset' in x ? x.endOffset + 1 : x.end;
+  return typeof x === 'number' ? TE[x] + 1 : x.end;
 }
 function startOf(x: Loc): number {
-  return 'startOffset' in x ? x.startOffset : x.start;
+  return typeof x === 'number' ? TS[x] : x.start;
 }
 
 class FastParser {
   pos = 0;
   private depth = 0;
-  private readonly toks: Tok[];
+  /** How many tokens there are. */
   private readonly n: number;
 
-  constructor(tokens: Tok[]) {
-    this.toks = tokens;
-    this.n = tokens.length;
+  constructor(n: number) {
+    this.n = n;
   }
 
   /** The kind of the next token (END past the last). */
   private la1(): number {
-    return this.pos < this.n ? this.toks[this.pos].kind : END;
+    return this.pos < this.n ? TK[this.pos] : END;
   }
 
   private la2(): number {
-    return this.pos + 1 < this.n ? this.toks[this.pos + 1].kind : END;
+    return this.pos + 1 < this.n ? TK[this.pos + 1] : END;
   }
 
   /** The next token, which must be of kind `k`. */
   private expect(k: number): Tok {
-    if (this.pos >= this.n) throw GIVE_UP;
-    const t = this.toks[this.pos];
-    if (t.kind !== k) throw GIVE_UP;
-    this.pos++;
+    const t = this.pos;
+    if (t >= this.n || TK[t] !== k) throw GIVE_UP;
+    this.pos = t + 1;
     return t;
   }
 
+  /** The next token (n, past the last, where there is none). */
   private next(): Tok {
-    return this.toks[this.pos++];
+    return this.pos++;
   }
 
   // ---------------------------------------------------------------- programs and statements
@@ -196,7 +230,7 @@ class FastParser {
     let result = operands[operands.length - 1];
     for (let i = ops.length - 1; i >= 0; i--) {
       const left = operands[i];
-      result = { kind: 'AssignmentExpression', operator: ops[i].image as '=', left, right: result, start: left.start, end: Math.max(left.start, result.end) };
+      result = { kind: 'AssignmentExpression', operator: image(ops[i]) as '=', left, right: result, start: left.start, end: Math.max(left.start, result.end) };
     }
     return result;
   }
@@ -207,7 +241,7 @@ class FastParser {
     while (k === IN_EDGE || k === IN_EDGE_SUB || k === OUT_EDGE || k === OUT_EDGE_SUB) {
       const op = this.next();
       const right = this.resource();
-      left = { kind: 'RelationshipExpression', operator: op.image as '->', left, right, start: left.start, end: Math.max(left.start, right.end) };
+      left = { kind: 'RelationshipExpression', operator: image(op) as '->', left, right, start: left.start, end: Math.max(left.start, right.end) };
       k = this.la1();
     }
     return left;
@@ -229,7 +263,7 @@ class FastParser {
       const r = result;
       if (r.kind !== 'ResourceExpression' && r.kind !== 'ResourceDefaultsExpression' && r.kind !== 'ResourceOverrideExpression') throw GIVE_UP;
       if (r.form !== 'regular') throw GIVE_UP;
-      result = { ...r, form: at.kind === AT ? 'virtual' : 'exported', start: at.startOffset };
+      result = { ...r, form: TK[at] === AT ? 'virtual' : 'exported', start: TS[at] };
     }
     return result;
   }
@@ -241,13 +275,13 @@ class FastParser {
     const k2 = this.la2();
     // chevrotain's lookahead for the first alternative: `}`, `* =>`, or a name or keyword then `=>` / `+>`
     if (k1 === RBRACE || (k1 === TIMES && k2 === FARROW) || ((k1 === NAME || (k1 !== END && IS_KEYWORD[k1] === 1)) && (k2 === FARROW || k2 === PARROW))) {
-      const lbrace = this.toks[this.pos - 1];
+      const lbrace = this.pos - 1;
       const ops = this.attributeOperations();
       const rbrace = this.expect(RBRACE);
       const s = typeExpr.start;
-      const r = { start: s, end: Math.max(s, rbrace.endOffset + 1) };
-      const hs = lbrace.startOffset;
-      const node = untitledResource(typeExpr, ops, r, { start: hs, end: Math.max(hs, rbrace.endOffset + 1) });
+      const r = { start: s, end: Math.max(s, TE[rbrace] + 1) };
+      const hs = TS[lbrace];
+      const node = untitledResource(typeExpr, ops, r, { start: hs, end: Math.max(hs, TE[rbrace] + 1) });
       if (!node) throw GIVE_UP; // a resource without a title
       return node;
     }
@@ -260,7 +294,7 @@ class FastParser {
     }
     const rbrace = this.expect(RBRACE);
     const s = typeExpr.start;
-    return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies, start: s, end: Math.max(s, rbrace.endOffset + 1) };
+    return { kind: 'ResourceExpression', form: 'regular', typeName: typeExpr, bodies, start: s, end: Math.max(s, TE[rbrace] + 1) };
   }
 
   private resourceBody(): A.ResourceBody {
@@ -290,15 +324,15 @@ class FastParser {
 
   private attributeOperation(): A.AttributeOp {
     const first = this.next();
-    if (first.kind === TIMES) {
+    if (TK[first] === TIMES) {
       this.expect(FARROW);
       const value = this.expression();
-      return { kind: 'AttributesOperation', value, start: first.startOffset, end: Math.max(first.startOffset, value.end) };
+      return { kind: 'AttributesOperation', value, start: TS[first], end: Math.max(TS[first], value.end) };
     }
     const op = this.next();
-    if (op === undefined || (op.kind !== FARROW && op.kind !== PARROW)) throw GIVE_UP;
+    if (op >= this.n || (TK[op] !== FARROW && TK[op] !== PARROW)) throw GIVE_UP;
     const value = this.expression();
-    return { kind: 'AttributeOperation', name: first.image, operator: op.image as '=>', value, start: first.startOffset, end: Math.max(first.startOffset, value.end) };
+    return { kind: 'AttributeOperation', name: image(first), operator: image(op) as '=>', value, start: TS[first], end: Math.max(TS[first], value.end) };
   }
 
   // ---------------------------------------------------------------- operators
@@ -318,9 +352,9 @@ class FastParser {
       return prefixes ? prefixed(prefixes, first) : first;
     }
     const operands: A.Expression[] = [prefixed(prefixes, first)];
-    const ops: Tok[] = [];
+    const ops: { kind: number; image: string }[] = [];
     while (k !== END && (IS_BINARY[k] === 1 || k === QMARK)) {
-      ops.push(this.next());
+      ops.push(operator(this.next()));
       if (k === QMARK) {
         // `x ? { … }` is an operator too (looser than comparisons, tighter than `and`); its
         // operand slot holds the entries, and foldBinary fills in the left side.
@@ -351,12 +385,12 @@ class FastParser {
         this.pos++;
         const keys = this.accessArgs();
         const close = this.expect(RBRACK);
-        e = { kind: 'AccessExpression', target: e, keys, start: e.start, end: Math.max(e.start, close.endOffset + 1) };
+        e = { kind: 'AccessExpression', target: e, keys, start: e.start, end: Math.max(e.start, TE[close] + 1) };
       } else if (k === DOT) {
         this.pos++;
         const name = this.next();
-        if (name === undefined || (name.kind !== NAME && name.kind !== TYPE)) throw GIVE_UP;
-        const access: A.NamedAccessExpression = { kind: 'NamedAccessExpression', left: e, name: name.image, start: e.start, end: Math.max(e.start, name.endOffset + 1) };
+        if (name >= this.n || (TK[name] !== NAME && TK[name] !== TYPE)) throw GIVE_UP;
+        const access: A.NamedAccessExpression = { kind: 'NamedAccessExpression', left: e, name: image(name), start: e.start, end: Math.max(e.start, TE[name] + 1) };
         let args: A.Expression[] = [];
         let parenthesized = false;
         let last: Loc = name;
@@ -388,9 +422,9 @@ class FastParser {
         let query: A.Expression | null = null;
         if (this.exprFirst(this.la1())) query = this.expression();
         const close = this.next();
-        if (close === undefined || (close.kind !== RCOLLECT && close.kind !== RRCOLLECT)) throw GIVE_UP;
-        const exported = open.kind === LLCOLLECT;
-        if (exported !== (close.kind === RRCOLLECT)) throw GIVE_UP;
+        if (close >= this.n || (TK[close] !== RCOLLECT && TK[close] !== RRCOLLECT)) throw GIVE_UP;
+        const exported = TK[open] === LLCOLLECT;
+        if (exported !== (TK[close] === RRCOLLECT)) throw GIVE_UP;
         let ops: A.AttributeOp[] = [];
         let last: Tok = close;
         if (this.la1() === LBRACE) {
@@ -398,11 +432,11 @@ class FastParser {
           ops = this.attributeOperations();
           last = this.expect(RBRACE);
         }
-        const qs = open.startOffset;
+        const qs = TS[open];
         e = {
           kind: 'CollectExpression', typeRef: e,
-          query: { kind: exported ? 'ExportedQuery' : 'VirtualQuery', expr: query, start: qs, end: Math.max(qs, close.endOffset + 1) },
-          operations: ops, start: e.start, end: Math.max(e.start, last.endOffset + 1),
+          query: { kind: exported ? 'ExportedQuery' : 'VirtualQuery', expr: query, start: qs, end: Math.max(qs, TE[close] + 1) },
+          operations: ops, start: e.start, end: Math.max(e.start, TE[last] + 1),
         } as A.CollectExpression;
       } else {
         return e;
@@ -496,7 +530,7 @@ class FastParser {
       const k2 = this.la2();
       if (k2 !== CLASSREF && k2 !== LPAREN) {
         const t = this.next();
-        return { kind: 'LiteralString', value: t.image, start: t.startOffset, end: t.endOffset + 1 };
+        return { kind: 'LiteralString', value: image(t), start: TS[t], end: TE[t] + 1 };
       }
     }
     return this.assignment();
@@ -506,24 +540,24 @@ class FastParser {
 
   private primary(): A.Expression {
     if (this.pos >= this.n) throw GIVE_UP;
-    const t = this.toks[this.pos];
-    const s = t.startOffset;
-    const e = Math.max(s, t.endOffset + 1);
-    switch (t.kind) {
-      case VARIABLE: this.pos++; return { kind: 'VariableExpression', name: t.value ?? '', start: s, end: e };
+    const t = this.pos;
+    const s = TS[t];
+    const e = Math.max(s, TE[t] + 1);
+    switch (TK[t]) {
+      case VARIABLE: this.pos++; return { kind: 'VariableExpression', name: TV[t] ?? '', start: s, end: e };
       case NUMBER: this.pos++; return numberLiteral(t);
-      case STRING: this.pos++; return { kind: 'LiteralString', value: t.value ?? '', start: s, end: e };
-      case WORD: this.pos++; return { kind: 'LiteralString', value: t.value ?? t.image, start: s, end: e };
+      case STRING: this.pos++; return { kind: 'LiteralString', value: TV[t] ?? '', start: s, end: e };
+      case WORD: this.pos++; return { kind: 'LiteralString', value: TV[t] ?? image(t), start: s, end: e };
       case DQPRE: return this.dqString();
       case HEREDOC: return this.heredoc();
-      case REGEX: this.pos++; return { kind: 'LiteralRegex', pattern: t.value ?? '', start: s, end: e };
-      case BOOLEAN: this.pos++; return { kind: 'LiteralBoolean', value: t.image === 'true', start: s, end: e };
+      case REGEX: this.pos++; return { kind: 'LiteralRegex', pattern: TV[t] ?? '', start: s, end: e };
+      case BOOLEAN: this.pos++; return { kind: 'LiteralBoolean', value: image(t) === 'true', start: s, end: e };
       case UNDEF: this.pos++; return { kind: 'LiteralUndef', start: s, end: e };
       case DEFAULT: this.pos++; return { kind: 'LiteralDefault', start: s, end: e };
-      case NAME: this.pos++; return { kind: 'QualifiedName', value: t.value ?? t.image, start: s, end: e };
-      case CLASSREF: this.pos++; return { kind: 'QualifiedReference', value: t.value ?? t.image, start: s, end: e };
+      case NAME: this.pos++; return { kind: 'QualifiedName', value: TV[t] ?? image(t), start: s, end: e };
+      case CLASSREF: this.pos++; return { kind: 'QualifiedReference', value: TV[t] ?? image(t), start: s, end: e };
       case PRIVATE:
-      case ATTR: this.pos++; return { kind: 'ReservedWord', word: t.image, start: s, end: e };
+      case ATTR: this.pos++; return { kind: 'ReservedWord', word: image(t), start: s, end: e };
       case LISTSTART:
       case LBRACK: return this.array();
       case LBRACE: return this.hash();
@@ -532,7 +566,7 @@ class FastParser {
         this.pos++;
         const inner = this.assignment();
         const close = this.expect(RPAREN);
-        return { kind: 'ParenthesizedExpression', expr: inner, start: s, end: Math.max(s, close.endOffset + 1) };
+        return { kind: 'ParenthesizedExpression', expr: inner, start: s, end: Math.max(s, TE[close] + 1) };
       }
       case IF: return this.ifExpression();
       case UNLESS: return this.unlessExpression();
@@ -552,13 +586,13 @@ class FastParser {
           return { kind: 'QualifiedName', value: 'type', start: s, end: e };
         }
         return this.typeDefinitionOrAlias();
-      case RENDER_STRING: this.pos++; return { kind: 'RenderStringExpression', value: t.value ?? '', start: s, end: e };
+      case RENDER_STRING: this.pos++; return { kind: 'RenderStringExpression', value: TV[t] ?? '', start: s, end: e };
       case RENDER_EXPR: {
         this.pos++;
         const inner = this.expression();
         const close = this.next();
-        if (close === undefined || (close.kind !== EPP_END && close.kind !== EPP_END_TRIM)) throw GIVE_UP;
-        return { kind: 'RenderExpression', expr: inner, start: s, end: Math.max(s, close.endOffset + 1) };
+        if (close >= this.n || (TK[close] !== EPP_END && TK[close] !== EPP_END_TRIM)) throw GIVE_UP;
+        return { kind: 'RenderExpression', expr: inner, start: s, end: Math.max(s, TE[close] + 1) };
       }
       default:
         throw GIVE_UP;
@@ -568,19 +602,19 @@ class FastParser {
   private dqString(): A.ConcatenatedString {
     const segments: (A.LiteralString | A.TextExpression)[] = [];
     const pre = this.next();
-    if (pre.value) segments.push(textSegment(pre));
+    if (TV[pre]) segments.push(textSegment(pre));
     const first = this.assignment();
     segments.push({ kind: 'TextExpression', expr: first, start: first.start, end: Math.max(first.start, first.end) });
     while (this.la1() === DQMID) {
       const mid = this.next();
-      if (mid.value) segments.push(textSegment(mid));
+      if (TV[mid]) segments.push(textSegment(mid));
       const e = this.assignment();
       segments.push({ kind: 'TextExpression', expr: e, start: e.start, end: Math.max(e.start, e.end) });
     }
     const post = this.expect(DQPOST);
-    if (post.value) segments.push(textSegment(post));
-    const s = pre.startOffset;
-    return { kind: 'ConcatenatedString', segments, start: s, end: Math.max(s, post.endOffset + 1) };
+    if (TV[post]) segments.push(textSegment(post));
+    const s = TS[pre];
+    return { kind: 'ConcatenatedString', segments, start: s, end: Math.max(s, TE[post] + 1) };
   }
 
   private heredoc(): A.Heredoc {
@@ -589,13 +623,13 @@ class FastParser {
     const k = this.la1();
     if (k === STRING) {
       const t = this.next();
-      text = { kind: 'LiteralString', value: t.value ?? '', start: t.startOffset, end: t.endOffset + 1 };
+      text = { kind: 'LiteralString', value: TV[t] ?? '', start: TS[t], end: TE[t] + 1 };
     } else if (k === DQPRE) {
       text = this.dqString();
     } else {
       throw GIVE_UP;
     }
-    return { kind: 'Heredoc', syntax: h.value ?? '', text, start: h.startOffset, end: h.endOffset + 1 };
+    return { kind: 'Heredoc', syntax: TV[h] ?? '', text, start: TS[h], end: TE[h] + 1 };
   }
 
   private array(): A.LiteralList {
@@ -610,8 +644,8 @@ class FastParser {
       if (this.la1() === COMMA) this.pos++;
     }
     const close = this.expect(RBRACK);
-    const s = open.startOffset;
-    return { kind: 'LiteralList', values: groupPairs(values), start: s, end: Math.max(s, close.endOffset + 1) };
+    const s = TS[open];
+    return { kind: 'LiteralList', values: groupPairs(values), start: s, end: Math.max(s, TE[close] + 1) };
   }
 
   private hash(): A.LiteralHash {
@@ -626,8 +660,8 @@ class FastParser {
       if (this.la1() === COMMA) this.pos++;
     }
     const close = this.expect(RBRACE);
-    const s = open.startOffset;
-    return { kind: 'LiteralHash', entries, start: s, end: Math.max(s, close.endOffset + 1) };
+    const s = TS[open];
+    return { kind: 'LiteralHash', entries, start: s, end: Math.max(s, TE[close] + 1) };
   }
 
   private hashPair(): A.KeyedEntry {
@@ -667,8 +701,8 @@ class FastParser {
     let node!: A.IfExpression;
     for (let i = branches.length - 1; i >= 0; i--) {
       const br = branches[i];
-      const s = br.kw.startOffset;
-      const end = i < branches.length - 1 ? node.end : otherwise ? otherwise.close.endOffset + 1 : br.then.close.endOffset + 1;
+      const s = TS[br.kw];
+      const end = i < branches.length - 1 ? node.end : otherwise ? TE[otherwise.close] + 1 : TE[br.then.close] + 1;
       node = { kind: 'IfExpression', test: br.test, then: br.then.body, else: elseBody, start: s, end: Math.max(s, end) };
       elseBody = [node];
     }
@@ -687,8 +721,8 @@ class FastParser {
       elseBody = b.body;
       last = b.close;
     }
-    const s = kw.startOffset;
-    return { kind: 'UnlessExpression', test, then: then.body, else: elseBody, start: s, end: Math.max(s, last.endOffset + 1) };
+    const s = TS[kw];
+    return { kind: 'UnlessExpression', test, then: then.body, else: elseBody, start: s, end: Math.max(s, TE[last] + 1) };
   }
 
   private caseExpression(): A.CaseExpression {
@@ -699,8 +733,8 @@ class FastParser {
     if (!this.exprFirst(this.la1())) throw GIVE_UP; // at least one option
     while (this.exprFirst(this.la1())) options.push(this.caseOption());
     const close = this.expect(RBRACE);
-    const s = kw.startOffset;
-    return { kind: 'CaseExpression', test, options, start: s, end: Math.max(s, close.endOffset + 1) };
+    const s = TS[kw];
+    return { kind: 'CaseExpression', test, options, start: s, end: Math.max(s, TE[close] + 1) };
   }
 
   private caseOption(): A.CaseOption {
@@ -712,7 +746,7 @@ class FastParser {
     this.expect(COLON);
     const b = this.block();
     const s = values[0].start;
-    return { kind: 'CaseOption', values, body: b.body, start: s, end: Math.max(s, b.close.endOffset + 1) };
+    return { kind: 'CaseOption', values, body: b.body, start: s, end: Math.max(s, TE[b.close] + 1) };
   }
 
   private lambda(): A.LambdaExpression {
@@ -721,8 +755,8 @@ class FastParser {
     this.expect(PIPE);
     const returnType = this.optReturnType();
     const b = this.block();
-    const s = open.startOffset;
-    return { kind: 'LambdaExpression', parameters, body: b.body, returnType, start: s, end: Math.max(s, b.close.endOffset + 1) };
+    const s = TS[open];
+    return { kind: 'LambdaExpression', parameters, body: b.body, returnType, start: s, end: Math.max(s, TE[b.close] + 1) };
   }
 
   // ---------------------------------------------------------------- definitions
@@ -774,19 +808,19 @@ class FastParser {
       value = this.expression();
     }
     const s = startOf(first ?? v);
-    return { kind: 'Parameter', name: v.value ?? '', typeExpr, value, capturesRest, start: s, end: Math.max(s, endOf(value ?? v)) };
+    return { kind: 'Parameter', name: TV[v] ?? '', typeExpr, value, capturesRest, start: s, end: Math.max(s, endOf(value ?? v)) };
   }
 
   /** `Type` or `Type[args]`, as used for parameter and return types. */
   private typeExpression(): A.Expression {
     const t = this.expect(CLASSREF);
-    const s = t.startOffset;
-    const e: A.Expression = { kind: 'QualifiedReference', value: t.value ?? t.image, start: s, end: Math.max(s, t.endOffset + 1) };
+    const s = TS[t];
+    const e: A.Expression = { kind: 'QualifiedReference', value: TV[t] ?? image(t), start: s, end: Math.max(s, TE[t] + 1) };
     if (this.la1() !== LBRACK) return e;
     this.pos++;
     const keys = this.accessArgs();
     const close = this.expect(RBRACK);
-    return { kind: 'AccessExpression', target: e, keys, start: s, end: Math.max(s, close.endOffset + 1) };
+    return { kind: 'AccessExpression', target: e, keys, start: s, end: Math.max(s, TE[close] + 1) };
   }
 
   private optReturnType(): A.Expression | null {
@@ -807,13 +841,13 @@ class FastParser {
     let parent: string | null = null;
     if (this.la1() === INHERITS) {
       this.pos++;
-      parent = this.la1() === DEFAULT ? this.next().image : this.className().image;
+      parent = this.la1() === DEFAULT ? image(this.next()) : image(this.className());
     }
     const b = this.block();
-    const s = kw.startOffset;
+    const s = TS[kw];
     return {
-      kind: 'HostClassDefinition', name: name.image, nameRange: { start: name.startOffset, end: Math.max(name.startOffset, name.endOffset + 1) }, parameters, parent,
-      body: b.body, start: s, end: Math.max(s, b.close.endOffset + 1),
+      kind: 'HostClassDefinition', name: image(name), nameRange: { start: TS[name], end: Math.max(TS[name], TE[name] + 1) }, parameters, parent,
+      body: b.body, start: s, end: Math.max(s, TE[b.close] + 1),
     };
   }
 
@@ -822,10 +856,10 @@ class FastParser {
     const name = this.className();
     const parameters = this.optParameters();
     const b = this.block();
-    const s = kw.startOffset;
+    const s = TS[kw];
     return {
-      kind: 'ResourceTypeDefinition', name: name.image, nameRange: { start: name.startOffset, end: Math.max(name.startOffset, name.endOffset + 1) }, parameters,
-      body: b.body, start: s, end: Math.max(s, b.close.endOffset + 1),
+      kind: 'ResourceTypeDefinition', name: image(name), nameRange: { start: TS[name], end: Math.max(TS[name], TE[name] + 1) }, parameters,
+      body: b.body, start: s, end: Math.max(s, TE[b.close] + 1),
     };
   }
 
@@ -844,15 +878,15 @@ class FastParser {
       parent = this.hostname();
     }
     const b = this.block();
-    const s = kw.startOffset;
-    return { kind: 'NodeDefinition', hostMatches: hosts, parent, body: b.body, start: s, end: Math.max(s, b.close.endOffset + 1) };
+    const s = TS[kw];
+    return { kind: 'NodeDefinition', hostMatches: hosts, parent, body: b.body, start: s, end: Math.max(s, TE[b.close] + 1) };
   }
 
   private hostname(): A.Expression {
-    const t = this.toks[this.pos];
-    if (t === undefined) throw GIVE_UP;
-    const s = t.startOffset;
-    switch (t.kind) {
+    const t = this.pos;
+    if (t >= this.n) throw GIVE_UP;
+    const s = TS[t];
+    switch (TK[t]) {
       case NAME:
       case NUMBER: {
         this.pos++;
@@ -860,16 +894,16 @@ class FastParser {
         while (this.la1() === DOT) {
           this.pos++;
           const part = this.next();
-          if (part === undefined || (part.kind !== NAME && part.kind !== NUMBER)) throw GIVE_UP;
+          if (part >= this.n || (TK[part] !== NAME && TK[part] !== NUMBER)) throw GIVE_UP;
           parts.push(part);
         }
         const last = parts[parts.length - 1];
-        return { kind: 'LiteralString', value: parts.map((p) => p.image).join('.'), start: s, end: Math.max(s, last.endOffset + 1) } as A.LiteralString;
+        return { kind: 'LiteralString', value: parts.map((p) => image(p)).join('.'), start: s, end: Math.max(s, TE[last] + 1) } as A.LiteralString;
       }
-      case STRING: this.pos++; return { kind: 'LiteralString', value: t.value ?? '', start: s, end: Math.max(s, t.endOffset + 1) } as A.LiteralString;
+      case STRING: this.pos++; return { kind: 'LiteralString', value: TV[t] ?? '', start: s, end: Math.max(s, TE[t] + 1) } as A.LiteralString;
       case DQPRE: return this.dqString();
-      case DEFAULT: this.pos++; return { kind: 'LiteralDefault', start: s, end: Math.max(s, t.endOffset + 1) } as A.LiteralDefault;
-      case REGEX: this.pos++; return { kind: 'LiteralRegex', pattern: t.value ?? '', start: s, end: Math.max(s, t.endOffset + 1) } as A.LiteralRegex;
+      case DEFAULT: this.pos++; return { kind: 'LiteralDefault', start: s, end: Math.max(s, TE[t] + 1) } as A.LiteralDefault;
+      case REGEX: this.pos++; return { kind: 'LiteralRegex', pattern: TV[t] ?? '', start: s, end: Math.max(s, TE[t] + 1) } as A.LiteralRegex;
       default: throw GIVE_UP;
     }
   }
@@ -880,27 +914,27 @@ class FastParser {
     const parameters = this.optParameters();
     const returnType = this.optReturnType();
     const b = this.block();
-    const s = kw.startOffset;
+    const s = TS[kw];
     return {
-      kind: 'FunctionDefinition', name: name.image, nameRange: { start: name.startOffset, end: Math.max(name.startOffset, name.endOffset + 1) }, parameters, returnType,
-      body: b.body, start: s, end: Math.max(s, b.close.endOffset + 1),
+      kind: 'FunctionDefinition', name: image(name), nameRange: { start: TS[name], end: Math.max(TS[name], TE[name] + 1) }, parameters, returnType,
+      body: b.body, start: s, end: Math.max(s, TE[b.close] + 1),
     };
   }
 
   /** `type Name = TypeExpr` (an alias) or `type Name [inherits Parent] { … }` (a definition). */
   private typeDefinitionOrAlias(): A.Expression {
     const kw = this.next();
-    const s = kw.startOffset;
+    const s = TS[kw];
     const k2 = this.la2();
     if (this.la1() === CLASSREF && (k2 === INHERITS || k2 === LBRACE)) {
       const name = this.next();
       let parent: string | null = null;
       if (this.la1() === INHERITS) {
         this.pos++;
-        parent = this.expect(CLASSREF).image;
+        parent = image(this.expect(CLASSREF));
       }
       const b = this.block();
-      return { kind: 'TypeDefinition', name: name.image, parent, body: b.body, start: s, end: Math.max(s, b.close.endOffset + 1) } as A.TypeDefinition;
+      return { kind: 'TypeDefinition', name: image(name), parent, body: b.body, start: s, end: Math.max(s, TE[b.close] + 1) } as A.TypeDefinition;
     }
     const lhs = this.typeExpression();
     this.expect(EQUALS);
@@ -933,11 +967,11 @@ function prefixed(ops: Tok[] | null, operand: A.Expression): A.Expression {
   let e = operand;
   for (let i = ops.length - 1; i >= 0; i--) {
     const op = ops[i];
-    const s = op.startOffset;
+    const s = TS[op];
     const end = Math.max(s, e.end);
-    e = op.kind === MINUS
+    e = TK[op] === MINUS
       ? { kind: 'UnaryMinusExpression', expr: e, start: s, end }
-      : op.kind === TIMES
+      : TK[op] === TIMES
         ? { kind: 'UnfoldExpression', expr: e, start: s, end }
         : { kind: 'NotExpression', expr: e, start: s, end };
   }
@@ -962,7 +996,7 @@ function isCallable(e: A.Expression): boolean {
 }
 
 function numberLiteral(t: Tok): A.LiteralNumber {
-  const text = t.image;
+  const text = image(t);
   let radix: 8 | 10 | 16 = 10;
   let value: number;
   let float = false;
@@ -976,13 +1010,13 @@ function numberLiteral(t: Tok): A.LiteralNumber {
     float = RE_FLOAT.test(text);
     value = Number(text);
   }
-  const s = t.startOffset;
-  return { kind: 'LiteralNumber', value, text, radix, float, start: s, end: Math.max(s, t.endOffset + 1) };
+  const s = TS[t];
+  return { kind: 'LiteralNumber', value, text, radix, float, start: s, end: Math.max(s, TE[t] + 1) };
 }
 
 function textSegment(t: Tok): A.LiteralString {
-  const s = t.startOffset;
-  return { kind: 'LiteralString', value: t.value ?? '', start: s, end: Math.max(s, t.endOffset + 1) };
+  const s = TS[t];
+  return { kind: 'LiteralString', value: TV[t] ?? '', start: s, end: Math.max(s, TE[t] + 1) };
 }
 
 /** Consecutive `key => value` arguments form one hash, as in Puppet. */

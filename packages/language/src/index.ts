@@ -77,8 +77,9 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
   const map = lexed.lineMap;
   if (lexed.diagnostics.length === 0) {
     // The common case: the fast parser builds the tree, or gives up where chevrotain would report.
-    const program = fastParse(lexed.tokens, kind);
+    const program = fastParse(lexed.list, kind);
     if (program) {
+      lexed.list.release(); // (the tokens are done with: their columns serve the next file)
       program.end = text.length;
       const diagnostics: Diagnostic[] = [];
       for (const v of validate(program, kind)) {
@@ -88,7 +89,9 @@ export function parse(text: string, file: string, kind: SourceKind): ParseResult
       return { program, diagnostics, comments: lexed.comments, lineMap: map };
     }
   }
-  return parseWithChevrotain(text, file, kind, lexed);
+  const result = parseWithChevrotain(text, file, kind, lexed);
+  lexed.list.release();
+  return result;
 }
 
 /** `parse` by chevrotain's parsers: for files with errors (and whatever the fast parser gives up on). */

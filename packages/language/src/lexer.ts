@@ -26,7 +26,10 @@ export interface Comment {
 }
 
 export interface LexResult {
-  tokens: T.PToken[];
+  /** The tokens, one column per field (what the fast parser reads). */
+  list: T.TokenList;
+  /** The same tokens as objects, made when first asked for (chevrotain's parse, tests). */
+  readonly tokens: T.PToken[];
   comments: Comment[];
   diagnostics: Diagnostic[];
   /** Offset of a lexical error after which the rest of the text could not be tokenized. */
@@ -99,7 +102,7 @@ function isBlank(c: number): boolean {
 
 /** Shared state of one lexing job: the original text and everything produced. */
 class LexJob {
-  readonly tokens: T.PToken[] = [];
+  readonly tokens: T.TokenList;
   readonly comments: Comment[] = [];
   readonly diagnostics: Diagnostic[] = [];
   fatalAt: number | null = null;
@@ -111,6 +114,7 @@ class LexJob {
   constructor(text: string, file: string) {
     this.text = text;
     this.file = file;
+    this.tokens = new T.TokenList(text);
     this.lineMap = new LineMap(text);
   }
   /** A diagnostic from the catalogue over [start, end); its message. */
@@ -157,7 +161,7 @@ class Scanner {
   // ---- emitting ----
 
   /** A token over [start, end); `same` is a string its text may well be (then kept instead of a copy). */
-  private emit(type: TokenType, start: number, end: number, value?: string, same: string | undefined = value): T.PToken {
+  private emit(type: TokenType, start: number, end: number, value?: string, same: string | undefined = value): void {
     let gs = start;
     let ge = end;
     if (this.map !== identity) {
@@ -165,19 +169,27 @@ class Scanner {
       ge = end > start ? this.map(end - 1) + 1 : gs;
     }
     const job = this.job;
-    // The text once where it can be: a value that is the token's own text (a name, a word) is its
-    // image too, and an operator's image its kind's.
-    const image = same !== undefined && same.length === ge - gs && job.text.startsWith(same, gs) ? same : job.text.slice(gs, ge);
-    const token: T.PToken = {
-      kind: type.idx,
-      image,
-      startOffset: gs,
-      endOffset: gs > ge - 1 ? gs : ge - 1,
-      value,
-    };
-    job.tokens.push(token);
+    // (TokenList.push, written out: this runs for every token, mostly before V8 optimises it.) A
+    // token's text is kept only when it has no value (an operator's: its kind's shared string);
+    // another's is sliced from the text when asked for (TokenList.image).
+    const list = job.tokens;
+    const i = list.length;
+    if (i === list.kinds.length) list.grow();
+    list.kinds[i] = type.idx;
+    list.starts[i] = gs;
+    list.ends[i] = gs > ge - 1 ? gs : ge - 1;
+    if (value !== undefined) {
+      list.flags[i] = ge <= gs ? T.TokenList.EMPTY : 0;
+      list.strings.push(value);
+    } else if (ge <= gs) {
+      list.flags[i] = T.TokenList.EMPTY | T.TokenList.NO_VALUE;
+      list.strings.push('');
+    } else {
+      list.flags[i] = T.TokenList.NO_VALUE;
+      list.strings.push(same !== undefined && same.length === ge - gs && job.text.startsWith(same, gs) ? same : job.text.slice(gs, ge));
+    }
+    list.length = i + 1;
     this.last = type;
-    return token;
   }
 
   /** An operator of `len` characters at the scan position. */
@@ -185,8 +197,7 @@ class Scanner {
     const p = this.pos;
     this.pos = p + len;
     // An operator's text is its kind's (`=>`, `->`): one string for all of them, not one each.
-    const token = this.emit(type, p, p + len, undefined, OP_IMAGES[type.idx]);
-    OP_IMAGES[type.idx] ??= token.image;
+    this.emit(type, p, p + len, undefined, (OP_IMAGES[type.idx] ??= this.src.slice(p, p + len)));
   }
 
   private error<C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end = start + 1): string {
@@ -684,11 +695,11 @@ class Scanner {
         }
         const toks = this.job.tokens;
         const count = toks.length - before;
-        const firstTok = toks[before];
-        if (count === 1 || (count > 1 && (toks[before + 1].kind === T.DOT.idx || toks[before + 1].kind === T.LBRACK.idx))) {
-          if (TO_VARIABLE_KINDS.has(firstTok.kind)) {
-            firstTok.kind = T.VARIABLE.idx;
-            firstTok.value = firstTok.value ?? firstTok.image;
+        if (count === 1 || (count > 1 && (toks.kinds[before + 1] === T.DOT.idx || toks.kinds[before + 1] === T.LBRACK.idx))) {
+          if (TO_VARIABLE_KINDS.has(toks.kinds[before])) {
+            // (its value stays, or is its text: `strings` holds that already)
+            toks.kinds[before] = T.VARIABLE.idx;
+            toks.flags[before] &= ~T.TokenList.NO_VALUE;
           }
         }
       }
@@ -878,5 +889,24 @@ export function lex(text: string, file = '<string>', kind: SourceKind = 'manifes
       throw e;
     }
   }
-  return { tokens: job.tokens, comments: job.comments, diagnostics: job.diagnostics, fatalAt: job.fatalAt, lineMap: job.lineMap };
+  return new Lexed(job);
+}
+
+class Lexed implements LexResult {
+  readonly list: T.TokenList;
+  readonly comments: Comment[];
+  readonly diagnostics: Diagnostic[];
+  readonly fatalAt: number | null;
+  readonly lineMap: LineMap;
+  private objects: T.PToken[] | undefined = undefined;
+  constructor(job: LexJob) {
+    this.list = job.tokens;
+    this.comments = job.comments;
+    this.diagnostics = job.diagnostics;
+    this.fatalAt = job.fatalAt;
+    this.lineMap = job.lineMap;
+  }
+  get tokens(): T.PToken[] {
+    return (this.objects ??= this.list.toObjects());
+  }
 }

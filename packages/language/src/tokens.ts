@@ -16,11 +16,10 @@ export interface TokenKind {
 }
 
 /**
- * A token: its kind, text and place, and the decoded value the lexer computed (string text, number
- * text, heredoc syntax). Only what the fast parser reads, as few fields as can be: the tokens of a
- * file live until its tree is built and every young-generation collection copies them. Line and
- * column, and chevrotain's token type, are added when the tokens are handed to chevrotain
- * (chevrotain-tokens.ts).
+ * A token as an object: its kind, text and place, and the decoded value the lexer computed (string
+ * text, number text, heredoc syntax). The lexer keeps tokens in a TokenList (below), which the fast
+ * parser reads; these objects are made from it only for chevrotain (files with syntax errors), where
+ * line and column and chevrotain's token type are added (chevrotain-tokens.ts), and for tests.
  */
 export interface PToken {
   /** The kind's number (TokenKind.idx), whoever holds the token. */
@@ -30,6 +29,124 @@ export interface PToken {
   endOffset: number;
   value: string | undefined;
 }
+
+/**
+ * A file's tokens, one column per field (struct of arrays), not one object per token: a token is
+ * an index. The kinds, offsets and flags are typed arrays (outside V8's heap, never copied by a
+ * collection); one array of strings holds each token's decoded value (string text, a variable's
+ * name, a heredoc's syntax; a name's value is its text), or, for a token without a value (an
+ * operator, whose text is its kind's shared string), its text. Another token's text is sliced
+ * from the file's text when asked for (`image`): the fast parser never asks for most of them.
+ * The tokens of a big file live until its tree is built, and as objects (nine fields, then five)
+ * every young-generation collection copied them (docs/performance.md, parser section).
+ *
+ * A list that is done with (`release`, once its file's tree is built) gives its typed columns to
+ * the next list made: allocating typed arrays for every file costs more than a small file's
+ * tokens do.
+ */
+export class TokenList {
+  length = 0;
+  kinds: Uint8Array;
+  starts: Int32Array;
+  /** Chevrotain's endOffset: the offset of the last character (the start for an empty token). */
+  ends: Int32Array;
+  /** TokenList.EMPTY, TokenList.NO_VALUE. */
+  flags: Uint8Array;
+  /** The value, or with NO_VALUE the text. */
+  strings: (string | undefined)[] = [];
+  readonly text: string;
+  /** A token of no characters (its text is ''). */
+  static readonly EMPTY = 1;
+  /** A token without a value: `strings` holds its text. */
+  static readonly NO_VALUE = 2;
+
+  constructor(text: string) {
+    this.text = text;
+    const s = spare;
+    if (s !== null) {
+      spare = null;
+      this.kinds = s.kinds;
+      this.starts = s.starts;
+      this.ends = s.ends;
+      this.flags = s.flags;
+    } else {
+      const capacity = (text.length >> 3) + 64;
+      this.kinds = new Uint8Array(capacity);
+      this.starts = new Int32Array(capacity);
+      this.ends = new Int32Array(capacity);
+      this.flags = new Uint8Array(capacity);
+    }
+  }
+
+  /** Adds a token over [start, end) of the text (the lexer writes the same, inline). */
+  push(kind: number, start: number, end: number, value: string | undefined, image: string | undefined): void {
+    const i = this.length;
+    if (i === this.kinds.length) this.grow();
+    this.kinds[i] = kind;
+    this.starts[i] = start;
+    this.ends[i] = start > end - 1 ? start : end - 1;
+    this.flags[i] = (end <= start ? TokenList.EMPTY : 0) | (value === undefined ? TokenList.NO_VALUE : 0);
+    this.strings.push(value ?? (end <= start ? '' : image ?? this.text.slice(start, end)));
+    this.length = i + 1;
+  }
+
+  grow(): void {
+    const n = this.kinds.length * 2 + 64;
+    const kinds = new Uint8Array(n);
+    kinds.set(this.kinds);
+    const starts = new Int32Array(n);
+    starts.set(this.starts);
+    const ends = new Int32Array(n);
+    ends.set(this.ends);
+    const flags = new Uint8Array(n);
+    flags.set(this.flags);
+    this.kinds = kinds;
+    this.starts = starts;
+    this.ends = ends;
+    this.flags = flags;
+  }
+
+  /** The token's value (undefined for an operator and other tokens without one). */
+  value(i: number): string | undefined {
+    return (this.flags[i] & TokenList.NO_VALUE) !== 0 ? undefined : this.strings[i];
+  }
+
+  /** The token's text. */
+  image(i: number): string {
+    const f = this.flags[i];
+    if ((f & TokenList.EMPTY) !== 0) return '';
+    const s = this.strings[i]!;
+    if ((f & TokenList.NO_VALUE) !== 0) return s;
+    const start = this.starts[i];
+    const end = this.ends[i] + 1;
+    // a value that is the token's own text (a name, a word) is its text too: one string
+    return s.length === end - start && this.text.startsWith(s, start) ? s : this.text.slice(start, end);
+  }
+
+  /** Done with: the typed columns go to the next list made, and this one is left empty. */
+  release(): void {
+    if (this.kinds.length === 0) return;
+    spare = { kinds: this.kinds, starts: this.starts, ends: this.ends, flags: this.flags };
+    this.length = 0;
+    this.kinds = new Uint8Array(0);
+    this.starts = new Int32Array(0);
+    this.ends = new Int32Array(0);
+    this.flags = new Uint8Array(0);
+    this.strings = [];
+  }
+
+  /** The tokens as objects (for chevrotain, which files with errors go to, and for tests). */
+  toObjects(): PToken[] {
+    const out: PToken[] = new Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      out[i] = { kind: this.kinds[i], image: this.image(i), startOffset: this.starts[i], endOffset: this.ends[i], value: this.value(i) };
+    }
+    return out;
+  }
+}
+
+/** The columns of the list released last, for the next one. */
+let spare: Pick<TokenList, 'kinds' | 'starts' | 'ends' | 'flags'> | null = null;
 
 export const allTokens: TokenKind[] = [];
 
