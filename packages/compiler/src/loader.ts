@@ -4,11 +4,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import {
-  moduleFileNamespace, moduleLocationDiagnostics, parseSource, type ParseResult,
+  moduleFileNamespace, moduleLocationDiagnostics, type ParseResult,
   type Expression, type FunctionDefinition, type HostClassDefinition, type LineMap, type NodeDefinition,
   type Program, type ResourceTypeDefinition, type TypeAlias,
 } from '@kasper/language';
 import { METAPARAMETERS } from '@kasper/catalog';
+import { parseSourceCached } from './ast-cache.ts';
 import { CompileError } from './errors.ts';
 import { raise } from './messages.ts';
 
@@ -357,14 +358,15 @@ export class Loader {
 /**
  * Parsed sources shared by every compilation in the process: a master or `kasper diff` compiles
  * many nodes from the same code, and parsing is the largest part of a cold compile. An entry is
- * reused only while the file's text is unchanged.
+ * reused only while the file's text is unchanged. A text not parsed yet in this process may come
+ * from the disk cache of parsed files (ast-cache.ts), filled by earlier commands.
  */
 const parseCache = new Map<string, { text: string; result: ParseResult }>();
 
 export function parseCached(text: string, path: string): ParseResult {
   const hit = parseCache.get(path);
   if (hit && hit.text === text) return hit.result;
-  const result = parseSource(text, path);
+  const result = parseSourceCached(text, path);
   parseCache.set(path, { text, result });
   return result;
 }

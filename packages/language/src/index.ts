@@ -2,6 +2,8 @@
 import type { Program } from './ast.ts';
 import { LineMap, type Diagnostic } from './diagnostics.ts';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { message, type LanguageCode, type MessageArgs } from './messages.ts';
 import { lex, type Comment, type LexResult, type SourceKind } from './lexer.ts';
 import type { NestingTooDeep, PuppetParser } from './parser.ts';
@@ -40,6 +42,30 @@ function loadChevrotain(): { parser: typeof import('./parser.ts'); tokens: typeo
     chevrotainModule = require(`./parser${ext}`) as typeof import('./parser.ts');
   }
   return { parser: chevrotainModule, tokens: chevrotainTokens };
+}
+
+/** The modules whose code decides what `parse` gives: the tree, its diagnostics and comments. */
+const PARSE_MODULES = [
+  'index', 'ast', 'lexer', 'tokens', 'fast-parser', 'parser', 'chevrotain-tokens', 'chevrotain',
+  'validator', 'validator-checks', 'validator-labels', 'limits', 'messages', 'diagnostics',
+];
+
+/**
+ * The files holding this parser's code (the sources, or the emitted JavaScript that runs): what a
+ * cache of parse results keys on, so that a changed parser never reads a tree an older one made
+ * (@kasper/compiler's ast-cache.ts hashes their text).
+ */
+export function parserSourceFiles(): string[] {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const files = PARSE_MODULES.map((m) => join(dir, m + ext));
+  try {
+    // chevrotain's version: it drives the parser of the files the fast parser leaves to it
+    files.push(fileURLToPath(new URL('../../package.json', import.meta.resolve('chevrotain'))));
+  } catch {
+    // not found: the parser would not load either
+  }
+  return files;
 }
 
 let fastParser: PuppetParser | null = null;
