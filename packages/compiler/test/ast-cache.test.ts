@@ -151,6 +151,8 @@ test('a corrupt, truncated, empty or misplaced entry is ignored, the text parsed
   const key = createHash('sha256').update('k').digest();
   assert.equal(decodeTree(encodeTree({ a: [1, 2] }, key)!, createHash('sha256').update('other').digest()), undefined);
   assert.deepEqual(decodeTree(encodeTree({ a: [1, 2], b: null, c: undefined, d: -0, e: 2 ** 40, f: NaN }, key)!, key), { a: [1, 2], b: null, c: undefined, d: -0, e: 2 ** 40, f: NaN });
+  const odd = Buffer.concat([Buffer.alloc(3), encodeTree({ a: [1.5, 'x'] }, key)!]).subarray(3);
+  assert.deepEqual(decodeTree(odd, key), { a: [1.5, 'x'] }, 'an entry not aligned in memory');
   assert.equal(encodeTree({ x: new Map() }, key), undefined, 'a class instance is not stored');
   const shared = { kind: 'X' };
   assert.equal(encodeTree({ a: shared, b: shared }, key), undefined, 'a node reached twice is not stored');
