@@ -768,7 +768,8 @@ class Scanner {
       let nl = src.indexOf('\n', at);
       const lineEnd = nl < 0 ? src.length : nl + 1;
       const raw = src.slice(at, lineEnd);
-      const em = endLine.exec(nl < 0 ? raw : raw.slice(0, -1));
+      // (a line without the tag cannot end the text: most lines, tried without the pattern)
+      const em = raw.includes(tag) ? endLine.exec(nl < 0 ? raw : raw.slice(0, -1)) : null;
       if (em) {
         this.newlineJump = lineEnd;
         const leading = em[1];

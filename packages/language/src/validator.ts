@@ -17,7 +17,14 @@ export interface ValidationProblem {
   end: number;
 }
 
-const CHECK_BY_KIND = new Map(Object.entries(CHECKS) as [A.Node['kind'], (c: CheckContext, n: A.Node) => void][]);
+/** Per kind of node: its check, and the fields holding its children (CHILD_FIELDS), in one look-up. */
+interface KindEntry {
+  check: ((c: CheckContext, n: A.Node) => void) | undefined;
+  fields: readonly string[] | undefined;
+}
+const BY_KIND = new Map<string, KindEntry>();
+for (const [kind, check] of Object.entries(CHECKS) as [string, (c: CheckContext, n: A.Node) => void][]) BY_KIND.set(kind, { check, fields: CHILD_FIELDS.get(kind) });
+for (const [kind, fields] of CHILD_FIELDS) if (!BY_KIND.has(kind)) BY_KIND.set(kind, { check: undefined, fields });
 
 class Checker implements CheckContext {
   readonly problems: ValidationProblem[] = [];
@@ -52,11 +59,20 @@ class Checker implements CheckContext {
         path.pop();
         continue;
       }
-      const check = CHECK_BY_KIND.get(node.kind);
-      if (check) check(this, node);
+      const entry = BY_KIND.get(node.kind);
+      if (entry === undefined) {
+        path.push(node);
+        stack.push(null);
+        pushChildren(node, stack);
+        continue;
+      }
+      if (entry.check !== undefined) entry.check(this, node);
+      const fields = entry.fields;
+      // A leaf (a name, a string, a number: most nodes) has nothing below it to see it in `path`.
+      if (fields !== undefined && fields.length === 0) continue;
       path.push(node);
       stack.push(null);
-      pushChildren(node, stack);
+      pushFields(node, fields, stack);
     }
   }
 
@@ -70,7 +86,11 @@ class Checker implements CheckContext {
  * they come off it in their order; without building an array for each node.
  */
 export function pushChildren(n: A.Node, stack: (A.Node | null)[]): void {
-  const fields = CHILD_FIELDS.get(n.kind);
+  pushFields(n, CHILD_FIELDS.get(n.kind), stack);
+}
+
+/** pushChildren, given the node's CHILD_FIELDS entry. */
+function pushFields(n: A.Node, fields: readonly string[] | undefined, stack: (A.Node | null)[]): void {
   if (fields === undefined) {
     const children = childNodes(n, true);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
