@@ -22,7 +22,7 @@ if (major < 22 || (major === 22 && minor < 18)) {
 // type stripper) is loaded.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-  const { readFileSync } = await import('node:fs');
+  const { readFileSync } = process.getBuiltinModule('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
   process.exit(0);
 }
@@ -38,7 +38,7 @@ if (daemon && !process.execArgv.includes('--lite-mode') && typeof process.execve
   // (no optimising compilers, feedback allocated lazily) and a small young generation keep it
   // small (idle 102 → 78 MiB after a 1,000-resource run). Lite mode is chosen when V8 starts, so
   // the process replaces itself once, keeping its PID (signals, pid files, service managers).
-  const { fileURLToPath } = await import('node:url');
+  const { fileURLToPath } = process.getBuiltinModule('node:url');
   process.execve(process.execPath, [
     process.execPath, '--lite-mode', '--max-semi-space-size=1',
     ...process.execArgv.filter((a) => !a.startsWith('--max-semi-space-size')),
@@ -61,9 +61,9 @@ const tiers = agentSide ? ['--no-maglev', '--no-turbofan', '--semi-space-growth-
 // ($XDG_CACHE_HOME or ~/.cache, kasper/compile-cache): most of a short command's time is
 // start-up. NODE_COMPILE_CACHE, when set, wins; a folder that cannot be written only means no cache.
 try {
-  const { enableCompileCache } = await import('node:module');
-  const { homedir } = await import('node:os');
-  const { join } = await import('node:path');
+  const { enableCompileCache } = process.getBuiltinModule('node:module');
+  const { homedir } = process.getBuiltinModule('node:os');
+  const { join } = process.getBuiltinModule('node:path');
   const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   // One folder per set of V8 flags: V8 refuses code cached under other flags, so commands with
   // different flags sharing a folder would overwrite each other's entries, each run refused.
@@ -83,7 +83,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 // The emitted JavaScript is run bundled (dist/bundle: a few files instead of ~120 modules) when
 // the install could bundle it, else as emitted (packages/cli/scripts/build.mjs).
-const { existsSync } = await import('node:fs');
+const { existsSync } = process.getBuiltinModule('node:fs');
 const { main } = await import(
   process.env.KASPER_FROM_SOURCE ? '../src/main.ts' : existsSync(new URL('../dist/bundle/main.js', import.meta.url)) ? '../dist/bundle/main.js' : '../dist/main.js'
 );
@@ -91,7 +91,7 @@ const { main } = await import(
 // loaded under V8's default flags, from Node's code cache: `parser validate` of a one-line file
 // 59 → 47 ms of CPU on the main thread against setting them first.
 if (tiers.length) {
-  const { setFlagsFromString } = await import('node:v8');
+  const { setFlagsFromString } = process.getBuiltinModule('node:v8');
   for (const flag of tiers) setFlagsFromString(flag);
   // Said for worker threads (@kasper/language's check-pool.ts): V8 refuses Node's built-in code
   // cache under changed flags, which doubles a worker's start (24 → 50 ms of CPU), so they start
@@ -102,7 +102,7 @@ if (tiers.length) {
 // `rerun`: this command line, for the agent daemon's run processes (each a `kasper agent
 // --onetime`). Not in lite mode: they start from Node's code cache for its own modules, which V8
 // refuses under lite mode's flags (a run on request 150 ms sooner, for 3 MiB more while it runs).
-const { fileURLToPath } = await import('node:url');
+const { fileURLToPath } = process.getBuiltinModule('node:url');
 const rerun = [process.execPath, ...process.execArgv.filter((a) => a !== '--lite-mode'), fileURLToPath(import.meta.url), ...args];
 process.exitCode = await main(args, undefined, { warnings: true, rerun });
 // A parse, compile, lookup or diff ends as soon as its answer is written, rather than letting the

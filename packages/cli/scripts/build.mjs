@@ -46,6 +46,32 @@ const vendorDir = join(packagesDir, 'cli', 'dist', 'vendor');
 const vendorFile = (name) => join(vendorDir, `${name.replace('/', '+')}.js`);
 const requireHere = createRequire(import.meta.url);
 
+/**
+ * Node modules a vendored package requires at load time but uses only in a path Kasper never takes,
+ * given to it as a stand-in that loads the module on first use: commander requires child_process
+ * for subcommands that are executables of their own (Kasper has none), and child_process brings
+ * 28 more of Node's modules (net, dgram, streams, fs/promises, readline…) into every command:
+ * about 3 ms of `kasper parser validate`'s start (docs/performance.md, start-up).
+ */
+const LAZY_BUILTINS = { commander: ['node:child_process', 'child_process'] };
+
+/** An esbuild plugin giving `names` (Node modules) to the bundle as stand-ins loaded on first use. */
+function lazyBuiltins(names) {
+  return {
+    name: 'kasper-lazy-builtins',
+    setup(build) {
+      const filter = new RegExp(`^(?:${names.map((n) => n.replace(/[/.]/g, '\\$&')).join('|')})$`);
+      build.onResolve({ filter }, (a) => ({ path: a.path, namespace: 'kasper-lazy-builtin' }));
+      build.onLoad({ filter: /.*/, namespace: 'kasper-lazy-builtin' }, (a) => ({
+        loader: 'js',
+        contents: `let m;\nconst load = () => (m ??= process.getBuiltinModule(${JSON.stringify(a.path)}));\n` +
+          'module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load(), ownKeys: () => Reflect.ownKeys(load()), ' +
+          'getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; } });\n',
+      }));
+    },
+  };
+}
+
 /** Bundles each of VENDORED whose bundle is missing or of another version; returns the names bundled. */
 async function vendor() {
   let esbuild;
@@ -61,7 +87,8 @@ async function vendor() {
     const copies = [...packages.values()].filter(({ dir }) => existsSync(join(dir, 'node_modules', name)));
     if (copies.length) continue;
     const version = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-    const stamp = `// ${name}@${version} bundled by packages/cli/scripts/build.mjs (esbuild ${esbuild.version})\n`;
+    const lazy = LAZY_BUILTINS[name] ?? [];
+    const stamp = `// ${name}@${version} bundled by packages/cli/scripts/build.mjs (esbuild ${esbuild.version}${lazy.length ? `; loaded on first use: ${lazy.join(', ')}` : ''})\n`;
     const out = vendorFile(name);
     done.push(`${name}@${version}`);
     if (existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp)) continue;
@@ -73,6 +100,7 @@ async function vendor() {
     const result = await esbuild.build({
       stdin: { contents: entry, resolveDir: dirname(fileURLToPath(import.meta.url)), sourcefile: `vendor-${name}.mjs`, loader: 'js' },
       bundle: true, format: 'esm', platform: 'node', target: 'node22', write: false, logLevel: 'error',
+      plugins: lazy.length ? [lazyBuiltins(lazy)] : [],
       // CommonJS code in the bundle requires Node's modules through this require.
       banner: { js: `${stamp}import { createRequire as __kasperCreateRequire } from 'node:module';\nconst require = __kasperCreateRequire(import.meta.url);` },
     });
@@ -257,6 +285,13 @@ async function bundleCommand() {
   /** A module's text as the bundle takes it (see above); records the entry points it requires. */
   const transform = (file) => {
     let code = readFileSync(file, 'utf8');
+    // Node's own modules taken with process.getBuiltinModule, not imported: an ES module import of
+    // one makes its ES module facade, which reads every export, lazy ones included: importing
+    // `readFileSync` from node:fs loaded 34 more of Node's modules (fs/promises, readline,
+    // streams, watchers…) into every command (docs/performance.md, start-up).
+    code = code
+      .replace(/^import\s*\{([^}]*)\}\s*from\s*(['"])(node:[a-z0-9_/]+)\2;?/gm, (_, names, _q, mod) => `const {${names.replace(/\s+as\s+/g, ': ')}} = process.getBuiltinModule('${mod}');`)
+      .replace(/^import\s*\*\s*as\s+([\w$]+)\s+from\s*(['"])(node:[a-z0-9_/]+)\2;?/gm, (_, name, _q, mod) => `const ${name} = process.getBuiltinModule('${mod}');`);
     if (!code.includes('import.meta') && !code.includes('require(')) return code;
     code = code
       .replace(/require\(`(\.[^`$]*)\$\{(?:ext|EXT)\}`\)/g, "require('$1.js')") // .ts or .js: .js here
