@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { getRuby, isRubyLoaded, loadRubySync } from '../src/index.ts';
-import { bulkMemory, exportGlobals, functionNames, withoutData } from '../src/snapshot.ts';
+import { bulkMemory, exportGlobals, functionNames, withInitialMemory, withoutData } from '../src/snapshot.ts';
 
 const index = join(import.meta.dirname, '../src/index.ts');
 
@@ -64,7 +64,7 @@ test('a pre-initialised snapshot: written once, then restored, with this process
       const m = await import(${JSON.stringify(index)});
       const vm = m.loadRubySync();
       const scope = { lookup: (n) => n === 'x' ? 'from scope' : undefined, variables: () => ['x'], callFunction: () => undefined };
-      console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), lib: vm.eval('require "shellwords"; Shellwords.split("a b c").size').toString(), js: vm.eval('[JS::Undefined.typeof, JS::True == JS.eval("return true"), nil.to_js.to_s, $!.inspect].join(" ")'), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
+      console.log(JSON.stringify({ snapshot: vm.stats.snapshot, env: vm.eval('ENV["KASPER_TEST_VALUE"]'), rand: vm.eval('rand(1 << 40)').toString(), lib: vm.eval('require "shellwords"; Shellwords.split("a b c").size').toString(), js: vm.eval('[JS::Undefined.typeof, JS::True == JS.eval("return true"), nil.to_js.to_s, $!.inspect].join(" ")'), gc: vm.eval('s = GC.stat; [s[:old_objects], s[:heap_live_slots]].join(" ")'), erb: m.renderErb('<%= @x %> <%= [1, {"a" => 2.5}] %>', { scope }) }));`;
     const run = (value: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_TEST_VALUE: value, KASPER_RUBY_SNAPSHOT: '1' } }));
     // Other snapshots unused for a week (another version's, another shim's) go when one is written.
     mkdirSync(join(cache, 'kasper'), { recursive: true, mode: 0o700 });
@@ -90,6 +90,12 @@ test('a pre-initialised snapshot: written once, then restored, with this process
     // The js gem is in the snapshot, its JavaScript values made again in each process; the
     // Kasper::Root the host reached Ruby by is no longer Ruby's error info.
     for (const r of [first, second, third]) assert.equal(r.js, 'undefined true null nil');
+    // What the snapshot holds has survived enough collections to be old: a restored Ruby's
+    // collections are minor ones that skip it.
+    for (const r of [second, third]) {
+      const [old, live] = (r.gc as string).split(' ').map(Number);
+      assert.ok(old > 0.8 * live, `${old} old objects of ${live}`);
+    }
     // A damaged snapshot is not used: Ruby starts again and writes a sound one.
     const file = readdirSync(join(cache, 'kasper')).find((f) => f.endsWith('.snapshot'))!;
     const path = join(cache, 'kasper', file);
@@ -112,6 +118,20 @@ test('a pre-initialised snapshot: written once, then restored, with this process
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
+});
+
+test('a module made to start with more memory starts with it; a smaller size or an imported memory leaves it as it is', () => {
+  // (module (memory 1) (export "memory" (memory 0)))
+  const tiny = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 10, 1, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 0]);
+  const pages = (bytes: Uint8Array) => (new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.memory as WebAssembly.Memory).buffer.byteLength / 65536;
+  assert.equal(pages(tiny), 1);
+  assert.equal(pages(withInitialMemory(tiny, 300)), 300);
+  assert.equal(withInitialMemory(withInitialMemory(tiny, 300), 2).length, withInitialMemory(tiny, 300).length);
+  assert.equal(pages(withInitialMemory(withInitialMemory(tiny, 300), 2)), 300);
+  // (module (import "m" "memory" (memory 1)))
+  const imported = Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 2, 13, 1, 1, 0x6d, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 0, 1]);
+  assert.ok(WebAssembly.validate(imported));
+  assert.equal(withInitialMemory(imported, 300), imported);
 });
 
 test('the module without its data segments is still a valid module, and much smaller', () => {
