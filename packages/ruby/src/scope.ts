@@ -49,6 +49,12 @@ export interface RubyScope {
    * (Ruby then asks again, from where loading may run Ruby).
    */
   rubyFunction?(name: string, legacy: boolean, load: boolean): { fn: RubyFunction; host: FunctionHost } | 'load' | undefined;
+  /**
+   * Whether a call by that name, given no block, is to a function that never runs Ruby (nor
+   * Puppet code, which may call Ruby): Ruby then has it called in place, without waiting in its
+   * call's fiber for the answer. Default: no.
+   */
+  runsNoRuby?(name: string): boolean;
   /** Whether a function exists (Puppet::Parser::Functions.function). Default: yes. */
   hasFunction?(name: string): boolean;
   /** Whether `value` is an instance of the type written as `type` (Puppet's syntax). */
@@ -131,6 +137,11 @@ export function scopeContext(vm: RubyVm, scope: RubyScope, libDirs?: readonly st
         }
         case 'ruby_function':
         case 'load_ruby_function': {
+          // A function that runs no Ruby is called here and now: its value is the answer.
+          if (op === 'ruby_function' && args[2] !== 'block' && scope.runsNoRuby?.(args[0])) {
+            const list = vm.decode(args[3], values) as PuppetValue[];
+            return new Map<string, PuppetValue>([['value', scope.callFunction(args[0], list, undefined, args[1] === 'legacy')]]);
+          }
           const r = scope.rubyFunction?.(args[0], args[1] === 'legacy', op === 'load_ruby_function');
           if (r === 'load') return 'load';
           if (!r) return undefined;

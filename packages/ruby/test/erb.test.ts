@@ -107,6 +107,34 @@ test('scope.function_x and scope.call_function call the host, with blocks', () =
   assert.equal(renderErb('<%= begin; scope.call_function("fail", []); rescue => e; "rescued: #{e.message}"; end %>', { scope: failing }), 'rescued: boom from Kasper');
 });
 
+test('a function the host says runs no Ruby is called in place: the same values, legacy calls, errors and rescues', () => {
+  const boom = new Error('boom from Kasper');
+  const scope = mapScope(vars, {
+    upcase: (args) => String(args[0]).toUpperCase(),
+    fail: () => { throw boom; },
+    template: () => renderErb('<%= 1 + 1 %>', { scope: mapScope(vars) }),
+  });
+  const asked: string[] = [];
+  scope.runsNoRuby = (name) => {
+    asked.push(name);
+    return name !== 'template';
+  };
+  assert.equal(renderErb('<%= scope.function_upcase(["abc"]) %> <%= scope.call_function("upcase", ["x"]) %> <%= scope.call_function("template", []) %>', { scope }), 'ABC X 2');
+  assert.deepEqual(asked, ['upcase', 'upcase', 'template']);
+  assert.deepEqual(scope.calls.map((c) => [c.name, c.legacy]), [['upcase', true], ['upcase', false], ['template', false]]);
+  assert.throws(() => renderErb('<%= scope.call_function("fail", []) %>', { scope }), (e: unknown) => e === boom);
+  assert.equal(renderErb('<%= begin; scope.call_function("fail", []); rescue => e; "rescued: #{e.message}"; end %>', { scope }), 'rescued: boom from Kasper');
+  // A call given a block is never made in place (the block is Ruby).
+  asked.length = 0;
+  assert.equal(renderErb('<%= scope.call_function("upcase", ["x"]) { 1 } %>', { scope }), 'X');
+  assert.deepEqual(asked, []);
+  // Were the host wrong, Ruby run from the in-place answer stops with a clear error instead of
+  // nesting (where a raise would abort the VM), and Ruby is still usable after.
+  scope.runsNoRuby = () => true;
+  assert.throws(() => renderErb('<%= scope.call_function("template", []) %>', { scope }), /cannot run Ruby while Ruby waits for its answer to 'ruby_function'/);
+  assert.equal(renderErb('<%= scope.call_function("upcase", ["y"]) %>', { scope }), 'Y');
+});
+
 test('templates see only what they name, unless they ask for every variable', () => {
   const looked: string[] = [];
   const scope = mapScope(vars);

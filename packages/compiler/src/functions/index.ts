@@ -47,4 +47,17 @@ for (const name of STDLIB_NAMESPACED) {
   BUILTIN_FUNCTIONS.set(`stdlib::${name}`, { ...f, name: `stdlib::${name}` });
 }
 
+/**
+ * The functions that, called without a lambda, never run Puppet code, declare anything or load
+ * Ruby: the string, collection, random, file and stdlib-check families (their code reaches the
+ * compilation only for variables, log lines and module files). A call from Ruby to one of them
+ * is answered in place (ruby.ts), without the wait in the Ruby call's fiber that a call that may
+ * run Ruby again needs.
+ */
+export const RUBY_FREE_FUNCTIONS: ReadonlySet<string> = (() => {
+  const names = new Set([...STRING_FUNCTIONS, ...COLLECTION_FUNCTIONS, ...RANDOM_FUNCTIONS, ...FILE_FUNCTIONS, ...MORE_STDLIB_FUNCTIONS].map((f) => f.name));
+  for (const name of STDLIB_NAMESPACED) if (names.has(name)) names.add(`stdlib::${name}`);
+  return names;
+})();
+
 export type { CallContext, PuppetFunction, ResourceView } from './context.ts';

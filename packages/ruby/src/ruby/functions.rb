@@ -466,6 +466,10 @@ module Kasper
         # Asked in place while the host can answer without running Ruby; a function whose file
         # it must load first is asked for again from the call's fiber (loading runs Ruby).
         target = Kasper.host_value('ruby_function', *how, args)
+        # A function of the host's that runs no Ruby (versioncmp, sprintf…) was called in place,
+        # without the wait in this call's fiber that a call that may run Ruby needs: its value.
+        return [target['value']] if target.is_a?(Hash) && target.key?('value')
+
         target = Kasper.host_value('load_ruby_function', *how, args) if target == 'load'
         return nil if target.nil?
 
