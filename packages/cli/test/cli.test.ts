@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
 import { run } from './run.ts';
+import { buildProgram, COMMANDS } from '../src/main.ts';
+import { captureOutput } from '../src/output.ts';
 
 const bin = fileURLToPath(new URL('../bin/kasper.js', import.meta.url));
 
@@ -101,6 +104,19 @@ test('--help, --version, help for subcommands, and unknown commands', async () =
   const format = await run('parser', 'validate', '--format', 'xml', '.');
   assert.equal(format.code, 1);
   assert.match(format.err, /^kasper parser: error: option '--format <format>' argument 'xml' is invalid\. Allowed choices are text, json\. \[KSP-CLI-002\]\n/);
+});
+
+test('a command is built alone when it runs: the same command, options and help as among all of them', () => {
+  const all = buildProgram(captureOutput());
+  assert.deepEqual(all.commands.map((c) => c.name()), COMMANDS.map(([name]) => name));
+  const describe = (c: Command): unknown => ({
+    name: c.name(), help: c.helpInformation(), options: c.options.map((o) => o.flags), commands: c.commands.map(describe),
+  });
+  for (const [name] of COMMANDS) {
+    const alone = buildProgram(captureOutput(), undefined, name);
+    assert.deepEqual(alone.commands.map((c) => c.name()), [name]);
+    assert.deepEqual(describe(alone.commands[0]), describe(all.commands.find((c) => c.name() === name)!), name);
+  }
 });
 
 test('the installed bin runs under this Node and never prints a stack trace for bad input', () => {
