@@ -12,6 +12,7 @@ import { runMasterBench } from './master.bench.ts';
 import { runDiffBench } from './diff.bench.ts';
 import { runPushBench } from './push.bench.ts';
 import { runRunsBench } from './runs.bench.ts';
+import { runDaemonBench } from './daemon.bench.ts';
 import { runRubyBench } from './ruby.bench.ts';
 import { runPdbBench } from './pdb.bench.ts';
 import { runModuleTypesBench } from './module-types.bench.ts';
@@ -32,6 +33,7 @@ const benches: Record<string, () => BenchReport | Promise<BenchReport>> = {
   diff: runDiffBench,
   push: runPushBench,
   runs: runRunsBench,
+  daemon: runDaemonBench,
   ruby: () => runRubyBench(),
   pdb: () => runPdbBench(),
   modtypes: runModuleTypesBench,
