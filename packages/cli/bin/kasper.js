@@ -84,13 +84,15 @@ for (const stream of [process.stdout, process.stderr]) {
 // The emitted JavaScript is run bundled (dist/bundle: a few files instead of ~120 modules) when
 // the install could bundle it, else as emitted (packages/cli/scripts/build.mjs).
 const { existsSync } = process.getBuiltinModule('node:fs');
-const { main } = await import(
+const { main, preload } = await import(
   process.env.KASPER_FROM_SOURCE ? '../src/main.ts' : existsSync(new URL('../dist/bundle/main.js', import.meta.url)) ? '../dist/bundle/main.js' : '../dist/main.js'
 );
 // The tiers are chosen now that the command line's modules (and the Node modules they use) are
 // loaded under V8's default flags, from Node's code cache: `parser validate` of a one-line file
-// 59 → 47 ms of CPU on the main thread against setting them first.
+// 59 → 47 ms of CPU on the main thread against setting them first. `apply` loads its run's
+// modules first as well (main.ts's preload).
 if (tiers.length) {
+  await preload?.(args);
   const { setFlagsFromString } = process.getBuiltinModule('node:v8');
   for (const flag of tiers) setFlagsFromString(flag);
   // Said for worker threads (@kasper/language's check-pool.ts): V8 refuses Node's built-in code

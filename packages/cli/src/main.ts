@@ -61,6 +61,21 @@ export function buildProgram(out: Output, rerun?: string[], only?: string): Comm
 }
 
 /**
+ * Loads the modules a command's run imports, before it runs: the kasper script calls this before
+ * it sets the command's V8 flags, so that the Node modules they use (crypto, child_process, vm,
+ * perf_hooks) come from Node's code cache, which V8 refuses under changed flags (each is then
+ * compiled from its source), and Kasper's bundled chunks are compiled under the same flags every
+ * run. Measured on a no-change `kasper apply` of 1,000 files: about 7 ms less CPU on the main
+ * thread. The commands' own code still runs under their flags.
+ */
+export async function preload(argv: string[]): Promise<void> {
+  if (argv[0] !== 'apply') return;
+  await import('./apply-action.ts');
+  // Node's `performance` global loads perf_hooks on its first use (the run's clock).
+  void globalThis.performance;
+}
+
+/**
  * Runs kasper with `argv` (without node and script) and resolves to the exit code. `rerun` is how
  * to run this same command line in a new process (the kasper script passes it): the agent daemon
  * starts each run that way; without it the daemon runs in its own process.

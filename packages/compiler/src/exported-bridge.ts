@@ -5,7 +5,7 @@
 // So a worker posts its question on a port and sleeps (Atomics.wait on a shared flag) until that
 // thread has run the asynchronous source, posted the answer and set the flag; the worker then
 // takes the answer off the port synchronously (receiveMessageOnPort).
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import type { CollectExported, ExportedQuery, ExportedResource } from './collectors.ts';
 import type { QueryPuppetDB } from './functions/puppetdb.ts';
 
@@ -40,7 +40,8 @@ function ask(port: MessagePort, question: Record<string, unknown>, fail: (reason
   const signal = new SharedArrayBuffer(4);
   port.postMessage({ ...question, signal });
   if (Atomics.wait(new Int32Array(signal), 0, 0, timeoutMs) === 'timed-out') throw fail(`in ${timeoutMs / 1000} s`);
-  const m = receiveMessageOnPort(port);
+  // (node:worker_threads taken here: every compile loads this module, few ask a worker's question.)
+  const m = process.getBuiltinModule('node:worker_threads').receiveMessageOnPort(port);
   if (!m) throw fail('(an empty message)');
   const a = m.message as Answer;
   if ('error' in a) throw fail(`(${a.error})`);
