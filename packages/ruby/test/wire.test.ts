@@ -48,6 +48,7 @@ test('Puppet values given to Ruby come back as the very same objects', () => {
 
 test('answers without numbers take the reviver-less path and decode exactly as with the reviver', async () => {
   const { decode, Handles } = await import('../src/wire.ts');
+  const numberIn = (v: unknown): boolean => typeof v === 'number' || (typeof v === 'object' && v !== null && Object.values(v).some(numberIn));
   // Seeded (printed) random wire texts with no number token: strings full of digits, colons and
   // commas, arrays with nulls, tagged hashes, Sensitive, default, regexps, non-finite floats.
   const seed = 20261201;
@@ -74,7 +75,7 @@ test('answers without numbers take the reviver-less path and decode exactly as w
   const handles = new Handles();
   for (let i = 0; i < 500; i++) {
     const text = value(0);
-    assert.doesNotMatch(text, /[:[,]\s*-?\d|^\s*-?\d/, `seed ${seed}: a number in ${text}`);
+    assert.equal(numberIn(JSON.parse(text)), false, `seed ${seed}: a number in ${text}`);
     // A trailing number sends the same text through the reviver.
     const slow = (decode(`[${text},0]`, handles, kasperValues) as unknown[])[0];
     assert.deepEqual(decode(text, handles, kasperValues), slow, `seed ${seed}: ${text}`);
