@@ -290,7 +290,8 @@ function store(dir: string, kind: string, text: string, path: string, r: ParseRe
     if (!body) return;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     prune(dir);
-    writeFileAtomic(entryFile(dir, key), body, 0o600);
+    // not flushed to the disk: a crash may leave it short or empty, which the reader refuses
+    writeFileAtomic(entryFile(dir, key), body, 0o600, undefined, { flush: false });
   } catch {
     // no entry: the text is parsed again next time
   }

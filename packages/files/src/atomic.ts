@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export function writeFileAtomic(path: string, content: Buffer | string | Iterable<string>, mode?: number, owner?: { uid?: number; gid?: number }): void {
+/**
+ * Writes `content` to `path` in one step (see above). `flush: false` skips the fsync before the
+ * rename, for files that only save work (caches): after a crash such a file may be empty or
+ * short, so its reader must check it (a length, a checksum); the fsync costs milliseconds a file.
+ */
+export function writeFileAtomic(path: string, content: Buffer | string | Iterable<string>, mode?: number, owner?: { uid?: number; gid?: number }, options: { flush?: boolean } = {}): void {
   const tmp = join(dirname(path), `.${basename(path)}.kasper-${randomBytes(6).toString('hex')}`);
   let fd: number | undefined;
   try {
@@ -24,7 +29,7 @@ export function writeFileAtomic(path: string, content: Buffer | string | Iterabl
       }
       if (batch) writeAll(fd, batch);
     }
-    fsyncSync(fd);
+    if (options.flush !== false) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
     // Set the mode exactly (openSync's is filtered by the umask).
