@@ -525,7 +525,7 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
   const asked: RunRequestEvent[] = [];
   const clock = new RunClock();
   const onHup = () => clock.wake();
-  // `on`, not `once`: the command executor (@kasper/providers) re-raises a signal that has no other listener left,
+  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left,
   // which would kill the daemon in the middle of a resource.
   const onTerm = () => {
     stopping = true;

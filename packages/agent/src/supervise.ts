@@ -63,7 +63,7 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
     if (clock.waiting) clock.wake();
     else hupDuringRun = true;
   };
-  // `on`, not `once`: the command executor (@kasper/providers) re-raises a signal that has no other listener left.
+  // `on`, not `once`: execa's signal-exit re-raises a signal that has no other listener left.
   const onTerm = () => {
     stopping = true;
     child?.kill('SIGTERM');

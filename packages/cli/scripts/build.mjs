@@ -16,7 +16,7 @@
 // Third-party packages made of many small modules (VENDORED below) are bundled with esbuild into
 // one ES module each, packages/cli/dist/vendor/NAME.js, and the emitted code imports that file
 // instead of the package: resolving, reading and instantiating a module costs about as much as a
-// small module's code, and `yaml` alone is 72 CommonJS modules.
+// small module's code, and `yaml` alone is 72 CommonJS modules, execa 150 with its dependencies.
 // (chevrotain is not here: the language and query packages load the one-file build it ships.)
 // Without esbuild (an install without devDependencies) the emitted
 // code imports the packages themselves, as the sources do.
@@ -41,7 +41,7 @@ for (const folder of readdirSync(packagesDir)) {
 }
 
 /** Bundled into one file each: the third-party packages Kasper imports that load many modules. */
-const VENDORED = ['yaml', 'commander', 'diff', 'node-forge'];
+const VENDORED = ['yaml', 'commander', 'execa', 'diff', 'node-forge'];
 const vendorDir = join(packagesDir, 'cli', 'dist', 'vendor');
 const vendorFile = (name) => join(vendorDir, `${name.replace('/', '+')}.js`);
 const requireHere = createRequire(import.meta.url);
