@@ -179,11 +179,14 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
     rvalue(c, n.value);
   },
   LiteralHash(c, n) {
-    const seen = new Set<string>();
+    // Keys compared as their JSON: strings (nearly all keys) by themselves, the others by their JSON.
+    const strings = new Set<string>();
+    let others: Set<string> | undefined;
     for (const entry of n.entries) {
       const key = literal(entry.key);
       if (key === NOT_LITERAL) continue;
-      const id = JSON.stringify(key);
+      const seen = typeof key === 'string' ? strings : (others ??= new Set<string>());
+      const id = typeof key === 'string' ? key : JSON.stringify(key);
       if (seen.has(id)) c.report('KSP-VALID-024', entry, { key: String(key) });
       seen.add(id);
     }
@@ -266,8 +269,8 @@ function conditional(c: CheckContext, n: A.IfExpression | A.UnlessExpression): v
 
 /** A statement list: a value computed and dropped before the last statement is a mistake. */
 function block(c: CheckContext, body: A.Expression[]): void {
-  if (body.length < 2) return;
-  for (const s of body.slice(0, -1)) {
+  for (let i = 0; i < body.length - 1; i++) {
+    const s = body[i];
     if (idem(s)) {
       c.report('KSP-VALID-001', s, { label: label(s) });
       break; // the first is the cause; the rest are usually its echo
