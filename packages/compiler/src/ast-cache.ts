@@ -96,45 +96,71 @@ const NULL = -1, TRUE = -2, FALSE = -3, UNDEFINED = -4, ARRAY = -5, STRING = -6,
  * a key `__proto__`.
  */
 export function encodeTree(root: unknown, key: Buffer): Buffer | undefined {
-  const ints: number[] = [];
+  let ints = new Int32Array(4096);
+  let n = 0;
+  const push = (x: number): void => {
+    if (n === ints.length) {
+      const more = new Int32Array(n * 2);
+      more.set(ints);
+      ints = more;
+    }
+    ints[n++] = x;
+  };
   const floats: number[] = [];
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const shapes: string[][] = [];
-  const shapeIds = new Map<string, number>();
+  /** Shapes by their keys, one key a level (no string made per object to look one up). */
+  interface ShapeNode { id: number; next: Map<string, ShapeNode> | null }
+  const shapeRoot: ShapeNode = { id: -1, next: null };
   const seen = new Set<object>();
   let ok = true;
   const value = (v: unknown): void => {
     if (!ok) return;
-    if (v === null) ints.push(NULL);
-    else if (v === true) ints.push(TRUE);
-    else if (v === false) ints.push(FALSE);
-    else if (v === undefined) ints.push(UNDEFINED);
+    if (v === null) push(NULL);
+    else if (v === true) push(TRUE);
+    else if (v === false) push(FALSE);
+    else if (v === undefined) push(UNDEFINED);
     else if (typeof v === 'string') {
       let id = stringIds.get(v);
       if (id === undefined) stringIds.set(v, (id = strings.push(v) - 1));
-      ints.push(STRING, id);
+      push(STRING);
+      push(id);
     } else if (typeof v === 'number') {
-      if ((v | 0) === v && !Object.is(v, -0)) ints.push(INT, v);
-      else ints.push(FLOAT, floats.push(v) - 1);
+      if ((v | 0) === v && !Object.is(v, -0)) {
+        push(INT);
+        push(v);
+      } else {
+        push(FLOAT);
+        push(floats.push(v) - 1);
+      }
     } else if (typeof v === 'object' && !seen.has(v)) {
       seen.add(v);
       if (Array.isArray(v)) {
-        ints.push(ARRAY, v.length);
+        push(ARRAY);
+        push(v.length);
         for (let i = 0; i < v.length; i++) {
           if (!(i in v)) ok = false;
           value(v[i]);
         }
       } else if (Object.getPrototypeOf(v) === Object.prototype) {
-        const keys = Object.keys(v);
-        const signature = keys.join('\0');
-        let id = shapeIds.get(signature);
-        if (id === undefined) {
-          if (keys.includes('__proto__')) ok = false;
-          shapeIds.set(signature, (id = shapes.push(keys) - 1));
+        const o = v as Record<string, unknown>;
+        let node = shapeRoot;
+        for (const k in o) {
+          const next = (node.next ??= new Map());
+          let child = next.get(k);
+          if (!child) next.set(k, (child = { id: -1, next: null }));
+          node = child;
         }
-        ints.push(id);
-        for (let i = 0; i < keys.length; i++) value((v as Record<string, unknown>)[keys[i]!]);
+        if (node.id < 0) {
+          const keys = Object.keys(o);
+          if (keys.includes('__proto__')) ok = false;
+          node.id = shapes.push(keys) - 1;
+        }
+        push(node.id);
+        // the values by the shape's own keys (for…in would also list a key added to Object.prototype)
+        const keys = shapes[node.id]!;
+        for (let i = 0; i < keys.length; i++) value(o[keys[i]!]);
       } else ok = false;
     } else ok = false;
   };
@@ -142,17 +168,17 @@ export function encodeTree(root: unknown, key: Buffer): Buffer | undefined {
   if (!ok) return undefined;
   const header = Buffer.from(JSON.stringify([strings, shapes]));
   const pad = (8 - ((HEAD + header.length) % 8)) % 8;
-  const out = Buffer.alloc(HEAD + header.length + pad + floats.length * 8 + ints.length * 4);
+  const out = Buffer.alloc(HEAD + header.length + pad + floats.length * 8 + n * 4);
   MAGIC.copy(out, 0);
   out.writeUInt32LE(header.length, MAGIC.length);
   out.writeUInt32LE(floats.length, MAGIC.length + 4);
-  out.writeUInt32LE(ints.length, MAGIC.length + 8);
+  out.writeUInt32LE(n, MAGIC.length + 8);
   key.copy(out, KEY_AT, 0, 32);
   header.copy(out, HEAD);
   const at = HEAD + header.length + pad;
   // the numbers in this machine's byte order (part of the entry's name: endianness())
   Buffer.from(new Float64Array(floats).buffer).copy(out, at);
-  Buffer.from(new Int32Array(ints).buffer).copy(out, at + floats.length * 8);
+  Buffer.from(ints.buffer, 0, n * 4).copy(out, at + floats.length * 8);
   createHash('sha256').update(out.subarray(HEAD)).digest().copy(out, SUM_AT);
   return out;
 }
