@@ -106,11 +106,12 @@ test('a second parse of a text comes from its entry; a changed text is parsed ag
   assertSame(third, parseSource(changed, f), 'changed');
   assert.match(JSON.stringify(third.program), /8080/);
   // the same text in another file: the same entry, the file's own name in its diagnostics
-  const warned = "$x = 1\nnotice(\"${x}\")\n";
+  const warned = "$h = { 'a' => 1, 'a' => 2 }\nnotice($h)\n";
   const a = parseSourceCached(warned, '/a.pp');
   const b = parseSourceCached(warned, '/b.pp');
   assertSame(a, parseSource(warned, '/a.pp'), 'a');
   assertSame(b, parseSource(warned, '/b.pp'), 'b');
+  assert.deepEqual(b.diagnostics.map((d) => [d.code, d.severity, d.file]), [['KSP-VALID-024', 'warning', '/b.pp']]);
   // EPP: its own entry (the same text parsed as a manifest is another tree)
   const epp = '<%- | String $x | -%>\nhello <%= $x %>\n';
   assertSame(parseSourceCached(epp, '/t.epp'), parseSource(epp, '/t.epp'), 'epp');
