@@ -107,11 +107,13 @@ if (tiers.length) {
 const { fileURLToPath } = process.getBuiltinModule('node:url');
 const rerun = [process.execPath, ...process.execArgv.filter((a) => a !== '--lite-mode'), fileURLToPath(import.meta.url), ...args];
 process.exitCode = await main(args, undefined, { warnings: true, rerun });
-// A parse, compile, lookup or diff ends as soon as its answer is written, rather than letting the
-// event loop run dry: V8 would first finish, in idle tasks, the scavenge and incremental marking
-// the command's last allocations started, for a heap about to be dropped (`parser validate` of the
-// generated site: 87 → 84 ms of the main thread's CPU, 142 → 134 ms of the process's; medians of
-// 21, docs/performance.md). Only when nothing is left unwritten: stdout and stderr are synchronous
-// on Linux for files, pipes and terminals, but not on every system. Node flushes its compile
-// cache on process.exit() too.
-if (compileSide && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
+// A parse, compile, lookup, diff or apply ends as soon as its answer is written, rather than
+// letting the event loop run dry: V8 would first finish, in idle tasks, the scavenge and
+// incremental marking the command's last allocations started, for a heap about to be dropped
+// (`parser validate` of the generated site: 87 → 84 ms of the main thread's CPU, 142 → 134 ms of
+// the process's; a no-change `kasper apply` of 1,000 files finished a mark-compact of ~9 ms after
+// its report was written; docs/performance.md). An apply's report, state and log are written
+// synchronously, and its commands waited for. Only when nothing is left unwritten: stdout and
+// stderr are synchronous on Linux for files, pipes and terminals, but not on every system. Node
+// flushes its compile cache on process.exit() too.
+if ((compileSide || command === 'apply') && process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
