@@ -16,7 +16,6 @@
 // in its fiber and Entry.run returns {"host": [op, args]}; call() answers it (running Ruby again
 // as a call of its own if need be) and resumes the fiber with Entry.resume.
 import { accessSync, closeSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { findModuleRequire } from './module-files.ts';
@@ -31,6 +30,14 @@ import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 
 const require = createRequire(import.meta.url);
+/**
+ * node:child_process, loaded when module code first runs a command: most compiles never do, and
+ * a built-in module loaded after the command's V8 flags are set is compiled from its source
+ * (child_process and what it loads: ~4 ms of the main thread).
+ */
+const childProcess = () => require('node:child_process') as typeof import('node:child_process');
+/** Milliseconds, from process.hrtime (the `performance` global loads perf_hooks: ~2 ms, see above). */
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 const SHIM_DIR = join(dirname(fileURLToPath(import.meta.url)), 'ruby');
 /** The shim, in load order. */
 const SHIM_FILES = ['kasper.rb', 'compat.rb', 'puppet.rb', 'functions.rb', 'erb.rb', 'type.rb', 'facter.rb'];
@@ -197,7 +204,7 @@ function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, 
  *    the kasper command keeps it for parses and compiles, which it speeds up, but once Ruby has
  *    started, what is left of a one-shot compile is mostly rendering, and Maglev's compiles in
  *    background threads cost more than they save (the ERB benchmark's whole command: 440 → 411
- *    ms of CPU, the main thread unchanged). KASPER_RUBY_TIER_UP=1 keeps it too.
+ *    ms of CPU, the main thread unchanged). KASPER_RUBY_TIER_UP set (to 1, or 0) keeps it.
  *  - Lazy validation: V8 checks each function when it first compiles it, instead of all of the
  *    30 MB module up front, most of which a compile never calls (~40 ms less CPU). The module
  *    comes from the npm package or from the user's private snapshot cache, never from input.
@@ -207,8 +214,11 @@ function wasmFlags(): void {
     setFlagsFromString('--no-wasm-tier-up');
     setFlagsFromString('--no-wasm-dynamic-tiering');
     // In a one-shot command, JavaScript's optimising tier too (flags are the process's: a master's
-    // compile workers keep it); see the list above.
-    if ((require('node:worker_threads') as typeof import('node:worker_threads')).isMainThread) setFlagsFromString('--no-maglev');
+    // compile workers keep it); see the list above. A one-shot command is told by the variable
+    // being unset (a master's compile workers set it, to 0 or 1) rather than by
+    // worker_threads.isMainThread: loading node:worker_threads here, after the command's flags
+    // are set, compiled it and its six modules from source (~1.7 ms of the main thread).
+    if (process.env.KASPER_RUBY_TIER_UP === undefined) setFlagsFromString('--no-maglev');
   }
   setFlagsFromString('--wasm-lazy-validation');
 }
@@ -217,11 +227,11 @@ function wasmFlags(): void {
 export function loadRubySync(): RubyVm {
   if (current) return current;
   const rss = process.memoryUsage().rss;
-  const t0 = performance.now();
+  const t0 = now();
   const readWasm = () => readFileSync(require.resolve(WASM));
   wasmFlags();
   const [module, p] = compileSync(plan(readWasm, t0, rss), readWasm);
-  current = new RubyVm(module, p, performance.now(), 'sync');
+  current = new RubyVm(module, p, now(), 'sync');
   return current;
 }
 
@@ -230,7 +240,7 @@ export function getRuby(): Promise<RubyVm> {
   if (current) return Promise.resolve(current);
   pending ??= (async () => {
     const rss = process.memoryUsage().rss;
-    const t0 = performance.now();
+    const t0 = now();
     const readWasm = () => readFileSync(require.resolve(WASM));
     let p = plan(readWasm, t0, rss);
     let module: WebAssembly.Module;
@@ -243,7 +253,7 @@ export function getRuby(): Promise<RubyVm> {
       p = plan(readWasm, t0, rss, false);
       module = await WebAssembly.compile(p.bytes);
     }
-    current ??= new RubyVm(module, p, performance.now(), 'async');
+    current ??= new RubyVm(module, p, now(), 'async');
     return current;
   })();
   return pending;
@@ -411,15 +421,15 @@ export class RubyVm {
     let started: number;
     if (snap?.saved) {
       restoreSnapshot(instance, snap.saved, true);
-      started = performance.now();
+      started = now();
       snapshot = 'restored';
     } else {
       vm.initialize(['ruby.wasm', '--disable-gems', '-EUTF-8', '-e_=0']);
-      started = performance.now();
+      started = now();
       for (const f of p.shim) {
-        const t = performance.now();
+        const t = now();
         vm.eval(`Kernel.eval(${rubyString(f.source)}, TOPLEVEL_BINDING, ${rubyString(f.path)}, 1); nil`);
-        if (process.env.KASPER_RUBY_TRACE) process.stderr.write(`${f.name} ${(performance.now() - t).toFixed(1)} ms\n`);
+        if (process.env.KASPER_RUBY_TRACE) process.stderr.write(`${f.name} ${(now() - t).toFixed(1)} ms\n`);
       }
       // Everything loaded so far made old (an object is old once it has survived three
       // collections), so that a restored Ruby's collections are minor ones that skip it, and the
@@ -480,7 +490,7 @@ export class RubyVm {
     this.vm = vm;
     this.instance = instance;
     this.heapSize = memorySize(instance);
-    const done = performance.now();
+    const done = now();
     this.stats = {
       compileMs: compiled - p.t0,
       startMs: started - compiled,
@@ -632,8 +642,8 @@ export class RubyVm {
       case 'spawn': {
         const argv = JSON.parse(args[0]) as string | string[];
         const r = typeof argv === 'string'
-          ? spawnSync('/bin/sh', ['-c', argv], { encoding: 'utf8', input: args[1] || undefined, maxBuffer: 64 * 2 ** 20 })
-          : spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', input: args[1] || undefined, maxBuffer: 64 * 2 ** 20 });
+          ? childProcess().spawnSync('/bin/sh', ['-c', argv], { encoding: 'utf8', input: args[1] || undefined, maxBuffer: 64 * 2 ** 20 })
+          : childProcess().spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', input: args[1] || undefined, maxBuffer: 64 * 2 ** 20 });
         if (r.error && (r.error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         return new Map<string, PuppetValue>([['stdout', r.stdout ?? ''], ['stderr', r.stderr ?? ''], ['status', BigInt(r.status ?? 1)]]);
       }
@@ -705,7 +715,7 @@ export class RubyVm {
     const exe = program ? (program[1] ?? program[2] ?? program[3]) : undefined;
     const builtin = exe !== undefined && /^(cd|echo|test|\[|type|command|printf|true|false|export|set|ulimit|umask|read)$/.test(exe);
     if (exe === undefined || (!builtin && this.which(exe) === undefined)) return undefined;
-    const r = spawnSync('/bin/sh', ['-c', command], {
+    const r = childProcess().spawnSync('/bin/sh', ['-c', command], {
       encoding: 'utf8',
       env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
       timeout: timeoutSeconds > 0 ? timeoutSeconds * 1000 : undefined,
