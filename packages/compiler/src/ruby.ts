@@ -19,7 +19,7 @@ import { normalizeName, type Loader } from './loader.ts';
 import type { Scope } from './scope.ts';
 import type { CallParts, FunctionCalls } from './calls.ts';
 import { parseType } from './functions/signature.ts';
-import { BUILTIN_FUNCTIONS, RUBY_FREE_FUNCTIONS } from './functions/index.ts';
+import { BUILTIN_FUNCTIONS, rubyFreeFunctions } from './functions/index.ts';
 import { classType, describeArgumentMismatch, generalize, inferType, resourceType, type PType } from './types/index.ts';
 import { parseTimestamp } from './types/time.ts';
 import { DEFAULT, PBinary, PRegexp, PSensitive, isType, toJsRegExp, type Value } from './values.ts';
@@ -329,7 +329,7 @@ export class RubyCalls {
         const lambda: Lambda | null = block ? { parameters: [{} as A.Parameter], call: (a) => block(a as PuppetValue[]) as Value } : null;
         return calls.call(name, args as Value[], lambda, frame, at) as PuppetValue;
       },
-      runsNoRuby: (name) => RUBY_FREE_FUNCTIONS.has(normalizeName(name)) && BUILTIN_FUNCTIONS.has(normalizeName(name)),
+      runsNoRuby: (name) => rubyFreeFunctions().has(normalizeName(name)) && BUILTIN_FUNCTIONS.has(normalizeName(name)),
       rubyFunction: (name, legacy, load) => {
         const target = this.resolveFromRuby(name, legacy, load);
         return target === undefined || target === 'load' ? target : { fn: target, host: this.host(frame, at, target) };

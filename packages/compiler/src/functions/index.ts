@@ -52,12 +52,16 @@ for (const name of STDLIB_NAMESPACED) {
  * Ruby: the string, collection, random, file and stdlib-check families (their code reaches the
  * compilation only for variables, log lines and module files). A call from Ruby to one of them
  * is answered in place (ruby.ts), without the wait in the Ruby call's fiber that a call that may
- * run Ruby again needs.
+ * run Ruby again needs. (Made on first use: a compile without Ruby never asks.)
  */
-export const RUBY_FREE_FUNCTIONS: ReadonlySet<string> = (() => {
-  const names = new Set([...STRING_FUNCTIONS, ...COLLECTION_FUNCTIONS, ...RANDOM_FUNCTIONS, ...FILE_FUNCTIONS, ...MORE_STDLIB_FUNCTIONS].map((f) => f.name));
-  for (const name of STDLIB_NAMESPACED) if (names.has(name)) names.add(`stdlib::${name}`);
-  return names;
-})();
+let rubyFree: ReadonlySet<string> | undefined;
+export function rubyFreeFunctions(): ReadonlySet<string> {
+  if (!rubyFree) {
+    const names = new Set([...STRING_FUNCTIONS, ...COLLECTION_FUNCTIONS, ...RANDOM_FUNCTIONS, ...FILE_FUNCTIONS, ...MORE_STDLIB_FUNCTIONS].map((f) => f.name));
+    for (const name of STDLIB_NAMESPACED) if (names.has(name)) names.add(`stdlib::${name}`);
+    rubyFree = names;
+  }
+  return rubyFree;
+}
 
 export type { CallContext, PuppetFunction, ResourceView } from './context.ts';
