@@ -21,7 +21,7 @@
 // Without esbuild (an install without devDependencies) the emitted
 // code imports the packages themselves, as the sources do.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -72,6 +72,29 @@ function lazyBuiltins(names) {
   };
 }
 
+/**
+ * A vendored bundle's imports of Node's modules as `process.getBuiltinModule(name)`, gathered at
+ * its top, not as ES module imports: an import of a Node module makes its ES module facade, which
+ * reads every export, lazy ones included. execa's imports of node:util, node:fs and node:process
+ * loaded 30 more of Node's modules (util's parseArgs and diff, fs/promises, readline,
+ * worker_threads through util's trace_sigint…), compiled from their sources in `kasper apply`,
+ * whose V8 flags make V8 refuse Node's code cache (the bundle's own modules get the same rewrite,
+ * below). esbuild names every binding uniquely in a bundle, so they can all go first.
+ */
+function builtinsByGetter(code) {
+  const taken = [];
+  const get = (mod) => `globalThis.process.getBuiltinModule(${JSON.stringify(mod)})`;
+  code = code.replace(/^import\s+(?:([\w$]+)\s*,\s*)?(?:\{([^}]*)\}|\*\s*as\s+([\w$]+)|([\w$]+))\s*from\s*(['"])(node:[a-z0-9_/]+)\5;?[ \t]*$/gm,
+    (_, first, names, namespace, only, _q, mod) => {
+      const whole = first ?? namespace ?? only;
+      if (whole) taken.push(`const ${whole} = ${get(mod)};`);
+      if (names !== undefined && names.trim()) taken.push(`const {${names.replace(/\s+as\s+/g, ': ').replace(/\s+/g, ' ')}} = ${get(mod)};`);
+      return '';
+    });
+  if (/^import\b[^;]*['"]node:/m.test(code)) throw new Error('kasper build: an import of a Node module in a vendored bundle was not rewritten');
+  return `${taken.join('\n')}\n${code}`;
+}
+
 /** Bundles each of VENDORED whose bundle is missing or of another version; returns the names bundled. */
 async function vendor() {
   let esbuild;
@@ -88,7 +111,7 @@ async function vendor() {
     if (copies.length) continue;
     const version = JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
     const lazy = LAZY_BUILTINS[name] ?? [];
-    const stamp = `// ${name}@${version} bundled by packages/cli/scripts/build.mjs (esbuild ${esbuild.version}${lazy.length ? `; loaded on first use: ${lazy.join(', ')}` : ''})\n`;
+    const stamp = `// ${name}@${version} bundled by packages/cli/scripts/build.mjs (esbuild ${esbuild.version}; Node's modules by getBuiltinModule, also require${lazy.length ? `; loaded on first use: ${lazy.join(', ')}` : ''})\n`;
     const out = vendorFile(name);
     done.push(`${name}@${version}`);
     if (existsSync(out) && readFileSync(out, 'utf8').startsWith(stamp)) continue;
@@ -102,11 +125,12 @@ async function vendor() {
       bundle: true, format: 'esm', platform: 'node', target: 'node22', write: false, logLevel: 'error',
       plugins: lazy.length ? [lazyBuiltins(lazy)] : [],
       // CommonJS code in the bundle requires Node's modules through this require.
-      banner: { js: `${stamp}import { createRequire as __kasperCreateRequire } from 'node:module';\nconst require = __kasperCreateRequire(import.meta.url);` },
+      banner: { js: `${stamp}const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);` },
     });
     mkdirSync(vendorDir, { recursive: true });
     const tmp = `${out}.tmp-${process.pid}.mjs`; // (.mjs: so it can be imported, to check it)
-    writeFileSync(tmp, result.outputFiles[0].contents);
+    const [banner, ...rest] = result.outputFiles[0].text.split('\n');
+    writeFileSync(tmp, `${banner}\n${builtinsByGetter(rest.join('\n'))}`);
     // The bundle must give what the package gave.
     const bundled = await import(pathToFileURL(tmp).href);
     const missing = [...names, ...('default' in ns ? ['default'] : [])].filter((k) => !(k in bundled));
