@@ -169,9 +169,9 @@ class Scanner {
       ge = end > start ? this.map(end - 1) + 1 : gs;
     }
     const job = this.job;
-    // (TokenList.push, written out: this runs for every token, mostly before V8 optimises it.) A
-    // token's text is kept only when it has no value (an operator's: its kind's shared string);
-    // another's is sliced from the text when asked for (TokenList.image).
+    // Into the list's columns (tokens.ts). A token's text is kept only when it has no value (an
+    // operator's: its kind's shared string); another's is sliced from the text when asked for
+    // (TokenList.image).
     const list = job.tokens;
     const i = list.length;
     if (i === list.kinds.length) list.grow();

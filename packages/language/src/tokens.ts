@@ -78,18 +78,7 @@ export class TokenList {
     }
   }
 
-  /** Adds a token over [start, end) of the text (the lexer writes the same, inline). */
-  push(kind: number, start: number, end: number, value: string | undefined, image: string | undefined): void {
-    const i = this.length;
-    if (i === this.kinds.length) this.grow();
-    this.kinds[i] = kind;
-    this.starts[i] = start;
-    this.ends[i] = start > end - 1 ? start : end - 1;
-    this.flags[i] = (end <= start ? TokenList.EMPTY : 0) | (value === undefined ? TokenList.NO_VALUE : 0);
-    this.strings.push(value ?? (end <= start ? '' : image ?? this.text.slice(start, end)));
-    this.length = i + 1;
-  }
-
+  /** Room for more tokens (the lexer writes them into the columns itself: Scanner.emit in lexer.ts). */
   grow(): void {
     const n = this.kinds.length * 2 + 64;
     const kinds = new Uint8Array(n);
