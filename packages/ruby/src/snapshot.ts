@@ -93,9 +93,9 @@ type WasmGlobal = { value: number | bigint };
 
 /**
  * Takes the snapshot of an instance. `module` is the module a restoring process compiles; its
- * memory is made to start at the snapshot's size, so that restoring grows nothing (each grow of
- * a WebAssembly memory counts as new external memory for V8, which then collects JavaScript's
- * garbage in full: ~5 ms of a compile's main thread).
+ * memory is made to start at the snapshot's size, so that restoring grows nothing. (V8 still
+ * collects JavaScript's heap in full once for the ~100 MB of new WebAssembly memory: when the
+ * instance is made now, at the grow before.)
  */
 export function takeSnapshot(instance: WebAssembly.Instance, globals: number, module: Uint8Array): Snapshot {
   const memory = instance.exports.memory as WebAssembly.Memory;
