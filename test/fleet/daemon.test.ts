@@ -121,6 +121,15 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   assert.ok(packages.includes('@kasper/agent'), packages.join(', '));
   assert.deepEqual(packages.filter((p) => ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/master', 'node-forge', '@kasper/storage', 'pg'].includes(p)), [], packages.join(', '));
   assert.equal(existsSync(lock), false);
+  // A run process as the daemon starts it: its flags as JSON, and no command-line parser loaded.
+  const flags = { server: 'localhost', port: String(PORT), certname: 'd1.test', confdir: join(work, 'agent/conf'), vardir: join(work, 'agent/var'), onetime: true };
+  const asRun = spawnSync(node, ['--import', join(import.meta.dirname, '../support/loaded-packages.ts'), kasper, 'agent', '--daemon-run', JSON.stringify({ flags })],
+    { encoding: 'utf8', env: { ...process.env, KASPER_LOADED_PACKAGES: record } });
+  assert.equal(asRun.status, 0, asRun.stderr);
+  assert.match(asRun.stdout, /Notice: Applied catalog/);
+  assert.equal(runs(), 5);
+  const runLoaded = JSON.parse(readFileSync(record, 'utf8')) as { packages: string[] };
+  assert.ok(runLoaded.packages.includes('@kasper/agent') && !runLoaded.packages.includes('commander'), runLoaded.packages.join(', '));
 
   // run_process = false: the daemon runs in its own process (the lock is its own while the slow
   // step runs, and it has no child but the step's shell).
@@ -130,7 +139,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   const inProcess = start(['agent', '--server', 'localhost', '--port', String(PORT), '--certname', 'd2.test', '--confdir', conf2,
     '--vardir', join(work, 'agent2/var'), '--runinterval', '3600']);
   const lock2 = join(work, 'agent2/var/state/agent_catalog_run.lock');
-  await until('the in-process run to reach the slow step', () => runs() === 5 && existsSync(lock2))
+  await until('the in-process run to reach the slow step', () => runs() === 6 && existsSync(lock2))
     .catch((e: Error) => { throw new Error(`${e.message}: ${inProcess.log()}`); });
   assert.equal(readFileSync(lock2, 'utf8'), String(inProcess.proc.pid));
   assert.ok(children(inProcess.proc.pid!).every((c) => !readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('--daemon-run')));

@@ -17,10 +17,12 @@ import { RunClock } from './run-clock.ts';
 export interface SuperviseOptions extends SettingsFor<'agent'> {
   /**
    * The command of one run, without the asked run: argv of a `kasper agent` that runs once with
-   * this daemon's settings (the CLI passes its own command line with `--onetime`). The run the
-   * master asked for follows as `--daemon-run <json>`; a scheduled run gets `--daemon-run {}`.
+   * this daemon's settings. `--daemon-run <json>` follows, the JSON holding `runFlags` as `flags`
+   * and the run the master asked for as `asked` (none for a scheduled run).
    */
   runCommand: string[];
+  /** What the run process needs to run as this daemon would (the CLI's flags), passed along unread. */
+  runFlags?: Record<string, unknown>;
   /** Every log line of the supervisor (the runs print their own), with its catalogue code when it has one. */
   onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
 }
@@ -44,7 +46,8 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
   const run = (asked?: RunRequestEvent) => new Promise<number | null>((resolve) => {
     // The run writes to this terminal and this log file itself; it is in this process group, so
     // a service manager's stop reaches it as well.
-    child = spawn(options.runCommand[0], [...options.runCommand.slice(1), '--daemon-run', JSON.stringify(asked ? { asked } : {})], { stdio: 'inherit' });
+    const described = { ...(options.runFlags ? { flags: options.runFlags } : {}), ...(asked ? { asked } : {}) };
+    child = spawn(options.runCommand[0], [...options.runCommand.slice(1), '--daemon-run', JSON.stringify(described)], { stdio: 'inherit' });
     child.once('error', (e) => {
       log('err', `Could not start the run: ${e.message}`);
       resolve(null);

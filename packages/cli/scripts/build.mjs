@@ -298,7 +298,8 @@ async function bundleCommand() {
   }
   const distOf = (file) => file.includes(`${sep}dist${sep}`) && file.startsWith(packagesDir + sep) && !file.startsWith(vendorDir + sep);
   const entryName = (file) => relative(packagesDir, file).replace(/\.js$/, '').split(sep).filter((p) => p !== 'dist').join('-');
-  const entries = { main: join(packagesDir, 'cli', 'dist', 'main.js') };
+  // agent-run.js: a run process of the agent daemon, which needs no command-line parser.
+  const entries = { main: join(packagesDir, 'cli', 'dist', 'main.js'), 'agent-run': join(packagesDir, 'cli', 'dist', 'agent-run.js') };
   const transformed = new Map();
   /**
    * Worker threads bundled as entry points of their own: a worker of the emitted tree loads its

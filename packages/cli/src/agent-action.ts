@@ -17,10 +17,12 @@ export async function runAgent(opts: Record<string, unknown>, out: Output, rerun
   const settings = await resolveSettings('agent', fromFlags(flags));
   if (!settings.onetime && settings.run_process && rerun) {
     // The daemon: a small supervisor starting a process per run (@kasper/agent's supervise.ts).
-    // Each run is this command once, waiting for its certificate as long as the daemon would.
+    // Each run is `kasper agent --daemon-run` (agent-run.ts) with this daemon's flags, once,
+    // waiting for its certificate as long as the daemon would.
     const { superviseRuns } = await import('@kasper/agent/supervise');
+    const command = rerun.slice(0, rerun.indexOf('agent') + 1);
     out.exitCode = await superviseRuns({
-      ...settings, runCommand: [...rerun, '--onetime', '--waitforcert', String(settings.waitforcert)], onLog: printLog(out, false),
+      ...settings, runCommand: command, runFlags: { ...rest, onetime: true, waitforcert: String(settings.waitforcert) }, onLog: printLog(out, false),
     });
     return;
   }
@@ -57,7 +59,7 @@ export async function runAgent(opts: Record<string, unknown>, out: Output, rerun
   });
 }
 
-/** `--daemon-run`'s JSON (what supervise.ts passes): the run the master asked for, if it was one. */
+/** `--daemon-run`'s JSON (what supervise.ts passes): the run the master asked for, if it was one (and the daemon's flags, read by agent-run.ts). */
 function daemonRunFrom(json: string): { asked?: RunRequestEvent } {
   const { asked } = JSON.parse(json) as { asked?: Partial<RunRequestEvent> };
   if (!asked || typeof asked.transaction_uuid !== 'string') return {};
