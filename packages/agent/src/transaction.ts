@@ -130,10 +130,15 @@ export class Transaction {
   async run(): Promise<Report> {
     const started = performance.now();
     const { registry, host } = this.options;
+    // Each resource's plain form is made once: for its autorequires, then kept for the run (the
+    // graph only reads it).
+    const made = new Map<CatalogResource, Resource>();
     const autorequire = (cr: CatalogResource) => {
       const t = registry.type(cr.type.toLowerCase());
       if (!t?.definition.autorequire) return [];
-      return t.definition.autorequire(toResource(cr, t.definition.namevar));
+      const r = toResource(cr, t.definition.namevar);
+      made.set(cr, r);
+      return t.definition.autorequire(r);
     };
     try {
       // Deferred values first — before generators read their resources (concat_file its
@@ -161,7 +166,7 @@ export class Transaction {
       const cr = this.graph.nodes.get(ref)!.resource;
       const t = registry.type(cr.type.toLowerCase());
       if (!t) continue;
-      const r = toResource(cr, t.definition.namevar);
+      const r = made.get(cr) ?? toResource(cr, t.definition.namevar);
       this.resources.set(ref, r);
       try {
         const p = registry.providerFor(r, host);
