@@ -486,13 +486,17 @@ export function writeSnapshot(dir: string, key: string, snap: Snapshot): void {
 
 /** A snapshot not read nor written for this long is removed when another is written. */
 export const SNAPSHOT_UNUSED_MS = 7 * 24 * 3600 * 1000;
+/** The most snapshots a folder keeps (36 MB each): past it, the least recently used go first. */
+export const SNAPSHOTS_KEPT = 12;
 
 /**
  * Removes the folder's other snapshots (36 MB each) that no process has read or written for a
- * week: each Kasper version, shim change and set of preopened folders makes one of its own, and
- * nothing else would ever remove them. Read time is the file's access time, which Linux's
- * default (relatime) updates at least daily on read; a snapshot removed while still in use is
- * written again by its next process.
+ * week, and beyond the SNAPSHOTS_KEPT most recently used (the one just written counts among
+ * them): each Kasper version, shim change and set of preopened folders makes one of its own, and
+ * nothing else would ever remove them — a test suite or a master with many environments makes
+ * dozens in a day. Read time is the file's access time, which Linux's default (relatime)
+ * updates at least daily on read; a snapshot removed while still in use is written again by its
+ * next process.
  */
 export function pruneSnapshots(dir: string, keep: string, now = Date.now()): void {
   let names: string[];
@@ -501,15 +505,26 @@ export function pruneSnapshots(dir: string, keep: string, now = Date.now()): voi
   } catch {
     return;
   }
+  const kept: { path: string; used: number }[] = [];
   for (const name of names) {
     if (!/^ruby-[0-9a-f]{32}\.snapshot(\.\d+\.tmp)?$/.test(name)) continue; // (and a crashed writer's temporary file)
     const path = join(dir, name);
     if (path === keep) continue;
     try {
       const st = statSync(path);
-      if (now - Math.max(st.atimeMs, st.mtimeMs) > SNAPSHOT_UNUSED_MS) unlinkSync(path);
+      const used = Math.max(st.atimeMs, st.mtimeMs);
+      if (now - used > SNAPSHOT_UNUSED_MS) unlinkSync(path);
+      else if (!name.endsWith('.tmp')) kept.push({ path, used });
     } catch {
       // gone already, or not ours to remove
+    }
+  }
+  kept.sort((a, b) => b.used - a.used);
+  for (const { path } of kept.slice(SNAPSHOTS_KEPT - 1)) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // gone already
     }
   }
 }

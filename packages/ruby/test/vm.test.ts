@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { getRuby, isRubyLoaded, loadRubySync } from '../src/index.ts';
-import { bulkMemory, exportGlobals, functionNames, withInitialMemory, withoutData } from '../src/snapshot.ts';
+import { bulkMemory, exportGlobals, functionNames, pruneSnapshots, SNAPSHOTS_KEPT, withInitialMemory, withoutData } from '../src/snapshot.ts';
 
 const index = join(import.meta.dirname, '../src/index.ts');
 
@@ -187,4 +187,34 @@ test('Ruby reads the host\'s files under /usr, which the WebAssembly Ruby\'s own
   assert.equal(vm.eval(`File.read(${JSON.stringify(file)})`), readFileSync(file!, 'utf8'));
   // and Ruby's own standard library is still there
   assert.equal(vm.eval("require 'set'; require 'yaml'; YAML.dump([1])"), '---\n- 1\n');
+});
+
+test('writing a snapshot keeps at most SNAPSHOTS_KEPT of them, the most recently used, and drops those unused for a week', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kasper-ruby-prune-'));
+  try {
+    const now = Date.now();
+    const name = (i: number) => join(dir, `ruby-${i.toString(16).padStart(32, '0')}.snapshot`);
+    // 20 snapshots used an hour apart (0 the most recent), one of them a week and a day ago,
+    // a crashed writer's temporary file, and a file that is not a snapshot.
+    for (let i = 0; i < 20; i++) {
+      writeFileSync(name(i), 'x');
+      const used = new Date(now - (i === 5 ? 8 * 24 : i) * 3600 * 1000);
+      utimesSync(name(i), used, used);
+    }
+    const other = join(dir, 'notes.txt');
+    writeFileSync(other, 'x');
+    const written = name(99);
+    writeFileSync(written, 'x');
+    pruneSnapshots(dir, written, now);
+    const left = readdirSync(dir).sort();
+    assert.equal(left.length, SNAPSHOTS_KEPT + 1, left.join(' '));
+    assert.ok(existsSync(written) && existsSync(other));
+    // The one written and the SNAPSHOTS_KEPT - 1 most recently used of the others stay.
+    const expected = [0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11].slice(0, SNAPSHOTS_KEPT - 1).map(name);
+    for (const f of expected) assert.ok(existsSync(f), f);
+    assert.equal(existsSync(name(5)), false);
+    assert.equal(existsSync(name(12)), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
