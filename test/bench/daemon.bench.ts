@@ -5,7 +5,7 @@
 // again, the certificate in hand), then NOCHANGE more (nothing changes), then it waits.
 //
 // During a run the daemon is two Node processes, the supervisor and its run process (`kasper
-// agent --onetime --daemon-run`), which map the same `node` executable and libraries. What is
+// agent --daemon-run <json>`), which map the same `node` executable and libraries. What is
 // counted is every page resident in either of them, once (tree-memory.ts: their physical frames
 // from /proc/PID/pagemap), sampled every 10 ms while the run process lives, at its highest; the
 // commands a run starts for its resources (dpkg-query, the execs) are not counted. Beside it: the

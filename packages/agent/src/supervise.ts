@@ -1,6 +1,6 @@
 // The agent daemon as a small supervisor: between runs it only keeps the timer, the signals and
 // the run-request stream to the master; each run is a process of its own (`kasper agent
-// --onetime` with the run the master asked for), which exits when the run is done. What a run
+// --daemon-run` with the daemon's flags and the run the master asked for), which exits when the run is done. What a run
 // loads and allocates — the catalog, the providers, the transaction, Node's code for all of it —
 // goes away with its process instead of staying resident in the daemon for the rest of its life
 // (docs/performance.md: 77 → about 50 MiB between runs). The run process is what runDaemon is
