@@ -1,6 +1,6 @@
 // The work behind `kasper parser validate|dump`: wiring of @kasper/language to the terminal
 // (loaded only when a parser command runs: chevrotain and the grammar are most of its start-up).
-import { checkFiles, collectSourceFiles, dumpAst, errorCount, formatDiagnostic, parseFile, type CheckPool, type Diagnostic } from '@kasper/language';
+import { checkFiles, checkPathsOnOneThread, collectSourceFiles, dumpAst, errorCount, formatDiagnostic, parseFile, type CheckPool, type Diagnostic } from '@kasper/language';
 import { printError, type Output } from './output.ts';
 import { raise } from './messages.ts';
 
@@ -10,15 +10,23 @@ export interface ValidateOpts { format: string; modulepath?: string }
 /** `pool`: worker threads started already (startCheckWorkersFor), given to checkFiles. */
 export async function runValidate(paths: string[], opts: ValidateOpts, out: Output, pool?: CheckPool): Promise<void> {
   const modulepath = opts.modulepath ? opts.modulepath.split(':').filter((p) => p) : [];
-  const { files, missing } = collectSourceFiles(paths);
+  const print = opts.format !== 'json';
+  // Without workers, each path is read as it is listed (no stat of every file first); with them,
+  // listed first and shared out (on every core when there are many files); the same files and
+  // results, in the order of the files.
+  const { files, missing, results } = pool
+    ? await (async () => {
+      const { files, missing } = collectSourceFiles(paths);
+      return { files, missing, results: await checkFiles(files, { modulepath, print, pool }) };
+    })()
+    : checkPathsOnOneThread(paths, { modulepath, print });
   const all: Diagnostic[] = [];
   let invalidFiles = 0;
   const report: { file: string; diagnostics: Diagnostic[] }[] = [];
   for (const m of missing) {
     printError(out, 'parser validate', raise('KSP-CLI-003', { path: m }));
   }
-  // On every core when there are many files (worker threads); results in the order of the files.
-  for (const r of await checkFiles(files, { modulepath, print: opts.format !== 'json', pool })) {
+  for (const r of results) {
     if (r.readError !== undefined) {
       printError(out, 'parser validate', raise('KSP-CLI-004', { file: r.file, reason: r.readError }));
       invalidFiles++;

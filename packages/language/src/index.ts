@@ -213,7 +213,7 @@ export function parseWithChevrotain(text: string, file: string, kind: SourceKind
   return { program, diagnostics, comments: lexed.comments, lineMap: map };
 }
 export { collectSourceFiles, parseFile, isSourceFile, errorCount, SOURCE_EXTENSIONS, type FileResult } from './files.ts';
-export { checkFile, checkFiles, type CheckOptions, type FileCheck } from './check-files.ts';
+export { checkFile, checkFiles, checkPathsOnOneThread, type CheckOptions, type FileCheck } from './check-files.ts';
 export { parserThreads, startCheckWorkersFor, type CheckPool } from './check-pool.ts';
 
 /**

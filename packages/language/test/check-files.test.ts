@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkFiles, collectSourceFiles, startCheckWorkersFor } from '../src/index.ts';
+import { checkFiles, checkPathsOnOneThread, collectSourceFiles, startCheckWorkersFor } from '../src/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'kasper-check-files-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +33,25 @@ test('checking many files in worker threads gives what one thread gives, in the 
   assert.match(one[3].printed, /f003\.pp:2:1: error: Syntax error at 'notice': expected '\)'/);
   assert.equal(one.filter((r) => r.diagnostics.some((d) => d.code === 'KSP-VALID-013')).length, files.filter((_f, i) => i % 11 === 5 && i % 7 !== 3).length);
   assert.equal(one[0].diagnostics.length, 0);
+});
+
+test('paths read as they are listed (one thread) give what listing them and then checking the files gives', async () => {
+  const files = manyFiles();
+  const other = join(dir, 'other');
+  mkdirSync(join(other, 'sub'), { recursive: true });
+  mkdirSync(join(other, '.hidden'), { recursive: true });
+  writeFileSync(join(other, 'sub', 'b.pp'), 'notice(\n');
+  writeFileSync(join(other, 'a.epp'), '<%= $x %>\n');
+  writeFileSync(join(other, 'notes.txt'), 'not a source\n');
+  writeFileSync(join(other, '.hidden', 'h.pp'), 'notice(\n');
+  // files (one missing), a folder, a file that is no source (given explicitly), missing paths
+  const paths = [...files.slice(0, 50), other, join(other, 'notes.txt'), join(dir, 'nothere'), many, join(dir, 'nothere.pp')];
+  for (const print of [true, false]) {
+    const listed = collectSourceFiles(paths);
+    const expected = { files: listed.files, missing: listed.missing, results: await checkFiles(listed.files, { modulepath: [dir], print, threads: 1 }) };
+    assert.deepEqual(checkPathsOnOneThread(paths, { modulepath: [dir], print }), expected);
+  }
+  assert.deepEqual(checkPathsOnOneThread([], { modulepath: [], print: true }), { files: [], missing: [], results: [] });
 });
 
 test('a few files are checked in the calling thread alone', async () => {
