@@ -35,7 +35,9 @@ const command = args[0];
 // A run process of the daemon (`kasper agent --daemon-run <json>`, the daemon's flags in the JSON).
 const daemonRun = command === 'agent' && args[1] === '--daemon-run' && args.length === 3;
 const daemon = command === 'agent' && !daemonRun && !args.includes('--onetime') && !args.includes('--test');
-if (daemon && !process.execArgv.includes('--lite-mode') && typeof process.execve === 'function') {
+// (Not when running the TypeScript sources, KASPER_FROM_SOURCE: Node's type stripping needs
+// WebAssembly, which lite mode, jitless, does not have.)
+if (daemon && !process.execArgv.includes('--lite-mode') && typeof process.execve === 'function' && !process.env.KASPER_FROM_SOURCE) {
   // The agent daemon waits most of its life and applies catalogs now and then: V8's lite mode
   // (no optimising compilers, feedback allocated lazily) and a small young generation keep it
   // small (idle 102 → 78 MiB after a 1,000-resource run). Lite mode is chosen when V8 starts, so
