@@ -25,11 +25,14 @@ export interface RunOptions {
 }
 
 export interface Executor {
+  /** Commands run on this machine: a provider may read the files they would read instead (dpkg's status). */
+  readonly local?: boolean;
   run(command: string, args: string[], options?: RunOptions): Promise<CommandResult>;
 }
 
 /** Runs commands for real, without a shell unless asked, never throwing for a non-zero exit. */
 export class SystemExecutor implements Executor {
+  readonly local = true;
   readonly history: { command: string; args: string[]; ms: number; exitCode: number }[] = [];
 
   async run(command: string, args: string[], options: RunOptions = {}): Promise<CommandResult> {
