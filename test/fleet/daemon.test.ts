@@ -54,9 +54,14 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   // Each run appends to `runs` and sleeps a little; `after` is made once the slow step is done.
   writeFileSync(join(mconf, 'environments/production/manifests/site.pp'), `node default {
   exec { 'slow step': command => "/bin/sh -c 'echo run >> ${work}/runs; sleep 2'", path => ['/bin', '/usr/bin'] }
-  -> file { '${work}/after': content => "made after the slow step\\n" }
+  -> file { '${work}/after': content => "made after the slow step, \${facts['kasper_probe']}\\n" }
 }
 `);
+  // A custom fact a module ships (lib/facter, Ruby): every run resolves it in the embedded Ruby,
+  // the daemon's run processes and the daemon running its runs itself as well.
+  mkdirSync(join(mconf, 'environments/production/modules/probe/lib/facter'), { recursive: true });
+  writeFileSync(join(mconf, 'environments/production/modules/probe/lib/facter/kasper_probe.rb'),
+    "Facter.add(:kasper_probe) do\n  setcode { 'resolved in Ruby' }\nend\n");
   const master = start(['master', '--confdir', mconf, '--vardir', join(mconf, 'var'), '--bind', '127.0.0.1', '--port', String(PORT),
     '--certname', 'localhost', '--autosign', '*.test']);
   await until('the master', () => master.log().includes('listening'));
@@ -66,7 +71,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   const summaries = () => (daemon.log().match(/^Notice: Applied catalog/gm) ?? []).length;
   await until('the first run', () => summaries() === 1).catch((e: Error) => { throw new Error(`${e.message}: ${daemon.log()}`); });
   assert.equal(runs(), 1);
-  assert.ok(existsSync(join(work, 'after')));
+  assert.equal(readFileSync(join(work, 'after'), 'utf8'), 'made after the slow step, resolved in Ruby\n');
   // The daemon replaced itself once to run in V8's lite mode (smaller; docs/performance.md),
   // keeping its PID: the signals below reach it. (Not from the TypeScript sources: Node's type
   // stripping needs WebAssembly, which lite mode does not have.)
@@ -137,6 +142,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   const conf2 = join(work, 'agent2/conf');
   mkdirSync(conf2, { recursive: true });
   writeFileSync(join(conf2, 'kasper.conf'), '[agent]\nrun_process = false\n');
+  rmSync(join(work, 'after'));
   const inProcess = start(['agent', '--server', 'localhost', '--port', String(PORT), '--certname', 'd2.test', '--confdir', conf2,
     '--vardir', join(work, 'agent2/var'), '--runinterval', '3600']);
   const lock2 = join(work, 'agent2/var/state/agent_catalog_run.lock');
@@ -145,6 +151,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   assert.equal(readFileSync(lock2, 'utf8'), String(inProcess.proc.pid));
   assert.ok(children(inProcess.proc.pid!).every((c) => !readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('--daemon-run')));
   await until('its summary', () => /Notice: Applied catalog/.test(inProcess.log()));
+  assert.equal(readFileSync(join(work, 'after'), 'utf8'), 'made after the slow step, resolved in Ruby\n', inProcess.log());
   inProcess.proc.kill('SIGTERM');
   assert.equal(await new Promise<number | null>((r) => inProcess.proc.once('exit', (c) => r(c))), 0, inProcess.log());
 });

@@ -37,7 +37,7 @@ const daemonRun = command === 'agent' && args[1] === '--daemon-run' && args.leng
 const daemon = command === 'agent' && !daemonRun && !args.includes('--onetime') && !args.includes('--test');
 // (Not when running the TypeScript sources, KASPER_FROM_SOURCE: Node's type stripping needs
 // WebAssembly, which lite mode, jitless, does not have.)
-if (daemon && !process.execArgv.includes('--lite-mode') && typeof process.execve === 'function' && !process.env.KASPER_FROM_SOURCE) {
+if (daemon && !process.execArgv.some((a) => a === '--lite-mode' || a === '--no-lite-mode') && typeof process.execve === 'function' && !process.env.KASPER_FROM_SOURCE) {
   // The agent daemon waits most of its life and applies catalogs now and then: V8's lite mode
   // (no optimising compilers, feedback allocated lazily) and a small young generation keep it
   // small (idle 102 → 78 MiB after a 1,000-resource run). Lite mode is chosen when V8 starts, so
@@ -109,12 +109,12 @@ if (tiers.length) {
 }
 // The process's warnings are printed as the errors are (a package's coded ones with their code).
 // `rerun`: this command line, for the agent daemon's run processes (each a `kasper agent
-// --onetime`), in lite mode as the daemon is: while a run lasts, what the daemon holds is both
-// processes, and lite mode keeps a 1,000-file run's process about 4 MiB smaller (84.8 → 80.8 MiB
-// with the supervisor, docs/performance.md), for about 30 ms more CPU a run: V8 refuses Node's
-// code cache for its own modules under lite mode's flags, so they are compiled from their source.
+// --daemon-run`). Not in lite mode: a run resolves the custom facts modules ship and Deferred
+// values with Ruby functions in the embedded Ruby, which is WebAssembly, and lite mode (jitless)
+// has none — every run of a node whose modules ship a `lib/facter/*.rb` failed. (Lite mode made a
+// 1,000-file run's process about 4 MiB smaller; docs/performance.md.)
 const { fileURLToPath } = process.getBuiltinModule('node:url');
-const rerun = [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...args];
+const rerun = [process.execPath, ...process.execArgv.filter((a) => a !== '--lite-mode'), fileURLToPath(import.meta.url), ...args];
 process.exitCode = daemonRun ? await runDaemonRun(args[2], undefined, { warnings: true }) : await main(args, undefined, { warnings: true, rerun });
 // A parse, compile, lookup, diff or apply ends as soon as its answer is written, rather than
 // letting the event loop run dry: V8 would first finish, in idle tasks, the scavenge and

@@ -26,6 +26,14 @@ export async function runAgent(opts: Record<string, unknown>, out: Output, rerun
     });
     return;
   }
+  if (!settings.onetime && rerun && typeof WebAssembly === 'undefined' && typeof process.execve === 'function') {
+    // The daemon running its runs itself (run_process = false) resolves modules' custom facts and
+    // Deferred values with Ruby functions in the embedded Ruby, which is WebAssembly: not in the
+    // lite mode bin/kasper.js starts a daemon in (jitless, no WebAssembly). It replaces itself
+    // once more, keeping its PID, with every V8 tier (`--no-lite-mode` keeps bin/kasper.js from
+    // choosing lite mode again).
+    process.execve(process.execPath, [process.execPath, '--no-lite-mode', ...process.execArgv.filter((a) => a !== '--lite-mode'), ...process.argv.slice(1)], process.env);
+  }
   const { runDaemon } = await import('@kasper/agent');
   const { collectFacts, folderFactSources } = await import('@kasper/facts');
   // This host's external facts, and those modules ship, which pluginsync keeps in <vardir>/facts.d;
