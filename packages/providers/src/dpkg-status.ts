@@ -67,9 +67,10 @@ export function readDpkgStatus(admindir: string): DpkgEntry[] | undefined {
 // is checked alone; the patterns look after each newline, much faster than `^` with `m`.)
 const STRANGE = /\n(?!\n|[ \t]+\S|[^\s:#-][^\s:]*:|$)|\n\n[ \t]|[\r\v\f\x1a\0]/;
 const FIRST = /^[^\s:#-][^\s:]*:/;
-// The fields that decide the answer, in any case (dpkg matches names without regard to it), and
-// whether the next line continues it.
-const FIELD = /\n(package|version|status|architecture|multi-arch|config-version|triggers-pending|triggers-awaited|description|maintainer)[ \t]*:[ \t]*([^\n]*)(?=(\n[ \t])?)/gi;
+// The fields that decide the answer or make dpkg-query fail, in any case (dpkg matches names
+// without regard to it), and whether the next line continues it. (A missing Description or
+// Maintainer is only a warning: it does not change the lines.)
+const FIELD = /\n(package|version|status|architecture|multi-arch|config-version|triggers-pending|triggers-awaited)[ \t]*:[ \t]*([^\n]*)(?=(\n[ \t])?)/gi;
 
 /** The parser behind {@link readDpkgStatus}: the text of a `status` file. */
 export function parseDpkgStatus(text: string): DpkgEntry[] | undefined {
@@ -99,8 +100,8 @@ export function parseDpkgStatus(text: string): DpkgEntry[] | undefined {
     const want = WANT[status.slice(0, s1)], eflag = EFLAG[status.slice(s1 + 1, s2)], abbrev = STATUS[st];
     if (want === undefined || eflag === undefined || abbrev === undefined) return false;
     if ((have & 0b10000000) && (st === 'installed' || st === 'not-installed')) return false; // Config-Version
-    // Version, Description and Maintainer, except before the package is unpacked.
-    if (st !== 'not-installed' && st !== 'half-installed' && (have & 0b1100010) !== 0b1100010) return false;
+    // A version, except before the package is unpacked.
+    if (st !== 'not-installed' && st !== 'half-installed' && !(have & 0b10)) return false;
     if ((have & 0b10) && !VERSION.test(version)) return false;
     if (!(have & 0b1000) || !ARCH.test(arch)) return false;
     const same = (have & 0b10000) !== 0 && multiarch === 'same';
@@ -131,8 +132,8 @@ export function parseDpkgStatus(text: string): DpkgEntry[] | undefined {
       if (nextBreak < 0) nextBreak = text.length;
     }
     const field = m[1]!;
-    // A continued value of a field read here (Description and Maintainer only need to be there).
-    if (m[3] !== undefined && field !== 'Description' && field !== 'Maintainer') return undefined;
+    // A continued value of a field read here.
+    if (m[3] !== undefined) return undefined;
     let bit: number;
     switch (field) {
       case 'Package': bit = 1; name = m[2]!.trimEnd(); break;
@@ -140,8 +141,6 @@ export function parseDpkgStatus(text: string): DpkgEntry[] | undefined {
       case 'Status': bit = 4; status = m[2]!.trimEnd(); break;
       case 'Architecture': bit = 8; arch = m[2]!.trimEnd(); break;
       case 'Multi-Arch': bit = 16; multiarch = m[2]!.trimEnd(); break;
-      case 'Description': bit = 32; if (m[2]!.trim() === '') return undefined; break;
-      case 'Maintainer': bit = 64; if (m[2]!.trim() === '') return undefined; break;
       case 'Config-Version': bit = 128; break;
       case 'Triggers-Pending': bit = 256; break;
       case 'Triggers-Awaited': bit = 512; break;

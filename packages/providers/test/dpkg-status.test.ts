@@ -2,7 +2,7 @@
 // machine, and a made-up status file of awkward paragraphs (held, config files left,
 // half-installed with and without a version, Multi-Arch same on two architectures, foreign,
 // epochs, continuation lines, a Description with ` .` lines, spaces around values, selections
-// that dpkg-query does not list) read by `dpkg-query --admindir`. Files the reader must leave to
+// that dpkg-query does not list, no Description or Maintainer, which dpkg only warns about) read by `dpkg-query --admindir`. Files the reader must leave to
 // dpkg-query make it answer undefined; the provider then runs dpkg-query as before.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ import { context } from './fixtures.ts';
 
 const FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';
 const query = (admindir?: string) =>
-  execFileSync('dpkg-query', [...(admindir ? [`--admindir=${admindir}`] : []), '-W', '-f', FORMAT], { encoding: 'latin1', env: { ...process.env, LC_ALL: 'C' } });
+  execFileSync('dpkg-query', [...(admindir ? [`--admindir=${admindir}`] : []), '-W', '-f', FORMAT], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
 const TRICKY = readFileSync(new URL('./fixtures/dpkg-status-tricky', import.meta.url), 'latin1');
 
 function admindir(status: string, extra: (dir: string) => void = () => {}): string {
