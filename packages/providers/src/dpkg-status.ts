@@ -6,7 +6,13 @@
 // What dpkg-query does that is followed here (dpkg 1.21): it reads `status`, then every journal
 // file in `updates/` (digits-only names) and the pending triggers in `triggers/Unincorp`, skips
 // packages whose status is not-installed, sorts by name (byte order), then by architecture for
-// `Multi-Arch: same` instances, and prints the version without a zero epoch.
+// `Multi-Arch: same` instances, and prints the version without a zero epoch. What is checked:
+// the file's structure (fields, continuations, paragraphs), the fields that make the answer
+// (Package, Version, Status, Architecture, Multi-Arch) and the rules between fields that make
+// dpkg-query fail (Config-Version, triggers, Multi-Arch: same on `all`, several instances of a
+// name). Not checked: the syntax of the other fields' values (Depends, Conffiles …) and repeats
+// of them, which would make dpkg-query stop with a parse error on a status file that dpkg
+// itself did not write.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 /** One line of dpkg-query's answer. */
@@ -43,7 +49,15 @@ const MULTIARCH = new Set(['no', 'same', 'allowed', 'foreign']);
 export function readDpkgStatus(admindir: string): DpkgEntry[] | undefined {
   let text: string;
   try {
-    // A journal not yet folded into `status`, or triggers not yet incorporated, change the answer.
+    text = readFileSync(`${admindir}/status`, 'latin1');
+  } catch {
+    return undefined;
+  }
+  // Then, as dpkg-query does after `status`: a journal not yet folded into it, or triggers not
+  // yet incorporated, would change the answer. (dpkg replaces `status` by a rename, so the one
+  // read sees one version of it; a dpkg that writes a journal since is seen here, or missed by
+  // dpkg-query as well.)
+  try {
     for (const f of readdirSync(`${admindir}/updates`)) if (/^[0-9]+$/.test(f)) return undefined;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
@@ -52,11 +66,6 @@ export function readDpkgStatus(admindir: string): DpkgEntry[] | undefined {
     if (statSync(`${admindir}/triggers/Unincorp`).size > 0) return undefined;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return undefined;
-  }
-  try {
-    text = readFileSync(`${admindir}/status`, 'latin1');
-  } catch {
-    return undefined;
   }
   return parseDpkgStatus(text);
 }
