@@ -149,7 +149,7 @@ export interface Provider {
   suitable(host: Host): boolean;
   /** Whether it is the one to use on this host when several are suitable. */
   isDefault?(host: Host): boolean;
-  /** Reads the state of all resources of its type at once (one `dpkg-query` for all packages). */
+  /** Reads the state of all resources of its type at once (every package from dpkg's status file, or one `dpkg-query`). */
   prefetch?(resources: Resource[], ctx: ProviderContext): Promise<void>;
   /** The current value of each managed property; `ensure: 'absent'` when the thing does not exist. */
   retrieve(r: Resource, ctx: ProviderContext): Promise<Record<string, unknown>>;
