@@ -3,11 +3,12 @@
 // process loaded is recorded by test/support/loaded-packages.ts, preloaded into a real `kasper`.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { hasCommand, needs } from '../../../test/support/host.ts';
 
 const bin = fileURLToPath(new URL('../bin/kasper.js', import.meta.url));
 const tracer = fileURLToPath(new URL('../../../test/support/loaded-packages.ts', import.meta.url));
@@ -79,6 +80,16 @@ test('a no-change apply loads the compiler and the agent, not the diff library, 
   assert.ok(r.packages.includes('@kasper/compiler') && r.packages.includes('@kasper/agent'), r.packages.join(', '));
   // (The agent's CRL reader, @kasper/ca/crl, is Node's crypto only: the CA's node-forge stays out.)
   none(r.packages, ['diff', 'execa', '@kasper/master', '@kasper/storage', '@kasper/secrets', 'node-forge']);
+});
+
+test('a no-change apply with an installed package reads dpkg\'s status file: no command runs, so execa is not loaded', (t) => {
+  if (!needs(t, hasCommand('dpkg-query') && existsSync('/var/lib/dpkg/status'), 'needs dpkg (a Debian host)')) return;
+  writeFileSync(join(dir, 'package.pp'), "package { 'dpkg': ensure => installed }\n");
+  const r = loaded('apply', '--confdir', join(dir, 'etc'), '--vardir', join(dir, 'var'), 'package.pp');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /0 changed/);
+  assert.ok(r.packages.includes('@kasper/providers'), r.packages.join(', '));
+  none(r.packages, ['execa']);
 });
 
 test('the compile cache lives in the user\'s cache folder, and a folder that cannot be made only means no cache', () => {
