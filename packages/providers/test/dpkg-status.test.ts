@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand, needs } from '../../../test/support/host.ts';
 import { RecordedExecutor, SystemExecutor } from '../src/index.ts';
-import { formatDpkgEntries, parseDpkgStatus, readDpkgStatus } from '../src/dpkg-status.ts';
+import { defaultAdmindir, formatDpkgEntries, parseDpkgStatus, readDpkgStatus } from '../src/dpkg-status.ts';
 import { dpkgState } from '../src/providers/dpkg.ts';
 import { context } from './fixtures.ts';
 
 const FORMAT = '${Package}\\t${Version}\\t${db:Status-Abbrev}\\n';
-const query = (admindir?: string) =>
-  execFileSync('dpkg-query', [...(admindir ? [`--admindir=${admindir}`] : []), '-W', '-f', FORMAT], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+const query = (admindir?: string, env: NodeJS.ProcessEnv = {}) =>
+  execFileSync('dpkg-query', [...(admindir ? [`--admindir=${admindir}`] : []), '-W', '-f', FORMAT], { encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C', ...env } });
 const TRICKY = readFileSync(new URL('./fixtures/dpkg-status-tricky', import.meta.url), 'latin1');
 
 function admindir(status: string, extra: (dir: string) => void = () => {}): string {
@@ -44,7 +44,7 @@ test('every package on this machine: the status file gives dpkg-query\'s lines, 
   assert.deepEqual([...local], [...recorded]);
 });
 
-test('awkward paragraphs: the same lines as dpkg-query --admindir on the same file', (t) => {
+test('awkward paragraphs: the same lines as dpkg-query --admindir on the same file', async (t) => {
   if (!needs(t, hasCommand('dpkg-query'), 'needs dpkg-query (a Debian host)')) return;
   const dir = admindir(TRICKY);
   try {
@@ -53,6 +53,24 @@ test('awkward paragraphs: the same lines as dpkg-query --admindir on the same fi
     assert.ok(got, 'the reader follows the made-up file');
     assert.equal(formatDpkgEntries(got), want);
     assert.match(want, /^zz-held\t2:1\.0\.3-1\+deb12u1\thi $/m, 'the oracle saw the file');
+    // $DPKG_ADMINDIR, which dpkg-query honours, is honoured by the provider too.
+    const viaEnv = query(undefined, { DPKG_ADMINDIR: dir });
+    assert.equal(viaEnv, want);
+    const saved = process.env.DPKG_ADMINDIR;
+    process.env.DPKG_ADMINDIR = dir;
+    try {
+      const system = new SystemExecutor();
+      const local = await dpkgState(context(system as unknown as RecordedExecutor));
+      assert.equal(system.history.length, 0, 'no command ran');
+      const recorded = await dpkgState(context(new RecordedExecutor().on(/^dpkg-query -W -f /, { stdout: viaEnv })));
+      assert.deepEqual([...local], [...recorded]);
+      assert.equal(local.get('zz-held'), '2:1.0.3-1+deb12u1');
+    } finally {
+      if (saved === undefined) delete process.env.DPKG_ADMINDIR;
+      else process.env.DPKG_ADMINDIR = saved;
+    }
+    assert.equal(defaultAdmindir({ DPKG_ROOT: '/srv/chroot' }), undefined, 'under $DPKG_ROOT: dpkg-query');
+    assert.equal(defaultAdmindir({}), '/var/lib/dpkg');
     // An empty status file: no packages at all.
     const empty = admindir('');
     assert.equal(formatDpkgEntries(readDpkgStatus(empty)!), query(empty));
