@@ -74,9 +74,18 @@ const OP_IMAGES: (string | undefined)[] = [];
 /** The pattern of a heredoc's end line, by tag (most files use a few tags many times). */
 const END_LINES = new Map<string, RegExp>();
 
+/**
+ * 1 for a character of \w ([A-Za-z0-9_]), by char code (128 entries: a code past them, or NaN past
+ * the end of the text, reads undefined). A table load instead of a call per character: the lexer
+ * runs mostly in V8's interpreter and baseline compiler in a one-shot command, where every call
+ * costs.
+ */
+const WORD_CHARS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) WORD_CHARS[c] = 1;
+
 /** A character of \w: [A-Za-z0-9_]. */
 function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
+  return WORD_CHARS[c] === 1;
 }
 
 /**
@@ -86,10 +95,11 @@ function isWordChar(c: number): boolean {
 function variableNameEnd(src: string, i: number): number {
   let j = i;
   if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58) j += 2;
-  if (!isWordChar(src.charCodeAt(j))) return i;
+  const w = WORD_CHARS;
+  if (w[src.charCodeAt(j)] !== 1) return i;
   for (;;) {
-    while (isWordChar(src.charCodeAt(j))) j++;
-    if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58 && isWordChar(src.charCodeAt(j + 2))) j += 2;
+    while (w[src.charCodeAt(j)] === 1) j++;
+    if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58 && w[src.charCodeAt(j + 2)] === 1) j += 2;
     else return j;
   }
 }
@@ -195,9 +205,28 @@ class Scanner {
   /** An operator of `len` characters at the scan position. */
   private op(type: TokenType, len: number): void {
     const p = this.pos;
-    this.pos = p + len;
+    const e = p + len;
+    this.pos = e;
+    const k = type.idx;
     // An operator's text is its kind's (`=>`, `->`): one string for all of them, not one each.
-    this.emit(type, p, p + len, undefined, (OP_IMAGES[type.idx] ??= this.src.slice(p, p + len)));
+    let image = OP_IMAGES[k];
+    if (image === undefined) image = OP_IMAGES[k] = this.src.slice(p, e);
+    if (this.map !== identity) {
+      this.emit(type, p, e, undefined, image);
+      return;
+    }
+    // emit's work for the main text, written out: an operator kind has one text (`image`), so
+    // it is the token's text without comparing (most tokens are operators).
+    const list = this.job.tokens;
+    const i = list.length;
+    if (i === list.kinds.length) list.grow();
+    list.kinds[i] = k;
+    list.starts[i] = p;
+    list.ends[i] = e - 1;
+    list.flags[i] = T.TokenList.NO_VALUE;
+    list.strings.push(image);
+    list.length = i + 1;
+    this.last = type;
   }
 
   private error<C extends LanguageCode>(code: C, args: MessageArgs<C>, start: number, end = start + 1): string {
@@ -235,29 +264,34 @@ class Scanner {
   private lexUntil(closeAt: number | null): void {
     const src = this.src;
     const n = src.length;
-    while (this.pos < n) {
-      const c = src.charCodeAt(this.pos);
-      if (isBlank(c)) {
-        this.pos++;
+    // The position in a local between tokens (blanks and line breaks are most characters).
+    let pos = this.pos;
+    while (pos < n) {
+      const c = src.charCodeAt(pos);
+      if (c === 32 || c === 9 || c === 13 || (c >= 0xa0 && isBlank(c))) {
+        pos++;
         continue;
       }
       if (c === 10) {
         if (this.newlineJump !== null) {
-          this.pos = this.newlineJump;
+          pos = this.newlineJump;
           this.newlineJump = null;
         } else {
-          this.pos++;
+          pos++;
         }
-        this.lineLexicalStart = this.pos;
+        this.lineLexicalStart = pos;
         continue;
       }
       if (c === 125 /* } */ && closeAt !== null && this.braceCount - 1 === closeAt) {
         this.braceCount--;
-        this.pos++;
+        this.pos = pos + 1;
         return;
       }
+      this.pos = pos;
       this.lexToken(c);
+      pos = this.pos;
     }
+    this.pos = pos;
     if (closeAt !== null) throw new UnclosedInterpolation();
   }
 
@@ -410,15 +444,19 @@ class Scanner {
       if (!((c >= 97 && c <= 122) || c === 95)) break;
       if (c === 95) name = false;
       let k = j + 1;
+      let dash = false;
       for (;;) {
         const d = src.charCodeAt(k);
-        if (isWordChar(d)) k++;
+        if (WORD_CHARS[d] === 1) k++;
         else if (d === 45) {
+          dash = true;
           k++;
         } else break;
       }
-      while (k > j + 1 && src.charCodeAt(k - 1) === 45) k--; // the word ends with a word character
-      for (let x = j + 1; x < k && name; x++) if (src.charCodeAt(x) === 45) name = false;
+      if (dash) {
+        while (k > j + 1 && src.charCodeAt(k - 1) === 45) k--; // the word ends with a word character
+        for (let x = j + 1; x < k && name; x++) if (src.charCodeAt(x) === 45) name = false;
+      }
       i = k;
     }
     if (i === p) {
@@ -460,9 +498,9 @@ class Scanner {
     if (src.charCodeAt(p) !== 48 && (p === 0 || !isWordChar(src.charCodeAt(p - 1)))) {
       // a decimal integer, the common case: digits, then neither a word character nor '.'
       let e = p + 1;
-      while (e < src.length && src.charCodeAt(e) >= 48 && src.charCodeAt(e) <= 57) e++;
-      const after = src.charCodeAt(e);
-      if (!isWordChar(after) && after !== 46) {
+      let d = src.charCodeAt(e);
+      while (d >= 48 && d <= 57) d = src.charCodeAt(++e);
+      if (WORD_CHARS[d] !== 1 && d !== 46) {
         this.pos = e;
         const value = src.slice(p, e);
         this.emit(T.NUMBER, p, e, value);
