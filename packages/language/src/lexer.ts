@@ -61,6 +61,7 @@ const HEREDOC_ALL_ESCAPES = 'trnsuL$';
 
 const RE_CLASSREF = /(?:(?:::)?[A-Z]\w*)+/y;
 const RE_VARIABLE_NAME = /(?:::)?(?:\w+::)*\w+/y;
+const RE_NAME = /(?:::)?[a-z]\w*(?:::[a-z]\w*)*/y;
 const RE_NUMBER = /\b(?:0[xX][0-9A-Fa-f]+|0?\d+(?:\.\d+)?(?:[eE]-?\d+)?)\b/y;
 const RE_NON_WS = /\w+/y;
 const RE_HEREDOC_SPEC =
@@ -86,22 +87,6 @@ for (let c = 0; c < 128; c++) if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) 
 /** A character of \w: [A-Za-z0-9_]. */
 function isWordChar(c: number): boolean {
   return WORD_CHARS[c] === 1;
-}
-
-/**
- * Where the variable name /(?:::)?(?:\w+::)*\w+/ starting at `i` ends (`i` itself when there is
- * none), scanned by hand.
- */
-function variableNameEnd(src: string, i: number): number {
-  let j = i;
-  if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58) j += 2;
-  const w = WORD_CHARS;
-  if (w[src.charCodeAt(j)] !== 1) return i;
-  for (;;) {
-    while (w[src.charCodeAt(j)] === 1) j++;
-    if (src.charCodeAt(j) === 58 && src.charCodeAt(j + 1) === 58 && w[src.charCodeAt(j + 2)] === 1) j += 2;
-    else return j;
-  }
 }
 
 function isBlank(c: number): boolean {
@@ -435,6 +420,20 @@ class Scanner {
   private bareWord(qualifiedStart: boolean): void {
     const src = this.src;
     const p = this.pos;
+    // The common case by a sticky regex (compiled code; the loop below runs interpreted in a
+    // one-shot command): a name of segments that start with [a-z], not followed by `-` or `::`.
+    RE_NAME.lastIndex = p;
+    if (RE_NAME.test(src)) {
+      const e = RE_NAME.lastIndex;
+      const d = src.charCodeAt(e);
+      if (d !== 45 && !(d === 58 && src.charCodeAt(e + 1) === 58)) {
+        const word = src.slice(p, e);
+        this.pos = e;
+        const kw = qualifiedStart || e - p > 8 ? undefined : KEYWORDS.get(word);
+        this.emit(kw ?? T.NAME, p, e, word);
+        return;
+      }
+    }
     let i = p;
     let name = true;
     for (;;) {
@@ -532,7 +531,10 @@ class Scanner {
 
   private variable(): void {
     const p = this.pos;
-    const e = variableNameEnd(this.src, p + 1);
+    // (a sticky regex's test, not a loop over the characters: in a one-shot command the lexer
+    // runs mostly in V8's interpreter, where the regex's compiled code costs less)
+    RE_VARIABLE_NAME.lastIndex = p + 1;
+    const e = RE_VARIABLE_NAME.test(this.src) ? RE_VARIABLE_NAME.lastIndex : p + 1;
     if (e > p + 1) {
       this.pos = e;
       this.emit(T.VARIABLE, p, e, this.src.slice(p + 1, e));

