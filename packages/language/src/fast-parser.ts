@@ -65,10 +65,17 @@ const FARROW = K.FARROW.idx, PARROW = K.PARROW.idx, RSHIFT = K.RSHIFT.idx;
 const IN_EDGE = K.IN_EDGE.idx, IN_EDGE_SUB = K.IN_EDGE_SUB.idx, OUT_EDGE = K.OUT_EDGE.idx, OUT_EDGE_SUB = K.OUT_EDGE_SUB.idx;
 const LCOLLECT = K.LCOLLECT.idx, LLCOLLECT = K.LLCOLLECT.idx, RCOLLECT = K.RCOLLECT.idx, RRCOLLECT = K.RRCOLLECT.idx;
 const MINUS = K.MINUS.idx, TIMES = K.TIMES.idx, NOT = K.NOT.idx;
-/** Past the last token. */
-const END = -1;
+/**
+ * Past the last token: the kind fastParse writes after the last token (four times), so that the
+ * next kinds are read as TK[this.pos] and TK[this.pos + 1] without a bounds check or a call (a
+ * one-shot command runs the parser mostly in V8's interpreter, where each call costs). The
+ * position only grows, and once past the last token the parse ends in null (fastParse checks).
+ */
+const END = 255;
+const SENTINELS = 4;
 
 const KINDS = K.allTokens.length;
+if (KINDS >= END) throw new Error('fast-parser.ts: END must be no token kind');
 function table(kinds: number[]): Uint8Array {
   const t = new Uint8Array(KINDS + 1);
   for (const k of kinds) t[k] = 1;
@@ -99,6 +106,9 @@ const RE_FLOAT = /[.eE]/;
  */
 export function fastParse(tokens: K.TokenList, kind: 'manifest' | 'epp'): A.Program | null {
   const tk = TK, ts = TS, te = TE, tv = TV, list = LIST;
+  const n = tokens.length;
+  if (tokens.kinds.length < n + SENTINELS) tokens.grow();
+  for (let i = n; i < n + SENTINELS; i++) tokens.kinds[i] = END;
   TK = tokens.kinds;
   TS = tokens.starts;
   TE = tokens.ends;
@@ -138,15 +148,6 @@ class FastParser {
     this.n = n;
   }
 
-  /** The kind of the next token (END past the last). */
-  private la1(): number {
-    return this.pos < this.n ? TK[this.pos] : END;
-  }
-
-  private la2(): number {
-    return this.pos + 1 < this.n ? TK[this.pos + 1] : END;
-  }
-
   /** The next token, which must be of kind `k`. */
   private expect(k: number): Tok {
     const t = this.pos;
@@ -170,7 +171,7 @@ class FastParser {
   epp(): A.Program {
     this.expect(EPP_START);
     let params: A.Parameter[] | null = null;
-    if (this.la1() === PIPE) {
+    if (TK[this.pos] === PIPE) {
       this.pos++;
       params = this.parameterList();
       this.expect(PIPE);
@@ -182,7 +183,7 @@ class FastParser {
   private statements(): A.Expression[] {
     const out: A.Expression[] = [];
     for (;;) {
-      const k = this.la1();
+      const k = TK[this.pos];
       if (k === SEMIC) {
         this.pos++;
         continue;
@@ -191,9 +192,9 @@ class FastParser {
       // statement: `a` or `a, b, c`, and the folding of `name arg, arg` into calls (transformCalls)
       const first = this.assignment();
       let item: A.Expression | A.Expression[] = first;
-      if (this.la1() === COMMA) {
+      if (TK[this.pos] === COMMA) {
         const list = [first];
-        while (this.la1() === COMMA) {
+        while (TK[this.pos] === COMMA) {
           this.pos++;
           list.push(this.assignment());
         }
@@ -218,14 +219,14 @@ class FastParser {
 
   private assignment(): A.Expression {
     const first = this.relationship();
-    let k = this.la1();
+    let k = TK[this.pos];
     if (k !== EQUALS && k !== APPENDS && k !== DELETES) return first;
     const operands: A.Expression[] = [first];
     const ops: Tok[] = [];
     while (k === EQUALS || k === APPENDS || k === DELETES) {
       ops.push(this.next());
       operands.push(this.relationship());
-      k = this.la1();
+      k = TK[this.pos];
     }
     let result = operands[operands.length - 1];
     for (let i = ops.length - 1; i >= 0; i--) {
@@ -237,26 +238,26 @@ class FastParser {
 
   private relationship(): A.Expression {
     let left = this.resource();
-    let k = this.la1();
+    let k = TK[this.pos];
     while (k === IN_EDGE || k === IN_EDGE_SUB || k === OUT_EDGE || k === OUT_EDGE_SUB) {
       const op = this.next();
       const right = this.resource();
       left = { kind: 'RelationshipExpression', operator: image(op) as '->', left, right, start: left.start, end: Math.max(left.start, right.end) };
-      k = this.la1();
+      k = TK[this.pos];
     }
     return left;
   }
 
   private resource(): A.Expression {
     let forms: Tok[] | null = null;
-    let k = this.la1();
+    let k = TK[this.pos];
     while (k === AT || k === ATAT) {
       (forms ??= []).push(this.next());
-      k = this.la1();
+      k = TK[this.pos];
     }
     const e = this.expression();
     let result = e;
-    if (this.la1() === LBRACE && isResourceShape(e)) result = this.resourceTail(e);
+    if (TK[this.pos] === LBRACE && isResourceShape(e)) result = this.resourceTail(e);
     if (!forms) return result;
     for (let i = forms.length - 1; i >= 0; i--) {
       const at = forms[i];
@@ -271,8 +272,8 @@ class FastParser {
   /** After `type {`: titled bodies, or attribute operations for defaults and overrides. */
   private resourceTail(typeExpr: A.Expression): A.Expression {
     this.pos++; // {
-    const k1 = this.la1();
-    const k2 = this.la2();
+    const k1 = TK[this.pos];
+    const k2 = TK[this.pos + 1];
     // chevrotain's lookahead for the first alternative: `}`, `* =>`, or a name or keyword then `=>` / `+>`
     if (k1 === RBRACE || (k1 === TIMES && k2 === FARROW) || ((k1 === NAME || (k1 !== END && IS_KEYWORD[k1] === 1)) && (k2 === FARROW || k2 === PARROW))) {
       const lbrace = this.pos - 1;
@@ -287,9 +288,9 @@ class FastParser {
     }
     // `Notify { 'x': }` declares as `notify { 'x': }` does (Puppet takes either case).
     const bodies: A.ResourceBody[] = [this.resourceBody()];
-    while (this.la1() === SEMIC) {
+    while (TK[this.pos] === SEMIC) {
       this.pos++;
-      const k = this.la1();
+      const k = TK[this.pos];
       if (k !== END && EXPR_FIRST[k] === 1) bodies.push(this.resourceBody());
     }
     const rbrace = this.expect(RBRACE);
@@ -312,13 +313,13 @@ class FastParser {
   /** `a => 1, b +> 2, * => $h,` (trailing comma allowed, may be empty). */
   private attributeOperations(): A.AttributeOp[] {
     const ops: A.AttributeOp[] = [];
-    if (!this.startsAttribute(this.la1())) return ops;
+    if (!this.startsAttribute(TK[this.pos])) return ops;
     ops.push(this.attributeOperation());
-    while (this.la1() === COMMA && this.startsAttribute(this.la2())) {
+    while (TK[this.pos] === COMMA && this.startsAttribute(TK[this.pos + 1])) {
       this.pos++;
       ops.push(this.attributeOperation());
     }
-    if (this.la1() === COMMA) this.pos++;
+    if (TK[this.pos] === COMMA) this.pos++;
     return ops;
   }
 
@@ -339,14 +340,14 @@ class FastParser {
 
   private expression(): A.Expression {
     if (++this.depth > MAX_NESTING) throw GIVE_UP;
-    let k = this.la1();
+    let k = TK[this.pos];
     let prefixes: Tok[] | null = null;
     while (k !== END && IS_PREFIX[k] === 1) {
       (prefixes ??= []).push(this.next());
-      k = this.la1();
+      k = TK[this.pos];
     }
     const first = this.postfix();
-    k = this.la1();
+    k = TK[this.pos];
     if (k === END || (IS_BINARY[k] === 0 && k !== QMARK)) {
       this.depth--;
       return prefixes ? prefixed(prefixes, first) : first;
@@ -359,17 +360,17 @@ class FastParser {
         // `x ? { … }` is an operator too (looser than comparisons, tighter than `and`); its
         // operand slot holds the entries, and foldBinary fills in the left side.
         operands.push(this.selectorEntries());
-        k = this.la1();
+        k = TK[this.pos];
         continue;
       }
       let before: Tok[] | null = null;
-      k = this.la1();
+      k = TK[this.pos];
       while (k !== END && IS_PREFIX[k] === 1) {
         (before ??= []).push(this.next());
-        k = this.la1();
+        k = TK[this.pos];
       }
       operands.push(prefixed(before, this.postfix()));
-      k = this.la1();
+      k = TK[this.pos];
     }
     this.depth--;
     return foldBinary(operands, ops);
@@ -380,7 +381,7 @@ class FastParser {
   private postfix(): A.Expression {
     let e = this.primary();
     for (;;) {
-      const k = this.la1();
+      const k = TK[this.pos];
       if (k === LBRACK) {
         this.pos++;
         const keys = this.accessArgs();
@@ -394,14 +395,14 @@ class FastParser {
         let args: A.Expression[] = [];
         let parenthesized = false;
         let last: Loc = name;
-        if (this.la1() === LPAREN) {
+        if (TK[this.pos] === LPAREN) {
           this.pos++;
           args = this.callArgs();
           last = this.expect(RPAREN);
           parenthesized = true;
         }
         let lambda: A.LambdaExpression | null = null;
-        if (this.la1() === PIPE) {
+        if (TK[this.pos] === PIPE) {
           lambda = this.lambda();
           last = lambda;
         }
@@ -412,7 +413,7 @@ class FastParser {
         const args = this.callArgs();
         let last: Loc = this.expect(RPAREN);
         let lambda: A.LambdaExpression | null = null;
-        if (this.la1() === PIPE) {
+        if (TK[this.pos] === PIPE) {
           lambda = this.lambda();
           last = lambda;
         }
@@ -420,14 +421,14 @@ class FastParser {
       } else if (k === LCOLLECT || k === LLCOLLECT) {
         const open = this.next();
         let query: A.Expression | null = null;
-        if (this.exprFirst(this.la1())) query = this.expression();
+        if (this.exprFirst(TK[this.pos])) query = this.expression();
         const close = this.next();
         if (close >= this.n || (TK[close] !== RCOLLECT && TK[close] !== RRCOLLECT)) throw GIVE_UP;
         const exported = TK[open] === LLCOLLECT;
         if (exported !== (TK[close] === RRCOLLECT)) throw GIVE_UP;
         let ops: A.AttributeOp[] = [];
         let last: Tok = close;
-        if (this.la1() === LBRACE) {
+        if (TK[this.pos] === LBRACE) {
           this.pos++;
           ops = this.attributeOperations();
           last = this.expect(RBRACE);
@@ -457,14 +458,14 @@ class FastParser {
     const entries: A.SelectorEntry[] = [];
     let first: Loc;
     let last: Loc;
-    if (this.la1() === SELBRACE) {
+    if (TK[this.pos] === SELBRACE) {
       first = this.next();
       entries.push(this.selectorEntry());
-      while (this.la1() === COMMA && this.exprFirst(this.la2())) {
+      while (TK[this.pos] === COMMA && this.exprFirst(TK[this.pos + 1])) {
         this.pos++;
         entries.push(this.selectorEntry());
       }
-      if (this.la1() === COMMA) this.pos++;
+      if (TK[this.pos] === COMMA) this.pos++;
       last = this.expect(RBRACE);
     } else {
       const one = this.selectorEntry();
@@ -486,17 +487,17 @@ class FastParser {
   /** Arguments of `[…]`: expressions or `key => value` pairs, trailing comma allowed. */
   private accessArgs(): A.Expression[] {
     const args: A.Expression[] = [this.accessArg()];
-    while (this.la1() === COMMA && this.exprFirst(this.la2())) {
+    while (TK[this.pos] === COMMA && this.exprFirst(TK[this.pos + 1])) {
       this.pos++;
       args.push(this.accessArg());
     }
-    if (this.la1() === COMMA) this.pos++;
+    if (TK[this.pos] === COMMA) this.pos++;
     return groupPairs(args);
   }
 
   private accessArg(): A.Expression {
     const key = this.expression();
-    if (this.la1() !== FARROW) return key;
+    if (TK[this.pos] !== FARROW) return key;
     this.pos++;
     const value = this.expression();
     return { kind: 'KeyedEntry', key, value, start: key.start, end: Math.max(key.start, value.end) };
@@ -505,19 +506,19 @@ class FastParser {
   /** Call arguments: assignments or `key => value` pairs (folded into one hash), trailing comma allowed. */
   private callArgs(): A.Expression[] {
     const args: A.Expression[] = [];
-    if (!this.statementFirst(this.la1())) return args;
+    if (!this.statementFirst(TK[this.pos])) return args;
     args.push(this.argument());
-    while (this.la1() === COMMA && this.statementFirst(this.la2())) {
+    while (TK[this.pos] === COMMA && this.statementFirst(TK[this.pos + 1])) {
       this.pos++;
       args.push(this.argument());
     }
-    if (this.la1() === COMMA) this.pos++;
+    if (TK[this.pos] === COMMA) this.pos++;
     return groupPairs(args);
   }
 
   private argument(): A.Expression {
     const key = this.collectionEntry();
-    if (this.la1() !== FARROW) return key;
+    if (TK[this.pos] !== FARROW) return key;
     this.pos++;
     const value = this.collectionEntry();
     return { kind: 'KeyedEntry', key, value, start: key.start, end: Math.max(key.start, value.end) };
@@ -525,9 +526,9 @@ class FastParser {
 
   /** An array or hash element: an assignment, or the keywords `type` / `function` as words. */
   private collectionEntry(): A.Expression {
-    const k = this.la1();
+    const k = TK[this.pos];
     if (k === TYPE || k === FUNCTION) {
-      const k2 = this.la2();
+      const k2 = TK[this.pos + 1];
       if (k2 !== CLASSREF && k2 !== LPAREN) {
         const t = this.next();
         return { kind: 'LiteralString', value: image(t), start: TS[t], end: TE[t] + 1 };
@@ -543,10 +544,13 @@ class FastParser {
     const t = this.pos;
     const s = TS[t];
     const e = Math.max(s, TE[t] + 1);
+    // (the commonest kinds first: a case is a comparison with a constant, one after another)
     switch (TK[t]) {
       case VARIABLE: this.pos++; return { kind: 'VariableExpression', name: TV[t] ?? '', start: s, end: e };
-      case NUMBER: this.pos++; return numberLiteral(t);
       case STRING: this.pos++; return { kind: 'LiteralString', value: TV[t] ?? '', start: s, end: e };
+      case NAME: this.pos++; return { kind: 'QualifiedName', value: TV[t] ?? image(t), start: s, end: e };
+      case NUMBER: this.pos++; return numberLiteral(t);
+      case CLASSREF: this.pos++; return { kind: 'QualifiedReference', value: TV[t] ?? image(t), start: s, end: e };
       case WORD: this.pos++; return { kind: 'LiteralString', value: TV[t] ?? image(t), start: s, end: e };
       case DQPRE: return this.dqString();
       case HEREDOC: return this.heredoc();
@@ -554,8 +558,6 @@ class FastParser {
       case BOOLEAN: this.pos++; return { kind: 'LiteralBoolean', value: image(t) === 'true', start: s, end: e };
       case UNDEF: this.pos++; return { kind: 'LiteralUndef', start: s, end: e };
       case DEFAULT: this.pos++; return { kind: 'LiteralDefault', start: s, end: e };
-      case NAME: this.pos++; return { kind: 'QualifiedName', value: TV[t] ?? image(t), start: s, end: e };
-      case CLASSREF: this.pos++; return { kind: 'QualifiedReference', value: TV[t] ?? image(t), start: s, end: e };
       case PRIVATE:
       case ATTR: this.pos++; return { kind: 'ReservedWord', word: image(t), start: s, end: e };
       case LISTSTART:
@@ -572,7 +574,7 @@ class FastParser {
       case UNLESS: return this.unlessExpression();
       case CASE: return this.caseExpression();
       case CLASS:
-        if (this.la2() === LBRACE) {
+        if (TK[this.pos + 1] === LBRACE) {
           this.pos++;
           return { kind: 'QualifiedName', value: 'class', start: s, end: e };
         }
@@ -581,7 +583,7 @@ class FastParser {
       case NODE: return this.nodeDefinition();
       case FUNCTION: return this.functionDefinition();
       case TYPE:
-        if (this.la2() === LPAREN) {
+        if (TK[this.pos + 1] === LPAREN) {
           this.pos++;
           return { kind: 'QualifiedName', value: 'type', start: s, end: e };
         }
@@ -605,7 +607,7 @@ class FastParser {
     if (TV[pre]) segments.push(textSegment(pre));
     const first = this.assignment();
     segments.push({ kind: 'TextExpression', expr: first, start: first.start, end: Math.max(first.start, first.end) });
-    while (this.la1() === DQMID) {
+    while (TK[this.pos] === DQMID) {
       const mid = this.next();
       if (TV[mid]) segments.push(textSegment(mid));
       const e = this.assignment();
@@ -620,7 +622,7 @@ class FastParser {
   private heredoc(): A.Heredoc {
     const h = this.next();
     let text: A.LiteralString | A.ConcatenatedString;
-    const k = this.la1();
+    const k = TK[this.pos];
     if (k === STRING) {
       const t = this.next();
       text = { kind: 'LiteralString', value: TV[t] ?? '', start: TS[t], end: TE[t] + 1 };
@@ -635,13 +637,13 @@ class FastParser {
   private array(): A.LiteralList {
     const open = this.next();
     const values: A.Expression[] = [];
-    if (this.statementFirst(this.la1())) {
+    if (this.statementFirst(TK[this.pos])) {
       values.push(this.argument());
-      while (this.la1() === COMMA && this.statementFirst(this.la2())) {
+      while (TK[this.pos] === COMMA && this.statementFirst(TK[this.pos + 1])) {
         this.pos++;
         values.push(this.argument());
       }
-      if (this.la1() === COMMA) this.pos++;
+      if (TK[this.pos] === COMMA) this.pos++;
     }
     const close = this.expect(RBRACK);
     const s = TS[open];
@@ -651,13 +653,13 @@ class FastParser {
   private hash(): A.LiteralHash {
     const open = this.next();
     const entries: A.KeyedEntry[] = [];
-    if (this.statementFirst(this.la1())) {
+    if (this.statementFirst(TK[this.pos])) {
       entries.push(this.hashPair());
-      while (this.la1() === COMMA && this.statementFirst(this.la2())) {
+      while (TK[this.pos] === COMMA && this.statementFirst(TK[this.pos + 1])) {
         this.pos++;
         entries.push(this.hashPair());
       }
-      if (this.la1() === COMMA) this.pos++;
+      if (TK[this.pos] === COMMA) this.pos++;
     }
     const close = this.expect(RBRACE);
     const s = TS[open];
@@ -686,14 +688,14 @@ class FastParser {
     const test = this.expression();
     const then = this.block();
     const branches: { kw: Tok; test: A.Expression; then: { body: A.Expression[]; close: Tok } }[] = [{ kw, test, then }];
-    while (this.la1() === ELSIF) {
+    while (TK[this.pos] === ELSIF) {
       const elsif = this.next();
       const t = this.expression();
       const b = this.block();
       branches.push({ kw: elsif, test: t, then: b });
     }
     let otherwise: { body: A.Expression[]; close: Tok } | null = null;
-    if (this.la1() === ELSE) {
+    if (TK[this.pos] === ELSE) {
       this.pos++;
       otherwise = this.block();
     }
@@ -715,7 +717,7 @@ class FastParser {
     const then = this.block();
     let elseBody: A.Expression[] | null = null;
     let last: Tok = then.close;
-    if (this.la1() === ELSE) {
+    if (TK[this.pos] === ELSE) {
       this.pos++;
       const b = this.block();
       elseBody = b.body;
@@ -730,8 +732,8 @@ class FastParser {
     const test = this.expression();
     this.expect(LBRACE);
     const options: A.CaseOption[] = [];
-    if (!this.exprFirst(this.la1())) throw GIVE_UP; // at least one option
-    while (this.exprFirst(this.la1())) options.push(this.caseOption());
+    if (!this.exprFirst(TK[this.pos])) throw GIVE_UP; // at least one option
+    while (this.exprFirst(TK[this.pos])) options.push(this.caseOption());
     const close = this.expect(RBRACE);
     const s = TS[kw];
     return { kind: 'CaseExpression', test, options, start: s, end: Math.max(s, TE[close] + 1) };
@@ -739,7 +741,7 @@ class FastParser {
 
   private caseOption(): A.CaseOption {
     const values: A.Expression[] = [this.expression()];
-    while (this.la1() === COMMA) {
+    while (TK[this.pos] === COMMA) {
       this.pos++;
       values.push(this.expression());
     }
@@ -763,7 +765,7 @@ class FastParser {
 
   /** A definition's name; `class` or a quoted string there are problems chevrotain reports. */
   private className(): Tok {
-    const k = this.la1();
+    const k = TK[this.pos];
     if (k !== NAME && k !== WORD && k !== CLASSREF) throw GIVE_UP;
     return this.next();
   }
@@ -777,14 +779,14 @@ class FastParser {
 
   private parameterList(): A.Parameter[] {
     const params: A.Parameter[] = [];
-    let k = this.la1();
+    let k = TK[this.pos];
     if (k === END || PARAMETER_FIRST[k] === 0) return params;
     params.push(this.parameter());
-    while (this.la1() === COMMA && (k = this.la2()) !== END && PARAMETER_FIRST[k] === 1) {
+    while (TK[this.pos] === COMMA && (k = TK[this.pos + 1]) !== END && PARAMETER_FIRST[k] === 1) {
       this.pos++;
       params.push(this.parameter());
     }
-    if (this.la1() === COMMA) this.pos++;
+    if (TK[this.pos] === COMMA) this.pos++;
     return params;
   }
 
@@ -792,18 +794,18 @@ class FastParser {
     let typeExpr: A.Expression | null = null;
     let capturesRest = false;
     let first: Loc | undefined;
-    if (this.la1() === CLASSREF) {
+    if (TK[this.pos] === CLASSREF) {
       typeExpr = this.typeExpression();
       first = typeExpr;
     }
-    if (this.la1() === TIMES) {
+    if (TK[this.pos] === TIMES) {
       const star = this.next();
       capturesRest = true;
       first = first ?? star;
     }
     const v = this.expect(VARIABLE);
     let value: A.Expression | null = null;
-    if (this.la1() === EQUALS) {
+    if (TK[this.pos] === EQUALS) {
       this.pos++;
       value = this.expression();
     }
@@ -816,7 +818,7 @@ class FastParser {
     const t = this.expect(CLASSREF);
     const s = TS[t];
     const e: A.Expression = { kind: 'QualifiedReference', value: TV[t] ?? image(t), start: s, end: Math.max(s, TE[t] + 1) };
-    if (this.la1() !== LBRACK) return e;
+    if (TK[this.pos] !== LBRACK) return e;
     this.pos++;
     const keys = this.accessArgs();
     const close = this.expect(RBRACK);
@@ -824,13 +826,13 @@ class FastParser {
   }
 
   private optReturnType(): A.Expression | null {
-    if (this.la1() !== RSHIFT) return null;
+    if (TK[this.pos] !== RSHIFT) return null;
     this.pos++;
     return this.typeExpression();
   }
 
   private optParameters(): A.Parameter[] {
-    const k = this.la1();
+    const k = TK[this.pos];
     return k === LPAREN || k === WSLPAREN ? this.parameterParens() : [];
   }
 
@@ -839,9 +841,9 @@ class FastParser {
     const name = this.className();
     const parameters = this.optParameters();
     let parent: string | null = null;
-    if (this.la1() === INHERITS) {
+    if (TK[this.pos] === INHERITS) {
       this.pos++;
-      parent = this.la1() === DEFAULT ? image(this.next()) : image(this.className());
+      parent = TK[this.pos] === DEFAULT ? image(this.next()) : image(this.className());
     }
     const b = this.block();
     const s = TS[kw];
@@ -867,13 +869,13 @@ class FastParser {
     const kw = this.next();
     const hosts: A.Expression[] = [this.hostname()];
     let k: number;
-    while (this.la1() === COMMA && (k = this.la2()) !== END && HOSTNAME_FIRST[k] === 1) {
+    while (TK[this.pos] === COMMA && (k = TK[this.pos + 1]) !== END && HOSTNAME_FIRST[k] === 1) {
       this.pos++;
       hosts.push(this.hostname());
     }
-    if (this.la1() === COMMA) this.pos++;
+    if (TK[this.pos] === COMMA) this.pos++;
     let parent: A.Expression | null = null;
-    if (this.la1() === INHERITS) {
+    if (TK[this.pos] === INHERITS) {
       this.pos++;
       parent = this.hostname();
     }
@@ -891,7 +893,7 @@ class FastParser {
       case NUMBER: {
         this.pos++;
         const parts: Tok[] = [t];
-        while (this.la1() === DOT) {
+        while (TK[this.pos] === DOT) {
           this.pos++;
           const part = this.next();
           if (part >= this.n || (TK[part] !== NAME && TK[part] !== NUMBER)) throw GIVE_UP;
@@ -925,11 +927,11 @@ class FastParser {
   private typeDefinitionOrAlias(): A.Expression {
     const kw = this.next();
     const s = TS[kw];
-    const k2 = this.la2();
-    if (this.la1() === CLASSREF && (k2 === INHERITS || k2 === LBRACE)) {
+    const k2 = TK[this.pos + 1];
+    if (TK[this.pos] === CLASSREF && (k2 === INHERITS || k2 === LBRACE)) {
       const name = this.next();
       let parent: string | null = null;
-      if (this.la1() === INHERITS) {
+      if (TK[this.pos] === INHERITS) {
         this.pos++;
         parent = image(this.expect(CLASSREF));
       }
@@ -939,10 +941,10 @@ class FastParser {
     const lhs = this.typeExpression();
     this.expect(EQUALS);
     let rhs: A.Expression;
-    const k = this.la1();
+    const k = TK[this.pos];
     if (k === CLASSREF) {
       rhs = this.typeExpression();
-      if (this.la1() === LBRACE) {
+      if (TK[this.pos] === LBRACE) {
         const h = this.hash();
         // `Object { … }`: the hash initialises the type
         rhs = { kind: 'AccessExpression', target: rhs, keys: [h], start: rhs.start, end: Math.max(rhs.start, h.end) };

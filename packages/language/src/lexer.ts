@@ -283,8 +283,10 @@ class Scanner {
   private lexToken(c: number): void {
     const src = this.src;
     const p = this.pos;
-    const c1 = src.charCodeAt(p + 1);
-    const c2 = src.charCodeAt(p + 2);
+    // Most tokens are names: tested first. Then the tokens told by their first character, and
+    // only then the next two characters are read (a one-shot command runs this interpreted,
+    // where each test and load costs).
+    if (c >= 97 && c <= 122) return this.bareWord(false);
     switch (c) {
       case 46: return this.op(T.DOT, 1); // .
       case 44: return this.op(T.COMMA, 1); // ,
@@ -308,6 +310,27 @@ class Scanner {
       case 59: return this.op(T.SEMIC, 1);
       case 63: return this.op(T.QMARK, 1);
       case 42: return this.op(T.TIMES, 1);
+      case 123: // {
+        this.braceCount++;
+        return this.op(this.last === T.QMARK ? T.SELBRACE : T.LBRACE, 1);
+      case 125: // }
+        this.braceCount--;
+        return this.op(T.RBRACE, 1);
+      case 35: { // #
+        let e = src.indexOf('\n', p);
+        if (e < 0) e = src.length;
+        this.pos = e;
+        this.comment('line', p + 1, e, p, e);
+        return;
+      }
+      case 36: return this.variable(); // $
+      case 34: return this.dqString(); // "
+      case 39: return this.sqString(); // '
+
+    }
+    const c1 = src.charCodeAt(p + 1);
+    const c2 = src.charCodeAt(p + 2);
+    switch (c) {
       case 37: // %
         if (c1 === 62 /* > */ && this.eppMode) {
           this.pos = p + 2;
@@ -317,12 +340,6 @@ class Scanner {
           return;
         }
         return this.op(T.MODULO, 1);
-      case 123: // {
-        this.braceCount++;
-        return this.op(this.last === T.QMARK ? T.SELBRACE : T.LBRACE, 1);
-      case 125: // }
-        this.braceCount--;
-        return this.op(T.RBRACE, 1);
       case 64: // @
         if (c1 === 64) return this.op(T.ATAT, 2);
         if (c1 === 40) return this.heredoc();
@@ -356,13 +373,6 @@ class Scanner {
         return this.op(T.NOT, 1);
       case 126: // ~
         return this.op(c1 === 62 ? T.IN_EDGE_SUB : T.TILDE, c1 === 62 ? 2 : 1);
-      case 35: { // #
-        let e = src.indexOf('\n', p);
-        if (e < 0) e = src.length;
-        this.pos = e;
-        this.comment('line', p + 1, e, p, e);
-        return;
-      }
       case 47: // /
         if (c1 === 42) {
           const e = src.indexOf('*/', p + 2);
@@ -392,12 +402,9 @@ class Scanner {
           return this.bareWord(true);
         }
         return this.op(T.COLON, 1);
-      case 36: return this.variable(); // $
-      case 34: return this.dqString(); // "
-      case 39: return this.sqString(); // '
     }
     if (c >= 48 && c <= 57) return this.number();
-    if ((c >= 97 && c <= 122) || c === 95) return this.bareWord(false);
+    if (c === 95) return this.bareWord(false);
     if (c >= 65 && c <= 90) return this.classref();
     // A character no token starts with: the parser reports it where it stands.
     const cp = src.codePointAt(p)!;
