@@ -226,7 +226,11 @@ export class Loader {
       candidates.push(join(dir, subdir, ...rest.slice(0, -1), `${rest[rest.length - 1]}.pp`));
     }
     for (const c of candidates) {
-      if (!existsSync(c)) continue;
+      // Remembered for the compilation: a name that is no file (the apache site asks for a
+      // type alias `apache::mod` 65 times) is looked for once.
+      let exists = this.fileExists.get(c);
+      if (exists === undefined) this.fileExists.set(c, (exists = existsSync(c)));
+      if (!exists) continue;
       this.load(c);
       const found = registry.get(name);
       if (found) return found;

@@ -45,8 +45,20 @@ export function cacheVersion(): string {
   return version;
 }
 
+/**
+ * Folders made and checked in this process, by cache folder and kind. Checked once per process,
+ * as the compiler's parsed-manifest cache is: every template and function file asked for its
+ * folder, and the checks (two mkdir calls and an lstat) were ~90 system calls in a compile of the
+ * apache site. A folder removed while a master runs is made again by writeEntry.
+ */
+const folders = new Map<string, string>();
+
 /** The private folder for one kind of entry, made if need be; undefined when there is none. */
 export function cacheFolder(kind: string): string | undefined {
+  // (By what cacheDir reads: a test may point the cache elsewhere within one process.)
+  const memo = `${dir ?? `${process.env.XDG_CACHE_HOME ?? ''}\0${process.env.HOME ?? ''}`}\0${kind}`;
+  const known = folders.get(memo);
+  if (known !== undefined) return known;
   const base = cacheDir(dir);
   if (!base) return undefined;
   const folder = join(base, kind);
@@ -55,6 +67,7 @@ export function cacheFolder(kind: string): string | undefined {
   } catch {
     return undefined;
   }
+  folders.set(memo, folder);
   return folder;
 }
 

@@ -13,7 +13,9 @@ export function findModuleRequire(name: string, libDirs: readonly string[]): { p
   else if (!name.startsWith('.')) for (const dir of libDirs) add(join(dir, name));
   for (const p of candidates) {
     try {
-      if (!p.endsWith('.rb') || !statSync(p).isFile()) continue;
+      // (No exception for a missing file: a cached type's requires are checked against every
+      // module's lib folder, ~290 misses in a compile of the apache site, ~6 µs each thrown.)
+      if (!p.endsWith('.rb') || !statSync(p, { throwIfNoEntry: false })?.isFile()) continue;
     } catch {
       continue;
     }
