@@ -20,12 +20,12 @@
 // written atomically (@kasper/files); one that is short, long, fails its checksum or does not decode
 // to a whole tree is ignored (the file is parsed and the entry written again).
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { endianness, homedir } from 'node:os';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineMap, parserSourceFiles, parseSource, type ParseResult } from '@kasper/language';
-import { writeFileAtomic } from '@kasper/files';
+import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
 
 const MAGIC = Buffer.from('KASPERAST1\n');
 /** The magic, three counts, the key's digest (an entry under another entry's name is refused) and the rest's. */
@@ -48,17 +48,8 @@ function cacheFolder(): string | null {
   if (folder !== undefined) return folder;
   folder = null;
   if (configured === '' || process.env.KASPER_AST_CACHE === '0') return folder;
-  const base = configured ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kasper');
-  try {
-    mkdirSync(base, { recursive: true, mode: 0o700 });
-    const st = lstatSync(base);
-    const uid = process.getuid?.();
-    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return folder;
-    if (parserIdentity() === '') return folder;
-    folder = join(base, 'ast');
-  } catch {
-    // no cache
-  }
+  const base = privateCacheDir(configured);
+  if (base !== undefined && parserIdentity() !== '') folder = join(base, 'ast');
   return folder;
 }
 
@@ -296,16 +287,7 @@ let writes = 0;
 
 function prune(dir: string): void {
   // On the first write of a process and every MAX_AST_ENTRIES / 2 writes after (a long-running master).
-  if (writes++ % (MAX_AST_ENTRIES / 2) !== 0) return;
-  try {
-    const names = readdirSync(dir);
-    if (names.length <= MAX_AST_ENTRIES) return;
-    const entries = names.map((n) => ({ path: join(dir, n), time: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
-    entries.sort((a, b) => a.time - b.time);
-    for (const e of entries.slice(0, entries.length - MAX_AST_ENTRIES / 2)) rmSync(e.path, { force: true });
-  } catch {
-    // left as it is: the next process tries again
-  }
+  if (writes++ % (MAX_AST_ENTRIES / 2) === 0) pruneOldest(dir, MAX_AST_ENTRIES);
 }
 
 function store(dir: string, kind: string, text: string, path: string, r: ParseResult): void {

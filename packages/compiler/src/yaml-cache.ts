@@ -8,11 +8,10 @@
 // unreadable, corrupt or does not match is treated as missing. The folder is kept to
 // MAX_YAML_ENTRIES (data files change; each version is an entry).
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@kasper/files';
+import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
 
 const FORMAT = 'kasper-yaml-cache-1';
 const require = createRequire(import.meta.url);
@@ -33,16 +32,8 @@ function cacheFolder(): string | null {
   if (folder !== undefined) return folder;
   folder = null;
   if (configured === '' || process.env.KASPER_YAML_CACHE === '0') return folder;
-  const base = configured ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kasper');
-  try {
-    mkdirSync(base, { recursive: true, mode: 0o700 });
-    const st = lstatSync(base);
-    const uid = process.getuid?.();
-    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return folder;
-    folder = join(base, 'yaml');
-  } catch {
-    // no cache
-  }
+  const base = privateCacheDir(configured);
+  if (base !== undefined) folder = join(base, 'yaml');
   return folder;
 }
 
@@ -115,16 +106,7 @@ let writes = 0;
 
 function prune(dir: string): void {
   // On the first write of a process and every MAX_YAML_ENTRIES / 2 writes after (a long-running master).
-  if (writes++ % (MAX_YAML_ENTRIES / 2) !== 0) return;
-  try {
-    const names = readdirSync(dir);
-    if (names.length <= MAX_YAML_ENTRIES) return;
-    const entries = names.map((n) => ({ path: join(dir, n), time: statSync(join(dir, n), { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
-    entries.sort((a, b) => a.time - b.time);
-    for (const e of entries.slice(0, entries.length - MAX_YAML_ENTRIES / 2)) rmSync(e.path, { force: true });
-  } catch {
-    // left as it is: the next process tries again
-  }
+  if (writes++ % (MAX_YAML_ENTRIES / 2) === 0) pruneOldest(dir, MAX_YAML_ENTRIES);
 }
 
 /** Stores a parse result (silently nothing when it cannot be stored). */

@@ -5,12 +5,11 @@
 // unreadable or does not match its checksum is treated as missing. Every entry's key includes
 // cacheVersion(): the WebAssembly Ruby's version and the code that made the entry.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '@kasper/files';
-import { cacheDir } from './snapshot.ts';
+import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
 
 const require = createRequire(import.meta.url);
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -55,11 +54,11 @@ const folders = new Map<string, string>();
 
 /** The private folder for one kind of entry, made if need be; undefined when there is none. */
 export function cacheFolder(kind: string): string | undefined {
-  // (By what cacheDir reads: a test may point the cache elsewhere within one process.)
+  // (By what privateCacheDir reads: a test may point the cache elsewhere within one process.)
   const memo = `${dir ?? `${process.env.XDG_CACHE_HOME ?? ''}\0${process.env.HOME ?? ''}`}\0${kind}`;
   const known = folders.get(memo);
   if (known !== undefined) return known;
-  const base = cacheDir(dir);
+  const base = privateCacheDir(dir);
   if (!base) return undefined;
   const folder = join(base, kind);
   try {
@@ -96,18 +95,7 @@ const pruned = new Set<string>();
 function prune(folder: string): void {
   if (pruned.has(folder)) return;
   pruned.add(folder);
-  try {
-    const names = readdirSync(folder);
-    if (names.length <= MAX_ENTRIES) return;
-    const entries = names.map((n) => {
-      const path = join(folder, n);
-      return { path, time: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 };
-    });
-    entries.sort((a, b) => a.time - b.time);
-    for (const e of entries.slice(0, entries.length - MAX_ENTRIES / 2)) rmSync(e.path, { force: true });
-  } catch {
-    // left as it is: the next process tries again
-  }
+  pruneOldest(folder, MAX_ENTRIES);
 }
 
 /** Writes an entry atomically; false when it could not be written (then there is simply no entry). */

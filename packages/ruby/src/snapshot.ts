@@ -9,8 +9,7 @@
 // objects (the js gem and the bridge are loaded after the snapshot point, never in it). The
 // snapshot's preopened folders are part of its key, since WASI's table of them lives in memory.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PAGE = 65536;
@@ -414,19 +413,6 @@ export function snapshotKey(wasm: string, shim: string, preopens: readonly strin
   return createHash('sha256').update(MAGIC).update('\0').update(wasm).update('\0').update(shim).update('\0').update(preopens.join('\n')).digest('hex');
 }
 
-/** This user's cache folder for snapshots, if it is private (owned by us, not writable by others). */
-export function cacheDir(configured?: string): string | undefined {
-  const base = configured ?? join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kasper');
-  try {
-    mkdirSync(base, { recursive: true, mode: 0o700 });
-    const st = lstatSync(base);
-    const uid = process.getuid?.();
-    if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o022) !== 0) return undefined;
-    return base;
-  } catch {
-    return undefined;
-  }
-}
 
 function file(dir: string, key: string): string {
   return join(dir, `ruby-${key.slice(0, 32)}.snapshot`);

@@ -25,7 +25,8 @@ import type { RbValue, RubyVM } from '@ruby/wasm-wasi/dist/vm';
 import { RubyError, RubyJump, type RubyErrorInfo } from './errors.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
 import { decode, encode, Handles, patch } from './wire.ts';
-import { bulkMemory, cacheDir, exportGlobals, openSnapshot, readSnapshotModule, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
+import { privateCacheDir } from '@kasper/files';
+import { bulkMemory, exportGlobals, openSnapshot, readSnapshotModule, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 
@@ -148,7 +149,7 @@ function plan(readWasm: () => Uint8Array, t0: number, rss: number, useSaved = tr
   const st = statSync(wasmPath);
   // The module by version, size and time (hashing 30 MB would cost more than it saves).
   const key = snapshotKey(`${pkg.version}:${st.size}:${st.mtimeMs}`, shim.map((f) => f.source).join('\0'), preopens);
-  const dir = cacheDir(config.cacheDir);
+  const dir = privateCacheDir(config.cacheDir);
   const saved = dir && useSaved ? openSnapshot(dir, key) : undefined;
   if (saved) {
     // Restored from a snapshot, the instance needs none of the module's data (the snapshot has
