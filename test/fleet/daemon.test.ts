@@ -1,5 +1,5 @@
-// The agent daemon against a real master on loopback: runs on an interval, each in a process of
-// its own, SIGHUP starts a run now, SIGTERM lets the resource in hand finish and stops cleanly; the run lock keeps a second
+// The agent daemon against a real master on loopback: runs on an interval, the daemon becoming
+// each run (same PID) and its supervisor again after it, SIGHUP starts a run now (during a run: one more after it), SIGTERM lets the resource in hand finish and stops cleanly; the run lock keeps a second
 // run out while its holder lives, and a stale lock (its process gone) is taken over.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -72,25 +72,51 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   await until('the first run', () => summaries() === 1).catch((e: Error) => { throw new Error(`${e.message}: ${daemon.log()}`); });
   assert.equal(runs(), 1);
   assert.equal(readFileSync(join(work, 'after'), 'utf8'), 'made after the slow step, resolved in Ruby\n');
-  // The daemon replaced itself once to run in V8's lite mode (smaller; docs/performance.md),
-  // keeping its PID: the signals below reach it. (Not from the TypeScript sources: Node's type
-  // stripping needs WebAssembly, which lite mode does not have.)
-  assert.equal(readFileSync(`/proc/${daemon.proc.pid}/cmdline`, 'utf8').split('\0').includes('--lite-mode'), !process.env.KASPER_FROM_SOURCE);
-  // Between runs the daemon is alone: each run is a process of its own, which exits (just after
-  // it printed its summary).
-  await until('the run process to exit', () => children(daemon.proc.pid!).length === 0, 10);
-  // The interval is an hour: only SIGHUP can start the second run now.
+  // The daemon became its run (`kasper agent --daemon-run`, not in lite mode: the Ruby fact above
+  // needs WebAssembly) and, once it is done, its supervisor again, keeping its PID (the signals
+  // below reach it) and starting no process of its own: one process at any time.
+  const cmdline = () => readFileSync(`/proc/${daemon.proc.pid}/cmdline`, 'utf8').split('\0');
+  // The supervisor again, and catching SIGHUP (SigCgt: until its first line catches them, a new
+  // image has signals' default actions, which end it; docs/agent.md).
+  const hupCaught = () => (BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)/m.exec(readFileSync(`/proc/${daemon.proc.pid}/status`, 'utf8'))![1]}`) & 1n) === 1n;
+  const supervisor = () => !cmdline().includes('--daemon-run') && hupCaught();
+  await until('the supervisor again', () => supervisor() && cmdline().includes('--daemon-resume'), 10);
+  assert.deepEqual(children(daemon.proc.pid!), []);
+  // The supervisor runs in V8's lite mode (smaller; docs/performance.md). (Not from the
+  // TypeScript sources: Node's type stripping needs WebAssembly, which lite mode does not have.)
+  assert.equal(cmdline().includes('--lite-mode'), !process.env.KASPER_FROM_SOURCE);
+  // The interval is an hour: only SIGHUP can start the second run now; a SIGHUP during that run
+  // (its slow step) asks for one more right after it.
   daemon.proc.kill('SIGHUP');
-  await until('the run SIGHUP asked for', () => summaries() === 2);
-  assert.equal(runs(), 2);
+  await until('the second run to reach the slow step', () => runs() === 2).catch((e: Error) => { throw new Error(`${e.message}: ${daemon.log()}`); });
+  assert.ok(cmdline().includes('--daemon-run'), cmdline().join(' '));
+  daemon.proc.kill('SIGHUP');
+  await until('the run SIGHUP asked for during a run', () => summaries() === 3);
+  assert.equal(runs(), 3);
+  await until('the supervisor again', supervisor, 10);
+
+  // A run the master asks for during a run (`kasper run`) is run right after it: the run the
+  // daemon became keeps the run-request stream open while it runs, and runs what it was asked.
+  daemon.proc.kill('SIGHUP');
+  await until('the fourth run to reach the slow step', () => runs() === 4).catch((e: Error) => { throw new Error(`${e.message}: ${daemon.log()}`); });
+  const asking = spawn(node, [kasper, 'run', '--confdir', mconf, '--server', 'localhost', '--port', String(PORT), '--certname', 'localhost',
+    '--nodes', 'd1.test', '--timeout', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(asking);
+  let asked = '';
+  asking.stdout!.on('data', (d) => (asked += d));
+  asking.stderr!.on('data', (d) => (asked += d));
+  assert.equal(await new Promise<number | null>((r) => asking.once('exit', (c) => r(c))), 0, `${asked}\n${daemon.log()}`);
+  assert.equal(summaries(), 5, daemon.log());
+  assert.equal(runs(), 5);
+  assert.match(daemon.log(), /Notice: Running as localhost asked/);
+  await until('the supervisor again', supervisor, 10);
 
   // SIGTERM while the slow step runs: it finishes, nothing after it is applied, the daemon exits 0.
   rmSync(join(work, 'after'));
   daemon.proc.kill('SIGHUP');
-  await until('the third run to reach the slow step', () => runs() === 3);
-  // The run in hand is the daemon's child, `kasper agent --onetime` for this daemon.
-  const [run] = children(daemon.proc.pid!);
-  assert.ok(run && readFileSync(`/proc/${run}/cmdline`, 'utf8').split('\0').includes('--daemon-run'), `a run process: ${run}`);
+  await until('the sixth run to reach the slow step', () => runs() === 6);
+  // The run in hand is the daemon itself, become `kasper agent --daemon-run` for this daemon.
+  assert.ok(cmdline().includes('--daemon-run'), cmdline().join(' '));
   daemon.proc.kill('SIGTERM');
   const code = await new Promise<number | null>((r) => daemon.proc.once('exit', (c) => r(c)));
   assert.equal(code, 0, daemon.log());
@@ -101,7 +127,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   const lock = join(work, 'agent/var/state/agent_catalog_run.lock');
   assert.equal(existsSync(lock), false);
   const reports = spawnSync(node, [kasper, 'report', 'list', '--node', 'd1.test', '--confdir', mconf, '--vardir', join(mconf, 'var')], { encoding: 'utf8' });
-  assert.equal(reports.stdout.trim().split('\n').length, 3, reports.stdout + reports.stderr);
+  assert.equal(reports.stdout.trim().split('\n').length, 6, reports.stdout + reports.stderr);
 
   // A lock held by a live process keeps a run out …
   const holder = spawn('sleep', ['30']);
@@ -110,7 +136,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   const refused = spawnSync(node, [kasper, 'agent', '--onetime', ...agentArgs], { encoding: 'utf8' });
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /Another agent run is in progress \(lock held\)/);
-  assert.equal(runs(), 3);
+  assert.equal(runs(), 6);
   // … and once that process is gone the lock is stale: the next run takes it over.
   holder.kill('SIGKILL');
   await new Promise((r) => holder.once('exit', r));
@@ -122,7 +148,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   const ran = spawnSync(node, ['--import', join(import.meta.dirname, '../support/loaded-packages.ts'), kasper, 'agent', '--onetime', ...agentArgs],
     { encoding: 'utf8', env: { ...process.env, KASPER_LOADED_PACKAGES: record } });
   assert.equal(ran.status, 0, ran.stderr);
-  assert.equal(runs(), 4);
+  assert.equal(runs(), 7);
   const { packages } = JSON.parse(readFileSync(record, 'utf8')) as { packages: string[] };
   assert.ok(packages.includes('@kasper/agent'), packages.join(', '));
   assert.deepEqual(packages.filter((p) => ['@kasper/language', 'chevrotain', '@kasper/compiler', '@kasper/master', 'node-forge', '@kasper/storage', 'pg'].includes(p)), [], packages.join(', '));
@@ -133,7 +159,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
     { encoding: 'utf8', env: { ...process.env, KASPER_LOADED_PACKAGES: record } });
   assert.equal(asRun.status, 0, asRun.stderr);
   assert.match(asRun.stdout, /Notice: Applied catalog/);
-  assert.equal(runs(), 5);
+  assert.equal(runs(), 8);
   const runLoaded = JSON.parse(readFileSync(record, 'utf8')) as { packages: string[] };
   assert.ok(runLoaded.packages.includes('@kasper/agent') && !runLoaded.packages.includes('commander'), runLoaded.packages.join(', '));
 
@@ -146,7 +172,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   const inProcess = start(['agent', '--server', 'localhost', '--port', String(PORT), '--certname', 'd2.test', '--confdir', conf2,
     '--vardir', join(work, 'agent2/var'), '--runinterval', '3600']);
   const lock2 = join(work, 'agent2/var/state/agent_catalog_run.lock');
-  await until('the in-process run to reach the slow step', () => runs() === 6 && existsSync(lock2))
+  await until('the in-process run to reach the slow step', () => runs() === 9 && existsSync(lock2))
     .catch((e: Error) => { throw new Error(`${e.message}: ${inProcess.log()}`); });
   assert.equal(readFileSync(lock2, 'utf8'), String(inProcess.proc.pid));
   assert.ok(children(inProcess.proc.pid!).every((c) => !readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('--daemon-run')));

@@ -24,7 +24,7 @@ import { answerText, FileServer } from './fileserver.ts';
 import { AgentError, CertificateRefused, codeOf, raise, refused } from './messages.ts';
 import { pluginfactsync, pluginsync } from './plugins.ts';
 import { RunListener, agentSslPaths, type RunRequestEvent } from './listen.ts';
-import { RunClock } from './run-clock.ts';
+import { RunClock, takeEarlySignals } from './run-clock.ts';
 
 /** What an agent needs: its settings (as `kasper agent` resolves them) and its ways to the host and the terminal. */
 export interface AgentConfig extends SettingsFor<'agent'> {
@@ -53,7 +53,16 @@ export interface AgentConfig extends SettingsFor<'agent'> {
    * This process is one run of an agent daemon (supervise.ts starts it, with `onetime`): the run
    * the master asked for, if it was one; SIGHUP is the daemon's, not this run's.
    */
-  daemonRun?: { asked?: RunRequestEvent };
+  daemonRun?: {
+    asked?: RunRequestEvent;
+    /**
+     * The daemon became this run (supervise.ts, process.execve): becomes the supervisor again
+     * (never returns). Without it the run is a process of its own and just ends.
+     */
+    resume?: () => never;
+    /** The daemon's first run: without a certificate afterwards the daemon ends (exit 1). */
+    first?: boolean;
+  };
 }
 
 interface HttpResult {
@@ -474,6 +483,54 @@ async function reportNoRun(config: AgentConfig, client: MasterClient, asked: Run
 }
 
 /**
+ * The run an agent daemon became (supervise.ts): the run in hand, then — in this same process —
+ * every run asked for meanwhile (SIGHUP: one more; the master's run requests, over a stream this
+ * run keeps open while it lasts), then the supervisor again, or the end of the daemon after
+ * SIGTERM (the resource in hand finished, the report sent: exit 0).
+ */
+async function becameRun(config: AgentConfig, client: MasterClient, once: (asked?: RunRequestEvent) => Promise<number>,
+  log: (level: LogLevel, source: string, message: string, code?: string) => void, stopping: () => boolean, stop: () => void, resume: () => never): Promise<number> {
+  const asked: RunRequestEvent[] = [];
+  let hup = false;
+  const onHup = () => {
+    hup = true;
+  };
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', stop);
+  takeEarlySignals({ SIGHUP: onHup, SIGTERM: stop });
+  const listener = config.run_requests ? new RunListener({
+    server: config.server, port: config.port, certname: config.certname,
+    keyPath: client.keyPath, certPath: client.certPath, caPath: client.caPath,
+    log: (level, message) => log(level, 'Kasper', message),
+    onRun: (run) => asked.push(run),
+  }) : undefined;
+  listener?.start();
+  try {
+    let next = config.daemonRun?.asked;
+    for (;;) {
+      const code = await once(next);
+      if (config.daemonRun?.first && !existsSync(client.certPath)) return code === 0 ? 1 : code;
+      if (stopping()) break;
+      next = asked.shift();
+      if (next) continue;
+      if (hup) {
+        hup = false;
+        continue;
+      }
+      // Synchronously from here: a request or a signal cannot slip in between the look and the change.
+      listener?.stop();
+      resume();
+    }
+  } finally {
+    listener?.stop();
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', stop);
+  }
+  log('notice', 'Kasper', 'Kasper agent stopped');
+  return 0;
+}
+
+/**
  * `kasper agent`: bootstraps the certificate, then runs once (`onetime`) or every
  * `runinterval` (plus up to `splay`) seconds until SIGTERM. SIGHUP starts a run now; SIGTERM
  * lets the resource in hand finish and ends the run there. Everything said goes to `onLog` and
@@ -488,11 +545,14 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
   let stopping = false;
   const config: AgentConfig = { ...settings, onLog: log, shouldStop: () => stopping || Boolean(settings.shouldStop?.()) };
   const client = new MasterClient(config);
+  const resume = settings.daemonRun?.resume;
   try {
     await client.bootstrap((m) => log('notice', 'Kasper', m));
   } catch (e) {
     if (!(e instanceof AgentError)) throw e;
     log('err', 'Kasper', e.message, e.code);
+    // A daemon that has a certificate goes on; one that could not get one ends, as runDaemon's bootstrap.
+    if (resume && !settings.daemonRun?.first && existsSync(client.certPath)) resume();
     return 1;
   }
   const once = async (asked?: RunRequestEvent): Promise<number> => {
@@ -505,6 +565,7 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
     log('notice', 'Kasper', `${r.report.summary()}${r.usedCache ? ' (CACHED CATALOG)' : ''}`);
     return exitCodeOf(r.report, config.detailed_exitcodes);
   };
+  if (config.onetime && resume) return becameRun(config, client, once, log, () => stopping, () => { stopping = true; }, resume);
   if (config.onetime) {
     // SIGTERM lets the resource in hand finish and ends the run there (the report says so).
     const onTerm = () => {
@@ -513,6 +574,7 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
     const ignore = () => {};
     process.on('SIGTERM', onTerm);
     if (config.daemonRun) process.on('SIGHUP', ignore);
+    takeEarlySignals({ SIGHUP: ignore, SIGTERM: onTerm });
     try {
       return await once(config.daemonRun?.asked);
     } finally {

@@ -30,3 +30,18 @@ export class RunClock {
     });
   }
 }
+
+/**
+ * The signals that came before this image's own listeners (bin/kasper.js catches SIGHUP and
+ * SIGTERM from its first line in a daemon that became its run or its supervisor again): its
+ * listeners are called for them now, and the early ones removed.
+ */
+export function takeEarlySignals(handlers: { SIGHUP: () => void; SIGTERM: () => void }): void {
+  const key = Symbol.for('kasper.earlySignals');
+  const early = (globalThis as Record<symbol, { signals: Set<'SIGHUP' | 'SIGTERM'>; listener: (s: NodeJS.Signals) => void } | undefined>)[key];
+  if (!early) return;
+  delete (globalThis as Record<symbol, unknown>)[key];
+  process.off('SIGHUP', early.listener);
+  process.off('SIGTERM', early.listener);
+  for (const signal of early.signals) handlers[signal]();
+}

@@ -8,11 +8,12 @@
 // run that could not happen; this loop is runDaemon's without `onetime`, with the same signals.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { flushCompileCache } from 'node:module';
 import type { LogLevel } from '@kasper/catalog';
 import type { SettingsFor } from '@kasper/settings';
 import { RunListener, agentSslPaths, type RunRequestEvent } from './listen.ts';
 import { openRunLog } from './run-log.ts';
-import { RunClock } from './run-clock.ts';
+import { RunClock, takeEarlySignals } from './run-clock.ts';
 
 export interface SuperviseOptions extends SettingsFor<'agent'> {
   /**
@@ -23,6 +24,15 @@ export interface SuperviseOptions extends SettingsFor<'agent'> {
   runCommand: string[];
   /** What the run process needs to run as this daemon would (the CLI's flags), passed along unread. */
   runFlags?: Record<string, unknown>;
+  /**
+   * This supervisor's own command line (Node, its flags, the script, the arguments): given, and
+   * with process.execve (Node 23.11+ on POSIX), the daemon does not start a run process but
+   * becomes it, keeping its PID, and the run becomes this supervisor again when it is done
+   * (daemon.ts's runDaemon with `daemonRun.resume`). One process at any time, not two during a run.
+   */
+  supervisorCommand?: string[];
+  /** This supervisor is the one a run became again (`--daemon-resume`): the next run waits runinterval. */
+  resumed?: boolean;
   /** Every log line of the supervisor (the runs print their own), with its catalogue code when it has one. */
   onLog?: (level: LogLevel, source: string, message: string, code?: string) => void;
 }
@@ -47,6 +57,15 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
     // The run writes to this terminal and this log file itself; it is in this process group, so
     // a service manager's stop reaches it as well.
     const described = { ...(options.runFlags ? { flags: options.runFlags } : {}), ...(asked ? { asked } : {}) };
+    if (options.supervisorCommand && typeof process.execve === 'function') {
+      // The daemon becomes its run (same PID, same fds, same signals' address): the run comes back
+      // to this supervisor's command line when it is done, or ends the daemon (SIGTERM, no
+      // certificate on the first run). Nothing of this image survives, so nothing is left to do here.
+      const become = { ...described, resume: options.supervisorCommand, first: !existsSync(ssl.certPath) };
+      listener?.stop();
+      flushCompileCache();
+      process.execve(options.runCommand[0], [...options.runCommand, '--daemon-run', JSON.stringify(become)], process.env);
+    }
     child = spawn(options.runCommand[0], [...options.runCommand.slice(1), '--daemon-run', JSON.stringify(described)], { stdio: 'inherit' });
     child.once('error', (e) => {
       log('err', `Could not start the run: ${e.message}`);
@@ -57,6 +76,7 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
     child = undefined;
   });
 
+  let listener: RunListener | undefined;
   const asked: RunRequestEvent[] = [];
   const clock = new RunClock();
   // SIGHUP during a run asks for one more as soon as it ends: the run process prints its summary
@@ -74,7 +94,8 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
   };
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', onTerm);
-  let listener: RunListener | undefined;
+  // (A SIGHUP before the wait is one during a run: the next starts at once.)
+  takeEarlySignals({ SIGHUP: onHup, SIGTERM: onTerm });
   const listen = () => {
     if (listener || !options.run_requests) return;
     listener = new RunListener({
@@ -92,6 +113,13 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
   try {
     let next: RunRequestEvent | undefined;
     let first = true;
+    if (options.resumed) {
+      // Back from a run this daemon became: it ran what was asked during it; the next waits
+      // (unless SIGHUP came while this image started).
+      first = false;
+      if (!hupDuringRun && !stopping) await clock.sleep(options.runinterval, options.splay);
+      next = asked.shift();
+    }
     while (!stopping) {
       hupDuringRun = false;
       const code = await run(next);

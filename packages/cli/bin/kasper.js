@@ -35,6 +35,16 @@ const command = args[0];
 // A run process of the daemon (`kasper agent --daemon-run <json>`, the daemon's flags in the JSON).
 const daemonRun = command === 'agent' && args[1] === '--daemon-run' && args.length === 3;
 const daemon = command === 'agent' && !daemonRun && !args.includes('--onetime') && !args.includes('--test');
+// The daemon becomes each run and the run the daemon again (process.execve, keeping the PID;
+// @kasper/agent's supervise.ts): until a signal has a listener it kills the process, and this
+// image's listeners come after its modules are loaded. Caught from the first line instead, and
+// handed to them (run-clock.ts's takeEarlySignals).
+if (daemonRun || (daemon && args.includes('--daemon-resume'))) {
+  const early = { signals: new Set(), listener: (signal) => early.signals.add(signal) };
+  globalThis[Symbol.for('kasper.earlySignals')] = early;
+  process.on('SIGHUP', early.listener);
+  process.on('SIGTERM', early.listener);
+}
 // (Not when running the TypeScript sources, KASPER_FROM_SOURCE: Node's type stripping needs
 // WebAssembly, which lite mode, jitless, does not have.)
 if (daemon && !process.execArgv.some((a) => a === '--lite-mode' || a === '--no-lite-mode') && typeof process.execve === 'function' && !process.env.KASPER_FROM_SOURCE) {

@@ -8,11 +8,12 @@ import type { RunRequestEvent } from '@kasper/agent';
 import { Resolver, SECTION_OF, resolveSettings } from '@kasper/settings';
 import { printLog, type Output } from './output.ts';
 import { fromFlags } from './settings.ts';
+import { resumeFrom } from './agent-run.ts';
 
 /** `kasper agent`: the settings resolved, the terminal wired; the daemon is @kasper/agent's. */
 export async function runAgent(opts: Record<string, unknown>, out: Output, rerun?: string[]): Promise<void> {
   // --test is --onetime --detailed-exitcodes (and verbose, which the agent always is).
-  const { daemonRun, ...rest } = opts;
+  const { daemonRun, daemonResume, ...rest } = opts;
   const flags = opts.test ? { ...rest, onetime: true, detailedExitcodes: true } : rest;
   const settings = await resolveSettings('agent', fromFlags(flags));
   if (!settings.onetime && settings.run_process && rerun) {
@@ -21,8 +22,14 @@ export async function runAgent(opts: Record<string, unknown>, out: Output, rerun
     // waiting for its certificate as long as the daemon would.
     const { superviseRuns } = await import('@kasper/agent/supervise');
     const command = rerun.slice(0, rerun.indexOf('agent') + 1);
+    // The daemon becomes each run (process.execve, same PID) and the run becomes this command
+    // again when it is done: its command line, without the mark of a daemon that came back.
+    const argv = process.argv.slice(2);
+    const at = argv.indexOf('--daemon-resume');
+    if (at >= 0) argv.splice(at, 2);
     out.exitCode = await superviseRuns({
       ...settings, runCommand: command, runFlags: { ...rest, onetime: true, waitforcert: String(settings.waitforcert) }, onLog: printLog(out, false),
+      supervisorCommand: [process.execPath, ...process.execArgv, process.argv[1], ...argv], resumed: daemonResume !== undefined,
     });
     return;
   }
@@ -68,10 +75,13 @@ export async function runAgent(opts: Record<string, unknown>, out: Output, rerun
 }
 
 /** `--daemon-run`'s JSON (what supervise.ts passes): the run the master asked for, if it was one (and the daemon's flags, read by agent-run.ts). */
-function daemonRunFrom(json: string): { asked?: RunRequestEvent } {
-  const { asked } = JSON.parse(json) as { asked?: Partial<RunRequestEvent> };
-  if (!asked || typeof asked.transaction_uuid !== 'string') return {};
+function daemonRunFrom(json: string): { asked?: RunRequestEvent; resume?: () => never; first?: boolean } {
+  const { asked, first } = JSON.parse(json) as { asked?: Partial<RunRequestEvent>; first?: unknown };
+  const resume = resumeFrom(json);
+  const became = resume ? { resume, first: first === true } : {};
+  if (!asked || typeof asked.transaction_uuid !== 'string') return became;
   return {
+    ...became,
     asked: {
       transaction_uuid: asked.transaction_uuid, job_id: typeof asked.job_id === 'string' ? asked.job_id : null,
       noop: asked.noop === true, environment: typeof asked.environment === 'string' ? asked.environment : null,

@@ -23,6 +23,8 @@ export function agentCommand(out: Output, rerun?: string[]): Command {
     .option('--test', 'one run, verbose, detailed exit codes (--onetime --detailed-exitcodes)')
     // One run of the daemon, started by it (the run the master asked for, as JSON): not for people.
     .addOption(new Option('--daemon-run <json>').hideHelp())
+    // The daemon again after a run it became (agent-run.ts): its next run waits runinterval.
+    .addOption(new Option('--daemon-resume <n>').hideHelp())
     .action(async (opts) => {
       const { runAgent } = await import('./agent-action.ts');
       await runAgent(opts, out, rerun);
