@@ -18,12 +18,13 @@ after(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
+let logOnFailure = () => '';
 async function until(what: string, ok: () => boolean, seconds = 30): Promise<void> {
   for (let i = 0; i < seconds * 10; i++) {
     if (ok()) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}: ${logOnFailure()}`);
 }
 
 function start(args: string[]): { proc: ChildProcess; log: () => string } {
@@ -68,6 +69,7 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
 
   const agentArgs = ['--server', 'localhost', '--port', String(PORT), '--certname', 'd1.test', '--confdir', join(work, 'agent/conf'), '--vardir', join(work, 'agent/var')];
   const daemon = start(['agent', ...agentArgs, '--runinterval', '3600', '--waitforcert', '10']);
+  logOnFailure = daemon.log;
   const summaries = () => (daemon.log().match(/^Notice: Applied catalog/gm) ?? []).length;
   await until('the first run', () => summaries() === 1).catch((e: Error) => { throw new Error(`${e.message}: ${daemon.log()}`); });
   assert.equal(runs(), 1);
@@ -180,4 +182,25 @@ test('SIGHUP runs now, SIGTERM finishes the resource in hand, stale locks are ta
   assert.equal(readFileSync(join(work, 'after'), 'utf8'), 'made after the slow step, resolved in Ruby\n', inProcess.log());
   inProcess.proc.kill('SIGTERM');
   assert.equal(await new Promise<number | null>((r) => inProcess.proc.once('exit', (c) => r(c))), 0, inProcess.log());
+
+  // A run that throws what nothing catches (injected here, in the run's image only, while its slow
+  // step runs) does not end the daemon: the error is printed and it becomes its supervisor again;
+  // the next run takes over the lock the thrown run left (the daemon's own PID).
+  const inject = join(work, 'throw-in-run.mjs');
+  writeFileSync(inject, "if (process.argv.includes('--daemon-run')) setTimeout(() => { throw new Error('injected failure in the run'); }, 1000);\n");
+  const crashing = spawn(node, [kasper, 'agent', '--server', 'localhost', '--port', String(PORT), '--certname', 'd3.test', '--confdir', join(work, 'agent3/conf'),
+    '--vardir', join(work, 'agent3/var'), '--runinterval', '3600', '--waitforcert', '10'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: `--import ${inject}` } });
+  procs.push(crashing);
+  let crashLog = '';
+  crashing.stdout!.on('data', (d) => (crashLog += d));
+  crashing.stderr!.on('data', (d) => (crashLog += d));
+  logOnFailure = () => crashLog;
+  const crashCmdline = () => readFileSync(`/proc/${crashing.pid}/cmdline`, 'utf8').split('\0');
+  const crashHupCaught = () => (BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)/m.exec(readFileSync(`/proc/${crashing.pid}/status`, 'utf8'))![1]}`) & 1n) === 1n;
+  await until('the injected failure', () => crashLog.includes('injected failure in the run'), 60).catch((e: Error) => { throw new Error(`${e.message}: ${crashLog}`); });
+  await until('the supervisor again after the failure', () => crashCmdline().includes('--daemon-resume') && !crashCmdline().includes('--daemon-run') && crashHupCaught(), 10);
+  assert.equal(crashing.exitCode, null, crashLog);
+  assert.equal(readFileSync(join(work, 'agent3/var/state/agent_catalog_run.lock'), 'utf8'), String(crashing.pid));
+  crashing.kill('SIGTERM');
+  assert.equal(await new Promise<number | null>((r) => crashing.once('exit', (c) => r(c))), 0, crashLog);
 });
