@@ -64,7 +64,14 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
       const become = { ...described, resume: options.supervisorCommand, first: !existsSync(ssl.certPath) };
       listener?.stop();
       flushCompileCache();
-      process.execve(options.runCommand[0], [...options.runCommand, '--daemon-run', JSON.stringify(become)], process.env);
+      try {
+        process.execve(options.runCommand[0], [...options.runCommand, '--daemon-run', JSON.stringify(become)], process.env);
+      } catch (e) {
+        // (Node, gone or replaced? The run is started as a process of its own, which says more.)
+        log('warning', `Could not become the run (${(e as Error).message}); starting it as a process of its own`);
+        listener = undefined;
+        listen();
+      }
     }
     child = spawn(options.runCommand[0], [...options.runCommand.slice(1), '--daemon-run', JSON.stringify(described)], { stdio: 'inherit' });
     child.once('error', (e) => {
