@@ -7,7 +7,8 @@
 // with `onetime`: certificate bootstrap, lock, catalog or cached catalog, report, the report of a
 // run that could not happen; this loop is runDaemon's without `onetime`, with the same signals.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { flushCompileCache } from 'node:module';
 import type { LogLevel } from '@kasper/catalog';
 import type { SettingsFor } from '@kasper/settings';
@@ -124,6 +125,9 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
       // Back from a run this daemon became: it ran what was asked during it; the next waits
       // (unless SIGHUP came while this image started).
       first = false;
+      // A run that ended by an error nothing caught left its lock, with this PID, which lives on:
+      // no run is going on in this image, so it is stale (an operator's `--onetime` may run).
+      releaseOwnLock(join(options.vardir, 'state', 'agent_catalog_run.lock'));
       if (!hupDuringRun && !stopping) await clock.sleep(options.runinterval, options.splay);
       next = asked.shift();
     }
@@ -153,4 +157,13 @@ export async function superviseRuns(options: SuperviseOptions): Promise<number> 
   }
   log('notice', 'Kasper agent stopped');
   return 0;
+}
+
+/** Removes the run lock if it holds this process's PID. */
+function releaseOwnLock(path: string): void {
+  try {
+    if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
+  } catch {
+    // no lock
+  }
 }
