@@ -502,8 +502,16 @@ async function becameRun(config: AgentConfig, client: MasterClient, once: (asked
     server: config.server, port: config.port, certname: config.certname,
     keyPath: client.keyPath, certPath: client.certPath, caPath: client.caPath,
     log: (level, message) => log(level, 'Kasper', message),
-    onRun: (run) => asked.push(run),
+    // The master sends a run again down this image's stream when the stream its event went down
+    // closed before the report came — as the supervisor's does when it becomes this run: a run
+    // this image has taken already is not run twice.
+    onRun: (run) => {
+      if (taken.has(run.transaction_uuid)) return;
+      taken.add(run.transaction_uuid);
+      asked.push(run);
+    },
   }) : undefined;
+  const taken = new Set<string>(config.daemonRun?.asked ? [config.daemonRun.asked.transaction_uuid] : []);
   listener?.start();
   try {
     let next = config.daemonRun?.asked;

@@ -85,8 +85,29 @@ export function runResultOf(report: Record<string, unknown>): RunResult {
 
 const KEEP_RUNS_MS = 24 * 3600_000;
 
+/**
+ * How long a run request waits for a node whose stream just closed to open it again: the agent
+ * daemon changes its process image around each run (it becomes the run and the supervisor again,
+ * agent.md), which drops and reopens its stream within a fraction of a second.
+ */
+export const RECONNECT_GRACE_MS = 3000;
+/** How long a run whose event a closing stream may have lost is sent again down the node's next one. */
+export const RESEND_MS = 10 * 60_000;
+
 export class RunRegistry {
   private readonly connections = new Map<string, Connection[]>();
+  /** When each node's last stream closed (forgotten once it reconnects or the grace is over). */
+  private readonly dropped = new Map<string, number>();
+  /** Requests waiting, within the grace, for a node's stream to come back. */
+  private readonly reconnecting = new Map<string, Set<() => void>>();
+  /** The stream each requested run's event went down (by the connection's id), until it is done. */
+  private readonly sentOn = new Map<string, number>();
+  /**
+   * Runs whose event went down a stream that then closed before their report came: the agent may
+   * never have read it (a stream closing as the daemon changes image loses what is in flight).
+   * Sent again down the node's next stream.
+   */
+  private readonly unanswered = new Map<string, RunRequest[]>();
   private readonly runs = new Map<string, RunRequest>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private nextId = 1;
@@ -130,7 +151,9 @@ export class RunRegistry {
     const list = this.connections.get(run.node);
     if (!list?.length) return false;
     const data = { transaction_uuid: run.transaction_uuid, job_id: run.job_id, noop: run.noop, environment: run.environment };
-    list[list.length - 1].res.write(`event: run\nid: ${run.transaction_uuid}\ndata: ${JSON.stringify(data)}\n\n`);
+    const c = list[list.length - 1];
+    c.res.write(`event: run\nid: ${run.transaction_uuid}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.sentOn.set(run.transaction_uuid, c.id);
     return true;
   }
 
@@ -140,6 +163,11 @@ export class RunRegistry {
     const list = this.connections.get(certname) ?? [];
     list.push(c);
     this.connections.set(certname, list);
+    this.dropped.delete(certname);
+    for (const wake of this.reconnecting.get(certname) ?? []) wake();
+    this.reconnecting.delete(certname);
+    const again = this.unanswered.get(certname);
+    this.unanswered.delete(certname);
     if (list.length === 1) this.tell(`${certname}'s stream`, (st, master) => st.runStreamOpened(certname, master, c.since));
     if (this.store && !this.poll) {
       this.poll = setInterval(() => void this.deliverQueued(), this.store.pollMs ?? 1000);
@@ -147,17 +175,25 @@ export class RunRegistry {
     }
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     res.write(`retry: 5000\nevent: hello\ndata: ${JSON.stringify({ certname, heartbeat: this.heartbeatSeconds })}\n\n`);
+    // (Not a request older than RESEND_MS: a node back after that long runs on its own schedule.)
+    for (const run of again ?? []) if (run.state === 'requested' && Date.now() - Date.parse(run.requested) < RESEND_MS) this.send(run);
     res.on('close', () => {
+      const lost = [...this.sentOn].filter(([uuid, on]) => on === c.id && this.runs.get(uuid)?.state === 'requested').map(([uuid]) => this.runs.get(uuid)!);
+      for (const run of lost) this.sentOn.delete(run.transaction_uuid);
+      if (lost.length) this.unanswered.set(certname, [...(this.unanswered.get(certname) ?? []), ...lost]);
       const now = (this.connections.get(certname) ?? []).filter((x) => x.id !== c.id);
       if (now.length) this.connections.set(certname, now);
       else {
         this.connections.delete(certname);
+        this.dropped.set(certname, Date.now());
         this.tell(`the end of ${certname}'s stream`, (st, master) => st.runStreamClosed(certname, master));
       }
     });
     if (!this.heartbeat) {
       this.heartbeat = setInterval(() => {
         for (const l of this.connections.values()) for (const x of l) x.res.write(': ping\n\n');
+        const cutoff = Date.now() - RECONNECT_GRACE_MS;
+        for (const [node, at] of this.dropped) if (at < cutoff) this.dropped.delete(node);
       }, this.heartbeatSeconds * 1000);
       this.heartbeat.unref();
     }
@@ -214,6 +250,7 @@ export class RunRegistry {
    * another master, which takes it within a second. Undefined when no master holds its stream.
    */
   async requestAnywhere(node: string, options: RunOptions): Promise<RunRequest | undefined> {
+    await this.reconnected(node);
     const here = this.request(node, options);
     if (here || !this.store) return here;
     const elsewhere = (await this.store.storage.runStreamMasters(node)).filter((m) => m !== this.store!.master);
@@ -226,6 +263,27 @@ export class RunRegistry {
     await this.store.storage.queueRun(run, this.store.master);
     this.runs.set(run.transaction_uuid, run);
     return run;
+  }
+
+  /**
+   * Resolves at once when the node has a stream here or had none lately; when its last stream
+   * closed less than RECONNECT_GRACE_MS ago, once it opens one again or the grace is over.
+   */
+  private reconnected(node: string): Promise<void> {
+    const at = this.dropped.get(node);
+    const left = at === undefined ? 0 : at + RECONNECT_GRACE_MS - Date.now();
+    if (this.connections.has(node) || left <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const set = this.reconnecting.get(node) ?? new Set();
+      const wake = () => {
+        clearTimeout(timer);
+        set.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, left);
+      set.add(wake);
+      this.reconnecting.set(node, set);
+    });
   }
 
   /** Forgets the streams the store recorded for this master (from before a restart). */
@@ -245,6 +303,7 @@ export class RunRegistry {
     if (!run || run.node !== node) return;
     run.state = 'done';
     run.result = runResultOf(report);
+    this.sentOn.delete(uuid);
     for (const wake of this.waiters.get(uuid) ?? []) wake();
     this.waiters.delete(uuid);
   }
@@ -275,6 +334,7 @@ export class RunRegistry {
     for (const l of this.connections.values()) for (const c of l) c.res.end();
     this.connections.clear();
     for (const set of this.waiters.values()) for (const wake of set) wake();
+    for (const set of this.reconnecting.values()) for (const wake of set) wake();
   }
 
   /** Requests older than a day are forgotten. */
@@ -283,6 +343,7 @@ export class RunRegistry {
     for (const [k, r] of this.runs) {
       if (Date.parse(r.requested) >= cutoff) break;
       this.runs.delete(k);
+      this.sentOn.delete(k);
     }
   }
 }

@@ -25,7 +25,7 @@ before(async () => {
   port = Number(new URL(master.url).port);
   const ssl = join(work, 'conf/ssl');
   creds.set('master.test', { key: readFileSync(join(ssl, 'private_keys/master.test.pem'), 'utf8'), cert: readFileSync(join(ssl, 'certs/master.test.pem'), 'utf8') });
-  for (const name of ['a1.test', 'a2.test', 'a3.test']) {
+  for (const name of ['a1.test', 'a2.test', 'a3.test', 'a4.test']) {
     const { keyPem, certPem } = master.ca!.generate(name);
     creds.set(name, { key: keyPem, cert: certPem });
   }
@@ -162,6 +162,42 @@ test('an agent listens, an operator asks for a run, the report answers it', asyn
   // A stream left open does not keep the master from closing (after() closes it).
   const lingering = await stream('a2.test');
   assert.equal(lingering.status, 200);
+});
+
+test('a node whose stream just closed is waited for: asked within the grace, the run reaches its next stream; gone, 409 after it', async () => {
+  const first = await stream('a4.test');
+  await until('hello', () => first.events.length === 1);
+  first.close();
+  await until('a4 gone', async () => !((await call('master.test', 'GET', '/kasper/v1/agents')).json.agents as { certname: string }[]).some((a) => a.certname === 'a4.test'));
+  // (The agent daemon changes its process image around each run: its stream drops and comes back.)
+  const asking = call('master.test', 'POST', '/kasper/v1/runs', { node: 'a4.test' });
+  await new Promise((r) => setTimeout(r, 300));
+  const second = await stream('a4.test');
+  const asked = await asking;
+  assert.equal(asked.status, 202, JSON.stringify(asked.json));
+  await until('the run on the new stream', () => second.events.some((e) => e.event === 'run'));
+  assert.equal(JSON.parse(second.events.find((e) => e.event === 'run')!.data).transaction_uuid, asked.json.transaction_uuid);
+  // That stream closes before the run's report came (the agent may not have read the event):
+  // the run is sent again down the node's next stream, and only until its report is stored.
+  second.close();
+  await until('a4 gone', async () => !((await call('master.test', 'GET', '/kasper/v1/agents')).json.agents as { certname: string }[]).some((a) => a.certname === 'a4.test'));
+  const third = await stream('a4.test');
+  await until('the run sent again', () => third.events.some((e) => e.event === 'run'));
+  assert.equal(JSON.parse(third.events.find((e) => e.event === 'run')!.data).transaction_uuid, asked.json.transaction_uuid);
+  assert.equal((await call('a4.test', 'PUT', '/puppet/v3/report/a4.test', { ...report(asked.json.transaction_uuid as string), host: 'a4.test' })).status, 200);
+  third.close();
+  await until('a4 gone again', async () => !((await call('master.test', 'GET', '/kasper/v1/agents')).json.agents as { certname: string }[]).some((a) => a.certname === 'a4.test'));
+  const fourth = await stream('a4.test');
+  await until('hello on the fourth', () => fourth.events.length >= 1);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(fourth.events.map((e) => e.event), ['hello'], 'a run whose report came is not sent again');
+  fourth.close();
+  await until('a4 gone once more', async () => !((await call('master.test', 'GET', '/kasper/v1/agents')).json.agents as { certname: string }[]).some((a) => a.certname === 'a4.test'));
+  const started = Date.now();
+  const absent = await call('master.test', 'POST', '/kasper/v1/runs', { node: 'a4.test' });
+  assert.equal(absent.status, 409);
+  assert.equal(absent.json.code, 'KSP-MASTER-024');
+  assert.ok(Date.now() - started >= 1000, 'answered only once the grace was over');
 });
 
 test("a revoked node's open stream is ended when the CRL changes, and it cannot open another", async () => {

@@ -108,6 +108,9 @@ export async function runsPlugin(app: FastifyInstance, ctx: MasterContext): Prom
       // The report may reach this master (which wakes the wait) or another one behind the same
       // balancer (then it is in the store): the store is looked at every second of the wait.
       const deadline = Date.now() + (req.query.wait ?? 0) * 1000;
+      // The connection is idle while it waits: past the server's idle timeout (60 s) it would be
+      // cut before the answer, so it may stay idle as long as the wait, and a little more.
+      req.raw.socket.setTimeout((req.query.wait ?? 0) * 1000 + 10_000);
       for (;;) {
         await runs.wait(id, Math.min(1000, deadline - Date.now()));
         const local = runs.get(id);
