@@ -1,8 +1,8 @@
 // Runs on request (kasper run): what agents' open connections cost the master, and how long a
 // run asked through the master takes from the request to its stored report. A `kasper master`
 // on loopback; 500 event streams opened from this process (ten certificates, as agents would
-// hold one each); then real `kasper agent` daemons (each run a process of its own, and with
-// run_process = false in the daemon), each asked for ten runs one after another
+// hold one each); then real `kasper agent` daemons (becoming each run, and with
+// run_process = false running it in the daemon's process), each asked for ten runs one after another
 // through `/kasper/v1/runs` with the master's certificate (a one-file catalog: what is measured
 // is the round trip and the agent's run, facts included).
 import { spawn } from 'node:child_process';
