@@ -56,7 +56,7 @@ export async function runRunsBench(): Promise<BenchReport> {
     const after = rssMiB(master.pid!);
     for (const s of streams) s.destroy();
 
-    // Agent daemons, asked for runs through the master: each run a process of its own (the
+    // Agent daemons, asked for runs through the master: the daemon becoming each run (the
     // default), and with run_process = false, in the daemon's process.
     const ssl = join(conf, 'ssl');
     const call = (method: string, path: string, body?: unknown) => new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -108,7 +108,7 @@ export async function runRunsBench(): Promise<BenchReport> {
         `| what | measured |`,
         `|---|---|`,
         `| ${STREAMS} agents' event streams open on the master | ${(after - before).toFixed(0)} MiB more resident memory (${(((after - before) * 1024) / STREAMS).toFixed(0)} KiB a stream; ${before.toFixed(0)} → ${after.toFixed(0)} MiB), opened in ${openSeconds.toFixed(1)} s (TLS handshakes) |`,
-        row('a run asked through the master: from `POST /kasper/v1/runs` to its report stored (one-file catalog, the agent\'s facts collected), each run a process of its own (`run_process = true`, the default)', inProcesses),
+        row('a run asked through the master: from `POST /kasper/v1/runs` to its report stored (one-file catalog, the agent\'s facts collected), the daemon becoming each run (`run_process = true`, the default)', inProcesses),
         row('the same with `run_process = false` (runs in the daemon\'s process)', inDaemon),
       ],
     };
