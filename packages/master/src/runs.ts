@@ -94,6 +94,21 @@ export const RECONNECT_GRACE_MS = 3000;
 /** How long a run whose event a closing stream may have lost is sent again down the node's next one. */
 export const RESEND_MS = 10 * 60_000;
 
+/** Resolves after `ms`, or sooner when one of the wakers kept in `wakers` under `key` is called. */
+function wakeableDelay(wakers: Map<string, Set<() => void>>, key: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const set = wakers.get(key) ?? new Set();
+    const wake = () => {
+      clearTimeout(timer);
+      set.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    set.add(wake);
+    wakers.set(key, set);
+  });
+}
+
 export class RunRegistry {
   private readonly connections = new Map<string, Connection[]>();
   /** When each node's last stream closed (forgotten once it reconnects or the grace is over). */
@@ -273,17 +288,7 @@ export class RunRegistry {
     const at = this.dropped.get(node);
     const left = at === undefined ? 0 : at + RECONNECT_GRACE_MS - Date.now();
     if (this.connections.has(node) || left <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const set = this.reconnecting.get(node) ?? new Set();
-      const wake = () => {
-        clearTimeout(timer);
-        set.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, left);
-      set.add(wake);
-      this.reconnecting.set(node, set);
-    });
+    return wakeableDelay(this.reconnecting, node, left);
   }
 
   /** Forgets the streams the store recorded for this master (from before a restart). */
@@ -312,17 +317,7 @@ export class RunRegistry {
   wait(transactionUuid: string, ms: number): Promise<void> {
     const run = this.runs.get(transactionUuid);
     if (!run || run.state === 'done' || ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const set = this.waiters.get(transactionUuid) ?? new Set();
-      const wake = () => {
-        clearTimeout(timer);
-        set.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      set.add(wake);
-      this.waiters.set(transactionUuid, set);
-    });
+    return wakeableDelay(this.waiters, transactionUuid, ms);
   }
 
   /** Ends every stream (the master is stopping; agents reconnect to the next one) and wakes every waiter. */
