@@ -17,8 +17,7 @@ export function resumeFrom(json: string): (() => never) | undefined {
   return () => {
     // What this run compiled is kept for the next (Node writes its compile cache at exit, which an execve is not).
     flushCompileCache?.();
-    process.execve!(resume[0], [...resume, '--daemon-resume', '1'], process.env);
-    throw new Error('unreachable');
+    return process.execve!(resume[0], [...resume, '--daemon-resume', '1'], process.env);
   };
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lex } from '../src/index.ts';
 import { allTokens } from '../src/tokens.ts';
+import { END } from '../src/fast-parser.ts';
 import { toChevrotain } from '../src/chevrotain-tokens.ts';
 
 const kindName = (t: { kind: number }) => allTokens[t.kind].name;
@@ -116,4 +117,8 @@ test('bare words that are names of Object.prototype members are names, not keywo
 test('words, variables and numbers are cut where Puppet cuts them', () => {
   assert.deepEqual(values('foo-bar- a::b::Cd $a::b:: $::x 12 1.5'), ['foo-bar', '-', 'a::b', '::Cd', 'a::b', '::x', '12', '1.5']);
   assert.deepEqual(kinds('foo-bar a::_b _x a::b'), ['WORD', 'WORD', 'WORD', 'NAME']);
+});
+
+test('every token kind fits below the fast parser\'s end marker (its kinds are bytes, END past the last token)', () => {
+  assert.ok(allTokens.length < END, `${allTokens.length} token kinds`);
 });
