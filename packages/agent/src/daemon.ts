@@ -482,6 +482,17 @@ async function reportNoRun(config: AgentConfig, client: MasterClient, asked: Run
   }
 }
 
+/** The stream of run requests from the master, with the client's certificate; none when `run_requests` is off. */
+function runListener(config: AgentConfig, client: MasterClient, log: (level: LogLevel, source: string, message: string) => void,
+  onRun: (run: RunRequestEvent) => void): RunListener | undefined {
+  return config.run_requests ? new RunListener({
+    server: config.server, port: config.port, certname: config.certname,
+    keyPath: client.keyPath, certPath: client.certPath, caPath: client.caPath,
+    log: (level, message) => log(level, 'Kasper', message),
+    onRun,
+  }) : undefined;
+}
+
 /**
  * The run an agent daemon became (supervise.ts): the run in hand, then — in this same process —
  * every run asked for meanwhile (SIGHUP: one more; the master's run requests, over a stream this
@@ -498,20 +509,15 @@ async function becameRun(config: AgentConfig, client: MasterClient, once: (asked
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', stop);
   takeEarlySignals({ SIGHUP: onHup, SIGTERM: stop });
-  const listener = config.run_requests ? new RunListener({
-    server: config.server, port: config.port, certname: config.certname,
-    keyPath: client.keyPath, certPath: client.certPath, caPath: client.caPath,
-    log: (level, message) => log(level, 'Kasper', message),
-    // The master sends a run again down this image's stream when the stream its event went down
-    // closed before the report came — as the supervisor's does when it becomes this run: a run
-    // this image has taken already is not run twice.
-    onRun: (run) => {
-      if (taken.has(run.transaction_uuid)) return;
-      taken.add(run.transaction_uuid);
-      asked.push(run);
-    },
-  }) : undefined;
+  // The master sends a run again down this image's stream when the stream its event went down
+  // closed before the report came — as the supervisor's does when it becomes this run: a run this
+  // image has taken already is not run twice.
   const taken = new Set<string>(config.daemonRun?.asked ? [config.daemonRun.asked.transaction_uuid] : []);
+  const listener = runListener(config, client, log, (run) => {
+    if (taken.has(run.transaction_uuid)) return;
+    taken.add(run.transaction_uuid);
+    asked.push(run);
+  });
   listener?.start();
   try {
     let next = config.daemonRun?.asked;
@@ -603,15 +609,10 @@ export async function runDaemon(settings: AgentConfig): Promise<number> {
   };
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', onTerm);
-  const listener = config.run_requests ? new RunListener({
-    server: config.server, port: config.port, certname: config.certname,
-    keyPath: client.keyPath, certPath: client.certPath, caPath: client.caPath,
-    log: (level, message) => log(level, 'Kasper', message),
-    onRun: (run) => {
-      asked.push(run);
-      clock.wake();
-    },
-  }) : undefined;
+  const listener = runListener(config, client, log, (run) => {
+    asked.push(run);
+    clock.wake();
+  });
   listener?.start();
   try {
     // The first run, then every runinterval (plus splay) or as soon as a run is asked for.
