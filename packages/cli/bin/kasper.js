@@ -70,7 +70,14 @@ const compileSide = ['parser', 'compile', 'lookup', 'diff'].includes(command);
 // Agent-side commands also keep the young generation at the size it has once the command line is
 // loaded (2 MiB; it grows to 8 MiB under --max-semi-space-size=4, which V8 takes only at start):
 // a no-change `kasper apply` of 1,000 files 82 → 80 MiB (docs/performance.md).
-const tiers = agentSide ? ['--no-maglev', '--no-turbofan', '--semi-space-growth-factor=1'] : compileSide ? ['--no-turbofan'] : [];
+// Compile-side commands also compile every function of the modules they load after this point
+// (the compile action, the compiler, the language, Ruby's JavaScript) when the module is compiled
+// (--no-lazy), not on its first call: Node's compile cache keeps the code V8 has when it compiles a
+// module, before it runs, so a function compiled on its first call was parsed and compiled again
+// in every process (~430 of the compiler's in a compile of Debian's apache module). Measured on
+// that compile: 295 → 289 ms of the main thread's CPU, 340 → 326 ms of the process's, +3 MiB;
+// the generated 5,000-resource site 199 → 189 ms (docs/performance.md).
+const tiers = agentSide ? ['--no-maglev', '--no-turbofan', '--semi-space-growth-factor=1'] : compileSide ? ['--no-turbofan', '--no-lazy'] : [];
 // Cache compiled code (and the type-stripped sources) between runs, in the user's cache folder
 // ($XDG_CACHE_HOME or ~/.cache, kasper/compile-cache): most of a short command's time is
 // start-up. NODE_COMPILE_CACHE, when set, wins; a folder that cannot be written only means no cache.
