@@ -133,6 +133,9 @@ if (tiers.length) {
 const { fileURLToPath } = process.getBuiltinModule('node:url');
 const rerun = [process.execPath, ...process.execArgv.filter((a) => a !== '--lite-mode'), fileURLToPath(import.meta.url), ...args];
 process.exitCode = daemonRun ? await runDaemonRun(args[2], undefined, { warnings: true }) : await main(args, undefined, { warnings: true, rerun });
+// The code caches of the bundle's classic scripts (the language package), made now that their code
+// has run, where missing or young (packages/cli/src/script-cache.ts).
+for (const save of globalThis[Symbol.for('kasper.scriptCaches')]?.splice(0) ?? []) save();
 // A parse, compile, lookup, diff or apply ends as soon as its answer is written, rather than
 // letting the event loop run dry: V8 would first finish, in idle tasks, the scavenge and
 // incremental marking the command's last allocations started, for a heap about to be dropped

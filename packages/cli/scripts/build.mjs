@@ -348,15 +348,22 @@ async function bundleCommand() {
       if (f.endsWith('.js') && distOf(f) && !TMP.test(f)) transformed.set(f, transform(f));
     }
   }
+  // The language package as a classic script (see classicScript), which every importer of it in
+  // the bundle reaches through a small ES module in its place (its facade): its modules leave the
+  // ES module build, the entry points its requires made with them.
+  const classic = await classicScript(esbuild, transformed, entries, distOf);
+  for (const [name, file] of Object.entries(entries)) if (classic.holds(file)) delete entries[name];
   const plugin = {
     name: 'kasper',
     setup(build) {
       build.onResolve({ filter: /^kasper-entry:/ }, (a) => ({ path: `./${a.path.slice('kasper-entry:'.length)}.js`, external: true }));
       build.onResolve({ filter: /^\./ }, (a) => {
         const target = join(a.resolveDir, a.path);
+        if (classic.holds(target)) return { path: classic.name, namespace: 'kasper-classic' };
         if (!target.startsWith(vendorDir + sep)) return undefined;
         return { path: relative(bundleDir, target).split(sep).join('/'), external: true };
       });
+      build.onLoad({ filter: /.*/, namespace: 'kasper-classic' }, () => ({ contents: classic.facade, loader: 'js', resolveDir: bundleDir }));
       build.onLoad({ filter: /\.js$/ }, (a) => (transformed.has(a.path) ? { contents: transformed.get(a.path), loader: 'js' } : undefined));
     },
   };
@@ -396,9 +403,12 @@ async function bundleCommand() {
     for (const input of Object.keys(inputs)) {
       const m = input.match(/^packages\/([^/]+)\//);
       if (m) names.add(`@kasper/${m[1]}`);
+      if (input.startsWith('kasper-classic:')) names.add(classic.package); // (its facade: loading it runs the script)
     }
     held[out.split('/').pop()] = [...names].sort();
   }
+  held[classic.file] = [classic.package];
+  writeFileSync(join(tmp, classic.file), classic.text, 'latin1');
   writeFileSync(join(tmp, 'packages.json'), JSON.stringify(held, null, 1));
   // V8 keeps each file's source text for as long as the process lives (functions are compiled
   // when first called), one byte a character — unless one character is beyond Latin-1, and then
@@ -420,4 +430,76 @@ async function bundleCommand() {
   }
   rmSync(old, { recursive: true, force: true });
   process.stdout.write(`kasper build: the command bundled into ${Object.keys(result.metafile.outputs).length} files\n`);
+}
+
+/**
+ * The language package (its emitted modules as the bundle transforms them, `transformed`) as one
+ * classic script, dist/bundle/language.js, which packages/cli/src/script-cache.ts runs with a V8
+ * code cache made after the script has worked: it then holds the lexer's, parser's and
+ * validator's functions, which V8 compiles lazily, where Node's compile cache of an ES module holds
+ * what was compiled before it ran, little more than its top level (docs/performance.md).
+ *
+ * The script is CommonJS wrapped in a function of (module, exports, require, url, resolve): `url`
+ * and `resolve` stand for its modules' `import.meta.url` and `import.meta.resolve`; its `require`
+ * of another package of the bundle (`kasper-classic:PATH`, @kasper/diagnostics) gives the ES module
+ * the rest of the bundle uses, imported by the facade, so no class or table exists twice in a
+ * process. The facade, an ES module in the bundle in place of every module of the package (the
+ * check worker, an entry point of its own, excepted), runs the script and exports its exports.
+ * `entries`: the bundle's entry points, which requires inside the package (chevrotain's parser)
+ * added; those are bundled into the script here (lazily evaluated, as they were loaded). `distOf`:
+ * whether a file is an emitted module of the bundle (another package's: required from the facade).
+ */
+async function classicScript(esbuild, transformed, entries, distOf) {
+  const pkg = '@kasper/language';
+  const dist = join(packagesDir, 'language', 'dist');
+  const worker = join(dist, 'check-worker.js');
+  const holds = (file) => file.startsWith(dist + sep) && file !== worker;
+  const external = new Map(); // require name in the script → the module's file
+  const result = await esbuild.build({
+    stdin: { contents: `export * from './index.js';\nexport * from './check-pool.js';\n`, resolveDir: dist, sourcefile: 'language-classic.js', loader: 'js' },
+    bundle: true, format: 'cjs', platform: 'node', target: 'node22', packages: 'external', write: false, logLevel: 'warning',
+    define: { 'import.meta.url': '__kasperUrl', 'import.meta.resolve': '__kasperResolve' },
+    plugins: [{
+      name: 'kasper-classic',
+      setup(build) {
+        build.onResolve({ filter: /^kasper-entry:/ }, (a) => {
+          const file = entries[a.path.slice('kasper-entry:'.length)];
+          if (!file || !holds(file)) throw new Error(`kasper build: the language script requires ${a.path}, outside the package`);
+          return { path: file };
+        });
+        build.onResolve({ filter: /^\./ }, (a) => {
+          const target = join(a.resolveDir, a.path);
+          if (holds(target)) return { path: target };
+          if (!distOf(target)) return undefined;
+          const name = `kasper-classic:${relative(packagesDir, target).split(sep).join('/')}`;
+          external.set(name, target);
+          return { path: name, external: true };
+        });
+        build.onLoad({ filter: /\.js$/ }, (a) => (transformed.has(a.path) ? { contents: transformed.get(a.path), loader: 'js' } : undefined));
+      },
+    }],
+  });
+  // In ASCII (esbuild escapes strings and regular expressions; comments kept from the sources may
+  // hold other characters), read back as Latin-1: one byte a character, no decoding.
+  const body = result.outputFiles[0].text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const text = `(function (module, exports, require, __kasperUrl, __kasperResolve) {\n${body}\n})\n`;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  // Its exports, by running it (with the emitted modules it requires): the facade names each.
+  const module = { exports: {} };
+  const imports = new Map();
+  for (const [name, file] of external) imports.set(name, await import(pathToFileURL(file).href));
+  const { runInThisContext } = await import('node:vm');
+  const url = pathToFileURL(join(dist, 'index.js')).href;
+  runInThisContext(text, { filename: 'language.js' })(module, module.exports, (id) => (imports.has(id) ? imports.get(id) : requireHere(id)), url, (s) => import.meta.resolve(s, url));
+  const names = Object.keys(module.exports).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k));
+  const load = `${pathToFileURL(join(packagesDir, 'cli', 'dist', 'script-cache.js')).href}`;
+  const facade = [
+    ...[...external.values()].map((file, i) => `import * as m${i} from ${JSON.stringify(file)};`),
+    `import { runClassicScript } from ${JSON.stringify(fileURLToPath(load))};`,
+    `const script = runClassicScript(new URL('./language.js', import.meta.url), 'language', ${JSON.stringify(hash)}, {`,
+    ...[...external.keys()].map((name, i) => `  ${JSON.stringify(name)}: m${i},`),
+    '}, (s) => import.meta.resolve(s));',
+    `export const { ${names.join(', ')} } = script;`,
+  ].join('\n');
+  return { name: 'language', file: 'language.js', package: pkg, text, hash, holds, facade };
 }

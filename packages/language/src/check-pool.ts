@@ -26,6 +26,8 @@ export interface CheckWorkerData {
    * thread's V8 flags are back (see startCheckWorkers), before which a worker loads no module.
    */
   boot: SharedArrayBuffer;
+  /** The calling thread's V8 flags set at run time, which are the worker's too once set back (bin/kasper.js). */
+  flags: string[];
 }
 
 /** What a worker is sent once the files are known (one message). */
@@ -103,7 +105,7 @@ export function threadsFor(files: number, wanted: number): number {
 export function startCheckWorkers(count: number): CheckPool {
   const flags = runtimeFlags().filter((f) => f.startsWith('--no-'));
   const boot = new Int32Array(new SharedArrayBuffer(8));
-  const data: CheckWorkerData = { next: new SharedArrayBuffer(4), compileCache: getCompileCacheDir?.(), boot: boot.buffer as SharedArrayBuffer };
+  const data: CheckWorkerData = { next: new SharedArrayBuffer(4), compileCache: getCompileCacheDir?.(), boot: boot.buffer as SharedArrayBuffer, flags: runtimeFlags() };
   let settled = flags.length === 0;
   if (settled) boot[1] = 1;
   else for (const f of flags) setFlagsFromString(`--${f.slice('--no-'.length)}`);
