@@ -41,10 +41,29 @@ const SAVES = Symbol.for('kasper.scriptCaches');
 export const LONG_RUN = Symbol.for('kasper.longRun');
 
 /** The V8 flags the command set at run time (bin/kasper.js; a check worker: check-pool.ts), and lite mode. */
+function runtimeFlags(): string[] {
+  return ((globalThis as Record<symbol, unknown>)[Symbol.for('kasper.v8Flags')] as string[] | undefined) ?? [];
+}
 function flagSet(): string {
-  const set = (globalThis as Record<symbol, unknown>)[Symbol.for('kasper.v8Flags')] as string[] | undefined;
   const lite = process.execArgv.includes('--lite-mode') ? ['lite-mode'] : [];
-  return [...lite, ...(set ?? []).map((f) => f.replace(/^--/, ''))].join('+') || 'default';
+  return [...lite, ...runtimeFlags().filter((f) => f !== '--no-lazy').map((f) => f.replace(/^--/, ''))].join('+') || 'default';
+}
+
+/**
+ * `make` under V8's lazy compilation, also in a command that set --no-lazy (bin/kasper.js: there
+ * so that Node's compile cache of its modules holds every function): a script's cache made after
+ * it ran holds the functions that ran, and compiling all of them first made it larger (346 KB
+ * against 191 for the language package) and slower to load.
+ */
+function lazily<T>(make: () => T): T {
+  const eager = runtimeFlags().includes('--no-lazy');
+  const { setFlagsFromString } = process.getBuiltinModule('node:v8');
+  if (eager) setFlagsFromString('--lazy');
+  try {
+    return make();
+  } finally {
+    if (eager) setFlagsFromString('--no-lazy');
+  }
 }
 
 /**
@@ -75,13 +94,13 @@ export function runClassicScript(file: URL, name: string, hash: string, imports:
     }
   }
   const { Script, constants } = process.getBuiltinModule('node:vm');
-  const script = new Script(source, {
+  const script = lazily(() => new Script(source, {
     filename: fileURLToPath(file), cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  }));
   const usable = cachedData !== undefined && !script.cachedDataRejected;
   const flags = flagSet();
   // (before it runs, in case the flags change: see above)
-  const compiled = cacheFile && !usable ? script.createCachedData() : undefined;
+  const compiled = cacheFile && !usable ? lazily(() => script.createCachedData()) : undefined;
   // (the thread's CPU time, not the clock's: a loaded machine does not make a run look longer)
   const cpu = () => {
     const { user, system } = process.threadCpuUsage();
@@ -102,7 +121,7 @@ export function runClassicScript(file: URL, name: string, hash: string, imports:
         data = compiled;
       } else {
         if (usable && worked < 4 * Math.max(checkedIn, 25)) return;
-        data = script.createCachedData();
+        data = lazily(() => script.createCachedData());
         // (a usable cache larger than this run's is kept, with this run's time: not tried again by runs like it)
         if (usable && data.length <= cachedData!.length) data = cachedData!;
       }
