@@ -345,13 +345,23 @@ export class Loader {
    * namevar: true)` or `isnamevar`); `name` when it declares none.
    */
   customTypeNamevar(name: string): string {
+    // Once per type and compilation (it was read again for each of its resources).
+    const n = normalizeName(name);
+    let namevar = this.customNamevars.get(n);
+    if (namevar !== undefined) return namevar;
     const file = this.customTypeFile(name);
-    if (!file) return 'name';
-    const src = readFileSync(file, 'utf8');
-    const m = /newparam\(\s*:(\w+)\s*,\s*(?::namevar\s*=>|namevar:)\s*true/.exec(src) ??
-      /newparam\(\s*:(\w+)[^)]*\)\s*do(?:(?!newparam)[\s\S])*?\bisnamevar\b/.exec(src);
-    return m ? m[1] : 'name';
+    namevar = 'name';
+    if (file) {
+      const src = readFileSync(file, 'utf8');
+      const m = /newparam\(\s*:(\w+)\s*,\s*(?::namevar\s*=>|namevar:)\s*true/.exec(src) ??
+        /newparam\(\s*:(\w+)[^)]*\)\s*do(?:(?!newparam)[\s\S])*?\bisnamevar\b/.exec(src);
+      if (m) namevar = m[1];
+    }
+    this.customNamevars.set(n, namevar);
+    return namevar;
   }
+
+  private readonly customNamevars = new Map<string, string>();
 
   /** All Puppet definitions named in a module's files, e.g. for listing. */
   static moduleNameOf(dir: string): string {
