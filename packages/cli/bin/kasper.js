@@ -115,11 +115,13 @@ const entry = daemonRun ? 'agent-run' : 'main';
 // medians): 0.8 ms less of the main thread's CPU for `parser validate` of a one-line file and for
 // `facts`, 1.1 for a no-change `apply`; 0.9 MiB more (docs/performance.md). Not in lite mode (the
 // agent daemon keeps memory first) nor from the sources.
+// (What Node loads for them is loaded first, under V8's default flags, from Node's own code cache,
+// which V8 refuses under changed ones: node:process, commander's, and the import.meta helper.)
 const eager = !process.execArgv.includes('--lite-mode') && !process.env.KASPER_FROM_SOURCE;
+const entryFile = process.env.KASPER_FROM_SOURCE ? `../src/${entry}.ts` : existsSync(new URL(`../dist/bundle/${entry}.js`, import.meta.url)) ? `../dist/bundle/${entry}.js` : `../dist/${entry}.js`;
+process.getBuiltinModule('node:process');
 if (eager) process.getBuiltinModule('node:v8').setFlagsFromString('--no-lazy');
-const { main, preload, runDaemonRun } = await import(
-  process.env.KASPER_FROM_SOURCE ? `../src/${entry}.ts` : existsSync(new URL(`../dist/bundle/${entry}.js`, import.meta.url)) ? `../dist/bundle/${entry}.js` : `../dist/${entry}.js`
-);
+const { main, preload, runDaemonRun } = await import(entryFile);
 if (eager) process.getBuiltinModule('node:v8').setFlagsFromString('--lazy');
 // The tiers are chosen now that the command line's modules (and the Node modules they use) are
 // loaded under V8's default flags, from Node's code cache: `parser validate` of a one-line file
