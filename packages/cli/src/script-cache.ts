@@ -84,7 +84,7 @@ export function runClassicScript(file: URL, name: string, hash: string, imports:
   if (cacheFile) {
     try {
       const b = readFileSync(cacheFile);
-      // (written without fsync: after a crash it may be short)
+      // (a file of another format, or one cut short, is not V8's to read)
       if (b.length > HEADER && b.readUInt32LE(0) === MAGIC && b.readUInt32LE(8) === b.length - HEADER) {
         checkedIn = b.readUInt32LE(4);
         cachedData = b.subarray(HEADER);
@@ -132,7 +132,10 @@ export function runClassicScript(file: URL, name: string, hash: string, imports:
         header.writeUInt32LE(data.length, 8);
         mkdirSync(folder!, { recursive: true, mode: 0o700 });
         pruneOldest(folder!, KEPT);
-        writeFileAtomic(cacheFile, Buffer.concat([header, data]), 0o600, undefined, { flush: false });
+        // Flushed before it is renamed into place (a few ms, on the rare run that writes): V8 checks
+        // the data's header, not every byte, so a file whose blocks a crash left unwritten must
+        // never be read.
+        writeFileAtomic(cacheFile, Buffer.concat([header, data]), 0o600);
       } catch {
         // not saved: the next run compiles the script again
       }

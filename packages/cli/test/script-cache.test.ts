@@ -61,7 +61,7 @@ test('the language package runs from its classic script, its code cache written 
   assert.equal(folder.stdout, '5 files checked: all valid\n');
   assert.deepEqual(caches(cache), [made.replace(/\.bin$/, '-long.bin'), made].sort());
 
-  // A short file (a crash while writing) is not read, and is written again.
+  // A file cut short is not read, and is written again.
   const whole = readFileSync(cacheFile(cache, made));
   writeFileSync(cacheFile(cache, made), whole.subarray(0, whole.length >> 1));
   const short = kasper(cache, ['parser', 'validate', 'small.pp']);
