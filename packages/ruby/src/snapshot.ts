@@ -14,7 +14,7 @@ import { join } from 'node:path';
 
 const PAGE = 65536;
 const ZERO_PAGE = Buffer.alloc(PAGE);
-const MAGIC = 'kasper-ruby-snapshot-5';
+const MAGIC = 'kasper-ruby-snapshot-6';
 
 function leb(buf: Uint8Array, pos: number): [number, number] {
   let r = 0;
@@ -297,6 +297,57 @@ function importCounts(bytes: Uint8Array, sections: { id: number; body: number }[
   return counts;
 }
 
+/** Whether two modules declare the same functions with the same types (their function sections are equal). */
+export function sameFunctions(a: Uint8Array, b: Uint8Array): boolean {
+  const fa = sectionsOf(a).find((s) => s.id === 3);
+  const fb = sectionsOf(b).find((s) => s.id === 3);
+  return !!fa && !!fb && Buffer.compare(Buffer.from(a.subarray(fa.body, fa.end)), Buffer.from(b.subarray(fb.body, fb.end))) === 0;
+}
+
+/** How many functions a module imports (they come first in the function index space; 0 if unknown). */
+export function importedFunctionCount(bytes: Uint8Array): number {
+  return importCounts(bytes, sectionsOf(bytes))?.functions ?? 0;
+}
+
+/** How many functions a module declares (its function section's count). */
+export function declaredFunctionCount(bytes: Uint8Array): number {
+  const funcs = sectionsOf(bytes).find((s) => s.id === 3);
+  return funcs ? leb(bytes, funcs.body)[0] : 0;
+}
+
+const HINTS = 'compilationHints';
+
+/** Whether a module has a compilation hints section (withCompilationHints). */
+export function hasCompilationHints(bytes: Uint8Array): boolean {
+  for (const s of sectionsOf(bytes)) {
+    if (s.id !== 0) continue;
+    const [len, p] = leb(bytes, s.body);
+    if (len === HINTS.length && Buffer.from(bytes.subarray(p, p + len)).toString() === HINTS) return true;
+  }
+  return false;
+}
+
+/**
+ * The module with a compilation hints section (V8's `compilationHints` custom section, read under
+ * `--experimental-wasm-compilation-hints` with lazy compilation off): the declared functions in
+ * `eager` (declared indices, imports not counted) compiled when the module is, by V8's background
+ * threads under an asynchronous compile, every other one lazily on its first call, as without
+ * the section. One byte per declared function: bits 0–1 the strategy (1 lazy, 2 eager), the tiers
+ * (bits 2–5) V8's defaults. V8 reads the section only between the function and the code sections,
+ * so it goes right before the code section. Unchanged when the module has no code section.
+ */
+export function withCompilationHints(bytes: Uint8Array, eager: ReadonlySet<number>): Uint8Array {
+  const sections = sectionsOf(bytes);
+  const code = sections.find((s) => s.id === 10);
+  if (!code || hasCompilationHints(bytes)) return bytes;
+  const count = declaredFunctionCount(bytes);
+  const name = Buffer.from(HINTS);
+  const hints = Buffer.alloc(count, 1);
+  for (const i of eager) if (i < count) hints[i] = 2;
+  const payload = Buffer.concat([Buffer.from(encLeb(name.length)), name, Buffer.from(encLeb(count)), hints]);
+  return Buffer.concat([bytes.subarray(0, code.start), Buffer.from([0, ...encLeb(payload.length)]), payload, bytes.subarray(code.start)]);
+}
+
 /** The function names in a module's `name` section (index → name). */
 export function functionNames(bytes: Uint8Array): Map<number, string> {
   const names = new Map<number, string>();
@@ -350,7 +401,7 @@ export function bulkMemory(bytes: Uint8Array, debug: Uint8Array): Uint8Array {
   const code = sections.find((s) => s.id === 10);
   const types = sections.find((s) => s.id === 1);
   if (!funcs || !debugFuncs || !code || !types) return bytes;
-  if (Buffer.compare(Buffer.from(bytes.subarray(funcs.body, funcs.end)), Buffer.from(debug.subarray(debugFuncs.body, debugFuncs.end))) !== 0) return bytes;
+  if (!sameFunctions(bytes, debug)) return bytes;
   // Imported functions come first in the index space.
   const counts = importCounts(bytes, sections);
   if (!counts) return bytes;

@@ -26,7 +26,7 @@ import { RubyError, RubyJump, type RubyErrorInfo } from './errors.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
 import { decode, encode, Handles, patch } from './wire.ts';
 import { privateCacheDir } from '@kasper/files';
-import { bulkMemory, exportGlobals, openSnapshot, readSnapshotModule, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
+import { bulkMemory, exportGlobals, functionNames, hasCompilationHints, importedFunctionCount, sameFunctions, openSnapshot, readSnapshotModule, withCompilationHints, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 
@@ -165,13 +165,28 @@ function plan(readWasm: () => Uint8Array, t0: number, rss: number, useSaved = tr
 }
 
 /**
- * The module a restored process compiles, with memset, memcpy and memmove as bulk memory
- * operations (snapshot.ts's bulkMemory): found by name in the package's debug build, read once,
- * when the snapshot is written; unchanged when that build is missing or differs.
+ * The module a restored process compiles: memset, memcpy and memmove as bulk memory operations
+ * (snapshot.ts's bulkMemory), and the functions a compile runs (hot-functions.txt, written by
+ * scripts/hot-functions.ts from profiles of real compiles) marked for compilation with the module
+ * (withCompilationHints): V8's background threads compile them, instead of the main thread on
+ * each one's first call. Both found by name in the package's debug build, read once, when the
+ * snapshot is written; each left out when that build or the list is missing or does not fit.
  */
-function withBulkMemory(bytes: Uint8Array): Uint8Array {
+function snapshotModule(bytes: Uint8Array): Uint8Array {
+  let debug: Uint8Array;
   try {
-    return bulkMemory(bytes, readFileSync(require.resolve(WASM.replace('ruby+stdlib', 'ruby.debug+stdlib'))));
+    debug = readFileSync(require.resolve(WASM.replace('ruby+stdlib', 'ruby.debug+stdlib')));
+  } catch {
+    return bytes;
+  }
+  bytes = bulkMemory(bytes, debug);
+  try {
+    const hot = new Set(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'hot-functions.txt'), 'utf8').split('\n'));
+    const imported = importedFunctionCount(debug);
+    if (!sameFunctions(bytes, debug) || imported !== importedFunctionCount(bytes)) return bytes;
+    const eager = new Set<number>();
+    for (const [index, name] of functionNames(debug)) if (index >= imported && hot.has(name)) eager.add(index - imported);
+    return eager.size ? withCompilationHints(bytes, eager) : bytes;
   } catch {
     return bytes;
   }
@@ -180,11 +195,13 @@ function withBulkMemory(bytes: Uint8Array): Uint8Array {
 /** The module compiled, or (a snapshot's module that V8 refuses) the plan again without the snapshot. */
 function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, Plan] {
   try {
+    wasmFlags(p.bytes);
     return [new WebAssembly.Module(p.bytes), p];
   } catch (e) {
     if (!p.snapshot?.saved) throw e;
     closeSync(p.snapshot.saved.fd);
     const again = plan(readWasm, p.t0, p.rss, false);
+    wasmFlags(again.bytes);
     return [new WebAssembly.Module(again.bytes), again];
   }
 }
@@ -209,8 +226,12 @@ function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, 
  *  - Lazy validation: V8 checks each function when it first compiles it, instead of all of the
  *    30 MB module up front, most of which a compile never calls (~40 ms less CPU). The module
  *    comes from the npm package or from the user's private snapshot cache, never from input.
+ *  - Compilation hints, for a module that has them (a snapshot's, see snapshotModule): V8 reads
+ *    them only with lazy compilation off for the module, and then compiles lazily just the
+ *    functions they mark lazy. A module without them is compiled lazily, every function on
+ *    its first call (with lazy compilation off, all 17,825 would be compiled up front).
  */
-function wasmFlags(): void {
+function wasmFlags(bytes: Uint8Array): void {
   if (process.env.KASPER_RUBY_TIER_UP !== '1' && !process.execArgv.includes('--liftoff-only')) {
     setFlagsFromString('--no-wasm-tier-up');
     setFlagsFromString('--no-wasm-dynamic-tiering');
@@ -222,6 +243,10 @@ function wasmFlags(): void {
     if (process.env.KASPER_RUBY_TIER_UP === undefined) setFlagsFromString('--no-maglev');
   }
   setFlagsFromString('--wasm-lazy-validation');
+  if (hasCompilationHints(bytes)) {
+    setFlagsFromString('--experimental-wasm-compilation-hints');
+    setFlagsFromString('--no-wasm-lazy-compilation');
+  } else setFlagsFromString('--wasm-lazy-compilation');
 }
 
 /** The VM, loading it now (synchronously) if needed. */
@@ -230,7 +255,6 @@ export function loadRubySync(): RubyVm {
   const rss = process.memoryUsage().rss;
   const t0 = now();
   const readWasm = () => readFileSync(require.resolve(WASM));
-  wasmFlags();
   const [module, p] = compileSync(plan(readWasm, t0, rss), readWasm);
   current = new RubyVm(module, p, now(), 'sync');
   return current;
@@ -245,14 +269,20 @@ export function getRuby(): Promise<RubyVm> {
     const readWasm = () => readFileSync(require.resolve(WASM));
     let p = plan(readWasm, t0, rss);
     let module: WebAssembly.Module;
-    wasmFlags();
+    // Node does not count V8's background compile as pending work: without a handle of its own,
+    // a process with nothing else to do would end before the compile's promise settles.
+    const pendingWork = setInterval(() => {}, 2 ** 30);
     try {
+      wasmFlags(p.bytes);
       module = await WebAssembly.compile(p.bytes);
     } catch (e) {
       if (!p.snapshot?.saved) throw e;
       closeSync(p.snapshot.saved.fd);
       p = plan(readWasm, t0, rss, false);
+      wasmFlags(p.bytes);
       module = await WebAssembly.compile(p.bytes);
+    } finally {
+      clearInterval(pendingWork);
     }
     current ??= new RubyVm(module, p, now(), 'async');
     return current;
@@ -446,7 +476,7 @@ export class RubyVm {
       reserveHeap(instance);
       if (snap?.dir) {
         try {
-          writeSnapshot(snap.dir, snap.key, takeSnapshot(instance, snap.globals, withoutData(withBulkMemory(p.bytes))));
+          writeSnapshot(snap.dir, snap.key, takeSnapshot(instance, snap.globals, withoutData(snapshotModule(p.bytes))));
           snapshot = 'written';
         } catch {
           // no snapshot this time; the next process starts Ruby again

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { getRuby, isRubyLoaded, loadRubySync } from '../src/index.ts';
-import { bulkMemory, exportGlobals, functionNames, pruneSnapshots, SNAPSHOTS_KEPT, withInitialMemory, withoutData } from '../src/snapshot.ts';
+import { bulkMemory, declaredFunctionCount, exportGlobals, functionNames, hasCompilationHints, importedFunctionCount, pruneSnapshots, SNAPSHOTS_KEPT, withCompilationHints, withInitialMemory, withoutData } from '../src/snapshot.ts';
 
 const index = join(import.meta.dirname, '../src/index.ts');
 
@@ -166,6 +166,9 @@ test("the restored module's memset, memcpy and memmove are bulk memory operation
     const second = run();
     assert.deepEqual([first.snapshot, second.snapshot], ['written', 'restored']);
     assert.equal(second.out, first.out);
+    // The snapshot's module marks the functions a compile runs for compiling with the module.
+    const snapshot = readdirSync(join(cache, 'kasper')).find((f) => f.endsWith('.snapshot'))!;
+    assert.ok(readFileSync(join(cache, 'kasper', snapshot)).includes('compilationHints'));
     const letters = Array.from({ length: 5000 }, (_x, i) => String.fromCharCode(97 + (i % 26))).join('');
     let js = letters.slice(0, 3) + letters.slice(103);
     js = js.slice(0, 7) + 'xyz'.repeat(300) + js.slice(7);
@@ -177,6 +180,36 @@ test("the restored module's memset, memcpy and memmove are bulk memory operation
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
+});
+
+test('compilation hints: the functions hot-functions.txt names compiled with the module, the others on first call', () => {
+  const require = createRequire(import.meta.url);
+  const wasm = exportGlobals(readFileSync(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm'))).bytes;
+  const debug = readFileSync(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby.debug+stdlib.wasm'));
+  // The list fits the package's Ruby (after an upgrade: npx node packages/ruby/scripts/hot-functions.ts).
+  const hot = readFileSync(join(import.meta.dirname, '../src/hot-functions.txt'), 'utf8').split('\n').filter(Boolean);
+  const names = new Map([...functionNames(debug)].map(([i, n]) => [n, i]));
+  const missing = hot.filter((n) => !names.has(n));
+  assert.deepEqual(missing, [], 'names not in this Ruby');
+  assert.ok(hot.length > 500 && hot.length < 3000, `${hot.length} functions`);
+  const imported = importedFunctionCount(debug);
+  const eager = new Set(hot.map((n) => names.get(n)! - imported));
+  assert.ok(!hasCompilationHints(wasm));
+  const hinted = withCompilationHints(wasm, eager);
+  assert.ok(hasCompilationHints(hinted));
+  assert.ok(WebAssembly.validate(hinted));
+  // One byte a declared function, right before the code section: 2 (eager) or 1 (lazy).
+  const count = declaredFunctionCount(wasm);
+  assert.equal(hinted.length - wasm.length, 1 + 3 + 1 + 'compilationHints'.length + 3 + count);
+  const at = Buffer.from(hinted).indexOf('compilationHints') + 'compilationHints'.length + 3;
+  const bytes = hinted.subarray(at, at + count);
+  assert.equal(bytes.filter((b) => b === 2).length, eager.size);
+  assert.equal(bytes.filter((b) => b === 1).length, count - eager.size);
+  assert.equal(hinted[at + count], 10, 'the code section follows');
+  // Added once; a module without a code section is left as it is.
+  assert.equal(withCompilationHints(hinted, eager), hinted);
+  const empty = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  assert.equal(withCompilationHints(empty, eager), empty);
 });
 
 test('Ruby reads the host\'s files under /usr, which the WebAssembly Ruby\'s own /usr/local/lib/ruby would hide', () => {
