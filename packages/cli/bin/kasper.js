@@ -77,7 +77,11 @@ const compileSide = ['parser', 'compile', 'lookup', 'diff'].includes(command);
 // in every process (~430 of the compiler's in a compile of Debian's apache module). Measured on
 // that compile: 295 → 289 ms of the main thread's CPU, 340 → 326 ms of the process's, +3 MiB;
 // the generated 5,000-resource site 199 → 189 ms (docs/performance.md).
-const tiers = agentSide ? ['--no-maglev', '--no-turbofan', '--semi-space-growth-factor=1'] : compileSide ? ['--no-turbofan', '--no-lazy'] : [];
+// `compile` may start the embedded Ruby: its WebAssembly flags (@kasper/ruby's RUBY_WASM_FLAGS,
+// which a test holds equal to these) are set with the others, so that Node caches the command's
+// modules under one set of flags whether Ruby starts early, late or not at all.
+const rubyWasm = command === 'compile' ? ['--wasm-lazy-validation', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--experimental-wasm-compilation-hints', '--no-wasm-lazy-compilation'] : [];
+const tiers = agentSide ? ['--no-maglev', '--no-turbofan', '--semi-space-growth-factor=1'] : compileSide ? ['--no-turbofan', '--no-lazy', ...rubyWasm] : [];
 // Cache compiled code (and the type-stripped sources) between runs, in the user's cache folder
 // ($XDG_CACHE_HOME or ~/.cache, kasper/compile-cache): most of a short command's time is
 // start-up. NODE_COMPILE_CACHE, when set, wins; a folder that cannot be written only means no cache.
@@ -121,7 +125,7 @@ const eager = !process.execArgv.includes('--lite-mode') && !process.env.KASPER_F
 const entryFile = process.env.KASPER_FROM_SOURCE ? `../src/${entry}.ts` : existsSync(new URL(`../dist/bundle/${entry}.js`, import.meta.url)) ? `../dist/bundle/${entry}.js` : `../dist/${entry}.js`;
 process.getBuiltinModule('node:process');
 if (eager) process.getBuiltinModule('node:v8').setFlagsFromString('--no-lazy');
-const { main, preload, runDaemonRun } = await import(entryFile);
+const { main, preload, prestart, runDaemonRun } = await import(entryFile);
 if (eager) process.getBuiltinModule('node:v8').setFlagsFromString('--lazy');
 // The tiers are chosen now that the command line's modules (and the Node modules they use) are
 // loaded under V8's default flags, from Node's code cache: `parser validate` of a one-line file
@@ -136,6 +140,7 @@ if (tiers.length) {
   // under the default ones.
   globalThis[Symbol.for('kasper.v8Flags')] = tiers;
 }
+await prestart?.(args);
 // The process's warnings are printed as the errors are (a package's coded ones with their code).
 // `rerun`: this command line, for the agent daemon's run processes (each a `kasper agent
 // --daemon-run`). Not in lite mode: a run resolves the custom facts modules ship and Deferred

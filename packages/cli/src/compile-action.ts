@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { stringifyCatalog } from '@kasper/catalog';
+import { rubyStarted } from '@kasper/ruby/prestart';
 import { CompileError, compileCatalog, environmentFromFolder, loadFactsFile, lookupKey, parseMerge, type EnvironmentConfig, type Value } from '@kasper/compiler';
 import { printError, type Output } from './output.ts';
 import { raise } from './messages.ts';
@@ -74,6 +75,7 @@ export async function runCompile(manifest: string | undefined, opts: CompileOpts
   if (renderAs !== 'json' && renderAs !== 'rich_data_json') throw raise('KSP-CLI-026', { format: renderAs });
   const facts = factsFrom(opts.facts);
   const serverFacts = await localServerFacts();
+  await rubyStarted();
   try {
     const catalog = compileCatalog({
       environment: environmentFrom(opts, manifest),

@@ -68,6 +68,17 @@ export function buildProgram(out: Output, rerun?: string[], only?: string): Comm
  * run. Measured on a no-change `kasper apply` of 1,000 files: about 7 ms less CPU on the main
  * thread. The commands' own code still runs under their flags.
  */
+/**
+ * What a command starts once the V8 flags are set, before its own modules load: `compile` may
+ * start the embedded Ruby now, off the main thread, if this command line needed it last time
+ * (@kasper/ruby/prestart).
+ */
+export async function prestart(argv: string[]): Promise<void> {
+  if (argv[0] !== 'compile') return;
+  const { startRubyEarly } = await import('@kasper/ruby/prestart');
+  await startRubyEarly(argv);
+}
+
 export async function preload(argv: string[]): Promise<void> {
   // A compile, lookup or diff hashes its cache entries and the code (SHA-256): node:crypto and its
   // 20 internal modules cost ~2.5 ms to load from Node's code cache, 5–9 ms compiled from source.

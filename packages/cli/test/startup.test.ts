@@ -113,6 +113,37 @@ test('the compile cache lives in the user\'s cache folder, and a folder that can
   assert.equal(b.stderr, '');
 });
 
+test('compile of a site with a template: the next run compiles Ruby\'s module and reads its snapshot early, with the V8 flags the command started with; same catalog', async () => {
+  const site = join(dir, 'erb-site');
+  mkdirSync(join(site, 'modules', 'app', 'templates'), { recursive: true });
+  mkdirSync(join(site, 'modules', 'app', 'manifests'), { recursive: true });
+  mkdirSync(join(site, 'manifests'), { recursive: true });
+  writeFileSync(join(site, 'modules', 'app', 'templates', 'conf.erb'), '<% @names.each do |n| -%>\nname=<%= n.upcase %>\n<% end -%>\n');
+  writeFileSync(join(site, 'modules', 'app', 'manifests', 'init.pp'), "class app($names = ['a', 'b']) {\n  file { '/etc/app.conf': content => template('app/conf.erb') }\n}\n");
+  writeFileSync(join(site, 'manifests', 'site.pp'), 'include app\n');
+  const cache = join(dir, 'erb-cache');
+  const env = { ...process.env, XDG_CACHE_HOME: cache, KASPER_RUBY_TRACE: '1', KASPER_RUBY_EARLY: '', NODE_COMPILE_CACHE: '' };
+  const compile = () => {
+    const r = spawnSync(process.execPath, [bin, 'compile', '--node', 'web01', '--modulepath', join(site, 'modules'), join(site, 'manifests')], { encoding: 'utf8', cwd: site, env });
+    assert.equal(r.status, 0, r.stderr);
+    const stats = /^ruby: (.*)$/m.exec(r.stderr);
+    assert.ok(stats, r.stderr);
+    return { catalog: r.stdout, early: (JSON.parse(stats[1]) as { early: string }).early };
+  };
+  const runs = [compile(), compile(), compile()];
+  assert.deepEqual(runs.map((r) => r.early), ['none', 'module+pages', 'module+pages']);
+  assert.match(runs[0].catalog, /name=A\\nname=B\\n/);
+  for (const r of runs) assert.equal(r.catalog, runs[0].catalog);
+  // The flags the command sets as it starts are Ruby's, so that its modules' compiled code is
+  // cached under one set of flags whether Ruby starts early, late or not at all.
+  const { RUBY_WASM_FLAGS } = await import('@kasper/ruby/prestart');
+  const text = readFileSync(bin, 'utf8');
+  const list = /const rubyWasm = command === 'compile' \? (\[[^\]]*\])/.exec(text);
+  assert.ok(list);
+  assert.deepEqual(JSON.parse(list[1].replaceAll("'", '"')), RUBY_WASM_FLAGS);
+  assert.deepEqual(readdirSync(join(cache, 'kasper', 'compile-cache')), [['--no-turbofan', '--no-lazy', ...RUBY_WASM_FLAGS].map((f) => f.slice(2)).join('+')]);
+});
+
 // The emitted JavaScript (packages/*/dist, made by `npm ci` and `npm run build`) is what the
 // command runs: no TypeScript source is loaded, so no command pays for Node's type stripper.
 const build = fileURLToPath(new URL('../scripts/build.mjs', import.meta.url));

@@ -9,12 +9,12 @@
 // objects (the js gem and the bridge are loaded after the snapshot point, never in it). The
 // snapshot's preopened folders are part of its key, since WASI's table of them lives in memory.
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, openSync, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, read, readdirSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PAGE = 65536;
 const ZERO_PAGE = Buffer.alloc(PAGE);
-const MAGIC = 'kasper-ruby-snapshot-6';
+const MAGIC = 'kasper-ruby-snapshot-7';
 
 function leb(buf: Uint8Array, pos: number): [number, number] {
   let r = 0;
@@ -99,7 +99,7 @@ type WasmGlobal = { value: number | bigint };
 export function takeSnapshot(instance: WebAssembly.Instance, globals: number, module: Uint8Array): Snapshot {
   const memory = instance.exports.memory as WebAssembly.Memory;
   const all = new Uint8Array(memory.buffer);
-  module = withInitialMemory(module, all.length / PAGE);
+  module = withImportedMemory(withInitialMemory(module, all.length / PAGE));
   const pages: Snapshot['pages'] = [];
   for (let i = 0; i * PAGE < all.length; i++) {
     const page = all.subarray(i * PAGE, (i + 1) * PAGE);
@@ -128,13 +128,48 @@ export function readSnapshotModule(saved: SavedSnapshot): Uint8Array {
   return bytes;
 }
 
+/** Runs of consecutive pages (one read each): where in memory, how long, where in the file. */
+function pageRuns(saved: SavedSnapshot): { at: number; length: number; position: number }[] {
+  const runs: { at: number; length: number; position: number }[] = [];
+  let position = saved.offset;
+  for (let k = 0; k < saved.pages.length; ) {
+    let n = 1;
+    while (k + n < saved.pages.length && saved.pages[k + n] === saved.pages[k] + n) n++;
+    runs.push({ at: saved.pages[k] * PAGE, length: n * PAGE, position });
+    position += n * PAGE;
+    k += n;
+  }
+  return runs;
+}
+
+/**
+ * Reads a saved snapshot's pages into `memory` (a restored module's imported memory, made before
+ * the module is instantiated) on libuv's threads; settles when all are in, or rejects (the memory
+ * must then not be used). The file stays open (restoreSnapshot closes it).
+ */
+export function readPages(saved: SavedSnapshot, memory: WebAssembly.Memory): Promise<void> {
+  const all = new Uint8Array(memory.buffer);
+  if (all.length < saved.size) return Promise.reject(new RangeError('memory'));
+  return Promise.all(pageRuns(saved).map((run) => new Promise<void>((resolve, reject) => {
+    let done = 0;
+    const next = () => read(saved.fd, all, run.at + done, run.length - done, run.position + done, (e, n) => {
+      if (e || n === 0) return reject(e ?? new RangeError('short'));
+      done += n;
+      if (done < run.length) next();
+      else resolve();
+    });
+    next();
+  }))).then(() => undefined);
+}
+
 /**
  * Puts a saved snapshot into a fresh instance of the same (rewritten) module, reading its pages
  * from the file straight into the instance's memory, and closes the file. `zeroed`: nothing has
  * run in the instance (its module has no active data and its `_initialize` was not called), so
- * its memory is all zeros and only the snapshot's pages need writing.
+ * its memory is all zeros and only the snapshot's pages need writing. `pagesIn`: they are in
+ * already (readPages, into the memory the instance imports).
  */
-export function restoreSnapshot(instance: WebAssembly.Instance, saved: SavedSnapshot, zeroed = false): void {
+export function restoreSnapshot(instance: WebAssembly.Instance, saved: SavedSnapshot, zeroed = false, pagesIn = false): void {
   try {
     const memory = instance.exports.memory as WebAssembly.Memory & { grow(pages: number): number };
     const fresh = memory.buffer.byteLength;
@@ -152,16 +187,7 @@ export function restoreSnapshot(instance: WebAssembly.Instance, saved: SavedSnap
         if (!view.subarray(i * PAGE, (i + 1) * PAGE).equals(ZERO_PAGE)) all.fill(0, i * PAGE, (i + 1) * PAGE);
       }
     }
-    // Runs of consecutive pages in one read each.
-    let at = saved.offset;
-    for (let k = 0; k < saved.pages.length; ) {
-      let n = 1;
-      while (k + n < saved.pages.length && saved.pages[k + n] === saved.pages[k] + n) n++;
-      const length = n * PAGE;
-      readFully(saved.fd, all, saved.pages[k] * PAGE, length, at);
-      at += length;
-      k += n;
-    }
+    if (!pagesIn) for (const run of pageRuns(saved)) readFully(saved.fd, all, run.at, run.length, run.position);
     saved.globals.forEach((v, i) => {
       const g = instance.exports[`kasper_global_${i}`] as WasmGlobal;
       try {
@@ -246,6 +272,67 @@ export function withInitialMemory(bytes: Uint8Array, pages: number): Uint8Array 
   if (min >= pages) return bytes;
   const body = Buffer.concat([Buffer.from([...encLeb(1), ...encLeb(flags), ...encLeb(pages)]), bytes.subarray(r, end), bytes.subarray(end, section.end)]);
   return Buffer.concat([bytes.subarray(0, section.start), Buffer.from([5, ...encLeb(body.length)]), body, bytes.subarray(section.end)]);
+}
+
+/** The import a restored module takes its memory from (withImportedMemory). */
+const MEMORY_IMPORT = ['kasper', 'memory'] as const;
+
+/**
+ * The module with its memory imported (as kasper.memory, with the same limits) instead of its
+ * own: a process can then make the memory, and read the snapshot's pages into it, before the
+ * module is compiled (prestart.ts). The memory keeps index 0 and its export, so nothing else
+ * changes. Unchanged when the module has no memory of its own, or not exactly one.
+ */
+export function withImportedMemory(bytes: Uint8Array): Uint8Array {
+  const sections = sectionsOf(bytes);
+  const memory = sections.find((s) => s.id === 5);
+  const imports = sections.find((s) => s.id === 2);
+  if (!memory || !imports || memory.start < imports.end) return bytes;
+  const [count, p] = leb(bytes, memory.body);
+  const [flags] = leb(bytes, p);
+  if (count !== 1 || (flags !== 0 && flags !== 1)) return bytes; // shared or 64-bit memories are not Ruby's
+  const [n, entries] = leb(bytes, imports.body);
+  const name = (text: string) => [...encLeb(text.length), ...Buffer.from(text)];
+  const entry = Buffer.from([...name(MEMORY_IMPORT[0]), ...name(MEMORY_IMPORT[1]), 2, ...bytes.subarray(p, memory.end)]);
+  const body = Buffer.concat([Buffer.from(encLeb(n + 1)), bytes.subarray(entries, imports.end), entry]);
+  return Buffer.concat([bytes.subarray(0, imports.start), Buffer.from([2, ...encLeb(body.length)]), body, bytes.subarray(imports.end, memory.start), bytes.subarray(memory.end)]);
+}
+
+/** The limits of a module's imported kasper.memory (withImportedMemory), in pages; undefined if it has none. */
+export function importedMemory(bytes: Uint8Array): { initial: number; maximum?: number } | undefined {
+  const imports = sectionsOf(bytes).find((s) => s.id === 2);
+  if (!imports) return undefined;
+  let [n, p] = leb(bytes, imports.body);
+  const text = () => {
+    let len: number;
+    [len, p] = leb(bytes, p);
+    p += len;
+    return Buffer.from(bytes.subarray(p - len, p)).toString();
+  };
+  const limits = () => {
+    let flags: number;
+    let initial: number;
+    let maximum: number | undefined;
+    [flags, p] = leb(bytes, p);
+    [initial, p] = leb(bytes, p);
+    if (flags & 1) [maximum, p] = leb(bytes, p);
+    return { flags, initial, maximum };
+  };
+  for (; n > 0; n--) {
+    const module = text();
+    const field = text();
+    const kind = bytes[p++];
+    if (kind === 0) [, p] = leb(bytes, p);
+    else if (kind === 1) {
+      p++;
+      limits();
+    } else if (kind === 2) {
+      const l = limits();
+      if (module === MEMORY_IMPORT[0] && field === MEMORY_IMPORT[1] && l.flags <= 1) return l.maximum === undefined ? { initial: l.initial } : { initial: l.initial, maximum: l.maximum };
+    } else if (kind === 3) p += 2;
+    else return undefined;
+  }
+  return undefined;
 }
 
 function sectionsOf(bytes: Uint8Array): { id: number; start: number; body: number; end: number }[] {

@@ -26,9 +26,10 @@ import { RubyError, RubyJump, type RubyErrorInfo } from './errors.ts';
 import { plainValues, type PuppetValue, type ValueFactory } from './values.ts';
 import { decode, encode, Handles, patch } from './wire.ts';
 import { privateCacheDir } from '@kasper/files';
-import { bulkMemory, exportGlobals, functionNames, hasCompilationHints, importedFunctionCount, sameFunctions, openSnapshot, readSnapshotModule, withCompilationHints, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
+import { bulkMemory, exportGlobals, functionNames, hasCompilationHints, importedFunctionCount, importedMemory, sameFunctions, openSnapshot, readSnapshotModule, withCompilationHints, withoutData, restoreSnapshot, snapshotKey, takeSnapshot, writeSnapshot, type SavedSnapshot } from './snapshot.ts';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
+import { noteRubyUsed, RUBY_WASM_FLAGS, takeEarlyModule } from './prestart.ts';
 
 const require = createRequire(import.meta.url);
 /**
@@ -84,6 +85,8 @@ export interface LoadStats {
   mode: 'sync' | 'async';
   /** `restored`: started from a snapshot; `written`: started, and saved one; `none`. */
   snapshot: 'restored' | 'written' | 'none';
+  /** What was done early (prestart.ts): the module compiled, and the snapshot's pages read too. */
+  early: 'none' | 'module' | 'module+pages';
 }
 
 /** What answers Ruby's calls to the host during one call into Ruby. */
@@ -130,6 +133,10 @@ export function isRubyLoaded(): boolean {
 /** What starting needs, read before compiling: the module's bytes, the shim, the snapshot plan. */
 interface Plan {
   bytes: Uint8Array;
+  /** The module, when it was compiled early (prestart.ts). */
+  module?: WebAssembly.Module;
+  /** The memory it imports with the snapshot's pages in it, when they were read early (prestart.ts). */
+  memory?: WebAssembly.Memory;
   shim: { name: string; path: string; source: string }[];
   preopens: string[];
   snapshot: { dir: string | undefined; key: string; globals: number; saved: SavedSnapshot | undefined } | undefined;
@@ -155,6 +162,9 @@ function plan(readWasm: () => Uint8Array, t0: number, rss: number, useSaved = tr
     // Restored from a snapshot, the instance needs none of the module's data (the snapshot has
     // it): the snapshot keeps the module rewritten for it, so the 30 MB original is not read.
     try {
+      // The module compiled early (prestart.ts) for this same snapshot, or read now.
+      const early = takeEarlyModule(key);
+      if (early) return { bytes: early.bytes, module: early.module, memory: early.memory, shim, preopens, snapshot: { dir, key, globals: saved.globals.length, saved }, t0, rss };
       return { bytes: readSnapshotModule(saved), shim, preopens, snapshot: { dir, key, globals: saved.globals.length, saved }, t0, rss };
     } catch {
       closeSync(saved.fd);
@@ -196,6 +206,7 @@ function snapshotModule(bytes: Uint8Array): Uint8Array {
 function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, Plan] {
   try {
     wasmFlags(p.bytes);
+    if (p.module) return [p.module, p];
     return [new WebAssembly.Module(p.bytes), p];
   } catch (e) {
     if (!p.snapshot?.saved) throw e;
@@ -232,21 +243,19 @@ function compileSync(p: Plan, readWasm: () => Uint8Array): [WebAssembly.Module, 
  *    its first call (with lazy compilation off, all 17,825 would be compiled up front).
  */
 function wasmFlags(bytes: Uint8Array): void {
-  if (process.env.KASPER_RUBY_TIER_UP !== '1' && !process.execArgv.includes('--liftoff-only')) {
-    setFlagsFromString('--no-wasm-tier-up');
-    setFlagsFromString('--no-wasm-dynamic-tiering');
-    // In a one-shot command, JavaScript's optimising tier too (flags are the process's: a master's
-    // compile workers keep it); see the list above. A one-shot command is told by the variable
-    // being unset (a master's compile workers set it, to 0 or 1) rather than by
-    // worker_threads.isMainThread: loading node:worker_threads here, after the command's flags
-    // are set, compiled it and its six modules from source (~1.7 ms of the main thread).
-    if (process.env.KASPER_RUBY_TIER_UP === undefined) setFlagsFromString('--no-maglev');
+  const tierUp = process.env.KASPER_RUBY_TIER_UP === '1' || process.execArgv.includes('--liftoff-only');
+  const hinted = hasCompilationHints(bytes);
+  for (const flag of RUBY_WASM_FLAGS) {
+    if (tierUp && flag.includes('tier')) continue;
+    if (!hinted && flag === '--no-wasm-lazy-compilation') setFlagsFromString('--wasm-lazy-compilation');
+    else if (hinted || !flag.includes('hints')) setFlagsFromString(flag);
   }
-  setFlagsFromString('--wasm-lazy-validation');
-  if (hasCompilationHints(bytes)) {
-    setFlagsFromString('--experimental-wasm-compilation-hints');
-    setFlagsFromString('--no-wasm-lazy-compilation');
-  } else setFlagsFromString('--wasm-lazy-compilation');
+  // In a one-shot command, JavaScript's optimising tier too (flags are the process's: a master's
+  // compile workers keep it); see the list above. A one-shot command is told by the variable
+  // being unset (a master's compile workers set it, to 0 or 1) rather than by
+  // worker_threads.isMainThread: loading node:worker_threads here, after the command's flags
+  // are set, compiled it and its six modules from source (~1.7 ms of the main thread).
+  if (!tierUp && process.env.KASPER_RUBY_TIER_UP === undefined) setFlagsFromString('--no-maglev');
 }
 
 /** The VM, loading it now (synchronously) if needed. */
@@ -274,7 +283,7 @@ export function getRuby(): Promise<RubyVm> {
     const pendingWork = setInterval(() => {}, 2 ** 30);
     try {
       wasmFlags(p.bytes);
-      module = await WebAssembly.compile(p.bytes);
+      module = p.module ?? (await WebAssembly.compile(p.bytes));
     } catch (e) {
       if (!p.snapshot?.saved) throw e;
       closeSync(p.snapshot.saved.fd);
@@ -427,6 +436,8 @@ export class RubyVm {
   private readonly inPlace: string[] = [];
   private readonly whichCache = new Map<string, string | undefined>();
   private readonly instance: WebAssembly.Instance;
+  /** The key of the snapshot this Ruby restored or wrote (prestart.ts's marker holds it). */
+  private readonly snapshotKey: string | undefined;
   /** The memory's size after the last reserve (see reserveHeap). */
   private heapSize = 0;
 
@@ -438,6 +449,11 @@ export class RubyVm {
     const wasi = new WASI({ version: 'preview1', returnOnExit: true, args: [], env, preopens, stdout: 2 });
     const vm = new VM();
     const imports: WebAssembly.Imports = { wasi_snapshot_preview1: wasi.wasiImport };
+    // A snapshot's module imports its memory (snapshot.ts, withImportedMemory): made early with
+    // the pages in it (prestart.ts), or now.
+    const limits = p.snapshot?.saved ? importedMemory(p.bytes) : undefined;
+    const memory = p.memory ?? (limits ? new WebAssembly.Memory(limits) : undefined);
+    if (memory) imports.kasper = { memory };
     vm.addToImports(imports);
     const instance = new WebAssembly.Instance(module, imports);
     // Given an Instance rather than a Module, setInstance finishes before it returns.
@@ -451,7 +467,7 @@ export class RubyVm {
     let snapshot: LoadStats['snapshot'] = 'none';
     let started: number;
     if (snap?.saved) {
-      restoreSnapshot(instance, snap.saved, true);
+      restoreSnapshot(instance, snap.saved, true, p.memory !== undefined);
       started = now();
       snapshot = 'restored';
     } else {
@@ -520,6 +536,7 @@ export class RubyVm {
     this.entry = root.call('boot', wrapJs(vm, root, bridge));
     this.vm = vm;
     this.instance = instance;
+    this.snapshotKey = snap?.dir ? snap.key : undefined;
     this.heapSize = memorySize(instance);
     const done = now();
     this.stats = {
@@ -531,7 +548,9 @@ export class RubyVm {
       rssAfterMiB: process.memoryUsage().rss / 2 ** 20,
       mode,
       snapshot,
+      early: p.module ? (p.memory ? 'module+pages' : 'module') : 'none',
     };
+    if (process.env.KASPER_RUBY_TRACE) process.stderr.write(`ruby: ${JSON.stringify(this.stats)}\n`);
   }
 
   /** The WebAssembly memory's size in bytes (Ruby's heap and the reserve ahead of it). */
@@ -580,6 +599,7 @@ export class RubyVm {
    * is the module file being run, for naming it in errors.
    */
   call(op: string, fields: string, ctx: Context, expect?: string): unknown {
+    noteRubyUsed(this.snapshotKey);
     if (this.inPlace.length > 0) {
       // Ruby nested in a host call made in place cannot unwind: ruby.wasm would abort the
       // process at its first raise. A clear error instead (the host op should have waited).

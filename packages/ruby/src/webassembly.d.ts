@@ -15,6 +15,7 @@ declare namespace WebAssembly {
     readonly exports: Exports;
   }
   class Memory {
+    constructor(descriptor: { initial: number; maximum?: number });
     readonly buffer: ArrayBuffer;
   }
   function compile(bytes: BufferSource): Promise<Module>;

@@ -1,0 +1,163 @@
+// Ruby's module compiled early, for a one-shot command that needed Ruby the last time it ran
+// the same way.
+//
+// The compiler is synchronous and starts Ruby when it first meets a template or a Ruby function,
+// so the compile of Ruby's module (V8 compiles the functions its hints mark, snapshot.ts) would
+// otherwise sit on the main thread in the middle of the compile. A command that knows it will
+// compile (the CLI's `compile`) says so as it starts (startRubyEarly, with its command line).
+// When that same command line, in the same folder, called into Ruby the last time, the module of
+// the snapshot it restored is read (by libuv's threads) and compiled (by V8's background threads)
+// while the command loads the rest of itself; the command waits for it (rubyStarted) just before
+// compiling, and Ruby's start (vm.ts) takes the compiled module if the snapshot it restores is
+// the same. A marker per command line says so: a file named by a hash of the command line and
+// its folder, in the user's private cache, holding the snapshot's key; written the first time
+// the command line calls into Ruby (or when its snapshot changed), removed when it ran and did
+// not. The marker is only a hint: a wrong one costs a background compile, never a wrong catalog.
+//
+// Nothing here loads Ruby's JavaScript (vm.ts and what it needs) or Ruby itself.
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
+import { importedMemory, openSnapshot, readPages, readSnapshotModule } from './snapshot.ts';
+
+/**
+ * V8's flags for Ruby's WebAssembly (vm.ts, wasmFlags, says why each). The `kasper compile`
+ * command sets them when it starts (packages/cli/bin/kasper.js), with its other V8 flags, so that
+ * the code Node caches for its modules is cached under the same flags whether Ruby starts early,
+ * late or not at all (V8 refuses code cached under other flags).
+ */
+export const RUBY_WASM_FLAGS: readonly string[] = ['--wasm-lazy-validation', '--no-wasm-tier-up', '--no-wasm-dynamic-tiering', '--experimental-wasm-compilation-hints', '--no-wasm-lazy-compilation'];
+
+/** Command lines remembered (one small file each); past this many, the oldest go. */
+const MARKERS_KEPT = 64;
+
+let marker: string | undefined;
+/** The snapshot key the marker held when the command started (undefined: no marker). */
+let markedKey: string | undefined;
+let used = false;
+/**
+ * The early start: its snapshot's key, the module's bytes, the module once compiled and the memory
+ * once the snapshot's pages are in it; `done` settles when both have finished, or failed.
+ */
+interface Early {
+  key: string;
+  bytes: Uint8Array;
+  done: Promise<void>;
+  module?: WebAssembly.Module;
+  memory?: WebAssembly.Memory;
+}
+let early: Early | undefined;
+
+/**
+ * Compiles Ruby's module now, off the main thread, if this command line (`line`, run in the
+ * current folder) called into Ruby the last time it ran; remembers the command line either way,
+ * so that its first call into Ruby is noted. Never throws: without a cache folder or a sound
+ * snapshot, nothing happens.
+ */
+export async function startRubyEarly(line: readonly string[]): Promise<void> {
+  if (marker !== undefined || process.env.KASPER_RUBY_EARLY === '0') return;
+  const dir = privateCacheDir();
+  if (!dir) return;
+  const name = createHash('sha256').update(JSON.stringify([process.cwd(), ...line])).digest('hex').slice(0, 32);
+  marker = join(dir, 'ruby-early', name);
+  try {
+    markedKey = readFileSync(marker, 'utf8');
+  } catch {
+    return;
+  }
+  // A command line that stopped calling into Ruby stops compiling it early.
+  process.once('exit', () => {
+    if (!used) removeMarker();
+  });
+  const saved = /^[0-9a-f]{64}$/.test(markedKey) ? openSnapshot(dir, markedKey) : undefined;
+  if (!saved) return;
+  const key = markedKey;
+  // Read now, on the main thread (~3 ms): a read on libuv's threads would end in a callback that
+  // waits for the command to yield, which it does only when it has loaded itself.
+  let bytes: Uint8Array;
+  try {
+    bytes = readSnapshotModule(saved);
+  } catch {
+    closeSync(saved.fd);
+    return; // a short file: started from a sound snapshot, or again, when needed
+  }
+  // The flags the compile command set as it started (bin/kasper.js), in case it did not.
+  for (const flag of RUBY_WASM_FLAGS) setFlagsFromString(flag);
+  const e: Early = { key, bytes, done: Promise.resolve() };
+  const compiled = WebAssembly.compile(bytes).then((module) => {
+    e.module = module;
+  }, () => {
+    if (early === e) early = undefined; // compiled again when needed, where its error is reported
+  });
+  // The memory the module imports (snapshot.ts, withImportedMemory), made now, and the snapshot's
+  // pages read into it by libuv's threads while V8 compiles (made now too, the full collection
+  // V8 makes for a new memory's size finds the heap still small). Used only if every page is in.
+  const limits = importedMemory(bytes);
+  const memory = limits && limits.initial * 65536 >= saved.size ? new WebAssembly.Memory(limits) : undefined;
+  const pagesIn = (memory ? readPages(saved, memory) : Promise.reject(new RangeError('no memory'))).then(() => {
+    e.memory = memory;
+  }, () => undefined).finally(() => {
+    try {
+      closeSync(saved.fd);
+    } catch {
+      // closed already
+    }
+  });
+  e.done = Promise.all([compiled, pagesIn]).then(() => undefined, () => undefined);
+  early = e;
+  // V8 does not count its background compile as the event loop's work: a handle keeps the
+  // process until it settles.
+  const pendingWork = setInterval(() => {}, 2 ** 30);
+  void e.done.then(() => clearInterval(pendingWork));
+  // V8 decodes the module on a background thread, then needs the main thread once, briefly, to
+  // start compiling its functions on background threads; the command yields to it only when it
+  // waits for something, which is after it has loaded itself. So Ruby's JavaScript (needed in a
+  // moment anyway) is loaded while V8 decodes, and the command then yields once.
+  await import('./vm.ts');
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Settles once an early compile (if any) has finished; the command then compiles. */
+export async function rubyStarted(): Promise<void> {
+  if (!early) return;
+  await early.done;
+}
+
+/**
+ * The module compiled early for the snapshot with this key, its bytes, and the memory with the
+ * snapshot's pages in it if they all are, once (vm.ts takes them when it restores that
+ * snapshot); undefined when there is none or it is not compiled yet.
+ */
+export function takeEarlyModule(key: string): { bytes: Uint8Array; module: WebAssembly.Module; memory?: WebAssembly.Memory } | undefined {
+  const e = early;
+  if (!e?.module || e.key !== key) return undefined;
+  early = undefined;
+  return { bytes: e.bytes, module: e.module, memory: e.memory };
+}
+
+/**
+ * Called by the VM on each call into Ruby, with the key of the snapshot it restored or wrote:
+ * the first call marks the command line (unless its marker already holds that key).
+ */
+export function noteRubyUsed(snapshotKey: string | undefined): void {
+  if (used) return;
+  used = true;
+  if (marker === undefined || !snapshotKey || markedKey === snapshotKey) return;
+  try {
+    mkdirSync(join(marker, '..'), { recursive: true, mode: 0o700 });
+    writeFileAtomic(marker, snapshotKey, 0o600, undefined, { flush: false });
+    pruneOldest(join(marker, '..'), MARKERS_KEPT);
+  } catch {
+    // not remembered: the next run compiles Ruby when it needs it
+  }
+}
+
+function removeMarker(): void {
+  try {
+    if (marker && markedKey !== undefined) unlinkSync(marker);
+  } catch {
+    // already gone
+  }
+}

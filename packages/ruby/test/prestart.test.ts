@@ -1,0 +1,83 @@
+// Ruby's module compiled early (prestart.ts) for a command line that called into Ruby the last
+// time it ran: real processes, a cache folder of their own, Ruby restored from its snapshot.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { exportGlobals, importedMemory, withImportedMemory, withInitialMemory } from '../src/snapshot.ts';
+
+const index = join(import.meta.dirname, '../src/index.ts');
+const prestart = join(import.meta.dirname, '../src/prestart.ts');
+
+test('a command line that called into Ruby has its module compiled and its pages read early the next time; one that stopped does not', () => {
+  const cache = mkdtempSync(join(tmpdir(), 'kasper-prestart-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'kasper-prestart-cwd-'));
+  try {
+    const script = `
+      const p = await import(${JSON.stringify(prestart)});
+      const m = await import(${JSON.stringify(index)});
+      await p.startRubyEarly(['compile', 'site', process.env.LINE]);
+      await p.rubyStarted();
+      if (process.env.USE === '1') {
+        const vm = m.loadRubySync();
+        console.log(JSON.stringify({ early: vm.stats.early, snapshot: vm.stats.snapshot, out: vm.eval('(1..100).sum.to_s + " " + ENV["LINE"] + " " + [1, 2].map { |x| x * 3 }.inspect') }));
+      } else console.log(JSON.stringify({ loaded: m.isRubyLoaded() }));`;
+    const run = (line: string, use: boolean, env: Record<string, string> = {}) =>
+      JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_RUBY_SNAPSHOT: '1', KASPER_RUBY_EARLY: '', LINE: line, USE: use ? '1' : '0', ...env } }));
+    const markers = () => readdirSync(join(cache, 'kasper', 'ruby-early')).filter((f) => !f.startsWith('.'));
+    const expected = (line: string) => `5050 ${line} [3, 6]`;
+
+    const first = run('a', true);
+    assert.deepEqual(first, { early: 'none', snapshot: 'written', out: expected('a') });
+    // The marker: one private file holding the snapshot's key.
+    const [marker] = markers();
+    const path = join(cache, 'kasper', 'ruby-early', marker);
+    assert.match(readFileSync(path, 'utf8'), /^[0-9a-f]{64}$/);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    // The same command line again: compiled and read before Ruby was needed, same answers.
+    assert.deepEqual(run('a', true), { early: 'module+pages', snapshot: 'restored', out: expected('a') });
+    assert.deepEqual(run('a', true), { early: 'module+pages', snapshot: 'restored', out: expected('a') });
+    // Another command line is another marker; it starts Ruby when it needs it.
+    assert.deepEqual(run('b', true), { early: 'none', snapshot: 'restored', out: expected('b') });
+    assert.equal(markers().length, 2);
+    // Not turned on: nothing early.
+    assert.deepEqual(run('a', true, { KASPER_RUBY_EARLY: '0' }), { early: 'none', snapshot: 'restored', out: expected('a') });
+    // A run of `a` that never calls into Ruby: Ruby is not loaded (its module was compiled
+    // early, in vain), and the marker goes, so the run after does not compile it early.
+    assert.deepEqual(run('a', false), { loaded: false });
+    assert.equal(markers().length, 1);
+    assert.deepEqual(run('a', true), { early: 'none', snapshot: 'restored', out: expected('a') });
+    assert.deepEqual(run('a', true), { early: 'module+pages', snapshot: 'restored', out: expected('a') });
+    // A damaged marker or a snapshot gone: nothing early, the answers the same, the marker mended.
+    writeFileSync(path, 'not a key');
+    assert.deepEqual(run('a', true), { early: 'none', snapshot: 'restored', out: expected('a') });
+    assert.match(readFileSync(path, 'utf8'), /^[0-9a-f]{64}$/);
+    for (const f of readdirSync(join(cache, 'kasper')).filter((n) => n.endsWith('.snapshot'))) rmSync(join(cache, 'kasper', f));
+    assert.deepEqual(run('a', true), { early: 'none', snapshot: 'written', out: expected('a') });
+    assert.deepEqual(run('a', true), { early: 'module+pages', snapshot: 'restored', out: expected('a') });
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test("a restored module imports its memory with the limits of the memory it had, which keeps its index and export", () => {
+  const require = createRequire(import.meta.url);
+  const wasm = withInitialMemory(exportGlobals(readFileSync(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm'))).bytes, 1000);
+  assert.equal(importedMemory(wasm), undefined);
+  const imported = withImportedMemory(wasm);
+  assert.ok(WebAssembly.validate(imported));
+  const limits = importedMemory(imported);
+  assert.equal(limits?.initial, 1000);
+  const before = new WebAssembly.Module(wasm);
+  const after = new WebAssembly.Module(imported);
+  assert.deepEqual(WebAssembly.Module.exports(after), WebAssembly.Module.exports(before));
+  assert.deepEqual(WebAssembly.Module.imports(after), [...WebAssembly.Module.imports(before), { module: 'kasper', name: 'memory', kind: 'memory' }]);
+  // Once only; a module without a memory of its own is left as it is.
+  assert.equal(withImportedMemory(imported), imported);
+  const empty = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+  assert.equal(withImportedMemory(empty), empty);
+});
