@@ -363,7 +363,9 @@ async function bundleCommand() {
         if (!target.startsWith(vendorDir + sep)) return undefined;
         return { path: relative(bundleDir, target).split(sep).join('/'), external: true };
       });
-      build.onLoad({ filter: /.*/, namespace: 'kasper-classic' }, () => ({ contents: classic.facade, loader: 'js', resolveDir: bundleDir }));
+      // (Resolved from dist, which exists: the bundle's folder does not yet in a first build, and
+      // esbuild then resolves no import of the facade, absolute paths included.)
+      build.onLoad({ filter: /.*/, namespace: 'kasper-classic' }, () => ({ contents: classic.facade, loader: 'js', resolveDir: dirname(bundleDir) }));
       build.onLoad({ filter: /\.js$/ }, (a) => (transformed.has(a.path) ? { contents: transformed.get(a.path), loader: 'js' } : undefined));
     },
   };
