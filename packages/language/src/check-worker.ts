@@ -14,9 +14,11 @@ Atomics.add(boot, 0, 1);
 Atomics.wait(boot, 1, 0, 500);
 // The calling thread's compile cache, before the parser's modules load (a worker does not inherit
 // it), and its V8 flags, which are this thread's now, said as bin/kasper.js says them (the bundled
-// command keys its code caches on them: packages/cli/src/script-cache.ts).
+// command keys its code caches on them: packages/cli/src/script-cache.ts); and a worker is started
+// for many files only, a long run for that code cache.
 if (data.compileCache) enableCompileCache?.(data.compileCache);
 (globalThis as Record<symbol, unknown>)[Symbol.for('kasper.v8Flags')] = data.flags;
+(globalThis as Record<symbol, unknown>)[Symbol.for('kasper.longRun')] = true;
 // (A literal import, which the build bundles with this file: see packages/cli/scripts/build.mjs.)
 const { checkFile } = await import('./check-files.ts');
 
