@@ -17,9 +17,12 @@
 //   or checked it, and its data is larger (a cache made by a one-line file's check holds only the
 //   functions that file needed; a long compile that parsed little, fewer than a folder's check);
 // - but when the command changed its V8 flags after the script was compiled (`kasper apply`
-//   loads its modules first: bin/kasper.js), data made at the end would be refused by the next
+//   loads its modules first: bin/kasper.js), or other code did (the embedded Ruby sets
+//   `--no-maglev` and its WebAssembly flags when it starts: V8's cachedDataVersionTag() tells),
+//   data made at the end would be refused by the next run, which would write it again, run after
 //   run: then the data made right after compiling (what Node's compile cache of a module holds)
-//   is written, when there was no usable cache.
+//   is written, when there was no usable cache, with no time, so that a run whose flags stay as
+//   they were replaces it with what it compiled.
 // A command that knows it will parse much (`parser validate` of many files or a large one) says so
 // (LONG_RUN, set before the script is loaded) and has a cache of its own ("-long"): the larger
 // cache such runs make takes 1 ms more to load, which a check of one small file would pay for nothing.
@@ -99,6 +102,11 @@ export function runClassicScript(file: URL, name: string, hash: string, imports:
   }));
   const usable = cachedData !== undefined && !script.cachedDataRejected;
   const flags = flagSet();
+  // V8's tag for code cached now (its version and flags): a flag set by other code later in the
+  // run (the embedded Ruby's `--no-maglev` and WebAssembly flags as it starts) is not in flagSet,
+  // but data made under it would be refused by every next run, and written again by each.
+  const { cachedDataVersionTag } = process.getBuiltinModule('node:v8');
+  const tag = lazily(() => cachedDataVersionTag());
   // (before it runs, in case the flags change: see above)
   const compiled = cacheFile && !usable ? lazily(() => script.createCachedData()) : undefined;
   // (the thread's CPU time, not the clock's: a loaded machine does not make a run look longer)
@@ -116,9 +124,12 @@ export function runClassicScript(file: URL, name: string, hash: string, imports:
     saves.push(() => {
       const worked = Math.round(cpu() - started);
       let data: Buffer;
-      if (flagSet() !== flags) {
+      let recorded = Math.max(worked, checkedIn);
+      if (flagSet() !== flags || lazily(() => cachedDataVersionTag()) !== tag) {
         if (usable || !compiled) return;
         data = compiled;
+        // (no time: a run whose flags stay as they were may replace it with what it compiled)
+        recorded = 0;
       } else {
         if (usable && worked < 4 * Math.max(checkedIn, 25)) return;
         data = lazily(() => script.createCachedData());
@@ -128,7 +139,7 @@ export function runClassicScript(file: URL, name: string, hash: string, imports:
       try {
         const header = Buffer.alloc(HEADER);
         header.writeUInt32LE(MAGIC, 0);
-        header.writeUInt32LE(Math.min(Math.max(worked, checkedIn), 0xffffffff), 4);
+        header.writeUInt32LE(Math.min(recorded, 0xffffffff), 4);
         header.writeUInt32LE(data.length, 8);
         mkdirSync(folder!, { recursive: true, mode: 0o700 });
         pruneOldest(folder!, KEPT);

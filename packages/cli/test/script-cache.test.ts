@@ -80,6 +80,31 @@ test('the language package runs from its classic script, its code cache written 
   assert.match(compile.stderr, /bad-site\.pp:2:\d+: error: .*\[KSP-PARSE-001\]/);
 });
 
+test('a compile whose V8 flags change as it runs (the embedded Ruby starting) writes a code cache the next runs take', (t) => {
+  if (!existsSync(bundle)) {
+    t.skip('the command is not bundled here (no esbuild at install)');
+    return;
+  }
+  // Ruby sets --no-maglev (and its WebAssembly flags) when it starts, after the language script
+  // was compiled: data made at the end of such a run would be refused by the next, which would
+  // write it again, run after run. What was made right after compiling is kept instead.
+  const cache = join(dir, 'cache-ruby');
+  writeFileSync(join(dir, 'erb-site.pp'), "notice(inline_template('<%= 1 + 1 %>'))\n");
+  const run = () => kasper(cache, ['compile', '--node', 'n.example', 'erb-site.pp']);
+  const first = run();
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stderr, /notice: 2/);
+  const [made] = caches(cache).filter((n) => n.startsWith('language-'));
+  assert.ok(made, 'a cache was written');
+  const stamp = statSync(cacheFile(cache, made)).mtimeMs;
+  for (let i = 0; i < 2; i++) {
+    const again = run();
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /notice: 2/);
+    assert.equal(statSync(cacheFile(cache, made)).mtimeMs, stamp, `run ${i + 2}: the cache was taken, not written again`);
+  }
+});
+
 test('no code cache in a cache folder other users could write to', (t) => {
   if (!existsSync(bundle)) {
     t.skip('the command is not bundled here (no esbuild at install)');
