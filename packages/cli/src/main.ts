@@ -75,6 +75,16 @@ export function buildProgram(out: Output, rerun?: string[], only?: string): Comm
  */
 export async function prestart(argv: string[]): Promise<void> {
   if (argv[0] !== 'compile') return;
+  // Not even loaded (~1 ms) until some command line has needed Ruby: its markers' folder (in the
+  // user's cache folder, as @kasper/files's privateCacheDir finds it) exists then. Until then the
+  // command line is left where Ruby's first call finds it, to mark it (COMMAND_LINE there).
+  const { existsSync } = process.getBuiltinModule('node:fs');
+  const { join } = process.getBuiltinModule('node:path');
+  const base = process.env.XDG_CACHE_HOME || join(process.getBuiltinModule('node:os').homedir(), '.cache');
+  if (!existsSync(join(base, 'kasper', 'ruby-early'))) {
+    (globalThis as Record<symbol, unknown>)[Symbol.for('kasper.rubyCommandLine')] = argv;
+    return;
+  }
   const { startRubyEarly } = await import('@kasper/ruby/prestart');
   await startRubyEarly(argv);
 }

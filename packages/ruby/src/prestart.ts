@@ -16,11 +16,10 @@
 //
 // Nothing here loads Ruby's JavaScript (vm.ts and what it needs) or Ruby itself.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
-import { importedMemory, openSnapshot, readPages, readSnapshotModule } from './snapshot.ts';
 
 /**
  * V8's flags for Ruby's WebAssembly (vm.ts, wasmFlags, says why each). The `kasper compile`
@@ -60,9 +59,10 @@ export async function startRubyEarly(line: readonly string[]): Promise<void> {
   if (marker !== undefined || process.env.KASPER_RUBY_EARLY === '0') return;
   const dir = privateCacheDir();
   if (!dir) return;
-  const name = createHash('sha256').update(JSON.stringify([process.cwd(), ...line])).digest('hex').slice(0, 32);
-  marker = join(dir, 'ruby-early', name);
+  marker = markerOf(dir, line);
   try {
+    // (Asked first: a missing file read throws, and an exception costs more than the question.)
+    if (!statSync(marker, { throwIfNoEntry: false })) return;
     markedKey = readFileSync(marker, 'utf8');
   } catch {
     return;
@@ -71,6 +71,8 @@ export async function startRubyEarly(line: readonly string[]): Promise<void> {
   process.once('exit', () => {
     if (!used) removeMarker();
   });
+  // The snapshot's reader, loaded only now: a command line without a marker loads nothing more.
+  const { importedMemory, openSnapshot, readPages, readSnapshotModule } = await import('./snapshot.ts');
   const saved = /^[0-9a-f]{64}$/.test(markedKey) ? openSnapshot(dir, markedKey) : undefined;
   if (!saved) return;
   const key = markedKey;
@@ -144,6 +146,13 @@ export function takeEarlyModule(key: string): { bytes: Uint8Array; module: WebAs
 export function noteRubyUsed(snapshotKey: string | undefined): void {
   if (used) return;
   used = true;
+  if (marker === undefined) {
+    // A command that did not start early (none of its command lines had needed Ruby yet, so it
+    // did not load this module then) but said which command line it runs.
+    const line = (globalThis as Record<symbol, unknown>)[COMMAND_LINE];
+    const dir = Array.isArray(line) && process.env.KASPER_RUBY_EARLY !== '0' ? privateCacheDir() : undefined;
+    if (dir) marker = markerOf(dir, line as string[]);
+  }
   if (marker === undefined || !snapshotKey || markedKey === snapshotKey) return;
   try {
     mkdirSync(join(marker, '..'), { recursive: true, mode: 0o700 });
@@ -152,6 +161,17 @@ export function noteRubyUsed(snapshotKey: string | undefined): void {
   } catch {
     // not remembered: the next run compiles Ruby when it needs it
   }
+}
+
+/**
+ * Where a command that may compile puts its command line (an array of strings) when it does not
+ * call startRubyEarly: its first call into Ruby then marks it all the same.
+ */
+export const COMMAND_LINE = Symbol.for('kasper.rubyCommandLine');
+
+/** The marker of a command line run in the current folder: named by a hash of both. */
+function markerOf(dir: string, line: readonly string[]): string {
+  return join(dir, 'ruby-early', createHash('sha256').update(JSON.stringify([process.cwd(), ...line])).digest('hex').slice(0, 32));
 }
 
 function removeMarker(): void {
