@@ -16,7 +16,7 @@
 //
 // Nothing here loads Ruby's JavaScript (vm.ts and what it needs) or Ruby itself.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
@@ -109,6 +109,7 @@ export async function startRubyEarly(line: readonly string[]): Promise<void> {
   });
   e.done = Promise.all([compiled, pagesIn]).then(() => undefined, () => undefined);
   early = e;
+  backgroundBelowMain();
   // V8 does not count its background compile as the event loop's work: a handle keeps the
   // process until it settles.
   const pendingWork = setInterval(() => {}, 2 ** 30);
@@ -120,6 +121,29 @@ export async function startRubyEarly(line: readonly string[]): Promise<void> {
   await import('./vm.ts');
   await new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * The process's other threads (V8's, which compile the module and help its collector, and libuv's,
+ * which read the pages) given a lower priority than the main thread: on a machine with two
+ * cores, the early compile's threads took turns with the main thread, which then waited 10–30 ms
+ * of its run for a core (its run-queue time in /proc, `schedstat`). Lowered only (an unprivileged
+ * process could not raise them again); they do the same work, only after the main thread when
+ * both want a core. Linux only (threads listed in /proc); elsewhere nothing changes.
+ */
+function backgroundBelowMain(): void {
+  try {
+    const { getPriority, setPriority } = process.getBuiltinModule('node:os');
+    for (const task of readdirSync('/proc/self/task')) {
+      const tid = Number(task);
+      if (tid !== process.pid) setPriority(tid, Math.max(BACKGROUND_NICE, getPriority(tid)));
+    }
+  } catch {
+    // no /proc, or not allowed: left as they are
+  }
+}
+
+/** The niceness of the background threads during and after an early start (see backgroundBelowMain). */
+const BACKGROUND_NICE = 10;
 
 /** Settles once an early compile (if any) has finished; the command then compiles. */
 export async function rubyStarted(): Promise<void> {
