@@ -300,8 +300,41 @@ export function withImportedMemory(bytes: Uint8Array): Uint8Array {
 
 /** The limits of a module's imported kasper.memory (withImportedMemory), in pages; undefined if it has none. */
 export function importedMemory(bytes: Uint8Array): { initial: number; maximum?: number } | undefined {
-  const imports = sectionsOf(bytes).find((s) => s.id === 2);
-  if (!imports) return undefined;
+  const memory = importEntries(bytes, sectionsOf(bytes)).entries.find((e) => e.kind === 2 && e.module === MEMORY_IMPORT[0] && e.field === MEMORY_IMPORT[1]);
+  const limits = memory?.limits;
+  if (!limits || limits.flags > 1) return undefined;
+  return limits.maximum === undefined ? { initial: limits.initial } : { initial: limits.initial, maximum: limits.maximum };
+}
+
+function sectionsOf(bytes: Uint8Array): { id: number; start: number; body: number; end: number }[] {
+  const sections: { id: number; start: number; body: number; end: number }[] = [];
+  let pos = 8;
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, body] = leb(bytes, pos + 1);
+    sections.push({ id, start: pos, body, end: body + size });
+    pos = body + size;
+  }
+  return sections;
+}
+
+interface ImportEntry {
+  module: string;
+  field: string;
+  /** 0 function, 1 table, 2 memory, 3 global. */
+  kind: number;
+  /** A table's or memory's limits (flags: bit 0 a maximum is given). */
+  limits?: { flags: number; initial: number; maximum?: number };
+}
+
+/**
+ * A module's imports, in order; `complete` is false when an import of a kind this reader does
+ * not know stopped it (the entries before it are given).
+ */
+function importEntries(bytes: Uint8Array, sections: { id: number; body: number }[]): { entries: ImportEntry[]; complete: boolean } {
+  const entries: ImportEntry[] = [];
+  const imports = sections.find((s) => s.id === 2);
+  if (!imports) return { entries, complete: true };
   let [n, p] = leb(bytes, imports.body);
   const text = () => {
     let len: number;
@@ -323,28 +356,12 @@ export function importedMemory(bytes: Uint8Array): { initial: number; maximum?: 
     const field = text();
     const kind = bytes[p++];
     if (kind === 0) [, p] = leb(bytes, p);
-    else if (kind === 1) {
-      p++;
-      limits();
-    } else if (kind === 2) {
-      const l = limits();
-      if (module === MEMORY_IMPORT[0] && field === MEMORY_IMPORT[1] && l.flags <= 1) return l.maximum === undefined ? { initial: l.initial } : { initial: l.initial, maximum: l.maximum };
-    } else if (kind === 3) p += 2;
-    else return undefined;
+    else if (kind === 1) p++; // the table's element type, then its limits
+    else if (kind === 3) p += 2;
+    else if (kind !== 2) return { entries, complete: false };
+    entries.push(kind === 1 || kind === 2 ? { module, field, kind, limits: limits() } : { module, field, kind });
   }
-  return undefined;
-}
-
-function sectionsOf(bytes: Uint8Array): { id: number; start: number; body: number; end: number }[] {
-  const sections: { id: number; start: number; body: number; end: number }[] = [];
-  let pos = 8;
-  while (pos < bytes.length) {
-    const id = bytes[pos];
-    const [size, body] = leb(bytes, pos + 1);
-    sections.push({ id, start: pos, body, end: body + size });
-    pos = body + size;
-  }
-  return sections;
+  return { entries, complete: true };
 }
 
 /**
@@ -352,36 +369,9 @@ function sectionsOf(bytes: Uint8Array): { id: number; start: number; body: numbe
  * null when an import is of a kind this reader does not know.
  */
 function importCounts(bytes: Uint8Array, sections: { id: number; body: number }[]): { functions: number; globals: number } | null {
-  const counts = { functions: 0, globals: 0 };
-  const imports = sections.find((s) => s.id === 2);
-  if (!imports) return counts;
-  let [n, p] = leb(bytes, imports.body);
-  const limits = () => {
-    let flags: number;
-    [flags, p] = leb(bytes, p);
-    [, p] = leb(bytes, p);
-    if (flags & 1) [, p] = leb(bytes, p);
-  };
-  for (; n > 0; n--) {
-    let len: number;
-    [len, p] = leb(bytes, p); // module name
-    p += len;
-    [len, p] = leb(bytes, p); // field name
-    p += len;
-    const kind = bytes[p++];
-    if (kind === 0) {
-      [, p] = leb(bytes, p);
-      counts.functions++;
-    } else if (kind === 1) {
-      p++;
-      limits();
-    } else if (kind === 2) limits();
-    else if (kind === 3) {
-      p += 2;
-      counts.globals++;
-    } else return null;
-  }
-  return counts;
+  const { entries, complete } = importEntries(bytes, sections);
+  if (!complete) return null;
+  return { functions: entries.filter((e) => e.kind === 0).length, globals: entries.filter((e) => e.kind === 3).length };
 }
 
 /** Whether two modules declare the same functions with the same types (their function sections are equal). */
