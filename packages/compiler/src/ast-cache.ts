@@ -25,7 +25,8 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineMap, parserSourceFiles, parseSource, type ParseResult } from '@kasper/language';
-import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
+import { pruneOldest, writeFileAtomic } from '@kasper/files';
+import { cacheFolder } from './cache-folder.ts';
 
 const MAGIC = Buffer.from('KASPERAST1\n');
 /** The magic, three counts, the key's digest (an entry under another entry's name is refused) and the rest's. */
@@ -33,24 +34,13 @@ const KEY_AT = MAGIC.length + 12;
 const SUM_AT = KEY_AT + 32;
 const HEAD = SUM_AT + 32;
 
-let folder: string | null | undefined;
-let configured: string | undefined;
 let identity: string | undefined;
+
+const folder = cacheFolder('ast', 'KASPER_AST_CACHE', () => parserIdentity() !== '');
 
 /** Where entries go (default $XDG_CACHE_HOME/kasper); `false` turns the cache off. */
 export function configureAstCache(dir: string | false | undefined): void {
-  configured = dir === false ? '' : dir;
-  folder = undefined;
-}
-
-/** The private cache folder (owned by this user, not writable by others), or null. */
-function cacheFolder(): string | null {
-  if (folder !== undefined) return folder;
-  folder = null;
-  if (configured === '' || process.env.KASPER_AST_CACHE === '0') return folder;
-  const base = privateCacheDir(configured);
-  if (base !== undefined && parserIdentity() !== '') folder = join(base, 'ast');
-  return folder;
+  folder.configure(dir);
 }
 
 /**
@@ -310,7 +300,7 @@ function store(dir: string, kind: string, text: string, path: string, r: ParseRe
  * (and stored if it parsed without an error). The result is the parser's, whichever way it came.
  */
 export function parseSourceCached(text: string, path: string): ParseResult {
-  const dir = cacheFolder();
+  const dir = folder.get();
   if (!dir) return parseSource(text, path);
   const kind = path.endsWith('.epp') ? 'epp' : 'manifest';
   const hit = cached(dir, kind, text, path);

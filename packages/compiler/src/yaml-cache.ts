@@ -11,30 +11,20 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { privateCacheDir, pruneOldest, writeFileAtomic } from '@kasper/files';
+import { pruneOldest, writeFileAtomic } from '@kasper/files';
+import { cacheFolder } from './cache-folder.ts';
 
 const FORMAT = 'kasper-yaml-cache-1';
 const require = createRequire(import.meta.url);
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-let folder: string | null | undefined;
 let library: string | undefined;
-let configured: string | undefined;
+
+const folder = cacheFolder('yaml', 'KASPER_YAML_CACHE');
 
 /** Where entries go (default $XDG_CACHE_HOME/kasper); `false` turns the cache off. */
 export function configureYamlCache(dir: string | false | undefined): void {
-  configured = dir === false ? '' : dir;
-  folder = undefined;
-}
-
-/** The private cache folder (owned by this user, not writable by others), or null. */
-function cacheFolder(): string | null {
-  if (folder !== undefined) return folder;
-  folder = null;
-  if (configured === '' || process.env.KASPER_YAML_CACHE === '0') return folder;
-  const base = privateCacheDir(configured);
-  if (base !== undefined) folder = join(base, 'yaml');
-  return folder;
+  folder.configure(dir);
 }
 
 /** The YAML library's identity: its main file's path, size and time (a new version parses anew). */
@@ -87,7 +77,7 @@ function decode(text: string): unknown {
 
 /** The stored result of parsing `text` as `variant`, if there is a sound entry. */
 export function cachedYaml(variant: string, text: string): { value: unknown } | undefined {
-  const dir = cacheFolder();
+  const dir = folder.get();
   if (!dir) return undefined;
   try {
     const raw = readFileSync(entryFile(dir, variant, text), 'utf8');
@@ -111,7 +101,7 @@ function prune(dir: string): void {
 
 /** Stores a parse result (silently nothing when it cannot be stored). */
 export function storeYaml(variant: string, text: string, value: unknown): void {
-  const dir = cacheFolder();
+  const dir = folder.get();
   if (!dir) return;
   try {
     const body = encode(value);
