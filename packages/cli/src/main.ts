@@ -61,14 +61,6 @@ export function buildProgram(out: Output, rerun?: string[], only?: string): Comm
 }
 
 /**
- * Loads the modules a command's run imports, before it runs: the kasper script calls this before
- * it sets the command's V8 flags, so that the Node modules they use (crypto, child_process, vm,
- * perf_hooks) come from Node's code cache, which V8 refuses under changed flags (each is then
- * compiled from its source), and Kasper's bundled chunks are compiled under the same flags every
- * run. Measured on a no-change `kasper apply` of 1,000 files: about 7 ms less CPU on the main
- * thread. The commands' own code still runs under their flags.
- */
-/**
  * What a command starts once the V8 flags are set, before its own modules load: `compile` may
  * start the embedded Ruby now, off the main thread, if this command line needed it last time
  * (@kasper/ruby/prestart).
@@ -89,6 +81,14 @@ export async function prestart(argv: string[]): Promise<void> {
   await startRubyEarly(argv);
 }
 
+/**
+ * Loads the modules a command's run imports, before it runs: the kasper script calls this before
+ * it sets the command's V8 flags, so that the Node modules they use (crypto, child_process, vm,
+ * perf_hooks) come from Node's code cache, which V8 refuses under changed flags (each is then
+ * compiled from its source), and Kasper's bundled chunks are compiled under the same flags every
+ * run. Measured on a no-change `kasper apply` of 1,000 files: about 7 ms less CPU on the main
+ * thread. The commands' own code still runs under their flags.
+ */
 export async function preload(argv: string[]): Promise<void> {
   // A compile, lookup or diff hashes its cache entries and the code (SHA-256): node:crypto and its
   // 20 internal modules cost ~2.5 ms to load from Node's code cache, 5–9 ms compiled from source.
