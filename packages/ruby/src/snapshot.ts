@@ -14,7 +14,7 @@ import { join } from 'node:path';
 
 const PAGE = 65536;
 const ZERO_PAGE = Buffer.alloc(PAGE);
-const MAGIC = 'kasper-ruby-snapshot-7';
+const MAGIC = 'kasper-ruby-snapshot-8';
 
 function leb(buf: Uint8Array, pos: number): [number, number] {
   let r = 0;
@@ -276,12 +276,20 @@ export function withInitialMemory(bytes: Uint8Array, pages: number): Uint8Array 
 
 /** The import a restored module takes its memory from (withImportedMemory). */
 const MEMORY_IMPORT = ['kasper', 'memory'] as const;
+/** WebAssembly's largest 32-bit memory, in 64 KiB pages. */
+const MAX_PAGES = 65536;
 
 /**
- * The module with its memory imported (as kasper.memory, with the same limits) instead of its
- * own: a process can then make the memory, and read the snapshot's pages into it, before the
+ * The module with its memory imported (as kasper.memory, with the same initial size) instead of
+ * its own: a process can then make the memory, and read the snapshot's pages into it, before the
  * module is compiled (prestart.ts). The memory keeps index 0 and its export, so nothing else
  * changes. Unchanged when the module has no memory of its own, or not exactly one.
+ *
+ * The import is a shared memory (maximum: the module's own, else WebAssembly's 4 GiB), which
+ * nothing but this instance ever uses: V8 counts an unshared memory's size as external memory of
+ * the isolate, and making Ruby's (~100 MiB with the heap's reserve) or growing it started a full
+ * collection of the JavaScript heap at once; a shared one is not counted per isolate. Loads and
+ * stores are the same WebAssembly instructions either way.
  */
 export function withImportedMemory(bytes: Uint8Array): Uint8Array {
   const sections = sectionsOf(bytes);
@@ -289,21 +297,26 @@ export function withImportedMemory(bytes: Uint8Array): Uint8Array {
   const imports = sections.find((s) => s.id === 2);
   if (!memory || !imports || memory.start < imports.end) return bytes;
   const [count, p] = leb(bytes, memory.body);
-  const [flags] = leb(bytes, p);
+  let [flags, q] = leb(bytes, p);
   if (count !== 1 || (flags !== 0 && flags !== 1)) return bytes; // shared or 64-bit memories are not Ruby's
+  let initial: number;
+  let maximum = MAX_PAGES;
+  [initial, q] = leb(bytes, q);
+  if (flags === 1) [maximum] = leb(bytes, q);
   const [n, entries] = leb(bytes, imports.body);
   const name = (text: string) => [...encLeb(text.length), ...Buffer.from(text)];
-  const entry = Buffer.from([...name(MEMORY_IMPORT[0]), ...name(MEMORY_IMPORT[1]), 2, ...bytes.subarray(p, memory.end)]);
+  // flags 3: a maximum is given, shared
+  const entry = Buffer.from([...name(MEMORY_IMPORT[0]), ...name(MEMORY_IMPORT[1]), 2, 3, ...encLeb(initial), ...encLeb(maximum)]);
   const body = Buffer.concat([Buffer.from(encLeb(n + 1)), bytes.subarray(entries, imports.end), entry]);
   return Buffer.concat([bytes.subarray(0, imports.start), Buffer.from([2, ...encLeb(body.length)]), body, bytes.subarray(imports.end, memory.start), bytes.subarray(memory.end)]);
 }
 
 /** The limits of a module's imported kasper.memory (withImportedMemory), in pages; undefined if it has none. */
-export function importedMemory(bytes: Uint8Array): { initial: number; maximum?: number } | undefined {
+export function importedMemory(bytes: Uint8Array): { initial: number; maximum: number; shared: true } | undefined {
   const memory = importEntries(bytes, sectionsOf(bytes)).entries.find((e) => e.kind === 2 && e.module === MEMORY_IMPORT[0] && e.field === MEMORY_IMPORT[1]);
   const limits = memory?.limits;
-  if (!limits || limits.flags > 1) return undefined;
-  return limits.maximum === undefined ? { initial: limits.initial } : { initial: limits.initial, maximum: limits.maximum };
+  if (!limits || limits.flags !== 3 || limits.maximum === undefined) return undefined;
+  return { initial: limits.initial, maximum: limits.maximum, shared: true };
 }
 
 function sectionsOf(bytes: Uint8Array): { id: number; start: number; body: number; end: number }[] {

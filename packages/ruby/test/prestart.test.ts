@@ -7,9 +7,22 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { getHeapStatistics } from 'node:v8';
 import { exportGlobals, importedMemory, withImportedMemory, withInitialMemory } from '../src/snapshot.ts';
 
 const index = join(import.meta.dirname, '../src/index.ts');
+
+/** Imports that let a module link without running anything (its functions throw if called). */
+function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
+  const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+  for (const i of WebAssembly.Module.imports(module)) {
+    if (i.kind !== 'function') continue;
+    (imports[i.module] ??= {})[i.name] = () => {
+      throw new Error(`${i.module}.${i.name} called`);
+    };
+  }
+  return imports;
+}
 const prestart = join(import.meta.dirname, '../src/prestart.ts');
 
 test('a command line that called into Ruby has its module compiled and its pages read early the next time; one that stopped does not', () => {
@@ -69,16 +82,31 @@ test('a command line that called into Ruby has its module compiled and its pages
   }
 });
 
-test("a restored module imports its memory with the limits of the memory it had, which keeps its index and export", () => {
+test("a restored module imports its memory, shared, with the initial size of the memory it had, which keeps its index and export", () => {
   const require = createRequire(import.meta.url);
   const wasm = withInitialMemory(exportGlobals(readFileSync(require.resolve('@ruby/3.4-wasm-wasi/dist/ruby+stdlib.wasm'))).bytes, 1000);
   assert.equal(importedMemory(wasm), undefined);
   const imported = withImportedMemory(wasm);
   assert.ok(WebAssembly.validate(imported));
   const limits = importedMemory(imported);
-  assert.equal(limits?.initial, 1000);
   const before = new WebAssembly.Module(wasm);
   const after = new WebAssembly.Module(imported);
+  assert.equal(limits?.initial, 1000);
+  assert.equal(limits?.shared, true);
+  assert.ok(limits && limits.maximum >= 1000);
+  // Not counted as the isolate's external memory (which made V8 collect its whole heap when a
+  // process made Ruby's ~100 MiB): an unshared one of the same size is.
+  const external = () => getHeapStatistics().external_memory;
+  let x = external();
+  const memory = new WebAssembly.Memory(limits!);
+  assert.ok(external() - x < 2 ** 20, `external memory grew by ${external() - x}`);
+  x = external();
+  const unshared = new WebAssembly.Memory({ initial: 1000 });
+  assert.ok(external() - x >= 1000 * 65536);
+  // It links, and the instance's exported memory is that one.
+  const instance = new WebAssembly.Instance(after, { ...stubImports(after), kasper: { memory } });
+  assert.equal(instance.exports.memory, memory);
+  assert.throws(() => new WebAssembly.Instance(after, { ...stubImports(after), kasper: { memory: unshared } }), { name: 'LinkError' });
   assert.deepEqual(WebAssembly.Module.exports(after), WebAssembly.Module.exports(before));
   assert.deepEqual(WebAssembly.Module.imports(after), [...WebAssembly.Module.imports(before), { module: 'kasper', name: 'memory', kind: 'memory' }]);
   // Once only; a module without a memory of its own is left as it is.
