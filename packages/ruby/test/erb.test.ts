@@ -32,6 +32,10 @@ const vars = new Map<string, unknown>([
 
 const cases: ErbCase[] = [
   { template: 'plain text, no tags\n' },
+  // No tag at all (rendered without Ruby): nothing trimmed, '%' lines and stray closers as text
+  { template: '' },
+  { template: '% not a Ruby line\n  -%> b %> c\r\nünïcödé ✓\t\n\n' },
+  { template: 'no newline at the end %%> <%%' },
   { template: '<%= @s %> <%= @i %> <%= @big %> <%= @f %> <%= @whole %> <%= @tiny %> <%= @huge %> <%= @third %> <%= @t %> <%= @no %>' },
   { template: '<%= @a %>|<%= @h %>|<%= @empty %>|<%= @a.inspect %>|<%= @h.inspect %>|<%= @s.inspect %>' },
   { template: '<%= @missing %>|<%= @missing.inspect %>|<%= @a[3].inspect %>|<%= @h["a"] %>' },
@@ -66,6 +70,16 @@ test('ERB renders as Ruby renders it for Puppet (trim mode -, Ruby formatting of
     assert.ok('out' in want, `Ruby failed on case ${i}: ${JSON.stringify(want)}`);
     assert.equal(renderErb(c.template, { scope, file: `/t/case${i}.erb` }), want.out, `case ${i}: ${c.template}`);
   });
+});
+
+test('a template with no tag renders as its text without starting Ruby', () => {
+  const script = `
+    const { renderErb, isRubyLoaded } = await import(${JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname)});
+    const scope = { lookup: () => { throw new Error('read'); }, variables: () => [], callFunction: () => undefined };
+    const out = renderErb('ServerSignature Off\\n% x -%>\\n', { scope, file: '/t/plain.erb' });
+    process.stdout.write(JSON.stringify([out, isRubyLoaded()]));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(out), ['ServerSignature Off\n% x -%>\n', false]);
 });
 
 test('errors name the template file and line, as Puppet words them', (t) => {
