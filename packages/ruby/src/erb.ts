@@ -121,12 +121,13 @@ export function renderErb(source: string, options: ErbOptions): string {
     const enc = vm.encode(vars);
     return `"file":${file === undefined ? 'null' : JSON.stringify(file)},"vars":${enc.text},"special":${enc.special}`;
   };
-  let result: Map<string, unknown>;
+  // The output alone when the template changed nothing it was given (vm.ts: text answers).
+  let result: Map<string, unknown> | string;
   try {
     const ctx = scopeContext(vm, scope);
     const known = knownTemplate(source, file);
-    result = known === undefined ? new Map() : (vm.call('erb', `"method":${JSON.stringify(known)},${common()}`, ctx, file ?? '(erb)') as Map<string, unknown>);
-    if (known !== undefined && result.get('missing') !== true) templateCacheStats.byName++;
+    result = known === undefined ? new Map() : (vm.call('erb', `"method":${JSON.stringify(known)},${common()}`, ctx, file ?? '(erb)') as Map<string, unknown> | string);
+    if (known !== undefined && (typeof result === 'string' || result.get('missing') !== true)) templateCacheStats.byName++;
     else {
       // Ruby does not have this text yet (or has forgotten it): the whole template.
       const cache = templateCache(source, file);
@@ -137,7 +138,7 @@ export function renderErb(source: string, options: ErbOptions): string {
           fields += keepIseq(MAGIC, cache, ctx, 'keep_template', templateCacheStats);
         }
       }
-      result = vm.call('erb', fields, ctx, file ?? '(erb)') as Map<string, unknown>;
+      result = vm.call('erb', fields, ctx, file ?? '(erb)') as Map<string, unknown> | string;
     }
   } catch (e) {
     if (!(e instanceof RubyError)) throw e;
@@ -148,6 +149,7 @@ export function renderErb(source: string, options: ErbOptions): string {
       : `Failed to parse template ${options.name ?? file}:\n  Filepath: ${file}\n  Line: ${line ?? '?'}\n  Detail: ${e.detail}\n`;
     throw new RubyError(message, { rubyClass: e.rubyClass, detail: e.detail, file: file ?? e.file, line: line ?? e.line, backtrace: e.backtrace });
   }
+  if (typeof result === 'string') return result;
   const changed = result.get('changed') as Map<string, PuppetValue> | undefined;
   if (changed) {
     for (const [name, value] of changed) {

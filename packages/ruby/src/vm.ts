@@ -620,6 +620,8 @@ export class RubyVm {
         this.input = answer;
         raw = this.entry.call('resume').toString();
       }
+      // An answer that is one string comes as itself after \u0001 (kasper.rb, Entry's Text).
+      if (raw.charCodeAt(0) === 1) return raw.slice(1);
       const reply = decode(raw, this.handles, ctx.values) as Reply;
       if (reply.kept) {
         for (let i = 0; i < reply.kept.length; i += 2) {

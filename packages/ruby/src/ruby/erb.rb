@@ -139,6 +139,8 @@ module Kasper
       value = vars[name]
       changed[name] = value if Templates.changed?(value, was)
     end
-    { 'out' => out.to_s, 'changed' => changed }
+    out = out.to_s
+    # The output alone, as text, when the template changed nothing it was given.
+    changed.empty? ? Text.new(out, { 'out' => out, 'changed' => changed }) : { 'out' => out, 'changed' => changed }
   end
 end

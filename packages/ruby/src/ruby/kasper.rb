@@ -382,13 +382,16 @@ module Kasper
       out
     end
 
-    def string(s)
+    def string(s) = JSON.generate(utf8(s))
+
+    # The string as valid UTF-8 (converted from its encoding, invalid bytes replaced).
+    def utf8(s)
       s = s.encode(Encoding::UTF_8) unless s.encoding == Encoding::UTF_8 || s.encoding == Encoding::BINARY || s.encoding == Encoding::US_ASCII
       s = s.dup.force_encoding(Encoding::UTF_8) unless s.encoding == Encoding::UTF_8
       s = s.scrub unless s.valid_encoding?
-      JSON.generate(s)
+      s
     rescue EncodingError
-      JSON.generate(s.dup.force_encoding(Encoding::BINARY).encode(Encoding::UTF_8, invalid: :replace, undef: :replace))
+      s.dup.force_encoding(Encoding::BINARY).encode(Encoding::UTF_8, invalid: :replace, undef: :replace)
     end
   end
 
@@ -410,6 +413,11 @@ module Kasper
       prc
     end
   end
+
+  # An operation's answer that is one string (`text`), else `value` (sent as JSON).
+  Text = Struct.new(:text, :value)
+  # What starts an answer sent as text (no JSON answer starts with it).
+  RAW = "\u0001"
 
   # What JavaScript calls. Each operation takes the decoded request and returns a Ruby value.
   module Entry
@@ -460,8 +468,13 @@ module Kasper
       op = OPS.fetch(request['op']) { raise ArgumentError, "unknown operation #{request['op']}" }
       # Dumped while the call's handles are still known, so host objects go back as themselves.
       Kasper.enter do
-        ok = Wire.dump(op.call(request))
+        result = op.call(request)
         changes = Kasper.kept_changes
+        # A text answer goes as itself, after RAW (a template's output, which JSON would escape
+        # here and parse again in the host), unless there are changes to send with it.
+        next RAW + Wire.utf8(result.text) if result.is_a?(Text) && !changes
+
+        ok = Wire.dump(result.is_a?(Text) ? result.value : result)
         changes ? %({"ok":#{ok},"kept":[#{changes}]}) : %({"ok":#{ok}})
       end
     rescue Exception => e # rubocop:disable Lint/RescueException -- nothing may unwind into JavaScript
