@@ -389,6 +389,9 @@ interface Guest {
   rbEvalStringProtect(code: string): unknown;
   rbErrinfo(): unknown;
   rbClearErrinfo(): void;
+  rbIntern(name: string): number;
+  rbFuncallvProtect(recv: unknown, mid: number, args: unknown[]): [unknown, number];
+  rstringPtr(value: unknown): string;
 }
 interface Private {
   transport: { takeJsValue(value: unknown): void };
@@ -611,14 +614,14 @@ export class RubyVm {
       const kept = this.handles.kept;
       const drop = kept.dropped.length ? `,"drop":[${kept.dropped.splice(0).join(',')}]` : '';
       this.input = `{"op":${JSON.stringify(op)}${fields ? `,${fields}` : ''}${drop}}`;
-      let raw = this.entry.call('run').toString();
+      let raw = this.entryCall('run');
       // The call waits for the host (a function call, a lambda) in its own fiber: answering may
       // run Ruby again, from here rather than from inside Ruby, and then the call goes on.
       while (raw.startsWith('{"host":')) {
         const [hostOp, ...args] = (JSON.parse(raw) as { host: string[] }).host;
         const answer = this.answer(hostOp, args);
         this.input = answer;
-        raw = this.entry.call('resume').toString();
+        raw = this.entryCall('resume');
       }
       // An answer that is one string comes as itself after \u0001 (kasper.rb, Entry's Text).
       if (raw.charCodeAt(0) === 1) return raw.slice(1);
@@ -651,6 +654,23 @@ export class RubyVm {
       }
     }
   }
+
+  /**
+   * Calls Kasper::Entry's `run` or `resume`, which answer a String and rescue every exception:
+   * straight through ruby.wasm's guest functions, with the method's ID interned once and the
+   * answer read as the String it is (RbValue's `call(...).toString()` interns the name on every
+   * call and calls `to_s` as a second Ruby call).
+   */
+  private entryCall(method: 'run' | 'resume'): string {
+    const guest = this.vm.guest as unknown as Guest;
+    const mid = (this.entryIds[method] ??= guest.rbIntern(`${method}\0`));
+    const [value, status] = guest.rbFuncallvProtect((this.entry as unknown as { inner: unknown }).inner, mid, []);
+    // (A tag other than none: Ruby unwound out of the entry, which rescues every exception.)
+    if ((status & 15) !== 0) throw new Error(`Kasper's Ruby entry '${method}' did not return (Ruby tag ${status & 15})`);
+    return guest.rstringPtr(value);
+  }
+
+  private readonly entryIds: Partial<Record<'run' | 'resume', number>> = {};
 
   private log(level: LogLevel, message: string): void {
     const ctx = this.contexts[this.contexts.length - 1];
