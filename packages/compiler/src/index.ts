@@ -11,7 +11,7 @@ import type { QueryPuppetDB } from './functions/puppetdb.ts';
 
 export { CompileError, type SourceLocation } from './errors.ts';
 export { COMPILER_MESSAGES, type CompilerCode } from './messages.ts';
-export { Loader, type EnvironmentConfig } from './loader.ts';
+export { Loader, parsedFiles, readAhead, type EnvironmentConfig } from './loader.ts';
 export { Compilation, type NodeInfo, type CompileOptions } from './compilation.ts';
 export type { CollectExported, ExportedQuery, ExportedResource } from './collectors.ts';
 export { answerExported, askExported, askPuppetDB, type ExportedSource, type PuppetDBSource } from './exported-bridge.ts';

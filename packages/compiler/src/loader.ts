@@ -2,7 +2,7 @@
 // functions and type aliases in the modules of the modulepath, the way Puppet autoloads them.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, relative, sep } from 'node:path';
+import { basename, isAbsolute, join, relative, sep } from 'node:path';
 import {
   moduleFileNamespace, moduleLocationDiagnostics, type ParseResult,
   type Expression, type FunctionDefinition, type HostClassDefinition, type LineMap, type NodeDefinition,
@@ -375,15 +375,52 @@ export class Loader {
  * reused only while the file's text is unchanged. A text not parsed yet in this process may come
  * from the disk cache of parsed files (ast-cache.ts), filled by earlier commands.
  */
-const parseCache = new Map<string, { text: string; result: ParseResult }>();
+const parseCache = new Map<string, { text: string; result: ParseResult; used: boolean }>();
 
 export function parseCached(text: string, path: string): ParseResult {
+  return parseInto(text, path, true);
+}
+
+/** `used`: a compile asked for it (not only readAhead). */
+function parseInto(text: string, path: string, used: boolean): ParseResult {
   const hit = parseCache.get(path);
-  if (hit && hit.text === text) return hit.result;
+  if (hit && hit.text === text) {
+    if (used) hit.used = true;
+    return hit.result;
+  }
   const result = parseSourceCached(text, path);
-  parseCache.set(path, { text, result });
+  parseCache.set(path, { text, result, used });
   return result;
 }
+
+/** The files compiles in this process parsed (manifests and EPP templates, by path), oldest first. */
+export function parsedFiles(): string[] {
+  return [...parseCache].filter(([, e]) => e.used).map(([path]) => path);
+}
+
+/**
+ * Parses these files now, into the process's parse cache (from the disk cache of parsed files
+ * when it has them): for a command that waits for something else first (the embedded Ruby's
+ * early start) and knows which files its compile read last time. Only absolute paths to `.pp` and
+ * `.epp` files, at most MAX_READ_AHEAD; a file that is gone or does not parse is left to the
+ * compile, which reports it as it would have.
+ */
+export function readAhead(paths: readonly string[]): number {
+  let n = 0;
+  for (const path of paths.slice(0, MAX_READ_AHEAD)) {
+    if (!isAbsolute(path) || !(path.endsWith('.pp') || path.endsWith('.epp'))) continue;
+    try {
+      parseInto(readFileSync(path, 'utf8'), path, false);
+      n++;
+    } catch {
+      // gone or unreadable: the compile reads it (or not) itself
+    }
+  }
+  return n;
+}
+
+/** The most files readAhead parses. */
+export const MAX_READ_AHEAD = 4000;
 
 export function normalizeName(name: string): string {
   return name.replace(/^::/, '').toLowerCase();

@@ -35,6 +35,10 @@ const MARKERS_KEPT = 64;
 let marker: string | undefined;
 /** The snapshot key the marker held when the command started (undefined: no marker). */
 let markedKey: string | undefined;
+/** The files the marker says the command line read the last time (its lines after the key). */
+let markedFiles: string[] = [];
+/** The key of the snapshot this run's Ruby restored or wrote, once it is used. */
+let usedKey: string | undefined;
 let used = false;
 /**
  * The early start: its snapshot's key, the module's bytes, the module once compiled and the memory
@@ -63,7 +67,8 @@ export async function startRubyEarly(line: readonly string[]): Promise<void> {
   try {
     // (Asked first: a missing file read throws, and an exception costs more than the question.)
     if (!statSync(marker, { throwIfNoEntry: false })) return;
-    markedKey = readFileSync(marker, 'utf8');
+    // The snapshot's key, then the files the command line read (rememberFilesRead), a line each.
+    [markedKey = '', ...markedFiles] = readFileSync(marker, 'utf8').split('\n').filter(Boolean);
   } catch {
     return;
   }
@@ -170,6 +175,7 @@ export function takeEarlyModule(key: string): { bytes: Uint8Array; module: WebAs
 export function noteRubyUsed(snapshotKey: string | undefined): void {
   if (used) return;
   used = true;
+  usedKey = snapshotKey;
   if (marker === undefined) {
     // A command that did not start early (none of its command lines had needed Ruby yet, so it
     // did not load this module then) but said which command line it runs.
@@ -178,9 +184,40 @@ export function noteRubyUsed(snapshotKey: string | undefined): void {
     if (dir) marker = markerOf(dir, line as string[]);
   }
   if (marker === undefined || !snapshotKey || markedKey === snapshotKey) return;
+  writeMarker(snapshotKey, markedFiles);
+}
+
+/**
+ * The files this command line read the last time it ran and called into Ruby (as the command
+ * told rememberFilesRead), for it to read ahead while Ruby starts: the early start's compile
+ * ends at the same moment however early it begins, and the command otherwise waits for it.
+ * Empty without a marker.
+ */
+export function filesReadLastTime(): readonly string[] {
+  return markedFiles;
+}
+
+/**
+ * Remembers, with this command line's marker, the files it read (at the end of a run that called
+ * into Ruby; unchanged lists are not written again).
+ */
+export function rememberFilesRead(files: readonly string[]): void {
+  if (!used || marker === undefined || !usedKey) return;
+  const list = files.filter((f) => f && !f.includes('\n')).slice(0, FILES_KEPT);
+  if (usedKey === markedKey && list.length === markedFiles.length && list.every((f, i) => f === markedFiles[i])) return;
+  writeMarker(usedKey, list);
+}
+
+/** The most files a marker lists. */
+const FILES_KEPT = 4000;
+
+function writeMarker(key: string, files: readonly string[]): void {
+  if (marker === undefined) return;
   try {
     mkdirSync(join(marker, '..'), { recursive: true, mode: 0o700 });
-    writeFileAtomic(marker, snapshotKey, 0o600, undefined, { flush: false });
+    writeFileAtomic(marker, [key, ...files].join('\n'), 0o600, undefined, { flush: false });
+    markedKey = key;
+    markedFiles = [...files];
     pruneOldest(join(marker, '..'), MARKERS_KEPT);
   } catch {
     // not remembered: the next run compiles Ruby when it needs it

@@ -114,3 +114,43 @@ test("a restored module imports its memory, shared, with the initial size of the
   const empty = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
   assert.equal(withImportedMemory(empty), empty);
 });
+
+test("a command line's marker remembers the files it read, for the next run to read ahead while Ruby starts", () => {
+  const cache = mkdtempSync(join(tmpdir(), 'kasper-prestart-files-'));
+  const cwd = mkdtempSync(join(tmpdir(), 'kasper-prestart-files-cwd-'));
+  try {
+    const script = `
+      const p = await import(${JSON.stringify(prestart)});
+      const m = await import(${JSON.stringify(index)});
+      await p.startRubyEarly(['compile', 'site']);
+      const before = p.filesReadLastTime();
+      await p.rubyStarted();
+      if (process.env.USE === '1') m.loadRubySync().eval('1');
+      p.rememberFilesRead(JSON.parse(process.env.FILES));
+      console.log(JSON.stringify(before));`;
+    const run = (files: string[], use = true) =>
+      JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd, encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: cache, KASPER_RUBY_SNAPSHOT: '1', KASPER_RUBY_EARLY: '', FILES: JSON.stringify(files), USE: use ? '1' : '0' } }));
+    const marker = () => {
+      const dir = join(cache, 'kasper', 'ruby-early');
+      const [name] = readdirSync(dir).filter((f) => !f.startsWith('.'));
+      return join(dir, name);
+    };
+    assert.deepEqual(run(['/site/a.pp', '/m/b.pp']), []);
+    // The snapshot's key, then the files, a line each.
+    const lines = readFileSync(marker(), 'utf8').split('\n');
+    assert.match(lines[0], /^[0-9a-f]{64}$/);
+    assert.deepEqual(lines.slice(1), ['/site/a.pp', '/m/b.pp']);
+    // The next run gets them; the same list is not written again; another one is.
+    const written = statSync(marker()).mtimeMs;
+    assert.deepEqual(run(['/site/a.pp', '/m/b.pp']), ['/site/a.pp', '/m/b.pp']);
+    assert.equal(statSync(marker()).mtimeMs, written);
+    assert.deepEqual(run(['/site/a.pp']), ['/site/a.pp', '/m/b.pp']);
+    assert.deepEqual(readFileSync(marker(), 'utf8').split('\n').slice(1), ['/site/a.pp']);
+    // A run that did not call into Ruby remembers nothing (and its marker goes, as before).
+    assert.deepEqual(run(['/other.pp'], false), ['/site/a.pp']);
+    assert.deepEqual(readdirSync(join(cache, 'kasper', 'ruby-early')).filter((f) => !f.startsWith('.')), []);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
