@@ -251,3 +251,25 @@ test('writing a snapshot keeps at most SNAPSHOTS_KEPT of them, the most recently
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('calls run in kept fibers, but never again in one in which anything was raised (rescued or not)', () => {
+  const vm = loadRubySync();
+  const fiber = () => String(vm.eval('Fiber.current.object_id'));
+  const first = fiber();
+  assert.equal(fiber(), first, 'a clean call leaves its fiber for the next');
+  // A call that fails: its fiber is dropped.
+  assert.throws(() => vm.eval('raise ArgumentError, "boom"'), /boom/);
+  const second = fiber();
+  assert.notEqual(second, first);
+  assert.equal(fiber(), second);
+  // A raise rescued inside the call taints its fiber as well.
+  const rescuing = String(vm.eval('begin; Integer("x"); rescue ArgumentError; end; Fiber.current.object_id'));
+  assert.equal(rescuing, second);
+  assert.notEqual(fiber(), second);
+  // Many calls, failing and not, with collections between them, keep Ruby sound.
+  for (let i = 0; i < 200; i++) {
+    if (i % 3 === 0) assert.throws(() => vm.eval(`a = Array.new(50) { |j| "x#{j}" }; raise "n#{a.size}"`));
+    else vm.eval(`h = {}; 100.times { |k| h["k#{k}"] = [k] }; GC.start if ${i} % 10 == 1; h.size`);
+  }
+  assert.equal(vm.eval('(1..10).sum'), 55n);
+});
