@@ -149,8 +149,8 @@ module Kasper
       value = vars[name]
       changed[name] = value if Templates.changed?(value, was)
     end
-    out = out.to_s
+    reply = { 'out' => out.to_s, 'changed' => changed }
     # The output alone, as text, when the template changed nothing it was given.
-    changed.empty? ? Text.new(out, { 'out' => out, 'changed' => changed }) : { 'out' => out, 'changed' => changed }
+    changed.empty? ? Text.new(reply['out'], reply) : reply
   end
 end
